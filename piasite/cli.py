@@ -1,0 +1,88 @@
+"""The `piasite` command: check, build, import, diff, changelog, schema."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .validate import ERROR
+
+
+class UserError(click.ClickException):
+    """A problem with the user's input: message printed, exit status 1, no traceback."""
+
+    def show(self, file=None) -> None:
+        click.echo(f"エラー: {self.message}", err=True)
+
+
+def _report(problems) -> int:
+    errors = [p for p in problems if p.severity == ERROR]
+    for p in sorted(problems, key=lambda p: (str(p.path), p.line)):
+        click.echo(str(p), err=True)
+    return len(errors)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="piasite")
+def main() -> None:
+    """特定個人情報保護評価書を YAML から静的サイトにします。"""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--since", "since", metavar="BASE", help="BASE からの変更で、※項目の変更に提出時期「事前」と説明があるかも確かめます。")
+def check(paths: tuple[Path, ...], since: str | None) -> None:
+    """評価書 (content/ 以下の YAML) を検査します。"""
+    from .model import check_paths, content_files
+
+    files: list[Path] = []
+    for p in paths or (Path("content"),):
+        if not p.exists():
+            raise UserError(f"{p} がありません")
+        files += content_files(p) if p.is_dir() else [p]
+    if not files:
+        raise UserError("検査する評価書 (.yaml) がありません")
+    _, problems = check_paths(files)
+    if since:
+        from .history import check_since  # the change-log stage owns this rule
+
+        problems += check_since(files, since)
+    n_err = _report(problems)
+    n_warn = len(problems) - n_err
+    click.echo(f"{len(files)} 件の評価書を検査しました: エラー {n_err} 件、警告 {n_warn} 件", err=True)
+    sys.exit(1 if n_err else 0)
+
+
+@main.command()
+@click.option("--content", "content_dir", default="content", type=click.Path(path_type=Path), show_default=True,
+              help="評価書のフォルダ")
+@click.option("--out", "out_dir", default="site", type=click.Path(path_type=Path), show_default=True,
+              help="出力するサイトのフォルダ")
+@click.option("--engine", type=click.Choice(["mkdocs", "zensical"]), default="mkdocs", show_default=True,
+              help="サイトを組み立てるエンジン")
+@click.option("--allow-shallow", is_flag=True, help="履歴が浅いクローンでも変更履歴なしで組み立てます。")
+def build(content_dir: Path, out_dir: Path, engine: str, allow_shallow: bool) -> None:
+    """評価書からサイトを組み立てます (site/ に出力)。"""
+    from .build import BuildError, build_site
+
+    try:
+        build_site(content_dir, out_dir, engine=engine, allow_shallow=allow_shallow)
+    except BuildError as e:
+        for p in e.problems:
+            click.echo(str(p), err=True)
+        raise UserError(e.message) from None
+
+
+@main.command("schema")
+@click.option("--out", "out_dir", default="schema", type=click.Path(path_type=Path), show_default=True)
+def schema_cmd(out_dir: Path) -> None:
+    """様式定義から JSON Schema を書き出します (schema/*.schema.json)。"""
+    from .schema import write_schemas
+
+    for p in write_schemas(out_dir):
+        click.echo(str(p))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,114 @@
+"""Content files → validated Assessment objects, the input of every later stage."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .form import Form, load_form
+from .reader import Document, ReadError, read
+from .validate import ERROR, Problem, check_document, check_unique_numbers
+
+ASCII_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+SKIP = {"aliases.yaml"}  # content/ files that are not assessments
+
+
+@dataclass(eq=False)
+class Assessment:
+    doc: Document
+    form: Form
+    content_root: Path
+
+    @property
+    def data(self) -> dict:
+        return self.doc.data
+
+    @property
+    def path(self) -> Path:
+        return self.doc.path
+
+    @property
+    def rel_path(self) -> str:
+        """Path under the repository root as git knows it, e.g. content/kumagaya/5.yaml."""
+        return str(self.path.relative_to(self.content_root.parent)).replace("\\", "/")
+
+    @property
+    def org_slug(self) -> str:
+        return self.path.parent.name
+
+    @property
+    def slug(self) -> str:
+        return self.path.stem
+
+    @property
+    def url(self) -> str:
+        """Site path of the assessment page, stable across revisions."""
+        return f"{self.org_slug}/{self.slug}/"
+
+    @property
+    def org(self) -> str:
+        return str(self.data.get("評価実施機関名") or self.org_slug)
+
+    @property
+    def number(self) -> Any:
+        return self.data.get("評価書番号")
+
+    @property
+    def title(self) -> str:
+        d = self.data
+        if d.get("評価書名"):
+            return str(d["評価書名"])
+        jimu = ((d.get("基本情報") or {}).get("事務") or {}).get("名称")
+        if jimu:
+            return f"{jimu} {self.form.name}"
+        return str(d.get("名称") or self.slug)
+
+    @property
+    def published(self) -> Any:
+        return self.data.get("公表日")
+
+
+def content_files(root: Path) -> list[Path]:
+    root = Path(root)
+    return sorted(p for p in root.rglob("*.yaml") if p.name not in SKIP and not p.name.startswith("."))
+
+
+def load_document(path: Path) -> tuple[Document | None, list[Problem]]:
+    try:
+        return read(path), []
+    except ReadError as e:
+        return None, [Problem(Path(path), e.line, "", e.message)]
+
+
+def check_paths(paths: list[Path]) -> tuple[list[Document], list[Problem]]:
+    """Read and validate files; returns the readable documents and every problem."""
+    docs, problems = [], []
+    for p in paths:
+        doc, probs = load_document(p)
+        problems += probs
+        if doc is None:
+            continue
+        docs.append(doc)
+        problems += check_document(doc)
+        for part in (p.parent.name, p.stem):
+            if not ASCII_SLUG.match(part):
+                problems.append(Problem(p, 1, "", f"フォルダ名・ファイル名「{part}」は半角英小文字・数字・-・_ で付けてください"
+                                        "(サイトの URL になります。例: content/kumagaya/5.yaml)", "warning"))
+    problems += check_unique_numbers(docs)
+    return docs, problems
+
+
+def load_content(root: Path) -> tuple[list[Assessment], list[Problem]]:
+    """Every assessment under content/, validated. Callers stop on any error."""
+    root = Path(root)
+    docs, problems = check_paths(content_files(root))
+    bad = {p.path for p in problems if p.severity == ERROR}
+    out = [Assessment(d, load_form(d.data["様式"]), root) for d in docs if d.path not in bad]
+    out.sort(key=lambda a: (a.org_slug, _num_key(a.slug)))
+    return out, problems
+
+
+def _num_key(slug: str) -> tuple:
+    m = re.match(r"(\d+)", slug)
+    return (int(m[1]) if m else 10**9, slug)

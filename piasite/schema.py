@@ -1,0 +1,98 @@
+"""JSON Schema generated from the form definition, for editors (VS Code's YAML
+extension via `# yaml-language-server: $schema=…`) and for open-data users."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .form import Form, Item, form_names, load_form
+
+BASE_URL = "https://piasite.invalid/schema/"  # $id only; nothing is fetched from it
+
+_DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "format": "date"}
+_MONTH = {"type": "string", "pattern": r"^\d{4}-\d{2}(-\d{2})?$"}
+
+
+def _desc(item: Item) -> str:
+    text = item.display_label
+    if item.parent_label:
+        text = f"{item.parent_label} {text}"
+    if item.mark:
+        text += "(※ 変更は重要な変更に当たります)"
+    return text
+
+
+def item_schema(item: Item) -> dict:
+    k = item.kind
+    if k == "section":
+        s = _object(item.items)
+    elif k == "group":
+        s = {"type": "array", "items": _object(item.items)}
+    elif k in ("text", "ref"):
+        s = {"type": ["string", "number", "null"]}
+    elif k == "choice":
+        s = {"enum": list(item.choices) + [None]}
+    elif k == "multi":
+        plain = [o.text for o in item.options if not o.qualifier]
+        qual = [o.text for o in item.options if o.qualifier]
+        variants: list[dict] = []
+        if plain:
+            variants.append({"enum": plain})
+        variants += [{"enum": [o]} for o in qual]
+        if qual:
+            variants.append({"type": "object", "minProperties": 1, "maxProperties": 1,
+                             "properties": {o: {"type": ["string", "null"]} for o in qual},
+                             "additionalProperties": False})
+        s = {"type": ["array", "null"], "uniqueItems": True, "items": {"anyOf": variants}}
+    elif k == "date":
+        if item.lenient:
+            s = {"type": "string"}
+        else:
+            s = _MONTH if item.precision == "month" else _DATE
+        s = {"anyOf": [s, {"type": "null"}]}
+    elif k in ("count", "integer"):
+        s = {"type": ["integer", "null"], "minimum": 0}
+    elif k == "flag":
+        s = {"type": ["boolean", "null"]}
+    else:  # pragma: no cover - the definition is checked by tests
+        raise ValueError(k)
+    s = dict(s)
+    s["title"] = item.label
+    s["description"] = _desc(item)
+    return s
+
+
+def _object(items: list[Item]) -> dict:
+    return {
+        "type": "object",
+        "properties": {i.key: item_schema(i) for i in items},
+        "required": [i.key for i in items if i.required],
+        "additionalProperties": False,
+    }
+
+
+def form_schema(form: Form) -> dict:
+    s = _object(form.root.items)
+    s["properties"]["様式"] = {"const": form.name, "title": "様式", "description": "評価書の様式"}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"{BASE_URL}{form.schema_id}.schema.json",
+        "title": form.title,
+        **s,
+    }
+
+
+def schema_filename(form: Form) -> str:
+    return f"{form.schema_id}.schema.json"
+
+
+def write_schemas(out_dir: Path) -> list[Path]:
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in form_names():
+        form = load_form(name)
+        p = out_dir / schema_filename(form)
+        p.write_text(json.dumps(form_schema(form), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        written.append(p)
+    return written

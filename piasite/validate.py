@@ -1,0 +1,263 @@
+"""Checks an assessment against its form definition.
+
+Every problem names the file, the line and the form item, in Japanese, as
+`path:line: Ⅱ(1) 4. 委託事項1 ③委託先名: message`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+from . import dates
+from .form import Form, Item, form_names, load_form
+from .reader import Document, Withheld
+
+ERROR, WARNING = "error", "warning"
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: Path
+    line: int
+    item: str
+    message: str
+    severity: str = ERROR
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}: "
+        what = f"{self.item}: " if self.item else ""
+        tag = "" if self.severity == ERROR else "警告: "
+        return f"{where}{tag}{what}{self.message}"
+
+
+class Checker:
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.problems: list[Problem] = []
+        self.form: Form | None = None
+
+    def add(self, path: tuple, message: str, severity: str = ERROR, line: int | None = None) -> None:
+        label = self.form.short_label(path, self.doc.data) if self.form and path else ""
+        self.problems.append(Problem(self.doc.path, line or self.doc.line(path), label, message, severity))
+
+    # -- entry point -------------------------------------------------------
+    def run(self) -> list[Problem]:
+        data = self.doc.data
+        if not isinstance(data, dict):
+            self.add((), "評価書は「キー: 値」の形で書いてください(ファイルが空か、形が違います)")
+            return self.problems
+        name = data.get("様式")
+        if name is None:
+            self.add((), f"「様式」がありません。次のいずれかを書いてください: {'、'.join(form_names())}", line=1)
+            return self.problems
+        if name not in form_names():
+            self.add(("様式",), _not_in(name, form_names(), "様式"))
+            return self.problems
+        self.form = load_form(name)
+        self.check_mapping(self.form.root, data, ())
+        self.check_counts(data)
+        return self.problems
+
+    # -- structure ----------------------------------------------------------
+    def check_mapping(self, item: Item, value: Any, path: tuple) -> None:
+        if not isinstance(value, dict):
+            self.add(path, f"「キー: 値」の形で書いてください({_kind_ja(value)}になっています)")
+            return
+        known = [c.key for c in item.items]
+        for key in value:
+            if item.child(key) is None:
+                close = difflib.get_close_matches(key, known, n=1, cutoff=0.5)
+                hint = f"「{close[0]}」の誤りではありませんか。" if close else ""
+                where = f"「{item.label}」の中に" if item.label and path else ""
+                self.add(path + (key,), f"{where}「{key}」という項目はありません。{hint}".rstrip())
+        for child in item.items:
+            cpath = path + (child.key,)
+            if child.key not in value or _empty(value[child.key]):
+                if child.required:
+                    self.add(cpath, f"必須項目「{child.display_label}」がありません", line=self.doc.line(path))
+                continue
+            self.check_value(child, value[child.key], cpath)
+
+    def check_value(self, item: Item, value: Any, path: tuple) -> None:
+        if isinstance(value, Withheld):
+            value = value.value
+        kind = item.kind
+        if kind == "section":
+            self.check_mapping(item, value, path)
+        elif kind == "group":
+            if not isinstance(value, list):
+                self.add(path, f"「- 」で始まるリストで書いてください({_kind_ja(value)}になっています)")
+                return
+            for i, elem in enumerate(value):
+                self.check_mapping(item, elem, path + (i,))
+        elif kind in ("text", "ref"):
+            if isinstance(value, (dict, list)) or isinstance(value, bool):
+                self.add(path, f"文章で書いてください({_kind_ja(value)}になっています)")
+        elif kind == "choice":
+            self.check_choice(item, value, path)
+        elif kind == "multi":
+            self.check_multi(item, value, path)
+        elif kind == "date":
+            self.check_date(item, value, path)
+        elif kind in ("count", "integer"):
+            if isinstance(value, bool) or not isinstance(value, int):
+                self.add(path, f"数字だけで書いてください(「{value}」になっています)")
+            elif value < 0:
+                self.add(path, "0 以上の数を書いてください")
+        elif kind == "flag":
+            if not isinstance(value, bool):
+                self.add(path, f"true(チェックあり)か false(なし)で書いてください(「{value}」になっています)")
+
+    def check_choice(self, item: Item, value: Any, path: tuple) -> None:
+        if not isinstance(value, str):
+            self.add(path, f"選択肢の文言をそのまま書いてください(「{value}」になっています)")
+            return
+        if value not in item.choices:
+            self.add(path, _not_in(value, item.choices, "選択肢"))
+
+    def check_multi(self, item: Item, value: Any, path: tuple) -> None:
+        if not isinstance(value, list):
+            self.add(path, "チェックした選択肢を「- 」で始まるリストで書いてください"
+                           f"({_kind_ja(value)}になっています)")
+            return
+        texts = [o.text for o in item.options]
+        seen = set()
+        for i, entry in enumerate(value):
+            p = path + (i,)
+            if isinstance(entry, dict):
+                if len(entry) != 1:
+                    self.add(p, "「その他: 内容」のように 1 項目ずつ書いてください")
+                    continue
+                (text, qual), = entry.items()
+                opt = item.option(text)
+                if opt is None:
+                    self.add(p, _not_in(text, texts, "選択肢"))
+                elif not opt.qualifier:
+                    self.add(p, f"「{text}」には括弧書きの内容を付けられません。「- {text}」と書いてください")
+                elif isinstance(qual, (dict, list)):
+                    self.add(p, f"「{text}」の括弧書きは文章で書いてください")
+            elif isinstance(entry, str):
+                text = entry
+                if item.option(text) is None:
+                    self.add(p, _not_in(text, texts, "選択肢"))
+            else:
+                self.add(p, f"選択肢の文言をそのまま書いてください(「{entry}」になっています)")
+                continue
+            if text in seen:
+                self.add(p, f"「{text}」が二度書かれています")
+            seen.add(text)
+
+    def check_date(self, item: Item, value: Any, path: tuple) -> None:
+        if isinstance(value, dt.datetime) or (isinstance(value, dt.date)):
+            return
+        if isinstance(value, str):
+            parsed = dates.parse_iso(value)
+            if parsed and (parsed[1] == "day" or item.precision == "month" or item.lenient):
+                return
+            if item.lenient and value.strip():
+                return  # 別添2 keeps undated text such as 平成27年6月予定
+            guess = dates.parse_date(value)
+            if guess:
+                d, prec = guess
+                if prec == "month" and item.precision != "month":
+                    self.add(path, f"日付「{value}」は日まで書いてください(例: {dates.iso(d)})")
+                else:
+                    self.add(path, f"日付「{value}」は ISO 8601 形式で {dates.iso(d, prec)} と書いてください"
+                                   "(サイトには和暦で表示されます)")
+                return
+        example = "2025-12-01" if item.precision != "month" else "2025-12-01 または 2018-12"
+        self.add(path, f"日付として読めません(「{value}」)。{example} のように書いてください")
+
+    # -- cross-item rules --------------------------------------------------
+    def check_counts(self, data: dict) -> None:
+        files = data.get("特定個人情報ファイル")
+        if not isinstance(files, list):
+            return
+        for i, f in enumerate(files):
+            if not isinstance(f, dict):
+                continue
+            base = ("特定個人情報ファイル", i)
+            itaku = f.get("委託")
+            if isinstance(itaku, dict):
+                items = itaku.get("委託事項") or []
+                n = itaku.get("件数")
+                if itaku.get("有無") == "委託しない" and items:
+                    self.add(base + ("委託", "有無"), f"「委託しない」ですが委託事項が {len(items)} 件書かれています")
+                if isinstance(n, int) and not isinstance(n, bool) and isinstance(items, list) and n != len(items):
+                    self.add(base + ("委託", "件数"),
+                             f"件数は {n} 件ですが、委託事項は {len(items)} 件書かれています")
+            pt = f.get("提供・移転")
+            if isinstance(pt, dict):
+                attached = bool(pt.get("添付資料"))
+                for count_key, group_key, word in (("提供件数", "提供先", "提供"), ("移転件数", "移転先", "移転")):
+                    n = pt.get(count_key)
+                    listed = pt.get(group_key) or []
+                    if not isinstance(listed, list) or not isinstance(n, int) or isinstance(n, bool):
+                        continue
+                    if n == len(listed):
+                        continue
+                    names = " ".join(str(e.get("名称", "")) for e in listed if isinstance(e, dict))
+                    if attached or "添付" in names or "別紙" in names:
+                        if len(listed) < n:
+                            self.add(base + ("提供・移転", count_key),
+                                     f"{word}は {n} 件ですが {group_key}は {len(listed)} 件だけ書かれています"
+                                     "(残りは添付資料にあるものとします)", WARNING)
+                            continue
+                    self.add(base + ("提供・移転", count_key),
+                             f"{word}は {n} 件ですが、{group_key}は {len(listed)} 件書かれています"
+                             "(残りが添付資料にあるときは「添付資料」にその名前を書いてください)")
+                yn = pt.get("有無")
+                if isinstance(yn, list) and "行っていない" in yn and (pt.get("提供先") or pt.get("移転先")):
+                    self.add(base + ("提供・移転", "有無"), "「行っていない」ですが提供先・移転先が書かれています")
+
+
+def _empty(v: Any) -> bool:
+    return v is None or v == "" or v == [] or v == {}
+
+
+def _kind_ja(v: Any) -> str:
+    if isinstance(v, dict):
+        return "「キー: 値」の形"
+    if isinstance(v, list):
+        return "リスト"
+    if isinstance(v, bool):
+        return "true/false"
+    if isinstance(v, (int, float)):
+        return "数"
+    if v is None:
+        return "空"
+    return f"「{v}」"
+
+
+def _not_in(value: Any, allowed: Iterable[str], what: str) -> str:
+    allowed = list(allowed)
+    close = difflib.get_close_matches(str(value), allowed, n=1, cutoff=0.5)
+    hint = f"「{close[0]}」の誤りではありませんか。" if close else ""
+    listing = " ".join(f"{i}) {a}" for i, a in enumerate(allowed, 1))
+    return f"「{value}」は{what}にありません。{hint}{what}: {listing}"
+
+
+def check_document(doc: Document) -> list[Problem]:
+    return Checker(doc).run()
+
+
+def check_unique_numbers(docs: list[Document]) -> list[Problem]:
+    """評価書番号 must be unique within one organisation (one folder of content/)."""
+    problems = []
+    seen: dict[tuple, Document] = {}
+    for doc in sorted(docs, key=lambda d: str(d.path)):
+        data = doc.data if isinstance(doc.data, dict) else {}
+        no = data.get("評価書番号")
+        if no is None:
+            continue
+        key = (doc.path.parent.resolve(), data.get("様式"), no)
+        if key in seen:
+            problems.append(Problem(doc.path, doc.line(("評価書番号",)), "評価書番号",
+                                    f"評価書番号 {no} は {seen[key].path} と重複しています"
+                                    "(同じ評価実施機関の中で番号は一つずつです)"))
+        else:
+            seen[key] = doc
+    return problems
