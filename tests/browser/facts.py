@@ -32,6 +32,7 @@ class Doc:
     org: str
     anchors_by_path: dict  # path tuple → anchor id
     leaves: list  # (path, text as published, normalised text)
+    coarse: set  # (part, i) elements that hold whole sub-sections (a 特定個人情報ファイル)
 
     def paths_with(self, query: str) -> list[tuple]:
         q = norm(query)
@@ -39,12 +40,13 @@ class Doc:
 
     def anchors_for(self, query: str) -> set[str]:
         """Anchors a result for `query` may land on: the matching items and the
-        groups/sub-sections that contain them (not a whole top-level part)."""
+        groups/sub-sections that contain them, not a whole part (Ⅰ, Ⅱ, 別添2) nor
+        a whole 特定個人情報ファイル; a change-log row (別添2) is fine."""
         out = set()
         for path in self.paths_with(query):
-            for n in range(2, len(path) + 1):
-                if n == 2 and isinstance(path[1], int):
-                    continue  # a whole file of Ⅱ/Ⅲ is too coarse to be "the item"
+            for n in range(1, len(path) + 1):
+                if n < len(path) and (n == 1 or (n == 2 and path[:2] in self.coarse)):
+                    continue
                 a = self.anchors_by_path.get(path[:n])
                 if a:
                     out.add(a)
@@ -71,6 +73,11 @@ def _anchor(form, path):
         return None
 
 
+def _has_sections(form, path) -> bool:
+    item = form.item_at(path)
+    return bool(item) and any(c.kind in ("section", "group") for c in (item.items or []))
+
+
 @functools.lru_cache(maxsize=None)
 def docs() -> tuple[Doc, ...]:
     assessments, _ = load_content(CONTENT)
@@ -82,7 +89,8 @@ def docs() -> tuple[Doc, ...]:
             for n in range(1, len(path) + 1):
                 if path[:n] not in anchors:
                     anchors[path[:n]] = _anchor(a.form, path[:n])
-        out.append(Doc(a.url, a.org, anchors, leaves))
+        coarse = {p[:2] for p, _r, _t in leaves if len(p) > 2 and isinstance(p[1], int) and _has_sections(a.form, p[:1])}
+        out.append(Doc(a.url, a.org, anchors, leaves, coarse))
     return tuple(out)
 
 
