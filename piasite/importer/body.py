@@ -518,6 +518,10 @@ class BodyParser:
             text = "".join(parts).strip()
             if item is not None and item.name_key is None and path[-1] == _name_key(self.form, path):
                 text = _strip_number(text)
+            if item is not None and item.parent is not None and item.parent.name_key == item.key and "\n\n" in text:
+                # a note printed inside a name cell (quirk 17): the name is the first paragraph
+                text, rest = text.split("\n\n", 1)
+                self.notes.add(frags[0].line, rest[:500], f"「{item.label}」の欄にあった注記です(名称から分けました)")
             if text:
                 self.set_value(path, item, text)
         return self.data

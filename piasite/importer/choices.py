@@ -10,7 +10,8 @@ from ..form import Item
 from .text import CHECKED, MARKERS, RADIO_OFF, RADIO_ON, UNCHECKED, norm_value, plain
 
 # A box: [○] [ ] 〔○〕 (○) [O] [☑] or a bare input marker.
-_BOX = re.compile(r"[\[〔(（]\s*([○OＯ" + MARKERS + r"]?)\s*[\]〕)）]|([" + MARKERS + r"])")
+# Parentheses count as a box only with a mark in them: `( )` is an empty qualifier or count.
+_BOX = re.compile(r"[\[〔]\s*([○OＯ" + MARKERS + r"]?)\s*[\]〕]|[(（]\s*([○OＯ])\s*[)）]|([" + MARKERS + r"])")
 _OPTIONS_MARK = re.compile(r"[<＜]\s*選択肢\s*[>＞]")
 _COUNT = re.compile(r"[(（]\s*([\d,]*)\s*\)?\s*件")
 
@@ -124,7 +125,7 @@ def boxes(cell: str) -> list[Box]:
     out = []
     for i, m in enumerate(found):
         end = found[i + 1].start() if i + 1 < len(found) else len(text)
-        glyph = m.group(1) if m.group(1) is not None else m.group(2)
+        glyph = next(g for g in m.groups() if g is not None)
         out.append(Box(_state(glyph), text[m.end():end].strip()))
     return out
 

@@ -27,10 +27,15 @@ def detect_form(lines: list[str]) -> Form:
     """The form whose labels most lines of the text carry."""
     best, score = None, -1
     normed = [norm(c) for l in lines for c in cells_of(l)[:3] if c.strip()]
+    rows = [[norm(c) for c in cells_of(l) if c.strip()] for l in lines]
     for name in form_names():
         f = load_form(name)
         labels = {norm(i.label) for i in f.walk()}
         s = sum(1 for n in normed if n in labels) + (50 if any(n == norm(f.title) for n in normed) else 0)
+        # a table header row of one of the form's groups (変更日\t項目…) is strong evidence
+        for g in (i for i in f.walk() if i.kind == "group"):
+            heads = {norm(c.label) for c in g.items}
+            s += 20 * sum(1 for r in rows if len(r) >= 3 and all(c in heads for c in r))
         if s > score:
             best, score = f, s
     return best
@@ -117,6 +122,7 @@ def _sibling_evidence(parser: BodyParser, data: dict, notes: Notes) -> None:
             item = parser.form.item_at(path)
             parser.set_value(path, item, seen[0])
             del parser.unread[path]
+            parser.doubts = [d for d in parser.doubts if not (d[0] == line and d[2].startswith(item.label + ":"))]
             notes.add(line, text[:300], f"「{parser.form.short_label(path, data)}」はチェック記号が読み取れないため、"
                                        f"同じ表の他の {len(seen)} 件と同じ選択として取り込みました(要確認)")
 
@@ -146,7 +152,7 @@ def _attachment_evidence(form: Form, data: dict, rows: list[dict], notes: Notes,
                                         + (f"(根拠: {pt['添付資料']})" if refs or cited else "(根拠が原文にありません。要確認)"))
 
 
-_CUT = re.compile(r"(?:[がをにのでとはもへやて]|して|てい|[ぁぃぅぇぉっゃゅょァィゥェォッャュョ])$")
+_CUT = re.compile(r"(?:[がをにでとはへやて]|てい|[ぁぃぅぇぉっゃゅょァィゥェォッャュョ])$")
 
 
 def _truncation_notes(parser: BodyParser, data: dict, notes: Notes) -> None:
