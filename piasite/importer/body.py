@@ -88,6 +88,8 @@ class BodyParser:
         self.pending_slot: int | None = None
         self.orphans: list[Fragment] = []
         self.last_multi = None
+        self.last_choice: Item | None = None
+        self.all_choices = {norm_value(c) for sl in self.slots for c in sl.item.choices}
         self.last_raw = ""
         self.header: list[int] | None = None
         self.notes = Notes()
@@ -242,6 +244,7 @@ class BodyParser:
         v = value_raw.strip()
         self.pending, self.pending_slot = None, None
         self.last_multi = None
+        self.last_choice = None
         if item.kind in ("text", "ref"):
             if v:
                 self.add_text(path, Fragment(line, v, gap))
@@ -256,6 +259,7 @@ class BodyParser:
         self.valued.setdefault(path, line)
         self.last_raw = v
         if item.kind == "choice":
+            self.last_choice = item
             r = choices.read_choice(v, item)
             self._counts(slot, path, v)
             self._take(path, item, r, line, v)
@@ -490,6 +494,10 @@ class BodyParser:
             self.place(si, v, line)
             self.accounted[no] = "value"
             return
+        # the option list of the choice just read, wrapped onto its own line (002:742)
+        if self.last_choice is not None and _is_option_list(raw, self.last_choice.choices):
+            self.accounted[no] = "value"
+            return
         # a flattened table repeated as tab lines (quirk 5): already in the value above
         toks = plain(raw).split()
         prev = plain(self.last_raw)
@@ -513,9 +521,15 @@ class BodyParser:
                 if not md:
                     continue
                 if parts:
-                    parts.append("\n\n" if f.gap or has_html(f.raw) or "\n\n" in parts[-1] else "\n")
+                    # list items stay together; anything else is its own paragraph
+                    listed = md.lstrip().startswith("- ") and parts[-1].split("\n")[-1].lstrip().startswith("- ")
+                    parts.append("\n" if listed and not f.gap else "\n\n")
                 parts.append(md)
             text = "".join(parts).strip()
+            cleaned = _strip_option_lists(text, self.all_choices)
+            if cleaned != text:
+                self.notes.add(frags[0].line, text[:200], f"「{item.label}」の中にあった選択肢の一覧(<選択肢> 1) …)を外しました(前の項目の印刷の一部です)")
+                text = cleaned
             if item is not None and item.name_key is None and path[-1] == _name_key(self.form, path):
                 text = _strip_number(text)
             if item is not None and item.parent is not None and item.parent.name_key == item.key and "\n\n" in text:
@@ -548,3 +562,28 @@ def _clean_md(md: str) -> str:
         l = re.sub(r"^\*\*(.+)\*\*$", r"\1", l.strip()) if l.strip().startswith("**") else l
         lines.append(l.rstrip())
     return "\n".join(lines).strip()
+
+
+_OPT = re.compile(r"(\d)\)\s*")
+_MARK = re.compile(r"[<＜]\s*選択肢\s*[>＞]")
+
+
+def _is_option_list(raw: str, allowed) -> bool:
+    """`1) 定めている 2) 定めていない`: a printed option list, nothing else."""
+    text = _MARK.sub(" ", plain(raw))
+    items = [t.strip() for t in _OPT.split(text)[2::2]]
+    if not items or _OPT.split(text)[0].strip():
+        return False
+    names = {norm_value(c) for c in allowed} if not isinstance(allowed, set) else allowed
+    return all(norm_value(i) in names for i in items if i)
+
+
+def _strip_option_lists(text: str, allowed: set) -> str:
+    """Paragraphs that are an option-list marker or a list of options (quirk 15)."""
+    out = []
+    for para in text.split("\n\n"):
+        p = para.strip()
+        if _MARK.fullmatch(p) or (_OPT.match(p) and _is_option_list(p, allowed)):
+            continue
+        out.append(para)
+    return "\n\n".join(out).strip()

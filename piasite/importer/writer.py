@@ -56,6 +56,8 @@ def dump(data: dict, form: Form, header: list[str], schema_rel: str) -> str:
 def schema_rel_path(out_file: Path, repo_root: Path | None) -> str:
     """Relative path from the file's folder to <repo>/schema (content/<org>/x.yaml → ../../schema)."""
     import os
-    if repo_root is None:
-        return "../../schema"
-    return os.path.relpath(Path(repo_root) / "schema", Path(out_file).parent).replace(os.sep, "/")
+    root = Path(repo_root).resolve() if repo_root else None
+    target = Path(out_file).resolve()
+    if root is None or root not in target.parents:
+        return "../../schema"  # the usual place: content/<org>/<slug>.yaml
+    return os.path.relpath(root / "schema", target.parent).replace(os.sep, "/")
