@@ -265,8 +265,8 @@ class BodyParser:
             self._take(path, item, r, line, v)
         elif item.kind == "multi":
             r = choices.read_multi(v, item)
-            self._counts(slot, path, v)
             self._take(path, item, r, line, v)
+            self._counts(slot, path, v)
             self.last_multi = (slot_i, path, v, line)
         elif item.kind == "date":
             got = dates.parse_date(plain(v))
@@ -319,6 +319,14 @@ class BodyParser:
                 continue
             if n is not None:
                 self.set_value(path[:-1] + (c.key,), c, n)
+                # counts outweigh glyphs (quirk 18): a counted option is selected
+                if slot.item.kind == "multi" and n > 0 and slot.item.option(base):
+                    cur = self.get_value(path) or []
+                    if base not in cur:
+                        self.set_value(path, slot.item, [o.text for o in slot.item.options if o.text in cur or o.text == base])
+                        self.unread.pop(path, None)
+                        self.doubts.append((self.valued.get(path, 0), plain(raw)[:200],
+                                            f"{slot.item.label}: 「{base}」はチェック記号がありませんが件数が {n} 件あるため、選択されているものとしました"))
 
     def flush_orphans(self) -> None:
         for f in self.orphans:
@@ -470,7 +478,7 @@ class BodyParser:
 
     def free(self, no: int, raw: str, gap: bool) -> None:
         """A line without a label: the continuation of the item being read."""
-        text = raw.strip()
+        text = raw.rstrip() if re.match(r"^ +- ", raw) else raw.strip()  # keep nested list indents
         if self.pending is not None:
             slot = self.slots[self.pending_slot]
             if slot.item.kind in ("text", "ref"):
@@ -526,6 +534,12 @@ class BodyParser:
                     parts.append("\n" if listed and not f.gap else "\n\n")
                 parts.append(md)
             text = "".join(parts).strip()
+            if any(m in text for m in choices.MARKERS):
+                # checkbox glyphs used as bullets in a text (quirk 20)
+                text = re.sub("\\s*[" + choices.MARKERS + "]\\s*", "\n- ", text).strip()
+                text = re.sub(r"^\n?", "", text)
+                self.notes.add(frags[0].line, plain(frags[0].raw)[:120],
+                               f"「{item.label}」の文中のチェック記号は選択肢ではなく箇条書きの印として読みました")
             cleaned = _strip_option_lists(text, self.all_choices)
             if cleaned != text:
                 self.notes.add(frags[0].line, text[:200], f"「{item.label}」の中にあった選択肢の一覧(<選択肢> 1) …)を外しました(前の項目の印刷の一部です)")
