@@ -27,6 +27,11 @@ class Row:
     cells: dict[str, str] = field(default_factory=dict)
 
     @property
+    def where(self) -> str:
+        """Where the name is written, as cities write it (Ⅱ(1) 4. 委託事項1 ③委託先名)."""
+        return self.assessment.form.short_label(self.path, self.assessment.data)
+
+    @property
     def href(self) -> str:
         return f"{self.assessment.url}#{self.anchor}"
 

@@ -32,11 +32,13 @@ def _empty(v: Any) -> bool:
 
 
 def heading(level: int, anchor: str, label_html: str, marked: bool = False) -> str:
+    """An item heading with its permanent anchor; the copyable link sits beside it,
+    outside the heading, so search results and screen readers get the label alone."""
     level = min(max(level, 2), 6)
     mark = ' <span class="pia-mark" title="重要な変更の対象となる項目">※</span>' if marked else ""
-    return (f'<h{level} id="{anchor}" class="pia-h">{label_html}{mark}'
-            f'<a class="pia-link" href="#{anchor}" title="この項目へのリンク" data-pagefind-ignore>'
-            f'<span class="pia-sr">この項目へのリンク</span>#</a></h{level}>\n')
+    return (f'<div class="pia-hrow"><h{level} id="{anchor}" class="pia-h">{label_html}{mark}</h{level}>'
+            f'<a class="pia-link" href="#{anchor}" title="この項目へのリンク" data-pagefind-ignore="all">'
+            f'<span class="pia-sr">この項目へのリンク</span><span aria-hidden="true">#</span></a></div>\n')
 
 
 def _is_table_group(item: Item) -> bool:

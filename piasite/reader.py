@@ -5,6 +5,8 @@ keep a side table path → line, so that every message can name its line.
 """
 from __future__ import annotations
 
+import re
+import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -81,9 +83,15 @@ def _build(loader: _Loader, node: yaml.Node, path: tuple, lines: dict) -> Any:
     return loader.construct_object(node, deep=True)
 
 
+# PyYAML's scanner accepts only ASCII in tags; the same tag %-encoded is read back as
+# !非公表, so clerks write the tag as is and we encode it before parsing.
+_WITHHELD_WRITTEN = re.compile(r"(?<![^\s\[{,:\-])" + re.escape(WITHHELD_TAG) + r"(?=[\s\]},]|$)", re.M)
+_WITHHELD_ENCODED = "!" + urllib.parse.quote(WITHHELD_TAG[1:])
+
+
 def parse(text: str, path: Path | str = "<string>") -> Document:
     """Parse YAML text; raises ReadError with a line and a Japanese message."""
-    loader = _Loader(text)
+    loader = _Loader(_WITHHELD_WRITTEN.sub(_WITHHELD_ENCODED, text))
     try:
         node = loader.get_single_node()
         lines: dict = {}

@@ -26,7 +26,6 @@
     baseUrl: base,
     showSubResults: true,
     showImages: false,
-    resetStyles: false,
     translations: { placeholder: "委託先・システム・事務の名前などで検索" },
     // Land on the item: the anchored section with the most hits becomes the result's link.
     processResult: function (r) {
