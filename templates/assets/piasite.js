@@ -31,7 +31,11 @@
     processResult: function (r) {
       var subs = (r.sub_results || []).filter(function (s) { return s.anchor && s.anchor.id; });
       if (subs.length) {
-        subs.sort(function (a, b) { return (b.locations || []).length - (a.locations || []).length; });
+        var score = function (s) {
+          var w = s.weighted_locations || [];
+          return w.length ? w.reduce(function (t, l) { return t + (l.balanced_score || 0); }, 0) : (s.locations || []).length;
+        };
+        subs.sort(function (a, b) { return score(b) - score(a); });
         r.url = subs[0].url;
       }
       return r;
