@@ -28,8 +28,8 @@ class BuildError(Exception):
 
 
 def build_site(content_dir: Path, out_dir: Path, engine: str = "mkdocs", allow_shallow: bool = False,
-               config: Path = Path("mkdocs.yml"), extensions=(), timings: dict | None = None) -> None:
-    from .generator import generate
+               config: Path = Path("mkdocs.yml"), extensions=None, timings: dict | None = None) -> None:
+    from .generator import HistoryUnavailable, generate
     from .names import AliasError
     from .search import SearchIndexError, index_site
 
@@ -46,7 +46,9 @@ def build_site(content_dir: Path, out_dir: Path, engine: str = "mkdocs", allow_s
     docs = config.parent / GENERATED
     try:
         generate(assessments, docs, allow_shallow=allow_shallow, content_dir=content_dir, config=config,
-                 extensions=list(extensions))
+                 extensions=extensions)
+    except HistoryUnavailable as e:  # a shallow clone, or no git: stop before touching site/
+        raise BuildError(str(e)) from None
     except AliasError as e:
         raise BuildError(f"別名ファイルに誤りがあります: {e}(これまでのサイトはそのままです)") from None
     t1 = time.perf_counter()

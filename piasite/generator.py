@@ -58,6 +58,7 @@ class Site:
     """What a generation stage sees.
 
     assessments  validated Assessment objects, in page order
+    content_dir, allow_shallow   as given to `piasite build`
     indexes      the cross-document indexes (indexes.py)
     env          the Jinja2 environment on templates/
     write_page(relpath, text)   write any file of the tree (Markdown page or data file)
@@ -192,14 +193,41 @@ def latest_changes(assessments: list, site: Site, limit: int = 10) -> list[dict]
     return rows[:limit]
 
 
+class HistoryUnavailable(Exception):
+    """The change-log stage cannot read git history (shallow clone, no git): stop the build."""
+
+
+def history_extension(site: Site) -> None:
+    """The change-log stage (piasite/history_pages.py): 別添2 rows from git, timelines,
+    past versions, 更新履歴, feeds. Absent from a tree without that stage."""
+    try:
+        from .history import GitError
+        from .history_pages import generate_history
+    except ImportError:
+        return
+    root = site.content_dir.resolve().parent if site.content_dir else Path(".").resolve()
+    try:
+        h = generate_history(site.assessments, root, site.write_page, allow_shallow=site.allow_shallow,
+                             content_dir=site.content_dir)
+    except GitError as e:
+        raise HistoryUnavailable(str(e)) from None
+    site.change_rows.update(h.change_rows)
+    for url, blocks in h.page_extras.items():
+        site.page_extras.setdefault(url, []).extend(blocks)
+
+
+DEFAULT_EXTENSIONS: list[Callable[[Site], None]] = [history_extension]
+
+
 def generate(assessments, out: Path, allow_shallow: bool = False, content_dir: Path | None = None,
-             config: Path = Path("mkdocs.yml"), extensions: list[Callable[[Site], None]] = ()) -> Site:
+             config: Path = Path("mkdocs.yml"), extensions: list[Callable[[Site], None]] | None = None) -> Site:
     out = Path(out)
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     names = Names.load(content_dir) if content_dir else Names()
     site = Site(out, assessments, names, load_config(config))
-    for ext in extensions:
+    site.content_dir, site.allow_shallow = (Path(content_dir) if content_dir else None), allow_shallow
+    for ext in (DEFAULT_EXTENSIONS if extensions is None else extensions):
         ext(site)
     shutil.copytree(ASSETS, out / "assets" / "piasite")
     for a in assessments:

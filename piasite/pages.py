@@ -55,6 +55,7 @@ class AssessmentPage:
     def __init__(self, a, data: dict, change_rows: list[dict] | None = None):
         self.a, self.form, self.data = a, a.form, data
         self.change_rows = change_rows
+        self.ids: set[str] = set()  # anchors written so far (history rows link only to these)
 
     # -- values -----------------------------------------------------------
     def value(self, item: Item, v: Any) -> str:
@@ -130,6 +131,7 @@ class AssessmentPage:
 
     def item(self, item: Item, v: Any, path: tuple, level: int) -> str:
         anchor = self.form.anchor(path)
+        self.ids.add(anchor)
         marked = item.mark and item.display_label != item.label
         if _is_table_group(item):
             return self.table(item, v, path, level)
@@ -151,6 +153,7 @@ class AssessmentPage:
             for i, elem in enumerate(elems):
                 epath = path + (i,)
                 label = item.element_label(i, elem)
+                self.ids.add(self.form.anchor(epath))
                 out.append(f'<section class="pia-elem">{heading(sub, self.form.anchor(epath), escape(plain(label)))}'
                            f'{self.children(item, elem, epath, sub + 1)}</section>\n')
             out.append("</section>\n")
@@ -179,6 +182,8 @@ class AssessmentPage:
                     cell = ""
                 elif c.kind == "date":
                     cell = escape(self.date(val))
+                elif c.key == "項目" and r.get("anchor") in self.ids:  # rows from history name the changed item
+                    cell = f'<a href="#{escape(str(r["anchor"]))}">{escape(str(val))}</a>'
                 elif c.kind in ("text", "ref"):
                     cell = to_html(str(val))
                 else:

@@ -5,8 +5,6 @@ keep a side table path → line, so that every message can name its line.
 """
 from __future__ import annotations
 
-import re
-import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,6 +12,7 @@ from typing import Any
 import yaml
 
 WITHHELD_TAG = "!非公表"
+_WITHHELD_URI = "!" + "".join(f"%{b:02X}" for b in WITHHELD_TAG[1:].encode())
 
 
 @dataclass(frozen=True)
@@ -86,15 +85,10 @@ def _build(loader: _Loader, node: yaml.Node, path: tuple, lines: dict) -> Any:
         return node.value  # e.g. 2025-13-01: left as text for validation to report
 
 
-# PyYAML's scanner accepts only ASCII in tags; the same tag %-encoded is read back as
-# !非公表, so clerks write the tag as is and we encode it before parsing.
-_WITHHELD_WRITTEN = re.compile(r"(?<![^\s\[{,:\-])" + re.escape(WITHHELD_TAG) + r"(?=[\s\]},]|$)", re.M)
-_WITHHELD_ENCODED = "!" + urllib.parse.quote(WITHHELD_TAG[1:])
-
-
 def parse(text: str, path: Path | str = "<string>") -> Document:
     """Parse YAML text; raises ReadError with a line and a Japanese message."""
-    loader = _Loader(_WITHHELD_WRITTEN.sub(_WITHHELD_ENCODED, text))
+    # PyYAML scans tags as ASCII URIs: give it the percent-encoded spelling (lines are unchanged).
+    loader = _Loader(text.replace(WITHHELD_TAG, _WITHHELD_URI))
     try:
         node = loader.get_single_node()
         lines: dict = {}
