@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 WITHHELD_TAG = "!非公表"
+_WITHHELD_URI = "!" + "".join(f"%{b:02X}" for b in WITHHELD_TAG[1:].encode())
 
 
 @dataclass(frozen=True)
@@ -78,12 +79,16 @@ def _build(loader: _Loader, node: yaml.Node, path: tuple, lines: dict) -> Any:
         return [_build(loader, v, path + (i,), lines) for i, v in enumerate(node.value)]
     if node.tag.startswith("!") :
         raise ReadError(node.start_mark.line + 1, f"タグ {node.tag} は使えません(使えるのは {WITHHELD_TAG} だけです)")
-    return loader.construct_object(node, deep=True)
+    try:
+        return loader.construct_object(node, deep=True)
+    except (ValueError, yaml.constructor.ConstructorError):
+        return node.value  # e.g. 2025-13-01: left as text for validation to report
 
 
 def parse(text: str, path: Path | str = "<string>") -> Document:
     """Parse YAML text; raises ReadError with a line and a Japanese message."""
-    loader = _Loader(text)
+    # PyYAML scans tags as ASCII URIs: give it the percent-encoded spelling (lines are unchanged).
+    loader = _Loader(text.replace(WITHHELD_TAG, _WITHHELD_URI))
     try:
         node = loader.get_single_node()
         lines: dict = {}
