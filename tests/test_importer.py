@@ -441,3 +441,47 @@ def test_cli_import_writes_yaml_and_prints_the_report(tmp_path):
 def test_report_renders_every_figure(imported):
     text = render([measure(s, i) for s, i in imported[1].items()])
     assert "原文 140 行 → 128 件" in text and "富士通株式会社" in text and "HTML タグの残り: 0 個" in text
+
+
+def test_values_the_checker_rejects_move_to_import_notes(tmp_path):
+    # a count contradicting the listed 委託事項 (000's change log shows such counts): the output must pass check
+    text = """特定個人情報保護評価書(重点項目評価書)
+
+Ⅱ 特定個人情報ファイルの概要
+
+1. 特定個人情報ファイル名\t
+(1) 収納管理ファイル\t
+4. 特定個人情報ファイルの取扱いの委託\t\t
+委託の有無 ※\t[委託する] <選択肢> 1) 委託する 2) 委託しない (2) 件\t
+委託事項1\tシステム保守業務\t
+③委託先名\t株式会社ジーシーシー\t
+"""
+    imp = import_text(text)
+    itaku = imp.data["特定個人情報ファイル"][0]["委託"]
+    assert "件数" not in itaku and itaku["委託事項"][0]["委託先名"] == "株式会社ジーシーシー"
+    assert any("検査に通らない" in n["理由"] and n["本文"] == "2" for n in imp.data["取込メモ"])
+    out = tmp_path / "city" / "x.yaml"
+    write(imp, Path("x.txt"), out)
+    r = subprocess.run([sys.executable, "-m", "piasite", "check", str(out)], cwd=ROOT, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert "必須項目" in r.stderr and "取込メモを見て書き足してください" in r.stderr  # missing parts: warnings
+
+
+def test_json_schema_accepts_the_committed_content():
+    import datetime as dt
+    import json
+
+    import jsonschema
+
+    def plain(v):
+        if isinstance(v, dict):
+            return {k: plain(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [plain(x) for x in v]
+        return v.isoformat() if isinstance(v, dt.date) else v
+
+    for p in sorted((ROOT / "content").rglob("*.yaml")):
+        text = p.read_text(encoding="utf-8")
+        schema = json.loads((p.parent / text.split("\n", 1)[0].split("=", 1)[1]).read_text(encoding="utf-8"))
+        errors = list(jsonschema.Draft202012Validator(schema).iter_errors(plain(yaml.safe_load(text))))
+        assert not errors, (p, errors[0].message)
