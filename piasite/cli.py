@@ -74,6 +74,31 @@ def build(content_dir: Path, out_dir: Path, engine: str, allow_shallow: bool) ->
         raise UserError(e.message) from None
 
 
+@main.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", default=None, type=click.Path(path_type=Path),
+              help="YAML を書き出すフォルダ (省略時は元のファイルと同じフォルダ)。ファイル名は元の名前の .yaml です。")
+@click.option("--report", "report_only", is_flag=True, help="YAML を書き出さず、取り込みの報告だけを表示します。")
+def import_cmd(files: tuple[Path, ...], out_dir: Path | None, report_only: bool) -> None:
+    """PDF から抽出した評価書のテキストを評価書の YAML に取り込み、取り込みの報告を表示します。"""
+    from .importer import import_file, measure, render, write
+
+    results = []
+    for f in files:
+        if not f.is_file():
+            raise UserError(f"{f} がありません")
+        try:
+            imported = import_file(f)
+        except UnicodeDecodeError:
+            raise UserError(f"{f}: UTF-8 のテキストとして読めません") from None
+        if not report_only:
+            target = (out_dir or f.parent) / f"{f.stem}.yaml"
+            write(imported, f, target, repo_root=Path.cwd())
+            click.echo(f"{target} に書き出しました", err=True)
+        results.append(measure(f.name, imported))
+    click.echo(render(results))
+
+
 @main.command("schema")
 @click.option("--out", "out_dir", default="schema", type=click.Path(path_type=Path), show_default=True)
 def schema_cmd(out_dir: Path) -> None:
