@@ -24,7 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .reader import ReadError, parse
+import yaml
+
+from .reader import ReadError, _build, parse
 
 CACHE_DIR = Path(".cache/piasite/blobs-v1")  # under the repository root
 TRAILER = re.compile(r"^(変更日|提出時期|提出時期に係る説明|変更箇所)\s*[:：]\s*(.*?)\s*$")
@@ -216,6 +218,22 @@ def cat_blobs(root: Path, shas: list[str]) -> dict[str, bytes]:
 
 # -- parsing with a content-addressed cache -----------------------------------------
 
+_CLoader = type("_CLoader", (getattr(yaml, "CSafeLoader", yaml.SafeLoader),), {})
+
+
+def parse_data(text: str) -> Any:
+    """reader.parse's data, composed by libyaml when available (history reads thousands of blobs).
+    Any failure goes through reader.parse itself, so messages are exactly the reader's."""
+    loader = _CLoader(text)
+    try:
+        node = loader.get_single_node()
+        return None if node is None else _build(loader, node, (), {})
+    except (yaml.YAMLError, ReadError):
+        pass
+    finally:
+        loader.dispose()
+    return parse(text).data  # raises the reader's ReadError
+
 def parse_blobs(root: Path, shas: set[str], cache: bool = True) -> dict[str, tuple]:
     """blob → ("ok", data) or ("err", line, message)."""
     cdir = root / CACHE_DIR
@@ -232,7 +250,7 @@ def parse_blobs(root: Path, shas: set[str], cache: bool = True) -> dict[str, tup
         missing.append(sha)
     for sha, raw in cat_blobs(root, missing).items():
         try:
-            entry = ("ok", parse(raw.decode("utf-8")).data)
+            entry = ("ok", parse_data(raw.decode("utf-8")))
         except UnicodeDecodeError as e:
             entry = ("err", 1, f"UTF-8 で保存してください(位置 {e.start} のバイトが読めません)")
         except ReadError as e:
