@@ -43,11 +43,20 @@ def check(paths: tuple[Path, ...], since: str | None) -> None:
         files += content_files(p) if p.is_dir() else [p]
     if not files:
         raise UserError("検査する評価書 (.yaml) がありません")
-    _, problems = check_paths(files)
+    docs, problems = check_paths(files)
+    from . import lifecycle
+    from .history import today
+
+    problems += lifecycle.check(docs, today())  # the one place a clock date is read (PIASITE_TODAY fixes it)
     if since:
         from .history import check_since  # the change-log stage owns this rule
 
-        problems += check_since(files, since)
+        from .history import GitError
+
+        try:
+            problems += check_since(files, since)
+        except GitError as e:
+            raise UserError(str(e)) from None
     n_err = _report(problems)
     n_warn = len(problems) - n_err
     click.echo(f"{len(files)} 件の評価書を検査しました: エラー {n_err} 件、警告 {n_warn} 件", err=True)
