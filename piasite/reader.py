@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 WITHHELD_TAG = "!非公表"
+_WITHHELD_URI = "!" + "".join(f"%{b:02X}" for b in WITHHELD_TAG[1:].encode())
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,8 @@ def _build(loader: _Loader, node: yaml.Node, path: tuple, lines: dict) -> Any:
 
 def parse(text: str, path: Path | str = "<string>") -> Document:
     """Parse YAML text; raises ReadError with a line and a Japanese message."""
-    loader = _Loader(text)
+    # PyYAML scans tags as ASCII URIs: give it the percent-encoded spelling (lines are unchanged).
+    loader = _Loader(text.replace(WITHHELD_TAG, _WITHHELD_URI))
     try:
         node = loader.get_single_node()
         lines: dict = {}
