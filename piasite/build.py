@@ -36,7 +36,12 @@ def build_site(content_dir: Path, out_dir: Path, engine: str = "mkdocs", allow_s
                          "(これまでのサイトはそのままです)", errors)
     from .generator import generate
 
-    generate(assessments, GENERATED, allow_shallow=allow_shallow)
+    from .history import GitError
+
+    try:
+        generate(assessments, GENERATED, allow_shallow=allow_shallow)
+    except GitError as e:  # a shallow clone, or no git: stop before touching site/
+        raise BuildError(str(e)) from None
     run_engine(engine, config, out_dir)
 
 

@@ -26,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from .reader import ReadError, _build, parse
+from .reader import _WITHHELD_URI, WITHHELD_TAG, ReadError, _build, parse
 
 CACHE_DIR = Path(".cache/piasite/blobs-v1")  # under the repository root
 TRAILER = re.compile(r"^(変更日|提出時期|提出時期に係る説明|変更箇所)\s*[:：]\s*(.*?)\s*$")
@@ -224,7 +224,7 @@ _CLoader = type("_CLoader", (getattr(yaml, "CSafeLoader", yaml.SafeLoader),), {}
 def parse_data(text: str) -> Any:
     """reader.parse's data, composed by libyaml when available (history reads thousands of blobs).
     Any failure goes through reader.parse itself, so messages are exactly the reader's."""
-    loader = _CLoader(text)
+    loader = _CLoader(text.replace(WITHHELD_TAG, _WITHHELD_URI))
     try:
         node = loader.get_single_node()
         return None if node is None else _build(loader, node, (), {})

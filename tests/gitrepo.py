@@ -11,6 +11,7 @@ BASE = Path(__file__).parent / "fixtures" / "handwritten" / "kumagaya" / "5.yaml
 class Repo:
     def __init__(self, root: Path):
         self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
         self.day = 0
         self.git("init", "-q", "-b", "main")
         self.git("config", "user.email", "clerk@example.jp")

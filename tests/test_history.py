@@ -40,6 +40,7 @@ def repo(tmp_path_factory):
           再委託の許諾方法: 受注者から書面による申請を受け、それに対し承認を行う。
           再委託事項: 上記委託内容と同様
 """, "")
+    r.edit(F, "      件数: 3\n", "      件数: 2\n")
     s["remove"] = r.commit("パンチ入力業務の委託を廃止\n\n提出時期: 事後\n提出時期に係る説明: 委託の廃止のため")
     r.edit(F, "使用目的: 住民税額の算出、名寄せ・非課税者の抽出", "使用目的: 住民税額の算出、名寄せ・非課税者の抽出、減免の審査")
     s["marked"] = r.commit("使用目的に減免の審査を追加")
@@ -86,6 +87,7 @@ def test_rows_per_commit(repo):
          "事後", "重要な変更に当たらない", False),
         (s["system"], "2025-12-03", SYSTEMS + "システム3", "", "①システムの名称: 電子申請システム\n②システムの機能: オンラインでの申告の受付",
          "", "", False),
+        (s["remove"], "2025-12-04", ITAKU + "委託の有無 ( ) 件", "3", "2", "事後", "委託の廃止のため", True),
         (s["remove"], "2025-12-04", ITAKU + "委託事項1", "委託事項: 申告情報のパンチ入力業務\n①委託内容: 申告情報のパンチ入力\n"
          "②委託先における取扱者数: 50人以上100人未満\n③委託先名: 株式会社KSKテクノサポート\n"
          "④再委託の有無: 再委託する\n⑤再委託の許諾方法: 受注者から書面による申請を受け、それに対し承認を行う。\n⑥再委託事項: 上記委託内容と同様",
@@ -97,7 +99,7 @@ def test_rows_per_commit(repo):
          "事後", "委託先の変更のみ", False),
     ]
     marked = [r for r in rows if r.marked]
-    assert not marked[0].timing_given  # 事前 pre-filled, not said by the commit
+    assert marked[0].timing_given and not marked[1].timing_given  # 事前 pre-filled, not said by the commit
 
 
 def test_unparsable_commit_warns(repo):
@@ -151,7 +153,7 @@ def test_diff_command(repo):
                                     "--content", str(repo.root / "content")])
     data = json.loads(res.output)
     ch = data["assessments"][0]["changes"]
-    assert [(c["種別"], c["重要な変更"]) for c in ch] == [("変更", True), ("削除", False)]
+    assert [(c["種別"], c["重要な変更"]) for c in ch] == [("変更", True), ("変更", True), ("削除", False)]
 
 
 def test_diff_unknown_revision(repo):
@@ -167,9 +169,9 @@ def test_changelog_command_csv(repo):
 
     table = list(csv.reader(io.StringIO(res.stdout)))
     assert table[0][:5] == ["変更日", "項目", "変更前の記載", "変更後の記載", "提出時期"]
-    assert [r[0] for r in table[1:]] == ["2016-07-27", "2026-01-05", "2025-12-03", "2025-12-04", "2025-12-05",
+    assert [r[0] for r in table[1:]] == ["2016-07-27", "2026-01-05", "2025-12-03", "2025-12-04", "2025-12-04", "2025-12-05",
                                          "2026-03-01", "2026-04-01"]
-    assert table[5][4] == "事前" and table[5][7] == "※"
+    assert table[6][4] == "事前" and table[6][7] == "※"
 
 
 def test_shallow_clone_detected(repo, tmp_path):
