@@ -20,7 +20,14 @@ from .form import Form
 from .history import FileHistory
 from .reader import public
 
-COLUMNS = ("変更日", "項目", "変更前の記載", "変更後の記載", "提出時期", "提出時期に係る説明", "備考")
+CHANGES = "変更箇所"  # the form's key of the 別添2 group
+KEYS = ("変更日", "項目", "変更前の記載", "変更後の記載", "提出時期", "提出時期に係る説明", "備考")  # its children's keys
+
+
+def columns(form: Form) -> list[str]:
+    """The 別添2 column headings as the form prints them."""
+    group = form.top(CHANGES)
+    return [(group.child(k).label if group and group.child(k) else k) for k in KEYS]
 
 
 @dataclass
@@ -120,10 +127,10 @@ def _cell(s: str) -> str:
     return html.escape(s).replace("|", "&#124;").replace("\n", "<br>") or " "
 
 
-def to_markdown(rows: list[Row], title: str = "") -> str:
+def to_markdown(rows: list[Row], form: Form, title: str = "") -> str:
     out = [f"## {title}\n" if title else ""]
-    out.append("| " + " | ".join(COLUMNS) + " |")
-    out.append("|" + "---|" * len(COLUMNS))
+    out.append("| " + " | ".join(columns(form)) + " |")
+    out.append("|" + "---|" * len(KEYS))
     for r in rows:
         item = f"{r.item} ※" if r.marked else r.item
         timing = r.timing + ("(※項目の変更のため事前と推定)" if not r.timing_given else "")
@@ -136,10 +143,10 @@ def to_json(rows: list[Row]) -> str:
     return json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=2) + "\n"
 
 
-def to_csv(rows: list[Row]) -> str:
+def to_csv(rows: list[Row], form: Form) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(COLUMNS + ("重要な変更",))
+    w.writerow(columns(form) + ["重要な変更"])
     for r in rows:
         w.writerow((r.date, r.item, r.before, r.after, r.timing, r.explanation, r.note, "※" if r.marked else ""))
     return buf.getvalue()

@@ -122,15 +122,16 @@ def changelog_cmd(path: Path, fmt: str, allow_shallow: bool) -> None:
     warn(hist)
     from .form import load_form
 
-    rows = changelog.rows_for(hist.for_path(rel), load_form(doc.data.get("様式", "重点項目評価書")), doc.data)
+    form = load_form(doc.data.get("様式", "重点項目評価書"))
+    rows = changelog.rows_for(hist.for_path(rel), form, doc.data)
     if fmt == "json":
         click.echo(changelog.to_json(rows), nl=False)
     elif fmt == "csv":
-        click.echo(changelog.to_csv(rows), nl=False)
+        click.echo(changelog.to_csv(rows, form), nl=False)
     else:
         if hist.shallow:
             click.echo("(履歴が浅いクローンのため、git の履歴からの行はありません)")
-        click.echo(changelog.to_markdown(rows), nl=False)
+        click.echo(changelog.to_markdown(rows, form), nl=False)
 
 
 @main.command("schema")

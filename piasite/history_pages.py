@@ -27,7 +27,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from . import dates, lifecycle
-from .changelog import Row, derived_rows, imported_rows, version_changes, version_date
+from .changelog import CHANGES, Row, columns, derived_rows, imported_rows, version_changes, version_date
 from .diff import marked_html, text
 from .form import Form, Item, load_form
 from .history import History, load_history
@@ -141,8 +141,10 @@ def generate_history(assessments: list, repo_root: Path, write: Callable[[str, s
             w.page(url + "index.md", "history_version.md.j2", f"{title}(終了)", past=False,
                    body=Markup(render_data(form, pub)), n=len(timeline), v=timeline[-1] if timeline else None,
                    rows=[row_dict(r) for r in rows + derived], **ctx)
+        group = form.top(CHANGES)
         w.page(url + "history/index.md", "history_timeline.md.j2", f"{title} の変更履歴",
-               rows=out.change_rows[url], **ctx)
+               rows=out.change_rows[url], columns=columns(form), changes_label=group.label if group else CHANGES,
+               changes_anchor=group.id if group else "changes", **ctx)
         for i, v in enumerate(timeline[:-1]):
             w.page(f"{url}v/{v['n']}/index.md", "history_version.md.j2", f"{title}(第{v['n']}版)", past=True,
                    body=Markup(render_data(form, public(fh.live[i].data))), n=v["n"], v=v, rows=None, **ctx)
@@ -273,7 +275,7 @@ def flatten(form: Form, data: Any) -> list[list]:
         if not isinstance(value, dict):
             return
         for child in node.items:
-            if not path and (child.key in SKIP_KEYS or child.key == "変更箇所"):
+            if not path and (child.key in SKIP_KEYS or child.key == CHANGES):
                 continue
             v = value.get(child.key)
             cpath, ckey = path + (child.key,), f"{key}/{child.key}"

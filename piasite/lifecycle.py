@@ -4,7 +4,7 @@ An assessment ends when its file is removed from content/ (end = the removing
 commit's date), or when it has 終了日, or 【終了】 in its 評価書名. An ended one
 stays published, bannered 終了, for at least KEEP_YEARS after its end.
 A 重点項目評価書 is re-evaluated within five years: the due date counts from
-Ⅴ 1 ①実施日 when given, else from 公表日.
+the later of Ⅴ 1 ①実施日 and 公表日 (the latest evidence of an evaluation).
 """
 from __future__ import annotations
 
@@ -57,8 +57,8 @@ def reevaluation_due(data: dict) -> dt.date | None:
     node: Any = data or {}
     for k in EVALUATED:
         node = node.get(k) if isinstance(node, dict) else None
-    base = _date(node) or _date((data or {}).get("公表日"))
-    return add_years(base, REEVALUATE_YEARS) if base else None
+    found = [d for d in (_date(node), _date((data or {}).get("公表日"))) if d]
+    return add_years(max(found), REEVALUATE_YEARS) if found else None
 
 
 def check(docs, today: dt.date) -> list:

@@ -182,3 +182,22 @@ def test_shallow_clone_detected(repo, tmp_path):
     assert load_history(clone / "content", allow_shallow=True).shallow
     res = CliRunner().invoke(main, ["changelog", str(clone / G)])
     assert res.exit_code == 1 and "--unshallow" in res.output
+
+
+def test_check_command_since(repo, monkeypatch):
+    monkeypatch.setenv("PIASITE_TODAY", "2026-05-01")
+    res = CliRunner().invoke(main, ["check", str(repo.root / G), "--since", repo.shas["remove"]])
+    assert res.exit_code == 0, res.output
+    warned = [line for line in res.output.splitlines() if "※の項目" in line]
+    assert len(warned) == 1 and "③使用目的" in warned[0] and repo.shas["marked"][:10] in warned[0]
+    res = CliRunner().invoke(main, ["check", str(repo.root / G), "--since", "nope"])
+    assert res.exit_code == 1 and "nope" in res.output
+
+
+def test_reevaluation_warning_uses_injected_today(repo, monkeypatch):
+    monkeypatch.setenv("PIASITE_TODAY", "2031-03-02")
+    res = CliRunner().invoke(main, ["check", str(repo.root / G)])
+    assert "再評価の期限(令和13年3月1日" in res.output  # 公表日 2026-03-01 + 5 years
+    monkeypatch.setenv("PIASITE_TODAY", "2031-03-01")
+    res = CliRunner().invoke(main, ["check", str(repo.root / G)])
+    assert "再評価の期限" not in res.output
