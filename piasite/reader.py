@@ -79,7 +79,10 @@ def _build(loader: _Loader, node: yaml.Node, path: tuple, lines: dict) -> Any:
         return [_build(loader, v, path + (i,), lines) for i, v in enumerate(node.value)]
     if node.tag.startswith("!") :
         raise ReadError(node.start_mark.line + 1, f"タグ {node.tag} は使えません(使えるのは {WITHHELD_TAG} だけです)")
-    return loader.construct_object(node, deep=True)
+    try:
+        return loader.construct_object(node, deep=True)
+    except (ValueError, yaml.constructor.ConstructorError):
+        return node.value  # e.g. 2025-13-01: left as text for validation to report
 
 
 def parse(text: str, path: Path | str = "<string>") -> Document:

@@ -1,0 +1,13 @@
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT.parent / "shared" / "seeds"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture
+def seeds() -> Path:
+    assert SEEDS.is_dir(), f"seed texts expected at {SEEDS}"
+    return SEEDS
