@@ -1,7 +1,7 @@
 """Site pages from the history: 別添2 rows, timelines, past versions, compare view, 更新履歴, Atom feeds.
 
 `generate_history(assessments, repo_root, write)` is called by the site
-generator (through `extension`) and writes, for each assessment at URL u:
+generator (generator.history_extension) and writes, for each assessment at URL u:
   u/history/       its versions (each with its changes) and the whole 別添2
   u/v/<n>/         every past version, bannered, out of the navigation
   u/compare/       any two versions compared in the browser (data inline)
@@ -30,7 +30,7 @@ from . import dates, lifecycle
 from .changelog import CHANGES, Row, columns, derived_rows, imported_rows, version_changes, version_date
 from .diff import marked_html, text
 from .form import Form, Item, load_form
-from .history import History, load_history
+from .history import load_history, warn
 from .reader import public
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -97,6 +97,7 @@ def generate_history(assessments: list, repo_root: Path, write: Callable[[str, s
                      allow_shallow: bool = False, content_dir: Path | None = None, site_url: str = "") -> HistorySite:
     content_dir = Path(content_dir or (assessments[0].content_root if assessments else Path(repo_root) / "content"))
     hist = load_history(content_dir, allow_shallow=allow_shallow)
+    warn(hist)  # commits whose file did not parse: named on the build's output
     out = HistorySite(shallow=hist.shallow, warnings=list(hist.warnings))
     w = _Writer(write, environment())
     head_day = hist.head.day if hist.head else None
@@ -292,19 +293,3 @@ def flatten(form: Form, data: Any) -> list[list]:
 
     walk(form.root, data, (), "")
     return out
-
-
-# -- the site generator's hook ------------------------------------------------------------------
-
-def extension(allow_shallow: bool = False, content_dir: Path | None = None):
-    """A generator extension (generator.Site → None): fills change_rows and page_extras, writes the pages."""
-    def run(site) -> None:
-        root = Path(content_dir or (site.assessments[0].content_root if site.assessments else "content")).resolve()
-        hs = generate_history(site.assessments, root.parent, site.write_page, allow_shallow=allow_shallow,
-                              content_dir=root, site_url=str(site.config.get("site_url") or ""))
-        site.change_rows.update(hs.change_rows)
-        for url, blocks in hs.page_extras.items():
-            site.page_extras.setdefault(url, []).extend(blocks)
-        for w in hs.warnings:
-            print(f"警告: {w}", file=__import__("sys").stderr)
-    return run

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .diff import Change, diff, marked_html
 from .form import load_form
-from .history import GitError, git, parse_blobs, repo_root, resolve
+from .history import git, parse_blobs, repo_root, resolve
 from .reader import public
 
 
@@ -116,4 +116,3 @@ def to_json(diffs: list[FileDiff], base: str, head: str) -> str:
         ensure_ascii=False, indent=2) + "\n"
 
 
-__all__ = ["compare", "to_markdown", "to_json", "GitError"]
