@@ -329,6 +329,8 @@ def load_history(content_dir: Path, rev: str = "HEAD", allow_shallow: bool = Fal
     order = {c.sha: i for i, c in enumerate(chain)}
     for fh, c, path, blob in pending:
         entry = parsed[blob]
+        if entry[0] == "ok" and not isinstance(entry[1], dict):
+            entry = ("err", 1, "「キー: 値」の形の評価書になっていません(空のファイルなど)")
         if entry[0] == "err":
             warnings.append(f"{path}: コミット {c.sha[:10]}({c.day}「{c.subject}」)の版は読めないため変更履歴から除きます"
                             f"({entry[1]} 行目: {entry[2]})")
