@@ -97,9 +97,10 @@ def version_changes(fh: FileHistory, form: Form) -> list[tuple[Any, Any, list[Ch
     return out
 
 
-def derived_rows(fh: FileHistory, form: Form) -> list[Row]:
+def derived_rows(fh: FileHistory, form: Form, changes_by_version: list | None = None) -> list[Row]:
+    """Rows from the versions (pass version_changes' result when already computed)."""
     rows = []
-    for prev, v, changes in version_changes(fh, form):
+    for prev, v, changes in (version_changes(fh, form) if changes_by_version is None else changes_by_version):
         tr = v.commit.trailers
         if tr.get("変更箇所", "").strip() == "なし" or not changes:
             continue

@@ -127,13 +127,14 @@ def generate_history(assessments: list, repo_root: Path, write: Callable[[str, s
     for url, title, org, org_slug, form, data, fh, removed in items:
         pub = public(data)
         rows = imported_rows(data)
-        derived = [] if hist.shallow or fh is None else derived_rows(fh, form)
+        vchanges = [] if hist.shallow or fh is None else version_changes(fh, form)
+        derived = derived_rows(fh, form, vchanges) if vchanges else []
         out.change_rows[url] = [row_dict(r) for r in rows + derived]
         versions = fh.live if fh and not hist.shallow else []
         ended = lifecycle.is_ended(data, removed)
         end = lifecycle.end_date(data, removed)
         due = None if ended else lifecycle.reevaluation_due(data)
-        timeline = _timeline(fh, form) if versions else []
+        timeline = _timeline(fh, vchanges) if versions else []
         ctx = dict(a_title=title, org=org, a_url=url, versions=timeline, shallow=hist.shallow, ended=ended,
                    end=end.isoformat() if end else None, due=due.isoformat() if due else None)
         out.page_extras.setdefault(url, []).append(w.env.get_template("history_extra.html.j2").render(
@@ -194,10 +195,10 @@ def _by_date(rows: list[Row]) -> list[tuple[str, list[Row]]]:
     return sorted(groups.items())
 
 
-def _timeline(fh, form: Form) -> list[dict]:
+def _timeline(fh, vchanges: list) -> list[dict]:
     """Each parsed version: number, 変更日, committer date, its changes (none for the first)."""
     out = []
-    changes = {v.commit.sha: (prev, chs) for prev, v, chs in version_changes(fh, form)}
+    changes = {v.commit.sha: (prev, chs) for prev, v, chs in vchanges}
     for n, v in enumerate(fh.live, 1):
         prev, chs = changes.get(v.commit.sha, (None, []))
         editorial = v.commit.trailers.get("変更箇所", "").strip() == "なし"
