@@ -276,8 +276,13 @@ def load_history(content_dir: Path, rev: str = "HEAD", allow_shallow: bool = Fal
                  cache: bool = True) -> History:
     """Versions of every content file ever on the first-parent chain of rev."""
     content_dir = Path(content_dir).resolve()
-    root = repo_root(content_dir)
-    prefix = str(content_dir.relative_to(root.resolve())).replace("\\", "/").strip(".") 
+    try:
+        root = repo_root(content_dir)
+    except GitError as e:  # e.g. built from an exported tarball
+        if allow_shallow:
+            return History(content_dir, [], [], shallow=True)
+        raise GitError(f"{e}。履歴なしで組み立てるには `--allow-shallow` を付けてください") from None
+    prefix = str(content_dir.relative_to(root.resolve())).replace("\\", "/").strip(".")
     prefix = (prefix + "/") if prefix else ""
     if is_shallow(root):
         if not allow_shallow:

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from piasite import changelog
 from piasite.cli import main
 from piasite.form import load_form
-from piasite.history import ShallowError, check_since, load_history
+from piasite.history import GitError, ShallowError, check_since, load_history
 
 from .gitrepo import base_repo
 
@@ -201,3 +201,10 @@ def test_reevaluation_warning_uses_injected_today(repo, monkeypatch):
     monkeypatch.setenv("PIASITE_TODAY", "2031-03-01")
     res = CliRunner().invoke(main, ["check", str(repo.root / G)])
     assert "再評価の期限" not in res.output
+
+
+def test_outside_git(tmp_path):
+    (tmp_path / "content/kumagaya").mkdir(parents=True)
+    with pytest.raises(GitError, match="--allow-shallow"):
+        load_history(tmp_path / "content")
+    assert load_history(tmp_path / "content", allow_shallow=True).shallow
