@@ -1,14 +1,17 @@
-"""The build pipeline: content → model → generated tree → site engine → site/.
+"""The build pipeline: content → model → generated tree → site engine → search index → site/.
 
 Our generation is plain Python writing Markdown/HTML into build/docs; the site
-engine (MkDocs today, Zensical tomorrow) only turns that tree into HTML. The
-new site is assembled beside the old one and swapped in only when complete.
+engine (MkDocs today, Zensical tomorrow) only turns that tree into HTML; then
+Pagefind indexes it. The new site is assembled beside the old one and swapped
+in only when complete.
 """
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from .model import load_content
@@ -25,39 +28,97 @@ class BuildError(Exception):
 
 
 def build_site(content_dir: Path, out_dir: Path, engine: str = "mkdocs", allow_shallow: bool = False,
-               config: Path = Path("mkdocs.yml")) -> None:
-    content_dir, out_dir = Path(content_dir), Path(out_dir)
+               config: Path = Path("mkdocs.yml"), extensions=None, timings: dict | None = None) -> None:
+    from .generator import HistoryUnavailable, generate
+    from .names import AliasError
+    from .search import SearchIndexError, index_site
+
+    content_dir, out_dir, config = Path(content_dir), Path(out_dir), Path(config)
+    timings = {} if timings is None else timings
     if not content_dir.is_dir():
         raise BuildError(f"評価書のフォルダ {content_dir} がありません")
+    t0 = time.perf_counter()
     assessments, problems = load_content(content_dir)
     errors = [p for p in problems if p.severity == ERROR]
     if errors:
         raise BuildError(f"評価書にエラーが {len(errors)} 件あるため、サイトを組み立てませんでした"
                          "(これまでのサイトはそのままです)", errors)
-    from .generator import generate
-
-    from .history import GitError
-
+    docs = config.parent / GENERATED
     try:
-        generate(assessments, GENERATED, allow_shallow=allow_shallow)
-    except GitError as e:  # a shallow clone, or no git: stop before touching site/
+        generate(assessments, docs, allow_shallow=allow_shallow, content_dir=content_dir, config=config,
+                 extensions=extensions)
+    except HistoryUnavailable as e:  # a shallow clone, or no git: stop before touching site/
         raise BuildError(str(e)) from None
-    run_engine(engine, config, out_dir)
+    except AliasError as e:
+        raise BuildError(f"別名ファイルに誤りがあります: {e}(これまでのサイトはそのままです)") from None
+    t1 = time.perf_counter()
+    env = dict(os.environ, SOURCE_DATE_EPOCH=str(source_date_epoch(content_dir, assessments)),
+               NO_MKDOCS_2_WARNING="1")
+    tmp = run_engine(engine, config, out_dir, env)
+    t2 = time.perf_counter()
+    try:
+        index_site(tmp)
+    except SearchIndexError as e:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise BuildError(f"{e}(これまでのサイトはそのままです)") from None
+    t3 = time.perf_counter()
+    swap(tmp, out_dir)
+    timings.update(generation=t1 - t0, engine=t2 - t1, search=t3 - t2, pages=len(assessments))
 
 
-def run_engine(engine: str, config: Path, out_dir: Path) -> None:
-    """Build with the engine into a temporary folder, then swap it in."""
-    out_dir = Path(out_dir)
+def source_date_epoch(content_dir: Path, assessments) -> int:
+    """The build date every engine stamps (sitemap): the last commit of content/, else the latest 公表日."""
+    if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
+        return int(os.environ["SOURCE_DATE_EPOCH"])
+    try:
+        out = subprocess.run(["git", "log", "-1", "--format=%ct", "--", "."], cwd=content_dir,
+                             capture_output=True, text=True, timeout=30)
+        if out.returncode == 0 and out.stdout.strip().isdigit():
+            return int(out.stdout.strip())
+    except (OSError, subprocess.SubprocessError):
+        pass
+    from . import dates
+    import calendar
+
+    days = [p[0] for a in assessments if (p := dates.parse_iso(a.published))]
+    return calendar.timegm(max(days).timetuple()) if days else 0
+
+
+def run_engine(engine: str, config: Path, out_dir: Path, env: dict | None = None) -> Path:
+    """Build with the engine into a temporary folder beside out_dir; returns that folder."""
+    out_dir, config = Path(out_dir), Path(config)
     tmp = out_dir.with_name(out_dir.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     if engine == "mkdocs":
         cmd = [sys.executable, "-m", "mkdocs", "build", "--quiet", "--strict", "-f", str(config), "-d", str(tmp.resolve())]
+        cwd = None
     else:
-        cmd = [sys.executable, "-m", "zensical", "build", "-f", str(config)]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
-    if proc.returncode != 0:
+        # Zensical has no output option: the same settings with site_dir pointing at the
+        # temporary folder, in a config file beside mkdocs.yml (paths stay relative to it).
+        import yaml
+
+        text = config.read_text(encoding="utf-8")
+        root = config.resolve().parent
+        site_dir = os.path.relpath(tmp.resolve(), root)
+        if site_dir.startswith(".."):
+            raise BuildError(f"Zensical の出力先 {out_dir} は {root} の中にしてください")
+        zconf = root / ".piasite-zensical.yml"
+        zconf.write_text(text + "\n# piasite: build output\nsite_dir: " + yaml.safe_dump(site_dir).split("\n")[0] + "\n",
+                         encoding="utf-8")
+        cmd = [sys.executable, "-m", "zensical", "build", "--clean", "-f", zconf.name]
+        cwd = root
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=cwd)
+    finally:
+        if engine != "mkdocs":
+            zconf.unlink(missing_ok=True)
+    if proc.returncode != 0 or not tmp.is_dir():
         shutil.rmtree(tmp, ignore_errors=True)
         raise BuildError(f"{engine} がサイトを組み立てられませんでした:\n{proc.stderr.strip() or proc.stdout.strip()}")
+    return tmp
+
+
+def swap(tmp: Path, out_dir: Path) -> None:
     old = out_dir.with_name(out_dir.name + ".old")
     shutil.rmtree(old, ignore_errors=True)
     if out_dir.exists():

@@ -49,9 +49,7 @@ def check(paths: tuple[Path, ...], since: str | None) -> None:
 
     problems += lifecycle.check(docs, today())  # the one place a clock date is read (PIASITE_TODAY fixes it)
     if since:
-        from .history import check_since  # the change-log stage owns this rule
-
-        from .history import GitError
+        from .history import GitError, check_since  # the change-log stage owns this rule
 
         try:
             problems += check_since(files, since)
@@ -132,6 +130,31 @@ def changelog_cmd(path: Path, fmt: str, allow_shallow: bool) -> None:
         if hist.shallow:
             click.echo("(履歴が浅いクローンのため、git の履歴からの行はありません)")
         click.echo(changelog.to_markdown(rows, form), nl=False)
+
+
+@main.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", default=None, type=click.Path(path_type=Path),
+              help="YAML を書き出すフォルダ (省略時は元のファイルと同じフォルダ)。ファイル名は元の名前の .yaml です。")
+@click.option("--report", "report_only", is_flag=True, help="YAML を書き出さず、取り込みの報告だけを表示します。")
+def import_cmd(files: tuple[Path, ...], out_dir: Path | None, report_only: bool) -> None:
+    """PDF から抽出した評価書のテキストを評価書の YAML に取り込み、取り込みの報告を表示します。"""
+    from .importer import import_file, measure, render, write
+
+    results = []
+    for f in files:
+        if not f.is_file():
+            raise UserError(f"{f} がありません")
+        try:
+            imported = import_file(f)
+        except UnicodeDecodeError:
+            raise UserError(f"{f}: UTF-8 のテキストとして読めません") from None
+        if not report_only:
+            target = (out_dir or f.parent) / f"{f.stem}.yaml"
+            write(imported, f, target, repo_root=Path.cwd())
+            click.echo(f"{target} に書き出しました", err=True)
+        results.append(measure(f.name, imported))
+    click.echo(render(results))
 
 
 @main.command("schema")

@@ -1,47 +1,256 @@
-"""Writes the generated tree (Markdown pages) from validated assessments."""
+"""Writes the generated tree (build/docs) that the site engine turns into HTML.
+
+Pages are Markdown files whose body is HTML we built and escaped ourselves
+(the engine only adds the theme), so MkDocs and Zensical build the same tree
+with no plugin. Links are relative, so site/ works under any sub-path.
+
+Other stages add pages through `extensions`: callables receiving the Site
+before the pages are written (see Site).
+"""
 from __future__ import annotations
 
+import json
 import shutil
+from collections import Counter
 from pathlib import Path
+from typing import Callable
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from . import dates
+from .api import assessment_path, write_api
+from .indexes import build_indexes
+from .names import Names
+from .pages import CHANGES, AssessmentPage, bare
 from .reader import public
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = ROOT / "templates"
+ASSETS = ROOT / "templates" / "assets"
+
+# The navigation, owned here and mirrored by mkdocs.yml `nav:` (a test checks
+# both agree): indexes and organisations, never one entry per assessment.
+NAV = [
+    ("はじめに", "index.md"),
+    ("評価実施機関", "indexes/kikan/index.md"),
+    ("事務", "indexes/jimu/index.md"),
+    ("システム", "indexes/system/index.md"),
+    ("委託先", "indexes/itakusaki/index.md"),
+    ("提供先・移転先", "indexes/teikyosaki/index.md"),
+    ("検索", "search/index.md"),
+    ("オープンデータ", "api/index.md"),
+]
+
+
+def rel(from_url: str, to_url: str) -> str:
+    """Relative link between two site URLs ('' is the top, 'kumagaya/5/' a page)."""
+    depth = from_url.count("/")
+    return ("../" * depth + to_url) or "./"
+
+
+def url_of(relpath: str) -> str:
+    """build/docs path → site URL (use_directory_urls)."""
+    return relpath[: -len("index.md")] if relpath.endswith("index.md") else relpath
+
+
+class Site:
+    """What a generation stage sees.
+
+    assessments  validated Assessment objects, in page order
+    content_dir, allow_shallow   as given to `piasite build`
+    indexes      the cross-document indexes (indexes.py)
+    env          the Jinja2 environment on templates/
+    write_page(relpath, text)   write any file of the tree (Markdown page or data file)
+    render_page(relpath, template, title, **ctx)  a page through a template, with `root`
+                 (relative link to the top) and `title` set
+    page_extras[a.url]   HTML blocks appended to an assessment page (e.g. its timeline)
+    change_rows[a.url]   rows replacing the imported 別添2 table of an assessment
+                 (dicts with the 変更箇所 keys: 変更日, 項目, 変更前の記載, …)
+    """
+
+    def __init__(self, out: Path, assessments: list, names: Names, config: dict):
+        self.out = Path(out)
+        self.assessments = assessments
+        self.names = names
+        self.config = config
+        self.env = environment()
+        self.page_extras: dict[str, list[str]] = {}
+        self.change_rows: dict[str, list[dict]] = {}
+        self.indexes = build_indexes(assessments, names)
+
+    def write_page(self, relpath: str, text: str) -> Path:
+        path = self.out / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8", newline="\n")
+        return path
+
+    def render_page(self, relpath: str, template: str, title: str, **ctx) -> Path:
+        url = url_of(relpath)
+        body = self.env.get_template(template).render(root=rel(url, ""), url=url, title=title, site=self, **ctx)
+        front = f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n---\n\n"
+        return self.write_page(relpath, front + body.strip() + "\n")
+
+    def source_url(self, a) -> str | None:
+        base = (self.config.get("extra") or {}).get("source_url")
+        return f"{base.rstrip('/')}/{a.rel_path}" if base else None
 
 
 def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined,
-                      autoescape=False, keep_trailing_newline=True)
-    env.filters["wareki"] = dates.wareki
+                      autoescape=select_autoescape(["j2"], default_for_string=True), keep_trailing_newline=True,
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters["wareki"] = lambda v: dates.wareki(v) if dates.parse_iso(v) else ("" if v is None else str(v))
+    env.filters["rel"] = rel
     return env
 
 
-def generate(assessments, out: Path, allow_shallow: bool = False) -> None:
+def load_config(path: Path) -> dict:
+    """mkdocs.yml as plain data (MkDocs' !ENV and python tags are read as None)."""
+    import yaml
+
+    class _Loose(yaml.SafeLoader):
+        pass
+
+    _Loose.add_multi_constructor("", lambda loader, suffix, node: None)
+    try:
+        return yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_Loose) or {}
+    except (OSError, yaml.YAMLError):
+        return {}
+
+
+def summary(a, data: dict, change_rows: list | None) -> dict:
+    """The facts shown at the top of an assessment page, labels read from the form."""
+    f = a.form
+    out: dict = {"ended": None, "facts": [], "filters": {"評価実施機関": a.org, "様式": f.name}}
+
+    def fact(label, value_html, anchor=None):
+        out["facts"].append({"label": label, "html": Markup(value_html), "anchor": anchor})
+
+    from html import escape
+
+    for key in ("評価実施機関名", "公表日", "評価書番号"):
+        item = f.top(key)
+        if item and data.get(key) not in (None, ""):
+            v = data[key]
+            fact(item.label, escape(dates.wareki(v) if item.kind == "date" else str(v)), f.anchor((key,)))
+    jimu_path = ("基本情報", "事務", "名称")
+    jimu = ((data.get("基本情報") or {}).get("事務") or {}).get("名称")
+    if f.item_at(jimu_path) and jimu:
+        out["filters"]["事務"] = str(jimu)
+        fact(bare(f.item_at(jimu_path).label), escape(str(jimu)), f.anchor(jimu_path))
+    sys_item = f.item_at(("基本情報", "システム"))
+    systems = (data.get("基本情報") or {}).get("システム") or []
+    if sys_item and systems:
+        names = "、".join(escape(str(s.get("名称", ""))) for s in systems if isinstance(s, dict))
+        fact(sys_item.element.format(n=""), f"{len(systems)} 件({names})", f.anchor(("基本情報", "システム")))
+    files = data.get("特定個人情報ファイル") or []
+    task_item = f.item_at(("特定個人情報ファイル", 0, "委託", "委託事項"))
+    if task_item:
+        tasks = [(fi, ti, t) for fi, file in enumerate(files) if isinstance(file, dict)
+                 for ti, t in enumerate(((file.get("委託") or {}).get("委託事項")) or []) if isinstance(t, dict)]
+        if tasks:
+            by = Counter(str(t.get("委託先名", "")) for _, _, t in tasks)
+            links = "、".join(escape(n) for n in by)
+            fact(task_item.label, f"{len(tasks)} 件(委託先: {links})",
+                 f.anchor(("特定個人情報ファイル", tasks[0][0], "委託", "委託事項")))
+    parts = []
+    for kind, count_key in (("提供先", "提供件数"), ("移転先", "移転件数")):
+        if not f.item_at(("特定個人情報ファイル", 0, "提供・移転", kind)):
+            continue
+        n = 0
+        for file in files:
+            tr = (file.get("提供・移転") or {}) if isinstance(file, dict) else {}
+            c = tr.get(count_key)
+            n += c if isinstance(c, int) and not isinstance(c, bool) else len(tr.get(kind) or [])
+        parts.append(f"{kind} {n} 件")
+    if parts and any(not p.endswith(" 0 件") for p in parts):
+        fact("・".join(p.split()[0] for p in parts), "、".join(parts))
+    rows = change_rows if change_rows is not None else data.get(CHANGES)
+    ch_item = f.top(CHANGES)
+    if ch_item and rows:
+        latest = max(range(len(rows)), key=lambda i: (str((dates.parse_iso(rows[i].get("変更日")) or ("",))[0]), i))
+        r = rows[latest]
+        when = dates.wareki(r.get("変更日")) if dates.parse_iso(r.get("変更日")) else str(r.get("変更日") or "")
+        fact("最新の変更", f"{escape(when)} {escape(str(r.get('項目') or ''))}", f.anchor((CHANGES, latest)))
+    ended = data.get("終了日")
+    if ended:
+        out["ended"] = dates.wareki(ended)
+    return out
+
+
+def latest_changes(assessments: list, site: Site, limit: int = 10) -> list[dict]:
+    rows = []
+    for a in assessments:
+        data = public(a.data)
+        crs = site.change_rows.get(a.url, data.get(CHANGES) or [])
+        for i, r in enumerate(crs):
+            parsed = dates.parse_iso(r.get("変更日")) if isinstance(r, dict) else None
+            if parsed:
+                rows.append({"date": parsed[0], "a": a, "item": str(r.get("項目") or ""),
+                             "href": f"{a.url}#{a.form.anchor((CHANGES, i))}"})
+    rows.sort(key=lambda r: (r["date"], r["a"].url, r["href"]), reverse=True)
+    return rows[:limit]
+
+
+class HistoryUnavailable(Exception):
+    """The change-log stage cannot read git history (shallow clone, no git): stop the build."""
+
+
+def history_extension(site: Site) -> None:
+    """The change-log stage (piasite/history_pages.py): 別添2 rows from git, timelines,
+    past versions, 更新履歴, feeds. Absent from a tree without that stage."""
+    try:
+        from .history import GitError
+        from .history_pages import generate_history
+    except ImportError:
+        return
+    root = site.content_dir.resolve().parent if site.content_dir else Path(".").resolve()
+    try:
+        h = generate_history(site.assessments, root, site.write_page, allow_shallow=site.allow_shallow,
+                             content_dir=site.content_dir)
+    except GitError as e:
+        raise HistoryUnavailable(str(e)) from None
+    site.change_rows.update(h.change_rows)
+    for url, blocks in h.page_extras.items():
+        site.page_extras.setdefault(url, []).extend(blocks)
+
+
+DEFAULT_EXTENSIONS: list[Callable[[Site], None]] = [history_extension]
+
+
+def generate(assessments, out: Path, allow_shallow: bool = False, content_dir: Path | None = None,
+             config: Path = Path("mkdocs.yml"), extensions: list[Callable[[Site], None]] | None = None) -> Site:
     out = Path(out)
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
-    env = environment()
-    history = _history(assessments, out, allow_shallow)
+    names = Names.load(content_dir) if content_dir else Names()
+    site = Site(out, assessments, names, load_config(config))
+    site.content_dir, site.allow_shallow = (Path(content_dir) if content_dir else None), allow_shallow
+    for ext in (DEFAULT_EXTENSIONS if extensions is None else extensions):
+        ext(site)
+    shutil.copytree(ASSETS, out / "assets" / "piasite")
     for a in assessments:
-        page = out / a.url / "index.md"
-        page.parent.mkdir(parents=True, exist_ok=True)
-        text = env.get_template("assessment.md.j2").render(a=a, data=public(a.data))
-        text += "".join("\n" + block + "\n" for block in history.page_extras.get(a.url, []))
-        page.write_text(text, encoding="utf-8")
-    (out / "index.md").write_text(env.get_template("index.md.j2").render(assessments=assessments), encoding="utf-8")
-
-
-def _history(assessments, out: Path, allow_shallow: bool):
-    """History pages (piasite/history_pages.py): 別添2 rows, timelines, past versions, 更新履歴, feeds."""
-    from .history_pages import generate_history
-
-    def write(relpath: str, text: str) -> None:
-        p = out / relpath
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(text, encoding="utf-8", newline="\n")
-
-    root = assessments[0].content_root.resolve().parent if assessments else Path(".").resolve()
-    return generate_history(assessments, root, write, allow_shallow=allow_shallow)
+        data = public(a.data)
+        rows = site.change_rows.get(a.url)
+        page = AssessmentPage(a, data, rows)
+        site.render_page(a.url + "index.md", "assessment.md.j2", a.title, a=a,
+                         body=Markup(page.body()), notes=Markup(page.notes()),
+                         extras=[Markup(x) for x in site.page_extras.get(a.url, [])],
+                         summary=summary(a, data, rows), json_href=assessment_path(a),
+                         source=site.source_url(a))
+    by_org: dict[str, list] = {}
+    for a in assessments:
+        by_org.setdefault(a.org_slug, []).append(a)
+    for slug, items in by_org.items():
+        site.render_page(f"{slug}/index.md", "org.md.j2", items[0].org, items=items)
+    for ix in site.indexes:
+        site.render_page(f"indexes/{ix.id}/index.md", "entity_index.md.j2", f"{ix.title}の索引", ix=ix)
+    site.render_page("search/index.md", "search.md.j2", "検索")
+    site.render_page("api/index.md", "opendata.md.j2", "オープンデータ")
+    write_api(site, site.indexes)
+    counts = {"assessments": len(assessments), "orgs": len(by_org),
+              "systems": len(site.indexes[2].entities), "contractors": len(site.indexes[3].entities)}
+    site.render_page("index.md", "index.md.j2", "特定個人情報保護評価書", by_org=by_org, counts=counts,
+                     latest=latest_changes(assessments, site))
+    return site

@@ -62,6 +62,8 @@ class Assessment:
         jimu = ((d.get("基本情報") or {}).get("事務") or {}).get("名称")
         if jimu:
             return f"{jimu} {self.form.name}"
+        if d.get("対象評価書"):  # 変更箇所一覧: names the assessment it lists changes of
+            return " ".join(str(d[k]) for k in ("事務の名称", "対象評価書") if d.get(k)) + f" {self.form.name}"
         return str(d.get("名称") or self.slug)
 
     @property

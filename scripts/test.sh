@@ -1,7 +1,47 @@
 #!/usr/bin/env bash
-# The README's test command: installs what the tests need on a fresh machine
-# (Python packages, Debian's Chromium for the browser tests), then runs pytest.
+# The README's test command (.ci/run calls it). On a fresh machine it installs
+# everything the tests need — the Python package with its [test] extra, the npm
+# tools (Pagefind, axe-core) and Debian's Chromium with Japanese fonts for the
+# browser tests — then runs pytest with any arguments given.
+#
+# PIASITE_DRY_RUN=1 prints the commands instead of running them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-python3 -m pip install -q -e '.[test]'
-exec python3 -m pytest "$@"
+
+run() {
+  if [ -n "${PIASITE_DRY_RUN:-}" ]; then echo "+ $*"; else "$@"; fi
+}
+
+# Debian's own python3 refuses `pip install` outside a virtual environment
+# (PEP 668). CI machines are throw-away, so there we override it; elsewhere we
+# ask for a virtual environment instead of touching the system's Python.
+pip_flags=(-q)
+managed=$(python3 -c 'import os, sys, sysconfig
+print(int(sys.prefix == sys.base_prefix and os.path.exists(os.path.join(sysconfig.get_path("stdlib"), "EXTERNALLY-MANAGED"))))')
+if [ "$managed" = 1 ]; then
+  if [ "${CI:-}" = true ]; then
+    pip_flags+=(--break-system-packages)
+  else
+    echo "エラー: この python3 には直接インストールできません。先に仮想環境を作って有効にしてください:" >&2
+    echo "  python3 -m venv .venv && . .venv/bin/activate && bash scripts/test.sh" >&2
+    exit 1
+  fi
+fi
+run python3 -m pip install "${pip_flags[@]}" -e '.[test]'
+run npm ci --no-audit --no-fund
+
+# The browser tests drive Debian's Chromium; they fail (never skip) without it.
+chromium="${PIASITE_CHROMIUM:-/usr/bin/chromium}"
+if [ ! -x "$chromium" ]; then
+  sudo=()
+  if [ "$(id -u)" != 0 ]; then
+    if command -v sudo >/dev/null; then sudo=(sudo); else
+      echo "エラー: $chromium がありません。root で apt-get install chromium fonts-noto-cjk を実行してください" >&2
+      exit 1
+    fi
+  fi
+  run "${sudo[@]}" apt-get update
+  run "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-noto-cjk
+fi
+
+run python3 -m pytest "$@"

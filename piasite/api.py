@@ -1,0 +1,81 @@
+"""Open data under site/api/: JSON per assessment, JSON and CSV per index, the JSON Schemas.
+
+Only public values are written (reader.public); output is deterministic
+(fixed key order, no timestamps) so that two builds are byte-identical.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+from .form import form_names, load_form
+from .reader import public
+from .schema import form_schema, schema_filename
+
+API = "api"
+
+
+def jsonable(v: Any) -> Any:
+    if isinstance(v, dict):
+        return {str(k): jsonable(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [jsonable(x) for x in v]
+    if isinstance(v, (dt.date, dt.datetime)):
+        return v.isoformat()
+    return v
+
+
+def dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, indent=1) + "\n"
+
+
+def assessment_path(a) -> str:
+    return f"{API}/{a.org_slug}/{a.slug}.json"
+
+
+def assessment_json(a) -> str:
+    return dumps({
+        "url": a.url,
+        "様式": a.form.name,
+        "schema": f"schema/{schema_filename(a.form)}",
+        "source": a.rel_path,
+        "data": jsonable(public(a.data)),
+    })
+
+
+def index_json(index) -> str:
+    return dumps({
+        "id": index.id, "title": index.title, "columns": ["名称", "表記", *index.columns, "評価書", "url"],
+        "entities": [{
+            "id": e.id, "name": e.name, "spellings": e.spellings,
+            "rows": [{"表記": r.name, **r.cells, "評価書": r.assessment.title, "url": r.href} for r in e.rows],
+        } for e in index.entities],
+    })
+
+
+def index_csv(index) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(["名称", "表記", *index.columns, "評価書", "url"])
+    for e, r in index.rows():
+        w.writerow([e.name, r.name, *[r.cells.get(c, "") for c in index.columns], r.assessment.title, r.href])
+    return "\ufeff" + buf.getvalue()  # BOM: Excel opens UTF-8 CSV correctly
+
+
+def write_api(site, indexes) -> None:
+    for a in site.assessments:
+        site.write_page(assessment_path(a), assessment_json(a))
+    site.write_page(f"{API}/assessments.json", dumps([{
+        "url": a.url, "json": assessment_path(a)[len(API) + 1:], "評価実施機関名": a.org, "評価書名": a.title,
+        "評価書番号": jsonable(public(a.number)), "公表日": jsonable(public(a.published)), "様式": a.form.name,
+    } for a in site.assessments]))
+    for ix in indexes:
+        site.write_page(f"{API}/indexes/{ix.id}.json", index_json(ix))
+        site.write_page(f"{API}/indexes/{ix.id}.csv", index_csv(ix))
+    for name in form_names():
+        form = load_form(name)
+        site.write_page(f"{API}/schema/{schema_filename(form)}", dumps(form_schema(form)))

@@ -1,0 +1,28 @@
+"""Importer of published assessments from their extracted PDF text.
+
+text.py (cleanup, HTML → Markdown) → choices.py (checkboxes and choices) →
+body.py (the label-driven parser) + changelog.py (別添2) or henko.py
+(変更箇所一覧) → document.py (one file → one document, evidence passes) →
+writer.py (YAML) → report.py (fidelity).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .document import Imported, import_text
+from .report import Fidelity, measure, render
+from .writer import dump, schema_rel_path
+
+__all__ = ["Imported", "import_text", "import_file", "write", "measure", "render", "Fidelity"]
+
+
+def import_file(path: Path) -> Imported:
+    return import_text(Path(path).read_text(encoding="utf-8"))
+
+
+def write(imported: Imported, source: Path, out_file: Path, repo_root: Path | None = None) -> Path:
+    n = len(imported.data.get("取込メモ") or [])
+    header = [f"{Path(source).name} から piasite import で取り込みました(取込メモ {n} 件)。"]
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    out_file.write_text(dump(imported.data, imported.form, header, schema_rel_path(out_file, repo_root)), encoding="utf-8")
+    return out_file

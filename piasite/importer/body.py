@@ -1,0 +1,603 @@
+"""The label-driven parser: walks the extracted lines and places each value
+at the form item whose label (or a printed variant) the line carries.
+
+Nothing here knows a city or a line number. A cursor follows the form's order,
+so that a label repeated in several parts (リスクへの対策は十分か) lands in the
+part being read, and text that merely imitates a label (①… inside a free text)
+is not taken for one unless it is the next item the form expects.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import dates
+from ..form import Form, Item
+from . import choices
+from .text import is_separator, norm, norm_value, plain, to_markdown
+
+Path = tuple
+
+
+@dataclass
+class Slot:
+    item: Item
+    keys: tuple  # path with None where a group index goes
+    part: int    # index of the top-level part
+    groups: tuple  # key prefixes (with None) of the groups on the path
+
+
+@dataclass
+class Fragment:
+    line: int
+    raw: str
+    gap: bool = False  # a blank line came before it
+
+
+@dataclass
+class Notes:
+    rows: list[dict] = field(default_factory=list)
+
+    def add(self, line: int, text: str, reason: str) -> None:
+        self.rows.append({"行": line, "本文": text, "理由": reason})
+
+
+def cells_of(raw: str) -> list[str]:
+    cells = raw.split("\t")
+    while cells and not cells[-1].strip():
+        cells.pop()
+    return cells
+
+
+class BodyParser:
+    def __init__(self, form: Form, skip_keys: tuple[str, ...]):
+        self.form = form
+        self.slots: list[Slot] = []
+        self.parts: list[Item] = []
+        for item in form.items:
+            if item.key in skip_keys:
+                continue
+            # the cover's fields (before the first part) share part -1
+            if item.is_container or self.parts:
+                self.parts.append(item)
+            self._flatten(item, (), len(self.parts) - 1, ())
+        self.by_label: dict[str, list[int]] = {}
+        for i, s in enumerate(self.slots):
+            for lab in (s.item.label, *s.item.variants):
+                self.by_label.setdefault(norm(lab), []).append(i)
+        self.skipped = [norm(i.label) for i in form.items if i.key in skip_keys]
+        self.parent_labels = {norm(s.item.parent_label) for s in self.slots if s.item.parent_label}
+        self.elements = []  # (regex, range regex, slot index of group)
+        for i, s in enumerate(self.slots):
+            it = s.item
+            if it.kind == "group" and it.element and "{n}" in it.element and not it.element.startswith(("{", "(")):
+                prefix = re.escape(norm(it.element.split("{n}")[0]))
+                self.elements.append((re.compile(rf"^{prefix}(\d+)$"), re.compile(rf"^{prefix}\d+[~〜-]\d+$"), i))
+        # state
+        self.data: dict = {}
+        self.texts: dict[Path, list[Fragment]] = {}
+        self.valued: dict[Path, int] = {}   # path → source line, for items the source gives a value
+        self.unread: dict[Path, tuple[int, str]] = {}  # choices/multis present but unreadable
+        self.doubts: list[tuple[int, str, str]] = []
+        self.index: dict[tuple, int] = {}   # group key prefix (concrete) → current element index
+        self.count: dict[tuple, int] = {}   # group key prefix (concrete) → elements so far
+        self.cursor = -1
+        self.part = -1
+        self.pending: Path | None = None
+        self.pending_slot: int | None = None
+        self.orphans: list[Fragment] = []
+        self.last_multi = None
+        self.last_choice: Item | None = None
+        self.all_choices = {norm_value(c) for sl in self.slots for c in sl.item.choices}
+        self.last_raw = ""
+        self.header: list[int] | None = None
+        self.notes = Notes()
+        self.accounted: dict[int, str] = {}
+
+    # -- the form as a sequence ------------------------------------------------
+    def _flatten(self, item: Item, keys: tuple, part: int, groups: tuple) -> None:
+        keys = keys + (item.key,)
+        self.slots.append(Slot(item, keys, part, groups))
+        if item.kind == "group":
+            groups = groups + (keys,)
+            keys = keys + (None,)
+        for c in item.items:
+            self._flatten(c, keys, part, groups)
+
+    def concrete(self, slot: Slot, create: bool = True) -> Path:
+        out: list = []
+        for k in slot.keys:
+            if k is None:
+                g = tuple(out)
+                if g not in self.index:
+                    if not create:
+                        return ()
+                    self.index[g] = 0
+                    self.count[g] = 1
+                out.append(self.index[g])
+            else:
+                out.append(k)
+        return tuple(out)
+
+    def new_element(self, slot_i: int) -> Path:
+        slot = self.slots[slot_i]
+        base = self.concrete(Slot(slot.item, slot.keys, slot.part, slot.groups))
+        g = base
+        n = self.count.get(g, 0)
+        self.index[g] = n
+        self.count[g] = n + 1
+        # a new element starts its inner groups afresh
+        for k in list(self.index):
+            if len(k) > len(g) and k[:len(g)] == g:
+                del self.index[k]
+                self.count.pop(k, None)
+        return g + (n,)
+
+    # -- label lookup ----------------------------------------------------------
+    def find(self, label_norm: str) -> int | None:
+        cands = self.by_label.get(label_norm)
+        if not cands:
+            return None
+        fwd = [i for i in cands if i > self.cursor and self.slots[i].part == self.part]
+        if fwd:
+            return fwd[0]
+        # a label repeated inside the current group element (quirk 8) or a late field
+        back = [i for i in cands if self.slots[i].part == self.part]
+        return back[-1] if back else None
+
+    def find_prefix(self, cell: str) -> tuple[int, str] | None:
+        """`③委託先名 株式会社…`: label and value in one cell."""
+        n = norm(cell)
+        best = None
+        for lab, cands in self.by_label.items():
+            if len(lab) < 3 or not n.startswith(lab) or len(n) == len(lab):
+                continue
+            if best and len(lab) <= len(best[0]):
+                continue
+            i = self.find(lab)
+            if i is None:
+                continue
+            best = (lab, i)
+        if not best:
+            return None
+        lab, i = best
+        text = plain(cell)
+        for j in range(1, len(text) + 1):
+            if norm(text[:j]) == lab:
+                rest = text[j:]
+                if rest[:1] in (" ", "[", "〔", "<", "＜", "(", "（") or rest[:1] in choices.MARKERS:
+                    return i, rest.strip()
+                return None
+        return None
+
+    def part_of(self, raw: str) -> int | None:
+        n = norm(raw)
+        for i, p in enumerate(self.parts):
+            for lab in (p.label, *p.variants):
+                if n.startswith(norm(lab)) and (p.is_container or len(n) - len(norm(lab)) < 4):
+                    return i
+        return None
+
+    # -- values ----------------------------------------------------------------
+    def set_value(self, path: Path, item: Item, value: Any) -> None:
+        node = self.data
+        for k, nxt in zip(path, path[1:]):
+            if isinstance(node, list):
+                while len(node) <= k:
+                    node.append({})
+                node = node[k]
+                continue
+            if k not in node:
+                node[k] = [] if isinstance(nxt, int) else {}
+            node = node[k]
+        last = path[-1]
+        if isinstance(node, list):
+            while len(node) <= last:
+                node.append({})
+            node[last] = value
+        else:
+            node[last] = value
+
+    def get_value(self, path: Path) -> Any:
+        node: Any = self.data
+        for k in path:
+            try:
+                node = node[k]
+            except (KeyError, IndexError, TypeError):
+                return None
+        return node
+
+    def add_text(self, path: Path, frag: Fragment) -> None:
+        self.texts.setdefault(path, []).append(frag)
+
+    def adopt_orphans(self, slot_i: int) -> None:
+        """Unlabelled lines just before a label: they belong to the text item right
+        after the item read before them (a label printed mid-value, quirk 2), or to
+        the one text item the source skipped the label of."""
+        if not self.orphans:
+            return
+        prev = self.cursor
+        target = None
+        if slot_i == prev + 1 and self.slots[slot_i].item.kind in ("text", "ref"):
+            target = slot_i
+        elif slot_i == prev + 2 and self.slots[prev + 1].item.kind in ("text", "ref"):
+            skipped = self.concrete(self.slots[prev + 1])
+            if skipped not in self.texts:
+                target = prev + 1
+                self.notes.add(self.orphans[0].line, plain(self.orphans[0].raw)[:200],
+                               f"ラベルのない行を、位置から「{self.slots[prev + 1].item.label}」の値として取り込みました(要確認)")
+        if target is None:
+            self.flush_orphans()
+            return
+        path = self.concrete(self.slots[target])
+        for f in self.orphans:
+            self.add_text(path, Fragment(f.line, f.raw.lstrip("\t ").strip(), f.gap))
+            self.accounted[f.line] = "value"
+            self.valued.setdefault(path, f.line)
+        self.orphans = []
+
+    def place(self, slot_i: int, value_raw: str, line: int, gap: bool = False) -> None:
+        slot = self.slots[slot_i]
+        item = slot.item
+        path = self.concrete(slot)
+        v = value_raw.strip()
+        self.pending, self.pending_slot = None, None
+        self.last_multi = None
+        self.last_choice = None
+        if item.kind in ("text", "ref"):
+            if v:
+                self.add_text(path, Fragment(line, v, gap))
+                if plain(v):
+                    self.valued.setdefault(path, line)
+            self.pending, self.pending_slot = path, slot_i
+            return
+        self.flush_orphans()
+        if not plain(v):
+            self.pending, self.pending_slot = path, slot_i
+            return
+        self.valued.setdefault(path, line)
+        self.last_raw = v
+        if item.kind == "choice":
+            self.last_choice = item
+            r = choices.read_choice(v, item)
+            self._counts(slot, path, v)
+            self._take(path, item, r, line, v)
+        elif item.kind == "multi":
+            r = choices.read_multi(v, item)
+            self._take(path, item, r, line, v)
+            self._counts(slot, path, v)
+            self.last_multi = (slot_i, path, v, line)
+        elif item.kind == "date":
+            got = dates.parse_date(plain(v))
+            if got and (got[1] == "day" or item.precision == "month"):
+                self.set_value(path, item, dates.iso(*got))
+            elif plain(v) in ("-", "－", "—", "ー"):
+                self.set_value(path, item, None)
+                self.valued.pop(path, None)
+                self.notes.add(line, plain(v), f"「{item.label}」は空欄の印でした")
+            else:
+                self.unread[path] = (line, plain(v))
+                self.notes.add(line, plain(v), f"「{item.label}」の日付として読めませんでした")
+        elif item.kind in ("integer", "count"):
+            m = re.search(r"\d[\d,]*", plain(v))
+            if m:
+                self.set_value(path, item, int(m.group().replace(",", "")))
+            else:
+                self.unread[path] = (line, plain(v))
+                self.notes.add(line, plain(v), f"「{item.label}」の数として読めませんでした")
+        elif item.kind in ("section", "group"):
+            flags = [c for c in item.items if c.kind == "flag"]
+            got = choices.read_flags(v, flags) if flags else {}
+            for c in flags:
+                if c.key in got:
+                    self.set_value(path + (c.key,), c, got[c.key])
+            if not got:
+                self.valued.pop(path, None)
+                self.notes.add(line, plain(v), f"「{item.label}」の見出しの横にあった文字で、どの項目にも当てはまりません")
+
+    def _take(self, path, item, r, line, raw) -> None:
+        for d in r.doubts:
+            self.doubts.append((line, plain(raw)[:200], f"{item.label}: {d}"))
+        if r.value in (None, [], ""):
+            self.unread[path] = (line, plain(raw))
+        else:
+            self.set_value(path, item, r.value)
+
+    def _counts(self, slot: Slot, path: Path, raw: str) -> None:
+        parent = slot.item.parent
+        siblings = parent.items if parent else []
+        for c in siblings:
+            if c.kind != "count":
+                continue
+            base = re.split(r"[(（]", c.label)[0].strip()
+            if norm(base) == norm(slot.item.label):
+                n = choices.read_count(raw)
+            elif slot.item.option(base):
+                n = choices.read_count(raw, after=base)
+            else:
+                continue
+            if n is not None:
+                self.set_value(path[:-1] + (c.key,), c, n)
+                # counts outweigh glyphs (quirk 18): a counted option is selected
+                if slot.item.kind == "multi" and n > 0 and slot.item.option(base):
+                    cur = self.get_value(path) or []
+                    if base not in cur:
+                        self.set_value(path, slot.item, [o.text for o in slot.item.options if o.text in cur or o.text == base])
+                        self.unread.pop(path, None)
+                        self.doubts.append((self.valued.get(path, 0), plain(raw)[:200],
+                                            f"{slot.item.label}: 「{base}」はチェック記号がありませんが件数が {n} 件あるため、選択されているものとしました"))
+
+    def flush_orphans(self) -> None:
+        for f in self.orphans:
+            self.notes.add(f.line, plain(f.raw)[:500] or f.raw[:500], "どの項目の値か判断できませんでした")
+            self.accounted[f.line] = "note"
+        self.orphans = []
+
+    # -- the walk --------------------------------------------------------------
+    def feed(self, lines: list[tuple[int, str]]) -> None:
+        gap = False
+        for k, (no, raw) in enumerate(lines):
+            if not raw.strip():
+                gap = True
+                self.accounted[no] = "blank"
+                continue
+            if is_separator(raw):
+                self.accounted[no] = "layout"
+                continue
+            self.line(no, raw, gap, lines[k + 1:])
+            gap = False
+        self.flush_orphans()
+
+    def line(self, no: int, raw: str, gap: bool, rest: list) -> None:
+        cells = cells_of(raw)
+        first = next((c for c in cells if c.strip()), "")
+        # the title line of the form
+        if norm(first) == norm(self.form.title) and len([c for c in cells if c.strip()]) == 1:
+            self.accounted[no] = "layout"
+            return
+        # a part heading (Ⅰ 基本情報 …); a run of them is the table of contents
+        p = self.part_of(first)
+        if p is not None and len([c for c in cells if c.strip()]) == 1:
+            nxt = next((r for _, r in rest if r.strip()), "")
+            if self.part_of(cells_of(nxt)[0] if cells_of(nxt) else "") is not None and self.part_of(nxt) != p:
+                self.accounted[no] = "layout"  # table of contents
+                return
+            self.start_part(p, no)
+            self.accounted[no] = "layout"
+            return
+        # the last table-of-contents entry, a part read elsewhere (別添2)
+        nxt = next((r for _, r in rest if r.strip()), "")
+        nxt_first = cells_of(nxt)[0] if cells_of(nxt) else ""
+        if len(cells) == 1 and any(norm(first).startswith(s) for s in self.skipped) and self.part_of(nxt_first) is not None:
+            self.accounted[no] = "layout"
+            return
+        # the heading of the table of contents (項目一覧): a lone short line before it
+        if len(cells) == 1 and len(norm(first)) <= 8 and self.part_of(nxt_first) is not None:
+            after = next((r for _, r in rest[1:] if r.strip() and r != nxt), "")
+            if self.part_of(cells_of(after)[0] if cells_of(after) else "") is not None:
+                self.accounted[no] = "layout"
+                return
+        # header row: every cell a label (評価書番号\t評価書名)
+        nonempty = [c for c in cells if c.strip()]
+        if len(nonempty) >= 2 and all(norm(c) in self.by_label for c in nonempty):
+            idx = [self.find(norm(c)) for c in nonempty]
+            if all(i is not None for i in idx):
+                self.header = idx
+                self.cursor = max(self.cursor, max(idx))
+                self.accounted[no] = "layout"
+                return
+        if self.header:
+            hdr, self.header = self.header, None
+            if len(nonempty) == len(hdr):
+                for i, c in zip(hdr, nonempty):
+                    self.place(i, c, no)
+                self.pending = None
+                self.accounted[no] = "value"
+                return
+        # group element heading: システム3, 委託事項1\t名称
+        n0 = norm(first)
+        for rx, rng, gi in self.elements:
+            if rng.match(n0) and self.slots[gi].part == self.part:
+                self.accounted[no] = "layout"
+                return
+            m = rx.match(n0)
+            if m and self.slots[gi].part == self.part:
+                self.start_element(gi, int(m.group(1)), no)
+                val = "\t".join(cells[cells.index(first) + 1:]).strip()
+                item = self.slots[gi].item
+                name = item.child(item.name_key) if item.name_key else None
+                if name is not None and norm(name.label) == norm(item.label):
+                    ni = next(i for i in range(gi + 1, len(self.slots)) if self.slots[i].item is name)
+                    self.cursor = gi
+                    if val:
+                        self.place(ni, val, no)
+                        self.pending = None
+                    else:
+                        self.pending, self.pending_slot = self.concrete(self.slots[ni]), ni
+                self.accounted[no] = "value" if val else "layout"
+                return
+        # label in a cell (skipping empty cells and parent labels such as 再委託)
+        for ci, c in enumerate(cells):
+            nc = norm(c)
+            if not nc or nc in self.parent_labels:
+                continue
+            i = self.find(nc)
+            if i is not None:
+                self.match(i, "\t".join(cells[ci + 1:]), no, gap)
+                return
+            hit = self.find_prefix(c)
+            if hit:
+                i, rest_v = hit
+                self.match(i, "\t".join([rest_v] + cells[ci + 1:]), no, gap)
+                return
+            break
+        self.free(no, raw, gap)
+
+    def start_part(self, p: int, no: int) -> None:
+        self.flush_orphans()
+        self.part = p
+        item = self.parts[p]
+        i = next(k for k, s in enumerate(self.slots) if s.item is item)
+        self.cursor = i
+        self.pending = None
+        if item.kind == "group":
+            self.new_element(i)
+        elif item.kind == "text":
+            self.pending, self.pending_slot = self.concrete(self.slots[i]), i
+
+    def start_element(self, gi: int, printed: int, no: int) -> None:
+        self.flush_orphans()
+        path = self.new_element(gi)
+        self.cursor = gi
+        self.pending = None
+        if path[-1] + 1 != printed:
+            self.notes.add(no, f"{self.slots[gi].item.element.format(n=printed, name='')}",
+                           f"原文の番号 {printed} を {path[-1] + 1} 番目として取り込みました(間の番号は原文にありません)")
+
+    def match(self, i: int, value: str, no: int, gap: bool) -> None:
+        slot = self.slots[i]
+        path = self.concrete(slot)
+        item = slot.item
+        if i <= self.cursor and item.kind not in ("section", "group") and self.get_value(path) not in (None, [], {}) \
+                or (i <= self.cursor and path in self.texts):
+            self.flush_orphans()
+            self.notes.add(no, plain(value)[:500], f"「{item.label}」が二度書かれていました(最初の値を取り込みました)")
+            self.accounted[no] = "note"
+            self.pending = None
+            return
+        self.adopt_orphans(i)
+        self.cursor = max(self.cursor, i)
+        self.accounted[no] = "value"
+        if item.kind in ("section", "group") and not value.strip():
+            self.flush_orphans()
+            self.pending = None
+            self.accounted[no] = "layout"
+            return
+        self.place(i, value, no, gap)
+
+    def free(self, no: int, raw: str, gap: bool) -> None:
+        """A line without a label: the continuation of the item being read."""
+        text = raw.rstrip() if re.match(r"^ +- ", raw) else raw.strip()  # keep nested list indents
+        if self.pending is not None:
+            slot = self.slots[self.pending_slot]
+            if slot.item.kind in ("text", "ref"):
+                self.add_text(self.pending, Fragment(no, text, gap))
+                self.valued.setdefault(self.pending, no)
+                self.accounted[no] = "value"
+                return
+            if self.get_value(self.pending) in (None, [], {}) and self.pending not in self.unread:
+                path = self.pending
+                self.place(self.pending_slot, text, no)
+                self.accounted[no] = "value"
+                if self.slots[self.pending_slot if self.pending_slot is not None else 0].item.kind not in ("text",):
+                    self.pending = None
+                return
+        # a multi-choice list continued over several rows (・連絡先等情報\t[○] …)
+        if self.last_multi and choices.boxes(raw):
+            si, path, v, line = self.last_multi
+            v = v + "\t" + raw.strip()
+            self.unread.pop(path, None)
+            self.doubts = [d for d in self.doubts if d[0] != line]
+            self.place(si, v, line)
+            self.accounted[no] = "value"
+            return
+        # the option list of the choice just read, wrapped onto its own line (002:742)
+        if self.last_choice is not None and _is_option_list(raw, self.last_choice.choices):
+            self.accounted[no] = "value"
+            return
+        # a flattened table repeated as tab lines (quirk 5): already in the value above
+        toks = plain(raw).split()
+        prev = plain(self.last_raw)
+        if toks and prev and all(t in prev for t in toks):
+            self.accounted[no] = "value"
+            return
+        self.orphans.append(Fragment(no, text, gap))
+        self.accounted[no] = "orphan"
+
+    # -- results -----------------------------------------------------------------
+    def finish(self) -> dict:
+        from .text import has_html
+        for path, frags in self.texts.items():
+            item = self.form.item_at(path)
+            parts = []
+            for f in frags:
+                md, dropped = to_markdown(f.raw)
+                md = _clean_md(md)
+                if "u" in dropped:
+                    self.notes.add(f.line, plain(f.raw)[:200], "下線(原文で追加箇所を示す印)は Markdown で表せないため外しました")
+                if not md:
+                    continue
+                if parts:
+                    # list items stay together; anything else is its own paragraph
+                    listed = md.lstrip().startswith("- ") and parts[-1].split("\n")[-1].lstrip().startswith("- ")
+                    parts.append("\n" if listed and not f.gap else "\n\n")
+                parts.append(md)
+            text = "".join(parts).strip()
+            if any(m in text for m in choices.MARKERS):
+                # checkbox glyphs used as bullets in a text (quirk 20)
+                text = re.sub("\\s*[" + choices.MARKERS + "]\\s*", "\n- ", text).strip()
+                text = re.sub(r"^\n?", "", text)
+                self.notes.add(frags[0].line, plain(frags[0].raw)[:120],
+                               f"「{item.label}」の文中のチェック記号は選択肢ではなく箇条書きの印として読みました")
+            cleaned = _strip_option_lists(text, self.all_choices)
+            if cleaned != text:
+                self.notes.add(frags[0].line, text[:200], f"「{item.label}」の中にあった選択肢の一覧(<選択肢> 1) …)を外しました(前の項目の印刷の一部です)")
+                text = cleaned
+            if item is not None and item.name_key is None and path[-1] == _name_key(self.form, path):
+                text = _strip_number(text)
+            if item is not None and item.parent is not None and item.parent.name_key == item.key and "\n\n" in text:
+                # a note printed inside a name cell (quirk 17): the name is the first paragraph
+                text, rest = text.split("\n\n", 1)
+                self.notes.add(frags[0].line, rest[:500], f"「{item.label}」の欄にあった注記です(名称から分けました)")
+            if text:
+                self.set_value(path, item, text)
+        return self.data
+
+
+def _name_key(form: Form, path: Path) -> str | None:
+    """The key naming a top-level group element (ファイル名, 名称), if path is one."""
+    if len(path) == 3 and isinstance(path[1], int):
+        top = form.top(path[0])
+        if top is not None and top.name_key == path[2]:
+            return path[2]
+    return None
+
+
+def _strip_number(text: str) -> str:
+    # (1) 個人住民税賦課情報ファイル / 1 住民基本台帳ファイル / ①…
+    return re.sub(r"^\s*(?:[(（]\s*\d+\s*[)）]|\d+(?=\s)|[①-⑳])\s*", "", text).strip()
+
+
+def _clean_md(md: str) -> str:
+    lines = []
+    for l in md.split("\n"):
+        l = re.sub(r"^\s*#{1,6}\s+", "", l)           # headings inside a value
+        l = re.sub(r"^\*\*(.+)\*\*$", r"\1", l.strip()) if l.strip().startswith("**") else l
+        lines.append(l.rstrip())
+    return "\n".join(lines).strip()
+
+
+_OPT = re.compile(r"(\d)\)\s*")
+_MARK = re.compile(r"[<＜]\s*選択肢\s*[>＞]")
+
+
+def _is_option_list(raw: str, allowed) -> bool:
+    """`1) 定めている 2) 定めていない`: a printed option list, nothing else."""
+    text = _MARK.sub(" ", plain(raw))
+    items = [t.strip() for t in _OPT.split(text)[2::2]]
+    if not items or _OPT.split(text)[0].strip():
+        return False
+    names = {norm_value(c) for c in allowed} if not isinstance(allowed, set) else allowed
+    return all(norm_value(i) in names for i in items if i)
+
+
+def _strip_option_lists(text: str, allowed: set) -> str:
+    """Paragraphs that are an option-list marker or a list of options (quirk 15)."""
+    out = []
+    for para in text.split("\n\n"):
+        p = para.strip()
+        if _MARK.fullmatch(p) or (_OPT.match(p) and _is_option_list(p, allowed)):
+            continue
+        out.append(para)
+    return "\n\n".join(out).strip()

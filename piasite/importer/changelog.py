@@ -1,0 +1,135 @@
+"""(別添2) 変更箇所: one row per change, page-split continuations merged,
+変更日 as ISO 8601 whatever way it was written."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .. import dates
+from ..form import Item
+from .body import Notes, cells_of
+from .text import is_separator, norm, plain, to_markdown
+
+# Words cities write for "same as the row above" (not form labels).
+SAME = {"同上"}
+_DATE_START = re.compile(r"^(?:令和|平成|昭和|[RHS])\s*(?:元|\d{1,2})\s*[年./]|^\d{4}\s*[年/.-]\s*\d")
+
+
+@dataclass
+class Row:
+    line: int
+    cells: list[str]
+    after_break: bool
+    lines: list[int] = field(default_factory=list)
+
+
+def is_row_start(raw: str) -> bool:
+    cells = cells_of(raw)
+    return bool(cells) and bool(_DATE_START.match(plain(cells[0])))
+
+
+def parse(lines: list[tuple[int, str]], group: Item, notes: Notes, accounted: dict) -> tuple[list[dict], dict]:
+    """Rows of the change log; stats for the report."""
+    labels = [c.label for c in group.items]
+    header_norm = {norm(l) for l in labels}
+    rows: list[Row] = []
+    brk = False
+    gap = False
+    physical = 0
+    for no, raw in lines:
+        if not raw.strip():
+            accounted[no] = "blank"
+            gap = True
+            continue
+        if is_separator(raw):
+            accounted[no] = "layout"
+            brk = True
+            continue
+        cells = cells_of(raw)
+        if norm(cells[0]) == norm(group.label) and len(cells) == 1:
+            accounted[no] = "layout"  # the part heading, repeated
+            continue
+        if cells and all(norm(c) in header_norm for c in cells if c.strip()):
+            accounted[no] = "layout"  # the header row, repeated after page breaks
+            continue
+        if is_row_start(raw):
+            physical += 1
+            rows.append(Row(no, cells, brk, [no]))
+            accounted[no] = "value"
+            brk = gap = False
+            continue
+        if rows and not brk and not gap:
+            # a cell broken over two physical lines: continue the last non-empty cell
+            r = rows[-1]
+            r.cells[-1] = r.cells[-1] + "\n" + raw.strip()
+            r.lines.append(no)
+            accounted[no] = "value"
+            continue
+        notes.add(no, plain(raw)[:500], "変更箇所の表の行として読めませんでした")
+        accounted[no] = "note"
+    merged = 0
+    out: list[dict] = []
+    prev: Row | None = None
+    for r in rows:
+        c = [plain(x) if i == 0 else x for i, x in enumerate(r.cells)] + [""] * 6
+        date_text, item = c[0], plain(c[1])
+        if prev is not None and out:
+            pc = out[-1]
+            same_date = pc["_date_text"] == date_text
+            same_item = item in SAME or plain(prev.cells[1] if len(prev.cells) > 1 else "") == item
+            if same_date and same_item and (r.after_break or item in SAME):
+                _merge(pc, c)
+                merged += 1
+                continue
+        out.append(_row(c, r.line, notes))
+        prev = r
+    for row in out:
+        row.pop("_date_text", None)
+    return out, {"physical": physical, "merged": merged, "rows": len(out)}
+
+
+def _md(cell: str) -> str:
+    md, _ = to_markdown(cell)
+    return md
+
+
+def _row(c: list[str], line: int, notes: Notes) -> dict:
+    keys = ["変更日", "項目", "変更前の記載", "変更後の記載", "提出時期", "提出時期に係る説明"]
+    row: dict = {"_date_text": c[0]}
+    got = dates.parse_date(c[0])
+    remarks = []
+    if got:
+        row["変更日"] = dates.iso(*got)
+    else:
+        row["変更日"] = c[0]
+        remarks.append(f"変更日は原文のまま「{c[0]}」です(日付として読めません)")
+    row["項目"] = _md(c[1])
+    for k, v in zip(keys[2:4], c[2:4]):
+        md = _md(v)
+        if md:
+            row[k] = md
+    timing = plain(c[4])
+    if timing in ("事前", "事後"):
+        row["提出時期"] = timing
+    elif timing:
+        remarks.append(f"提出時期は原文で「{timing}」")
+    if plain(c[5]):
+        row["提出時期に係る説明"] = _md(c[5])
+    extra = [x for x in c[6:] if plain(x)]
+    if extra:
+        remarks.append("表の外にはみ出していた記載: " + " / ".join(plain(x) for x in extra))
+    if remarks:
+        row["備考"] = "。".join(remarks)
+    return row
+
+
+def _merge(row: dict, c: list[str]) -> None:
+    for k, v in (("変更前の記載", c[2]), ("変更後の記載", c[3])):
+        md = _md(v)
+        if not md or plain(v) in SAME:
+            continue
+        row[k] = (row.get(k, "") + "\n\n" + md).strip()
+    if not row.get("提出時期") and plain(c[4]) in ("事前", "事後"):
+        row["提出時期"] = plain(c[4])
+    if not row.get("提出時期に係る説明") and plain(c[5]):
+        row["提出時期に係る説明"] = _md(c[5])

@@ -1,0 +1,225 @@
+"""Reading selected values out of the five checkbox notations and the many
+ways a choice is printed (inventory quirks 18–25)."""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from ..form import Item
+from .text import CHECKED, MARKERS, RADIO_OFF, RADIO_ON, UNCHECKED, norm_value, plain
+
+# A box: [○] [ ] 〔○〕 (○) [O] [☑] or a bare input marker.
+# Parentheses count as a box only with a mark in them: `( )` is an empty qualifier or count.
+_BOX = re.compile(r"[\[〔]\s*([○OＯ" + MARKERS + r"]?)\s*[\]〕]|[(（]\s*([○OＯ])\s*[)）]|([" + MARKERS + r"])")
+_OPTIONS_MARK = re.compile(r"[<＜]\s*選択肢\s*[>＞]")
+_COUNT = re.compile(r"[(（]\s*([\d,]*)\s*\)?\s*件")
+
+
+def _state(glyph: str) -> str:
+    if glyph in ("○", "O", "Ｏ", CHECKED, RADIO_ON):
+        return "on"
+    if glyph == RADIO_OFF:
+        return "radio"
+    return "off"
+
+
+@dataclass
+class Reading:
+    value: object = None
+    doubts: list[str] = field(default_factory=list)
+
+
+def options_part_removed(text: str) -> str:
+    """The cell without its printed option list (`<選択肢> 1) … 2) …`)."""
+    m = _OPTIONS_MARK.search(text)
+    if not m:
+        return text
+    before, after = text[:m.start()], text[m.end():]
+    # a value printed after the list, e.g. `<選択肢> 1) … [x]` or `<選択肢> [x] 1) …`
+    tail = " ".join(re.findall(r"[\[〔][^\[\]〔〕]*[\]〕]", after))
+    return before + " " + tail
+
+
+def match_choice(text: str, choices: tuple[str, ...]) -> tuple[str | None, bool]:
+    """(choice, exact) for a printed value; near spellings are accepted but marked not exact."""
+    t = norm_value(text)
+    if not t:
+        return None, True
+    table = {norm_value(c): c for c in choices}
+    if t in table:
+        return table[t], True
+    for k, c in sorted(table.items(), key=lambda kv: -len(kv[0])):
+        if t.startswith(k) and len(t) - len(k) <= 2:
+            return c, True
+    close = difflib.get_close_matches(t, list(table), n=1, cutoff=0.6)
+    if close:
+        return table[close[0]], False
+    return None, False
+
+
+def read_choice(cell: str, item: Item) -> Reading:
+    r = Reading()
+    text = plain(cell)
+    body = options_part_removed(text)
+    candidates: list[str] = []
+    for m in re.finditer(r"[\[〔]([^\[\]〔〕]*)[\]〕]", body):
+        inner = re.sub("[" + MARKERS + "]", "", m.group(1)).strip()
+        if inner:
+            candidates.append(inner)
+    if not candidates:
+        # choice drawn as a row of checkboxes (000:650)
+        for m in re.finditer("([" + CHECKED + RADIO_ON + "])\\s*([^" + MARKERS + r"\[\]<＜]+)", body):
+            candidates.append(m.group(2).strip())
+    if not candidates and len(re.findall("[" + MARKERS + "]", body)) <= 1:
+        rest = re.sub("[" + MARKERS + r"\[\]〔〕]", " ", body)
+        rest = _COUNT.sub(" ", rest).strip()
+        if rest and not re.fullmatch(r"[\d)\s]*", rest):
+            candidates.append(rest)
+    for c in candidates:
+        value, exact = match_choice(c, item.choices)
+        if value:
+            r.value = value
+            if not exact:
+                r.doubts.append(f"原文の「{c}」を選択肢「{value}」と読みました")
+            return r
+    if not candidates and re.search("[" + MARKERS + "]", body):
+        r.doubts.append("どの選択肢にもチェック記号が付いていません(原文で読み取れませんでした)")
+    if candidates:
+        r.doubts.append(f"選択された値「{candidates[0]}」が選択肢にありません")
+    return r
+
+
+def read_count(cell: str, after: str | None = None) -> int | None:
+    """The n of `( n ) 件`, optionally the one following `after` (an option text)."""
+    text = plain(cell)
+    if after:
+        i = norm_value(text).find(norm_value(after))
+        if i < 0:
+            return None
+        # find the same option in the plain text, then the count after it
+        j = text.find(after)
+        if j < 0:
+            return None
+        text = text[j + len(after):]
+        nxt = _BOX.search(text)
+        if nxt:
+            text = text[:nxt.start()]
+    m = _COUNT.search(text)
+    if not m or not m.group(1):
+        return None
+    return int(m.group(1).replace(",", ""))
+
+
+@dataclass
+class Box:
+    state: str  # on | off | radio
+    text: str
+
+
+def boxes(cell: str) -> list[Box]:
+    """Every box in a cell with the text printed after it."""
+    text = plain(cell)
+    text = _OPTIONS_MARK.split(text)[0] if _OPTIONS_MARK.search(text) and _BOX.search(text) else text
+    found = list(_BOX.finditer(text))
+    out = []
+    for i, m in enumerate(found):
+        end = found[i + 1].start() if i + 1 < len(found) else len(text)
+        glyph = next(g for g in m.groups() if g is not None)
+        out.append(Box(_state(glyph), text[m.end():end].strip()))
+    return out
+
+
+def _resolve_radio(bxs: list[Box], doubts: list[str]) -> None:
+    """Quirk 18: `<input type="radio"/>` means selected where the same row uses
+    checkboxes for the unselected options; alone it is a guess."""
+    radios = [b for b in bxs if b.state == "radio"]
+    if not radios:
+        return
+    on = any(b.state == "on" for b in bxs)
+    for b in radios:
+        b.state = "on"
+    if on or not any(b.state == "off" for b in bxs if b not in radios):
+        doubts.append("ラジオボタンの記号だけでは選択の有無が確かでないため、選択されているものとして読みました")
+
+
+def read_multi(cell: str, item: Item) -> Reading:
+    """List of option texts (qualifier options as {text: qualifier})."""
+    r = Reading()
+    bxs = boxes(cell)
+    if not bxs:
+        return r
+    _resolve_radio(bxs, r.doubts)
+    opts = sorted(((norm_value(t), o) for o in item.options for t in (o.text, *o.variants)), key=lambda x: -len(x[0]))
+    picked: list[tuple[object, bool, str]] = []  # (option, checked, qualifier)
+    stray: list[str] = []
+    for b in bxs:
+        t = b.text
+        nt = norm_value(t)
+        for key, o in opts:
+            if nt.startswith(key):
+                rest = _after_norm_prefix(t, key)
+                qual = ""
+                if o.qualifier:
+                    qual = rest.strip()
+                    qual = re.sub(r"^[(（]\s*", "", qual)
+                    qual = re.sub(r"\s*[)）]$", "", qual) if qual.count("(") + qual.count("（") < qual.count(")") + qual.count("）") or qual.endswith(("）", ")")) and not re.search(r"[(（][^)）]*$", qual) else qual
+                    qual = re.sub(r"\s*[)）]\s*$", "", qual) if not re.search(r"[(（]", qual) else qual
+                elif re.fullmatch(r"\s*[(（].+[)）]\s*", rest or ""):
+                    stray.append(re.sub(r"^\s*[(（]\s*|\s*[)）]\s*$", "", rest))
+                picked.append((o, b.state == "on", qual.strip()))
+                break
+        else:
+            # an OCR misreading of an option (市内連携システム, quirk 36)
+            head = re.split(r"\s|[(（]", t, 1)[0] if t else ""
+            close = difflib.get_close_matches(norm_value(head), [k for k, _ in opts], n=1, cutoff=0.85) if head else []
+            if close:
+                o = next(o for k, o in opts if k == close[0])
+                r.doubts.append(f"「{head}」を選択肢「{o.text}」の読み誤りとして読みました")
+                picked.append((o, b.state == "on", ""))
+            elif t and t not in ("(", ")", "（", "）"):
+                r.doubts.append(f"選択肢にない項目「{t}」がありました")
+    # qualifier printed outside the list (quirk 24)
+    for i, (o, on, q) in enumerate(picked):
+        if o.qualifier and on and not q and stray:
+            picked[i] = (o, on, stray.pop(0))
+    any_on = any(on for _, on, _ in picked)
+    out = []
+    seen = set()
+    for o, on, q in picked:
+        evidence = o.qualifier and q and q not in ("-", "—")
+        if on or (not any_on and evidence):
+            if o.text in seen:
+                continue
+            seen.add(o.text)
+            out.append({o.text: q} if o.qualifier and q else o.text)
+    if not any_on and out:
+        r.doubts.append("チェック記号がどれにも付いていないため、括弧書きに記入のある選択肢を選択されているものとして読みました")
+    if not any_on and not out:
+        r.doubts.append("どの選択肢にもチェック記号が付いていません(原文で読み取れませんでした)")
+        r.value = None
+        return r
+    r.value = out
+    return r
+
+
+def _after_norm_prefix(text: str, key: str) -> str:
+    """Text after the shortest raw prefix whose normal form is `key`."""
+    for i in range(len(text) + 1):
+        if norm_value(text[:i]) == key:
+            # include trailing chars that normalise to nothing
+            return text[i:]
+    return ""
+
+
+def read_flags(cell: str, flags: list[Item]) -> dict[str, bool]:
+    """Section flags printed as `[] 委託しない` beside a heading."""
+    bxs = boxes(cell)
+    doubts: list[str] = []
+    _resolve_radio(bxs, doubts)
+    out = {}
+    for b in bxs:
+        for f in flags:
+            if norm_value(b.text).startswith(norm_value(f.label)):
+                out[f.key] = b.state == "on"
+    return out

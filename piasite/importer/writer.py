@@ -1,0 +1,63 @@
+"""YAML that reads like the form: Japanese keys in form order, long text as
+block scalars, dates unquoted, the schema line first."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import yaml
+
+from ..form import Form, Item
+from ..schema import schema_filename
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _str(dumper: yaml.SafeDumper, s: str):
+    if "\n" in s:
+        s = "\n".join(l.rstrip() for l in s.split("\n"))
+        return dumper.represent_scalar("tag:yaml.org,2002:str", s, style="|")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", s)
+
+
+_Dumper.add_representer(str, _str)
+
+
+def ordered(value, item: Item | None, own: list[str] | None = None):
+    """The value with mapping keys in the form's order (unknown keys last)."""
+    if isinstance(value, dict):
+        order = [c.key for c in item.items] if item is not None else []
+        if item is not None and own is not None:
+            # the document: 様式 first, the form's parts, then piasite's own keys (取込メモ…)
+            order = own[:1] + [k for k in order if k not in own] + own[1:]
+        keys = sorted(value, key=lambda k: order.index(k) if k in order else len(order))
+        return {k: ordered(value[k], item.child(k) if item is not None else None) for k in keys}
+    if isinstance(value, list):
+        elem = item if item is not None and item.kind == "group" else None
+        return [ordered(v, elem) for v in value]
+    if isinstance(value, str) and item is not None and item.kind == "date":
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+def dump(data: dict, form: Form, header: list[str], schema_rel: str) -> str:
+    body = yaml.dump(ordered(data, form.root, [i.key for i in form.document_items]), Dumper=_Dumper, allow_unicode=True, sort_keys=False,
+                     width=10**6, indent=2, default_flow_style=False)
+    lines = [f"# yaml-language-server: $schema={schema_rel}/{schema_filename(form)}"]
+    lines += [f"# {h}" for h in header]
+    return "\n".join(lines) + "\n" + body
+
+
+def schema_rel_path(out_file: Path, repo_root: Path | None) -> str:
+    """Relative path from the file's folder to <repo>/schema (content/<org>/x.yaml → ../../schema)."""
+    import os
+    root = Path(repo_root).resolve() if repo_root else None
+    target = Path(out_file).resolve()
+    if root is None or root not in target.parents:
+        return "../../schema"  # the usual place: content/<org>/<slug>.yaml
+    return os.path.relpath(root / "schema", target.parent).replace(os.sep, "/")

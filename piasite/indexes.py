@@ -1,0 +1,163 @@
+"""Cross-document indexes: by 評価実施機関, 事務, システム, 委託先, 提供先・移転先.
+
+Each index is a list of entities (one per normalised name, see names.py); each
+entity lists every place an assessment names it, with the item's anchor, so a
+page or a JSON consumer can link to the exact item. Only public values are read.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import dates
+from .markup import plain
+from .names import Names, nfkc, split_branch
+from .reader import public
+
+FILES, TASKS, TRANSFER = "特定個人情報ファイル", ("委託", "委託事項"), "提供・移転"
+
+
+@dataclass
+class Row:
+    name: str  # as written in the assessment
+    assessment: Any
+    path: tuple
+    anchor: str
+    cells: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def where(self) -> str:
+        """Where the name is written, as cities write it (Ⅱ(1) 4. 委託事項1 ③委託先名)."""
+        return self.assessment.form.short_label(self.path, self.assessment.data)
+
+    @property
+    def href(self) -> str:
+        return f"{self.assessment.url}#{self.anchor}"
+
+
+@dataclass
+class Entity:
+    key: str
+    name: str
+    rows: list[Row] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        """Stable ASCII anchor of the entity on its index page."""
+        return "e-" + hashlib.sha1(self.key.encode()).hexdigest()[:10]
+
+    @property
+    def spellings(self) -> list[str]:
+        return sorted({r.name for r in self.rows})
+
+    @property
+    def assessments(self) -> list:
+        seen: dict[int, Any] = {}
+        for r in self.rows:
+            seen.setdefault(id(r.assessment), r.assessment)
+        return list(seen.values())
+
+
+@dataclass
+class Index:
+    id: str  # ASCII: URL indexes/<id>/, api/indexes/<id>.json
+    title: str
+    lead: str
+    columns: list[str]
+    entities: list[Entity]
+
+    def rows(self):
+        for e in self.entities:
+            for r in e.rows:
+                yield e, r
+
+
+def _label(a, path: tuple) -> str:
+    item = a.form.item_at(path)
+    return item.label if item else str(path[-1])
+
+
+def _group(rows: list[tuple[str, Row]], names: Names) -> list[Entity]:
+    """rows: (key, Row). Entity name: the alias file's preferred name, else the commonest spelling."""
+    by_key: dict[str, Entity] = {}
+    for key, row in rows:
+        by_key.setdefault(key, Entity(key, "")).rows.append(row)
+    for e in by_key.values():
+        counts: dict[str, int] = {}
+        for r in e.rows:
+            base = split_branch(r.name)[0] if r.cells.get("_company") else nfkc(r.name)
+            counts[base] = counts.get(base, 0) + 1
+        e.name = names.preferred.get(e.key) or sorted(counts, key=lambda s: (-counts[s], s))[0]
+        for r in e.rows:
+            r.cells.pop("_company", None)
+    return sorted(by_key.values(), key=lambda e: (e.name, e.key))
+
+
+def _files(a, data):
+    for f, file in enumerate(data.get(FILES) or []):
+        if isinstance(file, dict):
+            yield f, file, plain(file.get("名称") or f"({f + 1})")
+
+
+def build_indexes(assessments: list, names: Names) -> list[Index]:
+    kikan, jimu, systems, tasks, recipients = [], [], [], [], []
+    for a in assessments:
+        d = public(a.data)
+        org = plain(d.get("評価実施機関名") or a.org_slug)
+        common = {"評価実施機関": org}
+        p = ("評価実施機関名",)
+        kikan.append((names.key(org), Row(org, a, p, a.form.anchor(p), {
+            "評価書番号": str(d.get("評価書番号", "")), "評価書": a.title,
+            "公表日": dates.wareki(d["公表日"]) if d.get("公表日") else "", "様式": a.form.name})))
+        jimu_name = ((d.get("基本情報") or {}).get("事務") or {}).get("名称")
+        if jimu_name:
+            p = ("基本情報", "事務", "名称")
+            jimu.append((names.key(jimu_name), Row(plain(jimu_name), a, p, a.form.anchor(p), dict(common))))
+        for i, s in enumerate((d.get("基本情報") or {}).get("システム") or []):
+            if isinstance(s, dict) and s.get("名称"):
+                p = ("基本情報", "システム", i, "名称")
+                systems.append((names.key(s["名称"]), Row(plain(s["名称"]), a, p, a.form.anchor(p), dict(common))))
+        for f, file, fname in _files(a, d):
+            for t, task in enumerate(((file.get("委託") or {}).get("委託事項")) or []):
+                if not isinstance(task, dict) or not task.get("委託先名"):
+                    continue
+                p = (FILES, f, *TASKS, t, "委託先名")
+                company, branch = split_branch(task["委託先名"])
+                cells = dict(common, _company="1")
+                cells["支店等"] = branch
+                cells["委託事項"] = plain(task.get("名称") or task.get("委託内容") or "")
+                cells["特定個人情報ファイル"] = fname
+                sub = plain(task.get("再委託の有無") or "")
+                if task.get("再委託事項"):
+                    sub = f"{sub}({plain(task['再委託事項'])})" if sub else plain(task["再委託事項"])
+                cells["再委託"] = sub
+                tasks.append((names.key(company), Row(plain(task["委託先名"]), a, p, a.form.anchor(p), cells)))
+            transfer = file.get(TRANSFER) or {}
+            for kind in ("提供先", "移転先"):
+                for r, rec in enumerate(transfer.get(kind) or []):
+                    if not isinstance(rec, dict) or not rec.get("名称"):
+                        continue
+                    p = (FILES, f, TRANSFER, kind, r, "名称")
+                    key = names.key(rec["名称"])
+                    if kind == "移転先":  # a department is the organisation's own
+                        key = f"{names.key(org)}/{key}"
+                    cells = dict(common)
+                    cells["種別"] = _label(a, (FILES, f, TRANSFER, kind))
+                    cells["特定個人情報ファイル"] = fname
+                    cells["法令上の根拠"] = plain(rec.get("法令上の根拠") or "")
+                    recipients.append((key, Row(plain(rec["名称"]), a, p, a.form.anchor(p), cells)))
+    return [
+        Index("kikan", "評価実施機関", "評価書を公表している機関と、その評価書です。",
+              ["評価書番号", "評価書", "公表日", "様式"], _group(kikan, names)),
+        Index("jimu", "事務", "特定個人情報ファイルを取り扱う事務の名称ごとに、評価書を並べています。",
+              ["評価実施機関"], _group(jimu, names)),
+        Index("system", "システム", "事務で使うシステムの名称ごとに、そのシステムを記載している評価書を並べています。"
+              "表記の違い(全角・半角、中間サーバ/中間サーバー など)はまとめ、元の表記も示します。",
+              ["評価実施機関"], _group(systems, names)),
+        Index("itakusaki", "委託先", "特定個人情報ファイルの取扱いを委託している先(委託先)ごとに、委託事項と再委託の有無を並べています。"
+              "株式会社の前後の空白や支店名の違いはまとめ、元の表記も示します。",
+              ["評価実施機関", "支店等", "委託事項", "特定個人情報ファイル", "再委託"], _group(tasks, names)),
+        Index("teikyosaki", "提供先・移転先", "特定個人情報の提供先(他の機関)と移転先(同じ機関の他の部署)です。",
+              ["評価実施機関", "種別", "特定個人情報ファイル", "法令上の根拠"], _group(recipients, names)),
+    ]
