@@ -115,8 +115,8 @@ def import_lines(form: Form, numbered: list[tuple[int, str]]):
         label = plain(cells[0]) if cells else ""
         has_value = any(c.strip() for c in cells[1:])
         if not has_value and not page and not raw.startswith((" ", "-", "\t")) and len(label) <= 80:
-            if cur is None and not entries_in_segment(entries, top, cur):
-                top.append(label)
+            if cur is None:
+                top.append(label)  # headings before the segment's first row name every entry in it
             else:
                 buffer.append((no, cells))
             continue
@@ -178,10 +178,6 @@ def import_lines(form: Form, numbered: list[tuple[int, str]]):
     stats = {"valued": {}, "changes": {"physical": len(entries), "merged": 0, "rows": len(rows_out)},
              "accounted": accounted, "lines": len(numbered)}
     return Imported(form, data, stats)
-
-
-def entries_in_segment(entries, top, cur) -> bool:
-    return cur is not None
 
 
 def _first_numbered(heads: list[str]) -> int:
