@@ -175,7 +175,9 @@ def import_lines(form: Form, numbered: list[tuple[int, str]]):
             accounted[no] = "note"
     if notes.rows:
         data["取込メモ"] = sorted(notes.rows, key=lambda r: r["行"])
-    stats = {"valued": {}, "changes": {"physical": len(entries), "merged": 0, "rows": len(rows_out)},
+    paged = sum(1 for e in entries if e["ページ"] is not None)
+    stats = {"valued": {}, "changes": {"physical": len(entries), "merged": 0, "rows": len(rows_out),
+                                       "paged": paged, "unpaged": len(entries) - paged},
              "accounted": accounted, "lines": len(numbered)}
     return Imported(form, data, stats)
 
