@@ -390,7 +390,7 @@ def test_seed_report_figures(imported, stem):
     if form == "変更箇所一覧":
         assert [s["名称"] for s in data["システム"]] == ["証明書自動交付システム"]
         assert data["評価実施機関名"] == "新宿区"
-        assert all(r.get("ページ") for r in data["変更箇所"][:8])
+        assert all(r.get("ページ") for r in data["一覧"][:8])
     # every source line ends in a value, the layout, or 取込メモ
     acc = imported[1][stem].stats["accounted"]
     text = (SEEDS / f"{stem}.txt").read_text(encoding="utf-8").split("\n")
@@ -521,7 +521,8 @@ I 基本情報
     imp = import_text(text)
     d = imp.data
     assert d["様式"] == "変更箇所一覧"
-    rows = d["変更箇所"]
+    rows = d["一覧"]
+    assert "変更箇所" not in d
     assert [r.get("ページ") for r in rows] == [8, 14, 94, 49]
     assert rows[0]["箇所"] == "I 基本情報 2. 特定個人情報ファイルを取り扱う事務において使用するシステム システム11 ①システムの名称"
     assert rows[0]["事由"] == "コンビニ交付サービス実施のため追記" and "データ連携機能" in rows[0]["抜粋"]

@@ -13,6 +13,7 @@ from ..form import FORMS_DIR, Form, load_form
 from .body import Notes, cells_of
 from .text import is_separator, norm, plain, to_markdown
 
+LIST_KEY = "一覧"  # the entries of the list
 _PAGE_CELL = re.compile(r"^\s*(\d{1,3})(?:\s+(.*))?$", re.S)
 # An organisation named before its own rules: 新宿区特別区税条例, 〇〇市情報公開条例 …
 _ORG = re.compile(r"([\u4e00-\u9fff]{1,4}?[都道府県市区町村])(?=(?:の)?[\u4e00-\u9fffー・]*?(?:条例|情報セキュリティ|規程))")
@@ -45,7 +46,7 @@ def _page_of(cell: str) -> tuple[int, str] | None:
 
 def import_lines(form: Form, numbered: list[tuple[int, str]]):
     from .document import Imported
-    group = form.top("変更箇所")
+    group = form.top(LIST_KEY)
     header = {norm(c.label) for c in group.items}
     notes = Notes()
     accounted: dict[int, str] = {}
@@ -168,7 +169,7 @@ def import_lines(form: Form, numbered: list[tuple[int, str]]):
         data["システム"] = [{"名称": s} for s in dict.fromkeys(systems)]
     if itaku:
         data["委託事項"] = itaku
-    data["変更箇所"] = rows_out
+    data[LIST_KEY] = rows_out
     for no, raw in numbered:
         if accounted.get(no) in (None, "pending"):
             notes.add(no, plain(raw)[:500], "取り込めませんでした")
