@@ -390,7 +390,7 @@ def test_seed_report_figures(imported, stem):
     if form == "変更箇所一覧":
         assert [s["名称"] for s in data["システム"]] == ["証明書自動交付システム"]
         assert data["評価実施機関名"] == "新宿区"
-        assert all(r.get("ページ") for r in data["変更箇所"][:8])
+        assert all(r.get("ページ") for r in data["一覧"][:8])
     # every source line ends in a value, the layout, or 取込メモ
     acc = imported[1][stem].stats["accounted"]
     text = (SEEDS / f"{stem}.txt").read_text(encoding="utf-8").split("\n")
@@ -430,7 +430,7 @@ def test_cli_import_writes_yaml_and_prints_the_report(tmp_path):
     out = tmp_path / "001_c1917c492a0e6abc.yaml"
     data = yaml.safe_load(out.read_text(encoding="utf-8"))
     assert data["様式"] == "変更箇所一覧" and data["委託事項"][0]["委託先名"] == "富士通株式会社"
-    assert "変更箇所: 11 件" in r.stdout
+    assert "原文のページ参照 10 件とページのない区切り 1 件 → 11 件" in r.stdout
     r = subprocess.run([sys.executable, "-m", "piasite", "import", "--report", str(src)], cwd=ROOT, capture_output=True, text=True)
     assert r.returncode == 0 and "取込メモ" in r.stdout
     r = subprocess.run([sys.executable, "-m", "piasite", "import", str(tmp_path / "missing.txt")], cwd=ROOT,
@@ -485,3 +485,50 @@ def test_json_schema_accepts_the_committed_content():
         schema = json.loads((p.parent / text.split("\n", 1)[0].split("=", 1)[1]).read_text(encoding="utf-8"))
         errors = list(jsonschema.Draft202012Validator(schema).iter_errors(plain(yaml.safe_load(text))))
         assert not errors, (p, errors[0].message)
+
+
+def test_change_list_entries_pages_and_reasons():
+    # 001: page and reason in one cell, a page on its own line, `<p>94</p> <p>…</p>`
+    text = """
+変更または追記した箇所\tページ\t事由等
+-------------\t-----\t-----
+
+I 基本情報
+
+2. 特定個人情報ファイルを取り扱う事務において使用するシステム\t\t
+システム11\t\t
+①システムの名称\t証明書自動交付システム\t8 コンビニ交付サービス実施のため追記
+②システムの機能\t<p>1 データ連携機能 税務情報トータルシステムから賦課・収納に関するデータを日々連携する。</p>\t
+
+変更または追記した箇所\tページ\t事由等
+I 基本情報
+
+(別添1)事務の内容
+
+14 コンビニ交付サービス実施のため追記
+
+- 住民税の収納管理業務
+
+変更または追記した箇所\tページ\t事由等
+7. 特定個人情報の保管・消去\t\t
+特定個人情報の保管・消去におけるその他のリスク及びそのリスクに対する措置\t\t
+\t<p><u><キオスク端末における措置></u> ・<u>個人番号カードの取り忘れ防止のため</u></p>\t<p>94</p> <p>コンビニ交付サービス実施のため追記</p>
+委託事項3\t証明書自動交付システムの保守業務\t49
+⑥委託先名\t富士通株式会社\t
+
+※ 青字下線部分は、9月5日の差替えによる追加箇所です。
+"""
+    imp = import_text(text)
+    d = imp.data
+    assert d["様式"] == "変更箇所一覧"
+    rows = d["一覧"]
+    assert "変更箇所" not in d
+    assert [r.get("ページ") for r in rows] == [8, 14, 94, 49]
+    assert rows[0]["箇所"] == "I 基本情報 2. 特定個人情報ファイルを取り扱う事務において使用するシステム システム11 ①システムの名称"
+    assert rows[0]["事由"] == "コンビニ交付サービス実施のため追記" and "データ連携機能" in rows[0]["抜粋"]
+    assert rows[1]["箇所"] == "I 基本情報 (別添1)事務の内容" and rows[1]["抜粋"] == "- 住民税の収納管理業務"
+    assert rows[2]["箇所"].endswith("その他のリスク及びそのリスクに対する措置") and "<" not in rows[2]["抜粋"].replace("<キオスク端末における措置>", "")
+    assert d["システム"] == [{"名称": "証明書自動交付システム"}]
+    assert d["委託事項"] == [{"名称": "証明書自動交付システムの保守業務", "委託先名": "富士通株式会社"}]
+    assert "青字下線部分" in d["注記"]
+    assert any("下線" in n["理由"] for n in d["取込メモ"])

@@ -47,7 +47,7 @@ def import_text(text: str) -> Imported:
         raw_lines.pop()
     form = detect_form(raw_lines)
     numbered = list(enumerate(raw_lines, 1))
-    if form.top(CHANGES_KEY) is None or form.schema_id == "henko":
+    if form.top(CHANGES_KEY) is None:  # a list of changes, not an assessment
         from . import henko
         return henko.import_lines(form, numbered)
     return _import_assessment(form, numbered)
