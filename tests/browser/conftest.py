@@ -10,18 +10,15 @@ installs them. Only PIASITE_SKIP_BROWSER=1 (outside CI) skips, on purpose.
 """
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import shutil
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
 
-from harness import Guard, missing_tool
+from harness import Guard, missing_tool, serve
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("PIASITE_CHROMIUM", "/usr/bin/chromium")
@@ -43,27 +40,13 @@ def site_dir(tmp_path_factory) -> Path:
     return out
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
-                      ".wasm": "application/wasm", ".js": "text/javascript", ".mjs": "text/javascript",
-                      ".json": "application/json"}
-
-    def log_message(self, *args) -> None:
-        pass
-
-
 @pytest.fixture(scope="session")
 def site_url(site_dir, tmp_path_factory) -> str:
     """http://127.0.0.1:PORT/city/pia/ serving a copy of the built site."""
     docroot = tmp_path_factory.mktemp("docroot")
     shutil.copytree(site_dir, docroot / SUB_PATH.strip("/"))
-    handler = functools.partial(_Quiet, directory=str(docroot))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}{SUB_PATH}"
-    server.shutdown()
-    server.server_close()
+    with serve(docroot) as base:
+        yield f"{base}{SUB_PATH}"
 
 
 @pytest.fixture(scope="session")
