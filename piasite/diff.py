@@ -36,7 +36,8 @@ class Change:
 
     def as_dict(self) -> dict:
         return {"項目": self.item, "種別": self.kind, "変更前": self.before, "変更後": self.after,
-                "重要な変更": self.marked, "anchor": self.anchor}
+                "重要な変更": self.marked, "anchor": self.anchor,
+                "passages": [list(seg) for seg in self.segments]}  # long text: ["=", "-", "+"] + text
 
 
 def diff(form: Form, old: Any, new: Any) -> list[Change]:
