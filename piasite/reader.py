@@ -52,6 +52,11 @@ class _Loader(yaml.SafeLoader):
     pass
 
 
+class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """libyaml when present: several times faster, same nodes and marks. Its error
+    texts differ, so a file it rejects is read again with _Loader for the message."""
+
+
 def _build(loader: _Loader, node: yaml.Node, path: tuple, lines: dict) -> Any:
     lines.setdefault(path, node.start_mark.line + 1)
     if node.tag == WITHHELD_TAG:
@@ -87,8 +92,17 @@ def _build(loader: _Loader, node: yaml.Node, path: tuple, lines: dict) -> Any:
 
 def parse(text: str, path: Path | str = "<string>") -> Document:
     """Parse YAML text; raises ReadError with a line and a Japanese message."""
+    try:
+        return _parse(text, path, _FastLoader)
+    except ReadError:
+        if _FastLoader.__mro__[1] is yaml.SafeLoader:
+            raise
+    return _parse(text, path, _Loader)
+
+
+def _parse(text: str, path: Path | str, loader_class) -> Document:
     # PyYAML scans tags as ASCII URIs: give it the percent-encoded spelling (lines are unchanged).
-    loader = _Loader(text.replace(WITHHELD_TAG, _WITHHELD_URI))
+    loader = loader_class(text.replace(WITHHELD_TAG, _WITHHELD_URI))
     try:
         node = loader.get_single_node()
         lines: dict = {}

@@ -41,6 +41,13 @@
       return r;
     }
   });
+  // Pagefind's input has only a placeholder: give it an accessible name.
+  var name = function () {
+    var input = box.querySelector("input");
+    if (input) input.setAttribute("aria-label", "サイト内検索(委託先・システム・事務の名前など)");
+    return !!input;
+  };
+  if (!name()) new MutationObserver(function (m, obs) { if (name()) obs.disconnect(); }).observe(box, { childList: true, subtree: true });
   var q = new URLSearchParams(location.search).get("q");
   if (q) ui.triggerSearch(q);
 })();
