@@ -24,6 +24,12 @@ CHANGES = "変更箇所"  # the form's key of the 別添2 group
 KEYS = ("変更日", "項目", "変更前の記載", "変更後の記載", "提出時期", "提出時期に係る説明", "備考")  # its children's keys
 
 
+def has_table(form: Form) -> bool:
+    """Whether the form has a 別添2 table of this shape (a 変更箇所一覧 document has another 変更箇所)."""
+    group = form.top(CHANGES)
+    return bool(group) and all(group.child(k) for k in KEYS)
+
+
 def columns(form: Form) -> list[str]:
     """The 別添2 column headings as the form prints them."""
     group = form.top(CHANGES)
@@ -116,7 +122,7 @@ def derived_rows(fh: FileHistory, form: Form, changes_by_version: list | None = 
 
 def rows_for(fh: FileHistory | None, form: Form, data: Any, derived: bool = True) -> list[Row]:
     """The whole 別添2: imported rows (from the current content), then derived ones."""
-    return imported_rows(data) + (derived_rows(fh, form) if fh and derived else [])
+    return (imported_rows(data) if has_table(form) else []) + (derived_rows(fh, form) if fh and derived else [])
 
 
 # -- formats -------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from typing import Any
 
 from . import dates
 from .form import Form, Item
-from .reader import public
+from .reader import Withheld, public
 
 # Parts of the document that are not assessment content: the change table itself and import notes.
 SKIP_TOP = {"変更箇所", "取込メモ"}
@@ -36,47 +36,84 @@ class Change:
 
     def as_dict(self) -> dict:
         return {"項目": self.item, "種別": self.kind, "変更前": self.before, "変更後": self.after,
-                "重要な変更": self.marked, "anchor": self.anchor}
+                "重要な変更": self.marked, "anchor": self.anchor,
+                "passages": [list(seg) for seg in self.segments]}  # long text: ["=", "-", "+"] + text
 
 
 def diff(form: Form, old: Any, new: Any) -> list[Change]:
-    """Changes from old to new (parsed content data, Withheld kept), in form order."""
-    old, new = public(old or {}), public(new or {})
+    """Changes from old to new (parsed content data, Withheld kept), in form order.
+
+    Equal subtrees are skipped by plain equality (most of a document does not
+    change between versions); values and labels are made public() only where
+    a change is reported.
+    """
     out: list[Change] = []
-    _walk(form, form.root, old, new, (), old, new, out)
+    docs = _Docs(old or {}, new or {})
+    _walk(form, form.root, old or {}, new or {}, (), docs, out)
     return out
 
 
-def _walk(form: Form, node: Item, a: Any, b: Any, path: tuple, adoc: Any, bdoc: Any, out: list) -> None:
+class _Docs:
+    """The two documents, for labels: only what a label reads along a path is made public."""
+
+    def __init__(self, old: Any, new: Any):
+        self.raw = (old, new)
+
+    def along(self, i: int, path: tuple) -> Any:
+        return _along(self.raw[i], path)
+
+
+def _along(raw: Any, path: tuple) -> Any:
+    """A public copy of raw holding the containers on path and the scalar fields of group elements on it."""
+    if isinstance(raw, Withheld) or not path:
+        return public(raw) if not path else None
+    part = path[0]
+    if isinstance(part, int):
+        if not isinstance(raw, list) or not 0 <= part < len(raw):
+            return None
+        elem = raw[part]
+        out: list = [None] * len(raw)
+        if isinstance(elem, dict):
+            sub = _along(elem, path[1:]) or {}
+            out[part] = {**{k: public(v) for k, v in elem.items() if not isinstance(v, (dict, list))}, **sub}
+        return out
+    if not isinstance(raw, dict):
+        return None
+    return {part: _along(raw.get(part), path[1:])}
+
+
+def _walk(form: Form, node: Item, a: Any, b: Any, path: tuple, docs: _Docs, out: list) -> None:
     for child in node.items:
         if not path and child.key in SKIP_TOP:
             continue
         av = a.get(child.key) if isinstance(a, dict) else None
         bv = b.get(child.key) if isinstance(b, dict) else None
-        _value(form, child, av, bv, path + (child.key,), adoc, bdoc, out)
+        if av != bv:
+            _value(form, child, av, bv, path + (child.key,), docs, out)
 
 
-def _value(form: Form, item: Item, a: Any, b: Any, path: tuple, adoc, bdoc, out: list) -> None:
-    if item.kind == "section":
-        if isinstance(a, dict) or isinstance(b, dict):
-            _walk(form, item, a if isinstance(a, dict) else {}, b if isinstance(b, dict) else {}, path, adoc, bdoc, out)
-        return
+def _value(form: Form, item: Item, a: Any, b: Any, path: tuple, docs: _Docs, out: list) -> None:
+    if item.kind == "section" and (isinstance(a, dict) or isinstance(b, dict)):
+        if not isinstance(a, Withheld) and not isinstance(b, Withheld):
+            _walk(form, item, a if isinstance(a, dict) else {}, b if isinstance(b, dict) else {}, path, docs, out)
+            return
     if item.kind == "group" and (isinstance(a, list) or isinstance(b, list)):
         a_list = a if isinstance(a, list) else []
         b_list = b if isinstance(b, list) else []
         pairs, gone, added = match(item, a_list, b_list)
         for j in added:  # in new order, before the matched ones they precede
-            _element(form, item, b_list[j], path + (j,), bdoc, ADDED, out)
+            _element(form, item, b_list[j], path + (j,), docs.along(1, path + (j,)), ADDED, out)
         for i, j in pairs:
-            _walk(form, item, a_list[i], b_list[j], path + (j,), adoc, bdoc, out)
+            if a_list[i] != b_list[j]:
+                _walk(form, item, a_list[i], b_list[j], path + (j,), docs, out)
         for i in gone:
-            _element(form, item, a_list[i], path + (i,), adoc, REMOVED, out)
+            _element(form, item, a_list[i], path + (i,), docs.along(0, path + (i,)), REMOVED, out)
         return
-    ta, tb = text(item, a), text(item, b)
+    ta, tb = text(item, public(a)), text(item, public(b))
     if ta == tb:
         return
     kind = ADDED if not ta else REMOVED if not tb else CHANGED
-    doc = adoc if kind == REMOVED else bdoc
+    doc = docs.along(0 if kind == REMOVED else 1, path)
     ch = Change(path, form.label_path(path, doc), kind, ta, tb, form.is_marked(path), _anchor(form, path))
     if kind == CHANGED and item.kind == "text" and (len(ta) > 40 or len(tb) > 40 or "\n" in ta + tb):
         ch.segments = passages(ta, tb)
@@ -84,7 +121,7 @@ def _value(form: Form, item: Item, a: Any, b: Any, path: tuple, adoc, bdoc, out:
 
 
 def _element(form: Form, item: Item, elem: Any, path: tuple, doc: Any, kind: str, out: list) -> None:
-    body = summary(item, elem)
+    body = summary(item, public(elem))
     before, after = (body, "") if kind == REMOVED else ("", body)
     out.append(Change(path, form.label_path(path, doc), kind, before, after, form.is_marked(path), _anchor(form, path)))
 

@@ -91,7 +91,25 @@ def run(root: Path, n_files: int, n_commits: int) -> dict:
     t = time.perf_counter()
     subprocess.run(["git", "log", "--raw"], cwd=root, check=True, stdout=subprocess.DEVNULL)
     gitlog = time.perf_counter() - t
-    return {"made": made, "rows": rows, "cold": cold, "warm": warm, "git_log": gitlog}
+    pages, size = history_pages(root)
+    return {"made": made, "rows": rows, "cold": cold, "warm": warm, "git_log": gitlog, "pages": pages, "size": size}
+
+
+def history_pages(root: Path) -> tuple[float, int]:
+    """Time of the site's history pages (timelines, past versions, compare, 更新履歴, feeds), warm cache."""
+    from .history_pages import generate_history
+    from .model import Assessment
+    from .reader import read
+
+    assessments = [Assessment(read(p), load_form(), root / "content") for p in sorted((root / "content").rglob("*.yaml"))]
+    size = [0]
+
+    def write(rel: str, text: str) -> None:
+        size[0] += len(text.encode())
+
+    t = time.perf_counter()
+    generate_history(assessments, root, write)
+    return time.perf_counter() - t, size[0]
 
 
 def main() -> None:
@@ -117,6 +135,7 @@ def main() -> None:
     print(f"変更履歴の組み立て(キャッシュあり): {r['warm']:.2f} 秒(目標 3 秒以内)")
     print(f"git log --raw: {r['git_log']:.2f} 秒 — キャッシュなしは {r['cold'] / r['git_log']:.0f} 倍、"
           f"キャッシュありは {r['warm'] / r['git_log']:.0f} 倍")
+    print(f"サイトの履歴ページ(版・比較・更新履歴・フィード)の生成: {r['pages']:.1f} 秒、{r['size'] / 1e6:.0f} MB")
 
 
 if __name__ == "__main__":

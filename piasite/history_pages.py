@@ -27,7 +27,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from . import dates, lifecycle
-from .changelog import CHANGES, Row, columns, derived_rows, imported_rows, version_changes, version_date
+from .changelog import CHANGES, Row, columns, derived_rows, has_table, imported_rows, version_changes, version_date
 from .diff import marked_html, text
 from .form import Form, Item, load_form
 from .history import load_history, warn
@@ -126,10 +126,11 @@ def generate_history(assessments: list, repo_root: Path, write: Callable[[str, s
 
     for url, title, org, org_slug, form, data, fh, removed in items:
         pub = public(data)
-        rows = imported_rows(data)
+        rows = imported_rows(data) if has_table(form) else []
         vchanges = [] if hist.shallow or fh is None else version_changes(fh, form)
         derived = derived_rows(fh, form, vchanges) if vchanges else []
-        out.change_rows[url] = [row_dict(r) for r in rows + derived]
+        if has_table(form):  # the site shows these in place of the content's 別添2 table
+            out.change_rows[url] = [row_dict(r) for r in rows + derived]
         versions = fh.live if fh and not hist.shallow else []
         ended = lifecycle.is_ended(data, removed)
         end = lifecycle.end_date(data, removed)
@@ -145,7 +146,7 @@ def generate_history(assessments: list, repo_root: Path, write: Callable[[str, s
                    rows=[row_dict(r) for r in rows + derived], **ctx)
         group = form.top(CHANGES)
         w.page(url + "history/index.md", "history_timeline.md.j2", f"{title} の変更履歴",
-               rows=out.change_rows[url], columns=columns(form), changes_label=group.label if group else CHANGES,
+               rows=[row_dict(r) for r in rows + derived], columns=columns(form), changes_label=group.label if group else CHANGES,
                changes_anchor=group.id if group else "changes", **ctx)
         for i, v in enumerate(timeline[:-1]):
             w.page(f"{url}v/{v['n']}/index.md", "history_version.md.j2", f"{title}(第{v['n']}版)", past=True,

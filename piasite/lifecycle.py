@@ -54,6 +54,14 @@ def keep_until(end: dt.date) -> dt.date:
 
 
 def reevaluation_due(data: dict) -> dt.date | None:
+    """None for documents that are not evaluations (their form has no Ⅴ 1 ①実施日, e.g. 変更箇所一覧)."""
+    from .form import load_form
+
+    try:
+        if load_form(str((data or {}).get("様式"))).item_at(EVALUATED) is None:
+            return None
+    except KeyError:
+        return None
     node: Any = data or {}
     for k in EVALUATED:
         node = node.get(k) if isinstance(node, dict) else None

@@ -132,3 +132,37 @@ def test_shallow_clone_pages_say_so(repo, tmp_path):  # noqa: F811
     assert hs.shallow and len(hs.change_rows[assessments[0].url]) == 1  # imported rows only
     assert "git の履歴を使わずに" in (tmp_path / "docs/changes/index.md").read_text(encoding="utf-8")
     assert any("git の履歴を使わずに" in x for x in hs.page_extras[assessments[0].url])
+
+
+def test_end_date_banner_and_three_years(tmp_path):
+    r = base_repo(tmp_path / "repo")
+    text = r.path("content/kumagaya/5.yaml").read_text(encoding="utf-8")
+    r.write("content/kumagaya/6.yaml", text.replace("評価書番号: 5", "評価書番号: 6"))
+    r.write("content/kumagaya/7.yaml", text.replace("評価書番号: 5", "評価書番号: 7").replace("公表日:", "終了日: 2026-03-31\n公表日:"))
+    r.commit("6 と 7 を登録")
+    r.git("rm", "-q", "content/kumagaya/6.yaml")
+    r.commit("6 を削除")  # removed on 2025-12-03
+    r.edit("content/kumagaya/5.yaml", "特記事項: なし", "特記事項: 特になし")
+    r.commit("3 年後の編集", days=3 * 365 + 2)  # 2028-12-03: past the three years
+    out = tmp_path / "docs"
+    assessments, hs = build(r.root, out)
+    seven = next(a for a in assessments if a.slug == "7")
+    assert any("終了" in x and "令和8年3月31日" in x for x in hs.page_extras[seven.url])
+    five = next(a for a in assessments if a.slug == "5")
+    assert any("再評価の期限" in x for x in hs.page_extras[five.url])
+    assert not (out / "kumagaya/6/index.md").exists()  # ended more than three years before HEAD
+
+
+def test_empty_file_version_is_skipped(tmp_path):
+    r = base_repo(tmp_path / "repo")
+    good = r.path("content/kumagaya/5.yaml").read_text(encoding="utf-8")
+    r.write("content/kumagaya/5.yaml", "")
+    empty = r.commit("空にしてしまった")
+    r.write("content/kumagaya/5.yaml", good)
+    r.commit("戻した")
+    from piasite.history import load_history
+
+    hist = load_history(r.root / "content", cache=False)
+    assert len(hist.files) == 1 and not hist.files[0].deleted
+    assert [v.commit.sha for v in hist.files[0].versions].count(empty) == 0
+    assert any(empty[:10] in w for w in hist.warnings)

@@ -65,3 +65,11 @@ def test_changes_page_filter(built_url, page):
 def test_past_version_banner(built_url, page):
     page.goto(f"{built_url}/kumagaya/5/v/1/")
     assert "過去の版" in page.locator(".pia-banner").inner_text()
+
+
+def test_assessment_page_shows_the_row_and_versions(built_url, page):
+    page.goto(f"{built_url}/kumagaya/5/")
+    assert "株式会社テスト保守" in page.locator("body").inner_text()  # the derived 別添2 row, on the site's page
+    page.locator("details.pia-versions summary").click()
+    page.locator("details.pia-versions a", has_text="第1版").click()
+    assert "過去の版" in page.locator(".pia-banner").inner_text()
