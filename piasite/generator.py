@@ -24,6 +24,7 @@ from .indexes import build_indexes
 from .names import Names
 from .pages import CHANGES, AssessmentPage, bare
 from .reader import public
+from .theme import prepare as prepare_theme, shelve
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
@@ -80,6 +81,8 @@ class Site:
         self.indexes = build_indexes(assessments, names)
 
     def write_page(self, relpath: str, text: str) -> Path:
+        if relpath.endswith(".md"):
+            text = shelve(self.out, relpath, text)
         path = self.out / relpath
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8", newline="\n")
@@ -226,6 +229,7 @@ def generate(assessments, out: Path, allow_shallow: bool = False, content_dir: P
     out = Path(out)
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
+    prepare_theme(out)
     names = Names.load(content_dir) if content_dir else Names()
     site = Site(out, assessments, names, load_config(config))
     site.content_dir, site.allow_shallow = (Path(content_dir) if content_dir else None), allow_shallow
