@@ -17,8 +17,41 @@
     header.appendChild(form);
   }
 
+  // Arriving from a search result: Pagefind credits Japanese words to sections by its own word
+  // splitting, which can pick a section holding only part of a compound (セキュリティ of
+  // セキュリティゲート). If the section at the anchor does not hold every typed word, move to the
+  // first item (or 別添2 row) that does. Only right after the search page sent us here.
+  var norm = function (t) { return (t || "").normalize("NFKC").replace(/\s+/g, "").toLowerCase(); };
+  try {
+    var sent = JSON.parse(sessionStorage.getItem("pia-q") || "null");
+    sessionStorage.removeItem("pia-q");
+    var body = document.querySelector("[data-pagefind-body]");
+    var from = document.referrer && new URL(document.referrer);
+    var fromSearch = from && from.origin === location.origin && from.pathname.indexOf(root.pathname) === 0 &&
+      ["", "search/"].indexOf(from.pathname.slice(root.pathname.length)) >= 0;
+    if (sent && body && location.hash && fromSearch && Date.now() - sent.t < 600000) {
+      var words = sent.q.split(/[\s\u3000]+/).map(norm).filter(Boolean);
+      var holds = function (el) { var t = norm(el.textContent); return words.every(function (w) { return t.indexOf(w) >= 0; }); };
+      var block = function (el) { return el.tagName === "TR" ? el : (el.closest(".pia-item, .pia-elem, section") || el); };
+      var here = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+      if (words.length && !(here && holds(block(here)))) {
+        var items = body.querySelectorAll(".pia-item > .pia-hrow > [id], tr[id]");
+        for (var i = 0; i < items.length; i++) {
+          if (holds(block(items[i]))) {
+            history.replaceState(null, "", "#" + items[i].id);
+            items[i].scrollIntoView();
+            break;
+          }
+        }
+      }
+    }
+  } catch (e) { /* private mode without storage: stay where Pagefind sent us */ }
+
   var box = document.getElementById("pia-search");
   if (!box || typeof PagefindUI === "undefined") return;
+  // Remember the words typed, for the correction above on the page a result opens.
+  var remember = function (q) { try { sessionStorage.setItem("pia-q", JSON.stringify({ q: q, t: Date.now() })); } catch (e) {} };
+  box.addEventListener("input", function (e) { if (e.target.tagName === "INPUT") remember(e.target.value); });
   var base = root.pathname;
   var ui = new PagefindUI({
     element: "#pia-search",
@@ -85,5 +118,5 @@
   };
   if (!name()) new MutationObserver(function (m, obs) { if (name()) obs.disconnect(); }).observe(box, { childList: true, subtree: true });
   var q = new URLSearchParams(location.search).get("q");
-  if (q) ui.triggerSearch(q);
+  if (q) { remember(q); ui.triggerSearch(q); }
 })();
