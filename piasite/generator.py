@@ -200,10 +200,13 @@ def history_extension(site: Site) -> None:
     """The change-log stage (piasite/history_pages.py): 別添2 rows from git, timelines,
     past versions, 更新履歴, feeds. Absent from a tree without that stage."""
     try:
+        from . import history_pages
         from .history import GitError
-        from .history_pages import generate_history
     except ImportError:
         return
+    if Path(history_pages.__file__).resolve().parent != Path(__file__).resolve().parent:
+        return  # an editable install elsewhere can answer for a module this tree lacks
+    generate_history = history_pages.generate_history
     root = site.content_dir.resolve().parent if site.content_dir else Path(".").resolve()
     try:
         h = generate_history(site.assessments, root, site.write_page, allow_shallow=site.allow_shallow,
