@@ -7,6 +7,10 @@ time split into our generation / the site engine / search indexing, pages,
 site size and peak memory. Targets (issue 5): our generation ≤ 25 % of the
 build; 1,000 assessments in ≤ 5 minutes and ≤ 2 GB.
 
+Wall time depends on what else runs on the machine, so CPU seconds are printed
+too: those of our Python process (generation) and of its children (MkDocs,
+Pagefind, git).
+
 Each build runs in a child process so its peak memory is its own:
 ru_maxrss of that process (our Python) and of its largest child (MkDocs or
 Pagefind); the two run one after the other, so the peak is the larger one.
@@ -101,13 +105,15 @@ def build_once(content: Path, work: Path, engine: str) -> dict:
     build_site(content, out, engine=engine, config=config, timings=timings)
     wall = time.perf_counter() - t0
     files = [p for p in out.rglob("*") if p.is_file()]
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return {
         "wall": wall, **timings,
         "html_pages": sum(1 for p in files if p.suffix == ".html"),
         "site_bytes": sum(p.stat().st_size for p in files),
         "files": len(files),
-        "self_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-        "child_rss_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+        "self_rss_kb": me.ru_maxrss, "child_rss_kb": kids.ru_maxrss,
+        # CPU seconds do not grow when other work shares the machine; wall time does
+        "self_cpu": me.ru_utime + me.ru_stime, "child_cpu": kids.ru_utime + kids.ru_stime,
     }
 
 
@@ -123,11 +129,15 @@ def report(name: str, n: int, r: dict) -> str:
     wall = r["wall"]
     gen, eng, idx = r.get("generation", 0.0), r.get("engine", 0.0), r.get("search", 0.0)
     peak = max(r["self_rss_kb"], r["child_rss_kb"]) / 1024
-    pct = lambda t: f"{100 * t / wall:4.1f}%" if wall else "-"
-    return (f"{name:<14} 評価書 {n:>5}  全体 {wall:7.1f} 秒 | 生成 {gen:6.1f} 秒 ({pct(gen)}) | "
-            f"エンジン {eng:6.1f} 秒 ({pct(eng)}) | 検索索引 {idx:5.1f} 秒 ({pct(idx)}) | "
-            f"HTML {r['html_pages']:>5} ページ | {r['site_bytes'] / 1e6:7.1f} MB ({r['files']} ファイル) | "
-            f"最大メモリ {peak:6.0f} MB (Python {r['self_rss_kb'] / 1024:.0f} / 子 {r['child_rss_kb'] / 1024:.0f})")
+    pct = lambda t: f"{100 * t / wall:.1f}%" if wall else "-"
+    return (f"{name} (評価書 {n} 件)\n"
+            f"  時間   全体 {wall:.1f} 秒 = 生成 {gen:.1f} 秒 ({pct(gen)}) + エンジン {eng:.1f} 秒 ({pct(eng)})"
+            f" + 検索索引 {idx:.1f} 秒 ({pct(idx)})\n"
+            f"  CPU    Python (読込・検査・生成) {r['self_cpu']:.1f} 秒、子プロセス (エンジン・Pagefind・git) "
+            f"{r['child_cpu']:.1f} 秒\n"
+            f"  サイト HTML {r['html_pages']} ページ、{r['files']} ファイル、{r['site_bytes'] / 1e6:.1f} MB\n"
+            f"  メモリ 最大 {peak:.0f} MB (Python {r['self_rss_kb'] / 1024:.0f} MB、最大の子プロセス "
+            f"{r['child_rss_kb'] / 1024:.0f} MB)")
 
 
 def main(argv=None) -> None:
@@ -154,7 +164,7 @@ def main(argv=None) -> None:
         work.mkdir(exist_ok=True)
         r = measure(args.content.resolve(), work, args.engine)
         results.append(("seed", seed_n, r))
-        print(report("シード", seed_n, r), flush=True)
+        print(report("シード (content/)", seed_n, r), flush=True)
         for n in sizes:
             root = base / f"corpus-{n}"
             shutil.rmtree(root, ignore_errors=True)
@@ -164,7 +174,7 @@ def main(argv=None) -> None:
             made = time.perf_counter() - t
             r = measure(content, root, args.engine)
             results.append((f"synthetic-{n}", n, r))
-            print(report(f"合成 {n}", n, r) + f"  (コーパス作成 {made:.1f} 秒)", flush=True)
+            print(report(f"合成コーパス {n}", n, r) + f"\n  (コーパス作成 {made:.1f} 秒、計測外)", flush=True)
     finally:
         if not args.keep:
             shutil.rmtree(base, ignore_errors=True)

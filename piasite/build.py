@@ -120,6 +120,9 @@ def run_engine(engine: str, config: Path, out_dir: Path, env: dict | None = None
     if proc.returncode != 0 or not tmp.is_dir():
         shutil.rmtree(tmp, ignore_errors=True)
         raise BuildError(f"{engine} がサイトを組み立てられませんでした:\n{proc.stderr.strip() or proc.stdout.strip()}")
+    # The engines' 404 page links from the server root ("/assets/…"): it cannot work
+    # under a city's sub-path, where the CMS's own error page is used anyway.
+    (tmp / "404.html").unlink(missing_ok=True)
     return tmp
 
 

@@ -43,11 +43,18 @@ def check(paths: tuple[Path, ...], since: str | None) -> None:
         files += content_files(p) if p.is_dir() else [p]
     if not files:
         raise UserError("検査する評価書 (.yaml) がありません")
-    _, problems = check_paths(files)
-    if since:
-        from .history import check_since  # the change-log stage owns this rule
+    docs, problems = check_paths(files)
+    from . import lifecycle
+    from .history import today
 
-        problems += check_since(files, since)
+    problems += lifecycle.check(docs, today())  # the one place a clock date is read (PIASITE_TODAY fixes it)
+    if since:
+        from .history import GitError, check_since  # the change-log stage owns this rule
+
+        try:
+            problems += check_since(files, since)
+        except GitError as e:
+            raise UserError(str(e)) from None
     n_err = _report(problems)
     n_warn = len(problems) - n_err
     click.echo(f"{len(files)} 件の評価書を検査しました: エラー {n_err} 件、警告 {n_warn} 件", err=True)
@@ -72,6 +79,57 @@ def build(content_dir: Path, out_dir: Path, engine: str, allow_shallow: bool) ->
         for p in e.problems:
             click.echo(str(p), err=True)
         raise UserError(e.message) from None
+
+
+@main.command("diff")
+@click.argument("base")
+@click.argument("head", default="HEAD")
+@click.option("--content", "content_dir", default="content", type=click.Path(path_type=Path), show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
+def diff_cmd(base: str, head: str, content_dir: Path, fmt: str) -> None:
+    """BASE と HEAD の間で変わった評価書の新旧対照表を出力します (プルリクエストのコメント用)。"""
+    from .history import GitError
+    from .review import compare, to_json, to_markdown
+
+    try:
+        diffs = compare(content_dir, base, head)
+    except GitError as e:
+        raise UserError(str(e)) from None
+    click.echo((to_json if fmt == "json" else to_markdown)(diffs, base, head), nl=False)
+
+
+@main.command("changelog")
+@click.argument("path", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["md", "json", "csv"]), default="md", show_default=True)
+@click.option("--allow-shallow", is_flag=True, help="履歴が浅いクローンでは取り込んだ行だけを出力します。")
+def changelog_cmd(path: Path, fmt: str, allow_shallow: bool) -> None:
+    """1 件の評価書の (別添2) 変更箇所 を、取り込んだ行と git の履歴から出力します。"""
+    from . import changelog
+    from .history import GitError, load_history, repo_root, warn
+    from .model import load_document
+
+    doc, probs = load_document(path)
+    if doc is None:
+        raise UserError(str(probs[0]))
+    try:
+        root = repo_root(path)
+        rel = str(path.resolve().relative_to(root.resolve())).replace("\\", "/")
+        hist = load_history(root / rel.split("/")[0], allow_shallow=allow_shallow)
+    except GitError as e:
+        raise UserError(str(e)) from None
+    warn(hist)
+    from .form import load_form
+
+    form = load_form(doc.data.get("様式", "重点項目評価書"))
+    rows = changelog.rows_for(hist.for_path(rel), form, doc.data)
+    if fmt == "json":
+        click.echo(changelog.to_json(rows), nl=False)
+    elif fmt == "csv":
+        click.echo(changelog.to_csv(rows, form), nl=False)
+    else:
+        if hist.shallow:
+            click.echo("(履歴が浅いクローンのため、git の履歴からの行はありません)")
+        click.echo(changelog.to_markdown(rows, form), nl=False)
 
 
 @main.command("import")

@@ -181,6 +181,8 @@ def summary(a, data: dict, change_rows: list | None) -> dict:
 def latest_changes(assessments: list, site: Site, limit: int = 10) -> list[dict]:
     rows = []
     for a in assessments:
+        if a.form.top(CHANGES) is None:
+            continue  # a document kind without a 別添2 change log (変更箇所一覧)
         data = public(a.data)
         crs = site.change_rows.get(a.url, data.get(CHANGES) or [])
         for i, r in enumerate(crs):

@@ -43,6 +43,10 @@ class Checker:
         label = self.form.short_label(path, self.doc.data) if self.form and path else ""
         self.problems.append(Problem(self.doc.path, line or self.doc.line(path), label, message, severity))
 
+    def _imported(self) -> bool:
+        data = self.doc.data
+        return isinstance(data, dict) and bool(data.get("取込メモ"))
+
     # -- entry point -------------------------------------------------------
     def run(self) -> list[Problem]:
         data = self.doc.data
@@ -77,7 +81,12 @@ class Checker:
             cpath = path + (child.key,)
             if child.key not in value or _empty(value[child.key]):
                 if child.required:
-                    self.add(cpath, f"必須項目「{child.display_label}」がありません", line=self.doc.line(path))
+                    if self._imported():
+                        # an imported document lacking what its source lacked: 取込メモ says so
+                        self.add(cpath, f"必須項目「{child.display_label}」がありません(取り込んだ評価書です。"
+                                        "取込メモを見て書き足してください)", WARNING, line=self.doc.line(path))
+                    else:
+                        self.add(cpath, f"必須項目「{child.display_label}」がありません", line=self.doc.line(path))
                 continue
             self.check_value(child, value[child.key], cpath)
 

@@ -459,8 +459,8 @@ class BodyParser:
         slot = self.slots[i]
         path = self.concrete(slot)
         item = slot.item
-        if i <= self.cursor and item.kind not in ("section", "group") and self.get_value(path) not in (None, [], {}) \
-                or (i <= self.cursor and path in self.texts):
+        seen = self.get_value(path) not in (None, [], {}) and item.kind not in ("section", "group") or path in self.texts
+        if i <= self.cursor and seen:
             self.flush_orphans()
             self.notes.add(no, plain(value)[:500], f"「{item.label}」が二度書かれていました(最初の値を取り込みました)")
             self.accounted[no] = "note"
@@ -487,11 +487,8 @@ class BodyParser:
                 self.accounted[no] = "value"
                 return
             if self.get_value(self.pending) in (None, [], {}) and self.pending not in self.unread:
-                path = self.pending
-                self.place(self.pending_slot, text, no)
+                self.place(self.pending_slot, text, no)  # a value printed on the line after its label
                 self.accounted[no] = "value"
-                if self.slots[self.pending_slot if self.pending_slot is not None else 0].item.kind not in ("text",):
-                    self.pending = None
                 return
         # a multi-choice list continued over several rows (・連絡先等情報\t[○] …)
         if self.last_multi and choices.boxes(raw):
@@ -588,7 +585,7 @@ def _is_option_list(raw: str, allowed) -> bool:
     items = [t.strip() for t in _OPT.split(text)[2::2]]
     if not items or _OPT.split(text)[0].strip():
         return False
-    names = {norm_value(c) for c in allowed} if not isinstance(allowed, set) else allowed
+    names = allowed if isinstance(allowed, set) else {norm_value(c) for c in allowed}
     return all(norm_value(i) in names for i in items if i)
 
 

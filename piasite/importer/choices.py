@@ -115,6 +115,7 @@ def read_count(cell: str, after: str | None = None) -> int | None:
 class Box:
     state: str  # on | off | radio
     text: str
+    glyph: str = ""
 
 
 def boxes(cell: str) -> list[Box]:
@@ -126,7 +127,7 @@ def boxes(cell: str) -> list[Box]:
     for i, m in enumerate(found):
         end = found[i + 1].start() if i + 1 < len(found) else len(text)
         glyph = next(g for g in m.groups() if g is not None)
-        out.append(Box(_state(glyph), text[m.end():end].strip()))
+        out.append(Box(_state(glyph), text[m.end():end].strip(), glyph))
     return out
 
 
@@ -136,10 +137,11 @@ def _resolve_radio(bxs: list[Box], doubts: list[str]) -> None:
     radios = [b for b in bxs if b.state == "radio"]
     if not radios:
         return
-    on = any(b.state == "on" for b in bxs)
+    # confident only where the row also draws real checkboxes for the other options
+    boxed = any(b.glyph in (CHECKED, UNCHECKED) for b in bxs if b not in radios)
     for b in radios:
         b.state = "on"
-    if on or not any(b.state == "off" for b in bxs if b not in radios):
+    if not boxed:
         doubts.append("ラジオボタンの記号だけでは選択の有無が確かでないため、選択されているものとして読みました")
 
 

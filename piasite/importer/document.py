@@ -47,7 +47,7 @@ def import_text(text: str) -> Imported:
         raw_lines.pop()
     form = detect_form(raw_lines)
     numbered = list(enumerate(raw_lines, 1))
-    if form.top(CHANGES_KEY) is None or form.schema_id == "henko":
+    if form.top(CHANGES_KEY) is None:  # a list of changes, not an assessment
         from . import henko
         return henko.import_lines(form, numbered)
     return _import_assessment(form, numbered)
@@ -87,6 +87,7 @@ def _import_assessment(form: Form, numbered: list[tuple[int, str]]) -> Imported:
             accounted[no] = "note"
     out = {"様式": form.name}
     out.update(data)
+    _make_valid(form, out, notes, parser.valued)
     if notes.rows:
         out[NOTES_KEY] = sorted(notes.rows, key=lambda r: r["行"])
     stats = {
@@ -164,3 +165,51 @@ def _truncation_notes(parser: BodyParser, data: dict, notes: Notes) -> None:
         tail = v.rstrip().split("\n")[-1]
         if len(tail) >= 15 and _CUT.search(tail) and not tail.endswith(("。", ")", "）")):
             notes.add(frags[-1].line, tail[-60:], "文の途中で切れているようです(抽出時に欠けた可能性があります。元の PDF を確認してください)")
+
+
+def _make_valid(form: Form, out: dict, notes: Notes, valued: dict) -> None:
+    """The safety net for documents nobody has seen: a value the checker rejects
+    (a count that contradicts the listed elements, a choice outside the form…)
+    moves to 取込メモ with the checker's reason, so that the output passes check."""
+    from ..reader import parse
+    from ..validate import ERROR, Checker
+    from .writer import dump
+
+    class _Recorder(Checker):
+        def add(self, path, message, severity=ERROR, line=None):
+            super().add(path, message, severity, line)
+            if severity == ERROR and path:
+                self.bad.append((tuple(path), message))
+
+    for _ in range(5):
+        doc = parse(dump(out, form, [], "../../schema"), "<import>")
+        rec = _Recorder(doc)
+        rec.bad = []
+        rec.run()
+        moved = False
+        for path, message in rec.bad:
+            value = _pop(out, path)
+            if value in (None, "", [], {}):
+                continue
+            moved = True
+            notes.add(valued.get(path, 0), str(value)[:500],
+                      f"「{form.short_label(path, out)}」: {message}(検査に通らないため、値を取込メモに移しました)")
+        if not moved:
+            return
+
+
+def _pop(data: Any, path: tuple) -> Any:
+    node = data
+    for k in path[:-1]:
+        try:
+            node = node[k]
+        except (KeyError, IndexError, TypeError):
+            return None
+    try:
+        if isinstance(node, dict):
+            return node.pop(path[-1], None)
+        if isinstance(node, list) and isinstance(path[-1], int) and path[-1] < len(node):
+            return node.pop(path[-1])
+    except (KeyError, IndexError, TypeError):
+        return None
+    return None

@@ -13,6 +13,7 @@ from ..form import FORMS_DIR, Form, load_form
 from .body import Notes, cells_of
 from .text import is_separator, norm, plain, to_markdown
 
+LIST_KEY = "一覧"  # the entries of the list
 _PAGE_CELL = re.compile(r"^\s*(\d{1,3})(?:\s+(.*))?$", re.S)
 # An organisation named before its own rules: 新宿区特別区税条例, 〇〇市情報公開条例 …
 _ORG = re.compile(r"([\u4e00-\u9fff]{1,4}?[都道府県市区町村])(?=(?:の)?[\u4e00-\u9fffー・]*?(?:条例|情報セキュリティ|規程))")
@@ -45,7 +46,7 @@ def _page_of(cell: str) -> tuple[int, str] | None:
 
 def import_lines(form: Form, numbered: list[tuple[int, str]]):
     from .document import Imported
-    group = form.top("変更箇所")
+    group = form.top(LIST_KEY)
     header = {norm(c.label) for c in group.items}
     notes = Notes()
     accounted: dict[int, str] = {}
@@ -115,8 +116,8 @@ def import_lines(form: Form, numbered: list[tuple[int, str]]):
         label = plain(cells[0]) if cells else ""
         has_value = any(c.strip() for c in cells[1:])
         if not has_value and not page and not raw.startswith((" ", "-", "\t")) and len(label) <= 80:
-            if cur is None and not entries_in_segment(entries, top, cur):
-                top.append(label)
+            if cur is None:
+                top.append(label)  # headings before the segment's first row name every entry in it
             else:
                 buffer.append((no, cells))
             continue
@@ -168,20 +169,18 @@ def import_lines(form: Form, numbered: list[tuple[int, str]]):
         data["システム"] = [{"名称": s} for s in dict.fromkeys(systems)]
     if itaku:
         data["委託事項"] = itaku
-    data["変更箇所"] = rows_out
+    data[LIST_KEY] = rows_out
     for no, raw in numbered:
         if accounted.get(no) in (None, "pending"):
             notes.add(no, plain(raw)[:500], "取り込めませんでした")
             accounted[no] = "note"
     if notes.rows:
         data["取込メモ"] = sorted(notes.rows, key=lambda r: r["行"])
-    stats = {"valued": {}, "changes": {"physical": len(entries), "merged": 0, "rows": len(rows_out)},
+    paged = sum(1 for e in entries if e["ページ"] is not None)
+    stats = {"valued": {}, "changes": {"physical": len(entries), "merged": 0, "rows": len(rows_out),
+                                       "paged": paged, "unpaged": len(entries) - paged},
              "accounted": accounted, "lines": len(numbered)}
     return Imported(form, data, stats)
-
-
-def entries_in_segment(entries, top, cur) -> bool:
-    return cur is not None
 
 
 def _first_numbered(heads: list[str]) -> int:

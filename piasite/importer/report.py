@@ -99,7 +99,8 @@ def render(items: list[Fidelity]) -> str:
             out.append(f"  変更箇所: 原文 {c.get('physical', 0)} 行 → {c.get('rows', 0)} 件 "
                        f"(ページをまたぐ続きの行 {c.get('merged', 0)} 行を結合)")
         else:
-            out.append(f"  変更箇所: {c.get('rows', 0)} 件")
+            out.append(f"  変更箇所: 原文のページ参照 {c.get('paged', 0)} 件とページのない区切り {c.get('unpaged', 0)} 件 → "
+                       f"{c.get('rows', 0)} 件")
         out.append(f"  取込メモ: {f.notes} 件 (原文 {f.lines} 行)")
         out.append(f"  HTML タグの残り: {f.html_tags} 個")
     return "\n".join(out)

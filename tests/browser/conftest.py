@@ -10,17 +10,15 @@ installs them. Only PIASITE_SKIP_BROWSER=1 (outside CI) skips, on purpose.
 """
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import shutil
 import subprocess
 import sys
-import threading
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
+
+from harness import Guard, missing_tool, serve
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("PIASITE_CHROMIUM", "/usr/bin/chromium")
@@ -28,15 +26,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 SUB_PATH = "/city/pia/"
-LOCAL_HOSTS = {"127.0.0.1"}
-
-
-def missing_tool(what: str) -> None:
-    """Fail (or, outside CI and only when asked, skip) for a missing tool."""
-    msg = f"{what} がありません。`bash scripts/test.sh` で入れてから実行してください"
-    if os.environ.get("PIASITE_SKIP_BROWSER") == "1" and os.environ.get("CI") != "true":
-        pytest.skip(msg + " (PIASITE_SKIP_BROWSER=1)")
-    pytest.fail(msg, pytrace=False)
 
 
 @pytest.fixture(scope="session")
@@ -51,27 +40,13 @@ def site_dir(tmp_path_factory) -> Path:
     return out
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
-                      ".wasm": "application/wasm", ".js": "text/javascript", ".mjs": "text/javascript",
-                      ".json": "application/json"}
-
-    def log_message(self, *args) -> None:
-        pass
-
-
 @pytest.fixture(scope="session")
 def site_url(site_dir, tmp_path_factory) -> str:
     """http://127.0.0.1:PORT/city/pia/ serving a copy of the built site."""
     docroot = tmp_path_factory.mktemp("docroot")
     shutil.copytree(site_dir, docroot / SUB_PATH.strip("/"))
-    handler = functools.partial(_Quiet, directory=str(docroot))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}{SUB_PATH}"
-    server.shutdown()
-    server.server_close()
+    with serve(docroot) as base:
+        yield f"{base}{SUB_PATH}"
 
 
 @pytest.fixture(scope="session")
@@ -93,26 +68,6 @@ def axe_source() -> Path:
     if not AXE.exists():
         missing_tool(f"axe-core ({AXE.relative_to(REPO)})")
     return AXE
-
-
-class Guard:
-    """Records (and blocks) requests leaving 127.0.0.1, and script errors."""
-
-    def __init__(self) -> None:
-        self.external: list[str] = []
-        self.errors: list[str] = []
-
-    def route(self, route, request) -> None:
-        url = request.url
-        if url.startswith(("data:", "blob:")) or urlsplit(url).hostname in LOCAL_HOSTS:
-            route.continue_()
-        else:
-            self.external.append(url)
-            route.abort()
-
-    def check(self) -> None:
-        assert not self.external, "外部へのリクエストがありました:\n" + "\n".join(self.external)
-        assert not self.errors, "ページのスクリプトでエラーが起きました:\n" + "\n".join(self.errors)
 
 
 def _open(browser, guard: Guard, **context_args):
@@ -160,7 +115,7 @@ def html_pages(site: Path) -> list[str]:
 def index_pages(site_dir) -> list[str]:
     """Pages that are neither the top page, an assessment nor the 404 page:
     the cross-document indexes and organisation pages."""
-    import facts
+    import sitefacts as facts
 
     assessments = {d.url for d in facts.docs()}
     return [p for p in html_pages(site_dir) if p and p not in assessments and p != "404.html"]

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-import facts
-from search import result_links
+import sitefacts as facts
+from searchbox import result_links
 
 SERIOUS = {"serious", "critical"}
 

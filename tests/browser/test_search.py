@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-import facts
-from search import fragment, pick, ranked_pages, result_links, site_path
+import sitefacts as facts
+from searchbox import fragment, pick, ranked_pages, result_links, site_path
 
 # What residents type, by kind (the examples, from the seed documents).
 TYPED = [

@@ -125,20 +125,22 @@ def place_names() -> list[str]:
 
 def kanji_compounds(n: int) -> list[str]:
     # runs broken at conjunction-like kanji (及び, 並びに, 等) so the query is a word
-    return _distinctive(r"[\u4e00-\u9fff々]{4,6}", n, stop="及並等又若")
+    return _distinctive(r"[\u4e00-\u9fff々]+", n, stop="及並等又若", lengths=(4, 6))
 
 
 def katakana_words(n: int) -> list[str]:
-    return _distinctive(r"[\u30a1-\u30fa\u30fc]{4,10}", n)
+    return _distinctive(r"[\u30a1-\u30fa\u30fc]+", n, lengths=(4, 10))
 
 
-def _distinctive(pattern: str, n: int, stop: str = "") -> list[str]:
-    """Words found in exactly one assessment: the query has one right answer."""
+def _distinctive(pattern: str, n: int, stop: str = "", lengths=(4, 6)) -> list[str]:
+    """Whole runs (never a slice of a longer one) found in exactly one assessment:
+    the query has one right answer."""
     seen: dict[str, set[str]] = {}
     for d in docs():
         for _path, _raw, text in d.leaves:
             for w in re.findall(pattern, re.sub(f"[{stop}]", " ", text) if stop else text):
-                seen.setdefault(w, set()).add(d.url)
+                if lengths[0] <= len(w) <= lengths[1]:
+                    seen.setdefault(w, set()).add(d.url)
     return _pick([w for w, urls in seen.items() if len(urls) == 1], n)
 
 

@@ -1,0 +1,400 @@
+"""Each assessment's versions, read from git.
+
+One `git log` over the whole history per build (renames found by git, merges
+diffed against their first parent), blobs read through one `git cat-file
+--batch`, and parsed blobs cached by blob id under .cache/piasite/ so that a
+rebuild parses only blobs it has never seen. The cache holds only what parsing
+a blob gives, so it can never change the output.
+
+Which commits make versions: the first-parent chain from HEAD (or the given
+revision). A pull request merged with a merge commit is one version; the
+trailers of the branch's own commits count for it (see `_side_trailers`).
+A squash merge carries its trailers in its own message. Detached HEAD is just
+a revision.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import pickle
+import re
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .reader import _WITHHELD_URI, WITHHELD_TAG, ReadError, _build, parse
+
+CACHE_DIR = Path(".cache/piasite/blobs-v1")  # under the repository root
+TRAILER = re.compile(r"^(変更日|提出時期|提出時期に係る説明|変更箇所)\s*[:：]\s*(.*?)\s*$")
+
+
+class GitError(Exception):
+    """git could not answer (not a repository, unknown revision…); message in Japanese."""
+
+
+class ShallowError(GitError):
+    pass
+
+
+SHALLOW_MESSAGE = ("このクローンは履歴が浅い(shallow)ため、変更履歴を作れません。"
+                   "`git fetch --unshallow` で全履歴を取得してから組み立ててください"
+                   "(GitHub Actions では actions/checkout に `fetch-depth: 0`)。"
+                   "変更履歴なしで組み立てるには `--allow-shallow` を付けてください。")
+
+
+@dataclass
+class Commit:
+    sha: str
+    parents: list[str]
+    date: str  # committer date, ISO 8601 with offset, from git
+    message: str
+    changes: list[tuple[str, str, str | None, str]] = field(default_factory=list)  # (status, old, new path, blob)
+    side_trailers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def day(self) -> str:
+        return self.date[:10]
+
+    @property
+    def subject(self) -> str:
+        return self.message.split("\n", 1)[0]
+
+    @property
+    def trailers(self) -> dict[str, str]:
+        """変更日/提出時期/提出時期に係る説明/変更箇所 trailers; the commit's own win over its branch's."""
+        own: dict[str, str] = {}
+        for line in self.message.splitlines():
+            m = TRAILER.match(line.strip())
+            if m:
+                own[m[1]] = m[2]
+        return {**self.side_trailers, **own}
+
+
+@dataclass
+class Version:
+    commit: Commit
+    path: str  # path at that commit, relative to the repository root
+    blob: str
+    data: Any  # parsed content (Withheld kept); None for a deletion
+
+    @property
+    def deleted(self) -> bool:
+        return self.data is None
+
+
+@dataclass
+class FileHistory:
+    path: str  # latest path
+    versions: list[Version] = field(default_factory=list)  # oldest first; parsed ones and a final deletion
+
+    @property
+    def deleted(self) -> bool:
+        return bool(self.versions) and self.versions[-1].deleted
+
+    @property
+    def live(self) -> list[Version]:
+        return [v for v in self.versions if not v.deleted]
+
+
+@dataclass
+class History:
+    root: Path
+    files: list[FileHistory]
+    warnings: list[str]
+    shallow: bool = False
+    head: Commit | None = None
+
+    def for_path(self, rel_path: str) -> FileHistory | None:
+        for f in self.files:
+            if f.path == rel_path and not f.deleted:
+                return f
+        return None
+
+
+# -- git plumbing ------------------------------------------------------------------
+
+def git(root: Path, *args: str, input: bytes | None = None) -> bytes:
+    proc = subprocess.run(["git", *args], cwd=root, input=input, capture_output=True)
+    if proc.returncode != 0:
+        raise GitError(f"git {' '.join(args[:2])} が失敗しました: {proc.stderr.decode(errors='replace').strip()}")
+    return proc.stdout
+
+
+def repo_root(path: Path) -> Path:
+    try:
+        out = git(Path(path) if Path(path).is_dir() else Path(path).parent, "rev-parse", "--show-toplevel")
+    except (GitError, FileNotFoundError):
+        raise GitError(f"{path} は git のリポジトリの中にありません(変更履歴は git の履歴から作ります)") from None
+    return Path(out.decode().strip())
+
+
+def is_shallow(root: Path) -> bool:
+    return git(root, "rev-parse", "--is-shallow-repository").decode().strip() == "true"
+
+
+def resolve(root: Path, rev: str) -> str:
+    try:
+        return git(root, "rev-parse", "--verify", "--quiet", rev + "^{commit}").decode().strip()
+    except GitError:
+        raise GitError(f"リビジョン「{rev}」が見つかりません") from None
+
+
+def read_log(root: Path, rev: str = "HEAD") -> dict[str, Commit]:
+    """Every commit reachable from rev with its raw changes, from one `git log`."""
+    out = git(root, "log", "-z", "--raw", "--no-abbrev", "--find-renames", "--diff-merges=first-parent",
+              "--format=%x1e%H%x1f%P%x1f%cI%x1f%B%x1f", rev, "--")
+    commits: dict[str, Commit] = {}
+    for rec in out.split(b"\x1e")[1:]:
+        sha, parents, date, message, raw = rec.split(b"\x1f", 4)
+        c = Commit(sha.decode(), parents.decode().split(), date.decode(), message.decode("utf-8", "replace").strip())
+        toks = raw.lstrip(b"\n\0").split(b"\0")
+        i = 0
+        while i < len(toks) and toks[i].startswith(b":"):
+            meta = toks[i].decode().split()
+            status, blob = meta[4][0], meta[3]
+            if status in "RC":
+                c.changes.append((status, toks[i + 1].decode(), toks[i + 2].decode(), blob))
+                i += 3
+            else:
+                c.changes.append((status, toks[i + 1].decode(), None, blob))
+                i += 2
+        commits[c.sha] = c
+    return commits
+
+
+def first_parent_chain(commits: dict[str, Commit], head: str) -> list[Commit]:
+    chain, sha = [], head
+    while sha in commits:
+        chain.append(commits[sha])
+        sha = commits[sha].parents[0] if commits[sha].parents else None
+    chain.reverse()
+    for c in chain:
+        if len(c.parents) > 1:
+            c.side_trailers = _side_trailers(commits, c, {x.sha for x in chain})
+    return chain
+
+
+def _side_trailers(commits: dict[str, Commit], merge: Commit, chain: set[str]) -> dict[str, str]:
+    """Trailers of the commits a merge brings in (newest wins), walking back to the main line.
+
+    `変更箇所: なし` counts only if every such commit that has trailers says so, so
+    that one editorial commit in a branch does not hide the branch's real changes.
+    """
+    seen, todo, side = set(), list(merge.parents[1:]), []
+    while todo:
+        sha = todo.pop()
+        if sha in seen or sha in chain or sha not in commits:
+            continue
+        seen.add(sha)
+        side.append(commits[sha])
+        todo += commits[sha].parents
+    side.sort(key=lambda c: c.date)
+    out: dict[str, str] = {}
+    for c in side:
+        out.update(c.trailers)
+    if out.get("変更箇所") == "なし" and not all(c.trailers.get("変更箇所") == "なし" for c in side if c.changes):
+        del out["変更箇所"]
+    return out
+
+
+def cat_blobs(root: Path, shas: list[str]) -> dict[str, bytes]:
+    """Contents of many blobs from one `git cat-file --batch`."""
+    if not shas:
+        return {}
+    out = git(root, "cat-file", "--batch", input=("\n".join(shas) + "\n").encode())
+    blobs, pos = {}, 0
+    for sha in shas:
+        nl = out.index(b"\n", pos)
+        header = out[pos:nl].split()
+        size = int(header[2])
+        blobs[sha] = out[nl + 1:nl + 1 + size]
+        pos = nl + 1 + size + 1
+    return blobs
+
+
+# -- parsing with a content-addressed cache -----------------------------------------
+
+_CLoader = type("_CLoader", (getattr(yaml, "CSafeLoader", yaml.SafeLoader),), {})
+
+
+def parse_data(text: str) -> Any:
+    """reader.parse's data, composed by libyaml when available (history reads thousands of blobs).
+    Any failure goes through reader.parse itself, so messages are exactly the reader's."""
+    loader = _CLoader(text.replace(WITHHELD_TAG, _WITHHELD_URI))
+    try:
+        node = loader.get_single_node()
+        return None if node is None else _build(loader, node, (), {})
+    except (yaml.YAMLError, ReadError):
+        pass
+    finally:
+        loader.dispose()
+    return parse(text).data  # raises the reader's ReadError
+
+def parse_blobs(root: Path, shas: set[str], cache: bool = True) -> dict[str, tuple]:
+    """blob → ("ok", data) or ("err", line, message)."""
+    cdir = root / CACHE_DIR
+    result: dict[str, tuple] = {}
+    missing = []
+    for sha in sorted(shas):
+        f = cdir / sha[:2] / sha
+        if cache and f.exists():
+            try:
+                result[sha] = pickle.loads(f.read_bytes())
+                continue
+            except Exception:  # a damaged cache entry is just re-parsed
+                pass
+        missing.append(sha)
+    for sha, raw in cat_blobs(root, missing).items():
+        try:
+            entry = ("ok", parse_data(raw.decode("utf-8")))
+        except UnicodeDecodeError as e:
+            entry = ("err", 1, f"UTF-8 で保存してください(位置 {e.start} のバイトが読めません)")
+        except ReadError as e:
+            entry = ("err", e.line, e.message)
+        result[sha] = entry
+        if cache:
+            f = cdir / sha[:2] / sha
+            f.parent.mkdir(parents=True, exist_ok=True)
+            tmp = f.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(tmp, f)
+    return result
+
+
+# -- the history ---------------------------------------------------------------------
+
+def _is_content(path: str | None, prefix: str) -> bool:
+    return bool(path) and path.startswith(prefix) and path.endswith(".yaml") and \
+        not path.rsplit("/", 1)[-1].startswith(".") and not path.endswith("/aliases.yaml")
+
+
+def load_history(content_dir: Path, rev: str = "HEAD", allow_shallow: bool = False,
+                 cache: bool = True) -> History:
+    """Versions of every content file ever on the first-parent chain of rev."""
+    content_dir = Path(content_dir).resolve()
+    try:
+        root = repo_root(content_dir)
+    except GitError as e:  # e.g. built from an exported tarball
+        if allow_shallow:
+            return History(content_dir, [], [], shallow=True)
+        raise GitError(f"{e}。履歴なしで組み立てるには `--allow-shallow` を付けてください") from None
+    prefix = str(content_dir.relative_to(root.resolve())).replace("\\", "/").strip(".")
+    prefix = (prefix + "/") if prefix else ""
+    if is_shallow(root):
+        if not allow_shallow:
+            raise ShallowError(SHALLOW_MESSAGE)
+        return History(root, [], [], shallow=True)
+    try:
+        head = resolve(root, rev)
+    except GitError:
+        if rev == "HEAD":  # a repository without commits yet
+            return History(root, [], [])
+        raise
+    chain = first_parent_chain(read_log(root, head), head)
+
+    # Follow each file through renames: open path → its FileHistory.
+    open_files: dict[str, FileHistory] = {}
+    files: list[FileHistory] = []
+    pending: list[tuple[FileHistory, Commit, str, str]] = []  # (file, commit, path, blob)
+    for c in chain:
+        for status, old, new, blob in c.changes:
+            if status in "RC":
+                src_in, dst_in = _is_content(old, prefix), _is_content(new, prefix)
+                if status == "R" and src_in and old in open_files:
+                    fh = open_files.pop(old)
+                    if dst_in:
+                        fh.path = new
+                        open_files[new] = fh
+                        pending.append((fh, c, new, blob))
+                    else:
+                        fh.versions.append(Version(c, old, "", None))
+                    continue
+                if not dst_in:
+                    continue
+                old, status = new, "A"
+            if not _is_content(old, prefix):
+                continue
+            if status == "D":
+                fh = open_files.pop(old, None)
+                if fh is not None:
+                    fh.versions.append(Version(c, old, "", None))
+                continue
+            fh = open_files.get(old)
+            if fh is None:
+                fh = open_files[old] = FileHistory(old)
+                files.append(fh)
+            pending.append((fh, c, old, blob))
+    parsed = parse_blobs(root, {b for *_, b in pending}, cache=cache)
+    warnings = []
+    # Versions are appended in chain order; deletions were appended inline, so rebuild the order.
+    order = {c.sha: i for i, c in enumerate(chain)}
+    for fh, c, path, blob in pending:
+        entry = parsed[blob]
+        if entry[0] == "ok" and not isinstance(entry[1], dict):
+            entry = ("err", 1, "「キー: 値」の形の評価書になっていません(空のファイルなど)")
+        if entry[0] == "err":
+            warnings.append(f"{path}: コミット {c.sha[:10]}({c.day}「{c.subject}」)の版は読めないため変更履歴から除きます"
+                            f"({entry[1]} 行目: {entry[2]})")
+            continue
+        fh.versions.append(Version(c, path, blob, entry[1]))
+    for fh in files:
+        fh.versions.sort(key=lambda v: order[v.commit.sha])
+    return History(root, files, warnings, head=chain[-1] if chain else None)
+
+
+def warn(history: History) -> None:
+    for w in history.warnings:
+        print(f"警告: {w}", file=sys.stderr)
+
+
+# -- piasite check --since -------------------------------------------------------------
+
+def check_since(files: list[Path], since: str) -> list:
+    """Warnings for ※ item changes since BASE whose commits lack 提出時期 事前 and its explanation."""
+    from .changelog import derived_rows
+    from .form import load_form
+    from .validate import WARNING, Problem
+
+    files = [Path(f).resolve() for f in files]
+    if not files:
+        return []
+    root = repo_root(files[0])
+    base = resolve(root, since)
+    content_dir = _content_dir(root, files)
+    hist = load_history(content_dir)
+    after_base = set(git(root, "rev-list", f"{base}..HEAD").decode().split())
+    problems = []
+    for w in hist.warnings:
+        problems.append(Problem(Path(w.split(":", 1)[0]), 1, "", w.split(": ", 1)[1], WARNING))
+    wanted = {str(f.relative_to(root.resolve())).replace("\\", "/"): f for f in files}
+    for fh in hist.files:
+        if fh.path not in wanted or fh.deleted or not fh.live:
+            continue
+        form = load_form(fh.live[-1].data.get("様式", "重点項目評価書"))
+        for row in derived_rows(fh, form):
+            if row.commit not in after_base or not row.marked:
+                continue
+            if row.timing == "事前" and row.timing_given and row.explanation:
+                continue
+            problems.append(Problem(wanted[fh.path], 1, row.item,
+                                    f"※の項目(重要な変更)がコミット {row.commit[:10]} で変わりましたが、"
+                                    "コミットメッセージに「提出時期: 事前」と「提出時期に係る説明: …」がありません",
+                                    WARNING))
+    return problems
+
+
+def _content_dir(root: Path, files: list[Path]) -> Path:
+    """The content/ folder holding the files (the first path part under the root)."""
+    rel = files[0].relative_to(root.resolve())
+    return root / rel.parts[0] if len(rel.parts) > 1 else root
+
+
+def today() -> dt.date:
+    """The one clock date piasite reads: for `check`'s re-evaluation warning only.
+    PIASITE_TODAY=YYYY-MM-DD fixes it (tests, reproducible CI)."""
+    env = os.environ.get("PIASITE_TODAY")
+    return dt.date.fromisoformat(env) if env else dt.date.today()

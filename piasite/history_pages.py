@@ -1,0 +1,297 @@
+"""Site pages from the history: 別添2 rows, timelines, past versions, compare view, 更新履歴, Atom feeds.
+
+`generate_history(assessments, repo_root, write)` is called by the site
+generator (generator.history_extension) and writes, for each assessment at URL u:
+  u/history/       its versions (each with its changes) and the whole 別添2
+  u/v/<n>/         every past version, bannered, out of the navigation
+  u/compare/       any two versions compared in the browser (data inline)
+and across assessments changes/ (更新履歴, all and per 評価実施機関) and
+feeds/all.xml, feeds/<org-slug>.xml. An assessment removed from content/ keeps
+its page, bannered 終了, for lifecycle.KEEP_YEARS after its end.
+
+Dates are 変更日 (content, trailers) and committer dates (git); commit
+messages are not published (a message could name a 非公表 value); every value
+goes through reader.public() before it reaches a page.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+from . import dates, lifecycle
+from .changelog import CHANGES, Row, columns, derived_rows, has_table, imported_rows, version_changes, version_date
+from .diff import marked_html, text
+from .form import Form, Item, load_form
+from .history import load_history, warn
+from .reader import public
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+SKIP_KEYS = {"様式", "取込メモ"}
+FEED_NS = uuid.UUID("6f1c1c1e-3c0b-4c39-9a57-6b0f0a2d5e11")  # fixed: entry ids are stable across builds
+
+
+@dataclass
+class HistorySite:
+    change_rows: dict[str, list[dict]] = field(default_factory=dict)  # a.url → 別添2 rows (dicts)
+    page_extras: dict[str, list[str]] = field(default_factory=dict)  # a.url → HTML blocks for its page
+    shallow: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Entry:
+    """One version of one assessment that made 別添2 rows (or a date of imported rows)."""
+    url: str
+    title: str
+    org: str
+    org_slug: str
+    date: str  # 変更日
+    updated: str  # ISO datetime for the feed: committer date, or 変更日
+    rows: list[Row]
+    version: int = 0  # 0 for imported rows
+    ended: bool = False
+
+
+def rel(from_url: str, to_url: str) -> str:
+    return ("../" * from_url.count("/") + to_url) or "./"
+
+
+def environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined, autoescape=True,
+                      keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+    env.filters["wareki"] = lambda v: dates.wareki(v) if dates.parse_iso(v) else ("" if v is None else str(v))
+    env.filters["rel"] = rel
+    env.filters["br"] = lambda s: Markup("<br>").join(escape(s).split("\n"))
+    env.filters["html_in_xml"] = lambda s: Markup(html.escape(html.escape(str(s)).replace("\n", "<br>")))
+    env.filters["tojson_safe"] = lambda v: Markup(json.dumps(v, ensure_ascii=False).replace("<", "\\u003c")
+                                                  .replace(">", "\\u003e").replace("&", "\\u0026"))
+    return env
+
+
+def row_dict(r: Row) -> dict:
+    return {"変更日": r.date, "項目": r.item, "変更前の記載": r.before, "変更後の記載": r.after,
+            "提出時期": r.timing, "提出時期に係る説明": r.explanation, "備考": r.note,
+            "重要な変更": r.marked, "提出時期の記載": r.timing_given, "anchor": r.anchor}
+
+
+class _Writer:
+    def __init__(self, write: Callable[[str, str], Any], env: Environment):
+        self.write, self.env = write, env
+
+    def page(self, relpath: str, template: str, title: str, **ctx) -> None:
+        url = relpath[: -len("index.md")] if relpath.endswith("index.md") else relpath
+        body = self.env.get_template(template).render(root=rel(url, ""), url=url, title=title, **ctx)
+        front = f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n---\n\n"
+        self.write(relpath, front + body.strip() + "\n")
+
+
+def generate_history(assessments: list, repo_root: Path, write: Callable[[str, str], Any],
+                     allow_shallow: bool = False, content_dir: Path | None = None, site_url: str = "") -> HistorySite:
+    content_dir = Path(content_dir or (assessments[0].content_root if assessments else Path(repo_root) / "content"))
+    hist = load_history(content_dir, allow_shallow=allow_shallow)
+    warn(hist)  # commits whose file did not parse: named on the build's output
+    out = HistorySite(shallow=hist.shallow, warnings=list(hist.warnings))
+    w = _Writer(write, environment())
+    head_day = hist.head.day if hist.head else None
+    by_path = {fh.path: fh for fh in hist.files if not fh.deleted}
+    entries: list[Entry] = []
+    live_urls = {a.url for a in assessments}
+
+    items = []  # (url, title, org, org_slug, form, data, fh, removed_on)
+    for a in assessments:
+        items.append((a.url, a.title, a.org, a.org_slug, a.form, a.data, by_path.get(a.rel_path), None))
+    for fh in hist.files:  # removed from content/: kept, bannered 終了, for KEEP_YEARS
+        if not fh.deleted or not fh.live:
+            continue
+        last, removed = fh.live[-1], fh.versions[-1].commit.day
+        data = last.data if isinstance(last.data, dict) else {}
+        parts = last.path.rsplit("/", 2)
+        url = f"{parts[-2]}/{parts[-1][:-len('.yaml')]}/"
+        end = lifecycle.end_date(data, removed)
+        if url in live_urls or not head_day or dt.date.fromisoformat(head_day) > lifecycle.keep_until(end):
+            continue
+        live_urls.add(url)
+        form = load_form(str(data.get("様式", "重点項目評価書")))
+        title = str(public(data.get("評価書名")) or url)
+        org = str(public(data.get("評価実施機関名")) or parts[-2])
+        items.append((url, title, org, parts[-2], form, data, fh, removed))
+
+    for url, title, org, org_slug, form, data, fh, removed in items:
+        pub = public(data)
+        rows = imported_rows(data) if has_table(form) else []
+        vchanges = [] if hist.shallow or fh is None else version_changes(fh, form)
+        derived = derived_rows(fh, form, vchanges) if vchanges else []
+        if has_table(form):  # the site shows these in place of the content's 別添2 table
+            out.change_rows[url] = [row_dict(r) for r in rows + derived]
+        versions = fh.live if fh and not hist.shallow else []
+        ended = lifecycle.is_ended(data, removed)
+        end = lifecycle.end_date(data, removed)
+        due = None if ended else lifecycle.reevaluation_due(data)
+        timeline = _timeline(fh, vchanges) if versions else []
+        ctx = dict(a_title=title, org=org, a_url=url, versions=timeline, shallow=hist.shallow, ended=ended,
+                   end=end.isoformat() if end else None, due=due.isoformat() if due else None)
+        out.page_extras.setdefault(url, []).append(w.env.get_template("history_extra.html.j2").render(
+            root=rel(url, ""), url=url, **ctx))
+        if removed:  # the page itself, as the last version
+            w.page(url + "index.md", "history_version.md.j2", f"{title}(終了)", past=False,
+                   body=Markup(render_data(form, pub)), n=len(timeline), v=timeline[-1] if timeline else None,
+                   rows=[row_dict(r) for r in rows + derived], **ctx)
+        group = form.top(CHANGES)
+        w.page(url + "history/index.md", "history_timeline.md.j2", f"{title} の変更履歴",
+               rows=[row_dict(r) for r in rows + derived], columns=columns(form), changes_label=group.label if group else CHANGES,
+               changes_anchor=group.id if group else "changes", **ctx)
+        for i, v in enumerate(timeline[:-1]):
+            w.page(f"{url}v/{v['n']}/index.md", "history_version.md.j2", f"{title}(第{v['n']}版)", past=True,
+                   body=Markup(render_data(form, public(fh.live[i].data))), n=v["n"], v=v, rows=None, **ctx)
+        if len(timeline) > 1:
+            flat = [{"n": v["n"], "date": v["date"], "items": flatten(form, public(fh.live[i].data))}
+                    for i, v in enumerate(timeline)]
+            w.page(url + "compare/index.md", "history_compare.md.j2", f"{title} の版の比較", data=flat, **ctx)
+        for r_date, group in _by_date(rows):
+            day = dates.parse_iso(r_date)[0].isoformat()
+            entries.append(Entry(url, title, org, org_slug, day, f"{day}T00:00:00+09:00", group, ended=ended))
+        for v in timeline:
+            vrows = [r for r in derived if r.commit == v["sha"]]
+            if vrows:
+                entries.append(Entry(url, title, org, org_slug, vrows[0].date, v["committed"], vrows, v["n"], ended))
+
+    entries.sort(key=lambda e: (e.date, e.updated, e.url), reverse=True)
+    orgs = sorted({(e.org_slug, e.org) for e in entries})
+    ctx = dict(shallow=hist.shallow, orgs=orgs)
+    w.page("changes/index.md", "history_changes.md.j2", "更新履歴", entries=entries, org_slug=None, **ctx)
+    for slug, name in orgs:
+        w.page(f"changes/{slug}/index.md", "history_changes.md.j2", f"更新履歴({name})",
+               entries=[e for e in entries if e.org_slug == slug], org_slug=slug, **ctx)
+    feed = w.env.get_template("feed.xml.j2")
+    updated = max([e.updated for e in entries] + [hist.head.date if hist.head else "1970-01-01T00:00:00+00:00"])
+    base = site_url.rstrip("/") + "/" if site_url else ""
+    write("feeds/all.xml", feed.render(title="特定個人情報保護評価書の更新履歴", entries=entries[:200],
+                                       updated=updated, base=base, self_path="feeds/all.xml", rel=rel,
+                                       uid=_uid, org_slug=None))
+    for slug, name in orgs:
+        es = [e for e in entries if e.org_slug == slug]
+        write(f"feeds/{slug}.xml", feed.render(title=f"{name} 特定個人情報保護評価書の更新履歴", entries=es[:200],
+                                                updated=max(e.updated for e in es), base=base,
+                                                self_path=f"feeds/{slug}.xml", rel=rel, uid=_uid, org_slug=slug))
+    return out
+
+
+def _uid(e: Entry) -> str:
+    return "urn:uuid:" + str(uuid.uuid5(FEED_NS, f"{e.url}|{e.version}|{e.date}|{e.updated}"))
+
+
+def _by_date(rows: list[Row]) -> list[tuple[str, list[Row]]]:
+    groups: dict[str, list[Row]] = {}
+    for r in rows:
+        if dates.parse_iso(r.date):
+            groups.setdefault(r.date, []).append(r)
+    return sorted(groups.items())
+
+
+def _timeline(fh, vchanges: list) -> list[dict]:
+    """Each parsed version: number, 変更日, committer date, its changes (none for the first)."""
+    out = []
+    changes = {v.commit.sha: (prev, chs) for prev, v, chs in vchanges}
+    for n, v in enumerate(fh.live, 1):
+        prev, chs = changes.get(v.commit.sha, (None, []))
+        editorial = v.commit.trailers.get("変更箇所", "").strip() == "なし"
+        out.append({
+            "n": n, "sha": v.commit.sha, "short": v.commit.sha[:7], "committed": v.commit.date,
+            "date": version_date(v, prev) if prev else v.commit.day,
+            "editorial": editorial,
+            "changes": [{"item": c.item, "kind": c.kind, "marked": c.marked,
+                         "before": Markup(marked_html(c.segments, "before")) if c.segments else c.before,
+                         "after": Markup(marked_html(c.segments, "after")) if c.segments else c.after,
+                         "anchor": c.anchor} for c in chs],
+        })
+    return out
+
+
+# -- a version as HTML, and as flat items for the compare view -----------------------------------
+
+def render_data(form: Form, data: Any) -> str:
+    """A whole version, item by item (labels from the form, every value escaped)."""
+    parts: list[str] = []
+    _render(form, form.root, data if isinstance(data, dict) else {}, (), 2, parts)
+    return "\n".join(parts)
+
+
+def _render(form: Form, node: Item, value: dict, path: tuple, level: int, out: list) -> None:
+    leaves = []
+    for child in node.items:
+        if not path and child.key in SKIP_KEYS:
+            continue
+        v = value.get(child.key)
+        if v in (None, "", [], {}):
+            continue
+        cpath = path + (child.key,)
+        if child.is_container:
+            if leaves:
+                out.append(_dl(leaves))
+                leaves = []
+            anchor = form.anchor(cpath)
+            mark = " ※" if child.mark else ""
+            out.append(f'<h{min(level, 6)} id="{anchor}">{escape(child.label)}{mark}</h{min(level, 6)}>')
+            if child.kind == "group" and isinstance(v, list):
+                if not child.name_key and all(not c.is_container for c in child.items):
+                    out.append(_table(child, v))
+                    continue
+                for i, e in enumerate(v):
+                    if isinstance(e, dict):
+                        out.append(f'<h{min(level + 1, 6)} id="{form.anchor(cpath + (i,))}">'
+                                   f'{escape(child.element_label(i, e))}</h{min(level + 1, 6)}>')
+                        _render(form, child, e, cpath + (i,), level + 2, out)
+            elif isinstance(v, dict):
+                _render(form, child, v, cpath, level + 1, out)
+        else:
+            leaves.append((form.anchor(cpath), child.display_label, text(child, v)))
+    if leaves:
+        out.append(_dl(leaves))
+
+
+def _dl(leaves) -> str:
+    items = "".join(f'<dt id="{a}">{escape(label)}</dt><dd>{Markup("<br>").join(escape(val).split(chr(10)))}</dd>'
+                    for a, label, val in leaves)
+    return f'<dl class="pia-version">{items}</dl>'
+
+
+def _table(item: Item, rows: list) -> str:
+    head = "".join(f"<th>{escape(c.label)}</th>" for c in item.items)
+    body = "".join("<tr>" + "".join(f"<td>{Markup('<br>').join(escape(text(c, r.get(c.key))).split(chr(10)))}</td>"
+                                    for c in item.items) + "</tr>" for r in rows if isinstance(r, dict))
+    return f'<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def flatten(form: Form, data: Any) -> list[list]:
+    """[identity key, label, ※, value] per filled leaf; group elements keyed by name so versions match."""
+    out: list[list] = []
+
+    def walk(node: Item, value: Any, path: tuple, key: str) -> None:
+        if not isinstance(value, dict):
+            return
+        for child in node.items:
+            if not path and (child.key in SKIP_KEYS or child.key == CHANGES):
+                continue
+            v = value.get(child.key)
+            cpath, ckey = path + (child.key,), f"{key}/{child.key}"
+            if child.kind == "group" and isinstance(v, list):
+                for i, e in enumerate(v):
+                    name = str(e.get(child.name_key) or "") if child.name_key and isinstance(e, dict) else ""
+                    walk(child, e, cpath + (i,), f"{ckey}/{name or '#' + str(i)}")
+            elif child.kind == "section":
+                walk(child, v, cpath, ckey)
+            else:
+                t = text(child, v)
+                if t:
+                    out.append([ckey, form.label_path(cpath, data), form.is_marked(cpath), t])
+
+    walk(form.root, data, (), "")
+    return out

@@ -1,0 +1,118 @@
+"""`piasite diff BASE [HEAD]`: the 新旧対照表 of every assessment changed between two revisions,
+as Markdown ready to post as a pull-request comment, or JSON for tools."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .diff import Change, diff, marked_html
+from .form import load_form
+from .history import git, parse_blobs, repo_root, resolve
+from .reader import public
+
+
+@dataclass
+class FileDiff:
+    path: str  # path at HEAD (or at BASE when deleted)
+    old_path: str
+    status: str  # 追加 | 削除 | 変更 | 名前変更
+    title: str
+    org: str
+    changes: list[Change] = field(default_factory=list)
+    error: str = ""
+
+
+def compare(content_dir: Path, base: str, head: str = "HEAD") -> list[FileDiff]:
+    content_dir = Path(content_dir).resolve()
+    root = repo_root(content_dir)
+    prefix = str(content_dir.relative_to(root.resolve())).replace("\\", "/")
+    b, h = resolve(root, base), resolve(root, head)
+    out = git(root, "diff", "-z", "--raw", "--no-abbrev", "--find-renames", b, h, "--", prefix)
+    toks = out.split(b"\0")
+    entries, i = [], 0
+    while i < len(toks) and toks[i].startswith(b":"):
+        meta = toks[i].decode().split()
+        st = meta[4][0]
+        if st in "RC":
+            entries.append((st, toks[i + 1].decode(), toks[i + 2].decode(), meta[2], meta[3]))
+            i += 3
+        else:
+            entries.append((st, toks[i + 1].decode(), toks[i + 1].decode(), meta[2], meta[3]))
+            i += 2
+    entries = [e for e in entries if e[2].endswith(".yaml") and not e[2].endswith("aliases.yaml")]
+    zero = "0" * 40
+    parsed = parse_blobs(root, {s for e in entries for s in e[3:] if s != zero})
+    result = []
+    for st, old_path, new_path, ob, nb in entries:
+        old = parsed.get(ob, ("ok", None))
+        new = parsed.get(nb, ("ok", None))
+        status = {"A": "追加", "D": "削除", "R": "名前変更"}.get(st, "変更")
+        for side, entry, p in (("変更前", old, old_path), ("変更後", new, new_path)):
+            if entry[0] == "err":
+                result.append(FileDiff(new_path, old_path, status, new_path, "",
+                                       error=f"{side}の {p} が読めません({entry[1]} 行目: {entry[2]})"))
+                break
+        else:
+            od, nd = old[1], new[1]
+            cur = nd if nd is not None else od
+            if not isinstance(cur, dict):
+                continue
+            form = load_form(cur.get("様式", "重点項目評価書"))
+            title = str(public(cur.get("評価書名")) or new_path)
+            org = str(public(cur.get("評価実施機関名")) or "")
+            changes = diff(form, od if st != "A" else None, nd) if st not in "AD" else []
+            result.append(FileDiff(new_path, old_path, status, title, org, changes))
+    return result
+
+
+def _cell(s: str) -> str:
+    import html
+
+    return html.escape(s).replace("|", "&#124;").replace("\n", "<br>") or "(なし)"
+
+
+def to_markdown(diffs: list[FileDiff], base: str, head: str) -> str:
+    lines = [f"## 新旧対照表({base} → {head})", ""]
+    if not diffs:
+        lines.append("評価書の変更はありません。")
+        return "\n".join(lines) + "\n"
+    n_marked = sum(c.marked for d in diffs for c in d.changes)
+    lines.append(f"{len(diffs)} 件の評価書が変わりました。※ は重要な変更の対象項目です"
+                 f"(※ の変更 {n_marked} 件)。")
+    for d in diffs:
+        lines += ["", f"### {_cell(d.title)}({_cell(d.org)})" if d.org else f"### {_cell(d.title)}", ""]
+        where = d.path if d.path == d.old_path else f"{d.old_path} → {d.path}"
+        lines.append(f"`{where}` — {d.status}")
+        lines.append("")
+        if d.error:
+            lines.append(f"**{_cell(d.error)}**")
+            continue
+        if d.status == "追加":
+            lines.append("新しい評価書です。")
+            continue
+        if d.status == "削除":
+            lines.append("評価書が content/ から削除されました(サイトでは「終了」として掲載を続けます)。")
+            continue
+        if not d.changes:
+            lines.append("項目の変更はありません(書式のみの変更)。")
+            continue
+        lines += ["| 項目 | 変更前 | 変更後 |", "|---|---|---|"]
+        for c in d.changes:
+            item = _cell(c.item) + (" ※" if c.marked else "")
+            if c.segments:
+                before, after = marked_html(c.segments, "before"), marked_html(c.segments, "after")
+                before, after = before.replace("|", "&#124;"), after.replace("|", "&#124;")
+            else:
+                before, after = _cell(c.before), _cell(c.after)
+            lines.append(f"| {item} | {before} | {after} |")
+    return "\n".join(lines) + "\n"
+
+
+def to_json(diffs: list[FileDiff], base: str, head: str) -> str:
+    return json.dumps({"base": base, "head": head, "assessments": [
+        {"path": d.path, "old_path": d.old_path, "status": d.status, "title": d.title, "org": d.org,
+         "error": d.error, "changes": [c.as_dict() for c in d.changes]} for d in diffs]},
+        ensure_ascii=False, indent=2) + "\n"
+
+
