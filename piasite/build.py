@@ -55,9 +55,6 @@ def build_site(content_dir: Path, out_dir: Path, engine: str = "mkdocs", allow_s
     env = dict(os.environ, SOURCE_DATE_EPOCH=str(source_date_epoch(content_dir, assessments)),
                NO_MKDOCS_2_WARNING="1")
     tmp = run_engine(engine, config, out_dir, env)
-    # The theme's 404 page is served at any depth, so it links from the server root ("/assets/…"),
-    # which breaks under a sub-path: the city's web server shows its own 404 page instead.
-    (tmp / "404.html").unlink(missing_ok=True)
     t2 = time.perf_counter()
     try:
         index_site(tmp)

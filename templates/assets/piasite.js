@@ -73,28 +73,28 @@
       var owner = function (loc) {
         var lo = 0, hi = anchors.length - 1, best = -1;
         while (lo <= hi) { var mid = (lo + hi) >> 1; if (anchors[mid].location <= loc) { best = mid; lo = mid + 1; } else hi = mid - 1; }
-        return best < 0 ? null : anchors[best].id;
+        return best < 0 ? null : anchors[best];
       };
       // A part ranks first by its longest run of consecutive hits (the words typed, in order:
-      // 確定 申告 システム), then by how many different words it holds (each word of a query
-      // has its own weight), then by the weight of its hits.
+      // 確定 申告 システム), then items before 別添2 rows (the item itself rather than a record
+      // of its change), then by its best hit (an exact word outweighs a prefix), then by all its hits.
       var bestOf = function (locations) {
         var parts = {};
         locations.forEach(function (loc) {
-          var id = owner(loc);
-          if (id) (parts[id] = parts[id] || []).push(loc);
+          var a = owner(loc);
+          if (a) (parts[a.id] = parts[a.id] || { el: a.element, locs: [] }).locs.push(loc);
         });
         var top = null;
         Object.keys(parts).forEach(function (id) {
-          var locs = parts[id].sort(function (a, b) { return a - b; });
-          var run = 1, longest = 1, weight = 0, kinds = {};
+          var locs = parts[id].locs.sort(function (a, b) { return a - b; });
+          var run = 1, longest = 1, weight = 0, best = 0;
           locs.forEach(function (loc, i) {
             weight += weights[loc] || 1;
-            kinds[weights[loc] || 1] = true;
+            best = Math.max(best, weights[loc] || 1);
             run = i && loc === locs[i - 1] + 1 ? run + 1 : 1;
             if (run > longest) longest = run;
           });
-          var key = [longest, Object.keys(kinds).length, weight];
+          var key = [longest, parts[id].el === "tr" ? 0 : 1, best, weight];
           var better = !top;
           for (var k = 0; !better && k < key.length && key[k] >= top.key[k]; k++) better = key[k] > top.key[k];
           if (better) top = { id: id, key: key };
