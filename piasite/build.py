@@ -55,6 +55,9 @@ def build_site(content_dir: Path, out_dir: Path, engine: str = "mkdocs", allow_s
     env = dict(os.environ, SOURCE_DATE_EPOCH=str(source_date_epoch(content_dir, assessments)),
                NO_MKDOCS_2_WARNING="1")
     tmp = run_engine(engine, config, out_dir, env)
+    # The theme's 404 page is served at any depth, so it links from the server root ("/assets/…"),
+    # which breaks under a sub-path: the city's web server shows its own 404 page instead.
+    (tmp / "404.html").unlink(missing_ok=True)
     t2 = time.perf_counter()
     try:
         index_site(tmp)
@@ -93,17 +96,17 @@ def run_engine(engine: str, config: Path, out_dir: Path, env: dict | None = None
         cmd = [sys.executable, "-m", "mkdocs", "build", "--quiet", "--strict", "-f", str(config), "-d", str(tmp.resolve())]
         cwd = None
     else:
-        # Zensical has no output option: the same settings with site_dir pointing at the
-        # temporary folder, in a config file beside mkdocs.yml (paths stay relative to it).
+        # Zensical has no output option and writes only inside the project: the same settings with
+        # site_dir pointing at build/, in a config file beside mkdocs.yml (paths stay relative to it);
+        # the result is then moved beside out_dir.
         import yaml
 
         text = config.read_text(encoding="utf-8")
         root = config.resolve().parent
-        site_dir = os.path.relpath(tmp.resolve(), root)
-        if site_dir.startswith(".."):
-            raise BuildError(f"Zensical の出力先 {out_dir} は {root} の中にしてください")
+        inner = root / "build" / "zensical-site"
+        shutil.rmtree(inner, ignore_errors=True)
         zconf = root / ".piasite-zensical.yml"
-        zconf.write_text(text + "\n# piasite: build output\nsite_dir: " + yaml.safe_dump(site_dir).split("\n")[0] + "\n",
+        zconf.write_text(text + "\n# piasite: build output\nsite_dir: " + yaml.safe_dump("build/zensical-site").split("\n")[0] + "\n",
                          encoding="utf-8")
         cmd = [sys.executable, "-m", "zensical", "build", "--clean", "-f", zconf.name]
         cwd = root
@@ -112,6 +115,8 @@ def run_engine(engine: str, config: Path, out_dir: Path, env: dict | None = None
     finally:
         if engine != "mkdocs":
             zconf.unlink(missing_ok=True)
+    if engine != "mkdocs" and proc.returncode == 0 and inner.is_dir():
+        shutil.move(str(inner), str(tmp))
     if proc.returncode != 0 or not tmp.is_dir():
         shutil.rmtree(tmp, ignore_errors=True)
         raise BuildError(f"{engine} がサイトを組み立てられませんでした:\n{proc.stderr.strip() or proc.stdout.strip()}")

@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from . import dates
 from .api import assessment_path, write_api
+from . import indexes
 from .indexes import build_indexes
 from .names import Names
 from .pages import CHANGES, AssessmentPage, bare
@@ -134,26 +135,23 @@ def summary(a, data: dict, change_rows: list | None) -> dict:
         if item and data.get(key) not in (None, ""):
             v = data[key]
             fact(item.label, escape(dates.wareki(v) if item.kind == "date" else str(v)), f.anchor((key,)))
-    jimu_path = ("基本情報", "事務", "名称")
-    jimu = ((data.get("基本情報") or {}).get("事務") or {}).get("名称")
-    if f.item_at(jimu_path) and jimu:
+    jimu_path = indexes.jimu_path(a)
+    jimu = indexes._get(data, jimu_path) if jimu_path else None
+    if jimu:
         out["filters"]["事務"] = str(jimu)
         fact(bare(f.item_at(jimu_path).label), escape(str(jimu)), f.anchor(jimu_path))
-    sys_item = f.item_at(("基本情報", "システム"))
-    systems = (data.get("基本情報") or {}).get("システム") or []
-    if sys_item and systems:
-        names = "、".join(escape(str(s.get("名称", ""))) for s in systems if isinstance(s, dict))
-        fact(sys_item.element.format(n=""), f"{len(systems)} 件({names})", f.anchor(("基本情報", "システム")))
+    systems = list(indexes._systems(a, data))
+    if systems:
+        sys_path = systems[0][0][:-2]
+        names = "、".join(escape(str(n)) for _, n in systems)
+        fact(f.item_at(sys_path).element.format(n=""), f"{len(systems)} 件({names})", f.anchor(sys_path))
     files = data.get("特定個人情報ファイル") or []
-    task_item = f.item_at(("特定個人情報ファイル", 0, "委託", "委託事項"))
-    if task_item:
-        tasks = [(fi, ti, t) for fi, file in enumerate(files) if isinstance(file, dict)
-                 for ti, t in enumerate(((file.get("委託") or {}).get("委託事項")) or []) if isinstance(t, dict)]
-        if tasks:
-            by = Counter(str(t.get("委託先名", "")) for _, _, t in tasks)
-            links = "、".join(escape(n) for n in by)
-            fact(task_item.label, f"{len(tasks)} 件(委託先: {links})",
-                 f.anchor(("特定個人情報ファイル", tasks[0][0], "委託", "委託事項")))
+    tasks = list(indexes._tasks(a, data))
+    if tasks:
+        first = tasks[0][0]
+        by = Counter(str(t.get("委託先名", "")) for _, t, _ in tasks)
+        links = "、".join(escape(n) for n in by)
+        fact(f.item_at(first).label, f"{len(tasks)} 件(委託先: {links})", f.anchor(first[:-1]))
     parts = []
     for kind, count_key in (("提供先", "提供件数"), ("移転先", "移転件数")):
         if not f.item_at(("特定個人情報ファイル", 0, "提供・移転", kind)):
@@ -168,7 +166,8 @@ def summary(a, data: dict, change_rows: list | None) -> dict:
         fact("・".join(p.split()[0] for p in parts), "、".join(parts))
     rows = change_rows if change_rows is not None else data.get(CHANGES)
     ch_item = f.top(CHANGES)
-    if ch_item and rows:
+    rows = [r for r in rows or [] if isinstance(r, dict)]
+    if ch_item and rows and any(dates.parse_iso(r.get("変更日")) for r in rows):
         latest = max(range(len(rows)), key=lambda i: (str((dates.parse_iso(rows[i].get("変更日")) or ("",))[0]), i))
         r = rows[latest]
         when = dates.wareki(r.get("変更日")) if dates.parse_iso(r.get("変更日")) else str(r.get("変更日") or "")
@@ -203,10 +202,13 @@ def history_extension(site: Site) -> None:
     """The change-log stage (piasite/history_pages.py): 別添2 rows from git, timelines,
     past versions, 更新履歴, feeds. Absent from a tree without that stage."""
     try:
+        from . import history_pages
         from .history import GitError
-        from .history_pages import generate_history
     except ImportError:
         return
+    if Path(history_pages.__file__).resolve().parent != Path(__file__).resolve().parent:
+        return  # an editable install elsewhere can answer for a module this tree lacks
+    generate_history = history_pages.generate_history
     root = site.content_dir.resolve().parent if site.content_dir else Path(".").resolve()
     try:
         h = generate_history(site.assessments, root, site.write_page, allow_shallow=site.allow_shallow,

@@ -6,11 +6,15 @@ page or a JSON consumer can link to the exact item. Only public values are read.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+import yaml
+
 from . import dates
+from .form import FORMS_DIR
 from .markup import plain
 from .names import Names, nfkc, split_branch
 from .reader import public
@@ -73,6 +77,12 @@ class Index:
                 yield e, r
 
 
+def _get(data, path: tuple):
+    for k in path:
+        data = data.get(k) if isinstance(data, dict) else None
+    return data
+
+
 def _label(a, path: tuple) -> str:
     item = a.form.item_at(path)
     return item.label if item else str(path[-1])
@@ -88,7 +98,7 @@ def _group(rows: list[tuple[str, Row]], names: Names) -> list[Entity]:
         for r in e.rows:
             base = split_branch(r.name)[0] if r.cells.get("_company") else nfkc(r.name)
             counts[base] = counts.get(base, 0) + 1
-        e.name = names.preferred.get(e.key) or sorted(counts, key=lambda s: (-counts[s], s))[0]
+        e.name = names.preferred.get(e.key) or sorted(counts, key=lambda s: (-counts[s], s.count(" "), s))[0]
         for r in e.rows:
             r.cells.pop("_company", None)
     return sorted(by_key.values(), key=lambda e: (e.name, e.key))
@@ -98,6 +108,56 @@ def _files(a, data):
     for f, file in enumerate(data.get(FILES) or []):
         if isinstance(file, dict):
             yield f, file, plain(file.get("名称") or f"({f + 1})")
+
+
+SYSTEM_NAME = ["基本情報", "システム", "名称"]
+TASK_GROUP = [FILES, *TASKS]
+
+
+@functools.cache
+def _index_map(form_name: str) -> dict:
+    """A form's `index:` section: its own top-level groups that hold what the
+    重点項目評価書 holds at a path (変更箇所一覧 lists systems and 委託事項 found in its excerpts)."""
+    for path in sorted(FORMS_DIR.glob("*.yaml")):
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if raw.get("form") == form_name:
+            return raw.get("index") or {}
+    return {}
+
+
+def _mapped(a, target: list) -> str | None:
+    return next((local for local, spec in _index_map(a.form.name).items() if spec.get("path") == target), None)
+
+
+def jimu_path(a) -> tuple | None:
+    """Where an assessment names its 事務, whatever its form."""
+    for p in (("基本情報", "事務", "名称"), ("事務の名称",)):
+        if a.form.item_at(p) is not None:
+            return p
+    return None
+
+
+def _systems(a, d):
+    local = _mapped(a, SYSTEM_NAME)
+    prefix = (local,) if local else tuple(SYSTEM_NAME[:2])
+    node = d.get(local) if local else (d.get("基本情報") or {}).get("システム")
+    for i, s in enumerate(node or []):
+        if isinstance(s, dict) and s.get("名称"):
+            yield prefix + (i, "名称"), s["名称"]
+
+
+def _tasks(a, d):
+    """(path of the task, task, file name) for every 委託事項."""
+    local = _mapped(a, TASK_GROUP)
+    if local:
+        for t, task in enumerate(d.get(local) or []):
+            if isinstance(task, dict):
+                yield (local, t), task, ""
+        return
+    for f, file, fname in _files(a, d):
+        for t, task in enumerate(((file.get("委託") or {}).get("委託事項")) or []):
+            if isinstance(task, dict):
+                yield (FILES, f, *TASKS, t), task, fname
 
 
 def build_indexes(assessments: list, names: Names) -> list[Index]:
@@ -110,29 +170,27 @@ def build_indexes(assessments: list, names: Names) -> list[Index]:
         kikan.append((names.key(org), Row(org, a, p, a.form.anchor(p), {
             "評価書番号": str(d.get("評価書番号", "")), "評価書": a.title,
             "公表日": dates.wareki(d["公表日"]) if d.get("公表日") else "", "様式": a.form.name})))
-        jimu_name = ((d.get("基本情報") or {}).get("事務") or {}).get("名称")
+        p = jimu_path(a)
+        jimu_name = _get(d, p) if p else None
         if jimu_name:
-            p = ("基本情報", "事務", "名称")
             jimu.append((names.key(jimu_name), Row(plain(jimu_name), a, p, a.form.anchor(p), dict(common))))
-        for i, s in enumerate((d.get("基本情報") or {}).get("システム") or []):
-            if isinstance(s, dict) and s.get("名称"):
-                p = ("基本情報", "システム", i, "名称")
-                systems.append((names.key(s["名称"]), Row(plain(s["名称"]), a, p, a.form.anchor(p), dict(common))))
+        for p, name in _systems(a, d):
+            systems.append((names.key(name), Row(plain(name), a, p, a.form.anchor(p), dict(common))))
+        for tpath, task, fname in _tasks(a, d):
+            if not task.get("委託先名"):
+                continue
+            p = (*tpath, "委託先名")
+            company, branch = split_branch(task["委託先名"])
+            cells = dict(common, _company="1")
+            cells["支店等"] = branch
+            cells["委託事項"] = plain(task.get("名称") or task.get("委託内容") or "")
+            cells["特定個人情報ファイル"] = fname
+            sub = plain(task.get("再委託の有無") or "")
+            if task.get("再委託事項"):
+                sub = f"{sub}({plain(task['再委託事項'])})" if sub else plain(task["再委託事項"])
+            cells["再委託"] = sub
+            tasks.append((names.key(company), Row(plain(task["委託先名"]), a, p, a.form.anchor(p), cells)))
         for f, file, fname in _files(a, d):
-            for t, task in enumerate(((file.get("委託") or {}).get("委託事項")) or []):
-                if not isinstance(task, dict) or not task.get("委託先名"):
-                    continue
-                p = (FILES, f, *TASKS, t, "委託先名")
-                company, branch = split_branch(task["委託先名"])
-                cells = dict(common, _company="1")
-                cells["支店等"] = branch
-                cells["委託事項"] = plain(task.get("名称") or task.get("委託内容") or "")
-                cells["特定個人情報ファイル"] = fname
-                sub = plain(task.get("再委託の有無") or "")
-                if task.get("再委託事項"):
-                    sub = f"{sub}({plain(task['再委託事項'])})" if sub else plain(task["再委託事項"])
-                cells["再委託"] = sub
-                tasks.append((names.key(company), Row(plain(task["委託先名"]), a, p, a.form.anchor(p), cells)))
             transfer = file.get(TRANSFER) or {}
             for kind in ("提供先", "移転先"):
                 for r, rec in enumerate(transfer.get(kind) or []):

@@ -152,9 +152,12 @@ class AssessmentPage:
                 out.append(EMPTY)
             for i, elem in enumerate(elems):
                 epath = path + (i,)
-                label = item.element_label(i, elem)
+                label = escape(plain(item.element_label(i, elem)))
+                name = elem.get(item.name_key) if isinstance(elem, dict) and item.name_key else None
+                if name and "{name}" not in (item.element or ""):  # システム3 → システム3 中間サーバー
+                    label += f'<span class="pia-elname">{escape(plain(str(name)))}</span>'
                 self.ids.add(self.form.anchor(epath))
-                out.append(f'<section class="pia-elem">{heading(sub, self.form.anchor(epath), escape(plain(label)))}'
+                out.append(f'<section class="pia-elem">{heading(sub, self.form.anchor(epath), label)}'
                            f'{self.children(item, elem, epath, sub + 1)}</section>\n')
             out.append("</section>\n")
             return "".join(out)

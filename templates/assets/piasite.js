@@ -17,8 +17,41 @@
     header.appendChild(form);
   }
 
+  // Arriving from a search result: Pagefind credits Japanese words to sections by its own word
+  // splitting, which can pick a section holding only part of a compound (セキュリティ of
+  // セキュリティゲート). If the section at the anchor does not hold every typed word, move to the
+  // first item (or 別添2 row) that does. Only right after the search page sent us here.
+  var norm = function (t) { return (t || "").normalize("NFKC").replace(/\s+/g, "").toLowerCase(); };
+  try {
+    var sent = JSON.parse(sessionStorage.getItem("pia-q") || "null");
+    sessionStorage.removeItem("pia-q");
+    var body = document.querySelector("[data-pagefind-body]");
+    var from = document.referrer && new URL(document.referrer);
+    var fromSearch = from && from.origin === location.origin && from.pathname.indexOf(root.pathname) === 0 &&
+      ["", "search/"].indexOf(from.pathname.slice(root.pathname.length)) >= 0;
+    if (sent && body && location.hash && fromSearch && Date.now() - sent.t < 600000) {
+      var words = sent.q.split(/[\s\u3000]+/).map(norm).filter(Boolean);
+      var holds = function (el) { var t = norm(el.textContent); return words.every(function (w) { return t.indexOf(w) >= 0; }); };
+      var block = function (el) { return el.tagName === "TR" ? el : (el.closest(".pia-item, .pia-elem, section") || el); };
+      var here = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+      if (words.length && !(here && holds(block(here)))) {
+        var items = body.querySelectorAll(".pia-item > .pia-hrow > [id], tr[id]");
+        for (var i = 0; i < items.length; i++) {
+          if (holds(block(items[i]))) {
+            history.replaceState(null, "", "#" + items[i].id);
+            items[i].scrollIntoView();
+            break;
+          }
+        }
+      }
+    }
+  } catch (e) { /* private mode without storage: stay where Pagefind sent us */ }
+
   var box = document.getElementById("pia-search");
   if (!box || typeof PagefindUI === "undefined") return;
+  // Remember the words typed, for the correction above on the page a result opens.
+  var remember = function (q) { try { sessionStorage.setItem("pia-q", JSON.stringify({ q: q, t: Date.now() })); } catch (e) {} };
+  box.addEventListener("input", function (e) { if (e.target.tagName === "INPUT") remember(e.target.value); });
   var base = root.pathname;
   var ui = new PagefindUI({
     element: "#pia-search",
@@ -27,17 +60,53 @@
     showSubResults: true,
     showImages: false,
     translations: { placeholder: "委託先・システム・事務の名前などで検索" },
-    // Land on the item: the anchored section with the most hits becomes the result's link.
+    // Land on the item. Every hit is credited to the nearest element with an id before it
+    // (an item heading, or a 別添2 table row); the part whose hits weigh most — rare words
+    // weigh more than 株式会社 — becomes the result's link, and each sub-result is narrowed alike.
     processResult: function (r) {
-      var subs = (r.sub_results || []).filter(function (s) { return s.anchor && s.anchor.id; });
-      if (subs.length) {
-        var score = function (s) {
-          var w = s.weighted_locations || [];
-          return w.length ? w.reduce(function (t, l) { return t + (l.balanced_score || 0); }, 0) : (s.locations || []).length;
-        };
-        subs.sort(function (a, b) { return score(b) - score(a); });
-        r.url = subs[0].url;
-      }
+      var anchors = (r.anchors || []).filter(function (a) { return a.id; })
+        .sort(function (a, b) { return a.location - b.location; });
+      if (!anchors.length) return r;
+      var page = r.url.split("#")[0];
+      var weights = {};
+      (r.weighted_locations || []).forEach(function (w) { weights[w.location] = w.balanced_score || w.weight || 1; });
+      var owner = function (loc) {
+        var lo = 0, hi = anchors.length - 1, best = -1;
+        while (lo <= hi) { var mid = (lo + hi) >> 1; if (anchors[mid].location <= loc) { best = mid; lo = mid + 1; } else hi = mid - 1; }
+        return best < 0 ? null : anchors[best].id;
+      };
+      // A part ranks first by its longest run of consecutive hits (the words typed, in order:
+      // 確定 申告 システム), then by how many different words it holds (each word of a query
+      // has its own weight), then by the weight of its hits.
+      var bestOf = function (locations) {
+        var parts = {};
+        locations.forEach(function (loc) {
+          var id = owner(loc);
+          if (id) (parts[id] = parts[id] || []).push(loc);
+        });
+        var top = null;
+        Object.keys(parts).forEach(function (id) {
+          var locs = parts[id].sort(function (a, b) { return a - b; });
+          var run = 1, longest = 1, weight = 0, kinds = {};
+          locs.forEach(function (loc, i) {
+            weight += weights[loc] || 1;
+            kinds[weights[loc] || 1] = true;
+            run = i && loc === locs[i - 1] + 1 ? run + 1 : 1;
+            if (run > longest) longest = run;
+          });
+          var key = [longest, Object.keys(kinds).length, weight];
+          var better = !top;
+          for (var k = 0; !better && k < key.length && key[k] >= top.key[k]; k++) better = key[k] > top.key[k];
+          if (better) top = { id: id, key: key };
+        });
+        return top;
+      };
+      var all = bestOf(r.locations || []);
+      if (all) r.url = page + "#" + all.id;
+      (r.sub_results || []).forEach(function (s) {
+        var b = s.anchor && bestOf(s.locations || []);
+        if (b) s.url = page + "#" + b.id;
+      });
       return r;
     }
   });
@@ -49,5 +118,5 @@
   };
   if (!name()) new MutationObserver(function (m, obs) { if (name()) obs.disconnect(); }).observe(box, { childList: true, subtree: true });
   var q = new URLSearchParams(location.search).get("q");
-  if (q) ui.triggerSearch(q);
+  if (q) { remember(q); ui.triggerSearch(q); }
 })();
