@@ -56,6 +56,8 @@
   var ui = new PagefindUI({
     element: "#pia-search",
     bundlePath: base + "pagefind/",
+    // a large site's index comes in parts (piasite/search.py), merged here
+    mergeIndex: (window.piasiteSearchParts || []).map(function (p) { return { bundlePath: base + p, baseUrl: base }; }),
     baseUrl: base,
     showSubResults: true,
     showImages: false,
