@@ -60,6 +60,9 @@ class Entry:
     ended: bool = False
 
 
+ALL_CHANGES_ROWS = 500  # rows on the page of all organisations' changes
+
+
 def rel(from_url: str, to_url: str) -> str:
     return ("../" * from_url.count("/") + to_url) or "./"
 
@@ -166,10 +169,19 @@ def generate_history(assessments: list, repo_root: Path, write: Callable[[str, s
     entries.sort(key=lambda e: (e.date, e.updated, e.url), reverse=True)
     orgs = sorted({(e.org_slug, e.org) for e in entries})
     ctx = dict(shallow=hist.shallow, orgs=orgs)
-    w.page("changes/index.md", "history_changes.md.j2", "更新履歴", entries=entries, org_slug=None, **ctx)
+    # The page of all organisations shows the latest changes only (every change of 1,000
+    # assessments made one 76 MB page); each organisation's page keeps all of its own.
+    latest, n = [], 0
+    for e in entries:
+        if latest and n + len(e.rows) > ALL_CHANGES_ROWS:
+            break
+        latest.append(e)
+        n += len(e.rows)
+    w.page("changes/index.md", "history_changes.md.j2", "更新履歴", entries=latest, org_slug=None,
+           older=len(latest) < len(entries), **ctx)
     for slug, name in orgs:
         w.page(f"changes/{slug}/index.md", "history_changes.md.j2", f"更新履歴({name})",
-               entries=[e for e in entries if e.org_slug == slug], org_slug=slug, **ctx)
+               entries=[e for e in entries if e.org_slug == slug], org_slug=slug, older=False, **ctx)
     feed = w.env.get_template("feed.xml.j2")
     updated = max([e.updated for e in entries] + [hist.head.date if hist.head else "1970-01-01T00:00:00+00:00"])
     base = site_url.rstrip("/") + "/" if site_url else ""
