@@ -45,7 +45,7 @@ def build_site(content_dir: Path, out_dir: Path, engine: str = "mkdocs", allow_s
                          "(これまでのサイトはそのままです)", errors)
     docs = config.parent / GENERATED
     try:
-        generate(assessments, docs, allow_shallow=allow_shallow, content_dir=content_dir, config=config,
+        site = generate(assessments, docs, allow_shallow=allow_shallow, content_dir=content_dir, config=config,
                  extensions=extensions)
     except HistoryUnavailable as e:  # a shallow clone, or no git: stop before touching site/
         raise BuildError(str(e)) from None
@@ -57,7 +57,7 @@ def build_site(content_dir: Path, out_dir: Path, engine: str = "mkdocs", allow_s
     tmp = run_engine(engine, config, out_dir, env)
     t2 = time.perf_counter()
     try:
-        index_site(tmp)
+        index_site(tmp, site.search_bundles)
     except SearchIndexError as e:
         shutil.rmtree(tmp, ignore_errors=True)
         raise BuildError(f"{e}(これまでのサイトはそのままです)") from None

@@ -32,8 +32,36 @@ def pagefind_binary() -> Path:
     raise SearchIndexError("検索索引を作る Pagefind が見つかりません。リポジトリのフォルダで `npm ci` を実行してください")
 
 
-def index_site(site_dir: Path) -> None:
-    cmd = [str(pagefind_binary()), "--site", str(site_dir), "--force-language", "ja", "--quiet"]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise SearchIndexError(f"Pagefind が検索索引を作れませんでした:\n{(proc.stderr or proc.stdout).strip()}")
+# Pagefind's extended (Japanese) indexer holds about 12 MB per assessment page while it
+# runs; past this many pages the index is built in parts, one Pagefind run per group of
+# organisations, which the search box merges (Pagefind's mergeIndex), so memory stays bounded.
+PAGES_PER_BUNDLE = int(os.environ.get("PIASITE_PAGES_PER_BUNDLE", "80"))
+
+
+def bundles(assessments) -> list[tuple[str, list[str]]]:
+    """[(bundle folder, organisation slugs)]: one bundle "pagefind/" while small."""
+    by_org: dict[str, int] = {}
+    for a in assessments:
+        by_org[a.org_slug] = by_org.get(a.org_slug, 0) + 1
+    if sum(by_org.values()) <= PAGES_PER_BUNDLE:
+        return [("pagefind/", [])]
+    out: list[tuple[str, list[str]]] = []
+    count = PAGES_PER_BUNDLE
+    for org, n in sorted(by_org.items()):
+        if count + n > PAGES_PER_BUNDLE and (not out or out[-1][1]):
+            out.append((f"pagefind-part{len(out) + 1}/" if out else "pagefind/", []))
+            count = 0
+        out[-1][1].append(org)
+        count += n
+    return out
+
+
+def index_site(site_dir: Path, parts: list[tuple[str, list[str]]] | None = None) -> None:
+    for folder, orgs in parts or [("pagefind/", [])]:
+        cmd = [str(pagefind_binary()), "--site", str(site_dir), "--force-language", "ja", "--quiet",
+               "--output-subdir", folder.rstrip("/")]
+        if orgs:
+            cmd += ["--glob", ("{" + ",".join(orgs) + "}" if len(orgs) > 1 else orgs[0]) + "/**/*.html"]
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise SearchIndexError(f"Pagefind が検索索引を作れませんでした:\n{(proc.stderr or proc.stdout).strip()}")
