@@ -341,9 +341,29 @@ def load_history(content_dir: Path, rev: str = "HEAD", allow_shallow: bool = Fal
                             f"({entry[1]} 行目: {entry[2]})")
             continue
         fh.versions.append(Version(c, path, blob, entry[1]))
+    baseline = read_baseline(root)
     for fh in files:
         fh.versions.sort(key=lambda v: order[v.commit.sha])
+        starts = [i for i, v in enumerate(fh.versions) if v.commit.sha in baseline]
+        if starts:  # history starts at the baseline: earlier versions were never published
+            fh.versions = fh.versions[starts[-1]:]
     return History(root, files, warnings, head=chain[-1] if chain else None)
+
+
+BASELINE_FILE = ".piasite-history-baseline"
+
+
+def read_baseline(root: Path) -> set[str]:
+    """Commits listed in .piasite-history-baseline (full ids, one a line, # comments).
+
+    A content file's history starts at the last listed commit that touches it: the
+    versions before it (an import and its review, say, before the first publication
+    from piasite) are neither shown nor compared, like git's blame-ignore-revs.
+    """
+    path = Path(root) / BASELINE_FILE
+    if not path.is_file():
+        return set()
+    return {line.split("#", 1)[0].strip() for line in path.read_text(encoding="utf-8").splitlines()} - {""}
 
 
 def warn(history: History) -> None:

@@ -208,3 +208,14 @@ def test_outside_git(tmp_path):
     with pytest.raises(GitError, match="--allow-shallow"):
         load_history(tmp_path / "content")
     assert load_history(tmp_path / "content", allow_shallow=True).shallow
+
+
+def test_history_baseline_drops_earlier_versions(repo):
+    s = repo.shas
+    _, before = rows_of(repo)
+    repo.write(".piasite-history-baseline", f"# 取込みと見直しが終わった時点\n{s['system']}\n")
+    repo.commit("変更履歴の起点を設定")
+    hist, rows = rows_of(repo)
+    fh = next(f for f in hist.files if not f.deleted)
+    assert fh.versions[0].commit.sha == s["system"]
+    assert [r.commit for r in rows] == [r.commit for r in before if r.commit not in (s["contractor"], s["system"])]

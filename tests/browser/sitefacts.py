@@ -41,9 +41,15 @@ class Doc:
     def anchors_for(self, query: str) -> set[str]:
         """Anchors a result for `query` may land on: the matching items and the
         groups/sub-sections that contain them, not a whole part (Ⅰ, Ⅱ, 別添2) nor
-        a whole 特定個人情報ファイル; a change-log row (別添2) is fine."""
+        a whole 特定個人情報ファイル; a change-log row (別添2) is fine, and so is the
+        change log itself when the text is nowhere else."""
         out = set()
-        for path in self.paths_with(query):
+        paths = self.paths_with(query)
+        # text found only in rows of a top-level list (the 別添2 change log): its
+        # table's anchor is acceptable, since Pagefind lands on headings, not rows
+        if paths and all(len(p) > 2 and isinstance(p[1], int) and p[:2] not in self.coarse for p in paths):
+            out |= {a for p in paths if (a := self.anchors_by_path.get(p[:1]))}
+        for path in paths:
             for n in range(1, len(path) + 1):
                 if n < len(path) and (n == 1 or (n == 2 and path[:2] in self.coarse)):
                     continue
