@@ -40,13 +40,13 @@ def build_site(content_dir: Path, out_dir: Path, engine: str = "mkdocs", allow_s
         raise BuildError(f"評価書のフォルダ {content_dir} がありません")
     t0 = time.perf_counter()
     docs = config.parent / GENERATED
-    epoch, count = in_child(_generate, content_dir, docs, config, allow_shallow, extensions)
+    epoch, count, bundles = in_child(_generate, content_dir, docs, config, allow_shallow, extensions)
     t1 = time.perf_counter()
     env = dict(os.environ, SOURCE_DATE_EPOCH=str(epoch), NO_MKDOCS_2_WARNING="1")
     tmp = run_engine(engine, config, out_dir, env)
     t2 = time.perf_counter()
     try:
-        index_site(tmp)
+        index_site(tmp, bundles)
     except SearchIndexError as e:
         shutil.rmtree(tmp, ignore_errors=True)
         raise BuildError(f"{e}(これまでのサイトはそのままです)") from None
@@ -55,8 +55,9 @@ def build_site(content_dir: Path, out_dir: Path, engine: str = "mkdocs", allow_s
     timings.update(generation=t1 - t0, engine=t2 - t1, search=t3 - t2, pages=count)
 
 
-def _generate(content_dir: Path, docs: Path, config: Path, allow_shallow: bool, extensions) -> tuple[int, int]:
-    """content → model → checks → build/docs; returns (SOURCE_DATE_EPOCH, number of assessments)."""
+def _generate(content_dir: Path, docs: Path, config: Path, allow_shallow: bool, extensions) -> tuple:
+    """content → model → checks → build/docs; returns (SOURCE_DATE_EPOCH, number of assessments,
+    the search index's parts)."""
     from .generator import HistoryUnavailable, generate
     from .names import AliasError
 
@@ -66,13 +67,13 @@ def _generate(content_dir: Path, docs: Path, config: Path, allow_shallow: bool, 
         raise BuildError(f"評価書にエラーが {len(errors)} 件あるため、サイトを組み立てませんでした"
                          "(これまでのサイトはそのままです)", errors)
     try:
-        generate(assessments, docs, allow_shallow=allow_shallow, content_dir=content_dir, config=config,
-                 extensions=extensions)
+        site = generate(assessments, docs, allow_shallow=allow_shallow, content_dir=content_dir, config=config,
+                        extensions=extensions)
     except HistoryUnavailable as e:  # a shallow clone, or no git: stop before touching site/
         raise BuildError(str(e)) from None
     except AliasError as e:
         raise BuildError(f"別名ファイルに誤りがあります: {e}(これまでのサイトはそのままです)") from None
-    return source_date_epoch(content_dir, assessments), len(assessments)
+    return source_date_epoch(content_dir, assessments), len(assessments), site.search_bundles
 
 
 def in_child(fn, *args):

@@ -293,3 +293,17 @@ def test_bad_content_keeps_the_old_site(site, tmp_path):
     with pytest.raises(BuildError):
         build_site(tmp_path / "content", out, config=tmp_path / "mkdocs.yml")
     assert (out / "kumagaya/5/index.html").exists()
+
+
+def test_search_index_in_parts_for_large_sites(tmp_path, monkeypatch):
+    """Past PAGES_PER_BUNDLE pages, Pagefind runs once per group of organisations (bounded memory)."""
+    import piasite.search as search
+
+    monkeypatch.setattr(search, "PAGES_PER_BUNDLE", 1)
+    s = _build(tmp_path)
+    assert (s / "pagefind/pagefind-ui.js").exists() and (s / "pagefind-part2/pagefind-entry.json").exists()
+    top = (s / "index.html").read_text(encoding="utf-8")
+    assert 'data-bundles="pagefind/,pagefind-part2/"' in top
+    for part in ("pagefind", "pagefind-part2"):
+        entry = json.loads((s / part / "pagefind-entry.json").read_text(encoding="utf-8"))
+        assert entry["languages"]["ja"]["page_count"] == 1

@@ -53,11 +53,12 @@
   var remember = function (q) { try { sessionStorage.setItem("pia-q", JSON.stringify({ q: q, t: Date.now() })); } catch (e) {} };
   box.addEventListener("input", function (e) { if (e.target.tagName === "INPUT") remember(e.target.value); });
   var base = root.pathname;
+  // A large site's index is built in parts (one per group of organisations): merge them.
+  var parts = (box.getAttribute("data-bundles") || "pagefind/").split(",");
   var ui = new PagefindUI({
     element: "#pia-search",
-    bundlePath: base + "pagefind/",
-    // a large site's index comes in parts (piasite/search.py), merged here
-    mergeIndex: (window.piasiteSearchParts || []).map(function (p) { return { bundlePath: base + p, baseUrl: base }; }),
+    bundlePath: base + parts[0],
+    mergeIndex: parts.slice(1).map(function (p) { return { bundlePath: base + p, baseUrl: base }; }),
     baseUrl: base,
     showSubResults: true,
     showImages: false,
