@@ -11,6 +11,7 @@ import contextlib
 import io
 import os
 import pickle
+import resource
 import shutil
 import subprocess
 import sys
@@ -42,6 +43,8 @@ def build_site(content_dir: Path, out_dir: Path, engine: str = "mkdocs", allow_s
     docs = config.parent / GENERATED
     epoch, count, bundles = in_child(_generate, content_dir, docs, config, allow_shallow, extensions)
     t1 = time.perf_counter()
+    gen = resource.getrusage(resource.RUSAGE_CHILDREN)  # the generation child (for the benchmark)
+    timings.update(generation_cpu=gen.ru_utime + gen.ru_stime, generation_rss_kb=gen.ru_maxrss)
     env = dict(os.environ, SOURCE_DATE_EPOCH=str(epoch), NO_MKDOCS_2_WARNING="1")
     tmp = run_engine(engine, config, out_dir, env)
     t2 = time.perf_counter()

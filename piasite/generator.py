@@ -10,6 +10,7 @@ before the pages are written (see Site).
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -230,6 +231,39 @@ def history_extension(site: Site) -> None:
 DEFAULT_EXTENSIONS: list[Callable[[Site], None]] = [history_extension]
 
 
+def assessment_pages(site: Site, assessments) -> None:
+    for a in assessments:
+        data = public(a.data)
+        rows = site.change_rows.get(a.url)
+        page = AssessmentPage(a, data, rows)
+        site.render_page(a.url + "index.md", "assessment.md.j2", a.title, a=a,
+                         body=Markup(page.body()), notes=Markup(page.notes()),
+                         extras=[Markup(x) for x in site.page_extras.get(a.url, [])],
+                         summary=summary(a, data, rows), json_href=assessment_path(a),
+                         source=site.source_url(a))
+
+
+def on_two_cores(items: list, work: Callable[[list], None]) -> None:
+    """work(items), which only writes files, shared with a forked child (every second item):
+    the assessment pages are most of our generation. Should the child fail, its share is
+    done here again, so the error is the ordinary one."""
+    if len(items) < 20 or not hasattr(os, "fork"):
+        work(items)
+        return
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            work(items[1::2])
+            code = 0
+        finally:
+            os._exit(code)
+    work(items[0::2])
+    _, status = os.waitpid(pid, 0)
+    if status != 0:
+        work(items[1::2])
+
+
 def generate(assessments, out: Path, allow_shallow: bool = False, content_dir: Path | None = None,
              config: Path = Path("mkdocs.yml"), extensions: list[Callable[[Site], None]] | None = None) -> Site:
     out = Path(out)
@@ -242,15 +276,7 @@ def generate(assessments, out: Path, allow_shallow: bool = False, content_dir: P
     for ext in (DEFAULT_EXTENSIONS if extensions is None else extensions):
         ext(site)
     shutil.copytree(ASSETS, out / "assets" / "piasite")
-    for a in assessments:
-        data = public(a.data)
-        rows = site.change_rows.get(a.url)
-        page = AssessmentPage(a, data, rows)
-        site.render_page(a.url + "index.md", "assessment.md.j2", a.title, a=a,
-                         body=Markup(page.body()), notes=Markup(page.notes()),
-                         extras=[Markup(x) for x in site.page_extras.get(a.url, [])],
-                         summary=summary(a, data, rows), json_href=assessment_path(a),
-                         source=site.source_url(a))
+    on_two_cores(assessments, lambda items: assessment_pages(site, items))
     by_org: dict[str, list] = {}
     for a in assessments:
         by_org.setdefault(a.org_slug, []).append(a)
