@@ -20,7 +20,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from . import dates
-from .api import assessment_path, write_api
+from .api import assessment_json, assessment_path, write_api
 from . import indexes
 from .indexes import build_indexes
 from .names import Names
@@ -241,6 +241,7 @@ def assessment_pages(site: Site, assessments) -> None:
                          extras=[Markup(x) for x in site.page_extras.get(a.url, [])],
                          summary=summary(a, data, rows), json_href=assessment_path(a),
                          source=site.source_url(a))
+        site.write_page(assessment_path(a), assessment_json(a))
 
 
 def on_two_cores(items: list, work: Callable[[list], None]) -> None:
