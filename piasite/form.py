@@ -25,6 +25,17 @@ CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 Path_ = tuple
 
 
+def value_at(data: Any, path: Path_) -> Any:
+    """The value at a document path, or None where the path does not lead."""
+    node = data
+    for k in path:
+        try:
+            node = node[k]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return node
+
+
 @dataclass(frozen=True)
 class Option:
     text: str

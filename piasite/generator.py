@@ -23,6 +23,7 @@ from . import dates
 from .api import assessment_json, assessment_path, write_api
 from . import indexes
 from .indexes import build_indexes
+from .form import value_at
 from .names import Names
 from .pages import CHANGES, AssessmentPage, bare
 from .reader import public
@@ -144,7 +145,7 @@ def summary(a, data: dict, change_rows: list | None) -> dict:
             v = data[key]
             fact(item.label, escape(dates.wareki(v) if item.kind == "date" else str(v)), f.anchor((key,)))
     jimu_path = indexes.jimu_path(a)
-    jimu = indexes._get(data, jimu_path) if jimu_path else None
+    jimu = value_at(data, jimu_path) if jimu_path else None
     if jimu:
         out["filters"]["事務"] = str(jimu)
         fact(bare(f.item_at(jimu_path).label), escape(str(jimu)), f.anchor(jimu_path))

@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from . import dates
-from .form import FORMS_DIR
+from .form import FORMS_DIR, value_at
 from .markup import plain
 from .names import Names, nfkc, split_branch
 from .reader import public
@@ -77,12 +77,6 @@ class Index:
         for e in self.entities:
             for r in e.rows:
                 yield e, r
-
-
-def _get(data, path: tuple):
-    for k in path:
-        data = data.get(k) if isinstance(data, dict) else None
-    return data
 
 
 def _label(a, path: tuple) -> str:
@@ -173,7 +167,7 @@ def build_indexes(assessments: list, names: Names) -> list[Index]:
             "評価書番号": str(d.get("評価書番号", "")), "評価書": a.title,
             "公表日": dates.wareki(d["公表日"]) if d.get("公表日") else "", "様式": a.form.name})))
         p = jimu_path(a)
-        jimu_name = _get(d, p) if p else None
+        jimu_name = value_at(d, p) if p else None
         if jimu_name:
             jimu.append((names.key(jimu_name), Row(plain(jimu_name), a, p, a.form.anchor(p), dict(common))))
         for p, name in _systems(a, d):

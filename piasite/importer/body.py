@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import dates
-from ..form import Form, Item
+from ..form import Form, Item, value_at
 from . import choices
 from .text import is_separator, norm, norm_value, plain, to_markdown
 
@@ -200,13 +200,7 @@ class BodyParser:
             node[last] = value
 
     def get_value(self, path: Path) -> Any:
-        node: Any = self.data
-        for k in path:
-            try:
-                node = node[k]
-            except (KeyError, IndexError, TypeError):
-                return None
-        return node
+        return value_at(self.data, path)
 
     def add_text(self, path: Path, frag: Fragment) -> None:
         self.texts.setdefault(path, []).append(frag)

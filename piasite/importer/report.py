@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..form import value_at
+
 _TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
 
 
@@ -29,16 +31,6 @@ class Fidelity:
         return 100.0 * self.filled / self.valued if self.valued else 100.0
 
 
-def _get(data, path):
-    node = data
-    for k in path:
-        try:
-            node = node[k]
-        except (KeyError, IndexError, TypeError):
-            return None
-    return node
-
-
 def _strings(v):
     if isinstance(v, str):
         yield v
@@ -56,7 +48,7 @@ def measure(name: str, imported) -> Fidelity:
     valued = imported.stats.get("valued", {})
     f.valued = len(valued)
     for path in valued:
-        if _get(data, path) in (None, "", [], {}):
+        if value_at(data, path) in (None, "", [], {}):
             f.missing.append(form.short_label(path, data))
         else:
             f.filled += 1
@@ -64,15 +56,15 @@ def measure(name: str, imported) -> Fidelity:
         f.systems = [s.get("名称", "") for s in data.get("システム") or []]
         f.itaku = [(t.get("名称", ""), t.get("委託先名", "")) for t in data.get("委託事項") or []]
     else:
-        f.systems = [s.get("名称", "") for s in _get(data, ("基本情報", "システム")) or []]
+        f.systems = [s.get("名称", "") for s in value_at(data, ("基本情報", "システム")) or []]
         files = data.get("特定個人情報ファイル") or []
         f.files = [x.get("名称", "") for x in files]
         p = t = 0
         for x in files:
-            for e in _get(x, ("委託", "委託事項")) or []:
+            for e in value_at(x, ("委託", "委託事項")) or []:
                 f.itaku.append((e.get("名称", ""), e.get("委託先名", "")))
-            p += len(_get(x, ("提供・移転", "提供先")) or [])
-            t += len(_get(x, ("提供・移転", "移転先")) or [])
+            p += len(value_at(x, ("提供・移転", "提供先")) or [])
+            t += len(value_at(x, ("提供・移転", "移転先")) or [])
         f.recipients = (p, t)
     f.changes = dict(imported.stats.get("changes", {}))
     f.notes = len(data.get("取込メモ") or [])
