@@ -10,7 +10,6 @@ before the pages are written (see Site).
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -27,6 +26,7 @@ from .form import value_at
 from .names import Names
 from .pages import CHANGES, AssessmentPage, bare
 from .reader import public
+from .parallel import on_two_cores
 from .theme import prepare as prepare_theme, shelve
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -243,27 +243,6 @@ def assessment_pages(site: Site, assessments) -> None:
                          summary=summary(a, data, rows), json_href=assessment_path(a),
                          source=site.source_url(a))
         site.write_page(assessment_path(a), assessment_json(a))
-
-
-def on_two_cores(items: list, work: Callable[[list], None]) -> None:
-    """work(items), which only writes files, shared with a forked child (every second item):
-    the assessment pages are most of our generation. Should the child fail, its share is
-    done here again, so the error is the ordinary one."""
-    if len(items) < 20 or not hasattr(os, "fork"):
-        work(items)
-        return
-    pid = os.fork()
-    if pid == 0:
-        code = 1
-        try:
-            work(items[1::2])
-            code = 0
-        finally:
-            os._exit(code)
-    work(items[0::2])
-    _, status = os.waitpid(pid, 0)
-    if status != 0:
-        work(items[1::2])
 
 
 def generate(assessments, out: Path, allow_shallow: bool = False, content_dir: Path | None = None,

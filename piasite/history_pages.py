@@ -31,6 +31,7 @@ from .changelog import CHANGES, Row, columns, derived_rows, has_table, imported_
 from .diff import marked_html, text
 from .form import Form, Item, load_form
 from .history import load_history, warn
+from .parallel import on_two_cores
 from .reader import public
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -86,10 +87,20 @@ def row_dict(r: Row) -> dict:
 
 
 class _Writer:
+    """Pages are queued and rendered together at the end, on both cores (parallel.py)."""
+
     def __init__(self, write: Callable[[str, str], Any], env: Environment):
         self.write, self.env = write, env
+        self.jobs: list[tuple] = []
 
     def page(self, relpath: str, template: str, title: str, **ctx) -> None:
+        self.jobs.append((relpath, template, title, ctx))
+
+    def flush(self) -> None:
+        on_two_cores(self.jobs, lambda jobs: [self.render(r, t, title, **c) for r, t, title, c in jobs])
+        self.jobs = []
+
+    def render(self, relpath: str, template: str, title: str, **ctx) -> None:
         url = relpath[: -len("index.md")] if relpath.endswith("index.md") else relpath
         body = self.env.get_template(template).render(root=rel(url, ""), url=url, title=title, **ctx)
         front = f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n---\n\n"
@@ -193,6 +204,7 @@ def generate_history(assessments: list, repo_root: Path, write: Callable[[str, s
         write(f"feeds/{slug}.xml", feed.render(title=f"{name} 特定個人情報保護評価書の更新履歴", entries=es[:200],
                                                 updated=max(e.updated for e in es), base=base,
                                                 self_path=f"feeds/{slug}.xml", rel=rel, uid=_uid, org_slug=slug))
+    w.flush()
     return out
 
 
