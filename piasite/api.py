@@ -67,8 +67,7 @@ def index_csv(index) -> str:
 
 
 def write_api(site, indexes) -> None:
-    for a in site.assessments:
-        site.write_page(assessment_path(a), assessment_json(a))
+    """The site-wide files; each assessment's own JSON is written with its page (generator.py)."""
     site.write_page(f"{API}/assessments.json", dumps([{
         "url": a.url, "json": assessment_path(a)[len(API) + 1:], "評価実施機関名": a.org, "評価書名": a.title,
         "評価書番号": jsonable(public(a.number)), "公表日": jsonable(public(a.published)), "様式": a.form.name,

@@ -12,9 +12,9 @@ too: those of our Python process (generation) and of its children (MkDocs,
 Pagefind, git).
 
 Each build runs in a child process so its peak memory is its own:
-ru_maxrss of that process (our Python) and of its largest child (MkDocs or
-Pagefind). Our process keeps its memory while the children run, so the peak
-reported is the sum of the two (an upper bound).
+ru_maxrss of that process and of its largest child (our generation, which
+piasite build runs in a forked child, MkDocs or a Pagefind run; they run one
+after another). The peak reported is the sum of the two (an upper bound).
 """
 from __future__ import annotations
 
@@ -134,11 +134,11 @@ def report(name: str, n: int, r: dict) -> str:
     return (f"{name} (評価書 {n} 件)\n"
             f"  時間   全体 {wall:.1f} 秒 = 生成 {gen:.1f} 秒 ({pct(gen)}) + エンジン {eng:.1f} 秒 ({pct(eng)})"
             f" + 検索索引 {idx:.1f} 秒 ({pct(idx)})\n"
-            f"  CPU    Python (読込・検査・生成) {r['self_cpu']:.1f} 秒、子プロセス (エンジン・Pagefind・git) "
-            f"{r['child_cpu']:.1f} 秒\n"
+            f"  CPU    生成 (読込・検査・生成・git) {r.get('generation_cpu', 0):.1f} 秒、エンジン・Pagefind "
+            f"{r['child_cpu'] - r.get('generation_cpu', 0):.1f} 秒、親プロセス {r['self_cpu']:.1f} 秒\n"
             f"  サイト HTML {r['html_pages']} ページ、{r['files']} ファイル、{r['site_bytes'] / 1e6:.1f} MB\n"
-            f"  メモリ 最大 {peak:.0f} MB 以下 (Python {r['self_rss_kb'] / 1024:.0f} MB + 最大の子プロセス "
-            f"{r['child_rss_kb'] / 1024:.0f} MB)")
+            f"  メモリ 最大 {peak:.0f} MB 以下 (親プロセス {r['self_rss_kb'] / 1024:.0f} MB + 最大の子プロセス "
+            f"{r['child_rss_kb'] / 1024:.0f} MB; うち生成 {r.get('generation_rss_kb', 0) / 1024:.0f} MB)")
 
 
 def main(argv=None) -> None:

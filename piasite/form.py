@@ -12,6 +12,8 @@ from typing import Any, Iterator
 
 import yaml
 
+_YAML = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: the form is read on every build
+
 FORMS_DIR = Path(__file__).parent / "forms"
 
 # Printed part numbers, as the form prints them (Roman numerals are U+2160…).
@@ -259,7 +261,7 @@ def _option(o: Any) -> Option:
 @functools.cache
 def load_form(name: str = "重点項目評価書") -> Form:
     for path in sorted(FORMS_DIR.glob("*.yaml")):
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML)
         if raw["form"] == name:
             sets, opts = raw.get("choices", {}), raw.get("options", {})
             return Form(
@@ -275,7 +277,7 @@ def load_form(name: str = "重点項目評価書") -> Form:
 @functools.cache
 def _form_names() -> tuple[str, ...]:
     # Read once per process: validation asks for every document (a YAML parse each was 80% of a build).
-    return tuple(yaml.safe_load(p.read_text(encoding="utf-8"))["form"] for p in sorted(FORMS_DIR.glob("*.yaml")))
+    return tuple(yaml.load(p.read_text(encoding="utf-8"), Loader=_YAML)["form"] for p in sorted(FORMS_DIR.glob("*.yaml")))
 
 
 def form_names() -> list[str]:

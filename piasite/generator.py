@@ -19,13 +19,15 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from . import dates
-from .api import assessment_path, write_api
+from .api import assessment_json, assessment_path, write_api
 from . import indexes
 from .indexes import build_indexes
 from .form import value_at
 from .names import Names
 from .pages import CHANGES, AssessmentPage, bare
 from .reader import public
+from .parallel import on_two_cores
+from .theme import prepare as prepare_theme, shelve
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
@@ -86,6 +88,8 @@ class Site:
         self.search_bundles = bundles(assessments)  # [(folder, org slugs)] for search.index_site
 
     def write_page(self, relpath: str, text: str) -> Path:
+        if relpath.endswith(".md"):
+            text = shelve(self.out, relpath, text)
         path = self.out / relpath
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8", newline="\n")
@@ -228,17 +232,7 @@ def history_extension(site: Site) -> None:
 DEFAULT_EXTENSIONS: list[Callable[[Site], None]] = [history_extension]
 
 
-def generate(assessments, out: Path, allow_shallow: bool = False, content_dir: Path | None = None,
-             config: Path = Path("mkdocs.yml"), extensions: list[Callable[[Site], None]] | None = None) -> Site:
-    out = Path(out)
-    shutil.rmtree(out, ignore_errors=True)
-    out.mkdir(parents=True)
-    names = Names.load(content_dir) if content_dir else Names()
-    site = Site(out, assessments, names, load_config(config))
-    site.content_dir, site.allow_shallow = (Path(content_dir) if content_dir else None), allow_shallow
-    for ext in (DEFAULT_EXTENSIONS if extensions is None else extensions):
-        ext(site)
-    shutil.copytree(ASSETS, out / "assets" / "piasite")
+def assessment_pages(site: Site, assessments) -> None:
     for a in assessments:
         data = public(a.data)
         rows = site.change_rows.get(a.url)
@@ -248,6 +242,22 @@ def generate(assessments, out: Path, allow_shallow: bool = False, content_dir: P
                          extras=[Markup(x) for x in site.page_extras.get(a.url, [])],
                          summary=summary(a, data, rows), json_href=assessment_path(a),
                          source=site.source_url(a))
+        site.write_page(assessment_path(a), assessment_json(a))
+
+
+def generate(assessments, out: Path, allow_shallow: bool = False, content_dir: Path | None = None,
+             config: Path = Path("mkdocs.yml"), extensions: list[Callable[[Site], None]] | None = None) -> Site:
+    out = Path(out)
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    prepare_theme(out)
+    names = Names.load(content_dir) if content_dir else Names()
+    site = Site(out, assessments, names, load_config(config))
+    site.content_dir, site.allow_shallow = (Path(content_dir) if content_dir else None), allow_shallow
+    for ext in (DEFAULT_EXTENSIONS if extensions is None else extensions):
+        ext(site)
+    shutil.copytree(ASSETS, out / "assets" / "piasite")
+    on_two_cores(assessments, lambda items: assessment_pages(site, items))
     by_org: dict[str, list] = {}
     for a in assessments:
         by_org.setdefault(a.org_slug, []).append(a)

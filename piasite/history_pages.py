@@ -31,6 +31,7 @@ from .changelog import CHANGES, Row, columns, derived_rows, has_table, imported_
 from .diff import marked_html, text
 from .form import Form, Item, load_form
 from .history import load_history, warn
+from .parallel import on_two_cores
 from .reader import public
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -60,6 +61,9 @@ class Entry:
     ended: bool = False
 
 
+ALL_CHANGES_ROWS = 500  # rows on the page of all organisations' changes
+
+
 def rel(from_url: str, to_url: str) -> str:
     return ("../" * from_url.count("/") + to_url) or "./"
 
@@ -83,10 +87,20 @@ def row_dict(r: Row) -> dict:
 
 
 class _Writer:
+    """Pages are queued and rendered together at the end, on both cores (parallel.py)."""
+
     def __init__(self, write: Callable[[str, str], Any], env: Environment):
         self.write, self.env = write, env
+        self.jobs: list[tuple] = []
 
     def page(self, relpath: str, template: str, title: str, **ctx) -> None:
+        self.jobs.append((relpath, template, title, ctx))
+
+    def flush(self) -> None:
+        on_two_cores(self.jobs, lambda jobs: [self.render(r, t, title, **c) for r, t, title, c in jobs])
+        self.jobs = []
+
+    def render(self, relpath: str, template: str, title: str, **ctx) -> None:
         url = relpath[: -len("index.md")] if relpath.endswith("index.md") else relpath
         body = self.env.get_template(template).render(root=rel(url, ""), url=url, title=title, **ctx)
         front = f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n---\n\n"
@@ -166,10 +180,19 @@ def generate_history(assessments: list, repo_root: Path, write: Callable[[str, s
     entries.sort(key=lambda e: (e.date, e.updated, e.url), reverse=True)
     orgs = sorted({(e.org_slug, e.org) for e in entries})
     ctx = dict(shallow=hist.shallow, orgs=orgs)
-    w.page("changes/index.md", "history_changes.md.j2", "更新履歴", entries=entries, org_slug=None, **ctx)
+    # The page of all organisations shows the latest changes only (every change of 1,000
+    # assessments made one 76 MB page); each organisation's page keeps all of its own.
+    latest, n = [], 0
+    for e in entries:
+        if latest and n + len(e.rows) > ALL_CHANGES_ROWS:
+            break
+        latest.append(e)
+        n += len(e.rows)
+    w.page("changes/index.md", "history_changes.md.j2", "更新履歴", entries=latest, org_slug=None,
+           older=len(latest) < len(entries), **ctx)
     for slug, name in orgs:
         w.page(f"changes/{slug}/index.md", "history_changes.md.j2", f"更新履歴({name})",
-               entries=[e for e in entries if e.org_slug == slug], org_slug=slug, **ctx)
+               entries=[e for e in entries if e.org_slug == slug], org_slug=slug, older=False, **ctx)
     feed = w.env.get_template("feed.xml.j2")
     updated = max([e.updated for e in entries] + [hist.head.date if hist.head else "1970-01-01T00:00:00+00:00"])
     base = site_url.rstrip("/") + "/" if site_url else ""
@@ -181,6 +204,7 @@ def generate_history(assessments: list, repo_root: Path, write: Callable[[str, s
         write(f"feeds/{slug}.xml", feed.render(title=f"{name} 特定個人情報保護評価書の更新履歴", entries=es[:200],
                                                 updated=max(e.updated for e in es), base=base,
                                                 self_path=f"feeds/{slug}.xml", rel=rel, uid=_uid, org_slug=slug))
+    w.flush()
     return out
 
 

@@ -19,6 +19,8 @@ from .markup import plain
 from .names import Names, nfkc, split_branch
 from .reader import public
 
+_YAML = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present (read on every build)
+
 FILES, TASKS, TRANSFER = "特定個人情報ファイル", ("委託", "委託事項"), "提供・移転"
 
 
@@ -113,7 +115,7 @@ def _index_map(form_name: str) -> dict:
     """A form's `index:` section: its own top-level groups that hold what the
     重点項目評価書 holds at a path (変更箇所一覧 lists systems and 委託事項 found in its excerpts)."""
     for path in sorted(FORMS_DIR.glob("*.yaml")):
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML)
         if raw.get("form") == form_name:
             return raw.get("index") or {}
     return {}
