@@ -43,7 +43,7 @@ def assessment_json(a) -> str:
         "様式": a.form.name,
         "schema": f"schema/{schema_filename(a.form)}",
         "source": a.rel_path,
-        "data": jsonable(public(a.data)),
+        "data": jsonable(a.public_data),
     })
 
 

@@ -25,7 +25,6 @@ from .indexes import build_indexes
 from .form import value_at
 from .names import Names
 from .pages import CHANGES, AssessmentPage, bare
-from .reader import public
 from .parallel import on_two_cores
 from .theme import prepare as prepare_theme, shelve
 
@@ -192,7 +191,7 @@ def latest_changes(assessments: list, site: Site, limit: int = 10) -> list[dict]
     for a in assessments:
         if a.form.top(CHANGES) is None:
             continue  # a document kind without a 別添2 change log (変更箇所一覧)
-        data = public(a.data)
+        data = a.public_data
         crs = site.change_rows.get(a.url, data.get(CHANGES) or [])
         for i, r in enumerate(crs):
             parsed = dates.parse_iso(r.get("変更日")) if isinstance(r, dict) else None
@@ -234,7 +233,7 @@ DEFAULT_EXTENSIONS: list[Callable[[Site], None]] = [history_extension]
 
 def assessment_pages(site: Site, assessments) -> None:
     for a in assessments:
-        data = public(a.data)
+        data = a.public_data
         rows = site.change_rows.get(a.url)
         page = AssessmentPage(a, data, rows)
         site.render_page(a.url + "index.md", "assessment.md.j2", a.title, a=a,

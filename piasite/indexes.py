@@ -17,7 +17,6 @@ from . import dates
 from .form import FORMS_DIR, value_at
 from .markup import plain
 from .names import Names, nfkc, split_branch
-from .reader import public
 
 _YAML = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present (read on every build)
 
@@ -159,7 +158,7 @@ def _tasks(a, d):
 def build_indexes(assessments: list, names: Names) -> list[Index]:
     kikan, jimu, systems, tasks, recipients = [], [], [], [], []
     for a in assessments:
-        d = public(a.data)
+        d = a.public_data
         org = plain(d.get("評価実施機関名") or a.org_slug)
         common = {"評価実施機関": org}
         p = ("評価実施機関名",)

@@ -1,13 +1,14 @@
 """Content files → validated Assessment objects, the input of every later stage."""
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .form import Form, load_form
-from .reader import Document, ReadError, read
+from .reader import Document, ReadError, public, read
 from .validate import ERROR, Problem, check_document, check_unique_numbers
 
 ASCII_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -23,6 +24,11 @@ class Assessment:
     @property
     def data(self) -> dict:
         return self.doc.data
+
+    @functools.cached_property
+    def public_data(self) -> dict:
+        """The data with every 非公表 value replaced: what any output may show. Read-only."""
+        return public(self.data)
 
     @property
     def path(self) -> Path:
