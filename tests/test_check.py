@@ -100,26 +100,30 @@ def test_impossible_date(tmp_path):
     expect(proc, path, line, "公表日", "日付として読めません")
 
 
-def test_month_only_where_day_needed(tmp_path):
-    path, line = edited(tmp_path, "使用開始日: 2018-12-01", "使用開始日: 2018-12")
-    # ⑥使用開始日 accepts month precision; ⑤保有開始日 too — but 公表日 does not
+def test_month_precision_allowed_where_the_form_allows_it(tmp_path):
+    # ⑥使用開始日 accepts month precision (so does ⑤保有開始日) — but 公表日 does not (below)
+    path, _ = edited(tmp_path, "使用開始日: 2018-12-01", "使用開始日: 2018-12")
     assert run_check(path).returncode == 0
-    path, line = edited(tmp_path, "使用開始日: 2018-12-01", "使用開始日: 平成30年12月")
-    expect(run_check(path), path, line, "Ⅱ(1) 3. ⑥使用開始日", "ISO 8601 形式で 2018-12 と書いてください")
-    path, line = edited(tmp_path, "公表日: 2025-12-01", "公表日: 2025-12")
-    expect(run_check(path), path, line, "公表日", "日まで書いてください")
 
 
-def test_wrong_types(tmp_path):
-    path, line = edited(tmp_path, "評価書番号: 5", "評価書番号: 五")
-    expect(run_check(path), path, line, "評価書番号", "数字だけで書いてください")
-    path, line = edited(tmp_path, "      委託しない: false", "      委託しない: いいえ")
-    expect(run_check(path), path, line, "Ⅲ(1) 4. 委託しない", "true(チェックあり)か false(なし)")
-    path, line = edited(tmp_path, "  特定個人情報ファイル名: (1)個人住民税賦課情報ファイル、(2)収納管理ファイル",
-                        "  特定個人情報ファイル名: [個人住民税賦課情報ファイル, 収納管理ファイル]")
-    expect(run_check(path), path, line, "Ⅰ 3. 特定個人情報ファイル名", "文章で書いてください")
-    path, line = edited(tmp_path, "他のシステムとの接続: [税務システム]", "他のシステムとの接続: 税務システム")
-    expect(run_check(path), path, line, "Ⅰ 2. システム2 ③他のシステムとの接続", "リストで書いてください")
+# One edit of the hand-written assessment → the item and message fragments expected on that line.
+SINGLE_EDITS = [
+    ("使用開始日: 2018-12-01", "使用開始日: 平成30年12月", "Ⅱ(1) 3. ⑥使用開始日", "ISO 8601 形式で 2018-12 と書いてください"),
+    ("公表日: 2025-12-01", "公表日: 2025-12", "公表日", "日まで書いてください"),
+    ("評価書番号: 5", "評価書番号: 五", "評価書番号", "数字だけで書いてください"),
+    ("      委託しない: false", "      委託しない: いいえ", "Ⅲ(1) 4. 委託しない", "true(チェックあり)か false(なし)"),
+    ("  特定個人情報ファイル名: (1)個人住民税賦課情報ファイル、(2)収納管理ファイル",
+     "  特定個人情報ファイル名: [個人住民税賦課情報ファイル, 収納管理ファイル]",
+     "Ⅰ 3. 特定個人情報ファイル名", "文章で書いてください"),
+    ("他のシステムとの接続: [税務システム]", "他のシステムとの接続: 税務システム",
+     "Ⅰ 2. システム2 ③他のシステムとの接続", "リストで書いてください"),
+]
+
+
+@pytest.mark.parametrize("old, new, item, message", SINGLE_EDITS)
+def test_wrong_dates_and_types(tmp_path, old, new, item, message):
+    path, line = edited(tmp_path, old, new)
+    expect(run_check(path), path, line, item, message)
 
 
 def test_itaku_count_mismatch(tmp_path):
