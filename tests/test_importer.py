@@ -18,7 +18,7 @@ from piasite.importer.choices import read_choice, read_count, read_multi
 from piasite.importer.text import to_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT.parent / "shared" / "seeds"
+from .conftest import SEEDS
 FORM = load_form("重点項目評価書")
 
 
