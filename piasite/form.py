@@ -21,8 +21,16 @@ ROMAN = {"Ⅰ": "I", "Ⅱ": "II", "Ⅲ": "III", "Ⅳ": "IV", "Ⅴ": "V"}
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 # A path into a document: keys and 0-based list indexes, e.g.
-# ("特定個人情報ファイル", 0, "委託", "委託事項", 2, "委託先名").
+# (<file group key>, 0, <委託 key>, <委託事項 key>, 2, <委託先名 key>).
 Path_ = tuple
+
+# In a role's pattern, EACH stands for "every element" of a list (written `[]`
+# after a key in the definition's `roles:`).
+EACH = "[]"
+
+
+class FormError(ValueError):
+    """A form definition that cannot be used (e.g. a role naming an unknown key)."""
 
 
 def value_at(data: Any, path: Path_) -> Any:
@@ -116,6 +124,8 @@ class Form:
     schema_id: str
     items: list[Item]
     document_items: list[Item]
+    roles: dict[str, tuple] = field(default_factory=dict)  # role name → pattern (keys and EACH)
+    source: str = ""  # the definition file, for messages
 
     @functools.cached_property
     def root(self) -> Item:
@@ -136,9 +146,9 @@ class Form:
         node = self.root
         for part in path:
             if isinstance(part, int):
-                if node.kind != "group":
+                if node.kind not in ("group", "list"):
                     return None
-                continue
+                continue  # an element of a group, or one entry of a list of texts
             nxt = node.child(part)
             if nxt is None:
                 return None
@@ -151,6 +161,8 @@ class Form:
         node = self.root
         for part in path:
             if isinstance(part, int):
+                if node.kind == "list":
+                    continue  # the entries of a list of texts are shown as one item
                 seg = (node.element_id or "{n}").format(n=part + 1)
                 if node.parent is None or node.id.isdigit():
                     parts.append(seg)  # II-f1, I-2-s3: keep the numbered heading
@@ -209,6 +221,74 @@ class Form:
         """Compact path for messages, e.g. Ⅱ(1) 4. 委託事項1 ③委託先名."""
         return " ".join(self._label_parts(path, doc, short=True))
 
+    # --- roles: where this form keeps what the code needs (see TEAM.md "The roles format") ---
+
+    def has_role(self, name: str) -> bool:
+        return name in self.roles
+
+    def role_path(self, name: str) -> tuple:
+        """The role's pattern: keys, with EACH where every element of a list is meant."""
+        try:
+            return self.roles[name]
+        except KeyError:
+            raise KeyError(f"{self.source or self.name}: role {name!r} is not defined") from None
+
+    def role_key(self, name: str) -> str:
+        """The last key of a role's pattern (e.g. the key of one column of a table)."""
+        return next(k for k in reversed(self.role_path(name)) if k != EACH)
+
+    def role_item(self, name: str) -> Item:
+        """The definition item a role points at (for a list of scalars: the list item)."""
+        item = self.item_at(tuple(k for k in self.role_path(name) if k != EACH))
+        assert item is not None  # resolved at load
+        return item
+
+    def relative(self, name: str, base: str) -> tuple:
+        """The pattern of role `name` below one element of role `base`
+        (e.g. contractor below entrustment → (委託先名 key,))."""
+        full, prefix = self.role_path(name), self.role_path(base)
+        if full[:len(prefix)] != prefix:
+            raise KeyError(f"{self.source or self.name}: role {name!r} is not inside role {base!r}")
+        return full[len(prefix):]
+
+    def concrete(self, name: str, *indexes: int) -> tuple:
+        """The role's pattern with its EACH filled by `indexes` in order; trailing EACH dropped
+        when indexes run out (e.g. concrete("entrustment_count", 0) → (files, 0, 委託, 件数))."""
+        out, it = [], iter(indexes)
+        for k in self.role_path(name):
+            if k == EACH:
+                i = next(it, None)
+                if i is None:
+                    break
+                out.append(i)
+            else:
+                out.append(k)
+        return tuple(out)
+
+    def values(self, doc: Any, name: str, within: Path_ = ()) -> Iterator[tuple[tuple, Any]]:
+        """(concrete path, value) for every value of a role present in `doc` (None values skipped).
+
+        `within` is the concrete path of one element of an enclosing role: only values below it
+        are given (e.g. the 委託先 of one 委託事項). A form without the role gives nothing."""
+        if name not in self.roles:
+            return
+        pattern = self.roles[name]
+        if within:
+            if len(within) > len(pattern) or any(
+                    (p == EACH) != isinstance(w, int) or (p != EACH and p != w)
+                    for p, w in zip(pattern, within)):
+                raise KeyError(f"{self.source or self.name}: {within!r} is not inside role {name!r}")
+            start = value_at(doc, within)
+            if start is None:
+                return
+            yield from _expand(start, pattern[len(within):], tuple(within))
+        else:
+            yield from _expand(doc, pattern, ())
+
+    def value(self, doc: Any, name: str, within: Path_ = ()) -> Any:
+        """The first value of a role (None when absent, or when the form has no such role)."""
+        return next((v for _, v in self.values(doc, name, within)), None)
+
     def is_marked(self, path: Path_) -> bool:
         """True when the item or one of its containers carries ※."""
         node = self.root
@@ -221,6 +301,65 @@ class Form:
             if node.mark:
                 return True
         return False
+
+
+def _expand(node: Any, pattern: tuple, prefix: tuple) -> Iterator[tuple[tuple, Any]]:
+    if not pattern:
+        if node is not None:
+            yield prefix, node
+        return
+    head, rest = pattern[0], pattern[1:]
+    if head == EACH:
+        if isinstance(node, list):
+            for i, elem in enumerate(node):
+                yield from _expand(elem, rest, prefix + (i,))
+    elif isinstance(node, dict) and head in node:
+        yield from _expand(node[head], rest, prefix + (head,))
+
+
+def _parse_role(text: Any) -> tuple:
+    """"基本情報.システム[].名称" → ("基本情報", "システム", EACH, "名称")."""
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError("空です")
+    out: list[str] = []
+    for seg in text.strip().split("."):
+        each = 0
+        while seg.endswith(EACH):
+            seg, each = seg[:-len(EACH)], each + 1
+        if not seg or each > 1:
+            raise ValueError(f"「{text}」の書き方が違います(キーを . でつなぎ、各要素は [] で表します)")
+        out.append(seg)
+        out += [EACH] * each
+    return tuple(out)
+
+
+def _resolve_roles(raw: Any, form: "Form", source: str) -> dict[str, tuple]:
+    """Every role path checked against the definition: an unknown key is an error at load."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise FormError(f"{source}: roles: は「役割名: キーのパス」の対応表で書いてください")
+    out: dict[str, tuple] = {}
+    for name, text in raw.items():
+        try:
+            pattern = _parse_role(text)
+        except ValueError as e:
+            raise FormError(f"{source}: roles.{name}: {e}") from None
+        node: Item = form.root
+        for i, k in enumerate(pattern):
+            if k == EACH:
+                if node.is_container and node.kind != "group" or node is form.root:
+                    raise FormError(f"{source}: roles.{name}: 「{node.key}」は繰り返す項目ではないので [] は付けられません")
+                continue
+            if node.kind == "group" and (i == 0 or pattern[i - 1] != EACH) and node is not form.root:
+                raise FormError(f"{source}: roles.{name}: 「{node.key}」は繰り返す項目です。「{node.key}[]」と書いてください")
+            child = node.child(k)
+            if child is None:
+                where = f"「{node.key}」の下に" if node is not form.root else "定義に"
+                raise FormError(f"{source}: roles.{name}: 「{k}」という項目が{where}ありません(「{text}」)")
+            node = child
+        out[str(name)] = pattern
+    return out
 
 
 def _build(raw: dict, sets: dict, opts: dict, parent: Item | None) -> Item:
@@ -258,20 +397,34 @@ def _option(o: Any) -> Option:
     return Option(o["text"], bool(o.get("qualifier")), o.get("group"), tuple(o.get("variants") or ()))
 
 
+def load_form_file(path: Path) -> Form:
+    """One definition file → Form; its roles are resolved here (FormError names the file)."""
+    path = Path(path)
+    raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML)
+    sets, opts = raw.get("choices", {}), raw.get("options", {})
+    form = Form(
+        name=raw["form"],
+        title=raw["title"],
+        schema_id=raw["schema_id"],
+        items=[_build(i, sets, opts, None) for i in raw["items"]],
+        document_items=[_build(i, sets, opts, None) for i in raw.get("document", [])],
+        source=path.name,
+    )
+    form.roles = _resolve_roles(raw.get("roles"), form, f"{path.parent.name}/{path.name}")
+    return form
+
+
 @functools.cache
 def load_form(name: str = "重点項目評価書") -> Form:
     for path in sorted(FORMS_DIR.glob("*.yaml")):
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML)
         if raw["form"] == name:
-            sets, opts = raw.get("choices", {}), raw.get("options", {})
-            return Form(
-                name=raw["form"],
-                title=raw["title"],
-                schema_id=raw["schema_id"],
-                items=[_build(i, sets, opts, None) for i in raw["items"]],
-                document_items=[_build(i, sets, opts, None) for i in raw.get("document", [])],
-            )
+            return load_form_file(path)
     raise KeyError(name)
+
+
+def all_forms() -> list[Form]:
+    return [load_form(n) for n in form_names()]
 
 
 @functools.cache
@@ -282,3 +435,9 @@ def _form_names() -> tuple[str, ...]:
 
 def form_names() -> list[str]:
     return list(_form_names())
+
+
+def clear_caches() -> None:
+    """Forget loaded definitions (tests that point FORMS_DIR elsewhere)."""
+    load_form.cache_clear()
+    _form_names.cache_clear()

@@ -105,6 +105,15 @@ class Checker:
         elif kind in ("text", "ref"):
             if isinstance(value, (dict, list)) or isinstance(value, bool):
                 self.add(path, f"文章で書いてください({_kind_ja(value)}になっています)")
+        elif kind == "list":
+            if not isinstance(value, list):
+                self.add(path, f"「- 」で始まるリストで書いてください({_kind_ja(value)}になっています)")
+                return
+            for i, entry in enumerate(value):
+                if isinstance(entry, Withheld):
+                    entry = entry.value
+                if isinstance(entry, (dict, list, bool)) or entry is None:
+                    self.add(path + (i,), f"一つずつ文章で書いてください({_kind_ja(entry)}になっています)")
         elif kind == "choice":
             self.check_choice(item, value, path)
         elif kind == "multi":

@@ -11,3 +11,39 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 def seeds() -> Path:
     assert SEEDS.is_dir(), f"seed texts expected at {SEEDS}"
     return SEEDS
+
+
+def use_forms(monkeypatch, tmp_path: Path, *fixture_forms: str) -> Path:
+    """Point piasite at a forms folder holding the real definitions, with the named test
+    definitions from tests/fixtures/forms replacing a real one of the same `form:` name."""
+    import shutil
+
+    import yaml
+
+    from piasite import form as form_mod
+
+    d = tmp_path / "forms"
+    d.mkdir()
+    replaced = {}
+    for name in fixture_forms:
+        src = FIXTURES / "forms" / name
+        replaced[yaml.safe_load(src.read_text(encoding="utf-8"))["form"]] = src
+    for src in sorted(form_mod.FORMS_DIR.glob("*.yaml")):
+        if yaml.safe_load(src.read_text(encoding="utf-8"))["form"] not in replaced:
+            shutil.copy(src, d / src.name)
+    for src in replaced.values():
+        shutil.copy(src, d / f"test_{src.name}")
+    monkeypatch.setattr(form_mod, "FORMS_DIR", d)
+    form_mod.clear_caches()
+    return d
+
+
+@pytest.fixture
+def fixture_forms(monkeypatch, tmp_path):
+    """Forms folder with the test 基礎項目評価書 (tests/fixtures/forms/kiso.yaml)."""
+    from piasite import form as form_mod
+
+    d = use_forms(monkeypatch, tmp_path, "kiso.yaml")
+    yield d
+    monkeypatch.undo()
+    form_mod.clear_caches()
