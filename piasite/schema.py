@@ -30,6 +30,8 @@ def item_schema(item: Item) -> dict:
         s = {"type": "array", "items": _object(item.items)}
     elif k in ("text", "ref"):
         s = {"type": ["string", "number", "null"]}
+    elif k == "list":
+        s = {"type": ["array", "null"], "items": {"type": ["string", "number"]}}
     elif k == "choice":
         s = {"enum": list(item.choices) + [None]}
     elif k == "multi":

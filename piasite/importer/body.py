@@ -37,10 +37,30 @@ class Fragment:
 
 @dataclass
 class Notes:
-    rows: list[dict] = field(default_factory=list)
+    """取込メモ: what the importer could not place or had to guess, line by line."""
+    rows: list[tuple[int, str, str]] = field(default_factory=list)  # (source line, text, reason)
 
     def add(self, line: int, text: str, reason: str) -> None:
-        self.rows.append({"行": line, "本文": text, "理由": reason})
+        self.rows.append((line, text, reason))
+
+    def table(self, form: Form, source: dict[int, str] | None = None) -> list[dict]:
+        """Rows for the document (keys from the form's roles): one per source line, quoting
+        that line verbatim and whole, with every reason given for it; notes about no single
+        line (line 0) keep their own text."""
+        keys = [form.role_key(r) for r in ("import_note_line", "import_note_text", "import_note_reason")]
+        out: list[list] = []
+        by_line: dict[int, list] = {}
+        for line, text, reason in sorted(self.rows, key=lambda r: r[0]):
+            if line and source and line in source:
+                if line in by_line:
+                    if reason not in by_line[line][2]:
+                        by_line[line][2].append(reason)
+                    continue
+                by_line[line] = [line, source[line], [reason]]
+                out.append(by_line[line])
+            else:
+                out.append([line, text, [reason]])
+        return [{keys[0]: l, keys[1]: t, keys[2]: "。".join(r.rstrip("。") for r in rs)} for l, t, rs in out]
 
 
 def cells_of(raw: str) -> list[str]:
@@ -64,7 +84,7 @@ class BodyParser:
             self._flatten(item, (), len(self.parts) - 1, ())
         self.by_label: dict[str, list[int]] = {}
         for i, s in enumerate(self.slots):
-            for lab in (s.item.label, *s.item.variants):
+            for lab in s.item.all_labels:
                 self.by_label.setdefault(norm(lab), []).append(i)
         self.skipped = [norm(i.label) for i in form.items if i.key in skip_keys]
         self.parent_labels = {norm(s.item.parent_label) for s in self.slots if s.item.parent_label}
@@ -174,7 +194,7 @@ class BodyParser:
     def part_of(self, raw: str) -> int | None:
         n = norm(raw)
         for i, p in enumerate(self.parts):
-            for lab in (p.label, *p.variants):
+            for lab in p.all_labels:
                 if n.startswith(norm(lab)) and (p.is_container or len(n) - len(norm(lab)) < 4):
                     return i
         return None
@@ -213,9 +233,9 @@ class BodyParser:
             return
         prev = self.cursor
         target = None
-        if slot_i == prev + 1 and self.slots[slot_i].item.kind in ("text", "ref"):
+        if slot_i == prev + 1 and self.slots[slot_i].item.kind in ("text", "ref", "list"):
             target = slot_i
-        elif slot_i == prev + 2 and self.slots[prev + 1].item.kind in ("text", "ref"):
+        elif slot_i == prev + 2 and self.slots[prev + 1].item.kind in ("text", "ref", "list"):
             skipped = self.concrete(self.slots[prev + 1])
             if skipped not in self.texts:
                 target = prev + 1
@@ -239,7 +259,7 @@ class BodyParser:
         self.pending, self.pending_slot = None, None
         self.last_multi = None
         self.last_choice = None
-        if item.kind in ("text", "ref"):
+        if item.kind in ("text", "ref", "list"):
             if v:
                 self.add_text(path, Fragment(line, v, gap))
                 if plain(v):
@@ -475,7 +495,7 @@ class BodyParser:
         text = raw.rstrip() if re.match(r"^ +- ", raw) else raw.strip()  # keep nested list indents
         if self.pending is not None:
             slot = self.slots[self.pending_slot]
-            if slot.item.kind in ("text", "ref"):
+            if slot.item.kind in ("text", "ref", "list"):
                 self.add_text(self.pending, Fragment(no, text, gap))
                 self.valued.setdefault(self.pending, no)
                 self.accounted[no] = "value"
@@ -535,6 +555,9 @@ class BodyParser:
             if cleaned != text:
                 self.notes.add(frags[0].line, text[:200], f"「{item.label}」の中にあった選択肢の一覧(<選択肢> 1) …)を外しました(前の項目の印刷の一部です)")
                 text = cleaned
+            if item is not None and item.kind == "list":
+                self.set_value(path, item, split_names(text))
+                continue
             if item is not None and item.name_key is None and path[-1] == _name_key(self.form, path):
                 text = _strip_number(text)
             if item is not None and item.parent is not None and item.parent.name_key == item.key and "\n\n" in text:
@@ -555,9 +578,39 @@ def _name_key(form: Form, path: Path) -> str | None:
     return None
 
 
+# A name's printed number: (1) / （1） / ⑴ / ① / 1. / 1 (before a space)
+_NUMBER = r"(?:[(（]\s*\d+\s*[)）]|[⑴-⒇]|[①-⑳]|\d+\s*[.．、]|\d+(?=\s))"
+_NUMBERED = re.compile(rf"(?:^|(?<=[\s、,，]))\s*{_NUMBER}\s*")
+
+
+def _numbered_names(line: str) -> list[str] | None:
+    """`1 Aファイル 2 Bファイル` / `⑴ A ⑵ B` / `(1)A、(2)B` → the names; None when the
+    line does not start with a number (a name, not a numbered list)."""
+    line = line.strip()
+    if not re.match(rf"^{_NUMBER}", line):
+        return None
+    parts = [p.strip(" 、,，") for p in _NUMBERED.split(line)]
+    return [p for p in parts if p]
+
+
+def split_names(text: str) -> list[str]:
+    """A cell listing names (③システムの名称, 特定個人情報ファイル名): one per line or numbered."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        line = re.sub(r"^\s*[-・]\s*", "", line).strip()
+        if not line:
+            continue
+        out += _numbered_names(line) or [line]
+    return out
+
+
 def _strip_number(text: str) -> str:
-    # (1) 個人住民税賦課情報ファイル / 1 住民基本台帳ファイル / ①…
-    return re.sub(r"^\s*(?:[(（]\s*\d+\s*[)）]|\d+(?=\s)|[①-⑳])\s*", "", text).strip()
+    # (1) 個人住民税賦課情報ファイル / 1 住民基本台帳ファイル / ①…; a cell naming several
+    # (「1 Aファイル 2 Bファイル」) loses every number, the names joined by 、
+    names = _numbered_names(text) if "\n" not in text else None
+    if names and len(names) > 1:
+        return "、".join(names)
+    return re.sub(rf"^\s*{_NUMBER}\s*", "", text).strip()
 
 
 def _clean_md(md: str) -> str:

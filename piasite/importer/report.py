@@ -25,6 +25,7 @@ class Fidelity:
     notes: int = 0
     lines: int = 0
     html_tags: int = 0
+    has_changes: bool = True  # an assessment with its own change log (not a 変更箇所一覧)
 
     @property
     def coverage(self) -> float:
@@ -42,6 +43,10 @@ def _strings(v):
             yield from _strings(x)
 
 
+def _names(form, data, role: str) -> list[str]:
+    return [str(v) for _, v in form.values(data, role)] if form.has_role(role) else []
+
+
 def measure(name: str, imported) -> Fidelity:
     data, form = imported.data, imported.form
     f = Fidelity(name, form.name)
@@ -52,24 +57,19 @@ def measure(name: str, imported) -> Fidelity:
             f.missing.append(form.short_label(path, data))
         else:
             f.filled += 1
-    if form.schema_id == "henko":
-        f.systems = [s.get("名称", "") for s in data.get("システム") or []]
-        f.itaku = [(t.get("名称", ""), t.get("委託先名", "")) for t in data.get("委託事項") or []]
-    else:
-        f.systems = [s.get("名称", "") for s in value_at(data, ("基本情報", "システム")) or []]
-        files = data.get("特定個人情報ファイル") or []
-        f.files = [x.get("名称", "") for x in files]
-        p = t = 0
-        for x in files:
-            for e in value_at(x, ("委託", "委託事項")) or []:
-                f.itaku.append((e.get("名称", ""), e.get("委託先名", "")))
-            p += len(value_at(x, ("提供・移転", "提供先")) or [])
-            t += len(value_at(x, ("提供・移転", "移転先")) or [])
-        f.recipients = (p, t)
+    f.systems = _names(form, data, "system_name")
+    f.files = _names(form, data, "file_name")
+    if form.has_role("entrustment"):
+        for epath, _ in form.values(data, "entrustment"):
+            f.itaku.append((form.value(data, "entrustment_name", within=epath) or "",
+                            form.value(data, "contractor", within=epath) or ""))
+    f.recipients = (len(list(form.values(data, "provision"))), len(list(form.values(data, "transfer"))))
     f.changes = dict(imported.stats.get("changes", {}))
-    f.notes = len(data.get("取込メモ") or [])
+    notes_key = form.role_key("import_notes") if form.has_role("import_notes") else None
+    f.notes = len(data.get(notes_key) or []) if notes_key else 0
     f.lines = imported.stats.get("lines", 0)
-    f.html_tags = sum(len(_TAG.findall(s)) for s in _strings({k: v for k, v in data.items() if k != "取込メモ"}))
+    f.html_tags = sum(len(_TAG.findall(s)) for s in _strings({k: v for k, v in data.items() if k != notes_key}))
+    f.has_changes = form.has_role("changes")
     return f
 
 
@@ -86,7 +86,7 @@ def render(items: list[Fidelity]) -> str:
         if f.files:
             out.append(f"  特定個人情報ファイル: {len(f.files)} 件 ({'、'.join(f.files)})")
         out.append(f"  委託事項: {len(f.itaku)} 件 (委託先: {'、'.join(sorted({t for _, t in f.itaku if t}))})")
-        if f.form != "変更箇所一覧":
+        if f.has_changes:
             out.append(f"  提供先: {f.recipients[0]} 件 / 移転先: {f.recipients[1]} 件")
             out.append(f"  変更箇所: 原文 {c.get('physical', 0)} 行 → {c.get('rows', 0)} 件 "
                        f"(ページをまたぐ続きの行 {c.get('merged', 0)} 行を結合)")
