@@ -15,7 +15,7 @@ from html import escape
 from typing import Any
 
 from . import dates
-from .form import Form, Item
+from .form import Form, Item, all_forms
 from .reader import public
 
 
@@ -253,3 +253,13 @@ class TextExport:
 
 def export_text(form: Form, data: dict) -> str:
     return TextExport(form, data).run()
+
+
+def form_of(data: Any) -> Form | None:
+    """The form a document names (through each form's `form` role: no key named here)."""
+    if not isinstance(data, dict):
+        return None
+    for f in all_forms():
+        if f.has_role("form") and data.get(f.role_key("form")) == f.name:
+            return f
+    return None
