@@ -78,6 +78,7 @@ class Item:
     unconfirmed: bool = False  # not seen in any public source: correct against the official 様式
     source: str | None = None  # what an unconfirmed item rests on
     version_labels: dict[str, str] = field(default_factory=dict)  # version → label printed by it, expanded at load
+    unused_if: tuple = ()  # values of this item saying its section is not used (委託しない, 行っていない, true for a flag)
     items: list["Item"] = field(default_factory=list)
     parent: "Item | None" = None
 
@@ -438,10 +439,15 @@ def _build(raw: dict, sets: dict, opts: dict, parent: Item | None, versions: tup
         unconfirmed=bool(raw.get("unconfirmed")),
         source=raw.get("source"),
         version_labels=_expand_labels(raw.get("labels"), versions, raw["key"]),
+        unused_if=_as_tuple(raw["unused_if"]) if "unused_if" in raw else (),
         parent=parent,
     )
     item.items = [_build(c, sets, opts, item, versions) for c in raw.get("items") or ()]
     return item
+
+
+def _as_tuple(v: Any) -> tuple:
+    return tuple(v) if isinstance(v, list) else (v,)
 
 
 def _option(o: Any, versions: tuple[str, ...] = ()) -> Option:

@@ -52,6 +52,9 @@ class Notes:
         by_line: dict[int, list] = {}
         for line, text, reason in sorted(self.rows, key=lambda r: r[0]):
             if line and source and line in source:
+                # what the note is about, when the line does not show it (a value moved, a guess)
+                if text and _squash(text) not in _squash(source[line]):
+                    reason = f"{reason.rstrip('。')}(対象: {text})"
                 if line in by_line:
                     if reason not in by_line[line][2]:
                         by_line[line][2].append(reason)
@@ -61,6 +64,10 @@ class Notes:
             else:
                 out.append([line, text, [reason]])
         return [{keys[0]: l, keys[1]: t, keys[2]: "。".join(r.rstrip("。") for r in rs)} for l, t, rs in out]
+
+
+def _squash(s: str) -> str:
+    return re.sub(r"\s", "", plain(str(s)))
 
 
 def cells_of(raw: str) -> list[str]:
@@ -114,6 +121,8 @@ class BodyParser:
         self.header: list[int] | None = None
         self.notes = Notes()
         self.accounted: dict[int, str] = {}
+        self.hit: set[Path] = set()
+        self.guessed: set[Path] = set()  # values taken from evidence other than the item's own line  # concrete paths some source line reached (missing sections are the rest)
 
     # -- the form as a sequence ------------------------------------------------
     def _flatten(self, item: Item, keys: tuple, part: int, groups: tuple) -> None:
@@ -239,7 +248,7 @@ class BodyParser:
             skipped = self.concrete(self.slots[prev + 1])
             if skipped not in self.texts:
                 target = prev + 1
-                self.notes.add(self.orphans[0].line, plain(self.orphans[0].raw)[:200],
+                self.notes.add(self.orphans[0].line, plain(self.orphans[0].raw),
                                f"ラベルのない行を、位置から「{self.slots[prev + 1].item.label}」の値として取り込みました(要確認)")
         if target is None:
             self.flush_orphans()
@@ -255,6 +264,7 @@ class BodyParser:
         slot = self.slots[slot_i]
         item = slot.item
         path = self.concrete(slot)
+        self.hit.add(path)
         v = value_raw.strip()
         self.pending, self.pending_slot = None, None
         self.last_multi = None
@@ -312,7 +322,7 @@ class BodyParser:
 
     def _take(self, path, item, r, line, raw) -> None:
         for d in r.doubts:
-            self.doubts.append((line, plain(raw)[:200], f"{item.label}: {d}"))
+            self.doubts.append((line, plain(raw), f"{item.label}: {d}"))
         if r.value in (None, [], ""):
             self.unread[path] = (line, plain(raw))
         else:
@@ -339,12 +349,12 @@ class BodyParser:
                     if base not in cur:
                         self.set_value(path, slot.item, [o.text for o in slot.item.options if o.text in cur or o.text == base])
                         self.unread.pop(path, None)
-                        self.doubts.append((self.valued.get(path, 0), plain(raw)[:200],
+                        self.doubts.append((self.valued.get(path, 0), plain(raw),
                                             f"{slot.item.label}: 「{base}」はチェック記号がありませんが件数が {n} 件あるため、選択されているものとしました"))
 
     def flush_orphans(self) -> None:
         for f in self.orphans:
-            self.notes.add(f.line, plain(f.raw)[:500] or f.raw[:500], "どの項目の値か判断できませんでした")
+            self.notes.add(f.line, plain(f.raw) or f.raw, "どの項目の値か判断できませんでした")
             self.accounted[f.line] = "note"
         self.orphans = []
 
@@ -455,6 +465,7 @@ class BodyParser:
         i = next(k for k, s in enumerate(self.slots) if s.item is item)
         self.cursor = i
         self.pending = None
+        self.hit.add((item.key,))
         if item.kind == "group":
             self.new_element(i)
         elif item.kind == "text":
@@ -472,11 +483,12 @@ class BodyParser:
     def match(self, i: int, value: str, no: int, gap: bool) -> None:
         slot = self.slots[i]
         path = self.concrete(slot)
+        self.hit.add(path)
         item = slot.item
         seen = self.get_value(path) not in (None, [], {}) and item.kind not in ("section", "group") or path in self.texts
         if i <= self.cursor and seen:
             self.flush_orphans()
-            self.notes.add(no, plain(value)[:500], f"「{item.label}」が二度書かれていました(最初の値を取り込みました)")
+            self.notes.add(no, plain(value), f"「{item.label}」が二度書かれていました(最初の値を取り込みました)")
             self.accounted[no] = "note"
             self.pending = None
             return
@@ -536,7 +548,7 @@ class BodyParser:
                 md, dropped = to_markdown(f.raw)
                 md = _clean_md(md)
                 if "u" in dropped:
-                    self.notes.add(f.line, plain(f.raw)[:200], "下線(原文で追加箇所を示す印)は Markdown で表せないため外しました")
+                    self.notes.add(f.line, plain(f.raw), "下線(原文で追加箇所を示す印)は Markdown で表せないため外しました")
                 if not md:
                     continue
                 if parts:
@@ -549,11 +561,11 @@ class BodyParser:
                 # checkbox glyphs used as bullets in a text (quirk 20)
                 text = re.sub("\\s*[" + choices.MARKERS + "]\\s*", "\n- ", text).strip()
                 text = re.sub(r"^\n?", "", text)
-                self.notes.add(frags[0].line, plain(frags[0].raw)[:120],
+                self.notes.add(frags[0].line, plain(frags[0].raw),
                                f"「{item.label}」の文中のチェック記号は選択肢ではなく箇条書きの印として読みました")
             cleaned = _strip_option_lists(text, self.all_choices)
             if cleaned != text:
-                self.notes.add(frags[0].line, text[:200], f"「{item.label}」の中にあった選択肢の一覧(<選択肢> 1) …)を外しました(前の項目の印刷の一部です)")
+                self.notes.add(frags[0].line, text, f"「{item.label}」の中にあった選択肢の一覧(<選択肢> 1) …)を外しました(前の項目の印刷の一部です)")
                 text = cleaned
             if item is not None and item.kind == "list":
                 self.set_value(path, item, split_names(text))
@@ -563,7 +575,7 @@ class BodyParser:
             if item is not None and item.parent is not None and item.parent.name_key == item.key and "\n\n" in text:
                 # a note printed inside a name cell (quirk 17): the name is the first paragraph
                 text, rest = text.split("\n\n", 1)
-                self.notes.add(frags[0].line, rest[:500], f"「{item.label}」の欄にあった注記です(名称から分けました)")
+                self.notes.add(frags[0].line, rest, f"「{item.label}」の欄にあった注記です(名称から分けました)")
             if text:
                 self.set_value(path, item, text)
         return self.data

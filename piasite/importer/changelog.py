@@ -73,7 +73,7 @@ def parse(lines: list[tuple[int, str]], form: Form, notes: Notes, accounted: dic
             r.lines.append(no)
             accounted[no] = "value"
             continue
-        notes.add(no, plain(raw)[:500], "変更箇所の表の行として読めませんでした")
+        notes.add(no, plain(raw), "変更箇所の表の行として読めませんでした")
         accounted[no] = "note"
     merged = 0
     out: list[dict] = []

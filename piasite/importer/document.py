@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..form import Form, form_names, load_form, value_at
-from . import changelog
+from . import changelog, fidelity
 from .body import BodyParser, Notes, cells_of
 from .text import nfkc, norm, plain
 
@@ -117,22 +117,39 @@ def _import_assessment(form: Form, numbered: list[tuple[int, str]]) -> Imported:
     _truncation_notes(parser, data, notes)
     for line, text, reason in parser.doubts:
         notes.add(line, text, reason)
+    unused = fidelity.unused_sections(form, data)
     for path, (line, text) in parser.unread.items():
-        if parser.get_value(path) in (None, [], ""):
-            notes.add(line, text[:500], f"「{form.short_label(path, data)}」の値を読み取れませんでした")
+        if parser.get_value(path) in (None, [], "") and not any(path[:len(u)] == u for u in unused):
+            notes.add(line, text, f"「{form.short_label(path, data)}」の値を読み取れませんでした")
     for no, raw in numbered:
         if no not in accounted:
-            notes.add(no, plain(raw)[:500], "取り込めませんでした")
+            notes.add(no, raw, "取り込めませんでした")
             accounted[no] = "note"
     out = {form.role_key("form"): form.name}
     if stamp and form.has_role("form_version"):
         out[form.role_key("form_version")] = stamp[1]
         parser.valued[form.role_path("form_version")] = stamp[0]
     out.update(data)
+    missing = fidelity.missing_sections(form, out, parser)
+    if split == len(numbered):
+        missing.append((changes.key,))
+    if missing and form.has_role("import_missing"):
+        out[form.role_key("import_missing")] = [form.label_path(m, out) for m in missing]
+    for m in missing:
+        notes.add(0, form.label_path(m, out), "原文(取り込んだテキスト)にこの箇所がありません。"
+                                              "抽出で欠けた可能性があります。元の PDF を確認してください")
     _make_valid(form, out, notes, parser.valued)
+    out.pop(form.role_key("import_missing"), None) if not missing and form.has_role("import_missing") else None
+    source_texts = {p: "\n".join(plain(f.raw) for f in frags) for p, frags in parser.texts.items()}
+    doubtful = {p for p, ln in parser.valued.items()
+                if any(d[0] == ln and form.item_at(p) is not None and d[2].startswith(form.item_at(p).label + ":")
+                       for d in parser.doubts)} | parser.guessed
+    classified = fidelity.classify(form, out, parser, source_texts, doubtful)
+    classified.missing = missing
     if notes.rows:
         out[form.role_key("import_notes")] = notes.table(form, dict(numbered_all))
     stats = {
+        "classified": classified,
         "valued": dict(parser.valued),
         "changes": cstats,
         "accounted": accounted,
@@ -164,9 +181,10 @@ def _sibling_evidence(parser: BodyParser, data: dict, notes: Notes) -> None:
         if seen and all(v == seen[0] for v in seen) and len(seen) >= 2:
             item = parser.form.item_at(path)
             parser.set_value(path, item, seen[0])
+            parser.guessed.add(path)
             del parser.unread[path]
             parser.doubts = [d for d in parser.doubts if not (d[0] == line and d[2].startswith(item.label + ":"))]
-            notes.add(line, text[:300], f"「{parser.form.short_label(path, data)}」はチェック記号が読み取れないため、"
+            notes.add(line, text, f"「{parser.form.short_label(path, data)}」はチェック記号が読み取れないため、"
                                        f"同じ表の他の {len(seen)} 件と同じ選択として取り込みました(要確認)")
 
 
@@ -203,6 +221,8 @@ def _attachment_evidence(form: Form, data: dict, rows: list[dict], notes: Notes,
 
 
 _CUT = re.compile(r"(?:[がをにでとはへやて]|てい|[ぁぃぅぇぉっゃゅょァィゥェォッャュョ])$")
+# Complete phrases that end in the same kana: …まで, …こと, …として, …について, …など (not cut off)
+_COMPLETE = re.compile(r"(?:まで|こと|ごと|もと|あと|ほど|ので|にて|として|について|において|に関して|によって|とおり|ところ|など|ずつ|すべて|全て|つど|都度|のみで|ごとに|毎に|以上で|以下で)$")
 
 
 def _truncation_notes(parser: BodyParser, data: dict, notes: Notes) -> None:
@@ -212,8 +232,8 @@ def _truncation_notes(parser: BodyParser, data: dict, notes: Notes) -> None:
         if not isinstance(v, str):
             continue
         tail = v.rstrip().split("\n")[-1]
-        if len(tail) >= 15 and _CUT.search(tail) and not tail.endswith(("。", ")", "）")):
-            notes.add(frags[-1].line, tail[-60:], "文の途中で切れているようです(抽出時に欠けた可能性があります。元の PDF を確認してください)")
+        if len(tail) >= 15 and _CUT.search(tail) and not tail.endswith(("。", ")", "）")) and not _COMPLETE.search(tail):
+            notes.add(frags[-1].line, tail, "文の途中で切れているようです(抽出時に欠けた可能性があります。元の PDF を確認してください)")
 
 
 def _make_valid(form: Form, out: dict, notes: Notes, valued: dict) -> None:
@@ -241,7 +261,7 @@ def _make_valid(form: Form, out: dict, notes: Notes, valued: dict) -> None:
             if value in (None, "", [], {}):
                 continue
             moved = True
-            notes.add(valued.get(path, 0), str(value)[:500],
+            notes.add(valued.get(path, 0), str(value),
                       f"「{form.short_label(path, out)}」: {message}(検査に通らないため、値を取込メモに移しました)")
         if not moved:
             return

@@ -167,7 +167,7 @@ def import_lines(form: Form, numbered: list[tuple[int, str]]):
     data[key("change_list")] = rows_out
     for no, raw in numbered:
         if accounted.get(no) in (None, "pending"):
-            notes.add(no, plain(raw)[:500], "取り込めませんでした")
+            notes.add(no, plain(raw), "取り込めませんでした")
             accounted[no] = "note"
     if notes.rows:
         data[key("import_notes")] = notes.table(form, dict(numbered))

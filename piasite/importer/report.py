@@ -26,6 +26,11 @@ class Fidelity:
     lines: int = 0
     html_tags: int = 0
     has_changes: bool = True  # an assessment with its own change log (not a 変更箇所一覧)
+    exact: int = 0      # items as printed in the source
+    altered: int = 0    # placed, but not as printed (a near option, numbers or option lists removed…)
+    unread: int = 0     # the source had something, the item has nothing
+    empty: int = 0      # items of blocks the document says are not used (委託しない, 接続しない…)
+    missing_sections: list[str] = field(default_factory=list)  # absent from the source
 
     @property
     def coverage(self) -> float:
@@ -70,6 +75,11 @@ def measure(name: str, imported) -> Fidelity:
     f.lines = imported.stats.get("lines", 0)
     f.html_tags = sum(len(_TAG.findall(s)) for s in _strings({k: v for k, v in data.items() if k != notes_key}))
     f.has_changes = form.has_role("changes")
+    c = imported.stats.get("classified")
+    if c is not None:
+        f.exact, f.altered, f.unread, f.empty = (c.count(k) for k in ("exact", "altered", "unread", "empty"))
+        f.missing_sections = [form.short_label(p, data) for p in c.missing]
+        f.missing = [form.short_label(p, data) for p, k in c.by_path.items() if k == "unread"]
     return f
 
 
@@ -80,8 +90,14 @@ def render(items: list[Fidelity]) -> str:
         out.append(f"■ {f.name} ({f.form})")
         if f.valued:
             out.append(f"  項目: 原文に値のある {f.valued} 項目のうち {f.filled} 項目を取り込み ({f.coverage:.1f}%)")
+            if f.exact or f.altered or f.unread or f.empty:
+                out.append(f"    原文どおり {f.exact} / 変えて取込 {f.altered} / 読めず {f.unread} / "
+                           f"使わない欄で空 {f.empty} (原文と比べて)")
             for m in f.missing[:20]:
                 out.append(f"    未取込: {m}")
+        if f.missing_sections:
+            out.append(f"  原文にない箇所: {len(f.missing_sections)} 件 ({'、'.join(f.missing_sections[:12])}"
+                       f"{' …' if len(f.missing_sections) > 12 else ''})")
         out.append(f"  システム: {len(f.systems)} 件 ({'、'.join(f.systems)})")
         if f.files:
             out.append(f"  特定個人情報ファイル: {len(f.files)} 件 ({'、'.join(f.files)})")
