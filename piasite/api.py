@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .form import form_names, load_form
-from .reader import public
+from .reader import Uncertain, public
 from .schema import form_schema, schema_filename
 
 API = "api"
@@ -26,6 +26,8 @@ def jsonable(v: Any) -> Any:
         return [jsonable(x) for x in v]
     if isinstance(v, (dt.date, dt.datetime)):
         return v.isoformat()
+    if isinstance(v, Uncertain):  # what the source showed, marked as unread (never a guess)
+        return {"要確認": str(v), "原文": v.source, "理由": v.reason}
     return v
 
 

@@ -13,7 +13,7 @@ from typing import Any, Iterable
 
 from . import dates, hygiene
 from .form import Form, Item, form_names, load_form
-from .reader import Document, Withheld
+from .reader import UNCERTAIN_TAG as UNCERTAIN, Document, Uncertain, Withheld
 
 ERROR, WARNING = "error", "warning"
 
@@ -94,6 +94,9 @@ class Checker:
         withheld = isinstance(value, Withheld)
         if withheld:
             value = value.value
+        if isinstance(value, Uncertain):
+            self.check_uncertain(value, path)
+            return
         kind = item.kind
         if isinstance(value, str) and not withheld:  # a withheld value is never quoted
             self.check_text(value, path)
@@ -122,6 +125,12 @@ class Checker:
         elif kind == "flag":
             if not isinstance(value, bool):
                 self.add(path, f"true(チェックあり)か false(なし)で書いてください(「{value}」になっています)")
+
+    def check_uncertain(self, value: Uncertain, path: tuple) -> None:
+        where = f"原文 {value.line} 行目" if value.line else "原文"
+        shown = f"{where}: 「{hygiene.snippet(value.source, 0, 0, 40)}」" if value.source else where
+        self.add(path, f"{UNCERTAIN} 原文から読み取れませんでした({value.reason or '理由の記載なし'}。{shown})。"
+                       "原本で確かめて値を書き、タグを外してください", WARNING)
 
     def check_text(self, text: str, path: tuple) -> None:
         """Damage left by PDF extraction: foreign-script letters and wrapped-cell spaces."""
