@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 from .model import load_content
+from .theme import FillError, fill
 from .validate import ERROR
 
 GENERATED = Path("build/docs")
@@ -50,8 +51,9 @@ def build_site(content_dir: Path, out_dir: Path, engine: str = "mkdocs", allow_s
     tmp = run_engine(engine, config, out_dir, env)
     t2 = time.perf_counter()
     try:
+        fill(tmp, docs)  # bodies and titles into the engine's output (theme.py)
         index_site(tmp, bundles)
-    except SearchIndexError as e:
+    except (SearchIndexError, FillError) as e:
         shutil.rmtree(tmp, ignore_errors=True)
         raise BuildError(f"{e}(これまでのサイトはそのままです)") from None
     t3 = time.perf_counter()
