@@ -85,7 +85,9 @@ def _generate(content_dir: Path, docs: Path, config: Path, allow_shallow: bool, 
 def in_child(fn, *args):
     """fn(*args) in a forked process: the model of 1,000 assessments (~1.5 GB) is given back to
     the system before MkDocs and Pagefind start, instead of staying beside them until the end.
-    What the child prints is replayed here; its exception is raised here."""
+    What the child prints is replayed here; its exception is raised here. pickle is safe here
+    only because its bytes come from our own forked child over a pipe, never from a file or
+    anything a repository can carry (the history cache is JSON: blobcache.py)."""
     if not hasattr(os, "fork"):
         return fn(*args)
     rfd, wfd = os.pipe()
