@@ -29,6 +29,8 @@ from pathlib import Path
 
 import yaml
 
+from .xmlsafe import clean
+
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "theme"
 THEME = "theme"    # beside build/docs: build/theme (mkdocs.yml theme.custom_dir)
 BODIES = "piasite-bodies"  # beside build/docs: read by fill() only, never by an engine
@@ -85,7 +87,7 @@ def shelve(docs: Path, relpath: str, text: str) -> str:
     out.mkdir(parents=True, exist_ok=True)
     rest = ""
     if "title" in meta:
-        (out / f"{key}.title").write_text(str(meta["title"]), encoding="utf-8", newline="\n")
+        (out / f"{key}.title").write_text(clean(str(meta["title"])), encoding="utf-8", newline="\n")
         meta["title"] = title_token(key)
     if body.startswith("<") and body.endswith(">"):
         (out / f"{key}.html").write_text(body + "\n", encoding="utf-8", newline="\n")
