@@ -19,17 +19,16 @@ import sys
 import time
 from pathlib import Path
 
+from .exceptions import PiasiteError
 from .model import load_content
 from .validate import ERROR
 
 GENERATED = Path("build/docs")
 
 
-class BuildError(Exception):
+class BuildError(PiasiteError):
     def __init__(self, message: str, problems=()):
-        super().__init__(message)
-        self.message = message
-        self.problems = list(problems)
+        super().__init__(message, problems=problems)
 
 
 def build_site(content_dir: Path, out_dir: Path, engine: str = "mkdocs", allow_shallow: bool = False,

@@ -19,6 +19,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from . import dates
+from .exceptions import PiasiteError
 from .api import assessment_json, assessment_path, write_api
 from . import indexes
 from .indexes import build_indexes
@@ -202,7 +203,7 @@ def latest_changes(assessments: list, site: Site, limit: int = 10) -> list[dict]
     return rows[:limit]
 
 
-class HistoryUnavailable(Exception):
+class HistoryUnavailable(PiasiteError):
     """The change-log stage cannot read git history (shallow clone, no git): stop the build."""
 
 

@@ -29,7 +29,7 @@ from markupsafe import Markup, escape
 from . import dates, lifecycle
 from .changelog import CHANGES, Row, columns, derived_rows, has_table, imported_rows, version_changes, version_date
 from .diff import marked_html, text
-from .form import Form, Item, load_form
+from .form import Form, Item, form_for, load_form
 from .history import load_history, warn
 from .parallel import on_two_cores
 from .reader import public
@@ -133,7 +133,9 @@ def generate_history(assessments: list, repo_root: Path, write: Callable[[str, s
         if url in live_urls or not head_day or dt.date.fromisoformat(head_day) > lifecycle.keep_until(end):
             continue
         live_urls.add(url)
-        form = load_form(str(data.get("様式", "重点項目評価書")))
+        form = form_for(data)
+        if form is None:
+            continue  # its last version named no known 様式: nothing to show
         title = str(public(data.get("評価書名")) or url)
         org = str(public(data.get("評価実施機関名")) or parts[-2])
         items.append((url, title, org, parts[-2], form, data, fh, removed))

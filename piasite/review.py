@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diff import Change, diff, marked_html
-from .form import load_form
+from .form import form_for
 from .history import git, parse_blobs, repo_root, resolve
 from .reader import public
 
@@ -58,7 +58,11 @@ def compare(content_dir: Path, base: str, head: str = "HEAD") -> list[FileDiff]:
             cur = nd if nd is not None else od
             if not isinstance(cur, dict):
                 continue
-            form = load_form(cur.get("様式", "重点項目評価書"))
+            form = form_for(cur)
+            if form is None:
+                result.append(FileDiff(new_path, old_path, status, new_path, "",
+                                       error=f"{new_path} の様式「{public(cur.get('様式'))}」が分かりません"))
+                continue
             title = str(public(cur.get("評価書名")) or new_path)
             org = str(public(cur.get("評価実施機関名")) or "")
             changes = diff(form, od if st != "A" else None, nd) if st not in "AD" else []

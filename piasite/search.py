@@ -12,11 +12,13 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from .exceptions import PiasiteError
+
 ROOT = Path(__file__).resolve().parent.parent
 BINARY = ROOT / "node_modules" / "@pagefind" / "linux-x64" / "bin" / "pagefind_extended"
 
 
-class SearchIndexError(Exception):
+class SearchIndexError(PiasiteError):
     pass
 
 
