@@ -29,9 +29,7 @@ from .pages import CHANGES, AssessmentPage, bare
 from .parallel import on_two_cores
 from .theme import prepare as prepare_theme, shelve
 
-ROOT = Path(__file__).resolve().parent.parent
-TEMPLATES = ROOT / "templates"
-ASSETS = ROOT / "templates" / "assets"
+from . import resources
 
 # The navigation, owned here and mirrored by mkdocs.yml `nav:` (a test checks
 # both agree): indexes and organisations, never one entry per assessment.
@@ -107,7 +105,7 @@ class Site:
 
 
 def environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined,
+    env = Environment(loader=FileSystemLoader(resources.search_path()), undefined=StrictUndefined,
                       autoescape=select_autoescape(["j2"], default_for_string=True), keep_trailing_newline=True,
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["wareki"] = lambda v: dates.wareki(v) if dates.parse_iso(v) else ("" if v is None else str(v))
@@ -250,13 +248,14 @@ def generate(assessments, out: Path, allow_shallow: bool = False, content_dir: P
     out = Path(out)
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
+    resources.set_project(Path(config).resolve().parent)  # the city's overrides/ beside its mkdocs.yml
     prepare_theme(out)
     names = Names.load(content_dir) if content_dir else Names()
     site = Site(out, assessments, names, load_config(config))
     site.content_dir, site.allow_shallow = (Path(content_dir) if content_dir else None), allow_shallow
     for ext in (DEFAULT_EXTENSIONS if extensions is None else extensions):
         ext(site)
-    shutil.copytree(ASSETS, out / "assets" / "piasite")
+    resources.copy_tree("assets", out / "assets" / "piasite")
     on_two_cores(assessments, lambda items: assessment_pages(site, items))
     by_org: dict[str, list] = {}
     for a in assessments:

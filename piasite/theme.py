@@ -17,7 +17,8 @@ import re
 import shutil
 from pathlib import Path
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "theme"
+from . import resources
+
 THEME = "theme"    # beside build/docs: build/theme (mkdocs.yml theme.custom_dir)
 BODIES = "piasite-body"
 _FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.S)
@@ -33,7 +34,7 @@ def prepare(docs: Path) -> None:
     """A fresh build/theme holding the override templates."""
     out = theme_dir(docs)
     shutil.rmtree(out, ignore_errors=True)
-    shutil.copytree(TEMPLATES, out)
+    resources.copy_tree("theme", out)
 
 
 def shelve(docs: Path, relpath: str, text: str) -> str:
