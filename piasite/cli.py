@@ -93,16 +93,25 @@ def count_pages(site: Path) -> int:
 
 @main.command("diff")
 @click.argument("base")
-@click.argument("head", default="HEAD")
+@click.argument("head", required=False)
 @click.option("--content", "content_dir", default="content", show_default=True,
               type=click.Path(path_type=Path, exists=True, file_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
-def diff_cmd(base: str, head: str, content_dir: Path, fmt: str) -> None:
-    """BASE と HEAD の間で変わった評価書の新旧対照表を出力します (プルリクエストのコメント用)。"""
+@click.option("--comment", is_flag=True, help="プルリクエストのコメント用: (別添2) に加わる行と ※ 項目の警告も出します。")
+def diff_cmd(base: str, head: str | None, content_dir: Path, fmt: str, comment: bool) -> None:
+    """BASE と HEAD の間で変わった評価書の新旧対照表を出力します。HEAD を省くと、作業中のファイル
+    (コミットしていない変更) を BASE と比べます。"""
     from .review import compare, to_json, to_markdown
 
+    if comment:
+        if fmt != "md":
+            raise UserError("--comment は --format md と使います")
+        from .comment import pr_comment
+
+        click.echo(pr_comment(content_dir, base, head), nl=False)
+        return
     diffs = compare(content_dir, base, head)
-    click.echo((to_json if fmt == "json" else to_markdown)(diffs, base, head), nl=False)
+    click.echo((to_json if fmt == "json" else to_markdown)(diffs, base, head or "作業中のファイル"), nl=False)
 
 
 @main.command("changelog")
@@ -170,6 +179,37 @@ def schema_cmd(out_dir: Path) -> None:
 
     for p in write_schemas(out_dir):
         click.echo(str(p))
+
+
+@main.command("init")
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--name", default="", help="団体名(例 東山市)。サイトの名前になります。")
+@click.option("--site-url", default="", help="サイトを公開する URL(サブパスでも可)。")
+@click.option("--publisher", default="", help="発行者(例 東山市 総務部 情報政策課)。")
+@click.option("--contact", default="", help="問い合わせ先。")
+@click.option("--license", "licence", default="", help="掲載内容のライセンス(既定 CC BY 4.0)。")
+def init_cmd(directory: Path, name: str, site_url: str, publisher: str, contact: str, licence: str) -> None:
+    """団体のリポジトリ (評価書・設定・CI) を新しいフォルダ DIRECTORY に作ります。"""
+    from .scaffold import init
+
+    files = init(directory, name=name, site_url=site_url, publisher=publisher, contact=contact, licence=licence)
+    click.echo(f"{directory}/ に {len(files)} 個のファイルを作りました。mkdocs.yml の「要記入」を書き換え、"
+               f"content/ の例を実際の評価書に置き換えてください(cd {directory} && piasite check && piasite build)",
+               err=True)
+
+
+@main.command("new")
+@click.argument("form")
+@click.argument("org")
+@click.argument("number")
+@click.option("--content", "content_dir", default="content", type=click.Path(path_type=Path), show_default=True)
+@click.option("--org-name", default="", help="評価実施機関名(省略時は同じフォルダの評価書から)。")
+def new_cmd(form: str, org: str, number: str, content_dir: Path, org_name: str) -> None:
+    """様式 FORM の空の評価書を content/ORG/NUMBER.yaml に作ります (全項目を空で並べます)。"""
+    from .scaffold import new
+
+    path = new(content_dir, form, org, number, org_name)
+    click.echo(f"{path} を作りました。空の項目に記入し、piasite check {path} で確かめてください", err=True)
 
 
 def run() -> None:

@@ -179,8 +179,9 @@ BAD_ARGS = [
     ["diff", "HEAD", "--content", "no-such"],
     ["changelog", "no/such.yaml"], ["changelog", "content"], ["import"], ["import", "no-such.txt"],
     ["schema", "--out", "content/higashiyama/1.yaml"], ["no-such-command"], ["check", "--no-such-option"],
-    ["init"], ["init", "content"], ["new"], ["new", "存在しない様式", "東山市長", "2"],
-    ["new", "重点項目評価書", "東山市長", "1", "--out", REL], ["new", "重点項目評価書", "東山市長", "x/y"],
+    ["init"], ["init", "content"], ["init", REL], ["new"], ["new", "存在しない様式", "higashiyama", "2"],
+    ["new", "重点項目評価書", "higashiyama", "1"], ["new", "重点項目評価書", "東山市長", "2"],
+    ["new", "重点項目評価書", "higashiyama", "x/y"], ["new", "重点項目評価書", "higashiyama", "2", "--content", "no-such"],
     ["serve", "--port", "abc"], ["serve", "--content", "no-such"],
 ]
 
@@ -205,9 +206,7 @@ def test_no_traceback_from_the_console_entry(tmp_path):
 
 
 def test_build_summary_line(city):
-    (city.root / "mkdocs.yml").write_text((ROOT / "templates" / "init" / "mkdocs.yml").read_text(encoding="utf-8")
-                                          if (ROOT / "templates" / "init" / "mkdocs.yml").exists()
-                                          else (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), encoding="utf-8")
+    (city.root / "mkdocs.yml").write_text((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), encoding="utf-8")
     res = invoke("build", "--out", "site")
     assert res.exit_code == 0, res.output
     last = res.output.strip().splitlines()[-1]
