@@ -27,12 +27,13 @@ from typing import Any
 import yaml
 
 from . import blobcache
+from .exceptions import PiasiteError
 from .reader import _WITHHELD_URI, WITHHELD_TAG, ReadError, _build, parse
 
 TRAILER = re.compile(r"^(変更日|提出時期|提出時期に係る説明|変更箇所)\s*[:：]\s*(.*?)\s*$")
 
 
-class GitError(Exception):
+class GitError(PiasiteError):
     """git could not answer (not a repository, unknown revision…); message in Japanese."""
 
 
@@ -118,7 +119,10 @@ class History:
 # -- git plumbing ------------------------------------------------------------------
 
 def git(root: Path, *args: str, input: bytes | None = None) -> bytes:
-    proc = subprocess.run(["git", *args], cwd=root, input=input, capture_output=True)
+    try:
+        proc = subprocess.run(["git", *args], cwd=root, input=input, capture_output=True)
+    except FileNotFoundError:  # no git installed, or root does not exist
+        raise GitError("git を実行できません(git がインストールされているか、フォルダがあるかを確かめてください)") from None
     if proc.returncode != 0:
         raise GitError(f"git {' '.join(args[:2])} が失敗しました: {proc.stderr.decode(errors='replace').strip()}")
     return proc.stdout
@@ -369,7 +373,7 @@ def warn(history: History) -> None:
 def check_since(files: list[Path], since: str) -> list:
     """Warnings for ※ item changes since BASE whose commits lack 提出時期 事前 and its explanation."""
     from .changelog import derived_rows
-    from .form import load_form
+    from .form import form_for
     from .validate import WARNING, Problem
 
     files = [Path(f).resolve() for f in files]
@@ -387,7 +391,9 @@ def check_since(files: list[Path], since: str) -> list:
     for fh in hist.files:
         if fh.path not in wanted or fh.deleted or not fh.live:
             continue
-        form = load_form(fh.live[-1].data.get("様式", "重点項目評価書"))
+        form = form_for(fh.live[-1].data)
+        if form is None:
+            continue  # the check of the file itself reports it
         for row in derived_rows(fh, form):
             if row.commit not in after_base or not row.marked:
                 continue

@@ -11,6 +11,8 @@ from typing import Any
 
 import yaml
 
+from .exceptions import PiasiteError
+
 WITHHELD_TAG = "!非公表"
 UNCERTAIN_TAG = "!要確認"
 
@@ -48,11 +50,9 @@ class Uncertain:
         return "原文から読み取れませんでした"
 
 
-class ReadError(Exception):
-    def __init__(self, line: int, message: str):
-        super().__init__(message)
-        self.line = line
-        self.message = message
+class ReadError(PiasiteError):
+    def __init__(self, line: int, message: str, path: Path | str | None = None):
+        super().__init__(message, path, line)
 
 
 @dataclass
@@ -155,6 +155,8 @@ def _parse(text: str, path: Path | str, loader_class) -> Document:
         data = None if node is None else _build(loader, node, (), lines)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
+        if e.context_mark and "stream" in (e.problem or ""):  # unclosed at the end of the file: where it opened
+            mark = e.context_mark
         line = mark.line + 1 if mark else 1
         raise ReadError(line, f"YAML の書き方に誤りがあります({_yaml_reason(e)})") from None
     except yaml.YAMLError as e:
@@ -181,6 +183,8 @@ _REASONS = {
     "did not find expected '-' indicator": "「-」が見つかりません。リストのインデントを確かめてください",
     "found unexpected end of stream": "文字列の引用符が閉じられていません",
     "found a tab character that violates indentation": "タブ文字は使えません。空白でインデントしてください",
+    "expected ',' or ']'": "「[」で始めたリストが「]」で閉じられていません",
+    "expected ',' or '}'": "「{」で始めた「キー: 値」が「}」で閉じられていません",
 }
 
 

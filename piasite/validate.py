@@ -247,6 +247,14 @@ class Checker:
                     self.add(base + ("提供・移転", "有無"), "「行っていない」ですが提供先・移転先が書かれています")
 
 
+def _hashable(v: Any) -> bool:
+    try:
+        hash(v)
+    except TypeError:
+        return False
+    return True
+
+
 def _empty(v: Any) -> bool:
     return v is None or v == "" or v == [] or v == {}
 
@@ -283,10 +291,10 @@ def check_unique_numbers(docs: list[Document]) -> list[Problem]:
     seen: dict[tuple, Document] = {}
     for doc in sorted(docs, key=lambda d: str(d.path)):
         data = doc.data if isinstance(doc.data, dict) else {}
-        no = data.get("評価書番号")
-        if no is None:
-            continue
-        key = (doc.path.parent.resolve(), data.get("様式"), no)
+        no, form = data.get("評価書番号"), data.get("様式")
+        if no is None or not _hashable(no) or not _hashable(form):
+            continue  # a list or mapping is reported by the type check
+        key = (doc.path.parent.resolve(), form, no)
         if key in seen:
             problems.append(Problem(doc.path, doc.line(("評価書番号",)), "評価書番号",
                                     f"評価書番号 {no} は {seen[key].path} と重複しています"
