@@ -49,10 +49,13 @@ def detect_form(lines: list[str]) -> Form:
     best, score = None, -1
     normed = [norm(c) for l in lines for c in cells_of(l)[:3] if c.strip()]
     rows = [[norm(c) for c in cells_of(l) if c.strip()] for l in lines]
+    whole = "".join(normed)
     for name in form_names():
         f = load_form(name)
         labels = {norm(lab) for i in f.walk() for lab in i.all_labels}
         s = sum(1 for n in normed if n in labels) + (50 if any(n == norm(f.title) for n in normed) else 0)
+        # labels run together on one line (a page flattened by the extraction): distinct ones found
+        s += sum(1 for lab in labels if len(lab) >= 6 and lab in whole) // 2
         # a table header row of one of the form's groups (変更日\t項目…) is strong evidence
         for g in (i for i in f.walk() if i.kind == "group"):
             heads = {norm(c.label) for c in g.items}
