@@ -21,6 +21,8 @@ NOT_SHOWN = {"様式", "終了日", "取込メモ"}  # document keys shown in th
 NOTES = "取込メモ"
 CHANGES = "変更箇所"
 EMPTY = '<p class="pia-empty">記載なし</p>'
+MISSING = ('<p class="pia-empty pia-missing">取り込んだ原文(PDF から抽出したテキスト)にこの箇所がありませんでした。'
+           '元の評価書を確認してください。</p>')
 
 
 def bare(label: str) -> str:
@@ -66,6 +68,21 @@ class AssessmentPage:
         self.a, self.form, self.data = a, a.form, data
         self.change_rows = change_rows
         self.ids: set[str] = set()  # anchors written so far (history rows link only to these)
+        # 様式の版: the labels the document was published with; 欠落箇所: sections its source lacked
+        f = a.form
+        self.version = f.value(data, "form_version") if f.has_role("form_version") else None
+        self.missing = {str(v) for _, v in f.values(data, "import_missing")}
+        self.own_keys = {f.role_key(r) for r in ("form_version", "import_missing") if f.has_role(r)}
+
+    def lab(self, item: Item) -> str:
+        return item.label_for(self.version if isinstance(self.version, str) else None)
+
+    def missing_note(self, path: tuple) -> str:
+        """The notice for an item in a section the imported source lacked (instead of 記載なし)."""
+        if self.missing and any(self.form.label_path(path[:k], self.data) in self.missing
+                                for k in range(1, len(path) + 1) if not isinstance(path[k - 1], int)):
+            return MISSING
+        return ""
 
     # -- values -----------------------------------------------------------
     def value(self, item: Item, v: Any) -> str:
@@ -127,6 +144,8 @@ class AssessmentPage:
                 out.append(f'<li class="pia-multi-group">・{escape(group)}</li>')
             on = o.text in picked
             shown, qual = picked.get(o.text, (o.text, None))
+            if shown == o.text:  # as the document's version of the form prints the option (4情報 / 5情報)
+                shown = o.label_for(self.version if isinstance(self.version, str) else None)
             text = escape(shown) + ((f" ({escape(qual)})" if qual else " (　)") if o.qualifier else "")
             out.append(_box(on, text))
         out.extend(_box(True, escape(e)) for e in extra)
@@ -138,7 +157,7 @@ class AssessmentPage:
         value = value if isinstance(value, dict) else {}
         out = []
         for child in container.items:
-            if not path and child.key in NOT_SHOWN:
+            if not path and (child.key in NOT_SHOWN or child.key in self.own_keys):
                 continue
             out.append(self.item(child, value.get(child.key), path + (child.key,), level))
         return "".join(out)
@@ -150,20 +169,20 @@ class AssessmentPage:
         if _is_table_group(item):
             return self.table(item, v, path, level)
         if item.kind == "section":
-            return (f'<section class="pia-sec">{heading(level, anchor, escape(item.label), marked)}'
-                    f'{self.children(item, v, path, level + 1)}</section>\n')
+            return (f'<section class="pia-sec">{heading(level, anchor, escape(self.lab(item)), marked)}'
+                    f'{self.missing_note(path)}{self.children(item, v, path, level + 1)}</section>\n')
         if item.kind == "group":
             elems = v if isinstance(v, list) else []
             own = not path[:-1] or item.label[:1].isdigit() or item.label[:1] in "ⅠⅡⅢⅣⅤ("
             out = [f'<section class="pia-group">']
             sub = level
             if own:
-                out.append(heading(level, anchor, escape(item.label), marked))
+                out.append(heading(level, anchor, escape(self.lab(item)), marked))
                 sub = level + 1
             else:
                 out.append(f'<span id="{anchor}"></span>')
             if not elems:
-                out.append(EMPTY)
+                out.append(self.missing_note(path) or EMPTY)
             for i, elem in enumerate(elems):
                 epath = path + (i,)
                 label = escape(plain(item.element_label(i, elem)))
@@ -175,20 +194,21 @@ class AssessmentPage:
                            f'{self.children(item, elem, epath, sub + 1)}</section>\n')
             out.append("</section>\n")
             return "".join(out)
-        label = f"{item.parent_label} {item.label}" if item.parent_label else item.label
+        label = f"{item.parent_label} {self.lab(item)}" if item.parent_label else self.lab(item)
+        shown = (self.missing_note(path) or self.value(item, v)) if _empty(v) else self.value(item, v)
         return (f'<div class="pia-item">{heading(level, anchor, escape(label), marked)}'
-                f'<div class="pia-val">{self.value(item, v)}</div></div>\n')
+                f'<div class="pia-val">{shown}</div></div>\n')
 
     def table(self, item: Item, v: Any, path: tuple, level: int) -> str:
         rows = self.change_rows if (item.key == CHANGES and not path[:-1] and self.change_rows is not None) else v
         rows = rows if isinstance(rows, list) else []
-        out = [f'<section class="pia-sec">{heading(level, self.form.anchor(path), escape(item.label))}']
+        out = [f'<section class="pia-sec">{heading(level, self.form.anchor(path), escape(self.lab(item)))}']
         if not rows:
-            out.append(EMPTY + "</section>\n")
+            out.append((self.missing_note(path) or EMPTY) + "</section>\n")
             return "".join(out)
         cols = [c for c in item.items if any(isinstance(r, dict) and not _empty(r.get(c.key)) for r in rows)]
         out.append('<div class="pia-table-wrap"><table class="pia-table"><thead><tr>')
-        out.append("".join(f'<th scope="col">{escape(c.label)}</th>' for c in cols))
+        out.append("".join(f'<th scope="col">{escape(self.lab(c))}</th>' for c in cols))
         out.append("</tr></thead><tbody>")
         for i, r in enumerate(rows):
             r = r if isinstance(r, dict) else {}
