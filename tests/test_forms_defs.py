@@ -195,3 +195,16 @@ def test_pages_print_the_labels_of_the_document_version_and_say_what_the_source_
     new["欠落箇所"] = [zen.label_path(("基本情報", "担当部署"))]
     html = AssessmentPage(_A(zen), new).body()
     assert html.count("この箇所がありませんでした") == 3  # the section and its two items
+
+
+def test_invented_documents_pass_check_and_their_text_imports_back():
+    from piasite.importer import import_file
+
+    from .conftest import FIXTURES
+
+    folder = FIXTURES / "invented" / "higashiyama"
+    r = subprocess.run([sys.executable, "-m", "piasite", "check", str(folder)], cwd=ROOT, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    for y in sorted(folder.glob("*.yaml")):
+        imp = import_file(folder.parent / f"higashiyama-{y.stem}.txt")
+        assert _same(imp.form, imp.data) == _same(imp.form, yaml.safe_load(y.read_text(encoding="utf-8")))
