@@ -221,6 +221,10 @@ def test_public_excerpts_import_as_far_as_they_go():
     assert z2.form.name == "全項目評価書" and z2.data["評価実施機関名"] == "相模原市長"
     assert z2.data["様式の版"] == "平成28年1月"
     assert any("見出しが原文にないため" in n["理由"] for n in z2.data["取込メモ"])
+    # a space between every character, ① printed as 1 (docsplayer): de-spaced, then read by labels
+    z7 = got["Z7_miyazaki_zenkoumoku_docsplayer_spaced.txt"]
+    assert z7.form.name == "全項目評価書" and z7.data["様式の版"] == "平成26年4月"
+    assert z7.data["基本情報"]["事務"]["名称"] == "個人住民税の賦課に関する事務"
     # glyphs lost / reading order scrambled (123deta): nothing is placed by guesswork
     z6 = got["Z6_hirakata_zenkoumoku_123deta_scrambled.txt"]
     assert z6.form.name == "全項目評価書" and "評価実施機関名" not in z6.data

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import dates
-from ..form import Form, Item, value_at
+from ..form import CIRCLED, Form, Item, value_at
 from . import choices
 from .text import is_separator, norm, norm_value, plain, to_markdown
 
@@ -93,6 +93,12 @@ class BodyParser:
         for i, s in enumerate(self.slots):
             for lab in s.item.all_labels:
                 self.by_label.setdefault(norm(lab), []).append(i)
+        # ①事務の名称 printed as `1 事 務 の 名 称` where circled numbers degrade to digits
+        # (docsplayer copies): matched only as a whole cell, never as a prefix of a value
+        self.by_digit_label: dict[str, list[int]] = {}
+        for lab, cands in self.by_label.items():
+            if lab[:1] in CIRCLED:
+                self.by_digit_label.setdefault(str(CIRCLED.index(lab[0]) + 1) + lab[1:], cands)
         self.skipped = [norm(i.label) for i in form.items if i.key in skip_keys]
         self.parent_labels = {norm(s.item.parent_label) for s in self.slots if s.item.parent_label}
         self.elements = []  # (regex, range regex, slot index of group)
@@ -487,6 +493,8 @@ class BodyParser:
             nc = norm(c)
             if not nc or nc in self.parent_labels:
                 continue
+            if nc not in self.by_label and nc in self.by_digit_label:
+                nc = norm(self.slots[self.by_digit_label[nc][0]].item.label)
             i = self.find(nc)
             if i is None and (j := self.find_next_part(nc)) is not None:
                 self.start_part(self.slots[j].part, no)
