@@ -118,12 +118,15 @@ def changelog_cmd(path: Path, fmt: str, allow_shallow: bool) -> None:
     except GitError as e:
         raise UserError(str(e)) from None
     warn(hist)
-    from .form import load_form
+    from .form import DEFAULT_FORM, form_of
 
-    form = load_form(doc.data.get("様式", "重点項目評価書"))
+    try:
+        form = form_of(doc.data, DEFAULT_FORM)
+    except KeyError:
+        raise UserError(f"{path}: 様式「{doc.data.get('様式') if isinstance(doc.data, dict) else ''}」の定義がありません") from None
     rows = changelog.rows_for(hist.for_path(rel), form, doc.data)
     if fmt == "json":
-        click.echo(changelog.to_json(rows), nl=False)
+        click.echo(changelog.to_json(rows, form), nl=False)
     elif fmt == "csv":
         click.echo(changelog.to_csv(rows, form), nl=False)
     else:

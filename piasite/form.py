@@ -243,6 +243,28 @@ class Form:
         assert item is not None  # resolved at load
         return item
 
+    def top_key(self, name: str) -> str | None:
+        """The document's top-level key under which a role lives (None: the form has no such role)."""
+        return self.roles[name][0] if name in self.roles else None
+
+    def sub(self, element: Any, name: str, base: str) -> Any:
+        """The value of role `name` inside one element of role `base` (e.g. one 別添2 row's 変更日)."""
+        if name not in self.roles or base not in self.roles:
+            return None
+        return value_at(element, tuple(k for k in self.relative(name, base) if k != EACH))
+
+    def enclosing(self, path: Path_, base: str) -> Path_ | None:
+        """The part of a concrete path that is one element of role `base` (e.g. the file of a 委託事項)."""
+        if base not in self.roles:
+            return None
+        pattern = self.roles[base]
+        if len(path) < len(pattern):
+            return None
+        for p, w in zip(pattern, path):
+            if (p == EACH) != isinstance(w, int) or (p != EACH and p != w):
+                return None
+        return tuple(path[:len(pattern)])
+
     def relative(self, name: str, base: str) -> tuple:
         """The pattern of role `name` below one element of role `base`
         (e.g. contractor below entrustment → (委託先名 key,))."""
@@ -318,7 +340,7 @@ def _expand(node: Any, pattern: tuple, prefix: tuple) -> Iterator[tuple[tuple, A
 
 
 def _parse_role(text: Any) -> tuple:
-    """"基本情報.システム[].名称" → ("基本情報", "システム", EACH, "名称")."""
+    """"a.b[].c" → ("a", "b", EACH, "c"): keys joined by ".", "[]" after a list's key."""
     if not isinstance(text, str) or not text.strip():
         raise ValueError("空です")
     out: list[str] = []
@@ -423,6 +445,29 @@ def load_form(name: str = "重点項目評価書") -> Form:
     raise KeyError(name)
 
 
+def form_key() -> str:
+    """The document key that names a document's form (様式): every definition's `form` role,
+    which must be one top-level key, the same in all (it is read before the form is known)."""
+    return _form_key()
+
+
+@functools.cache
+def _form_key() -> str:
+    keys = {load_form(n).roles.get("form") for n in form_names()}
+    if len(keys) != 1 or None in keys or len(next(iter(keys))) != 1:
+        raise FormError(f"{FORMS_DIR.name}: どの様式の定義も roles.form に同じ一つのキーを書いてください({keys})")
+    return next(iter(keys))[0]
+
+
+DEFAULT_FORM = "重点項目評価書"  # documents written before 様式 was required
+
+
+def form_of(data: Any, default: str | None = None) -> Form:
+    """The form a document names (KeyError when it names none known)."""
+    name = data.get(form_key(), default) if isinstance(data, dict) else default
+    return load_form(str(name))
+
+
 def all_forms() -> list[Form]:
     return [load_form(n) for n in form_names()]
 
@@ -441,3 +486,4 @@ def clear_caches() -> None:
     """Forget loaded definitions (tests that point FORMS_DIR elsewhere)."""
     load_form.cache_clear()
     _form_names.cache_clear()
+    _form_key.cache_clear()

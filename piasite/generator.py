@@ -24,13 +24,16 @@ from . import indexes
 from .indexes import build_indexes
 from .form import value_at
 from .names import Names
-from .pages import CHANGES, AssessmentPage, bare
+from .pages import AssessmentPage, bare
 from .parallel import on_two_cores
 from .theme import prepare as prepare_theme, shelve
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
 ASSETS = ROOT / "templates" / "assets"
+
+# Search filter names (Pagefind): what a reader picks from, not document keys.
+FILTER_FORM, FILTER_JIMU = "様式", "事務"  # allow-listed in test_no_form_keys
 
 # The navigation, owned here and mirrored by mkdocs.yml `nav:` (a test checks
 # both agree): indexes and organisations, never one entry per assessment.
@@ -131,56 +134,59 @@ def load_config(path: Path) -> dict:
 def summary(a, data: dict, change_rows: list | None) -> dict:
     """The facts shown at the top of an assessment page, labels read from the form."""
     f = a.form
-    out: dict = {"ended": None, "facts": [], "filters": {"評価実施機関": a.org, "様式": f.name}}
+    out: dict = {"ended": None, "facts": [], "filters": {"評価実施機関": a.org, FILTER_FORM: f.name}}
 
     def fact(label, value_html, anchor=None):
         out["facts"].append({"label": label, "html": Markup(value_html), "anchor": anchor})
 
     from html import escape
 
-    for key in ("評価実施機関名", "公表日", "評価書番号"):
-        item = f.top(key)
-        if item and data.get(key) not in (None, ""):
-            v = data[key]
-            fact(item.label, escape(dates.wareki(v) if item.kind == "date" else str(v)), f.anchor((key,)))
+    for role in ("organisation", "published", "number"):
+        v = f.value(data, role)
+        if f.has_role(role) and v not in (None, ""):
+            item = f.role_item(role)
+            fact(item.label, escape(dates.wareki(v) if item.kind == "date" else str(v)), f.anchor(f.role_path(role)))
     jimu_path = indexes.jimu_path(a)
-    jimu = value_at(data, jimu_path) if jimu_path else None
+    jimu = f.value(data, "jimu_name")
     if jimu:
-        out["filters"]["事務"] = str(jimu)
+        out["filters"][FILTER_JIMU] = str(jimu)
         fact(bare(f.item_at(jimu_path).label), escape(str(jimu)), f.anchor(jimu_path))
     systems = list(indexes._systems(a, data))
     if systems:
-        sys_path = systems[0][0][:-2]
+        sys_role = "system" if f.has_role("system") else "system_name"
+        sys_path, sys_item = f.concrete(sys_role), f.role_item(sys_role)
         names = "、".join(escape(str(n)) for _, n in systems)
-        fact(f.item_at(sys_path).element.format(n=""), f"{len(systems)} 件({names})", f.anchor(sys_path))
-    files = data.get("特定個人情報ファイル") or []
+        label = sys_item.element.format(n="") if sys_item.element else bare(sys_item.label)
+        fact(label, f"{len(systems)} 件({names})", f.anchor(sys_path))
     tasks = list(indexes._tasks(a, data))
     if tasks:
         first = tasks[0][0]
-        by = Counter(str(t.get("委託先名", "")) for _, t, _ in tasks)
+        by = Counter(str(f.value(data, "contractor", within=t) or "") for t, _, _ in tasks)
         links = "、".join(escape(n) for n in by)
         fact(f.item_at(first).label, f"{len(tasks)} 件(委託先: {links})", f.anchor(first[:-1]))
     parts = []
-    for kind, count_key in (("提供先", "提供件数"), ("移転先", "移転件数")):
-        if not f.item_at(("特定個人情報ファイル", 0, "提供・移転", kind)):
+    for kind in ("provision", "transfer"):  # 提供先, 移転先
+        if not f.has_role(kind):
             continue
         n = 0
-        for file in files:
-            tr = (file.get("提供・移転") or {}) if isinstance(file, dict) else {}
-            c = tr.get(count_key)
-            n += c if isinstance(c, int) and not isinstance(c, bool) else len(tr.get(kind) or [])
-        parts.append(f"{kind} {n} 件")
+        for fpath, _ in f.values(data, "file"):
+            c = f.value(data, f"{kind}_count", within=fpath)
+            n += c if isinstance(c, int) and not isinstance(c, bool) else len(list(f.values(data, kind, within=fpath)))
+        parts.append(f"{bare(f.role_item(kind).label)} {n} 件")
     if parts and any(not p.endswith(" 0 件") for p in parts):
         fact("・".join(p.split()[0] for p in parts), "、".join(parts))
-    rows = change_rows if change_rows is not None else data.get(CHANGES)
-    ch_item = f.top(CHANGES)
-    rows = [r for r in rows or [] if isinstance(r, dict)]
-    if ch_item and rows and any(dates.parse_iso(r.get("変更日")) for r in rows):
-        latest = max(range(len(rows)), key=lambda i: (str((dates.parse_iso(rows[i].get("変更日")) or ("",))[0]), i))
+    has_log = f.has_role("changes")  # a 別添2 change log (a 変更箇所一覧 has none)
+    rows = change_rows if change_rows is not None else (value_at(data, f.concrete("changes")) if has_log else None)
+    rows = [r for r in rows or [] if isinstance(r, dict)] if has_log else []
+    dated = [dates.parse_iso(f.sub(r, "change_date", "changes")) for r in rows]
+    if rows and any(dated):
+        latest = max(range(len(rows)), key=lambda i: (str((dated[i] or ("",))[0]), i))
         r = rows[latest]
-        when = dates.wareki(r.get("変更日")) if dates.parse_iso(r.get("変更日")) else str(r.get("変更日") or "")
-        fact("最新の変更", f"{escape(when)} {escape(str(r.get('項目') or ''))}", f.anchor((CHANGES, latest)))
-    ended = data.get("終了日")
+        d = f.sub(r, "change_date", "changes")
+        when = dates.wareki(d) if dated[latest] else str(d or "")
+        item = f.sub(r, "change_item", "changes")
+        fact("最新の変更", f"{escape(when)} {escape(str(item or ''))}", f.anchor(f.concrete("changes", latest)))
+    ended = f.value(data, "ended")
     if ended:
         out["ended"] = dates.wareki(ended)
     return out
@@ -189,15 +195,16 @@ def summary(a, data: dict, change_rows: list | None) -> dict:
 def latest_changes(assessments: list, site: Site, limit: int = 10) -> list[dict]:
     rows = []
     for a in assessments:
-        if a.form.top(CHANGES) is None:
+        f = a.form
+        if not f.has_role("changes"):
             continue  # a document kind without a 別添2 change log (変更箇所一覧)
         data = a.public_data
-        crs = site.change_rows.get(a.url, data.get(CHANGES) or [])
+        crs = site.change_rows.get(a.url, value_at(data, f.concrete("changes")) or [])
         for i, r in enumerate(crs):
-            parsed = dates.parse_iso(r.get("変更日")) if isinstance(r, dict) else None
+            parsed = dates.parse_iso(f.sub(r, "change_date", "changes")) if isinstance(r, dict) else None
             if parsed:
-                rows.append({"date": parsed[0], "a": a, "item": str(r.get("項目") or ""),
-                             "href": f"{a.url}#{a.form.anchor((CHANGES, i))}"})
+                rows.append({"date": parsed[0], "a": a, "item": str(f.sub(r, "change_item", "changes") or ""),
+                             "href": f"{a.url}#{a.form.anchor(f.concrete('changes', i))}"})
     rows.sort(key=lambda r: (r["date"], r["a"].url, r["href"]), reverse=True)
     return rows[:limit]
 

@@ -29,7 +29,10 @@ import yaml
 from .reader import _WITHHELD_URI, WITHHELD_TAG, ReadError, _build, parse
 
 CACHE_DIR = Path(".cache/piasite/blobs-v1")  # under the repository root
-TRAILER = re.compile(r"^(変更日|提出時期|提出時期に係る説明|変更箇所)\s*[:：]\s*(.*?)\s*$")
+# Commit trailers (a documented interface of `git commit`, named after the 別添2 columns):
+# 変更日, 提出時期, 提出時期に係る説明, and `変更箇所: なし` for an editorial commit.
+T_DATE, T_TIMING, T_EXPLANATION, T_NONE = "変更日", "提出時期", "提出時期に係る説明", "変更箇所"  # allow-listed
+TRAILER = re.compile(rf"^({T_DATE}|{T_TIMING}|{T_EXPLANATION}|{T_NONE})\s*[:：]\s*(.*?)\s*$")
 
 
 class GitError(Exception):
@@ -196,8 +199,8 @@ def _side_trailers(commits: dict[str, Commit], merge: Commit, chain: set[str]) -
     out: dict[str, str] = {}
     for c in side:
         out.update(c.trailers)
-    if out.get("変更箇所") == "なし" and not all(c.trailers.get("変更箇所") == "なし" for c in side if c.changes):
-        del out["変更箇所"]
+    if out.get(T_NONE) == "なし" and not all(c.trailers.get(T_NONE) == "なし" for c in side if c.changes):
+        del out[T_NONE]
     return out
 
 
@@ -376,7 +379,7 @@ def warn(history: History) -> None:
 def check_since(files: list[Path], since: str) -> list:
     """Warnings for ※ item changes since BASE whose commits lack 提出時期 事前 and its explanation."""
     from .changelog import derived_rows
-    from .form import load_form
+    from .form import DEFAULT_FORM, form_of
     from .validate import WARNING, Problem
 
     files = [Path(f).resolve() for f in files]
@@ -394,7 +397,7 @@ def check_since(files: list[Path], since: str) -> list:
     for fh in hist.files:
         if fh.path not in wanted or fh.deleted or not fh.live:
             continue
-        form = load_form(fh.live[-1].data.get("様式", "重点項目評価書"))
+        form = form_of(fh.live[-1].data, DEFAULT_FORM)
         for row in derived_rows(fh, form):
             if row.commit not in after_base or not row.marked:
                 continue

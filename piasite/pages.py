@@ -16,9 +16,7 @@ from . import dates
 from .form import CIRCLED, Item
 from .markup import plain, to_html
 
-NOT_SHOWN = {"様式", "終了日", "取込メモ"}  # document keys shown in the summary or collapsed
-NOTES = "取込メモ"
-CHANGES = "変更箇所"
+NOT_SHOWN = ("form", "ended", "import_notes")  # roles of document keys shown in the summary or collapsed
 EMPTY = '<p class="pia-empty">記載なし</p>'
 
 
@@ -56,6 +54,9 @@ class AssessmentPage:
         self.a, self.form, self.data = a, a.form, data
         self.change_rows = change_rows
         self.ids: set[str] = set()  # anchors written so far (history rows link only to these)
+        self.hidden = {self.form.top_key(r) for r in NOT_SHOWN} - {None}
+        self.changes_key = self.form.top_key("changes")  # the 別添2 table, whose rows history may replace
+        self.change_item_key = self.form.role_key("change_item") if self.form.has_role("change_item") else None
 
     # -- values -----------------------------------------------------------
     def value(self, item: Item, v: Any) -> str:
@@ -124,7 +125,7 @@ class AssessmentPage:
         value = value if isinstance(value, dict) else {}
         out = []
         for child in container.items:
-            if not path and child.key in NOT_SHOWN:
+            if not path and child.key in self.hidden:
                 continue
             out.append(self.item(child, value.get(child.key), path + (child.key,), level))
         return "".join(out)
@@ -166,7 +167,7 @@ class AssessmentPage:
                 f'<div class="pia-val">{self.value(item, v)}</div></div>\n')
 
     def table(self, item: Item, v: Any, path: tuple, level: int) -> str:
-        rows = self.change_rows if (item.key == CHANGES and not path[:-1] and self.change_rows is not None) else v
+        rows = self.change_rows if (item.key == self.changes_key and not path[:-1] and self.change_rows is not None) else v
         rows = rows if isinstance(rows, list) else []
         out = [f'<section class="pia-sec">{heading(level, self.form.anchor(path), escape(item.label))}']
         if not rows:
@@ -185,7 +186,7 @@ class AssessmentPage:
                     cell = ""
                 elif c.kind == "date":
                     cell = escape(self.date(val))
-                elif c.key == "項目" and r.get("anchor") in self.ids:  # rows from history name the changed item
+                elif c.key == self.change_item_key and r.get("anchor") in self.ids:  # rows from history name the changed item
                     cell = f'<a href="#{escape(str(r["anchor"]))}">{escape(str(val))}</a>'
                 elif c.kind in ("text", "ref"):
                     cell = to_html(str(val))
@@ -201,8 +202,9 @@ class AssessmentPage:
 
     def notes(self) -> str:
         """取込メモ: for clerks, collapsed and kept out of the search index."""
-        item = self.form.top(NOTES)
-        rows = self.data.get(NOTES) if item else None
+        key = self.form.top_key("import_notes")
+        item = self.form.top(key) if key else None
+        rows = self.data.get(key) if item else None
         if not rows:
             return ""
         out = [f'<details class="pia-notes" data-pagefind-ignore="all"><summary>{escape(item.label)}'

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diff import Change, diff, marked_html
-from .form import load_form
+from .form import DEFAULT_FORM, form_of
 from .history import git, parse_blobs, repo_root, resolve
 from .reader import public
 
@@ -58,9 +58,13 @@ def compare(content_dir: Path, base: str, head: str = "HEAD") -> list[FileDiff]:
             cur = nd if nd is not None else od
             if not isinstance(cur, dict):
                 continue
-            form = load_form(cur.get("様式", "重点項目評価書"))
-            title = str(public(cur.get("評価書名")) or new_path)
-            org = str(public(cur.get("評価実施機関名")) or "")
+            try:
+                form = form_of(cur, DEFAULT_FORM)
+            except KeyError:
+                result.append(FileDiff(new_path, old_path, status, new_path, "", error=f"{new_path} の様式がわかりません"))
+                continue
+            title = str(public(form.value(cur, "title")) or new_path)
+            org = str(public(form.value(cur, "organisation")) or "")
             changes = diff(form, od if st != "A" else None, nd) if st not in "AD" else []
             result.append(FileDiff(new_path, old_path, status, title, org, changes))
     return result
