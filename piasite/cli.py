@@ -160,6 +160,26 @@ def import_cmd(files: tuple[Path, ...], out_dir: Path | None, report_only: bool)
     click.echo(render(results))
 
 
+@main.command("export")
+@click.argument("path", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text"]), default="text", show_default=True,
+              help="text: 様式どおりの並びのテキスト (ラベル、タブ、値。印刷用、取り込みの確認用)")
+def export_cmd(path: Path, fmt: str) -> None:
+    """1 件の評価書を様式どおりの並びのテキストにして出力します (非公表の値は出しません)。"""
+    from .export import export_text, form_of
+    from .model import load_document
+    from .validate import check_document
+
+    doc, probs = load_document(path)
+    if doc is None:
+        raise UserError(str(probs[0]))
+    errors = [p for p in check_document(doc) if p.severity == ERROR]
+    if errors:
+        _report(errors)
+        raise UserError(f"{path}: 検査に通らないため書き出せません(エラー {len(errors)} 件)")
+    click.echo(export_text(form_of(doc.data), doc.data), nl=False)
+
+
 @main.command("schema")
 @click.option("--out", "out_dir", default="schema", type=click.Path(path_type=Path), show_default=True)
 def schema_cmd(out_dir: Path) -> None:

@@ -50,6 +50,12 @@ class Option:
     qualifier: bool = False  # printed as "その他 (…)": takes free text
     group: str | None = None  # 主な記録項目 prints options under ・識別情報 etc.
     variants: tuple[str, ...] = ()
+    label: str | None = None  # printed text in the newest version when it differs from the stored text
+    version_labels: tuple[tuple[str, str], ...] = ()  # (version, printed text), expanded at load
+
+    def label_for(self, version: str | None = None) -> str:
+        """The option as printed by a version of the form (default: the newest)."""
+        return dict(self.version_labels).get(version, self.label or self.text) if version else (self.label or self.text)
 
 
 @dataclass(eq=False)
@@ -69,8 +75,21 @@ class Item:
     precision: str = "day"
     parent_label: str | None = None
     lenient: bool = False
+    unconfirmed: bool = False  # not seen in any public source: correct against the official 様式
+    source: str | None = None  # what an unconfirmed item rests on
+    version_labels: dict[str, str] = field(default_factory=dict)  # version → label printed by it, expanded at load
+    unused_if: tuple = ()  # values of this item saying its section is not used (委託しない, 行っていない, true for a flag)
     items: list["Item"] = field(default_factory=list)
     parent: "Item | None" = None
+
+    def label_for(self, version: str | None = None) -> str:
+        """The label as printed by a version of the form (default, or unknown: the newest)."""
+        return self.version_labels.get(version, self.label) if version else self.label
+
+    @property
+    def all_labels(self) -> tuple[str, ...]:
+        """Every spelling the item is printed with: label, older versions' labels, variants."""
+        return tuple(dict.fromkeys((self.label, *self.version_labels.values(), *self.variants)))
 
     @property
     def is_container(self) -> bool:
@@ -126,6 +145,19 @@ class Form:
     document_items: list[Item]
     roles: dict[str, tuple] = field(default_factory=dict)  # role name → pattern (keys and EACH)
     source: str = ""  # the definition file, for messages
+    versions: tuple[str, ...] = ()  # 様式 versions, oldest first; the last is the default
+    form_number: str | None = None  # 様式2, 様式3, 様式4: printed in the version stamp
+    contents: str | None = None  # heading of the printed table of contents (項目一覧), if the form has one
+    index: dict = field(default_factory=dict)  # 変更箇所一覧: which roles of which form feed its name lists
+
+    @property
+    def default_version(self) -> str | None:
+        return self.versions[-1] if self.versions else None
+
+    def stamp(self, version: str | None = None) -> str | None:
+        """The version stamp printed under 公表日, e.g. [平成26年4月 様式2]."""
+        v = version or self.default_version
+        return f"[{v} {self.form_number}]" if v and self.form_number else None
 
     @functools.cached_property
     def root(self) -> Item:
@@ -175,7 +207,7 @@ class Form:
             parts.append(node.id)
         return "-".join(parts)
 
-    def _label_parts(self, path: Path_, doc: Any, short: bool) -> list[str]:
+    def _label_parts(self, path: Path_, doc: Any, short: bool, version: str | None = None) -> list[str]:
         out: list[str] = []
         node, value = self.root, doc
         for part in path:
@@ -199,7 +231,7 @@ class Form:
                 break
             node = child
             value = value.get(part) if isinstance(value, dict) else None
-            label = node.label
+            label = node.label_for(version)
             if short and node.parent is None and node.is_container:
                 label = label.split(" ")[0]  # Ⅱ
             elif short and node.is_container and label[:1].isdigit():
@@ -211,11 +243,12 @@ class Form:
             out.append(label)
         return out
 
-    def label_path(self, path: Path_, doc: Any = None) -> str:
+    def label_path(self, path: Path_, doc: Any = None, version: str | None = None) -> str:
         """The item path as cities write it in 別添2, e.g.
         Ⅱ 特定個人情報ファイルの概要 (1)個人住民税賦課情報ファイル 4. 特定個人情報ファイルの取扱いの委託 委託事項1 ③委託先名
+        with the labels of `version` (default: the newest version of the form).
         """
-        return " ".join(self._label_parts(path, doc, short=False))
+        return " ".join(self._label_parts(path, doc, short=False, version=version))
 
     def short_label(self, path: Path_, doc: Any = None) -> str:
         """Compact path for messages, e.g. Ⅱ(1) 4. 委託事項1 ③委託先名."""
@@ -384,7 +417,25 @@ def _resolve_roles(raw: Any, form: "Form", source: str) -> dict[str, tuple]:
     return out
 
 
-def _build(raw: dict, sets: dict, opts: dict, parent: Item | None) -> Item:
+def _expand_labels(labels: dict | None, versions: tuple[str, ...], where: str) -> dict[str, str]:
+    """`labels: {平成28年1月: ②所属長}` names the last version that printed a label: every
+    version up to it prints that label (unless an earlier key says otherwise); later ones
+    print the item's own label."""
+    if not labels:
+        return {}
+    unknown = [v for v in labels if v not in versions]
+    if unknown:
+        raise ValueError(f"{where}: labels names a version the form does not list: {unknown} (versions: {list(versions)})")
+    out: dict[str, str] = {}
+    keys = sorted(labels, key=versions.index)
+    for v in versions:
+        later = [k for k in keys if versions.index(k) >= versions.index(v)]
+        if later:
+            out[v] = labels[later[0]]
+    return out
+
+
+def _build(raw: dict, sets: dict, opts: dict, parent: Item | None, versions: tuple[str, ...] = ()) -> Item:
     choices = raw.get("choices") or ()
     if isinstance(choices, str):
         choices = sets[choices]
@@ -399,7 +450,7 @@ def _build(raw: dict, sets: dict, opts: dict, parent: Item | None) -> Item:
         mark=bool(raw.get("mark")),
         required=bool(raw.get("required")),
         choices=tuple(choices),
-        options=tuple(_option(o) for o in options),
+        options=tuple(_option(o, versions) for o in options),
         element=raw.get("element"),
         element_id=raw.get("element_id"),
         name_key=raw.get("name_key"),
@@ -407,16 +458,25 @@ def _build(raw: dict, sets: dict, opts: dict, parent: Item | None) -> Item:
         precision=raw.get("precision", "day"),
         parent_label=raw.get("parent_label"),
         lenient=bool(raw.get("lenient")),
+        unconfirmed=bool(raw.get("unconfirmed")),
+        source=raw.get("source"),
+        version_labels=_expand_labels(raw.get("labels"), versions, raw["key"]),
+        unused_if=_as_tuple(raw["unused_if"]) if "unused_if" in raw else (),
         parent=parent,
     )
-    item.items = [_build(c, sets, opts, item) for c in raw.get("items") or ()]
+    item.items = [_build(c, sets, opts, item, versions) for c in raw.get("items") or ()]
     return item
 
 
-def _option(o: Any) -> Option:
+def _as_tuple(v: Any) -> tuple:
+    return tuple(v) if isinstance(v, list) else (v,)
+
+
+def _option(o: Any, versions: tuple[str, ...] = ()) -> Option:
     if isinstance(o, str):
         return Option(o)
-    return Option(o["text"], bool(o.get("qualifier")), o.get("group"), tuple(o.get("variants") or ()))
+    return Option(o["text"], bool(o.get("qualifier")), o.get("group"), tuple(o.get("variants") or ()),
+                  o.get("label"), tuple(_expand_labels(o.get("labels"), versions, o["text"]).items()))
 
 
 def load_form_file(path: Path) -> Form:
@@ -424,13 +484,18 @@ def load_form_file(path: Path) -> Form:
     path = Path(path)
     raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML)
     sets, opts = raw.get("choices", {}), raw.get("options", {})
+    versions = tuple(str(v) for v in raw.get("versions") or ())
     form = Form(
         name=raw["form"],
         title=raw["title"],
         schema_id=raw["schema_id"],
-        items=[_build(i, sets, opts, None) for i in raw["items"]],
-        document_items=[_build(i, sets, opts, None) for i in raw.get("document", [])],
+        items=[_build(i, sets, opts, None, versions) for i in raw["items"]],
+        document_items=[_build(i, sets, opts, None, versions) for i in raw.get("document", [])],
         source=path.name,
+        versions=versions,
+        form_number=raw.get("form_number"),
+        contents=raw.get("contents"),
+        index=dict(raw.get("index") or {}),
     )
     form.roles = _resolve_roles(raw.get("roles"), form, f"{path.parent.name}/{path.name}")
     return form

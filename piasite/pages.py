@@ -77,6 +77,8 @@ class AssessmentPage:
             return f"<p>( {escape(str(v))} ) 件</p>"
         if k == "integer":
             return f"<p>{escape(str(v))}</p>"
+        if k == "list" and isinstance(v, list):
+            return '<ul class="pia-list">' + "".join(f"<li>{escape(str(x))}</li>" for x in v) + "</ul>"
         return f'<div class="pia-text">{to_html(str(v))}</div>'
 
     @staticmethod
