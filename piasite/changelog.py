@@ -8,13 +8,11 @@ A commit with `変更箇所: なし` (an editorial fix) makes no row.
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass
 from typing import Any
 
-from . import dates
+from . import csvsafe, dates
 from .diff import Change, diff
 from .form import DEFAULT_FORM, Form, form_of
 from .history import T_DATE, T_EXPLANATION, T_NONE, T_TIMING, FileHistory
@@ -178,9 +176,5 @@ def to_json(rows: list[Row], form: Form) -> str:
 
 
 def to_csv(rows: list[Row], form: Form) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(columns(form) + ["重要な変更"])
-    for r in rows:
-        w.writerow([getattr(r, f) for _, f in _columns(form)] + ["※" if r.marked else ""])
-    return buf.getvalue()
+    return csvsafe.rows(columns(form) + ["重要な変更"],
+                        ([getattr(r, f) for _, f in _columns(form)] + ["※" if r.marked else ""] for r in rows))

@@ -19,7 +19,7 @@ from .form import Form, Item
 from .reader import Withheld, public
 
 # Parts of the document that are not assessment content: the change table itself and import notes.
-SKIP_ROLES = ("changes", "import_notes")
+SKIP_ROLES = ("changes", "import_notes", "import_missing")
 ADDED, REMOVED, CHANGED = "追加", "削除", "変更"
 FIELD_ITEM = "項目"  # a field name of `piasite diff --format json` (an output format), allow-listed
 

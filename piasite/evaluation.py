@@ -158,8 +158,8 @@ def check(docs: list) -> list:
         except KeyError:
             continue
         no = unwrap(form.value(data, "number"))
-        if no is None or form_level(form) is None:
-            continue
+        if not isinstance(no, int) or isinstance(no, bool) or form_level(form) is None:
+            continue  # a number of the wrong type is reported by check_document
         groups.setdefault((doc.path.parent.resolve(), no), []).append((doc, form))
 
     for (_, no), members in sorted(groups.items(), key=lambda kv: str(kv[0])):

@@ -12,9 +12,12 @@ from typing import Any, Iterator
 
 import yaml
 
+from .exceptions import PiasiteError, UnknownForm
+
 _YAML = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: the form is read on every build
 
 FORMS_DIR = Path(__file__).parent / "forms"
+DEFAULT_FORM = "重点項目評価書"  # the form of documents written before 様式 was required
 
 # Printed part numbers, as the form prints them (Roman numerals are U+2160…).
 ROMAN = {"Ⅰ": "I", "Ⅱ": "II", "Ⅲ": "III", "Ⅳ": "IV", "Ⅴ": "V"}
@@ -29,7 +32,7 @@ Path_ = tuple
 EACH = "[]"
 
 
-class FormError(ValueError):
+class FormError(PiasiteError, ValueError):
     """A form definition that cannot be used (e.g. a role naming an unknown key)."""
 
 
@@ -502,12 +505,21 @@ def load_form_file(path: Path) -> Form:
 
 
 @functools.cache
-def load_form(name: str = "重点項目評価書") -> Form:
+def load_form(name: str = DEFAULT_FORM) -> Form:
     for path in sorted(FORMS_DIR.glob("*.yaml")):
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML)
         if raw["form"] == name:
             return load_form_file(path)
-    raise KeyError(name)
+    raise UnknownForm(name)
+
+
+def form_for(data: Any, default: str = DEFAULT_FORM) -> Form | None:
+    """The form a parsed document names, or None when it names none we know (or is not a mapping):
+    for stages reading committed versions, which no check has passed."""
+    name = data.get(form_key(), default) if isinstance(data, dict) else None
+    if not isinstance(name, str) or name not in _form_names():
+        return None
+    return load_form(name)
 
 
 def form_key() -> str:
@@ -524,7 +536,6 @@ def _form_key() -> str:
     return next(iter(keys))[0]
 
 
-DEFAULT_FORM = "重点項目評価書"  # documents written before 様式 was required
 
 
 def form_of(data: Any, default: str | None = None) -> Form:

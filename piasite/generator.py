@@ -18,9 +18,11 @@ from typing import Callable
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from . import dates
+from . import dates, xmlsafe
+from .exceptions import PiasiteError
 from .api import assessment_json, assessment_path, write_api
 from . import indexes
+from .evaluation import evaluations, of_assessment
 from .indexes import build_indexes
 from .form import value_at
 from .names import Names
@@ -28,9 +30,7 @@ from .pages import AssessmentPage, bare
 from .parallel import on_two_cores
 from .theme import prepare as prepare_theme, shelve
 
-ROOT = Path(__file__).resolve().parent.parent
-TEMPLATES = ROOT / "templates"
-ASSETS = ROOT / "templates" / "assets"
+from . import resources
 
 # Search filter names (Pagefind): what a reader picks from, not document keys.
 FILTER_FORM, FILTER_JIMU = "様式", "事務"  # allow-listed in test_no_form_keys
@@ -85,11 +85,14 @@ class Site:
         self.page_extras: dict[str, list[str]] = {}
         self.change_rows: dict[str, list[dict]] = {}
         self.indexes = build_indexes(assessments, names)
+        self.evaluations = evaluations(assessments)  # 評価: documents sharing a 評価書番号 (evaluation.py)
+        self.evaluation_of = of_assessment(self.evaluations)
         from .search import bundles
 
         self.search_bundles = bundles(assessments)  # [(folder, org slugs)] for search.index_site
 
     def write_page(self, relpath: str, text: str) -> Path:
+        text = xmlsafe.clean(text)  # no control character reaches a page, feed or data file
         if relpath.endswith(".md"):
             text = shelve(self.out, relpath, text)
         path = self.out / relpath
@@ -109,7 +112,7 @@ class Site:
 
 
 def environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined,
+    env = Environment(loader=FileSystemLoader(resources.search_path()), undefined=StrictUndefined,
                       autoescape=select_autoescape(["j2"], default_for_string=True), keep_trailing_newline=True,
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["wareki"] = lambda v: dates.wareki(v) if dates.parse_iso(v) else ("" if v is None else str(v))
@@ -186,6 +189,9 @@ def summary(a, data: dict, change_rows: list | None) -> dict:
         when = dates.wareki(d) if dated[latest] else str(d or "")
         item = f.sub(r, "change_item", "changes")
         fact("最新の変更", f"{escape(when)} {escape(str(item or ''))}", f.anchor(f.concrete("changes", latest)))
+    version = f.value(data, "form_version")
+    if version:
+        fact(f.role_item("form_version").label, escape(str(version)))
     ended = f.value(data, "ended")
     if ended:
         out["ended"] = dates.wareki(ended)
@@ -209,7 +215,7 @@ def latest_changes(assessments: list, site: Site, limit: int = 10) -> list[dict]
     return rows[:limit]
 
 
-class HistoryUnavailable(Exception):
+class HistoryUnavailable(PiasiteError):
     """The change-log stage cannot read git history (shallow clone, no git): stop the build."""
 
 
@@ -238,15 +244,45 @@ def history_extension(site: Site) -> None:
 DEFAULT_EXTENSIONS: list[Callable[[Site], None]] = [history_extension]
 
 
+def evaluation_fact(site: Site, a, facts: dict) -> None:
+    """「この評価の評価書」: the other documents of the assessment's 評価 (same 評価書番号), and its page."""
+    from html import escape
+
+    ev = site.evaluation_of.get(a.url)
+    if ev is None or len(ev.documents) < 2:
+        return
+    links = [f'<a href="{escape(rel(a.url, ev.url))}">評価書番号 {escape(str(ev.number))} の評価</a>']
+    links += [f'<a href="{escape(rel(a.url, d.url))}">{escape(d.form.name)}</a>' for d in ev.documents if d is not a]
+    facts["facts"].append({"label": "この評価の評価書", "html": Markup("、".join(links)), "anchor": None})
+
+
+def evaluation_pages(site: Site) -> None:
+    """A page per 評価 (<org>/hyoka-<n>/) leading to each of its documents, with the 基礎's
+    しきい値判断 (Ⅱ's answers, Ⅲ, Ⅳ 1) as the documents state them."""
+    for ev in site.evaluations:
+        facts = []
+        for d in ev.documents:
+            for role in ("threshold_target_count", "threshold_handlers", "threshold_incident", "threshold_result",
+                         "submitted_kinds"):
+                v = d.form.value(d.public_data, role)
+                if v not in (None, ""):
+                    path = d.form.role_path(role)
+                    facts.append({"label": f"{d.form.name} {d.form.short_label(path, d.public_data)}", "value": str(v),
+                                  "href": f"{d.url}#{d.form.anchor(path)}"})
+        site.render_page(f"{ev.url}index.md", "evaluation.md.j2", ev.title, ev=ev, facts=facts)
+
+
 def assessment_pages(site: Site, assessments) -> None:
     for a in assessments:
         data = a.public_data
         rows = site.change_rows.get(a.url)
         page = AssessmentPage(a, data, rows)
+        facts = summary(a, data, rows)
+        evaluation_fact(site, a, facts)
         site.render_page(a.url + "index.md", "assessment.md.j2", a.title, a=a,
                          body=Markup(page.body()), notes=Markup(page.notes()),
                          extras=[Markup(x) for x in site.page_extras.get(a.url, [])],
-                         summary=summary(a, data, rows), json_href=assessment_path(a),
+                         summary=facts, json_href=assessment_path(a),
                          source=site.source_url(a))
         site.write_page(assessment_path(a), assessment_json(a))
 
@@ -256,19 +292,21 @@ def generate(assessments, out: Path, allow_shallow: bool = False, content_dir: P
     out = Path(out)
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
+    resources.set_project(Path(config).resolve().parent)  # the city's overrides/ beside its mkdocs.yml
     prepare_theme(out)
     names = Names.load(content_dir) if content_dir else Names()
     site = Site(out, assessments, names, load_config(config))
     site.content_dir, site.allow_shallow = (Path(content_dir) if content_dir else None), allow_shallow
     for ext in (DEFAULT_EXTENSIONS if extensions is None else extensions):
         ext(site)
-    shutil.copytree(ASSETS, out / "assets" / "piasite")
+    resources.copy_tree("assets", out / "assets" / "piasite")
     on_two_cores(assessments, lambda items: assessment_pages(site, items))
     by_org: dict[str, list] = {}
     for a in assessments:
         by_org.setdefault(a.org_slug, []).append(a)
     for slug, items in by_org.items():
-        site.render_page(f"{slug}/index.md", "org.md.j2", items[0].org, items=items)
+        site.render_page(f"{slug}/index.md", "org.md.j2", items[0].org, items=items, evaluation_of=site.evaluation_of)
+    evaluation_pages(site)
     for ix in site.indexes:
         site.render_page(f"indexes/{ix.id}/index.md", "entity_index.md.j2", f"{ix.title}の索引", ix=ix)
     site.render_page("search/index.md", "search.md.j2", "検索")

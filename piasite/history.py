@@ -2,9 +2,10 @@
 
 One `git log` over the whole history per build (renames found by git, merges
 diffed against their first parent), blobs read through one `git cat-file
---batch`, and parsed blobs cached by blob id under .cache/piasite/ so that a
-rebuild parses only blobs it has never seen. The cache holds only what parsing
-a blob gives, so it can never change the output.
+--batch`, and parsed blobs cached by blob id (blobcache.py: JSON in the user's
+cache folder, never in the working tree) so that a rebuild parses only blobs it
+has never seen. The cache holds only what parsing a blob gives, so it can never
+change the output.
 
 Which commits make versions: the first-parent chain from HEAD (or the given
 revision). A pull request merged with a merge commit is one version; the
@@ -16,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import pickle
 import re
 import subprocess
 import sys
@@ -26,6 +26,8 @@ from typing import Any
 
 import yaml
 
+from . import blobcache
+from .exceptions import PiasiteError
 from .reader import _WITHHELD_URI, WITHHELD_TAG, ReadError, _build, parse
 
 CACHE_DIR = Path(".cache/piasite/blobs-v1")  # under the repository root
@@ -35,7 +37,7 @@ T_DATE, T_TIMING, T_EXPLANATION, T_NONE = "変更日", "提出時期", "提出�
 TRAILER = re.compile(rf"^({T_DATE}|{T_TIMING}|{T_EXPLANATION}|{T_NONE})\s*[:：]\s*(.*?)\s*$")
 
 
-class GitError(Exception):
+class GitError(PiasiteError):
     """git could not answer (not a repository, unknown revision…); message in Japanese."""
 
 
@@ -121,7 +123,10 @@ class History:
 # -- git plumbing ------------------------------------------------------------------
 
 def git(root: Path, *args: str, input: bytes | None = None) -> bytes:
-    proc = subprocess.run(["git", *args], cwd=root, input=input, capture_output=True)
+    try:
+        proc = subprocess.run(["git", *args], cwd=root, input=input, capture_output=True)
+    except FileNotFoundError:  # no git installed, or root does not exist
+        raise GitError("git を実行できません(git がインストールされているか、フォルダがあるかを確かめてください)") from None
     if proc.returncode != 0:
         raise GitError(f"git {' '.join(args[:2])} が失敗しました: {proc.stderr.decode(errors='replace').strip()}")
     return proc.stdout
@@ -239,18 +244,15 @@ def parse_data(text: str) -> Any:
 
 def parse_blobs(root: Path, shas: set[str], cache: bool = True) -> dict[str, tuple]:
     """blob → ("ok", data) or ("err", line, message)."""
-    cdir = root / CACHE_DIR
+    cdir = blobcache.cache_dir(root)
     result: dict[str, tuple] = {}
     missing = []
     for sha in sorted(shas):
-        f = cdir / sha[:2] / sha
-        if cache and f.exists():
-            try:
-                result[sha] = pickle.loads(f.read_bytes())
-                continue
-            except Exception:  # a damaged cache entry is just re-parsed
-                pass
-        missing.append(sha)
+        entry = blobcache.load(cdir, sha) if cache else None
+        if entry is not None:
+            result[sha] = entry
+        else:
+            missing.append(sha)
     for sha, raw in cat_blobs(root, missing).items():
         try:
             entry = ("ok", parse_data(raw.decode("utf-8")))
@@ -260,11 +262,7 @@ def parse_blobs(root: Path, shas: set[str], cache: bool = True) -> dict[str, tup
             entry = ("err", e.line, e.message)
         result[sha] = entry
         if cache:
-            f = cdir / sha[:2] / sha
-            f.parent.mkdir(parents=True, exist_ok=True)
-            tmp = f.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_bytes(pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(tmp, f)
+            blobcache.store(cdir, sha, entry)
     return result
 
 
@@ -379,7 +377,7 @@ def warn(history: History) -> None:
 def check_since(files: list[Path], since: str) -> list:
     """Warnings for ※ item changes since BASE whose commits lack 提出時期 事前 and its explanation."""
     from .changelog import derived_rows
-    from .form import DEFAULT_FORM, form_of
+    from .form import form_for
     from .validate import WARNING, Problem
 
     files = [Path(f).resolve() for f in files]
@@ -397,7 +395,9 @@ def check_since(files: list[Path], since: str) -> list:
     for fh in hist.files:
         if fh.path not in wanted or fh.deleted or not fh.live:
             continue
-        form = form_of(fh.live[-1].data, DEFAULT_FORM)
+        form = form_for(fh.live[-1].data)
+        if form is None:
+            continue  # the check of the file itself reports it
         for row in derived_rows(fh, form):
             if row.commit not in after_base or not row.marked:
                 continue

@@ -26,16 +26,15 @@ from typing import Any, Callable
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from . import dates, lifecycle
+from . import dates, lifecycle, resources
 from .changelog import CHANGES, Row, columns, derived_rows, has_table, imported_rows, row_dict, version_changes, version_date
 from .diff import marked_html, text
-from .form import DEFAULT_FORM, Form, Item, form_of
+from .form import Form, Item, form_for
 from .history import T_NONE, load_history, warn
 from .parallel import on_two_cores
 from .reader import public
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-SKIP_ROLES = ("form", "import_notes")  # document keys that are not assessment content
+SKIP_ROLES = ("form", "import_notes", "import_missing")  # document keys that are not assessment content
 FEED_NS = uuid.UUID("6f1c1c1e-3c0b-4c39-9a57-6b0f0a2d5e11")  # fixed: entry ids are stable across builds
 
 
@@ -69,7 +68,7 @@ def rel(from_url: str, to_url: str) -> str:
 
 
 def environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined, autoescape=True,
+    env = Environment(loader=FileSystemLoader(resources.search_path()), undefined=StrictUndefined, autoescape=True,
                       keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
     env.filters["wareki"] = lambda v: dates.wareki(v) if dates.parse_iso(v) else ("" if v is None else str(v))
     env.filters["rel"] = rel
@@ -131,10 +130,9 @@ def generate_history(assessments: list, repo_root: Path, write: Callable[[str, s
         if url in live_urls or not head_day or dt.date.fromisoformat(head_day) > lifecycle.keep_until(end):
             continue
         live_urls.add(url)
-        try:
-            form = form_of(data, DEFAULT_FORM)
-        except KeyError:
-            continue  # a removed file of no known form: nothing to show it with
+        form = form_for(data)
+        if form is None:
+            continue  # its last version named no known 様式: nothing to show
         title = str(public(form.value(data, "title")) or url)
         org = str(public(form.value(data, "organisation")) or parts[-2])
         items.append((url, title, org, parts[-2], form, data, fh, removed))

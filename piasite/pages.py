@@ -15,9 +15,11 @@ from typing import Any
 from . import dates
 from .form import CIRCLED, Item
 from .markup import plain, to_html
+from .reader import Uncertain
 
-NOT_SHOWN = ("form", "ended", "import_notes")  # roles of document keys shown in the summary or collapsed
 EMPTY = '<p class="pia-empty">記載なし</p>'
+# An item in a section the imported text lacked (role import_missing lists them): not 記載なし.
+MISSING = '<p class="pia-empty pia-missing">原文にありません(取り込んだテキストにこの部分がありませんでした)</p>'
 
 
 def bare(label: str) -> str:
@@ -39,6 +41,15 @@ def heading(level: int, anchor: str, label_html: str, marked: bool = False) -> s
             f'<span class="pia-sr">この項目へのリンク</span><span aria-hidden="true">#</span></a></div>\n')
 
 
+def uncertain(v: Uncertain) -> str:
+    """An item the importer could not read: said so, with what the source showed — never a guess."""
+    reason = f"({escape(v.reason)})" if v.reason else ""
+    source = (f'<p class="pia-uncertain-src">元の文書の記載:</p><blockquote>{escape(v.source)}</blockquote>'
+              if v.source else "")
+    return (f'<div class="pia-uncertain" role="note"><p><strong>原文から読み取れませんでした</strong>{reason}</p>'
+            f'{source}</div>')
+
+
 def _is_table_group(item: Item) -> bool:
     """A group of plain rows (別添2, 変更箇所一覧): shown as a table, a row per element."""
     return item.kind == "group" and not item.name_key and all(not c.is_container for c in item.items)
@@ -54,12 +65,17 @@ class AssessmentPage:
         self.a, self.form, self.data = a, a.form, data
         self.change_rows = change_rows
         self.ids: set[str] = set()  # anchors written so far (history rows link only to these)
-        self.hidden = {self.form.top_key(r) for r in NOT_SHOWN} - {None}
+        # the form's document-level keys (様式, 様式の版, 終了日, 取込メモ, …) are piasite's own, not
+        # printed on the form: the summary shows them, or the collapsed notes
+        self.hidden = {i.key for i in self.form.document_items}
+        self.missing = {str(v) for _, v in self.form.values(data, "import_missing")}
         self.changes_key = self.form.top_key("changes")  # the 別添2 table, whose rows history may replace
         self.change_item_key = self.form.role_key("change_item") if self.form.has_role("change_item") else None
 
     # -- values -----------------------------------------------------------
     def value(self, item: Item, v: Any) -> str:
+        if isinstance(v, Uncertain):
+            return uncertain(v)
         if _empty(v):
             return EMPTY
         k = item.kind
@@ -138,9 +154,11 @@ class AssessmentPage:
         marked = item.mark and item.display_label != item.label
         if _is_table_group(item):
             return self.table(item, v, path, level)
+        missing = bool(self.missing) and _empty(v) and self.form.label_path(path, self.data) in self.missing
         if item.kind == "section":
+            inner = MISSING if missing else self.children(item, v, path, level + 1)
             return (f'<section class="pia-sec">{heading(level, anchor, escape(item.label), marked)}'
-                    f'{self.children(item, v, path, level + 1)}</section>\n')
+                    f'{inner}</section>\n')
         if item.kind == "group":
             elems = v if isinstance(v, list) else []
             own = not path[:-1] or item.label[:1].isdigit() or item.label[:1] in "ⅠⅡⅢⅣⅤ("
@@ -152,7 +170,7 @@ class AssessmentPage:
             else:
                 out.append(f'<span id="{anchor}"></span>')
             if not elems:
-                out.append(EMPTY)
+                out.append(MISSING if missing else EMPTY)
             for i, elem in enumerate(elems):
                 epath = path + (i,)
                 label = escape(plain(item.element_label(i, elem)))
@@ -166,7 +184,7 @@ class AssessmentPage:
             return "".join(out)
         label = f"{item.parent_label} {item.label}" if item.parent_label else item.label
         return (f'<div class="pia-item">{heading(level, anchor, escape(label), marked)}'
-                f'<div class="pia-val">{self.value(item, v)}</div></div>\n')
+                f'<div class="pia-val">{MISSING if missing else self.value(item, v)}</div></div>\n')
 
     def table(self, item: Item, v: Any, path: tuple, level: int) -> str:
         rows = self.change_rows if (item.key == self.changes_key and not path[:-1] and self.change_rows is not None) else v

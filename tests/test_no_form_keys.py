@@ -32,6 +32,9 @@ ALLOWED = {
     ("history.py", "変更箇所"): 1,
     # `piasite diff --format json` field name
     ("diff.py", "項目"): 1,
+    # fields of the !要確認 tag (reader.py's format: 原文, 行, 理由, 読み), the same words as 取込メモ's columns
+    ("reader.py", "行"): 3, ("reader.py", "理由"): 1, ("schema.py", "行"): 1, ("schema.py", "理由"): 1,
+    ("api.py", "理由"): 1,
     # heading of the history page of a form that has no change log (変更箇所一覧)
     ("history_pages.py", "変更箇所"): 1,
 }
