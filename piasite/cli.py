@@ -130,7 +130,7 @@ def diff_cmd(base: str, head: str | None, content_dir: Path, fmt: str, comment: 
 def changelog_cmd(path: Path, fmt: str, allow_shallow: bool) -> None:
     """1 件の評価書の (別添2) 変更箇所 を、取り込んだ行と git の履歴から出力します。"""
     from . import changelog
-    from .form import load_form
+    from .form import form_of
     from .history import load_history, repo_root, warn
     from .model import check_paths
 
@@ -143,10 +143,10 @@ def changelog_cmd(path: Path, fmt: str, allow_shallow: bool) -> None:
     rel = str(path.resolve().relative_to(root.resolve())).replace("\\", "/")
     hist = load_history(root / rel.split("/")[0], allow_shallow=allow_shallow)
     warn(hist)
-    form = load_form(doc.data["様式"])
+    form = form_of(doc.data)
     rows = changelog.rows_for(hist.for_path(rel), form, doc.data)
     if fmt == "json":
-        click.echo(changelog.to_json(rows), nl=False)
+        click.echo(changelog.to_json(rows, form), nl=False)
     elif fmt == "csv":
         click.echo(changelog.to_csv(rows, form), nl=False)
     else:

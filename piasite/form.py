@@ -12,11 +12,12 @@ from typing import Any, Iterator
 
 import yaml
 
-from .exceptions import UnknownForm
+from .exceptions import PiasiteError, UnknownForm
 
 _YAML = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: the form is read on every build
 
 FORMS_DIR = Path(__file__).parent / "forms"
+DEFAULT_FORM = "重点項目評価書"  # the form of documents written before 様式 was required
 
 # Printed part numbers, as the form prints them (Roman numerals are U+2160…).
 ROMAN = {"Ⅰ": "I", "Ⅱ": "II", "Ⅲ": "III", "Ⅳ": "IV", "Ⅴ": "V"}
@@ -31,7 +32,7 @@ Path_ = tuple
 EACH = "[]"
 
 
-class FormError(ValueError):
+class FormError(PiasiteError, ValueError):
     """A form definition that cannot be used (e.g. a role naming an unknown key)."""
 
 
@@ -278,6 +279,28 @@ class Form:
         assert item is not None  # resolved at load
         return item
 
+    def top_key(self, name: str) -> str | None:
+        """The document's top-level key under which a role lives (None: the form has no such role)."""
+        return self.roles[name][0] if name in self.roles else None
+
+    def sub(self, element: Any, name: str, base: str) -> Any:
+        """The value of role `name` inside one element of role `base` (e.g. one 別添2 row's 変更日)."""
+        if name not in self.roles or base not in self.roles:
+            return None
+        return value_at(element, tuple(k for k in self.relative(name, base) if k != EACH))
+
+    def enclosing(self, path: Path_, base: str) -> Path_ | None:
+        """The part of a concrete path that is one element of role `base` (e.g. the file of a 委託事項)."""
+        if base not in self.roles:
+            return None
+        pattern = self.roles[base]
+        if len(path) < len(pattern):
+            return None
+        for p, w in zip(pattern, path):
+            if (p == EACH) != isinstance(w, int) or (p != EACH and p != w):
+                return None
+        return tuple(path[:len(pattern)])
+
     def relative(self, name: str, base: str) -> tuple:
         """The pattern of role `name` below one element of role `base`
         (e.g. contractor below entrustment → (委託先名 key,))."""
@@ -353,7 +376,7 @@ def _expand(node: Any, pattern: tuple, prefix: tuple) -> Iterator[tuple[tuple, A
 
 
 def _parse_role(text: Any) -> tuple:
-    """"基本情報.システム[].名称" → ("基本情報", "システム", EACH, "名称")."""
+    """"a.b[].c" → ("a", "b", EACH, "c"): keys joined by ".", "[]" after a list's key."""
     if not isinstance(text, str) or not text.strip():
         raise ValueError("空です")
     out: list[str] = []
@@ -482,7 +505,7 @@ def load_form_file(path: Path) -> Form:
 
 
 @functools.cache
-def load_form(name: str = "重点項目評価書") -> Form:
+def load_form(name: str = DEFAULT_FORM) -> Form:
     for path in sorted(FORMS_DIR.glob("*.yaml")):
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML)
         if raw["form"] == name:
@@ -490,13 +513,35 @@ def load_form(name: str = "重点項目評価書") -> Form:
     raise UnknownForm(name)
 
 
-def form_for(data: Any, default: str = "重点項目評価書") -> Form | None:
+def form_for(data: Any, default: str = DEFAULT_FORM) -> Form | None:
     """The form a parsed document names, or None when it names none we know (or is not a mapping):
     for stages reading committed versions, which no check has passed."""
-    name = data.get("様式", default) if isinstance(data, dict) else None
+    name = data.get(form_key(), default) if isinstance(data, dict) else None
     if not isinstance(name, str) or name not in _form_names():
         return None
     return load_form(name)
+
+
+def form_key() -> str:
+    """The document key that names a document's form (様式): every definition's `form` role,
+    which must be one top-level key, the same in all (it is read before the form is known)."""
+    return _form_key()
+
+
+@functools.cache
+def _form_key() -> str:
+    keys = {load_form(n).roles.get("form") for n in form_names()}
+    if len(keys) != 1 or None in keys or len(next(iter(keys))) != 1:
+        raise FormError(f"{FORMS_DIR.name}: どの様式の定義も roles.form に同じ一つのキーを書いてください({keys})")
+    return next(iter(keys))[0]
+
+
+
+
+def form_of(data: Any, default: str | None = None) -> Form:
+    """The form a document names (KeyError when it names none known)."""
+    name = data.get(form_key(), default) if isinstance(data, dict) else default
+    return load_form(str(name))
 
 
 def all_forms() -> list[Form]:
@@ -517,3 +562,4 @@ def clear_caches() -> None:
     """Forget loaded definitions (tests that point FORMS_DIR elsewhere)."""
     load_form.cache_clear()
     _form_names.cache_clear()
+    _form_key.cache_clear()

@@ -30,7 +30,11 @@ from . import blobcache
 from .exceptions import PiasiteError
 from .reader import _WITHHELD_URI, WITHHELD_TAG, ReadError, _build, parse
 
-TRAILER = re.compile(r"^(変更日|提出時期|提出時期に係る説明|変更箇所)\s*[:：]\s*(.*?)\s*$")
+CACHE_DIR = Path(".cache/piasite/blobs-v1")  # under the repository root
+# Commit trailers (a documented interface of `git commit`, named after the 別添2 columns):
+# 変更日, 提出時期, 提出時期に係る説明, and `変更箇所: なし` for an editorial commit.
+T_DATE, T_TIMING, T_EXPLANATION, T_NONE = "変更日", "提出時期", "提出時期に係る説明", "変更箇所"  # allow-listed
+TRAILER = re.compile(rf"^({T_DATE}|{T_TIMING}|{T_EXPLANATION}|{T_NONE})\s*[:：]\s*(.*?)\s*$")
 
 
 class GitError(PiasiteError):
@@ -200,8 +204,8 @@ def _side_trailers(commits: dict[str, Commit], merge: Commit, chain: set[str]) -
     out: dict[str, str] = {}
     for c in side:
         out.update(c.trailers)
-    if out.get("変更箇所") == "なし" and not all(c.trailers.get("変更箇所") == "なし" for c in side if c.changes):
-        del out["変更箇所"]
+    if out.get(T_NONE) == "なし" and not all(c.trailers.get(T_NONE) == "なし" for c in side if c.changes):
+        del out[T_NONE]
     return out
 
 

@@ -17,12 +17,9 @@ from .form import CIRCLED, Item
 from .markup import plain, to_html
 from .reader import Uncertain
 
-NOT_SHOWN = {"様式", "終了日", "取込メモ"}  # document keys shown in the summary or collapsed
-NOTES = "取込メモ"
-CHANGES = "変更箇所"
 EMPTY = '<p class="pia-empty">記載なし</p>'
-MISSING = ('<p class="pia-empty pia-missing">取り込んだ原文(PDF から抽出したテキスト)にこの箇所がありませんでした。'
-           '元の評価書を確認してください。</p>')
+# An item in a section the imported text lacked (role import_missing lists them): not 記載なし.
+MISSING = '<p class="pia-empty pia-missing">原文にありません(取り込んだテキストにこの部分がありませんでした)</p>'
 
 
 def bare(label: str) -> str:
@@ -68,21 +65,17 @@ class AssessmentPage:
         self.a, self.form, self.data = a, a.form, data
         self.change_rows = change_rows
         self.ids: set[str] = set()  # anchors written so far (history rows link only to these)
-        # 様式の版: the labels the document was published with; 欠落箇所: sections its source lacked
-        f = a.form
-        self.version = f.value(data, "form_version") if f.has_role("form_version") else None
-        self.missing = {str(v) for _, v in f.values(data, "import_missing")}
-        self.own_keys = {f.role_key(r) for r in ("form_version", "import_missing") if f.has_role(r)}
+        # the form's document-level keys (様式, 様式の版, 終了日, 取込メモ, …) are piasite's own, not
+        # printed on the form: the summary shows them, or the collapsed notes
+        self.hidden = {i.key for i in self.form.document_items}
+        self.missing = {str(v) for _, v in self.form.values(data, "import_missing")}
+        self.changes_key = self.form.top_key("changes")  # the 別添2 table, whose rows history may replace
+        self.change_item_key = self.form.role_key("change_item") if self.form.has_role("change_item") else None
+        # 様式の版: the document is printed with the labels of its version of the form
+        self.version = self.form.value(data, "form_version") if self.form.has_role("form_version") else None
 
     def lab(self, item: Item) -> str:
         return item.label_for(self.version if isinstance(self.version, str) else None)
-
-    def missing_note(self, path: tuple) -> str:
-        """The notice for an item in a section the imported source lacked (instead of 記載なし)."""
-        if self.missing and any(self.form.label_path(path[:k], self.data) in self.missing
-                                for k in range(1, len(path) + 1) if not isinstance(path[k - 1], int)):
-            return MISSING
-        return ""
 
     # -- values -----------------------------------------------------------
     def value(self, item: Item, v: Any) -> str:
@@ -157,7 +150,7 @@ class AssessmentPage:
         value = value if isinstance(value, dict) else {}
         out = []
         for child in container.items:
-            if not path and (child.key in NOT_SHOWN or child.key in self.own_keys):
+            if not path and child.key in self.hidden:
                 continue
             out.append(self.item(child, value.get(child.key), path + (child.key,), level))
         return "".join(out)
@@ -168,9 +161,11 @@ class AssessmentPage:
         marked = item.mark and item.display_label != item.label
         if _is_table_group(item):
             return self.table(item, v, path, level)
+        missing = bool(self.missing) and _empty(v) and self.form.label_path(path, self.data) in self.missing
         if item.kind == "section":
+            inner = MISSING if missing else self.children(item, v, path, level + 1)
             return (f'<section class="pia-sec">{heading(level, anchor, escape(self.lab(item)), marked)}'
-                    f'{self.missing_note(path)}{self.children(item, v, path, level + 1)}</section>\n')
+                    f'{inner}</section>\n')
         if item.kind == "group":
             elems = v if isinstance(v, list) else []
             own = not path[:-1] or item.label[:1].isdigit() or item.label[:1] in "ⅠⅡⅢⅣⅤ("
@@ -182,7 +177,7 @@ class AssessmentPage:
             else:
                 out.append(f'<span id="{anchor}"></span>')
             if not elems:
-                out.append(self.missing_note(path) or EMPTY)
+                out.append(MISSING if missing else EMPTY)
             for i, elem in enumerate(elems):
                 epath = path + (i,)
                 label = escape(plain(item.element_label(i, elem)))
@@ -195,16 +190,16 @@ class AssessmentPage:
             out.append("</section>\n")
             return "".join(out)
         label = f"{item.parent_label} {self.lab(item)}" if item.parent_label else self.lab(item)
-        shown = (self.missing_note(path) or self.value(item, v)) if _empty(v) else self.value(item, v)
         return (f'<div class="pia-item">{heading(level, anchor, escape(label), marked)}'
-                f'<div class="pia-val">{shown}</div></div>\n')
+                f'<div class="pia-val">{MISSING if missing else self.value(item, v)}</div></div>\n')
 
     def table(self, item: Item, v: Any, path: tuple, level: int) -> str:
-        rows = self.change_rows if (item.key == CHANGES and not path[:-1] and self.change_rows is not None) else v
+        rows = self.change_rows if (item.key == self.changes_key and not path[:-1] and self.change_rows is not None) else v
         rows = rows if isinstance(rows, list) else []
         out = [f'<section class="pia-sec">{heading(level, self.form.anchor(path), escape(self.lab(item)))}']
         if not rows:
-            out.append((self.missing_note(path) or EMPTY) + "</section>\n")
+            out.append((MISSING if self.missing and self.form.label_path(path, self.data) in self.missing else EMPTY)
+                       + "</section>\n")
             return "".join(out)
         cols = [c for c in item.items if any(isinstance(r, dict) and not _empty(r.get(c.key)) for r in rows)]
         out.append('<div class="pia-table-wrap"><table class="pia-table"><thead><tr>')
@@ -219,7 +214,7 @@ class AssessmentPage:
                     cell = ""
                 elif c.kind == "date":
                     cell = escape(self.date(val))
-                elif c.key == "項目" and r.get("anchor") in self.ids:  # rows from history name the changed item
+                elif c.key == self.change_item_key and r.get("anchor") in self.ids:  # rows from history name the changed item
                     cell = f'<a href="#{escape(str(r["anchor"]))}">{escape(str(val))}</a>'
                 elif c.kind in ("text", "ref"):
                     cell = to_html(str(val))
@@ -235,8 +230,9 @@ class AssessmentPage:
 
     def notes(self) -> str:
         """取込メモ: for clerks, collapsed and kept out of the search index."""
-        item = self.form.top(NOTES)
-        rows = self.data.get(NOTES) if item else None
+        key = self.form.top_key("import_notes")
+        item = self.form.top(key) if key else None
+        rows = self.data.get(key) if item else None
         if not rows:
             return ""
         out = [f'<details class="pia-notes" data-pagefind-ignore="all"><summary>{escape(item.label)}'

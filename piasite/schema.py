@@ -78,7 +78,8 @@ def _object(items: list[Item]) -> dict:
 
 def form_schema(form: Form) -> dict:
     s = _object(form.root.items)
-    s["properties"]["様式"] = {"const": form.name, "title": "様式", "description": "評価書の様式"}
+    key = form.top_key("form")
+    s["properties"][key] = {"const": form.name, "title": form.role_item("form").label, "description": "評価書の様式"}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"{BASE_URL}{form.schema_id}.schema.json",

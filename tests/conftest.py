@@ -50,13 +50,3 @@ def use_forms(monkeypatch, tmp_path: Path, *fixture_forms: str) -> Path:
     form_mod.clear_caches()
     return d
 
-
-@pytest.fixture
-def fixture_forms(monkeypatch, tmp_path):
-    """Forms folder with the test 基礎項目評価書 (tests/fixtures/forms/kiso.yaml)."""
-    from piasite import form as form_mod
-
-    d = use_forms(monkeypatch, tmp_path, "kiso.yaml")
-    yield d
-    monkeypatch.undo()
-    form_mod.clear_caches()
