@@ -244,3 +244,11 @@ def test_an_invented_kiso_in_the_seed_style_lands_in_its_items():
     assert d["変更箇所"][0]["提出時期"] == "事後"
     assert "取込メモ" not in d
     assert "・支給額の決定及び保管・管理" in d["関連情報"]["事務"]["概要"]  # not a one-item list
+
+
+def test_a_version_the_form_does_not_list_is_noted_with_a_suggestion():
+    text = (FIXTURES / "invented" / "nishiyama_kiso.txt").read_text(encoding="utf-8")
+    imp = import_text(text.replace("[平成30年5月 様式2]", "[平成30年6月 様式3]"))
+    assert "様式の版" not in imp.data
+    note = next(n for n in imp.data["取込メモ"] if n["本文"] == "[平成30年6月 様式3]")
+    assert "「平成30年5月」の誤りではありませんか" in note["理由"] and "版の印は様式3" in note["理由"]

@@ -93,11 +93,11 @@ def import_text(text: str) -> Imported:
 
 
 def read_stamp(form: Form, numbered: list[tuple[int, str]]) -> tuple[int, str, str] | None:
-    """(line, version, printed text) of the version stamp, if the text prints one."""
+    """(line, version, 様式N) of the version stamp, if the text prints one."""
     for no, raw in numbered:
         m = _STAMP.match(re.sub(r"\s+", "", nfkc(plain(raw))))  # spaces between every character (docsplayer)
         if m:
-            return no, re.sub(r"\s+", "", m.group(1)), plain(raw)
+            return no, re.sub(r"\s+", "", m.group(1)), m.group(2)
     return None
 
 
@@ -145,8 +145,10 @@ def _import_assessment(form: Form, numbered: list[tuple[int, str]], source: dict
             accounted[no] = "note"
     out = {form.role_key("form"): form.name}
     if stamp and form.has_role("form_version"):
-        out[form.role_key("form_version")] = stamp[1]
+        out[form.role_key("form_version")] = stamp[1]  # a version the form does not list: _make_valid notes it
         parser.valued[form.role_path("form_version")] = stamp[0]
+        if form.form_number and stamp[2] != form.form_number:
+            notes.add(stamp[0], stamp[2], f"版の印は{stamp[2]}ですが、表題は{form.name}({form.form_number})です(要確認)")
     out.update(data)
     missing = fidelity.missing_sections(form, out, parser)
     if split == len(numbered):
