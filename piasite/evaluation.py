@@ -188,6 +188,14 @@ def check(docs: list) -> list:
             if submitted is not None and must is not None and submitted < max(must, KISO):
                 add("submitted_kinds", f"提出する評価書は「{unwrap(kinds_text)}」ですが、しきい値判断からは"
                                        f"「{WHAT[must]}」が義務付けられます(Ⅱ・Ⅲの回答: {said or unwrap(stated_text)})")
+            for dd, df in detailed:  # the 重点/全項目 restates the result (e.g. 重点 Ⅴ 1 ②): the same one
+                own_text = df.value(dd.data, "threshold_result")
+                own = level_of_text(own_text)
+                if own is not None and stated is not None and own != stated:
+                    path = df.role_path("threshold_result")
+                    problems.append(Problem(dd.path, dd.line(path), df.short_label(path, dd.data),
+                                            f"しきい値判断結果「{unwrap(own_text)}」が、同じ評価書番号 {no} の基礎項目評価書"
+                                            f"({doc.path.name})のしきい値判断結果「{unwrap(stated_text)}」と合いません", WARNING))
             if submitted is None:
                 continue
             present = {form_level(df): (dd, df) for dd, df in detailed}

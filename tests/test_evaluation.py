@@ -106,7 +106,9 @@ def test_submitted_kinds_against_the_documents_present(tmp_path):
 def test_more_than_required_is_allowed(tmp_path):
     org = _copy(tmp_path)  # 7: 1,000–1万 needs the 基礎 only; a voluntary 重点 is fine
     _edit(org / "7.yaml", "    種類: 基礎項目評価書\n", "    種類: 基礎項目評価書及び重点項目評価書\n")
-    juten = (org / "3-juten.yaml").read_text(encoding="utf-8").replace("評価書番号: 3", "評価書番号: 7")
+    juten = (org / "3-juten.yaml").read_text(encoding="utf-8").replace("評価書番号: 3", "評価書番号: 7").replace(
+        "    しきい値判断結果: 基礎項目評価及び重点項目評価の実施が義務付けられる",
+        "    しきい値判断結果: 基礎項目評価の実施が義務付けられる(任意に重点項目評価を実施)")
     (org / "7-juten.yaml").write_text(juten, encoding="utf-8")
     assert _problems(org.parent) == []
 
@@ -134,3 +136,12 @@ def test_a_file_may_not_take_an_evaluation_url(tmp_path):
     got = _problems(org.parent)
     assert [(n, s) for n, _, _, _, s in got] == [("hyoka-7.yaml", "error")]
     assert "評価のページの URL" in got[0][3]
+
+
+def test_the_detailed_document_restates_the_same_result(tmp_path):
+    org = _copy(tmp_path)
+    _edit(org / "3-juten.yaml", "    しきい値判断結果: 基礎項目評価及び重点項目評価の実施が義務付けられる",
+          "    しきい値判断結果: 基礎項目評価の実施が義務付けられる(任意に重点項目評価を実施)")
+    got = _problems(org.parent)
+    assert [(n, s) for n, _, _, _, s in got] == [("3-juten.yaml", "warning")], got
+    assert got[0][2] == "Ⅴ 1. ②しきい値判断結果" and "3.yaml" in got[0][3] and "合いません" in got[0][3]
