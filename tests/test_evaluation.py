@@ -145,3 +145,14 @@ def test_the_detailed_document_restates_the_same_result(tmp_path):
     got = _problems(org.parent)
     assert [(n, s) for n, _, _, _, s in got] == [("3-juten.yaml", "warning")], got
     assert got[0][2] == "Ⅴ 1. ②しきい値判断結果" and "3.yaml" in got[0][3] and "合いません" in got[0][3]
+
+
+def test_withheld_values_reach_no_message_and_no_evaluation_page(tmp_path):
+    org = _copy(tmp_path)
+    _edit(org / "7.yaml", "    人数: 1,000人以上1万人未満", "    人数: !非公表 30万人以上")
+    _edit(org / "3.yaml", "評価書番号: 3", "評価書番号: !非公表 3")
+    got = _problems(org.parent)
+    assert not any("30万人以上" in m for _, _, _, m, _ in got), got
+    assessments, _ = load_content(org.parent)
+    assert [e.url for e in evaluations(assessments)] == ["higashiyama/hyoka-3/", "higashiyama/hyoka-7/"]
+    assert [a.slug for a in evaluations(assessments)[0].documents] == ["3-juten"]  # the withheld 3 is in none
