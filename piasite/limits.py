@@ -31,13 +31,15 @@ class Limits:
 
 
 def current() -> Limits:
-    return _load(str(CONFIG.resolve()) if CONFIG.is_file() else "")
+    try:
+        st = CONFIG.stat()
+    except OSError:
+        return Limits()
+    return _load(str(CONFIG.resolve()), st.st_mtime_ns, st.st_size)
 
 
 @functools.lru_cache(maxsize=4)
-def _load(path: str) -> Limits:
-    if not path:
-        return Limits()
+def _load(path: str, mtime: int = 0, size: int = 0) -> Limits:  # (mtime, size): a changed file is re-read
     import yaml
 
     class _Loose(yaml.SafeLoader):  # MkDocs' !ENV and python tags: read as None

@@ -255,6 +255,7 @@ _REASONS = {
     "did not find expected '-' indicator": "「-」が見つかりません。リストのインデントを確かめてください",
     "found unexpected end of stream": "文字列の引用符が閉じられていません",
     "found a tab character that violates indentation": "タブ文字は使えません。空白でインデントしてください",
+    "expected URI": f"タグは使えません(使えるのは {WITHHELD_TAG} だけです)",
 }
 
 

@@ -129,6 +129,8 @@ class Checker:
 
     # -- structure ----------------------------------------------------------
     def check_mapping(self, item: Item, value: Any, path: tuple) -> None:
+        if isinstance(value, Withheld):  # e.g. one withheld element of a group
+            value = value.value
         if not isinstance(value, dict):
             self.add(path, f"「キー: 値」の形で書いてください({self.kind(path, value)}になっています)")
             return
@@ -199,6 +201,8 @@ class Checker:
         seen = set()
         for i, entry in enumerate(value):
             p = path + (i,)
+            if isinstance(entry, Withheld):
+                entry = entry.value
             if isinstance(entry, dict):
                 if len(entry) != 1:
                     self.add(p, "「その他: 内容」のように 1 項目ずつ書いてください")
