@@ -71,6 +71,11 @@ class AssessmentPage:
         self.missing = {str(v) for _, v in self.form.values(data, "import_missing")}
         self.changes_key = self.form.top_key("changes")  # the 別添2 table, whose rows history may replace
         self.change_item_key = self.form.role_key("change_item") if self.form.has_role("change_item") else None
+        # 様式の版: the document is printed with the labels of its version of the form
+        self.version = self.form.value(data, "form_version") if self.form.has_role("form_version") else None
+
+    def lab(self, item: Item) -> str:
+        return item.label_for(self.version if isinstance(self.version, str) else None)
 
     # -- values -----------------------------------------------------------
     def value(self, item: Item, v: Any) -> str:
@@ -132,6 +137,8 @@ class AssessmentPage:
                 out.append(f'<li class="pia-multi-group">・{escape(group)}</li>')
             on = o.text in picked
             shown, qual = picked.get(o.text, (o.text, None))
+            if shown == o.text:  # as the document's version of the form prints the option (4情報 / 5情報)
+                shown = o.label_for(self.version if isinstance(self.version, str) else None)
             text = escape(shown) + ((f" ({escape(qual)})" if qual else " (　)") if o.qualifier else "")
             out.append(_box(on, text))
         out.extend(_box(True, escape(e)) for e in extra)
@@ -157,7 +164,7 @@ class AssessmentPage:
         missing = bool(self.missing) and _empty(v) and self.form.label_path(path, self.data) in self.missing
         if item.kind == "section":
             inner = MISSING if missing else self.children(item, v, path, level + 1)
-            return (f'<section class="pia-sec">{heading(level, anchor, escape(item.label), marked)}'
+            return (f'<section class="pia-sec">{heading(level, anchor, escape(self.lab(item)), marked)}'
                     f'{inner}</section>\n')
         if item.kind == "group":
             elems = v if isinstance(v, list) else []
@@ -165,7 +172,7 @@ class AssessmentPage:
             out = [f'<section class="pia-group">']
             sub = level
             if own:
-                out.append(heading(level, anchor, escape(item.label), marked))
+                out.append(heading(level, anchor, escape(self.lab(item)), marked))
                 sub = level + 1
             else:
                 out.append(f'<span id="{anchor}"></span>')
@@ -182,20 +189,21 @@ class AssessmentPage:
                            f'{self.children(item, elem, epath, sub + 1)}</section>\n')
             out.append("</section>\n")
             return "".join(out)
-        label = f"{item.parent_label} {item.label}" if item.parent_label else item.label
+        label = f"{item.parent_label} {self.lab(item)}" if item.parent_label else self.lab(item)
         return (f'<div class="pia-item">{heading(level, anchor, escape(label), marked)}'
                 f'<div class="pia-val">{MISSING if missing else self.value(item, v)}</div></div>\n')
 
     def table(self, item: Item, v: Any, path: tuple, level: int) -> str:
         rows = self.change_rows if (item.key == self.changes_key and not path[:-1] and self.change_rows is not None) else v
         rows = rows if isinstance(rows, list) else []
-        out = [f'<section class="pia-sec">{heading(level, self.form.anchor(path), escape(item.label))}']
+        out = [f'<section class="pia-sec">{heading(level, self.form.anchor(path), escape(self.lab(item)))}']
         if not rows:
-            out.append(EMPTY + "</section>\n")
+            out.append((MISSING if self.missing and self.form.label_path(path, self.data) in self.missing else EMPTY)
+                       + "</section>\n")
             return "".join(out)
         cols = [c for c in item.items if any(isinstance(r, dict) and not _empty(r.get(c.key)) for r in rows)]
         out.append('<div class="pia-table-wrap"><table class="pia-table"><thead><tr>')
-        out.append("".join(f'<th scope="col">{escape(c.label)}</th>' for c in cols))
+        out.append("".join(f'<th scope="col">{escape(self.lab(c))}</th>' for c in cols))
         out.append("</tr></thead><tbody>")
         for i, r in enumerate(rows):
             r = r if isinstance(r, dict) else {}

@@ -170,3 +170,41 @@ def test_export_prints_the_labels_of_the_version_and_no_withheld_value(tmp_path)
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert "東山市長" not in r.stdout and "非公表" in r.stdout and "①事務の名称\t" in r.stdout
+
+
+# -- pages ----------------------------------------------------------------------------------------
+
+class _A:
+    def __init__(self, form):
+        self.form = form
+
+
+def test_pages_print_the_labels_of_the_document_version_and_say_what_the_source_lacked():
+    from piasite.pages import AssessmentPage
+
+    zen = load_form("全項目評価書")
+    old = full_document(zen, "平成26年4月")
+    html = AssessmentPage(_A(zen), old).body()
+    assert "特定個人情報保護委員会 承認日" in html and ">②所属長<" in html and "4情報(氏名、性別、生年月日、住所)" in html
+    assert "様式の版" not in html  # piasite's own key: not an item of the page
+    new = full_document(zen)
+    html = AssessmentPage(_A(zen), new).body()
+    assert "特定個人情報保護委員会 承認日" not in html and ">②所属長の役職名<" in html and "5情報(" in html
+    # a section the imported text lacked says so instead of 記載なし
+    del new["基本情報"]["担当部署"]
+    new["欠落箇所"] = [zen.label_path(("基本情報", "担当部署"))]
+    html = AssessmentPage(_A(zen), new).body()
+    assert html.count("原文にありません") == 1  # the section, instead of its items each 記載なし
+
+
+def test_invented_documents_pass_check_and_their_text_imports_back():
+    from piasite.importer import import_file
+
+    from .conftest import FIXTURES
+
+    folder = FIXTURES / "invented" / "higashiyama"
+    r = subprocess.run([sys.executable, "-m", "piasite", "check", str(folder)], cwd=ROOT, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    for y in sorted(folder.glob("*.yaml")):
+        imp = import_file(folder.parent / f"higashiyama-{y.stem}.txt")
+        assert _same(imp.form, imp.data) == _same(imp.form, yaml.safe_load(y.read_text(encoding="utf-8")))

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import dates
-from ..form import Form, Item, value_at
+from ..form import CIRCLED, Form, Item, value_at
 from . import choices
 from .text import is_separator, norm, norm_value, plain, to_markdown
 
@@ -93,6 +93,12 @@ class BodyParser:
         for i, s in enumerate(self.slots):
             for lab in s.item.all_labels:
                 self.by_label.setdefault(norm(lab), []).append(i)
+        # ①事務の名称 printed as `1 事 務 の 名 称` where circled numbers degrade to digits
+        # (docsplayer copies): matched only as a whole cell, never as a prefix of a value
+        self.by_digit_label: dict[str, list[int]] = {}
+        for lab, cands in self.by_label.items():
+            if lab[:1] in CIRCLED:
+                self.by_digit_label.setdefault(str(CIRCLED.index(lab[0]) + 1) + lab[1:], cands)
         self.skipped = [norm(i.label) for i in form.items if i.key in skip_keys]
         self.parent_labels = {norm(s.item.parent_label) for s in self.slots if s.item.parent_label}
         self.elements = []  # (regex, range regex, slot index of group)
@@ -121,6 +127,8 @@ class BodyParser:
         self.header: list[int] | None = None
         self.notes = Notes()
         self.accounted: dict[int, str] = {}
+        self.tabless = False
+        self.in_contents = False
         self.hit: set[Path] = set()
         self.guessed: set[Path] = set()  # values taken from evidence other than the item's own line  # concrete paths some source line reached (missing sections are the rest)
 
@@ -198,6 +206,25 @@ class BodyParser:
                 if rest[:1] in (" ", "[", "〔", "<", "＜", "(", "（") or rest[:1] in choices.MARKERS:
                     return i, rest.strip()
                 return None
+        return None
+
+    def _after_part_label(self, p: int, cell: str) -> str:
+        """What follows a part's label in the same cell, when more than a stray mark."""
+        text = plain(cell)
+        for lab in self.parts[p].all_labels:
+            key = norm(lab)
+            for j in range(1, len(text) + 1):
+                if norm(text[:j]) == key:
+                    rest = text[j:].strip()
+                    return rest if len(norm(rest)) > 4 else ""
+        return ""
+
+    def find_next_part(self, label_norm: str) -> int | None:
+        """A label found only in the next part, whose heading the source lacks (or printed only in
+        the table of contents): the part starts here. Only for a label printed once in the form."""
+        cands = self.by_label.get(label_norm) or []
+        if len(cands) == 1 and self.slots[cands[0]].part == self.part + 1 >= 0:
+            return cands[0]
         return None
 
     def part_of(self, raw: str) -> int | None:
@@ -360,6 +387,8 @@ class BodyParser:
 
     # -- the walk --------------------------------------------------------------
     def feed(self, lines: list[tuple[int, str]]) -> None:
+        # a text without a single tab is one PDF line per text line: cells wrap at their width
+        self.tabless = bool(lines) and not any("\t" in raw for _, raw in lines)
         gap = False
         for k, (no, raw) in enumerate(lines):
             if not raw.strip():
@@ -380,8 +409,18 @@ class BodyParser:
         if norm(first) == norm(self.form.title) and len([c for c in cells if c.strip()]) == 1:
             self.accounted[no] = "layout"
             return
+        # the table of contents (項目一覧): its heading, then part labels only
+        if self.form.contents and norm(first) == norm(self.form.contents) and len(cells) == 1:
+            self.in_contents = True
+            self.accounted[no] = "layout"
+            return
         # a part heading (Ⅰ 基本情報 …); a run of them is the table of contents
         p = self.part_of(first)
+        if self.in_contents:
+            self.in_contents = p is not None and len(cells) == 1
+            if self.in_contents:
+                self.accounted[no] = "layout"
+                return
         if p is not None and len([c for c in cells if c.strip()]) == 1:
             nxt = next((r for _, r in rest if r.strip()), "")
             if self.part_of(cells_of(nxt)[0] if cells_of(nxt) else "") is not None and self.part_of(nxt) != p:
@@ -389,6 +428,14 @@ class BodyParser:
                 return
             self.start_part(p, no)
             self.accounted[no] = "layout"
+            tail = self._after_part_label(p, first)
+            if tail and self.parts[p].is_container and not tail.startswith("※"):  # ※(7. ②を除く。): the heading's own
+                nt = norm(tail)
+                if any(nt.startswith(lab) for lab in self.by_label if len(lab) >= 3):
+                    # the heading runs on into the part's first rows (a page flattened to one line)
+                    self.line(no, tail, gap, rest)
+                else:
+                    self.notes.add(no, tail, f"「{self.parts[p].label}」の見出しに続く記載で、どの項目にも当てはまりません")
             return
         # the last table-of-contents entry, a part read elsewhere (別添2)
         nxt = next((r for _, r in rest if r.strip()), "")
@@ -446,7 +493,14 @@ class BodyParser:
             nc = norm(c)
             if not nc or nc in self.parent_labels:
                 continue
+            if nc not in self.by_label and nc in self.by_digit_label:
+                nc = norm(self.slots[self.by_digit_label[nc][0]].item.label)
             i = self.find(nc)
+            if i is None and (j := self.find_next_part(nc)) is not None:
+                self.start_part(self.slots[j].part, no)
+                self.notes.add(no, plain(raw), f"「{self.parts[self.part].label}」の見出しが原文にないため、"
+                                               f"「{self.slots[j].item.label}」から始まるものとして読みました")
+                i = j
             if i is not None:
                 self.match(i, "\t".join(cells[ci + 1:]), no, gap)
                 return
@@ -551,7 +605,9 @@ class BodyParser:
                     self.notes.add(f.line, plain(f.raw), "下線(原文で追加箇所を示す印)は Markdown で表せないため外しました")
                 if not md:
                     continue
-                if parts:
+                if parts and self.tabless and not f.gap and _wrapped(parts[-1].split("\n")[-1], md):
+                    parts.append("")  # a line wrapped at the cell edge: joined without a space
+                elif parts:
                     # list items stay together; anything else is its own paragraph
                     listed = md.lstrip().startswith("- ") and parts[-1].split("\n")[-1].lstrip().startswith("- ")
                     parts.append("\n" if listed and not f.gap else "\n\n")
@@ -579,6 +635,15 @@ class BodyParser:
             if text:
                 self.set_value(path, item, text)
         return self.data
+
+
+_OPENS = re.compile(r"^\s*(?:[-・○●◎■□※＊*【<＜(（]|[①-⑳⑴-⒇]|\d+\s*[.)．、])")
+
+
+def _wrapped(prev: str, cur: str) -> bool:
+    """`…支払管理、統` + `計処理等を行う。`: a long line ended mid-sentence, the next one opens no item."""
+    prev = prev.rstrip()
+    return len(prev) >= 20 and not re.search(r"[。．.」』)）:：]$", prev) and not _OPENS.match(cur)
 
 
 def _name_key(form: Form, path: Path) -> str | None:

@@ -14,7 +14,7 @@ from .body import BodyParser, Notes, cells_of
 from .text import nfkc, norm, plain
 
 # The version stamp printed under 公表日: [平成26年4月 様式2] (spaces and brackets vary).
-_STAMP = re.compile(r"^[\[［〔]?\s*((?:平成|令和)\s*(?:元|\d{1,2})\s*年\s*\d{1,2}\s*月)\s*(様式\s*\d)\s*[\]］〕]?$")
+_STAMP = re.compile(r"^[\[［〔]?((?:平成|令和)(?:元|\d{1,2})年\d{1,2}月)(様式\d)[\]］〕]?$")
 
 
 @dataclass
@@ -49,10 +49,13 @@ def detect_form(lines: list[str]) -> Form:
     best, score = None, -1
     normed = [norm(c) for l in lines for c in cells_of(l)[:3] if c.strip()]
     rows = [[norm(c) for c in cells_of(l) if c.strip()] for l in lines]
+    whole = "".join(normed)
     for name in form_names():
         f = load_form(name)
         labels = {norm(lab) for i in f.walk() for lab in i.all_labels}
         s = sum(1 for n in normed if n in labels) + (50 if any(n == norm(f.title) for n in normed) else 0)
+        # labels run together on one line (a page flattened by the extraction): distinct ones found
+        s += sum(1 for lab in labels if len(lab) >= 6 and lab in whole) // 2
         # a table header row of one of the form's groups (変更日\t項目…) is strong evidence
         for g in (i for i in f.walk() if i.kind == "group"):
             heads = {norm(c.label) for c in g.items}
@@ -62,28 +65,43 @@ def detect_form(lines: list[str]) -> Form:
     return best
 
 
+_CJK = "\u3040-\u30ff\u3400-\u9fff\uff08\uff09()"
+_SPACED = re.compile(rf"(?:[{_CJK}] ){{4,}}")
+
+
+def despaced(lines: list[str]) -> list[str]:
+    """Text with a space between every character (docsplayer copies): the spaces removed
+    between CJK characters, when most lines are printed that way; otherwise unchanged."""
+    body = [l for l in lines if l.strip()]
+    if not body or sum(1 for l in body if _SPACED.search(l)) * 2 < len(body):
+        return lines
+    return [re.sub(rf"(?<=[{_CJK}]) (?=[{_CJK}])", "", l) for l in lines]
+
+
 def import_text(text: str) -> Imported:
     raw_lines = text.split("\n")
     if raw_lines and raw_lines[-1] == "":
         raw_lines.pop()
+    source = dict(enumerate(raw_lines, 1))  # notes quote these, whatever the reading below changes
+    raw_lines = despaced(raw_lines)
     form = detect_form(raw_lines)
     numbered = list(enumerate(raw_lines, 1))
     if not form.has_role("changes"):  # a list of changes, not an assessment
         from . import henko
         return henko.import_lines(form, numbered)
-    return _import_assessment(form, numbered)
+    return _import_assessment(form, numbered, source)
 
 
 def read_stamp(form: Form, numbered: list[tuple[int, str]]) -> tuple[int, str, str] | None:
     """(line, version, printed text) of the version stamp, if the text prints one."""
     for no, raw in numbered:
-        m = _STAMP.match(nfkc(plain(raw)).strip())
+        m = _STAMP.match(re.sub(r"\s+", "", nfkc(plain(raw))))  # spaces between every character (docsplayer)
         if m:
             return no, re.sub(r"\s+", "", m.group(1)), plain(raw)
     return None
 
 
-def _import_assessment(form: Form, numbered: list[tuple[int, str]]) -> Imported:
+def _import_assessment(form: Form, numbered: list[tuple[int, str]], source: dict[int, str] | None = None) -> Imported:
     changes = form.role_item("changes")
     parser = BodyParser(form, skip_keys=(changes.key,))
     numbered_all = numbered
@@ -147,7 +165,7 @@ def _import_assessment(form: Form, numbered: list[tuple[int, str]]) -> Imported:
     classified = fidelity.classify(form, out, parser, source_texts, doubtful)
     classified.missing = missing
     if notes.rows:
-        out[form.role_key("import_notes")] = notes.table(form, dict(numbered_all))
+        out[form.role_key("import_notes")] = notes.table(form, source or dict(numbered_all))
     stats = {
         "classified": classified,
         "valued": dict(parser.valued),
