@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .form import Form, form_of, form_names, load_form
-from .reader import unwrap
+from .reader import public, unwrap
 
 NONE, KISO, JUTEN, ZENKOUMOKU = 0, 1, 2, 3  # levels: what a 評価 must comprise
 WHAT = {NONE: "特定個人情報保護評価の実施は義務付けられない", KISO: "基礎項目評価のみ",
@@ -128,7 +128,7 @@ def evaluations(assessments: list) -> list[Evaluation]:
     for a in assessments:
         if not a.form.has_role("number") or form_level(a.form) is None:
             continue
-        no = unwrap(a.number)
+        no = a.form.value(a.public_data, "number")  # a 非公表 number groups nothing (it reaches no page)
         if no is None or isinstance(no, bool) or not isinstance(no, int):
             continue
         by.setdefault((a.org_slug, no), Evaluation(a.org_slug, no)).documents.append(a)
@@ -148,25 +148,24 @@ def check(docs: list) -> list:
     from .validate import ERROR, WARNING, Problem
 
     problems: list = []
-    groups: dict[tuple, list[tuple[Any, Form]]] = {}
+    groups: dict[tuple, list[tuple[Any, Form, dict]]] = {}
     for doc in docs:
-        data = doc.data if isinstance(doc.data, dict) else None
-        if data is None:
+        if not isinstance(doc.data, dict):
             continue
         try:
-            form = form_of(data)
+            form = form_of(doc.data)
         except KeyError:
             continue
-        no = unwrap(form.value(data, "number"))
+        pub = public(doc.data)  # messages quote values: a 非公表 one reads 非公表 and counts as unanswered
+        no = form.value(pub, "number")
         if not isinstance(no, int) or isinstance(no, bool) or form_level(form) is None:
             continue  # a number of the wrong type is reported by check_document
-        groups.setdefault((doc.path.parent.resolve(), no), []).append((doc, form))
+        groups.setdefault((doc.path.parent.resolve(), no), []).append((doc, form, pub))
 
     for (_, no), members in sorted(groups.items(), key=lambda kv: str(kv[0])):
-        kisos = [(d, f) for d, f in members if f.has_role("submitted_kinds")]
-        detailed = [(d, f) for d, f in members if not f.has_role("submitted_kinds")]
-        for doc, f in kisos:
-            data = doc.data
+        kisos = [m for m in members if m[1].has_role("submitted_kinds")]
+        detailed = [m for m in members if not m[1].has_role("submitted_kinds")]
+        for doc, f, data in kisos:
 
             def add(role: str, message: str, severity: str = ERROR) -> None:
                 path = f.role_path(role) if f.has_role(role) else ()
@@ -188,9 +187,17 @@ def check(docs: list) -> list:
             if submitted is not None and must is not None and submitted < max(must, KISO):
                 add("submitted_kinds", f"提出する評価書は「{unwrap(kinds_text)}」ですが、しきい値判断からは"
                                        f"「{WHAT[must]}」が義務付けられます(Ⅱ・Ⅲの回答: {said or unwrap(stated_text)})")
+            for dd, df, dpub in detailed:  # the 重点/全項目 restates the result (e.g. 重点 Ⅴ 1 ②): the same one
+                own_text = df.value(dpub, "threshold_result")
+                own = level_of_text(own_text)
+                if own is not None and stated is not None and own != stated:
+                    path = df.role_path("threshold_result")
+                    problems.append(Problem(dd.path, dd.line(path), df.short_label(path, dpub),
+                                            f"しきい値判断結果「{unwrap(own_text)}」が、同じ評価書番号 {no} の基礎項目評価書"
+                                            f"({doc.path.name})のしきい値判断結果「{unwrap(stated_text)}」と合いません", WARNING))
             if submitted is None:
                 continue
-            present = {form_level(df): (dd, df) for dd, df in detailed}
+            present = {form_level(df): (dd, df) for dd, df, _ in detailed}
             for lv, (dd, df) in sorted(present.items()):
                 if lv != submitted:
                     add("submitted_kinds", f"評価書番号 {no} の{df.name}({dd.path.name})がありますが、提出する評価書の種類は"

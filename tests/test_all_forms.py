@@ -221,3 +221,38 @@ def test_document_keys_are_not_items_and_missing_sections_say_so(built):
     assert EMPTY in AssessmentPage(a, dict(data, **{f.role_key("import_missing"): []})).body()
     facts = {x["label"]: str(x["html"]) for x in summary(a, data, None)["facts"]}
     assert facts[f.role_item("form_version").label] == "平成26年4月"
+
+
+def test_a_fourth_form_is_a_definition_file(monkeypatch, tmp_path):
+    """Adding a form is its definition (here: the 全項目 definition under another name and schema id)
+    plus documents: check, every stage of generation and the indexes work with no code change."""
+    from piasite import form as form_mod
+    from tests.conftest import use_forms
+    from tests.formdocs import full_document
+
+    d = use_forms(monkeypatch, tmp_path)
+    src = (d / "zenkoumoku.yaml").read_text(encoding="utf-8")
+    (d / "shiko.yaml").write_text(src.replace("\nform: 全項目評価書\n", "\nform: 試行評価書\n")
+                                  .replace("\nschema_id: zenkoumoku\n", "\nschema_id: shiko\n"), encoding="utf-8")
+    form_mod.clear_caches()
+    try:
+        f = load_form("試行評価書")
+        doc = full_document(f)
+        doc[f.role_key("number")] = 9
+        content = tmp_path / "content" / ORG
+        content.mkdir(parents=True)
+        import yaml
+
+        (content / "9.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        assessments, problems = load_content(tmp_path / "content")
+        assert not problems, [str(p) for p in problems]
+        out = tmp_path / "docs"
+        site = generate(assessments, out, config=ROOT / "mkdocs.yml", extensions=[])
+        page = _page(out, "9")
+        assert "東山市長" in page and 'data-pagefind-filter="様式">試行評価書<' in page
+        assert (out / "api" / "schema" / "shiko.schema.json").is_file()
+        systems = [r for _, r in next(i for i in site.indexes if i.id == "system").rows()]
+        assert systems and all(r.assessment.form.name == "試行評価書" for r in systems)
+    finally:
+        monkeypatch.undo()
+        form_mod.clear_caches()

@@ -106,7 +106,9 @@ def test_submitted_kinds_against_the_documents_present(tmp_path):
 def test_more_than_required_is_allowed(tmp_path):
     org = _copy(tmp_path)  # 7: 1,000–1万 needs the 基礎 only; a voluntary 重点 is fine
     _edit(org / "7.yaml", "    種類: 基礎項目評価書\n", "    種類: 基礎項目評価書及び重点項目評価書\n")
-    juten = (org / "3-juten.yaml").read_text(encoding="utf-8").replace("評価書番号: 3", "評価書番号: 7")
+    juten = (org / "3-juten.yaml").read_text(encoding="utf-8").replace("評価書番号: 3", "評価書番号: 7").replace(
+        "    しきい値判断結果: 基礎項目評価及び重点項目評価の実施が義務付けられる",
+        "    しきい値判断結果: 基礎項目評価の実施が義務付けられる(任意に重点項目評価を実施)")
     (org / "7-juten.yaml").write_text(juten, encoding="utf-8")
     assert _problems(org.parent) == []
 
@@ -134,3 +136,23 @@ def test_a_file_may_not_take_an_evaluation_url(tmp_path):
     got = _problems(org.parent)
     assert [(n, s) for n, _, _, _, s in got] == [("hyoka-7.yaml", "error")]
     assert "評価のページの URL" in got[0][3]
+
+
+def test_the_detailed_document_restates_the_same_result(tmp_path):
+    org = _copy(tmp_path)
+    _edit(org / "3-juten.yaml", "    しきい値判断結果: 基礎項目評価及び重点項目評価の実施が義務付けられる",
+          "    しきい値判断結果: 基礎項目評価の実施が義務付けられる(任意に重点項目評価を実施)")
+    got = _problems(org.parent)
+    assert [(n, s) for n, _, _, _, s in got] == [("3-juten.yaml", "warning")], got
+    assert got[0][2] == "Ⅴ 1. ②しきい値判断結果" and "3.yaml" in got[0][3] and "合いません" in got[0][3]
+
+
+def test_withheld_values_reach_no_message_and_no_evaluation_page(tmp_path):
+    org = _copy(tmp_path)
+    _edit(org / "7.yaml", "    人数: 1,000人以上1万人未満", "    人数: !非公表 30万人以上")
+    _edit(org / "3.yaml", "評価書番号: 3", "評価書番号: !非公表 3")
+    got = _problems(org.parent)
+    assert not any("30万人以上" in m for _, _, _, m, _ in got), got
+    assessments, _ = load_content(org.parent)
+    assert [e.url for e in evaluations(assessments)] == ["higashiyama/hyoka-3/", "higashiyama/hyoka-7/"]
+    assert [a.slug for a in evaluations(assessments)[0].documents] == ["3-juten"]  # the withheld 3 is in none
