@@ -16,11 +16,16 @@ from typing import Any
 
 from . import dates
 from .form import Form, Item, all_forms
-from .reader import public
+from .reader import Uncertain, public
 
 
 def _empty(v: Any) -> bool:
     return v is None or v == "" or v == [] or v == {}
+
+
+def _as_printed(v: Uncertain) -> str:
+    # a value marked !要確認: the text is printed as the source showed it (the importer's guess is not public)
+    return v.source or ""
 
 
 def _lines(text: str) -> list[str]:
@@ -106,6 +111,7 @@ class TextExport:
                 continue
             base = re.split(r"[(（]", c.label)[0].strip()
             n = values.get(c.key)
+            n = None if isinstance(n, Uncertain) else n  # !要確認: the count is left blank, as unread
             if base == item.label:
                 after_choice = f" ({'' if n is None else n}) 件"
             elif item.option(base):
@@ -130,8 +136,12 @@ class TextExport:
     def cover(self, item: Item, v: Any) -> None:
         self.blank()
         self.emit(self.label(item), "")
+        if isinstance(v, Uncertain):
+            v = _as_printed(v)
+        elif not _empty(v) and item.kind == "date":
+            v = self.date(item, v)
         if not _empty(v):
-            self.emit(*(_lines(self.date(item, v)) if item.kind == "date" else _lines(v)))
+            self.emit(*_lines(v))
         self.blank()
 
     def cover_end(self) -> None:
@@ -162,6 +172,8 @@ class TextExport:
             return
         self.blank()
         self.emit(self.label(item), "")
+        if isinstance(v, Uncertain):
+            v = _as_printed(v)
         if not _empty(v):
             self.emit(*_lines(v))
         self.blank()
@@ -198,7 +210,8 @@ class TextExport:
                 head = item.element_label(i, elem) if "{name}" not in (item.element or "") else f"{item.label}{i + 1}"
                 name = item.child(item.name_key) if item.name_key else None
                 if name is not None and name.label == item.label and not _empty(elem.get(name.key)):
-                    first, *rest = _lines(elem[name.key])
+                    nv = elem[name.key]
+                    first, *rest = _lines(_as_printed(nv) if isinstance(nv, Uncertain) else nv)
                     self.emit(f"{head}\t{first}", *rest)
                 else:
                     self.emit(head)
@@ -211,7 +224,10 @@ class TextExport:
             self._prev_parent_label = (id(parent), item.parent_label)
         else:
             self._prev_parent_label = None
-        if k == "choice":
+        if isinstance(v, Uncertain):
+            first, *rest = _lines(_as_printed(v)) or [""]
+            self.emit(f"{label}\t{first}", *rest)
+        elif k == "choice":
             after, _ = self.counts_for(item, parent.items, values)
             self.emit(f"{label}\t{self.choice(item, v, after)}")
         elif k == "multi":
@@ -220,7 +236,7 @@ class TextExport:
         elif k == "date":
             self.emit(f"{label}\t{self.date(item, v)}" if not _empty(v) else label)
         elif k == "list":
-            self.emit(label, *[str(x) for x in v or []])
+            self.emit(label, *[_as_printed(x) if isinstance(x, Uncertain) else str(x) for x in v or []])
         elif k in ("integer", "count"):
             self.emit(f"{label}\t{v}" if not _empty(v) else label)
         else:  # text, ref
@@ -242,7 +258,9 @@ class TextExport:
             cells = []
             for c in cols:
                 v = r.get(c.key)
-                if _empty(v):
+                if isinstance(v, Uncertain):
+                    cells.append(_as_printed(v).replace("\t", " ").replace("\n", " "))
+                elif _empty(v):
                     cells.append("")
                 elif c.kind == "date":
                     cells.append(self.date(c, v))

@@ -208,3 +208,38 @@ def test_invented_documents_pass_check_and_their_text_imports_back():
     for y in sorted(folder.glob("*.yaml")):
         imp = import_file(folder.parent / f"higashiyama-{y.stem}.txt")
         assert _same(imp.form, imp.data) == _same(imp.form, yaml.safe_load(y.read_text(encoding="utf-8")))
+
+
+def test_published_documents_export_and_import_back():
+    """The real documents in content/ (with !要確認 values, printed as their source showed them)."""
+    from piasite.export import form_of
+    from piasite.model import content_files, load_document
+    from piasite.reader import Uncertain, public
+
+    def flat(d, p=()):
+        if isinstance(d, dict):
+            for k, v in d.items():
+                yield from flat(v, p + (k,))
+        elif isinstance(d, list) and d and all(isinstance(e, dict) for e in d) and any(len(e) > 1 for e in d):
+            for i, v in enumerate(d):  # a group's elements (a multi's entries are one-key mappings)
+                yield from flat(v, p + (i,))
+        else:
+            yield p, sorted(map(str, d)) if isinstance(d, list) else str(d)  # multi: the order is the form's
+
+    seen = 0
+    for p in content_files(ROOT / "content"):
+        doc, _ = load_document(p)
+        f = form_of(doc.data)
+        if not f.has_role("changes"):
+            continue
+        r = subprocess.run([sys.executable, "-m", "piasite", "export", str(p)], cwd=ROOT, capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+        assert "原文から読み取れませんでした" not in r.stdout
+        back = dict(flat(import_text(r.stdout).data))
+        pub = public(doc.data)
+        pub.pop(f.role_key("import_notes"), None)
+        sure = {k: v for k, v in flat(pub) if "原文から読み取れませんでした" not in v and not isinstance(v, Uncertain)}
+        same = sum(1 for k, v in sure.items() if back.get(k) == v)
+        assert same == len(sure), [(k, v, back.get(k)) for k, v in sure.items() if back.get(k) != v][:3]
+        seen += 1
+    assert seen == 3
