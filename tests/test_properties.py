@@ -147,7 +147,7 @@ def damaged_line(draw):
 
 
 importer_texts = st.lists(st.one_of(damaged_line(), st.text(max_size=30).map(lambda s: s.replace("\n", " "))),
-                          min_size=1, max_size=40).map("\n".join)
+                          min_size=1, max_size=20).map("\n".join)
 
 
 @settings(SETTINGS, max_examples=100)
