@@ -46,7 +46,9 @@ class HistoryInputError(GitError):
     def __init__(self, problems: list[tuple[str, int, str, str]]):
         self.problems = problems
         lines = [f"{p}:{line}: {item + ': ' if item else ''}{m}" for p, line, item, m in problems]
-        super().__init__("変更履歴の元になる git の記録に誤りがあるため、変更履歴を作れません:\n" + "\n".join(lines))
+        from .textcheck import visible
+
+        super().__init__(visible("変更履歴の元になる git の記録に誤りがあるため、変更履歴を作れません:\n" + "\n".join(lines)))
 
 
 SHALLOW_MESSAGE = ("このクローンは履歴が浅い(shallow)ため、変更履歴を作れません。"
@@ -451,8 +453,10 @@ def check_trailers(files: list[FileHistory]) -> list[tuple[str, int, str, str]]:
 
 
 def warn(history: History) -> None:
+    from .textcheck import visible
+
     for w in history.warnings:
-        print(f"警告: {w}", file=sys.stderr)
+        print(visible(f"警告: {w}"), file=sys.stderr)
 
 
 # -- piasite check --since -------------------------------------------------------------

@@ -32,7 +32,7 @@ class Problem:
         where = f"{self.path}:{self.line}: "
         what = f"{self.item}: " if self.item else ""
         tag = "" if self.severity == ERROR else "警告: "
-        return f"{where}{tag}{what}{self.message}"
+        return textcheck.visible(f"{where}{tag}{what}{self.message}")
 
 
 class Checker:
