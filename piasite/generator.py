@@ -18,7 +18,8 @@ from typing import Callable
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from . import dates
+from . import dates, xmlsafe
+from .exceptions import PiasiteError
 from .api import assessment_json, assessment_path, write_api
 from . import indexes
 from .indexes import build_indexes
@@ -28,9 +29,7 @@ from .pages import CHANGES, AssessmentPage, bare
 from .parallel import on_two_cores
 from .theme import prepare as prepare_theme, shelve
 
-ROOT = Path(__file__).resolve().parent.parent
-TEMPLATES = ROOT / "templates"
-ASSETS = ROOT / "templates" / "assets"
+from . import resources
 
 # The navigation, owned here and mirrored by mkdocs.yml `nav:` (a test checks
 # both agree): indexes and organisations, never one entry per assessment.
@@ -101,6 +100,7 @@ class Site:
         self.search_bundles = bundles(assessments)  # [(folder, org slugs)] for search.index_site
 
     def write_page(self, relpath: str, text: str) -> Path:
+        text = xmlsafe.clean(text)  # no control character reaches a page, feed or data file
         if relpath.endswith(".md"):
             text = shelve(self.out, relpath, text)
         path = self.out / relpath
@@ -120,7 +120,7 @@ class Site:
 
 
 def environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined,
+    env = Environment(loader=FileSystemLoader(resources.search_path()), undefined=StrictUndefined,
                       autoescape=select_autoescape(["j2"], default_for_string=True), keep_trailing_newline=True,
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["wareki"] = lambda v: dates.wareki(v) if dates.parse_iso(v) else ("" if v is None else str(v))
@@ -216,7 +216,7 @@ def latest_changes(assessments: list, site: Site, limit: int = 10) -> list[dict]
     return rows[:limit]
 
 
-class HistoryUnavailable(Exception):
+class HistoryUnavailable(PiasiteError):
     """The change-log stage cannot read git history (shallow clone, no git): stop the build."""
 
 
@@ -263,13 +263,14 @@ def generate(assessments, out: Path, allow_shallow: bool = False, content_dir: P
     out = Path(out)
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
+    resources.set_project(Path(config).resolve().parent)  # the city's overrides/ beside its mkdocs.yml
     prepare_theme(out)
     names = Names.load(content_dir) if content_dir else Names()
     site = Site(out, assessments, names, load_config(config))
     site.content_dir, site.allow_shallow = (Path(content_dir) if content_dir else None), allow_shallow
     for ext in (DEFAULT_EXTENSIONS if extensions is None else extensions):
         ext(site)
-    shutil.copytree(ASSETS, out / "assets" / "piasite")
+    resources.copy_tree("assets", out / "assets" / "piasite")
     on_two_cores(assessments, lambda items: assessment_pages(site, items))
     by_org: dict[str, list] = {}
     for a in assessments:

@@ -2,9 +2,10 @@
 
 One `git log` over the whole history per build (renames found by git, merges
 diffed against their first parent), blobs read through one `git cat-file
---batch`, and parsed blobs cached by blob id under .cache/piasite/ so that a
-rebuild parses only blobs it has never seen. The cache holds only what parsing
-a blob gives, so it can never change the output.
+--batch`, and parsed blobs cached by blob id (blobcache.py: JSON in the user's
+cache folder, never in the working tree) so that a rebuild parses only blobs it
+has never seen. The cache holds only what parsing a blob gives, so it can never
+change the output.
 
 Which commits make versions: the first-parent chain from HEAD (or the given
 revision). A pull request merged with a merge commit is one version; the
@@ -16,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import pickle
 import re
 import subprocess
 import sys
@@ -25,13 +25,14 @@ from pathlib import Path
 from typing import Any
 
 
+from . import blobcache
+from .exceptions import PiasiteError
 from .reader import ReadError, parse
 
-CACHE_DIR = Path(".cache/piasite/blobs-v1")  # under the repository root
 TRAILER = re.compile(r"^(変更日|提出時期|提出時期に係る説明|変更箇所)\s*[:：]\s*(.*?)\s*$")
 
 
-class GitError(Exception):
+class GitError(PiasiteError):
     """git could not answer (not a repository, unknown revision…); message in Japanese."""
 
 
@@ -41,14 +42,14 @@ class ShallowError(GitError):
 
 class HistoryInputError(GitError):
     """A commit trailer or the baseline file is wrong: the change log would publish a wrong
-    date, an unknown 提出時期 or unreviewed versions. `problems`: [(path, line, item, message)]."""
+    date, an unknown 提出時期 or unreviewed versions. `entries`: [(path, line, item, message)]."""
 
-    def __init__(self, problems: list[tuple[str, int, str, str]]):
-        self.problems = problems
-        lines = [f"{p}:{line}: {item + ': ' if item else ''}{m}" for p, line, item, m in problems]
+    def __init__(self, entries: list[tuple[str, int, str, str]]):
+        lines = [f"{p}:{line}: {item + ': ' if item else ''}{m}" for p, line, item, m in entries]
         from .textcheck import visible
 
         super().__init__(visible("変更履歴の元になる git の記録に誤りがあるため、変更履歴を作れません:\n" + "\n".join(lines)))
+        self.entries = entries
 
 
 SHALLOW_MESSAGE = ("このクローンは履歴が浅い(shallow)ため、変更履歴を作れません。"
@@ -130,7 +131,10 @@ class History:
 # -- git plumbing ------------------------------------------------------------------
 
 def git(root: Path, *args: str, input: bytes | None = None) -> bytes:
-    proc = subprocess.run(["git", *args], cwd=root, input=input, capture_output=True)
+    try:
+        proc = subprocess.run(["git", *args], cwd=root, input=input, capture_output=True)
+    except FileNotFoundError:  # no git installed, or root does not exist
+        raise GitError("git を実行できません(git がインストールされているか、フォルダがあるかを確かめてください)") from None
     if proc.returncode != 0:
         raise GitError(f"git {' '.join(args[:2])} が失敗しました: {proc.stderr.decode(errors='replace').strip()}")
     return proc.stdout
@@ -236,18 +240,15 @@ def parse_data(text: str) -> Any:
 
 def parse_blobs(root: Path, shas: set[str], cache: bool = True) -> dict[str, tuple]:
     """blob → ("ok", data) or ("err", line, message)."""
-    cdir = root / CACHE_DIR
+    cdir = blobcache.cache_dir(root)
     result: dict[str, tuple] = {}
     missing = []
     for sha in sorted(shas):
-        f = cdir / sha[:2] / sha
-        if cache and f.exists():
-            try:
-                result[sha] = pickle.loads(f.read_bytes())
-                continue
-            except Exception:  # a damaged cache entry is just re-parsed
-                pass
-        missing.append(sha)
+        entry = blobcache.load(cdir, sha) if cache else None
+        if entry is not None:
+            result[sha] = entry
+        else:
+            missing.append(sha)
     for sha, raw in cat_blobs(root, missing).items():
         try:
             entry = ("ok", parse_data(raw.decode("utf-8")))
@@ -257,11 +258,7 @@ def parse_blobs(root: Path, shas: set[str], cache: bool = True) -> dict[str, tup
             entry = ("err", e.line, e.message)
         result[sha] = entry
         if cache:
-            f = cdir / sha[:2] / sha
-            f.parent.mkdir(parents=True, exist_ok=True)
-            tmp = f.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_bytes(pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(tmp, f)
+            blobcache.store(cdir, sha, entry)
     return result
 
 
@@ -349,7 +346,9 @@ def load_history(content_dir: Path, rev: str = "HEAD", allow_shallow: bool = Fal
         starts = [i for i, v in enumerate(fh.versions) if v.commit.sha in baseline]
         if starts:  # history starts at the baseline: earlier versions were never published
             fh.versions = fh.versions[starts[-1]:]
-    errors += check_trailers(files)
+    trailer_errors, trailer_warnings = check_trailers(files)
+    errors += trailer_errors
+    warnings += trailer_warnings
     if errors and strict:
         raise HistoryInputError(errors)
     return History(root, files, warnings, head=chain[-1] if chain else None, errors=errors)
@@ -415,8 +414,10 @@ def trailer_values() -> dict[str, tuple[str, ...]]:
     return {"提出時期": tuple(timing)}
 
 
-def trailer_problems(commit: Commit) -> list[tuple[str, str]]:
-    """[(trailer, message)] for the trailers of a commit that the change log cannot use."""
+def trailer_problems(commit: Commit) -> list[tuple[str, str, str]]:
+    """[(severity, trailer, message)] for the trailers of a commit. A date or 提出時期 the change
+    log cannot use is an error; control and bidi characters only a warning, as the outputs
+    neutralise them and a merged commit cannot be corrected."""
     from . import dates, textcheck
 
     out = []
@@ -424,32 +425,36 @@ def trailer_problems(commit: Commit) -> list[tuple[str, str]]:
     for key, value in tr.items():
         for severity, message in textcheck.problems(value):
             if severity == "error":
-                out.append((key, message))
+                out.append(("warning", key, message.split("。")[0] + "。サイトでは置き換えて表示します"))
     if "変更日" in tr:
         v = tr["変更日"]
         if not (dates.parse_iso(v) or dates.parse_date(v)):
-            out.append(("変更日", f"「{v}」は日付として読めません({dates.RANGE_JA}の日付を 2025-12-01 のように書いてください)"
+            out.append(("error", "変更日", f"「{v}」は日付として読めません({dates.RANGE_JA}の日付を 2025-12-01 のように書いてください)"
                         if v else "値が空です(2025-12-01 のように書いてください)"))
     choices = trailer_values()
     for key, allowed in choices.items():
         if key in tr and allowed and tr[key] not in allowed:
-            out.append((key, f"「{tr[key]}」は選べません。{' か '.join(allowed)} と書いてください"))
+            out.append(("error", key, f"「{tr[key]}」は選べません。{' か '.join(allowed)} と書いてください"))
     return out
 
 
-def check_trailers(files: list[FileHistory]) -> list[tuple[str, int, str, str]]:
-    """Errors for the trailers of every commit that makes a version the site shows."""
+def check_trailers(files: list[FileHistory]) -> tuple[list[tuple[str, int, str, str]], list[str]]:
+    """(errors, warnings) for the trailers of every commit that makes a version the site shows."""
     seen: dict[str, str] = {}
     for fh in files:
         for v in fh.versions:
             seen.setdefault(v.commit.sha, v.path)
     by_sha = {v.commit.sha: v.commit for fh in files for v in fh.versions}
-    out = []
+    errors, warnings = [], []
     for sha, path in seen.items():
         c = by_sha[sha]
-        for key, message in trailer_problems(c):
-            out.append((path, 1, key, f"コミット {sha[:10]}「{c.subject[:60]}」のトレーラー「{key}:」: {message}"))
-    return out
+        for severity, key, message in trailer_problems(c):
+            text = f"コミット {sha[:10]}「{c.subject[:60]}」のトレーラー「{key}:」: {message}"
+            if severity == "error":
+                errors.append((path, 1, key, text))
+            else:
+                warnings.append(f"{path}: {text}")
+    return errors, warnings
 
 
 def warn(history: History) -> None:
@@ -464,7 +469,7 @@ def warn(history: History) -> None:
 def check_since(files: list[Path], since: str) -> list:
     """Warnings for ※ item changes since BASE whose commits lack 提出時期 事前 and its explanation."""
     from .changelog import derived_rows
-    from .form import form_names, load_form
+    from .form import form_for
     from .validate import WARNING, Problem
 
     files = [Path(f).resolve() for f in files]
@@ -479,13 +484,14 @@ def check_since(files: list[Path], since: str) -> list:
     for path, line, item, message in hist.errors:  # the build would refuse them: errors here too
         problems.append(Problem(root / path, line, item, message))
     for w in hist.warnings:
-        problems.append(Problem(Path(w.split(":", 1)[0]), 1, "", w.split(": ", 1)[1], WARNING))
+        problems.append(Problem(root / w.split(":", 1)[0], 1, "", w.split(": ", 1)[1], WARNING))
     wanted = {str(f.relative_to(root.resolve())).replace("\\", "/"): f for f in files}
     for fh in hist.files:
         if fh.path not in wanted or fh.deleted or not fh.live:
             continue
-        name = fh.live[-1].data.get("様式")
-        form = load_form(name if isinstance(name, str) and name in form_names() else "重点項目評価書")
+        form = form_for(fh.live[-1].data)
+        if form is None:
+            continue  # the check of the file itself reports it
         for row in derived_rows(fh, form):
             if row.commit not in after_base or not row.marked:
                 continue

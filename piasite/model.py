@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from . import limits
-from .form import Form, load_form
+from .form import Form, form_names, load_form
 from .names import ALIASES_FILE, AliasError, Names
-from .reader import Document, ReadError, public, read
-from .validate import ERROR, Problem, check_document, check_text, check_unique_numbers
+from .reader import Document, ReadError, public, read, uncertain_paths
+from .validate import ERROR, Problem, check_characters, check_document, check_unique_numbers
 
 ASCII_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 SKIP = {ALIASES_FILE}  # content/ files that are not assessments
@@ -169,7 +169,20 @@ def check_aliases(path: Path) -> list[Problem]:
     except AliasError as e:
         return [Problem(Path(path), e.line, "", e.message)]
     doc, probs = load_document(path)
-    return probs if doc is None else check_text(doc)
+    return probs if doc is None else check_characters(doc)
+
+
+def uncertain_problems(root: Path) -> list[Problem]:
+    """One problem per !要確認 value still open under content/ (for a publication build)."""
+    out = []
+    for doc in (load_document(p)[0] for p in content_files(root)):
+        if doc is None or not isinstance(doc.data, dict) or doc.data.get("様式") not in form_names():
+            continue
+        form = load_form(doc.data["様式"])
+        for path in uncertain_paths(doc.data):
+            out.append(Problem(doc.path, doc.line(path), form.short_label(path, doc.data),
+                               "原文から読み取れませんでした(要確認)"))
+    return out
 
 
 def _num_key(slug: str) -> tuple:

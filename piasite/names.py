@@ -15,6 +15,8 @@ from pathlib import Path
 
 from .textcheck import latinise, strip_invisible
 
+from .exceptions import PiasiteError
+
 ALIASES_FILE = "aliases.yaml"
 MERGE_KEY, SPLIT_KEY = "同じもの", "別のもの"
 
@@ -29,10 +31,9 @@ _SPELLINGS = [
 _BRANCH = re.compile(rf"^(?P<co>.*(?:{_CORP}).*?)\s*(?P<br>[^\s]+(?:支店|支社|営業所|事業所|事業部))$")
 
 
-class AliasError(Exception):
+class AliasError(PiasiteError):
     def __init__(self, path: Path, line: int, message: str):
-        super().__init__(f"{path}:{line}: {message}")
-        self.path, self.line, self.message = path, line, message
+        super().__init__(message, path, line)
 
 
 def nfkc(text: str) -> str:

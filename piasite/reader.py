@@ -14,10 +14,23 @@ import re
 import yaml
 
 from . import limits
+from .exceptions import PiasiteError
 from .limits import MAX_DEPTH, Limits
 
 WITHHELD_TAG = "!非公表"
-_WITHHELD_URI = "!" + "".join(f"%{b:02X}" for b in WITHHELD_TAG[1:].encode())
+UNCERTAIN_TAG = "!要確認"
+TAGS_JA = f"{WITHHELD_TAG} と {UNCERTAIN_TAG}"  # the only tags content may carry
+
+
+def _tag_uri(tag: str) -> str:
+    return "!" + "".join(f"%{b:02X}" for b in tag[1:].encode())
+
+
+_WITHHELD_URI = _tag_uri(WITHHELD_TAG)
+_UNCERTAIN_URI = _tag_uri(UNCERTAIN_TAG)
+# What an importer writes under !要確認, and what each field holds.
+UNCERTAIN_FIELDS = {"原文": "元の文書の記載(そのまま)", "行": "元のテキストの行番号",
+                    "理由": "読み取れなかった理由", "読み": "取込みの推測(公開されません)"}
 
 
 @dataclass(frozen=True, repr=False)
@@ -31,14 +44,25 @@ class Withheld:
     __repr__ = __str__
 
 
-class ReadError(Exception):
+@dataclass(frozen=True)
+class Uncertain:
+    """A value the importer could not read for certain (`!要確認`): the page says so and
+    quotes what the source showed; the importer's guess (reading) is never published."""
+    source: str = ""
+    line: int | None = None
+    reason: str = ""
+    reading: Any = None
+
+    def __str__(self) -> str:
+        return "原文から読み取れませんでした"
+
+
+class ReadError(PiasiteError):
     """Unreadable content. `syntax` marks YAML syntax errors (worth re-reading with the pure-Python
     parser for its clearer message); limits, aliases and tags are found the same way by both."""
 
-    def __init__(self, line: int, message: str, syntax: bool = False):
-        super().__init__(message)
-        self.line = line
-        self.message = message
+    def __init__(self, line: int, message: str, path: Path | str | None = None, syntax: bool = False):
+        super().__init__(message, path, line)
         self.syntax = syntax
 
 
@@ -101,12 +125,32 @@ class _Builder:
                 inner.style = node.style
                 inner.tag = _YAML + "str"
             return Withheld(self.build_plain(inner, path, depth))
+        if node.tag == UNCERTAIN_TAG:
+            return self.uncertain(node, path, depth)
         return self.build_plain(node, path, depth)
+
+    def uncertain(self, node: yaml.Node, path: tuple, depth: int) -> Uncertain:
+        line = node.start_mark.line + 1
+        usage = (f"{UNCERTAIN_TAG} の後には「原文:」「理由:」(と「行:」「読み:」)を書いてください。"
+                 "読み取れた値を確かめたら、タグごと値に書き換えます")
+        if not isinstance(node, yaml.MappingNode):
+            raise ReadError(line, usage)
+        node = yaml.MappingNode(_YAML + "map", node.value, node.start_mark, node.end_mark)
+        fields = self.build_plain(node, path, depth)
+        unknown = [k for k in fields if k not in UNCERTAIN_FIELDS]
+        if unknown or not isinstance(fields.get("原文", ""), str) or not isinstance(fields.get("理由", ""), str):
+            raise ReadError(line, usage)
+        src_line = fields.get("行")
+        if src_line is not None and (isinstance(src_line, bool) or not isinstance(src_line, int)):
+            raise ReadError(self.lines.get(path + ("行",), line), "「行」は数字で書いてください")
+        for k in UNCERTAIN_FIELDS:  # the fields are not items of the form: no lines of their own
+            self.lines.pop(path + (k,), None)
+        return Uncertain(fields.get("原文", ""), src_line, fields.get("理由", ""), fields.get("読み"))
 
     def build_plain(self, node: yaml.Node, path: tuple, depth: int) -> Any:
         line = node.start_mark.line + 1
         if node.tag not in _KINDS[type(node)]:
-            raise ReadError(line, f"タグ {_tag_ja(node.tag)} は使えません(使えるのは {WITHHELD_TAG} だけです)")
+            raise ReadError(line, f"タグ {_tag_ja(node.tag)} は使えません(使えるのは {TAGS_JA} だけです)")
         if isinstance(node, yaml.MappingNode):
             out: dict = {}
             for knode, vnode in node.value:
@@ -155,7 +199,7 @@ class _Builder:
 def _tag_ja(tag: str) -> str:
     if tag.startswith(_YAML):
         return "!!" + tag[len(_YAML):]
-    return tag.replace(_WITHHELD_URI, WITHHELD_TAG)
+    return tag.replace(_WITHHELD_URI, WITHHELD_TAG).replace(_UNCERTAIN_URI, UNCERTAIN_TAG)
 
 
 def _build(loader, node: yaml.Node, path: tuple, lines: dict) -> Any:
@@ -217,13 +261,15 @@ def parse(text: str, path: Path | str = "<string>") -> Document:
 
 def _parse(text: str, path: Path | str, loader_class) -> Document:
     # PyYAML scans tags as ASCII URIs: give it the percent-encoded spelling (lines are unchanged).
-    loader = loader_class(text.replace(WITHHELD_TAG, _WITHHELD_URI))
+    loader = loader_class(text.replace(WITHHELD_TAG, _WITHHELD_URI).replace(UNCERTAIN_TAG, _UNCERTAIN_URI))
     try:
         node = loader.get_single_node()
         lines: dict = {}
         data = None if node is None else _Builder(loader, lines, limits.current()).build(node, ())
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
+        if e.context_mark and "stream" in (e.problem or ""):  # unclosed at the end of the file: where it opened
+            mark = e.context_mark
         line = mark.line + 1 if mark else 1
         raise ReadError(line, f"YAML の書き方に誤りがあります({_yaml_reason(e)})", syntax=True) from None
     except yaml.YAMLError as e:
@@ -255,7 +301,9 @@ _REASONS = {
     "did not find expected '-' indicator": "「-」が見つかりません。リストのインデントを確かめてください",
     "found unexpected end of stream": "文字列の引用符が閉じられていません",
     "found a tab character that violates indentation": "タブ文字は使えません。空白でインデントしてください",
-    "expected URI": f"タグは使えません(使えるのは {WITHHELD_TAG} だけです)",
+    "expected ',' or ']'": "「[」で始めたリストが「]」で閉じられていません",
+    "expected ',' or '}'": "「{」で始めた「キー: 値」が「}」で閉じられていません",
+    "expected URI": f"タグは使えません(使えるのは {TAGS_JA} だけです)",
 }
 
 
@@ -271,10 +319,23 @@ def unwrap(value: Any) -> Any:
     return value.value if isinstance(value, Withheld) else value
 
 
+def uncertain_paths(value: Any, path: tuple = ()) -> list[tuple]:
+    """Paths of every !要確認 value, in document order."""
+    if isinstance(value, Uncertain):
+        return [path]
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in uncertain_paths(v, path + (k,))]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in uncertain_paths(v, path + (i,))]
+    return []
+
+
 def public(value: Any) -> Any:
     """The value with every 非公表 part replaced by the marker string — for any output."""
     if isinstance(value, Withheld):
         return "非公表"
+    if isinstance(value, Uncertain):  # the source text is public; the importer's guess is not
+        return Uncertain(value.source, value.line, value.reason)
     if isinstance(value, dict):
         return {k: public(v) for k, v in value.items()}
     if isinstance(value, list):

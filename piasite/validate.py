@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from . import dates, textcheck
+from . import dates, hygiene, textcheck
 from .form import Form, Item, form_names, load_form
-from .reader import Document, Withheld
+from .reader import UNCERTAIN_TAG as UNCERTAIN, Document, Uncertain, Withheld
 
 HIDDEN = "(非公表の値)"  # said instead of a withheld value: messages reach CI logs
 
@@ -61,7 +61,7 @@ class Checker:
     def run(self) -> list[Problem]:
         self.mark_withheld(self.doc.data, ())
         self.check_form()
-        self.check_text(self.doc.data, ())
+        self.check_chars(self.doc.data, ())
         return self.problems
 
     def mark_withheld(self, value: Any, path: tuple) -> None:
@@ -102,21 +102,24 @@ class Checker:
         return _kind_ja(value)
 
     # -- characters -----------------------------------------------------------
-    def check_text(self, value: Any, path: tuple) -> None:
+    def check_chars(self, value: Any, path: tuple) -> None:
         """Control, bidi and zero-width characters and look-alike letters, in keys and values."""
         if isinstance(value, Withheld):
             value = value.value
         if isinstance(value, dict):
             for k, v in value.items():
-                self.check_text_one(k, path + (k,), "キー")
-                self.check_text(v, path + (k,))
+                self.check_chars_one(k, path + (k,), "キー")
+                self.check_chars(v, path + (k,))
         elif isinstance(value, list):
             for i, v in enumerate(value):
-                self.check_text(v, path + (i,))
+                self.check_chars(v, path + (i,))
         elif isinstance(value, str):
-            self.check_text_one(value, path, "")
+            self.check_chars_one(value, path, "")
+        elif isinstance(value, Uncertain):
+            for text in (value.source, value.reason, value.reading):
+                self.check_chars(text, path)
 
-    def check_text_one(self, text: str, path: tuple, what: str) -> None:
+    def check_chars_one(self, text: str, path: tuple, what: str) -> None:
         where = f"{what}{'の' if what else ''}"
         for severity, message in textcheck.problems(text):
             self.add(path, where + message, severity)
@@ -155,9 +158,15 @@ class Checker:
             self.check_value(child, value[child.key], cpath)
 
     def check_value(self, item: Item, value: Any, path: tuple) -> None:
-        if isinstance(value, Withheld):
+        withheld = isinstance(value, Withheld)
+        if withheld:
             value = value.value
+        if isinstance(value, Uncertain):
+            self.check_uncertain(value, path)
+            return
         kind = item.kind
+        if isinstance(value, str) and not self.hidden(path):  # a withheld value is never quoted
+            self.check_text(value, path)
         if kind == "section":
             self.check_mapping(item, value, path)
         elif kind == "group":
@@ -184,6 +193,26 @@ class Checker:
         elif kind == "flag":
             if not isinstance(value, bool):
                 self.add(path, f"true(チェックあり)か false(なし)で書いてください({self.q(path, value)}になっています)")
+
+    def check_uncertain(self, value: Uncertain, path: tuple) -> None:
+        where = f"原文 {value.line} 行目" if value.line else "原文"
+        shown = f"{where}: 「{hygiene.snippet(value.source, 0, 0, 40)}」" if value.source else where
+        self.add(path, f"{UNCERTAIN} 原文から読み取れませんでした({value.reason or '理由の記載なし'}。{shown})。"
+                       "原本で確かめて値を書き、タグを外してください", WARNING)
+
+    def check_text(self, text: str, path: tuple) -> None:
+        """Damage left by PDF extraction: foreign-script letters and wrapped-cell spaces."""
+        for run, script in hygiene.foreign_runs(text):
+            if textcheck.latinise(run) != run:
+                continue  # letters that look Latin: check_chars names both spellings
+            i = text.find(run)
+            self.add(path, f"日本語の文書にない文字({script})があります: 「{hygiene.snippet(text, i, len(run))}」"
+                           "(PDF からの読み取りの誤りではありませんか)", WARNING)
+        breaks = hygiene.line_breaks(text, self.doc.text)
+        if breaks:
+            shown = "」「".join(hygiene.snippet(text, i, 1, 6) for i in breaks[:3])
+            more = f" ほか {len(breaks) - 3} か所" if len(breaks) > 3 else ""
+            self.add(path, f"語の途中に改行の名残と思われる空白があります: 「{shown}」{more}", WARNING)
 
     def check_choice(self, item: Item, value: Any, path: tuple) -> None:
         if not isinstance(value, str):
@@ -297,6 +326,14 @@ class Checker:
                     self.add(base + ("提供・移転", "有無"), "「行っていない」ですが提供先・移転先が書かれています")
 
 
+def _hashable(v: Any) -> bool:
+    try:
+        hash(v)
+    except TypeError:
+        return False
+    return True
+
+
 def _empty(v: Any) -> bool:
     return v is None or v == "" or v == [] or v == {}
 
@@ -330,11 +367,11 @@ def check_document(doc: Document) -> list[Problem]:
     return Checker(doc).run()
 
 
-def check_text(doc: Document) -> list[Problem]:
+def check_characters(doc: Document) -> list[Problem]:
     """Only the character checks (for files that are not assessments, e.g. aliases.yaml)."""
     c = Checker(doc)
     c.mark_withheld(doc.data, ())
-    c.check_text(doc.data, ())
+    c.check_chars(doc.data, ())
     return c.problems
 
 
