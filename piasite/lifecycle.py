@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any
 
 from . import dates
-from .reader import unwrap
+from .reader import Withheld, unwrap
 
 KEEP_YEARS = 3
 REEVALUATE_YEARS = 5
@@ -80,8 +80,14 @@ def check(docs, today: dt.date) -> list:
             continue
         due = reevaluation_due(data)
         if due and due < today:
+            # the due date is computed from dates that may be 非公表: then it is not printed
+            node: Any = data
+            for k in EVALUATED:
+                node = node.get(k) if isinstance(node, dict) else None
+            hidden = any(isinstance(v, Withheld) for v in (node, data.get("公表日")))
+            when = "" if hidden else f"{dates.wareki(due)}、"
             out.append(Problem(doc.path, doc.line(("公表日",)), "",
-                               f"再評価の期限({dates.wareki(due)}、評価から {REEVALUATE_YEARS} 年)を過ぎています。"
+                               f"再評価の期限({when}評価から {REEVALUATE_YEARS} 年)を過ぎています。"
                                f"評価をやり直し、{_labels(data)}を更新してください", WARNING))
     return out
 
