@@ -24,10 +24,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import click
+
 
 from . import blobcache
 from .exceptions import PiasiteError
-from .reader import ReadError, parse
+from .reader import _WITHHELD_URI, WITHHELD_TAG, ReadError, _build, parse
 
 TRAILER = re.compile(r"^(変更日|提出時期|提出時期に係る説明|変更箇所)\s*[:：]\s*(.*?)\s*$")
 
@@ -42,14 +44,17 @@ class ShallowError(GitError):
 
 class HistoryInputError(GitError):
     """A commit trailer or the baseline file is wrong: the change log would publish a wrong
-    date, an unknown 提出時期 or unreviewed versions. `entries`: [(path, line, item, message)]."""
+    date, an unknown 提出時期 or unreviewed versions. `problems`: [(path, line, item, message)]."""
 
-    def __init__(self, entries: list[tuple[str, int, str, str]]):
-        lines = [f"{p}:{line}: {item + ': ' if item else ''}{m}" for p, line, item, m in entries]
+    def __init__(self, problems: list[tuple[str, int, str, str]]):
+        lines = [f"{p}:{line}: {item + ': ' if item else ''}{m}" for p, line, item, m in problems]
         from .textcheck import visible
 
         super().__init__(visible("変更履歴の元になる git の記録に誤りがあるため、変更履歴を作れません:\n" + "\n".join(lines)))
-        self.entries = entries
+        self.problems = problems  # tuples, already in the message: show() prints the message alone
+
+    def show(self, file=None) -> None:
+        click.echo(f"エラー: {self.format_message()}", err=True, file=file)
 
 
 SHALLOW_MESSAGE = ("このクローンは履歴が浅い(shallow)ため、変更履歴を作れません。"

@@ -12,7 +12,7 @@ from . import limits
 from .form import Form, form_names, load_form
 from .names import ALIASES_FILE, AliasError, Names
 from .reader import Document, ReadError, public, read, uncertain_paths
-from .validate import ERROR, Problem, check_characters, check_document, check_unique_numbers
+from .validate import ERROR, Problem, check_document, check_text, check_unique_numbers
 
 ASCII_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 SKIP = {ALIASES_FILE}  # content/ files that are not assessments
@@ -162,16 +162,6 @@ def load_content(root: Path) -> tuple[list[Assessment], list[Problem]]:
     return out, problems
 
 
-def check_aliases(path: Path) -> list[Problem]:
-    """content/aliases.yaml: its shape (names.py) and its characters, with lines."""
-    try:
-        Names.load_file(path)
-    except AliasError as e:
-        return [Problem(Path(path), e.line, "", e.message)]
-    doc, probs = load_document(path)
-    return probs if doc is None else check_characters(doc)
-
-
 def uncertain_problems(root: Path) -> list[Problem]:
     """One problem per !要確認 value still open under content/ (for a publication build)."""
     out = []
@@ -183,6 +173,16 @@ def uncertain_problems(root: Path) -> list[Problem]:
             out.append(Problem(doc.path, doc.line(path), form.short_label(path, doc.data),
                                "原文から読み取れませんでした(要確認)"))
     return out
+
+
+def check_aliases(path: Path) -> list[Problem]:
+    """content/aliases.yaml: its shape (names.py) and its characters, with lines."""
+    try:
+        Names.load_file(path)
+    except AliasError as e:
+        return [Problem(Path(path), e.line, "", e.message)]
+    doc, probs = load_document(path)
+    return probs if doc is None else check_text(doc)
 
 
 def _num_key(slug: str) -> tuple:

@@ -44,7 +44,7 @@ def heading(level: int, anchor: str, label_html: str, marked: bool = False) -> s
 
 def uncertain(v: Uncertain) -> str:
     """An item the importer could not read: said so, with what the source showed — never a guess."""
-    reason = f"({escape(v.reason)})" if v.reason else ""
+    reason = f'</p><p class="pia-uncertain-why">理由: {escape(v.reason)}' if v.reason else ""
     source = (f'<p class="pia-uncertain-src">元の文書の記載:</p><blockquote>{escape(v.source)}</blockquote>'
               if v.source else "")
     return (f'<div class="pia-uncertain" role="note"><p><strong>原文から読み取れませんでした</strong>{reason}</p>'

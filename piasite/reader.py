@@ -19,7 +19,6 @@ from .limits import MAX_DEPTH, Limits
 
 WITHHELD_TAG = "!非公表"
 UNCERTAIN_TAG = "!要確認"
-TAGS_JA = f"{WITHHELD_TAG} と {UNCERTAIN_TAG}"  # the only tags content may carry
 
 
 def _tag_uri(tag: str) -> str:
@@ -31,6 +30,7 @@ _UNCERTAIN_URI = _tag_uri(UNCERTAIN_TAG)
 # What an importer writes under !要確認, and what each field holds.
 UNCERTAIN_FIELDS = {"原文": "元の文書の記載(そのまま)", "行": "元のテキストの行番号",
                     "理由": "読み取れなかった理由", "読み": "取込みの推測(公開されません)"}
+TAGS_JA = f"{WITHHELD_TAG} と {UNCERTAIN_TAG}"
 
 
 @dataclass(frozen=True, repr=False)
@@ -61,7 +61,7 @@ class ReadError(PiasiteError):
     """Unreadable content. `syntax` marks YAML syntax errors (worth re-reading with the pure-Python
     parser for its clearer message); limits, aliases and tags are found the same way by both."""
 
-    def __init__(self, line: int, message: str, path: Path | str | None = None, syntax: bool = False):
+    def __init__(self, line: int, message: str, syntax: bool = False, path: Path | str | None = None):
         super().__init__(message, path, line)
         self.syntax = syntax
 
@@ -135,8 +135,8 @@ class _Builder:
                  "読み取れた値を確かめたら、タグごと値に書き換えます")
         if not isinstance(node, yaml.MappingNode):
             raise ReadError(line, usage)
-        node = yaml.MappingNode(_YAML + "map", node.value, node.start_mark, node.end_mark)
-        fields = self.build_plain(node, path, depth)
+        plain = yaml.MappingNode(_YAML + "map", node.value, node.start_mark, node.end_mark)
+        fields = self.build_plain(plain, path, depth)
         unknown = [k for k in fields if k not in UNCERTAIN_FIELDS]
         if unknown or not isinstance(fields.get("原文", ""), str) or not isinstance(fields.get("理由", ""), str):
             raise ReadError(line, usage)

@@ -61,7 +61,7 @@ class Checker:
     def run(self) -> list[Problem]:
         self.mark_withheld(self.doc.data, ())
         self.check_form()
-        self.check_chars(self.doc.data, ())
+        self.check_text(self.doc.data, ())
         return self.problems
 
     def mark_withheld(self, value: Any, path: tuple) -> None:
@@ -102,24 +102,24 @@ class Checker:
         return _kind_ja(value)
 
     # -- characters -----------------------------------------------------------
-    def check_chars(self, value: Any, path: tuple) -> None:
+    def check_text(self, value: Any, path: tuple) -> None:
         """Control, bidi and zero-width characters and look-alike letters, in keys and values."""
         if isinstance(value, Withheld):
             value = value.value
         if isinstance(value, dict):
             for k, v in value.items():
-                self.check_chars_one(k, path + (k,), "キー")
-                self.check_chars(v, path + (k,))
+                self.check_text_one(k, path + (k,), "キー")
+                self.check_text(v, path + (k,))
         elif isinstance(value, list):
             for i, v in enumerate(value):
-                self.check_chars(v, path + (i,))
+                self.check_text(v, path + (i,))
         elif isinstance(value, str):
-            self.check_chars_one(value, path, "")
+            self.check_text_one(value, path, "")
         elif isinstance(value, Uncertain):
             for text in (value.source, value.reason, value.reading):
-                self.check_chars(text, path)
+                self.check_text(text, path)
 
-    def check_chars_one(self, text: str, path: tuple, what: str) -> None:
+    def check_text_one(self, text: str, path: tuple, what: str) -> None:
         where = f"{what}{'の' if what else ''}"
         for severity, message in textcheck.problems(text):
             self.add(path, where + message, severity)
@@ -166,7 +166,7 @@ class Checker:
             return
         kind = item.kind
         if isinstance(value, str) and not self.hidden(path):  # a withheld value is never quoted
-            self.check_text(value, path)
+            self.check_extraction(value, path)
         if kind == "section":
             self.check_mapping(item, value, path)
         elif kind == "group":
@@ -200,11 +200,12 @@ class Checker:
         self.add(path, f"{UNCERTAIN} 原文から読み取れませんでした({value.reason or '理由の記載なし'}。{shown})。"
                        "原本で確かめて値を書き、タグを外してください", WARNING)
 
-    def check_text(self, text: str, path: tuple) -> None:
+    def check_extraction(self, text: str, path: tuple) -> None:
         """Damage left by PDF extraction: foreign-script letters and wrapped-cell spaces."""
+        lookalike = {w for w, _ in textcheck.lookalikes(text)}  # told by check_text_one
         for run, script in hygiene.foreign_runs(text):
-            if textcheck.latinise(run) != run:
-                continue  # letters that look Latin: check_chars names both spellings
+            if any(run in w for w in lookalike):
+                continue
             i = text.find(run)
             self.add(path, f"日本語の文書にない文字({script})があります: 「{hygiene.snippet(text, i, len(run))}」"
                            "(PDF からの読み取りの誤りではありませんか)", WARNING)
@@ -367,11 +368,11 @@ def check_document(doc: Document) -> list[Problem]:
     return Checker(doc).run()
 
 
-def check_characters(doc: Document) -> list[Problem]:
+def check_text(doc: Document) -> list[Problem]:
     """Only the character checks (for files that are not assessments, e.g. aliases.yaml)."""
     c = Checker(doc)
     c.mark_withheld(doc.data, ())
-    c.check_chars(doc.data, ())
+    c.check_text(doc.data, ())
     return c.problems
 
 
@@ -382,8 +383,8 @@ def check_unique_numbers(docs: list[Document]) -> list[Problem]:
     for doc in sorted(docs, key=lambda d: str(d.path)):
         data = doc.data if isinstance(doc.data, dict) else {}
         no, form = data.get("評価書番号"), data.get("様式")
-        if isinstance(no, Withheld) or not isinstance(no, (int, str)) or not isinstance(form, str):
-            continue  # not a number at all: reported by the document's own check
+        if no is None or isinstance(no, Withheld) or not _hashable(no) or not _hashable(form):
+            continue  # a list or mapping is reported by the type check
         key = (doc.path.parent.resolve(), form, no)
         if key in seen:
             problems.append(Problem(doc.path, doc.line(("評価書番号",)), "評価書番号",

@@ -12,12 +12,11 @@ from click.testing import CliRunner
 from piasite.build import BuildError, build_site
 from piasite.cli import main
 from piasite.history import HistoryInputError, load_history
-from piasite.outdir import MARKER
 
 from .conftest import FIXTURES, ROOT
 from .gitrepo import base_repo
 
-F = "content/kumagaya/5.yaml"
+F = "content/higashiyama/5.yaml"
 
 
 def since(repo, base: str, *extra: str):
@@ -49,13 +48,9 @@ def test_invalid_trailers_are_errors_naming_the_commit(tmp_path):
     assert f"{head}提出時期: コミット {sha[:10]}「保守の委託先を変更」のトレーラー「提出時期:」: 「そのうち」は選べません" in res.output
     with pytest.raises(HistoryInputError) as e:
         load_history(r.root / "content", cache=False)
-    assert sha[:10] in str(e.value) and len(e.value.entries) == 2
+    assert sha[:10] in str(e.value) and len(e.value.problems) == 2
     assert load_history(r.root / "content", cache=False, strict=False).errors == [
-        (F, 1, k, m) for _, _, k, m in e.value.entries]
-
-
-def mark_site(site):
-    (site / MARKER).write_text("piasite", encoding="utf-8")
+        (F, 1, k, m) for _, _, k, m in e.value.problems]
 
 
 def test_build_refuses_a_bad_trailer_and_keeps_the_old_site(tmp_path):
@@ -65,12 +60,12 @@ def test_build_refuses_a_bad_trailer_and_keeps_the_old_site(tmp_path):
     site = tmp_path / "site"
     site.mkdir()
     (site / "index.html").write_text("old site", encoding="utf-8")
-    mark_site(site)  # a site piasite built before
+    (site / ".piasite-site").write_text("", encoding="utf-8")  # a site piasite built earlier
     with pytest.raises(BuildError) as e:
         build_site(r.root / "content", site, config=r.root / "mkdocs.yml")
     assert "「令和7年13月1日」は日付として読めません" in e.value.message
     assert (site / "index.html").read_text(encoding="utf-8") == "old site"
-    assert sorted(p.name for p in site.iterdir()) == sorted(["index.html", MARKER])
+    assert sorted(p.name for p in site.iterdir()) == [".piasite-site", "index.html"]
 
 
 def test_side_branch_trailers_are_checked_through_the_merge(tmp_path):
