@@ -19,7 +19,7 @@ from typing import Any
 
 from .reader import Withheld
 
-VERSION = 2
+VERSION = 3  # 3: the reader refuses aliases, foreign tags and over-deep or over-long values
 _SHA = frozenset("0123456789abcdef")
 # Values JSON cannot hold are one-key objects with a key starting with NUL (no YAML key we
 # publish starts so; a mapping that does is stored as "\0map" pairs, so nothing is ambiguous).
@@ -38,7 +38,10 @@ def cache_dir(root: Path) -> Path:
         xdg = os.environ.get("XDG_CACHE_HOME")
         top = (Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache") / "piasite"
     key = hashlib.sha256(str(Path(root).resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:20]
-    return top / key / f"blobs-v{VERSION}"
+    from . import limits
+
+    lim = limits.current()  # what parsing gives depends on the limits: one folder per setting
+    return top / key / f"blobs-v{VERSION}-{lim.max_file_bytes}-{lim.max_value_chars}"
 
 
 def _enc(v: Any) -> Any:

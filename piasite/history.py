@@ -52,7 +52,9 @@ class HistoryInputError(GitError):
 
     def __init__(self, problems: list[tuple[str, int, str, str]]):
         lines = [f"{p}:{line}: {item + ': ' if item else ''}{m}" for p, line, item, m in problems]
-        super().__init__("変更履歴の元になる git の記録に誤りがあるため、変更履歴を作れません:\n" + "\n".join(lines))
+        from .textcheck import visible
+
+        super().__init__(visible("変更履歴の元になる git の記録に誤りがあるため、変更履歴を作れません:\n" + "\n".join(lines)))
         self.problems = problems  # tuples, already in the message: show() prints the message alone
 
     def show(self, file=None) -> None:
@@ -353,7 +355,9 @@ def load_history(content_dir: Path, rev: str = "HEAD", allow_shallow: bool = Fal
         starts = [i for i, v in enumerate(fh.versions) if v.commit.sha in baseline]
         if starts:  # history starts at the baseline: earlier versions were never published
             fh.versions = fh.versions[starts[-1]:]
-    errors += check_trailers(files)
+    trailer_errors, trailer_warnings = check_trailers(files)
+    errors += trailer_errors
+    warnings += trailer_warnings
     if errors and strict:
         raise HistoryInputError(errors)
     return History(root, files, warnings, head=chain[-1] if chain else None, errors=errors)
@@ -417,8 +421,10 @@ def trailer_values() -> dict[str, tuple[str, ...]]:
     return {T_TIMING: tuple(timing)}
 
 
-def trailer_problems(commit: Commit) -> list[tuple[str, str]]:
-    """[(trailer, message)] for the trailers of a commit that the change log cannot use."""
+def trailer_problems(commit: Commit) -> list[tuple[str, str, str]]:
+    """[(severity, trailer, message)] for the trailers of a commit. A date or 提出時期 the change
+    log cannot use is an error; control and bidi characters only a warning, as the outputs
+    neutralise them and a merged commit cannot be corrected."""
     from . import dates, textcheck
 
     out = []
@@ -426,37 +432,43 @@ def trailer_problems(commit: Commit) -> list[tuple[str, str]]:
     for key, value in tr.items():
         for severity, message in textcheck.problems(value):
             if severity == "error":
-                out.append((key, message))
+                out.append(("warning", key, message.split("。")[0] + "。サイトでは置き換えて表示します"))
     if T_DATE in tr:
         v = tr[T_DATE]
         if not (dates.parse_iso(v) or dates.parse_date(v)):
-            out.append((T_DATE, f"「{v}」は日付として読めません({dates.RANGE_JA}の日付を 2025-12-01 のように書いてください)"
+            out.append(("error", T_DATE, f"「{v}」は日付として読めません({dates.RANGE_JA}の日付を 2025-12-01 のように書いてください)"
                         if v else "値が空です(2025-12-01 のように書いてください)"))
     choices = trailer_values()
     for key, allowed in choices.items():
         if key in tr and allowed and tr[key] not in allowed:
-            out.append((key, f"「{tr[key]}」は選べません。{' か '.join(allowed)} と書いてください"))
+            out.append(("error", key, f"「{tr[key]}」は選べません。{' か '.join(allowed)} と書いてください"))
     return out
 
 
-def check_trailers(files: list[FileHistory]) -> list[tuple[str, int, str, str]]:
-    """Errors for the trailers of every commit that makes a version the site shows."""
+def check_trailers(files: list[FileHistory]) -> tuple[list[tuple[str, int, str, str]], list[str]]:
+    """(errors, warnings) for the trailers of every commit that makes a version the site shows."""
     seen: dict[str, str] = {}
     for fh in files:
         for v in fh.versions:
             seen.setdefault(v.commit.sha, v.path)
     by_sha = {v.commit.sha: v.commit for fh in files for v in fh.versions}
-    out = []
+    errors, warnings = [], []
     for sha, path in seen.items():
         c = by_sha[sha]
-        for key, message in trailer_problems(c):
-            out.append((path, 1, key, f"コミット {sha[:10]}「{c.subject[:60]}」のトレーラー「{key}:」: {message}"))
-    return out
+        for severity, key, message in trailer_problems(c):
+            text = f"コミット {sha[:10]}「{c.subject[:60]}」のトレーラー「{key}:」: {message}"
+            if severity == "error":
+                errors.append((path, 1, key, text))
+            else:
+                warnings.append(f"{path}: {text}")
+    return errors, warnings
 
 
 def warn(history: History) -> None:
+    from .textcheck import visible
+
     for w in history.warnings:
-        print(f"警告: {w}", file=sys.stderr)
+        print(visible(f"警告: {w}"), file=sys.stderr)
 
 
 # -- piasite check --since -------------------------------------------------------------
@@ -479,7 +491,7 @@ def check_since(files: list[Path], since: str) -> list:
     for path, line, item, message in hist.errors:  # the build would refuse them: errors here too
         problems.append(Problem(root / path, line, item, message))
     for w in hist.warnings:
-        problems.append(Problem(Path(w.split(":", 1)[0]), 1, "", w.split(": ", 1)[1], WARNING))
+        problems.append(Problem(root / w.split(":", 1)[0], 1, "", w.split(": ", 1)[1], WARNING))
     wanted = {str(f.relative_to(root.resolve())).replace("\\", "/"): f for f in files}
     for fh in hist.files:
         if fh.path not in wanted or fh.deleted or not fh.live:

@@ -13,7 +13,7 @@ import datetime as dt
 from typing import Any
 
 from . import dates
-from .reader import unwrap
+from .reader import Withheld, unwrap
 
 KEEP_YEARS = 3
 REEVALUATE_YEARS = 5
@@ -87,9 +87,12 @@ def check(docs, today: dt.date) -> list:
             continue
         due = reevaluation_due(data)
         if due and due < today:
+            # the due date is computed from dates that may be 非公表: then it is not printed
+            hidden = any(isinstance(_get(data, role), Withheld) for role in ("implemented", "published"))
+            when = "" if hidden else f"{dates.wareki(due)}、"
             form = _form(data)
             out.append(Problem(doc.path, doc.line(form.role_path("published")), "",
-                               f"再評価の期限({dates.wareki(due)}、評価から {REEVALUATE_YEARS} 年)を過ぎています。"
+                               f"再評価の期限({when}評価から {REEVALUATE_YEARS} 年)を過ぎています。"
                                f"評価をやり直し、{_labels(data)}を更新してください", WARNING))
     return out
 

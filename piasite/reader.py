@@ -96,6 +96,7 @@ _YAML = "tag:yaml.org,2002:"
 # Tags a content file may carry, explicitly or resolved: plain data. Anything else (!!binary,
 # !!set, !!omap, !!python/…, local tags) would give values no output knows how to show.
 SCALAR_TAGS = {_YAML + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_STR = _YAML + "str"
 COLLECTION_TAGS = {_YAML + "map", _YAML + "seq"}
 _KINDS = {yaml.ScalarNode: SCALAR_TAGS, yaml.MappingNode: {_YAML + "map"}, yaml.SequenceNode: {_YAML + "seq"}}
 
@@ -163,6 +164,8 @@ class _Builder:
         if isinstance(node, yaml.SequenceNode):
             return [self.build(v, path + (i,), depth + 1) for i, v in enumerate(node.value)]
         self.check_length(node)
+        if node.tag == _STR:  # most values: what the constructor would return, without its cost
+            return node.value
         try:
             return self.loader.construct_object(node, deep=True)
         except (ValueError, OverflowError, yaml.constructor.ConstructorError):
@@ -178,6 +181,8 @@ class _Builder:
         if not isinstance(knode, yaml.ScalarNode) or knode.tag not in SCALAR_TAGS:
             raise ReadError(line, "キーは文字列にしてください")
         self.check_length(knode)
+        if knode.tag == _STR:
+            return knode.value
         try:
             key = self.loader.construct_object(knode, deep=True)
         except (ValueError, OverflowError, yaml.constructor.ConstructorError):

@@ -81,3 +81,12 @@ def latinise(text: str) -> str:
 
 def strip_invisible(text: str) -> str:
     return INVISIBLE.sub("", text)
+
+
+_SHOWN = re.compile("|".join(p.pattern for p in (CONTROL, BIDI, ZERO_WIDTH)))
+
+
+def visible(text: str) -> str:
+    """The text with every character above written as <U+XXXX>: for messages, so that a value
+    quoted in a CI log can neither drive the terminal (ESC sequences) nor reorder the line."""
+    return _SHOWN.sub(lambda m: f"<U+{ord(m[0]):04X}>", text)

@@ -32,7 +32,7 @@ class Problem:
         where = f"{self.path}:{self.line}: "
         what = f"{self.item}: " if self.item else ""
         tag = "" if self.severity == ERROR else "警告: "
-        return f"{where}{tag}{what}{self.message}"
+        return textcheck.visible(f"{where}{tag}{what}{self.message}")
 
 
 class Checker:
@@ -116,6 +116,9 @@ class Checker:
                 self.check_text(v, path + (i,))
         elif isinstance(value, str):
             self.check_text_one(value, path, "")
+        elif isinstance(value, Uncertain):
+            for text in (value.source, value.reason, value.reading):
+                self.check_text(text, path)
 
     def check_text_one(self, text: str, path: tuple, what: str) -> None:
         where = f"{what}{'の' if what else ''}"
@@ -163,7 +166,7 @@ class Checker:
             self.check_uncertain(value, path)
             return
         kind = item.kind
-        if isinstance(value, str) and not withheld:  # a withheld value is never quoted
+        if isinstance(value, str) and not self.hidden(path):  # a withheld value is never quoted
             self.check_extraction(value, path)
         if kind == "section":
             self.check_mapping(item, value, path)

@@ -28,7 +28,7 @@ def header(text: str) -> tuple[dict[str, list[str]], str]:
     lines = text.splitlines(keepends=True)
     i = 0
     while i < len(lines) and lines[i].startswith("#"):
-        m = re.match(r"#\s*(expect|never|exit|replace|escapes)\b:?\s*(.*)", lines[i].rstrip("\n"))
+        m = re.match(r"#\s*(expect|never|exit|replace|escapes|today)\b:?\s*(.*)", lines[i].rstrip("\n"))
         if m:
             meta.setdefault(m[1], []).append(m[2])
         i += 1
@@ -84,6 +84,7 @@ YAML_CASES = sorted((HOSTILE / "yaml").glob("*.yaml"))
 def test_hostile_yaml(src, tmp_path, monkeypatch):
     path, meta, line = materialise(src, tmp_path)
     monkeypatch.chdir(tmp_path)  # no mkdocs.yml here: the default limits
+    monkeypatch.setenv("PIASITE_TODAY", meta.get("today", ["2026-01-01"])[0])
     t0 = time.perf_counter()
     res = CliRunner().invoke(main, ["check", str(path)])
     assert time.perf_counter() - t0 < 10

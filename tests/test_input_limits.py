@@ -233,3 +233,17 @@ def test_aliases_file_is_checked_with_lines(tmp_path):
     aliases.write_text("同じもの:\n  - [株式会社ジーシーシー, 株式会社GCC]\n", encoding="utf-8")
     assert check(content).exit_code == 0
     assert aliases in content_files(content, aliases=True) and aliases not in content_files(content)
+
+
+def test_messages_never_carry_raw_control_characters(tmp_path):
+    # a value quoted in a message must not drive the CI log's terminal or reorder its line
+    path = tmp_path / "higashiyama" / "1.yaml"
+    path.parent.mkdir()
+    text = GOOD.read_text(encoding="utf-8")
+    path.write_text(text.replace("対象人数: 10万人以上30万人未満", '対象人数: "10万人\\x1b[2J\\u202e\\ud800"')
+                    .replace("特記事項: なし", '"特記\\x07事項": なし'), encoding="utf-8")
+    res = check(path, cwd=tmp_path)
+    assert res.exit_code == 1
+    assert "「10万人<U+001B>[2J<U+202E><U+D800>」は選択肢にありません" in res.output
+    assert "特記<U+0007>事項" in res.output
+    assert not any(c in res.output for c in "\x1b\x07\u202e\ud800")
