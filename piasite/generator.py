@@ -18,7 +18,7 @@ from typing import Callable
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from . import dates, xmlsafe
+from . import dates, withheld, xmlsafe
 from .api import assessment_json, assessment_path, write_api
 from . import indexes
 from .indexes import build_indexes
@@ -102,8 +102,12 @@ class Site:
         return self.write_page(relpath, front + body.strip() + "\n")
 
     def source_url(self, a) -> str | None:
+        """The link to the content file, none for a file holding 非公表 values: the raw file shows
+        them (and the repository of such a file should not be public at all: README)."""
         base = (self.config.get("extra") or {}).get("source_url")
-        return f"{base.rstrip('/')}/{a.rel_path}" if base else None
+        if not base or withheld.paths(a.data):
+            return None
+        return f"{base.rstrip('/')}/{a.rel_path}"
 
 
 def environment() -> Environment:

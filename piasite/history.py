@@ -26,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from . import blobcache
+from . import blobcache, withheld
 from .reader import _WITHHELD_URI, WITHHELD_TAG, ReadError, _build, parse
 
 TRAILER = re.compile(r"^(変更日|提出時期|提出時期に係る説明|変更箇所)\s*[:：]\s*(.*?)\s*$")
@@ -340,6 +340,10 @@ def load_history(content_dir: Path, rev: str = "HEAD", allow_shallow: bool = Fal
         starts = [i for i, v in enumerate(fh.versions) if v.commit.sha in baseline]
         if starts:  # history starts at the baseline: earlier versions were never published
             fh.versions = fh.versions[starts[-1]:]
+        # An item withheld in any version is withheld in all of them (withheld.py).
+        live = [v for v in fh.versions if not v.deleted]
+        for v, data in zip(live, withheld.mask_all(v.data for v in live)):
+            v.data = data
     return History(root, files, warnings, head=chain[-1] if chain else None)
 
 
