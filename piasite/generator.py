@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Callable
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from html import escape
+
 from markupsafe import Markup
 
 from . import dates, withheld, xmlsafe
@@ -116,6 +118,9 @@ def environment() -> Environment:
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["wareki"] = lambda v: dates.wareki(v) if dates.parse_iso(v) else ("" if v is None else str(v))
     env.filters["rel"] = rel
+    # Pagefind 1.6 decodes a filter value's entities twice (`&amp;lt;` becomes `<`): escaped twice,
+    # the value it stores is the text itself, which the search page shows as text (search.py).
+    env.filters["pagefind_filter"] = lambda v: Markup(escape(escape(str(v))))
     return env
 
 

@@ -65,3 +65,25 @@ def index_site(site_dir: Path, parts: list[tuple[str, list[str]]] | None = None)
         proc = subprocess.run(cmd, capture_output=True, text=True)
         if proc.returncode != 0:
             raise SearchIndexError(f"Pagefind が検索索引を作れませんでした:\n{(proc.stderr or proc.stdout).strip()}")
+        plain_filter_labels(Path(site_dir) / folder / "pagefind-ui.js")
+
+
+# Pagefind UI 1.6.0 renders each filter value (our 評価実施機関・事務, content) with Svelte's HtmlTag,
+# i.e. innerHTML: `<img onerror=…>` in a name would run, `&lt;` would become `<`. It has no option
+# for it, so its one HtmlTag is replaced by a text node with the same interface (m/p/d): the labels
+# are plain text. Result titles are text nodes already; excerpts are Pagefind's own escaped text
+# with <mark>. The check below fails the build if another Pagefind version changes the code.
+_HTML_TAG = "new At(!1)"
+_TEXT_TAG = ("var __piaText=class{constructor(){this.n=null;this.a=null}c(e){}"
+             "m(e,t,s=null){this.n=document.createTextNode(e);t.insertBefore(this.n,s)}"
+             "p(e){this.n&&(this.n.data=e)}d(){this.n&&this.n.parentNode&&this.n.parentNode.removeChild(this.n)}};\n")
+
+
+def plain_filter_labels(ui: Path) -> None:
+    text = ui.read_text(encoding="utf-8")
+    if text.startswith(_TEXT_TAG):
+        return
+    if text.count(_HTML_TAG) != 1:
+        raise SearchIndexError(f"{ui.name} が想定した Pagefind UI (1.6.0) と違うため、絞り込みの名前を文字として"
+                               "表示できません。package.json の Pagefind の版を確かめてください")
+    ui.write_text(_TEXT_TAG + text.replace(_HTML_TAG, "new __piaText()"), encoding="utf-8")
