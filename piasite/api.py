@@ -12,7 +12,7 @@ from typing import Any
 
 from . import csvsafe
 from .form import form_names, load_form
-from .reader import public
+from .reader import Uncertain, public
 from .schema import form_schema, schema_filename
 
 API = "api"
@@ -25,6 +25,8 @@ def jsonable(v: Any) -> Any:
         return [jsonable(x) for x in v]
     if isinstance(v, (dt.date, dt.datetime)):
         return v.isoformat()
+    if isinstance(v, Uncertain):  # what the source showed, marked as unread (never a guess)
+        return {"要確認": str(v), "原文": v.source, "理由": v.reason}
     return v
 
 

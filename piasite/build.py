@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 from . import outdir
+from .exceptions import PiasiteError
 from .model import load_content
 from .theme import FillError, fill
 from .validate import ERROR
@@ -27,11 +28,9 @@ from .validate import ERROR
 GENERATED = Path("build/docs")
 
 
-class BuildError(Exception):
+class BuildError(PiasiteError):
     def __init__(self, message: str, problems=()):
-        super().__init__(message)
-        self.message = message
-        self.problems = list(problems)
+        super().__init__(message, problems=problems)
 
 
 def build_site(content_dir: Path, out_dir: Path, engine: str = "mkdocs", allow_shallow: bool = False,

@@ -15,12 +15,13 @@ from collections import Counter
 from pathlib import Path
 from typing import Callable
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from html import escape
 
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
 from . import dates, withheld, xmlsafe
+from .exceptions import PiasiteError
 from .api import assessment_json, assessment_path, write_api
 from . import indexes
 from .indexes import build_indexes
@@ -30,9 +31,7 @@ from .pages import CHANGES, AssessmentPage, bare
 from .parallel import on_two_cores
 from .theme import prepare as prepare_theme, shelve
 
-ROOT = Path(__file__).resolve().parent.parent
-TEMPLATES = ROOT / "templates"
-ASSETS = ROOT / "templates" / "assets"
+from . import resources
 
 # The navigation, owned here and mirrored by mkdocs.yml `nav:` (a test checks
 # both agree): indexes and organisations, never one entry per assessment.
@@ -47,6 +46,20 @@ NAV = [
     ("検索", "search/index.md"),
     ("オープンデータ", "api/index.md"),
 ]
+
+
+# Top-level names the build writes beside the organisations' folders: NAV's sections, our and the
+# engine's assets, the change-log stage's feeds, Pagefind's bundles (pagefind/, pagefind-part2/…)
+# and the engines' own files. An organisation folder of content/ named like one would replace that
+# part of the site: model.py refuses it.
+RESERVED = frozenset({path.split("/")[0] for _, path in NAV if "/" in path}
+                     | {"assets", "feeds", "pagefind", "index.md", "404.html", "sitemap.xml", "sitemap.xml.gz",
+                        "search", "stylesheets", "javascripts"})
+RESERVED_PREFIXES = ("pagefind",)
+
+
+def reserved(name: str) -> bool:
+    return name.lower() in RESERVED or name.lower().startswith(RESERVED_PREFIXES)
 
 
 def rel(from_url: str, to_url: str) -> str:
@@ -113,7 +126,7 @@ class Site:
 
 
 def environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined,
+    env = Environment(loader=FileSystemLoader(resources.search_path()), undefined=StrictUndefined,
                       autoescape=select_autoescape(["j2"], default_for_string=True), keep_trailing_newline=True,
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["wareki"] = lambda v: dates.wareki(v) if dates.parse_iso(v) else ("" if v is None else str(v))
@@ -212,7 +225,7 @@ def latest_changes(assessments: list, site: Site, limit: int = 10) -> list[dict]
     return rows[:limit]
 
 
-class HistoryUnavailable(Exception):
+class HistoryUnavailable(PiasiteError):
     """The change-log stage cannot read git history (shallow clone, no git): stop the build."""
 
 
@@ -259,13 +272,14 @@ def generate(assessments, out: Path, allow_shallow: bool = False, content_dir: P
     out = Path(out)
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
+    resources.set_project(Path(config).resolve().parent)  # the city's overrides/ beside its mkdocs.yml
     prepare_theme(out)
     names = Names.load(content_dir) if content_dir else Names()
     site = Site(out, assessments, names, load_config(config))
     site.content_dir, site.allow_shallow = (Path(content_dir) if content_dir else None), allow_shallow
     for ext in (DEFAULT_EXTENSIONS if extensions is None else extensions):
         ext(site)
-    shutil.copytree(ASSETS, out / "assets" / "piasite")
+    resources.copy_tree("assets", out / "assets" / "piasite")
     on_two_cores(assessments, lambda items: assessment_pages(site, items))
     by_org: dict[str, list] = {}
     for a in assessments:

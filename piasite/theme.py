@@ -29,9 +29,9 @@ from pathlib import Path
 
 import yaml
 
+from . import resources
 from .xmlsafe import clean
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "theme"
 THEME = "theme"    # beside build/docs: build/theme (mkdocs.yml theme.custom_dir)
 BODIES = "piasite-bodies"  # beside build/docs: read by fill() only, never by an engine
 _FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.S)
@@ -57,7 +57,7 @@ def prepare(docs: Path) -> None:
     """A fresh build/theme holding the override templates, and an empty build/piasite-bodies."""
     out = theme_dir(docs)
     shutil.rmtree(out, ignore_errors=True)
-    shutil.copytree(TEMPLATES, out)
+    resources.copy_tree("theme", out)
     shutil.rmtree(bodies_dir(docs), ignore_errors=True)
     bodies_dir(docs).mkdir(parents=True)
 
