@@ -19,7 +19,7 @@ import pytest
 from .gitrepo import BASE, base_repo
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-F = "content/kumagaya/5.yaml"
+F = "content/higashiyama/5.yaml"
 SECRETS = ["株式会社ヒミツ工業", "株式会社ナイショ商事", "秘密の手順書アルファ", "秘密の手順書ベータ"]
 SOURCE = "https://example.jp/city/pia/blob/main"
 
@@ -66,10 +66,10 @@ def test_no_page_feed_or_index_part_shows_them(repo):
         assert not _leaks(raw), (path, _leaks(raw))
         n += 1
     assert n > 30
-    assert (site / "kumagaya/5/v/1/index.html").exists() and (site / "kumagaya/5/compare/index.html").exists()
-    hist = (site / "kumagaya/5/history/index.html").read_text(encoding="utf-8")
+    assert (site / "higashiyama/5/v/1/index.html").exists() and (site / "higashiyama/5/compare/index.html").exists()
+    hist = (site / "higashiyama/5/history/index.html").read_text(encoding="utf-8")
     assert "非公表(内容を変更)" in hist
-    page = (site / "kumagaya/5/index.html").read_text(encoding="utf-8")
+    page = (site / "higashiyama/5/index.html").read_text(encoding="utf-8")
     assert SOURCE not in page  # the raw file holds the withheld values: not linked
     assert f'{SOURCE}/content/nishiyama/7.yaml' in (site / "nishiyama/7/index.html").read_text(encoding="utf-8")
 
