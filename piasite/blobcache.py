@@ -17,13 +17,13 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .reader import Withheld
+from .reader import Uncertain, Withheld
 
 VERSION = 3  # 3: the reader refuses aliases, foreign tags and over-deep or over-long values
 _SHA = frozenset("0123456789abcdef")
 # Values JSON cannot hold are one-key objects with a key starting with NUL (no YAML key we
 # publish starts so; a mapping that does is stored as "\0map" pairs, so nothing is ambiguous).
-_DATE, _DATETIME, _WITHHELD, _MAP = "\0date", "\0datetime", "\0withheld", "\0map"
+_DATE, _DATETIME, _WITHHELD, _MAP, _UNCERTAIN = "\0date", "\0datetime", "\0withheld", "\0map", "\0uncertain"
 
 
 class _Invalid(Exception):
@@ -61,6 +61,8 @@ def _enc(v: Any) -> Any:
         return {_DATE: v.isoformat()}
     if isinstance(v, Withheld):
         return {_WITHHELD: _enc(v.value)}
+    if type(v) is Uncertain and (v.line is None or type(v.line) is int):
+        return {_UNCERTAIN: [_enc(v.source), v.line, _enc(v.reason), _enc(v.reading)]}
     raise _Invalid  # bytes, sets, tuples…: not cached, parsed every time
 
 
@@ -80,6 +82,8 @@ def _dec(v: Any) -> Any:
                 return dt.date.fromisoformat(x)
             if k == _WITHHELD:
                 return Withheld(_dec(x))
+            if k == _UNCERTAIN and isinstance(x, list) and len(x) == 4 and (x[1] is None or type(x[1]) is int):
+                return Uncertain(_dec(x[0]), x[1], _dec(x[2]), _dec(x[3]))
             if k == _MAP and isinstance(x, list) and all(isinstance(p, list) and len(p) == 2 and isinstance(p[0], str)
                                                          for p in x):
                 return {p[0]: _dec(p[1]) for p in x}

@@ -3,7 +3,9 @@
 Repeating groups are matched by their name_key (a 委託事項 by 名称, a file by
 名称, Ⅲ by ファイル名), falling back to position, so adding one system is one
 added change and not a cascade. Values are compared as published: a 非公表
-value never shows, and a change inside one makes no change here.
+value never shows. An item withheld on either side is withheld on both
+(withheld.py), and a change of a withheld item is reported as such — that it
+changed, never what it was or became.
 """
 from __future__ import annotations
 
@@ -14,13 +16,15 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import dates
+from . import dates, withheld
 from .form import Form, Item
 from .reader import Withheld, public
 
 # Parts of the document that are not assessment content: the change table itself and import notes.
 SKIP_ROLES = ("changes", "import_notes", "import_missing")
 ADDED, REMOVED, CHANGED = "追加", "削除", "変更"
+WITHHELD_TEXT = "非公表"  # what public() shows for a withheld value
+WITHHELD_CHANGED = "非公表(内容を変更)"  # the after side of a change of a withheld item
 FIELD_ITEM = "項目"  # a field name of `piasite diff --format json` (an output format), allow-listed
 
 
@@ -49,8 +53,9 @@ def diff(form: Form, old: Any, new: Any) -> list[Change]:
     a change is reported.
     """
     out: list[Change] = []
-    docs = _Docs(old or {}, new or {})
-    _walk(form, form.root, old or {}, new or {}, (), docs, out)
+    old, new = withheld.mask_all([old or {}, new or {}])
+    docs = _Docs(old, new)
+    _walk(form, form.root, old, new, (), docs, out)
     return out
 
 
@@ -112,6 +117,8 @@ def _value(form: Form, item: Item, a: Any, b: Any, path: tuple, docs: _Docs, out
             _element(form, item, a_list[i], path + (i,), docs.along(0, path + (i,)), REMOVED, out)
         return
     ta, tb = text(item, public(a)), text(item, public(b))
+    if ta == tb and ta == WITHHELD_TEXT and a != b:  # a withheld item changed: say so, and nothing more
+        tb = WITHHELD_CHANGED
     if ta == tb:
         return
     kind = ADDED if not ta else REMOVED if not tb else CHANGED

@@ -15,10 +15,12 @@ from collections import Counter
 from pathlib import Path
 from typing import Callable
 
+from html import escape
+
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from . import dates, xmlsafe
+from . import dates, withheld, xmlsafe
 from .exceptions import PiasiteError
 from .api import assessment_json, assessment_path, write_api
 from . import indexes
@@ -121,8 +123,12 @@ class Site:
         return self.write_page(relpath, front + body.strip() + "\n")
 
     def source_url(self, a) -> str | None:
+        """The link to the content file, none for a file holding 非公表 values: the raw file shows
+        them (and the repository of such a file should not be public at all: README)."""
         base = (self.config.get("extra") or {}).get("source_url")
-        return f"{base.rstrip('/')}/{a.rel_path}" if base else None
+        if not base or withheld.paths(a.data):
+            return None
+        return f"{base.rstrip('/')}/{a.rel_path}"
 
 
 def environment() -> Environment:
@@ -131,6 +137,9 @@ def environment() -> Environment:
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["wareki"] = lambda v: dates.wareki(v) if dates.parse_iso(v) else ("" if v is None else str(v))
     env.filters["rel"] = rel
+    # Pagefind 1.6 decodes a filter value's entities twice (`&amp;lt;` becomes `<`): escaped twice,
+    # the value it stores is the text itself, which the search page shows as text (search.py).
+    env.filters["pagefind_filter"] = lambda v: Markup(escape(escape(str(v))))
     return env
 
 

@@ -27,7 +27,7 @@ from typing import Any
 import click
 
 
-from . import blobcache
+from . import blobcache, withheld
 from .exceptions import PiasiteError
 from .reader import _WITHHELD_URI, WITHHELD_TAG, ReadError, _build, parse
 
@@ -355,6 +355,10 @@ def load_history(content_dir: Path, rev: str = "HEAD", allow_shallow: bool = Fal
         starts = [i for i, v in enumerate(fh.versions) if v.commit.sha in baseline]
         if starts:  # history starts at the baseline: earlier versions were never published
             fh.versions = fh.versions[starts[-1]:]
+        # An item withheld in any version is withheld in all of them (withheld.py).
+        live = [v for v in fh.versions if not v.deleted]
+        for v, data in zip(live, withheld.mask_all(v.data for v in live)):
+            v.data = data
     trailer_errors, trailer_warnings = check_trailers(files)
     errors += trailer_errors
     warnings += trailer_warnings

@@ -122,8 +122,8 @@ def test_search_filters_name_the_form(built):
     assessments, _, out = built
     for a in assessments:
         page = _page(out, a.slug)
-        assert f'<span data-pagefind-filter="様式">{a.form.name}</span>' in page
-        assert 'data-pagefind-filter="評価実施機関">東山市長<' in page
+        assert f'<span data-pagefind-filter="様式:{a.form.name}"></span>' in page
+        assert 'data-pagefind-filter="評価実施機関:東山市長"' in page
 
 
 def test_open_data_and_schemas(built, tmp_path):
@@ -249,7 +249,7 @@ def test_a_fourth_form_is_a_definition_file(monkeypatch, tmp_path):
         out = tmp_path / "docs"
         site = generate(assessments, out, config=ROOT / "mkdocs.yml", extensions=[])
         page = _page(out, "9")
-        assert "東山市長" in page and 'data-pagefind-filter="様式">試行評価書<' in page
+        assert "東山市長" in page and 'data-pagefind-filter="様式:試行評価書"' in page
         assert (out / "api" / "schema" / "shiko.schema.json").is_file()
         systems = [r for _, r in next(i for i in site.indexes if i.id == "system").rows()]
         assert systems and all(r.assessment.form.name == "試行評価書" for r in systems)

@@ -60,13 +60,19 @@ def test_long_text_marks_the_changed_passage():
     assert ch[0].segments and "<ins>書庫</ins>" in marked_html(ch[0].segments, "after")
 
 
-def test_withheld_values_never_show_and_make_no_change():
-    def hide(d):
-        d["特定個人情報ファイル"][0]["委託"]["委託事項"][1]["委託先名"] = Withheld("株式会社ひみつ")
+def test_withheld_values_never_show_and_changes_say_only_that():
+    def hide(d, value):
+        d["特定個人情報ファイル"][0]["委託"]["委託事項"][1]["委託先名"] = Withheld(value)
     old = copy.deepcopy(DOC)
-    hide(old)
+    hide(old, "株式会社ひみつ")
     new = copy.deepcopy(old)
-    new["特定個人情報ファイル"][0]["委託"]["委託事項"][1]["委託先名"] = Withheld("株式会社ないしょ")
-    assert diff(FORM, old, new) == []
+    hide(new, "株式会社ないしょ")
+    ch = diff(FORM, old, new)
+    assert [(c.kind, c.before, c.after) for c in ch] == [("変更", "非公表", "非公表(内容を変更)")]
+    # public, then withheld: the earlier value is withheld too (withheld.py), whatever it was
     ch = diff(FORM, DOC, old)
-    assert [(c.before, c.after) for c in ch] == [("株式会社ジーシーシー", "非公表")]
+    assert [(c.before, c.after) for c in ch] == [("非公表", "非公表(内容を変更)")]
+    assert "株式会社ジーシーシー" not in repr(ch)
+    same = copy.deepcopy(DOC)
+    hide(same, DOC["特定個人情報ファイル"][0]["委託"]["委託事項"][1]["委託先名"])
+    assert diff(FORM, DOC, same) == []  # only marked 非公表: nothing to publish about it

@@ -11,7 +11,7 @@ import sys
 
 from piasite import blobcache
 from piasite.history import load_history
-from piasite.reader import Withheld
+from piasite.reader import Uncertain, Withheld
 
 from .gitrepo import base_repo
 
@@ -69,7 +69,8 @@ def test_cache_is_outside_the_working_tree(tmp_path, monkeypatch):
 def test_values_round_trip_and_others_are_not_cached(tmp_path):
     data = {"公表日": dt.date(2025, 12, 1), "時刻": dt.datetime(2025, 1, 2, 3, 4, 5, tzinfo=dt.timezone(dt.timedelta(hours=9))),
             "秘": Withheld({"a": [Withheld("b"), 1.5, None, True]}), "\0x": {"\0date": "2025-01-01"},
-            "n": 10**30, "inf": float("inf"), "list": [{"\0withheld": 1}]}
+            "n": 10**30, "inf": float("inf"), "list": [{"\0withheld": 1}],
+            "要確認": Uncertain("原文の行", 12, "読めない", {"guess": [1, "x"]})}
     sha = "ab" * 20
     blobcache.store(tmp_path, sha, ("ok", data))
     assert blobcache.load(tmp_path, sha) == ("ok", data)

@@ -140,7 +140,7 @@ def test_assessment_page_follows_the_form(site, assessments):
     assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), levels
     # search: filters and an indexed body
     for f in ("評価実施機関", "事務", "様式"):
-        assert f'data-pagefind-filter="{f}"' in html
+        assert f'data-pagefind-filter="{f}:' in html
     assert "data-pagefind-body" in html
 
 
