@@ -11,3 +11,24 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 def seeds() -> Path:
     assert SEEDS.is_dir(), f"seed texts expected at {SEEDS}"
     return SEEDS
+
+
+# Whole-site builds beyond the one the fast tier needs (another engine, a second build, a large
+# synthetic site, every link of every page): `slow`, run by the full suite only.
+SLOW = {
+    "test_site.py::test_zensical_builds_the_same_tree",
+    "test_site.py::test_build_is_reproducible",
+    "test_site.py::test_search_index_in_parts_for_large_sites",
+    "test_site.py::test_links_relative_and_resolving",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test under tests/browser drives Chromium: marked `browser`, so that the fast tier
+    (`-m "not browser and not slow"`) leaves them out; the tests named in SLOW are marked `slow`."""
+    browser = Path(__file__).resolve().parent / "browser"
+    for item in items:
+        if browser in Path(str(item.path)).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+        if f"{Path(str(item.path)).name}::{item.name}" in SLOW:
+            item.add_marker(pytest.mark.slow)
