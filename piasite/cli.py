@@ -74,10 +74,19 @@ def check(paths: tuple[Path, ...], since: str | None) -> None:
 @click.option("--engine", type=click.Choice(["mkdocs", "zensical"]), default="mkdocs", show_default=True,
               help="サイトを組み立てるエンジン")
 @click.option("--allow-shallow", is_flag=True, help="履歴が浅いクローンでも変更履歴なしで組み立てます。")
-def build(content_dir: Path, out_dir: Path, engine: str, allow_shallow: bool) -> None:
+@click.option("--publish", is_flag=True,
+              help="公開用: 原文から読み取れなかった項目(!要確認)が残っていれば組み立てません。")
+def build(content_dir: Path, out_dir: Path, engine: str, allow_shallow: bool, publish: bool) -> None:
     """評価書からサイトを組み立てます (site/ に出力)。"""
     import time
 
+    if publish:
+        from .model import uncertain_problems
+
+        open_items = uncertain_problems(content_dir)
+        if open_items:
+            raise UserError(f"原文から読み取れなかった項目(!要確認)が {len(open_items)} 件残っているため、"
+                            "公開用のサイトを組み立てませんでした(これまでのサイトはそのままです)", problems=open_items)
     from .build import build_site
 
     t0 = time.perf_counter()

@@ -18,7 +18,7 @@ from typing import Callable
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from . import dates
+from . import dates, xmlsafe
 from .exceptions import PiasiteError
 from .api import assessment_json, assessment_path, write_api
 from . import indexes
@@ -86,6 +86,7 @@ class Site:
         self.search_bundles = bundles(assessments)  # [(folder, org slugs)] for search.index_site
 
     def write_page(self, relpath: str, text: str) -> Path:
+        text = xmlsafe.clean(text)  # no control character reaches a page, feed or data file
         if relpath.endswith(".md"):
             text = shelve(self.out, relpath, text)
         path = self.out / relpath

@@ -2,9 +2,10 @@
 
 One `git log` over the whole history per build (renames found by git, merges
 diffed against their first parent), blobs read through one `git cat-file
---batch`, and parsed blobs cached by blob id under .cache/piasite/ so that a
-rebuild parses only blobs it has never seen. The cache holds only what parsing
-a blob gives, so it can never change the output.
+--batch`, and parsed blobs cached by blob id (blobcache.py: JSON in the user's
+cache folder, never in the working tree) so that a rebuild parses only blobs it
+has never seen. The cache holds only what parsing a blob gives, so it can never
+change the output.
 
 Which commits make versions: the first-parent chain from HEAD (or the given
 revision). A pull request merged with a merge commit is one version; the
@@ -16,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import pickle
 import re
 import subprocess
 import sys
@@ -26,10 +26,10 @@ from typing import Any
 
 import yaml
 
+from . import blobcache
 from .exceptions import PiasiteError
 from .reader import _WITHHELD_URI, WITHHELD_TAG, ReadError, _build, parse
 
-CACHE_DIR = Path(".cache/piasite/blobs-v1")  # under the repository root
 TRAILER = re.compile(r"^(変更日|提出時期|提出時期に係る説明|変更箇所)\s*[:：]\s*(.*?)\s*$")
 
 
@@ -240,18 +240,15 @@ def parse_data(text: str) -> Any:
 
 def parse_blobs(root: Path, shas: set[str], cache: bool = True) -> dict[str, tuple]:
     """blob → ("ok", data) or ("err", line, message)."""
-    cdir = root / CACHE_DIR
+    cdir = blobcache.cache_dir(root)
     result: dict[str, tuple] = {}
     missing = []
     for sha in sorted(shas):
-        f = cdir / sha[:2] / sha
-        if cache and f.exists():
-            try:
-                result[sha] = pickle.loads(f.read_bytes())
-                continue
-            except Exception:  # a damaged cache entry is just re-parsed
-                pass
-        missing.append(sha)
+        entry = blobcache.load(cdir, sha) if cache else None
+        if entry is not None:
+            result[sha] = entry
+        else:
+            missing.append(sha)
     for sha, raw in cat_blobs(root, missing).items():
         try:
             entry = ("ok", parse_data(raw.decode("utf-8")))
@@ -261,11 +258,7 @@ def parse_blobs(root: Path, shas: set[str], cache: bool = True) -> dict[str, tup
             entry = ("err", e.line, e.message)
         result[sha] = entry
         if cache:
-            f = cdir / sha[:2] / sha
-            f.parent.mkdir(parents=True, exist_ok=True)
-            tmp = f.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_bytes(pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(tmp, f)
+            blobcache.store(cdir, sha, entry)
     return result
 
 

@@ -14,7 +14,18 @@ import yaml
 from .exceptions import PiasiteError
 
 WITHHELD_TAG = "!非公表"
-_WITHHELD_URI = "!" + "".join(f"%{b:02X}" for b in WITHHELD_TAG[1:].encode())
+UNCERTAIN_TAG = "!要確認"
+
+
+def _tag_uri(tag: str) -> str:
+    return "!" + "".join(f"%{b:02X}" for b in tag[1:].encode())
+
+
+_WITHHELD_URI = _tag_uri(WITHHELD_TAG)
+_UNCERTAIN_URI = _tag_uri(UNCERTAIN_TAG)
+# What an importer writes under !要確認, and what each field holds.
+UNCERTAIN_FIELDS = {"原文": "元の文書の記載(そのまま)", "行": "元のテキストの行番号",
+                    "理由": "読み取れなかった理由", "読み": "取込みの推測(公開されません)"}
 
 
 @dataclass(frozen=True)
@@ -24,6 +35,19 @@ class Withheld:
 
     def __str__(self) -> str:  # never the value itself, whatever prints it
         return "非公表"
+
+
+@dataclass(frozen=True)
+class Uncertain:
+    """A value the importer could not read for certain (`!要確認`): the page says so and
+    quotes what the source showed; the importer's guess (reading) is never published."""
+    source: str = ""
+    line: int | None = None
+    reason: str = ""
+    reading: Any = None
+
+    def __str__(self) -> str:
+        return "原文から読み取れませんでした"
 
 
 class ReadError(PiasiteError):
@@ -66,6 +90,8 @@ def _build(loader: _Loader, node: yaml.Node, path: tuple, lines: dict) -> Any:
             inner.style = node.style
             inner.tag = "tag:yaml.org,2002:str"
         return Withheld(_build(loader, inner, path, lines))
+    if node.tag == UNCERTAIN_TAG:
+        return _uncertain(loader, node, path, lines)
     if isinstance(node, yaml.MappingNode):
         loader.flatten_mapping(node)
         out: dict = {}
@@ -83,11 +109,31 @@ def _build(loader: _Loader, node: yaml.Node, path: tuple, lines: dict) -> Any:
     if isinstance(node, yaml.SequenceNode):
         return [_build(loader, v, path + (i,), lines) for i, v in enumerate(node.value)]
     if node.tag.startswith("!") :
-        raise ReadError(node.start_mark.line + 1, f"タグ {node.tag} は使えません(使えるのは {WITHHELD_TAG} だけです)")
+        raise ReadError(node.start_mark.line + 1,
+                        f"タグ {node.tag} は使えません(使えるのは {WITHHELD_TAG} と {UNCERTAIN_TAG} だけです)")
     try:
         return loader.construct_object(node, deep=True)
     except (ValueError, yaml.constructor.ConstructorError):
         return node.value  # e.g. 2025-13-01: left as text for validation to report
+
+
+def _uncertain(loader: _Loader, node: yaml.Node, path: tuple, lines: dict) -> Uncertain:
+    line = node.start_mark.line + 1
+    usage = (f"{UNCERTAIN_TAG} の後には「原文:」「理由:」(と「行:」「読み:」)を書いてください。"
+             "読み取れた値を確かめたら、タグごと値に書き換えます")
+    if not isinstance(node, yaml.MappingNode):
+        raise ReadError(line, usage)
+    node = yaml.MappingNode("tag:yaml.org,2002:map", node.value, node.start_mark, node.end_mark)
+    fields = _build(loader, node, path, lines)
+    unknown = [k for k in fields if k not in UNCERTAIN_FIELDS]
+    if unknown or not isinstance(fields.get("原文", ""), str) or not isinstance(fields.get("理由", ""), str):
+        raise ReadError(line, usage)
+    src_line = fields.get("行")
+    if src_line is not None and (isinstance(src_line, bool) or not isinstance(src_line, int)):
+        raise ReadError(lines.get(path + ("行",), line), "「行」は数字で書いてください")
+    for k in UNCERTAIN_FIELDS:  # the fields are not items of the form: no lines of their own
+        lines.pop(path + (k,), None)
+    return Uncertain(fields.get("原文", ""), src_line, fields.get("理由", ""), fields.get("読み"))
 
 
 def parse(text: str, path: Path | str = "<string>") -> Document:
@@ -102,7 +148,7 @@ def parse(text: str, path: Path | str = "<string>") -> Document:
 
 def _parse(text: str, path: Path | str, loader_class) -> Document:
     # PyYAML scans tags as ASCII URIs: give it the percent-encoded spelling (lines are unchanged).
-    loader = loader_class(text.replace(WITHHELD_TAG, _WITHHELD_URI))
+    loader = loader_class(text.replace(WITHHELD_TAG, _WITHHELD_URI).replace(UNCERTAIN_TAG, _UNCERTAIN_URI))
     try:
         node = loader.get_single_node()
         lines: dict = {}
@@ -154,10 +200,23 @@ def unwrap(value: Any) -> Any:
     return value.value if isinstance(value, Withheld) else value
 
 
+def uncertain_paths(value: Any, path: tuple = ()) -> list[tuple]:
+    """Paths of every !要確認 value, in document order."""
+    if isinstance(value, Uncertain):
+        return [path]
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in uncertain_paths(v, path + (k,))]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in uncertain_paths(v, path + (i,))]
+    return []
+
+
 def public(value: Any) -> Any:
     """The value with every 非公表 part replaced by the marker string — for any output."""
     if isinstance(value, Withheld):
         return "非公表"
+    if isinstance(value, Uncertain):  # the source text is public; the importer's guess is not
+        return Uncertain(value.source, value.line, value.reason)
     if isinstance(value, dict):
         return {k: public(v) for k, v in value.items()}
     if isinstance(value, list):

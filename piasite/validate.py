@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from . import dates
+from . import dates, hygiene
 from .form import Form, Item, form_names, load_form
-from .reader import Document, Withheld
+from .reader import UNCERTAIN_TAG as UNCERTAIN, Document, Uncertain, Withheld
 
 ERROR, WARNING = "error", "warning"
 
@@ -91,9 +91,15 @@ class Checker:
             self.check_value(child, value[child.key], cpath)
 
     def check_value(self, item: Item, value: Any, path: tuple) -> None:
-        if isinstance(value, Withheld):
+        withheld = isinstance(value, Withheld)
+        if withheld:
             value = value.value
+        if isinstance(value, Uncertain):
+            self.check_uncertain(value, path)
+            return
         kind = item.kind
+        if isinstance(value, str) and not withheld:  # a withheld value is never quoted
+            self.check_text(value, path)
         if kind == "section":
             self.check_mapping(item, value, path)
         elif kind == "group":
@@ -119,6 +125,24 @@ class Checker:
         elif kind == "flag":
             if not isinstance(value, bool):
                 self.add(path, f"true(チェックあり)か false(なし)で書いてください(「{value}」になっています)")
+
+    def check_uncertain(self, value: Uncertain, path: tuple) -> None:
+        where = f"原文 {value.line} 行目" if value.line else "原文"
+        shown = f"{where}: 「{hygiene.snippet(value.source, 0, 0, 40)}」" if value.source else where
+        self.add(path, f"{UNCERTAIN} 原文から読み取れませんでした({value.reason or '理由の記載なし'}。{shown})。"
+                       "原本で確かめて値を書き、タグを外してください", WARNING)
+
+    def check_text(self, text: str, path: tuple) -> None:
+        """Damage left by PDF extraction: foreign-script letters and wrapped-cell spaces."""
+        for run, script in hygiene.foreign_runs(text):
+            i = text.find(run)
+            self.add(path, f"日本語の文書にない文字({script})があります: 「{hygiene.snippet(text, i, len(run))}」"
+                           "(PDF からの読み取りの誤りではありませんか)", WARNING)
+        breaks = hygiene.line_breaks(text, self.doc.text)
+        if breaks:
+            shown = "」「".join(hygiene.snippet(text, i, 1, 6) for i in breaks[:3])
+            more = f" ほか {len(breaks) - 3} か所" if len(breaks) > 3 else ""
+            self.add(path, f"語の途中に改行の名残と思われる空白があります: 「{shown}」{more}", WARNING)
 
     def check_choice(self, item: Item, value: Any, path: tuple) -> None:
         if not isinstance(value, str):
