@@ -25,13 +25,13 @@ KEYS = ("変更日", "項目", "変更前の記載", "変更後の記載", "提�
 def has_table(form: Form) -> bool:
     """Whether the form has a 別添2 table of this shape (a 変更箇所一覧 document has another 変更箇所)."""
     group = form.top(CHANGES)
-    return bool(group) and all(group.child(k) for k in KEYS)
+    return group is not None and all(group.child(k) for k in KEYS)
 
 
 def columns(form: Form) -> list[str]:
     """The 別添2 column headings as the form prints them."""
     group = form.top(CHANGES)
-    return [(group.child(k).label if group and group.child(k) else k) for k in KEYS]
+    return [(c.label if group is not None and (c := group.child(k)) is not None else k) for k in KEYS]
 
 
 @dataclass
@@ -86,8 +86,9 @@ def version_date(version, previous) -> str:
         return dates.iso(parsed[0])
     new_pub = (version.data or {}).get("公表日")
     old_pub = (previous.data or {}).get("公表日") if previous else None
-    if new_pub and new_pub != old_pub and dates.parse_iso(new_pub):
-        return dates.iso(*dates.parse_iso(new_pub))
+    new_day = dates.parse_iso(new_pub) if new_pub and new_pub != old_pub else None
+    if new_day:
+        return dates.iso(*new_day)
     return version.commit.day
 
 

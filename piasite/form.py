@@ -159,9 +159,10 @@ class Form:
                 else:
                     parts[-1] = seg  # 委託事項 "t" + element 3 → t3
                 continue
-            node = node.child(part)
-            if node is None:
+            nxt = node.child(part)
+            if nxt is None:
                 raise KeyError(part)
+            node = nxt
             parts.append(node.id)
         return "-".join(parts)
 
@@ -217,9 +218,10 @@ class Form:
         for part in path:
             if isinstance(part, int):
                 continue
-            node = node.child(part)
-            if node is None:
+            nxt = node.child(part)
+            if nxt is None:
                 return False
+            node = nxt
             if node.mark:
                 return True
         return False

@@ -85,6 +85,8 @@ class Site:
         from .search import bundles
 
         self.search_bundles = bundles(assessments)  # [(folder, org slugs)] for search.index_site
+        self.content_dir: Path | None = None  # set by generate()
+        self.allow_shallow = False
 
     def write_page(self, relpath: str, text: str) -> Path:
         text = xmlsafe.clean(text)  # no control character reaches a page, feed or data file

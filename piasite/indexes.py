@@ -161,7 +161,7 @@ def build_indexes(assessments: list, names: Names) -> list[Index]:
         d = a.public_data
         org = plain(d.get("評価実施機関名") or a.org_slug)
         common = {"評価実施機関": org}
-        p = ("評価実施機関名",)
+        p: Any = ("評価実施機関名",)
         kikan.append((names.key(org), Row(org, a, p, a.form.anchor(p), {
             "評価書番号": str(d.get("評価書番号", "")), "評価書": a.title,
             "公表日": dates.wareki(d["公表日"]) if d.get("公表日") else "", "様式": a.form.name})))

@@ -51,6 +51,8 @@ class Uncertain:
 
 
 class ReadError(PiasiteError):
+    line: int  # always known for a read error
+
     def __init__(self, line: int, message: str, path: Path | str | None = None):
         super().__init__(message, path, line)
 
@@ -76,7 +78,10 @@ class _Loader(yaml.SafeLoader):
     pass
 
 
-class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+_FAST_BASE: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _FastLoader(_FAST_BASE):
     """libyaml when present: several times faster, same nodes and marks. Its error
     texts differ, so a file it rejects is read again with _Loader for the message."""
 
@@ -87,7 +92,7 @@ def _build(loader: _Loader, node: yaml.Node, path: tuple, lines: dict) -> Any:
         inner = type(node)(tag=loader.resolve(type(node), node.value, (True, False)),
                            value=node.value, start_mark=node.start_mark, end_mark=node.end_mark)
         if isinstance(node, yaml.ScalarNode):
-            inner.style = node.style
+            inner.style = node.style  # type: ignore[attr-defined]  # a ScalarNode like node
             inner.tag = "tag:yaml.org,2002:str"
         return Withheld(_build(loader, inner, path, lines))
     if node.tag == UNCERTAIN_TAG:
