@@ -141,11 +141,14 @@ class Preview:
             if errors or not docs:
                 self._done(errors or [f"{path}: 読めません"], "error", t0)
                 return
-            from .form import load_form
+            from .form import form_for
 
             doc = docs[0]
             site = self.site
-            new = Assessment(doc, load_form(doc.data["様式"]), self.content_dir)
+            form = form_for(doc.data)
+            if form is None:  # check_paths reported it: not reached
+                return
+            new = Assessment(doc, form, self.content_dir)
             old = [a for a in site.assessments if a.path.resolve() == Path(path).resolve()]
             if not old or old[0].url != new.url:
                 self.full()
