@@ -48,7 +48,7 @@ def check(paths: tuple[Path, ...], since: str | None) -> None:
     for p in paths or (Path("content"),):
         if not p.exists():
             raise UserError(f"{p} がありません")
-        files += content_files(p) if p.is_dir() else [p]
+        files += content_files(p, aliases=True) if p.is_dir() else [p]
     if not files:
         raise UserError("検査する評価書 (.yaml) がありません")
     docs, problems = check_paths(files)

@@ -47,6 +47,20 @@ NAV = [
 ]
 
 
+# Top-level names the build writes beside the organisations' folders: NAV's sections, our and the
+# engine's assets, the change-log stage's feeds, Pagefind's bundles (pagefind/, pagefind-part2/…)
+# and the engines' own files. An organisation folder of content/ named like one would replace that
+# part of the site: model.py refuses it.
+RESERVED = frozenset({path.split("/")[0] for _, path in NAV if "/" in path}
+                     | {"assets", "feeds", "pagefind", "index.md", "404.html", "sitemap.xml", "sitemap.xml.gz",
+                        "search", "stylesheets", "javascripts"})
+RESERVED_PREFIXES = ("pagefind",)
+
+
+def reserved(name: str) -> bool:
+    return name.lower() in RESERVED or name.lower().startswith(RESERVED_PREFIXES)
+
+
 def rel(from_url: str, to_url: str) -> str:
     """Relative link between two site URLs ('' is the top, 'kumagaya/5/' a page)."""
     depth = from_url.count("/")
