@@ -90,7 +90,7 @@ def compare(content_dir: Path, base: str, head: str | None = "HEAD") -> list[Fil
             form = form_for(cur)
             if form is None:
                 result.append(FileDiff(new_path, old_path, status, new_path, "",
-                                       error=f"{new_path} の様式「{public(cur.get('様式'))}」が分かりません"))
+                                       error=f"{new_path} の様式が分かりません(piasite check で確かめてください)"))
                 continue
             title = str(public(cur.get("評価書名")) or new_path)
             org = str(public(cur.get("評価実施機関名")) or "")
