@@ -16,6 +16,10 @@ from .reader import Uncertain, public
 from .schema import form_schema, schema_filename
 
 API = "api"
+# Field names of the open data (a published format; the same words as the form keys they hold,
+# fixed for every form so that users read every document the same way). Allow-listed.
+F_FORM, F_ORG, F_TITLE, F_NUMBER, F_PUBLISHED = "様式", "評価実施機関名", "評価書名", "評価書番号", "公表日"
+F_NAME = "名称"  # the index column holding an entity's name
 
 
 def jsonable(v: Any) -> Any:
@@ -41,7 +45,7 @@ def assessment_path(a) -> str:
 def assessment_json(a) -> str:
     return dumps({
         "url": a.url,
-        "様式": a.form.name,
+        F_FORM: a.form.name,
         "schema": f"schema/{schema_filename(a.form)}",
         "source": a.rel_path,
         "data": jsonable(a.public_data),
@@ -50,7 +54,7 @@ def assessment_json(a) -> str:
 
 def index_json(index) -> str:
     return dumps({
-        "id": index.id, "title": index.title, "columns": ["名称", "表記", *index.columns, "評価書", "url"],
+        "id": index.id, "title": index.title, "columns": [F_NAME, "表記", *index.columns, "評価書", "url"],
         "entities": [{
             "id": e.id, "name": e.name, "spellings": e.spellings,
             "rows": [{"表記": r.name, **r.cells, "評価書": r.assessment.title, "url": r.href} for r in e.rows],
@@ -59,7 +63,7 @@ def index_json(index) -> str:
 
 
 def index_csv(index) -> str:
-    text = csvsafe.rows(["名称", "表記", *index.columns, "評価書", "url"],
+    text = csvsafe.rows([F_NAME, "表記", *index.columns, "評価書", "url"],
                         ([e.name, r.name, *[r.cells.get(c, "") for c in index.columns], r.assessment.title, r.href]
                          for e, r in index.rows()))
     return "\ufeff" + text  # BOM: Excel opens UTF-8 CSV correctly
@@ -68,8 +72,8 @@ def index_csv(index) -> str:
 def write_api(site, indexes) -> None:
     """The site-wide files; each assessment's own JSON is written with its page (generator.py)."""
     site.write_page(f"{API}/assessments.json", dumps([{
-        "url": a.url, "json": assessment_path(a)[len(API) + 1:], "評価実施機関名": a.org, "評価書名": a.title,
-        "評価書番号": jsonable(public(a.number)), "公表日": jsonable(public(a.published)), "様式": a.form.name,
+        "url": a.url, "json": assessment_path(a)[len(API) + 1:], F_ORG: a.org, F_TITLE: a.title,
+        F_NUMBER: jsonable(public(a.number)), F_PUBLISHED: jsonable(public(a.published)), F_FORM: a.form.name,
     } for a in site.assessments]))
     for ix in indexes:
         site.write_page(f"{API}/indexes/{ix.id}.json", index_json(ix))

@@ -22,14 +22,18 @@ from . import dates, xmlsafe
 from .exceptions import PiasiteError
 from .api import assessment_json, assessment_path, write_api
 from . import indexes
+from .evaluation import evaluations, of_assessment
 from .indexes import build_indexes
 from .form import value_at
 from .names import Names
-from .pages import CHANGES, AssessmentPage, bare
+from .pages import AssessmentPage, bare
 from .parallel import on_two_cores
 from .theme import prepare as prepare_theme, shelve
 
 from . import resources
+
+# Search filter names (Pagefind): what a reader picks from, not document keys.
+FILTER_FORM, FILTER_JIMU = "様式", "事務"  # allow-listed in test_no_form_keys
 
 # The navigation, owned here and mirrored by mkdocs.yml `nav:` (a test checks
 # both agree): indexes and organisations, never one entry per assessment.
@@ -96,6 +100,8 @@ class Site:
         self.page_extras: dict[str, list[str]] = {}
         self.change_rows: dict[str, list[dict]] = {}
         self.indexes = build_indexes(assessments, names)
+        self.evaluations = evaluations(assessments)  # 評価: documents sharing a 評価書番号 (evaluation.py)
+        self.evaluation_of = of_assessment(self.evaluations)
         from .search import bundles
 
         self.search_bundles = bundles(assessments)  # [(folder, org slugs)] for search.index_site
@@ -148,56 +154,62 @@ def load_config(path: Path) -> dict:
 def summary(a, data: dict, change_rows: list | None) -> dict:
     """The facts shown at the top of an assessment page, labels read from the form."""
     f = a.form
-    out: dict = {"ended": None, "facts": [], "filters": {"評価実施機関": a.org, "様式": f.name}}
+    out: dict = {"ended": None, "facts": [], "filters": {"評価実施機関": a.org, FILTER_FORM: f.name}}
 
     def fact(label, value_html, anchor=None):
         out["facts"].append({"label": label, "html": Markup(value_html), "anchor": anchor})
 
     from html import escape
 
-    for key in ("評価実施機関名", "公表日", "評価書番号"):
-        item = f.top(key)
-        if item and data.get(key) not in (None, ""):
-            v = data[key]
-            fact(item.label, escape(dates.wareki(v) if item.kind == "date" else str(v)), f.anchor((key,)))
+    for role in ("organisation", "published", "number"):
+        v = f.value(data, role)
+        if f.has_role(role) and v not in (None, ""):
+            item = f.role_item(role)
+            fact(item.label, escape(dates.wareki(v) if item.kind == "date" else str(v)), f.anchor(f.role_path(role)))
     jimu_path = indexes.jimu_path(a)
-    jimu = value_at(data, jimu_path) if jimu_path else None
+    jimu = f.value(data, "jimu_name")
     if jimu:
-        out["filters"]["事務"] = str(jimu)
+        out["filters"][FILTER_JIMU] = str(jimu)
         fact(bare(f.item_at(jimu_path).label), escape(str(jimu)), f.anchor(jimu_path))
     systems = list(indexes._systems(a, data))
     if systems:
-        sys_path = systems[0][0][:-2]
+        sys_role = "system" if f.has_role("system") else "system_name"
+        sys_path, sys_item = f.concrete(sys_role), f.role_item(sys_role)
         names = "、".join(escape(str(n)) for _, n in systems)
-        fact(f.item_at(sys_path).element.format(n=""), f"{len(systems)} 件({names})", f.anchor(sys_path))
-    files = data.get("特定個人情報ファイル") or []
+        label = sys_item.element.format(n="") if sys_item.element else bare(sys_item.label)
+        fact(label, f"{len(systems)} 件({names})", f.anchor(sys_path))
     tasks = list(indexes._tasks(a, data))
     if tasks:
         first = tasks[0][0]
-        by = Counter(str(t.get("委託先名", "")) for _, t, _ in tasks)
+        by = Counter(str(f.value(data, "contractor", within=t) or "") for t, _, _ in tasks)
         links = "、".join(escape(n) for n in by)
         fact(f.item_at(first).label, f"{len(tasks)} 件(委託先: {links})", f.anchor(first[:-1]))
     parts = []
-    for kind, count_key in (("提供先", "提供件数"), ("移転先", "移転件数")):
-        if not f.item_at(("特定個人情報ファイル", 0, "提供・移転", kind)):
+    for kind in ("provision", "transfer"):  # 提供先, 移転先
+        if not f.has_role(kind):
             continue
         n = 0
-        for file in files:
-            tr = (file.get("提供・移転") or {}) if isinstance(file, dict) else {}
-            c = tr.get(count_key)
-            n += c if isinstance(c, int) and not isinstance(c, bool) else len(tr.get(kind) or [])
-        parts.append(f"{kind} {n} 件")
+        for fpath, _ in f.values(data, "file"):
+            c = f.value(data, f"{kind}_count", within=fpath)
+            n += c if isinstance(c, int) and not isinstance(c, bool) else len(list(f.values(data, kind, within=fpath)))
+        parts.append(f"{bare(f.role_item(kind).label)} {n} 件")
     if parts and any(not p.endswith(" 0 件") for p in parts):
         fact("・".join(p.split()[0] for p in parts), "、".join(parts))
-    rows = change_rows if change_rows is not None else data.get(CHANGES)
-    ch_item = f.top(CHANGES)
-    rows = [r for r in rows or [] if isinstance(r, dict)]
-    if ch_item and rows and any(dates.parse_iso(r.get("変更日")) for r in rows):
-        latest = max(range(len(rows)), key=lambda i: (str((dates.parse_iso(rows[i].get("変更日")) or ("",))[0]), i))
+    has_log = f.has_role("changes")  # a 別添2 change log (a 変更箇所一覧 has none)
+    rows = change_rows if change_rows is not None else (value_at(data, f.concrete("changes")) if has_log else None)
+    rows = [r for r in rows or [] if isinstance(r, dict)] if has_log else []
+    dated = [dates.parse_iso(f.sub(r, "change_date", "changes")) for r in rows]
+    if rows and any(dated):
+        latest = max(range(len(rows)), key=lambda i: (str((dated[i] or ("",))[0]), i))
         r = rows[latest]
-        when = dates.wareki(r.get("変更日")) if dates.parse_iso(r.get("変更日")) else str(r.get("変更日") or "")
-        fact("最新の変更", f"{escape(when)} {escape(str(r.get('項目') or ''))}", f.anchor((CHANGES, latest)))
-    ended = data.get("終了日")
+        d = f.sub(r, "change_date", "changes")
+        when = dates.wareki(d) if dated[latest] else str(d or "")
+        item = f.sub(r, "change_item", "changes")
+        fact("最新の変更", f"{escape(when)} {escape(str(item or ''))}", f.anchor(f.concrete("changes", latest)))
+    version = f.value(data, "form_version")
+    if version:
+        fact(f.role_item("form_version").label, escape(str(version)))
+    ended = f.value(data, "ended")
     if ended:
         out["ended"] = dates.wareki(ended)
     return out
@@ -206,15 +218,16 @@ def summary(a, data: dict, change_rows: list | None) -> dict:
 def latest_changes(assessments: list, site: Site, limit: int = 10) -> list[dict]:
     rows = []
     for a in assessments:
-        if a.form.top(CHANGES) is None:
+        f = a.form
+        if not f.has_role("changes"):
             continue  # a document kind without a 別添2 change log (変更箇所一覧)
         data = a.public_data
-        crs = site.change_rows.get(a.url, data.get(CHANGES) or [])
+        crs = site.change_rows.get(a.url, value_at(data, f.concrete("changes")) or [])
         for i, r in enumerate(crs):
-            parsed = dates.parse_iso(r.get("変更日")) if isinstance(r, dict) else None
+            parsed = dates.parse_iso(f.sub(r, "change_date", "changes")) if isinstance(r, dict) else None
             if parsed:
-                rows.append({"date": parsed[0], "a": a, "item": str(r.get("項目") or ""),
-                             "href": f"{a.url}#{a.form.anchor((CHANGES, i))}"})
+                rows.append({"date": parsed[0], "a": a, "item": str(f.sub(r, "change_item", "changes") or ""),
+                             "href": f"{a.url}#{a.form.anchor(f.concrete('changes', i))}"})
     rows.sort(key=lambda r: (r["date"], r["a"].url, r["href"]), reverse=True)
     return rows[:limit]
 
@@ -248,15 +261,45 @@ def history_extension(site: Site) -> None:
 DEFAULT_EXTENSIONS: list[Callable[[Site], None]] = [history_extension]
 
 
+def evaluation_fact(site: Site, a, facts: dict) -> None:
+    """「この評価の評価書」: the other documents of the assessment's 評価 (same 評価書番号), and its page."""
+    from html import escape
+
+    ev = site.evaluation_of.get(a.url)
+    if ev is None or len(ev.documents) < 2:
+        return
+    links = [f'<a href="{escape(rel(a.url, ev.url))}">評価書番号 {escape(str(ev.number))} の評価</a>']
+    links += [f'<a href="{escape(rel(a.url, d.url))}">{escape(d.form.name)}</a>' for d in ev.documents if d is not a]
+    facts["facts"].append({"label": "この評価の評価書", "html": Markup("、".join(links)), "anchor": None})
+
+
+def evaluation_pages(site: Site) -> None:
+    """A page per 評価 (<org>/hyoka-<n>/) leading to each of its documents, with the 基礎's
+    しきい値判断 (Ⅱ's answers, Ⅲ, Ⅳ 1) as the documents state them."""
+    for ev in site.evaluations:
+        facts = []
+        for d in ev.documents:
+            for role in ("threshold_target_count", "threshold_handlers", "threshold_incident", "threshold_result",
+                         "submitted_kinds"):
+                v = d.form.value(d.public_data, role)
+                if v not in (None, ""):
+                    path = d.form.role_path(role)
+                    facts.append({"label": f"{d.form.name} {d.form.short_label(path, d.public_data)}", "value": str(v),
+                                  "href": f"{d.url}#{d.form.anchor(path)}"})
+        site.render_page(f"{ev.url}index.md", "evaluation.md.j2", ev.title, ev=ev, facts=facts)
+
+
 def assessment_pages(site: Site, assessments) -> None:
     for a in assessments:
         data = a.public_data
         rows = site.change_rows.get(a.url)
         page = AssessmentPage(a, data, rows)
+        facts = summary(a, data, rows)
+        evaluation_fact(site, a, facts)
         site.render_page(a.url + "index.md", "assessment.md.j2", a.title, a=a,
                          body=Markup(page.body()), notes=Markup(page.notes()),
                          extras=[Markup(x) for x in site.page_extras.get(a.url, [])],
-                         summary=summary(a, data, rows), json_href=assessment_path(a),
+                         summary=facts, json_href=assessment_path(a),
                          source=site.source_url(a))
         site.write_page(assessment_path(a), assessment_json(a))
 
@@ -286,7 +329,8 @@ def shared_pages(site: Site, assessments) -> None:
     for a in assessments:
         by_org.setdefault(a.org_slug, []).append(a)
     for slug, items in by_org.items():
-        site.render_page(f"{slug}/index.md", "org.md.j2", items[0].org, items=items)
+        site.render_page(f"{slug}/index.md", "org.md.j2", items[0].org, items=items, evaluation_of=site.evaluation_of)
+    evaluation_pages(site)
     for ix in site.indexes:
         site.render_page(f"indexes/{ix.id}/index.md", "entity_index.md.j2", f"{ix.title}の索引", ix=ix)
     site.render_page("search/index.md", "search.md.j2", "検索")
