@@ -197,7 +197,10 @@ def export_cmd(path: Path, fmt: str) -> None:
     if errors:
         _report(errors)
         raise UserError(f"{path}: 検査に通らないため書き出せません(エラー {len(errors)} 件)")
-    click.echo(export_text(form_of(doc.data), doc.data), nl=False)
+    form = form_of(doc.data)
+    if form is None:  # reported by the check above: not reached
+        raise UserError(f"{path}: 様式が分かりません")
+    click.echo(export_text(form, doc.data), nl=False)
 
 
 @main.command("schema")
