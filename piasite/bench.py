@@ -52,7 +52,8 @@ def _keys() -> tuple[str, str, str, str]:
     from .form import DEFAULT_FORM, load_form
 
     f = load_form(DEFAULT_FORM)
-    return tuple(re.escape(f.role_key(r)) for r in ("organisation", "number", "contractor", "system_name"))
+    org, number, contractor, system = (re.escape(f.role_key(r)) for r in ("organisation", "number", "contractor", "system_name"))
+    return org, number, contractor, system
 
 
 def vary(text: str, org_index: int, number: int, variant: int) -> str:

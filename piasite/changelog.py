@@ -76,7 +76,7 @@ class Row:
 
 
 def imported_rows(data: Any, form: Form) -> list[Row]:
-    rows = []
+    rows: list[Row] = []
     if not form.has_role(CHANGES):
         return rows
     for _, r in form.values(public(data or {}), CHANGES):
@@ -113,8 +113,9 @@ def version_date(version, previous) -> str:
         return dates.iso(parsed[0])
     new_pub = _published(version.data)
     old_pub = _published(previous.data) if previous else None
-    if new_pub and new_pub != old_pub and dates.parse_iso(new_pub):
-        return dates.iso(*dates.parse_iso(new_pub))
+    new_day = dates.parse_iso(new_pub) if new_pub and new_pub != old_pub else None
+    if new_day:
+        return dates.iso(*new_day)
     return version.commit.day
 
 

@@ -197,7 +197,10 @@ def export_cmd(path: Path, fmt: str) -> None:
     if errors:
         _report(errors)
         raise UserError(f"{path}: 検査に通らないため書き出せません(エラー {len(errors)} 件)")
-    click.echo(export_text(form_of(doc.data), doc.data), nl=False)
+    form = form_of(doc.data)
+    if form is None:  # reported by the check above: not reached
+        raise UserError(f"{path}: 様式が分かりません")
+    click.echo(export_text(form, doc.data), nl=False)
 
 
 @main.command("schema")
@@ -239,6 +242,18 @@ def new_cmd(form: str, org: str, number: str, content_dir: Path, org_name: str) 
 
     path = new(content_dir, form, org, number, org_name)
     click.echo(f"{path} を作りました。空の項目に記入し、piasite check {path} で確かめてください", err=True)
+
+
+@main.command("serve")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="待ち受けるポート (0: 空いている番号)")
+@click.option("--content", "content_dir", default="content", type=click.Path(path_type=Path), show_default=True,
+              help="評価書のフォルダ")
+def serve_cmd(port: int, content_dir: Path) -> None:
+    """職員向けの確認用サイトを http://127.0.0.1:PORT/ で表示します。YAML を保存すると組み立て直し、
+    ブラウザを再読み込みします。"""
+    from .serve import serve
+
+    serve(content_dir, port)
 
 
 def run() -> None:

@@ -120,9 +120,22 @@ def _rows(content_dir: Path, d: FileDiff, form: Form, base: str, head: str | Non
     return out, ("" if out else "このプルリクエストのコミットは (別添2) に行を加えません(「変更箇所: なし」など)。")
 
 
+def _fork_point(content_dir: Path, base: str, head: str) -> str:
+    from .history import GitError, git, repo_root, resolve
+
+    root = repo_root(content_dir)
+    b, h = resolve(root, base), resolve(root, head)
+    try:
+        return git(root, "merge-base", b, h).decode().strip() or b
+    except GitError:  # unrelated histories: compare with base itself
+        return b
+
+
 def pr_comment(content_dir: Path, base: str, head: str | None = "HEAD") -> str:
     content_dir = Path(content_dir)
-    diffs = compare(content_dir, base, head)
+    # What the branch changed since it left base (as GitHub shows a pull request): base may have
+    # moved on since, and its own new commits are not this branch's changes.
+    diffs = compare(content_dir, _fork_point(content_dir, base, head or "HEAD"), head)
     shown_head = head or "作業中のファイル"
     lines = [MARKER, f"## 新旧対照表と (別添2) に加わる行({base} → {shown_head})", ""]
     if not diffs:

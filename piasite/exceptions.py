@@ -20,8 +20,7 @@ class PiasiteError(click.ClickException):
 
     def __init__(self, message: str, path: Path | str | None = None, line: int | None = None,
                  problems: Iterable[Any] = ()):
-        super().__init__(message)
-        self.message = message
+        super().__init__(message)  # sets self.message
         self.path = path
         self.line = line
         self.problems = list(problems)  # validate.Problem lines printed before the message
@@ -42,8 +41,8 @@ class PiasiteError(click.ClickException):
         return (_restore, (type(self), self.__dict__.copy()))
 
 
-def _restore(cls: type, state: dict) -> PiasiteError:
-    e = cls.__new__(cls)
+def _restore(cls: type[PiasiteError], state: dict) -> PiasiteError:
+    e = Exception.__new__(cls)
     Exception.__init__(e, state.get("message", ""))
     e.__dict__.update(state)
     return e

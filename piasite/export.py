@@ -58,7 +58,7 @@ class TextExport:
         self.own = skip  # piasite's own document keys: not printed
         note = form.role_path("change_note") if form.has_role("change_note") else None
         self.unprinted_column = note[-1] if note else None  # piasite's remark column of the change log
-        self._prev_parent_label = None
+        self._prev_parent_label: tuple[int, str] | None = None
 
     # -- helpers ------------------------------------------------------------
     def label(self, item: Item) -> str:
@@ -265,7 +265,7 @@ class TextExport:
                 elif c.kind == "date":
                     cells.append(self.date(c, v))
                 else:
-                    cells.append(_cell_html(v))
+                    cells.append(_cell_html(v if isinstance(v, str) else str(v)))
             self.emit("\t".join(cells))
 
 

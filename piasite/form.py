@@ -204,9 +204,10 @@ class Form:
                 else:
                     parts[-1] = seg  # 委託事項 "t" + element 3 → t3
                 continue
-            node = node.child(part)
-            if node is None:
+            nxt = node.child(part)
+            if nxt is None:
                 raise KeyError(part)
+            node = nxt
             parts.append(node.id)
         return "-".join(parts)
 
@@ -353,9 +354,10 @@ class Form:
         for part in path:
             if isinstance(part, int):
                 continue
-            node = node.child(part)
-            if node is None:
+            nxt = node.child(part)
+            if nxt is None:
                 return False
+            node = nxt
             if node.mark:
                 return True
         return False
@@ -513,7 +515,7 @@ def load_form(name: str = DEFAULT_FORM) -> Form:
     raise UnknownForm(name)
 
 
-def form_for(data: Any, default: str = DEFAULT_FORM) -> Form | None:
+def form_for(data: Any, default: str | None = DEFAULT_FORM) -> Form | None:
     """The form a parsed document names, or None when it names none we know (or is not a mapping):
     for stages reading committed versions, which no check has passed."""
     name = data.get(form_key(), default) if isinstance(data, dict) else None
@@ -531,9 +533,10 @@ def form_key() -> str:
 @functools.cache
 def _form_key() -> str:
     keys = {load_form(n).roles.get("form") for n in form_names()}
-    if len(keys) != 1 or None in keys or len(next(iter(keys))) != 1:
+    only = next(iter(keys)) if len(keys) == 1 else None
+    if only is None or len(only) != 1:
         raise FormError(f"{FORMS_DIR.name}: どの様式の定義も roles.form に同じ一つのキーを書いてください({keys})")
-    return next(iter(keys))[0]
+    return only[0]
 
 
 

@@ -49,6 +49,7 @@ NAV = [
     ("更新履歴", "changes/index.md"),  # written by the change-log stage (history_pages.py)
     ("検索", "search/index.md"),
     ("オープンデータ", "api/index.md"),
+    ("使い方", "guides/index.md"),  # guides.py: for staff and residents
 ]
 
 
@@ -106,6 +107,8 @@ class Site:
         from .search import bundles
 
         self.search_bundles = bundles(assessments)  # [(folder, org slugs)] for search.index_site
+        self.content_dir: Path | None = None  # set by generate()
+        self.allow_shallow = False
 
     def write_page(self, relpath: str, text: str) -> Path:
         text = xmlsafe.clean(text)  # no control character reaches a page, feed or data file
@@ -324,6 +327,13 @@ def generate(assessments, out: Path, allow_shallow: bool = False, content_dir: P
         ext(site)
     resources.copy_tree("assets", out / "assets" / "piasite")
     on_two_cores(assessments, lambda items: assessment_pages(site, items))
+    shared_pages(site, assessments)
+    return site
+
+
+def shared_pages(site: Site, assessments) -> None:
+    """The pages every assessment feeds: organisations, indexes, search, open data, the top page
+    (`piasite serve` writes them again after one assessment changed)."""
     by_org: dict[str, list] = {}
     for a in assessments:
         by_org.setdefault(a.org_slug, []).append(a)
@@ -334,9 +344,11 @@ def generate(assessments, out: Path, allow_shallow: bool = False, content_dir: P
         site.render_page(f"indexes/{ix.id}/index.md", "entity_index.md.j2", f"{ix.title}の索引", ix=ix)
     site.render_page("search/index.md", "search.md.j2", "検索")
     site.render_page("api/index.md", "opendata.md.j2", "オープンデータ")
+    from .guides import write_guides
+
+    write_guides(site)
     write_api(site, site.indexes)
     counts = {"assessments": len(assessments), "orgs": len(by_org),
               "systems": len(site.indexes[2].entities), "contractors": len(site.indexes[3].entities)}
     site.render_page("index.md", "index.md.j2", "特定個人情報保護評価書", by_org=by_org, counts=counts,
                      latest=latest_changes(assessments, site))
-    return site

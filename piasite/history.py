@@ -192,7 +192,8 @@ def read_log(root: Path, rev: str = "HEAD") -> dict[str, Commit]:
 
 
 def first_parent_chain(commits: dict[str, Commit], head: str) -> list[Commit]:
-    chain, sha = [], head
+    chain: list[Commit] = []
+    sha: str | None = head
     while sha in commits:
         chain.append(commits[sha])
         sha = commits[sha].parents[0] if commits[sha].parents else None
@@ -274,7 +275,7 @@ def parse_blobs(root: Path, shas: set[str], cache: bool = True) -> dict[str, tup
 # -- the history ---------------------------------------------------------------------
 
 def _is_content(path: str | None, prefix: str) -> bool:
-    return bool(path) and path.startswith(prefix) and path.endswith(".yaml") and \
+    return path is not None and path.startswith(prefix) and path.endswith(".yaml") and \
         not path.rsplit("/", 1)[-1].startswith(".") and not path.endswith("/aliases.yaml")
 
 
@@ -309,7 +310,8 @@ def load_history(content_dir: Path, rev: str = "HEAD", allow_shallow: bool = Fal
     files: list[FileHistory] = []
     pending: list[tuple[FileHistory, Commit, str, str]] = []  # (file, commit, path, blob)
     for c in chain:
-        for status, old, new, blob in c.changes:
+        for status, old, new_path, blob in c.changes:
+            new = new_path or old  # a path only for renames and copies
             if status in "RC":
                 src_in, dst_in = _is_content(old, prefix), _is_content(new, prefix)
                 if status == "R" and src_in and old in open_files:
@@ -327,15 +329,15 @@ def load_history(content_dir: Path, rev: str = "HEAD", allow_shallow: bool = Fal
             if not _is_content(old, prefix):
                 continue
             if status == "D":
-                fh = open_files.pop(old, None)
-                if fh is not None:
-                    fh.versions.append(Version(c, old, "", None))
+                gone = open_files.pop(old, None)
+                if gone is not None:
+                    gone.versions.append(Version(c, old, "", None))
                 continue
-            fh = open_files.get(old)
-            if fh is None:
-                fh = open_files[old] = FileHistory(old)
-                files.append(fh)
-            pending.append((fh, c, old, blob))
+            known = open_files.get(old)
+            if known is None:
+                known = open_files[old] = FileHistory(old)
+                files.append(known)
+            pending.append((known, c, old, blob))
     parsed = parse_blobs(root, {b for *_, b in pending}, cache=cache)
     warnings = []
     # Versions are appended in chain order; deletions were appended inline, so rebuild the order.

@@ -30,7 +30,7 @@ from . import dates, lifecycle, resources
 from .changelog import CHANGES, Row, columns, derived_rows, has_table, imported_rows, row_dict, version_changes, version_date
 from .diff import marked_html, text
 from .form import Form, Item, form_for
-from .history import T_NONE, load_history, warn
+from .history import T_NONE, FileHistory, load_history, warn
 from .parallel import on_two_cores
 from .reader import public
 
@@ -94,7 +94,11 @@ class _Writer:
         self.jobs.append((relpath, template, title, ctx))
 
     def flush(self) -> None:
-        on_two_cores(self.jobs, lambda jobs: [self.render(r, t, title, **c) for r, t, title, c in jobs])
+        def work(jobs: list) -> None:
+            for r, t, title, c in jobs:
+                self.render(r, t, title, **c)
+
+        on_two_cores(self.jobs, work)
         self.jobs = []
 
     def render(self, relpath: str, template: str, title: str, **ctx) -> None:
@@ -116,7 +120,10 @@ def generate_history(assessments: list, repo_root: Path, write: Callable[[str, s
     entries: list[Entry] = []
     live_urls = {a.url for a in assessments}
 
-    items = []  # (url, title, org, org_slug, form, data, fh, removed_on)
+    items: list[tuple[str, str, str, str, Form, dict, FileHistory | None, str | None]] = []
+    # (url, title, org, org_slug, form, data, fh, removed_on)
+    fh: FileHistory | None
+    removed: str | None
     for a in assessments:
         items.append((a.url, a.title, a.org, a.org_slug, a.form, a.data, by_path.get(a.rel_path), None))
     for fh in hist.files:  # removed from content/: kept, bannered 終了, for KEEP_YEARS
@@ -127,7 +134,7 @@ def generate_history(assessments: list, repo_root: Path, write: Callable[[str, s
         parts = last.path.rsplit("/", 2)
         url = f"{parts[-2]}/{parts[-1][:-len('.yaml')]}/"
         end = lifecycle.end_date(data, removed)
-        if url in live_urls or not head_day or dt.date.fromisoformat(head_day) > lifecycle.keep_until(end):
+        if url in live_urls or not head_day or end is None or dt.date.fromisoformat(head_day) > lifecycle.keep_until(end):
             continue
         live_urls.add(url)
         form = form_for(data)
@@ -141,10 +148,11 @@ def generate_history(assessments: list, repo_root: Path, write: Callable[[str, s
         pub = public(data)
         rows = imported_rows(data, form) if has_table(form) else []
         vchanges = [] if hist.shallow or fh is None else version_changes(fh, form)
-        derived = derived_rows(fh, form, vchanges) if vchanges else []
+        derived = derived_rows(fh, form, vchanges) if vchanges and fh is not None else []
         if has_table(form):  # the site shows these in place of the content's 別添2 table
             out.change_rows[url] = [row_dict(r, form) for r in rows + derived]
         versions = fh.live if fh and not hist.shallow else []
+        live = versions  # the parsed versions the timeline below is made of
         ended = lifecycle.is_ended(data, removed)
         end = lifecycle.end_date(data, removed)
         due = None if ended else lifecycle.reevaluation_due(data)
@@ -163,14 +171,17 @@ def generate_history(assessments: list, repo_root: Path, write: Callable[[str, s
                changes_anchor=group.id if group else "changes", has_note=form.has_role("change_note"), **ctx)
         for i, v in enumerate(timeline[:-1]):
             w.page(f"{url}v/{v['n']}/index.md", "history_version.md.j2", f"{title}(第{v['n']}版)", past=True,
-                   body=Markup(render_data(form, public(fh.live[i].data))), n=v["n"], v=v, rows=None, **ctx)
+                   body=Markup(render_data(form, public(live[i].data))), n=v["n"], v=v, rows=None, **ctx)
         if len(timeline) > 1:
-            flat = [{"n": v["n"], "date": v["date"], "items": flatten(form, public(fh.live[i].data))}
+            flat = [{"n": v["n"], "date": v["date"], "items": flatten(form, public(live[i].data))}
                     for i, v in enumerate(timeline)]
             w.page(url + "compare/index.md", "history_compare.md.j2", f"{title} の版の比較", data=flat, **ctx)
-        for r_date, group in _by_date(rows):
-            day = dates.parse_iso(r_date)[0].isoformat()
-            entries.append(Entry(url, title, org, org_slug, day, f"{day}T00:00:00+09:00", group, ended=ended))
+        for r_date, day_rows in _by_date(rows):
+            parsed = dates.parse_iso(r_date)
+            if parsed is None:
+                continue  # _by_date groups dated rows only
+            day = parsed[0].isoformat()
+            entries.append(Entry(url, title, org, org_slug, day, f"{day}T00:00:00+09:00", day_rows, ended=ended))
         for v in timeline:
             vrows = [r for r in derived if r.commit == v["sha"]]
             if vrows:
@@ -181,7 +192,8 @@ def generate_history(assessments: list, repo_root: Path, write: Callable[[str, s
     ctx = dict(shallow=hist.shallow, orgs=orgs)
     # The page of all organisations shows the latest changes only (every change of 1,000
     # assessments made one 76 MB page); each organisation's page keeps all of its own.
-    latest, n = [], 0
+    latest: list[Entry] = []
+    n = 0
     for e in entries:
         if latest and n + len(e.rows) > ALL_CHANGES_ROWS:
             break
@@ -248,7 +260,7 @@ def render_data(form: Form, data: Any) -> str:
 
 
 def _render(form: Form, node: Item, value: dict, path: tuple, level: int, out: list) -> None:
-    leaves = []
+    leaves: list = []
     for child in node.items:
         if not path and child.key in _skip(form):
             continue

@@ -141,7 +141,7 @@ def build_indexes(assessments: list, names: Names) -> list[Index]:
             COL_PUBLISHED: dates.wareki(published) if published else "", COL_FORM: a.form.name})))
         p = jimu_path(a)
         jimu_name = f.value(d, "jimu_name")
-        if jimu_name:
+        if jimu_name and p:
             jimu.append((names.key(jimu_name), Row(plain(jimu_name), a, p, a.form.anchor(p), dict(common))))
         for p, name in _systems(a, d):
             systems.append((names.key(name), Row(plain(name), a, p, a.form.anchor(p), dict(common))))

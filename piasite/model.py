@@ -172,7 +172,7 @@ def uncertain_problems(root: Path) -> list[Problem]:
     out = []
     for doc in (load_document(p)[0] for p in content_files(root)):
         form = form_for(doc.data, None) if doc is not None else None
-        if form is None:
+        if form is None or doc is None:
             continue
         for path in uncertain_paths(doc.data):
             out.append(Problem(doc.path, doc.line(path), form.short_label(path, doc.data),

@@ -32,6 +32,8 @@ _BRANCH = re.compile(rf"^(?P<co>.*(?:{_CORP}).*?)\s*(?P<br>[^\s]+(?:支店|支�
 
 
 class AliasError(PiasiteError):
+    line: int
+
     def __init__(self, path: Path, line: int, message: str):
         super().__init__(message, path, line)
 

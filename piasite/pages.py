@@ -233,7 +233,7 @@ class AssessmentPage:
         key = self.form.top_key("import_notes")
         item = self.form.top(key) if key else None
         rows = self.data.get(key) if item else None
-        if not rows:
+        if not rows or item is None:
             return ""
         out = [f'<details class="pia-notes" data-pagefind-ignore="all"><summary>{escape(item.label)}'
                f'(取り込み時の記録。職員向け)</summary><table class="pia-table"><thead><tr>']

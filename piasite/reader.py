@@ -61,6 +61,8 @@ class ReadError(PiasiteError):
     """Unreadable content. `syntax` marks YAML syntax errors (worth re-reading with the pure-Python
     parser for its clearer message); limits, aliases and tags are found the same way by both."""
 
+    line: int  # always known for a read error
+
     def __init__(self, line: int, message: str, syntax: bool = False, path: Path | str | None = None):
         super().__init__(message, path, line)
         self.syntax = syntax
@@ -87,7 +89,10 @@ class _Loader(yaml.SafeLoader):
     pass
 
 
-class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+_FAST_BASE: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _FastLoader(_FAST_BASE):
     """libyaml when present: several times faster, same nodes and marks. Its error
     texts differ, so a file it rejects is read again with _Loader for the message."""
 
@@ -123,7 +128,7 @@ class _Builder:
             inner = type(node)(tag=self.loader.resolve(type(node), node.value, (True, False)),
                                value=node.value, start_mark=node.start_mark, end_mark=node.end_mark)
             if isinstance(node, yaml.ScalarNode):
-                inner.style = node.style
+                inner.style = node.style  # type: ignore[attr-defined]  # a ScalarNode like node
                 inner.tag = _YAML + "str"
             return Withheld(self.build_plain(inner, path, depth))
         if node.tag == UNCERTAIN_TAG:
@@ -163,6 +168,7 @@ class _Builder:
             return out
         if isinstance(node, yaml.SequenceNode):
             return [self.build(v, path + (i,), depth + 1) for i, v in enumerate(node.value)]
+        assert isinstance(node, yaml.ScalarNode)  # mappings and sequences returned above
         self.check_length(node)
         if node.tag == _STR:  # most values: what the constructor would return, without its cost
             return node.value
@@ -235,7 +241,8 @@ def _check_depth_events(text: str) -> None:
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH + 1:
-                    raise ReadError(event.start_mark.line + 1, f"入れ子が深すぎます({MAX_DEPTH} 段まで)")
+                    raise ReadError(event.start_mark.line + 1 if event.start_mark else 1,
+                                    f"入れ子が深すぎます({MAX_DEPTH} 段まで)")
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
     except yaml.YAMLError:

@@ -298,6 +298,8 @@ class Checker:
     def check_counts(self, data: dict) -> None:
         """Counts written beside a list (委託 件数, 提供/移転 件数) against the list, per file."""
         f = self.form
+        if f is None:  # run() sets it before calling this
+            return
         for fpath, file in f.values(data, "file"):
             if not isinstance(file, dict):
                 continue

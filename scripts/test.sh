@@ -14,20 +14,24 @@ run() {
 
 # Debian's own python3 refuses `pip install` outside a virtual environment
 # (PEP 668). CI machines are throw-away, so there we override it; elsewhere we
-# ask for a virtual environment instead of touching the system's Python.
+# make (or reuse) the virtual environment .venv instead of touching the system's Python.
 pip_flags=(-q)
+py=python3
 managed=$(python3 -c 'import os, sys, sysconfig
 print(int(sys.prefix == sys.base_prefix and os.path.exists(os.path.join(sysconfig.get_path("stdlib"), "EXTERNALLY-MANAGED"))))')
 if [ "$managed" = 1 ]; then
   if [ "${CI:-}" = true ]; then
     pip_flags+=(--break-system-packages)
   else
-    echo "エラー: この python3 には直接インストールできません。先に仮想環境を作って有効にしてください:" >&2
-    echo "  python3 -m venv .venv && . .venv/bin/activate && bash scripts/test.sh" >&2
-    exit 1
+    if [ ! -x .venv/bin/python3 ] && ! run python3 -m venv .venv; then
+      echo "エラー: 仮想環境 .venv を作れません。root で apt-get install python3-venv を実行してください" >&2
+      exit 1
+    fi
+    py=.venv/bin/python3
+    echo "仮想環境 .venv を使います(有効にするには . .venv/bin/activate)" >&2
   fi
 fi
-run python3 -m pip install "${pip_flags[@]}" -e '.[test]'
+run "$py" -m pip install "${pip_flags[@]}" -e '.[test]'
 run npm ci --no-audit --no-fund
 
 # The browser tests drive Debian's Chromium; they fail (never skip) without it.
@@ -44,4 +48,5 @@ if [ ! -x "$chromium" ]; then
   run "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-noto-cjk
 fi
 
-run python3 -m pytest "$@"
+# The type check (mypy) runs inside pytest: tests/test_types.py.
+run "$py" -m pytest "$@"

@@ -1,4 +1,5 @@
 import os
+import fnmatch
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,32 @@ def seeds() -> Path:
     return SEEDS
 
 
+# Whole-site builds beyond the one the fast tier needs (another engine, a second build, a large
+# synthetic site, every link of every page): `slow`, run by the full suite only.
+SLOW = {
+    "test_site.py::test_zensical_builds_the_same_tree",
+    "test_site.py::test_build_is_reproducible",
+    "test_site.py::test_search_index_in_parts_for_large_sites",
+    "test_site.py::test_links_relative_and_resolving",
+    "test_hostile.py::test_no_content_is_evaluated_or_unescaped[[]*",
+    "test_hostile.py::test_every_page_kind_shows_the_payload_as_text[[]*",
+    "test_outdir.py::test_builds_into_an_empty_folder_and_replaces_its_own_site",
+    "test_history_cache.py::test_a_committed_pickle_runs_nothing",
+    "test_uncertain.py::test_page_shows_unread_not_a_guess_and_publish_refuses",
+    "test_init_new.py::test_guides_are_site_pages_linked_from_the_nav",
+    "test_init_new.py::test_city_overrides_css_and_template",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test under tests/browser drives Chromium: marked `browser`, so that the fast tier
+    (`-m "not browser and not slow"`) leaves them out; the tests named in SLOW are marked `slow`."""
+    browser = Path(__file__).resolve().parent / "browser"
+    for item in items:
+        if browser in Path(str(item.path)).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+        if any(fnmatch.fnmatchcase(f"{Path(str(item.path)).name}::{item.name}", s) for s in SLOW):
+            item.add_marker(pytest.mark.slow)
 def use_forms(monkeypatch, tmp_path: Path, *fixture_forms: str) -> Path:
     """Point piasite at a forms folder holding the real definitions, with the named test
     definitions from tests/fixtures/forms replacing a real one of the same `form:` name."""

@@ -12,10 +12,24 @@ GOOD = FIXTURES / "handwritten" / "higashiyama" / "5.yaml"
 
 
 def run_check(*paths, cwd=ROOT):
-    proc = subprocess.run([sys.executable, "-m", "piasite", "check", *map(str, paths)],
-                          capture_output=True, text=True, cwd=cwd)
-    assert "Traceback" not in proc.stderr + proc.stdout
-    return proc
+    """`piasite check` in this process (a new interpreter per call was most of this file's time;
+    tests/test_cli_errors.py runs the real entry point)."""
+    import os
+    from types import SimpleNamespace
+
+    from click.testing import CliRunner
+
+    from piasite.cli import main
+
+    here = os.getcwd()
+    os.chdir(cwd)
+    try:
+        res = CliRunner().invoke(main, ["check", *map(str, paths)])
+    finally:
+        os.chdir(here)
+    assert res.exception is None or isinstance(res.exception, SystemExit), res.exception
+    assert "Traceback" not in res.output
+    return SimpleNamespace(returncode=res.exit_code, stdout=res.stdout, stderr=res.stderr)
 
 
 def edited(tmp_path: Path, old: str, new: str, name="5.yaml", org="higashiyama") -> tuple[Path, int]:

@@ -106,3 +106,17 @@ def test_new_has_every_item_and_only_values_to_fill(city, form):
 def test_new_takes_the_org_name_from_a_neighbour(city):
     assert invoke("new", "重点項目評価書", "higashiyama", "2").exit_code == 0
     assert read(city / "content" / "higashiyama" / "2.yaml").data["評価実施機関名"] == "東山市長"
+
+
+def test_guides_are_site_pages_linked_from_the_nav(city):
+    assert invoke("build").exit_code == 0
+    site = city / "site"
+    top = (site / "index.html").read_text(encoding="utf-8")
+    assert 'href="guides/"' in top and "使い方" in top
+    for name, words in {"": ["評価書の読み方", "用語集"], "reading": ["Ⅲ リスク対策"],
+                        "glossary": ["特定個人情報", "委託・再委託", "情報提供ネットワークシステム", "重点項目評価", "しきい値判断"],
+                        "writing": ["piasite check", "piasite serve"], "review": ["提出時期: 事前", "GitLab", "⚠"],
+                        "publishing": ["サブパス", "CMS"]}.items():
+        page = (site / "guides" / name / "index.html").read_text(encoding="utf-8")
+        for w in words:
+            assert w in page, (name, w)

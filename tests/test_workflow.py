@@ -132,3 +132,14 @@ def test_workflow_calls_existing_commands(path):
         assert triggers["push"]["branches"] == ["main"]
         assert any("deploy-pages" in str(s.get("uses", "")) for s in steps)
         assert "build" in [a[0] for a in commands]
+
+
+def test_pr_comment_ignores_base_moving_on(pr):
+    """main gains a commit after the branch left it: the comment shows the branch's changes only."""
+    pr.git("checkout", "-q", "main")
+    pr.edit(F, "保管場所: 申告書等の紙は", "保管場所: 申告書等の紙と磁気媒体は")
+    pr.commit("保管場所を修正\n\n提出時期: 事後\n提出時期に係る説明: 表現の修正")
+    pr.git("checkout", "-q", "change")
+    body = run("diff", "main", "HEAD", "--comment")
+    assert "③委託先名" in body and "③使用目的" in body
+    assert "保管場所" not in body

@@ -1,0 +1,283 @@
+"""`piasite serve`: the staff build on 127.0.0.1, rebuilt as content/ is saved, the browser reloaded.
+
+The site engine never sees a page body: it prints tokens, which theme.fill
+replaces afterwards (theme.py). So the preview keeps the engine's output with
+its tokens and fills each page when it is requested, from build/piasite-bodies.
+A saved assessment then costs only its own page and the pages every assessment
+feeds (organisation, indexes, top, open data) — regenerated in this process,
+without the engine. A file added or removed, or aliases.yaml, changes the set
+of pages or names: the whole preview is built again. Search (Pagefind) is
+indexed once, at the start: results may lag an edit until the next full build.
+
+Each served page gets a small inline script that polls /__piasite__/status
+(this server, no other host) and reloads when the version changes; a file with
+errors keeps the last good pages and shows its messages over the page.
+The git history is read once, at the start (uncommitted edits are not history).
+"""
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import shutil
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .exceptions import UserError
+
+STATUS = "/__piasite__/status"
+WORK = Path(".cache/piasite/serve")  # under the project: the engine's output with its tokens
+POLL_SECONDS = 0.4
+_TOKENS = re.compile(rb"<!--piasite-body:([0-9a-f]{32})-->|piasitetitle([0-9a-f]{32})x")
+
+RELOAD = """<div id="piasite-serve-problems" role="alert" hidden
+ style="position:fixed;inset:0 0 auto 0;z-index:99;max-height:50vh;overflow:auto;margin:0;padding:1em;
+ background:#fff3f3;color:#600;border-bottom:3px solid #c00;font:14px/1.6 monospace;white-space:pre-wrap"></div>
+<script>(function () {
+  var seen = null, box = document.getElementById("piasite-serve-problems");
+  function show(list) {
+    box.hidden = !list.length;
+    box.textContent = list.length ? "評価書に誤りがあります(直すまで前のページを表示しています):\\n" + list.join("\\n") : "";
+  }
+  function poll() {
+    fetch("%(status)s", {cache: "no-store"}).then(function (r) { return r.json(); }).then(function (s) {
+      if (seen !== null && s.version !== seen) { location.reload(); return; }
+      seen = s.version; show(s.problems || []);
+    }).catch(function () {}).then(function () { setTimeout(poll, %(ms)d); });
+  }
+  poll();
+})();</script>
+""" % {"status": STATUS, "ms": 500}
+
+
+@dataclass
+class State:
+    version: int = 0
+    problems: list[str] = field(default_factory=list)
+    last: dict[str, float] = field(default_factory=dict)  # seconds each kind of rebuild took
+
+
+class Preview:
+    """The preview's build: one full build, then per-file updates."""
+
+    def __init__(self, content_dir: Path, config: Path = Path("mkdocs.yml"), work: Path = WORK):
+        self.content_dir = Path(content_dir)
+        self.config = Path(config)
+        self.root = self.config.resolve().parent
+        self.work = self.root / work
+        self.raw = self.work / "site"
+        self.lock = threading.RLock()
+        self.state = State()
+        self.site: Any = None
+        self.snapshot: dict[Path, tuple[int, int]] = {}
+        if not self.content_dir.is_dir():
+            raise UserError(f"評価書のフォルダ {self.content_dir} がありません")
+        if not self.config.is_file():
+            raise UserError(f"設定ファイル {self.config} がありません(リポジトリの一番上で実行してください)")
+
+    @property
+    def docs(self) -> Path:
+        from .build import GENERATED
+
+        return self.root / GENERATED
+
+    @property
+    def bodies(self) -> Path:
+        from .theme import bodies_dir
+
+        return bodies_dir(self.docs)
+
+    # -- building --------------------------------------------------------------------------
+    def full(self) -> None:
+        """Everything: model, generated tree, engine, search index."""
+        from .build import run_engine, source_date_epoch
+        from .generator import generate
+        from .model import load_content
+        from .search import index_site
+        from .theme import fill
+        from .validate import ERROR
+
+        t0 = time.perf_counter()
+        with self.lock:
+            self.snapshot = self._scan()
+            assessments, problems = load_content(self.content_dir)
+            self.site = generate(assessments, self.docs, allow_shallow=True, content_dir=self.content_dir,
+                                 config=self.config)
+            env = dict(os.environ, SOURCE_DATE_EPOCH=str(source_date_epoch(self.content_dir, assessments)),
+                       NO_MKDOCS_2_WARNING="1")
+            self.work.mkdir(parents=True, exist_ok=True)
+            tmp = run_engine("mkdocs", self.config, self.raw, env)
+            # Pagefind reads filled pages: index a filled copy, keep only its index.
+            filled = self.work / "filled"
+            shutil.rmtree(filled, ignore_errors=True)
+            shutil.copytree(tmp, filled)
+            fill(filled, self.docs)
+            index_site(filled, self.site.search_bundles)
+            for d in filled.glob("pagefind*"):
+                shutil.move(str(d), str(tmp / d.name))
+            shutil.rmtree(filled, ignore_errors=True)
+            shutil.rmtree(self.raw, ignore_errors=True)
+            tmp.rename(self.raw)
+            self._done([str(p) for p in problems if p.severity == ERROR], "full", t0)
+
+    def update(self, path: Path) -> None:
+        """One assessment saved: its page and the shared pages, or its messages when it has errors."""
+        from .generator import assessment_pages, shared_pages
+        from .indexes import build_indexes
+        from .model import Assessment, check_paths
+        from .validate import ERROR
+
+        t0 = time.perf_counter()
+        with self.lock:
+            docs, problems = check_paths([path])
+            errors = [str(p) for p in problems if p.severity == ERROR]
+            if errors or not docs:
+                self._done(errors or [f"{path}: 読めません"], "error", t0)
+                return
+            from .form import form_for
+
+            doc = docs[0]
+            site = self.site
+            form = form_for(doc.data)
+            if form is None:  # check_paths reported it: not reached
+                return
+            new = Assessment(doc, form, self.content_dir)
+            old = [a for a in site.assessments if a.path.resolve() == Path(path).resolve()]
+            if not old or old[0].url != new.url:
+                self.full()
+                return
+            site.assessments[site.assessments.index(old[0])] = new
+            site.indexes = build_indexes(site.assessments, site.names)
+            assessment_pages(site, [new])
+            shared_pages(site, site.assessments)
+            self._done([], "page", t0)
+
+    def _done(self, problems: list[str], kind: str, t0: float) -> None:
+        self.state.problems = problems
+        self.state.version += 1
+        self.state.last[kind] = time.perf_counter() - t0
+
+    # -- watching --------------------------------------------------------------------------
+    def _scan(self) -> dict[Path, tuple[int, int]]:
+        out = {}
+        for p in self.content_dir.rglob("*.yaml"):
+            try:
+                st = p.stat()
+            except OSError:
+                continue
+            out[p] = (st.st_mtime_ns, st.st_size)
+        return out
+
+    def poll(self) -> bool:
+        """Rebuild what the files changed since the last look need; True when anything was done."""
+        now = self._scan()
+        if now == self.snapshot:
+            return False
+        changed = [p for p in now if self.snapshot.get(p) != now[p]]
+        structural = set(now) != set(self.snapshot) or any(p.name == "aliases.yaml" for p in changed)
+        self.snapshot = now
+        try:
+            if structural:
+                self.full()
+            else:
+                for p in sorted(changed):
+                    self.update(p)
+        except UserError as e:  # e.g. the engine failed: keep serving, say why
+            with self.lock:
+                self._done([e.format_message()], "error", time.perf_counter())
+        return True
+
+    def watch(self, stop: threading.Event) -> None:
+        while not stop.wait(POLL_SECONDS):
+            self.poll()
+
+    # -- serving ---------------------------------------------------------------------------
+    def page(self, file: Path) -> bytes:
+        """An HTML file of the engine's output, its tokens filled, the reload script added."""
+        with self.lock:
+            raw = file.read_bytes()
+
+            def part(m: re.Match) -> bytes:
+                key = (m[1] or m[2]).decode()
+                try:
+                    if m[1]:
+                        return (self.bodies / f"{key}.html").read_bytes()
+                    return html.escape((self.bodies / f"{key}.title").read_text(encoding="utf-8")).encode("utf-8")
+                except OSError:
+                    return b""
+
+            out = _TOKENS.sub(part, raw)
+        at = out.rfind(b"</body>")
+        script = RELOAD.encode("utf-8")
+        return out[:at] + script + out[at:] if at >= 0 else out + script
+
+    def status(self) -> bytes:
+        s = self.state
+        return json.dumps({"version": s.version, "problems": s.problems,
+                           "seconds": {k: round(v, 3) for k, v in s.last.items()}}, ensure_ascii=False).encode("utf-8")
+
+
+def handler(preview: Preview):
+    class Handler(SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, directory=str(preview.raw), **kwargs)
+
+        def log_message(self, format: str, *args: Any) -> None:  # quiet: the terminal is for rebuild news
+            pass
+
+        def do_GET(self) -> None:
+            path = self.path.split("?", 1)[0].split("#", 1)[0]
+            if path == STATUS:
+                return self._send(preview.status(), "application/json; charset=utf-8")
+            file = Path(self.translate_path(path))
+            if file.is_dir():
+                if not path.endswith("/"):
+                    self.send_response(301)
+                    self.send_header("Location", path + "/")
+                    self.end_headers()
+                    return
+                file = file / "index.html"
+            if file.suffix == ".html" and file.is_file():
+                return self._send(preview.page(file), "text/html; charset=utf-8")
+            return super().do_GET()
+
+        def _send(self, body: bytes, ctype: str) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(body)
+
+    return Handler
+
+
+def serve(content_dir: Path, port: int, config: Path = Path("mkdocs.yml"), ready=None) -> None:
+    preview = Preview(content_dir, config)
+    click.echo("確認用のサイトを組み立てています…", err=True)
+    preview.full()
+    try:
+        server = ThreadingHTTPServer(("127.0.0.1", port), handler(preview))
+    except OSError as e:
+        raise UserError(f"ポート {port} で待ち受けできません({e.strerror})。--port で別の番号を指定してください") from None
+    stop = threading.Event()
+    watcher = threading.Thread(target=preview.watch, args=(stop,), daemon=True)
+    watcher.start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    click.echo(f"{url} で表示しています。content/ の YAML を保存すると組み立て直します(Ctrl+C で終了)", err=True)
+    if ready is not None:
+        ready(url)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        server.server_close()

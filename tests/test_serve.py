@@ -1,0 +1,100 @@
+"""`piasite serve`: a real server on a free port; a saved file shows on the page, an error is shown
+over the page, and only the changed assessment's pages are made again."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+EXAMPLE = ROOT / "templates" / "init" / "content" / "higashiyama" / "1.yaml"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as r:
+        return r.read().decode("utf-8")
+
+
+def until(fn, seconds: float = 60):
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        try:
+            v = fn()
+            if v:
+                return v
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError("timed out")
+
+
+@pytest.fixture()
+def server(tmp_path):
+    city = tmp_path / "city"
+    subprocess.run([sys.executable, "-m", "piasite", "init", str(city), "--name", "東山市"], check=True,
+                   capture_output=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    (city / "node_modules").symlink_to(ROOT / "node_modules")
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "piasite", "serve", "--port", str(port)], cwd=city,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        until(lambda: get(base + "__piasite__/status"), 120)
+        yield city, base
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            _, err = proc.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            _, err = proc.communicate()
+        assert "Traceback" not in err, err
+
+
+def status(base: str) -> dict:
+    return json.loads(get(base + "__piasite__/status"))
+
+
+def test_serve_rebuilds_on_save(server):
+    city, base = server
+    page = get(base + "higashiyama/1/")
+    assert "東山データサービス株式会社" in page
+    assert "__piasite__/status" in page and "piasitetitle" not in page and "piasite-body:" not in page
+    assert "<script src=\"http" not in page  # the reload script is inline, from this server only
+    v0 = status(base)["version"]
+    f = city / "content" / "higashiyama" / "1.yaml"
+    f.write_text(f.read_text(encoding="utf-8").replace("東山データサービス株式会社", "東山入力センター株式会社"),
+                 encoding="utf-8")
+    until(lambda: "東山入力センター株式会社" in get(base + "higashiyama/1/"))
+    s = status(base)
+    assert s["version"] > v0 and s["problems"] == [] and "page" in s["seconds"] and "full" in s["seconds"]
+    assert "東山入力センター株式会社" in get(base + "indexes/itakusaki/")  # the index follows
+    # an error: the last good page stays, the message is shown
+    f.write_text(f.read_text(encoding="utf-8").replace("評価書番号: 1", "評価書番号: [1"), encoding="utf-8")
+    until(lambda: status(base)["problems"])
+    assert "1.yaml" in status(base)["problems"][0]
+    assert "東山入力センター株式会社" in get(base + "higashiyama/1/")
+    # a new file: the whole preview again
+    shutil.copy(EXAMPLE, city / "content" / "higashiyama" / "3.yaml")
+    (city / "content" / "higashiyama" / "3.yaml").write_text(
+        EXAMPLE.read_text(encoding="utf-8").replace("評価書番号: 1", "評価書番号: 3"), encoding="utf-8")
+    until(lambda: "評価書番号" in get(base + "higashiyama/3/"))
