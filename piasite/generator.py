@@ -236,8 +236,9 @@ def assessment_pages(site: Site, assessments) -> None:
         data = a.public_data
         rows = site.change_rows.get(a.url)
         page = AssessmentPage(a, data, rows)
-        site.render_page(a.url + "index.md", "assessment.md.j2", a.title, a=a,
-                         body=Markup(page.body()), notes=Markup(page.notes()),
+        body = Markup(page.body())
+        site.render_page(a.url + "index.md", "assessment.md.j2", a.full_title, a=a,
+                         body=body, toc=Markup(page.toc()), notes=Markup(page.notes()),
                          extras=[Markup(x) for x in site.page_extras.get(a.url, [])],
                          summary=summary(a, data, rows), json_href=assessment_path(a),
                          source=site.source_url(a))

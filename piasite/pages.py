@@ -37,7 +37,9 @@ def heading(level: int, anchor: str, label_html: str, marked: bool = False) -> s
     level = min(max(level, 2), 6)
     mark = ' <span class="pia-mark" title="重要な変更の対象となる項目">※</span>' if marked else ""
     return (f'<div class="pia-hrow"><h{level} id="{anchor}" class="pia-h">{label_html}{mark}</h{level}>'
-            f'<a class="pia-link" href="#{anchor}" title="この項目へのリンク" data-pagefind-ignore="all">'
+            # Out of the tab order: one stop per item flooded keyboard users (775 on one page); the
+            # 項目一覧 (toc()) takes them to each section, and the link stays for mouse and screen reader.
+            f'<a class="pia-link" href="#{anchor}" title="この項目へのリンク" tabindex="-1" data-pagefind-ignore="all">'
             f'<span class="pia-sr">この項目へのリンク</span><span aria-hidden="true">#</span></a></div>\n')
 
 
@@ -56,6 +58,7 @@ class AssessmentPage:
         self.a, self.form, self.data = a, a.form, data
         self.change_rows = change_rows
         self.ids: set[str] = set()  # anchors written so far (history rows link only to these)
+        self.outline: list[tuple[int, str, str]] = []  # (depth, anchor, label) for the 項目一覧
 
     # -- values -----------------------------------------------------------
     def value(self, item: Item, v: Any) -> str:
@@ -120,22 +123,70 @@ class AssessmentPage:
         return "".join(out)
 
     # -- structure --------------------------------------------------------
-    def children(self, container: Item, value: Any, path: tuple, level: int) -> str:
+    def children(self, container: Item, value: Any, path: tuple, level: int, skip: set = frozenset()) -> str:
         value = value if isinstance(value, dict) else {}
         out = []
-        for child in container.items:
+        items = container.items
+        for i, child in enumerate(items):
             if not path and child.key in NOT_SHOWN:
                 continue
-            out.append(self.item(child, value.get(child.key), path + (child.key,), level))
+            cpath = path + (child.key,)
+            if child.key in skip or self._counted(items, i - 1):
+                # shown elsewhere (the element's heading, or beside its choice): only its anchor stays
+                self.ids.add(self.form.anchor(cpath))
+                out.append(f'<span id="{self.form.anchor(cpath)}"></span>')
+                continue
+            count = items[i + 1] if self._counted(items, i) else None
+            out.append(self.item(child, value.get(child.key), cpath, level,
+                                 count=(count, value.get(count.key)) if count else None))
         return "".join(out)
 
-    def item(self, item: Item, v: Any, path: tuple, level: int) -> str:
+    @staticmethod
+    def _counted(items: list, i: int) -> bool:
+        """Item i is a choice printed with a count after it (委託の有無 ［委託する］ ( 3 ) 件): the form's
+        「委託の有無 ( ) 件」 is that blank, not an item of its own."""
+        return (0 <= i < len(items) - 1 and items[i].kind == "choice" and items[i + 1].kind == "count"
+                and items[i + 1].label.startswith(items[i].label))
+
+    def _outline(self, level: int, anchor: str, label: str, element: bool = False) -> None:
+        self.outline.append((level, anchor, label, element))
+
+    def toc(self) -> str:
+        """The 項目一覧: parts (Ⅰ…, 別添), their sections and group elements (each 特定個人情報ファイル,
+        システム), and the numbered sections inside each file (委託, 提供・移転, …)."""
+        entries = []
+        parent_element = False
+        for level, anchor, label, element in self.outline:
+            if level <= 3 or (level == 4 and parent_element and not element):
+                entries.append((level, anchor, label))
+            if level == 3:
+                parent_element = element
+        if not entries:
+            return ""
+        out = ['<nav class="pia-toc" aria-labelledby="pia-toc-h" data-pagefind-ignore="all">'
+               '<details open><summary><h2 id="pia-toc-h" class="pia-toc-h">項目一覧</h2></summary><ul>']
+        depth = 2
+        first = True
+        for level, anchor, label in entries:
+            if level > depth:
+                out.append("<ul>" * (level - depth))
+            elif level < depth:
+                out.append("</li></ul>" * (depth - level) + "</li>")
+            elif not first:
+                out.append("</li>")
+            depth, first = level, False
+            out.append(f'<li><a href="#{anchor}">{escape(label)}</a>')
+        out.append("</li></ul>" * (depth - 2) + "</li></ul></details></nav>\n")
+        return "".join(out)
+
+    def item(self, item: Item, v: Any, path: tuple, level: int, count: tuple | None = None) -> str:
         anchor = self.form.anchor(path)
         self.ids.add(anchor)
         marked = item.mark and item.display_label != item.label
         if _is_table_group(item):
             return self.table(item, v, path, level)
         if item.kind == "section":
+            self._outline(level, anchor, item.label)
             return (f'<section class="pia-sec">{heading(level, anchor, escape(item.label), marked)}'
                     f'{self.children(item, v, path, level + 1)}</section>\n')
         if item.kind == "group":
@@ -144,6 +195,7 @@ class AssessmentPage:
             out = [f'<section class="pia-group">']
             sub = level
             if own:
+                self._outline(level, anchor, item.label)
                 out.append(heading(level, anchor, escape(item.label), marked))
                 sub = level + 1
             else:
@@ -152,22 +204,39 @@ class AssessmentPage:
                 out.append(EMPTY)
             for i, elem in enumerate(elems):
                 epath = path + (i,)
-                label = escape(plain(item.element_label(i, elem)))
+                text = plain(item.element_label(i, elem))
+                label = escape(text)
                 name = elem.get(item.name_key) if isinstance(elem, dict) and item.name_key else None
                 if name and "{name}" not in (item.element or ""):  # システム3 → システム3 中間サーバー
                     label += f'<span class="pia-elname">{escape(plain(str(name)))}</span>'
+                    text += " " + plain(str(name))
                 self.ids.add(self.form.anchor(epath))
+                self._outline(sub, self.form.anchor(epath), text, element=True)
+                # The name is in the element's heading: its own item would repeat it (委託事項1 帳票印刷 / 委託事項 帳票印刷)
+                skip = {item.name_key} if name else set()
                 out.append(f'<section class="pia-elem">{heading(sub, self.form.anchor(epath), label)}'
-                           f'{self.children(item, elem, epath, sub + 1)}</section>\n')
+                           f'{self.children(item, elem, epath, sub + 1, skip)}</section>\n')
             out.append("</section>\n")
             return "".join(out)
         label = f"{item.parent_label} {item.label}" if item.parent_label else item.label
+        if item.kind == "count":  # 「提供を行っている ( ) 件」 is the form's blank, not a label
+            label = re.sub(r"\s*[(（]\s*[)）]\s*件\s*$", "(件数)", label)
+        value = self.value(item, v)
+        if count:
+            c_item, c_v = count
+            self.ids.add(self.form.anchor(path[:-1] + (c_item.key,)))
+            if not _empty(c_v):
+                value += (f'<p class="pia-count" id="{self.form.anchor(path[:-1] + (c_item.key,))}">'
+                          f'( {escape(str(c_v))} ) 件</p>')
+            else:
+                value = f'<span id="{self.form.anchor(path[:-1] + (c_item.key,))}"></span>' + value
         return (f'<div class="pia-item">{heading(level, anchor, escape(label), marked)}'
-                f'<div class="pia-val">{self.value(item, v)}</div></div>\n')
+                f'<div class="pia-val">{value}</div></div>\n')
 
     def table(self, item: Item, v: Any, path: tuple, level: int) -> str:
         rows = self.change_rows if (item.key == CHANGES and not path[:-1] and self.change_rows is not None) else v
         rows = rows if isinstance(rows, list) else []
+        self._outline(level, self.form.anchor(path), item.label)
         out = [f'<section class="pia-sec">{heading(level, self.form.anchor(path), escape(item.label))}']
         if not rows:
             out.append(EMPTY + "</section>\n")
@@ -191,7 +260,7 @@ class AssessmentPage:
                     cell = to_html(str(val))
                 else:
                     cell = escape(str(val))
-                out.append(f"<td>{cell}</td>")
+                out.append(f'<td data-label="{escape(c.label)}">{cell}</td>')
             out.append("</tr>")
         out.append("</tbody></table></div></section>\n")
         return "".join(out)

@@ -12,7 +12,8 @@
     form.setAttribute("role", "search");
     form.action = new URL("search/", root).href;
     form.innerHTML = '<label class="pia-sr" for="pia-q">サイト内検索</label>' +
-      '<input id="pia-q" name="q" type="search" placeholder="委託先・システムなど">' +
+            '<input id="pia-q" name="q" type="search" placeholder="' +
+      (window.matchMedia && matchMedia("(max-width: 600px)").matches ? "検索" : "委託先・システムなど") + '">' +
       '<button type="submit">検索</button>';
     header.appendChild(form);
   }
