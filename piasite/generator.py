@@ -23,7 +23,8 @@ from .api import assessment_json, assessment_path, write_api
 from . import indexes
 from .indexes import build_indexes
 from .form import value_at
-from .names import Names
+from .names import Names, is_placeholder
+from .markup import plain
 from .pages import CHANGES, AssessmentPage, bare
 from .parallel import on_two_cores
 from .theme import prepare as prepare_theme, shelve
@@ -82,6 +83,7 @@ class Site:
         self.page_extras: dict[str, list[str]] = {}
         self.change_rows: dict[str, list[dict]] = {}
         self.indexes = build_indexes(assessments, names)
+        self.entity_links = entity_links(self.indexes)
         from .search import bundles
 
         self.search_bundles = bundles(assessments)  # [(folder, org slugs)] for search.index_site
@@ -103,6 +105,20 @@ class Site:
     def source_url(self, a) -> str | None:
         base = (self.config.get("extra") or {}).get("source_url")
         return f"{base.rstrip('/')}/{a.rel_path}" if base else None
+
+
+LINKED_INDEXES = ("system", "itakusaki", "teikyosaki")  # names on a page that link to their index entry
+
+
+def entity_links(indexes_: list) -> dict[str, dict[str, tuple[str, str, str]]]:
+    """a.url → {item anchor: (index page URL with the entity's anchor, canonical name, index title)}."""
+    out: dict[str, dict[str, tuple[str, str, str]]] = {}
+    for ix in indexes_:
+        if ix.id not in LINKED_INDEXES:
+            continue
+        for e, r in ix.rows():
+            out.setdefault(r.assessment.url, {})[r.anchor] = (f"indexes/{ix.id}/#{e.id}", e.name, ix.title)
+    return out
 
 
 def environment() -> Environment:
@@ -128,7 +144,7 @@ def load_config(path: Path) -> dict:
         return {}
 
 
-def summary(a, data: dict, change_rows: list | None) -> dict:
+def summary(a, data: dict, change_rows: list | None, links: dict | None = None) -> dict:
     """The facts shown at the top of an assessment page, labels read from the form."""
     f = a.form
     out: dict = {"ended": None, "facts": [], "filters": {"評価実施機関": a.org, "様式": f.name}}
@@ -149,29 +165,34 @@ def summary(a, data: dict, change_rows: list | None) -> dict:
         out["filters"]["事務"] = str(jimu)
         fact(bare(f.item_at(jimu_path).label), escape(str(jimu)), f.anchor(jimu_path))
     systems = list(indexes._systems(a, data))
+    links = links or {}
+    canonical = lambda path, name: links.get(f.anchor(path), (None, str(name)))[1]  # noqa: E731 -- one spelling per name
     if systems:
         sys_path = systems[0][0][:-2]
-        names = "、".join(escape(str(n)) for _, n in systems)
+        names = "、".join(dict.fromkeys(escape(canonical(p, n)) for p, n in systems))
         fact(f.item_at(sys_path).element.format(n=""), f"{len(systems)} 件({names})", f.anchor(sys_path))
     files = data.get("特定個人情報ファイル") or []
     tasks = list(indexes._tasks(a, data))
     if tasks:
         first = tasks[0][0]
-        by = Counter(str(t.get("委託先名", "")) for _, t, _ in tasks)
+        by = Counter(canonical((*p, "委託先名"), t.get("委託先名", "")) for p, t, _ in tasks if t.get("委託先名"))
         links = "、".join(escape(n) for n in by)
         fact(f.item_at(first).label, f"{len(tasks)} 件(委託先: {links})", f.anchor(first[:-1]))
     parts = []
     for kind, count_key in (("提供先", "提供件数"), ("移転先", "移転件数")):
         if not f.item_at(("特定個人情報ファイル", 0, "提供・移転", kind)):
             continue
-        n = 0
+        n = m = 0
         for file in files:
             tr = (file.get("提供・移転") or {}) if isinstance(file, dict) else {}
+            listed = [r for r in tr.get(kind) or [] if isinstance(r, dict) and r.get("名称")
+                      and not is_placeholder(plain(r["名称"]))]
             c = tr.get(count_key)
-            n += c if isinstance(c, int) and not isinstance(c, bool) else len(tr.get(kind) or [])
-        parts.append(f"{kind} {n} 件")
+            n += c if isinstance(c, int) and not isinstance(c, bool) and c > len(listed) else len(listed)
+            m += len(listed)
+        parts.append(indexes.partial_note(kind, n, m) if n > m else f"{kind} {n} 件")
     if parts and any(not p.endswith(" 0 件") for p in parts):
-        fact("・".join(p.split()[0] for p in parts), "、".join(parts))
+        fact("提供先・移転先", "、".join(escape(p) for p in parts))
     rows = change_rows if change_rows is not None else data.get(CHANGES)
     ch_item = f.top(CHANGES)
     rows = [r for r in rows or [] if isinstance(r, dict)]
@@ -235,12 +256,14 @@ def assessment_pages(site: Site, assessments) -> None:
     for a in assessments:
         data = a.public_data
         rows = site.change_rows.get(a.url)
-        page = AssessmentPage(a, data, rows)
+        links = {anchor: (rel(a.url, href), name, title)
+                 for anchor, (href, name, title) in site.entity_links.get(a.url, {}).items()}
+        page = AssessmentPage(a, data, rows, links)
         body = Markup(page.body())
         site.render_page(a.url + "index.md", "assessment.md.j2", a.full_title, a=a,
                          body=body, toc=Markup(page.toc()), notes=Markup(page.notes()),
                          extras=[Markup(x) for x in site.page_extras.get(a.url, [])],
-                         summary=summary(a, data, rows), json_href=assessment_path(a),
+                         summary=summary(a, data, rows, links), json_href=assessment_path(a),
                          source=site.source_url(a))
         site.write_page(assessment_path(a), assessment_json(a))
 

@@ -16,7 +16,7 @@ import yaml
 from . import dates
 from .form import FORMS_DIR, value_at
 from .markup import plain
-from .names import Names, nfkc, split_branch
+from .names import Names, is_placeholder, nfkc, split_branch
 
 _YAML = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present (read on every build)
 
@@ -71,6 +71,7 @@ class Index:
     lead: str
     columns: list[str]
     entities: list[Entity]
+    partial: list[tuple] = field(default_factory=list)  # (assessment, label, counted, listed): the rest is in an attachment
 
     def rows(self):
         for e in self.entities:
@@ -96,7 +97,7 @@ def _group(rows: list[tuple[str, Row]], names: Names) -> list[Entity]:
         e.name = names.preferred.get(e.key) or sorted(counts, key=lambda s: (-counts[s], s.count(" "), s))[0]
         for r in e.rows:
             r.cells.pop("_company", None)
-    return sorted(by_key.values(), key=lambda e: (e.name, e.key))
+    return sorted(by_key.values(), key=lambda e: (names.sort_key(e.name), e.key))  # 五十音
 
 
 def _files(a, data):
@@ -155,8 +156,18 @@ def _tasks(a, d):
                 yield (FILES, f, *TASKS, t), task, fname
 
 
+def _count_key(section: dict, kind: str) -> str | None:
+    """The count beside a list (提供件数 beside 提供先): the key sharing its first two characters."""
+    return next((k for k in section if k != kind and k[:2] == kind[:2] and isinstance(section[k], int)), None)
+
+
+def partial_note(kind: str, counted: int, listed: int) -> str:
+    """What page and index say when the form counts more than it lists."""
+    return f"{kind} {counted} 件中 {listed} 件を掲載(残りは添付資料)"
+
+
 def build_indexes(assessments: list, names: Names) -> list[Index]:
-    kikan, jimu, systems, tasks, recipients = [], [], [], [], []
+    kikan, jimu, systems, tasks, recipients, partial = [], [], [], [], [], []
     for a in assessments:
         d = a.public_data
         org = plain(d.get("評価実施機関名") or a.org_slug)
@@ -172,7 +183,7 @@ def build_indexes(assessments: list, names: Names) -> list[Index]:
         for p, name in _systems(a, d):
             systems.append((names.key(name), Row(plain(name), a, p, a.form.anchor(p), dict(common))))
         for tpath, task, fname in _tasks(a, d):
-            if not task.get("委託先名"):
+            if not task.get("委託先名") or is_placeholder(plain(task["委託先名"])):
                 continue
             p = (*tpath, "委託先名")
             company, branch = split_branch(task["委託先名"])
@@ -185,12 +196,19 @@ def build_indexes(assessments: list, names: Names) -> list[Index]:
                 sub = f"{sub}({plain(task['再委託事項'])})" if sub else plain(task["再委託事項"])
             cells["再委託"] = sub
             tasks.append((names.key(company), Row(plain(task["委託先名"]), a, p, a.form.anchor(p), cells)))
+        counted: dict[str, list[int]] = {}
         for f, file, fname in _files(a, d):
             transfer = file.get(TRANSFER) or {}
             for kind in ("提供先", "移転先"):
+                listed = [r for r in transfer.get(kind) or []
+                          if isinstance(r, dict) and r.get("名称") and not is_placeholder(plain(r["名称"]))]
+                n = transfer.get(_count_key(transfer, kind))
+                c = counted.setdefault(kind, [0, 0])
+                c[0] += n if isinstance(n, int) and not isinstance(n, bool) and n > len(listed) else len(listed)
+                c[1] += len(listed)
                 for r, rec in enumerate(transfer.get(kind) or []):
-                    if not isinstance(rec, dict) or not rec.get("名称"):
-                        continue
+                    if not isinstance(rec, dict) or not rec.get("名称") or is_placeholder(plain(rec["名称"])):
+                        continue  # 「添付資料を参照」 is where the list is, not a recipient
                     p = (FILES, f, TRANSFER, kind, r, "名称")
                     key = names.key(rec["名称"])
                     if kind == "移転先":  # a department is the organisation's own
@@ -200,6 +218,7 @@ def build_indexes(assessments: list, names: Names) -> list[Index]:
                     cells["特定個人情報ファイル"] = fname
                     cells["法令上の根拠"] = plain(rec.get("法令上の根拠") or "")
                     recipients.append((key, Row(plain(rec["名称"]), a, p, a.form.anchor(p), cells)))
+        partial += [(a, kind, n, m) for kind, (n, m) in counted.items() if n > m]
     return [
         Index("kikan", "評価実施機関", "評価書を公表している機関と、その評価書です。",
               ["評価書番号", "評価書", "公表日", "様式"], _group(kikan, names)),
@@ -212,5 +231,5 @@ def build_indexes(assessments: list, names: Names) -> list[Index]:
               "株式会社の前後の空白や支店名の違いはまとめ、元の表記も示します。",
               ["評価実施機関", "支店等", "委託事項", "特定個人情報ファイル", "再委託"], _group(tasks, names)),
         Index("teikyosaki", "提供先・移転先", "特定個人情報の提供先(他の機関)と移転先(同じ機関の他の部署)です。",
-              ["評価実施機関", "種別", "特定個人情報ファイル", "法令上の根拠"], _group(recipients, names)),
+              ["評価実施機関", "種別", "特定個人情報ファイル", "法令上の根拠"], _group(recipients, names), partial),
     ]

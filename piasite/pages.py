@@ -13,7 +13,7 @@ from html import escape
 from typing import Any
 
 from . import dates
-from .form import CIRCLED, Item
+from .form import CIRCLED, Item, value_at
 from .markup import plain, to_html
 
 NOT_SHOWN = {"様式", "終了日", "取込メモ"}  # document keys shown in the summary or collapsed
@@ -54,8 +54,9 @@ def _box(on: bool, text_html: str) -> str:
 
 
 class AssessmentPage:
-    def __init__(self, a, data: dict, change_rows: list[dict] | None = None):
+    def __init__(self, a, data: dict, change_rows: list[dict] | None = None, links: dict | None = None):
         self.a, self.form, self.data = a, a.form, data
+        self.links = links or {}  # item anchor → (relative href of its index entry, canonical name, index title)
         self.change_rows = change_rows
         self.ids: set[str] = set()  # anchors written so far (history rows link only to these)
         self.outline: list[tuple[int, str, str]] = []  # (depth, anchor, label) for the 項目一覧
@@ -133,13 +134,40 @@ class AssessmentPage:
             cpath = path + (child.key,)
             if child.key in skip or self._counted(items, i - 1):
                 # shown elsewhere (the element's heading, or beside its choice): only its anchor stays
-                self.ids.add(self.form.anchor(cpath))
-                out.append(f'<span id="{self.form.anchor(cpath)}"></span>')
+                anchor = self.form.anchor(cpath)
+                self.ids.add(anchor)
+                out.append(f'<span id="{anchor}"></span>{self.index_link(anchor)}')
                 continue
             count = items[i + 1] if self._counted(items, i) else None
             out.append(self.item(child, value.get(child.key), cpath, level,
                                  count=(count, value.get(count.key)) if count else None))
         return "".join(out)
+
+    def index_link(self, anchor: str) -> str:
+        """A name that has an entry in an index (委託先, システム, 提供先): a link to it."""
+        if anchor not in self.links:
+            return ""
+        href, name, title = self.links[anchor]
+        return (f'<p class="pia-indexlink" data-pagefind-ignore="all"><a href="{escape(href)}">{escape(title)}の索引:'
+                f' {escape(name)}</a></p>')
+
+    def _partial(self, group: Item, path: tuple, elems: list) -> str:
+        """「提供先 133 件中 1 件を掲載(残りは添付資料)」 where the count beside the list (提供件数 beside
+        提供先: the sibling count sharing its first two characters) is more than the list holds."""
+        from .indexes import partial_note
+        from .names import is_placeholder
+
+        parent = group.parent
+        counts = [c for c in (parent.items if parent else []) if c.kind == "count" and c.key[:2] == group.key[:2]]
+        if len(counts) != 1 or not group.name_key:
+            return ""
+
+        n = value_at(self.data, path[:-1] + (counts[0].key,))
+        listed = [e for e in elems if isinstance(e, dict) and e.get(group.name_key)
+                  and not is_placeholder(plain(str(e[group.name_key])))]
+        if isinstance(n, int) and not isinstance(n, bool) and n > len(listed):
+            return partial_note(bare(group.label), n, len(listed))
+        return ""
 
     @staticmethod
     def _counted(items: list, i: int) -> bool:
@@ -200,6 +228,9 @@ class AssessmentPage:
                 sub = level + 1
             else:
                 out.append(f'<span id="{anchor}"></span>')
+            note = self._partial(item, path, elems)
+            if note:
+                out.append(f'<p class="pia-partial" role="note">{escape(note)}</p>')
             if not elems:
                 out.append(EMPTY)
             for i, elem in enumerate(elems):
@@ -231,7 +262,7 @@ class AssessmentPage:
             else:
                 value = f'<span id="{self.form.anchor(path[:-1] + (c_item.key,))}"></span>' + value
         return (f'<div class="pia-item">{heading(level, anchor, escape(label), marked)}'
-                f'<div class="pia-val">{value}</div></div>\n')
+                f'<div class="pia-val">{value}{self.index_link(anchor)}</div></div>\n')
 
     def table(self, item: Item, v: Any, path: tuple, level: int) -> str:
         rows = self.change_rows if (item.key == CHANGES and not path[:-1] and self.change_rows is not None) else v
