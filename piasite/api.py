@@ -37,14 +37,16 @@ def assessment_path(a) -> str:
     return f"{API}/{a.org_slug}/{a.slug}.json"
 
 
-def assessment_json(a) -> str:
-    return dumps({
-        "url": a.url,
-        "様式": a.form.name,
-        "schema": f"schema/{schema_filename(a.form)}",
-        "source": a.rel_path,
-        "data": jsonable(a.public_data),
-    })
+STAFF_ONLY = ("取込メモ",)  # document keys for the city's staff: never in the public open data
+
+
+def assessment_json(a, staff: bool = False) -> str:
+    data = {k: v for k, v in a.public_data.items() if staff or k not in STAFF_ONLY}
+    out = {"url": a.url, "様式": a.form.name, "schema": f"schema/{schema_filename(a.form)}"}
+    if staff:
+        out["source"] = a.rel_path
+    out["data"] = jsonable(data)
+    return dumps(out)
 
 
 def index_json(index) -> str:

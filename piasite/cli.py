@@ -69,12 +69,13 @@ def check(paths: tuple[Path, ...], since: str | None) -> None:
 @click.option("--engine", type=click.Choice(["mkdocs", "zensical"]), default="mkdocs", show_default=True,
               help="サイトを組み立てるエンジン")
 @click.option("--allow-shallow", is_flag=True, help="履歴が浅いクローンでも変更履歴なしで組み立てます。")
-def build(content_dir: Path, out_dir: Path, engine: str, allow_shallow: bool) -> None:
+@click.option("--staff", is_flag=True, help="職員向けのサイト(取込メモと元のファイルの場所も表示。公開しないでください)")
+def build(content_dir: Path, out_dir: Path, engine: str, allow_shallow: bool, staff: bool) -> None:
     """評価書からサイトを組み立てます (site/ に出力)。"""
     from .build import BuildError, build_site
 
     try:
-        build_site(content_dir, out_dir, engine=engine, allow_shallow=allow_shallow)
+        build_site(content_dir, out_dir, engine=engine, allow_shallow=allow_shallow, staff=staff)
     except BuildError as e:
         for p in e.problems:
             click.echo(str(p), err=True)

@@ -84,6 +84,7 @@ class Site:
         self.change_rows: dict[str, list[dict]] = {}
         self.indexes = build_indexes(assessments, names)
         self.entity_links = entity_links(self.indexes)
+        self.staff = False  # set by generate(): staff material (取込メモ, file paths) only when True
         from .search import bundles
 
         self.search_bundles = bundles(assessments)  # [(folder, org slugs)] for search.index_site
@@ -261,15 +262,18 @@ def assessment_pages(site: Site, assessments) -> None:
         page = AssessmentPage(a, data, rows, links)
         body = Markup(page.body())
         site.render_page(a.url + "index.md", "assessment.md.j2", a.full_title, a=a,
-                         body=body, toc=Markup(page.toc()), notes=Markup(page.notes()),
+                         body=body, toc=Markup(page.toc()), notes=Markup(page.notes() if site.staff else ""),
                          extras=[Markup(x) for x in site.page_extras.get(a.url, [])],
                          summary=summary(a, data, rows, links), json_href=assessment_path(a),
                          source=site.source_url(a))
-        site.write_page(assessment_path(a), assessment_json(a))
+        site.write_page(assessment_path(a), assessment_json(a, staff=site.staff))
 
 
 def generate(assessments, out: Path, allow_shallow: bool = False, content_dir: Path | None = None,
-             config: Path = Path("mkdocs.yml"), extensions: list[Callable[[Site], None]] | None = None) -> Site:
+             config: Path = Path("mkdocs.yml"), extensions: list[Callable[[Site], None]] | None = None,
+             staff: bool = False) -> Site:
+    """staff: the build for the city's own staff (`piasite build --staff`, `piasite serve`), which
+    also shows the 取込メモ and where each file is; the public site and its open data never do."""
     out = Path(out)
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
@@ -277,6 +281,7 @@ def generate(assessments, out: Path, allow_shallow: bool = False, content_dir: P
     names = Names.load(content_dir) if content_dir else Names()
     site = Site(out, assessments, names, load_config(config))
     site.content_dir, site.allow_shallow = (Path(content_dir) if content_dir else None), allow_shallow
+    site.staff = staff
     for ext in (DEFAULT_EXTENSIONS if extensions is None else extensions):
         ext(site)
     shutil.copytree(ASSETS, out / "assets" / "piasite")

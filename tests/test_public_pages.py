@@ -1,0 +1,90 @@
+"""What the public site holds, read from the generated tree of the repository's content/ (issue #10.9,
+#10.3, #10.7): staff material only in the staff build; no pseudo-label or repeated name; the city in
+every title; placeholders are not entities; indexes in 五十音 order."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from piasite.generator import generate
+from piasite.model import full_title, load_content
+from piasite.names import Names, is_placeholder
+
+REPO = Path(__file__).resolve().parents[1]
+CONTENT = REPO / "content"
+
+
+def _tree(tmp: Path, staff: bool) -> dict[str, str]:
+    assessments, _ = load_content(CONTENT)
+    out = tmp / ("staff" if staff else "public")
+    generate(assessments, out, allow_shallow=True, content_dir=CONTENT, config=REPO / "mkdocs.yml", extensions=[],
+             staff=staff)
+    # the generated tree: Markdown front matter, bodies (build/theme), open data
+    files = list(out.rglob("*")) + list((out.parent / "theme").rglob("*"))
+    return {str(f.relative_to(out.parent)): f.read_text(encoding="utf-8") for f in files if f.is_file()
+            and f.suffix in (".md", ".html", ".json", ".csv")}
+
+
+@pytest.fixture(scope="module")
+def public(tmp_path_factory):
+    return _tree(tmp_path_factory.mktemp("pub"), staff=False)
+
+
+@pytest.fixture(scope="module")
+def staff(tmp_path_factory):
+    return _tree(tmp_path_factory.mktemp("staff"), staff=True)
+
+
+def test_staff_material_only_in_the_staff_build(public, staff):
+    assessments, _ = load_content(CONTENT)
+    with_notes = [a for a in assessments if a.data.get("取込メモ")]
+    assert with_notes, "content/ に取込メモのある評価書がありません(この検査が意味を持ちません)"
+    for name, text in public.items():
+        if "/api/schema/" in name:
+            continue  # the schema describes the file format (it names the key), holds no content
+        assert "取込メモ" not in text, f"公開サイトの {name} に取込メモがあります"
+        assert "content/" not in text and "元の YAML" not in text, f"公開サイトの {name} に元のファイルの場所があります"
+    staff_text = "".join(staff.values())
+    assert "取込メモ" in staff_text and with_notes[0].rel_path in staff_text
+
+
+def test_no_pseudo_labels_or_repeated_names(public):
+    bodies = {k: v for k, v in public.items() if "piasite-body" in k and re.search(r"/(\d+|[a-z-]+-henko)/index\.html$", k)}
+    assert bodies
+    for name, html in bodies.items():
+        headings = re.findall(r'<h[2-6] id="[^"]+" class="pia-h">(.*?)</h[2-6]>', html)
+        assert not [h for h in headings if re.search(r"[(（]\s*[)）]\s*件", h)], f"{name}: 「( ) 件」の見出しがあります"
+        # an element's heading names it; its own name item is not repeated below it
+        for m in re.finditer(r'class="pia-h">([^<]+?)\d+<span class="pia-elname">([^<]+)</span></h\d>.{0,600}?class="pia-h">([^<]+)</h',
+                             html, re.S):
+            assert m[3].strip() != m[1].strip(), f"{name}: {m[1]} の名前が見出しの下でもう一度項目になっています"
+
+
+def test_city_in_every_title(public):
+    assessments, _ = load_content(CONTENT)
+    for a in assessments:
+        md = public[f"public/{a.url}index.md"]
+        title = json.loads(re.search(r"^title: (.*)$", md, re.M)[1])
+        assert title == full_title(a.org, a.title) and title.startswith(a.org)
+    assert full_title("熊谷市長", "熊谷市長 個人住民税に関する事務") == "熊谷市長 個人住民税に関する事務"  # never twice
+
+
+def test_placeholders_are_not_entities_and_counts_are_told(public):
+    data = json.loads(public["public/api/indexes/teikyosaki.json"])
+    names = [e["name"] for e in data["entities"]]
+    assert not [n for n in names if is_placeholder(n)], "提供先・移転先の索引に「添付資料を参照」などが入っています"
+    assert "件中" in public["public/indexes/teikyosaki/index.md"] or "件中" in "".join(
+        v for k, v in public.items() if "indexes/teikyosaki" in k)
+    assert is_placeholder("添付資料(II. 1提供先一覧)を参照") and not is_placeholder("厚生労働大臣")
+
+
+def test_indexes_in_gojuon_order(public):
+    names = Names.load(CONTENT)
+    for ix in ("itakusaki", "system", "teikyosaki"):
+        entities = [e["name"] for e in json.loads(public[f"public/api/indexes/{ix}.json"])["entities"]]
+        keys = [names.sort_key(n) for n in entities]
+        assert keys == sorted(keys), f"{ix} の索引が五十音順ではありません: {entities}"
+    assert names.sort_key("株式会社アイヴィジット") < names.sort_key("日本電気株式会社") < names.sort_key("富士通株式会社")
