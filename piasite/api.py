@@ -49,34 +49,43 @@ def assessment_json(a, staff: bool = False) -> str:
     return dumps(out)
 
 
-def index_json(index) -> str:
+def _url(base: str, href: str) -> str:
+    """An absolute URL when the site's address is known (mkdocs.yml site_url), else relative to the site."""
+    return f"{base}/{href}" if base else href
+
+
+def index_json(index, base: str = "") -> str:
     return dumps({
         "id": index.id, "title": index.title, "columns": ["名称", "表記", *index.columns, "評価書", "url"],
         "entities": [{
             "id": e.id, "name": e.name, "spellings": e.spellings,
-            "rows": [{"表記": r.name, **r.cells, "評価書": r.assessment.title, "url": r.href} for r in e.rows],
+            "rows": [{"表記": r.name, **r.cells, "評価書": r.assessment.full_title, "url": _url(base, r.href)}
+                     for r in e.rows],
         } for e in index.entities],
     })
 
 
-def index_csv(index) -> str:
+def index_csv(index, base: str = "") -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(["名称", "表記", *index.columns, "評価書", "url"])
     for e, r in index.rows():
-        w.writerow([e.name, r.name, *[r.cells.get(c, "") for c in index.columns], r.assessment.title, r.href])
+        w.writerow([e.name, r.name, *[r.cells.get(c, "") for c in index.columns], r.assessment.full_title,
+                    _url(base, r.href)])
     return "\ufeff" + buf.getvalue()  # BOM: Excel opens UTF-8 CSV correctly
 
 
-def write_api(site, indexes) -> None:
-    """The site-wide files; each assessment's own JSON is written with its page (generator.py)."""
+def write_api(site, indexes, base: str = "") -> None:
+    """The site-wide files; each assessment's own JSON is written with its page (generator.py).
+    base: the site's address (mkdocs.yml site_url) for absolute URLs, '' for relative ones."""
     site.write_page(f"{API}/assessments.json", dumps([{
-        "url": a.url, "json": assessment_path(a)[len(API) + 1:], "評価実施機関名": a.org, "評価書名": a.title,
+        "url": _url(base, a.url), "json": _url(base, assessment_path(a)) if base else assessment_path(a)[len(API) + 1:],
+        "評価実施機関名": a.org, "評価書名": a.title,
         "評価書番号": jsonable(public(a.number)), "公表日": jsonable(public(a.published)), "様式": a.form.name,
     } for a in site.assessments]))
     for ix in indexes:
-        site.write_page(f"{API}/indexes/{ix.id}.json", index_json(ix))
-        site.write_page(f"{API}/indexes/{ix.id}.csv", index_csv(ix))
+        site.write_page(f"{API}/indexes/{ix.id}.json", index_json(ix, base))
+        site.write_page(f"{API}/indexes/{ix.id}.csv", index_csv(ix, base))
     for name in form_names():
         form = load_form(name)
         site.write_page(f"{API}/schema/{schema_filename(form)}", dumps(form_schema(form)))

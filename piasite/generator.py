@@ -10,6 +10,7 @@ before the pages are written (see Site).
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -27,7 +28,7 @@ from .names import Names, is_placeholder
 from .markup import plain
 from .pages import CHANGES, AssessmentPage, bare
 from .parallel import on_two_cores
-from .theme import prepare as prepare_theme, shelve
+from .theme import prepare as prepare_theme, shelve, theme_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
@@ -151,7 +152,8 @@ def summary(a, data: dict, change_rows: list | None, links: dict | None = None) 
     out: dict = {"ended": None, "facts": [], "filters": {"評価実施機関": a.org, "様式": f.name}}
 
     def fact(label, value_html, anchor=None):
-        out["facts"].append({"label": label, "html": Markup(value_html), "anchor": anchor})
+        out["facts"].append({"label": label, "html": Markup(value_html), "anchor": anchor,
+                             "link": value_html.startswith("<a ")})
 
     from html import escape
 
@@ -160,6 +162,10 @@ def summary(a, data: dict, change_rows: list | None, links: dict | None = None) 
         if item and data.get(key) not in (None, ""):
             v = data[key]
             fact(item.label, escape(dates.wareki(v) if item.kind == "date" else str(v)), f.anchor((key,)))
+    for item in f.document_items:  # provenance: the official PDF, the city's page (document-level links)
+        v = data.get(item.key)
+        if item.kind == "text" and isinstance(v, str) and re.match(r"https?://[^\s<>\"']+$", v.strip()):
+            fact(item.label, f'<a href="{escape(v.strip())}" rel="external">{escape(v.strip())}</a>')
     jimu_path = indexes.jimu_path(a)
     jimu = value_at(data, jimu_path) if jimu_path else None
     if jimu:
@@ -206,6 +212,22 @@ def summary(a, data: dict, change_rows: list | None, links: dict | None = None) 
     if ended:
         out["ended"] = dates.wareki(ended)
     return out
+
+
+def provenance(site: Site, assessments: list, content_dir) -> dict:
+    """Who publishes the site, whom to ask, under which licence (mkdocs.yml `extra`), and when the
+    content last changed (its last commit, else the latest 公表日: never the clock)."""
+    import datetime as dt
+
+    from .build import source_date_epoch
+
+    extra = site.config.get("extra") or {}
+    epoch = source_date_epoch(Path(content_dir), assessments) if content_dir else 0
+    day = dt.datetime.fromtimestamp(epoch, dt.timezone(dt.timedelta(hours=9))).date() if epoch else None
+    text = lambda k: str(extra.get(k) or "").strip()  # noqa: E731
+    return {"publisher": text("publisher"), "contact": text("contact"), "license": text("license"),
+            "license_url": text("license_url"), "updated": dates.wareki(day.isoformat()) if day else "",
+            "site_url": str(site.config.get("site_url") or "").rstrip("/")}
 
 
 def latest_changes(assessments: list, site: Site, limit: int = 10) -> list[dict]:
@@ -293,9 +315,18 @@ def generate(assessments, out: Path, allow_shallow: bool = False, content_dir: P
         site.render_page(f"{slug}/index.md", "org.md.j2", items[0].org, items=items)
     for ix in site.indexes:
         site.render_page(f"indexes/{ix.id}/index.md", "entity_index.md.j2", f"{ix.title}の索引", ix=ix)
+    site.provenance = provenance(site, assessments, content_dir)
+    footer = site.env.get_template("_footer.html.j2").render(p=site.provenance)
+    # the engine's theme includes it in every page's footer (templates/theme/main.html)
+    (theme_dir(out) / "pia-footer.html").write_text("{% raw %}" + footer.replace("{", "&#123;") + "{% endraw %}\n",
+                                                    encoding="utf-8", newline="\n")
     site.render_page("search/index.md", "search.md.j2", "検索")
-    site.render_page("api/index.md", "opendata.md.j2", "オープンデータ")
-    write_api(site, site.indexes)
+    from .form import form_names, load_form
+    from .schema import schema_filename
+
+    schemas = [(n, schema_filename(load_form(n))) for n in form_names()]
+    site.render_page("api/index.md", "opendata.md.j2", "オープンデータ", schemas=schemas)
+    write_api(site, site.indexes, base=site.provenance["site_url"])
     counts = {"assessments": len(assessments), "orgs": len(by_org),
               "systems": len(site.indexes[2].entities), "contractors": len(site.indexes[3].entities)}
     site.render_page("index.md", "index.md.j2", "特定個人情報保護評価書", by_org=by_org, counts=counts,

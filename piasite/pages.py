@@ -129,8 +129,8 @@ class AssessmentPage:
         out = []
         items = container.items
         for i, child in enumerate(items):
-            if not path and child.key in NOT_SHOWN:
-                continue
+            if not path and (child.key in NOT_SHOWN or child in self.form.document_items):
+                continue  # about the file, not the form's content: summary, banner, staff notes
             cpath = path + (child.key,)
             if child.key in skip or self._counted(items, i - 1):
                 # shown elsewhere (the element's heading, or beside its choice): only its anchor stays

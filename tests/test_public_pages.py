@@ -88,3 +88,47 @@ def test_indexes_in_gojuon_order(public):
         keys = [names.sort_key(n) for n in entities]
         assert keys == sorted(keys), f"{ix} の索引が五十音順ではありません: {entities}"
     assert names.sort_key("株式会社アイヴィジット") < names.sort_key("日本電気株式会社") < names.sort_key("富士通株式会社")
+
+
+def test_provenance_footer_open_data_and_absolute_urls(tmp_path):
+    """Publisher, contact, licence and last update (mkdocs.yml extra, git) in every footer and on the
+    open-data page; a document's 原本 / 掲載ページ as links; absolute URLs in CSV/JSON with site_url."""
+    import shutil
+
+    import yaml
+
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    doc = content / "kumagaya" / "5.yaml"
+    doc.write_text(doc.read_text(encoding="utf-8").replace(
+        "評価書番号:", "原本: https://www.city.example.jp/a/5.pdf\n掲載ページ: https://www.city.example.jp/a/\n評価書番号:", 1),
+        encoding="utf-8")
+    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["site_url"] = "https://pia.example.jp/city/"
+    config["extra"].update(publisher="東山市 総務部 情報政策課", contact="電話 000-000-0000", license="CC BY 4.0",
+                           license_url="https://creativecommons.org/licenses/by/4.0/deed.ja")
+    (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    assessments, problems = load_content(content)
+    assert not [p for p in problems if p.severity == "error"], problems
+    out = tmp_path / "build" / "docs"
+    generate(assessments, out, allow_shallow=True, content_dir=content, config=tmp_path / "mkdocs.yml", extensions=[])
+    footer = (tmp_path / "build" / "theme" / "pia-footer.html").read_text(encoding="utf-8")
+    for part in ("東山市 総務部 情報政策課", "電話 000-000-0000", "CC BY 4.0", "最終更新: ", "creativecommons.org"):
+        assert part in footer, f"フッターに「{part}」がありません"
+    main = (REPO / "templates" / "theme" / "main.html").read_text(encoding="utf-8")
+    assert 'include "pia-footer.html"' in main  # in every page the engine writes
+    body = lambda rel: (tmp_path / "build" / "theme" / "piasite-body" / rel).read_text(encoding="utf-8")  # noqa: E731
+    opendata = body("api/index.html")
+    assert "東山市 総務部 情報政策課" in opendata and "CC BY 4.0" in opendata and "最終更新" in opendata
+    from piasite.form import form_names, load_form
+    from piasite.schema import schema_filename
+
+    for name in form_names():
+        assert f'api/schema/{schema_filename(load_form(name))}"' in opendata, f"{name} の JSON Schema へのリンクがありません"
+    page = body("kumagaya/5/index.html")
+    assert '<a href="https://www.city.example.jp/a/5.pdf" rel="external">' in page
+    assert '<a href="https://www.city.example.jp/a/" rel="external">' in page
+    csv = (out / "api" / "indexes" / "itakusaki.csv").read_text(encoding="utf-8")
+    assert ",https://pia.example.jp/city/kumagaya/5/#" in csv
+    listed = json.loads((out / "api" / "assessments.json").read_text(encoding="utf-8"))
+    assert listed[0]["url"].startswith("https://pia.example.jp/city/")
