@@ -5,15 +5,14 @@ Only public values are written (reader.public); output is deterministic
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 from pathlib import Path
 from typing import Any
 
+from . import csvsafe
 from .form import form_names, load_form
-from .reader import public
+from .reader import Uncertain, public
 from .schema import form_schema, schema_filename
 
 API = "api"
@@ -26,6 +25,8 @@ def jsonable(v: Any) -> Any:
         return [jsonable(x) for x in v]
     if isinstance(v, (dt.date, dt.datetime)):
         return v.isoformat()
+    if isinstance(v, Uncertain):  # what the source showed, marked as unread (never a guess)
+        return {"要確認": str(v), "原文": v.source, "理由": v.reason}
     return v
 
 
@@ -66,13 +67,10 @@ def index_json(index, base: str = "") -> str:
 
 
 def index_csv(index, base: str = "") -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(["名称", "表記", *index.columns, "評価書", "url"])
-    for e, r in index.rows():
-        w.writerow([e.name, r.name, *[r.cells.get(c, "") for c in index.columns], r.assessment.full_title,
-                    _url(base, r.href)])
-    return "\ufeff" + buf.getvalue()  # BOM: Excel opens UTF-8 CSV correctly
+    text = csvsafe.rows(["名称", "表記", *index.columns, "評価書", "url"],
+                        ([e.name, r.name, *[r.cells.get(c, "") for c in index.columns], r.assessment.full_title,
+                          _url(base, r.href)] for e, r in index.rows()))
+    return "\ufeff" + text  # BOM: Excel opens UTF-8 CSV correctly
 
 
 def write_api(site, indexes, base: str = "") -> None:

@@ -19,17 +19,18 @@ import sys
 import time
 from pathlib import Path
 
+from . import outdir
+from .exceptions import PiasiteError
 from .model import load_content
+from .theme import FillError, fill
 from .validate import ERROR
 
 GENERATED = Path("build/docs")
 
 
-class BuildError(Exception):
+class BuildError(PiasiteError):
     def __init__(self, message: str, problems=()):
-        super().__init__(message)
-        self.message = message
-        self.problems = list(problems)
+        super().__init__(message, problems=problems)
 
 
 def build_site(content_dir: Path, out_dir: Path, engine: str = "mkdocs", allow_shallow: bool = False,
@@ -41,6 +42,10 @@ def build_site(content_dir: Path, out_dir: Path, engine: str = "mkdocs", allow_s
     timings = {} if timings is None else timings
     if not content_dir.is_dir():
         raise BuildError(f"評価書のフォルダ {content_dir} がありません")
+    try:  # the folders a build replaces must be ours (outdir.py), checked before anything is written
+        outdir.check(out_dir, content_dir, config.resolve().parent)
+    except outdir.OutDirError as e:
+        raise BuildError(str(e)) from None
     t0 = time.perf_counter()
     docs = config.parent / GENERATED
     epoch, count, bundles = in_child(_generate, content_dir, docs, config, allow_shallow, extensions, staff)
@@ -51,8 +56,9 @@ def build_site(content_dir: Path, out_dir: Path, engine: str = "mkdocs", allow_s
     tmp = run_engine(engine, config, out_dir, env)
     t2 = time.perf_counter()
     try:
+        fill(tmp, docs)  # bodies and titles into the engine's output (theme.py)
         index_site(tmp, bundles)
-    except SearchIndexError as e:
+    except (SearchIndexError, FillError) as e:
         shutil.rmtree(tmp, ignore_errors=True)
         raise BuildError(f"{e}(これまでのサイトはそのままです)") from None
     t3 = time.perf_counter()
@@ -84,7 +90,9 @@ def _generate(content_dir: Path, docs: Path, config: Path, allow_shallow: bool, 
 def in_child(fn, *args):
     """fn(*args) in a forked process: the model of 1,000 assessments (~1.5 GB) is given back to
     the system before MkDocs and Pagefind start, instead of staying beside them until the end.
-    What the child prints is replayed here; its exception is raised here."""
+    What the child prints is replayed here; its exception is raised here. pickle is safe here
+    only because its bytes come from our own forked child over a pipe, never from a file or
+    anything a repository can carry (the history cache is JSON: blobcache.py)."""
     if not hasattr(os, "fork"):
         return fn(*args)
     rfd, wfd = os.pipe()
@@ -148,8 +156,10 @@ def run_engine(engine: str, config: Path, out_dir: Path, env: dict | None = None
     """Build with the engine into a temporary folder beside out_dir; returns that folder."""
     out_dir, config = Path(out_dir), Path(config)
     tmp = out_dir.with_name(out_dir.name + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
+    shutil.rmtree(tmp, ignore_errors=True)  # absent, empty or ours: outdir.check
     if engine == "mkdocs":
+        tmp.mkdir(parents=True)
+        outdir.mark(tmp)  # MkDocs keeps dot files when it cleans the folder
         cmd = [sys.executable, "-m", "mkdocs", "build", "--quiet", "--strict", "-f", str(config), "-d", str(tmp.resolve())]
         cwd = None
     else:
@@ -174,6 +184,7 @@ def run_engine(engine: str, config: Path, out_dir: Path, env: dict | None = None
             zconf.unlink(missing_ok=True)
     if engine != "mkdocs" and proc.returncode == 0 and inner.is_dir():
         shutil.move(str(inner), str(tmp))
+        outdir.mark(tmp)
     if proc.returncode != 0 or not tmp.is_dir():
         shutil.rmtree(tmp, ignore_errors=True)
         raise BuildError(f"{engine} がサイトを組み立てられませんでした:\n{proc.stderr.strip() or proc.stdout.strip()}")

@@ -8,13 +8,11 @@ A commit with `変更箇所: なし` (an editorial fix) makes no row.
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass
 from typing import Any
 
-from . import dates
+from . import csvsafe, dates
 from .diff import Change, diff
 from .form import Form
 from .history import FileHistory
@@ -151,9 +149,6 @@ def to_json(rows: list[Row]) -> str:
 
 
 def to_csv(rows: list[Row], form: Form) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(columns(form) + ["重要な変更"])
-    for r in rows:
-        w.writerow((r.date, r.item, r.before, r.after, r.timing, r.explanation, r.note, "※" if r.marked else ""))
-    return buf.getvalue()
+    return csvsafe.rows(columns(form) + ["重要な変更"],
+                        ((r.date, r.item, r.before, r.after, r.timing, r.explanation, r.note, "※" if r.marked else "")
+                         for r in rows))

@@ -6,14 +6,10 @@ from pathlib import Path
 
 import click
 
+from .exceptions import PiasiteError, UserError
 from .validate import ERROR
 
-
-class UserError(click.ClickException):
-    """A problem with the user's input: message printed, exit status 1, no traceback."""
-
-    def show(self, file=None) -> None:
-        click.echo(f"エラー: {self.message}", err=True)
+__all__ = ["main", "PiasiteError", "UserError"]
 
 
 def _report(problems) -> int:
@@ -23,7 +19,19 @@ def _report(problems) -> int:
     return len(errors)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """Every command's OSError (a folder not writable, a file in the way, a full disk) is the
+    user's environment, not a bug: told as a PiasiteError like any other."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except OSError as e:
+            where = f"{e.filename}: " if e.filename else ""
+            raise UserError(f"{where}ファイルを読み書きできません({e.strerror or e})") from None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="piasite")
 def main() -> None:
     """特定個人情報保護評価書を YAML から静的サイトにします。"""
@@ -40,7 +48,7 @@ def check(paths: tuple[Path, ...], since: str | None) -> None:
     for p in paths or (Path("content"),):
         if not p.exists():
             raise UserError(f"{p} がありません")
-        files += content_files(p) if p.is_dir() else [p]
+        files += content_files(p, aliases=True) if p.is_dir() else [p]
     if not files:
         raise UserError("検査する評価書 (.yaml) がありません")
     docs, problems = check_paths(files)
@@ -49,12 +57,9 @@ def check(paths: tuple[Path, ...], since: str | None) -> None:
 
     problems += lifecycle.check(docs, today())  # the one place a clock date is read (PIASITE_TODAY fixes it)
     if since:
-        from .history import GitError, check_since  # the change-log stage owns this rule
+        from .history import check_since  # the change-log stage owns this rule
 
-        try:
-            problems += check_since(files, since)
-        except GitError as e:
-            raise UserError(str(e)) from None
+        problems += check_since(files, since)
     n_err = _report(problems)
     n_warn = len(problems) - n_err
     click.echo(f"{len(files)} 件の評価書を検査しました: エラー {n_err} 件、警告 {n_warn} 件", err=True)
@@ -70,33 +75,53 @@ def check(paths: tuple[Path, ...], since: str | None) -> None:
               help="サイトを組み立てるエンジン")
 @click.option("--allow-shallow", is_flag=True, help="履歴が浅いクローンでも変更履歴なしで組み立てます。")
 @click.option("--staff", is_flag=True, help="職員向けのサイト(取込メモと元のファイルの場所も表示。公開しないでください)")
-def build(content_dir: Path, out_dir: Path, engine: str, allow_shallow: bool, staff: bool) -> None:
+@click.option("--publish", is_flag=True,
+              help="公開用: 原文から読み取れなかった項目(!要確認)が残っていれば組み立てません。")
+def build(content_dir: Path, out_dir: Path, engine: str, allow_shallow: bool, staff: bool, publish: bool) -> None:
     """評価書からサイトを組み立てます (site/ に出力)。"""
-    from .build import BuildError, build_site
+    import time
 
-    try:
-        build_site(content_dir, out_dir, engine=engine, allow_shallow=allow_shallow, staff=staff)
-    except BuildError as e:
-        for p in e.problems:
-            click.echo(str(p), err=True)
-        raise UserError(e.message) from None
+    if publish:
+        from .model import uncertain_problems
+
+        open_items = uncertain_problems(content_dir)
+        if open_items:
+            raise UserError(f"原文から読み取れなかった項目(!要確認)が {len(open_items)} 件残っているため、"
+                            "公開用のサイトを組み立てませんでした(これまでのサイトはそのままです)", problems=open_items)
+    from .build import build_site
+
+    t0 = time.perf_counter()
+    timings: dict = {}
+    build_site(content_dir, out_dir, engine=engine, allow_shallow=allow_shallow, timings=timings, staff=staff)
+    click.echo(f"{timings.get('pages', 0)} 件の評価書から {count_pages(out_dir)} ページを "
+               f"{time.perf_counter() - t0:.1f} 秒で組み立てました: {out_dir}/", err=True)
+
+
+def count_pages(site: Path) -> int:
+    return sum(1 for _ in Path(site).rglob("*.html"))
 
 
 @main.command("diff")
 @click.argument("base")
-@click.argument("head", default="HEAD")
-@click.option("--content", "content_dir", default="content", type=click.Path(path_type=Path), show_default=True)
+@click.argument("head", required=False)
+@click.option("--content", "content_dir", default="content", show_default=True,
+              type=click.Path(path_type=Path, exists=True, file_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
-def diff_cmd(base: str, head: str, content_dir: Path, fmt: str) -> None:
-    """BASE と HEAD の間で変わった評価書の新旧対照表を出力します (プルリクエストのコメント用)。"""
-    from .history import GitError
+@click.option("--comment", is_flag=True, help="プルリクエストのコメント用: (別添2) に加わる行と ※ 項目の警告も出します。")
+def diff_cmd(base: str, head: str | None, content_dir: Path, fmt: str, comment: bool) -> None:
+    """BASE と HEAD の間で変わった評価書の新旧対照表を出力します。HEAD を省くと、作業中のファイル
+    (コミットしていない変更) を BASE と比べます。"""
     from .review import compare, to_json, to_markdown
 
-    try:
-        diffs = compare(content_dir, base, head)
-    except GitError as e:
-        raise UserError(str(e)) from None
-    click.echo((to_json if fmt == "json" else to_markdown)(diffs, base, head), nl=False)
+    if comment:
+        if fmt != "md":
+            raise UserError("--comment は --format md と使います")
+        from .comment import pr_comment
+
+        click.echo(pr_comment(content_dir, base, head), nl=False)
+        return
+    diffs = compare(content_dir, base, head)
+    click.echo((to_json if fmt == "json" else to_markdown)(diffs, base, head or "作業中のファイル"), nl=False)
 
 
 @main.command("changelog")
@@ -106,22 +131,20 @@ def diff_cmd(base: str, head: str, content_dir: Path, fmt: str) -> None:
 def changelog_cmd(path: Path, fmt: str, allow_shallow: bool) -> None:
     """1 件の評価書の (別添2) 変更箇所 を、取り込んだ行と git の履歴から出力します。"""
     from . import changelog
-    from .history import GitError, load_history, repo_root, warn
-    from .model import load_document
-
-    doc, probs = load_document(path)
-    if doc is None:
-        raise UserError(str(probs[0]))
-    try:
-        root = repo_root(path)
-        rel = str(path.resolve().relative_to(root.resolve())).replace("\\", "/")
-        hist = load_history(root / rel.split("/")[0], allow_shallow=allow_shallow)
-    except GitError as e:
-        raise UserError(str(e)) from None
-    warn(hist)
     from .form import load_form
+    from .history import load_history, repo_root, warn
+    from .model import check_paths
 
-    form = load_form(doc.data.get("様式", "重点項目評価書"))
+    docs, probs = check_paths([path])
+    errors = [p for p in probs if p.severity == ERROR]
+    if errors:
+        raise UserError(f"{path} に誤りがあるため、変更箇所を出せません", problems=errors)
+    doc = docs[0]
+    root = repo_root(path)
+    rel = str(path.resolve().relative_to(root.resolve())).replace("\\", "/")
+    hist = load_history(root / rel.split("/")[0], allow_shallow=allow_shallow)
+    warn(hist)
+    form = load_form(doc.data["様式"])
     rows = changelog.rows_for(hist.for_path(rel), form, doc.data)
     if fmt == "json":
         click.echo(changelog.to_json(rows), nl=False)
@@ -168,5 +191,53 @@ def schema_cmd(out_dir: Path) -> None:
         click.echo(str(p))
 
 
+@main.command("init")
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--name", default="", help="団体名(例 東山市)。サイトの名前になります。")
+@click.option("--site-url", default="", help="サイトを公開する URL(サブパスでも可)。")
+@click.option("--publisher", default="", help="発行者(例 東山市 総務部 情報政策課)。")
+@click.option("--contact", default="", help="問い合わせ先。")
+@click.option("--license", "licence", default="", help="掲載内容のライセンス(既定 CC BY 4.0)。")
+def init_cmd(directory: Path, name: str, site_url: str, publisher: str, contact: str, licence: str) -> None:
+    """団体のリポジトリ (評価書・設定・CI) を新しいフォルダ DIRECTORY に作ります。"""
+    from .scaffold import init
+
+    files = init(directory, name=name, site_url=site_url, publisher=publisher, contact=contact, licence=licence)
+    click.echo(f"{directory}/ に {len(files)} 個のファイルを作りました。mkdocs.yml の「要記入」を書き換え、"
+               f"content/ の例を実際の評価書に置き換えてください(cd {directory} && piasite check && piasite build)",
+               err=True)
+
+
+@main.command("new")
+@click.argument("form")
+@click.argument("org")
+@click.argument("number")
+@click.option("--content", "content_dir", default="content", type=click.Path(path_type=Path), show_default=True)
+@click.option("--org-name", default="", help="評価実施機関名(省略時は同じフォルダの評価書から)。")
+def new_cmd(form: str, org: str, number: str, content_dir: Path, org_name: str) -> None:
+    """様式 FORM の空の評価書を content/ORG/NUMBER.yaml に作ります (全項目を空で並べます)。"""
+    from .scaffold import new
+
+    path = new(content_dir, form, org, number, org_name)
+    click.echo(f"{path} を作りました。空の項目に記入し、piasite check {path} で確かめてください", err=True)
+
+
+def run() -> None:
+    """The console entry point: click's handling, and a last net so that no user sees a traceback.
+    An error reaching the net is a bug of piasite (tests assert none does); PIASITE_DEBUG=1 shows it."""
+    import os
+
+    try:
+        main(standalone_mode=True)
+    except SystemExit:
+        raise
+    except Exception as e:  # noqa: BLE001
+        if os.environ.get("PIASITE_DEBUG"):
+            raise
+        click.echo(f"エラー: 予期しないエラーで止まりました({type(e).__name__}: {e})。"
+                   "piasite の不具合です。PIASITE_DEBUG=1 を付けて実行した結果を添えて報告してください", err=True)
+        sys.exit(1)
+
+
 if __name__ == "__main__":
-    main()
+    run()

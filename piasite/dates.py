@@ -12,6 +12,16 @@ ERAS = [
     ("昭和", "S", dt.date(1926, 12, 25)),
 ]
 
+# Dates an assessment can carry: older or later ones are typing slips (9999-12-31), and a
+# date near the ends of Python's range overflows when years are added to it.
+MIN_DATE, MAX_DATE = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
+RANGE_JA = "1900 年から 2199 年まで"
+
+
+def in_range(d: dt.date) -> bool:
+    return MIN_DATE <= d <= MAX_DATE
+
+
 _KANJI_DIGITS = str.maketrans("〇一二三四五六七八九", "0123456789")
 
 _WAREKI = re.compile(
@@ -44,10 +54,12 @@ def parse_date(text: str) -> tuple[dt.date, str] | None:
         year = int(m["y"])
     try:
         if m["d"]:
-            return dt.date(year, int(m["m"]), int(m["d"])), "day"
-        return dt.date(year, int(m["m"]), 1), "month"
+            d, prec = dt.date(year, int(m["m"]), int(m["d"])), "day"
+        else:
+            d, prec = dt.date(year, int(m["m"]), 1), "month"
     except ValueError:
         return None
+    return (d, prec) if in_range(d) else None
 
 
 def iso(date: dt.date, precision: str = "day") -> str:
@@ -55,18 +67,20 @@ def iso(date: dt.date, precision: str = "day") -> str:
 
 
 def parse_iso(value) -> tuple[dt.date, str] | None:
-    """A content value (date or 'YYYY-MM-DD' / 'YYYY-MM' string) as (date, precision)."""
+    """A content value (date or 'YYYY-MM-DD' / 'YYYY-MM' string) as (date, precision);
+    None for anything else, dates outside MIN_DATE..MAX_DATE included."""
     if isinstance(value, dt.datetime):
-        return value.date(), "day"
+        value = value.date()
     if isinstance(value, dt.date):
-        return value, "day"
+        return (value, "day") if in_range(value) else None
     if isinstance(value, str):
         m = re.fullmatch(r"(\d{4})-(\d{2})(?:-(\d{2}))?", value.strip())
         if m:
             try:
-                return dt.date(int(m[1]), int(m[2]), int(m[3] or 1)), ("day" if m[3] else "month")
+                d = dt.date(int(m[1]), int(m[2]), int(m[3] or 1))
             except ValueError:
                 return None
+            return (d, "day" if m[3] else "month") if in_range(d) else None
     return None
 
 

@@ -12,6 +12,8 @@ from typing import Any, Iterator
 
 import yaml
 
+from .exceptions import UnknownForm
+
 _YAML = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: the form is read on every build
 
 FORMS_DIR = Path(__file__).parent / "forms"
@@ -271,7 +273,16 @@ def load_form(name: str = "重点項目評価書") -> Form:
                 items=[_build(i, sets, opts, None) for i in raw["items"]],
                 document_items=[_build(i, sets, opts, None) for i in raw.get("document", [])],
             )
-    raise KeyError(name)
+    raise UnknownForm(name)
+
+
+def form_for(data: Any, default: str = "重点項目評価書") -> Form | None:
+    """The form a parsed document names, or None when it names none we know (or is not a mapping):
+    for stages reading committed versions, which no check has passed."""
+    name = data.get("様式", default) if isinstance(data, dict) else None
+    if not isinstance(name, str) or name not in _form_names():
+        return None
+    return load_form(name)
 
 
 @functools.cache

@@ -19,7 +19,8 @@ from typing import Callable
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from . import dates
+from . import dates, xmlsafe
+from .exceptions import PiasiteError
 from .api import assessment_json, assessment_path, write_api
 from . import indexes
 from .indexes import build_indexes
@@ -28,11 +29,9 @@ from .names import Names, is_placeholder
 from .markup import plain
 from .pages import CHANGES, AssessmentPage, bare
 from .parallel import on_two_cores
-from .theme import prepare as prepare_theme, shelve, theme_dir
+from .theme import bodies_dir, key_of, prepare as prepare_theme, shelve
 
-ROOT = Path(__file__).resolve().parent.parent
-TEMPLATES = ROOT / "templates"
-ASSETS = ROOT / "templates" / "assets"
+from . import resources
 
 # The navigation, owned here and mirrored by mkdocs.yml `nav:` (a test checks
 # both agree): indexes and organisations, never one entry per assessment.
@@ -47,6 +46,20 @@ NAV = [
     ("検索", "search/index.md"),
     ("オープンデータ", "api/index.md"),
 ]
+
+
+# Top-level names the build writes beside the organisations' folders: NAV's sections, our and the
+# engine's assets, the change-log stage's feeds, Pagefind's bundles (pagefind/, pagefind-part2/…)
+# and the engines' own files. An organisation folder of content/ named like one would replace that
+# part of the site: model.py refuses it.
+RESERVED = frozenset({path.split("/")[0] for _, path in NAV if "/" in path}
+                     | {"assets", "feeds", "pagefind", "index.md", "404.html", "sitemap.xml", "sitemap.xml.gz",
+                        "search", "stylesheets", "javascripts"})
+RESERVED_PREFIXES = ("pagefind",)
+
+
+def reserved(name: str) -> bool:
+    return name.lower() in RESERVED or name.lower().startswith(RESERVED_PREFIXES)
 
 
 def rel(from_url: str, to_url: str) -> str:
@@ -91,6 +104,7 @@ class Site:
         self.search_bundles = bundles(assessments)  # [(folder, org slugs)] for search.index_site
 
     def write_page(self, relpath: str, text: str) -> Path:
+        text = xmlsafe.clean(text)  # no control character reaches a page, feed or data file
         if relpath.endswith(".md"):
             text = shelve(self.out, relpath, text)
         path = self.out / relpath
@@ -109,6 +123,7 @@ class Site:
         return f"{base.rstrip('/')}/{a.rel_path}" if base else None
 
 
+FOOTER_KEY = key_of("_footer")  # printed by templates/theme/main.html's footer block (a test checks they agree)
 LINKED_INDEXES = ("system", "itakusaki", "teikyosaki")  # names on a page that link to their index entry
 
 
@@ -124,7 +139,7 @@ def entity_links(indexes_: list) -> dict[str, dict[str, tuple[str, str, str]]]:
 
 
 def environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined,
+    env = Environment(loader=FileSystemLoader(resources.search_path()), undefined=StrictUndefined,
                       autoescape=select_autoescape(["j2"], default_for_string=True), keep_trailing_newline=True,
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["wareki"] = lambda v: dates.wareki(v) if dates.parse_iso(v) else ("" if v is None else str(v))
@@ -246,7 +261,7 @@ def latest_changes(assessments: list, site: Site, limit: int = 10) -> list[dict]
     return rows[:limit]
 
 
-class HistoryUnavailable(Exception):
+class HistoryUnavailable(PiasiteError):
     """The change-log stage cannot read git history (shallow clone, no git): stop the build."""
 
 
@@ -299,6 +314,7 @@ def generate(assessments, out: Path, allow_shallow: bool = False, content_dir: P
     out = Path(out)
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
+    resources.set_project(Path(config).resolve().parent)  # the city's overrides/ beside its mkdocs.yml
     prepare_theme(out)
     names = Names.load(content_dir) if content_dir else Names()
     site = Site(out, assessments, names, load_config(config))
@@ -306,7 +322,7 @@ def generate(assessments, out: Path, allow_shallow: bool = False, content_dir: P
     site.staff = staff
     for ext in (DEFAULT_EXTENSIONS if extensions is None else extensions):
         ext(site)
-    shutil.copytree(ASSETS, out / "assets" / "piasite")
+    resources.copy_tree("assets", out / "assets" / "piasite")
     on_two_cores(assessments, lambda items: assessment_pages(site, items))
     by_org: dict[str, list] = {}
     for a in assessments:
@@ -317,9 +333,8 @@ def generate(assessments, out: Path, allow_shallow: bool = False, content_dir: P
         site.render_page(f"indexes/{ix.id}/index.md", "entity_index.md.j2", f"{ix.title}の索引", ix=ix)
     site.provenance = provenance(site, assessments, content_dir)
     footer = site.env.get_template("_footer.html.j2").render(p=site.provenance)
-    # the engine's theme includes it in every page's footer (templates/theme/main.html)
-    (theme_dir(out) / "pia-footer.html").write_text("{% raw %}" + footer.replace("{", "&#123;") + "{% endraw %}\n",
-                                                    encoding="utf-8", newline="\n")
+    # every page's footer holds its token (templates/theme/main.html), filled after the engine like a body
+    (bodies_dir(out) / f"{FOOTER_KEY}.html").write_text(footer, encoding="utf-8", newline="\n")
     site.render_page("search/index.md", "search.md.j2", "検索")
     from .form import form_names, load_form
     from .schema import schema_filename

@@ -2,9 +2,10 @@
 
 One `git log` over the whole history per build (renames found by git, merges
 diffed against their first parent), blobs read through one `git cat-file
---batch`, and parsed blobs cached by blob id under .cache/piasite/ so that a
-rebuild parses only blobs it has never seen. The cache holds only what parsing
-a blob gives, so it can never change the output.
+--batch`, and parsed blobs cached by blob id (blobcache.py: JSON in the user's
+cache folder, never in the working tree) so that a rebuild parses only blobs it
+has never seen. The cache holds only what parsing a blob gives, so it can never
+change the output.
 
 Which commits make versions: the first-parent chain from HEAD (or the given
 revision). A pull request merged with a merge commit is one version; the
@@ -16,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import pickle
 import re
 import subprocess
 import sys
@@ -24,20 +24,35 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+import click
 
+
+from . import blobcache
+from .exceptions import PiasiteError
 from .reader import _WITHHELD_URI, WITHHELD_TAG, ReadError, _build, parse
 
-CACHE_DIR = Path(".cache/piasite/blobs-v1")  # under the repository root
 TRAILER = re.compile(r"^(変更日|提出時期|提出時期に係る説明|変更箇所)\s*[:：]\s*(.*?)\s*$")
 
 
-class GitError(Exception):
+class GitError(PiasiteError):
     """git could not answer (not a repository, unknown revision…); message in Japanese."""
 
 
 class ShallowError(GitError):
     pass
+
+
+class HistoryInputError(GitError):
+    """A commit trailer or the baseline file is wrong: the change log would publish a wrong
+    date, an unknown 提出時期 or unreviewed versions. `problems`: [(path, line, item, message)]."""
+
+    def __init__(self, problems: list[tuple[str, int, str, str]]):
+        lines = [f"{p}:{line}: {item + ': ' if item else ''}{m}" for p, line, item, m in problems]
+        super().__init__("変更履歴の元になる git の記録に誤りがあるため、変更履歴を作れません:\n" + "\n".join(lines))
+        self.problems = problems  # tuples, already in the message: show() prints the message alone
+
+    def show(self, file=None) -> None:
+        click.echo(f"エラー: {self.format_message()}", err=True, file=file)
 
 
 SHALLOW_MESSAGE = ("このクローンは履歴が浅い(shallow)ため、変更履歴を作れません。"
@@ -107,6 +122,7 @@ class History:
     warnings: list[str]
     shallow: bool = False
     head: Commit | None = None
+    errors: list[tuple[str, int, str, str]] = field(default_factory=list)  # see HistoryInputError
 
     def for_path(self, rel_path: str) -> FileHistory | None:
         for f in self.files:
@@ -118,7 +134,10 @@ class History:
 # -- git plumbing ------------------------------------------------------------------
 
 def git(root: Path, *args: str, input: bytes | None = None) -> bytes:
-    proc = subprocess.run(["git", *args], cwd=root, input=input, capture_output=True)
+    try:
+        proc = subprocess.run(["git", *args], cwd=root, input=input, capture_output=True)
+    except FileNotFoundError:  # no git installed, or root does not exist
+        raise GitError("git を実行できません(git がインストールされているか、フォルダがあるかを確かめてください)") from None
     if proc.returncode != 0:
         raise GitError(f"git {' '.join(args[:2])} が失敗しました: {proc.stderr.decode(errors='replace').strip()}")
     return proc.stdout
@@ -218,36 +237,21 @@ def cat_blobs(root: Path, shas: list[str]) -> dict[str, bytes]:
 
 # -- parsing with a content-addressed cache -----------------------------------------
 
-_CLoader = type("_CLoader", (getattr(yaml, "CSafeLoader", yaml.SafeLoader),), {})
-
-
 def parse_data(text: str) -> Any:
-    """reader.parse's data, composed by libyaml when available (history reads thousands of blobs).
-    Any failure goes through reader.parse itself, so messages are exactly the reader's."""
-    loader = _CLoader(text.replace(WITHHELD_TAG, _WITHHELD_URI))
-    try:
-        node = loader.get_single_node()
-        return None if node is None else _build(loader, node, (), {})
-    except (yaml.YAMLError, ReadError):
-        pass
-    finally:
-        loader.dispose()
+    """reader.parse's data (libyaml when available, the reader's limits and messages)."""
     return parse(text).data  # raises the reader's ReadError
 
 def parse_blobs(root: Path, shas: set[str], cache: bool = True) -> dict[str, tuple]:
     """blob → ("ok", data) or ("err", line, message)."""
-    cdir = root / CACHE_DIR
+    cdir = blobcache.cache_dir(root)
     result: dict[str, tuple] = {}
     missing = []
     for sha in sorted(shas):
-        f = cdir / sha[:2] / sha
-        if cache and f.exists():
-            try:
-                result[sha] = pickle.loads(f.read_bytes())
-                continue
-            except Exception:  # a damaged cache entry is just re-parsed
-                pass
-        missing.append(sha)
+        entry = blobcache.load(cdir, sha) if cache else None
+        if entry is not None:
+            result[sha] = entry
+        else:
+            missing.append(sha)
     for sha, raw in cat_blobs(root, missing).items():
         try:
             entry = ("ok", parse_data(raw.decode("utf-8")))
@@ -257,11 +261,7 @@ def parse_blobs(root: Path, shas: set[str], cache: bool = True) -> dict[str, tup
             entry = ("err", e.line, e.message)
         result[sha] = entry
         if cache:
-            f = cdir / sha[:2] / sha
-            f.parent.mkdir(parents=True, exist_ok=True)
-            tmp = f.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_bytes(pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(tmp, f)
+            blobcache.store(cdir, sha, entry)
     return result
 
 
@@ -273,8 +273,9 @@ def _is_content(path: str | None, prefix: str) -> bool:
 
 
 def load_history(content_dir: Path, rev: str = "HEAD", allow_shallow: bool = False,
-                 cache: bool = True) -> History:
-    """Versions of every content file ever on the first-parent chain of rev."""
+                 cache: bool = True, strict: bool = True) -> History:
+    """Versions of every content file ever on the first-parent chain of rev.
+    A wrong trailer or baseline raises HistoryInputError (strict) or is listed in `errors`."""
     content_dir = Path(content_dir).resolve()
     try:
         root = repo_root(content_dir)
@@ -294,7 +295,8 @@ def load_history(content_dir: Path, rev: str = "HEAD", allow_shallow: bool = Fal
         if rev == "HEAD":  # a repository without commits yet
             return History(root, [], [])
         raise
-    chain = first_parent_chain(read_log(root, head), head)
+    commits = read_log(root, head)
+    chain = first_parent_chain(commits, head)
 
     # Follow each file through renames: open path → its FileHistory.
     open_files: dict[str, FileHistory] = {}
@@ -341,13 +343,16 @@ def load_history(content_dir: Path, rev: str = "HEAD", allow_shallow: bool = Fal
                             f"({entry[1]} 行目: {entry[2]})")
             continue
         fh.versions.append(Version(c, path, blob, entry[1]))
-    baseline = read_baseline(root)
+    baseline, errors = check_baseline(root, commits)
     for fh in files:
         fh.versions.sort(key=lambda v: order[v.commit.sha])
         starts = [i for i, v in enumerate(fh.versions) if v.commit.sha in baseline]
         if starts:  # history starts at the baseline: earlier versions were never published
             fh.versions = fh.versions[starts[-1]:]
-    return History(root, files, warnings, head=chain[-1] if chain else None)
+    errors += check_trailers(files)
+    if errors and strict:
+        raise HistoryInputError(errors)
+    return History(root, files, warnings, head=chain[-1] if chain else None, errors=errors)
 
 
 BASELINE_FILE = ".piasite-history-baseline"
@@ -366,6 +371,87 @@ def read_baseline(root: Path) -> set[str]:
     return {line.split("#", 1)[0].strip() for line in path.read_text(encoding="utf-8").splitlines()} - {""}
 
 
+SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+
+
+def check_baseline(root: Path, commits: dict[str, Commit]) -> tuple[set[str], list]:
+    """The baseline's commits, and an error for each line that is not the full id of an ancestor
+    of HEAD: a mistyped id would silently publish the versions it was meant to hide."""
+    path = Path(root) / BASELINE_FILE
+    if not path.is_file():
+        return set(), []
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return set(), [(BASELINE_FILE, 1, "", "UTF-8 のテキストとして読めません")]
+    found, errors = set(), []
+    for n, line in enumerate(text.splitlines(), 1):
+        sha = line.split("#", 1)[0].strip()
+        if not sha:
+            continue
+        if not SHA.fullmatch(sha):
+            errors.append((BASELINE_FILE, n, "", f"「{sha[:50]}」はコミットの完全な ID(40 桁の英数字)ではありません"
+                                                 "(`git rev-parse コミット` で確かめられます)"))
+        elif sha not in commits:
+            errors.append((BASELINE_FILE, n, "", f"コミット {sha[:10]} は見つからないか、HEAD の祖先ではありません"
+                                                 "(書き誤りか、取り込まれていないブランチのコミットです)"))
+        else:
+            found.add(sha)
+    return found, errors
+
+
+def trailer_values() -> dict[str, tuple[str, ...]]:
+    """Allowed values of the trailers that name a choice (提出時期): the forms' choices."""
+    from .changelog import CHANGES
+    from .form import form_names, load_form
+
+    timing: list[str] = []
+    for name in form_names():
+        group = load_form(name).top(CHANGES)
+        item = group.child("提出時期") if group else None
+        for c in (item.choices if item and item.choices else ()):
+            if c not in timing:
+                timing.append(c)
+    return {"提出時期": tuple(timing)}
+
+
+def trailer_problems(commit: Commit) -> list[tuple[str, str]]:
+    """[(trailer, message)] for the trailers of a commit that the change log cannot use."""
+    from . import dates, textcheck
+
+    out = []
+    tr = commit.trailers
+    for key, value in tr.items():
+        for severity, message in textcheck.problems(value):
+            if severity == "error":
+                out.append((key, message))
+    if "変更日" in tr:
+        v = tr["変更日"]
+        if not (dates.parse_iso(v) or dates.parse_date(v)):
+            out.append(("変更日", f"「{v}」は日付として読めません({dates.RANGE_JA}の日付を 2025-12-01 のように書いてください)"
+                        if v else "値が空です(2025-12-01 のように書いてください)"))
+    choices = trailer_values()
+    for key, allowed in choices.items():
+        if key in tr and allowed and tr[key] not in allowed:
+            out.append((key, f"「{tr[key]}」は選べません。{' か '.join(allowed)} と書いてください"))
+    return out
+
+
+def check_trailers(files: list[FileHistory]) -> list[tuple[str, int, str, str]]:
+    """Errors for the trailers of every commit that makes a version the site shows."""
+    seen: dict[str, str] = {}
+    for fh in files:
+        for v in fh.versions:
+            seen.setdefault(v.commit.sha, v.path)
+    by_sha = {v.commit.sha: v.commit for fh in files for v in fh.versions}
+    out = []
+    for sha, path in seen.items():
+        c = by_sha[sha]
+        for key, message in trailer_problems(c):
+            out.append((path, 1, key, f"コミット {sha[:10]}「{c.subject[:60]}」のトレーラー「{key}:」: {message}"))
+    return out
+
+
 def warn(history: History) -> None:
     for w in history.warnings:
         print(f"警告: {w}", file=sys.stderr)
@@ -376,7 +462,7 @@ def warn(history: History) -> None:
 def check_since(files: list[Path], since: str) -> list:
     """Warnings for ※ item changes since BASE whose commits lack 提出時期 事前 and its explanation."""
     from .changelog import derived_rows
-    from .form import load_form
+    from .form import form_for
     from .validate import WARNING, Problem
 
     files = [Path(f).resolve() for f in files]
@@ -385,16 +471,20 @@ def check_since(files: list[Path], since: str) -> list:
     root = repo_root(files[0])
     base = resolve(root, since)
     content_dir = _content_dir(root, files)
-    hist = load_history(content_dir)
+    hist = load_history(content_dir, strict=False)
     after_base = set(git(root, "rev-list", f"{base}..HEAD").decode().split())
     problems = []
+    for path, line, item, message in hist.errors:  # the build would refuse them: errors here too
+        problems.append(Problem(root / path, line, item, message))
     for w in hist.warnings:
         problems.append(Problem(Path(w.split(":", 1)[0]), 1, "", w.split(": ", 1)[1], WARNING))
     wanted = {str(f.relative_to(root.resolve())).replace("\\", "/"): f for f in files}
     for fh in hist.files:
         if fh.path not in wanted or fh.deleted or not fh.live:
             continue
-        form = load_form(fh.live[-1].data.get("様式", "重点項目評価書"))
+        form = form_for(fh.live[-1].data)
+        if form is None:
+            continue  # the check of the file itself reports it
         for row in derived_rows(fh, form):
             if row.commit not in after_base or not row.marked:
                 continue

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from .changelog import derived_rows
 from .form import load_form
-from .history import CACHE_DIR, load_history
+from .blobcache import cache_dir
+from .history import load_history
 
 BASE = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "handwritten" / "kumagaya" / "5.yaml"
 
@@ -80,7 +81,7 @@ def run(root: Path, n_files: int, n_commits: int) -> dict:
     t = time.perf_counter()
     make_repo(root, n_files, n_commits)
     made = time.perf_counter() - t
-    shutil.rmtree(root / CACHE_DIR.parent, ignore_errors=True)
+    shutil.rmtree(cache_dir(root), ignore_errors=True)
     t = time.perf_counter()
     rows = changelog_build(root)
     cold = time.perf_counter() - t

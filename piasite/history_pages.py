@@ -26,16 +26,15 @@ from typing import Any, Callable
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from . import dates, lifecycle
+from . import dates, lifecycle, resources
 from .changelog import CHANGES, Row, columns, derived_rows, has_table, imported_rows, version_changes, version_date
 from .diff import marked_html, text
-from .form import Form, Item, load_form
+from .form import Form, Item, form_for, load_form
 from .history import load_history, warn
 from .model import full_title
 from .parallel import on_two_cores
 from .reader import public
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 SKIP_KEYS = {"様式", "取込メモ"}
 FEED_NS = uuid.UUID("6f1c1c1e-3c0b-4c39-9a57-6b0f0a2d5e11")  # fixed: entry ids are stable across builds
 
@@ -70,7 +69,7 @@ def rel(from_url: str, to_url: str) -> str:
 
 
 def environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined, autoescape=True,
+    env = Environment(loader=FileSystemLoader(resources.search_path()), undefined=StrictUndefined, autoescape=True,
                       keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
     env.filters["wareki"] = lambda v: dates.wareki(v) if dates.parse_iso(v) else ("" if v is None else str(v))
     env.filters["rel"] = rel
@@ -134,7 +133,9 @@ def generate_history(assessments: list, repo_root: Path, write: Callable[[str, s
         if url in live_urls or not head_day or dt.date.fromisoformat(head_day) > lifecycle.keep_until(end):
             continue
         live_urls.add(url)
-        form = load_form(str(data.get("様式", "重点項目評価書")))
+        form = form_for(data)
+        if form is None:
+            continue  # its last version named no known 様式: nothing to show
         title = str(public(data.get("評価書名")) or url)
         org = str(public(data.get("評価実施機関名")) or parts[-2])
         items.append((url, title, org, parts[-2], form, data, fh, removed))

@@ -2,17 +2,20 @@
 from __future__ import annotations
 
 import functools
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .form import Form, load_form
-from .reader import Document, ReadError, public, read
-from .validate import ERROR, Problem, check_document, check_unique_numbers
+from . import limits
+from .form import Form, form_names, load_form
+from .names import ALIASES_FILE, AliasError, Names
+from .reader import Document, ReadError, public, read, uncertain_paths
+from .validate import ERROR, Problem, check_document, check_text, check_unique_numbers
 
 ASCII_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-SKIP = {"aliases.yaml"}  # content/ files that are not assessments
+SKIP = {ALIASES_FILE}  # content/ files that are not assessments
 
 
 @dataclass(eq=False)
@@ -89,9 +92,22 @@ def full_title(org: str, title: str) -> str:
     return title if not org or title.startswith(org) else f"{org} {title}"
 
 
-def content_files(root: Path) -> list[Path]:
+def content_files(root: Path, aliases: bool = False) -> list[Path]:
+    """The assessment files under root, and what only looks like one so that check_paths can
+    refuse it: folders named *.yaml, symbolic links (to files or folders). With aliases=True
+    also root/aliases.yaml when present (checked by check_paths as the alias file)."""
     root = Path(root)
-    return sorted(p for p in root.rglob("*.yaml") if p.name not in SKIP and not p.name.startswith("."))
+    out = []
+    for folder, dirs, files in os.walk(root):  # never follows a symbolic link
+        here = Path(folder)
+        for d in dirs:
+            if d.endswith(".yaml") or (here / d).is_symlink():
+                out.append(here / d)
+        out += [here / f for f in files if f.endswith(".yaml") and f not in SKIP and not f.startswith(".")]
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+    if aliases and (root / ALIASES_FILE).exists():
+        out.append(root / ALIASES_FILE)
+    return sorted(out)
 
 
 def load_document(path: Path) -> tuple[Document | None, list[Problem]]:
@@ -99,12 +115,41 @@ def load_document(path: Path) -> tuple[Document | None, list[Problem]]:
         return read(path), []
     except ReadError as e:
         return None, [Problem(Path(path), e.line, "", e.message)]
+    except OSError as e:
+        return None, [Problem(Path(path), 1, "", f"ファイルを読めません({e.strerror or type(e).__name__})")]
+
+
+def refused(p: Path) -> str:
+    """Why a path can never be an assessment, or ''."""
+    from .generator import reserved
+
+    if p.is_symlink():
+        return ("シンボリックリンクは使えません。評価書のファイル・フォルダそのものを置いてください"
+                "(リンク先がリポジトリの外でも、そのまま公開されてしまいます)")
+    if p.is_dir():
+        return f"フォルダ「{p.name}」は評価書にできません。「.yaml」で終わる名前はファイルにだけ付けてください"
+    if not p.is_file():
+        return "通常のファイルではありません"
+    if reserved(p.parent.name):
+        return (f"評価実施機関のフォルダ名「{p.parent.name}」は使えません(サイトの同じ名前の部分と重なります)。"
+                "別の名前にしてください")
+    return ""
 
 
 def check_paths(paths: list[Path]) -> tuple[list[Document], list[Problem]]:
     """Read and validate files; returns the readable documents and every problem."""
     docs, problems = [], []
+    lim = limits.current()
+    if lim.problem:
+        problems.append(Problem(limits.CONFIG, 1, "", lim.problem))
     for p in paths:
+        why = refused(p)
+        if why:
+            problems.append(Problem(p, 1, "", why))
+            continue
+        if p.name == ALIASES_FILE:
+            problems += check_aliases(p)
+            continue
         doc, probs = load_document(p)
         problems += probs
         if doc is None:
@@ -122,11 +167,34 @@ def check_paths(paths: list[Path]) -> tuple[list[Document], list[Problem]]:
 def load_content(root: Path) -> tuple[list[Assessment], list[Problem]]:
     """Every assessment under content/, validated. Callers stop on any error."""
     root = Path(root)
-    docs, problems = check_paths(content_files(root))
+    docs, problems = check_paths(content_files(root, aliases=True))
     bad = {p.path for p in problems if p.severity == ERROR}
     out = [Assessment(d, load_form(d.data["様式"]), root) for d in docs if d.path not in bad]
     out.sort(key=lambda a: (a.org_slug, _num_key(a.slug)))
     return out, problems
+
+
+def uncertain_problems(root: Path) -> list[Problem]:
+    """One problem per !要確認 value still open under content/ (for a publication build)."""
+    out = []
+    for doc in (load_document(p)[0] for p in content_files(root)):
+        if doc is None or not isinstance(doc.data, dict) or doc.data.get("様式") not in form_names():
+            continue
+        form = load_form(doc.data["様式"])
+        for path in uncertain_paths(doc.data):
+            out.append(Problem(doc.path, doc.line(path), form.short_label(path, doc.data),
+                               "原文から読み取れませんでした(要確認)"))
+    return out
+
+
+def check_aliases(path: Path) -> list[Problem]:
+    """content/aliases.yaml: its shape (names.py) and its characters, with lines."""
+    try:
+        Names.load_file(path)
+    except AliasError as e:
+        return [Problem(Path(path), e.line, "", e.message)]
+    doc, probs = load_document(path)
+    return probs if doc is None else check_text(doc)
 
 
 def _num_key(slug: str) -> tuple:

@@ -14,7 +14,9 @@ import re
 import unicodedata
 from pathlib import Path
 
-import yaml
+from .textcheck import latinise, strip_invisible
+
+from .exceptions import PiasiteError
 
 ALIASES_FILE = "aliases.yaml"
 MERGE_KEY, SPLIT_KEY = "同じもの", "別のもの"
@@ -59,14 +61,14 @@ def reading(name: str) -> str:
     return unicodedata.normalize("NFKC", kana).lower()
 
 
-class AliasError(Exception):
+class AliasError(PiasiteError):
     def __init__(self, path: Path, line: int, message: str):
-        super().__init__(f"{path}:{line}: {message}")
-        self.path, self.line, self.message = path, line, message
+        super().__init__(message, path, line)
 
 
 def nfkc(text: str) -> str:
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", str(text))).strip()
+    """NFKC, without zero-width and bidi-control characters, spaces collapsed."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", strip_invisible(str(text)))).strip()
 
 
 def split_branch(name: str) -> tuple[str, str]:
@@ -79,8 +81,9 @@ def split_branch(name: str) -> tuple[str, str]:
 
 
 def fold(name: str) -> str:
-    """The machine key: NFKC, no spaces, abbreviations and known spellings unified."""
-    n = nfkc(name)
+    """The machine key: NFKC, no spaces, abbreviations and known spellings unified, Cyrillic and
+    Greek look-alikes in Latin words read as Latin (НЕС ≡ NEC)."""
+    n = latinise(nfkc(name))
     for short, full in _ABBREV:
         n = n.replace(unicodedata.normalize("NFKC", short), full)
     n = re.sub(r"\s+", "", n)
@@ -123,12 +126,18 @@ class Names:
         path = Path(content_dir) / ALIASES_FILE
         if not path.exists():
             return cls()
+        return cls.load_file(path)
+
+    @classmethod
+    def load_file(cls, path: Path) -> "Names":
         from .reader import ReadError, read
 
         try:
             doc = read(path)
         except ReadError as e:
             raise AliasError(path, e.line, e.message) from None
+        except OSError as e:
+            raise AliasError(path, 1, f"ファイルを読めません({e.strerror or type(e).__name__})") from None
         data = doc.data or {}
         if not isinstance(data, dict):
             raise AliasError(path, 1, f"「{MERGE_KEY}:」と「{SPLIT_KEY}:」の形で書いてください")

@@ -15,6 +15,7 @@ from typing import Any
 from . import dates
 from .form import CIRCLED, Item, value_at
 from .markup import plain, to_html
+from .reader import Uncertain
 
 NOT_SHOWN = {"様式", "終了日", "取込メモ"}  # document keys shown in the summary or collapsed
 NOTES = "取込メモ"
@@ -43,6 +44,15 @@ def heading(level: int, anchor: str, label_html: str, marked: bool = False) -> s
             f'<span class="pia-sr">この項目へのリンク</span><span aria-hidden="true">#</span></a></div>\n')
 
 
+def uncertain(v: Uncertain) -> str:
+    """An item the importer could not read: said so, with what the source showed — never a guess."""
+    reason = f"({escape(v.reason)})" if v.reason else ""
+    source = (f'<p class="pia-uncertain-src">元の文書の記載:</p><blockquote>{escape(v.source)}</blockquote>'
+              if v.source else "")
+    return (f'<div class="pia-uncertain" role="note"><p><strong>原文から読み取れませんでした</strong>{reason}</p>'
+            f'{source}</div>')
+
+
 def _is_table_group(item: Item) -> bool:
     """A group of plain rows (別添2, 変更箇所一覧): shown as a table, a row per element."""
     return item.kind == "group" and not item.name_key and all(not c.is_container for c in item.items)
@@ -63,6 +73,8 @@ class AssessmentPage:
 
     # -- values -----------------------------------------------------------
     def value(self, item: Item, v: Any) -> str:
+        if isinstance(v, Uncertain):
+            return uncertain(v)
         if _empty(v):
             return EMPTY
         k = item.kind

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .diff import Change, diff, marked_html
-from .form import load_form
-from .history import git, parse_blobs, repo_root, resolve
-from .reader import public
+from .form import form_for
+from .history import git, parse_blobs, parse_data, repo_root, resolve
+from .reader import ReadError, public
 
 
 @dataclass
@@ -21,14 +22,35 @@ class FileDiff:
     org: str
     changes: list[Change] = field(default_factory=list)
     error: str = ""
+    old_data: Any = None  # parsed versions (Withheld kept): for labels that name elements
+    new_data: Any = None
 
 
-def compare(content_dir: Path, base: str, head: str = "HEAD") -> list[FileDiff]:
+def _parse_file(path: Path) -> tuple:
+    """A working-tree file as parse_blobs gives a blob: ("ok", data) or ("err", line, message)."""
+    try:
+        return ("ok", parse_data(path.read_text(encoding="utf-8")))
+    except UnicodeDecodeError as e:
+        return ("err", 1, f"UTF-8 で保存してください(位置 {e.start} のバイトが読めません)")
+    except ReadError as e:
+        return ("err", e.line, e.message)
+    except OSError as e:
+        return ("err", 1, f"読めません({e.strerror})")
+
+
+def compare(content_dir: Path, base: str, head: str | None = "HEAD") -> list[FileDiff]:
+    """Assessments changed from base to head; head None: to the working tree (what the clerk has
+    just edited, committed or not, new files included)."""
     content_dir = Path(content_dir).resolve()
     root = repo_root(content_dir)
     prefix = str(content_dir.relative_to(root.resolve())).replace("\\", "/")
-    b, h = resolve(root, base), resolve(root, head)
-    out = git(root, "diff", "-z", "--raw", "--no-abbrev", "--find-renames", b, h, "--", prefix)
+    b = resolve(root, base)
+    revs = [b] if head is None else [b, resolve(root, head)]
+    out = git(root, "diff", "-z", "--raw", "--no-abbrev", "--find-renames", *revs, "--", prefix)
+    if head is None:  # files git does not know yet are added ones
+        for name in git(root, "ls-files", "-z", "--others", "--exclude-standard", "--", prefix).split(b"\0"):
+            if name:
+                out += b":000000 100644 " + b"0" * 40 + b" " + b"0" * 40 + b" A\0" + name + b"\0"
     toks = out.split(b"\0")
     entries, i = [], 0
     while i < len(toks) and toks[i].startswith(b":"):
@@ -42,7 +64,12 @@ def compare(content_dir: Path, base: str, head: str = "HEAD") -> list[FileDiff]:
             i += 2
     entries = [e for e in entries if e[2].endswith(".yaml") and not e[2].endswith("aliases.yaml")]
     zero = "0" * 40
-    parsed = parse_blobs(root, {s for e in entries for s in e[3:] if s != zero})
+    parsed = parse_blobs(root, {s for e in entries for s in (e[3:] if head is not None else e[3:4]) if s != zero})
+    if head is None:  # the new side is the file on disk
+        entries = [(st, op, np, ob, "" if st == "D" else f"worktree:{np}") for st, op, np, ob, _ in entries]
+        for st, _, np, _, nb in entries:
+            if nb:
+                parsed[nb] = _parse_file(root / np)
     result = []
     for st, old_path, new_path, ob, nb in entries:
         old = parsed.get(ob, ("ok", None))
@@ -57,12 +84,18 @@ def compare(content_dir: Path, base: str, head: str = "HEAD") -> list[FileDiff]:
             od, nd = old[1], new[1]
             cur = nd if nd is not None else od
             if not isinstance(cur, dict):
+                result.append(FileDiff(new_path, old_path, status, new_path, "",
+                                       error=f"{new_path} は評価書の形(「キー: 値」)ではありません"))
                 continue
-            form = load_form(cur.get("様式", "重点項目評価書"))
+            form = form_for(cur)
+            if form is None:
+                result.append(FileDiff(new_path, old_path, status, new_path, "",
+                                       error=f"{new_path} の様式「{public(cur.get('様式'))}」が分かりません"))
+                continue
             title = str(public(cur.get("評価書名")) or new_path)
             org = str(public(cur.get("評価実施機関名")) or "")
             changes = diff(form, od if st != "A" else None, nd) if st not in "AD" else []
-            result.append(FileDiff(new_path, old_path, status, title, org, changes))
+            result.append(FileDiff(new_path, old_path, status, title, org, changes, old_data=od, new_data=nd))
     return result
 
 

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from .form import Form, Item, form_names, load_form
+from .reader import UNCERTAIN_FIELDS
 
 BASE_URL = "https://piasite.invalid/schema/"  # $id only; nothing is fetched from it
 
@@ -56,6 +57,8 @@ def item_schema(item: Item) -> dict:
         s = {"type": ["boolean", "null"]}
     else:  # pragma: no cover - the definition is checked by tests
         raise ValueError(k)
+    if k not in ("section", "group"):  # any value may be one the importer could not read
+        s = {"anyOf": [s, {"$ref": "#/$defs/uncertain"}]}
     s = dict(s)
     s["title"] = item.label
     s["description"] = _desc(item)
@@ -79,7 +82,20 @@ def form_schema(form: Form) -> dict:
         "$id": f"{BASE_URL}{form.schema_id}.schema.json",
         "title": form.title,
         **s,
+        "$defs": {"uncertain": UNCERTAIN},
     }
+
+
+# A value written `!要確認` in content (原文, 行, 理由, 読み), or in open data (要確認, 原文, 理由).
+UNCERTAIN = {
+    "type": "object",
+    "title": "要確認",
+    "description": "原文から読み取れなかった値(" + "、".join(f"{k}: {v}" for k, v in UNCERTAIN_FIELDS.items()) + ")",
+    "properties": {"要確認": {"type": "string"}, "原文": {"type": "string"}, "行": {"type": "integer"},
+                   "理由": {"type": "string"}, "読み": {}},
+    "required": ["原文"],
+    "additionalProperties": False,
+}
 
 
 def schema_filename(form: Form) -> str:

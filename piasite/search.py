@@ -12,11 +12,13 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from .exceptions import PiasiteError
+
 ROOT = Path(__file__).resolve().parent.parent
 BINARY = ROOT / "node_modules" / "@pagefind" / "linux-x64" / "bin" / "pagefind_extended"
 
 
-class SearchIndexError(Exception):
+class SearchIndexError(PiasiteError):
     pass
 
 
@@ -24,12 +26,14 @@ def pagefind_binary() -> Path:
     env = os.environ.get("PIASITE_PAGEFIND")
     if env:
         return Path(env)
-    if BINARY.exists():
-        return BINARY
+    for root in (ROOT, Path.cwd()):  # this checkout, or the city's repository (npm install there)
+        binary = root / BINARY.relative_to(ROOT)
+        if binary.exists():
+            return binary
     found = shutil.which("pagefind_extended")
     if found:
         return Path(found)
-    raise SearchIndexError("検索索引を作る Pagefind が見つかりません。リポジトリのフォルダで `npm ci` を実行してください")
+    raise SearchIndexError("検索索引を作る Pagefind が見つかりません。リポジトリのフォルダで `npm install` を実行してください")
 
 
 # Pagefind's extended (Japanese) indexer holds about 12 MB per assessment page while it

@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from . import dates
+from . import dates, hygiene, textcheck
 from .form import Form, Item, form_names, load_form
-from .reader import Document, Withheld
+from .reader import UNCERTAIN_TAG as UNCERTAIN, Document, Uncertain, Withheld
+
+HIDDEN = "(非公表の値)"  # said instead of a withheld value: messages reach CI logs
 
 ERROR, WARNING = "error", "warning"
 
@@ -38,6 +40,14 @@ class Checker:
         self.doc = doc
         self.problems: list[Problem] = []
         self.form: Form | None = None
+        self.withheld: set[tuple] = set()  # paths of !非公表 values: never quoted
+
+    def hidden(self, path: tuple) -> bool:
+        return any(path[:i] in self.withheld for i in range(len(path) + 1))
+
+    def q(self, path: tuple, value: Any) -> str:
+        """A value as quoted in a message: 「value」, or (非公表の値)."""
+        return HIDDEN if self.hidden(path) else f"「{value}」"
 
     def add(self, path: tuple, message: str, severity: str = ERROR, line: int | None = None) -> None:
         label = self.form.short_label(path, self.doc.data) if self.form and path else ""
@@ -49,6 +59,22 @@ class Checker:
 
     # -- entry point -------------------------------------------------------
     def run(self) -> list[Problem]:
+        self.mark_withheld(self.doc.data, ())
+        self.check_form()
+        self.check_text(self.doc.data, ())
+        return self.problems
+
+    def mark_withheld(self, value: Any, path: tuple) -> None:
+        if isinstance(value, Withheld):
+            self.withheld.add(path)
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                self.mark_withheld(v, path + (k,))
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                self.mark_withheld(v, path + (i,))
+
+    def check_form(self) -> list[Problem]:
         data = self.doc.data
         if not isinstance(data, dict):
             self.add((), "評価書は「キー: 値」の形で書いてください(ファイルが空か、形が違います)")
@@ -56,6 +82,10 @@ class Checker:
         name = data.get("様式")
         if name is None:
             self.add((), f"「様式」がありません。次のいずれかを書いてください: {'、'.join(form_names())}", line=1)
+            return self.problems
+        if isinstance(name, Withheld) or not isinstance(name, str):
+            self.add(("様式",), f"様式は次のいずれかを文字で書いてください: {'、'.join(form_names())}"
+                               f"({_kind_ja(name) if not isinstance(name, Withheld) else HIDDEN}になっています)")
             return self.problems
         if name not in form_names():
             self.add(("様式",), _not_in(name, form_names(), "様式"))
@@ -65,10 +95,44 @@ class Checker:
         self.check_counts(data)
         return self.problems
 
+    def kind(self, path: tuple, value: Any) -> str:
+        """What a value is, for 「…になっています」; a withheld scalar is not quoted."""
+        if self.hidden(path) and not isinstance(value, (dict, list)):
+            return HIDDEN
+        return _kind_ja(value)
+
+    # -- characters -----------------------------------------------------------
+    def check_text(self, value: Any, path: tuple) -> None:
+        """Control, bidi and zero-width characters and look-alike letters, in keys and values."""
+        if isinstance(value, Withheld):
+            value = value.value
+        if isinstance(value, dict):
+            for k, v in value.items():
+                self.check_text_one(k, path + (k,), "キー")
+                self.check_text(v, path + (k,))
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                self.check_text(v, path + (i,))
+        elif isinstance(value, str):
+            self.check_text_one(value, path, "")
+
+    def check_text_one(self, text: str, path: tuple, what: str) -> None:
+        where = f"{what}{'の' if what else ''}"
+        for severity, message in textcheck.problems(text):
+            self.add(path, where + message, severity)
+        for word, latin in textcheck.lookalikes(text):
+            hide = self.hidden(path) and not what
+            said = f"{HIDDEN}に" if hide else f"「{word}」に"
+            latin_said = "" if hide else f"ラテン文字なら「{latin}」です。"
+            self.add(path, f"{where}{said}ラテン文字に似たキリル文字・ギリシャ文字が混じっています。{latin_said}"
+                           "別の名前として扱われないよう、ラテン文字で書いてください", WARNING)
+
     # -- structure ----------------------------------------------------------
     def check_mapping(self, item: Item, value: Any, path: tuple) -> None:
+        if isinstance(value, Withheld):  # e.g. one withheld element of a group
+            value = value.value
         if not isinstance(value, dict):
-            self.add(path, f"「キー: 値」の形で書いてください({_kind_ja(value)}になっています)")
+            self.add(path, f"「キー: 値」の形で書いてください({self.kind(path, value)}になっています)")
             return
         known = [c.key for c in item.items]
         for key in value:
@@ -91,20 +155,26 @@ class Checker:
             self.check_value(child, value[child.key], cpath)
 
     def check_value(self, item: Item, value: Any, path: tuple) -> None:
-        if isinstance(value, Withheld):
+        withheld = isinstance(value, Withheld)
+        if withheld:
             value = value.value
+        if isinstance(value, Uncertain):
+            self.check_uncertain(value, path)
+            return
         kind = item.kind
+        if isinstance(value, str) and not withheld:  # a withheld value is never quoted
+            self.check_extraction(value, path)
         if kind == "section":
             self.check_mapping(item, value, path)
         elif kind == "group":
             if not isinstance(value, list):
-                self.add(path, f"「- 」で始まるリストで書いてください({_kind_ja(value)}になっています)")
+                self.add(path, f"「- 」で始まるリストで書いてください({self.kind(path, value)}になっています)")
                 return
             for i, elem in enumerate(value):
                 self.check_mapping(item, elem, path + (i,))
         elif kind in ("text", "ref"):
             if isinstance(value, (dict, list)) or isinstance(value, bool):
-                self.add(path, f"文章で書いてください({_kind_ja(value)}になっています)")
+                self.add(path, f"文章で書いてください({self.kind(path, value)}になっています)")
         elif kind == "choice":
             self.check_choice(item, value, path)
         elif kind == "multi":
@@ -113,29 +183,53 @@ class Checker:
             self.check_date(item, value, path)
         elif kind in ("count", "integer"):
             if isinstance(value, bool) or not isinstance(value, int):
-                self.add(path, f"数字だけで書いてください(「{value}」になっています)")
+                shown = self.kind(path, value) if isinstance(value, (dict, list)) else self.q(path, value)
+                self.add(path, f"数字だけで書いてください({shown}になっています)")
             elif value < 0:
                 self.add(path, "0 以上の数を書いてください")
         elif kind == "flag":
             if not isinstance(value, bool):
-                self.add(path, f"true(チェックあり)か false(なし)で書いてください(「{value}」になっています)")
+                self.add(path, f"true(チェックあり)か false(なし)で書いてください({self.q(path, value)}になっています)")
+
+    def check_uncertain(self, value: Uncertain, path: tuple) -> None:
+        where = f"原文 {value.line} 行目" if value.line else "原文"
+        shown = f"{where}: 「{hygiene.snippet(value.source, 0, 0, 40)}」" if value.source else where
+        self.add(path, f"{UNCERTAIN} 原文から読み取れませんでした({value.reason or '理由の記載なし'}。{shown})。"
+                       "原本で確かめて値を書き、タグを外してください", WARNING)
+
+    def check_extraction(self, text: str, path: tuple) -> None:
+        """Damage left by PDF extraction: foreign-script letters and wrapped-cell spaces."""
+        lookalike = {w for w, _ in textcheck.lookalikes(text)}  # told by check_text_one
+        for run, script in hygiene.foreign_runs(text):
+            if any(run in w for w in lookalike):
+                continue
+            i = text.find(run)
+            self.add(path, f"日本語の文書にない文字({script})があります: 「{hygiene.snippet(text, i, len(run))}」"
+                           "(PDF からの読み取りの誤りではありませんか)", WARNING)
+        breaks = hygiene.line_breaks(text, self.doc.text)
+        if breaks:
+            shown = "」「".join(hygiene.snippet(text, i, 1, 6) for i in breaks[:3])
+            more = f" ほか {len(breaks) - 3} か所" if len(breaks) > 3 else ""
+            self.add(path, f"語の途中に改行の名残と思われる空白があります: 「{shown}」{more}", WARNING)
 
     def check_choice(self, item: Item, value: Any, path: tuple) -> None:
         if not isinstance(value, str):
-            self.add(path, f"選択肢の文言をそのまま書いてください(「{value}」になっています)")
+            self.add(path, f"選択肢の文言をそのまま書いてください({self.kind(path, value)}になっています)")
             return
         if value not in item.choices:
-            self.add(path, _not_in(value, item.choices, "選択肢"))
+            self.add(path, _not_in(value, item.choices, "選択肢", self.hidden(path)))
 
     def check_multi(self, item: Item, value: Any, path: tuple) -> None:
         if not isinstance(value, list):
             self.add(path, "チェックした選択肢を「- 」で始まるリストで書いてください"
-                           f"({_kind_ja(value)}になっています)")
+                           f"({self.kind(path, value)}になっています)")
             return
         texts = [o.text for o in item.options]
         seen = set()
         for i, entry in enumerate(value):
             p = path + (i,)
+            if isinstance(entry, Withheld):
+                entry = entry.value
             if isinstance(entry, dict):
                 if len(entry) != 1:
                     self.add(p, "「その他: 内容」のように 1 項目ずつ書いてください")
@@ -143,24 +237,27 @@ class Checker:
                 (text, qual), = entry.items()
                 opt = item.option(text)
                 if opt is None:
-                    self.add(p, _not_in(text, texts, "選択肢"))
+                    self.add(p, _not_in(text, texts, "選択肢", self.hidden(p)))
                 elif not opt.qualifier:
-                    self.add(p, f"「{text}」には括弧書きの内容を付けられません。「- {text}」と書いてください")
+                    self.add(p, f"{self.q(p, text)}には括弧書きの内容を付けられません"
+                                + ("" if self.hidden(p) else f"。「- {text}」と書いてください"))
                 elif isinstance(qual, (dict, list)):
-                    self.add(p, f"「{text}」の括弧書きは文章で書いてください")
+                    self.add(p, f"{self.q(p, text)}の括弧書きは文章で書いてください")
             elif isinstance(entry, str):
                 text = entry
                 if item.option(text) is None:
-                    self.add(p, _not_in(text, texts, "選択肢"))
+                    self.add(p, _not_in(text, texts, "選択肢", self.hidden(p)))
             else:
-                self.add(p, f"選択肢の文言をそのまま書いてください(「{entry}」になっています)")
+                self.add(p, f"選択肢の文言をそのまま書いてください({self.kind(p, entry)}になっています)")
                 continue
             if text in seen:
-                self.add(p, f"「{text}」が二度書かれています")
+                self.add(p, f"{self.q(p, text)}が二度書かれています")
             seen.add(text)
 
     def check_date(self, item: Item, value: Any, path: tuple) -> None:
-        if isinstance(value, dt.datetime) or (isinstance(value, dt.date)):
+        if isinstance(value, dt.date):
+            if dates.parse_iso(value) is None:
+                self.add(path, f"日付{self.q(path, value)}は{dates.RANGE_JA}の日付にしてください")
             return
         if isinstance(value, str):
             parsed = dates.parse_iso(value)
@@ -171,14 +268,18 @@ class Checker:
             guess = dates.parse_date(value)
             if guess:
                 d, prec = guess
+                hide = self.hidden(path)
                 if prec == "month" and item.precision != "month":
-                    self.add(path, f"日付「{value}」は日まで書いてください(例: {dates.iso(d)})")
+                    self.add(path, f"日付{self.q(path, value)}は日まで書いてください"
+                                   + ("" if hide else f"(例: {dates.iso(d)})"))
                 else:
-                    self.add(path, f"日付「{value}」は ISO 8601 形式で {dates.iso(d, prec)} と書いてください"
-                                   "(サイトには和暦で表示されます)")
+                    self.add(path, f"日付{self.q(path, value)}は ISO 8601 形式"
+                                   + ("(2025-12-01 のように)で" if hide else f"で {dates.iso(d, prec)} と")
+                                   + "書いてください(サイトには和暦で表示されます)")
                 return
         example = "2025-12-01" if item.precision != "month" else "2025-12-01 または 2018-12"
-        self.add(path, f"日付として読めません(「{value}」)。{example} のように書いてください")
+        self.add(path, f"日付として読めません({self.q(path, value)})。{dates.RANGE_JA}の日付を"
+                       f" {example} のように書いてください")
 
     # -- cross-item rules --------------------------------------------------
     def check_counts(self, data: dict) -> None:
@@ -223,6 +324,14 @@ class Checker:
                     self.add(base + ("提供・移転", "有無"), "「行っていない」ですが提供先・移転先が書かれています")
 
 
+def _hashable(v: Any) -> bool:
+    try:
+        hash(v)
+    except TypeError:
+        return False
+    return True
+
+
 def _empty(v: Any) -> bool:
     return v is None or v == "" or v == [] or v == {}
 
@@ -241,16 +350,27 @@ def _kind_ja(v: Any) -> str:
     return f"「{v}」"
 
 
-def _not_in(value: Any, allowed: Iterable[str], what: str) -> str:
+def _not_in(value: Any, allowed: Iterable[str], what: str, hidden: bool = False) -> str:
+    """The message for a value outside a list; a hidden (非公表) value is neither quoted nor hinted at."""
     allowed = list(allowed)
+    listing = " ".join(f"{i}) {a}" for i, a in enumerate(allowed, 1))
+    if hidden:
+        return f"{HIDDEN}は{what}にありません。{what}: {listing}"
     close = difflib.get_close_matches(str(value), allowed, n=1, cutoff=0.5)
     hint = f"「{close[0]}」の誤りではありませんか。" if close else ""
-    listing = " ".join(f"{i}) {a}" for i, a in enumerate(allowed, 1))
     return f"「{value}」は{what}にありません。{hint}{what}: {listing}"
 
 
 def check_document(doc: Document) -> list[Problem]:
     return Checker(doc).run()
+
+
+def check_text(doc: Document) -> list[Problem]:
+    """Only the character checks (for files that are not assessments, e.g. aliases.yaml)."""
+    c = Checker(doc)
+    c.mark_withheld(doc.data, ())
+    c.check_text(doc.data, ())
+    return c.problems
 
 
 def check_unique_numbers(docs: list[Document]) -> list[Problem]:
@@ -259,10 +379,10 @@ def check_unique_numbers(docs: list[Document]) -> list[Problem]:
     seen: dict[tuple, Document] = {}
     for doc in sorted(docs, key=lambda d: str(d.path)):
         data = doc.data if isinstance(doc.data, dict) else {}
-        no = data.get("評価書番号")
-        if no is None:
-            continue
-        key = (doc.path.parent.resolve(), data.get("様式"), no)
+        no, form = data.get("評価書番号"), data.get("様式")
+        if no is None or isinstance(no, Withheld) or not _hashable(no) or not _hashable(form):
+            continue  # a list or mapping is reported by the type check
+        key = (doc.path.parent.resolve(), form, no)
         if key in seen:
             problems.append(Problem(doc.path, doc.line(("評価書番号",)), "評価書番号",
                                     f"評価書番号 {no} は {seen[key].path} と重複しています"

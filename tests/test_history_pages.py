@@ -86,7 +86,9 @@ def test_feeds_and_changes_page(site):
 
 
 def test_output_is_reproducible_with_or_without_cache(repo, tmp_path):  # noqa: F811
-    shutil.rmtree(repo.root / ".cache", ignore_errors=True)
+    from piasite.blobcache import cache_dir
+
+    shutil.rmtree(cache_dir(repo.root), ignore_errors=True)
     build(repo.root, tmp_path / "a")
     build(repo.root, tmp_path / "b")  # from the cache
     files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())

@@ -22,10 +22,19 @@ def _tree(tmp: Path, staff: bool) -> dict[str, str]:
     out = tmp / ("staff" if staff else "public")
     generate(assessments, out, allow_shallow=True, content_dir=CONTENT, config=REPO / "mkdocs.yml", extensions=[],
              staff=staff)
-    # the generated tree: Markdown front matter, bodies (build/theme), open data
-    files = list(out.rglob("*")) + list((out.parent / "theme").rglob("*"))
-    return {str(f.relative_to(out.parent)): f.read_text(encoding="utf-8") for f in files if f.is_file()
-            and f.suffix in (".md", ".html", ".json", ".csv")}
+    # the generated tree: Markdown front matter, open data, and each page's body and title
+    # (build/piasite-bodies/<key>.html, filled in after the engine: theme.py) as "body:<page>"
+    from piasite.theme import bodies_dir, key_of
+
+    tree = {str(f.relative_to(out.parent)): f.read_text(encoding="utf-8") for f in out.rglob("*")
+            if f.is_file() and f.suffix in (".md", ".json", ".csv")}
+    for f in list(out.rglob("*.md")):
+        rel = str(f.relative_to(out))
+        for ext in (".html", ".title"):
+            part = bodies_dir(out) / f"{key_of(rel)}{ext}"
+            if part.exists():
+                tree[f"body{ext}:{rel}"] = part.read_text(encoding="utf-8")
+    return tree
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +61,7 @@ def test_staff_material_only_in_the_staff_build(public, staff):
 
 
 def test_no_pseudo_labels_or_repeated_names(public):
-    bodies = {k: v for k, v in public.items() if "piasite-body" in k and re.search(r"/(\d+|[a-z-]+-henko)/index\.html$", k)}
+    bodies = {k: v for k, v in public.items() if k.startswith("body.html:") and re.search(r"/(\d+|[a-z-]+-henko)/index\.md$", k)}
     assert bodies
     for name, html in bodies.items():
         headings = re.findall(r'<h[2-6] id="[^"]+" class="pia-h">(.*?)</h[2-6]>', html)
@@ -66,8 +75,7 @@ def test_no_pseudo_labels_or_repeated_names(public):
 def test_city_in_every_title(public):
     assessments, _ = load_content(CONTENT)
     for a in assessments:
-        md = public[f"public/{a.url}index.md"]
-        title = json.loads(re.search(r"^title: (.*)$", md, re.M)[1])
+        title = public[f"body.title:{a.url}index.md"]
         assert title == full_title(a.org, a.title) and title.startswith(a.org)
     assert full_title("熊谷市長", "熊谷市長 個人住民税に関する事務") == "熊谷市長 個人住民税に関する事務"  # never twice
 
@@ -76,8 +84,7 @@ def test_placeholders_are_not_entities_and_counts_are_told(public):
     data = json.loads(public["public/api/indexes/teikyosaki.json"])
     names = [e["name"] for e in data["entities"]]
     assert not [n for n in names if is_placeholder(n)], "提供先・移転先の索引に「添付資料を参照」などが入っています"
-    assert "件中" in public["public/indexes/teikyosaki/index.md"] or "件中" in "".join(
-        v for k, v in public.items() if "indexes/teikyosaki" in k)
+    assert "件中" in public["body.html:indexes/teikyosaki/index.md"]
     assert is_placeholder("添付資料(II. 1提供先一覧)を参照") and not is_placeholder("厚生労働大臣")
 
 
@@ -112,20 +119,24 @@ def test_provenance_footer_open_data_and_absolute_urls(tmp_path):
     assert not [p for p in problems if p.severity == "error"], problems
     out = tmp_path / "build" / "docs"
     generate(assessments, out, allow_shallow=True, content_dir=content, config=tmp_path / "mkdocs.yml", extensions=[])
-    footer = (tmp_path / "build" / "theme" / "pia-footer.html").read_text(encoding="utf-8")
+    from piasite.generator import FOOTER_KEY
+
+    footer = (tmp_path / "build" / "piasite-bodies" / f"{FOOTER_KEY}.html").read_text(encoding="utf-8")
     for part in ("東山市 総務部 情報政策課", "電話 000-000-0000", "CC BY 4.0", "最終更新: ", "creativecommons.org"):
         assert part in footer, f"フッターに「{part}」がありません"
     main = (REPO / "templates" / "theme" / "main.html").read_text(encoding="utf-8")
-    assert 'include "pia-footer.html"' in main  # in every page the engine writes
-    body = lambda rel: (tmp_path / "build" / "theme" / "piasite-body" / rel).read_text(encoding="utf-8")  # noqa: E731
-    opendata = body("api/index.html")
+    assert f"<!--piasite-body:{FOOTER_KEY}-->" in main  # in every page the engine writes
+    from piasite.theme import key_of
+
+    body = lambda rel: (tmp_path / "build" / "piasite-bodies" / f"{key_of(rel)}.html").read_text(encoding="utf-8")  # noqa: E731
+    opendata = body("api/index.md")
     assert "東山市 総務部 情報政策課" in opendata and "CC BY 4.0" in opendata and "最終更新" in opendata
     from piasite.form import form_names, load_form
     from piasite.schema import schema_filename
 
     for name in form_names():
         assert f'api/schema/{schema_filename(load_form(name))}"' in opendata, f"{name} の JSON Schema へのリンクがありません"
-    page = body("kumagaya/5/index.html")
+    page = body("kumagaya/5/index.md")
     assert '<a href="https://www.city.example.jp/a/5.pdf" rel="external">' in page
     assert '<a href="https://www.city.example.jp/a/" rel="external">' in page
     csv = (out / "api" / "indexes" / "itakusaki.csv").read_text(encoding="utf-8")

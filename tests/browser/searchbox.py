@@ -44,7 +44,7 @@ def find_box(page):
     raise AssertionError("検索ボックスが見つかりません (input[type=search] か「検索」というラベルの入力欄)")
 
 
-def result_links(page, base: str, query: str, timeout: float = 15.0) -> list[str]:
+def result_links(page, base: str, query: str, timeout: float = 30.0) -> list[str]:
     """Type `query` into the box on the current page; the result links (absolute URLs)."""
     page.evaluate(_LINKS_JS, True)
     box = find_box(page)
@@ -55,7 +55,7 @@ def result_links(page, base: str, query: str, timeout: float = 15.0) -> list[str
         links = [u for u in page.evaluate(_LINKS_JS, False) if u.startswith(base)]
         if links and links == last:
             stable += 1
-            if stable >= 3:  # unchanged for ~0.75 s: the search has settled
+            if stable >= 8:  # unchanged for ~2 s: the search has settled (index parts load one by one; slow under load)
                 return links
         else:
             stable = 0

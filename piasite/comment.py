@@ -1,0 +1,179 @@
+"""The pull-request comment (`piasite diff BASE [HEAD] --comment`): per changed assessment, the
+新旧対照表 and the rows its (別添2) will gain, every group element named, and a warning at each
+※ item whose change is not declared 事前 with an explanation.
+
+The first line is a hidden marker, so a workflow finds its earlier comment and updates it
+instead of adding one per push. Values pass through reader.public(): no 非公表 value shows.
+"""
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+from . import dates
+from .diff import REMOVED, Change, marked_html
+from .form import Form, form_for, value_at
+from .reader import public
+from .review import FileDiff, compare
+
+MARKER = "<!-- piasite-diff -->"
+LIMIT = 60000  # GitHub refuses comments over 65,536 characters
+PRE = "事前"  # the 提出時期 a 重要な変更 needs (as changelog.py pre-fills it)
+
+
+def named_label(form: Form, path: tuple, doc: Any) -> str:
+    """form.label_path with each group element's name beside its number: 委託事項3(保守業務)."""
+    pub = public(doc)
+    label = form.label_path(path, pub)
+    pos = 0
+    for i, part in enumerate(path):
+        if not isinstance(part, int):
+            continue
+        group = form.item_at(path[:i])
+        elem = value_at(pub, path[: i + 1])
+        if group is None or not group.name_key or not isinstance(elem, dict):
+            continue
+        name = str(elem.get(group.name_key) or "").strip()
+        shown = group.element_label(part, elem)
+        at = label.find(shown, pos)
+        if not name or at < 0:
+            continue
+        end = at + len(shown)
+        if name in shown:  # (1)個人住民税賦課情報ファイル: named already
+            pos = end
+            continue
+        label = f"{label[:end]}({name}){label[end:]}"
+        pos = end + len(name) + 2
+    return label
+
+
+def _cell(s: str) -> str:
+    return html.escape(s).replace("|", "&#124;").replace("\n", "<br>") or "(なし)"
+
+
+def _change_cells(c: Change) -> tuple[str, str]:
+    if c.segments:
+        return (marked_html(c.segments, "before").replace("|", "&#124;"),
+                marked_html(c.segments, "after").replace("|", "&#124;"))
+    return _cell(c.before), _cell(c.after)
+
+
+def warning(marked: bool, timing: str, given: bool, explanation: str) -> str:
+    """Why a row needs a look, or ''."""
+    if not marked:
+        return ""
+    if not given:
+        return "⚠ ※の項目(重要な変更)ですが、コミットメッセージに「提出時期:」がありません(事前として扱います)"
+    if timing != PRE:
+        return f"⚠ ※の項目(重要な変更)ですが、提出時期が「{timing}」です。事前の提出が必要でないか確かめてください"
+    if not explanation:
+        return "⚠ ※の項目(重要な変更)ですが、「提出時期に係る説明:」がありません"
+    return ""
+
+
+def _pending_rows(d: FileDiff, form: Form) -> list[list[str]]:
+    """Rows of changes not committed yet: their date and 提出時期 come with the commit."""
+    rows = []
+    for c in d.changes:
+        doc = d.old_data if c.kind == REMOVED else d.new_data
+        rows.append(["(コミットの日)", _cell(named_label(form, c.path, doc)) + (" ※" if c.marked else ""),
+                     *_change_cells(c), "(コミットメッセージに書きます)", "", warning(c.marked, "", False, "")])
+    return rows
+
+
+def _rows(content_dir: Path, d: FileDiff, form: Form, base: str, head: str | None,
+          pending: FileDiff | None = None) -> tuple[list[list[str]], str]:
+    """The (別添2) rows the commits base..head add for this file (head None: base..HEAD and then the
+    uncommitted changes), as table cells; and a note."""
+    if head is None:
+        committed, note = _rows(content_dir, d, form, base, "HEAD") if d.status != "追加" else ([], "")
+        if pending is None or not pending.changes:
+            return committed, note if committed else ""
+        return committed + _pending_rows(pending, form), \
+            "「(コミットの日)」の行は、まだコミットしていない変更です。変更日・提出時期はコミットメッセージの最後に書きます。"
+    from .changelog import derived_rows, version_changes
+    from .history import GitError, git, load_history, repo_root
+
+    try:
+        root = repo_root(content_dir)
+        hist = load_history(content_dir, rev=head)
+        after_base = set(git(root, "rev-list", f"{base}..{head}").decode().split())
+    except GitError as e:
+        return [], f"(別添2) の行を出せません: {e}"
+    fh = hist.for_path(d.path)
+    if fh is None:
+        return [], ""
+    out = []
+    for prev, v, changes in version_changes(fh, form):
+        if v.commit.sha not in after_base:
+            continue
+        for r in derived_rows(fh, form, [(prev, v, changes)]):
+            c = r.change
+            doc = prev.data if c is not None and c.kind == REMOVED else v.data
+            label = named_label(form, c.path, doc) if c is not None else r.item
+            before, after = _change_cells(c) if c is not None else (_cell(r.before), _cell(r.after))
+            timing = r.timing + ("(推定)" if not r.timing_given else "")
+            out.append([_cell(dates.wareki(r.date)), _cell(label) + (" ※" if r.marked else ""), before, after,
+                        _cell(timing), _cell(r.explanation),
+                        warning(r.marked, r.timing, r.timing_given, r.explanation)])
+    return out, ("" if out else "このプルリクエストのコミットは (別添2) に行を加えません(「変更箇所: なし」など)。")
+
+
+def pr_comment(content_dir: Path, base: str, head: str | None = "HEAD") -> str:
+    content_dir = Path(content_dir)
+    diffs = compare(content_dir, base, head)
+    shown_head = head or "作業中のファイル"
+    lines = [MARKER, f"## 新旧対照表と (別添2) に加わる行({base} → {shown_head})", ""]
+    if not diffs:
+        lines.append("評価書の変更はありません。")
+        return "\n".join(lines) + "\n"
+    pending = {p.path: p for p in compare(content_dir, "HEAD", None)} if head is None else {}
+    parts: list[list[str]] = []
+    n_warn = 0
+    for d in diffs:
+        part = ["", f"### {_cell(d.title)}({_cell(d.org)})" if d.org else f"### {_cell(d.title)}", ""]
+        where = d.path if d.path == d.old_path else f"{d.old_path} → {d.path}"
+        part += [f"`{where}` — {d.status}", ""]
+        form = form_for(d.new_data if d.new_data is not None else d.old_data)
+        if d.error or form is None:
+            part.append(f"**{_cell(d.error or '評価書として読めません')}**")
+            parts.append(part)
+            continue
+        if d.status == "追加":
+            part.append("新しい評価書です。")
+        elif d.status == "削除":
+            part.append("評価書が削除されます(サイトでは「終了」として掲載を続けます)。")
+        elif not d.changes:
+            part.append("項目の変更はありません(書式のみの変更)。")
+        else:
+            part += ["#### 新旧対照表", "", "| 項目 | 変更前 | 変更後 |", "|---|---|---|"]
+            for c in d.changes:
+                doc = d.old_data if c.kind == REMOVED else d.new_data
+                before, after = _change_cells(c)
+                part.append(f"| {_cell(named_label(form, c.path, doc))}{' ※' if c.marked else ''} | {before} | {after} |")
+            rows, note = _rows(content_dir, d, form, base, head, pending.get(d.path))
+            part += ["", "#### (別添2) 変更箇所に加わる行", ""]
+            if rows:
+                part += ["| 変更日 | 項目 | 変更前の記載 | 変更後の記載 | 提出時期 | 提出時期に係る説明 |",
+                         "|---|---|---|---|---|---|"]
+                for cells in rows:
+                    w = cells[-1]
+                    n_warn += bool(w)
+                    if w:  # at the row's 提出時期, where the clerk fixes it
+                        cells[4] += f"<br>**{_cell(w)}**"
+                    part.append("| " + " | ".join(cells[:-1]) + " |")
+            if note:
+                part += ["", note]
+        parts.append(part)
+    n_marked = sum(c.marked for d in diffs for c in d.changes)
+    lines.append(f"{len(diffs)} 件の評価書が変わります。※ は重要な変更の対象項目です(※ の変更 {n_marked} 件)。"
+                 + (f" **⚠ 確認が必要な行が {n_warn} 件あります。**" if n_warn else ""))
+    body = "\n".join(lines)
+    for part in parts:
+        text = "\n".join(part)
+        if len(body) + len(text) > LIMIT:
+            body += "\n\n(長すぎるため、ここから先は省きました。`piasite diff` を手元で実行して全体を見てください)"
+            break
+        body += "\n" + text
+    return body + "\n"

@@ -1,0 +1,106 @@
+"""Text hygiene: what a PDF extraction leaves in Japanese text.
+
+Two kinds of damage are common in published documents' extracted text:
+
+- letters from scripts that have no place in a Japanese document (OCR reads a
+  blurred kana as Hangul or Thai: 「持ち込んで서는ならない」);
+- spaces where a table cell wrapped (「システ ム」, 「ICカード 認証を用い」).
+
+`piasite check` warns on both; the importer joins wrapped cells. A space is
+taken for a line break only on evidence — the cell's segments have the regular
+width of a wrapped column, or the joined word stands unbroken elsewhere in the
+same document — because spaces between Japanese words are also written on
+purpose (「システム システム2」, 「株式会社 東山計算センター」).
+"""
+from __future__ import annotations
+
+import collections
+import re
+import unicodedata
+
+# Scripts that do not belong in a Japanese assessment (named as the checker prints them).
+FOREIGN_SCRIPTS = {
+    "HANGUL": "ハングル", "THAI": "タイ文字", "CYRILLIC": "キリル文字", "GREEK": "ギリシャ文字",
+    "ARABIC": "アラビア文字", "HEBREW": "ヘブライ文字", "DEVANAGARI": "デーヴァナーガリー",
+    "LAO": "ラーオ文字", "KHMER": "クメール文字", "MYANMAR": "ミャンマー文字", "GEORGIAN": "ジョージア文字",
+    "ARMENIAN": "アルメニア文字", "TIBETAN": "チベット文字", "BENGALI": "ベンガル文字", "TAMIL": "タミル文字",
+}
+# Greek letters used as symbols in Japanese technical text (β版, α線, Ω) are not OCR damage.
+_GREEK_SYMBOLS = set("αβγδεΔΣΩμπ")
+
+_JA = r"\u3041-\u3096\u30a1-\u30fa\u30fc\u4e00-\u9fff\u3005"  # kana, ー, kanji, 々
+_KATAKANA_RUN = re.compile(r"[\u30a1-\u30fa\u30fc]+")
+_KATAKANA_END = re.compile(r"[\u30a1-\u30fa\u30fc]+$")
+_BREAK = re.compile(rf"(?<=[{_JA}]) (?=[{_JA}])")
+
+
+def _script(ch: str) -> str | None:
+    if ord(ch) < 0x370 or ch in _GREEK_SYMBOLS:
+        return None
+    name = unicodedata.name(ch, "")
+    first = name.split(" ", 1)[0]
+    return first if first in FOREIGN_SCRIPTS else None
+
+
+def foreign_runs(text: str) -> list[tuple[str, str]]:
+    """Runs of letters from foreign scripts: [(run, script name in Japanese)]."""
+    out: list[tuple[str, str]] = []
+    run, script = "", None
+    for ch in text + "\0":
+        s = _script(ch) if ch != "\0" else None
+        if s and (s == script or not run):
+            run, script = run + ch, s
+            continue
+        if run and script:
+            out.append((run, FOREIGN_SCRIPTS[script]))
+        run, script = (ch, s) if s else ("", None)
+    return out
+
+
+def _wrap_width(text: str) -> int | None:
+    """The column width of a wrapped cell, when its space-separated segments show one."""
+    segments = [len(s) for s in text.split(" ")[:-1]]  # the last segment is the cell's tail
+    if len(segments) < 3:
+        return None
+    width, _ = collections.Counter(segments).most_common(1)[0]
+    near = [n for n in segments if abs(n - width) <= 2]
+    if width < 8 or len(near) < max(3, 0.6 * len(segments)):
+        return None
+    # A column wraps wherever the width runs out, mostly inside words; spaces that
+    # separate fields (an address, a telephone number) fall between tokens.
+    inside = len(_BREAK.findall(text))
+    return width if inside >= 0.5 * len(segments) else None
+
+
+def line_breaks(text: str, corpus: str = "") -> list[int]:
+    """Indexes of the spaces in text that are line breaks inside Japanese words or phrases.
+
+    corpus: the rest of the document, where an unbroken spelling of the same word
+    is evidence that the space is an accident of wrapping."""
+    if " " not in text:
+        return []
+    width = _wrap_width(text)
+    found: list[int] = []
+    for m in _BREAK.finditer(text):
+        i = m.start()
+        segment = i - (text.rfind(" ", 0, i) + 1)
+        if width and abs(segment - width) <= 3:
+            found.append(i)
+        elif corpus:
+            # A katakana word cut in two whose joined spelling the document uses elsewhere.
+            left, right = _KATAKANA_END.search(text, 0, i), _KATAKANA_RUN.match(text, i + 1)
+            if left and right and left[0] + right[0] in corpus:
+                found.append(i)
+    return found
+
+
+def join_breaks(text: str, corpus: str = "") -> str:
+    """text with its line-break spaces removed."""
+    cut = set(line_breaks(text, corpus))
+    return "".join(ch for i, ch in enumerate(text) if i not in cut) if cut else text
+
+
+def snippet(text: str, index: int, span: int = 1, around: int = 8) -> str:
+    """A short quotation of text around text[index:index+span], for a message."""
+    a, b = max(0, index - around), min(len(text), index + span + around)
+    return ("…" if a else "") + text[a:b].replace("\n", " ") + ("…" if b < len(text) else "")

@@ -1,0 +1,72 @@
+"""Size limits of content files, so that no input exhausts the machine.
+
+A content file, a past version of one in git and each value in it have an upper
+size; the defaults hold the largest published assessments many times over. A
+city changes them in mkdocs.yml (the one in the folder where piasite runs):
+
+    extra:
+      piasite:
+        limits:
+          max_file_bytes: 2000000     # one content file (UTF-8 bytes)
+          max_value_chars: 50000      # one value (characters)
+
+Nesting depth is fixed: the forms are a few levels deep, and deeper YAML only
+serves to exhaust the parser.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+CONFIG = Path("mkdocs.yml")
+MAX_DEPTH = 40  # mappings/lists inside one another; the forms use at most ~8
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_file_bytes: int = 2_000_000
+    max_value_chars: int = 50_000
+    problem: str = ""  # a message when the configured values were not usable
+
+
+def current() -> Limits:
+    try:
+        st = CONFIG.stat()
+    except OSError:
+        return Limits()
+    return _load(str(CONFIG.resolve()), st.st_mtime_ns, st.st_size)
+
+
+@functools.lru_cache(maxsize=4)
+def _load(path: str, mtime: int = 0, size: int = 0) -> Limits:  # (mtime, size): a changed file is re-read
+    import yaml
+
+    class _Loose(yaml.SafeLoader):  # MkDocs' !ENV and python tags: read as None
+        pass
+
+    _Loose.add_multi_constructor("", lambda loader, suffix, node: None)
+    try:
+        config = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_Loose) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError):
+        return Limits()
+    conf = ((config.get("extra") or {}).get("piasite") or {}) if isinstance(config, dict) else {}
+    conf = conf.get("limits") if isinstance(conf, dict) else None
+    if not isinstance(conf, dict):
+        return Limits()
+    values, bad = {}, []
+    for key in ("max_file_bytes", "max_value_chars"):
+        if key in conf:
+            v = conf[key]
+            if isinstance(v, int) and not isinstance(v, bool) and v > 0:
+                values[key] = v
+            else:
+                bad.append(key)
+    unknown = [str(k) for k in conf if k not in ("max_file_bytes", "max_value_chars")]
+    problem = ""
+    if bad or unknown:
+        problem = ("mkdocs.yml の extra.piasite.limits: "
+                   + "、".join([f"{k} は正の整数で書いてください" for k in bad]
+                              + [f"「{k}」という設定はありません(max_file_bytes か max_value_chars)" for k in unknown])
+                   )
+    return Limits(**values, problem=problem)

@@ -1,0 +1,108 @@
+"""`piasite init` makes a city's repository that checks and builds; `piasite new` writes every item of
+any form, empty, so that only the values still to fill are reported."""
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from piasite.cli import main
+from piasite.form import form_names, load_form
+from piasite.generator import NAV
+from piasite.model import check_paths
+from piasite.reader import read
+
+from .conftest import ROOT
+
+
+def invoke(*args: str):
+    res = CliRunner().invoke(main, list(args))
+    assert res.exception is None or isinstance(res.exception, SystemExit), res.output
+    return res
+
+
+@pytest.fixture()
+def city(tmp_path, monkeypatch):
+    res = invoke("init", str(tmp_path / "city"), "--name", "東山市", "--site-url", "https://example.jp/pia/")
+    assert res.exit_code == 0, res.output
+    monkeypatch.chdir(tmp_path / "city")
+    monkeypatch.setenv("PIASITE_TODAY", "2026-05-01")
+    return tmp_path / "city"
+
+
+def test_init_layout(city):
+    for rel in ("content/higashiyama/1.yaml", "content/aliases.yaml", "mkdocs.yml", ".gitignore", "README.md",
+                ".vscode/settings.json", ".github/workflows/pr.yml", ".github/workflows/pages.yml",
+                "package.json", "schema/juten.schema.json"):
+        assert (city / rel).is_file(), rel
+    conf = yaml.safe_load((city / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert conf["site_name"] == "東山市 特定個人情報保護評価書"
+    assert conf["site_url"] == "https://example.jp/pia/"
+    assert {"publisher", "contact", "license", "source_url"} <= set(conf["extra"])
+    assert [(list(e)[0], list(e.values())[0]) for e in conf["nav"]] == NAV
+    settings = json.loads((city / ".vscode" / "settings.json").read_text(encoding="utf-8"))
+    assert "./schema/juten.schema.json" in settings["yaml.schemas"]
+    import re
+
+    text = "".join(p.read_text(encoding="utf-8") for p in city.rglob("*") if p.is_file() and ".git" not in p.parts)
+    assert not re.findall(r"__[A-Z_]+__", text)  # every placeholder filled
+    tool = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))["devDependencies"]["pagefind"]
+    assert json.loads((city / "package.json").read_text(encoding="utf-8"))["devDependencies"]["pagefind"] == tool
+    assert (city / ".git").is_dir()
+    assert "README" not in str(invoke("init", str(city)).output) and invoke("init", str(city)).exit_code == 1
+
+
+def test_init_checks_and_builds(city):
+    res = invoke("check")
+    assert res.exit_code == 0 and "エラー 0 件、警告 0 件" in res.output, res.output
+    res = invoke("build")
+    assert res.exit_code == 0, res.output
+    assert (city / "site" / "higashiyama" / "1" / "index.html").is_file()
+    assert "site/" in res.output.strip().splitlines()[-1]
+
+
+def test_city_overrides_css_and_template(city):
+    (city / "overrides" / "assets").mkdir(parents=True)
+    (city / "overrides" / "assets" / "piasite.css").write_text("/* 東山市の色 */ body{color:#123}\n", encoding="utf-8")
+    org = (ROOT / "templates" / "org.md.j2").read_text(encoding="utf-8")
+    (city / "overrides" / "org.md.j2").write_text(org + "\n<p>東山市からのお知らせ</p>\n", encoding="utf-8")
+    assert invoke("build").exit_code == 0
+    assert "東山市の色" in (city / "site" / "assets" / "piasite" / "piasite.css").read_text(encoding="utf-8")
+    assert "東山市からのお知らせ" in (city / "site" / "higashiyama" / "index.html").read_text(encoding="utf-8")
+    # the tool's own files are untouched
+    assert "東山市" not in (ROOT / "templates" / "assets" / "piasite.css").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("form", form_names())
+def test_new_has_every_item_and_only_values_to_fill(city, form):
+    res = invoke("new", form, "nishiyama", "7", "--org-name", "西山町長")
+    assert res.exit_code == 0, res.output
+    path = city / "content" / "nishiyama" / "7.yaml"
+    doc = read(path)
+    f = load_form(form)
+
+    def keys(items, data, where):
+        for child in items:
+            assert isinstance(data, dict) and child.key in data, f"{where} {child.key}"
+            if child.kind == "section":
+                keys(child.items, data[child.key], where + (child.key,))
+            elif child.kind == "group":
+                assert isinstance(data[child.key], list) and len(data[child.key]) == 1
+                keys(child.items, data[child.key][0], where + (child.key, 0))
+
+    keys(f.items, doc.data, ())  # the form's items (document items such as 終了日 are piasite's own)
+    _, problems = check_paths([path])
+    errors = [p for p in problems if p.severity == "error"]
+    assert all("必須項目" in p.message and "がありません" in p.message for p in errors), [str(p) for p in errors]
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith(f"# yaml-language-server: $schema=../../schema/{f.schema_id}.schema.json")
+    assert invoke("new", form, "nishiyama", "7").exit_code == 1  # never overwrites
+    assert path.read_text(encoding="utf-8") == text
+
+
+def test_new_takes_the_org_name_from_a_neighbour(city):
+    assert invoke("new", "重点項目評価書", "higashiyama", "2").exit_code == 0
+    assert read(city / "content" / "higashiyama" / "2.yaml").data["評価実施機関名"] == "東山市長"

@@ -1,0 +1,134 @@
+"""The pull-request workflow: the comment body from a real repository, `piasite diff` on the working
+tree, and the workflow files (this repository's and the init template's) calling only existing commands."""
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import click
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from piasite.cli import main
+
+from .conftest import ROOT
+from .gitrepo import Repo
+
+EXAMPLE = ROOT / "templates" / "init" / "content" / "higashiyama" / "1.yaml"
+F = "content/higashiyama/1.yaml"
+
+
+def run(*args: str) -> str:
+    res = CliRunner().invoke(main, list(args))
+    assert res.exit_code == 0, res.output
+    return res.stdout
+
+
+@pytest.fixture()
+def pr(tmp_path, monkeypatch):
+    """main with the example; a branch with two commits, as a clerk's pull request."""
+    r = Repo(tmp_path / "city")
+    r.write(F, EXAMPLE.read_text(encoding="utf-8"))
+    r.commit("東山市の評価書を登録", days=0)
+    r.git("checkout", "-q", "-b", "change")
+    r.edit(F, "委託先名: 株式会社ひがしやま情報", "委託先名: 東山システム株式会社")
+    r.commit("保守業務の委託先を変更\n\n変更日: 2026-06-01\n提出時期: 事後\n提出時期に係る説明: 委託先の変更のみ")
+    r.edit(F, "使用目的: 住民税額の算出", "使用目的: 住民税額の算出、減免の審査")
+    r.edit(F, "        - 名称: 東山市税務システム\n", "        - 名称: 東山市税務システム\n") if False else None
+    r.edit(F, "機能: 情報提供ネットワークシステムを通じた情報照会・情報提供",
+           "機能: 情報提供ネットワークシステムを通じた情報照会・情報提供・符号の取得")
+    r.commit("使用目的に減免の審査を追加\n\n提出時期: 事後")
+    monkeypatch.chdir(r.root)
+    return r
+
+
+def test_pr_comment_body(pr):
+    body = run("diff", "main", "HEAD", "--format", "md", "--comment")
+    assert body.startswith("<!-- piasite-diff -->\n")
+    assert "### 個人住民税に関する事務 重点項目評価書(東山市長)" in body
+    # each element named, not only its number
+    assert "委託事項2(税務システム保守業務) ③委託先名" in body
+    assert "システム2(中間サーバー) ②システムの機能" in body
+    # the (別添2) rows: 変更日 and 提出時期 from the trailers
+    rows = body.split("#### (別添2) 変更箇所に加わる行", 1)[1]
+    contractor = next(l for l in rows.splitlines() if "③委託先名" in l)
+    assert "令和8年6月1日" in contractor and "| 事後 |" in contractor and "委託先の変更のみ" in contractor
+    assert "⚠" not in contractor  # not a ※ item: 事後 is fine
+    purpose = next(l for l in rows.splitlines() if "③使用目的" in l)
+    assert "※" in purpose and "⚠" in purpose and "「事後」" in purpose
+    assert "確認が必要な行が 1 件" in body
+
+
+def test_pr_comment_warns_without_timing(pr):
+    pr.edit(F, "使用目的: 住民税額の算出、減免の審査", "使用目的: 住民税額の算出、減免の審査、還付")
+    pr.commit("還付を追加")
+    body = run("diff", "main", "--comment")  # the working tree is clean: the same as HEAD
+    rows = body.split("#### (別添2) 変更箇所に加わる行", 1)[1]
+    lines = [l for l in rows.splitlines() if "③使用目的" in l]
+    assert len(lines) == 2
+    assert "「提出時期:」がありません" in body
+    assert "(推定)" in body
+
+
+def test_diff_working_tree(pr):
+    assert "評価書の変更はありません" in run("diff", "HEAD")
+    pr.edit(F, "委託先名: 東山データサービス株式会社", "委託先名: 東山入力センター株式会社")
+    pr.write("content/higashiyama/2.yaml", EXAMPLE.read_text(encoding="utf-8").replace("評価書番号: 1", "評価書番号: 2"))
+    out = run("diff", "HEAD")
+    assert "東山データサービス株式会社" in out and "東山入力センター株式会社" in out
+    assert "content/higashiyama/2.yaml` — 追加" in out
+    assert "評価書の変更はありません" in run("diff", "HEAD", "HEAD")  # two commits: uncommitted edits do not count
+    comment = run("diff", "HEAD", "--comment")
+    assert "委託事項1(申告書のデータ入力業務) ③委託先名" in comment
+    assert "まだコミットしていない変更です" in comment
+
+
+def test_diff_working_tree_unreadable(pr):
+    pr.write(F, "様式: 重点項目評価書\n評価書名: [途中\n")
+    out = run("diff", "HEAD")
+    assert "読めません" in out and "2 行目" in out
+
+
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml")) + \
+    sorted((ROOT / "templates" / "init" / "dot-github" / "workflows").glob("*.yml"))
+
+
+def _commands(workflow: dict) -> list[list[str]]:
+    out = []
+    for job in workflow["jobs"].values():
+        for step in job.get("steps", []):
+            for line in str(step.get("run", "")).splitlines():
+                line = re.sub(r"\$\{\{[^}]*\}\}", "main", line.split(">")[0]).strip()
+                if line.startswith("piasite "):
+                    out.append(shlex.split(line)[1:])
+    return out
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: f"{p.parent.parent.parent.name}/{p.name}")
+def test_workflow_calls_existing_commands(path):
+    wf = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert wf["jobs"]
+    triggers = wf.get(True, wf.get("on"))  # YAML 1.1 reads the key `on` as true
+    commands = _commands(wf)
+    assert commands, path
+    for args in commands:
+        cmd = main.commands.get(args[0])
+        assert cmd is not None, f"{path.name}: piasite {args[0]} does not exist"
+        cmd.make_context(args[0], list(args[1:]))  # parses the options: raises on an unknown one
+    steps = [s for job in wf["jobs"].values() for s in job.get("steps", [])]
+    checkouts = [s for s in steps if str(s.get("uses", "")).startswith("actions/checkout")]
+    assert checkouts and all(s.get("with", {}).get("fetch-depth") == 0 for s in checkouts)
+    if "pull_request" in triggers:
+        names = [a[0] for a in commands]
+        assert {"check", "build", "diff"} <= set(names)
+        assert any("--since" in a for a in commands if a[0] == "check")
+        assert any("--comment" in a for a in commands if a[0] == "diff")
+        script = next(s["with"]["script"] for s in steps if "github-script" in str(s.get("uses", "")))
+        assert "<!-- piasite-diff -->" in script and "updateComment" in script
+        assert any("upload-artifact" in str(s.get("uses", "")) for s in steps)
+    else:
+        assert triggers["push"]["branches"] == ["main"]
+        assert any("deploy-pages" in str(s.get("uses", "")) for s in steps)
+        assert "build" in [a[0] for a in commands]
