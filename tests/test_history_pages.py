@@ -168,3 +168,22 @@ def test_empty_file_version_is_skipped(tmp_path):
     assert len(hist.files) == 1 and not hist.files[0].deleted
     assert [v.commit.sha for v in hist.files[0].versions].count(empty) == 0
     assert any(empty[:10] in w for w in hist.warnings)
+
+
+def test_versions_dated_by_their_own_dates_and_ordered_by_version(tmp_path):
+    """第1版 is dated by its 公表日 (not the day it was committed or imported); a later version by its
+    変更日 trailer, even when that is earlier than the commit before it; the list follows the versions."""
+    r = base_repo(tmp_path / "repo")
+    f = "content/kumagaya/5.yaml"
+    # the first version as imported years after it was published
+    r.git("checkout", "-q", "--orphan", "imported")
+    r.edit(f, "公表日: 2025-12-01", "公表日: 2023-09-25")
+    r.commit("取込み", days=0)
+    r.edit(f, "委託先名: 株式会社ジーシーシー", "委託先名: 株式会社テスト保守")
+    r.commit("委託先を変更\n\n変更日: 2024-04-01")
+    out = tmp_path / "docs"
+    assessments, hs = build(r.root, out)
+    hist = (out / assessments[0].url / "history/index.md").read_text(encoding="utf-8")
+    shown = [(n, d.strip()) for n, d in re.findall(r'<li id="v(\d+)"><strong>第\d+版</strong> ([^<(]+)', hist)]
+    assert shown == [("2", "令和6年4月1日"), ("1", "令和5年9月25日")], shown  # newest version first, each by its own date
+    assert "令和7年12月1日" not in hist  # the commit (import) day dates nothing
