@@ -59,8 +59,10 @@ def _is_table_group(item: Item) -> bool:
 
 
 def _box(on: bool, text_html: str) -> str:
-    return (f'<li class="{"is-on" if on else "is-off"}"><span aria-hidden="true">{"☑" if on else "☐"}</span> {text_html}'
-            f'{"<span class=pia-sr>(チェックあり)</span>" if on else ""}</li>')
+    # an option not chosen is not what the document says: kept out of search hits and snippets
+    return (f'<li class="{"is-on" if on else "is-off"}"{"" if on else " data-pagefind-ignore"}><span aria-hidden="true">'
+            f'{"☑" if on else "☐"}</span> {text_html}'
+            f'{"<span class=pia-sr data-pagefind-ignore>(チェックあり)</span>" if on else ""}</li>')
 
 
 class AssessmentPage:
@@ -105,8 +107,9 @@ class AssessmentPage:
             out.append('<ul class="pia-choices" aria-label="選択肢">')
             for i, c in enumerate(item.choices, 1):
                 on = c == chosen
-                out.append(f'<li class="{"is-on" if on else "is-off"}"><span aria-hidden="true">{"●" if on else "○"}</span> '
-                           f'{i}) {escape(c)}{"<span class=pia-sr>(選択)</span>" if on else ""}</li>')
+                out.append(f'<li class="{"is-on" if on else "is-off"}"{"" if on else " data-pagefind-ignore"}>'
+                           f'<span aria-hidden="true">{"●" if on else "○"}</span> '
+                           f'{i}) {escape(c)}{"<span class=pia-sr data-pagefind-ignore>(選択)</span>" if on else ""}</li>')
             out.append("</ul>")
         return "".join(out)
 

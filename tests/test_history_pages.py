@@ -57,6 +57,9 @@ def test_timeline_and_past_versions(site, repo):  # noqa: F811
     assert "株式会社プリント" in hist
     v1 = (out / url / "v/1/index.md").read_text(encoding="utf-8")
     assert "過去の版" in v1 and "株式会社ジーシーシー" in v1 and "株式会社プリント" not in v1
+    # rendered by the code of the current page (pages.AssessmentPage): items, every choice, checkboxes, 項目一覧
+    assert 'class="pia-item"' in v1 and '<ul class="pia-choices"' in v1 and 'class="pia-toc"' in v1
+    assert '<ul class="pia-multi">' in v1 and "☐" in v1
     last = max(int(p.name) for p in (out / url / "v").iterdir())
     assert not (out / url / f"v/{last + 1}").exists()  # the current version is the page itself
 
