@@ -16,6 +16,10 @@ from .reader import Uncertain, public
 from .schema import form_schema, schema_filename
 
 API = "api"
+# Field names of the open data (a published format; the same words as the form keys they hold,
+# fixed for every form so that users read every document the same way). Allow-listed.
+F_FORM, F_ORG, F_TITLE, F_NUMBER, F_PUBLISHED = "様式", "評価実施機関名", "評価書名", "評価書番号", "公表日"
+F_NAME = "名称"  # the index column holding an entity's name
 
 
 def jsonable(v: Any) -> Any:
@@ -38,12 +42,14 @@ def assessment_path(a) -> str:
     return f"{API}/{a.org_slug}/{a.slug}.json"
 
 
-STAFF_ONLY = ("取込メモ",)  # document keys for the city's staff: never in the public open data
 
 
 def assessment_json(a, staff: bool = False) -> str:
-    data = {k: v for k, v in a.public_data.items() if staff or k not in STAFF_ONLY}
-    out = {"url": a.url, "様式": a.form.name, "schema": f"schema/{schema_filename(a.form)}"}
+    """staff: the staff build's data also holds the 取込メモ (role import_notes) and the file's path;
+    the public open data never does."""
+    notes = a.form.top_key("import_notes") if a.form.has_role("import_notes") else None
+    data = {k: v for k, v in a.public_data.items() if staff or k != notes}
+    out = {"url": a.url, F_FORM: a.form.name, "schema": f"schema/{schema_filename(a.form)}"}
     if staff:
         out["source"] = a.rel_path
     out["data"] = jsonable(data)
@@ -57,7 +63,7 @@ def _url(base: str, href: str) -> str:
 
 def index_json(index, base: str = "") -> str:
     return dumps({
-        "id": index.id, "title": index.title, "columns": ["名称", "表記", *index.columns, "評価書", "url"],
+        "id": index.id, "title": index.title, "columns": [F_NAME, "表記", *index.columns, "評価書", "url"],
         "entities": [{
             "id": e.id, "name": e.name, "spellings": e.spellings,
             "rows": [{"表記": r.name, **r.cells, "評価書": r.assessment.full_title, "url": _url(base, r.href)}
@@ -67,7 +73,7 @@ def index_json(index, base: str = "") -> str:
 
 
 def index_csv(index, base: str = "") -> str:
-    text = csvsafe.rows(["名称", "表記", *index.columns, "評価書", "url"],
+    text = csvsafe.rows([F_NAME, "表記", *index.columns, "評価書", "url"],
                         ([e.name, r.name, *[r.cells.get(c, "") for c in index.columns], r.assessment.full_title,
                           _url(base, r.href)] for e, r in index.rows()))
     return "\ufeff" + text  # BOM: Excel opens UTF-8 CSV correctly
@@ -78,8 +84,8 @@ def write_api(site, indexes, base: str = "") -> None:
     base: the site's address (mkdocs.yml site_url) for absolute URLs, '' for relative ones."""
     site.write_page(f"{API}/assessments.json", dumps([{
         "url": _url(base, a.url), "json": _url(base, assessment_path(a)) if base else assessment_path(a)[len(API) + 1:],
-        "評価実施機関名": a.org, "評価書名": a.title,
-        "評価書番号": jsonable(public(a.number)), "公表日": jsonable(public(a.published)), "様式": a.form.name,
+        F_ORG: a.org, F_TITLE: a.title,
+        F_NUMBER: jsonable(public(a.number)), F_PUBLISHED: jsonable(public(a.published)), F_FORM: a.form.name,
     } for a in site.assessments]))
     for ix in indexes:
         site.write_page(f"{API}/indexes/{ix.id}.json", index_json(ix, base))

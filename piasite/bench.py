@@ -47,22 +47,31 @@ def place(k: int) -> str:
     return _A[k % len(_A)] + _B[(k // len(_A)) % len(_B)] + ("" if k < len(_A) * len(_B) else str(k))
 
 
+def _keys() -> tuple[str, str, str, str]:
+    """Keys the synthesis rewrites, from the seeds' form (重点項目評価書) roles."""
+    from .form import DEFAULT_FORM, load_form
+
+    f = load_form(DEFAULT_FORM)
+    return tuple(re.escape(f.role_key(r)) for r in ("organisation", "number", "contractor", "system_name"))
+
+
 def vary(text: str, org_index: int, number: int, variant: int) -> str:
     """One synthetic assessment from a seed file's text (comments and tags kept)."""
-    m = re.search(r"^評価実施機関名:\s*(.+?)\s*$", text, re.M)
+    org_key, number_key, contractor_key, system_key = _keys()
+    m = re.search(rf"^{org_key}:\s*(.+?)\s*$", text, re.M)
     stem = place(org_index)
     if m:
         pm = _SEED_PLACE.match(m[1].strip("'\""))
         if pm:
             text = text.replace(pm[1], stem)
-        text = re.sub(r"^評価実施機関名:.*$", f"評価実施機関名: {stem}市長", text, count=1, flags=re.M)
-    text = re.sub(r"^評価書番号:.*$", f"評価書番号: {number}", text, count=1, flags=re.M)
+        text = re.sub(rf"^{org_key}:.*$", f"{org_key}: {stem}市長", text, count=1, flags=re.M)
+    text = re.sub(rf"^{number_key}:.*$", f"{number_key}: {number}", text, count=1, flags=re.M)
     company = _COMPANY[variant % len(_COMPANY)]
-    text = re.sub(r"^(\s*(?:- )?委託先名:\s*)(\S.*?)\s*$",
+    text = re.sub(rf"^(\s*(?:- )?{contractor_key}:\s*)(\S.*?)\s*$",
                   lambda mm: mm[1] + (mm[2] if mm[2] in ("-", "非公表") or mm[2].startswith("!") else mm[2] + company),
                   text, flags=re.M)
     suffix = _SYSTEM[variant % len(_SYSTEM)]
-    text = re.sub(r"^(\s*(?:- )?名称:\s*)(\S.*システム)\s*$", lambda mm: mm[1] + mm[2] + suffix, text, flags=re.M)
+    text = re.sub(rf"^(\s*(?:- )?{system_key}:\s*)(\S.*システム)\s*$", lambda mm: mm[1] + mm[2] + suffix, text, flags=re.M)
     return text
 
 

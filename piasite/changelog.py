@@ -14,24 +14,38 @@ from typing import Any
 
 from . import csvsafe, dates
 from .diff import Change, diff
-from .form import Form
-from .history import FileHistory
+from .form import DEFAULT_FORM, Form, form_of
+from .history import T_DATE, T_EXPLANATION, T_NONE, T_TIMING, FileHistory
 from .reader import public
 
-CHANGES = "変更箇所"  # the form's key of the 別添2 group
-KEYS = ("変更日", "項目", "変更前の記載", "変更後の記載", "提出時期", "提出時期に係る説明", "備考")  # its children's keys
+# The 別添2 (変更箇所) table: its role and its columns' roles, in the form's order, each paired
+# with the Row field it fills. Keys and labels come from the form; 備考 is optional.
+CHANGES = "changes"
+COLUMNS = (("change_date", "date"), ("change_item", "item"), ("change_before", "before"), ("change_after", "after"),
+           ("change_timing", "timing"), ("change_explanation", "explanation"), ("change_note", "note"))
+OPTIONAL = {"change_note"}
 
 
 def has_table(form: Form) -> bool:
-    """Whether the form has a 別添2 table of this shape (a 変更箇所一覧 document has another 変更箇所)."""
-    group = form.top(CHANGES)
-    return bool(group) and all(group.child(k) for k in KEYS)
+    """Whether the form has a 別添2 table of this shape (a 変更箇所一覧 document has other lists)."""
+    return form.has_role(CHANGES) and all(form.has_role(r) for r, _ in COLUMNS if r not in OPTIONAL)
+
+
+def _columns(form: Form) -> list[tuple[str, str]]:
+    return [(r, field) for r, field in COLUMNS if form.has_role(r)]
 
 
 def columns(form: Form) -> list[str]:
     """The 別添2 column headings as the form prints them."""
-    group = form.top(CHANGES)
-    return [(group.child(k).label if group and group.child(k) else k) for k in KEYS]
+    return [form.role_item(r).label for r, _ in _columns(form)]
+
+
+def row_dict(r: "Row", form: Form) -> dict:
+    """A row keyed as the form's 別添2 rows are (what the assessment page's table reads),
+    with whether it is a 重要な変更, whether 提出時期 was given, and the changed item's anchor."""
+    out = {form.role_key(role): getattr(r, field) for role, field in _columns(form)}
+    out.update({"重要な変更": r.marked, "提出時期の記載": r.timing_given, "anchor": r.anchor})
+    return out
 
 
 @dataclass
@@ -54,23 +68,29 @@ class Row:
     def imported(self) -> bool:
         return not self.commit
 
-    def as_dict(self) -> dict:
-        return {"変更日": self.date, "項目": self.item, "変更前の記載": self.before, "変更後の記載": self.after,
-                "提出時期": self.timing, "提出時期に係る説明": self.explanation, "備考": self.note,
-                "重要な変更": self.marked, "提出時期の記載": self.timing_given, "コミット": self.commit,
-                "種別": self.kind}
+    def as_dict(self, form: Form) -> dict:
+        out = {form.role_key(role): getattr(self, field) for role, field in _columns(form)}
+        out.update({"重要な変更": self.marked, "提出時期の記載": self.timing_given, "コミット": self.commit,
+                    "種別": self.kind})
+        return out
 
 
-def imported_rows(data: Any) -> list[Row]:
+def imported_rows(data: Any, form: Form) -> list[Row]:
     rows = []
-    for r in public(data or {}).get("変更箇所") or []:
+    if not form.has_role(CHANGES):
+        return rows
+    for _, r in form.values(public(data or {}), CHANGES):
         if not isinstance(r, dict):
             continue
-        d = r.get("変更日")
+
+        def get(role: str) -> Any:
+            return form.sub(r, role, CHANGES)
+
+        d = get("change_date")
         parsed = dates.parse_iso(d)
-        rows.append(Row(dates.iso(*parsed) if parsed else str(d or ""), str(r.get("項目") or ""),
-                        _s(r.get("変更前の記載")), _s(r.get("変更後の記載")), _s(r.get("提出時期")),
-                        _s(r.get("提出時期に係る説明")), _s(r.get("備考"))))
+        rows.append(Row(dates.iso(*parsed) if parsed else str(d or ""), str(get("change_item") or ""),
+                        _s(get("change_before")), _s(get("change_after")), _s(get("change_timing")),
+                        _s(get("change_explanation")), _s(get("change_note"))))
     return rows
 
 
@@ -78,14 +98,21 @@ def _s(v: Any) -> str:
     return "" if v is None else str(v).strip()
 
 
+def _published(data: Any) -> Any:
+    try:
+        return form_of(data, DEFAULT_FORM).value(data or {}, "published")
+    except KeyError:
+        return None
+
+
 def version_date(version, previous) -> str:
     """変更日 of a version: trailer, else its new 公表日, else the commit date."""
     tr = version.commit.trailers
-    parsed = dates.parse_iso(tr.get("変更日")) or (dates.parse_date(tr["変更日"]) if tr.get("変更日") else None)
+    parsed = dates.parse_iso(tr.get(T_DATE)) or (dates.parse_date(tr[T_DATE]) if tr.get(T_DATE) else None)
     if parsed:
         return dates.iso(parsed[0])
-    new_pub = (version.data or {}).get("公表日")
-    old_pub = (previous.data or {}).get("公表日") if previous else None
+    new_pub = _published(version.data)
+    old_pub = _published(previous.data) if previous else None
     if new_pub and new_pub != old_pub and dates.parse_iso(new_pub):
         return dates.iso(*dates.parse_iso(new_pub))
     return version.commit.day
@@ -106,21 +133,21 @@ def derived_rows(fh: FileHistory, form: Form, changes_by_version: list | None = 
     rows = []
     for prev, v, changes in (version_changes(fh, form) if changes_by_version is None else changes_by_version):
         tr = v.commit.trailers
-        if tr.get("変更箇所", "").strip() == "なし" or not changes:
+        if tr.get(T_NONE, "").strip() == "なし" or not changes:
             continue
         day = version_date(v, prev)
         for ch in changes:
-            timing, given = tr.get("提出時期", ""), "提出時期" in tr
+            timing, given = tr.get(T_TIMING, ""), T_TIMING in tr
             if ch.marked and not timing:
                 timing = "事前"  # a 重要な変更: submitted beforehand unless the commit says otherwise
-            rows.append(Row(day, ch.item, ch.before, ch.after, timing, tr.get("提出時期に係る説明", ""), "",
+            rows.append(Row(day, ch.item, ch.before, ch.after, timing, tr.get(T_EXPLANATION, ""), "",
                             ch.marked, given or not ch.marked, v.commit.sha, ch.kind, ch.anchor, ch))
     return rows
 
 
 def rows_for(fh: FileHistory | None, form: Form, data: Any, derived: bool = True) -> list[Row]:
     """The whole 別添2: imported rows (from the current content), then derived ones."""
-    return (imported_rows(data) if has_table(form) else []) + (derived_rows(fh, form) if fh and derived else [])
+    return (imported_rows(data, form) if has_table(form) else []) + (derived_rows(fh, form) if fh and derived else [])
 
 
 # -- formats -------------------------------------------------------------------------------
@@ -135,20 +162,19 @@ def _cell(s: str) -> str:
 def to_markdown(rows: list[Row], form: Form, title: str = "") -> str:
     out = [f"## {title}\n" if title else ""]
     out.append("| " + " | ".join(columns(form)) + " |")
-    out.append("|" + "---|" * len(KEYS))
+    cols = _columns(form)
+    out.append("|" + "---|" * len(cols))
     for r in rows:
-        item = f"{r.item} ※" if r.marked else r.item
-        timing = r.timing + ("(※項目の変更のため事前と推定)" if not r.timing_given else "")
-        out.append("| " + " | ".join(_cell(x) for x in (dates.wareki(r.date), item, r.before, r.after, timing,
-                                                         r.explanation, r.note)) + " |")
+        shown = {"date": dates.wareki(r.date), "item": f"{r.item} ※" if r.marked else r.item,
+                 "timing": r.timing + ("(※項目の変更のため事前と推定)" if not r.timing_given else "")}
+        out.append("| " + " | ".join(_cell(shown.get(f, getattr(r, f))) for _, f in cols) + " |")
     return "\n".join(out).lstrip("\n") + "\n"
 
 
-def to_json(rows: list[Row]) -> str:
-    return json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=2) + "\n"
+def to_json(rows: list[Row], form: Form) -> str:
+    return json.dumps([r.as_dict(form) for r in rows], ensure_ascii=False, indent=2) + "\n"
 
 
 def to_csv(rows: list[Row], form: Form) -> str:
     return csvsafe.rows(columns(form) + ["重要な変更"],
-                        ((r.date, r.item, r.before, r.after, r.timing, r.explanation, r.note, "※" if r.marked else "")
-                         for r in rows))
+                        ([getattr(r, f) for _, f in _columns(form)] + ["※" if r.marked else ""] for r in rows))

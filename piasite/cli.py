@@ -131,7 +131,7 @@ def diff_cmd(base: str, head: str | None, content_dir: Path, fmt: str, comment: 
 def changelog_cmd(path: Path, fmt: str, allow_shallow: bool) -> None:
     """1 件の評価書の (別添2) 変更箇所 を、取り込んだ行と git の履歴から出力します。"""
     from . import changelog
-    from .form import load_form
+    from .form import form_of
     from .history import load_history, repo_root, warn
     from .model import check_paths
 
@@ -144,10 +144,10 @@ def changelog_cmd(path: Path, fmt: str, allow_shallow: bool) -> None:
     rel = str(path.resolve().relative_to(root.resolve())).replace("\\", "/")
     hist = load_history(root / rel.split("/")[0], allow_shallow=allow_shallow)
     warn(hist)
-    form = load_form(doc.data["様式"])
+    form = form_of(doc.data)
     rows = changelog.rows_for(hist.for_path(rel), form, doc.data)
     if fmt == "json":
-        click.echo(changelog.to_json(rows), nl=False)
+        click.echo(changelog.to_json(rows, form), nl=False)
     elif fmt == "csv":
         click.echo(changelog.to_csv(rows, form), nl=False)
     else:
@@ -179,6 +179,26 @@ def import_cmd(files: tuple[Path, ...], out_dir: Path | None, report_only: bool)
             click.echo(f"{target} に書き出しました", err=True)
         results.append(measure(f.name, imported))
     click.echo(render(results))
+
+
+@main.command("export")
+@click.argument("path", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text"]), default="text", show_default=True,
+              help="text: 様式どおりの並びのテキスト (ラベル、タブ、値。印刷用、取り込みの確認用)")
+def export_cmd(path: Path, fmt: str) -> None:
+    """1 件の評価書を様式どおりの並びのテキストにして出力します (非公表の値は出しません)。"""
+    from .export import export_text, form_of
+    from .model import load_document
+    from .validate import check_document
+
+    doc, probs = load_document(path)
+    if doc is None:
+        raise UserError(str(probs[0]))
+    errors = [p for p in check_document(doc) if p.severity == ERROR]
+    if errors:
+        _report(errors)
+        raise UserError(f"{path}: 検査に通らないため書き出せません(エラー {len(errors)} 件)")
+    click.echo(export_text(form_of(doc.data), doc.data), nl=False)
 
 
 @main.command("schema")

@@ -19,8 +19,9 @@ from .form import Form, Item
 from .reader import Withheld, public
 
 # Parts of the document that are not assessment content: the change table itself and import notes.
-SKIP_TOP = {"変更箇所", "取込メモ"}
+SKIP_ROLES = ("changes", "import_notes", "import_missing")
 ADDED, REMOVED, CHANGED = "追加", "削除", "変更"
+FIELD_ITEM = "項目"  # a field name of `piasite diff --format json` (an output format), allow-listed
 
 
 @dataclass
@@ -35,7 +36,7 @@ class Change:
     segments: list[tuple[str, str]] = field(default_factory=list)  # long text: ("=", "+", "-", text)
 
     def as_dict(self) -> dict:
-        return {"項目": self.item, "種別": self.kind, "変更前": self.before, "変更後": self.after,
+        return {FIELD_ITEM: self.item, "種別": self.kind, "変更前": self.before, "変更後": self.after,
                 "重要な変更": self.marked, "anchor": self.anchor,
                 "passages": [list(seg) for seg in self.segments]}  # long text: ["=", "-", "+"] + text
 
@@ -83,8 +84,9 @@ def _along(raw: Any, path: tuple) -> Any:
 
 
 def _walk(form: Form, node: Item, a: Any, b: Any, path: tuple, docs: _Docs, out: list) -> None:
+    skip = {form.top_key(r) for r in SKIP_ROLES} - {None} if not path else ()
     for child in node.items:
-        if not path and child.key in SKIP_TOP:
+        if child.key in skip:
             continue
         av = a.get(child.key) if isinstance(a, dict) else None
         bv = b.get(child.key) if isinstance(b, dict) else None

@@ -12,19 +12,28 @@ from typing import Any, Iterator
 
 import yaml
 
-from .exceptions import UnknownForm
+from .exceptions import PiasiteError, UnknownForm
 
 _YAML = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: the form is read on every build
 
 FORMS_DIR = Path(__file__).parent / "forms"
+DEFAULT_FORM = "重点項目評価書"  # the form of documents written before 様式 was required
 
 # Printed part numbers, as the form prints them (Roman numerals are U+2160…).
 ROMAN = {"Ⅰ": "I", "Ⅱ": "II", "Ⅲ": "III", "Ⅳ": "IV", "Ⅴ": "V"}
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 # A path into a document: keys and 0-based list indexes, e.g.
-# ("特定個人情報ファイル", 0, "委託", "委託事項", 2, "委託先名").
+# (<file group key>, 0, <委託 key>, <委託事項 key>, 2, <委託先名 key>).
 Path_ = tuple
+
+# In a role's pattern, EACH stands for "every element" of a list (written `[]`
+# after a key in the definition's `roles:`).
+EACH = "[]"
+
+
+class FormError(PiasiteError, ValueError):
+    """A form definition that cannot be used (e.g. a role naming an unknown key)."""
 
 
 def value_at(data: Any, path: Path_) -> Any:
@@ -44,6 +53,12 @@ class Option:
     qualifier: bool = False  # printed as "その他 (…)": takes free text
     group: str | None = None  # 主な記録項目 prints options under ・識別情報 etc.
     variants: tuple[str, ...] = ()
+    label: str | None = None  # printed text in the newest version when it differs from the stored text
+    version_labels: tuple[tuple[str, str], ...] = ()  # (version, printed text), expanded at load
+
+    def label_for(self, version: str | None = None) -> str:
+        """The option as printed by a version of the form (default: the newest)."""
+        return dict(self.version_labels).get(version, self.label or self.text) if version else (self.label or self.text)
 
 
 @dataclass(eq=False)
@@ -63,8 +78,21 @@ class Item:
     precision: str = "day"
     parent_label: str | None = None
     lenient: bool = False
+    unconfirmed: bool = False  # not seen in any public source: correct against the official 様式
+    source: str | None = None  # what an unconfirmed item rests on
+    version_labels: dict[str, str] = field(default_factory=dict)  # version → label printed by it, expanded at load
+    unused_if: tuple = ()  # values of this item saying its section is not used (委託しない, 行っていない, true for a flag)
     items: list["Item"] = field(default_factory=list)
     parent: "Item | None" = None
+
+    def label_for(self, version: str | None = None) -> str:
+        """The label as printed by a version of the form (default, or unknown: the newest)."""
+        return self.version_labels.get(version, self.label) if version else self.label
+
+    @property
+    def all_labels(self) -> tuple[str, ...]:
+        """Every spelling the item is printed with: label, older versions' labels, variants."""
+        return tuple(dict.fromkeys((self.label, *self.version_labels.values(), *self.variants)))
 
     @property
     def is_container(self) -> bool:
@@ -118,6 +146,21 @@ class Form:
     schema_id: str
     items: list[Item]
     document_items: list[Item]
+    roles: dict[str, tuple] = field(default_factory=dict)  # role name → pattern (keys and EACH)
+    source: str = ""  # the definition file, for messages
+    versions: tuple[str, ...] = ()  # 様式 versions, oldest first; the last is the default
+    form_number: str | None = None  # 様式2, 様式3, 様式4: printed in the version stamp
+    contents: str | None = None  # heading of the printed table of contents (項目一覧), if the form has one
+    index: dict = field(default_factory=dict)  # 変更箇所一覧: which roles of which form feed its name lists
+
+    @property
+    def default_version(self) -> str | None:
+        return self.versions[-1] if self.versions else None
+
+    def stamp(self, version: str | None = None) -> str | None:
+        """The version stamp printed under 公表日, e.g. [平成26年4月 様式2]."""
+        v = version or self.default_version
+        return f"[{v} {self.form_number}]" if v and self.form_number else None
 
     @functools.cached_property
     def root(self) -> Item:
@@ -138,9 +181,9 @@ class Form:
         node = self.root
         for part in path:
             if isinstance(part, int):
-                if node.kind != "group":
+                if node.kind not in ("group", "list"):
                     return None
-                continue
+                continue  # an element of a group, or one entry of a list of texts
             nxt = node.child(part)
             if nxt is None:
                 return None
@@ -153,6 +196,8 @@ class Form:
         node = self.root
         for part in path:
             if isinstance(part, int):
+                if node.kind == "list":
+                    continue  # the entries of a list of texts are shown as one item
                 seg = (node.element_id or "{n}").format(n=part + 1)
                 if node.parent is None or node.id.isdigit():
                     parts.append(seg)  # II-f1, I-2-s3: keep the numbered heading
@@ -165,7 +210,7 @@ class Form:
             parts.append(node.id)
         return "-".join(parts)
 
-    def _label_parts(self, path: Path_, doc: Any, short: bool) -> list[str]:
+    def _label_parts(self, path: Path_, doc: Any, short: bool, version: str | None = None) -> list[str]:
         out: list[str] = []
         node, value = self.root, doc
         for part in path:
@@ -189,7 +234,7 @@ class Form:
                 break
             node = child
             value = value.get(part) if isinstance(value, dict) else None
-            label = node.label
+            label = node.label_for(version)
             if short and node.parent is None and node.is_container:
                 label = label.split(" ")[0]  # Ⅱ
             elif short and node.is_container and label[:1].isdigit():
@@ -201,15 +246,106 @@ class Form:
             out.append(label)
         return out
 
-    def label_path(self, path: Path_, doc: Any = None) -> str:
+    def label_path(self, path: Path_, doc: Any = None, version: str | None = None) -> str:
         """The item path as cities write it in 別添2, e.g.
         Ⅱ 特定個人情報ファイルの概要 (1)個人住民税賦課情報ファイル 4. 特定個人情報ファイルの取扱いの委託 委託事項1 ③委託先名
+        with the labels of `version` (default: the newest version of the form).
         """
-        return " ".join(self._label_parts(path, doc, short=False))
+        return " ".join(self._label_parts(path, doc, short=False, version=version))
 
     def short_label(self, path: Path_, doc: Any = None) -> str:
         """Compact path for messages, e.g. Ⅱ(1) 4. 委託事項1 ③委託先名."""
         return " ".join(self._label_parts(path, doc, short=True))
+
+    # --- roles: where this form keeps what the code needs (see TEAM.md "The roles format") ---
+
+    def has_role(self, name: str) -> bool:
+        return name in self.roles
+
+    def role_path(self, name: str) -> tuple:
+        """The role's pattern: keys, with EACH where every element of a list is meant."""
+        try:
+            return self.roles[name]
+        except KeyError:
+            raise KeyError(f"{self.source or self.name}: role {name!r} is not defined") from None
+
+    def role_key(self, name: str) -> str:
+        """The last key of a role's pattern (e.g. the key of one column of a table)."""
+        return next(k for k in reversed(self.role_path(name)) if k != EACH)
+
+    def role_item(self, name: str) -> Item:
+        """The definition item a role points at (for a list of scalars: the list item)."""
+        item = self.item_at(tuple(k for k in self.role_path(name) if k != EACH))
+        assert item is not None  # resolved at load
+        return item
+
+    def top_key(self, name: str) -> str | None:
+        """The document's top-level key under which a role lives (None: the form has no such role)."""
+        return self.roles[name][0] if name in self.roles else None
+
+    def sub(self, element: Any, name: str, base: str) -> Any:
+        """The value of role `name` inside one element of role `base` (e.g. one 別添2 row's 変更日)."""
+        if name not in self.roles or base not in self.roles:
+            return None
+        return value_at(element, tuple(k for k in self.relative(name, base) if k != EACH))
+
+    def enclosing(self, path: Path_, base: str) -> Path_ | None:
+        """The part of a concrete path that is one element of role `base` (e.g. the file of a 委託事項)."""
+        if base not in self.roles:
+            return None
+        pattern = self.roles[base]
+        if len(path) < len(pattern):
+            return None
+        for p, w in zip(pattern, path):
+            if (p == EACH) != isinstance(w, int) or (p != EACH and p != w):
+                return None
+        return tuple(path[:len(pattern)])
+
+    def relative(self, name: str, base: str) -> tuple:
+        """The pattern of role `name` below one element of role `base`
+        (e.g. contractor below entrustment → (委託先名 key,))."""
+        full, prefix = self.role_path(name), self.role_path(base)
+        if full[:len(prefix)] != prefix:
+            raise KeyError(f"{self.source or self.name}: role {name!r} is not inside role {base!r}")
+        return full[len(prefix):]
+
+    def concrete(self, name: str, *indexes: int) -> tuple:
+        """The role's pattern with its EACH filled by `indexes` in order; trailing EACH dropped
+        when indexes run out (e.g. concrete("entrustment_count", 0) → (files, 0, 委託, 件数))."""
+        out, it = [], iter(indexes)
+        for k in self.role_path(name):
+            if k == EACH:
+                i = next(it, None)
+                if i is None:
+                    break
+                out.append(i)
+            else:
+                out.append(k)
+        return tuple(out)
+
+    def values(self, doc: Any, name: str, within: Path_ = ()) -> Iterator[tuple[tuple, Any]]:
+        """(concrete path, value) for every value of a role present in `doc` (None values skipped).
+
+        `within` is the concrete path of one element of an enclosing role: only values below it
+        are given (e.g. the 委託先 of one 委託事項). A form without the role gives nothing."""
+        if name not in self.roles:
+            return
+        pattern = self.roles[name]
+        if within:
+            if len(within) > len(pattern) or any(
+                    (p == EACH) != isinstance(w, int) or (p != EACH and p != w)
+                    for p, w in zip(pattern, within)):
+                raise KeyError(f"{self.source or self.name}: {within!r} is not inside role {name!r}")
+            start = value_at(doc, within)
+            if start is None:
+                return
+            yield from _expand(start, pattern[len(within):], tuple(within))
+        else:
+            yield from _expand(doc, pattern, ())
+
+    def value(self, doc: Any, name: str, within: Path_ = ()) -> Any:
+        """The first value of a role (None when absent, or when the form has no such role)."""
+        return next((v for _, v in self.values(doc, name, within)), None)
 
     def is_marked(self, path: Path_) -> bool:
         """True when the item or one of its containers carries ※."""
@@ -225,7 +361,84 @@ class Form:
         return False
 
 
-def _build(raw: dict, sets: dict, opts: dict, parent: Item | None) -> Item:
+def _expand(node: Any, pattern: tuple, prefix: tuple) -> Iterator[tuple[tuple, Any]]:
+    if not pattern:
+        if node is not None:
+            yield prefix, node
+        return
+    head, rest = pattern[0], pattern[1:]
+    if head == EACH:
+        if isinstance(node, list):
+            for i, elem in enumerate(node):
+                yield from _expand(elem, rest, prefix + (i,))
+    elif isinstance(node, dict) and head in node:
+        yield from _expand(node[head], rest, prefix + (head,))
+
+
+def _parse_role(text: Any) -> tuple:
+    """"a.b[].c" → ("a", "b", EACH, "c"): keys joined by ".", "[]" after a list's key."""
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError("空です")
+    out: list[str] = []
+    for seg in text.strip().split("."):
+        each = 0
+        while seg.endswith(EACH):
+            seg, each = seg[:-len(EACH)], each + 1
+        if not seg or each > 1:
+            raise ValueError(f"「{text}」の書き方が違います(キーを . でつなぎ、各要素は [] で表します)")
+        out.append(seg)
+        out += [EACH] * each
+    return tuple(out)
+
+
+def _resolve_roles(raw: Any, form: "Form", source: str) -> dict[str, tuple]:
+    """Every role path checked against the definition: an unknown key is an error at load."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise FormError(f"{source}: roles: は「役割名: キーのパス」の対応表で書いてください")
+    out: dict[str, tuple] = {}
+    for name, text in raw.items():
+        try:
+            pattern = _parse_role(text)
+        except ValueError as e:
+            raise FormError(f"{source}: roles.{name}: {e}") from None
+        node: Item = form.root
+        for i, k in enumerate(pattern):
+            if k == EACH:
+                if node.is_container and node.kind != "group" or node is form.root:
+                    raise FormError(f"{source}: roles.{name}: 「{node.key}」は繰り返す項目ではないので [] は付けられません")
+                continue
+            if node.kind == "group" and (i == 0 or pattern[i - 1] != EACH) and node is not form.root:
+                raise FormError(f"{source}: roles.{name}: 「{node.key}」は繰り返す項目です。「{node.key}[]」と書いてください")
+            child = node.child(k)
+            if child is None:
+                where = f"「{node.key}」の下に" if node is not form.root else "定義に"
+                raise FormError(f"{source}: roles.{name}: 「{k}」という項目が{where}ありません(「{text}」)")
+            node = child
+        out[str(name)] = pattern
+    return out
+
+
+def _expand_labels(labels: dict | None, versions: tuple[str, ...], where: str) -> dict[str, str]:
+    """`labels: {平成28年1月: ②所属長}` names the last version that printed a label: every
+    version up to it prints that label (unless an earlier key says otherwise); later ones
+    print the item's own label."""
+    if not labels:
+        return {}
+    unknown = [v for v in labels if v not in versions]
+    if unknown:
+        raise ValueError(f"{where}: labels names a version the form does not list: {unknown} (versions: {list(versions)})")
+    out: dict[str, str] = {}
+    keys = sorted(labels, key=versions.index)
+    for v in versions:
+        later = [k for k in keys if versions.index(k) >= versions.index(v)]
+        if later:
+            out[v] = labels[later[0]]
+    return out
+
+
+def _build(raw: dict, sets: dict, opts: dict, parent: Item | None, versions: tuple[str, ...] = ()) -> Item:
     choices = raw.get("choices") or ()
     if isinstance(choices, str):
         choices = sets[choices]
@@ -240,7 +453,7 @@ def _build(raw: dict, sets: dict, opts: dict, parent: Item | None) -> Item:
         mark=bool(raw.get("mark")),
         required=bool(raw.get("required")),
         choices=tuple(choices),
-        options=tuple(_option(o) for o in options),
+        options=tuple(_option(o, versions) for o in options),
         element=raw.get("element"),
         element_id=raw.get("element_id"),
         name_key=raw.get("name_key"),
@@ -248,41 +461,91 @@ def _build(raw: dict, sets: dict, opts: dict, parent: Item | None) -> Item:
         precision=raw.get("precision", "day"),
         parent_label=raw.get("parent_label"),
         lenient=bool(raw.get("lenient")),
+        unconfirmed=bool(raw.get("unconfirmed")),
+        source=raw.get("source"),
+        version_labels=_expand_labels(raw.get("labels"), versions, raw["key"]),
+        unused_if=_as_tuple(raw["unused_if"]) if "unused_if" in raw else (),
         parent=parent,
     )
-    item.items = [_build(c, sets, opts, item) for c in raw.get("items") or ()]
+    item.items = [_build(c, sets, opts, item, versions) for c in raw.get("items") or ()]
     return item
 
 
-def _option(o: Any) -> Option:
+def _as_tuple(v: Any) -> tuple:
+    return tuple(v) if isinstance(v, list) else (v,)
+
+
+def _option(o: Any, versions: tuple[str, ...] = ()) -> Option:
     if isinstance(o, str):
         return Option(o)
-    return Option(o["text"], bool(o.get("qualifier")), o.get("group"), tuple(o.get("variants") or ()))
+    return Option(o["text"], bool(o.get("qualifier")), o.get("group"), tuple(o.get("variants") or ()),
+                  o.get("label"), tuple(_expand_labels(o.get("labels"), versions, o["text"]).items()))
+
+
+def load_form_file(path: Path) -> Form:
+    """One definition file → Form; its roles are resolved here (FormError names the file)."""
+    path = Path(path)
+    raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML)
+    sets, opts = raw.get("choices", {}), raw.get("options", {})
+    versions = tuple(str(v) for v in raw.get("versions") or ())
+    form = Form(
+        name=raw["form"],
+        title=raw["title"],
+        schema_id=raw["schema_id"],
+        items=[_build(i, sets, opts, None, versions) for i in raw["items"]],
+        document_items=[_build(i, sets, opts, None, versions) for i in raw.get("document", [])],
+        source=path.name,
+        versions=versions,
+        form_number=raw.get("form_number"),
+        contents=raw.get("contents"),
+        index=dict(raw.get("index") or {}),
+    )
+    form.roles = _resolve_roles(raw.get("roles"), form, f"{path.parent.name}/{path.name}")
+    return form
 
 
 @functools.cache
-def load_form(name: str = "重点項目評価書") -> Form:
+def load_form(name: str = DEFAULT_FORM) -> Form:
     for path in sorted(FORMS_DIR.glob("*.yaml")):
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML)
         if raw["form"] == name:
-            sets, opts = raw.get("choices", {}), raw.get("options", {})
-            return Form(
-                name=raw["form"],
-                title=raw["title"],
-                schema_id=raw["schema_id"],
-                items=[_build(i, sets, opts, None) for i in raw["items"]],
-                document_items=[_build(i, sets, opts, None) for i in raw.get("document", [])],
-            )
+            return load_form_file(path)
     raise UnknownForm(name)
 
 
-def form_for(data: Any, default: str = "重点項目評価書") -> Form | None:
+def form_for(data: Any, default: str = DEFAULT_FORM) -> Form | None:
     """The form a parsed document names, or None when it names none we know (or is not a mapping):
     for stages reading committed versions, which no check has passed."""
-    name = data.get("様式", default) if isinstance(data, dict) else None
+    name = data.get(form_key(), default) if isinstance(data, dict) else None
     if not isinstance(name, str) or name not in _form_names():
         return None
     return load_form(name)
+
+
+def form_key() -> str:
+    """The document key that names a document's form (様式): every definition's `form` role,
+    which must be one top-level key, the same in all (it is read before the form is known)."""
+    return _form_key()
+
+
+@functools.cache
+def _form_key() -> str:
+    keys = {load_form(n).roles.get("form") for n in form_names()}
+    if len(keys) != 1 or None in keys or len(next(iter(keys))) != 1:
+        raise FormError(f"{FORMS_DIR.name}: どの様式の定義も roles.form に同じ一つのキーを書いてください({keys})")
+    return next(iter(keys))[0]
+
+
+
+
+def form_of(data: Any, default: str | None = None) -> Form:
+    """The form a document names (KeyError when it names none known)."""
+    name = data.get(form_key(), default) if isinstance(data, dict) else default
+    return load_form(str(name))
+
+
+def all_forms() -> list[Form]:
+    return [load_form(n) for n in form_names()]
 
 
 @functools.cache
@@ -293,3 +556,10 @@ def _form_names() -> tuple[str, ...]:
 
 def form_names() -> list[str]:
     return list(_form_names())
+
+
+def clear_caches() -> None:
+    """Forget loaded definitions (tests that point FORMS_DIR elsewhere)."""
+    load_form.cache_clear()
+    _form_names.cache_clear()
+    _form_key.cache_clear()

@@ -23,15 +23,19 @@ from . import dates, xmlsafe
 from .exceptions import PiasiteError
 from .api import assessment_json, assessment_path, write_api
 from . import indexes
+from .evaluation import evaluations, of_assessment
 from .indexes import build_indexes
 from .form import value_at
-from .names import Names, is_placeholder
 from .markup import plain
-from .pages import CHANGES, AssessmentPage, bare
+from .names import Names, is_placeholder
+from .pages import AssessmentPage, bare
 from .parallel import on_two_cores
 from .theme import bodies_dir, key_of, prepare as prepare_theme, shelve
 
 from . import resources
+
+# Search filter names (Pagefind): what a reader picks from, not document keys.
+FILTER_FORM, FILTER_JIMU = "様式", "事務"  # allow-listed in test_no_form_keys
 
 # The navigation, owned here and mirrored by mkdocs.yml `nav:` (a test checks
 # both agree): indexes and organisations, never one entry per assessment.
@@ -99,6 +103,8 @@ class Site:
         self.indexes = build_indexes(assessments, names)
         self.entity_links = entity_links(self.indexes)
         self.staff = False  # set by generate(): staff material (取込メモ, file paths) only when True
+        self.evaluations = evaluations(assessments)  # 評価: documents sharing a 評価書番号 (evaluation.py)
+        self.evaluation_of = of_assessment(self.evaluations)
         from .search import bundles
 
         self.search_bundles = bundles(assessments)  # [(folder, org slugs)] for search.index_site
@@ -164,7 +170,7 @@ def load_config(path: Path) -> dict:
 def summary(a, data: dict, change_rows: list | None, links: dict | None = None) -> dict:
     """The facts shown at the top of an assessment page, labels read from the form."""
     f = a.form
-    out: dict = {"ended": None, "facts": [], "filters": {"評価実施機関": a.org, "様式": f.name}}
+    out: dict = {"ended": None, "facts": [], "filters": {"評価実施機関": a.org, FILTER_FORM: f.name}}
 
     def fact(label, value_html, anchor=None):
         out["facts"].append({"label": label, "html": Markup(value_html), "anchor": anchor,
@@ -172,58 +178,64 @@ def summary(a, data: dict, change_rows: list | None, links: dict | None = None) 
 
     from html import escape
 
-    for key in ("評価実施機関名", "公表日", "評価書番号"):
-        item = f.top(key)
-        if item and data.get(key) not in (None, ""):
-            v = data[key]
-            fact(item.label, escape(dates.wareki(v) if item.kind == "date" else str(v)), f.anchor((key,)))
+    for role in ("organisation", "published", "number"):
+        v = f.value(data, role)
+        if f.has_role(role) and v not in (None, ""):
+            item = f.role_item(role)
+            fact(item.label, escape(dates.wareki(v) if item.kind == "date" else str(v)), f.anchor(f.role_path(role)))
     for item in f.document_items:  # provenance: the official PDF, the city's page (document-level links)
         v = data.get(item.key)
         if item.kind == "text" and isinstance(v, str) and re.match(r"https?://[^\s<>\"']+$", v.strip()):
             fact(item.label, f'<a href="{escape(v.strip())}" rel="external">{escape(v.strip())}</a>')
     jimu_path = indexes.jimu_path(a)
-    jimu = value_at(data, jimu_path) if jimu_path else None
+    jimu = f.value(data, "jimu_name")
     if jimu:
-        out["filters"]["事務"] = str(jimu)
+        out["filters"][FILTER_JIMU] = str(jimu)
         fact(bare(f.item_at(jimu_path).label), escape(str(jimu)), f.anchor(jimu_path))
     systems = list(indexes._systems(a, data))
     links = links or {}
     canonical = lambda path, name: links.get(f.anchor(path), (None, str(name)))[1]  # noqa: E731 -- one spelling per name
     if systems:
-        sys_path = systems[0][0][:-2]
+        sys_role = "system" if f.has_role("system") else "system_name"
+        sys_path, sys_item = f.concrete(sys_role), f.role_item(sys_role)
         names = "、".join(dict.fromkeys(escape(canonical(p, n)) for p, n in systems))
-        fact(f.item_at(sys_path).element.format(n=""), f"{len(systems)} 件({names})", f.anchor(sys_path))
-    files = data.get("特定個人情報ファイル") or []
+        label = sys_item.element.format(n="") if sys_item.element else bare(sys_item.label)
+        fact(label, f"{len(systems)} 件({names})", f.anchor(sys_path))
     tasks = list(indexes._tasks(a, data))
     if tasks:
         first = tasks[0][0]
-        by = Counter(canonical((*p, "委託先名"), t.get("委託先名", "")) for p, t, _ in tasks if t.get("委託先名"))
+        by = Counter(canonical(p, v) for t, _, _ in tasks for p, v in f.values(data, "contractor", within=t) if v)
         links = "、".join(escape(n) for n in by)
         fact(f.item_at(first).label, f"{len(tasks)} 件(委託先: {links})", f.anchor(first[:-1]))
     parts = []
-    for kind, count_key in (("提供先", "提供件数"), ("移転先", "移転件数")):
-        if not f.item_at(("特定個人情報ファイル", 0, "提供・移転", kind)):
+    for kind in ("provision", "transfer"):  # 提供先, 移転先
+        if not f.has_role(kind):
             continue
         n = m = 0
-        for file in files:
-            tr = (file.get("提供・移転") or {}) if isinstance(file, dict) else {}
-            listed = [r for r in tr.get(kind) or [] if isinstance(r, dict) and r.get("名称")
-                      and not is_placeholder(plain(r["名称"]))]
-            c = tr.get(count_key)
+        for fpath, _ in f.values(data, "file"):
+            listed = [v for _, v in f.values(data, f"{kind}_name", within=fpath) if v and not is_placeholder(plain(str(v)))]
+            c = f.value(data, f"{kind}_count", within=fpath)
             n += c if isinstance(c, int) and not isinstance(c, bool) and c > len(listed) else len(listed)
             m += len(listed)
-        parts.append(indexes.partial_note(kind, n, m) if n > m else f"{kind} {n} 件")
+        label = bare(f.role_item(kind).label)
+        parts.append(indexes.partial_note(label, n, m) if n > m else f"{label} {n} 件")
     if parts and any(not p.endswith(" 0 件") for p in parts):
-        fact("提供先・移転先", "、".join(escape(p) for p in parts))
-    rows = change_rows if change_rows is not None else data.get(CHANGES)
-    ch_item = f.top(CHANGES)
-    rows = [r for r in rows or [] if isinstance(r, dict)]
-    if ch_item and rows and any(dates.parse_iso(r.get("変更日")) for r in rows):
-        latest = max(range(len(rows)), key=lambda i: (str((dates.parse_iso(rows[i].get("変更日")) or ("",))[0]), i))
+        fact("・".join(p.split()[0] for p in parts), "、".join(escape(p) for p in parts))
+    has_log = f.has_role("changes")  # a 別添2 change log (a 変更箇所一覧 has none)
+    rows = change_rows if change_rows is not None else (value_at(data, f.concrete("changes")) if has_log else None)
+    rows = [r for r in rows or [] if isinstance(r, dict)] if has_log else []
+    dated = [dates.parse_iso(f.sub(r, "change_date", "changes")) for r in rows]
+    if rows and any(dated):
+        latest = max(range(len(rows)), key=lambda i: (str((dated[i] or ("",))[0]), i))
         r = rows[latest]
-        when = dates.wareki(r.get("変更日")) if dates.parse_iso(r.get("変更日")) else str(r.get("変更日") or "")
-        fact("最新の変更", f"{escape(when)} {escape(str(r.get('項目') or ''))}", f.anchor((CHANGES, latest)))
-    ended = data.get("終了日")
+        d = f.sub(r, "change_date", "changes")
+        when = dates.wareki(d) if dated[latest] else str(d or "")
+        item = f.sub(r, "change_item", "changes")
+        fact("最新の変更", f"{escape(when)} {escape(str(item or ''))}", f.anchor(f.concrete("changes", latest)))
+    version = f.value(data, "form_version")
+    if version:
+        fact(f.role_item("form_version").label, escape(str(version)))
+    ended = f.value(data, "ended")
     if ended:
         out["ended"] = dates.wareki(ended)
     return out
@@ -248,15 +260,16 @@ def provenance(site: Site, assessments: list, content_dir) -> dict:
 def latest_changes(assessments: list, site: Site, limit: int = 10) -> list[dict]:
     rows = []
     for a in assessments:
-        if a.form.top(CHANGES) is None:
+        f = a.form
+        if not f.has_role("changes"):
             continue  # a document kind without a 別添2 change log (変更箇所一覧)
         data = a.public_data
-        crs = site.change_rows.get(a.url, data.get(CHANGES) or [])
+        crs = site.change_rows.get(a.url, value_at(data, f.concrete("changes")) or [])
         for i, r in enumerate(crs):
-            parsed = dates.parse_iso(r.get("変更日")) if isinstance(r, dict) else None
+            parsed = dates.parse_iso(f.sub(r, "change_date", "changes")) if isinstance(r, dict) else None
             if parsed:
-                rows.append({"date": parsed[0], "a": a, "item": str(r.get("項目") or ""),
-                             "href": f"{a.url}#{a.form.anchor((CHANGES, i))}"})
+                rows.append({"date": parsed[0], "a": a, "item": str(f.sub(r, "change_item", "changes") or ""),
+                             "href": f"{a.url}#{a.form.anchor(f.concrete('changes', i))}"})
     rows.sort(key=lambda r: (r["date"], r["a"].url, r["href"]), reverse=True)
     return rows[:limit]
 
@@ -290,6 +303,34 @@ def history_extension(site: Site) -> None:
 DEFAULT_EXTENSIONS: list[Callable[[Site], None]] = [history_extension]
 
 
+def evaluation_fact(site: Site, a, facts: dict) -> None:
+    """「この評価の評価書」: the other documents of the assessment's 評価 (same 評価書番号), and its page."""
+    from html import escape
+
+    ev = site.evaluation_of.get(a.url)
+    if ev is None or len(ev.documents) < 2:
+        return
+    links = [f'<a href="{escape(rel(a.url, ev.url))}">評価書番号 {escape(str(ev.number))} の評価</a>']
+    links += [f'<a href="{escape(rel(a.url, d.url))}">{escape(d.form.name)}</a>' for d in ev.documents if d is not a]
+    facts["facts"].append({"label": "この評価の評価書", "html": Markup("、".join(links)), "anchor": None})
+
+
+def evaluation_pages(site: Site) -> None:
+    """A page per 評価 (<org>/hyoka-<n>/) leading to each of its documents, with the 基礎's
+    しきい値判断 (Ⅱ's answers, Ⅲ, Ⅳ 1) as the documents state them."""
+    for ev in site.evaluations:
+        facts = []
+        for d in ev.documents:
+            for role in ("threshold_target_count", "threshold_handlers", "threshold_incident", "threshold_result",
+                         "submitted_kinds"):
+                v = d.form.value(d.public_data, role)
+                if v not in (None, ""):
+                    path = d.form.role_path(role)
+                    facts.append({"label": f"{d.form.name} {d.form.short_label(path, d.public_data)}", "value": str(v),
+                                  "href": f"{d.url}#{d.form.anchor(path)}"})
+        site.render_page(f"{ev.url}index.md", "evaluation.md.j2", ev.title, ev=ev, facts=facts)
+
+
 def assessment_pages(site: Site, assessments) -> None:
     for a in assessments:
         data = a.public_data
@@ -297,11 +338,13 @@ def assessment_pages(site: Site, assessments) -> None:
         links = {anchor: (rel(a.url, href), name, title)
                  for anchor, (href, name, title) in site.entity_links.get(a.url, {}).items()}
         page = AssessmentPage(a, data, rows, links)
+        facts = summary(a, data, rows, links)
+        evaluation_fact(site, a, facts)
         body = Markup(page.body())
         site.render_page(a.url + "index.md", "assessment.md.j2", a.full_title, a=a,
                          body=body, toc=Markup(page.toc()), notes=Markup(page.notes() if site.staff else ""),
                          extras=[Markup(x) for x in site.page_extras.get(a.url, [])],
-                         summary=summary(a, data, rows, links), json_href=assessment_path(a),
+                         summary=facts, json_href=assessment_path(a),
                          source=site.source_url(a))
         site.write_page(assessment_path(a), assessment_json(a, staff=site.staff))
 
@@ -328,7 +371,8 @@ def generate(assessments, out: Path, allow_shallow: bool = False, content_dir: P
     for a in assessments:
         by_org.setdefault(a.org_slug, []).append(a)
     for slug, items in by_org.items():
-        site.render_page(f"{slug}/index.md", "org.md.j2", items[0].org, items=items)
+        site.render_page(f"{slug}/index.md", "org.md.j2", items[0].org, items=items, evaluation_of=site.evaluation_of)
+    evaluation_pages(site)
     for ix in site.indexes:
         site.render_page(f"indexes/{ix.id}/index.md", "entity_index.md.j2", f"{ix.title}の索引", ix=ix)
     site.provenance = provenance(site, assessments, content_dir)

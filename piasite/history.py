@@ -31,7 +31,11 @@ from . import blobcache
 from .exceptions import PiasiteError
 from .reader import _WITHHELD_URI, WITHHELD_TAG, ReadError, _build, parse
 
-TRAILER = re.compile(r"^(変更日|提出時期|提出時期に係る説明|変更箇所)\s*[:：]\s*(.*?)\s*$")
+CACHE_DIR = Path(".cache/piasite/blobs-v1")  # under the repository root
+# Commit trailers (a documented interface of `git commit`, named after the 別添2 columns):
+# 変更日, 提出時期, 提出時期に係る説明, and `変更箇所: なし` for an editorial commit.
+T_DATE, T_TIMING, T_EXPLANATION, T_NONE = "変更日", "提出時期", "提出時期に係る説明", "変更箇所"  # allow-listed
+TRAILER = re.compile(rf"^({T_DATE}|{T_TIMING}|{T_EXPLANATION}|{T_NONE})\s*[:：]\s*(.*?)\s*$")
 
 
 class GitError(PiasiteError):
@@ -215,8 +219,8 @@ def _side_trailers(commits: dict[str, Commit], merge: Commit, chain: set[str]) -
     out: dict[str, str] = {}
     for c in side:
         out.update(c.trailers)
-    if out.get("変更箇所") == "なし" and not all(c.trailers.get("変更箇所") == "なし" for c in side if c.changes):
-        del out["変更箇所"]
+    if out.get(T_NONE) == "なし" and not all(c.trailers.get(T_NONE) == "なし" for c in side if c.changes):
+        del out[T_NONE]
     return out
 
 
@@ -402,17 +406,15 @@ def check_baseline(root: Path, commits: dict[str, Commit]) -> tuple[set[str], li
 
 def trailer_values() -> dict[str, tuple[str, ...]]:
     """Allowed values of the trailers that name a choice (提出時期): the forms' choices."""
-    from .changelog import CHANGES
-    from .form import form_names, load_form
+    from .form import all_forms
 
     timing: list[str] = []
-    for name in form_names():
-        group = load_form(name).top(CHANGES)
-        item = group.child("提出時期") if group else None
+    for form in all_forms():
+        item = form.role_item("change_timing") if form.has_role("change_timing") else None
         for c in (item.choices if item and item.choices else ()):
             if c not in timing:
                 timing.append(c)
-    return {"提出時期": tuple(timing)}
+    return {T_TIMING: tuple(timing)}
 
 
 def trailer_problems(commit: Commit) -> list[tuple[str, str]]:
@@ -425,10 +427,10 @@ def trailer_problems(commit: Commit) -> list[tuple[str, str]]:
         for severity, message in textcheck.problems(value):
             if severity == "error":
                 out.append((key, message))
-    if "変更日" in tr:
-        v = tr["変更日"]
+    if T_DATE in tr:
+        v = tr[T_DATE]
         if not (dates.parse_iso(v) or dates.parse_date(v)):
-            out.append(("変更日", f"「{v}」は日付として読めません({dates.RANGE_JA}の日付を 2025-12-01 のように書いてください)"
+            out.append((T_DATE, f"「{v}」は日付として読めません({dates.RANGE_JA}の日付を 2025-12-01 のように書いてください)"
                         if v else "値が空です(2025-12-01 のように書いてください)"))
     choices = trailer_values()
     for key, allowed in choices.items():

@@ -27,15 +27,15 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from . import dates, lifecycle, resources
-from .changelog import CHANGES, Row, columns, derived_rows, has_table, imported_rows, version_changes, version_date
+from .changelog import CHANGES, Row, columns, derived_rows, has_table, imported_rows, row_dict, version_changes, version_date
 from .diff import marked_html, text
-from .form import Form, Item, form_for, load_form
-from .history import load_history, warn
+from .form import Form, Item, form_for
+from .history import T_NONE, load_history, warn
 from .model import full_title
 from .parallel import on_two_cores
 from .reader import public
 
-SKIP_KEYS = {"様式", "取込メモ"}
+SKIP_ROLES = ("form", "import_notes", "import_missing")  # document keys that are not assessment content
 FEED_NS = uuid.UUID("6f1c1c1e-3c0b-4c39-9a57-6b0f0a2d5e11")  # fixed: entry ids are stable across builds
 
 
@@ -80,10 +80,8 @@ def environment() -> Environment:
     return env
 
 
-def row_dict(r: Row) -> dict:
-    return {"変更日": r.date, "項目": r.item, "変更前の記載": r.before, "変更後の記載": r.after,
-            "提出時期": r.timing, "提出時期に係る説明": r.explanation, "備考": r.note,
-            "重要な変更": r.marked, "提出時期の記載": r.timing_given, "anchor": r.anchor}
+def _skip(form: Form) -> set:
+    return {form.top_key(r) for r in SKIP_ROLES} - {None}
 
 
 class _Writer:
@@ -136,17 +134,17 @@ def generate_history(assessments: list, repo_root: Path, write: Callable[[str, s
         form = form_for(data)
         if form is None:
             continue  # its last version named no known 様式: nothing to show
-        title = str(public(data.get("評価書名")) or url)
-        org = str(public(data.get("評価実施機関名")) or parts[-2])
+        title = str(public(form.value(data, "title")) or url)
+        org = str(public(form.value(data, "organisation")) or parts[-2])
         items.append((url, title, org, parts[-2], form, data, fh, removed))
 
     for url, title, org, org_slug, form, data, fh, removed in items:
         pub = public(data)
-        rows = imported_rows(data) if has_table(form) else []
+        rows = imported_rows(data, form) if has_table(form) else []
         vchanges = [] if hist.shallow or fh is None else version_changes(fh, form)
         derived = derived_rows(fh, form, vchanges) if vchanges else []
         if has_table(form):  # the site shows these in place of the content's 別添2 table
-            out.change_rows[url] = [row_dict(r) for r in rows + derived]
+            out.change_rows[url] = [row_dict(r, form) for r in rows + derived]
         versions = fh.live if fh and not hist.shallow else []
         ended = lifecycle.is_ended(data, removed)
         end = lifecycle.end_date(data, removed)
@@ -160,11 +158,11 @@ def generate_history(assessments: list, repo_root: Path, write: Callable[[str, s
         if removed:  # the page itself, as the last version
             w.page(url + "index.md", "history_version.md.j2", f"{named}(終了)", past=False,
                    body=Markup(render_data(form, pub)), n=len(timeline), v=timeline[-1] if timeline else None,
-                   rows=[row_dict(r) for r in rows + derived], **ctx)
-        group = form.top(CHANGES)
+                   rows=rows + derived, **ctx)
+        group = form.role_item(CHANGES) if form.has_role(CHANGES) else None
         w.page(url + "history/index.md", "history_timeline.md.j2", f"{named} の変更履歴",
-               rows=[row_dict(r) for r in rows + derived], columns=columns(form), changes_label=group.label if group else CHANGES,
-               changes_anchor=group.id if group else "changes", **ctx)
+               rows=rows + derived, columns=columns(form), changes_label=group.label if group else "変更箇所",
+               changes_anchor=group.id if group else "changes", has_note=form.has_role("change_note"), **ctx)
         for i, v in enumerate(timeline[:-1]):
             w.page(f"{url}v/{v['n']}/index.md", "history_version.md.j2", f"{named}(第{v['n']}版)", past=True,
                    body=Markup(render_data(form, public(fh.live[i].data))), n=v["n"], v=v, rows=None, **ctx)
@@ -229,7 +227,7 @@ def _timeline(fh, vchanges: list) -> list[dict]:
     changes = {v.commit.sha: (prev, chs) for prev, v, chs in vchanges}
     for n, v in enumerate(fh.live, 1):
         prev, chs = changes.get(v.commit.sha, (None, []))
-        editorial = v.commit.trailers.get("変更箇所", "").strip() == "なし"
+        editorial = v.commit.trailers.get(T_NONE, "").strip() == "なし"
         out.append({
             "n": n, "sha": v.commit.sha, "short": v.commit.sha[:7], "committed": v.commit.date,
             # 変更日 trailer, else the version's 公表日; the commit (often the import's) is the last resort
@@ -257,15 +255,18 @@ def render_data(form: Form, data: Any) -> str:
     return page.toc() + body
 
 
+
+
 def flatten(form: Form, data: Any) -> list[list]:
     """[identity key, label, ※, value] per filled leaf; group elements keyed by name so versions match."""
     out: list[list] = []
+    skip = _skip(form)
 
     def walk(node: Item, value: Any, path: tuple, key: str) -> None:
         if not isinstance(value, dict):
             return
         for child in node.items:
-            if not path and (child.key in SKIP_KEYS or child.key == CHANGES):
+            if not path and (child.key in skip or child.key == form.top_key(CHANGES)):
                 continue
             v = value.get(child.key)
             cpath, ckey = path + (child.key,), f"{key}/{child.key}"

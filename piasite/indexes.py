@@ -6,21 +6,18 @@ page or a JSON consumer can link to the exact item. Only public values are read.
 """
 from __future__ import annotations
 
-import functools
 import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
 from . import dates
-from .form import FORMS_DIR, value_at
 from .markup import plain
 from .names import Names, is_placeholder, nfkc, split_branch
 
-_YAML = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present (read on every build)
-
-FILES, TASKS, TRANSFER = "特定個人情報ファイル", ("委託", "委託事項"), "提供・移転"
+# Column headings of the indexes (what a reader sees, and the open data's field names): the
+# same words as some form labels, but headings, not document keys.
+COL_NUMBER, COL_PUBLISHED, COL_FORM = "評価書番号", "公表日", "様式"  # allow-listed in test_no_form_keys
+COL_TASK, COL_FILE, COL_BASIS = "委託事項", "特定個人情報ファイル", "法令上の根拠"  # allow-listed too
 
 
 @dataclass
@@ -101,64 +98,41 @@ def _group(rows: list[tuple[str, Row]], names: Names) -> list[Entity]:
 
 
 def _files(a, data):
-    for f, file in enumerate(data.get(FILES) or []):
+    """(path of the file, its name) for every 特定個人情報ファイル of a form that has them as a group."""
+    f = a.form
+    if not f.has_role("file"):
+        return
+    for fpath, file in f.values(data, "file"):
         if isinstance(file, dict):
-            yield f, file, plain(file.get("名称") or f"({f + 1})")
-
-
-SYSTEM_NAME = ["基本情報", "システム", "名称"]
-TASK_GROUP = [FILES, *TASKS]
-
-
-@functools.cache
-def _index_map(form_name: str) -> dict:
-    """A form's `index:` section: its own top-level groups that hold what the
-    重点項目評価書 holds at a path (変更箇所一覧 lists systems and 委託事項 found in its excerpts)."""
-    for path in sorted(FORMS_DIR.glob("*.yaml")):
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML)
-        if raw.get("form") == form_name:
-            return raw.get("index") or {}
-    return {}
-
-
-def _mapped(a, target: list) -> str | None:
-    return next((local for local, spec in _index_map(a.form.name).items() if spec.get("path") == target), None)
+            yield fpath, plain(f.value(data, "file_name", within=fpath) or f"({fpath[-1] + 1})")
 
 
 def jimu_path(a) -> tuple | None:
     """Where an assessment names its 事務, whatever its form."""
-    for p in (("基本情報", "事務", "名称"), ("事務の名称",)):
-        if a.form.item_at(p) is not None:
-            return p
-    return None
+    return a.form.role_path("jimu_name") if a.form.has_role("jimu_name") else None
 
 
 def _systems(a, d):
-    local = _mapped(a, SYSTEM_NAME)
-    prefix = (local,) if local else tuple(SYSTEM_NAME[:2])
-    node = d.get(local) if local else (d.get("基本情報") or {}).get("システム")
-    for i, s in enumerate(node or []):
-        if isinstance(s, dict) and s.get("名称"):
-            yield prefix + (i, "名称"), s["名称"]
+    """(path, name) of every system named (a group of systems, or a list of their names)."""
+    for p, name in a.form.values(d, "system_name"):
+        if name:
+            yield p, name
 
 
 def _tasks(a, d):
     """(path of the task, task, file name) for every 委託事項."""
-    local = _mapped(a, TASK_GROUP)
-    if local:
-        for t, task in enumerate(d.get(local) or []):
-            if isinstance(task, dict):
-                yield (local, t), task, ""
-        return
-    for f, file, fname in _files(a, d):
-        for t, task in enumerate(((file.get("委託") or {}).get("委託事項")) or []):
-            if isinstance(task, dict):
-                yield (FILES, f, *TASKS, t), task, fname
+    f = a.form
+    names = dict(_files(a, d))
+    for tpath, task in f.values(d, "entrustment"):
+        if isinstance(task, dict):
+            fpath = f.enclosing(tpath, "file")
+            yield tpath, task, (names.get(fpath, "") if fpath else "")
 
 
-def _count_key(section: dict, kind: str) -> str | None:
-    """The count beside a list (提供件数 beside 提供先): the key sharing its first two characters."""
-    return next((k for k in section if k != kind and k[:2] == kind[:2] and isinstance(section[k], int)), None)
+def bare_label(label: str) -> str:
+    from .pages import bare
+
+    return bare(label)
 
 
 def partial_note(kind: str, counted: int, listed: int) -> str:
@@ -169,59 +143,64 @@ def partial_note(kind: str, counted: int, listed: int) -> str:
 def build_indexes(assessments: list, names: Names) -> list[Index]:
     kikan, jimu, systems, tasks, recipients, partial = [], [], [], [], [], []
     for a in assessments:
-        d = a.public_data
-        org = plain(d.get("評価実施機関名") or a.org_slug)
+        d, f = a.public_data, a.form
+        org = plain(f.value(d, "organisation") or a.org_slug)
         common = {"評価実施機関": org}
-        p = ("評価実施機関名",)
+        p = f.role_path("organisation")
+        number, published = f.value(d, "number"), f.value(d, "published")
         kikan.append((names.key(org), Row(org, a, p, a.form.anchor(p), {
-            "評価書番号": str(d.get("評価書番号", "")), "評価書": a.title,
-            "公表日": dates.wareki(d["公表日"]) if d.get("公表日") else "", "様式": a.form.name})))
+            COL_NUMBER: str(number if number is not None else ""), "評価書": a.title,
+            COL_PUBLISHED: dates.wareki(published) if published else "", COL_FORM: a.form.name})))
         p = jimu_path(a)
-        jimu_name = value_at(d, p) if p else None
+        jimu_name = f.value(d, "jimu_name")
         if jimu_name:
             jimu.append((names.key(jimu_name), Row(plain(jimu_name), a, p, a.form.anchor(p), dict(common))))
         for p, name in _systems(a, d):
             systems.append((names.key(name), Row(plain(name), a, p, a.form.anchor(p), dict(common))))
         for tpath, task, fname in _tasks(a, d):
-            if not task.get("委託先名") or is_placeholder(plain(task["委託先名"])):
+            contractor = f.value(d, "contractor", within=tpath)
+            if not contractor or is_placeholder(plain(contractor)):  # 「添付資料を参照」 names no one
                 continue
-            p = (*tpath, "委託先名")
-            company, branch = split_branch(task["委託先名"])
+            p = (*tpath, *f.relative("contractor", "entrustment"))
+            company, branch = split_branch(contractor)
             cells = dict(common, _company="1")
             cells["支店等"] = branch
-            cells["委託事項"] = plain(task.get("名称") or task.get("委託内容") or "")
-            cells["特定個人情報ファイル"] = fname
-            sub = plain(task.get("再委託の有無") or "")
-            if task.get("再委託事項"):
-                sub = f"{sub}({plain(task['再委託事項'])})" if sub else plain(task["再委託事項"])
+            cells[COL_TASK] = plain(f.value(d, "entrustment_name", within=tpath)
+                                    or f.value(d, "entrustment_content", within=tpath) or "")
+            cells[COL_FILE] = fname
+            sub = plain(f.value(d, "subcontract_flag", within=tpath) or "")
+            sub_task = f.value(d, "subcontract_task", within=tpath)
+            if sub_task:
+                sub = f"{sub}({plain(sub_task)})" if sub else plain(sub_task)
             cells["再委託"] = sub
-            tasks.append((names.key(company), Row(plain(task["委託先名"]), a, p, a.form.anchor(p), cells)))
+            tasks.append((names.key(company), Row(plain(contractor), a, p, a.form.anchor(p), cells)))
         counted: dict[str, list[int]] = {}
-        for f, file, fname in _files(a, d):
-            transfer = file.get(TRANSFER) or {}
-            for kind in ("提供先", "移転先"):
-                listed = [r for r in transfer.get(kind) or []
-                          if isinstance(r, dict) and r.get("名称") and not is_placeholder(plain(r["名称"]))]
-                n = transfer.get(_count_key(transfer, kind))
-                c = counted.setdefault(kind, [0, 0])
-                c[0] += n if isinstance(n, int) and not isinstance(n, bool) and n > len(listed) else len(listed)
-                c[1] += len(listed)
-                for r, rec in enumerate(transfer.get(kind) or []):
-                    if not isinstance(rec, dict) or not rec.get("名称") or is_placeholder(plain(rec["名称"])):
+        for fpath, fname in _files(a, d):
+            for kind in ("provision", "transfer"):  # 提供先 (other bodies), 移転先 (own departments)
+                listed = 0
+                for rpath, rec in f.values(d, kind, within=fpath):
+                    rname = f.value(d, f"{kind}_name", within=rpath) if isinstance(rec, dict) else None
+                    if not rname or is_placeholder(plain(rname)):
                         continue  # 「添付資料を参照」 is where the list is, not a recipient
-                    p = (FILES, f, TRANSFER, kind, r, "名称")
-                    key = names.key(rec["名称"])
-                    if kind == "移転先":  # a department is the organisation's own
+                    listed += 1
+                    p = (*rpath, *f.relative(f"{kind}_name", kind))
+                    key = names.key(rname)
+                    if kind == "transfer":  # a department is the organisation's own
                         key = f"{names.key(org)}/{key}"
                     cells = dict(common)
-                    cells["種別"] = _label(a, (FILES, f, TRANSFER, kind))
-                    cells["特定個人情報ファイル"] = fname
-                    cells["法令上の根拠"] = plain(rec.get("法令上の根拠") or "")
-                    recipients.append((key, Row(plain(rec["名称"]), a, p, a.form.anchor(p), cells)))
+                    cells["種別"] = _label(a, rpath[:-1])
+                    cells[COL_FILE] = fname
+                    cells[COL_BASIS] = plain(f.value(d, f"{kind}_basis", within=rpath) or "")
+                    recipients.append((key, Row(plain(rname), a, p, a.form.anchor(p), cells)))
+                if f.has_role(kind):
+                    n = f.value(d, f"{kind}_count", within=fpath) if f.has_role(f"{kind}_count") else None
+                    c = counted.setdefault(bare_label(f.role_item(kind).label), [0, 0])
+                    c[0] += n if isinstance(n, int) and not isinstance(n, bool) and n > listed else listed
+                    c[1] += listed
         partial += [(a, kind, n, m) for kind, (n, m) in counted.items() if n > m]
     return [
         Index("kikan", "評価実施機関", "評価書を公表している機関と、その評価書です。",
-              ["評価書番号", "評価書", "公表日", "様式"], _group(kikan, names)),
+              [COL_NUMBER, "評価書", COL_PUBLISHED, COL_FORM], _group(kikan, names)),
         Index("jimu", "事務", "特定個人情報ファイルを取り扱う事務の名称ごとに、評価書を並べています。",
               ["評価実施機関"], _group(jimu, names)),
         Index("system", "システム", "事務で使うシステムの名称ごとに、そのシステムを記載している評価書を並べています。"
@@ -229,7 +208,7 @@ def build_indexes(assessments: list, names: Names) -> list[Index]:
               ["評価実施機関"], _group(systems, names)),
         Index("itakusaki", "委託先", "特定個人情報ファイルの取扱いを委託している先(委託先)ごとに、委託事項と再委託の有無を並べています。"
               "株式会社の前後の空白や支店名の違いはまとめ、元の表記も示します。",
-              ["評価実施機関", "支店等", "委託事項", "特定個人情報ファイル", "再委託"], _group(tasks, names)),
+              ["評価実施機関", "支店等", COL_TASK, COL_FILE, "再委託"], _group(tasks, names)),
         Index("teikyosaki", "提供先・移転先", "特定個人情報の提供先(他の機関)と移転先(同じ機関の他の部署)です。",
-              ["評価実施機関", "種別", "特定個人情報ファイル", "法令上の根拠"], _group(recipients, names), partial),
+              ["評価実施機関", "種別", COL_FILE, COL_BASIS], _group(recipients, names), partial),
     ]

@@ -1,10 +1,11 @@
 """End of an assessment and its five-year re-evaluation.
 
 An assessment ends when its file is removed from content/ (end = the removing
-commit's date), or when it has 終了日, or 【終了】 in its 評価書名. An ended one
-stays published, bannered 終了, for at least KEEP_YEARS after its end.
-A 重点項目評価書 is re-evaluated within five years: the due date counts from
-the later of Ⅴ 1 ①実施日 and 公表日 (the latest evidence of an evaluation).
+commit's date), or when it has 終了日 (role `ended`), or 【終了】 in its 評価書名
+(role `title`). An ended one stays published, bannered 終了, for at least
+KEEP_YEARS after its end. An evaluation is re-done within five years: the due
+date counts from the later of its 実施日 (role `implemented`, e.g. the 重点's
+Ⅴ 1 ①) and 公表日 (role `published`), the latest evidence of an evaluation.
 """
 from __future__ import annotations
 
@@ -17,7 +18,6 @@ from .reader import unwrap
 KEEP_YEARS = 3
 REEVALUATE_YEARS = 5
 ENDED_MARK = "【終了】"
-EVALUATED = ("評価実施手続", "基礎項目評価", "実施日")
 
 
 def add_years(d: dt.date, years: int) -> dt.date:
@@ -32,21 +32,35 @@ def _date(v: Any) -> dt.date | None:
     return p[0] if p else None
 
 
+def _form(data: Any):
+    from .form import DEFAULT_FORM, form_of
+
+    try:
+        return form_of(data, DEFAULT_FORM)
+    except KeyError:
+        return None
+
+
+def _get(data: Any, role: str) -> Any:
+    form = _form(data)
+    return form.value(data, role) if form else None
+
+
 def end_date(data: dict, removed_on: str | None = None) -> dt.date | None:
     """When the assessment ended, or None while it is current."""
     data = data or {}
-    if _date(data.get("終了日")):
-        return _date(data.get("終了日"))
+    if _date(_get(data, "ended")):
+        return _date(_get(data, "ended"))
     if removed_on:
         return dt.date.fromisoformat(removed_on[:10])
-    if ENDED_MARK in str(data.get("評価書名") or ""):
-        return _date(data.get("公表日"))
+    if ENDED_MARK in str(_get(data, "title") or ""):
+        return _date(_get(data, "published"))
     return None
 
 
 def is_ended(data: dict, removed_on: str | None = None) -> bool:
     data = data or {}
-    return bool(removed_on or data.get("終了日") or ENDED_MARK in str(data.get("評価書名") or ""))
+    return bool(removed_on or _get(data, "ended") or ENDED_MARK in str(_get(data, "title") or ""))
 
 
 def keep_until(end: dt.date) -> dt.date:
@@ -54,18 +68,11 @@ def keep_until(end: dt.date) -> dt.date:
 
 
 def reevaluation_due(data: dict) -> dt.date | None:
-    """None for documents that are not evaluations (their form has no Ⅴ 1 ①実施日, e.g. 変更箇所一覧)."""
-    from .form import load_form
-
-    try:
-        if load_form(str((data or {}).get("様式"))).item_at(EVALUATED) is None:
-            return None
-    except KeyError:
+    """None for documents that are not evaluations (their form has no `implemented` role, e.g. 変更箇所一覧)."""
+    form = _form(data)
+    if form is None or not form.has_role("implemented"):
         return None
-    node: Any = data or {}
-    for k in EVALUATED:
-        node = node.get(k) if isinstance(node, dict) else None
-    found = [d for d in (_date(node), _date((data or {}).get("公表日"))) if d]
+    found = [d for d in (_date(form.value(data or {}, "implemented")), _date(form.value(data or {}, "published"))) if d]
     return add_years(max(found), REEVALUATE_YEARS) if found else None
 
 
@@ -80,17 +87,15 @@ def check(docs, today: dt.date) -> list:
             continue
         due = reevaluation_due(data)
         if due and due < today:
-            out.append(Problem(doc.path, doc.line(("公表日",)), "",
+            form = _form(data)
+            out.append(Problem(doc.path, doc.line(form.role_path("published")), "",
                                f"再評価の期限({dates.wareki(due)}、評価から {REEVALUATE_YEARS} 年)を過ぎています。"
                                f"評価をやり直し、{_labels(data)}を更新してください", WARNING))
     return out
 
 
 def _labels(data: dict) -> str:
-    from .form import load_form
-
-    try:
-        form = load_form(str(data.get("様式")))
-    except KeyError:
+    form = _form(data)
+    if form is None:
         return "評価の日付"
-    return "と".join(form.short_label(p, data) for p in (EVALUATED, ("公表日",)) if form.item_at(p))
+    return "と".join(form.short_label(form.role_path(r), data) for r in ("implemented", "published") if form.has_role(r))

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from . import limits
-from .form import Form, form_names, load_form
+from .evaluation import EVALUATION_SLUG, check as check_evaluations
+from .form import Form, form_for, form_of
 from .names import ALIASES_FILE, AliasError, Names
 from .reader import Document, ReadError, public, read, uncertain_paths
 from .validate import ERROR, Problem, check_document, check_text, check_unique_numbers
@@ -57,23 +58,23 @@ class Assessment:
 
     @property
     def org(self) -> str:
-        return str(self.data.get("評価実施機関名") or self.org_slug)
+        return str(self.form.value(self.data, "organisation") or self.org_slug)
 
     @property
     def number(self) -> Any:
-        return self.data.get("評価書番号")
+        return self.form.value(self.data, "number")
 
     @property
     def title(self) -> str:
-        d = self.data
-        if d.get("評価書名"):
-            return str(d["評価書名"])
-        jimu = ((d.get("基本情報") or {}).get("事務") or {}).get("名称")
-        if jimu:
-            return f"{jimu} {self.form.name}"
-        if d.get("対象評価書"):  # 変更箇所一覧: names the assessment it lists changes of
-            return " ".join(str(d[k]) for k in ("事務の名称", "対象評価書") if d.get(k)) + f" {self.form.name}"
-        return str(d.get("名称") or self.slug)
+        d, f = self.data, self.form
+        if f.value(d, "title"):
+            return str(f.value(d, "title"))
+        if f.has_role("target_document"):  # 変更箇所一覧: names the assessment it lists changes of
+            if not f.value(d, "target_document"):
+                return self.slug
+            return " ".join(str(v) for v in (f.value(d, "jimu_name"), f.value(d, "target_document")) if v) + f" {f.name}"
+        jimu = f.value(d, "jimu_name")
+        return f"{jimu} {f.name}" if jimu else self.slug
 
     @property
     def full_title(self) -> str:
@@ -82,7 +83,7 @@ class Assessment:
 
     @property
     def published(self) -> Any:
-        return self.data.get("公表日")
+        return self.form.value(self.data, "published")
 
 
 def full_title(org: str, title: str) -> str:
@@ -160,7 +161,11 @@ def check_paths(paths: list[Path]) -> tuple[list[Document], list[Problem]]:
             if not ASCII_SLUG.match(part):
                 problems.append(Problem(p, 1, "", f"フォルダ名・ファイル名「{part}」は半角英小文字・数字・-・_ で付けてください"
                                         "(サイトの URL になります。例: content/kumagaya/5.yaml)", "warning"))
+        if EVALUATION_SLUG.match(p.stem):
+            problems.append(Problem(p, 1, "", f"ファイル名「{p.stem}」は評価のページの URL(<機関>/{p.stem}/)に使うため、"
+                                    "評価書のファイル名にはできません。別の名前にしてください"))
     problems += check_unique_numbers(docs)
+    problems += check_evaluations(docs)
     return docs, problems
 
 
@@ -169,7 +174,7 @@ def load_content(root: Path) -> tuple[list[Assessment], list[Problem]]:
     root = Path(root)
     docs, problems = check_paths(content_files(root, aliases=True))
     bad = {p.path for p in problems if p.severity == ERROR}
-    out = [Assessment(d, load_form(d.data["様式"]), root) for d in docs if d.path not in bad]
+    out = [Assessment(d, form_of(d.data), root) for d in docs if d.path not in bad]
     out.sort(key=lambda a: (a.org_slug, _num_key(a.slug)))
     return out, problems
 
@@ -178,9 +183,9 @@ def uncertain_problems(root: Path) -> list[Problem]:
     """One problem per !要確認 value still open under content/ (for a publication build)."""
     out = []
     for doc in (load_document(p)[0] for p in content_files(root)):
-        if doc is None or not isinstance(doc.data, dict) or doc.data.get("様式") not in form_names():
+        form = form_for(doc.data, None) if doc is not None else None
+        if form is None:
             continue
-        form = load_form(doc.data["様式"])
         for path in uncertain_paths(doc.data):
             out.append(Problem(doc.path, doc.line(path), form.short_label(path, doc.data),
                                "原文から読み取れませんでした(要確認)"))

@@ -17,10 +17,9 @@ from .form import CIRCLED, Item, value_at
 from .markup import plain, to_html
 from .reader import Uncertain
 
-NOT_SHOWN = {"様式", "終了日", "取込メモ"}  # document keys shown in the summary or collapsed
-NOTES = "取込メモ"
-CHANGES = "変更箇所"
 EMPTY = '<p class="pia-empty">記載なし</p>'
+# An item in a section the imported text lacked (role import_missing lists them): not 記載なし.
+MISSING = '<p class="pia-empty pia-missing">原文にありません(取り込んだテキストにこの部分がありませんでした)</p>'
 
 
 def bare(label: str) -> str:
@@ -46,7 +45,7 @@ def heading(level: int, anchor: str, label_html: str, marked: bool = False) -> s
 
 def uncertain(v: Uncertain) -> str:
     """An item the importer could not read: said so, with what the source showed — never a guess."""
-    reason = f"({escape(v.reason)})" if v.reason else ""
+    reason = f'</p><p class="pia-uncertain-why">理由: {escape(v.reason)}' if v.reason else ""
     source = (f'<p class="pia-uncertain-src">元の文書の記載:</p><blockquote>{escape(v.source)}</blockquote>'
               if v.source else "")
     return (f'<div class="pia-uncertain" role="note"><p><strong>原文から読み取れませんでした</strong>{reason}</p>'
@@ -72,6 +71,17 @@ class AssessmentPage:
         self.change_rows = change_rows
         self.ids: set[str] = set()  # anchors written so far (history rows link only to these)
         self.outline: list[tuple[int, str, str]] = []  # (depth, anchor, label) for the 項目一覧
+        # the form's document-level keys (様式, 様式の版, 終了日, 取込メモ, …) are piasite's own, not
+        # printed on the form: the summary shows them, or the collapsed notes
+        self.hidden = {i.key for i in self.form.document_items}
+        self.missing = {str(v) for _, v in self.form.values(data, "import_missing")}
+        self.changes_key = self.form.top_key("changes")  # the 別添2 table, whose rows history may replace
+        self.change_item_key = self.form.role_key("change_item") if self.form.has_role("change_item") else None
+        # 様式の版: the document is printed with the labels of its version of the form
+        self.version = self.form.value(data, "form_version") if self.form.has_role("form_version") else None
+
+    def lab(self, item: Item) -> str:
+        return item.label_for(self.version if isinstance(self.version, str) else None)
 
     # -- values -----------------------------------------------------------
     def value(self, item: Item, v: Any) -> str:
@@ -94,6 +104,8 @@ class AssessmentPage:
             return f"<p>( {escape(str(v))} ) 件</p>"
         if k == "integer":
             return f"<p>{escape(str(v))}</p>"
+        if k == "list" and isinstance(v, list):
+            return '<ul class="pia-list">' + "".join(f"<li>{escape(str(x))}</li>" for x in v) + "</ul>"
         return f'<div class="pia-text">{to_html(str(v))}</div>'
 
     @staticmethod
@@ -132,6 +144,8 @@ class AssessmentPage:
                 out.append(f'<li class="pia-multi-group">・{escape(group)}</li>')
             on = o.text in picked
             shown, qual = picked.get(o.text, (o.text, None))
+            if shown == o.text:  # as the document's version of the form prints the option (4情報 / 5情報)
+                shown = o.label_for(self.version if isinstance(self.version, str) else None)
             text = escape(shown) + ((f" ({escape(qual)})" if qual else " (　)") if o.qualifier else "")
             out.append(_box(on, text))
         out.extend(_box(True, escape(e)) for e in extra)
@@ -144,7 +158,7 @@ class AssessmentPage:
         out = []
         items = container.items
         for i, child in enumerate(items):
-            if not path and (child.key in NOT_SHOWN or child in self.form.document_items):
+            if not path and child.key in self.hidden:
                 continue  # about the file, not the form's content: summary, banner, staff notes
             cpath = path + (child.key,)
             if child.key in skip or self._counted(items, i - 1):
@@ -167,19 +181,17 @@ class AssessmentPage:
                 f' {escape(name)}</a></p>')
 
     def _partial(self, group: Item, path: tuple, elems: list) -> str:
-        """「提供先 133 件中 1 件を掲載(残りは添付資料)」 where the count beside the list (提供件数 beside
-        提供先: the sibling count sharing its first two characters) is more than the list holds."""
+        """「提供先 133 件中 1 件を掲載(残りは添付資料)」 where the form's count (roles provision_count,
+        transfer_count) is more than the list beside it holds."""
         from .indexes import partial_note
         from .names import is_placeholder
 
-        parent = group.parent
-        counts = [c for c in (parent.items if parent else []) if c.kind == "count" and c.key[:2] == group.key[:2]]
-        if len(counts) != 1 or not group.name_key:
+        f = self.form
+        kind = next((k for k in ("provision", "transfer") if f.has_role(k) and f.role_item(k) is group), None)
+        if not kind or not f.has_role(f"{kind}_count"):
             return ""
-
-        n = value_at(self.data, path[:-1] + (counts[0].key,))
-        listed = [e for e in elems if isinstance(e, dict) and e.get(group.name_key)
-                  and not is_placeholder(plain(str(e[group.name_key])))]
+        n = f.value(self.data, f"{kind}_count", within=path[:-1])
+        listed = [v for _, v in f.values(self.data, f"{kind}_name", within=path) if v and not is_placeholder(plain(str(v)))]
         if isinstance(n, int) and not isinstance(n, bool) and n > len(listed):
             return partial_note(bare(group.label), n, len(listed))
         return ""
@@ -228,18 +240,20 @@ class AssessmentPage:
         marked = item.mark and item.display_label != item.label
         if _is_table_group(item):
             return self.table(item, v, path, level)
+        missing = bool(self.missing) and _empty(v) and self.form.label_path(path, self.data) in self.missing
         if item.kind == "section":
-            self._outline(level, anchor, item.label)
-            return (f'<section class="pia-sec">{heading(level, anchor, escape(item.label), marked)}'
-                    f'{self.children(item, v, path, level + 1)}</section>\n')
+            self._outline(level, anchor, self.lab(item))
+            inner = MISSING if missing else self.children(item, v, path, level + 1)
+            return (f'<section class="pia-sec">{heading(level, anchor, escape(self.lab(item)), marked)}'
+                    f'{inner}</section>\n')
         if item.kind == "group":
             elems = v if isinstance(v, list) else []
             own = not path[:-1] or item.label[:1].isdigit() or item.label[:1] in "ⅠⅡⅢⅣⅤ("
             out = [f'<section class="pia-group">']
             sub = level
             if own:
-                self._outline(level, anchor, item.label)
-                out.append(heading(level, anchor, escape(item.label), marked))
+                self._outline(level, anchor, self.lab(item))
+                out.append(heading(level, anchor, escape(self.lab(item)), marked))
                 sub = level + 1
             else:
                 out.append(f'<span id="{anchor}"></span>')
@@ -247,7 +261,7 @@ class AssessmentPage:
             if note:
                 out.append(f'<p class="pia-partial" role="note">{escape(note)}</p>')
             if not elems:
-                out.append(EMPTY)
+                out.append(MISSING if missing else EMPTY)
             for i, elem in enumerate(elems):
                 epath = path + (i,)
                 text = plain(item.element_label(i, elem))
@@ -264,10 +278,10 @@ class AssessmentPage:
                            f'{self.children(item, elem, epath, sub + 1, skip)}</section>\n')
             out.append("</section>\n")
             return "".join(out)
-        label = f"{item.parent_label} {item.label}" if item.parent_label else item.label
+        label = f"{item.parent_label} {self.lab(item)}" if item.parent_label else self.lab(item)
         if item.kind == "count":  # 「提供を行っている ( ) 件」 is the form's blank, not a label
             label = re.sub(r"\s*[(（]\s*[)）]\s*件\s*$", "(件数)", label)
-        value = self.value(item, v)
+        value = MISSING if missing else self.value(item, v)
         if count:
             c_item, c_v = count
             self.ids.add(self.form.anchor(path[:-1] + (c_item.key,)))
@@ -280,16 +294,17 @@ class AssessmentPage:
                 f'<div class="pia-val">{value}{self.index_link(anchor)}</div></div>\n')
 
     def table(self, item: Item, v: Any, path: tuple, level: int) -> str:
-        rows = self.change_rows if (item.key == CHANGES and not path[:-1] and self.change_rows is not None) else v
+        rows = self.change_rows if (item.key == self.changes_key and not path[:-1] and self.change_rows is not None) else v
         rows = rows if isinstance(rows, list) else []
-        self._outline(level, self.form.anchor(path), item.label)
-        out = [f'<section class="pia-sec">{heading(level, self.form.anchor(path), escape(item.label))}']
+        self._outline(level, self.form.anchor(path), self.lab(item))
+        out = [f'<section class="pia-sec">{heading(level, self.form.anchor(path), escape(self.lab(item)))}']
         if not rows:
-            out.append(EMPTY + "</section>\n")
+            out.append((MISSING if self.missing and self.form.label_path(path, self.data) in self.missing else EMPTY)
+                       + "</section>\n")
             return "".join(out)
         cols = [c for c in item.items if any(isinstance(r, dict) and not _empty(r.get(c.key)) for r in rows)]
         out.append('<div class="pia-table-wrap"><table class="pia-table"><thead><tr>')
-        out.append("".join(f'<th scope="col">{escape(c.label)}</th>' for c in cols))
+        out.append("".join(f'<th scope="col">{escape(self.lab(c))}</th>' for c in cols))
         out.append("</tr></thead><tbody>")
         for i, r in enumerate(rows):
             r = r if isinstance(r, dict) else {}
@@ -300,7 +315,7 @@ class AssessmentPage:
                     cell = ""
                 elif c.kind == "date":
                     cell = escape(self.date(val))
-                elif c.key == "項目" and r.get("anchor") in self.ids:  # rows from history name the changed item
+                elif c.key == self.change_item_key and r.get("anchor") in self.ids:  # rows from history name the changed item
                     cell = f'<a href="#{escape(str(r["anchor"]))}">{escape(str(val))}</a>'
                 elif c.kind in ("text", "ref"):
                     cell = to_html(str(val))
@@ -316,8 +331,9 @@ class AssessmentPage:
 
     def notes(self) -> str:
         """取込メモ: for clerks, collapsed and kept out of the search index."""
-        item = self.form.top(NOTES)
-        rows = self.data.get(NOTES) if item else None
+        key = self.form.top_key("import_notes")
+        item = self.form.top(key) if key else None
+        rows = self.data.get(key) if item else None
         if not rows:
             return ""
         out = [f'<details class="pia-notes" data-pagefind-ignore="all"><summary>{escape(item.label)}'

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .diff import Change, diff, marked_html
-from .form import form_for
+from .form import form_for, form_key
 from .history import git, parse_blobs, parse_data, repo_root, resolve
 from .reader import ReadError, public
 
@@ -90,10 +90,10 @@ def compare(content_dir: Path, base: str, head: str | None = "HEAD") -> list[Fil
             form = form_for(cur)
             if form is None:
                 result.append(FileDiff(new_path, old_path, status, new_path, "",
-                                       error=f"{new_path} の様式「{public(cur.get('様式'))}」が分かりません"))
+                                       error=f"{new_path} の様式「{public(cur.get(form_key()))}」が分かりません"))
                 continue
-            title = str(public(cur.get("評価書名")) or new_path)
-            org = str(public(cur.get("評価実施機関名")) or "")
+            title = str(public(form.value(cur, "title")) or new_path)
+            org = str(public(form.value(cur, "organisation")) or "")
             changes = diff(form, od if st != "A" else None, nd) if st not in "AD" else []
             result.append(FileDiff(new_path, old_path, status, title, org, changes, old_data=od, new_data=nd))
     return result

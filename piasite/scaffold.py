@@ -18,10 +18,9 @@ from typing import Any
 import yaml
 
 from .exceptions import UserError
-from .form import Form, Item, form_names, load_form
+from .form import Form, Item, form_for, form_key, form_names, load_form
 from .resources import templates_dir
 
-FORM_KEY = "様式"  # the document's own key naming its form (validate.py reads the same)
 INIT = "init"
 TEXT_SUFFIXES = {".yml", ".yaml", ".md", ".json", ".txt", ""}
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -124,7 +123,7 @@ def _org_name_beside(folder: Path) -> str:
         except ReadError:
             continue
         if isinstance(data, dict):
-            form = load_form(data[FORM_KEY]) if data.get(FORM_KEY) in form_names() else None
+            form = form_for(data, None)
             key = _role_key(form, "organisation") if form else None
             if key and isinstance(data.get(key), str):
                 return data[key]
@@ -157,7 +156,7 @@ def skeleton(form: Form, number: int, org_name: str, depth: int = 2) -> str:
     number_key, org_key = _role_key(form, "number"), _role_key(form, "organisation")
     lines = [f"# yaml-language-server: $schema={'../' * depth}schema/{form.schema_id}.schema.json",
              f"# 新しい{form.name}。空の項目に記入してください(# の行は様式の項目名・選択肢の説明で、消しても構いません)。",
-             f"{FORM_KEY}: {_key(form.name)}"]
+             f"{form_key()}: {_key(form.name)}"]
     for item in form.items:
         value: Any = None
         if item.key == number_key:

@@ -31,6 +31,8 @@ def item_schema(item: Item) -> dict:
         s = {"type": "array", "items": _object(item.items)}
     elif k in ("text", "ref"):
         s = {"type": ["string", "number", "null"]}
+    elif k == "list":
+        s = {"type": ["array", "null"], "items": {"type": ["string", "number"]}}
     elif k == "choice":
         s = {"enum": list(item.choices) + [None]}
     elif k == "multi":
@@ -76,7 +78,8 @@ def _object(items: list[Item]) -> dict:
 
 def form_schema(form: Form) -> dict:
     s = _object(form.root.items)
-    s["properties"]["様式"] = {"const": form.name, "title": "様式", "description": "評価書の様式"}
+    key = form.top_key("form")
+    s["properties"][key] = {"const": form.name, "title": form.role_item("form").label, "description": "評価書の様式"}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"{BASE_URL}{form.schema_id}.schema.json",

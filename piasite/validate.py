@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from . import dates, hygiene, textcheck
-from .form import Form, Item, form_names, load_form
+from .form import Form, Item, form_key, form_names, form_of, load_form, value_at
 from .reader import UNCERTAIN_TAG as UNCERTAIN, Document, Uncertain, Withheld
 
 HIDDEN = "(非公表の値)"  # said instead of a withheld value: messages reach CI logs
@@ -55,7 +55,7 @@ class Checker:
 
     def _imported(self) -> bool:
         data = self.doc.data
-        return isinstance(data, dict) and bool(data.get("取込メモ"))
+        return isinstance(data, dict) and self.form is not None and bool(self.form.value(data, "import_notes"))
 
     # -- entry point -------------------------------------------------------
     def run(self) -> list[Problem]:
@@ -79,16 +79,17 @@ class Checker:
         if not isinstance(data, dict):
             self.add((), "評価書は「キー: 値」の形で書いてください(ファイルが空か、形が違います)")
             return self.problems
-        name = data.get("様式")
+        key = form_key()
+        name = data.get(key)
         if name is None:
-            self.add((), f"「様式」がありません。次のいずれかを書いてください: {'、'.join(form_names())}", line=1)
+            self.add((), f"「{key}」がありません。次のいずれかを書いてください: {'、'.join(form_names())}", line=1)
             return self.problems
         if isinstance(name, Withheld) or not isinstance(name, str):
-            self.add(("様式",), f"様式は次のいずれかを文字で書いてください: {'、'.join(form_names())}"
+            self.add((key,), f"{key}は次のいずれかを文字で書いてください: {'、'.join(form_names())}"
                                f"({_kind_ja(name) if not isinstance(name, Withheld) else HIDDEN}になっています)")
             return self.problems
         if name not in form_names():
-            self.add(("様式",), _not_in(name, form_names(), "様式"))
+            self.add((key,), _not_in(name, form_names(), key))
             return self.problems
         self.form = load_form(name)
         self.check_mapping(self.form.root, data, ())
@@ -175,6 +176,15 @@ class Checker:
         elif kind in ("text", "ref"):
             if isinstance(value, (dict, list)) or isinstance(value, bool):
                 self.add(path, f"文章で書いてください({self.kind(path, value)}になっています)")
+        elif kind == "list":
+            if not isinstance(value, list):
+                self.add(path, f"「- 」で始まるリストで書いてください({self.kind(path, value)}になっています)")
+                return
+            for i, entry in enumerate(value):
+                if isinstance(entry, Withheld):
+                    entry = entry.value
+                if isinstance(entry, (dict, list, bool)) or entry is None:
+                    self.add(path + (i,), f"一つずつ文章で書いてください({self.kind(path + (i,), entry)}になっています)")
         elif kind == "choice":
             self.check_choice(item, value, path)
         elif kind == "multi":
@@ -283,45 +293,70 @@ class Checker:
 
     # -- cross-item rules --------------------------------------------------
     def check_counts(self, data: dict) -> None:
-        files = data.get("特定個人情報ファイル")
-        if not isinstance(files, list):
-            return
-        for i, f in enumerate(files):
-            if not isinstance(f, dict):
+        """Counts written beside a list (委託 件数, 提供/移転 件数) against the list, per file."""
+        f = self.form
+        for fpath, file in f.values(data, "file"):
+            if not isinstance(file, dict):
                 continue
-            base = ("特定個人情報ファイル", i)
-            itaku = f.get("委託")
-            if isinstance(itaku, dict):
-                items = itaku.get("委託事項") or []
-                n = itaku.get("件数")
-                if itaku.get("有無") == "委託しない" and items:
-                    self.add(base + ("委託", "有無"), f"「委託しない」ですが委託事項が {len(items)} 件書かれています")
-                if isinstance(n, int) and not isinstance(n, bool) and isinstance(items, list) and n != len(items):
-                    self.add(base + ("委託", "件数"),
-                             f"件数は {n} 件ですが、委託事項は {len(items)} 件書かれています")
-            pt = f.get("提供・移転")
-            if isinstance(pt, dict):
-                attached = bool(pt.get("添付資料"))
-                for count_key, group_key, word in (("提供件数", "提供先", "提供"), ("移転件数", "移転先", "移転")):
-                    n = pt.get(count_key)
-                    listed = pt.get(group_key) or []
-                    if not isinstance(listed, list) or not isinstance(n, int) or isinstance(n, bool):
+            items = [e for _, e in f.values(data, "entrustment", within=fpath)]
+            n = f.value(data, "entrustment_count", within=fpath)
+            flag = f.value(data, "entrustment_flag", within=fpath)
+            none_choice = _negative_choice(f, "entrustment_flag")
+            if none_choice and flag == none_choice and items:
+                self.add(_concrete_in(f, "entrustment_flag", fpath),
+                         f"「{none_choice}」ですが{_word(f, 'entrustment')}が {len(items)} 件書かれています")
+            if isinstance(n, int) and not isinstance(n, bool) and n != len(items):
+                self.add(_concrete_in(f, "entrustment_count", fpath),
+                         f"件数は {n} 件ですが、{_word(f, 'entrustment')}は {len(items)} 件書かれています")
+            attached = bool(f.value(data, "provision_transfer_attachment", within=fpath))
+            for count_role, group_role in (("provision_count", "provision"), ("transfer_count", "transfer")):
+                if not f.has_role(count_role) or not f.has_role(group_role):
+                    continue
+                n = f.value(data, count_role, within=fpath)
+                listed = value_at(data, _concrete_in(f, group_role, fpath)) or []
+                if not isinstance(listed, list) or not isinstance(n, int) or isinstance(n, bool):
+                    continue
+                if n == len(listed):
+                    continue
+                group_word = _word(f, group_role)
+                word = group_word.removesuffix("先")  # 提供先 → 提供
+                names = " ".join(str(f.sub(e, f"{group_role}_name", group_role) or "") for e in listed if isinstance(e, dict))
+                where = _concrete_in(f, count_role, fpath)
+                if attached or "添付" in names or "別紙" in names:
+                    if len(listed) < n:
+                        self.add(where, f"{word}は {n} 件ですが {group_word}は {len(listed)} 件だけ書かれています"
+                                        "(残りは添付資料にあるものとします)", WARNING)
                         continue
-                    if n == len(listed):
-                        continue
-                    names = " ".join(str(e.get("名称", "")) for e in listed if isinstance(e, dict))
-                    if attached or "添付" in names or "別紙" in names:
-                        if len(listed) < n:
-                            self.add(base + ("提供・移転", count_key),
-                                     f"{word}は {n} 件ですが {group_key}は {len(listed)} 件だけ書かれています"
-                                     "(残りは添付資料にあるものとします)", WARNING)
-                            continue
-                    self.add(base + ("提供・移転", count_key),
-                             f"{word}は {n} 件ですが、{group_key}は {len(listed)} 件書かれています"
-                             "(残りが添付資料にあるときは「添付資料」にその名前を書いてください)")
-                yn = pt.get("有無")
-                if isinstance(yn, list) and "行っていない" in yn and (pt.get("提供先") or pt.get("移転先")):
-                    self.add(base + ("提供・移転", "有無"), "「行っていない」ですが提供先・移転先が書かれています")
+                self.add(where, f"{word}は {n} 件ですが、{group_word}は {len(listed)} 件書かれています"
+                                "(残りが添付資料にあるときは「添付資料」にその名前を書いてください)")
+            yn = f.value(data, "provision_transfer_flag", within=fpath)
+            none_option = "行っていない"  # the option of 提供・移転の有無 saying there is none
+            if isinstance(yn, list) and none_option in yn and (
+                    value_at(data, _concrete_in(f, "provision", fpath)) or value_at(data, _concrete_in(f, "transfer", fpath))):
+                self.add(_concrete_in(f, "provision_transfer_flag", fpath),
+                         f"「{none_option}」ですが提供先・移転先が書かれています")
+
+
+def _concrete_in(f: Form, role: str, fpath: tuple) -> tuple:
+    """The concrete path of a role inside one file (its list, for a role of each element)."""
+    if not f.has_role(role):
+        return ()
+    return f.concrete(role, *(p for p in fpath if isinstance(p, int)))
+
+
+def _word(f: Form, role: str) -> str:
+    """How messages name a list: its label without number (委託事項, 提供先, 移転先)."""
+    from .pages import bare
+
+    return bare(f.role_item(role).label)
+
+
+def _negative_choice(f: Form, role: str) -> str | None:
+    """The choice of a yes/no item that says "no" (委託しない): the last of its two choices."""
+    if not f.has_role(role):
+        return None
+    choices = f.role_item(role).choices
+    return choices[-1] if len(choices) == 2 else None
 
 
 def _hashable(v: Any) -> bool:
@@ -374,19 +409,42 @@ def check_text(doc: Document) -> list[Problem]:
 
 
 def check_unique_numbers(docs: list[Document]) -> list[Problem]:
-    """評価書番号 must be unique within one organisation (one folder of content/)."""
+    """評価書番号 within one organisation (one folder of content/) names one 評価: at most one
+    document of each form, and one detailed evaluation (重点項目評価書 or 全項目評価書) beside the
+    基礎項目評価書 (see evaluation.py)."""
+    from .evaluation import JUTEN, ZENKOUMOKU, form_level
+
     problems = []
     seen: dict[tuple, Document] = {}
+    detailed: dict[tuple, tuple[Document, Form]] = {}
     for doc in sorted(docs, key=lambda d: str(d.path)):
         data = doc.data if isinstance(doc.data, dict) else {}
-        no, form = data.get("評価書番号"), data.get("様式")
-        if no is None or isinstance(no, Withheld) or not _hashable(no) or not _hashable(form):
+        name = data.get(form_key())
+        if not _hashable(name):
             continue  # a list or mapping is reported by the type check
-        key = (doc.path.parent.resolve(), form, no)
+        try:
+            form = form_of(data)
+        except KeyError:
+            continue  # no or unknown 様式: reported by check_document
+        no = form.value(data, "number")
+        if no is None or isinstance(no, Withheld) or not _hashable(no):
+            continue  # a 非公表 number is not compared (a message would have to name it)
+        where = form.role_path("number")
+        label = form.role_item("number").label
+        key = (doc.path.parent.resolve(), form.name, no)
         if key in seen:
-            problems.append(Problem(doc.path, doc.line(("評価書番号",)), "評価書番号",
-                                    f"評価書番号 {no} は {seen[key].path} と重複しています"
-                                    "(同じ評価実施機関の中で番号は一つずつです)"))
+            problems.append(Problem(doc.path, doc.line(where), label,
+                                    f"{label} {no} は {seen[key].path} と重複しています"
+                                    f"(同じ評価実施機関の中で、一つの{label}に同じ様式の評価書は一つです)"))
+            continue
+        seen[key] = doc
+        if form_level(form) not in (JUTEN, ZENKOUMOKU):
+            continue
+        other = detailed.get(key[:1] + key[2:])
+        if other:
+            problems.append(Problem(doc.path, doc.line(where), label,
+                                    f"{label} {no} には {other[0].path} の{other[1].name}もあります。"
+                                    f"一つの評価の評価書は、基礎項目評価書と、重点項目評価書か全項目評価書のどちらか一つです"))
         else:
-            seen[key] = doc
+            detailed[key[:1] + key[2:]] = (doc, form)
     return problems

@@ -5,7 +5,7 @@ import os
 import subprocess
 from pathlib import Path
 
-BASE = Path(__file__).parent / "fixtures" / "handwritten" / "kumagaya" / "5.yaml"
+BASE = Path(__file__).parent / "fixtures" / "handwritten" / "higashiyama" / "5.yaml"
 
 
 class Repo:
@@ -53,6 +53,6 @@ class Repo:
 
 def base_repo(tmp: Path) -> Repo:
     r = Repo(tmp)
-    r.write("content/kumagaya/5.yaml", BASE.read_text(encoding="utf-8"))
-    r.commit("熊谷市 個人住民税 重点項目評価書を登録", days=0)
+    r.write("content/higashiyama/5.yaml", BASE.read_text(encoding="utf-8"))
+    r.commit("東山市 個人住民税 重点項目評価書を登録", days=0)
     return r

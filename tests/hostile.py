@@ -41,7 +41,7 @@ def write_doc(r: Repo, i: int, payload: str) -> str:
     text = BASE.read_text(encoding="utf-8")
     q = lambda s: json.dumps(s, ensure_ascii=False)  # noqa: E731 -- a JSON string is a YAML string
     text = text.replace("評価書名: 個人住民税に関する事務 重点項目評価書", f"評価書名: {q('評価書' + payload)}")
-    text = text.replace("評価実施機関名: 熊谷市長", f"評価実施機関名: {q('東山市長' + payload)}")
+    text = text.replace("評価実施機関名: 東山市長", f"評価実施機関名: {q('東山市長' + payload)}")
     text = text.replace("    名称: 個人住民税に関する事務\n", f"    名称: {q('事務' + payload)}\n", 1)
     text = text.replace("    内容: |\n", f"    内容: |\n      {payload}\n      {'長い文章' * 300}{payload}\n", 1)
     rel = f"content/h{i}/1.yaml"

@@ -8,7 +8,7 @@ import pytest
 
 from .conftest import FIXTURES, ROOT
 
-GOOD = FIXTURES / "handwritten" / "kumagaya" / "5.yaml"
+GOOD = FIXTURES / "handwritten" / "higashiyama" / "5.yaml"
 
 
 def run_check(*paths, cwd=ROOT):
@@ -18,7 +18,7 @@ def run_check(*paths, cwd=ROOT):
     return proc
 
 
-def edited(tmp_path: Path, old: str, new: str, name="5.yaml", org="kumagaya") -> tuple[Path, int]:
+def edited(tmp_path: Path, old: str, new: str, name="5.yaml", org="higashiyama") -> tuple[Path, int]:
     """A copy of the hand-written assessment with one edit; returns (path, line of the edit)."""
     text = GOOD.read_text(encoding="utf-8")
     assert old in text, old
@@ -136,8 +136,8 @@ def test_provision_count_warning_with_attachment_and_error_without(tmp_path):
     assert proc.returncode == 0
     assert "警告: Ⅱ(1) 5. 提供を行っている ( ) 件: 提供は 98 件ですが 提供先は 1 件だけ" in proc.stderr
     path, _ = edited(tmp_path, "      添付資料: 添付資料(Ⅱ. ①提供先一覧)、添付資料(Ⅱ. ②移転先一覧)\n", "")
-    text = path.read_text(encoding="utf-8").replace("添付資料(Ⅱ. ①提供先一覧)を参照", "熊谷市 福祉課")
-    text = text.replace("添付資料(Ⅱ. ②移転先一覧)を参照", "熊谷市 職員課")
+    text = path.read_text(encoding="utf-8").replace("添付資料(Ⅱ. ①提供先一覧)を参照", "東山市 福祉課")
+    text = text.replace("添付資料(Ⅱ. ②移転先一覧)を参照", "東山市 職員課")
     path.write_text(text, encoding="utf-8")
     line = text[:text.index("      提供件数: 98")].count("\n") + 1
     expect(run_check(path), path, line, "Ⅱ(1) 5.", "提供は 98 件ですが、提供先は 1 件")

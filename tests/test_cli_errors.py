@@ -83,6 +83,7 @@ def test_malformed_file_through_every_command(city, case):
     failed(invoke("check", REL), where)
     failed(invoke("check", "content"), where)
     failed(invoke("changelog", REL), where)
+    failed(invoke("export", REL), where)
     failed(invoke("build", "--out", "site"), where)
     assert not Path("site").exists()  # nothing half-built
     city.commit("壊れた版")
@@ -183,6 +184,7 @@ BAD_ARGS = [
     ["new", "重点項目評価書", "higashiyama", "1"], ["new", "重点項目評価書", "東山市長", "2"],
     ["new", "重点項目評価書", "higashiyama", "x/y"], ["new", "重点項目評価書", "higashiyama", "2", "--content", "no-such"],
     ["serve", "--port", "abc"], ["serve", "--content", "no-such"],
+    ["export", "no/such.yaml"], ["export", "content"], ["export", REL, "--format", "pdf"],
 ]
 
 

@@ -41,10 +41,10 @@ def _safe(c: str) -> bool:
 def repo(tmp_path_factory):
     r = base_repo(tmp_path_factory.mktemp("csv"))
     names = iter(FORMULAS)
-    text = r.path("content/kumagaya/5.yaml").read_text(encoding="utf-8")
+    text = r.path("content/higashiyama/5.yaml").read_text(encoding="utf-8")
     for old in ("委託先名: 株式会社KSKテクノサポート", "委託先名: 株式会社ジーシーシー"):
         text = text.replace(old, f"委託先名: {json.dumps(next(names), ensure_ascii=False)}", 1)
-    r.write("content/kumagaya/5.yaml", text)
+    r.write("content/higashiyama/5.yaml", text)
     r.commit("委託先を変更\n\n提出時期に係る説明: =1+1")
     return r
 
@@ -61,7 +61,7 @@ def test_index_csv(repo, tmp_path):
 
 def test_changelog_csv(repo, monkeypatch):
     monkeypatch.chdir(repo.root)
-    res = CliRunner().invoke(main, ["changelog", "content/kumagaya/5.yaml", "--format", "csv"])
+    res = CliRunner().invoke(main, ["changelog", "content/higashiyama/5.yaml", "--format", "csv"])
     assert res.exit_code == 0, res.output
     cells = _cells(res.output)
     assert "'=1+1" in cells and any(c.startswith("'=HYPERLINK") for c in cells)

@@ -14,8 +14,8 @@ from piasite.history import GitError, ShallowError, check_since, load_history
 
 from .gitrepo import base_repo
 
-F = "content/kumagaya/5.yaml"
-G = "content/kumagaya/kojin-juminzei.yaml"
+F = "content/higashiyama/5.yaml"
+G = "content/higashiyama/kojin-juminzei.yaml"
 FILE1 = "Ⅱ 特定個人情報ファイルの概要 (1)個人住民税賦課情報ファイル "
 ITAKU = FILE1 + "4. 特定個人情報ファイルの取扱いの委託 "
 SYSTEMS = "Ⅰ 基本情報 2. 特定個人情報ファイルを取り扱う事務において使用するシステム "
@@ -206,7 +206,7 @@ def test_reevaluation_warning_uses_injected_today(repo, monkeypatch):
 
 
 def test_outside_git(tmp_path):
-    (tmp_path / "content/kumagaya").mkdir(parents=True)
+    (tmp_path / "content/higashiyama").mkdir(parents=True)
     with pytest.raises(GitError, match="--allow-shallow"):
         load_history(tmp_path / "content")
     assert load_history(tmp_path / "content", allow_shallow=True).shallow

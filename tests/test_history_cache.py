@@ -34,7 +34,7 @@ def _piasite(cwd, *args):
 def test_a_committed_pickle_runs_nothing(tmp_path):
     r = base_repo(tmp_path / "origin")
     marker = tmp_path / "pwned"
-    blob = r.git("rev-parse", "HEAD:content/kumagaya/5.yaml")
+    blob = r.git("rev-parse", "HEAD:content/higashiyama/5.yaml")
     evil = pickle.dumps(("ok", _Boom(marker)))
     for sub in ("blobs-v1", "blobs-v2"):  # where the cache was, and beside it
         for name in (blob, blob + ".json"):
@@ -44,16 +44,16 @@ def test_a_committed_pickle_runs_nothing(tmp_path):
     shutil.copy(REPO_ROOT / "mkdocs.yml", r.path("mkdocs.yml"))
     r.git("add", "-f", ".cache", "mkdocs.yml")
     r.commit("キャッシュを追加")
-    r.edit("content/kumagaya/5.yaml", "委託先名: 株式会社ジーシーシー", "委託先名: 株式会社テスト保守")
+    r.edit("content/higashiyama/5.yaml", "委託先名: 株式会社ジーシーシー", "委託先名: 株式会社テスト保守")
     r.commit("委託先を変更")
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", str(r.root), str(clone)], check=True)
     assert (clone / ".cache/piasite/blobs-v1").is_dir()
-    for args in (["build"], ["changelog", "content/kumagaya/5.yaml"], ["check", "--since", "HEAD~2"]):
+    for args in (["build"], ["changelog", "content/higashiyama/5.yaml"], ["check", "--since", "HEAD~2"]):
         proc = _piasite(clone, *args)
         assert proc.returncode == 0, (args, proc.stderr)
         assert not marker.exists(), args
-    assert (clone / "site/kumagaya/5/index.html").exists()
+    assert (clone / "site/higashiyama/5/index.html").exists()
 
 
 def test_cache_is_outside_the_working_tree(tmp_path, monkeypatch):
@@ -82,7 +82,7 @@ def test_values_round_trip_and_others_are_not_cached(tmp_path):
 
 def test_invalid_entries_are_ignored(tmp_path):
     r = base_repo(tmp_path / "repo")
-    r.edit("content/kumagaya/5.yaml", "委託先名: 株式会社ジーシーシー", "委託先名: 株式会社テスト保守")
+    r.edit("content/higashiyama/5.yaml", "委託先名: 株式会社ジーシーシー", "委託先名: 株式会社テスト保守")
     r.commit("委託先を変更")
     fresh = load_history(r.root / "content", cache=False)
     load_history(r.root / "content")  # fills the cache

@@ -16,7 +16,7 @@ from piasite.history import HistoryInputError, load_history
 from .conftest import FIXTURES, ROOT
 from .gitrepo import base_repo
 
-F = "content/kumagaya/5.yaml"
+F = "content/higashiyama/5.yaml"
 
 
 def since(repo, base: str, *extra: str):

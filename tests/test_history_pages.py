@@ -82,9 +82,9 @@ def test_feeds_and_changes_page(site):
     assert updated[0].startswith("2025-12-1") and updated[-1].startswith("2016-07-27")  # newest 変更日 first
     content = entries[0].find(f"{ATOM}content").text
     assert "株式会社プリント" in content and "<table>" in content
-    assert (out / "feeds/kumagaya.xml").exists()
+    assert (out / "feeds/higashiyama.xml").exists()
     changes = (out / "changes/index.md").read_text(encoding="utf-8")
-    dates_shown = re.findall(r'<tr data-org="kumagaya"><td[^>]*>([^<]+)</td>', changes)
+    dates_shown = re.findall(r'<tr data-org="higashiyama"><td[^>]*>([^<]+)</td>', changes)
     assert dates_shown[0] == "令和8年4月1日" and dates_shown[-1] == "平成28年7月27日"
 
 
@@ -102,23 +102,23 @@ def test_output_is_reproducible_with_or_without_cache(repo, tmp_path):  # noqa: 
 
 def test_removed_assessment_stays_bannered(tmp_path):
     r = base_repo(tmp_path / "repo")
-    text = r.path("content/kumagaya/5.yaml").read_text(encoding="utf-8")
-    r.write("content/kumagaya/6.yaml", text.replace("評価書番号: 5", "評価書番号: 6")
+    text = r.path("content/higashiyama/5.yaml").read_text(encoding="utf-8")
+    r.write("content/higashiyama/6.yaml", text.replace("評価書番号: 5", "評価書番号: 6")
             .replace("評価書名: 個人住民税に関する事務", "評価書名: 固定資産税に関する事務"))
     r.commit("固定資産税を登録")
-    r.git("rm", "-q", "content/kumagaya/6.yaml")
+    r.git("rm", "-q", "content/higashiyama/6.yaml")
     r.commit("固定資産税の事務を終了")
     out = tmp_path / "docs"
     build(r.root, out)
-    page = (out / "kumagaya/6/index.md").read_text(encoding="utf-8")
+    page = (out / "higashiyama/6/index.md").read_text(encoding="utf-8")
     assert "終了" in page and "令和7年12月3日" in page and "固定資産税に関する事務" in page
 
 
 def test_non_public_values_never_reach_pages(tmp_path):
     r = base_repo(tmp_path / "repo")
-    r.edit("content/kumagaya/5.yaml", "委託先名: 株式会社ジーシーシー", "委託先名: !非公表 株式会社ひみつ")
+    r.edit("content/higashiyama/5.yaml", "委託先名: 株式会社ジーシーシー", "委託先名: !非公表 株式会社ひみつ")
     r.commit("委託先を非公表に")
-    r.edit("content/kumagaya/5.yaml", "!非公表 株式会社ひみつ", "!非公表 株式会社ないしょ")
+    r.edit("content/higashiyama/5.yaml", "!非公表 株式会社ひみつ", "!非公表 株式会社ないしょ")
     r.commit("非公表の委託先を変更")
     out = tmp_path / "docs"
     build(r.root, out)
@@ -141,13 +141,13 @@ def test_shallow_clone_pages_say_so(repo, tmp_path):  # noqa: F811
 
 def test_end_date_banner_and_three_years(tmp_path):
     r = base_repo(tmp_path / "repo")
-    text = r.path("content/kumagaya/5.yaml").read_text(encoding="utf-8")
-    r.write("content/kumagaya/6.yaml", text.replace("評価書番号: 5", "評価書番号: 6"))
-    r.write("content/kumagaya/7.yaml", text.replace("評価書番号: 5", "評価書番号: 7").replace("公表日:", "終了日: 2026-03-31\n公表日:"))
+    text = r.path("content/higashiyama/5.yaml").read_text(encoding="utf-8")
+    r.write("content/higashiyama/6.yaml", text.replace("評価書番号: 5", "評価書番号: 6"))
+    r.write("content/higashiyama/7.yaml", text.replace("評価書番号: 5", "評価書番号: 7").replace("公表日:", "終了日: 2026-03-31\n公表日:"))
     r.commit("6 と 7 を登録")
-    r.git("rm", "-q", "content/kumagaya/6.yaml")
+    r.git("rm", "-q", "content/higashiyama/6.yaml")
     r.commit("6 を削除")  # removed on 2025-12-03
-    r.edit("content/kumagaya/5.yaml", "特記事項: なし", "特記事項: 特になし")
+    r.edit("content/higashiyama/5.yaml", "特記事項: なし", "特記事項: 特になし")
     r.commit("3 年後の編集", days=3 * 365 + 2)  # 2028-12-03: past the three years
     out = tmp_path / "docs"
     assessments, hs = build(r.root, out)
@@ -155,15 +155,15 @@ def test_end_date_banner_and_three_years(tmp_path):
     assert any("終了" in x and "令和8年3月31日" in x for x in hs.page_extras[seven.url])
     five = next(a for a in assessments if a.slug == "5")
     assert any("再評価の期限" in x for x in hs.page_extras[five.url])
-    assert not (out / "kumagaya/6/index.md").exists()  # ended more than three years before HEAD
+    assert not (out / "higashiyama/6/index.md").exists()  # ended more than three years before HEAD
 
 
 def test_empty_file_version_is_skipped(tmp_path):
     r = base_repo(tmp_path / "repo")
-    good = r.path("content/kumagaya/5.yaml").read_text(encoding="utf-8")
-    r.write("content/kumagaya/5.yaml", "")
+    good = r.path("content/higashiyama/5.yaml").read_text(encoding="utf-8")
+    r.write("content/higashiyama/5.yaml", "")
     empty = r.commit("空にしてしまった")
-    r.write("content/kumagaya/5.yaml", good)
+    r.write("content/higashiyama/5.yaml", good)
     r.commit("戻した")
     from piasite.history import load_history
 
@@ -177,7 +177,7 @@ def test_versions_dated_by_their_own_dates_and_ordered_by_version(tmp_path):
     """第1版 is dated by its 公表日 (not the day it was committed or imported); a later version by its
     変更日 trailer, even when that is earlier than the commit before it; the list follows the versions."""
     r = base_repo(tmp_path / "repo")
-    f = "content/kumagaya/5.yaml"
+    f = "content/higashiyama/5.yaml"
     # the first version as imported years after it was published
     r.git("checkout", "-q", "--orphan", "imported")
     r.edit(f, "公表日: 2025-12-01", "公表日: 2023-09-25")

@@ -19,7 +19,7 @@ from .conftest import FIXTURES
 from .gitrepo import base_repo
 
 HOSTILE = FIXTURES / "hostile"
-GOOD = FIXTURES / "handwritten" / "kumagaya" / "5.yaml"
+GOOD = FIXTURES / "handwritten" / "higashiyama" / "5.yaml"
 
 
 def header(text: str) -> tuple[dict[str, list[str]], str]:
@@ -104,11 +104,11 @@ def test_hostile_trailer(src, tmp_path, monkeypatch):
         message = re.sub(r"\\(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4}))", lambda m: chr(int(m[1] or m[2], 16)), message)
     r = base_repo(tmp_path / "repo")
     base = r.git("rev-parse", "HEAD")
-    r.edit("content/kumagaya/5.yaml", "委託先名: 株式会社ジーシーシー", "委託先名: 株式会社テスト保守")
+    r.edit("content/higashiyama/5.yaml", "委託先名: 株式会社ジーシーシー", "委託先名: 株式会社テスト保守")
     sha = r.commit(message)
     monkeypatch.chdir(r.root)
     res = CliRunner().invoke(main, ["check", "--since", base, "content"])
-    path = "content/kumagaya/5.yaml"
+    path = "content/higashiyama/5.yaml"
     meta = {**meta, "expect": [f"{e.split(' ', 1)[0]} * {e.split(' ', 1)[1]}" for e in meta.get("expect", [])]}
     check_output(res, meta, str(r.root / path), None)
     if meta["expect"]:  # the error names the commit: short id and subject

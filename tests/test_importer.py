@@ -292,13 +292,10 @@ def test_truncated_cell_is_noted():
 
 
 # -- 別添2 ----------------------------------------------------------------------------
-A2 = FORM.top("変更箇所")
-
-
 def _rows(text: str):
     notes, acc = Notes(), {}
     lines = list(enumerate(text.split("\n"), 1))
-    rows, stats = changelog.parse(lines, A2, notes, acc)
+    rows, stats = changelog.parse(lines, FORM, notes, acc)
     return rows, stats, notes
 
 
@@ -412,7 +409,15 @@ def test_imported_seeds_pass_check_and_hold_no_html(imported):
     for p in files:
         text = p.read_text(encoding="utf-8")
         assert text.startswith("# yaml-language-server: $schema=")
-        assert not re.search(r"</?(p|div|input|ul|li|span|table|td|tr|b|u|small|br)\b", text), p
+        data = yaml.safe_load(text)
+        notes = data.pop("取込メモ", [])  # quotes the source lines verbatim, markup included
+        body = yaml.safe_dump(data, allow_unicode=True)
+        assert not re.search(r"</?(p|div|input|ul|li|span|table|td|tr|b|u|small|br)\b", body), p
+        # a note quotes its source line verbatim and whole, once per line
+        src = (SEEDS / f"{next(s for s in SEED_FIGURES if s.startswith(p.stem))}.txt").read_text(encoding="utf-8").split("\n")
+        lines = [n["行"] for n in notes if n["行"]]
+        assert len(lines) == len(set(lines)), p
+        assert all(n["本文"] == src[n["行"] - 1] for n in notes if n["行"]), p
 
 
 def test_committed_content_passes_check_and_holds_no_html():

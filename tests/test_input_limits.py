@@ -20,7 +20,7 @@ from piasite.reader import ReadError, Withheld, parse
 
 from .conftest import FIXTURES, ROOT
 
-GOOD = FIXTURES / "handwritten" / "kumagaya" / "5.yaml"
+GOOD = FIXTURES / "handwritten" / "higashiyama" / "5.yaml"
 HOSTILE = FIXTURES / "hostile" / "yaml"
 
 
@@ -214,7 +214,7 @@ def test_reserved_names_cover_what_the_generator_writes():
         assert generator.reserved(path.split("/")[0]) or "/" not in path
     for name in ("changes", "api", "search", "assets", "indexes", "feeds", "pagefind"):
         assert generator.reserved(name)
-    assert not generator.reserved("kumagaya")
+    assert not generator.reserved("higashiyama")
 
 
 def test_aliases_file_is_checked_with_lines(tmp_path):

@@ -34,7 +34,7 @@ def _tree(root: Path) -> dict:
             if p.is_file() and ".git" not in p.relative_to(root).parts}
 
 
-@pytest.mark.parametrize("out", [".", "..", "content", "content/kumagaya", "./content/../content", "notes.txt", "build"])
+@pytest.mark.parametrize("out", [".", "..", "content", "content/higashiyama", "./content/../content", "notes.txt", "build"])
 def test_refuses_what_is_not_a_site(repo, out):
     before = _tree(repo.root.parent)
     proc = _build(repo.root, "--out", out)
@@ -64,7 +64,7 @@ def test_builds_into_an_empty_folder_and_replaces_its_own_site(repo, tmp_path):
     out = tmp_path / "pub"
     out.mkdir()
     assert _build(repo.root, "--out", str(out)).returncode == 0
-    assert (out / MARKER).is_file() and (out / "kumagaya/5/index.html").exists()
+    assert (out / MARKER).is_file() and (out / "higashiyama/5/index.html").exists()
     proc = _build(repo.root, "--out", str(out))  # again: its own site is replaced
     assert proc.returncode == 0, proc.stderr
     assert (out / MARKER).is_file() and not (tmp_path / "pub.tmp").exists() and not (tmp_path / "pub.old").exists()

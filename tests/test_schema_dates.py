@@ -31,7 +31,7 @@ def _json_ready(v):
 
 def test_handwritten_assessment_validates_against_schema():
     schema = form_schema(load_form("重点項目評価書"))
-    data = yaml.safe_load((FIXTURES / "handwritten" / "kumagaya" / "5.yaml").read_text(encoding="utf-8"))
+    data = yaml.safe_load((FIXTURES / "handwritten" / "higashiyama" / "5.yaml").read_text(encoding="utf-8"))
     jsonschema.validate(_json_ready(data), schema)
     data["基本情報"]["事務"]["対象人数"] = "たくさん"
     with pytest.raises(jsonschema.ValidationError):

@@ -1,7 +1,7 @@
 """The built site: pages, anchors, indexes, open data, escaping, 非公表, engines, reproducibility.
 
 A small site is built once per session from tests/fixtures/site (the hand-written
-熊谷市 fixture plus a 熊本市 file carrying spelling variants, 非公表 values and
+東山市 fixture plus a 西川市 file carrying spelling variants, 非公表 values and
 hostile text); the Zensical build and the reproducibility check build again.
 """
 from __future__ import annotations
@@ -125,7 +125,7 @@ def test_assessment_page_follows_the_form(site, assessments):
     assert positions == sorted(positions)
     # choice: chosen marked, the others still visible
     assert re.search(r'class="is-on"><span aria-hidden="true">●</span> \d\) 委託する', html)
-    assert re.search(r'class="is-off"><span aria-hidden="true">○</span> \d\) 委託しない', html)
+    assert re.search(r'class="is-off" data-pagefind-ignore><span aria-hidden="true">○</span> \d\) 委託しない', html)
     # multi: ☑/☐ with その他 qualifier
     assert "☑</span> その他 (課税原票管理システム、サービス検索・電子申請機能)" in html
     assert "☐</span> 住民基本台帳ネットワークシステム" in html
@@ -145,10 +145,10 @@ def test_assessment_page_follows_the_form(site, assessments):
 
 
 def test_import_notes_only_for_staff_collapsed_and_not_indexed(site, tmp_path):
-    public = (site / "kumamoto-shi/20/index.html").read_text(encoding="utf-8")
+    public = (site / "nishikawa/20/index.html").read_text(encoding="utf-8")
     assert "取込メモ" not in public and "pia-notes" not in public
     staff = _build(tmp_path, staff=True)
-    html = (staff / "kumamoto-shi/20/index.html").read_text(encoding="utf-8")
+    html = (staff / "nishikawa/20/index.html").read_text(encoding="utf-8")
     notes = html[html.index('<details class="pia-notes"'):]
     assert 'data-pagefind-ignore="all"' in notes[:120]
     assert "取込メモの本文ないしょ" in notes and "取込メモの本文ないしょ" not in html[:html.index('<details class="pia-notes"')]
@@ -177,11 +177,11 @@ def test_withheld_values_reach_no_file(site, assessments):
             raw = gzip.decompress(raw)
         for s in secrets:
             assert s.encode() not in raw, (s, path)
-    assert "非公表" in (site / "kumamoto-shi/20/index.html").read_text(encoding="utf-8")
+    assert "非公表" in (site / "nishikawa/20/index.html").read_text(encoding="utf-8")
 
 
 def test_content_is_escaped(site):
-    html = (site / "kumamoto-shi/20/index.html").read_text(encoding="utf-8")
+    html = (site / "nishikawa/20/index.html").read_text(encoding="utf-8")
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert" in html
     assert "javascript:" not in html
@@ -229,11 +229,11 @@ def test_indexes(site):
     ntt = by_name["株式会社エヌ・ティ・ティ・データ関西"]
     assert "株式会社 エヌ・ティ・ティ・データ関西" in ntt["spellings"]
     nec = by_name["日本電気株式会社"]
-    assert nec["rows"][0]["支店等"] == "熊本支店"
+    assert nec["rows"][0]["支店等"] == "西川支店"
     assert len(by_name["株式会社ジーシーシー"]["rows"]) == 2
     row = by_name["株式会社KSKテクノサポート"]["rows"][0]
     assert row["委託事項"] == "申告情報のパンチ入力業務" and row["再委託"].startswith("再委託する")
-    assert row["url"] == "kumagaya/5/#II-f1-4-t1-3"
+    assert row["url"] == "higashiyama/5/#II-f1-4-t1-3"
     assert "株式会社 エヌ・ティ・ティ・データ関西" in html  # original spelling visible
     systems = json.loads((site / "api/indexes/system.json").read_text(encoding="utf-8"))
     names = {e["name"] for e in systems["entities"]}
@@ -256,10 +256,10 @@ def test_nav_matches_mkdocs_yml():
 def test_open_data(site, assessments):
     form = load_form("重点項目評価書")
     schema = json.loads((site / "api/schema/juten.schema.json").read_text(encoding="utf-8"))
-    a = json.loads((site / "api/kumagaya/5.json").read_text(encoding="utf-8"))
-    assert a["url"] == "kumagaya/5/" and a["様式"] == form.name
+    a = json.loads((site / "api/higashiyama/5.json").read_text(encoding="utf-8"))
+    assert a["url"] == "higashiyama/5/" and a["様式"] == form.name
     jsonschema.validate(a["data"], schema)
-    b = json.loads((site / "api/kumamoto-shi/20.json").read_text(encoding="utf-8"))
+    b = json.loads((site / "api/nishikawa/20.json").read_text(encoding="utf-8"))
     assert b["data"]["基本情報"]["担当部署"]["所属長の役職名"] == "非公表"
     listing = json.loads((site / "api/assessments.json").read_text(encoding="utf-8"))
     assert {x["url"] for x in listing} == {x.url for x in assessments}
@@ -279,10 +279,10 @@ def test_build_is_reproducible(site, tmp_path):
 
 def test_zensical_builds_the_same_tree(tmp_path):
     z = _build(tmp_path, engine="zensical")
-    html = (z / "kumagaya/5/index.html").read_text(encoding="utf-8")
+    html = (z / "higashiyama/5/index.html").read_text(encoding="utf-8")
     assert 'id="II-f1-4-t1-3"' in html and 'lang="ja"' in html
     assert (z / "pagefind/pagefind-ui.js").exists()
-    assert (z / "indexes/itakusaki/index.html").exists() and (z / "api/kumagaya/5.json").exists()
+    assert (z / "indexes/itakusaki/index.html").exists() and (z / "api/higashiyama/5.json").exists()
     assert not (tmp_path / ".piasite-zensical.yml").exists()
 
 
@@ -295,7 +295,7 @@ def test_bad_content_keeps_the_old_site(site, tmp_path):
     shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
     with pytest.raises(BuildError):
         build_site(tmp_path / "content", out, config=tmp_path / "mkdocs.yml")
-    assert (out / "kumagaya/5/index.html").exists()
+    assert (out / "higashiyama/5/index.html").exists()
 
 
 def test_search_index_in_parts_for_large_sites(tmp_path, monkeypatch):

@@ -32,7 +32,7 @@ MARKED = (
 def _content(tmp: Path) -> Path:
     content = tmp / "content"
     shutil.copytree(FIXTURE, content)
-    doc = content / "kumagaya" / "5.yaml"
+    doc = content / "higashiyama" / "5.yaml"
     text = doc.read_text(encoding="utf-8")
     start = text.index("      他のシステムとの接続:\n")
     end = text.index("\n    - 名称:", start) + 1  # システム2
@@ -58,7 +58,7 @@ def test_malformed_tag_is_a_clear_error(tmp_path: Path):
 
 def test_page_shows_unread_not_a_guess_and_publish_refuses(tmp_path: Path):
     content = _content(tmp_path)
-    doc = content / "kumagaya" / "5.yaml"
+    doc = content / "higashiyama" / "5.yaml"
     check = CliRunner().invoke(main, ["check", str(doc)])
     assert check.exit_code == 0, check.output
     assert "Ⅰ 2. システム1 ③他のシステムとの接続: !要確認 原文から読み取れませんでした" \
@@ -68,13 +68,13 @@ def test_page_shows_unread_not_a_guess_and_publish_refuses(tmp_path: Path):
     shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
     site = tmp_path / "site"
     build_site(content, site, config=tmp_path / "mkdocs.yml", allow_shallow=True)
-    page = (site / "kumagaya" / "5" / "index.html").read_text(encoding="utf-8")
+    page = (site / "higashiyama" / "5" / "index.html").read_text(encoding="utf-8")
     anchor = page.index('id="I-2-s1-3"')
     block = page[anchor:page.index('class="pia-hrow"', anchor + 20)]
     assert "原文から読み取れませんでした" in block and "どの選択肢にもチェック記号が付いていません" in block
     assert "☐ 情報提供ネットワークシステム ☐ 庁内連携システム" in block
     assert "☑" not in block and "記載なし" not in block
-    data = json.loads((site / "api" / "kumagaya" / "5.json").read_text(encoding="utf-8"))
+    data = json.loads((site / "api" / "higashiyama" / "5.json").read_text(encoding="utf-8"))
     shown = data["data"]["基本情報"]["システム"][0]["他のシステムとの接続"]
     assert shown["要確認"] == "原文から読み取れませんでした" and "読み" not in shown
     for f in site.rglob("*"):

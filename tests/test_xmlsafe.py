@@ -13,7 +13,7 @@ from piasite.xmlsafe import clean
 
 from .gitrepo import base_repo
 
-F = "content/kumagaya/5.yaml"
+F = "content/higashiyama/5.yaml"
 NASTY = r'"株式会社\e[31m赤\0\v\f\x7f\x01\b終"'  # a lone surrogate is check's (reader) business
 INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 

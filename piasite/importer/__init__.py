@@ -21,7 +21,8 @@ def import_file(path: Path) -> Imported:
 
 
 def write(imported: Imported, source: Path, out_file: Path, repo_root: Path | None = None) -> Path:
-    n = len(imported.data.get("取込メモ") or [])
+    form = imported.form
+    n = len(imported.data.get(form.role_key("import_notes")) or []) if form.has_role("import_notes") else 0
     header = [f"{Path(source).name} から piasite import で取り込みました(取込メモ {n} 件)。"]
     out_file.parent.mkdir(parents=True, exist_ok=True)
     out_file.write_text(dump(imported.data, imported.form, header, schema_rel_path(out_file, repo_root)), encoding="utf-8")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import dates
-from ..form import Form, Item, value_at
+from ..form import CIRCLED, Form, Item, value_at
 from . import choices
 from .text import is_separator, norm, norm_value, plain, to_markdown
 
@@ -37,10 +37,37 @@ class Fragment:
 
 @dataclass
 class Notes:
-    rows: list[dict] = field(default_factory=list)
+    """取込メモ: what the importer could not place or had to guess, line by line."""
+    rows: list[tuple[int, str, str]] = field(default_factory=list)  # (source line, text, reason)
 
     def add(self, line: int, text: str, reason: str) -> None:
-        self.rows.append({"行": line, "本文": text, "理由": reason})
+        self.rows.append((line, text, reason))
+
+    def table(self, form: Form, source: dict[int, str] | None = None) -> list[dict]:
+        """Rows for the document (keys from the form's roles): one per source line, quoting
+        that line verbatim and whole, with every reason given for it; notes about no single
+        line (line 0) keep their own text."""
+        keys = [form.role_key(r) for r in ("import_note_line", "import_note_text", "import_note_reason")]
+        out: list[list] = []
+        by_line: dict[int, list] = {}
+        for line, text, reason in sorted(self.rows, key=lambda r: r[0]):
+            if line and source and line in source:
+                # what the note is about, when the line does not show it (a value moved, a guess)
+                if text and _squash(text) not in _squash(source[line]):
+                    reason = f"{reason.rstrip('。')}(対象: {text})"
+                if line in by_line:
+                    if reason not in by_line[line][2]:
+                        by_line[line][2].append(reason)
+                    continue
+                by_line[line] = [line, source[line], [reason]]
+                out.append(by_line[line])
+            else:
+                out.append([line, text, [reason]])
+        return [{keys[0]: l, keys[1]: t, keys[2]: "。".join(r.rstrip("。") for r in rs)} for l, t, rs in out]
+
+
+def _squash(s: str) -> str:
+    return re.sub(r"\s", "", plain(str(s)))
 
 
 def cells_of(raw: str) -> list[str]:
@@ -64,8 +91,14 @@ class BodyParser:
             self._flatten(item, (), len(self.parts) - 1, ())
         self.by_label: dict[str, list[int]] = {}
         for i, s in enumerate(self.slots):
-            for lab in (s.item.label, *s.item.variants):
+            for lab in s.item.all_labels:
                 self.by_label.setdefault(norm(lab), []).append(i)
+        # ①事務の名称 printed as `1 事 務 の 名 称` where circled numbers degrade to digits
+        # (docsplayer copies): matched only as a whole cell, never as a prefix of a value
+        self.by_digit_label: dict[str, list[int]] = {}
+        for lab, cands in self.by_label.items():
+            if lab[:1] in CIRCLED:
+                self.by_digit_label.setdefault(str(CIRCLED.index(lab[0]) + 1) + lab[1:], cands)
         self.skipped = [norm(i.label) for i in form.items if i.key in skip_keys]
         self.parent_labels = {norm(s.item.parent_label) for s in self.slots if s.item.parent_label}
         self.elements = []  # (regex, range regex, slot index of group)
@@ -94,6 +127,10 @@ class BodyParser:
         self.header: list[int] | None = None
         self.notes = Notes()
         self.accounted: dict[int, str] = {}
+        self.tabless = False
+        self.in_contents = False
+        self.hit: set[Path] = set()
+        self.guessed: set[Path] = set()  # values taken from evidence other than the item's own line  # concrete paths some source line reached (missing sections are the rest)
 
     # -- the form as a sequence ------------------------------------------------
     def _flatten(self, item: Item, keys: tuple, part: int, groups: tuple) -> None:
@@ -171,10 +208,29 @@ class BodyParser:
                 return None
         return None
 
+    def _after_part_label(self, p: int, cell: str) -> str:
+        """What follows a part's label in the same cell, when more than a stray mark."""
+        text = plain(cell)
+        for lab in self.parts[p].all_labels:
+            key = norm(lab)
+            for j in range(1, len(text) + 1):
+                if norm(text[:j]) == key:
+                    rest = text[j:].strip()
+                    return rest if len(norm(rest)) > 4 else ""
+        return ""
+
+    def find_next_part(self, label_norm: str) -> int | None:
+        """A label found only in the next part, whose heading the source lacks (or printed only in
+        the table of contents): the part starts here. Only for a label printed once in the form."""
+        cands = self.by_label.get(label_norm) or []
+        if len(cands) == 1 and self.slots[cands[0]].part == self.part + 1 >= 0:
+            return cands[0]
+        return None
+
     def part_of(self, raw: str) -> int | None:
         n = norm(raw)
         for i, p in enumerate(self.parts):
-            for lab in (p.label, *p.variants):
+            for lab in p.all_labels:
                 if n.startswith(norm(lab)) and (p.is_container or len(n) - len(norm(lab)) < 4):
                     return i
         return None
@@ -213,13 +269,13 @@ class BodyParser:
             return
         prev = self.cursor
         target = None
-        if slot_i == prev + 1 and self.slots[slot_i].item.kind in ("text", "ref"):
+        if slot_i == prev + 1 and self.slots[slot_i].item.kind in ("text", "ref", "list"):
             target = slot_i
-        elif slot_i == prev + 2 and self.slots[prev + 1].item.kind in ("text", "ref"):
+        elif slot_i == prev + 2 and self.slots[prev + 1].item.kind in ("text", "ref", "list"):
             skipped = self.concrete(self.slots[prev + 1])
             if skipped not in self.texts:
                 target = prev + 1
-                self.notes.add(self.orphans[0].line, plain(self.orphans[0].raw)[:200],
+                self.notes.add(self.orphans[0].line, plain(self.orphans[0].raw),
                                f"ラベルのない行を、位置から「{self.slots[prev + 1].item.label}」の値として取り込みました(要確認)")
         if target is None:
             self.flush_orphans()
@@ -235,11 +291,12 @@ class BodyParser:
         slot = self.slots[slot_i]
         item = slot.item
         path = self.concrete(slot)
+        self.hit.add(path)
         v = value_raw.strip()
         self.pending, self.pending_slot = None, None
         self.last_multi = None
         self.last_choice = None
-        if item.kind in ("text", "ref"):
+        if item.kind in ("text", "ref", "list"):
             if v:
                 self.add_text(path, Fragment(line, v, gap))
                 if plain(v):
@@ -292,7 +349,7 @@ class BodyParser:
 
     def _take(self, path, item, r, line, raw) -> None:
         for d in r.doubts:
-            self.doubts.append((line, plain(raw)[:200], f"{item.label}: {d}"))
+            self.doubts.append((line, plain(raw), f"{item.label}: {d}"))
         if r.value in (None, [], ""):
             self.unread[path] = (line, plain(raw))
         else:
@@ -319,17 +376,19 @@ class BodyParser:
                     if base not in cur:
                         self.set_value(path, slot.item, [o.text for o in slot.item.options if o.text in cur or o.text == base])
                         self.unread.pop(path, None)
-                        self.doubts.append((self.valued.get(path, 0), plain(raw)[:200],
+                        self.doubts.append((self.valued.get(path, 0), plain(raw),
                                             f"{slot.item.label}: 「{base}」はチェック記号がありませんが件数が {n} 件あるため、選択されているものとしました"))
 
     def flush_orphans(self) -> None:
         for f in self.orphans:
-            self.notes.add(f.line, plain(f.raw)[:500] or f.raw[:500], "どの項目の値か判断できませんでした")
+            self.notes.add(f.line, plain(f.raw) or f.raw, "どの項目の値か判断できませんでした")
             self.accounted[f.line] = "note"
         self.orphans = []
 
     # -- the walk --------------------------------------------------------------
     def feed(self, lines: list[tuple[int, str]]) -> None:
+        # a text without a single tab is one PDF line per text line: cells wrap at their width
+        self.tabless = bool(lines) and not any("\t" in raw for _, raw in lines)
         gap = False
         for k, (no, raw) in enumerate(lines):
             if not raw.strip():
@@ -350,8 +409,18 @@ class BodyParser:
         if norm(first) == norm(self.form.title) and len([c for c in cells if c.strip()]) == 1:
             self.accounted[no] = "layout"
             return
+        # the table of contents (項目一覧): its heading, then part labels only
+        if self.form.contents and norm(first) == norm(self.form.contents) and len(cells) == 1:
+            self.in_contents = True
+            self.accounted[no] = "layout"
+            return
         # a part heading (Ⅰ 基本情報 …); a run of them is the table of contents
         p = self.part_of(first)
+        if self.in_contents:
+            self.in_contents = p is not None and len(cells) == 1
+            if self.in_contents:
+                self.accounted[no] = "layout"
+                return
         if p is not None and len([c for c in cells if c.strip()]) == 1:
             nxt = next((r for _, r in rest if r.strip()), "")
             if self.part_of(cells_of(nxt)[0] if cells_of(nxt) else "") is not None and self.part_of(nxt) != p:
@@ -359,6 +428,14 @@ class BodyParser:
                 return
             self.start_part(p, no)
             self.accounted[no] = "layout"
+            tail = self._after_part_label(p, first)
+            if tail and self.parts[p].is_container and not tail.startswith("※"):  # ※(7. ②を除く。): the heading's own
+                nt = norm(tail)
+                if any(nt.startswith(lab) for lab in self.by_label if len(lab) >= 3):
+                    # the heading runs on into the part's first rows (a page flattened to one line)
+                    self.line(no, tail, gap, rest)
+                else:
+                    self.notes.add(no, tail, f"「{self.parts[p].label}」の見出しに続く記載で、どの項目にも当てはまりません")
             return
         # the last table-of-contents entry, a part read elsewhere (別添2)
         nxt = next((r for _, r in rest if r.strip()), "")
@@ -416,7 +493,14 @@ class BodyParser:
             nc = norm(c)
             if not nc or nc in self.parent_labels:
                 continue
+            if nc not in self.by_label and nc in self.by_digit_label:
+                nc = norm(self.slots[self.by_digit_label[nc][0]].item.label)
             i = self.find(nc)
+            if i is None and (j := self.find_next_part(nc)) is not None:
+                self.start_part(self.slots[j].part, no)
+                self.notes.add(no, plain(raw), f"「{self.parts[self.part].label}」の見出しが原文にないため、"
+                                               f"「{self.slots[j].item.label}」から始まるものとして読みました")
+                i = j
             if i is not None:
                 self.match(i, "\t".join(cells[ci + 1:]), no, gap)
                 return
@@ -435,6 +519,7 @@ class BodyParser:
         i = next(k for k, s in enumerate(self.slots) if s.item is item)
         self.cursor = i
         self.pending = None
+        self.hit.add((item.key,))
         if item.kind == "group":
             self.new_element(i)
         elif item.kind == "text":
@@ -452,11 +537,12 @@ class BodyParser:
     def match(self, i: int, value: str, no: int, gap: bool) -> None:
         slot = self.slots[i]
         path = self.concrete(slot)
+        self.hit.add(path)
         item = slot.item
         seen = self.get_value(path) not in (None, [], {}) and item.kind not in ("section", "group") or path in self.texts
         if i <= self.cursor and seen:
             self.flush_orphans()
-            self.notes.add(no, plain(value)[:500], f"「{item.label}」が二度書かれていました(最初の値を取り込みました)")
+            self.notes.add(no, plain(value), f"「{item.label}」が二度書かれていました(最初の値を取り込みました)")
             self.accounted[no] = "note"
             self.pending = None
             return
@@ -475,7 +561,7 @@ class BodyParser:
         text = raw.rstrip() if re.match(r"^ +- ", raw) else raw.strip()  # keep nested list indents
         if self.pending is not None:
             slot = self.slots[self.pending_slot]
-            if slot.item.kind in ("text", "ref"):
+            if slot.item.kind in ("text", "ref", "list"):
                 self.add_text(self.pending, Fragment(no, text, gap))
                 self.valued.setdefault(self.pending, no)
                 self.accounted[no] = "value"
@@ -516,10 +602,12 @@ class BodyParser:
                 md, dropped = to_markdown(f.raw)
                 md = _clean_md(md)
                 if "u" in dropped:
-                    self.notes.add(f.line, plain(f.raw)[:200], "下線(原文で追加箇所を示す印)は Markdown で表せないため外しました")
+                    self.notes.add(f.line, plain(f.raw), "下線(原文で追加箇所を示す印)は Markdown で表せないため外しました")
                 if not md:
                     continue
-                if parts:
+                if parts and self.tabless and not f.gap and _wrapped(parts[-1].split("\n")[-1], md):
+                    parts.append("")  # a line wrapped at the cell edge: joined without a space
+                elif parts:
                     # list items stay together; anything else is its own paragraph
                     listed = md.lstrip().startswith("- ") and parts[-1].split("\n")[-1].lstrip().startswith("- ")
                     parts.append("\n" if listed and not f.gap else "\n\n")
@@ -529,21 +617,33 @@ class BodyParser:
                 # checkbox glyphs used as bullets in a text (quirk 20)
                 text = re.sub("\\s*[" + choices.MARKERS + "]\\s*", "\n- ", text).strip()
                 text = re.sub(r"^\n?", "", text)
-                self.notes.add(frags[0].line, plain(frags[0].raw)[:120],
+                self.notes.add(frags[0].line, plain(frags[0].raw),
                                f"「{item.label}」の文中のチェック記号は選択肢ではなく箇条書きの印として読みました")
             cleaned = _strip_option_lists(text, self.all_choices)
             if cleaned != text:
-                self.notes.add(frags[0].line, text[:200], f"「{item.label}」の中にあった選択肢の一覧(<選択肢> 1) …)を外しました(前の項目の印刷の一部です)")
+                self.notes.add(frags[0].line, text, f"「{item.label}」の中にあった選択肢の一覧(<選択肢> 1) …)を外しました(前の項目の印刷の一部です)")
                 text = cleaned
+            if item is not None and item.kind == "list":
+                self.set_value(path, item, split_names(text))
+                continue
             if item is not None and item.name_key is None and path[-1] == _name_key(self.form, path):
                 text = _strip_number(text)
             if item is not None and item.parent is not None and item.parent.name_key == item.key and "\n\n" in text:
                 # a note printed inside a name cell (quirk 17): the name is the first paragraph
                 text, rest = text.split("\n\n", 1)
-                self.notes.add(frags[0].line, rest[:500], f"「{item.label}」の欄にあった注記です(名称から分けました)")
+                self.notes.add(frags[0].line, rest, f"「{item.label}」の欄にあった注記です(名称から分けました)")
             if text:
                 self.set_value(path, item, text)
         return self.data
+
+
+_OPENS = re.compile(r"^\s*(?:[-・○●◎■□※＊*【<＜(（]|[①-⑳⑴-⒇]|\d+\s*[.)．、])")
+
+
+def _wrapped(prev: str, cur: str) -> bool:
+    """`…支払管理、統` + `計処理等を行う。`: a long line ended mid-sentence, the next one opens no item."""
+    prev = prev.rstrip()
+    return len(prev) >= 20 and not re.search(r"[。．.」』)）:：]$", prev) and not _OPENS.match(cur)
 
 
 def _name_key(form: Form, path: Path) -> str | None:
@@ -555,9 +655,39 @@ def _name_key(form: Form, path: Path) -> str | None:
     return None
 
 
+# A name's printed number: (1) / （1） / ⑴ / ① / 1. / 1 (before a space)
+_NUMBER = r"(?:[(（]\s*\d+\s*[)）]|[⑴-⒇]|[①-⑳]|\d+\s*[.．、]|\d+(?=\s))"
+_NUMBERED = re.compile(rf"(?:^|(?<=[\s、,，]))\s*{_NUMBER}\s*")
+
+
+def _numbered_names(line: str) -> list[str] | None:
+    """`1 Aファイル 2 Bファイル` / `⑴ A ⑵ B` / `(1)A、(2)B` → the names; None when the
+    line does not start with a number (a name, not a numbered list)."""
+    line = line.strip()
+    if not re.match(rf"^{_NUMBER}", line):
+        return None
+    parts = [p.strip(" 、,，") for p in _NUMBERED.split(line)]
+    return [p for p in parts if p]
+
+
+def split_names(text: str) -> list[str]:
+    """A cell listing names (③システムの名称, 特定個人情報ファイル名): one per line or numbered."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        line = re.sub(r"^\s*[-・]\s*", "", line).strip()
+        if not line:
+            continue
+        out += _numbered_names(line) or [line]
+    return out
+
+
 def _strip_number(text: str) -> str:
-    # (1) 個人住民税賦課情報ファイル / 1 住民基本台帳ファイル / ①…
-    return re.sub(r"^\s*(?:[(（]\s*\d+\s*[)）]|\d+(?=\s)|[①-⑳])\s*", "", text).strip()
+    # (1) 個人住民税賦課情報ファイル / 1 住民基本台帳ファイル / ①…; a cell naming several
+    # (「1 Aファイル 2 Bファイル」) loses every number, the names joined by 、
+    names = _numbered_names(text) if "\n" not in text else None
+    if names and len(names) > 1:
+        return "、".join(names)
+    return re.sub(rf"^\s*{_NUMBER}\s*", "", text).strip()
 
 
 def _clean_md(md: str) -> str:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from .. import dates
-from ..form import Item
+from ..form import Form
 from .body import Notes, cells_of
 from .text import is_separator, norm, plain, to_markdown
 
@@ -28,10 +28,18 @@ def is_row_start(raw: str) -> bool:
     return bool(cells) and bool(_DATE_START.match(plain(cells[0])))
 
 
-def parse(lines: list[tuple[int, str]], group: Item, notes: Notes, accounted: dict) -> tuple[list[dict], dict]:
+# The printed columns in order, as roles (the remark column is piasite's own, last).
+COLUMNS = ("change_date", "change_item", "change_before", "change_after", "change_timing", "change_explanation")
+
+
+def parse(lines: list[tuple[int, str]], form: Form, notes: Notes, accounted: dict) -> tuple[list[dict], dict]:
     """Rows of the change log; stats for the report."""
-    labels = [c.label for c in group.items]
-    header_norm = {norm(l) for l in labels}
+    group = form.role_item("changes")
+    keys = [form.role_key(r) for r in COLUMNS]
+    note_key = form.role_key("change_note") if form.has_role("change_note") else None
+    timings = form.role_item("change_timing").choices
+    header_norm = {norm(l) for c in group.items for l in c.all_labels}
+    heads = {norm(l) for l in group.all_labels}
     rows: list[Row] = []
     brk = False
     gap = False
@@ -46,7 +54,7 @@ def parse(lines: list[tuple[int, str]], group: Item, notes: Notes, accounted: di
             brk = True
             continue
         cells = cells_of(raw)
-        if norm(cells[0]) == norm(group.label) and len(cells) == 1:
+        if norm(cells[0]) in heads and len(cells) == 1:
             accounted[no] = "layout"  # the part heading, repeated
             continue
         if cells and all(norm(c) in header_norm for c in cells if c.strip()):
@@ -65,7 +73,7 @@ def parse(lines: list[tuple[int, str]], group: Item, notes: Notes, accounted: di
             r.lines.append(no)
             accounted[no] = "value"
             continue
-        notes.add(no, plain(raw)[:500], "変更箇所の表の行として読めませんでした")
+        notes.add(no, plain(raw), "変更箇所の表の行として読めませんでした")
         accounted[no] = "note"
     merged = 0
     out: list[dict] = []
@@ -78,10 +86,10 @@ def parse(lines: list[tuple[int, str]], group: Item, notes: Notes, accounted: di
             same_date = pc["_date_text"] == date_text
             same_item = item in SAME or plain(prev.cells[1] if len(prev.cells) > 1 else "") == item
             if same_date and same_item and (r.after_break or item in SAME):
-                _merge(pc, c)
+                _merge(pc, c, keys, timings)
                 merged += 1
                 continue
-        out.append(_row(c, r.line, notes))
+        out.append(_row(c, r.line, notes, keys, note_key, timings))
         prev = r
     for row in out:
         row.pop("_date_text", None)
@@ -93,43 +101,42 @@ def _md(cell: str) -> str:
     return md
 
 
-def _row(c: list[str], line: int, notes: Notes) -> dict:
-    keys = ["変更日", "項目", "変更前の記載", "変更後の記載", "提出時期", "提出時期に係る説明"]
+def _row(c: list[str], line: int, notes: Notes, keys: list[str], note_key: str | None, timings) -> dict:
     row: dict = {"_date_text": c[0]}
     got = dates.parse_date(c[0])
     remarks = []
     if got:
-        row["変更日"] = dates.iso(*got)
+        row[keys[0]] = dates.iso(*got)
     else:
-        row["変更日"] = c[0]
+        row[keys[0]] = c[0]
         remarks.append(f"変更日は原文のまま「{c[0]}」です(日付として読めません)")
-    row["項目"] = _md(c[1])
+    row[keys[1]] = _md(c[1])
     for k, v in zip(keys[2:4], c[2:4]):
         md = _md(v)
         if md:
             row[k] = md
     timing = plain(c[4])
-    if timing in ("事前", "事後"):
-        row["提出時期"] = timing
+    if timing in timings:
+        row[keys[4]] = timing
     elif timing:
         remarks.append(f"提出時期は原文で「{timing}」")
     if plain(c[5]):
-        row["提出時期に係る説明"] = _md(c[5])
+        row[keys[5]] = _md(c[5])
     extra = [x for x in c[6:] if plain(x)]
     if extra:
         remarks.append("表の外にはみ出していた記載: " + " / ".join(plain(x) for x in extra))
-    if remarks:
-        row["備考"] = "。".join(remarks)
+    if remarks and note_key:
+        row[note_key] = "。".join(remarks)
     return row
 
 
-def _merge(row: dict, c: list[str]) -> None:
-    for k, v in (("変更前の記載", c[2]), ("変更後の記載", c[3])):
+def _merge(row: dict, c: list[str], keys: list[str], timings) -> None:
+    for k, v in ((keys[2], c[2]), (keys[3], c[3])):
         md = _md(v)
         if not md or plain(v) in SAME:
             continue
         row[k] = (row.get(k, "") + "\n\n" + md).strip()
-    if not row.get("提出時期") and plain(c[4]) in ("事前", "事後"):
-        row["提出時期"] = plain(c[4])
-    if not row.get("提出時期に係る説明") and plain(c[5]):
-        row["提出時期に係る説明"] = _md(c[5])
+    if not row.get(keys[4]) and plain(c[4]) in timings:
+        row[keys[4]] = plain(c[4])
+    if not row.get(keys[5]) and plain(c[5]):
+        row[keys[5]] = _md(c[5])

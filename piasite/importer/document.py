@@ -1,19 +1,20 @@
-"""One extracted text → one content document: picks the form whose labels the
-text carries, runs the body and change-log readers, then the evidence passes
-(contradicting glyphs, counts, truncated cells) that fill 取込メモ."""
+"""One extracted text → one content document: picks the form named by the
+title line (or, failing that, the form whose labels the text carries), runs the
+body and change-log readers, then the evidence passes (contradicting glyphs,
+counts, truncated cells) that fill 取込メモ. Keys come from the form's roles."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..form import Form, form_names, load_form
-from . import changelog
+from ..form import Form, form_names, load_form, value_at
+from . import changelog, fidelity
 from .body import BodyParser, Notes, cells_of
-from .text import norm, plain
+from .text import nfkc, norm, plain
 
-NOTES_KEY = "取込メモ"
-CHANGES_KEY = "変更箇所"
+# The version stamp printed under 公表日: [平成26年4月 様式2] (spaces and brackets vary).
+_STAMP = re.compile(r"^[\[［〔]?((?:平成|令和)(?:元|\d{1,2})年\d{1,2}月)(様式\d)[\]］〕]?$")
 
 
 @dataclass
@@ -23,15 +24,38 @@ class Imported:
     stats: dict = field(default_factory=dict)
 
 
+def form_from_title(lines: list[str]) -> Form | None:
+    """The form whose title (特定個人情報保護評価書(基礎項目評価書) …) a line near the top starts with."""
+    titles = sorted(((norm(load_form(n).title), n) for n in form_names()), key=lambda t: -len(t[0]))
+    seen = 0
+    for l in lines:
+        if not l.strip():
+            continue
+        seen += 1
+        if seen > 40:
+            break
+        n = norm(l.split("\t")[0])
+        for t, name in titles:
+            if n.startswith(t):
+                return load_form(name)
+    return None
+
+
 def detect_form(lines: list[str]) -> Form:
-    """The form whose labels most lines of the text carry."""
+    """The form named by the title line; else the form whose labels most lines carry."""
+    titled = form_from_title(lines)
+    if titled is not None:
+        return titled
     best, score = None, -1
     normed = [norm(c) for l in lines for c in cells_of(l)[:3] if c.strip()]
     rows = [[norm(c) for c in cells_of(l) if c.strip()] for l in lines]
+    whole = "".join(normed)
     for name in form_names():
         f = load_form(name)
-        labels = {norm(i.label) for i in f.walk()}
+        labels = {norm(lab) for i in f.walk() for lab in i.all_labels}
         s = sum(1 for n in normed if n in labels) + (50 if any(n == norm(f.title) for n in normed) else 0)
+        # labels run together on one line (a page flattened by the extraction): distinct ones found
+        s += sum(1 for lab in labels if len(lab) >= 6 and lab in whole) // 2
         # a table header row of one of the form's groups (変更日\t項目…) is strong evidence
         for g in (i for i in f.walk() if i.kind == "group"):
             heads = {norm(c.label) for c in g.items}
@@ -41,26 +65,59 @@ def detect_form(lines: list[str]) -> Form:
     return best
 
 
+_CJK = "\u3040-\u30ff\u3400-\u9fff\uff08\uff09()"
+_SPACED = re.compile(rf"(?:[{_CJK}] ){{4,}}")
+
+
+def despaced(lines: list[str]) -> list[str]:
+    """Text with a space between every character (docsplayer copies): the spaces removed
+    between CJK characters, when most lines are printed that way; otherwise unchanged."""
+    body = [l for l in lines if l.strip()]
+    if not body or sum(1 for l in body if _SPACED.search(l)) * 2 < len(body):
+        return lines
+    return [re.sub(rf"(?<=[{_CJK}]) (?=[{_CJK}])", "", l) for l in lines]
+
+
 def import_text(text: str) -> Imported:
     raw_lines = text.split("\n")
     if raw_lines and raw_lines[-1] == "":
         raw_lines.pop()
+    source = dict(enumerate(raw_lines, 1))  # notes quote these, whatever the reading below changes
+    raw_lines = despaced(raw_lines)
     form = detect_form(raw_lines)
     numbered = list(enumerate(raw_lines, 1))
-    if form.top(CHANGES_KEY) is None:  # a list of changes, not an assessment
+    if not form.has_role("changes"):  # a list of changes, not an assessment
         from . import henko
         return henko.import_lines(form, numbered)
-    return _import_assessment(form, numbered)
+    return _import_assessment(form, numbered, source)
 
 
-def _import_assessment(form: Form, numbered: list[tuple[int, str]]) -> Imported:
-    parser = BodyParser(form, skip_keys=(CHANGES_KEY,))
-    changes = form.top(CHANGES_KEY)
+def read_stamp(form: Form, numbered: list[tuple[int, str]]) -> tuple[int, str, str] | None:
+    """(line, version, printed text) of the version stamp, if the text prints one."""
+    for no, raw in numbered:
+        m = _STAMP.match(re.sub(r"\s+", "", nfkc(plain(raw))))  # spaces between every character (docsplayer)
+        if m:
+            return no, re.sub(r"\s+", "", m.group(1)), plain(raw)
+    return None
+
+
+def _import_assessment(form: Form, numbered: list[tuple[int, str]], source: dict[int, str] | None = None) -> Imported:
+    changes = form.role_item("changes")
+    parser = BodyParser(form, skip_keys=(changes.key,))
+    numbered_all = numbered
+    stamp = read_stamp(form, numbered)
+    if stamp:
+        parser.accounted[stamp[0]] = "value"
+        numbered_body = [(no, raw) for no, raw in numbered if no != stamp[0]]
+    else:
+        numbered_body = numbered
     # where the change log starts: its heading, not the table-of-contents entry
+    numbered = numbered_body
     split = len(numbered)
+    heads = [norm(l) for l in changes.all_labels]
     for k, (no, raw) in enumerate(numbered):
         cells = cells_of(raw)
-        if len([c for c in cells if c.strip()]) == 1 and norm(cells[0]).startswith(norm(changes.label)):
+        if len([c for c in cells if c.strip()]) == 1 and any(norm(cells[0]).startswith(h) for h in heads):
             nxt = next((r for _, r in numbered[k + 1:] if r.strip()), "")
             if parser.part_of(cells_of(nxt)[0] if cells_of(nxt) else "") is None:
                 split = k
@@ -69,32 +126,52 @@ def _import_assessment(form: Form, numbered: list[tuple[int, str]]) -> Imported:
     data = parser.finish()
     notes = parser.notes
     accounted = parser.accounted
-    rows, cstats = changelog.parse(numbered[split:], changes, notes, accounted)
+    rows, cstats = changelog.parse(numbered[split:], form, notes, accounted)
     if split < len(numbered):
         accounted[numbered[split][0]] = "layout"
-    data[CHANGES_KEY] = rows
+    data[changes.key] = rows
     _sibling_evidence(parser, data, notes)
     _attachment_evidence(form, data, rows, notes, parser.valued)
     _truncation_notes(parser, data, notes)
     for line, text, reason in parser.doubts:
         notes.add(line, text, reason)
+    unused = fidelity.unused_sections(form, data)
     for path, (line, text) in parser.unread.items():
-        if parser.get_value(path) in (None, [], ""):
-            notes.add(line, text[:500], f"「{form.short_label(path, data)}」の値を読み取れませんでした")
+        if parser.get_value(path) in (None, [], "") and not any(path[:len(u)] == u for u in unused):
+            notes.add(line, text, f"「{form.short_label(path, data)}」の値を読み取れませんでした")
     for no, raw in numbered:
         if no not in accounted:
-            notes.add(no, plain(raw)[:500], "取り込めませんでした")
+            notes.add(no, raw, "取り込めませんでした")
             accounted[no] = "note"
-    out = {"様式": form.name}
+    out = {form.role_key("form"): form.name}
+    if stamp and form.has_role("form_version"):
+        out[form.role_key("form_version")] = stamp[1]
+        parser.valued[form.role_path("form_version")] = stamp[0]
     out.update(data)
+    missing = fidelity.missing_sections(form, out, parser)
+    if split == len(numbered):
+        missing.append((changes.key,))
+    if missing and form.has_role("import_missing"):
+        out[form.role_key("import_missing")] = [form.label_path(m, out) for m in missing]
+    for m in missing:
+        notes.add(0, form.label_path(m, out), "原文(取り込んだテキスト)にこの箇所がありません。"
+                                              "抽出で欠けた可能性があります。元の PDF を確認してください")
     _make_valid(form, out, notes, parser.valued)
+    out.pop(form.role_key("import_missing"), None) if not missing and form.has_role("import_missing") else None
+    source_texts = {p: "\n".join(plain(f.raw) for f in frags) for p, frags in parser.texts.items()}
+    doubtful = {p for p, ln in parser.valued.items()
+                if any(d[0] == ln and form.item_at(p) is not None and d[2].startswith(form.item_at(p).label + ":")
+                       for d in parser.doubts)} | parser.guessed
+    classified = fidelity.classify(form, out, parser, source_texts, doubtful)
+    classified.missing = missing
     if notes.rows:
-        out[NOTES_KEY] = sorted(notes.rows, key=lambda r: r["行"])
+        out[form.role_key("import_notes")] = notes.table(form, source or dict(numbered_all))
     stats = {
+        "classified": classified,
         "valued": dict(parser.valued),
         "changes": cstats,
         "accounted": accounted,
-        "lines": len(numbered),
+        "lines": len(numbered_all),
     }
     return Imported(form, out, stats)
 
@@ -122,38 +199,48 @@ def _sibling_evidence(parser: BodyParser, data: dict, notes: Notes) -> None:
         if seen and all(v == seen[0] for v in seen) and len(seen) >= 2:
             item = parser.form.item_at(path)
             parser.set_value(path, item, seen[0])
+            parser.guessed.add(path)
             del parser.unread[path]
             parser.doubts = [d for d in parser.doubts if not (d[0] == line and d[2].startswith(item.label + ":"))]
-            notes.add(line, text[:300], f"「{parser.form.short_label(path, data)}」はチェック記号が読み取れないため、"
+            notes.add(line, text, f"「{parser.form.short_label(path, data)}」はチェック記号が読み取れないため、"
                                        f"同じ表の他の {len(seen)} 件と同じ選択として取り込みました(要確認)")
 
 
 def _attachment_evidence(form: Form, data: dict, rows: list[dict], notes: Notes, valued: dict) -> None:
     """Declared 提供/移転 counts above the printed recipients: the rest is in an
     attachment when the change log or the recipients cite one (quirks 47–48)."""
-    files = data.get("特定個人情報ファイル") or []
-    cited = sorted({m.group(0).strip() for r in rows for m in re.finditer(r"添付資料[^\t]{0,40}?(?:概要|一覧)[^\s]{0,6}", str(r.get("項目", "")))})
-    for i, f in enumerate(files):
-        pt = f.get("提供・移転") if isinstance(f, dict) else None
-        if not isinstance(pt, dict) or pt.get("添付資料"):
+    if not form.has_role("provision_transfer_attachment"):
+        return
+    item_key = form.role_key("change_item") if form.has_role("change_item") else None
+    cited = sorted({m.group(0).strip() for r in rows for m in re.finditer(r"添付資料[^\t]{0,40}?(?:概要|一覧)[^\s]{0,6}", str(r.get(item_key, "")))})
+    attach_key = form.role_key("provision_transfer_attachment")
+    for fpath, _ in form.values(data, "file"):
+        i = fpath[-1]
+        att_path = form.concrete("provision_transfer_attachment", i)
+        pt = value_at(data, att_path[:-1])
+        if not isinstance(pt, dict) or pt.get(attach_key):
             continue
-        short = []
-        for count_key, group_key in (("提供件数", "提供先"), ("移転件数", "移転先")):
-            n = pt.get(count_key)
-            listed = pt.get(group_key) or []
+        short, names = [], []
+        for count_role, group_role, name_role in (("provision_count", "provision", "provision_name"),
+                                                  ("transfer_count", "transfer", "transfer_name")):
+            n = form.value(data, count_role, within=fpath)
+            listed = list(form.values(data, group_role, within=fpath))
+            names += [str(v) for _, v in form.values(data, name_role, within=fpath)]
             if isinstance(n, int) and n > len(listed):
-                short.append(f"{group_key}は {n} 件のうち {len(listed)} 件だけ掲載")
+                short.append(f"{form.role_item(group_role).label}は {n} 件のうち {len(listed)} 件だけ掲載")
         if not short:
             continue
-        names = " ".join(str(e.get("名称", "")) for k in ("提供先", "移転先") for e in pt.get(k) or [] if isinstance(e, dict))
-        refs = sorted(set(re.findall(r"添付資料[(（][^)）]*[)）]", names)))
-        pt["添付資料"] = "、".join(refs or cited) if (refs or cited) else "原文に掲載のない提供先・移転先があります(取込メモ参照)"
-        line = min((ln for p, ln in valued.items() if p[:2] == ("特定個人情報ファイル", i) and "提供・移転" in p), default=0)
+        refs = sorted(set(re.findall(r"添付資料[(（][^)）]*[)）]", " ".join(names))))
+        pt[attach_key] = "、".join(refs or cited) if (refs or cited) else "原文に掲載のない提供先・移転先があります(取込メモ参照)"
+        section = att_path[:-1]
+        line = min((ln for p, ln in valued.items() if p[:len(section)] == section), default=0)
         notes.add(line, "、".join(short), "掲載件数が宣言された件数より少ないため、残りは添付資料にあるものとしました"
-                                        + (f"(根拠: {pt['添付資料']})" if refs or cited else "(根拠が原文にありません。要確認)"))
+                                        + (f"(根拠: {pt[attach_key]})" if refs or cited else "(根拠が原文にありません。要確認)"))
 
 
 _CUT = re.compile(r"(?:[がをにでとはへやて]|てい|[ぁぃぅぇぉっゃゅょァィゥェォッャュョ])$")
+# Complete phrases that end in the same kana: …まで, …こと, …として, …について, …など (not cut off)
+_COMPLETE = re.compile(r"(?:まで|こと|ごと|もと|あと|ほど|ので|にて|として|について|において|に関して|によって|とおり|ところ|など|ずつ|すべて|全て|つど|都度|のみで|ごとに|毎に|以上で|以下で)$")
 
 
 def _truncation_notes(parser: BodyParser, data: dict, notes: Notes) -> None:
@@ -163,8 +250,8 @@ def _truncation_notes(parser: BodyParser, data: dict, notes: Notes) -> None:
         if not isinstance(v, str):
             continue
         tail = v.rstrip().split("\n")[-1]
-        if len(tail) >= 15 and _CUT.search(tail) and not tail.endswith(("。", ")", "）")):
-            notes.add(frags[-1].line, tail[-60:], "文の途中で切れているようです(抽出時に欠けた可能性があります。元の PDF を確認してください)")
+        if len(tail) >= 15 and _CUT.search(tail) and not tail.endswith(("。", ")", "）")) and not _COMPLETE.search(tail):
+            notes.add(frags[-1].line, tail, "文の途中で切れているようです(抽出時に欠けた可能性があります。元の PDF を確認してください)")
 
 
 def _make_valid(form: Form, out: dict, notes: Notes, valued: dict) -> None:
@@ -192,7 +279,7 @@ def _make_valid(form: Form, out: dict, notes: Notes, valued: dict) -> None:
             if value in (None, "", [], {}):
                 continue
             moved = True
-            notes.add(valued.get(path, 0), str(value)[:500],
+            notes.add(valued.get(path, 0), str(value),
                       f"「{form.short_label(path, out)}」: {message}(検査に通らないため、値を取込メモに移しました)")
         if not moved:
             return

@@ -7,28 +7,22 @@ import re
 from collections import Counter
 from pathlib import Path
 
-import yaml
-
-from ..form import FORMS_DIR, Form, load_form
+from ..form import Form, load_form
 from .body import Notes, cells_of
 from .text import is_separator, norm, plain, to_markdown
 
-LIST_KEY = "一覧"  # the entries of the list
 _PAGE_CELL = re.compile(r"^\s*(\d{1,3})(?:\s+(.*))?$", re.S)
 # An organisation named before its own rules: 新宿区特別区税条例, 〇〇市情報公開条例 …
 _ORG = re.compile(r"([\u4e00-\u9fff]{1,4}?[都道府県市区町村])(?=(?:の)?[\u4e00-\u9fffー・]*?(?:条例|情報セキュリティ|規程))")
 
 
 def _index_labels(form: Form) -> dict[str, str]:
-    """key → label (circled number dropped) of the assessment items feeding the name lists."""
-    raw = yaml.safe_load(next(p for p in FORMS_DIR.glob("*.yaml")
-                              if yaml.safe_load(p.read_text(encoding="utf-8"))["form"] == form.name).read_text(encoding="utf-8"))
+    """role → label (circled number dropped) of the assessment items feeding the name lists."""
     out = {}
-    for key, ref in (raw.get("index") or {}).items():
-        src = load_form(ref["form"])
-        item = src.item_at(tuple(ref["path"]))
+    for role, ref in form.index.items():
+        item = load_form(ref["form"]).role_item(ref["role"])
         label = item.element.split("{n}")[0] if item.kind == "group" else item.label
-        out[key] = _bare(label)
+        out[role] = _bare(label)
     return out
 
 
@@ -46,8 +40,8 @@ def _page_of(cell: str) -> tuple[int, str] | None:
 
 def import_lines(form: Form, numbered: list[tuple[int, str]]):
     from .document import Imported
-    group = form.top(LIST_KEY)
-    header = {norm(c.label) for c in group.items}
+    group = form.role_item("change_list")
+    header = {norm(l) for c in group.items for l in c.all_labels}
     notes = Notes()
     accounted: dict[int, str] = {}
     entries: list[dict] = []
@@ -67,7 +61,7 @@ def import_lines(form: Form, numbered: list[tuple[int, str]]):
 
     def start(label: str, page) -> dict:
         e = {"place": place([plain(c[0]) for _, c in buffer], label), "rows": [],
-             "ページ": page[0] if page else None, "事由": page[1] if page else ""}
+             "page": page[0] if page else None, "reason": page[1] if page else ""}
         buffer.clear()
         entries.append(e)
         return e
@@ -106,8 +100,8 @@ def import_lines(form: Form, numbered: list[tuple[int, str]]):
             if page and len(page[1]) > 60:
                 page = None
             if page:
-                if cur is not None and cur["ページ"] is None:
-                    cur["ページ"], cur["事由"] = page
+                if cur is not None and cur["page"] is None:
+                    cur["page"], cur["reason"] = page
                     cur["rows"] += buffer
                     buffer.clear()
                 else:
@@ -121,21 +115,22 @@ def import_lines(form: Form, numbered: list[tuple[int, str]]):
             else:
                 buffer.append((no, cells))
             continue
-        if page and cur is not None and cur["ページ"] is not None or page and cur is not None and cur["rows"] and buffer:
+        if page and cur is not None and cur["page"] is not None or page and cur is not None and cur["rows"] and buffer:
             cur = start(label if has_value and len(label) <= 40 else "", page)
         elif cur is None:
             cur = start(label if has_value and len(label) <= 40 else "", page)
         else:
             if page:
-                cur["ページ"], cur["事由"] = page
+                cur["page"], cur["reason"] = page
             cur["rows"] += buffer
             buffer.clear()
         cur["rows"].append((no, cells))
     end_segment()
 
-    data: dict = {"様式": form.name}
+    key = form.role_key
+    data: dict = {key("form"): form.name}
     if outside:
-        data["注記"] = "\n\n".join(to_markdown(t)[0] for t in outside)
+        data[key("notes")] = "\n\n".join(to_markdown(t)[0] for t in outside)
     index = _index_labels(form)
     systems, itaku = [], []
     rows_out = []
@@ -144,13 +139,13 @@ def import_lines(form: Form, numbered: list[tuple[int, str]]):
         excerpt, dropped = _excerpt(e["rows"], index, systems, itaku)
         full_text.append(excerpt)
         place_text = " ".join(h for h in e["place"] if h)
-        row = {"箇所": place_text or "(見出しなし)"}
-        if e["ページ"] is not None:
-            row["ページ"] = e["ページ"]
-        if e["事由"]:
-            row["事由"] = to_markdown(e["事由"])[0]
+        row = {key("change_list_place"): place_text or "(見出しなし)"}
+        if e["page"] is not None:
+            row[key("change_list_page")] = e["page"]
+        if e["reason"]:
+            row[key("change_list_reason")] = to_markdown(e["reason"])[0]
         if excerpt:
-            row["抜粋"] = excerpt
+            row[key("change_list_excerpt")] = excerpt
         if "u" in dropped:
             line = e["rows"][0][0] if e["rows"] else 0
             notes.add(line, place_text, "下線(原文で追加箇所を示す印)は Markdown で表せないため外しました")
@@ -159,24 +154,24 @@ def import_lines(form: Form, numbered: list[tuple[int, str]]):
     orgs = Counter(m.group(1) for t in full_text for m in _ORG.finditer(t))
     if orgs:
         org, n = orgs.most_common(1)[0]
-        data["評価実施機関名"] = org
+        data[key("organisation")] = org
         notes.add(0, "、".join(f"{o}({c}回)" for o, c in orgs.most_common(3)),
                   f"評価実施機関名は原文にないため、条例・規程の名前に {n} 回現れる「{org}」と推定しました(要確認)")
     else:
-        data["評価実施機関名"] = "(不明)"
+        data[key("organisation")] = "(不明)"
         notes.add(0, "", "評価実施機関名が原文から分かりません。手で書いてください")
     if systems:
-        data["システム"] = [{"名称": s} for s in dict.fromkeys(systems)]
+        data[key("system")] = [{key("system_name"): s} for s in dict.fromkeys(systems)]
     if itaku:
-        data["委託事項"] = itaku
-    data[LIST_KEY] = rows_out
+        data[key("entrustment")] = [{key(k): v for k, v in e.items()} for e in itaku]
+    data[key("change_list")] = rows_out
     for no, raw in numbered:
         if accounted.get(no) in (None, "pending"):
-            notes.add(no, plain(raw)[:500], "取り込めませんでした")
+            notes.add(no, plain(raw), "取り込めませんでした")
             accounted[no] = "note"
     if notes.rows:
-        data["取込メモ"] = sorted(notes.rows, key=lambda r: r["行"])
-    paged = sum(1 for e in entries if e["ページ"] is not None)
+        data[key("import_notes")] = notes.table(form, dict(numbered))
+    paged = sum(1 for e in entries if e["page"] is not None)
     stats = {"valued": {}, "changes": {"physical": len(entries), "merged": 0, "rows": len(rows_out),
                                        "paged": paged, "unpaged": len(entries) - paged},
              "accounted": accounted, "lines": len(numbered)}
@@ -208,7 +203,7 @@ def _excerpt(rows, index, systems: list, itaku: list) -> tuple[str, set]:
     """The changed passage as Markdown: `**label** value` per row; names for the indexes."""
     out: list[str] = []
     dropped: set = set()
-    element = index.get("委託事項")
+    element = index.get("entrustment")
     for no, cells in rows:
         label = plain(cells[0]) if cells else ""
         rest = [c for c in cells[1:] if c.strip()]
@@ -224,14 +219,15 @@ def _excerpt(rows, index, systems: list, itaku: list) -> tuple[str, set]:
             dropped |= d
             out.append(md)
             continue
-        if bare == index.get("システム") and value_md:
+        # names for the indexes, as roles (the caller turns them into this list's keys)
+        if bare == index.get("system_name") and value_md:
             systems.append(plain(value_md))
         if element and re.fullmatch(re.escape(element) + r"\d+", bare) and value_md:
-            itaku.append({"名称": plain(value_md)})
-        if bare == index.get("委託先名") and value_md:
-            if itaku and "委託先名" not in itaku[-1]:
-                itaku[-1]["委託先名"] = plain(value_md)
+            itaku.append({"entrustment_name": plain(value_md)})
+        if bare == index.get("contractor") and value_md:
+            if itaku and "contractor" not in itaku[-1]:
+                itaku[-1]["contractor"] = plain(value_md)
             else:
-                itaku.append({"委託先名": plain(value_md)})
+                itaku.append({"contractor": plain(value_md)})
         out.append(f"**{label}** {value_md}".strip() if label else value_md)
     return "\n\n".join(out), dropped

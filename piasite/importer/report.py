@@ -25,6 +25,12 @@ class Fidelity:
     notes: int = 0
     lines: int = 0
     html_tags: int = 0
+    has_changes: bool = True  # an assessment with its own change log (not a 変更箇所一覧)
+    exact: int = 0      # items as printed in the source
+    altered: int = 0    # placed, but not as printed (a near option, numbers or option lists removed…)
+    unread: int = 0     # the source had something, the item has nothing
+    empty: int = 0      # items of blocks the document says are not used (委託しない, 接続しない…)
+    missing_sections: list[str] = field(default_factory=list)  # absent from the source
 
     @property
     def coverage(self) -> float:
@@ -42,6 +48,10 @@ def _strings(v):
             yield from _strings(x)
 
 
+def _names(form, data, role: str) -> list[str]:
+    return [str(v) for _, v in form.values(data, role)] if form.has_role(role) else []
+
+
 def measure(name: str, imported) -> Fidelity:
     data, form = imported.data, imported.form
     f = Fidelity(name, form.name)
@@ -52,24 +62,24 @@ def measure(name: str, imported) -> Fidelity:
             f.missing.append(form.short_label(path, data))
         else:
             f.filled += 1
-    if form.schema_id == "henko":
-        f.systems = [s.get("名称", "") for s in data.get("システム") or []]
-        f.itaku = [(t.get("名称", ""), t.get("委託先名", "")) for t in data.get("委託事項") or []]
-    else:
-        f.systems = [s.get("名称", "") for s in value_at(data, ("基本情報", "システム")) or []]
-        files = data.get("特定個人情報ファイル") or []
-        f.files = [x.get("名称", "") for x in files]
-        p = t = 0
-        for x in files:
-            for e in value_at(x, ("委託", "委託事項")) or []:
-                f.itaku.append((e.get("名称", ""), e.get("委託先名", "")))
-            p += len(value_at(x, ("提供・移転", "提供先")) or [])
-            t += len(value_at(x, ("提供・移転", "移転先")) or [])
-        f.recipients = (p, t)
+    f.systems = _names(form, data, "system_name")
+    f.files = _names(form, data, "file_name")
+    if form.has_role("entrustment"):
+        for epath, _ in form.values(data, "entrustment"):
+            f.itaku.append((form.value(data, "entrustment_name", within=epath) or "",
+                            form.value(data, "contractor", within=epath) or ""))
+    f.recipients = (len(list(form.values(data, "provision"))), len(list(form.values(data, "transfer"))))
     f.changes = dict(imported.stats.get("changes", {}))
-    f.notes = len(data.get("取込メモ") or [])
+    notes_key = form.role_key("import_notes") if form.has_role("import_notes") else None
+    f.notes = len(data.get(notes_key) or []) if notes_key else 0
     f.lines = imported.stats.get("lines", 0)
-    f.html_tags = sum(len(_TAG.findall(s)) for s in _strings({k: v for k, v in data.items() if k != "取込メモ"}))
+    f.html_tags = sum(len(_TAG.findall(s)) for s in _strings({k: v for k, v in data.items() if k != notes_key}))
+    f.has_changes = form.has_role("changes")
+    c = imported.stats.get("classified")
+    if c is not None:
+        f.exact, f.altered, f.unread, f.empty = (c.count(k) for k in ("exact", "altered", "unread", "empty"))
+        f.missing_sections = [form.short_label(p, data) for p in c.missing]
+        f.missing = [form.short_label(p, data) for p, k in c.by_path.items() if k == "unread"]
     return f
 
 
@@ -80,13 +90,19 @@ def render(items: list[Fidelity]) -> str:
         out.append(f"■ {f.name} ({f.form})")
         if f.valued:
             out.append(f"  項目: 原文に値のある {f.valued} 項目のうち {f.filled} 項目を取り込み ({f.coverage:.1f}%)")
+            if f.exact or f.altered or f.unread or f.empty:
+                out.append(f"    原文どおり {f.exact} / 変えて取込 {f.altered} / 読めず {f.unread} / "
+                           f"使わない欄で空 {f.empty} (原文と比べて)")
             for m in f.missing[:20]:
                 out.append(f"    未取込: {m}")
+        if f.missing_sections:
+            out.append(f"  原文にない箇所: {len(f.missing_sections)} 件 ({'、'.join(f.missing_sections[:12])}"
+                       f"{' …' if len(f.missing_sections) > 12 else ''})")
         out.append(f"  システム: {len(f.systems)} 件 ({'、'.join(f.systems)})")
         if f.files:
             out.append(f"  特定個人情報ファイル: {len(f.files)} 件 ({'、'.join(f.files)})")
         out.append(f"  委託事項: {len(f.itaku)} 件 (委託先: {'、'.join(sorted({t for _, t in f.itaku if t}))})")
-        if f.form != "変更箇所一覧":
+        if f.has_changes:
             out.append(f"  提供先: {f.recipients[0]} 件 / 移転先: {f.recipients[1]} 件")
             out.append(f"  変更箇所: 原文 {c.get('physical', 0)} 行 → {c.get('rows', 0)} 件 "
                        f"(ページをまたぐ続きの行 {c.get('merged', 0)} 行を結合)")

@@ -85,14 +85,13 @@ class _MD(HTMLParser):
             return
         if self.in_li:
             self.out.append("- " + text)
-        elif self.list_depth and "・" in text:
-            # <ul style="list-style-type: none"> ・a ・b : the bullets are in the text
-            parts = [p.strip() for p in re.split(r"(?:^|\s)・", text) if p.strip()]
-            head = text.split("・", 1)[0].strip()
-            if head and parts and parts[0] == head:
-                self.out.append(head)
-                parts = parts[1:]
-            self.out.extend("- " + p for p in parts)
+        elif self.list_depth and re.search(r"(?:^|\s)・", text):
+            # <ul style="list-style-type: none"> ・a ・b : the bullets are in the text. Only a
+            # ・ opening the text or following a space is a bullet: 保管・管理 is one word.
+            pieces = re.split(r"(?:^|\s)・", text)
+            if pieces[0].strip():
+                self.out.append(pieces[0].strip())
+            self.out.extend("- " + p.strip() for p in pieces[1:] if p.strip())
         else:
             self.out.append(text)
 

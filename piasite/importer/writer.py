@@ -25,13 +25,18 @@ def _str(dumper: yaml.SafeDumper, s: str):
 _Dumper.add_representer(str, _str)
 
 
-def ordered(value, item: Item | None, own: list[str] | None = None):
+def _lead(form: Form) -> list[str]:
+    return [form.role_key(r) for r in ("form", "form_version") if form.has_role(r)]
+
+
+def ordered(value, item: Item | None, own: list[str] | None = None, lead: list[str] | None = None):
     """The value with mapping keys in the form's order (unknown keys last)."""
     if isinstance(value, dict):
         order = [c.key for c in item.items] if item is not None else []
         if item is not None and own is not None:
-            # the document: 様式 first, the form's parts, then piasite's own keys (取込メモ…)
-            order = own[:1] + [k for k in order if k not in own] + own[1:]
+            # the document: 様式 (and 様式の版) first, the form's parts, then piasite's own keys (取込メモ…)
+            lead = lead if lead is not None else own[:1]
+            order = lead + [k for k in order if k not in own and k not in lead] + [k for k in own if k not in lead]
         keys = sorted(value, key=lambda k: order.index(k) if k in order else len(order))
         return {k: ordered(value[k], item.child(k) if item is not None else None) for k in keys}
     if isinstance(value, list):
@@ -45,8 +50,12 @@ def ordered(value, item: Item | None, own: list[str] | None = None):
     return value
 
 
+def _own_keys(form: Form) -> list[str]:
+    return [i.key for i in form.document_items]
+
+
 def dump(data: dict, form: Form, header: list[str], schema_rel: str) -> str:
-    body = yaml.dump(ordered(data, form.root, [i.key for i in form.document_items]), Dumper=_Dumper, allow_unicode=True, sort_keys=False,
+    body = yaml.dump(ordered(data, form.root, _own_keys(form), _lead(form)), Dumper=_Dumper, allow_unicode=True, sort_keys=False,
                      width=10**6, indent=2, default_flow_style=False)
     lines = [f"# yaml-language-server: $schema={schema_rel}/{schema_filename(form)}"]
     lines += [f"# {h}" for h in header]

@@ -31,7 +31,7 @@ PAGE_TYPES = {
     "search": "search/",
     "opendata": "api/",
 }
-HISTORY_TYPES = {"compare": "kumagaya/5/compare/", "past-version": "kumagaya/5/v/1/"}
+HISTORY_TYPES = {"compare": "higashiyama/5/compare/", "past-version": "higashiyama/5/v/1/"}
 
 NARROW = """() => {
   const em = parseFloat(getComputedStyle(document.querySelector('article') || document.body).fontSize);

@@ -1,0 +1,265 @@
+"""A document as text in the official layout, in the style of the extracted PDF
+texts the importer reads (label, tab, value; `[value]` + `<選択肢>` for choices;
+`[○]`/`[ ]` boxes): a printable copy for clerks, and the importer's test bed —
+export → import gives the same YAML back.
+
+Nothing here names a form item: the walk follows the definition, in its order,
+with the labels of the document's 様式の版; piasite's own keys (取込メモ…) and
+非公表 values never reach the text.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from html import escape
+from typing import Any
+
+from . import dates
+from .form import Form, Item, all_forms
+from .reader import public
+
+
+def _empty(v: Any) -> bool:
+    return v is None or v == "" or v == [] or v == {}
+
+
+def _lines(text: str) -> list[str]:
+    """Markdown value → physical lines (blank lines kept: they separate paragraphs)."""
+    return [l.rstrip() for l in str(text).strip("\n").split("\n")]
+
+
+def _cell_html(text: str) -> str:
+    """A multi-paragraph value inside one table cell, as the extractions print it."""
+    text = str(text)
+    if "\n" not in text:
+        return text
+    out = []
+    for para in text.split("\n\n"):
+        rows = [l for l in para.split("\n") if l.strip()]
+        if rows and all(r.lstrip().startswith("- ") for r in rows):
+            out.append("<ul>" + "".join(f"<li>{escape(r.lstrip()[2:], quote=False)}</li>" for r in rows) + "</ul>")
+        else:
+            out += [f"<p>{escape(r, quote=False)}</p>" for r in rows]
+    return " ".join(out)
+
+
+class TextExport:
+    def __init__(self, form: Form, data: dict):
+        self.form = form
+        self.data = public(data)
+        self.version = form.value(self.data, "form_version") if form.has_role("form_version") else None
+        self.out: list[str] = []
+        skip = {form.role_key(r) for r in ("form", "form_version", "ended", "import_notes") if form.has_role(r)}
+        self.own = skip  # piasite's own document keys: not printed
+        note = form.role_path("change_note") if form.has_role("change_note") else None
+        self.unprinted_column = note[-1] if note else None  # piasite's remark column of the change log
+        self._prev_parent_label = None
+
+    # -- helpers ------------------------------------------------------------
+    def label(self, item: Item) -> str:
+        text = item.label_for(self.version)
+        return f"{text} ※" if item.display_label != item.label else text
+
+    def emit(self, *lines: str) -> None:
+        self.out.extend(lines)
+
+    def blank(self) -> None:
+        if self.out and self.out[-1] != "":
+            self.out.append("")
+
+    def date(self, item: Item, v: Any) -> str:
+        if isinstance(v, (dt.date, dt.datetime)) or dates.parse_iso(v):
+            return dates.wareki(v)
+        return str(v)
+
+    # -- values ----------------------------------------------------------------
+    def choice(self, item: Item, v: Any, counts: str = "") -> str:
+        options = " ".join(f"{i}) {c}" for i, c in enumerate(item.choices, 1))
+        shown = f"[{v}]" if not _empty(v) else "[ ]"
+        return f"{shown}\t<選択肢> {options}{counts}"
+
+    def multi(self, item: Item, v: Any, counts: dict[str, int]) -> str:
+        picked: dict[str, str] = {}
+        for e in v or []:
+            if isinstance(e, dict):
+                for k, q in e.items():
+                    picked[k] = "" if q is None else str(q)
+            else:
+                picked[str(e)] = ""
+        parts = []
+        for o in item.options:
+            on = o.text in picked
+            text = o.label_for(self.version)
+            if o.qualifier:
+                text += f" ({picked.get(o.text, '')})" if picked.get(o.text) else " ( )"
+            if o.text in counts:
+                n = counts[o.text]
+                text += f" ({'' if n is None else n}) 件"
+            parts.append(f"[{'○' if on else ' '}] {text}")
+        return " ".join(parts)
+
+    def counts_for(self, item: Item, siblings: list[Item], values: dict) -> tuple[str, dict]:
+        """Counts the form prints inside a choice or multi row (`委託の有無 … (3) 件`)."""
+        after_choice, per_option = "", {}
+        for c in siblings:
+            if c.kind != "count":
+                continue
+            base = re.split(r"[(（]", c.label)[0].strip()
+            n = values.get(c.key)
+            if base == item.label:
+                after_choice = f" ({'' if n is None else n}) 件"
+            elif item.option(base):
+                per_option[base] = n
+        return after_choice, per_option
+
+    # -- the walk --------------------------------------------------------------
+    def run(self) -> str:
+        f, d = self.form, self.data
+        self.emit(f.title, "")
+        parts_started = False
+        for item in f.items:
+            if item.is_container or (parts_started and item.kind in ("text", "ref")):
+                if not parts_started:
+                    self.cover_end()
+                parts_started = True
+                self.part(item, d.get(item.key))
+            else:
+                self.cover(item, d.get(item.key))
+        return "\n".join(self.out).rstrip("\n") + "\n"
+
+    def cover(self, item: Item, v: Any) -> None:
+        self.blank()
+        self.emit(self.label(item), "")
+        if not _empty(v):
+            self.emit(*(_lines(self.date(item, v)) if item.kind == "date" else _lines(v)))
+        self.blank()
+
+    def cover_end(self) -> None:
+        stamp = self.form.stamp(self.version) if self.version else None
+        if stamp:
+            self.emit(stamp, "")
+        if self.form.contents:  # 項目一覧: the parts, as the cover page lists them
+            first = next(k for k, i in enumerate(self.form.items) if i.is_container)
+            self.emit(self.form.contents, "", *(i.label_for(self.version) for i in self.form.items[first:]), "")
+
+    def part(self, item: Item, v: Any) -> None:
+        if item.kind == "group" and not self._is_table(item):
+            for i, elem in enumerate(v or []):
+                self.blank()
+                self.emit(self.label(item), "")
+                self.children(item, elem if isinstance(elem, dict) else {})
+            if not v:
+                self.blank()
+                self.emit(self.label(item), "")
+            return
+        if item.kind == "group":
+            self.table(item, v)
+            return
+        if item.is_container:
+            self.blank()
+            self.emit(self.heading(item, v if isinstance(v, dict) else {}), "")
+            self.children(item, v if isinstance(v, dict) else {})
+            return
+        self.blank()
+        self.emit(self.label(item), "")
+        if not _empty(v):
+            self.emit(*_lines(v))
+        self.blank()
+
+    def _is_table(self, item: Item) -> bool:
+        return item.kind == "group" and not item.name_key and all(not c.is_container for c in item.items)
+
+    def heading(self, item: Item, values: dict) -> str:
+        flags = [c for c in item.items if c.kind == "flag"]
+        boxes = " ".join(f"[{'○' if values.get(c.key) is True else ' '}] {c.label_for(self.version)}" for c in flags)
+        return f"{self.label(item)}\t\t{boxes}" if boxes else self.label(item)
+
+    def children(self, parent: Item, values: dict) -> None:
+        for c in parent.items:
+            if c.kind in ("count", "flag"):
+                continue  # printed in their row or heading
+            if parent.kind == "group" and parent.name_key == c.key and c.label == parent.label:
+                continue  # printed on the element heading (委託事項1\tname)
+            self.item(c, values.get(c.key), parent, values)
+
+    def item(self, item: Item, v: Any, parent: Item, values: dict) -> None:
+        k = item.kind
+        if k == "section":
+            self.blank()
+            self.emit(self.heading(item, v if isinstance(v, dict) else {}))
+            self.children(item, v if isinstance(v, dict) else {})
+            return
+        if k == "group":
+            if self._is_table(item):
+                self.table(item, v)
+                return
+            for i, elem in enumerate(v or []):
+                elem = elem if isinstance(elem, dict) else {}
+                head = item.element_label(i, elem) if "{name}" not in (item.element or "") else f"{item.label}{i + 1}"
+                name = item.child(item.name_key) if item.name_key else None
+                if name is not None and name.label == item.label and not _empty(elem.get(name.key)):
+                    first, *rest = _lines(elem[name.key])
+                    self.emit(f"{head}\t{first}", *rest)
+                else:
+                    self.emit(head)
+                self.children(item, elem)
+            return
+        label = self.label(item)
+        if item.parent_label:  # 再委託\t④再委託の有無: the row's group label in the first column, once
+            prev = self._prev_parent_label
+            label = ("" if prev == (id(parent), item.parent_label) else item.parent_label) + "\t" + label
+            self._prev_parent_label = (id(parent), item.parent_label)
+        else:
+            self._prev_parent_label = None
+        if k == "choice":
+            after, _ = self.counts_for(item, parent.items, values)
+            self.emit(f"{label}\t{self.choice(item, v, after)}")
+        elif k == "multi":
+            _, per = self.counts_for(item, parent.items, values)
+            self.emit(f"{label}\t{self.multi(item, v, per)}")
+        elif k == "date":
+            self.emit(f"{label}\t{self.date(item, v)}" if not _empty(v) else label)
+        elif k == "list":
+            self.emit(label, *[str(x) for x in v or []])
+        elif k in ("integer", "count"):
+            self.emit(f"{label}\t{v}" if not _empty(v) else label)
+        else:  # text, ref
+            if _empty(v):
+                self.emit(label)
+                return
+            first, *rest = _lines(v)
+            self.emit(f"{label}\t{first}", *rest)
+            if rest:
+                self.emit("")
+
+    def table(self, item: Item, rows: Any) -> None:
+        cols = [c for c in item.items if c.key != self.unprinted_column]
+        self.blank()
+        self.emit(self.label(item), "")
+        self.emit("\t".join(c.label_for(self.version) for c in cols))
+        for r in rows or []:
+            r = r if isinstance(r, dict) else {}
+            cells = []
+            for c in cols:
+                v = r.get(c.key)
+                if _empty(v):
+                    cells.append("")
+                elif c.kind == "date":
+                    cells.append(self.date(c, v))
+                else:
+                    cells.append(_cell_html(v))
+            self.emit("\t".join(cells))
+
+
+def export_text(form: Form, data: dict) -> str:
+    return TextExport(form, data).run()
+
+
+def form_of(data: Any) -> Form | None:
+    """The form a document names (through each form's `form` role: no key named here)."""
+    if not isinstance(data, dict):
+        return None
+    for f in all_forms():
+        if f.has_role("form") and data.get(f.role_key("form")) == f.name:
+            return f
+    return None

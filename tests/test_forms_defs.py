@@ -1,0 +1,210 @@
+"""The three official forms as definitions: structure, versions, check, schema,
+and the text export that the importer reads back (round trip)."""
+import json
+import re
+import subprocess
+import sys
+
+import jsonschema
+import pytest
+import yaml
+
+from piasite.export import export_text
+from piasite.form import EACH, all_forms, load_form
+from piasite.importer import import_text
+from piasite.importer.writer import dump, ordered
+from piasite.reader import parse
+from piasite.schema import form_schema
+from piasite.validate import Checker
+
+from .conftest import ROOT
+from .formdocs import full_document
+
+ASSESSMENTS = ["基礎項目評価書", "重点項目評価書", "全項目評価書"]
+
+
+def _paths(item, prefix=()):
+    for c in item.items:
+        p = prefix + (c.key,)
+        yield p
+        yield from _paths(c, p + ((0,) if c.kind == "group" else ()))
+
+
+@pytest.mark.parametrize("name", ASSESSMENTS)
+def test_anchors_are_unique_ascii_and_every_item_complete(name):
+    f = load_form(name)
+    anchors = [f.anchor(p) for p in _paths(f.root)]
+    assert len(anchors) == len(set(anchors))
+    assert all(re.fullmatch(r"[A-Za-z0-9-]+", a) for a in anchors)
+    for item in f.walk():
+        assert item.kind in ("section", "group", "text", "choice", "multi", "date", "count", "integer", "flag", "ref", "list")
+        assert item.kind != "choice" or item.choices, item.label
+        assert item.kind != "multi" or item.options, item.label
+
+
+def test_kiso_prints_no_mark_and_zenkoumoku_marks_its_risks():
+    kiso, zen = load_form("基礎項目評価書"), load_form("全項目評価書")
+    assert not any(i.mark for i in kiso.walk())
+    assert zen.is_marked(("基本情報", "事務", "内容"))  # ②事務の内容 ※ (重点 prints none)
+    risks = zen.top("リスク対策")
+    assert risks.mark and risks.kind == "group" and risks.name_key
+    # every named risk of Ⅲ carries its 措置 and its 対策は十分か
+    for part in risks.items:
+        for risk in (c for c in part.items if c.kind == "section"):
+            kinds = [c.kind for c in risk.items]
+            assert "choice" in kinds and "text" in kinds, risk.label
+            assert risk.items[-1].label == "リスクへの対策は十分か", risk.label
+    assert kiso.role_item("system_name").kind == "list"
+
+
+@pytest.mark.parametrize("name", ["基礎項目評価書", "全項目評価書"])
+def test_unconfirmed_items_say_so(name):
+    f = load_form(name)
+    flagged = [i for i in f.walk() if i.unconfirmed]
+    assert flagged and len(flagged) < len(list(f.walk()))
+    # the cover and Ⅰ 1 were seen in published documents
+    assert not f.item_at(tuple(k for k in f.role_path("jimu_name") if k != EACH)).unconfirmed
+
+
+def test_threshold_roles_of_kiso():
+    f = load_form("基礎項目評価書")
+    for role in ("threshold_target_count", "threshold_handlers", "threshold_incident", "threshold_result", "submitted_kinds"):
+        assert f.role_item(role).kind == "choice", role
+    assert "基礎項目評価書及び全項目評価書" in f.role_item("submitted_kinds").choices
+
+
+def test_labels_by_version():
+    kiso, juten, zen = (load_form(n) for n in ASSESSMENTS)
+    p = ("関連情報", "担当部署", "所属長の役職名")
+    assert kiso.label_path(p, version="平成26年4月").endswith("②所属長")
+    assert kiso.label_path(p, version="平成30年5月").endswith("②所属長の役職名")
+    assert kiso.label_path(p).endswith("②所属長の役職名")  # default: the newest
+    assert juten.item_at(("基本情報", "担当部署", "所属長の役職名")).label_for("平成26年4月") == "②所属長"
+    approved = zen.top("承認日")
+    assert approved.label_for("平成26年4月").startswith("特定個人情報保護委員会 承認日")
+    assert approved.label_for("平成28年1月").startswith("個人情報保護委員会 承認日")
+    four = zen.item_at(("特定個人情報ファイル", "基本情報", "主な記録項目")).options[3]
+    assert four.label_for("平成30年5月").startswith("4情報") and four.label_for(None).startswith("5情報")
+    assert zen.stamp("平成26年4月") == "[平成26年4月 様式4]" and kiso.stamp() == f"[{kiso.versions[-1]} 様式2]"
+
+
+# -- check ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ASSESSMENTS)
+def test_every_item_filled_passes_check_and_schema(name):
+    f = load_form(name)
+    for version in (f.versions[0], None):
+        doc = full_document(f, version)
+        text = dump(doc, f, [], "../../schema")
+        assert Checker(parse(text, "x.yaml")).run() == []
+        data = json.loads(json.dumps(yaml.safe_load(text), default=str))
+        errors = list(jsonschema.Draft202012Validator(form_schema(f)).iter_errors(data))
+        assert not errors, errors[0].message
+
+
+BROKEN = {
+    "基礎項目評価書": ("様式の版: 平成26年4月", "様式の版: 平成26年04月", "様式の版: 「平成26年04月」は選択肢にありません。「平成26年4月」の誤りではありませんか"),
+    "重点項目評価書": ("  担当部署:\n    部署:", "  担当部署:\n    部暑:", "「部署」の誤りではありませんか"),
+    "全項目評価書": ("    対象人数: 1,000人未満", "    対象人数: 1000人未満", "「1,000人未満」の誤りではありませんか"),
+}
+
+
+@pytest.mark.parametrize("name", ASSESSMENTS)
+def test_check_names_file_line_item_and_suggests(tmp_path, name):
+    f = load_form(name)
+    text = dump(full_document(f, f.versions[0]), f, [], "../../schema")
+    old, new, hint = BROKEN[name]
+    assert old in text
+    bad = text.replace(old, new, 1)
+    line = bad[:bad.index(new)].count("\n") + 1 + new.count("\n")
+    p = tmp_path / "higashiyama" / f"{f.schema_id}.yaml"
+    p.parent.mkdir()
+    p.write_text(bad, encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "piasite", "check", str(p)], cwd=ROOT, capture_output=True, text=True)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    msg = next(l for l in r.stderr.splitlines() if hint in l)
+    assert msg.startswith(f"{p}:{line}: ") or msg.startswith(f"{p}:{line - new.count(chr(10))}: "), msg
+
+
+def test_schema_command_writes_every_form(tmp_path):
+    r = subprocess.run([sys.executable, "-m", "piasite", "schema", "--out", str(tmp_path)], cwd=ROOT, capture_output=True, text=True)
+    assert r.returncode == 0
+    assert {p.name for p in tmp_path.iterdir()} >= {"juten.schema.json", "kiso.schema.json", "zenkoumoku.schema.json"}
+    for f in all_forms():
+        assert json.loads((ROOT / "schema" / f"{f.schema_id}.schema.json").read_text(encoding="utf-8")) == form_schema(f)
+
+
+# -- export → import --------------------------------------------------------------------------
+
+def _same(form, doc) -> dict:
+    return yaml.safe_load(yaml.safe_dump(ordered(doc, form.root, [i.key for i in form.document_items]),
+                                         allow_unicode=True, sort_keys=False))
+
+
+@pytest.mark.parametrize("name", ASSESSMENTS)
+def test_export_import_round_trip(name):
+    f = load_form(name)
+    for version in (f.versions[0], None):
+        doc = full_document(f, version)
+        text = export_text(f, doc)
+        assert text.startswith(f.title + "\n")
+        imp = import_text(text)
+        assert imp.form is f
+        assert f.role_key("import_notes") not in imp.data, imp.data.get(f.role_key("import_notes"))
+        assert _same(f, imp.data) == _same(f, doc)
+        if version:
+            assert f.stamp(version) in text
+        assert "\t" in text and "<選択肢>" in text and "[○]" in text
+
+
+def test_export_prints_the_labels_of_the_version_and_no_withheld_value(tmp_path):
+    f = load_form("全項目評価書")
+    doc = full_document(f, "平成26年4月")
+    text = export_text(f, doc)
+    assert "特定個人情報保護委員会 承認日 【行政機関等のみ】" in text and "\n②所属長\t" in text
+    assert "\n②所属長\t" not in export_text(f, full_document(f))
+    src = dump(doc, f, [], "../../schema").replace("評価実施機関名: 東山市長", "評価実施機関名: !非公表 東山市長")
+    p = tmp_path / "z.yaml"
+    p.write_text(src, encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "piasite", "export", str(p), "--format", "text"], cwd=ROOT,
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert "東山市長" not in r.stdout and "非公表" in r.stdout and "①事務の名称\t" in r.stdout
+
+
+# -- pages ----------------------------------------------------------------------------------------
+
+class _A:
+    def __init__(self, form):
+        self.form = form
+
+
+def test_pages_print_the_labels_of_the_document_version_and_say_what_the_source_lacked():
+    from piasite.pages import AssessmentPage
+
+    zen = load_form("全項目評価書")
+    old = full_document(zen, "平成26年4月")
+    html = AssessmentPage(_A(zen), old).body()
+    assert "特定個人情報保護委員会 承認日" in html and ">②所属長<" in html and "4情報(氏名、性別、生年月日、住所)" in html
+    assert "様式の版" not in html  # piasite's own key: not an item of the page
+    new = full_document(zen)
+    html = AssessmentPage(_A(zen), new).body()
+    assert "特定個人情報保護委員会 承認日" not in html and ">②所属長の役職名<" in html and "5情報(" in html
+    # a section the imported text lacked says so instead of 記載なし
+    del new["基本情報"]["担当部署"]
+    new["欠落箇所"] = [zen.label_path(("基本情報", "担当部署"))]
+    html = AssessmentPage(_A(zen), new).body()
+    assert html.count("原文にありません") == 1  # the section, instead of its items each 記載なし
+
+
+def test_invented_documents_pass_check_and_their_text_imports_back():
+    from piasite.importer import import_file
+
+    from .conftest import FIXTURES
+
+    folder = FIXTURES / "invented" / "higashiyama"
+    r = subprocess.run([sys.executable, "-m", "piasite", "check", str(folder)], cwd=ROOT, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    for y in sorted(folder.glob("*.yaml")):
+        imp = import_file(folder.parent / f"higashiyama-{y.stem}.txt")
+        assert _same(imp.form, imp.data) == _same(imp.form, yaml.safe_load(y.read_text(encoding="utf-8")))
