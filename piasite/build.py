@@ -34,7 +34,8 @@ class BuildError(PiasiteError):
 
 
 def build_site(content_dir: Path, out_dir: Path, engine: str = "mkdocs", allow_shallow: bool = False,
-               config: Path = Path("mkdocs.yml"), extensions=None, timings: dict | None = None) -> None:
+               config: Path = Path("mkdocs.yml"), extensions=None, timings: dict | None = None,
+               staff: bool = False) -> None:
     from .search import SearchIndexError, index_site
 
     content_dir, out_dir, config = Path(content_dir), Path(out_dir), Path(config)
@@ -47,7 +48,7 @@ def build_site(content_dir: Path, out_dir: Path, engine: str = "mkdocs", allow_s
         raise BuildError(str(e)) from None
     t0 = time.perf_counter()
     docs = config.parent / GENERATED
-    epoch, count, bundles = in_child(_generate, content_dir, docs, config, allow_shallow, extensions)
+    epoch, count, bundles = in_child(_generate, content_dir, docs, config, allow_shallow, extensions, staff)
     t1 = time.perf_counter()
     gen = resource.getrusage(resource.RUSAGE_CHILDREN)  # the generation child (for the benchmark)
     timings.update(generation_cpu=gen.ru_utime + gen.ru_stime, generation_rss_kb=gen.ru_maxrss)
@@ -65,7 +66,7 @@ def build_site(content_dir: Path, out_dir: Path, engine: str = "mkdocs", allow_s
     timings.update(generation=t1 - t0, engine=t2 - t1, search=t3 - t2, pages=count)
 
 
-def _generate(content_dir: Path, docs: Path, config: Path, allow_shallow: bool, extensions) -> tuple:
+def _generate(content_dir: Path, docs: Path, config: Path, allow_shallow: bool, extensions, staff: bool = False) -> tuple:
     """content → model → checks → build/docs; returns (SOURCE_DATE_EPOCH, number of assessments,
     the search index's parts)."""
     from .generator import HistoryUnavailable, generate
@@ -78,7 +79,7 @@ def _generate(content_dir: Path, docs: Path, config: Path, allow_shallow: bool, 
                          "(これまでのサイトはそのままです)", errors)
     try:
         site = generate(assessments, docs, allow_shallow=allow_shallow, content_dir=content_dir, config=config,
-                        extensions=extensions)
+                        extensions=extensions, staff=staff)
     except HistoryUnavailable as e:  # a shallow clone, or no git: stop before touching site/
         raise BuildError(str(e)) from None
     except AliasError as e:

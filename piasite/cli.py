@@ -74,9 +74,10 @@ def check(paths: tuple[Path, ...], since: str | None) -> None:
 @click.option("--engine", type=click.Choice(["mkdocs", "zensical"]), default="mkdocs", show_default=True,
               help="サイトを組み立てるエンジン")
 @click.option("--allow-shallow", is_flag=True, help="履歴が浅いクローンでも変更履歴なしで組み立てます。")
+@click.option("--staff", is_flag=True, help="職員向けのサイト(取込メモと元のファイルの場所も表示。公開しないでください)")
 @click.option("--publish", is_flag=True,
               help="公開用: 原文から読み取れなかった項目(!要確認)が残っていれば組み立てません。")
-def build(content_dir: Path, out_dir: Path, engine: str, allow_shallow: bool, publish: bool) -> None:
+def build(content_dir: Path, out_dir: Path, engine: str, allow_shallow: bool, staff: bool, publish: bool) -> None:
     """評価書からサイトを組み立てます (site/ に出力)。"""
     import time
 
@@ -91,7 +92,7 @@ def build(content_dir: Path, out_dir: Path, engine: str, allow_shallow: bool, pu
 
     t0 = time.perf_counter()
     timings: dict = {}
-    build_site(content_dir, out_dir, engine=engine, allow_shallow=allow_shallow, timings=timings)
+    build_site(content_dir, out_dir, engine=engine, allow_shallow=allow_shallow, timings=timings, staff=staff)
     click.echo(f"{timings.get('pages', 0)} 件の評価書から {count_pages(out_dir)} ページを "
                f"{time.perf_counter() - t0:.1f} 秒で組み立てました: {out_dir}/", err=True)
 

@@ -10,6 +10,7 @@ before the pages are written (see Site).
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -27,10 +28,11 @@ from . import indexes
 from .evaluation import evaluations, of_assessment
 from .indexes import build_indexes
 from .form import value_at
-from .names import Names
+from .markup import plain
+from .names import Names, is_placeholder
 from .pages import AssessmentPage, bare
 from .parallel import on_two_cores
-from .theme import prepare as prepare_theme, shelve
+from .theme import bodies_dir, key_of, prepare as prepare_theme, shelve
 
 from . import resources
 
@@ -102,6 +104,8 @@ class Site:
         self.page_extras: dict[str, list[str]] = {}
         self.change_rows: dict[str, list[dict]] = {}
         self.indexes = build_indexes(assessments, names)
+        self.entity_links = entity_links(self.indexes)
+        self.staff = False  # set by generate(): staff material (取込メモ, file paths) only when True
         self.evaluations = evaluations(assessments)  # 評価: documents sharing a 評価書番号 (evaluation.py)
         self.evaluation_of = of_assessment(self.evaluations)
         from .search import bundles
@@ -134,6 +138,21 @@ class Site:
         return f"{base.rstrip('/')}/{a.rel_path}"
 
 
+FOOTER_KEY = key_of("_footer")  # printed by templates/theme/main.html's footer block (a test checks they agree)
+LINKED_INDEXES = ("system", "itakusaki", "teikyosaki")  # names on a page that link to their index entry
+
+
+def entity_links(indexes_: list) -> dict[str, dict[str, tuple[str, str, str]]]:
+    """a.url → {item anchor: (index page URL with the entity's anchor, canonical name, index title)}."""
+    out: dict[str, dict[str, tuple[str, str, str]]] = {}
+    for ix in indexes_:
+        if ix.id not in LINKED_INDEXES:
+            continue
+        for e, r in ix.rows():
+            out.setdefault(r.assessment.url, {})[r.anchor] = (f"indexes/{ix.id}/#{e.id}", e.name, ix.title)
+    return out
+
+
 def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(resources.search_path()), undefined=StrictUndefined,
                       autoescape=select_autoescape(["j2"], default_for_string=True), keep_trailing_newline=True,
@@ -160,13 +179,14 @@ def load_config(path: Path) -> dict:
         return {}
 
 
-def summary(a, data: dict, change_rows: list | None) -> dict:
+def summary(a, data: dict, change_rows: list | None, links: dict | None = None) -> dict:
     """The facts shown at the top of an assessment page, labels read from the form."""
     f = a.form
     out: dict = {"ended": None, "facts": [], "filters": {"評価実施機関": a.org, FILTER_FORM: f.name}}
 
     def fact(label, value_html, anchor=None):
-        out["facts"].append({"label": label, "html": Markup(value_html), "anchor": anchor})
+        out["facts"].append({"label": label, "html": Markup(value_html), "anchor": anchor,
+                             "link": value_html.startswith("<a ")})
 
     from html import escape
 
@@ -175,35 +195,44 @@ def summary(a, data: dict, change_rows: list | None) -> dict:
         if f.has_role(role) and v not in (None, ""):
             item = f.role_item(role)
             fact(item.label, escape(dates.wareki(v) if item.kind == "date" else str(v)), f.anchor(f.role_path(role)))
+    for item in f.document_items:  # provenance: the official PDF, the city's page (document-level links)
+        v = data.get(item.key)
+        if item.kind == "text" and isinstance(v, str) and re.match(r"https?://[^\s<>\"']+$", v.strip()):
+            fact(item.label, f'<a href="{escape(v.strip())}" rel="external">{escape(v.strip())}</a>')
     jimu_path = indexes.jimu_path(a)
     jimu = f.value(data, "jimu_name")
     if jimu:
         out["filters"][FILTER_JIMU] = str(jimu)
         fact(bare(f.item_at(jimu_path).label), escape(str(jimu)), f.anchor(jimu_path))
     systems = list(indexes._systems(a, data))
+    links = links or {}
+    canonical = lambda path, name: links.get(f.anchor(path), (None, str(name)))[1]  # noqa: E731 -- one spelling per name
     if systems:
         sys_role = "system" if f.has_role("system") else "system_name"
         sys_path, sys_item = f.concrete(sys_role), f.role_item(sys_role)
-        names = "、".join(escape(str(n)) for _, n in systems)
+        names = "、".join(dict.fromkeys(escape(canonical(p, n)) for p, n in systems))
         label = sys_item.element.format(n="") if sys_item.element else bare(sys_item.label)
         fact(label, f"{len(systems)} 件({names})", f.anchor(sys_path))
     tasks = list(indexes._tasks(a, data))
     if tasks:
         first = tasks[0][0]
-        by = Counter(str(f.value(data, "contractor", within=t) or "") for t, _, _ in tasks)
+        by = Counter(canonical(p, v) for t, _, _ in tasks for p, v in f.values(data, "contractor", within=t) if v)
         links = "、".join(escape(n) for n in by)
         fact(f.item_at(first).label, f"{len(tasks)} 件(委託先: {links})", f.anchor(first[:-1]))
     parts = []
     for kind in ("provision", "transfer"):  # 提供先, 移転先
         if not f.has_role(kind):
             continue
-        n = 0
+        n = m = 0
         for fpath, _ in f.values(data, "file"):
+            listed = [v for _, v in f.values(data, f"{kind}_name", within=fpath) if v and not is_placeholder(plain(str(v)))]
             c = f.value(data, f"{kind}_count", within=fpath)
-            n += c if isinstance(c, int) and not isinstance(c, bool) else len(list(f.values(data, kind, within=fpath)))
-        parts.append(f"{bare(f.role_item(kind).label)} {n} 件")
+            n += c if isinstance(c, int) and not isinstance(c, bool) and c > len(listed) else len(listed)
+            m += len(listed)
+        label = bare(f.role_item(kind).label)
+        parts.append(indexes.partial_note(label, n, m) if n > m else f"{label} {n} 件")
     if parts and any(not p.endswith(" 0 件") for p in parts):
-        fact("・".join(p.split()[0] for p in parts), "、".join(parts))
+        fact("・".join(p.split()[0] for p in parts), "、".join(escape(p) for p in parts))
     has_log = f.has_role("changes")  # a 別添2 change log (a 変更箇所一覧 has none)
     rows = change_rows if change_rows is not None else (value_at(data, f.concrete("changes")) if has_log else None)
     rows = [r for r in rows or [] if isinstance(r, dict)] if has_log else []
@@ -222,6 +251,22 @@ def summary(a, data: dict, change_rows: list | None) -> dict:
     if ended:
         out["ended"] = dates.wareki(ended)
     return out
+
+
+def provenance(site: Site, assessments: list, content_dir) -> dict:
+    """Who publishes the site, whom to ask, under which licence (mkdocs.yml `extra`), and when the
+    content last changed (its last commit, else the latest 公表日: never the clock)."""
+    import datetime as dt
+
+    from .build import source_date_epoch
+
+    extra = site.config.get("extra") or {}
+    epoch = source_date_epoch(Path(content_dir), assessments) if content_dir else 0
+    day = dt.datetime.fromtimestamp(epoch, dt.timezone(dt.timedelta(hours=9))).date() if epoch else None
+    text = lambda k: str(extra.get(k) or "").strip()  # noqa: E731
+    return {"publisher": text("publisher"), "contact": text("contact"), "license": text("license"),
+            "license_url": text("license_url"), "updated": dates.wareki(day.isoformat()) if day else "",
+            "site_url": str(site.config.get("site_url") or "").rstrip("/")}
 
 
 def latest_changes(assessments: list, site: Site, limit: int = 10) -> list[dict]:
@@ -302,19 +347,25 @@ def assessment_pages(site: Site, assessments) -> None:
     for a in assessments:
         data = a.public_data
         rows = site.change_rows.get(a.url)
-        page = AssessmentPage(a, data, rows)
-        facts = summary(a, data, rows)
+        links = {anchor: (rel(a.url, href), name, title)
+                 for anchor, (href, name, title) in site.entity_links.get(a.url, {}).items()}
+        page = AssessmentPage(a, data, rows, links)
+        facts = summary(a, data, rows, links)
         evaluation_fact(site, a, facts)
-        site.render_page(a.url + "index.md", "assessment.md.j2", a.title, a=a,
-                         body=Markup(page.body()), notes=Markup(page.notes()),
+        body = Markup(page.body())
+        site.render_page(a.url + "index.md", "assessment.md.j2", a.full_title, a=a,
+                         body=body, toc=Markup(page.toc()), notes=Markup(page.notes() if site.staff else ""),
                          extras=[Markup(x) for x in site.page_extras.get(a.url, [])],
                          summary=facts, json_href=assessment_path(a),
                          source=site.source_url(a))
-        site.write_page(assessment_path(a), assessment_json(a))
+        site.write_page(assessment_path(a), assessment_json(a, staff=site.staff))
 
 
 def generate(assessments, out: Path, allow_shallow: bool = False, content_dir: Path | None = None,
-             config: Path = Path("mkdocs.yml"), extensions: list[Callable[[Site], None]] | None = None) -> Site:
+             config: Path = Path("mkdocs.yml"), extensions: list[Callable[[Site], None]] | None = None,
+             staff: bool = False) -> Site:
+    """staff: the build for the city's own staff (`piasite build --staff`, `piasite serve`), which
+    also shows the 取込メモ and where each file is; the public site and its open data never do."""
     out = Path(out)
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
@@ -323,6 +374,7 @@ def generate(assessments, out: Path, allow_shallow: bool = False, content_dir: P
     names = Names.load(content_dir) if content_dir else Names()
     site = Site(out, assessments, names, load_config(config))
     site.content_dir, site.allow_shallow = (Path(content_dir) if content_dir else None), allow_shallow
+    site.staff = staff
     for ext in (DEFAULT_EXTENSIONS if extensions is None else extensions):
         ext(site)
     resources.copy_tree("assets", out / "assets" / "piasite")
@@ -342,12 +394,19 @@ def shared_pages(site: Site, assessments) -> None:
     evaluation_pages(site)
     for ix in site.indexes:
         site.render_page(f"indexes/{ix.id}/index.md", "entity_index.md.j2", f"{ix.title}の索引", ix=ix)
+    site.provenance = provenance(site, assessments, content_dir)
+    footer = site.env.get_template("_footer.html.j2").render(p=site.provenance)
+    # every page's footer holds its token (templates/theme/main.html), filled after the engine like a body
+    (bodies_dir(out) / f"{FOOTER_KEY}.html").write_text(footer, encoding="utf-8", newline="\n")
     site.render_page("search/index.md", "search.md.j2", "検索")
-    site.render_page("api/index.md", "opendata.md.j2", "オープンデータ")
+    from .form import form_names, load_form
     from .guides import write_guides
+    from .schema import schema_filename
 
+    schemas = [(n, schema_filename(load_form(n))) for n in form_names()]
+    site.render_page("api/index.md", "opendata.md.j2", "オープンデータ", schemas=schemas)
     write_guides(site)
-    write_api(site, site.indexes)
+    write_api(site, site.indexes, base=site.provenance["site_url"])
     counts = {"assessments": len(assessments), "orgs": len(by_org),
               "systems": len(site.indexes[2].entities), "contractors": len(site.indexes[3].entities)}
     site.render_page("index.md", "index.md.j2", "特定個人情報保護評価書", by_org=by_org, counts=counts,

@@ -31,6 +31,7 @@ from .changelog import CHANGES, Row, columns, derived_rows, has_table, imported_
 from .diff import marked_html, text
 from .form import Form, Item, form_for
 from .history import T_NONE, FileHistory, load_history, warn
+from .model import full_title
 from .parallel import on_two_cores
 from .reader import public
 
@@ -157,25 +158,26 @@ def generate_history(assessments: list, repo_root: Path, write: Callable[[str, s
         end = lifecycle.end_date(data, removed)
         due = None if ended else lifecycle.reevaluation_due(data)
         timeline = _timeline(fh, vchanges) if versions else []
+        named = full_title(org, title)  # the page titles name the 評価実施機関
         ctx = dict(a_title=title, org=org, a_url=url, versions=timeline, shallow=hist.shallow, ended=ended,
                    end=end.isoformat() if end else None, due=due.isoformat() if due else None)
         out.page_extras.setdefault(url, []).append(w.env.get_template("history_extra.html.j2").render(
             root=rel(url, ""), url=url, **ctx))
         if removed:  # the page itself, as the last version
-            w.page(url + "index.md", "history_version.md.j2", f"{title}(終了)", past=False,
+            w.page(url + "index.md", "history_version.md.j2", f"{named}(終了)", past=False,
                    body=Markup(render_data(form, pub)), n=len(timeline), v=timeline[-1] if timeline else None,
                    rows=rows + derived, **ctx)
         group = form.role_item(CHANGES) if form.has_role(CHANGES) else None
-        w.page(url + "history/index.md", "history_timeline.md.j2", f"{title} の変更履歴",
+        w.page(url + "history/index.md", "history_timeline.md.j2", f"{named} の変更履歴",
                rows=rows + derived, columns=columns(form), changes_label=group.label if group else "変更箇所",
                changes_anchor=group.id if group else "changes", has_note=form.has_role("change_note"), **ctx)
         for i, v in enumerate(timeline[:-1]):
-            w.page(f"{url}v/{v['n']}/index.md", "history_version.md.j2", f"{title}(第{v['n']}版)", past=True,
+            w.page(f"{url}v/{v['n']}/index.md", "history_version.md.j2", f"{named}(第{v['n']}版)", past=True,
                    body=Markup(render_data(form, public(live[i].data))), n=v["n"], v=v, rows=None, **ctx)
         if len(timeline) > 1:
             flat = [{"n": v["n"], "date": v["date"], "items": flatten(form, public(live[i].data))}
                     for i, v in enumerate(timeline)]
-            w.page(url + "compare/index.md", "history_compare.md.j2", f"{title} の版の比較", data=flat, **ctx)
+            w.page(url + "compare/index.md", "history_compare.md.j2", f"{named} の版の比較", data=flat, **ctx)
         for r_date, day_rows in _by_date(rows):
             parsed = dates.parse_iso(r_date)
             if parsed is None:
@@ -209,12 +211,12 @@ def generate_history(assessments: list, repo_root: Path, write: Callable[[str, s
     base = site_url.rstrip("/") + "/" if site_url else ""
     write("feeds/all.xml", feed.render(title="特定個人情報保護評価書の更新履歴", entries=entries[:200],
                                        updated=updated, base=base, self_path="feeds/all.xml", rel=rel,
-                                       uid=_uid, org_slug=None))
+                                       uid=_uid, org_slug=None, full_title=full_title))
     for slug, name in orgs:
         es = [e for e in entries if e.org_slug == slug]
         write(f"feeds/{slug}.xml", feed.render(title=f"{name} 特定個人情報保護評価書の更新履歴", entries=es[:200],
                                                 updated=max(e.updated for e in es), base=base,
-                                                self_path=f"feeds/{slug}.xml", rel=rel, uid=_uid, org_slug=slug))
+                                                self_path=f"feeds/{slug}.xml", rel=rel, uid=_uid, org_slug=slug, full_title=full_title))
     w.flush()
     return out
 
@@ -240,7 +242,8 @@ def _timeline(fh, vchanges: list) -> list[dict]:
         editorial = v.commit.trailers.get(T_NONE, "").strip() == "なし"
         out.append({
             "n": n, "sha": v.commit.sha, "short": v.commit.sha[:7], "committed": v.commit.date,
-            "date": version_date(v, prev) if prev else v.commit.day,
+            # 変更日 trailer, else the version's 公表日; the commit (often the import's) is the last resort
+            "date": version_date(v, prev),
             "editorial": editorial,
             "changes": [{"item": c.item, "kind": c.kind, "marked": c.marked,
                          "before": Markup(marked_html(c.segments, "before")) if c.segments else c.before,
@@ -253,56 +256,17 @@ def _timeline(fh, vchanges: list) -> list[dict]:
 # -- a version as HTML, and as flat items for the compare view -----------------------------------
 
 def render_data(form: Form, data: Any) -> str:
-    """A whole version, item by item (labels from the form, every value escaped)."""
-    parts: list[str] = []
-    _render(form, form.root, data if isinstance(data, dict) else {}, (), 2, parts)
-    return "\n".join(parts)
+    """A whole version, by the code that renders the current page (pages.AssessmentPage): the same
+    headings, anchors, choices and checkboxes, so a past version reads like the page it was."""
+    from types import SimpleNamespace
+
+    from .pages import AssessmentPage
+
+    page = AssessmentPage(SimpleNamespace(form=form), data if isinstance(data, dict) else {})
+    body = page.body()
+    return page.toc() + body
 
 
-def _render(form: Form, node: Item, value: dict, path: tuple, level: int, out: list) -> None:
-    leaves: list = []
-    for child in node.items:
-        if not path and child.key in _skip(form):
-            continue
-        v = value.get(child.key)
-        if v in (None, "", [], {}):
-            continue
-        cpath = path + (child.key,)
-        if child.is_container:
-            if leaves:
-                out.append(_dl(leaves))
-                leaves = []
-            anchor = form.anchor(cpath)
-            mark = " ※" if child.mark else ""
-            out.append(f'<h{min(level, 6)} id="{anchor}">{escape(child.label)}{mark}</h{min(level, 6)}>')
-            if child.kind == "group" and isinstance(v, list):
-                if not child.name_key and all(not c.is_container for c in child.items):
-                    out.append(_table(child, v))
-                    continue
-                for i, e in enumerate(v):
-                    if isinstance(e, dict):
-                        out.append(f'<h{min(level + 1, 6)} id="{form.anchor(cpath + (i,))}">'
-                                   f'{escape(child.element_label(i, e))}</h{min(level + 1, 6)}>')
-                        _render(form, child, e, cpath + (i,), level + 2, out)
-            elif isinstance(v, dict):
-                _render(form, child, v, cpath, level + 1, out)
-        else:
-            leaves.append((form.anchor(cpath), child.display_label, text(child, v)))
-    if leaves:
-        out.append(_dl(leaves))
-
-
-def _dl(leaves) -> str:
-    items = "".join(f'<dt id="{a}">{escape(label)}</dt><dd>{Markup("<br>").join(escape(val).split(chr(10)))}</dd>'
-                    for a, label, val in leaves)
-    return f'<dl class="pia-version">{items}</dl>'
-
-
-def _table(item: Item, rows: list) -> str:
-    head = "".join(f"<th>{escape(c.label)}</th>" for c in item.items)
-    body = "".join("<tr>" + "".join(f"<td>{Markup('<br>').join(escape(text(c, r.get(c.key))).split(chr(10)))}</td>"
-                                    for c in item.items) + "</tr>" for r in rows if isinstance(r, dict))
-    return f'<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
 def flatten(form: Form, data: Any) -> list[list]:

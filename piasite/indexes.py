@@ -12,7 +12,7 @@ from typing import Any
 
 from . import dates
 from .markup import plain
-from .names import Names, nfkc, split_branch
+from .names import Names, is_placeholder, nfkc, split_branch
 
 # Column headings of the indexes (what a reader sees, and the open data's field names): the
 # same words as some form labels, but headings, not document keys.
@@ -68,6 +68,7 @@ class Index:
     lead: str
     columns: list[str]
     entities: list[Entity]
+    partial: list[tuple] = field(default_factory=list)  # (assessment, label, counted, listed): the rest is in an attachment
 
     def rows(self):
         for e in self.entities:
@@ -93,7 +94,7 @@ def _group(rows: list[tuple[str, Row]], names: Names) -> list[Entity]:
         e.name = names.preferred.get(e.key) or sorted(counts, key=lambda s: (-counts[s], s.count(" "), s))[0]
         for r in e.rows:
             r.cells.pop("_company", None)
-    return sorted(by_key.values(), key=lambda e: (e.name, e.key))
+    return sorted(by_key.values(), key=lambda e: (names.sort_key(e.name), e.key))  # 五十音
 
 
 def _files(a, data):
@@ -128,8 +129,19 @@ def _tasks(a, d):
             yield tpath, task, (names.get(fpath, "") if fpath else "")
 
 
+def bare_label(label: str) -> str:
+    from .pages import bare
+
+    return bare(label)
+
+
+def partial_note(kind: str, counted: int, listed: int) -> str:
+    """What page and index say when the form counts more than it lists."""
+    return f"{kind} {counted} 件中 {listed} 件を掲載(残りは添付資料)"
+
+
 def build_indexes(assessments: list, names: Names) -> list[Index]:
-    kikan, jimu, systems, tasks, recipients = [], [], [], [], []
+    kikan, jimu, systems, tasks, recipients, partial = [], [], [], [], [], []
     for a in assessments:
         d, f = a.public_data, a.form
         org = plain(f.value(d, "organisation") or a.org_slug)
@@ -147,7 +159,7 @@ def build_indexes(assessments: list, names: Names) -> list[Index]:
             systems.append((names.key(name), Row(plain(name), a, p, a.form.anchor(p), dict(common))))
         for tpath, task, fname in _tasks(a, d):
             contractor = f.value(d, "contractor", within=tpath)
-            if not contractor:
+            if not contractor or is_placeholder(plain(contractor)):  # 「添付資料を参照」 names no one
                 continue
             p = (*tpath, *f.relative("contractor", "entrustment"))
             company, branch = split_branch(contractor)
@@ -162,12 +174,15 @@ def build_indexes(assessments: list, names: Names) -> list[Index]:
                 sub = f"{sub}({plain(sub_task)})" if sub else plain(sub_task)
             cells["再委託"] = sub
             tasks.append((names.key(company), Row(plain(contractor), a, p, a.form.anchor(p), cells)))
+        counted: dict[str, list[int]] = {}
         for fpath, fname in _files(a, d):
             for kind in ("provision", "transfer"):  # 提供先 (other bodies), 移転先 (own departments)
+                listed = 0
                 for rpath, rec in f.values(d, kind, within=fpath):
                     rname = f.value(d, f"{kind}_name", within=rpath) if isinstance(rec, dict) else None
-                    if not rname:
-                        continue
+                    if not rname or is_placeholder(plain(rname)):
+                        continue  # 「添付資料を参照」 is where the list is, not a recipient
+                    listed += 1
                     p = (*rpath, *f.relative(f"{kind}_name", kind))
                     key = names.key(rname)
                     if kind == "transfer":  # a department is the organisation's own
@@ -177,6 +192,12 @@ def build_indexes(assessments: list, names: Names) -> list[Index]:
                     cells[COL_FILE] = fname
                     cells[COL_BASIS] = plain(f.value(d, f"{kind}_basis", within=rpath) or "")
                     recipients.append((key, Row(plain(rname), a, p, a.form.anchor(p), cells)))
+                if f.has_role(kind):
+                    n = f.value(d, f"{kind}_count", within=fpath) if f.has_role(f"{kind}_count") else None
+                    c = counted.setdefault(bare_label(f.role_item(kind).label), [0, 0])
+                    c[0] += n if isinstance(n, int) and not isinstance(n, bool) and n > listed else listed
+                    c[1] += listed
+        partial += [(a, kind, n, m) for kind, (n, m) in counted.items() if n > m]
     return [
         Index("kikan", "評価実施機関", "評価書を公表している機関と、その評価書です。",
               [COL_NUMBER, "評価書", COL_PUBLISHED, COL_FORM], _group(kikan, names)),
@@ -189,5 +210,5 @@ def build_indexes(assessments: list, names: Names) -> list[Index]:
               "株式会社の前後の空白や支店名の違いはまとめ、元の表記も示します。",
               ["評価実施機関", "支店等", COL_TASK, COL_FILE, "再委託"], _group(tasks, names)),
         Index("teikyosaki", "提供先・移転先", "特定個人情報の提供先(他の機関)と移転先(同じ機関の他の部署)です。",
-              ["評価実施機関", "種別", COL_FILE, COL_BASIS], _group(recipients, names)),
+              ["評価実施機関", "種別", COL_FILE, COL_BASIS], _group(recipients, names), partial),
     ]

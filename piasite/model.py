@@ -77,8 +77,20 @@ class Assessment:
         return f"{jimu} {f.name}" if jimu else self.slug
 
     @property
+    def full_title(self) -> str:
+        """The title a resident sees everywhere (h1, page title, search result, index rows, feeds)."""
+        return full_title(self.org, self.title)
+
+    @property
     def published(self) -> Any:
         return self.form.value(self.data, "published")
+
+
+def full_title(org: str, title: str) -> str:
+    """熊谷市長 個人住民税に関する事務 重点項目評価書: the 評価実施機関 first, since four assessments of
+    住民基本台帳に関する事務 are told apart only by who made them (no repetition when the title has it)."""
+    org, title = str(org or "").strip(), str(title or "").strip()
+    return title if not org or title.startswith(org) else f"{org} {title}"
 
 
 def content_files(root: Path, aliases: bool = False) -> list[Path]:

@@ -9,6 +9,7 @@ on the index pages.
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from pathlib import Path
@@ -19,6 +20,8 @@ from .exceptions import PiasiteError
 
 ALIASES_FILE = "aliases.yaml"
 MERGE_KEY, SPLIT_KEY = "同じもの", "別のもの"
+ABBREV_KEY, READING_KEY = "略称", "読み"  # search: NEC → 日本電気; 五十音 order of the indexes
+KEYS = (MERGE_KEY, SPLIT_KEY, ABBREV_KEY, READING_KEY)
 
 _CORP = r"株式会社|有限会社|合同会社|一般社団法人|一般財団法人|公益社団法人|公益財団法人|独立行政法人|地方独立行政法人"
 _ABBREV = [("(株)", "株式会社"), ("㈱", "株式会社"), ("(有)", "有限会社"), ("㈲", "有限会社"),
@@ -29,6 +32,33 @@ _SPELLINGS = [
 ]
 # A branch written after the company: 日本電気株式会社 熊本支店 → branch is an attribute.
 _BRANCH = re.compile(rf"^(?P<co>.*(?:{_CORP}).*?)\s*(?P<br>[^\s]+(?:支店|支社|営業所|事業所|事業部))$")
+
+
+# A pointer written where a name belongs (「…提供先については、添付資料(II. 1提供先一覧)を参照」): not an entity.
+_PLACEHOLDER = re.compile(r"(添付資料|別紙|別添|別表\s*\d|一覧)[^。]{0,40}(を参照|のとおり|に記載|参照)|^(なし|該当なし|[-ー―－]+)$")
+# What a name's 五十音 place does not depend on: its kind of corporation.
+_CORP_PREFIX = re.compile(rf"^(?:{_CORP})\s*|\s*(?:{_CORP})$")
+
+
+def is_placeholder(name: str) -> bool:
+    return bool(_PLACEHOLDER.search(nfkc(name)))
+
+
+@functools.cache
+def _kakasi():
+    import pykakasi
+
+    return pykakasi.kakasi()
+
+
+def reading(name: str) -> str:
+    """The name in hiragana (pykakasi), 株式会社 and the like left out: the indexes' 五十音 key."""
+    n = _CORP_PREFIX.sub("", nfkc(name)).strip() or nfkc(name)
+    try:
+        kana = "".join(part["hira"] for part in _kakasi().convert(n))
+    except ImportError:  # without pykakasi, code point order (kana names still sort right)
+        kana = n
+    return unicodedata.normalize("NFKC", kana).lower()
 
 
 class AliasError(PiasiteError):
@@ -67,8 +97,13 @@ def fold(name: str) -> str:
 class Names:
     """Folding plus the clerk's alias file."""
 
-    def __init__(self, merge: list[list[str]] | None = None, split: list[str] | None = None):
+    def __init__(self, merge: list[list[str]] | None = None, split: list[str] | None = None,
+                 abbreviations: dict[str, str] | None = None, readings: dict[str, str] | None = None):
         self.split = {nfkc(s) for s in split or ()}
+        # 略称 → what the documents write (the search box expands a typed abbreviation)
+        self.abbreviations = {nfkc(k): nfkc(v) for k, v in (abbreviations or {}).items()}
+        # name → its reading in kana, for names whose 五十音 place the machine cannot read
+        self.readings = {fold(k): nfkc(v) for k, v in (readings or {}).items()}
         self.merge: dict[str, str] = {}
         self.preferred: dict[str, str] = {}
         for group in merge or ():
@@ -76,6 +111,10 @@ class Names:
             self.preferred[target] = nfkc(group[0])
             for name in group:
                 self.merge[fold(name)] = target
+
+    def sort_key(self, name: str) -> tuple:
+        """五十音 order: the reading given in aliases.yaml (読み:), else pykakasi's."""
+        return (self.readings.get(fold(name)) or reading(name), nfkc(name))
 
     def key(self, name: str) -> str:
         n = nfkc(name)
@@ -105,8 +144,9 @@ class Names:
         if not isinstance(data, dict):
             raise AliasError(path, 1, f"「{MERGE_KEY}:」と「{SPLIT_KEY}:」の形で書いてください")
         for key in data:
-            if key not in (MERGE_KEY, SPLIT_KEY):
-                raise AliasError(path, doc.line((key,)), f"「{key}」は使えません。「{MERGE_KEY}」か「{SPLIT_KEY}」を書いてください")
+            if key not in KEYS:
+                raise AliasError(path, doc.line((key,)), f"「{key}」は使えません。"
+                                 + "・".join(f"「{k}」" for k in KEYS) + " のどれかを書いてください")
         merge = data.get(MERGE_KEY) or []
         if not isinstance(merge, list) or not all(isinstance(g, list) and len(g) >= 2 and all(isinstance(s, str) for s in g)
                                                    for g in merge):
@@ -115,4 +155,11 @@ class Names:
         split = data.get(SPLIT_KEY) or []
         if not isinstance(split, list) or not all(isinstance(s, str) for s in split):
             raise AliasError(path, doc.line((SPLIT_KEY,)), f"「{SPLIT_KEY}」には名前を 1 行に 1 つ並べてください")
-        return cls(merge, split)
+        pairs = {}
+        for key in (ABBREV_KEY, READING_KEY):
+            value = data.get(key) or {}
+            if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) and v.strip()
+                                                      for k, v in value.items()):
+                raise AliasError(path, doc.line((key,)), f"「{key}」には「名前: {'正式な名前' if key == ABBREV_KEY else 'よみ'}」の形で 1 行に 1 つ書いてください")
+            pairs[key] = value
+        return cls(merge, split, pairs[ABBREV_KEY], pairs[READING_KEY])

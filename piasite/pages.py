@@ -13,7 +13,7 @@ from html import escape
 from typing import Any
 
 from . import dates
-from .form import CIRCLED, Item
+from .form import CIRCLED, Item, value_at
 from .markup import plain, to_html
 from .reader import Uncertain
 
@@ -37,7 +37,9 @@ def heading(level: int, anchor: str, label_html: str, marked: bool = False) -> s
     level = min(max(level, 2), 6)
     mark = ' <span class="pia-mark" title="重要な変更の対象となる項目">※</span>' if marked else ""
     return (f'<div class="pia-hrow"><h{level} id="{anchor}" class="pia-h">{label_html}{mark}</h{level}>'
-            f'<a class="pia-link" href="#{anchor}" title="この項目へのリンク" data-pagefind-ignore="all">'
+            # Out of the tab order: one stop per item flooded keyboard users (775 on one page); the
+            # 項目一覧 (toc()) takes them to each section, and the link stays for mouse and screen reader.
+            f'<a class="pia-link" href="#{anchor}" title="この項目へのリンク" tabindex="-1" data-pagefind-ignore="all">'
             f'<span class="pia-sr">この項目へのリンク</span><span aria-hidden="true">#</span></a></div>\n')
 
 
@@ -56,15 +58,19 @@ def _is_table_group(item: Item) -> bool:
 
 
 def _box(on: bool, text_html: str) -> str:
-    return (f'<li class="{"is-on" if on else "is-off"}"><span aria-hidden="true">{"☑" if on else "☐"}</span> {text_html}'
-            f'{"<span class=pia-sr>(チェックあり)</span>" if on else ""}</li>')
+    # an option not chosen is not what the document says: kept out of search hits and snippets
+    return (f'<li class="{"is-on" if on else "is-off"}"{"" if on else " data-pagefind-ignore"}><span aria-hidden="true">'
+            f'{"☑" if on else "☐"}</span> {text_html}'
+            f'{"<span class=pia-sr data-pagefind-ignore>(チェックあり)</span>" if on else ""}</li>')
 
 
 class AssessmentPage:
-    def __init__(self, a, data: dict, change_rows: list[dict] | None = None):
+    def __init__(self, a, data: dict, change_rows: list[dict] | None = None, links: dict | None = None):
         self.a, self.form, self.data = a, a.form, data
+        self.links = links or {}  # item anchor → (relative href of its index entry, canonical name, index title)
         self.change_rows = change_rows
         self.ids: set[str] = set()  # anchors written so far (history rows link only to these)
+        self.outline: list[tuple[int, str, str]] = []  # (depth, anchor, label) for the 項目一覧
         # the form's document-level keys (様式, 様式の版, 終了日, 取込メモ, …) are piasite's own, not
         # printed on the form: the summary shows them, or the collapsed notes
         self.hidden = {i.key for i in self.form.document_items}
@@ -113,8 +119,9 @@ class AssessmentPage:
             out.append('<ul class="pia-choices" aria-label="選択肢">')
             for i, c in enumerate(item.choices, 1):
                 on = c == chosen
-                out.append(f'<li class="{"is-on" if on else "is-off"}"><span aria-hidden="true">{"●" if on else "○"}</span> '
-                           f'{i}) {escape(c)}{"<span class=pia-sr>(選択)</span>" if on else ""}</li>')
+                out.append(f'<li class="{"is-on" if on else "is-off"}"{"" if on else " data-pagefind-ignore"}>'
+                           f'<span aria-hidden="true">{"●" if on else "○"}</span> '
+                           f'{i}) {escape(c)}{"<span class=pia-sr data-pagefind-ignore>(選択)</span>" if on else ""}</li>')
             out.append("</ul>")
         return "".join(out)
 
@@ -146,16 +153,88 @@ class AssessmentPage:
         return "".join(out)
 
     # -- structure --------------------------------------------------------
-    def children(self, container: Item, value: Any, path: tuple, level: int) -> str:
+    def children(self, container: Item, value: Any, path: tuple, level: int, skip: set = frozenset()) -> str:
         value = value if isinstance(value, dict) else {}
         out = []
-        for child in container.items:
+        items = container.items
+        for i, child in enumerate(items):
             if not path and child.key in self.hidden:
+                continue  # about the file, not the form's content: summary, banner, staff notes
+            cpath = path + (child.key,)
+            if child.key in skip or self._counted(items, i - 1):
+                # shown elsewhere (the element's heading, or beside its choice): only its anchor stays
+                anchor = self.form.anchor(cpath)
+                self.ids.add(anchor)
+                out.append(f'<span id="{anchor}"></span>{self.index_link(anchor)}')
                 continue
-            out.append(self.item(child, value.get(child.key), path + (child.key,), level))
+            count = items[i + 1] if self._counted(items, i) else None
+            out.append(self.item(child, value.get(child.key), cpath, level,
+                                 count=(count, value.get(count.key)) if count else None))
         return "".join(out)
 
-    def item(self, item: Item, v: Any, path: tuple, level: int) -> str:
+    def index_link(self, anchor: str) -> str:
+        """A name that has an entry in an index (委託先, システム, 提供先): a link to it."""
+        if anchor not in self.links:
+            return ""
+        href, name, title = self.links[anchor]
+        return (f'<p class="pia-indexlink" data-pagefind-ignore="all"><a href="{escape(href)}">{escape(title)}の索引:'
+                f' {escape(name)}</a></p>')
+
+    def _partial(self, group: Item, path: tuple, elems: list) -> str:
+        """「提供先 133 件中 1 件を掲載(残りは添付資料)」 where the form's count (roles provision_count,
+        transfer_count) is more than the list beside it holds."""
+        from .indexes import partial_note
+        from .names import is_placeholder
+
+        f = self.form
+        kind = next((k for k in ("provision", "transfer") if f.has_role(k) and f.role_item(k) is group), None)
+        if not kind or not f.has_role(f"{kind}_count"):
+            return ""
+        n = f.value(self.data, f"{kind}_count", within=path[:-1])
+        listed = [v for _, v in f.values(self.data, f"{kind}_name", within=path) if v and not is_placeholder(plain(str(v)))]
+        if isinstance(n, int) and not isinstance(n, bool) and n > len(listed):
+            return partial_note(bare(group.label), n, len(listed))
+        return ""
+
+    @staticmethod
+    def _counted(items: list, i: int) -> bool:
+        """Item i is a choice printed with a count after it (委託の有無 ［委託する］ ( 3 ) 件): the form's
+        「委託の有無 ( ) 件」 is that blank, not an item of its own."""
+        return (0 <= i < len(items) - 1 and items[i].kind == "choice" and items[i + 1].kind == "count"
+                and items[i + 1].label.startswith(items[i].label))
+
+    def _outline(self, level: int, anchor: str, label: str, element: bool = False) -> None:
+        self.outline.append((level, anchor, label, element))
+
+    def toc(self) -> str:
+        """The 項目一覧: parts (Ⅰ…, 別添), their sections and group elements (each 特定個人情報ファイル,
+        システム), and the numbered sections inside each file (委託, 提供・移転, …)."""
+        entries = []
+        parent_element = False
+        for level, anchor, label, element in self.outline:
+            if level <= 3 or (level == 4 and parent_element and not element):
+                entries.append((level, anchor, label))
+            if level == 3:
+                parent_element = element
+        if not entries:
+            return ""
+        out = ['<nav class="pia-toc" aria-labelledby="pia-toc-h" data-pagefind-ignore="all">'
+               '<details open><summary><h2 id="pia-toc-h" class="pia-toc-h">項目一覧</h2></summary><ul>']
+        depth = 2
+        first = True
+        for level, anchor, label in entries:
+            if level > depth:
+                out.append("<ul>" * (level - depth))
+            elif level < depth:
+                out.append("</li></ul>" * (depth - level) + "</li>")
+            elif not first:
+                out.append("</li>")
+            depth, first = level, False
+            out.append(f'<li><a href="#{anchor}">{escape(label)}</a>')
+        out.append("</li></ul>" * (depth - 2) + "</li></ul></details></nav>\n")
+        return "".join(out)
+
+    def item(self, item: Item, v: Any, path: tuple, level: int, count: tuple | None = None) -> str:
         anchor = self.form.anchor(path)
         self.ids.add(anchor)
         marked = item.mark and item.display_label != item.label
@@ -163,6 +242,7 @@ class AssessmentPage:
             return self.table(item, v, path, level)
         missing = bool(self.missing) and _empty(v) and self.form.label_path(path, self.data) in self.missing
         if item.kind == "section":
+            self._outline(level, anchor, self.lab(item))
             inner = MISSING if missing else self.children(item, v, path, level + 1)
             return (f'<section class="pia-sec">{heading(level, anchor, escape(self.lab(item)), marked)}'
                     f'{inner}</section>\n')
@@ -172,30 +252,51 @@ class AssessmentPage:
             out = [f'<section class="pia-group">']
             sub = level
             if own:
+                self._outline(level, anchor, self.lab(item))
                 out.append(heading(level, anchor, escape(self.lab(item)), marked))
                 sub = level + 1
             else:
                 out.append(f'<span id="{anchor}"></span>')
+            note = self._partial(item, path, elems)
+            if note:
+                out.append(f'<p class="pia-partial" role="note">{escape(note)}</p>')
             if not elems:
                 out.append(MISSING if missing else EMPTY)
             for i, elem in enumerate(elems):
                 epath = path + (i,)
-                label = escape(plain(item.element_label(i, elem)))
+                text = plain(item.element_label(i, elem))
+                label = escape(text)
                 name = elem.get(item.name_key) if isinstance(elem, dict) and item.name_key else None
                 if name and "{name}" not in (item.element or ""):  # システム3 → システム3 中間サーバー
                     label += f'<span class="pia-elname">{escape(plain(str(name)))}</span>'
+                    text += " " + plain(str(name))
                 self.ids.add(self.form.anchor(epath))
+                self._outline(sub, self.form.anchor(epath), text, element=True)
+                # The name is in the element's heading: its own item would repeat it (委託事項1 帳票印刷 / 委託事項 帳票印刷)
+                skip = {item.name_key} if name else set()
                 out.append(f'<section class="pia-elem">{heading(sub, self.form.anchor(epath), label)}'
-                           f'{self.children(item, elem, epath, sub + 1)}</section>\n')
+                           f'{self.children(item, elem, epath, sub + 1, skip)}</section>\n')
             out.append("</section>\n")
             return "".join(out)
         label = f"{item.parent_label} {self.lab(item)}" if item.parent_label else self.lab(item)
+        if item.kind == "count":  # 「提供を行っている ( ) 件」 is the form's blank, not a label
+            label = re.sub(r"\s*[(（]\s*[)）]\s*件\s*$", "(件数)", label)
+        value = MISSING if missing else self.value(item, v)
+        if count:
+            c_item, c_v = count
+            self.ids.add(self.form.anchor(path[:-1] + (c_item.key,)))
+            if not _empty(c_v):
+                value += (f'<p class="pia-count" id="{self.form.anchor(path[:-1] + (c_item.key,))}">'
+                          f'( {escape(str(c_v))} ) 件</p>')
+            else:
+                value = f'<span id="{self.form.anchor(path[:-1] + (c_item.key,))}"></span>' + value
         return (f'<div class="pia-item">{heading(level, anchor, escape(label), marked)}'
-                f'<div class="pia-val">{MISSING if missing else self.value(item, v)}</div></div>\n')
+                f'<div class="pia-val">{value}{self.index_link(anchor)}</div></div>\n')
 
     def table(self, item: Item, v: Any, path: tuple, level: int) -> str:
         rows = self.change_rows if (item.key == self.changes_key and not path[:-1] and self.change_rows is not None) else v
         rows = rows if isinstance(rows, list) else []
+        self._outline(level, self.form.anchor(path), self.lab(item))
         out = [f'<section class="pia-sec">{heading(level, self.form.anchor(path), escape(self.lab(item)))}']
         if not rows:
             out.append((MISSING if self.missing and self.form.label_path(path, self.data) in self.missing else EMPTY)
@@ -220,7 +321,7 @@ class AssessmentPage:
                     cell = to_html(str(val))
                 else:
                     cell = escape(str(val))
-                out.append(f"<td>{cell}</td>")
+                out.append(f'<td data-label="{escape(c.label)}">{cell}</td>')
             out.append("</tr>")
         out.append("</tbody></table></div></section>\n")
         return "".join(out)

@@ -57,6 +57,9 @@ def test_timeline_and_past_versions(site, repo):  # noqa: F811
     assert "株式会社プリント" in hist
     v1 = (out / url / "v/1/index.md").read_text(encoding="utf-8")
     assert "過去の版" in v1 and "株式会社ジーシーシー" in v1 and "株式会社プリント" not in v1
+    # rendered by the code of the current page (pages.AssessmentPage): items, every choice, checkboxes, 項目一覧
+    assert 'class="pia-item"' in v1 and '<ul class="pia-choices"' in v1 and 'class="pia-toc"' in v1
+    assert '<ul class="pia-multi">' in v1 and "☐" in v1
     last = max(int(p.name) for p in (out / url / "v").iterdir())
     assert not (out / url / f"v/{last + 1}").exists()  # the current version is the page itself
 
@@ -81,7 +84,7 @@ def test_feeds_and_changes_page(site):
     assert "株式会社プリント" in content and "<table>" in content
     assert (out / "feeds/higashiyama.xml").exists()
     changes = (out / "changes/index.md").read_text(encoding="utf-8")
-    dates_shown = re.findall(r'<tr data-org="higashiyama"><td>([^<]+)</td>', changes)
+    dates_shown = re.findall(r'<tr data-org="higashiyama"><td[^>]*>([^<]+)</td>', changes)
     assert dates_shown[0] == "令和8年4月1日" and dates_shown[-1] == "平成28年7月27日"
 
 
@@ -168,3 +171,22 @@ def test_empty_file_version_is_skipped(tmp_path):
     assert len(hist.files) == 1 and not hist.files[0].deleted
     assert [v.commit.sha for v in hist.files[0].versions].count(empty) == 0
     assert any(empty[:10] in w for w in hist.warnings)
+
+
+def test_versions_dated_by_their_own_dates_and_ordered_by_version(tmp_path):
+    """第1版 is dated by its 公表日 (not the day it was committed or imported); a later version by its
+    変更日 trailer, even when that is earlier than the commit before it; the list follows the versions."""
+    r = base_repo(tmp_path / "repo")
+    f = "content/higashiyama/5.yaml"
+    # the first version as imported years after it was published
+    r.git("checkout", "-q", "--orphan", "imported")
+    r.edit(f, "公表日: 2025-12-01", "公表日: 2023-09-25")
+    r.commit("取込み", days=0)
+    r.edit(f, "委託先名: 株式会社ジーシーシー", "委託先名: 株式会社テスト保守")
+    r.commit("委託先を変更\n\n変更日: 2024-04-01")
+    out = tmp_path / "docs"
+    assessments, hs = build(r.root, out)
+    hist = (out / assessments[0].url / "history/index.md").read_text(encoding="utf-8")
+    shown = [(n, d.strip()) for n, d in re.findall(r'<li id="v(\d+)"><strong>第\d+版</strong> ([^<(]+)', hist)]
+    assert shown == [("2", "令和6年4月1日"), ("1", "令和5年9月25日")], shown  # newest version first, each by its own date
+    assert "令和7年12月1日" not in hist  # the commit (import) day dates nothing

@@ -28,10 +28,10 @@ REPO = Path(__file__).resolve().parent.parent
 FIXTURE = REPO / "tests" / "fixtures" / "site"
 
 
-def _build(tmp: Path, engine: str = "mkdocs", content: Path = FIXTURE) -> Path:
+def _build(tmp: Path, engine: str = "mkdocs", content: Path = FIXTURE, staff: bool = False) -> Path:
     tmp.mkdir(parents=True, exist_ok=True)
     shutil.copy(REPO / "mkdocs.yml", tmp / "mkdocs.yml")
-    build_site(content, tmp / "site", engine=engine, config=tmp / "mkdocs.yml")
+    build_site(content, tmp / "site", engine=engine, config=tmp / "mkdocs.yml", staff=staff)
     return tmp / "site"
 
 
@@ -125,7 +125,7 @@ def test_assessment_page_follows_the_form(site, assessments):
     assert positions == sorted(positions)
     # choice: chosen marked, the others still visible
     assert re.search(r'class="is-on"><span aria-hidden="true">●</span> \d\) 委託する', html)
-    assert re.search(r'class="is-off"><span aria-hidden="true">○</span> \d\) 委託しない', html)
+    assert re.search(r'class="is-off" data-pagefind-ignore><span aria-hidden="true">○</span> \d\) 委託しない', html)
     # multi: ☑/☐ with その他 qualifier
     assert "☑</span> その他 (課税原票管理システム、サービス検索・電子申請機能)" in html
     assert "☐</span> 住民基本台帳ネットワークシステム" in html
@@ -144,8 +144,11 @@ def test_assessment_page_follows_the_form(site, assessments):
     assert "data-pagefind-body" in html
 
 
-def test_import_notes_collapsed_and_not_indexed(site):
-    html = (site / "nishikawa/20/index.html").read_text(encoding="utf-8")
+def test_import_notes_only_for_staff_collapsed_and_not_indexed(site, tmp_path):
+    public = (site / "nishikawa/20/index.html").read_text(encoding="utf-8")
+    assert "取込メモ" not in public and "pia-notes" not in public
+    staff = _build(tmp_path, staff=True)
+    html = (staff / "nishikawa/20/index.html").read_text(encoding="utf-8")
     notes = html[html.index('<details class="pia-notes"'):]
     assert 'data-pagefind-ignore="all"' in notes[:120]
     assert "取込メモの本文ないしょ" in notes and "取込メモの本文ないしょ" not in html[:html.index('<details class="pia-notes"')]

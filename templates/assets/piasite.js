@@ -12,7 +12,8 @@
     form.setAttribute("role", "search");
     form.action = new URL("search/", root).href;
     form.innerHTML = '<label class="pia-sr" for="pia-q">サイト内検索</label>' +
-      '<input id="pia-q" name="q" type="search" placeholder="委託先・システムなど">' +
+            '<input id="pia-q" name="q" type="search" placeholder="' +
+      (window.matchMedia && matchMedia("(max-width: 600px)").matches ? "検索" : "委託先・システムなど") + '">' +
       '<button type="submit">検索</button>';
     header.appendChild(form);
   }
@@ -49,8 +50,18 @@
 
   var box = document.getElementById("pia-search");
   if (!box || typeof PagefindUI === "undefined") return;
+  // Queries are read as the index is written (NFKC: ＫＳＫ → KSK, ｴﾇ･ﾃｨ･ﾃｨ → エヌ・ティ・ティ), and an
+  // abbreviation from content/aliases.yaml (略称:) becomes the name the documents write (NEC → 日本電気).
+  var abbrev = {};
+  try {
+    var given = JSON.parse(box.getAttribute("data-abbrev") || "{}");
+    Object.keys(given).forEach(function (k) { abbrev[k.normalize("NFKC").toLowerCase()] = given[k].normalize("NFKC"); });
+  } catch (e) { /* no abbreviations */ }
+  var processTerm = function (term) {
+    return (term || "").normalize("NFKC").split(/\s+/).map(function (w) { return abbrev[w.toLowerCase()] || w; }).join(" ").trim();
+  };
   // Remember the words typed, for the correction above on the page a result opens.
-  var remember = function (q) { try { sessionStorage.setItem("pia-q", JSON.stringify({ q: q, t: Date.now() })); } catch (e) {} };
+  var remember = function (q) { try { sessionStorage.setItem("pia-q", JSON.stringify({ q: processTerm(q), t: Date.now() })); } catch (e) {} };
   box.addEventListener("input", function (e) { if (e.target.tagName === "INPUT") remember(e.target.value); });
   var base = root.pathname;
   // A large site's index is built in parts (one per group of organisations): merge them.
@@ -62,6 +73,7 @@
     baseUrl: base,
     showSubResults: true,
     showImages: false,
+    processTerm: processTerm,
     translations: { placeholder: "委託先・システム・事務の名前などで検索" },
     // Land on the item. Every hit is credited to the nearest element with an id before it
     // (an item heading, or a 別添2 table row); the part whose hits weigh most — rare words

@@ -1,0 +1,94 @@
+/* piasite: finding your way through a long assessment (issue #10.5) and printing it (#10.11).
+   - the page's 項目一覧 is repeated in the engine's right-hand sidebar, the current part marked;
+   - a line under the header says which part / 特定個人情報ファイル / section you are reading;
+   - table cells without a data-label get their column's heading (phones show rows as cards);
+   - printing opens every collapsed box. Without JavaScript the 項目一覧 stays on the page. */
+(function () {
+  var toc = document.querySelector(".pia-toc");
+  var labelCells = function (table) {
+    var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) { return th.textContent.trim(); });
+    table.querySelectorAll("tbody tr").forEach(function (tr) {
+      Array.prototype.forEach.call(tr.children, function (td, i) {
+        if (td.tagName === "TD" && !td.hasAttribute("data-label") && heads[i]) td.setAttribute("data-label", heads[i]);
+      });
+    });
+  };
+  document.querySelectorAll(".md-typeset table").forEach(function (t) {
+    labelCells(t);
+    var body = t.querySelector("tbody");
+    if (body && body.id) new MutationObserver(function () { labelCells(t); }).observe(body, { childList: true });
+  });
+
+  // A table wider than its box scrolls there: keyboard users must be able to scroll it too.
+  var scrollable = function () {
+    document.querySelectorAll(".pia-table-wrap").forEach(function (wrap) {
+      if (wrap.scrollWidth > wrap.clientWidth && !wrap.hasAttribute("tabindex")) {
+        wrap.tabIndex = 0;
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute("aria-label", "表(横にスクロールできます)");
+      }
+    });
+  };
+  scrollable();
+  window.addEventListener("load", scrollable);
+  window.addEventListener("resize", scrollable);
+
+  // Print: the official form has no collapsed parts.
+  var opened = [];
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("details:not([open])").forEach(function (d) { d.open = true; opened.push(d); });
+  });
+  window.addEventListener("afterprint", function () { opened.forEach(function (d) { d.open = false; }); opened = []; });
+
+  if (!toc) return;
+  var side = document.querySelector(".md-sidebar--secondary .md-sidebar__inner");
+  var list = toc.querySelector("ul");
+  var sideLinks = [];
+  if (side && list) {
+    var nav = document.createElement("nav");
+    nav.className = "pia-toc-side";
+    nav.setAttribute("aria-label", "項目一覧(サイドバー)");
+    nav.innerHTML = '<p class="pia-toc-h" aria-hidden="true">項目一覧</p>';
+    var copy = list.cloneNode(true);
+    nav.appendChild(copy);
+    side.textContent = "";
+    side.appendChild(nav);
+    sideLinks = Array.prototype.slice.call(copy.querySelectorAll("a"));
+  }
+  // Entries: (element, depth, label) in page order, depth from the nesting of the list.
+  var entries = [];
+  toc.querySelectorAll("a").forEach(function (a, i) {
+    var el = document.getElementById(decodeURIComponent(a.getAttribute("href").slice(1)));
+    var depth = 0, p = a.parentElement;
+    while (p && p !== list) { if (p.tagName === "UL") depth++; p = p.parentElement; }
+    if (el) entries.push({ el: el, depth: depth, label: a.textContent, side: sideLinks[i] });
+  });
+  var line = document.createElement("div");
+  line.className = "pia-context";
+  line.setAttribute("aria-hidden", "true");  // what the headings already say, for the eye while scrolling
+  line.hidden = true;
+  toc.parentElement.insertBefore(line, toc);
+  var current = null;
+  var update = function () {
+    var limit = 110, chain = [], last = null;
+    for (var i = 0; i < entries.length; i++) {
+      if (entries[i].el.getBoundingClientRect().top > limit) break;
+      var e = entries[i];
+      chain = chain.slice(0, e.depth);
+      chain[e.depth] = e.label;
+      last = e;
+    }
+    line.hidden = !last;
+    line.textContent = chain.filter(Boolean).join(" › ");
+    if (last !== current) {
+      if (current && current.side) current.side.removeAttribute("aria-current");
+      if (last && last.side) last.side.setAttribute("aria-current", "location");
+      current = last;
+    }
+  };
+  var queued = false;
+  window.addEventListener("scroll", function () {
+    if (!queued) { queued = true; requestAnimationFrame(function () { queued = false; update(); }); }
+  }, { passive: true });
+  update();
+})();

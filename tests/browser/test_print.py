@@ -1,0 +1,41 @@
+"""Printing an assessment (issue #10.11): laid out like the official form, measured in Chromium.
+
+Print media: no site chrome (header, navigation, breadcrumb, 項目一覧, footer), no "#", every
+collapsed box open, each item a label | value row; page.pdf() gives the page count, which
+must stay far below the 132 A4 pages the site printed before (花巻市's page)."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import sitefacts as facts
+
+HIDDEN = [".md-header", ".md-sidebar--primary", ".md-sidebar--secondary", ".pia-crumbs", ".pia-toc", ".pia-link",
+          ".pia-context", ".pia-footer", ".md-footer", ".pia-skip"]
+
+
+def _pdf_pages(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+
+
+@pytest.mark.parametrize("url", [d.url for d in facts.docs()])
+def test_print_like_the_form(page, site_url, url):
+    page.goto(site_url + url)
+    page.wait_for_load_state("networkidle")
+    page.emulate_media(media="print")
+    shown = page.evaluate("""(sel) => sel.filter(s => [...document.querySelectorAll(s)].some(e => e.checkVisibility()))""", HIDDEN)
+    assert not shown, f"{url} の印刷に {shown} が出ます"
+    # every <details> prints open (its content visible without a click)
+    closed = page.evaluate("""() => [...document.querySelectorAll('article details')].filter(d =>
+        [...d.children].some(c => c.tagName !== 'SUMMARY' && !c.checkVisibility())).length""")
+    assert closed == 0, f"{url}: 印刷で閉じたままの欄が {closed} 個あります"
+    # an item prints as a label | value row
+    row = page.evaluate("""() => { const i = document.querySelector('.pia-item'); const h = i.querySelector('.pia-h'), v = i.querySelector('.pia-val');
+        return [getComputedStyle(i).display, h.getBoundingClientRect().top === v.getBoundingClientRect().top || Math.abs(h.getBoundingClientRect().top - v.getBoundingClientRect().top) < 6,
+                h.getBoundingClientRect().left < v.getBoundingClientRect().left]; }""")
+    assert row == ["grid", True, True], f"{url}: 印刷で項目が「項目名|記載」の行になっていません ({row})"
+    page.emulate_media(media="screen")
+    pages = _pdf_pages(page.pdf(format="A4", print_background=True))
+    print(f"{url}: {pages} ページ (A4)")
+    assert 0 < pages <= 90, f"{url} が {pages} ページで印刷されます"
