@@ -113,6 +113,7 @@ class Site:
         self.search_bundles = bundles(assessments)  # [(folder, org slugs)] for search.index_site
         self.content_dir: Path | None = None  # set by generate()
         self.allow_shallow = False
+        self.provenance: dict = {}  # set by shared_pages(): publisher, contact, licence, last update
 
     def write_page(self, relpath: str, text: str) -> Path:
         text = xmlsafe.clean(text)  # no control character reaches a page, feed or data file
@@ -217,8 +218,8 @@ def summary(a, data: dict, change_rows: list | None, links: dict | None = None) 
     if tasks:
         first = tasks[0][0]
         by = Counter(canonical(p, v) for t, _, _ in tasks for p, v in f.values(data, "contractor", within=t) if v)
-        links = "、".join(escape(n) for n in by)
-        fact(f.item_at(first).label, f"{len(tasks)} 件(委託先: {links})", f.anchor(first[:-1]))
+        contractors = "、".join(escape(n) for n in by)
+        fact(f.item_at(first).label, f"{len(tasks)} 件(委託先: {contractors})", f.anchor(first[:-1]))
     parts = []
     for kind in ("provision", "transfer"):  # 提供先, 移転先
         if not f.has_role(kind):
@@ -394,10 +395,10 @@ def shared_pages(site: Site, assessments) -> None:
     evaluation_pages(site)
     for ix in site.indexes:
         site.render_page(f"indexes/{ix.id}/index.md", "entity_index.md.j2", f"{ix.title}の索引", ix=ix)
-    site.provenance = provenance(site, assessments, content_dir)
+    site.provenance = provenance(site, assessments, site.content_dir)
     footer = site.env.get_template("_footer.html.j2").render(p=site.provenance)
     # every page's footer holds its token (templates/theme/main.html), filled after the engine like a body
-    (bodies_dir(out) / f"{FOOTER_KEY}.html").write_text(footer, encoding="utf-8", newline="\n")
+    (bodies_dir(site.out) / f"{FOOTER_KEY}.html").write_text(footer, encoding="utf-8", newline="\n")
     site.render_page("search/index.md", "search.md.j2", "検索")
     from .form import form_names, load_form
     from .guides import write_guides

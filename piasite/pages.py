@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from html import escape
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from . import dates
@@ -70,7 +71,7 @@ class AssessmentPage:
         self.links = links or {}  # item anchor → (relative href of its index entry, canonical name, index title)
         self.change_rows = change_rows
         self.ids: set[str] = set()  # anchors written so far (history rows link only to these)
-        self.outline: list[tuple[int, str, str]] = []  # (depth, anchor, label) for the 項目一覧
+        self.outline: list[tuple[int, str, str, bool]] = []  # (depth, anchor, label, is an element) for the 項目一覧
         # the form's document-level keys (様式, 様式の版, 終了日, 取込メモ, …) are piasite's own, not
         # printed on the form: the summary shows them, or the collapsed notes
         self.hidden = {i.key for i in self.form.document_items}
@@ -153,7 +154,7 @@ class AssessmentPage:
         return "".join(out)
 
     # -- structure --------------------------------------------------------
-    def children(self, container: Item, value: Any, path: tuple, level: int, skip: set = frozenset()) -> str:
+    def children(self, container: Item, value: Any, path: tuple, level: int, skip: AbstractSet[str] = frozenset()) -> str:
         value = value if isinstance(value, dict) else {}
         out = []
         items = container.items
@@ -273,7 +274,7 @@ class AssessmentPage:
                 self.ids.add(self.form.anchor(epath))
                 self._outline(sub, self.form.anchor(epath), text, element=True)
                 # The name is in the element's heading: its own item would repeat it (委託事項1 帳票印刷 / 委託事項 帳票印刷)
-                skip = {item.name_key} if name else set()
+                skip = {item.name_key} if name and item.name_key else set()
                 out.append(f'<section class="pia-elem">{heading(sub, self.form.anchor(epath), label)}'
                            f'{self.children(item, elem, epath, sub + 1, skip)}</section>\n')
             out.append("</section>\n")

@@ -8,12 +8,14 @@ its item.
 from __future__ import annotations
 
 import base64
+import io
 import json
 import os
 import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import cast
 
 from .exceptions import PiasiteError
 
@@ -113,11 +115,12 @@ class _Service:
     def call(self, payload: dict) -> dict:
         self.id += 1
         msg = base64.b64encode(json.dumps({"message_id": self.id, "payload": payload}).encode()) + b","
+        assert self.proc.stdin and self.proc.stdout and self.proc.stderr  # opened as pipes in __init__
         try:
             self.proc.stdin.write(msg)
             self.proc.stdin.flush()
             while b"," not in self.buf:
-                chunk = self.proc.stdout.read1(1 << 20)
+                chunk = cast(io.BufferedReader, self.proc.stdout).read1(1 << 20)  # what is there, no waiting for more
                 if not chunk:
                     raise OSError("Pagefind が応答しません")
                 self.buf += chunk

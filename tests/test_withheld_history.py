@@ -69,6 +69,10 @@ def test_no_page_feed_or_index_part_shows_them(repo):
     assert (site / "higashiyama/5/v/1/index.html").exists() and (site / "higashiyama/5/compare/index.html").exists()
     hist = (site / "higashiyama/5/history/index.html").read_text(encoding="utf-8")
     assert "非公表(内容を変更)" in hist
+    assert SOURCE not in (site / "nishiyama/7/index.html").read_text(encoding="utf-8")  # public: no source links
+    _run(repo.root, "build", "--staff")  # the staff build links the raw files, but never one holding 非公表 values
+    for path in sorted(site.rglob("*.html")):
+        assert not _leaks(path.read_bytes()), path
     page = (site / "higashiyama/5/index.html").read_text(encoding="utf-8")
     assert SOURCE not in page  # the raw file holds the withheld values: not linked
     assert f'{SOURCE}/content/nishiyama/7.yaml' in (site / "nishiyama/7/index.html").read_text(encoding="utf-8")
