@@ -98,24 +98,31 @@ def _s(v: Any) -> str:
     return "" if v is None else str(v).strip()
 
 
-def _published(data: Any) -> Any:
+def published_date(data: Any) -> Any:
     try:
         return form_of(data, DEFAULT_FORM).value(data or {}, "published")
     except KeyError:
         return None
 
 
-def version_date(version, previous) -> str:
-    """変更日 of a version: trailer, else its new 公表日, else the commit date."""
-    tr = version.commit.trailers
+def version_date(version, previous, previous_date: str = "") -> str:
+    """変更日 of a version: its 変更日 trailer, else its new 公表日. Otherwise: a first version
+    states no date ("", never the import commit's); an editorial commit (変更箇所: なし) corrects
+    the version before it and keeps its date; only a real change without either falls back to the
+    commit date (`piasite check --since` warns about such commits before they are merged)."""
+    tr = version.trailers
     parsed = dates.parse_iso(tr.get(T_DATE)) or (dates.parse_date(tr[T_DATE]) if tr.get(T_DATE) else None)
     if parsed:
         return dates.iso(parsed[0])
-    new_pub = _published(version.data)
-    old_pub = _published(previous.data) if previous else None
+    new_pub = published_date(version.data)
+    old_pub = published_date(previous.data) if previous else None
     new_day = dates.parse_iso(new_pub) if new_pub and new_pub != old_pub else None
     if new_day:
         return dates.iso(*new_day)
+    if previous is None:
+        return ""
+    if tr.get(T_NONE, "").strip() == "なし":
+        return previous_date
     return version.commit.day
 
 
@@ -133,7 +140,7 @@ def derived_rows(fh: FileHistory, form: Form, changes_by_version: list | None = 
     """Rows from the versions (pass version_changes' result when already computed)."""
     rows = []
     for prev, v, changes in (version_changes(fh, form) if changes_by_version is None else changes_by_version):
-        tr = v.commit.trailers
+        tr = v.trailers
         if tr.get(T_NONE, "").strip() == "なし" or not changes:
             continue
         day = version_date(v, prev)

@@ -9,7 +9,7 @@ change the output.
 
 Which commits make versions: the first-parent chain from HEAD (or the given
 revision). A pull request merged with a merge commit is one version; the
-trailers of the branch's own commits count for it (see `_side_trailers`).
+trailers of the branch's own commits count for it (see `side_trailers`).
 A squash merge carries its trailers in its own message. Detached HEAD is just
 a revision.
 """
@@ -75,6 +75,7 @@ class Commit:
     message: str
     changes: list[tuple[str, str, str | None, str]] = field(default_factory=list)  # (status, old, new path, blob)
     side_trailers: dict[str, str] = field(default_factory=dict)
+    side: list[Commit] = field(default_factory=list)  # for a merge: the commits it brings in, oldest first
 
     @property
     def day(self) -> str:
@@ -87,12 +88,15 @@ class Commit:
     @property
     def trailers(self) -> dict[str, str]:
         """変更日/提出時期/提出時期に係る説明/変更箇所 trailers; the commit's own win over its branch's."""
+        return {**self.side_trailers, **self.trailers_own()}
+
+    def trailers_own(self) -> dict[str, str]:
         own: dict[str, str] = {}
         for line in self.message.splitlines():
             m = TRAILER.match(line.strip())
             if m:
                 own[m[1]] = m[2]
-        return {**self.side_trailers, **own}
+        return own
 
 
 @dataclass
@@ -105,6 +109,14 @@ class Version:
     @property
     def deleted(self) -> bool:
         return self.data is None
+
+    @property
+    def trailers(self) -> dict[str, str]:
+        """The commit's trailers as they apply to this file: for a merge, those of the branch's
+        commits that changed it (the commit's own win)."""
+        if not self.commit.side:
+            return self.commit.trailers
+        return {**side_trailers(self.commit.side, self.path), **self.commit.trailers_own()}
 
 
 @dataclass
@@ -200,16 +212,13 @@ def first_parent_chain(commits: dict[str, Commit], head: str) -> list[Commit]:
     chain.reverse()
     for c in chain:
         if len(c.parents) > 1:
-            c.side_trailers = _side_trailers(commits, c, {x.sha for x in chain})
+            c.side = _side_commits(commits, c, {x.sha for x in chain})
+            c.side_trailers = side_trailers(c.side)
     return chain
 
 
-def _side_trailers(commits: dict[str, Commit], merge: Commit, chain: set[str]) -> dict[str, str]:
-    """Trailers of the commits a merge brings in (newest wins), walking back to the main line.
-
-    `変更箇所: なし` counts only if every such commit that has trailers says so, so
-    that one editorial commit in a branch does not hide the branch's real changes.
-    """
+def _side_commits(commits: dict[str, Commit], merge: Commit, chain: set[str]) -> list[Commit]:
+    """The commits a merge brings in, oldest first, walking back to the main line."""
     seen, todo, side = set(), list(merge.parents[1:]), []
     while todo:
         sha = todo.pop()
@@ -219,6 +228,20 @@ def _side_trailers(commits: dict[str, Commit], merge: Commit, chain: set[str]) -
         side.append(commits[sha])
         todo += commits[sha].parents
     side.sort(key=lambda c: c.date)
+    return side
+
+
+def side_trailers(side: list[Commit], path: str | None = None) -> dict[str, str]:
+    """Trailers of a merge's side commits (newest wins). With a path, only the commits that
+    changed that file count, so that a branch's editorial commit on one file and its real change
+    to another each keep their meaning.
+
+    `変更箇所: なし` counts only if every such commit that changed something says so, so
+    that one editorial commit in a branch does not hide the branch's real changes.
+    """
+    if path is not None:
+        mine = [c for c in side if any(path in (old, new) for _, old, new, _ in c.changes)]
+        side = mine or side  # a path the branch reached by a rename: fall back to the whole branch
     out: dict[str, str] = {}
     for c in side:
         out.update(c.trailers)
@@ -505,7 +528,14 @@ def check_since(files: list[Path], since: str) -> list:
         form = form_for(fh.live[-1].data)
         if form is None:
             continue  # the check of the file itself reports it
-        for row in derived_rows(fh, form):
+        rows = derived_rows(fh, form)
+        undated = {r.commit for r in rows if r.commit in after_base} - _dated_commits(fh)
+        for sha in sorted(undated, key=[v.commit.sha for v in fh.live].index):
+            problems.append(Problem(wanted[fh.path], 1, "",
+                                    f"コミット {sha[:10]} に「変更日: YYYY-MM-DD」がなく公表日も変わっていないため、"
+                                    "(別添2) の変更日はコミットの日付になります。変更日を書くか、"
+                                    "誤字の修正などなら「変更箇所: なし」と書いてください", WARNING))
+        for row in rows:
             if row.commit not in after_base or not row.marked:
                 continue
             if row.timing == "事前" and row.timing_given and row.explanation:
@@ -515,6 +545,18 @@ def check_since(files: list[Path], since: str) -> list:
                                     "コミットメッセージに「提出時期: 事前」と「提出時期に係る説明: …」がありません",
                                     WARNING))
     return problems
+
+
+def _dated_commits(fh: FileHistory) -> set[str]:
+    """Commits whose version of the file states its date: a 変更日 trailer or a new 公表日."""
+    from .changelog import published_date
+
+    out, prev = set(), None
+    for v in fh.live:
+        if v.trailers.get(T_DATE) or (prev is not None and published_date(v.data) != published_date(prev.data)):
+            out.add(v.commit.sha)
+        prev = v
+    return out
 
 
 def _content_dir(root: Path, files: list[Path]) -> Path:

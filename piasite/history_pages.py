@@ -239,11 +239,11 @@ def _timeline(fh, vchanges: list) -> list[dict]:
     changes = {v.commit.sha: (prev, chs) for prev, v, chs in vchanges}
     for n, v in enumerate(fh.live, 1):
         prev, chs = changes.get(v.commit.sha, (None, []))
-        editorial = v.commit.trailers.get(T_NONE, "").strip() == "なし"
+        editorial = v.trailers.get(T_NONE, "").strip() == "なし"
         out.append({
             "n": n, "sha": v.commit.sha, "short": v.commit.sha[:7], "committed": v.commit.date,
             # 変更日 trailer, else the version's 公表日; the commit (often the import's) is the last resort
-            "date": version_date(v, prev),
+            "date": version_date(v, prev, out[-1]["date"] if out else ""),
             "editorial": editorial,
             "changes": [{"item": c.item, "kind": c.kind, "marked": c.marked,
                          "before": Markup(marked_html(c.segments, "before")) if c.segments else c.before,
