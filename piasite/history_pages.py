@@ -235,7 +235,7 @@ def _by_date(rows: list[Row]) -> list[tuple[str, list[Row]]]:
 
 def _timeline(fh, vchanges: list) -> list[dict]:
     """Each parsed version: number, 変更日, committer date, its changes (none for the first)."""
-    out = []
+    out: list[dict] = []
     changes = {v.commit.sha: (prev, chs) for prev, v, chs in vchanges}
     for n, v in enumerate(fh.live, 1):
         prev, chs = changes.get(v.commit.sha, (None, []))
