@@ -109,7 +109,7 @@ class Preview:
             self.snapshot = self._scan()
             assessments, problems = load_content(self.content_dir)
             self.site = generate(assessments, self.docs, allow_shallow=True, content_dir=self.content_dir,
-                                 config=self.config)
+                                 config=self.config, staff=True)  # the preview is the staff's own
             env = dict(os.environ, SOURCE_DATE_EPOCH=str(source_date_epoch(self.content_dir, assessments)),
                        NO_MKDOCS_2_WARNING="1")
             self.work.mkdir(parents=True, exist_ok=True)

@@ -80,6 +80,7 @@ def test_serve_rebuilds_on_save(server):
     assert "東山データサービス株式会社" in page
     assert "__piasite__/status" in page and "piasitetitle" not in page and "piasite-body:" not in page
     assert "<script src=\"http" not in page  # the reload script is inline, from this server only
+    assert "content/higashiyama/1.yaml" in page  # the staff build: where the file is (never on the public site)
     v0 = status(base)["version"]
     f = city / "content" / "higashiyama" / "1.yaml"
     f.write_text(f.read_text(encoding="utf-8").replace("東山データサービス株式会社", "東山入力センター株式会社"),
