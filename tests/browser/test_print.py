@@ -26,8 +26,8 @@ def test_print_like_the_form(page, site_url, url):
     page.emulate_media(media="print")
     shown = page.evaluate("""(sel) => sel.filter(s => [...document.querySelectorAll(s)].some(e => e.checkVisibility()))""", HIDDEN)
     assert not shown, f"{url} の印刷に {shown} が出ます"
-    # every <details> prints open (its content visible without a click)
-    closed = page.evaluate("""() => [...document.querySelectorAll('article details')].filter(d =>
+    # every <details> that prints (not the hidden 項目一覧) prints open (its content visible without a click)
+    closed = page.evaluate("""() => [...document.querySelectorAll('article details')].filter(d => d.checkVisibility() &&
         [...d.children].some(c => c.tagName !== 'SUMMARY' && !c.checkVisibility())).length""")
     assert closed == 0, f"{url}: 印刷で閉じたままの欄が {closed} 個あります"
     # an item prints as a label | value row
@@ -35,7 +35,7 @@ def test_print_like_the_form(page, site_url, url):
         return [getComputedStyle(i).display, h.getBoundingClientRect().top === v.getBoundingClientRect().top || Math.abs(h.getBoundingClientRect().top - v.getBoundingClientRect().top) < 6,
                 h.getBoundingClientRect().left < v.getBoundingClientRect().left]; }""")
     assert row == ["grid", True, True], f"{url}: 印刷で項目が「項目名|記載」の行になっていません ({row})"
-    page.emulate_media(media="screen")
+    page.emulate_media(media=None)  # page.pdf() prints with the print stylesheet (an emulated "screen" would override it)
     pages = _pdf_pages(page.pdf(format="A4", print_background=True))
     print(f"{url}: {pages} ページ (A4)")
     assert 0 < pages <= 90, f"{url} が {pages} ページで印刷されます"
