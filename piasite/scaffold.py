@@ -35,6 +35,30 @@ def version() -> str:
         return "0.1.0"
 
 
+def requirement() -> str:
+    """The line that installs this piasite, for the city's requirements.txt (the workflows and the
+    README install from it): where pip recorded a URL it came from (PEP 610: a git repository, a
+    wheel on a web server), that URL; otherwise (a local wheel or checkout) the version, which the
+    city changes to wherever it gets piasite from."""
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    try:
+        raw = distribution("piasite").read_text("direct_url.json")
+    except PackageNotFoundError:
+        raw = None
+    try:
+        info = json.loads(raw) if raw else {}
+    except ValueError:
+        info = {}
+    url = info.get("url", "") if isinstance(info, dict) else ""
+    vcs = info.get("vcs_info") if isinstance(info, dict) else None
+    if isinstance(vcs, dict) and vcs.get("vcs") == "git" and url.startswith(("https://", "ssh://")):
+        return f"piasite @ git+{url}@{vcs.get('commit_id') or vcs.get('requested_revision') or 'main'}"
+    if url.startswith("https://"):
+        return f"piasite @ {url}"
+    return f"piasite=={version()}"
+
+
 def init(target: Path, name: str = "", site_url: str = "", publisher: str = "", contact: str = "",
          licence: str = "", source_url: str = "") -> list[Path]:
     """Create a city's repository in target (absent or empty); returns the files written."""
@@ -54,6 +78,7 @@ def init(target: Path, name: str = "", site_url: str = "", publisher: str = "", 
         "__LICENSE__": licence or "CC BY 4.0",
         "__SOURCE_URL__": source_url,
         "__VERSION__": version(),
+        "__REQUIREMENT__": requirement(),
         "__SITE_NAME_TEXT__": name or "団体名",
     }
     src = templates_dir() / INIT

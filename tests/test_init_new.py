@@ -36,7 +36,7 @@ def city(tmp_path, monkeypatch):
 def test_init_layout(city):
     for rel in ("content/higashiyama/1.yaml", "content/aliases.yaml", "mkdocs.yml", ".gitignore", "README.md",
                 ".vscode/settings.json", ".github/workflows/pr.yml", ".github/workflows/pages.yml",
-                "package.json", "schema/juten.schema.json"):
+                "package.json", "schema/juten.schema.json", "requirements.txt"):
         assert (city / rel).is_file(), rel
     conf = yaml.safe_load((city / "mkdocs.yml").read_text(encoding="utf-8"))
     assert conf["site_name"] == "東山市 特定個人情報保護評価書"
@@ -120,3 +120,42 @@ def test_guides_are_site_pages_linked_from_the_nav(city):
         page = (site / "guides" / name / "index.html").read_text(encoding="utf-8")
         for w in words:
             assert w in page, (name, w)
+
+
+@pytest.mark.parametrize("direct_url, line", [
+    (None, "piasite=={v}"),  # installed from an index (or no record): the version
+    ('{"url": "file:///home/clerk/piasite-0.1.0-py3-none-any.whl", "archive_info": {}}', "piasite=={v}"),
+    ('{"url": "https://www.example.jp/tools/piasite-0.1.0-py3-none-any.whl", "archive_info": {}}',
+     "piasite @ https://www.example.jp/tools/piasite-0.1.0-py3-none-any.whl"),
+    ('{"url": "https://github.com/example/piasite", "vcs_info": {"vcs": "git", "commit_id": "abc123"}}',
+     "piasite @ git+https://github.com/example/piasite@abc123"),
+    ("not json", "piasite=={v}"),
+])
+def test_requirements_say_where_piasite_comes_from(monkeypatch, direct_url, line):
+    """The city's requirements.txt (read by its README and workflows) installs the piasite that made it."""
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+
+    from piasite import scaffold
+
+    class Dist:
+        version = "9.9.9"
+
+        def read_text(self, name):
+            assert name == "direct_url.json"
+            return direct_url
+
+    monkeypatch.setattr(metadata, "distribution", lambda name: Dist())
+    got = scaffold.requirement()
+    assert got == line.format(v=scaffold.version())
+    assert Requirement(got).name == "piasite"
+
+
+def test_workflows_install_from_requirements(city):
+    req = [ln for ln in (city / "requirements.txt").read_text(encoding="utf-8").splitlines()
+           if ln.strip() and not ln.startswith("#")]
+    assert len(req) == 1 and req[0].startswith("piasite")
+    for wf in ("pr.yml", "pages.yml"):
+        text = (city / ".github" / "workflows" / wf).read_text(encoding="utf-8")
+        assert "pip install -r requirements.txt" in text and "piasite==" not in text
