@@ -156,23 +156,9 @@ def _org_name_beside(folder: Path) -> str:
 
 
 def _role_key(form: Form, role: str) -> str | None:
-    """The top-level key of a role (the form's roles when it has them, else the item's kind)."""
-    role_path = getattr(form, "role_path", None)
-    if role_path is not None:
-        try:
-            p = role_path(role)
-            if isinstance(p, str) and "." not in p:
-                return p
-            if isinstance(p, (tuple, list)) and len(p) == 1:
-                return str(p[0])
-        except Exception:  # noqa: BLE001 -- a form without the role
-            pass
-    # Before roles: the first top-level item of the matching kind.
-    kinds = {"number": ("integer",), "organisation": ("text",)}
-    ids = {"number": "no", "organisation": "org"}
-    for item in form.items:
-        if item.kind in kinds.get(role, ()) and item.id == ids.get(role):
-            return item.key
+    """The top-level key of a role, if the form has it at the top level."""
+    if form.has_role(role) and len(form.role_path(role)) == 1:
+        return form.role_key(role)
     return None
 
 
@@ -182,7 +168,14 @@ def skeleton(form: Form, number: int, org_name: str, depth: int = 2) -> str:
     lines = [f"# yaml-language-server: $schema={'../' * depth}schema/{form.schema_id}.schema.json",
              f"# 新しい{form.name}。空の項目に記入してください(# の行は様式の項目名・選択肢の説明で、消しても構いません)。",
              f"{form_key()}: {_key(form.name)}"]
+    version_key = _role_key(form, "form_version")
+    if version_key and form.default_version:  # a new document is written on the current 様式
+        lines += [f"# {form.role_item('form_version').label}(表紙の右上の印。"
+                  f"選べる版: {'、'.join(form.versions)})",
+                  f"{_key(version_key)}: {_key(form.default_version)}"]
     for item in form.items:
+        if item.key == version_key:
+            continue  # written above, with the 様式
         value: Any = None
         if item.key == number_key:
             value = number

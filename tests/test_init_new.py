@@ -94,6 +94,8 @@ def test_new_has_every_item_and_only_values_to_fill(city, form):
                 keys(child.items, data[child.key][0], where + (child.key, 0))
 
     keys(f.items, doc.data, ())  # the form's items (document items such as 終了日 are piasite's own)
+    if f.has_role("form_version") and f.versions:  # written on the current 様式, which it says
+        assert f.value(doc.data, "form_version") == f.versions[-1]
     _, problems = check_paths([path])
     errors = [p for p in problems if p.severity == "error"]
     assert all("必須項目" in p.message and "がありません" in p.message for p in errors), [str(p) for p in errors]
