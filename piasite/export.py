@@ -24,7 +24,8 @@ def _empty(v: Any) -> bool:
 
 
 def _as_printed(v: Uncertain) -> str:
-    # a value marked !要確認: the text is printed as the source showed it (the importer's guess is not public)
+    # a value marked !要確認: the text is printed as the source showed it (原文), never the importer's guess
+    # (読み, not public) nor a placeholder — so importing the export finds the same unreadable row again
     return v.source or ""
 
 

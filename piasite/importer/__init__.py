@@ -2,7 +2,8 @@
 
 text.py (cleanup, HTML → Markdown) → choices.py (checkboxes and choices) →
 body.py (the label-driven parser) + changelog.py (別添2) or henko.py
-(変更箇所一覧) → document.py (one file → one document, evidence passes) →
+(変更箇所一覧) → document.py (one file → one document, evidence passes) with
+uncertain.py (what stays unread for certain becomes !要確認 at the item) →
 writer.py (YAML) → report.py (fidelity).
 """
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .document import Imported, import_text
-from .report import Fidelity, measure, render
+from .report import Fidelity, marked, measure, render
 from .writer import dump, schema_rel_path
 
 __all__ = ["Imported", "import_text", "import_file", "write", "measure", "render", "Fidelity"]
@@ -22,8 +23,11 @@ def import_file(path: Path) -> Imported:
 
 def write(imported: Imported, source: Path, out_file: Path, repo_root: Path | None = None) -> Path:
     form = imported.form
-    n = len(imported.data.get(form.role_key("import_notes")) or []) if form.has_role("import_notes") else 0
-    header = [f"{Path(source).name} から piasite import で取り込みました(取込メモ {n} 件)。"]
+    notes_key = form.role_key("import_notes") if form.has_role("import_notes") else None
+    n = len(imported.data.get(notes_key) or []) if notes_key else 0
+    m = sum(1 for _ in marked({k: v for k, v in imported.data.items() if k != notes_key}))
+    header = [f"{Path(source).name} から piasite import で取り込みました(取込メモ {n} 件、"
+              f"原文から読み取れなかった項目 !要確認 {m} 件)。"]
     out_file.parent.mkdir(parents=True, exist_ok=True)
     out_file.write_text(dump(imported.data, imported.form, header, schema_rel_path(out_file, repo_root)), encoding="utf-8")
     return out_file

@@ -111,7 +111,13 @@ class BodyParser:
         self.data: dict = {}
         self.texts: dict[Path, list[Fragment]] = {}
         self.valued: dict[Path, int] = {}   # path → source line, for items the source gives a value
-        self.unread: dict[Path, tuple[int, str]] = {}  # choices/multis present but unreadable
+        self.unread: dict[Path, tuple[int, str]] = {}  # values present in the source but not read: (line, text)
+        # values not read for certain, whether a guess was taken or not: path → (line, text, reason).
+        # The evidence passes (uncertain.py) settle them or make them !要確認.
+        self.unsure: dict[Path, tuple[int, str, str]] = {}
+        self.radio_alone: set[Path] = set()  # read from rows whose only glyph is ◎
+        self.radio_contrast = False  # some row of the document draws ◎ beside other boxes
+        self.printed: dict[Path, int] = {}  # group element path → its number as printed (システム8)
         self.doubts: list[tuple[int, str, str]] = []
         self.index: dict[tuple, int] = {}   # group key prefix (concrete) → current element index
         self.count: dict[tuple, int] = {}   # group key prefix (concrete) → elements so far
@@ -329,14 +335,14 @@ class BodyParser:
                 self.notes.add(line, plain(v), f"「{item.label}」は空欄の印でした")
             else:
                 self.unread[path] = (line, plain(v))
-                self.notes.add(line, plain(v), f"「{item.label}」の日付として読めませんでした")
+                self.unsure[path] = (line, plain(v), "日付として読めませんでした")
         elif item.kind in ("integer", "count"):
             m = re.search(r"\d[\d,]*", plain(v))
             if m:
                 self.set_value(path, item, int(m.group().replace(",", "")))
             else:
                 self.unread[path] = (line, plain(v))
-                self.notes.add(line, plain(v), f"「{item.label}」の数として読めませんでした")
+                self.unsure[path] = (line, plain(v), "数として読めませんでした")
         elif item.kind in ("section", "group"):
             flags = [c for c in item.items if c.kind == "flag"]
             got = choices.read_flags(v, flags) if flags else {}
@@ -348,16 +354,28 @@ class BodyParser:
                 self.notes.add(line, plain(v), f"「{item.label}」の見出しの横にあった文字で、どの項目にも当てはまりません")
 
     def _take(self, path, item, r, line, raw) -> None:
+        # a value read again (a list continued on the next row) replaces the first reading
+        self.unread.pop(path, None)
+        self.unsure.pop(path, None)
+        self.radio_alone.discard(path)
         for d in r.doubts:
             self.doubts.append((line, plain(raw), f"{item.label}: {d}"))
+        if r.radio == "contrast":
+            self.radio_contrast = True
+        elif r.radio == "alone":
+            self.radio_alone.add(path)
         if r.value in (None, [], ""):
             self.unread[path] = (line, plain(raw))
+            self.unsure[path] = (line, plain(raw), r.unsure or f"「{item.label}」の値を読み取れませんでした")
         else:
             self.set_value(path, item, r.value)
+            if r.unsure:
+                self.unsure[path] = (line, plain(raw), r.unsure)
 
     def _counts(self, slot: Slot, path: Path, raw: str) -> None:
         parent = slot.item.parent
         siblings = parent.items if parent else []
+        counted: set[str] = set()  # options with a positive count
         for c in siblings:
             if c.kind != "count":
                 continue
@@ -370,14 +388,22 @@ class BodyParser:
                 continue
             if n is not None:
                 self.set_value(path[:-1] + (c.key,), c, n)
+                if n > 0:
+                    counted.add(base)
                 # counts outweigh glyphs (quirk 18): a counted option is selected
                 if slot.item.kind == "multi" and n > 0 and slot.item.option(base):
                     cur = self.get_value(path) or []
                     if base not in cur:
                         self.set_value(path, slot.item, [o.text for o in slot.item.options if o.text in cur or o.text == base])
                         self.unread.pop(path, None)
+                        self.unsure.pop(path, None)  # the count settles what the glyphs left open
                         self.doubts.append((self.valued.get(path, 0), plain(raw),
                                             f"{slot.item.label}: 「{base}」はチェック記号がありませんが件数が {n} 件あるため、選択されているものとしました"))
+        # a row of ◎ alone where every option read as selected has a count: the counts settle it
+        cur = self.get_value(path)
+        if path in self.radio_alone and isinstance(cur, list) and cur and all(o in counted for o in cur):
+            self.radio_alone.discard(path)
+            self.unsure.pop(path, None)
 
     def flush_orphans(self) -> None:
         for f in self.orphans:
@@ -528,6 +554,7 @@ class BodyParser:
     def start_element(self, gi: int, printed: int, no: int) -> None:
         self.flush_orphans()
         path = self.new_element(gi)
+        self.printed[path] = printed
         self.cursor = gi
         self.pending = None
         if path[-1] + 1 != printed:

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..form import Item
-from .text import CHECKED, MARKERS, RADIO_OFF, RADIO_ON, UNCHECKED, norm_value, plain
+from .text import CHECKED, MARKERS, RADIO_OFF, RADIO_ON, norm_value, plain
 
 # A box: [○] [ ] 〔○〕 (○) [O] [☑] or a bare input marker.
 # Parentheses count as a box only with a mark in them: `( )` is an empty qualifier or count.
@@ -24,10 +24,21 @@ def _state(glyph: str) -> str:
     return "off"
 
 
+# Why a value was not read for certain (the item becomes !要確認 unless other evidence settles it).
+NO_MARK = "どの選択肢にもチェック記号が付いていません"
+BRACKETS_ONLY = (NO_MARK + "(括弧書きに記入のある選択肢は選ばれていると思われますが、"
+                 "括弧のない選択肢が選ばれているかは読み取れません)")
+EMPTY_BRACKETS = "選ばれた選択肢を記入する括弧の中が空です"
+RADIO_ALONE = ("どの選択肢も同じラジオボタンの記号(◎)で印刷されていて、選ばれた選択肢と"
+               "選ばれていない選択肢の区別が読み取れません")
+
+
 @dataclass
 class Reading:
     value: object = None
-    doubts: list[str] = field(default_factory=list)
+    doubts: list[str] = field(default_factory=list)  # confident readings worth a note (a near spelling…)
+    unsure: str = ""  # why the value (or its absence) is not certain: the value, if any, is a guess
+    radio: str = ""  # "contrast": ◎ beside real boxes in the row; "alone": ◎ the only glyph
 
 
 def options_part_removed(text: str) -> str:
@@ -84,9 +95,11 @@ def read_choice(cell: str, item: Item) -> Reading:
                 r.doubts.append(f"原文の「{c}」を選択肢「{value}」と読みました")
             return r
     if not candidates and re.search("[" + MARKERS + "]", body):
-        r.doubts.append("どの選択肢にもチェック記号が付いていません(原文で読み取れませんでした)")
+        r.unsure = NO_MARK
+    elif not candidates and re.search(r"[\[〔]\s*[\]〕]", body):
+        r.unsure = EMPTY_BRACKETS
     if candidates:
-        r.doubts.append(f"選択された値「{candidates[0]}」が選択肢にありません")
+        r.unsure = f"選択された値「{candidates[0]}」が選択肢にありません"
     return r
 
 
@@ -131,18 +144,17 @@ def boxes(cell: str) -> list[Box]:
     return out
 
 
-def _resolve_radio(bxs: list[Box], doubts: list[str]) -> None:
-    """Quirk 18: `<input type="radio"/>` means selected where the same row uses
-    checkboxes for the unselected options; alone it is a guess."""
+def _resolve_radio(bxs: list[Box]) -> str:
+    """Quirk 18: `<input type="radio"/>` means selected where the same row draws other
+    options with another glyph (a checkbox, or an empty `[ ]`): "contrast". Where ◎ is the
+    only glyph of the row it is a guess ("alone"), unless the document shows the
+    contrast in another row (document.py decides). "" when the row has no ◎."""
     radios = [b for b in bxs if b.state == "radio"]
     if not radios:
-        return
-    # confident only where the row also draws real checkboxes for the other options
-    boxed = any(b.glyph in (CHECKED, UNCHECKED) for b in bxs if b not in radios)
+        return ""
     for b in radios:
         b.state = "on"
-    if not boxed:
-        doubts.append("ラジオボタンの記号だけでは選択の有無が確かでないため、選択されているものとして読みました")
+    return "contrast" if len(radios) < len(bxs) else "alone"
 
 
 def read_multi(cell: str, item: Item) -> Reading:
@@ -151,7 +163,9 @@ def read_multi(cell: str, item: Item) -> Reading:
     bxs = boxes(cell)
     if not bxs:
         return r
-    _resolve_radio(bxs, r.doubts)
+    r.radio = _resolve_radio(bxs)
+    if r.radio == "alone":
+        r.unsure = RADIO_ALONE
     opts = sorted(((norm_value(t), o) for o in item.options for t in (o.text, *o.variants)), key=lambda x: -len(x[0]))
     picked: list[tuple[object, bool, str]] = []  # (option, checked, qualifier)
     stray: list[str] = []
@@ -196,9 +210,9 @@ def read_multi(cell: str, item: Item) -> Reading:
             seen.add(o.text)
             out.append({o.text: q} if o.qualifier and q else o.text)
     if not any_on and out:
-        r.doubts.append("チェック記号がどれにも付いていないため、括弧書きに記入のある選択肢を選択されているものとして読みました")
+        r.unsure = BRACKETS_ONLY  # the filled-in brackets are a guess: the value is the reading
     if not any_on and not out:
-        r.doubts.append("どの選択肢にもチェック記号が付いていません(原文で読み取れませんでした)")
+        r.unsure = NO_MARK
         r.value = None
         return r
     r.value = out
@@ -217,8 +231,7 @@ def _after_norm_prefix(text: str, key: str) -> str:
 def read_flags(cell: str, flags: list[Item]) -> dict[str, bool]:
     """Section flags printed as `[] 委託しない` beside a heading."""
     bxs = boxes(cell)
-    doubts: list[str] = []
-    _resolve_radio(bxs, doubts)
+    _resolve_radio(bxs)
     out = {}
     for b in bxs:
         for f in flags:

@@ -1,7 +1,9 @@
 """One extracted text → one content document: picks the form named by the
 title line (or, failing that, the form whose labels the text carries), runs the
-body and change-log readers, then the evidence passes (contradicting glyphs,
-counts, truncated cells) that fill 取込メモ. Keys come from the form's roles."""
+body and change-log readers, then the evidence passes: what the reading left
+open is settled by the document's own evidence or marked !要確認 at the item
+(uncertain.py); declared counts, truncated cells and the rest fill 取込メモ.
+Keys come from the form's roles."""
 from __future__ import annotations
 
 import re
@@ -9,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..form import Form, form_names, load_form, value_at
-from . import changelog, fidelity
+from . import changelog, fidelity, uncertain
 from .body import BodyParser, Notes, cells_of
 from .text import nfkc, norm, plain
 
@@ -130,7 +132,7 @@ def _import_assessment(form: Form, numbered: list[tuple[int, str]], source: dict
     if split < len(numbered):
         accounted[numbered[split][0]] = "layout"
     data[changes.key] = rows
-    _sibling_evidence(parser, data, notes)
+    uncertain.settle(parser, form, data, rows, notes)  # what the reading left open: settled, or !要確認
     _attachment_evidence(form, data, rows, notes, parser.valued)
     _truncation_notes(parser, data, notes)
     for line, text, reason in parser.doubts:
@@ -176,36 +178,6 @@ def _import_assessment(form: Form, numbered: list[tuple[int, str]], source: dict
         "lines": len(numbered_all),
     }
     return Imported(form, out, stats)
-
-
-def _sibling_evidence(parser: BodyParser, data: dict, notes: Notes) -> None:
-    """A choice row printed without any check mark (quirk 19): when every other
-    element of the same group made the same choice, take it, and say so."""
-    for path, (line, text) in list(parser.unread.items()):
-        if parser.get_value(path) not in (None, []):
-            continue
-        idx = [i for i, p in enumerate(path) if isinstance(p, int)]
-        if not idx:
-            continue
-        k = idx[-1]
-        group = parser.get_value(path[:k])
-        if not isinstance(group, list):
-            continue
-        seen = []
-        for j, elem in enumerate(group):
-            if j == path[k]:
-                continue
-            v = parser.get_value(path[:k] + (j,) + path[k + 1:])
-            if v not in (None, []):
-                seen.append(v)
-        if seen and all(v == seen[0] for v in seen) and len(seen) >= 2:
-            item = parser.form.item_at(path)
-            parser.set_value(path, item, seen[0])
-            parser.guessed.add(path)
-            del parser.unread[path]
-            parser.doubts = [d for d in parser.doubts if not (d[0] == line and d[2].startswith(item.label + ":"))]
-            notes.add(line, text, f"「{parser.form.short_label(path, data)}」はチェック記号が読み取れないため、"
-                                       f"同じ表の他の {len(seen)} 件と同じ選択として取り込みました(要確認)")
 
 
 def _attachment_evidence(form: Form, data: dict, rows: list[dict], notes: Notes, valued: dict) -> None:

@@ -1,6 +1,7 @@
 """How each item of an imported document compares with its source text:
-exact, altered (placed, but not as printed), unread (the source had something,
-the item has nothing), legitimately empty (the document says the block is not
+exact, altered (placed, but not as printed), uncertain (the item holds !要確認:
+the source showed something the importer could not read for certain), unread
+(the source had something, the item has nothing), legitimately empty (the document says the block is not
 used: 委託しない, 行っていない, 接続しない …) — and the sections the extraction
 lacks altogether. Driven by the definition (`unused_if` on items), no form key."""
 from __future__ import annotations
@@ -10,9 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from ..form import Form, Item, value_at
+from ..reader import Uncertain
 from .text import plain
 
-EXACT, ALTERED, UNREAD, EMPTY = "exact", "altered", "unread", "empty"
+EXACT, ALTERED, UNCERTAIN, UNREAD, EMPTY = "exact", "altered", "uncertain", "unread", "empty"
 
 
 def _blank(v: Any) -> bool:
@@ -69,6 +71,9 @@ def classify(form: Form, data: dict, parser, source_texts: dict[tuple, str], dou
     r.unused = unused_sections(form, data)
     for path in parser.valued:
         v = value_at(data, path)
+        if isinstance(v, Uncertain):
+            r.by_path[path] = UNCERTAIN
+            continue
         if _blank(v):
             r.by_path[path] = EMPTY if _under(path, r.unused) else UNREAD
             continue

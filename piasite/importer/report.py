@@ -1,11 +1,13 @@
 """The fidelity report printed after every import: how much of the source
-reached the content file, and what was left in 取込メモ."""
+reached the content file, what the importer marked !要確認 at the item, and
+what was left in 取込メモ."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
 from ..form import value_at
+from ..reader import Uncertain
 
 _TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
 
@@ -28,7 +30,9 @@ class Fidelity:
     has_changes: bool = True  # an assessment with its own change log (not a 変更箇所一覧)
     exact: int = 0      # items as printed in the source
     altered: int = 0    # placed, but not as printed (a near option, numbers or option lists removed…)
+    uncertain: int = 0  # the item holds !要確認 (compared with the source: not read for certain)
     unread: int = 0     # the source had something, the item has nothing
+    marked: list[str] = field(default_factory=list)  # every !要確認 of the document: "label (N 行目)"
     empty: int = 0      # items of blocks the document says are not used (委託しない, 接続しない…)
     missing_sections: list[str] = field(default_factory=list)  # absent from the source
 
@@ -48,6 +52,18 @@ def _strings(v):
             yield from _strings(x)
 
 
+def marked(v, path: tuple = ()):
+    """(path, Uncertain) for every !要確認 value."""
+    if isinstance(v, Uncertain):
+        yield path, v
+    elif isinstance(v, dict):
+        for k, x in v.items():
+            yield from marked(x, path + (k,))
+    elif isinstance(v, list):
+        for i, x in enumerate(v):
+            yield from marked(x, path + (i,))
+
+
 def _names(form, data, role: str) -> list[str]:
     return [str(v) for _, v in form.values(data, role)] if form.has_role(role) else []
 
@@ -58,7 +74,10 @@ def measure(name: str, imported) -> Fidelity:
     valued = imported.stats.get("valued", {})
     f.valued = len(valued)
     for path in valued:
-        if value_at(data, path) in (None, "", [], {}):
+        v = value_at(data, path)
+        if isinstance(v, Uncertain):
+            continue  # neither taken nor missing: the item says it could not be read
+        if v in (None, "", [], {}):
             f.missing.append(form.short_label(path, data))
         else:
             f.filled += 1
@@ -74,10 +93,13 @@ def measure(name: str, imported) -> Fidelity:
     f.notes = len(data.get(notes_key) or []) if notes_key else 0
     f.lines = imported.stats.get("lines", 0)
     f.html_tags = sum(len(_TAG.findall(s)) for s in _strings({k: v for k, v in data.items() if k != notes_key}))
+    f.marked = [f"{form.short_label(p, data)} ({u.line} 行目)" if u.line else form.short_label(p, data)
+                for p, u in marked({k: v for k, v in data.items() if k != notes_key})]
     f.has_changes = form.has_role("changes")
     c = imported.stats.get("classified")
     if c is not None:
-        f.exact, f.altered, f.unread, f.empty = (c.count(k) for k in ("exact", "altered", "unread", "empty"))
+        f.exact, f.altered, f.uncertain, f.unread, f.empty = (
+            c.count(k) for k in ("exact", "altered", "uncertain", "unread", "empty"))
         f.missing_sections = [form.short_label(p, data) for p in c.missing]
         f.missing = [form.short_label(p, data) for p, k in c.by_path.items() if k == "unread"]
     return f
@@ -90,11 +112,16 @@ def render(items: list[Fidelity]) -> str:
         out.append(f"■ {f.name} ({f.form})")
         if f.valued:
             out.append(f"  項目: 原文に値のある {f.valued} 項目のうち {f.filled} 項目を取り込み ({f.coverage:.1f}%)")
-            if f.exact or f.altered or f.unread or f.empty:
-                out.append(f"    原文どおり {f.exact} / 変えて取込 {f.altered} / 読めず {f.unread} / "
+            if f.exact or f.altered or f.uncertain or f.unread or f.empty:
+                out.append(f"    原文どおり {f.exact} / 変えて取込 {f.altered} / 要確認 {f.uncertain} / 読めず {f.unread} / "
                            f"使わない欄で空 {f.empty} (原文と比べて)")
             for m in f.missing[:20]:
                 out.append(f"    未取込: {m}")
+        out.append(f"  要確認 (!要確認 の項目): {len(f.marked)} 件")
+        for m in f.marked[:20]:
+            out.append(f"    要確認: {m}")
+        if len(f.marked) > 20:
+            out.append(f"    … ほか {len(f.marked) - 20} 件")
         if f.missing_sections:
             out.append(f"  原文にない箇所: {len(f.missing_sections)} 件 ({'、'.join(f.missing_sections[:12])}"
                        f"{' …' if len(f.missing_sections) > 12 else ''})")

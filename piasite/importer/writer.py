@@ -8,11 +8,17 @@ from pathlib import Path
 import yaml
 
 from ..form import Form, Item
+from ..reader import UNCERTAIN_FIELDS, UNCERTAIN_TAG, Uncertain
 from ..schema import schema_filename
 
 
 class _Dumper(yaml.SafeDumper):
-    pass
+    def prepare_tag(self, tag):
+        # !要確認 as people type it (PyYAML would percent-encode the non-ASCII tag; both read the same)
+        return tag if tag == UNCERTAIN_TAG else super().prepare_tag(tag)
+
+    def ignore_aliases(self, data):
+        return True  # content takes no anchors: a value shared in memory (a reading) is written out each time
 
 
 def _str(dumper: yaml.SafeDumper, s: str):
@@ -23,6 +29,34 @@ def _str(dumper: yaml.SafeDumper, s: str):
 
 
 _Dumper.add_representer(str, _str)
+
+
+def _flow(node: yaml.Node) -> None:
+    if isinstance(node, (yaml.SequenceNode, yaml.MappingNode)):
+        node.flow_style = True
+        for sub in node.value:
+            for n in (sub if isinstance(sub, tuple) else (sub,)):
+                _flow(n)
+
+
+def _uncertain(dumper: yaml.SafeDumper, u: Uncertain):
+    """`!要確認` with 原文, 行, 理由 and 読み, as reader.py reads it; the reading (a list of
+    options) on one line, as the hand-marked seeds write it."""
+    source, line, reason, reading = UNCERTAIN_FIELDS  # the field names, in this order
+    fields: dict = {source: u.source}
+    if u.line is not None:
+        fields[line] = u.line
+    fields[reason] = u.reason
+    if u.reading is not None:
+        fields[reading] = u.reading
+    node = dumper.represent_mapping(UNCERTAIN_TAG, fields)
+    for k, v in node.value:
+        if k.value == reading:
+            _flow(v)
+    return node
+
+
+_Dumper.add_representer(Uncertain, _uncertain)
 
 
 def _lead(form: Form) -> list[str]:
