@@ -123,10 +123,11 @@ class BodyParser:
         self.count: dict[tuple, int] = {}   # group key prefix (concrete) → elements so far
         self.cursor = -1
         self.part = -1
-        self.pending: Path | None = None
-        self.pending_slot: int | None = None
+        # the item awaiting its value on the following lines: (concrete path, slot index)
+        self.pending: tuple[Path, int] | None = None
         self.orphans: list[Fragment] = []
-        self.last_multi = None
+        # the multi-choice row just read, to join a list continued on the next row: (slot, path, raw, line)
+        self.last_multi: tuple[int, Path, str, int] | None = None
         self.last_choice: Item | None = None
         self.all_choices = {norm_value(c) for sl in self.slots for c in sl.item.choices}
         self.last_raw = ""
@@ -299,7 +300,7 @@ class BodyParser:
         path = self.concrete(slot)
         self.hit.add(path)
         v = value_raw.strip()
-        self.pending, self.pending_slot = None, None
+        self.pending = None
         self.last_multi = None
         self.last_choice = None
         if item.kind in ("text", "ref", "list"):
@@ -307,11 +308,11 @@ class BodyParser:
                 self.add_text(path, Fragment(line, v, gap))
                 if plain(v):
                     self.valued.setdefault(path, line)
-            self.pending, self.pending_slot = path, slot_i
+            self.pending = path, slot_i
             return
         self.flush_orphans()
         if not plain(v):
-            self.pending, self.pending_slot = path, slot_i
+            self.pending = path, slot_i
             return
         self.valued.setdefault(path, line)
         self.last_raw = v
@@ -345,11 +346,11 @@ class BodyParser:
                 self.unsure[path] = (line, plain(v), "数として読めませんでした")
         elif item.kind in ("section", "group"):
             flags = [c for c in item.items if c.kind == "flag"]
-            got = choices.read_flags(v, flags) if flags else {}
+            set_flags = choices.read_flags(v, flags) if flags else {}
             for c in flags:
-                if c.key in got:
-                    self.set_value(path + (c.key,), c, got[c.key])
-            if not got:
+                if c.key in set_flags:
+                    self.set_value(path + (c.key,), c, set_flags[c.key])
+            if not set_flags:
                 self.valued.pop(path, None)
                 self.notes.add(line, plain(v), f"「{item.label}」の見出しの横にあった文字で、どの項目にも当てはまりません")
 
@@ -478,8 +479,9 @@ class BodyParser:
         # header row: every cell a label (評価書番号\t評価書名)
         nonempty = [c for c in cells if c.strip()]
         if len(nonempty) >= 2 and all(norm(c) in self.by_label for c in nonempty):
-            idx = [self.find(norm(c)) for c in nonempty]
-            if all(i is not None for i in idx):
+            found = [self.find(norm(c)) for c in nonempty]
+            idx = [i for i in found if i is not None]
+            if len(idx) == len(found):
                 self.header = idx
                 self.cursor = max(self.cursor, max(idx))
                 self.accounted[no] = "layout"
@@ -487,8 +489,8 @@ class BodyParser:
         if self.header:
             hdr, self.header = self.header, None
             if len(nonempty) == len(hdr):
-                for i, c in zip(hdr, nonempty):
-                    self.place(i, c, no)
+                for si, c in zip(hdr, nonempty):
+                    self.place(si, c, no)
                 self.pending = None
                 self.accounted[no] = "value"
                 return
@@ -511,7 +513,7 @@ class BodyParser:
                         self.place(ni, val, no)
                         self.pending = None
                     else:
-                        self.pending, self.pending_slot = self.concrete(self.slots[ni]), ni
+                        self.pending = self.concrete(self.slots[ni]), ni
                 self.accounted[no] = "value" if val else "layout"
                 return
         # label in a cell (skipping empty cells and parent labels such as 再委託)
@@ -549,7 +551,7 @@ class BodyParser:
         if item.kind == "group":
             self.new_element(i)
         elif item.kind == "text":
-            self.pending, self.pending_slot = self.concrete(self.slots[i]), i
+            self.pending = self.concrete(self.slots[i]), i
 
     def start_element(self, gi: int, printed: int, no: int) -> None:
         self.flush_orphans()
@@ -558,7 +560,7 @@ class BodyParser:
         self.cursor = gi
         self.pending = None
         if path[-1] + 1 != printed:
-            self.notes.add(no, f"{self.slots[gi].item.element.format(n=printed, name='')}",
+            self.notes.add(no, self.slots[gi].item.element_label(printed - 1),
                            f"原文の番号 {printed} を {path[-1] + 1} 番目として取り込みました(間の番号は原文にありません)")
 
     def match(self, i: int, value: str, no: int, gap: bool) -> None:
@@ -587,14 +589,14 @@ class BodyParser:
         """A line without a label: the continuation of the item being read."""
         text = raw.rstrip() if re.match(r"^ +- ", raw) else raw.strip()  # keep nested list indents
         if self.pending is not None:
-            slot = self.slots[self.pending_slot]
-            if slot.item.kind in ("text", "ref", "list"):
-                self.add_text(self.pending, Fragment(no, text, gap))
-                self.valued.setdefault(self.pending, no)
+            path, slot_i = self.pending
+            if self.slots[slot_i].item.kind in ("text", "ref", "list"):
+                self.add_text(path, Fragment(no, text, gap))
+                self.valued.setdefault(path, no)
                 self.accounted[no] = "value"
                 return
-            if self.get_value(self.pending) in (None, [], {}) and self.pending not in self.unread:
-                self.place(self.pending_slot, text, no)  # a value printed on the line after its label
+            if self.get_value(path) in (None, [], {}) and path not in self.unread:
+                self.place(slot_i, text, no)  # a value printed on the line after its label
                 self.accounted[no] = "value"
                 return
         # a multi-choice list continued over several rows (・連絡先等情報\t[○] …)
@@ -624,7 +626,9 @@ class BodyParser:
         from .text import has_html
         for path, frags in self.texts.items():
             item = self.form.item_at(path)
-            parts = []
+            if item is None:  # every text path is a slot's concrete path: it always resolves
+                continue
+            parts: list[str] = []
             for f in frags:
                 md, dropped = to_markdown(f.raw)
                 md = _clean_md(md)
@@ -650,12 +654,12 @@ class BodyParser:
             if cleaned != text:
                 self.notes.add(frags[0].line, text, f"「{item.label}」の中にあった選択肢の一覧(<選択肢> 1) …)を外しました(前の項目の印刷の一部です)")
                 text = cleaned
-            if item is not None and item.kind == "list":
+            if item.kind == "list":
                 self.set_value(path, item, split_names(text))
                 continue
-            if item is not None and item.name_key is None and path[-1] == _name_key(self.form, path):
+            if item.name_key is None and path[-1] == _name_key(self.form, path):
                 text = _strip_number(text)
-            if item is not None and item.parent is not None and item.parent.name_key == item.key and "\n\n" in text:
+            if item.parent is not None and item.parent.name_key == item.key and "\n\n" in text:
                 # a note printed inside a name cell (quirk 17): the name is the first paragraph
                 text, rest = text.split("\n\n", 1)
                 self.notes.add(frags[0].line, rest, f"「{item.label}」の欄にあった注記です(名称から分けました)")

@@ -6,7 +6,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from ..form import Item
+from ..form import Item, Option
 from .text import CHECKED, MARKERS, RADIO_OFF, RADIO_ON, norm_value, plain
 
 # A box: [○] [ ] 〔○〕 (○) [O] [☑] or a bare input marker.
@@ -167,7 +167,7 @@ def read_multi(cell: str, item: Item) -> Reading:
     if r.radio == "alone":
         r.unsure = RADIO_ALONE
     opts = sorted(((norm_value(t), o) for o in item.options for t in (o.text, *o.variants)), key=lambda x: -len(x[0]))
-    picked: list[tuple[object, bool, str]] = []  # (option, checked, qualifier)
+    picked: list[tuple[Option, bool, str]] = []  # (option, checked, qualifier)
     stray: list[str] = []
     for b in bxs:
         t = b.text

@@ -48,12 +48,11 @@ def detect_form(lines: list[str]) -> Form:
     titled = form_from_title(lines)
     if titled is not None:
         return titled
-    best, score = None, -1
     normed = [norm(c) for l in lines for c in cells_of(l)[:3] if c.strip()]
     rows = [[norm(c) for c in cells_of(l) if c.strip()] for l in lines]
     whole = "".join(normed)
-    for name in form_names():
-        f = load_form(name)
+
+    def score(f: Form) -> int:
         labels = {norm(lab) for i in f.walk() for lab in i.all_labels}
         s = sum(1 for n in normed if n in labels) + (50 if any(n == norm(f.title) for n in normed) else 0)
         # labels run together on one line (a page flattened by the extraction): distinct ones found
@@ -62,9 +61,10 @@ def detect_form(lines: list[str]) -> Form:
         for g in (i for i in f.walk() if i.kind == "group"):
             heads = {norm(c.label) for c in g.items}
             s += 20 * sum(1 for r in rows if len(r) >= 3 and all(c in heads for c in r))
-        if s > score:
-            best, score = f, s
-    return best
+        return s
+
+    # the first of the best-scoring forms, in form_names() order
+    return max((load_form(name) for name in form_names()), key=score)
 
 
 _CJK = "\u3040-\u30ff\u3400-\u9fff\uff08\uff09()"
@@ -145,7 +145,7 @@ def _import_assessment(form: Form, numbered: list[tuple[int, str]], source: dict
         if no not in accounted:
             notes.add(no, raw, "取り込めませんでした")
             accounted[no] = "note"
-    out = {form.role_key("form"): form.name}
+    out: dict[str, Any] = {form.role_key("form"): form.name}
     if stamp and form.has_role("form_version"):
         out[form.role_key("form_version")] = stamp[1]  # a version the form does not list: _make_valid notes it
         parser.valued[form.role_path("form_version")] = stamp[0]
@@ -163,9 +163,7 @@ def _import_assessment(form: Form, numbered: list[tuple[int, str]], source: dict
     _make_valid(form, out, notes, parser.valued)
     out.pop(form.role_key("import_missing"), None) if not missing and form.has_role("import_missing") else None
     source_texts = {p: "\n".join(plain(f.raw) for f in frags) for p, frags in parser.texts.items()}
-    doubtful = {p for p, ln in parser.valued.items()
-                if any(d[0] == ln and form.item_at(p) is not None and d[2].startswith(form.item_at(p).label + ":")
-                       for d in parser.doubts)} | parser.guessed
+    doubtful = _doubted(form, parser) | parser.guessed
     classified = fidelity.classify(form, out, parser, source_texts, doubtful)
     classified.missing = missing
     if notes.rows:
@@ -178,6 +176,16 @@ def _import_assessment(form: Form, numbered: list[tuple[int, str]], source: dict
         "lines": len(numbered_all),
     }
     return Imported(form, out, stats)
+
+
+def _doubted(form: Form, parser: BodyParser) -> set[tuple]:
+    """Valued items whose own row left a doubt (`label: …` on the item's line)."""
+    out = set()
+    for p, ln in parser.valued.items():
+        item = form.item_at(p)
+        if item is not None and any(d[0] == ln and d[2].startswith(item.label + ":") for d in parser.doubts):
+            out.add(p)
+    return out
 
 
 def _attachment_evidence(form: Form, data: dict, rows: list[dict], notes: Notes, valued: dict) -> None:
@@ -232,12 +240,16 @@ def _make_valid(form: Form, out: dict, notes: Notes, valued: dict) -> None:
     """The safety net for documents nobody has seen: a value the checker rejects
     (a count that contradicts the listed elements, a choice outside the form…)
     moves to 取込メモ with the checker's reason, so that the output passes check."""
-    from ..reader import parse
+    from ..reader import Document, parse
     from ..validate import ERROR, Checker
     from .writer import dump
 
     class _Recorder(Checker):
-        def add(self, path, message, severity=ERROR, line=None):
+        def __init__(self, doc: Document) -> None:
+            super().__init__(doc)
+            self.bad: list[tuple[tuple, str]] = []  # (path, message) of each error
+
+        def add(self, path: tuple, message: str, severity: str = ERROR, line: int | None = None) -> None:
             super().add(path, message, severity, line)
             if severity == ERROR and path:
                 self.bad.append((tuple(path), message))
@@ -245,7 +257,6 @@ def _make_valid(form: Form, out: dict, notes: Notes, valued: dict) -> None:
     for _ in range(5):
         doc = parse(dump(out, form, [], "../../schema"), "<import>")
         rec = _Recorder(doc)
-        rec.bad = []
         rec.run()
         moved = False
         for path, message in rec.bad:

@@ -86,6 +86,8 @@ def classify(form: Form, data: dict, parser, source_texts: dict[tuple, str], dou
     # the unused blocks' items the source leaves blank are empty as the document says
     for sec in r.unused:
         item = form.item_at(sec)
+        if item is None:  # unused_sections only yields paths of the form's own sections
+            continue
         for c, p, v in _concrete(item, value_at(data, sec), sec):
             if not c.is_container and not c.unused_if and _blank(v) and p not in r.by_path:
                 r.by_path[p] = EMPTY
@@ -99,7 +101,7 @@ def missing_sections(form: Form, data: dict, parser) -> list[tuple]:
     def reached(prefix: tuple) -> bool:
         return any(h[:len(prefix)] == prefix for h in hits)
 
-    out = []
+    out: list[tuple] = []
     for part in parser.parts:
         if not reached((part.key,)):
             out.append((part.key,))

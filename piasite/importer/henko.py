@@ -6,10 +6,14 @@ from __future__ import annotations
 import re
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..form import Form, load_form
 from .body import Notes, cells_of
 from .text import is_separator, norm, plain, to_markdown
+
+if TYPE_CHECKING:
+    from .document import Imported  # document.py imports this module
 
 _PAGE_CELL = re.compile(r"^\s*(\d{1,3})(?:\s+(.*))?$", re.S)
 # An organisation named before its own rules: 新宿区特別区税条例, 〇〇市情報公開条例 …
@@ -21,7 +25,7 @@ def _index_labels(form: Form) -> dict[str, str]:
     out = {}
     for role, ref in form.index.items():
         item = load_form(ref["form"]).role_item(ref["role"])
-        label = item.element.split("{n}")[0] if item.kind == "group" else item.label
+        label = item.element.split("{n}")[0] if item.kind == "group" and item.element else item.label
         out[role] = _bare(label)
     return out
 
@@ -38,7 +42,7 @@ def _page_of(cell: str) -> tuple[int, str] | None:
     return int(m.group(1)), (m.group(2) or "").strip()
 
 
-def import_lines(form: Form, numbered: list[tuple[int, str]]):
+def import_lines(form: Form, numbered: list[tuple[int, str]]) -> Imported:
     from .document import Imported
     group = form.role_item("change_list")
     header = {norm(l) for c in group.items for l in c.all_labels}
@@ -132,7 +136,8 @@ def import_lines(form: Form, numbered: list[tuple[int, str]]):
     if outside:
         data[key("notes")] = "\n\n".join(to_markdown(t)[0] for t in outside)
     index = _index_labels(form)
-    systems, itaku = [], []
+    systems: list[str] = []
+    itaku: list[dict[str, str]] = []  # roles (entrustment_name, contractor) → name
     rows_out = []
     full_text = []
     for e in entries:
@@ -199,10 +204,11 @@ def _next_is_header(rest, header) -> bool:
     return False
 
 
-def _excerpt(rows, index, systems: list, itaku: list) -> tuple[str, set]:
+def _excerpt(rows: list[tuple[int, list[str]]], index: dict[str, str], systems: list[str],
+             itaku: list[dict[str, str]]) -> tuple[str, set[str]]:
     """The changed passage as Markdown: `**label** value` per row; names for the indexes."""
     out: list[str] = []
-    dropped: set = set()
+    dropped: set[str] = set()
     element = index.get("entrustment")
     for no, cells in rows:
         label = plain(cells[0]) if cells else ""

@@ -70,7 +70,7 @@ class _MD(HTMLParser):
 
     BLOCK = {"p", "div", "table", "tr", "ul", "ol", "h1", "h2", "h3", "h4"}
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.out: list[str] = []
         self.buf: list[str] = []
