@@ -3,8 +3,6 @@ documents, and an end-to-end import of the four seeds."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +16,7 @@ from piasite.importer.choices import read_choice, read_count, read_multi
 from piasite.importer.text import to_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
+from .clirun import piasite
 from .conftest import SEEDS
 FORM = load_form("重点項目評価書")
 
@@ -404,7 +403,7 @@ def test_imported_seeds_pass_check_and_hold_no_html(imported):
     out, _ = imported
     files = sorted(out.rglob("*.yaml"))
     assert len(files) == 4
-    r = subprocess.run([sys.executable, "-m", "piasite", "check", str(out)], cwd=ROOT, capture_output=True, text=True)
+    r = piasite("check", str(out), cwd=ROOT)
     assert r.returncode == 0, r.stderr
     for p in files:
         text = p.read_text(encoding="utf-8")
@@ -421,7 +420,7 @@ def test_imported_seeds_pass_check_and_hold_no_html(imported):
 
 
 def test_committed_content_passes_check_and_holds_no_html():
-    r = subprocess.run([sys.executable, "-m", "piasite", "check", "content"], cwd=ROOT, capture_output=True, text=True)
+    r = piasite("check", "content", cwd=ROOT)
     assert r.returncode == 0, r.stderr
     for p in (ROOT / "content").rglob("*.yaml"):
         assert not re.search(r"</?(p|div|input|ul|li|span|table|td|tr|b|u|small|br)\b", p.read_text(encoding="utf-8")), p
@@ -429,17 +428,15 @@ def test_committed_content_passes_check_and_holds_no_html():
 
 def test_cli_import_writes_yaml_and_prints_the_report(tmp_path):
     src = SEEDS / "001_c1917c492a0e6abc.txt"
-    r = subprocess.run([sys.executable, "-m", "piasite", "import", str(src), "--out", str(tmp_path)],
-                       cwd=ROOT, capture_output=True, text=True)
+    r = piasite("import", str(src), "--out", str(tmp_path), cwd=ROOT)
     assert r.returncode == 0, r.stderr
     out = tmp_path / "001_c1917c492a0e6abc.yaml"
     data = yaml.safe_load(out.read_text(encoding="utf-8"))
     assert data["様式"] == "変更箇所一覧" and data["委託事項"][0]["委託先名"] == "富士通株式会社"
     assert "原文のページ参照 10 件とページのない区切り 1 件 → 11 件" in r.stdout
-    r = subprocess.run([sys.executable, "-m", "piasite", "import", "--report", str(src)], cwd=ROOT, capture_output=True, text=True)
+    r = piasite("import", "--report", str(src), cwd=ROOT)
     assert r.returncode == 0 and "取込メモ" in r.stdout
-    r = subprocess.run([sys.executable, "-m", "piasite", "import", str(tmp_path / "missing.txt")], cwd=ROOT,
-                       capture_output=True, text=True)
+    r = piasite("import", str(tmp_path / "missing.txt"), cwd=ROOT)
     assert r.returncode == 1 and r.stderr.startswith("エラー:") and "Traceback" not in r.stderr
 
 
@@ -467,7 +464,7 @@ def test_values_the_checker_rejects_move_to_import_notes(tmp_path):
     assert any("検査に通らない" in n["理由"] and n["本文"] == "2" for n in imp.data["取込メモ"])
     out = tmp_path / "city" / "x.yaml"
     write(imp, Path("x.txt"), out)
-    r = subprocess.run([sys.executable, "-m", "piasite", "check", str(out)], cwd=ROOT, capture_output=True, text=True)
+    r = piasite("check", str(out), cwd=ROOT)
     assert r.returncode == 0, r.stderr
     assert "必須項目" in r.stderr and "取込メモを見て書き足してください" in r.stderr  # missing parts: warnings
 

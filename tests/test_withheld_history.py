@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from .clirun import piasite
 from .gitrepo import BASE, base_repo
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -25,8 +26,16 @@ SOURCE = "https://example.jp/city/pia/blob/main"
 
 
 def _run(cwd, *args) -> subprocess.CompletedProcess:
+    """The build as a city runs it (python -m piasite)."""
     proc = subprocess.run([sys.executable, "-m", "piasite", *args], cwd=cwd, capture_output=True, text=True,
                           timeout=600)
+    assert proc.returncode == 0, (args, proc.stderr)
+    return proc
+
+
+def _cli(cwd, *args) -> subprocess.CompletedProcess:
+    """diff and changelog in this process: all they print (stdout and stderr) is captured alike."""
+    proc = piasite(*args, cwd=cwd)
     assert proc.returncode == 0, (args, proc.stderr)
     return proc
 
@@ -81,14 +90,14 @@ def test_no_page_feed_or_index_part_shows_them(repo):
 @pytest.mark.parametrize("fmt", ["md", "json"])
 def test_diff_does_not_show_them(repo, fmt):
     for base in ("HEAD~1", "HEAD~2", "HEAD~3"):
-        out = _run(repo.root, "diff", base, "HEAD", "--format", fmt).stdout
+        out = _cli(repo.root, "diff", base, "HEAD", "--format", fmt).stdout
         assert not _leaks(out.encode()), (base, out)
-    assert "非公表" in _run(repo.root, "diff", "HEAD~3", "HEAD~1", "--format", fmt).stdout
+    assert "非公表" in _cli(repo.root, "diff", "HEAD~3", "HEAD~1", "--format", fmt).stdout
 
 
 @pytest.mark.parametrize("fmt", ["md", "json", "csv"])
 def test_changelog_does_not_show_them(repo, fmt):
-    res = _run(repo.root, "changelog", F, "--format", fmt)
+    res = _cli(repo.root, "changelog", F, "--format", fmt)
     assert not _leaks((res.stdout + res.stderr).encode())
     assert "非公表(内容を変更)" in res.stdout
     if fmt == "json":
