@@ -1,5 +1,7 @@
-import os
 import fnmatch
+import hashlib
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -21,19 +23,46 @@ def _history_cache(tmp_path_factory):
         os.environ["PIASITE_CACHE_DIR"] = old
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _kakasi_loaded():
+    """pykakasi's dictionaries (~0.7 s to load) in this process before any build: build_site generates
+    in a forked child (build.in_child), which inherits them instead of loading them again each time."""
+    from piasite.names import _kakasi
+
+    _kakasi()
+
+
+@pytest.fixture(scope="session")
+def fixture_site(tmp_path_factory) -> Path:
+    """The public site of tests/fixtures/site (MkDocs + Pagefind), built once per session for the
+    tests that only read it. Read-only: a test that must change it copies it first (checked at the end)."""
+    from piasite.build import build_site
+
+    tmp = tmp_path_factory.mktemp("fixture-site")
+    shutil.copy(ROOT / "mkdocs.yml", tmp / "mkdocs.yml")
+    build_site(FIXTURES / "site", tmp / "site", config=tmp / "mkdocs.yml")
+    before = _digest(tmp / "site")
+    yield tmp / "site"
+    assert _digest(tmp / "site") == before, "a test changed the shared fixture_site (copy it first)"
+
+
+def _digest(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
 @pytest.fixture
 def seeds() -> Path:
     assert SEEDS.is_dir(), f"seed texts expected at {SEEDS}"
     return SEEDS
 
 
-# Whole-site builds beyond the one the fast tier needs (another engine, a second build, a large
-# synthetic site, every link of every page): `slow`, run by the full suite only.
+# Whole-site builds beyond the ones the fast tier needs (another engine, a second build, a large
+# synthetic site): `slow`, run by the full suite only.
 SLOW = {
     "test_site.py::test_zensical_builds_the_same_tree",
     "test_site.py::test_build_is_reproducible",
     "test_site.py::test_search_index_in_parts_for_large_sites",
-    "test_site.py::test_links_relative_and_resolving",
     "test_hostile.py::*[[]zensical]",  # the hostile corpus through the second engine (mkdocs stays fast)
     "test_outdir.py::test_builds_into_an_empty_folder_and_replaces_its_own_site",
     "test_history_cache.py::test_a_committed_pickle_runs_nothing",

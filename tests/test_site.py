@@ -36,8 +36,8 @@ def _build(tmp: Path, engine: str = "mkdocs", content: Path = FIXTURE, staff: bo
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory) -> Path:
-    return _build(tmp_path_factory.mktemp("mk"))
+def site(fixture_site) -> Path:
+    return fixture_site  # _build(...) of FIXTURE, shared with other modules (conftest.py): read only
 
 
 @pytest.fixture(scope="session")
@@ -192,8 +192,15 @@ def test_content_is_escaped(site):
 
 def test_links_relative_and_resolving(site):
     assert not (site / "404.html").exists()  # root-relative links: dropped, see build.py
+    parsed: dict[Path, Page] = {}  # each page parsed once (a page is the target of thousands of links)
+
+    def page_at(p: Path) -> Page:
+        if p not in parsed:
+            parsed[p] = parse(p)
+        return parsed[p]
+
     for path in pages(site):
-        page = parse(path)
+        page = page_at(path)
         assert page.lang == "ja", path
         for ref in page.links + page.assets:
             if ref.startswith(("mailto:", "tel:")):
@@ -208,7 +215,7 @@ def test_links_relative_and_resolving(site):
                 dest = dest / "index.html"
             assert dest.exists(), (path, ref)
             if frag and dest.suffix == ".html":
-                assert frag in parse(dest).ids, (path, ref)
+                assert frag in page_at(dest).ids, (path, ref)
 
 
 def test_no_external_assets_anywhere(site):

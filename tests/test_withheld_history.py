@@ -11,7 +11,6 @@ import gzip
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -26,15 +25,7 @@ SOURCE = "https://example.jp/city/pia/blob/main"
 
 
 def _run(cwd, *args) -> subprocess.CompletedProcess:
-    """The build as a city runs it (python -m piasite)."""
-    proc = subprocess.run([sys.executable, "-m", "piasite", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=600)
-    assert proc.returncode == 0, (args, proc.stderr)
-    return proc
-
-
-def _cli(cwd, *args) -> subprocess.CompletedProcess:
-    """diff and changelog in this process: all they print (stdout and stderr) is captured alike."""
+    """A command in this process (tests/clirun.py): all it prints, stdout and stderr, is captured."""
     proc = piasite(*args, cwd=cwd)
     assert proc.returncode == 0, (args, proc.stderr)
     return proc
@@ -90,14 +81,14 @@ def test_no_page_feed_or_index_part_shows_them(repo):
 @pytest.mark.parametrize("fmt", ["md", "json"])
 def test_diff_does_not_show_them(repo, fmt):
     for base in ("HEAD~1", "HEAD~2", "HEAD~3"):
-        out = _cli(repo.root, "diff", base, "HEAD", "--format", fmt).stdout
+        out = _run(repo.root, "diff", base, "HEAD", "--format", fmt).stdout
         assert not _leaks(out.encode()), (base, out)
-    assert "非公表" in _cli(repo.root, "diff", "HEAD~3", "HEAD~1", "--format", fmt).stdout
+    assert "非公表" in _run(repo.root, "diff", "HEAD~3", "HEAD~1", "--format", fmt).stdout
 
 
 @pytest.mark.parametrize("fmt", ["md", "json", "csv"])
 def test_changelog_does_not_show_them(repo, fmt):
-    res = _cli(repo.root, "changelog", F, "--format", fmt)
+    res = _run(repo.root, "changelog", F, "--format", fmt)
     assert not _leaks((res.stdout + res.stderr).encode())
     assert "非公表(内容を変更)" in res.stdout
     if fmt == "json":
