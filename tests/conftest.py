@@ -5,8 +5,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+# libyaml when present, as piasite/form.py: for the tests' own YAML round trips (normal forms to compare),
+# which are not what is under test and cost seconds in pure Python.
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"  # published texts, copied from shared/seeds
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

@@ -15,7 +15,7 @@ from piasite.schema import form_schema
 from piasite.validate import Checker
 
 from .clirun import piasite
-from .conftest import ROOT
+from .conftest import ROOT, YAML_DUMPER, YAML_LOADER
 from .formdocs import full_document
 
 ASSESSMENTS = ["基礎項目評価書", "重点項目評価書", "全項目評価書"]
@@ -95,7 +95,7 @@ def test_every_item_filled_passes_check_and_schema(name):
         doc = full_document(f, version)
         text = dump(doc, f, [], "../../schema")
         assert Checker(parse(text, "x.yaml")).run() == []
-        data = json.loads(json.dumps(yaml.safe_load(text), default=str))
+        data = json.loads(json.dumps(yaml.load(text, Loader=YAML_LOADER), default=str))
         errors = list(jsonschema.Draft202012Validator(form_schema(f)).iter_errors(data))
         assert not errors, errors[0].message
 
@@ -135,8 +135,8 @@ def test_schema_command_writes_every_form(tmp_path):
 # -- export → import --------------------------------------------------------------------------
 
 def _same(form, doc) -> dict:
-    return yaml.safe_load(yaml.safe_dump(ordered(doc, form.root, [i.key for i in form.document_items]),
-                                         allow_unicode=True, sort_keys=False))
+    return yaml.load(yaml.dump(ordered(doc, form.root, [i.key for i in form.document_items]), Dumper=YAML_DUMPER,
+                                allow_unicode=True, sort_keys=False), Loader=YAML_LOADER)
 
 
 @pytest.mark.parametrize("name", ASSESSMENTS)
@@ -204,7 +204,7 @@ def test_invented_documents_pass_check_and_their_text_imports_back():
     assert r.returncode == 0, r.stderr
     for y in sorted(folder.glob("*.yaml")):
         imp = import_file(folder.parent / f"higashiyama-{y.stem}.txt")
-        assert _same(imp.form, imp.data) == _same(imp.form, yaml.safe_load(y.read_text(encoding="utf-8")))
+        assert _same(imp.form, imp.data) == _same(imp.form, yaml.load(y.read_text(encoding="utf-8"), Loader=YAML_LOADER))
 
 
 def test_published_documents_export_and_import_back():
