@@ -51,6 +51,24 @@ def fixture_site(tmp_path_factory) -> Path:
     assert _digest(tmp / "site") == before, "a test changed the shared fixture_site (copy it first)"
 
 
+_VALIDATORS: dict[str, object] = {}
+
+
+def schema_validator(schema: dict):
+    """jsonschema's validator for a schema, the schema checked against its meta-schema once per session
+    (jsonschema.validate checks it again on every call: most of a second for a form's schema)."""
+    import json
+
+    import jsonschema
+
+    key = json.dumps(schema, sort_keys=True, ensure_ascii=False)
+    if key not in _VALIDATORS:
+        cls = jsonschema.validators.validator_for(schema)
+        cls.check_schema(schema)
+        _VALIDATORS[key] = cls(schema)
+    return _VALIDATORS[key]
+
+
 def _digest(root: Path) -> dict[str, str]:
     return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(root.rglob("*")) if p.is_file()}

@@ -14,7 +14,6 @@ import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
-import jsonschema
 import pytest
 import yaml
 
@@ -23,6 +22,8 @@ from piasite.form import load_form
 from piasite.generator import NAV
 from piasite.model import load_content
 from piasite.reader import Withheld
+
+from .conftest import schema_validator
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE = REPO / "tests" / "fixtures" / "site"
@@ -265,7 +266,7 @@ def test_open_data(site, assessments):
     schema = json.loads((site / "api/schema/juten.schema.json").read_text(encoding="utf-8"))
     a = json.loads((site / "api/higashiyama/5.json").read_text(encoding="utf-8"))
     assert a["url"] == "higashiyama/5/" and a["様式"] == form.name
-    jsonschema.validate(a["data"], schema)
+    schema_validator(schema).validate(a["data"])
     b = json.loads((site / "api/nishikawa/20.json").read_text(encoding="utf-8"))
     assert b["data"]["基本情報"]["担当部署"]["所属長の役職名"] == "非公表"
     listing = json.loads((site / "api/assessments.json").read_text(encoding="utf-8"))
