@@ -95,15 +95,32 @@ SLOW = {
 }
 
 
+BROWSER = Path(__file__).resolve().parent / "browser"
+
+
 def pytest_collection_modifyitems(config, items):
     """Every test under tests/browser drives Chromium: marked `browser`, so that the fast tier
     (`-m "not browser and not slow"`) leaves them out; the tests named in SLOW are marked `slow`."""
-    browser = Path(__file__).resolve().parent / "browser"
     for item in items:
-        if browser in Path(str(item.path)).resolve().parents:
+        if BROWSER in Path(str(item.path)).resolve().parents:
             item.add_marker(pytest.mark.browser)
         if any(fnmatch.fnmatchcase(f"{Path(str(item.path)).name}::{item.name}", s) for s in SLOW):
             item.add_marker(pytest.mark.slow)
+
+
+def pytest_ignore_collect(collection_path: Path, config):
+    """tests/browser is not even imported when `-m` can select none of its tests, i.e. when `not browser`
+    is one of the expression's top-level `and` terms (the fast tier): importing it loads Playwright and
+    reads all of content/ to parametrize, ~2 s of the fast tier. Anything else is collected as usual."""
+    if Path(collection_path).resolve() != BROWSER:
+        return None
+    words = (config.getoption("markexpr") or "").split()
+    if "or" in words or any(c in w for w in words for c in "()"):
+        return None
+    terms = " ".join(words).split(" and ")
+    return True if "not browser" in terms else None
+
+
 def use_forms(monkeypatch, tmp_path: Path, *fixture_forms: str) -> Path:
     """Point piasite at a forms folder holding the real definitions, with the named test
     definitions from tests/fixtures/forms replacing a real one of the same `form:` name."""
