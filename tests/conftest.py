@@ -86,6 +86,8 @@ SLOW = {
     "test_site.py::test_zensical_builds_the_same_tree",
     "test_site.py::test_build_is_reproducible",
     "test_site.py::test_search_index_in_parts_for_large_sites",
+    "test_site.py::test_import_notes_only_for_staff_collapsed_and_not_indexed",  # the staff build
+    "test_withheld_history.py::test_staff_build_links_no_raw_file_holding_them",  # the staff build
     "test_hostile.py::*[[]zensical]",  # the hostile corpus through the second engine (mkdocs stays fast)
     "test_outdir.py::test_builds_into_an_empty_folder_and_replaces_its_own_site",
     "test_history_cache.py::test_a_committed_pickle_runs_nothing",
