@@ -81,8 +81,13 @@ def seeds() -> Path:
 
 
 # Whole-site builds beyond the ones the fast tier needs (another engine, a second build, a large
-# synthetic site): `slow`, run by the full suite only.
+# synthetic site) and the long sweeps (hypothesis, every item of every form × every wrong type):
+# `slow`, run by the full suite only.
 SLOW = {
+    "test_properties.py::test_check_never_crashes_on_any_shape",
+    "test_properties.py::test_importer_places_every_line_of_any_text",
+    "test_cli_errors.py::test_wrong_type_anywhere_in_every_form",
+    "test_cli_errors.py::test_build_summary_line",  # its line is also checked by test_init_checks_and_builds
     "test_site.py::test_zensical_builds_the_same_tree",
     "test_site.py::test_build_is_reproducible",
     "test_site.py::test_search_index_in_parts_for_large_sites",
