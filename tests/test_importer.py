@@ -17,7 +17,7 @@ from piasite.importer.text import to_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 from .clirun import piasite
-from .conftest import SEEDS
+from .conftest import SEEDS, YAML_DUMPER, YAML_LOADER
 FORM = load_form("重点項目評価書")
 
 
@@ -408,9 +408,9 @@ def test_imported_seeds_pass_check_and_hold_no_html(imported):
     for p in files:
         text = p.read_text(encoding="utf-8")
         assert text.startswith("# yaml-language-server: $schema=")
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=YAML_LOADER)
         notes = data.pop("取込メモ", [])  # quotes the source lines verbatim, markup included
-        body = yaml.safe_dump(data, allow_unicode=True)
+        body = yaml.dump(data, Dumper=YAML_DUMPER, allow_unicode=True)
         assert not re.search(r"</?(p|div|input|ul|li|span|table|td|tr|b|u|small|br)\b", body), p
         # a note quotes its source line verbatim and whole, once per line
         src = (SEEDS / f"{next(s for s in SEED_FIGURES if s.startswith(p.stem))}.txt").read_text(encoding="utf-8").split("\n")
@@ -431,7 +431,7 @@ def test_cli_import_writes_yaml_and_prints_the_report(tmp_path):
     r = piasite("import", str(src), "--out", str(tmp_path), cwd=ROOT)
     assert r.returncode == 0, r.stderr
     out = tmp_path / "001_c1917c492a0e6abc.yaml"
-    data = yaml.safe_load(out.read_text(encoding="utf-8"))
+    data = yaml.load(out.read_text(encoding="utf-8"), Loader=YAML_LOADER)
     assert data["様式"] == "変更箇所一覧" and data["委託事項"][0]["委託先名"] == "富士通株式会社"
     assert "原文のページ参照 10 件とページのない区切り 1 件 → 11 件" in r.stdout
     r = piasite("import", "--report", str(src), cwd=ROOT)
@@ -484,7 +484,7 @@ def test_json_schema_accepts_the_committed_content():
 
     from piasite.model import content_files  # assessments only, not content/aliases.yaml
 
-    class Editor(yaml.SafeLoader):  # as the editor reads the tags (.vscode/settings.json): their plain nodes
+    class Editor(YAML_LOADER):  # as the editor reads the tags (.vscode/settings.json): their plain nodes
         pass
 
     Editor.add_constructor("!uncertain", Editor.construct_mapping)
