@@ -142,9 +142,9 @@ def use_forms(monkeypatch, tmp_path: Path, *fixture_forms: str) -> Path:
     replaced = {}
     for name in fixture_forms:
         src = FIXTURES / "forms" / name
-        replaced[yaml.safe_load(src.read_text(encoding="utf-8"))["form"]] = src
+        replaced[yaml.load(src.read_text(encoding="utf-8"), Loader=YAML_LOADER)["form"]] = src
     for src in sorted(form_mod.FORMS_DIR.glob("*.yaml")):
-        if yaml.safe_load(src.read_text(encoding="utf-8"))["form"] not in replaced:
+        if yaml.load(src.read_text(encoding="utf-8"), Loader=YAML_LOADER)["form"] not in replaced:
             shutil.copy(src, d / src.name)
     for src in replaced.values():
         shutil.copy(src, d / f"test_{src.name}")
