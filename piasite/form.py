@@ -508,11 +508,12 @@ def load_form_file(path: Path) -> Form:
 
 @functools.cache
 def load_form(name: str = DEFAULT_FORM) -> Form:
-    for path in sorted(FORMS_DIR.glob("*.yaml")):
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML)
-        if raw["form"] == name:
-            return load_form_file(path)
-    raise UnknownForm(name)
+    # The names come from _form_names (read once): functools.cache remembers no exception, so an
+    # unknown name (a document's typo, asked for by every stage) must not re-read every definition.
+    names = _form_names()
+    if name not in names:
+        raise UnknownForm(name)
+    return load_form_file(sorted(FORMS_DIR.glob("*.yaml"))[names.index(name)])
 
 
 def form_for(data: Any, default: str | None = DEFAULT_FORM) -> Form | None:

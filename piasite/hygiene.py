@@ -15,6 +15,7 @@ purpose (「システム システム2」, 「株式会社 東山計算センタ
 from __future__ import annotations
 
 import collections
+import functools
 import re
 import unicodedata
 
@@ -34,6 +35,7 @@ _KATAKANA_END = re.compile(r"[\u30a1-\u30fa\u30fc]+$")
 _BREAK = re.compile(rf"(?<=[{_JA}]) (?=[{_JA}])")
 
 
+@functools.lru_cache(maxsize=8192)  # per character: check asks for every character of every value
 def _script(ch: str) -> str | None:
     if ord(ch) < 0x370 or ch in _GREEK_SYMBOLS:
         return None

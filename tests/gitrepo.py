@@ -14,9 +14,9 @@ class Repo:
         self.root.mkdir(parents=True, exist_ok=True)
         self.day = 0
         self.git("init", "-q", "-b", "main")
-        self.git("config", "user.email", "clerk@example.jp")
-        self.git("config", "user.name", "clerk")
-        self.git("config", "commit.gpgsign", "false")
+        # = git config user.email / user.name / commit.gpgsign, written at once (3 processes fewer per repo)
+        with open(self.root / ".git" / "config", "a", encoding="utf-8") as f:
+            f.write("[user]\n\temail = clerk@example.jp\n\tname = clerk\n[commit]\n\tgpgsign = false\n")
 
     def git(self, *args: str) -> str:
         self.day += 0  # dates move only in commit()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 from pathlib import Path
 
 from tests.gitrepo import BASE, Repo
@@ -62,12 +61,11 @@ def hostile_repo(root: Path, payloads=PAYLOADS) -> Repo:
 
 
 def build(r: Repo, engine: str = "mkdocs") -> Path:
-    """`piasite build` as a city runs it, in the repository; returns site/."""
-    import subprocess
+    """`piasite build` as a city runs it, in the repository (in this process: tests/clirun.py); returns site/."""
+    from tests.clirun import piasite
 
     out = r.root / ("site" if engine == "mkdocs" else f"site-{engine}")
-    proc = subprocess.run([sys.executable, "-m", "piasite", "build", "--engine", engine, "--out", out.name],
-                          cwd=r.root, capture_output=True, text=True, timeout=900)
+    proc = piasite("build", "--engine", engine, "--out", out.name, cwd=r.root)
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr, proc.stderr
     return out

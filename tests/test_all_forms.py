@@ -13,7 +13,6 @@ import re
 import shutil
 from pathlib import Path
 
-import jsonschema
 import pytest
 
 from piasite import changelog, lifecycle
@@ -24,7 +23,7 @@ from piasite.model import load_content
 from piasite.review import compare
 from piasite.schema import write_schemas
 
-from .conftest import FIXTURES, ROOT
+from .conftest import FIXTURES, ROOT, schema_validator
 from .gitrepo import Repo
 
 ORG = "higashiyama"
@@ -132,7 +131,7 @@ def test_open_data_and_schemas(built, tmp_path):
         got = json.loads((out / "api" / ORG / f"{a.slug}.json").read_text(encoding="utf-8"))
         assert got["様式"] == a.form.name and got["schema"] == f"schema/{a.form.schema_id}.schema.json"
         schema = json.loads((out / "api" / "schema" / f"{a.form.schema_id}.schema.json").read_text(encoding="utf-8"))
-        jsonschema.validate(got["data"], schema)
+        schema_validator(schema).validate(got["data"])
     listing = json.loads((out / "api" / "assessments.json").read_text(encoding="utf-8"))
     assert {e["様式"] for e in listing} == {f.name for f in all_forms()}
     written = {p.name for p in write_schemas(tmp_path / "schema")}

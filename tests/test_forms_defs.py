@@ -2,10 +2,6 @@
 and the text export that the importer reads back (round trip)."""
 import json
 import re
-import subprocess
-import sys
-
-import jsonschema
 import pytest
 import yaml
 
@@ -17,7 +13,8 @@ from piasite.reader import parse
 from piasite.schema import form_schema
 from piasite.validate import Checker
 
-from .conftest import ROOT
+from .clirun import piasite
+from .conftest import ROOT, YAML_DUMPER, YAML_LOADER, schema_validator
 from .formdocs import full_document
 
 ASSESSMENTS = ["基礎項目評価書", "重点項目評価書", "全項目評価書"]
@@ -97,8 +94,8 @@ def test_every_item_filled_passes_check_and_schema(name):
         doc = full_document(f, version)
         text = dump(doc, f, [], "../../schema")
         assert Checker(parse(text, "x.yaml")).run() == []
-        data = json.loads(json.dumps(yaml.safe_load(text), default=str))
-        errors = list(jsonschema.Draft202012Validator(form_schema(f)).iter_errors(data))
+        data = json.loads(json.dumps(yaml.load(text, Loader=YAML_LOADER), default=str))
+        errors = list(schema_validator(form_schema(f)).iter_errors(data))
         assert not errors, errors[0].message
 
 
@@ -120,14 +117,14 @@ def test_check_names_file_line_item_and_suggests(tmp_path, name):
     p = tmp_path / "higashiyama" / f"{f.schema_id}.yaml"
     p.parent.mkdir()
     p.write_text(bad, encoding="utf-8")
-    r = subprocess.run([sys.executable, "-m", "piasite", "check", str(p)], cwd=ROOT, capture_output=True, text=True)
+    r = piasite("check", str(p), cwd=ROOT)
     assert r.returncode == 1 and "Traceback" not in r.stderr
     msg = next(l for l in r.stderr.splitlines() if hint in l)
     assert msg.startswith(f"{p}:{line}: ") or msg.startswith(f"{p}:{line - new.count(chr(10))}: "), msg
 
 
 def test_schema_command_writes_every_form(tmp_path):
-    r = subprocess.run([sys.executable, "-m", "piasite", "schema", "--out", str(tmp_path)], cwd=ROOT, capture_output=True, text=True)
+    r = piasite("schema", "--out", str(tmp_path), cwd=ROOT)
     assert r.returncode == 0
     assert {p.name for p in tmp_path.iterdir()} >= {"juten.schema.json", "kiso.schema.json", "zenkoumoku.schema.json"}
     for f in all_forms():
@@ -137,8 +134,8 @@ def test_schema_command_writes_every_form(tmp_path):
 # -- export → import --------------------------------------------------------------------------
 
 def _same(form, doc) -> dict:
-    return yaml.safe_load(yaml.safe_dump(ordered(doc, form.root, [i.key for i in form.document_items]),
-                                         allow_unicode=True, sort_keys=False))
+    return yaml.load(yaml.dump(ordered(doc, form.root, [i.key for i in form.document_items]), Dumper=YAML_DUMPER,
+                                allow_unicode=True, sort_keys=False), Loader=YAML_LOADER)
 
 
 @pytest.mark.parametrize("name", ASSESSMENTS)
@@ -166,8 +163,7 @@ def test_export_prints_the_labels_of_the_version_and_no_withheld_value(tmp_path)
     src = dump(doc, f, [], "../../schema").replace("評価実施機関名: 東山市長", "評価実施機関名: !非公表 東山市長")
     p = tmp_path / "z.yaml"
     p.write_text(src, encoding="utf-8")
-    r = subprocess.run([sys.executable, "-m", "piasite", "export", str(p), "--format", "text"], cwd=ROOT,
-                       capture_output=True, text=True)
+    r = piasite("export", str(p), "--format", "text", cwd=ROOT)
     assert r.returncode == 0, r.stderr
     assert "東山市長" not in r.stdout and "非公表" in r.stdout and "①事務の名称\t" in r.stdout
 
@@ -203,11 +199,11 @@ def test_invented_documents_pass_check_and_their_text_imports_back():
     from .conftest import FIXTURES
 
     folder = FIXTURES / "invented" / "higashiyama"
-    r = subprocess.run([sys.executable, "-m", "piasite", "check", str(folder)], cwd=ROOT, capture_output=True, text=True)
+    r = piasite("check", str(folder), cwd=ROOT)
     assert r.returncode == 0, r.stderr
     for y in sorted(folder.glob("*.yaml")):
         imp = import_file(folder.parent / f"higashiyama-{y.stem}.txt")
-        assert _same(imp.form, imp.data) == _same(imp.form, yaml.safe_load(y.read_text(encoding="utf-8")))
+        assert _same(imp.form, imp.data) == _same(imp.form, yaml.load(y.read_text(encoding="utf-8"), Loader=YAML_LOADER))
 
 
 def test_published_documents_export_and_import_back():
@@ -232,7 +228,7 @@ def test_published_documents_export_and_import_back():
         f = form_of(doc.data)
         if not f.has_role("changes"):
             continue
-        r = subprocess.run([sys.executable, "-m", "piasite", "export", str(p)], cwd=ROOT, capture_output=True, text=True)
+        r = piasite("export", str(p), cwd=ROOT)
         assert r.returncode == 0, r.stderr
         assert "原文から読み取れませんでした" not in r.stdout
         back = dict(flat(import_text(r.stdout).data))

@@ -78,9 +78,8 @@ def test_placeholders_in_content_stay_text(site):
 
 
 def test_payloads_pass_check(repo):
-    import subprocess
-    import sys
+    from tests.clirun import piasite
 
-    proc = subprocess.run([sys.executable, "-m", "piasite", "check"], cwd=repo.root, capture_output=True, text=True)
+    proc = piasite("check", cwd=repo.root)
     assert proc.returncode == 0, proc.stderr
     assert f"{len(PAYLOADS)} 件の評価書を検査しました" in proc.stderr

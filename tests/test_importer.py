@@ -3,8 +3,6 @@ documents, and an end-to-end import of the four seeds."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,7 +16,8 @@ from piasite.importer.choices import read_choice, read_count, read_multi
 from piasite.importer.text import to_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
-from .conftest import SEEDS
+from .clirun import piasite
+from .conftest import SEEDS, YAML_DUMPER, YAML_LOADER
 FORM = load_form("重点項目評価書")
 
 
@@ -412,14 +411,14 @@ def test_imported_seeds_pass_check_and_hold_no_html(imported):
     out, _ = imported
     files = sorted(out.rglob("*.yaml"))
     assert len(files) == 4
-    r = subprocess.run([sys.executable, "-m", "piasite", "check", str(out)], cwd=ROOT, capture_output=True, text=True)
+    r = piasite("check", str(out), cwd=ROOT)
     assert r.returncode == 0, r.stderr
     for p in files:
         text = p.read_text(encoding="utf-8")
         assert text.startswith("# yaml-language-server: $schema=")
         data = yaml.load(text.replace("!要確認", "!uncertain"), Loader=_Editor)
         notes = data.pop("取込メモ", [])  # quotes the source lines verbatim, markup included
-        body = yaml.safe_dump(data, allow_unicode=True)
+        body = yaml.dump(data, Dumper=YAML_DUMPER, allow_unicode=True)
         assert not re.search(r"</?(p|div|input|ul|li|span|table|td|tr|b|u|small|br)\b", body), p
         # a note quotes its source line verbatim and whole, once per line
         src = (SEEDS / f"{next(s for s in SEED_FIGURES if s.startswith(p.stem))}.txt").read_text(encoding="utf-8").split("\n")
@@ -428,7 +427,7 @@ def test_imported_seeds_pass_check_and_hold_no_html(imported):
         assert all(n["本文"] == src[n["行"] - 1] for n in notes if n["行"]), p
 
 
-class _Editor(yaml.SafeLoader):  # !要確認 read as its plain mapping (原文, 行, 理由, 読み)
+class _Editor(YAML_LOADER):  # !要確認 read as its plain mapping (原文, 行, 理由, 読み)
     pass
 
 
@@ -436,7 +435,7 @@ _Editor.add_constructor("!uncertain", _Editor.construct_mapping)
 
 
 def test_committed_content_passes_check_and_holds_no_html():
-    r = subprocess.run([sys.executable, "-m", "piasite", "check", "content"], cwd=ROOT, capture_output=True, text=True)
+    r = piasite("check", "content", cwd=ROOT)
     assert r.returncode == 0, r.stderr
     for p in (ROOT / "content").rglob("*.yaml"):
         assert not re.search(r"</?(p|div|input|ul|li|span|table|td|tr|b|u|small|br)\b", p.read_text(encoding="utf-8")), p
@@ -444,17 +443,15 @@ def test_committed_content_passes_check_and_holds_no_html():
 
 def test_cli_import_writes_yaml_and_prints_the_report(tmp_path):
     src = SEEDS / "001_c1917c492a0e6abc.txt"
-    r = subprocess.run([sys.executable, "-m", "piasite", "import", str(src), "--out", str(tmp_path)],
-                       cwd=ROOT, capture_output=True, text=True)
+    r = piasite("import", str(src), "--out", str(tmp_path), cwd=ROOT)
     assert r.returncode == 0, r.stderr
     out = tmp_path / "001_c1917c492a0e6abc.yaml"
-    data = yaml.safe_load(out.read_text(encoding="utf-8"))
+    data = yaml.load(out.read_text(encoding="utf-8"), Loader=YAML_LOADER)
     assert data["様式"] == "変更箇所一覧" and data["委託事項"][0]["委託先名"] == "富士通株式会社"
     assert "原文のページ参照 10 件とページのない区切り 1 件 → 11 件" in r.stdout
-    r = subprocess.run([sys.executable, "-m", "piasite", "import", "--report", str(src)], cwd=ROOT, capture_output=True, text=True)
+    r = piasite("import", "--report", str(src), cwd=ROOT)
     assert r.returncode == 0 and "取込メモ" in r.stdout
-    r = subprocess.run([sys.executable, "-m", "piasite", "import", str(tmp_path / "missing.txt")], cwd=ROOT,
-                       capture_output=True, text=True)
+    r = piasite("import", str(tmp_path / "missing.txt"), cwd=ROOT)
     assert r.returncode == 1 and r.stderr.startswith("エラー:") and "Traceback" not in r.stderr
 
 
@@ -482,7 +479,7 @@ def test_values_the_checker_rejects_move_to_import_notes(tmp_path):
     assert any("検査に通らない" in n["理由"] and n["本文"] == "2" for n in imp.data["取込メモ"])
     out = tmp_path / "city" / "x.yaml"
     write(imp, Path("x.txt"), out)
-    r = subprocess.run([sys.executable, "-m", "piasite", "check", str(out)], cwd=ROOT, capture_output=True, text=True)
+    r = piasite("check", str(out), cwd=ROOT)
     assert r.returncode == 0, r.stderr
     assert "必須項目" in r.stderr and "取込メモを見て書き足してください" in r.stderr  # missing parts: warnings
 
@@ -491,7 +488,7 @@ def test_json_schema_accepts_the_committed_content():
     import datetime as dt
     import json
 
-    import jsonschema
+    from .conftest import schema_validator
 
     def plain(v):
         if isinstance(v, dict):
@@ -502,7 +499,7 @@ def test_json_schema_accepts_the_committed_content():
 
     from piasite.model import content_files  # assessments only, not content/aliases.yaml
 
-    class Editor(yaml.SafeLoader):  # as the editor reads the tags (.vscode/settings.json): their plain nodes
+    class Editor(YAML_LOADER):  # as the editor reads the tags (.vscode/settings.json): their plain nodes
         pass
 
     Editor.add_constructor("!uncertain", Editor.construct_mapping)
@@ -513,7 +510,7 @@ def test_json_schema_accepts_the_committed_content():
         text = p.read_text(encoding="utf-8")
         schema = json.loads((p.parent / text.split("\n", 1)[0].split("=", 1)[1]).read_text(encoding="utf-8"))
         data = yaml.load(text.replace("!要確認", "!uncertain").replace("!非公表", "!withheld"), Loader=Editor)
-        errors = list(jsonschema.Draft202012Validator(schema).iter_errors(plain(data)))
+        errors = list(schema_validator(schema).iter_errors(plain(data)))
         assert not errors, (p, errors[0].message)
 
 

@@ -17,7 +17,7 @@ from piasite.form import value_at
 from piasite.reader import Uncertain, parse
 from piasite.validate import ERROR, Checker
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, YAML_DUMPER, YAML_LOADER
 from .formdocs import full_document
 
 ASSESSMENTS = ["基礎項目評価書", "重点項目評価書", "全項目評価書"]
@@ -27,8 +27,8 @@ PUBLIC = FIXTURES / "public"
 def _plain(form, data):
     out = dict(data)
     out.pop(form.role_key("import_notes"), None)
-    return yaml.safe_load(yaml.safe_dump(ordered(out, form.root, [i.key for i in form.document_items]),
-                                         allow_unicode=True, sort_keys=False))
+    return yaml.load(yaml.dump(ordered(out, form.root, [i.key for i in form.document_items]), Dumper=YAML_DUMPER,
+                               allow_unicode=True, sort_keys=False), Loader=YAML_LOADER)
 
 
 # -- the classes of weakness ---------------------------------------------------------------

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import yaml
 
+from .conftest import YAML_LOADER
+
 PIASITE = Path(__file__).resolve().parent.parent / "piasite"
 QUOTED = re.compile(r"""(?<![A-Za-z0-9_])[rbfu]{0,2}(["'])((?:(?!\1).)+?)\1""")
 
@@ -28,7 +30,7 @@ def _form_keys() -> set[str]:
                 walk(v)
 
     for p in sorted((PIASITE / "forms").glob("*.yaml")):
-        walk(yaml.safe_load(p.read_text(encoding="utf-8")))
+        walk(yaml.load(p.read_text(encoding="utf-8"), Loader=YAML_LOADER))
     return keys
 
 

@@ -61,7 +61,8 @@ def test_init_checks_and_builds(city):
     res = invoke("build")
     assert res.exit_code == 0, res.output
     assert (city / "site" / "higashiyama" / "1" / "index.html").is_file()
-    assert "site/" in res.output.strip().splitlines()[-1]
+    last = res.output.strip().splitlines()[-1]  # the summary line (also test_cli_errors.test_build_summary_line)
+    assert "1 件の評価書" in last and "ページ" in last and "秒" in last and "site/" in last, last
 
 
 def test_city_overrides_css_and_template(city):

@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from piasite.outdir import MARKER
 
+from .clirun import piasite
 from .gitrepo import base_repo
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -25,8 +24,7 @@ def repo(tmp_path_factory):
 
 
 def _build(cwd, *args):
-    return subprocess.run([sys.executable, "-m", "piasite", "build", *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=600)
+    return piasite("build", *args, cwd=cwd)
 
 
 def _tree(root: Path) -> dict:

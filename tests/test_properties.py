@@ -87,12 +87,17 @@ def _tagged(dumper, t: Tagged):
 _Dumper.add_representer(Tagged, _tagged)
 
 
-documents = st.fixed_dictionaries(
-    {"様式": st.one_of(st.sampled_from(FORMS), shapes(scalars))},
-    optional={k: shapes(scalars) for k in ("評価書番号", "評価書名", "公表日", "評価実施機関名", "基本情報",
-                                           "特定個人情報ファイル", "変更箇所", "終了日", "取込メモ")},
-).flatmap(lambda base: st.dictionaries(st.sampled_from(KEYS), shapes(scalars), max_size=4)
-          .map(lambda extra: {**extra, **base}))
+# One strategy object for every place a shape goes: hypothesis validates a strategy when it is first
+# drawn from, and building them anew for each example (as a flatmap did) cost more than the checks.
+SHAPES = shapes(scalars)
+documents = st.tuples(
+    st.fixed_dictionaries(
+        {"様式": st.one_of(st.sampled_from(FORMS), SHAPES)},
+        optional={k: SHAPES for k in ("評価書番号", "評価書名", "公表日", "評価実施機関名", "基本情報",
+                                      "特定個人情報ファイル", "変更箇所", "終了日", "取込メモ")},
+    ),
+    st.dictionaries(st.sampled_from(KEYS), SHAPES, max_size=4),  # any other item of any form, any shape
+).map(lambda t: {**t[1], **t[0]})
 
 # Raw YAML-ish text: flow and block indicators, anchors, aliases, tags, quotes.
 yamlish = st.text(alphabet=st.sampled_from(list("&*!:[]{}-,?|>'\"#% \n\tab様式重点項目評価書非公表\\x0")), max_size=200)

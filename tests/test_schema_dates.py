@@ -9,7 +9,7 @@ from piasite import dates
 from piasite.form import form_names, load_form
 from piasite.schema import form_schema, schema_filename
 
-from .conftest import FIXTURES, ROOT
+from .conftest import FIXTURES, ROOT, schema_validator
 
 
 @pytest.mark.parametrize("name", form_names())
@@ -32,10 +32,10 @@ def _json_ready(v):
 def test_handwritten_assessment_validates_against_schema():
     schema = form_schema(load_form("重点項目評価書"))
     data = yaml.safe_load((FIXTURES / "handwritten" / "higashiyama" / "5.yaml").read_text(encoding="utf-8"))
-    jsonschema.validate(_json_ready(data), schema)
+    schema_validator(schema).validate(_json_ready(data))
     data["基本情報"]["事務"]["対象人数"] = "たくさん"
     with pytest.raises(jsonschema.ValidationError):
-        jsonschema.validate(_json_ready(data), schema)
+        schema_validator(schema).validate(_json_ready(data))
 
 
 def test_content_files_declare_their_schema():

@@ -10,11 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from piasite.build import build_site
 from piasite.search import RUN, breakable, index_site
-
-REPO = Path(__file__).resolve().parent.parent
-FIXTURE = REPO / "tests" / "fixtures" / "site"
 
 
 def _digest(root: Path) -> dict:
@@ -43,10 +39,8 @@ def scratch(tmp_path):
         yield tmp_path / "scratch"
 
 
-def test_index_does_not_depend_on_file_order(tmp_path, scratch):
-    shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
-    site = tmp_path / "site"
-    build_site(FIXTURE, site, config=tmp_path / "mkdocs.yml")
+def test_index_does_not_depend_on_file_order(fixture_site, scratch):
+    site = fixture_site  # tests/fixtures/site as build_site makes it (conftest.py): only read here
     files = sorted(p for p in site.rglob("*") if p.is_file() and "pagefind" not in p.relative_to(site).parts)
     a, b = scratch / "a", scratch / "b"
     _copy(site, a, files)

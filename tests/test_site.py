@@ -14,7 +14,6 @@ import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
-import jsonschema
 import pytest
 import yaml
 
@@ -23,6 +22,8 @@ from piasite.form import load_form
 from piasite.generator import NAV
 from piasite.model import load_content
 from piasite.reader import Withheld
+
+from .conftest import schema_validator
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE = REPO / "tests" / "fixtures" / "site"
@@ -36,8 +37,8 @@ def _build(tmp: Path, engine: str = "mkdocs", content: Path = FIXTURE, staff: bo
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory) -> Path:
-    return _build(tmp_path_factory.mktemp("mk"))
+def site(fixture_site) -> Path:
+    return fixture_site  # _build(...) of FIXTURE, shared with other modules (conftest.py): read only
 
 
 @pytest.fixture(scope="session")
@@ -192,8 +193,15 @@ def test_content_is_escaped(site):
 
 def test_links_relative_and_resolving(site):
     assert not (site / "404.html").exists()  # root-relative links: dropped, see build.py
+    parsed: dict[Path, Page] = {}  # each page parsed once (a page is the target of thousands of links)
+
+    def page_at(p: Path) -> Page:
+        if p not in parsed:
+            parsed[p] = parse(p)
+        return parsed[p]
+
     for path in pages(site):
-        page = parse(path)
+        page = page_at(path)
         assert page.lang == "ja", path
         for ref in page.links + page.assets:
             if ref.startswith(("mailto:", "tel:")):
@@ -208,7 +216,7 @@ def test_links_relative_and_resolving(site):
                 dest = dest / "index.html"
             assert dest.exists(), (path, ref)
             if frag and dest.suffix == ".html":
-                assert frag in parse(dest).ids, (path, ref)
+                assert frag in page_at(dest).ids, (path, ref)
 
 
 def test_no_external_assets_anywhere(site):
@@ -258,7 +266,7 @@ def test_open_data(site, assessments):
     schema = json.loads((site / "api/schema/juten.schema.json").read_text(encoding="utf-8"))
     a = json.loads((site / "api/higashiyama/5.json").read_text(encoding="utf-8"))
     assert a["url"] == "higashiyama/5/" and a["様式"] == form.name
-    jsonschema.validate(a["data"], schema)
+    schema_validator(schema).validate(a["data"])
     b = json.loads((site / "api/nishikawa/20.json").read_text(encoding="utf-8"))
     assert b["data"]["基本情報"]["担当部署"]["所属長の役職名"] == "非公表"
     listing = json.loads((site / "api/assessments.json").read_text(encoding="utf-8"))

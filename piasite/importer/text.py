@@ -2,6 +2,7 @@
 glyphs → marker characters, and the normal form used to compare labels."""
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -50,6 +51,7 @@ def nfkc(s: str) -> str:
     return "".join(ch if ch in _KEEP else unicodedata.normalize("NFKC", ch) for ch in s)
 
 
+@functools.lru_cache(maxsize=65536)  # pure; the parser compares the same labels and lines over and over
 def norm(s: str) -> str:
     """Comparison form of a label: no markup, no spaces, no ※, NFKC, uniform colons."""
     s = plain(s)
