@@ -194,6 +194,8 @@ class TextExport:
             if parent.kind == "group" and parent.name_key == c.key and c.label == parent.label:
                 continue  # printed on the element heading (委託事項1\tname)
             self.item(c, values.get(c.key), parent, values)
+            if c.printed:  # the form's own sentence under the item
+                self.emit(c.printed)
 
     def item(self, item: Item, v: Any, parent: Item, values: dict) -> None:
         k = item.kind

@@ -82,6 +82,7 @@ class Item:
     source: str | None = None  # what an unconfirmed item rests on
     version_labels: dict[str, str] = field(default_factory=dict)  # version → label printed by it, expanded at load
     unused_if: tuple = ()  # values of this item saying its section is not used (委託しない, 行っていない, true for a flag)
+    printed: str | None = None  # text the form itself prints with the item (an instruction, never a value)
     items: list["Item"] = field(default_factory=list)
     parent: "Item | None" = None
 
@@ -467,6 +468,7 @@ def _build(raw: dict, sets: dict, opts: dict, parent: Item | None, versions: tup
         source=raw.get("source"),
         version_labels=_expand_labels(raw.get("labels"), versions, raw["key"]),
         unused_if=_as_tuple(raw["unused_if"]) if "unused_if" in raw else (),
+        printed=raw.get("printed"),
         parent=parent,
     )
     item.items = [_build(c, sets, opts, item, versions) for c in raw.get("items") or ()]

@@ -93,6 +93,62 @@ def test_blocks_said_unused_are_empty_not_unread():
     assert not any(n["行"] == u.line for n in imp.data.get("取込メモ", []))  # the item holds the reason, once
 
 
+KISO_IV = ("特定個人情報保護評価書(基礎項目評価書)\n\nⅣ リスク対策\n\n1. 提出する特定個人情報保護評価書の種類{row}\n{next}"
+           "2. 特定個人情報の入手（情報提供ネットワークシステムを通じた入手を除く。）\n"
+           "目的外の入手が行われるリスクへの対策は十分か\t[十分である]\t<選択肢> 1) 特に力を入れている 2) 十分である 3) 課題が残されている\n")
+SHURUI = "[基礎項目評価書]\t<選択肢> 1) 基礎項目評価書 2) 基礎項目評価書及び重点項目評価書 3) 基礎項目評価書及び全項目評価書"
+NOTE = "2)又は3)を選択した評価実施機関については、それぞれ重点項目評価書又は全項目評価書において、リスク対策の詳細が記載されている。"
+
+
+@pytest.mark.parametrize("row, nxt", [("", SHURUI + "\n" + NOTE + "\n"),          # the choice under its heading
+                                      ("\t" + SHURUI, NOTE + "\n"),               # in the heading's row
+                                      ("\t" + SHURUI + "\t" + NOTE, "")])         # the note in the same row
+def test_a_choice_printed_with_its_headings_words_lands_in_its_item(row, nxt):
+    # Ⅳ 1 of the 基礎: the heading and its only item share their words; the form prints the
+    # choice beside or under the heading, and its own sentence (`printed:`) under the choice
+    imp = import_text(KISO_IV.format(row=row, next=nxt))
+    ri = imp.data["リスク対策"]
+    assert ri["提出する評価書の種類"]["種類"] == "基礎項目評価書"
+    assert ri["入手"]["目的外の入手"] == "十分である"
+    # (the parts this excerpt lacks are noted as missing, on no line of it)
+    assert not [n for n in imp.data.get("取込メモ", []) if n["行"]], imp.data.get("取込メモ")
+
+
+def test_the_forms_own_sentence_is_printed_by_the_text_export_and_skipped_on_import():
+    form = load_form("基礎項目評価書")
+    item = form.item_at(("リスク対策", "提出する評価書の種類", "種類"))
+    assert item.printed == NOTE
+    text = export_text(form, full_document(form))
+    assert NOTE in text.split("\n")
+    imp = import_text(text)
+    assert not any(n["本文"] == NOTE for n in imp.data.get("取込メモ", []))
+
+
+@pytest.mark.parametrize("detail", ["\t(手数料額、納付方法: 写しの交付に要する費用は請求者の負担)",
+                                    " （手数料額、納付方法：写しの交付に要する費用は請求者の負担）"])
+def test_a_detail_printed_in_its_choices_row_lands_in_its_own_item(detail):
+    # 全項目 Ⅴ 1 ③手数料等: the row prints the choice and, in parentheses with its label, the
+    # 手数料額、納付方法 that details it
+    text = ("特定個人情報保護評価書(全項目評価書)\n\nⅤ 開示請求、問合せ\n\n1. 特定個人情報の開示・訂正・利用停止請求\n"
+            f"③手数料等\t[無料]\t<選択肢> 1) 有料 2) 無料{detail}\n"
+            "④個人情報ファイル簿の公表\t[行っている]\t<選択肢> 1) 行っている 2) 行っていない\n")
+    imp = import_text(text)
+    req = imp.data["開示請求・問合せ"]["開示・訂正・利用停止請求"]
+    assert req["手数料等"] == "無料"
+    assert req["手数料額、納付方法"] == "写しの交付に要する費用は請求者の負担"
+    assert req["個人情報ファイル簿の公表"] == "行っている"
+    assert not [n for n in imp.data.get("取込メモ", []) if n["行"]], imp.data.get("取込メモ")
+
+
+def test_the_report_headline_leaves_out_what_the_document_says_is_unused():
+    # items printed `[ ]` under 委託しない have no value to take: not counted as values missed
+    imp = import_file(FIXTURES / "invented" / "nishiyama_kiso.txt")
+    f = measure("kiso", imp)
+    assert f.empty >= 1 and f.unread == 0
+    assert f.valued == f.exact + f.altered + f.uncertain + f.unread and f.filled == f.valued
+    assert "項目を取り込み (100.0%)" in render([f])
+
+
 @pytest.mark.parametrize("name", ASSESSMENTS)
 def test_missing_sections_are_noted_and_listed(name):
     form = load_form(name)

@@ -15,7 +15,7 @@ from typing import Any
 from .. import dates
 from ..form import CIRCLED, Form, Item, value_at
 from . import choices
-from .text import is_separator, norm, norm_value, plain, to_markdown
+from .text import is_separator, nfkc, norm, norm_value, plain, to_markdown
 
 Path = tuple
 
@@ -99,6 +99,21 @@ class BodyParser:
         for lab, cands in self.by_label.items():
             if lab[:1] in CIRCLED:
                 self.by_digit_label.setdefault(str(CIRCLED.index(lab[0]) + 1) + lab[1:], cands)
+        # a section whose value-bearing child is printed with the heading's own words
+        # (1. 提出する…評価書の種類 / 提出する…評価書の種類): a value beside or under the heading is the child's
+        self.heading_child: dict[int, int] = {}
+        for i, s in enumerate(self.slots):
+            if s.item.kind != "section":
+                continue
+            own = {norm(_unnumbered(lab)) for lab in s.item.all_labels}
+            for j in range(i + 1, len(self.slots)):
+                if self.slots[j].item.parent is not s.item:
+                    continue
+                if not self.slots[j].item.is_container and norm(self.slots[j].item.label) in own:
+                    self.heading_child[i] = j
+                    break
+        # sentences the form prints with an item (instructions, never values)
+        self.printed_notes = {norm(it.printed) for it in form.walk() if it.printed}
         self.skipped = [norm(i.label) for i in form.items if i.key in skip_keys]
         self.parent_labels = {norm(s.item.parent_label) for s in self.slots if s.item.parent_label}
         self.elements = []  # (regex, range regex, slot index of group)
@@ -315,6 +330,8 @@ class BodyParser:
             self.pending = path, slot_i
             return
         self.valued.setdefault(path, line)
+        if item.kind in ("choice", "multi"):
+            v = self._inline_detail(slot_i, v, line)
         self.last_raw = v
         if item.kind == "choice":
             self.last_choice = item
@@ -350,9 +367,41 @@ class BodyParser:
             for c in flags:
                 if c.key in set_flags:
                     self.set_value(path + (c.key,), c, set_flags[c.key])
+            if not set_flags and slot_i in self.heading_child:
+                self.valued.pop(path, None)
+                self.place(self.heading_child[slot_i], v, line, gap)
+                return
             if not set_flags:
                 self.valued.pop(path, None)
                 self.notes.add(line, plain(v), f"「{item.label}」の見出しの横にあった文字で、どの項目にも当てはまりません")
+
+    def _inline_detail(self, slot_i: int, v: str, line: int) -> str:
+        """`[無料] <選択肢> 1) 有料 2) 無料 (手数料額、納付方法: …)`: the text item that details a
+        choice, printed with its label in parentheses in the choice's own row. Its value goes to
+        that item; the rest of the row is the choice's."""
+        j = slot_i + 1
+        if j >= len(self.slots):
+            return v
+        sub = self.slots[j].item
+        if sub.parent is not self.slots[slot_i].item.parent or sub.kind != "text":
+            return v
+        text = plain(v)
+        folded = nfkc(text)
+        if len(folded) != len(text):  # offsets in the folded text would not hold in the printed one
+            text = folded
+        for lab in sub.all_labels:
+            pattern = r"\s*".join(re.escape(ch) for ch in norm(lab))
+            m = re.search(rf"[(（]\s*{pattern}\s*[:：]\s*(.*?)\s*[)）]\s*$", folded, re.S)
+            if m is None:
+                continue
+            detail = text[m.start(1):m.end(1)].strip()
+            if detail:
+                path = self.concrete(self.slots[j])
+                self.hit.add(path)
+                self.add_text(path, Fragment(line, detail))
+                self.valued.setdefault(path, line)
+            return text[:m.start()]
+        return v
 
     def _take(self, path, item, r, line, raw) -> None:
         # a value read again (a list continued on the next row) replaces the first reading
@@ -432,6 +481,9 @@ class BodyParser:
     def line(self, no: int, raw: str, gap: bool, rest: list) -> None:
         cells = cells_of(raw)
         first = next((c for c in cells if c.strip()), "")
+        if norm(raw) in self.printed_notes:  # the form's own instruction under an item
+            self.accounted[no] = "layout"
+            return
         # the title line of the form
         if norm(first) == norm(self.form.title) and len([c for c in cells if c.strip()]) == 1:
             self.accounted[no] = "layout"
@@ -582,6 +634,8 @@ class BodyParser:
             self.flush_orphans()
             self.pending = None
             self.accounted[no] = "layout"
+            if i in self.heading_child:  # its value on the next line
+                self.pending = self.concrete(self.slots[self.heading_child[i]]), self.heading_child[i]
             return
         self.place(i, value, no, gap)
 
@@ -675,6 +729,11 @@ def _wrapped(prev: str, cur: str) -> bool:
     """`…支払管理、統` + `計処理等を行う。`: a long line ended mid-sentence, the next one opens no item."""
     prev = prev.rstrip()
     return len(prev) >= 20 and not re.search(r"[。．.」』)）:：]$", prev) and not _OPENS.match(cur)
+
+
+def _unnumbered(label: str) -> str:
+    """A heading without its number: `1. 提出する…` → `提出する…`."""
+    return re.sub(r"^\s*(?:\d+\s*[.．]|[①-⑳])\s*", "", label)
 
 
 def _name_key(form: Form, path: Path) -> str | None:
