@@ -1,7 +1,8 @@
 """Importer of published assessments from their extracted PDF text.
 
 text.py (cleanup, HTML → Markdown) → choices.py (checkboxes and choices) →
-body.py (the label-driven parser) + changelog.py (別添2) or henko.py
+body.py (the label-driven parser, with cells.py: what a cell holds besides its value)
++ changelog.py (別添2) or henko.py
 (変更箇所一覧) → document.py (one file → one document, evidence passes) with
 uncertain.py (what stays unread for certain becomes !要確認 at the item) →
 writer.py (YAML) → report.py (fidelity).

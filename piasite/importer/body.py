@@ -15,7 +15,9 @@ from typing import Any
 from .. import dates
 from ..form import CIRCLED, Form, Item, value_at
 from . import choices
-from .text import is_separator, nfkc, norm, norm_value, plain, to_markdown
+from .cells import (after_label, clean_md, element_name_key, is_option_list, split_names, strip_number,
+                    strip_option_lists, unnumbered, wrapped)
+from .text import has_html, is_separator, nfkc, norm, norm_value, plain, to_markdown
 
 Path = tuple
 
@@ -105,7 +107,7 @@ class BodyParser:
         for i, s in enumerate(self.slots):
             if s.item.kind != "section":
                 continue
-            own = {norm(_unnumbered(lab)) for lab in s.item.all_labels}
+            own = {norm(unnumbered(lab)) for lab in s.item.all_labels}
             for j in range(i + 1, len(self.slots)):
                 if self.slots[j].item.parent is not s.item:
                     continue
@@ -140,6 +142,8 @@ class BodyParser:
         self.part = -1
         # the item awaiting its value on the following lines: (concrete path, slot index)
         self.pending: tuple[Path, int] | None = None
+        # number and date items whose label came with no value, followed by another label (_await)
+        self.awaiting: list[tuple[Path, int]] = []
         self.orphans: list[Fragment] = []
         # the multi-choice row just read, to join a list continued on the next row: (slot, path, raw, line)
         self.last_multi: tuple[int, Path, str, int] | None = None
@@ -206,8 +210,17 @@ class BodyParser:
         return back[-1] if back else None
 
     def find_prefix(self, cell: str) -> tuple[int, str] | None:
-        """`③委託先名 株式会社…`: label and value in one cell."""
+        """`③委託先名 株式会社…`: label and value in one cell (`⑦使用の主体 使用部署 ※ …`: after the
+        label of the rows' group, `再委託 ⑦再委託の有無 ※ […]`)."""
         n = norm(cell)
+        for pl in self.parent_labels:
+            if pl and n.startswith(pl) and len(n) > len(pl):
+                rest = after_label(cell, pl)
+                if rest:
+                    hit = self.find_prefix(rest)
+                    if hit is None and norm(rest) in self.by_label and (k := self.find(norm(rest))) is not None:
+                        return k, ""
+                    return hit
         best = None
         for lab, cands in self.by_label.items():
             if len(lab) < 3 or not n.startswith(lab) or len(n) == len(lab):
@@ -221,14 +234,12 @@ class BodyParser:
         if not best:
             return None
         lab, i = best
-        text = plain(cell)
-        for j in range(1, len(text) + 1):
-            if norm(text[:j]) == lab:
-                rest = text[j:]
-                if rest[:1] in (" ", "[", "〔", "<", "＜", "(", "（") or rest[:1] in choices.MARKERS:
-                    return i, rest.strip()
-                return None
-        return None
+        rest = after_label(cell, lab)
+        if rest is None:
+            return None
+        if self.slots[i].item.mark:
+            rest = re.sub(r"^\s*※", "", rest)  # the item's ※ printed after its label
+        return i, rest.strip()
 
     def _after_part_label(self, p: int, cell: str) -> str:
         """What follows a part's label in the same cell, when more than a stray mark."""
@@ -367,7 +378,7 @@ class BodyParser:
             for c in flags:
                 if c.key in set_flags:
                     self.set_value(path + (c.key,), c, set_flags[c.key])
-            if not set_flags and slot_i in self.heading_child:
+            if not set_flags and slot_i in self.heading_child and not any(norm(c.label) in norm(v) for c in flags):
                 self.valued.pop(path, None)
                 self.place(self.heading_child[slot_i], v, line, gap)
                 return
@@ -464,7 +475,8 @@ class BodyParser:
     # -- the walk --------------------------------------------------------------
     def feed(self, lines: list[tuple[int, str]]) -> None:
         # a text without a single tab is one PDF line per text line: cells wrap at their width
-        self.tabless = bool(lines) and not any("\t" in raw for _, raw in lines)
+        # (trailing tabs, i.e. empty cells at a line's end, do not make a table)
+        self.tabless = bool(lines) and not any(re.search(r"\t\s*\S", raw) for _, raw in lines)
         gap = False
         for k, (no, raw) in enumerate(lines):
             if not raw.strip():
@@ -501,7 +513,7 @@ class BodyParser:
                 self.accounted[no] = "layout"
                 return
         if p is not None and len([c for c in cells if c.strip()]) == 1:
-            nxt = next((r for _, r in rest if r.strip()), "")
+            nxt = next((r for _, r in rest if r.strip() and not is_separator(r)), "")
             if self.part_of(cells_of(nxt)[0] if cells_of(nxt) else "") is not None and self.part_of(nxt) != p:
                 self.accounted[no] = "layout"  # table of contents
                 return
@@ -517,14 +529,14 @@ class BodyParser:
                     self.notes.add(no, tail, f"「{self.parts[p].label}」の見出しに続く記載で、どの項目にも当てはまりません")
             return
         # the last table-of-contents entry, a part read elsewhere (別添2)
-        nxt = next((r for _, r in rest if r.strip()), "")
+        nxt = next((r for _, r in rest if r.strip() and not is_separator(r)), "")
         nxt_first = cells_of(nxt)[0] if cells_of(nxt) else ""
         if len(cells) == 1 and any(norm(first).startswith(s) for s in self.skipped) and self.part_of(nxt_first) is not None:
             self.accounted[no] = "layout"
             return
         # the heading of the table of contents (項目一覧): a lone short line before it
         if len(cells) == 1 and len(norm(first)) <= 8 and self.part_of(nxt_first) is not None:
-            after = next((r for _, r in rest[1:] if r.strip() and r != nxt), "")
+            after = next((r for _, r in rest[1:] if r.strip() and r != nxt and not is_separator(r)), "")
             if self.part_of(cells_of(after)[0] if cells_of(after) else "") is not None:
                 self.accounted[no] = "layout"
                 return
@@ -553,9 +565,13 @@ class BodyParser:
                 self.accounted[no] = "layout"
                 return
             m = rx.match(n0)
-            if m and self.slots[gi].part == self.part:
-                self.start_element(gi, int(m.group(1)), no)
+            named = None if m else self._named_element(gi, first)
+            number = int(m.group(1)) if m else named[0] if named else None
+            if number is not None and self.slots[gi].part == self.part:
+                self.start_element(gi, number, no)
                 val = "\t".join(cells[cells.index(first) + 1:]).strip()
+                if named:  # 委託事項1　課税資料のデータ入力業務: the name after a space in the same cell
+                    val = "\t".join([named[1]] + ([val] if val else []))
                 item = self.slots[gi].item
                 name = item.child(item.name_key) if item.name_key else None
                 if name is not None and norm(name.label) == norm(item.label):
@@ -592,8 +608,24 @@ class BodyParser:
             break
         self.free(no, raw, gap)
 
+    def _named_element(self, gi: int, cell: str) -> tuple[int, str] | None:
+        """`委託事項1　名称` / `提供先1 市町村長`: an element heading with its name after a space, for a
+        group whose elements are named on their heading. (number, name) or None."""
+        item = self.slots[gi].item
+        name = item.child(item.name_key) if item.name_key else None
+        if name is None or norm(name.label) != norm(item.label) or has_html(cell):
+            return None
+        prefix = (item.element or "").split("{n}")[0]
+        text = plain(cell)
+        folded = nfkc(text)
+        m = re.match(rf"^{re.escape(nfkc(prefix))}\s*(\d+)[ \u3000]+(\S.*)$", folded)
+        if m is None:
+            return None
+        return int(m.group(1)), (text[m.start(2):] if len(folded) == len(text) else m.group(2)).strip()
+
     def start_part(self, p: int, no: int) -> None:
         self.flush_orphans()
+        self.awaiting = []
         self.part = p
         item = self.parts[p]
         i = next(k for k, s in enumerate(self.slots) if s.item is item)
@@ -607,6 +639,7 @@ class BodyParser:
 
     def start_element(self, gi: int, printed: int, no: int) -> None:
         self.flush_orphans()
+        self.awaiting = []
         path = self.new_element(gi)
         self.printed[path] = printed
         self.cursor = gi
@@ -630,6 +663,7 @@ class BodyParser:
         self.adopt_orphans(i)
         self.cursor = max(self.cursor, i)
         self.accounted[no] = "value"
+        self._await(value)
         if item.kind in ("section", "group") and not value.strip():
             self.flush_orphans()
             self.pending = None
@@ -639,9 +673,48 @@ class BodyParser:
             return
         self.place(i, value, no, gap)
 
+    def _await(self, value: str) -> None:
+        """`評価書番号` / `評価書名` / `4` / `…評価書`: labels printed one under the other before their
+        values (a table row extracted cell by cell). A number or date item left without a value by
+        the next label waits for a line that reads as one."""
+        if value.strip():
+            self.awaiting = []
+            return
+        if self.pending is None:
+            return
+        path, si = self.pending
+        if self.slots[si].item.kind in ("integer", "count", "date") and path not in self.texts \
+                and self.get_value(path) in (None, "") and path not in self.unread:
+            self.awaiting.append(self.pending)
+        elif self.slots[si].item.kind not in ("text", "ref", "list"):
+            self.awaiting = []
+
+    def _fill_awaiting(self, no: int, text: str) -> bool:
+        if not self.awaiting:
+            return False
+        path, si = self.awaiting[0]
+        item = self.slots[si].item
+        if self.pending is not None and self.slots[self.pending[1]].item.kind == item.kind:
+            # 承認日 (left empty) / 公表日 / a date: the date is the nearest label's
+            self.awaiting = []
+            return False
+        t = plain(text).strip()
+        reads = re.fullmatch(r"\d[\d,]*", nfkc(t)) if item.kind in ("integer", "count") else dates.parse_date(t)
+        if not reads:
+            self.awaiting = []
+            return False
+        self.awaiting.pop(0)
+        pending = self.pending
+        self.place(si, t, no)
+        self.pending = pending
+        self.accounted[no] = "value"
+        return True
+
     def free(self, no: int, raw: str, gap: bool) -> None:
         """A line without a label: the continuation of the item being read."""
         text = raw.rstrip() if re.match(r"^ +- ", raw) else raw.strip()  # keep nested list indents
+        if self._fill_awaiting(no, text):
+            return
         if self.pending is not None:
             path, slot_i = self.pending
             if self.slots[slot_i].item.kind in ("text", "ref", "list"):
@@ -663,7 +736,7 @@ class BodyParser:
             self.accounted[no] = "value"
             return
         # the option list of the choice just read, wrapped onto its own line (002:742)
-        if self.last_choice is not None and _is_option_list(raw, self.last_choice.choices):
+        if self.last_choice is not None and is_option_list(raw, self.last_choice.choices):
             self.accounted[no] = "value"
             return
         # a flattened table repeated as tab lines (quirk 5): already in the value above
@@ -685,12 +758,12 @@ class BodyParser:
             parts: list[str] = []
             for f in frags:
                 md, dropped = to_markdown(f.raw)
-                md = _clean_md(md)
+                md = clean_md(md)
                 if "u" in dropped:
                     self.notes.add(f.line, plain(f.raw), "下線(原文で追加箇所を示す印)は Markdown で表せないため外しました")
                 if not md:
                     continue
-                if parts and self.tabless and not f.gap and _wrapped(parts[-1].split("\n")[-1], md):
+                if parts and self.tabless and not f.gap and wrapped(parts[-1].split("\n")[-1], md):
                     parts.append("")  # a line wrapped at the cell edge: joined without a space
                 elif parts:
                     # list items stay together; anything else is its own paragraph
@@ -704,15 +777,15 @@ class BodyParser:
                 text = re.sub(r"^\n?", "", text)
                 self.notes.add(frags[0].line, plain(frags[0].raw),
                                f"「{item.label}」の文中のチェック記号は選択肢ではなく箇条書きの印として読みました")
-            cleaned = _strip_option_lists(text, self.all_choices)
+            cleaned = strip_option_lists(text, self.all_choices)
             if cleaned != text:
                 self.notes.add(frags[0].line, text, f"「{item.label}」の中にあった選択肢の一覧(<選択肢> 1) …)を外しました(前の項目の印刷の一部です)")
                 text = cleaned
             if item.kind == "list":
                 self.set_value(path, item, split_names(text))
                 continue
-            if item.name_key is None and path[-1] == _name_key(self.form, path):
-                text = _strip_number(text)
+            if item.name_key is None and path[-1] == element_name_key(self.form, path):
+                text = strip_number(text)
             if item.parent is not None and item.parent.name_key == item.key and "\n\n" in text:
                 # a note printed inside a name cell (quirk 17): the name is the first paragraph
                 text, rest = text.split("\n\n", 1)
@@ -720,95 +793,3 @@ class BodyParser:
             if text:
                 self.set_value(path, item, text)
         return self.data
-
-
-_OPENS = re.compile(r"^\s*(?:[-・○●◎■□※＊*【<＜(（]|[①-⑳⑴-⒇]|\d+\s*[.)．、])")
-
-
-def _wrapped(prev: str, cur: str) -> bool:
-    """`…支払管理、統` + `計処理等を行う。`: a long line ended mid-sentence, the next one opens no item."""
-    prev = prev.rstrip()
-    return len(prev) >= 20 and not re.search(r"[。．.」』)）:：]$", prev) and not _OPENS.match(cur)
-
-
-def _unnumbered(label: str) -> str:
-    """A heading without its number: `1. 提出する…` → `提出する…`."""
-    return re.sub(r"^\s*(?:\d+\s*[.．]|[①-⑳])\s*", "", label)
-
-
-def _name_key(form: Form, path: Path) -> str | None:
-    """The key naming a top-level group element (ファイル名, 名称), if path is one."""
-    if len(path) == 3 and isinstance(path[1], int):
-        top = form.top(path[0])
-        if top is not None and top.name_key == path[2]:
-            return path[2]
-    return None
-
-
-# A name's printed number: (1) / （1） / ⑴ / ① / 1. / 1 (before a space)
-_NUMBER = r"(?:[(（]\s*\d+\s*[)）]|[⑴-⒇]|[①-⑳]|\d+\s*[.．、]|\d+(?=\s))"
-_NUMBERED = re.compile(rf"(?:^|(?<=[\s、,，]))\s*{_NUMBER}\s*")
-
-
-def _numbered_names(line: str) -> list[str] | None:
-    """`1 Aファイル 2 Bファイル` / `⑴ A ⑵ B` / `(1)A、(2)B` → the names; None when the
-    line does not start with a number (a name, not a numbered list)."""
-    line = line.strip()
-    if not re.match(rf"^{_NUMBER}", line):
-        return None
-    parts = [p.strip(" 、,，") for p in _NUMBERED.split(line)]
-    return [p for p in parts if p]
-
-
-def split_names(text: str) -> list[str]:
-    """A cell listing names (③システムの名称, 特定個人情報ファイル名): one per line or numbered."""
-    out: list[str] = []
-    for line in text.split("\n"):
-        line = re.sub(r"^\s*[-・]\s*", "", line).strip()
-        if not line:
-            continue
-        out += _numbered_names(line) or [line]
-    return out
-
-
-def _strip_number(text: str) -> str:
-    # (1) 個人住民税賦課情報ファイル / 1 住民基本台帳ファイル / ①…; a cell naming several
-    # (「1 Aファイル 2 Bファイル」) loses every number, the names joined by 、
-    names = _numbered_names(text) if "\n" not in text else None
-    if names and len(names) > 1:
-        return "、".join(names)
-    return re.sub(rf"^\s*{_NUMBER}\s*", "", text).strip()
-
-
-def _clean_md(md: str) -> str:
-    lines = []
-    for l in md.split("\n"):
-        l = re.sub(r"^\s*#{1,6}\s+", "", l)           # headings inside a value
-        l = re.sub(r"^\*\*(.+)\*\*$", r"\1", l.strip()) if l.strip().startswith("**") else l
-        lines.append(l.rstrip())
-    return "\n".join(lines).strip()
-
-
-_OPT = re.compile(r"(\d)\)\s*")
-_MARK = re.compile(r"[<＜]\s*選択肢\s*[>＞]")
-
-
-def _is_option_list(raw: str, allowed) -> bool:
-    """`1) 定めている 2) 定めていない`: a printed option list, nothing else."""
-    text = _MARK.sub(" ", plain(raw))
-    items = [t.strip() for t in _OPT.split(text)[2::2]]
-    if not items or _OPT.split(text)[0].strip():
-        return False
-    names = allowed if isinstance(allowed, set) else {norm_value(c) for c in allowed}
-    return all(norm_value(i) in names for i in items if i)
-
-
-def _strip_option_lists(text: str, allowed: set) -> str:
-    """Paragraphs that are an option-list marker or a list of options (quirk 15)."""
-    out = []
-    for para in text.split("\n\n"):
-        p = para.strip()
-        if _MARK.fullmatch(p) or (_OPT.match(p) and _is_option_list(p, allowed)):
-            continue
-        out.append(para)
-    return "\n\n".join(out).strip()

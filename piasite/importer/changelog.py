@@ -44,6 +44,10 @@ def parse(lines: list[tuple[int, str]], form: Form, notes: Notes, accounted: dic
     brk = False
     gap = False
     physical = 0
+    # the header printed one column label per line (a table extracted cell by cell, no tabs):
+    # the rows are then one cell per line too
+    header_lines = 0
+    per_line = False
     for no, raw in lines:
         if not raw.strip():
             accounted[no] = "blank"
@@ -53,18 +57,26 @@ def parse(lines: list[tuple[int, str]], form: Form, notes: Notes, accounted: dic
             accounted[no] = "layout"
             brk = True
             continue
-        cells = cells_of(raw)
+        cells = _spaced_cells(raw, header_norm, timings) or cells_of(raw)
         if norm(cells[0]) in heads and len(cells) == 1:
             accounted[no] = "layout"  # the part heading, repeated
             continue
         if cells and all(norm(c) in header_norm for c in cells if c.strip()):
             accounted[no] = "layout"  # the header row, repeated after page breaks
+            header_lines = header_lines + 1 if len(cells) == 1 else 0
+            per_line = per_line or header_lines >= 3
             continue
+        header_lines = 0
         if is_row_start(raw):
             physical += 1
             rows.append(Row(no, cells, brk, [no]))
             accounted[no] = "value"
             brk = gap = False
+            continue
+        if rows and per_line and len(cells) == 1:
+            rows[-1].cells.append(raw.strip())  # the next cell of the row
+            rows[-1].lines.append(no)
+            accounted[no] = "value"
             continue
         if rows and not brk and not gap:
             # a cell broken over two physical lines: continue the last non-empty cell
@@ -79,6 +91,8 @@ def parse(lines: list[tuple[int, str]], form: Form, notes: Notes, accounted: dic
     out: list[dict] = []
     prev: Row | None = None
     for r in rows:
+        if per_line:
+            _columns(r, timings, notes)
         c = [plain(x) if i == 0 else x for i, x in enumerate(r.cells)] + [""] * 6
         date_text, item = c[0], plain(c[1])
         if prev is not None and out:
@@ -94,6 +108,37 @@ def parse(lines: list[tuple[int, str]], form: Form, notes: Notes, accounted: dic
     for row in out:
         row.pop("_date_text", None)
     return out, {"physical": physical, "merged": merged, "rows": len(out)}
+
+
+def _spaced_cells(raw: str, header_norm: set, timings) -> list[str] | None:
+    """A row whose cells are separated by full-width spaces (or runs of spaces), not tabs: its
+    cells when the split is certain — the header row, or a row of a date, three cells, 事前/事後
+    and at most one more cell; None otherwise (the line is read as one cell)."""
+    if len(cells_of(raw)) > 1 or not re.search(r"\u3000| {2,}", raw.strip()):
+        return None
+    cells = [c for c in re.split(r"[\u3000]+| {2,}", raw.strip()) if c]
+    if len(cells) >= 3 and all(norm(c) in header_norm for c in cells):
+        return cells
+    if len(cells) in (5, 6) and _DATE_START.match(plain(cells[0])) and plain(cells[4]) in timings:
+        return cells
+    return None
+
+
+def _columns(r: Row, timings, notes: Notes) -> None:
+    """A row printed one cell per line: the 提出時期 cell (事前/事後) anchors the columns. Two cells
+    between the 項目 and it are 変更前/変更後; any other count leaves the columns unknown: the row
+    keeps its date and 提出時期, and its other lines go to 取込メモ verbatim."""
+    cells = r.cells
+    t = next((k for k in range(1, len(cells)) if plain(cells[k]) in timings), None)
+    if t is None:
+        t = len(cells)  # no 提出時期: the columns before it are all there is
+    if t == 4 or (len(cells) <= 6 and t == len(cells) and t <= 4):
+        r.cells = cells[:t] + cells[t:t + 1] + (["\n".join(cells[t + 1:])] if len(cells) > t + 1 else [])
+        return
+    for no, text in zip(r.lines[1:t], cells[1:t]):
+        notes.add(no, text, "変更箇所の表の列の区切りが原文から読み取れません(1 行に 1 つの欄で印刷された表で、"
+                            "項目・変更前・変更後の欄の行数が合いません)")
+    r.cells = [cells[0], "", "", ""] + cells[t:t + 1] + (["\n".join(cells[t + 1:])] if len(cells) > t + 1 else [])
 
 
 def _md(cell: str) -> str:

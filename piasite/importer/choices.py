@@ -7,17 +7,27 @@ import re
 from dataclasses import dataclass, field
 
 from ..form import Item, Option
-from .text import CHECKED, MARKERS, RADIO_OFF, RADIO_ON, norm_value, plain
+from .text import CHECKED, MARKERS, RADIO_OFF, RADIO_ON, nfkc, norm_value, plain
 
-# A box: [○] [ ] 〔○〕 (○) [O] [☑] or a bare input marker.
+# Box glyphs of text-layer extractions (pdftotext and the like): ■ ticked, □ not. They are boxes
+# only where a choice, a list of options or a section flag is read; in a free text they stay as printed.
+GLYPH_ON, GLYPH_OFF = "■", "□"
+# A box: [○] [ ] 〔○〕 (○) [O] [☑] ■ □ or a bare input marker.
 # Parentheses count as a box only with a mark in them: `( )` is an empty qualifier or count.
-_BOX = re.compile(r"[\[〔]\s*([○OＯ" + MARKERS + r"]?)\s*[\]〕]|[(（]\s*([○OＯ])\s*[)）]|([" + MARKERS + r"])")
+_BOX = re.compile(r"[\[〔]\s*([○OＯ" + MARKERS + r"]?)\s*[\]〕]|[(（]\s*([○OＯ])\s*[)）]|([" + MARKERS + GLYPH_ON + GLYPH_OFF + r"])")
+# ［ 十分である ］: full-width brackets read as the ASCII ones (the value inside is kept as printed)
+_WIDE = str.maketrans({"［": "[", "］": "]"})
+_GLYPHS = MARKERS + GLYPH_ON + GLYPH_OFF
+
+
+def _cell(cell: str) -> str:
+    return plain(cell).translate(_WIDE)
 _OPTIONS_MARK = re.compile(r"[<＜]\s*選択肢\s*[>＞]")
-_COUNT = re.compile(r"[(（]\s*([\d,]*)\s*\)?\s*件")
+_COUNT = re.compile(r"[(（]\s*([\d,]*)\s*[)）]?\s*件")
 
 
 def _state(glyph: str) -> str:
-    if glyph in ("○", "O", "Ｏ", CHECKED, RADIO_ON):
+    if glyph in ("○", "O", "Ｏ", CHECKED, RADIO_ON, GLYPH_ON):
         return "on"
     if glyph == RADIO_OFF:
         return "radio"
@@ -71,30 +81,36 @@ def match_choice(text: str, choices: tuple[str, ...]) -> tuple[str | None, bool]
 
 def read_choice(cell: str, item: Item) -> Reading:
     r = Reading()
-    text = plain(cell)
+    text = _cell(cell)
     body = options_part_removed(text)
     candidates: list[str] = []
     for m in re.finditer(r"[\[〔]([^\[\]〔〕]*)[\]〕]", body):
-        inner = re.sub("[" + MARKERS + "]", "", m.group(1)).strip()
+        inner = re.sub("[" + _GLYPHS + "]", "", m.group(1)).strip()
         if inner:
             candidates.append(inner)
     if not candidates:
         # choice drawn as a row of checkboxes (000:650)
-        for m in re.finditer("([" + CHECKED + RADIO_ON + "])\\s*([^" + MARKERS + r"\[\]<＜]+)", body):
+        for m in re.finditer("([" + CHECKED + RADIO_ON + GLYPH_ON + "])\\s*([^" + _GLYPHS + r"\[\]<＜]+)", body):
             candidates.append(m.group(2).strip())
-    if not candidates and len(re.findall("[" + MARKERS + "]", body)) <= 1:
-        rest = re.sub("[" + MARKERS + r"\[\]〔〕]", " ", body)
+    if not candidates and len(re.findall("[" + _GLYPHS + "]", body)) <= 1:
+        rest = re.sub("[" + _GLYPHS + r"\[\]〔〕]", " ", body)
         rest = _COUNT.sub(" ", rest).strip()
         if rest and not re.fullmatch(r"[\d)\s]*", rest):
             candidates.append(rest)
     for c in candidates:
         value, exact = match_choice(c, item.choices)
+        numbered = re.match(r"^(\d{1,2})\s*[)）]\s*(\S.*)$", c)
+        if numbered and not exact:
+            # [ 8) 特定個人情報の漏えい… ]: the option printed with its number; exact when the number is its own
+            v2, exact2 = match_choice(numbered.group(2), item.choices)
+            if v2 and exact2 and item.choices.index(v2) + 1 == int(numbered.group(1)):
+                value, exact = v2, True
         if value:
             r.value = value
             if not exact:
                 r.doubts.append(f"原文の「{c}」を選択肢「{value}」と読みました")
             return r
-    if not candidates and re.search("[" + MARKERS + "]", body):
+    if not candidates and re.search("[" + _GLYPHS + "]", body):
         r.unsure = NO_MARK
     elif not candidates and re.search(r"[\[〔]\s*[\]〕]", body):
         r.unsure = EMPTY_BRACKETS
@@ -105,7 +121,7 @@ def read_choice(cell: str, item: Item) -> Reading:
 
 def read_count(cell: str, after: str | None = None) -> int | None:
     """The n of `( n ) 件`, optionally the one following `after` (an option text)."""
-    text = plain(cell)
+    text = _cell(cell)
     if after:
         i = norm_value(text).find(norm_value(after))
         if i < 0:
@@ -133,7 +149,7 @@ class Box:
 
 def boxes(cell: str) -> list[Box]:
     """Every box in a cell with the text printed after it."""
-    text = plain(cell)
+    text = _cell(cell)
     text = _OPTIONS_MARK.split(text)[0] if _OPTIONS_MARK.search(text) and _BOX.search(text) else text
     found = list(_BOX.finditer(text))
     out = []
@@ -237,4 +253,14 @@ def read_flags(cell: str, flags: list[Item]) -> dict[str, bool]:
         for f in flags:
             if norm_value(b.text).startswith(norm_value(f.label)):
                 out[f.key] = b.state == "on"
+    # `( ) 委託しない` / `(○) 委託しない`: empty parentheses are no box in a list (they hold a
+    # qualifier or a count), but right before a flag's own label they are its box
+    text = nfkc(plain(cell))
+    for f in flags:
+        if f.key in out:
+            continue
+        label = r"\s*".join(re.escape(ch) for ch in nfkc(f.label) if not ch.isspace())
+        m = re.search(r"\(\s*([○O]?)\s*\)\s*" + label, text)
+        if m:
+            out[f.key] = bool(m.group(1))
     return out

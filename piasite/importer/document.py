@@ -13,7 +13,7 @@ from typing import Any
 from ..form import Form, form_names, load_form, value_at
 from . import changelog, fidelity, uncertain
 from .body import BodyParser, Notes, cells_of
-from .text import nfkc, norm, plain
+from .text import is_separator, nfkc, norm, plain
 
 # The version stamp printed under 公表日: [平成26年4月 様式2] (spaces and brackets vary).
 _STAMP = re.compile(r"^[\[［〔]?((?:平成|令和)(?:元|\d{1,2})年\d{1,2}月)(様式\d)[\]］〕]?$")
@@ -120,7 +120,7 @@ def _import_assessment(form: Form, numbered: list[tuple[int, str]], source: dict
     for k, (no, raw) in enumerate(numbered):
         cells = cells_of(raw)
         if len([c for c in cells if c.strip()]) == 1 and any(norm(cells[0]).startswith(h) for h in heads):
-            nxt = next((r for _, r in numbered[k + 1:] if r.strip()), "")
+            nxt = next((r for _, r in numbered[k + 1:] if r.strip() and not is_separator(r)), "")  # past a page number
             if parser.part_of(cells_of(nxt)[0] if cells_of(nxt) else "") is None:
                 split = k
                 break

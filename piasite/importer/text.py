@@ -32,9 +32,13 @@ def inputs_to_markers(s: str) -> str:
     return _INPUT.sub(rep, s)
 
 
+# A page's number printed alone on its line by the extraction: `－ 3 －`, `- 3 -`, `3 / 12`.
+_PAGE_NUMBER = re.compile(r"^\s*(?:[-－―—‐−]\s*\d{1,4}\s*[-－―—‐−]|\d{1,4}\s*[/／]\s*\d{1,4})\s*$")
+
+
 def is_separator(line: str) -> bool:
-    """Markdown table rules and page-break rows such as `-----\t--`."""
-    return bool(line.strip()) and bool(_SEPARATOR.match(line))
+    """Markdown table rules and page-break rows such as `-----\t--`, and page numbers (`－ 3 －`)."""
+    return bool(line.strip()) and bool(_SEPARATOR.match(line) or _PAGE_NUMBER.match(line))
 
 
 def plain(s: str) -> str:

@@ -1,0 +1,144 @@
+"""Extraction styles met by the acceptance documents of issue 9 (tests/fixtures/acceptance), each
+reduced to the few lines that show it: text layers without tabs (one PDF line per text line,
+`label　value` rows, one table cell per line), full-width brackets and spaces, ■/□ boxes, page
+numbers, labels printed before their values. Read by the form's labels, whatever the city."""
+from __future__ import annotations
+
+import pytest
+
+from piasite.importer import import_text
+
+KISO = "特定個人情報保護評価書（基礎項目評価書）\n"
+ZEN = "特定個人情報保護評価書（全項目評価書）\n"
+
+
+def _line_notes(imp) -> list[dict]:
+    """取込メモ about a line of the source (the parts an excerpt lacks are noted on line 0)."""
+    return [n for n in imp.data.get("取込メモ", []) if n["行"]]
+
+
+def test_full_width_brackets_and_an_option_list_on_its_own_lines_are_the_choices_print():
+    imp = import_text(KISO + "Ⅱ　しきい値判断項目\n１．対象人数\n評価対象の事務の対象人数は何人か\n［ 1,000人以上1万人未満 ］\n"
+                      "＜選択肢＞\n1) 1,000人未満（任意実施）　2) 1,000人以上1万人未満　3) 1万人以上10万人未満\n"
+                      "4) 10万人以上30万人未満　5) 30万人以上\nいつ時点の計数か\n令和6年12月1日 時点\n")
+    n = imp.data["しきい値判断項目"]["対象人数"]
+    assert n == {"人数": "1,000人以上1万人未満", "時点": "令和6年12月1日 時点"}
+    assert not _line_notes(imp)  # no "read as a near option" note, no stray ＜選択肢＞
+
+
+def test_an_option_printed_with_its_number_is_read_exactly():
+    imp = import_text(KISO + "Ⅳ リスク対策\n２．特定個人情報の入手（情報提供ネットワークシステムを通じた入手を除く。）\n"
+                      "目的外の入手が行われるリスクへの対策は十分か\t[ 2) 十分である ]\t<選択肢> 1) 特に力を入れている 2) 十分である\n")
+    assert imp.data["リスク対策"]["入手"]["目的外の入手"] == "十分である"
+    assert not _line_notes(imp)
+    # a number that is not the option's own is a doubt worth a note
+    imp = import_text(KISO + "Ⅳ リスク対策\n２．特定個人情報の入手（情報提供ネットワークシステムを通じた入手を除く。）\n"
+                      "目的外の入手が行われるリスクへの対策は十分か\t[ 3) 十分である ]\t<選択肢> 1) 特に力を入れている 2) 十分である\n")
+    assert any("と読みました" in n["理由"] for n in _line_notes(imp))
+
+
+@pytest.mark.parametrize("on, off", [("■", "□"), ("(○)", "( )"), ("（○）", "（　）")])
+def test_section_flags_in_box_glyphs_or_parentheses(on, off):
+    imp = import_text(KISO + "Ⅳ リスク対策\n"
+                      f"４．特定個人情報ファイルの取扱いの委託　{on} 委託しない\n"
+                      f"６．情報提供ネットワークシステムとの接続　{off} 接続しない（入手）　{on} 接続しない（提供）\n")
+    ri = imp.data["リスク対策"]
+    assert ri["委託"]["委託しない"] is True
+    assert ri["情報提供ネットワークシステムとの接続"] == {"接続しない(入手)": False, "接続しない(提供)": True}
+    assert not _line_notes(imp)
+
+
+def test_box_glyphs_are_options_in_a_list_but_stay_as_printed_in_a_text():
+    imp = import_text(KISO + "Ⅳ リスク対策\n８．人手を介在させる作業　□ 人手を介在させる作業はない\n判断の根拠\n"
+                      "□ 入力後に照合している。\n９．監査\n実施の有無\n■ 自己点検　□ 内部監査　■ 外部監査\n")
+    ri = imp.data["リスク対策"]
+    assert ri["監査"]["実施の有無"] == ["自己点検", "外部監査"]
+    assert ri["人手を介在させる作業"]["判断の根拠"] == "□ 入力後に照合している。"
+
+
+def test_page_numbers_are_page_breaks_not_values():
+    imp = import_text(KISO + "Ⅰ　関連情報\n１．特定個人情報ファイルを取り扱う事務\n①事務の名称\n国民健康保険に関する事務\n"
+                      "②事務の概要\n国民健康保険法に基づき、被保険者の資格の取得及び喪失の管理、国民健康保険税の賦課及び徴\n"
+                      "－ 2 －\n収に関する事務を行う。\n③システムの名称\n国民健康保険システム\n3 / 5\n")
+    jimu = imp.data["関連情報"]["事務"]
+    assert jimu["概要"] == "国民健康保険法に基づき、被保険者の資格の取得及び喪失の管理、国民健康保険税の賦課及び徴収に関する事務を行う。"
+    assert jimu["システムの名称"] == ["国民健康保険システム"]
+    assert not _line_notes(imp)
+
+
+def test_a_page_number_after_the_table_of_contents_does_not_start_the_change_log():
+    toc = "項目一覧\nⅠ 基本情報\n（別添1） 事務の内容\nⅡ 特定個人情報ファイルの概要\n（別添3） 変更箇所\n1 / 9\n"
+    imp = import_text(ZEN + toc + "Ⅰ 基本情報\n１．特定個人情報ファイルを取り扱う事務\n①事務の名称　住民基本台帳に関する事務\n")
+    assert imp.data["基本情報"]["事務"]["名称"] == "住民基本台帳に関する事務"
+    assert not _line_notes(imp)
+
+
+def test_labels_printed_before_their_values():
+    # a two-column header row extracted cell by cell: the number waits for a line that reads as one
+    imp = import_text(KISO + "評価書番号\n評価書名\n4\n国民健康保険に関する事務　基礎項目評価書\n")
+    assert imp.data["評価書番号"] == 4 and imp.data["評価書名"] == "国民健康保険に関する事務　基礎項目評価書"
+    # an empty date item before another date label: the date is the nearest label's
+    imp = import_text(ZEN + "評価実施機関名\n湊浜市長\n個人情報保護委員会 承認日 【行政機関等のみ】\n公表日\n令和6年6月28日\n")
+    assert imp.data["公表日"] == "2024-06-28" and "承認日" not in imp.data
+    assert not _line_notes(imp)
+
+
+def test_label_and_value_in_one_line_keep_the_values_spacing_and_leave_the_mark_to_the_label():
+    imp = import_text(ZEN + "Ⅰ　基本情報\n１．特定個人情報ファイルを取り扱う事務\n②事務の内容 ※　地方税法に基づき、個人住民税を賦課する。\n"
+                      "７．評価実施機関における担当部署\n①部署　財務部　市民税課\n")
+    kihon = imp.data["基本情報"]
+    assert kihon["事務"]["内容"] == "地方税法に基づき、個人住民税を賦課する。"  # the ※ is the label's
+    assert kihon["担当部署"]["部署"] == "財務部　市民税課"  # its full-width space as printed
+
+
+def test_rows_under_a_group_label_and_elements_named_on_their_heading_in_one_line():
+    text = (ZEN + "Ⅱ　特定個人情報ファイルの概要\n１．特定個人情報ファイル名\n（1）個人住民税課税ファイル\n"
+            "３．特定個人情報の入手・使用\n⑦使用の主体　使用部署 ※　財務部 市民税課\n"
+            "使用者数　［ 50人以上100人未満 ］　＜選択肢＞ 1) 10人未満 2) 10人以上50人未満 3) 50人以上100人未満\n"
+            "４．特定個人情報ファイルの取扱いの委託\n委託の有無 ※　［ 委託する ］　＜選択肢＞ 1) 委託する 2) 委託しない　（ 2 ）件\n"
+            "委託事項1　課税資料のデータ入力業務\n⑥委託先名　株式会社湊浜データセンター\n"
+            "再委託　⑦再委託の有無 ※　［ 再委託しない ］　＜選択肢＞ 1) 再委託する 2) 再委託しない\n"
+            "委託事項2　個人住民税システムの保守業務\n⑥委託先名　株式会社みなとシステムズ\n"
+            "５．特定個人情報の提供・移転（委託に伴うものを除く。）\n"
+            "提供・移転の有無　☑ 提供を行っている （ 1 ）件　☐ 移転を行っている （　）件　☐ 行っていない\n"
+            "提供先1　市町村長\n⑦時期・頻度　照会を受けた都度\n")
+    f = import_text(text).data["特定個人情報ファイル"][0]
+    assert f["入手・使用"]["使用部署"] == "財務部 市民税課" and f["入手・使用"]["使用者数"] == "50人以上100人未満"
+    itaku = f["委託"]
+    assert itaku["有無"] == "委託する" and itaku["件数"] == 2
+    assert [(t["名称"], t["委託先名"]) for t in itaku["委託事項"]] == [
+        ("課税資料のデータ入力業務", "株式会社湊浜データセンター"), ("個人住民税システムの保守業務", "株式会社みなとシステムズ")]
+    assert itaku["委託事項"][0]["再委託の有無"] == "再委託しない"
+    pt = f["提供・移転"]
+    assert pt["有無"] == ["提供を行っている"] and pt["提供件数"] == 1
+    assert pt["提供先"] == [{"名称": "市町村長", "時期・頻度": "照会を受けた都度"}]
+
+
+CHANGES_PER_LINE = ("変更箇所\n変更日\n項目\n変更前の記載\n変更後の記載\n提出時期\n提出時期に係る説明\n"
+                    "令和5年4月1日\nⅠ ５．担当部署　①部署\n住民課\n住民福祉課\n事後\n組織改正による\n"
+                    "令和6年4月1日\nⅠ ５．担当部署　②所属長の役職名\n住民課長\n事後\n")
+
+
+def test_a_change_table_printed_one_cell_per_line():
+    imp = import_text(KISO + CHANGES_PER_LINE)
+    rows = imp.data["変更箇所"]
+    assert rows[0] == {"変更日": "2023-04-01", "項目": "Ⅰ ５．担当部署　①部署", "変更前の記載": "住民課",
+                       "変更後の記載": "住民福祉課", "提出時期": "事後", "提出時期に係る説明": "組織改正による"}
+    # a row whose cells before 提出時期 do not count three: its lines are kept in 取込メモ, not guessed
+    assert rows[1]["変更日"] == "2024-04-01" and rows[1]["提出時期"] == "事後" and "変更前の記載" not in rows[1]
+    noted = {n["本文"] for n in imp.data["取込メモ"]}
+    assert {"Ⅰ ５．担当部署　②所属長の役職名", "住民課長"} <= noted
+
+
+def test_a_change_table_with_cells_between_full_width_spaces():
+    imp = import_text(KISO + "変更箇所\n変更日　項目　変更前の記載　変更後の記載　提出時期　提出時期に係る説明\n"
+                      "令和6年6月28日　Ⅱ ４．委託事項2 ⑥委託先名　株式会社湊浜電算　株式会社みなとシステムズ　事前　契約の更新による\n")
+    assert imp.data["変更箇所"] == [{"変更日": "2024-06-28", "項目": "Ⅱ ４．委託事項2 ⑥委託先名", "変更前の記載": "株式会社湊浜電算",
+                                     "変更後の記載": "株式会社みなとシステムズ", "提出時期": "事前", "提出時期に係る説明": "契約の更新による"}]
+    assert not _line_notes(imp)
+
+
+def test_trailing_tabs_do_not_make_a_text_without_tabs_a_table():
+    text = KISO + "Ⅰ　関連情報\n１．特定個人情報ファイルを取り扱う事務\n②事務の概要\n被保険者の資格の管理、保険税の賦課及び徴収並びに保険給付に関する事\n務を行う。\n"
+    for t in (text, text.replace("\n", "\t\t\n")):
+        assert import_text(t).data["関連情報"]["事務"]["概要"] == "被保険者の資格の管理、保険税の賦課及び徴収並びに保険給付に関する事務を行う。"
