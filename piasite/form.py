@@ -83,6 +83,7 @@ class Item:
     version_labels: dict[str, str] = field(default_factory=dict)  # version → label printed by it, expanded at load
     unused_if: tuple = ()  # values of this item saying its section is not used (委託しない, 行っていない, true for a flag)
     printed: str | None = None  # text the form itself prints with the item (an instruction, never a value)
+    since: str | None = None  # the first version of the form that prints the item (older ones do not)
     items: list["Item"] = field(default_factory=list)
     parent: "Item | None" = None
 
@@ -170,6 +171,18 @@ class Form:
         for c in root.items:
             c.parent = None
         return root
+
+    def printed_in(self, item: Item, version: Any) -> bool:
+        """Whether a version of the form prints the item (`since:` on it or on a section above it).
+        A document without a version, or with one the form does not list, is read as printing it."""
+        if not isinstance(version, str) or version not in self.versions:
+            return True
+        node: Item | None = item
+        while node is not None:
+            if node.since and self.versions.index(version) < self.versions.index(node.since):
+                return False
+            node = node.parent
+        return True
 
     def top(self, key: str) -> Item | None:
         return self.root.child(key)
@@ -469,10 +482,19 @@ def _build(raw: dict, sets: dict, opts: dict, parent: Item | None, versions: tup
         version_labels=_expand_labels(raw.get("labels"), versions, raw["key"]),
         unused_if=_as_tuple(raw["unused_if"]) if "unused_if" in raw else (),
         printed=raw.get("printed"),
+        since=_since(raw.get("since"), versions, raw["key"]),
         parent=parent,
     )
     item.items = [_build(c, sets, opts, item, versions) for c in raw.get("items") or ()]
     return item
+
+
+def _since(v: Any, versions: tuple[str, ...], where: str) -> str | None:
+    if v is None:
+        return None
+    if str(v) not in versions:
+        raise ValueError(f"{where}: since names a version the form does not list: {v} (versions: {list(versions)})")
+    return str(v)
 
 
 def _as_tuple(v: Any) -> tuple:

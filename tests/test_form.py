@@ -22,3 +22,23 @@ def test_anchors_unique():
 
     anchors = [f.anchor(p) for p in paths(f.root, ())]
     assert len(anchors) == len(set(anchors))
+
+
+def test_since_names_the_first_version_printing_an_item(tmp_path):
+    import pytest
+
+    from piasite.form import load_form_file
+
+    kiso = load_form("基礎項目評価書")
+    ninth = kiso.item_at(("関連情報", "規則第9条第2項の適用"))
+    assert ninth.since == "平成30年5月"
+    assert not kiso.printed_in(ninth, "平成26年4月") and not kiso.printed_in(ninth.items[0], "平成28年1月")
+    assert kiso.printed_in(ninth, "平成30年5月") and kiso.printed_in(ninth, None) and kiso.printed_in(ninth, "令和9年1月")
+    # a version the form does not list is refused where the definition is read
+    from piasite.form import FORMS_DIR
+
+    text = (FORMS_DIR / "kiso.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "kiso.yaml"
+    bad.write_text(text.replace("since: 平成30年5月", "since: 平成31年1月", 1), encoding="utf-8")
+    with pytest.raises(ValueError, match="since names a version the form does not list"):
+        load_form_file(bad)

@@ -4,6 +4,8 @@ reduced to the few lines that show it: text layers without tabs (one PDF line pe
 numbers, labels printed before their values. Read by the form's labels, whatever the city."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from piasite.importer import import_text
@@ -142,3 +144,22 @@ def test_trailing_tabs_do_not_make_a_text_without_tabs_a_table():
     text = KISO + "Ⅰ　関連情報\n１．特定個人情報ファイルを取り扱う事務\n②事務の概要\n被保険者の資格の管理、保険税の賦課及び徴収並びに保険給付に関する事\n務を行う。\n"
     for t in (text, text.replace("\n", "\t\t\n")):
         assert import_text(t).data["関連情報"]["事務"]["概要"] == "被保険者の資格の管理、保険税の賦課及び徴収並びに保険給付に関する事務を行う。"
+
+
+def test_an_older_versions_document_lacks_the_items_added_later_without_their_being_missing():
+    # the 平成26年4月 基礎 has no Ⅰ 9 and no Ⅳ 8 / 11 (`since:` in kiso.yaml) and numbers 監査 8
+    from .conftest import FIXTURES
+
+    text = (FIXTURES / "acceptance" / "minamikawa-9-kiso.txt").read_text(encoding="utf-8")
+    text = re.sub(r"9\. 規則第9条第2項の適用.*?\n適用した理由\t\n", "", text, flags=re.S)
+    text = re.sub(r"8\. 人手を介在させる作業.*?(?=9\. 監査)", "", text, flags=re.S)
+    text = re.sub(r"11\. 最も優先度が高いと考えられる対策.*?(?=変更箇所)", "", text, flags=re.S)
+    text = text.replace("9. 監査", "8. 監査").replace("10. 従業者に対する教育・啓発", "9. 従業者に対する教育・啓発")
+    old = import_text(text.replace("[令和6年10月 様式2]", "[平成26年4月 様式2]").replace("②所属長の役職名\t", "②所属長\t"))
+    assert old.data["様式の版"] == "平成26年4月"
+    assert old.data["リスク対策"]["監査"]["実施の有無"] == ["自己点検", "外部監査"]
+    assert "取込メモ" not in old.data and "欠落箇所" not in old.data
+    # the same text stamped with the current version lacks them
+    new = import_text(text)
+    assert new.data["欠落箇所"] == ["Ⅰ 関連情報 9. 規則第9条第2項の適用", "Ⅳ リスク対策 8. 人手を介在させる作業",
+                                 "Ⅳ リスク対策 11. 最も優先度が高いと考えられる対策"]

@@ -101,8 +101,11 @@ def missing_sections(form: Form, data: dict, parser) -> list[tuple]:
     def reached(prefix: tuple) -> bool:
         return any(h[:len(prefix)] == prefix for h in hits)
 
+    version = form.value(data, "form_version") if form.has_role("form_version") else None
     out: list[tuple] = []
     for part in parser.parts:
+        if not form.printed_in(part, version):
+            continue  # not on the document's version of the form
         if not reached((part.key,)):
             out.append((part.key,))
             continue
@@ -110,6 +113,8 @@ def missing_sections(form: Form, data: dict, parser) -> list[tuple]:
         bases = [(part.key, i) for i in range(n)] if part.kind == "group" else [(part.key,)]
         for base in bases:
             for child in part.items:
+                if not form.printed_in(child, version):
+                    continue
                 if child.is_container or re.match(r"^\d+\.", child.label):
                     if not reached(base + (child.key,)):
                         out.append(base + (child.key,))
