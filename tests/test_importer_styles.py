@@ -163,3 +163,29 @@ def test_an_older_versions_document_lacks_the_items_added_later_without_their_be
     new = import_text(text)
     assert new.data["欠落箇所"] == ["Ⅰ 関連情報 9. 規則第9条第2項の適用", "Ⅳ リスク対策 8. 人手を介在させる作業",
                                  "Ⅳ リスク対策 11. 最も優先度が高いと考えられる対策"]
+
+
+def test_a_second_file_whose_heading_line_was_lost_is_read_as_the_next_file():
+    from .conftest import FIXTURES
+
+    text = (FIXTURES / "acceptance" / "kitahama-1-zenkoumoku.txt").read_text(encoding="utf-8").split("\n")
+    third = [k for k, l in enumerate(text) if l.startswith("Ⅲ 特定個人情報ファイルの取扱いプロセスにおけるリスク対策")]
+    assert len(third) == 3  # the 項目一覧's entry, then one heading per file
+    del text[third[2]]  # the second file's Ⅲ heading
+    imp = import_text("\n".join(text))
+    files = imp.data["リスク対策"]
+    assert [f["ファイル名"] for f in files] == ["住民基本台帳ファイル", "本人確認情報ファイル"]
+    assert files[1]["委託"]["委託しない"] is True
+    notes = imp.data["取込メモ"]
+    assert len(notes) == 1 and "見出しが原文にないため" in notes[0]["理由"]
+
+
+def test_the_change_log_starts_at_its_heading_followed_by_the_table_even_when_a_part_heading_is_lost():
+    # the 項目一覧's last entry (（別添3） 変更箇所) followed by Ⅰ's first row (Ⅰ's heading lost):
+    # the change log starts at the heading the table follows, at the end
+    text = (ZEN + "項目一覧\nⅠ 基本情報\n（別添3） 変更箇所\n1 / 9\n１．特定個人情報ファイルを取り扱う事務\n"
+            "①事務の名称　住民基本台帳に関する事務\n（別添3） 変更箇所\n変更日　項目　変更前の記載　変更後の記載　提出時期　提出時期に係る説明\n"
+            "令和6年6月28日　Ⅰ １．①事務の名称　住基事務　住民基本台帳に関する事務　事後\n")
+    imp = import_text(text)
+    assert imp.data["基本情報"]["事務"]["名称"] == "住民基本台帳に関する事務"
+    assert imp.data["変更箇所"][0]["変更後の記載"] == "住民基本台帳に関する事務"

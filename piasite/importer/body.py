@@ -608,6 +608,18 @@ class BodyParser:
             break
         self.free(no, raw, gap)
 
+    def _next_element_unheaded(self, i: int, no: int) -> bool:
+        """The first item of a group part's element (1. 特定個人情報ファイル名) read again: the next
+        element starts here, its heading lost (Ⅲ of the second file without its `Ⅲ …` line)."""
+        item = self.slots[i].item
+        group = item.parent
+        if group is None or group.kind != "group" or group.parent is not None or not group.items or group.items[0] is not item:
+            return False
+        gi = next(k for k, s in enumerate(self.slots) if s.item is group)
+        self.start_element(gi, self.count.get(self.concrete(self.slots[gi]), 0) + 1, no)
+        self.notes.add(no, item.label, f"「{group.label}」の見出しが原文にないため、ここから次の{group.label}として読みました")
+        return True
+
     def _named_element(self, gi: int, cell: str) -> tuple[int, str] | None:
         """`委託事項1　名称` / `提供先1 市町村長`: an element heading with its name after a space, for a
         group whose elements are named on their heading. (number, name) or None."""
@@ -654,6 +666,8 @@ class BodyParser:
         self.hit.add(path)
         item = slot.item
         seen = self.get_value(path) not in (None, [], {}) and item.kind not in ("section", "group") or path in self.texts
+        if i <= self.cursor and seen and self._next_element_unheaded(i, no):
+            path, seen = self.concrete(slot), False
         if i <= self.cursor and seen:
             self.flush_orphans()
             self.notes.add(no, plain(value), f"「{item.label}」が二度書かれていました(最初の値を取り込みました)")

@@ -113,17 +113,28 @@ def _import_assessment(form: Form, numbered: list[tuple[int, str]], source: dict
         numbered_body = [(no, raw) for no, raw in numbered if no != stamp[0]]
     else:
         numbered_body = numbered
-    # where the change log starts: its heading, not the table-of-contents entry
+    # where the change log starts: its heading, not the table-of-contents entry. A heading followed
+    # by the table (its header row or a dated row) is certain; failing one, the first heading not
+    # followed by a part heading (the 項目一覧 lists the parts after it)
     numbered = numbered_body
     split = len(numbered)
     heads = [norm(l) for l in changes.all_labels]
+    columns = {norm(l) for c in changes.items for l in c.all_labels}
+    first_column = [norm(l) for l in changes.items[0].all_labels]  # 変更日, its header printed as one cell
+    fallback = None
     for k, (no, raw) in enumerate(numbered):
         cells = cells_of(raw)
         if len([c for c in cells if c.strip()]) == 1 and any(norm(cells[0]).startswith(h) for h in heads):
             nxt = next((r for _, r in numbered[k + 1:] if r.strip() and not is_separator(r)), "")  # past a page number
-            if parser.part_of(cells_of(nxt)[0] if cells_of(nxt) else "") is None:
+            first = cells_of(nxt)[0] if cells_of(nxt) else ""
+            if norm(first) in columns or any(norm(first).startswith(c) for c in first_column) or changelog.is_row_start(nxt):
                 split = k
                 break
+            if fallback is None and parser.part_of(first) is None:
+                fallback = k
+    else:
+        if fallback is not None:
+            split = fallback
     parser.feed(numbered[:split])
     data = parser.finish()
     notes = parser.notes
