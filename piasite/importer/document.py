@@ -11,9 +11,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..form import Form, form_names, load_form, value_at
-from . import changelog, fidelity, uncertain
+from . import changelog, fidelity, furniture, uncertain
 from .body import BodyParser, Notes, cells_of
 from .text import is_separator, nfkc, norm, plain
+
+# What a line of page furniture (a running header or footer) is read as: a page break.
+PAGE_BREAK = "-----"
 
 # The version stamp printed under 公表日: [平成26年4月 様式2] (spaces and brackets vary).
 _STAMP = re.compile(r"^[\[［〔]?((?:平成|令和)(?:元|\d{1,2})年\d{1,2}月)(様式\d)[\]］〕]?$")
@@ -87,6 +90,9 @@ def import_text(text: str) -> Imported:
     source = dict(enumerate(raw_lines, 1))  # notes quote these, whatever the reading below changes
     raw_lines = despaced(raw_lines)
     form = detect_form(raw_lines)
+    # running headers and footers read as the page break they stand at
+    page = furniture.page_furniture(raw_lines)
+    raw_lines = [PAGE_BREAK if k in page else l for k, l in enumerate(raw_lines)]
     numbered = list(enumerate(raw_lines, 1))
     if not form.has_role("changes"):  # a list of changes, not an assessment
         from . import henko

@@ -1,0 +1,84 @@
+"""Running page headers and footers: lines the extraction repeats at every page break
+(`住民基本台帳事務 全項目評価書`, `12 / 72`, the department's name; examples.md §3.3).
+
+A line is furniture only on the document's own evidence, never by its wording:
+- a page counter carrying text (`1 / 38 宮崎市税務部市民税課`) whose text, with the counter
+  taken out, comes back with another page number on at least one other line; or
+- a one-cell line of plain text that does not open with a form label, that occurs at least twice and, every time,
+  beside a page break (a page number or a `-----` row, within a few lines and with nothing but
+  other such lines in between). A value that also appears elsewhere is never furniture.
+The readers treat furniture as they treat a page break."""
+from __future__ import annotations
+
+import functools
+import re
+from collections import defaultdict
+
+from ..form import form_names, load_form
+from .text import has_html, is_separator, norm
+
+_COUNTER = re.compile(r"^(?P<pre>.*?)\s*(?P<n>\d{1,4})\s*[/／]\s*(?P<of>\d{1,4})\s*(?P<post>.*?)$")
+REACH = 3      # furniture lines on each side of a page break
+MIN_CHARS = 4  # shorter lines (－, なし, 同上) are values too often to be told apart
+
+
+def _counter_lines(lines: list[str]) -> set[int]:
+    """Lines of text + page counter whose text repeats with other page numbers."""
+    seen: dict[tuple[str, str, str], list[tuple[int, str]]] = defaultdict(list)
+    for k, raw in enumerate(lines):
+        if "\t" in raw.strip() or has_html(raw) or is_separator(raw):
+            continue
+        m = _COUNTER.match(raw.strip())
+        if m and (m["pre"] or m["post"]) and int(m["n"]) <= int(m["of"]):
+            seen[(m["pre"].strip(), m["post"].strip(), m["of"])].append((k, m["n"]))
+    out: set[int] = set()
+    for found in seen.values():
+        if len({n for _, n in found}) >= 2:
+            out |= {k for k, _ in found}
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _label_heads() -> tuple[str, ...]:
+    """Every form's labels (normal form): a list of changes quotes another form's headings."""
+    labels: set[str] = set()
+    for name in form_names():
+        form = load_form(name)
+        labels |= {norm(lab) for i in form.walk() for lab in i.all_labels}
+        labels |= {norm(form.title)} | ({norm(form.contents)} if form.contents else set())
+    return tuple(sorted(lab for lab in labels if len(lab) >= 3))
+
+
+def page_furniture(lines: list[str]) -> set[int]:
+    """Indexes (0-based) of the lines that are page furniture."""
+    counters = _counter_lines(lines)
+    heads = _label_heads()
+
+    def candidate(raw: str) -> bool:
+        text = raw.strip()
+        # a line opening with a label is a form's (a part heading printed with its ※ note …)
+        return (len(text) >= MIN_CHARS and "\t" not in text and not has_html(text)
+                and not is_separator(raw) and not norm(text).startswith(heads))
+
+    breaks = [k for k, raw in enumerate(lines) if is_separator(raw) or k in counters]
+    near: set[int] = set()  # candidates beside a page break
+    for b in breaks:
+        for step in (-1, 1):
+            k, taken = b + step, 0
+            while 0 <= k < len(lines) and taken < REACH:
+                raw = lines[k]
+                if raw.strip() and not is_separator(raw) and k not in counters:
+                    if not candidate(raw):
+                        break
+                    near.add(k)
+                    taken += 1
+                k += step
+    where: dict[str, list[int]] = defaultdict(list)
+    for k, raw in enumerate(lines):
+        if raw.strip():
+            where[raw.strip()].append(k)
+    out = set(counters)
+    for text, ks in where.items():
+        if len(ks) >= 2 and all(k in near for k in ks):
+            out |= set(ks)
+    return out
