@@ -31,6 +31,11 @@ _WAREKI = re.compile(
 _WESTERN = re.compile(r"^(?P<y>\d{4})\s*(?:年|[./\-])\s*(?P<m>\d{1,2})(?:\s*(?:月|[./\-])\s*(?P<d>\d{1,2})\s*日?)?\s*月?\s*$")
 
 
+# The day of the week printed after a date: 令和6年9月2日(月), …（月曜日）
+_WEEKDAY = re.compile(r"\s*\(\s*([月火水木金土日])(?:曜日?)?\s*\)\s*$")
+_WEEKDAYS = "月火水木金土日"  # date.weekday(): Monday is 0
+
+
 def _norm(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip().rstrip("。.").strip()
 
@@ -39,9 +44,16 @@ def parse_date(text: str) -> tuple[dt.date, str] | None:
     """Parse 和暦 or Western dates in their usual written forms.
 
     Returns (date, precision) with precision "day" or "month", or None.
-    令和7年12月1日, 令和元年5月1日, 令和1年…, R7.12.1, H30.5.21, 平成30年12月, 2015/2/25.
+    令和7年12月1日, 令和元年5月1日, 令和1年…, R7.12.1, H30.5.21, 平成30年12月, 2015/2/25,
+    令和7年12月1日(月) (the day of the week is dropped).
     """
     s = _norm(text)
+    wd = _WEEKDAY.search(s)
+    if wd:
+        s = s[:wd.start()]
+        found = parse_date(s)
+        # a day of the week that is not the date's own is a slip somewhere: not read
+        return found if found and found[1] == "day" and _WEEKDAYS[found[0].weekday()] == wd.group(1) else None
     m = _WAREKI.match(s)
     if m:
         era = m["era"]

@@ -15,7 +15,8 @@ from typing import Any
 from .. import dates
 from ..form import CIRCLED, Form, Item, value_at
 from . import choices
-from .cells import (after_label, clean_md, element_name_key, is_option_list, split_names, strip_number,
+from .cells import (after_label, clean_md, composite_spans, element_name_key, is_option_list, parenthesised_label,
+                    split_names, strip_number, without_risk_prefix,
                     strip_option_lists, unnumbered, wrapped)
 from .text import has_html, is_separator, nfkc, norm, norm_value, plain, to_markdown
 
@@ -114,6 +115,13 @@ class BodyParser:
                 if not self.slots[j].item.is_container and norm(self.slots[j].item.label) in own:
                     self.heading_child[i] = j
                     break
+        # headings printed as several phrases in one cell, any run of them on a line (Ⅲ 4 of the 全項目)
+        self.spans: dict[str, list[int]] = {}
+        for i, s in enumerate(self.slots):
+            if s.item.kind == "section":
+                for lab in s.item.all_labels:
+                    for sp in composite_spans(lab):
+                        self.spans.setdefault(sp, []).append(i)
         # sentences the form prints with an item (instructions, never values)
         self.printed_notes = {norm(it.printed) for it in form.walk() if it.printed}
         self.skipped = [norm(i.label) for i in form.items if i.key in skip_keys]
@@ -358,10 +366,13 @@ class BodyParser:
             got = dates.parse_date(plain(v))
             if got and (got[1] == "day" or item.precision == "month"):
                 self.set_value(path, item, dates.iso(*got))
-            elif plain(v) in ("-", "－", "—", "ー"):
+            elif plain(v) in ("-", "－", "—", "ー", "―"):
+                # the mark of an empty cell (承認日 of a municipality): empty as printed; a
+                # required date so left empty is worth a note
                 self.set_value(path, item, None)
                 self.valued.pop(path, None)
-                self.notes.add(line, plain(v), f"「{item.label}」は空欄の印でした")
+                if item.required:
+                    self.notes.add(line, plain(v), f"「{item.label}」は空欄の印でした")
             else:
                 self.unread[path] = (line, plain(v))
                 self.unsure[path] = (line, plain(v), "日付として読めませんでした")
@@ -584,6 +595,14 @@ class BodyParser:
                         self.pending = self.concrete(self.slots[ni]), ni
                 self.accounted[no] = "value" if val else "layout"
                 return
+        if len(nonempty) == 1 and self._heading_phrases(no, first, gap):
+            return
+        if len(nonempty) == 1 and (pl := parenthesised_label(first)) is not None:
+            # `(手数料額、納付方法: …)` on its own line: the item ahead of the cursor so labelled
+            i = self.find(norm(pl[0]))
+            if i is not None and i > self.cursor:
+                self.match(i, pl[1], no, gap)
+                return
         # label in a cell (skipping empty cells and parent labels such as 再委託)
         for ci, c in enumerate(cells):
             nc = norm(c)
@@ -607,6 +626,17 @@ class BodyParser:
                 return
             break
         self.free(no, raw, gap)
+
+    def _heading_phrases(self, no: int, cell: str, gap: bool) -> bool:
+        """A line printing one or several phrases of a heading made of several (the five risks of
+        the 全項目's Ⅲ 4, one per line or after `リスク：`): that heading, in the current part."""
+        n = norm(cell)
+        cands = self.spans.get(n) or self.spans.get(without_risk_prefix(n)) or []
+        i = next((k for k in cands if self.slots[k].part == self.part and k >= self.cursor), None)
+        if i is None:
+            return False
+        self.match(i, "", no, gap)
+        return True
 
     def _next_element_unheaded(self, i: int, no: int) -> bool:
         """The first item of a group part's element (1. 特定個人情報ファイル名) read again: the next

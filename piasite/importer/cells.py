@@ -38,6 +38,33 @@ def after_label(cell: str, lab: str) -> str | None:
     return None
 
 
+# A risk heading's own prefix (リスク： / リスク1: ), printed by some documents before a heading that lacks it
+_RISK_PREFIX = re.compile(r"^リスク\d*[:：]")
+
+
+def composite_spans(label: str) -> list[str]:
+    """A heading printed as several phrases in one cell (Ⅲ 4 of the 全項目: five risks): every run of
+    consecutive phrases, in the normal form, so that a line printing one or some of them is
+    that heading. Empty for a label of one phrase."""
+    pieces = [norm(p) for p in label.split() if norm(p)]
+    if len(pieces) < 2 or any(len(p) < 6 for p in pieces):
+        return []
+    return ["".join(pieces[i:j]) for i in range(len(pieces)) for j in range(i + 1, len(pieces) + 1)]
+
+
+def without_risk_prefix(cell_norm: str) -> str:
+    return _RISK_PREFIX.sub("", cell_norm)
+
+
+_PAREN_LABEL = re.compile(r"^[(（]\s*([^(（)）:：]+?)\s*[:：]\s*(.*?)\s*[)）]$", re.S)
+
+
+def parenthesised_label(text: str) -> tuple[str, str] | None:
+    """`(手数料額、納付方法: 1件300円)` on its own line: (label, value)."""
+    m = _PAREN_LABEL.match(plain(text).strip())
+    return (m.group(1), m.group(2)) if m else None
+
+
 def unnumbered(label: str) -> str:
     """A heading without its number: `1. 提出する…` → `提出する…`."""
     return re.sub(r"^\s*(?:\d+\s*[.．]|[①-⑳])\s*", "", label)
@@ -52,8 +79,8 @@ def element_name_key(form: Form, path: Path) -> str | None:
     return None
 
 
-# A name's printed number: (1) / （1） / ⑴ / ① / 1. / 1 (before a space)
-_NUMBER = r"(?:[(（]\s*\d+\s*[)）]|[⑴-⒇]|[①-⑳]|\d+\s*[.．、]|\d+(?=\s))"
+# A name's printed number: (1) / （1） / ⑴ / ① / 1. / 1) / 1 (before a space)
+_NUMBER = r"(?:[(（]\s*\d+\s*[)）]|[⑴-⒇]|[①-⑳]|\d+\s*[.．、)）]|\d+(?=\s))"
 _NUMBERED = re.compile(rf"(?:^|(?<=[\s、,，]))\s*{_NUMBER}\s*")
 
 
@@ -63,18 +90,49 @@ def _numbered_names(line: str) -> list[str] | None:
     line = line.strip()
     if not re.match(rf"^{_NUMBER}", line):
         return None
-    parts = [p.strip(" 、,，") for p in _NUMBERED.split(line)]
+    parts = [p.strip(" \u3000\t、,，") for p in _NUMBERED.split(line)]
     return [p for p in parts if p]
 
 
+def _outside_brackets(text: str, sep: str) -> list[str]:
+    """`text` split at `sep` where no bracket is open: A(B、C)、D → A(B、C) | D."""
+    parts, depth, cur = [], 0, ""
+    for ch in text:
+        if ch in "(（「【[［":
+            depth += 1
+        elif ch in ")）」】]］":
+            depth -= 1
+        if ch == sep and depth <= 0:
+            parts.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    return parts + [cur]
+
+
+def _listed_names(line: str) -> list[str]:
+    """The names of one line: numbered (`1 A 2 B`), bulleted in the line (`・A ・B`) or an
+    enumeration with 、 (`A、B、C`: names, not a sentence: no 。, each part short)."""
+    numbered = _numbered_names(line)
+    if numbered:
+        return numbered
+    if re.search(r"\s・", line):
+        return [p.strip() for p in re.split(r"(?:^|\s)・", line) if p.strip()]
+    parts = [p.strip() for p in _outside_brackets(line, "、")]
+    if len(parts) >= 2 and "。" not in line and all(0 < len(p) <= 30 for p in parts):
+        return parts
+    return [line]
+
+
 def split_names(text: str) -> list[str]:
-    """A cell listing names (③システムの名称, 特定個人情報ファイル名): one per line or numbered."""
+    """A cell listing names (③システムの名称, 特定個人情報ファイル名): one per line, numbered,
+    bulleted or enumerated with 、."""
     out: list[str] = []
     for line in text.split("\n"):
         line = re.sub(r"^\s*[-・]\s*", "", line).strip()
         if not line:
             continue
-        out += _numbered_names(line) or [line]
+        out += _listed_names(line)
     return out
 
 

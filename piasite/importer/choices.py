@@ -147,16 +147,27 @@ class Box:
     glyph: str = ""
 
 
-def boxes(cell: str) -> list[Box]:
-    """Every box in a cell with the text printed after it."""
+_EMPTY_PARENS = re.compile(r"[(（]\s*[)）]")
+
+
+def boxes(cell: str, option_keys: tuple[str, ...] = ()) -> list[Box]:
+    """Every box in a cell with the text printed after it. In a row whose ticked boxes are `(○)`,
+    an empty `( )` right before one of the options (`option_keys`, in their normal form) is
+    that option's unticked box; elsewhere `( )` holds a qualifier or a count."""
     text = _cell(cell)
     text = _OPTIONS_MARK.split(text)[0] if _OPTIONS_MARK.search(text) and _BOX.search(text) else text
-    found = list(_BOX.finditer(text))
+    found: list[tuple[int, int, str]] = []
+    for m in _BOX.finditer(text):
+        found.append((m.start(), m.end(), next(g for g in m.groups() if g is not None)))
+    if option_keys and any(m.group(2) for m in _BOX.finditer(text)):
+        for m in _EMPTY_PARENS.finditer(text):
+            if norm_value(text[m.end():]).startswith(option_keys):
+                found.append((m.start(), m.end(), " "))
+        found.sort()
     out = []
-    for i, m in enumerate(found):
-        end = found[i + 1].start() if i + 1 < len(found) else len(text)
-        glyph = next(g for g in m.groups() if g is not None)
-        out.append(Box(_state(glyph), text[m.end():end].strip(), glyph))
+    for i, (_, end_box, glyph) in enumerate(found):
+        end = found[i + 1][0] if i + 1 < len(found) else len(text)
+        out.append(Box(_state(glyph), text[end_box:end].strip(), glyph))
     return out
 
 
@@ -176,13 +187,13 @@ def _resolve_radio(bxs: list[Box]) -> str:
 def read_multi(cell: str, item: Item) -> Reading:
     """List of option texts (qualifier options as {text: qualifier})."""
     r = Reading()
-    bxs = boxes(cell)
+    opts = sorted(((norm_value(t), o) for o in item.options for t in (o.text, *o.variants)), key=lambda x: -len(x[0]))
+    bxs = boxes(cell, tuple(k for k, _ in opts if k))
     if not bxs:
         return r
     r.radio = _resolve_radio(bxs)
     if r.radio == "alone":
         r.unsure = RADIO_ALONE
-    opts = sorted(((norm_value(t), o) for o in item.options for t in (o.text, *o.variants)), key=lambda x: -len(x[0]))
     picked: list[tuple[Option, bool, str]] = []  # (option, checked, qualifier)
     stray: list[str] = []
     for b in bxs:
