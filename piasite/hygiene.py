@@ -64,9 +64,11 @@ def _wrap_width(text: str) -> int | None:
     segments = [len(s) for s in text.split(" ")[:-1]]  # the last segment is the cell's tail
     if len(segments) < 3:
         return None
-    width, _ = collections.Counter(segments).most_common(1)[0]
+    width, exact = collections.Counter(segments).most_common(1)[0]
     near = [n for n in segments if abs(n - width) <= 2]
-    if width < 8 or len(near) < max(3, 0.6 * len(segments)):
+    # a column's width repeats, and is wider than an address's fields (〒…, …課, 電話 …), whose
+    # lengths may come close to one another by chance
+    if width < 10 or exact < 2 or len(near) < max(3, 0.6 * len(segments)):
         return None
     # A column wraps wherever the width runs out, mostly inside words; spaces that
     # separate fields (an address, a telephone number) fall between tokens.

@@ -31,6 +31,9 @@ def test_wrapped_cell_is_joined_where_the_column_broke():
 def test_spaces_between_fields_and_words_are_kept():
     address = "郵便番号360-8601 東山市宮町2丁目47番地1 東山市総務部庶務課行政係 電話048-524-1111 内線223"
     assert hygiene.line_breaks(address, address) == []
+    # fields of different lengths close to one another show no column width
+    address = "〒000-0000 東山市中央一丁目1番1号 東山市総務局法務課 情報公開コーナー 電話 000-000-0000"
+    assert hygiene.line_breaks(address, address) == []
     label = "Ⅱ 特定個人情報ファイルの概要 システム システム2 ②システムの機能"
     assert hygiene.line_breaks(label, label + " システム") == []
     assert hygiene.line_breaks("株式会社 東山計算センター") == []
