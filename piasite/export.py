@@ -189,6 +189,8 @@ class TextExport:
 
     def children(self, parent: Item, values: dict) -> None:
         for c in parent.items:
+            if not self.form.shown(c, self.version, values.get(c.key)):
+                continue  # added by a later version of the form than the document's (`since:`)
             if c.kind in ("count", "flag"):
                 continue  # printed in their row or heading
             if parent.kind == "group" and parent.name_key == c.key and c.label == parent.label:

@@ -36,6 +36,15 @@ class FormError(PiasiteError, ValueError):
     """A form definition that cannot be used (e.g. a role naming an unknown key)."""
 
 
+def holds(value: Any) -> bool:
+    """Whether a value, or anything inside it, is filled in (a flag's False counts as empty)."""
+    if isinstance(value, dict):
+        return any(holds(v) for v in value.values())
+    if isinstance(value, list):
+        return any(holds(v) for v in value)
+    return value not in (None, "", False)
+
+
 def value_at(data: Any, path: Path_) -> Any:
     """The value at a document path, or None where the path does not lead."""
     node = data
@@ -183,6 +192,11 @@ class Form:
                 return False
             node = node.parent
         return True
+
+    def shown(self, item: Item, version: Any, value: Any) -> bool:
+        """Whether a document of `version` shows the item: the version prints it, or the document
+        gives it a value all the same (a value is never hidden)."""
+        return self.printed_in(item, version) or holds(value)
 
     def top(self, key: str) -> Item | None:
         return self.root.child(key)

@@ -162,6 +162,8 @@ class AssessmentPage:
             if not path and child.key in self.hidden:
                 continue  # about the file, not the form's content: summary, banner, staff notes
             cpath = path + (child.key,)
+            if not self.form.shown(child, self.version, value.get(child.key)):
+                continue  # added by a later version of the form than the document's (`since:`)
             if child.key in skip or self._counted(items, i - 1):
                 # shown elsewhere (the element's heading, or beside its choice): only its anchor stays
                 anchor = self.form.anchor(cpath)

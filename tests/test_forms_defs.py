@@ -193,6 +193,26 @@ def test_pages_print_the_labels_of_the_document_version_and_say_what_the_source_
     assert html.count("原文にありません") == 1  # the section, instead of its items each 記載なし
 
 
+def test_an_older_versions_page_and_text_leave_out_the_items_it_does_not_print():
+    """The 平成26年4月 基礎 has no Ⅰ 9 and no Ⅳ 8 / 11 (`since:`): its page and its text export do not
+    show them as empty items (記載なし) beside its own 8. 監査; a value given all the same is shown."""
+    from piasite.pages import AssessmentPage
+
+    kiso = load_form("基礎項目評価書")
+    later = ("規則第9条第2項の適用", "人手を介在させる作業", "最も優先度が高いと考えられる対策")
+    old = full_document(kiso, "平成26年4月")
+    del old["関連情報"]["規則第9条第2項の適用"]
+    for k in ("人手を介在させる作業", "最も優先度が高いと考えられる対策"):
+        del old["リスク対策"][k]
+    for out in (AssessmentPage(_A(kiso), old).body(), export_text(kiso, old)):
+        assert not [w for w in later if w in out]
+        assert "8. 監査" in out and "9. 従業者に対する教育・啓発" in out
+    new = full_document(kiso)
+    assert all(w in AssessmentPage(_A(kiso), new).body() for w in later)
+    old["関連情報"]["規則第9条第2項の適用"] = {"適用した理由": "災害時の緊急の対応のため"}
+    assert "災害時の緊急の対応のため" in AssessmentPage(_A(kiso), old).body()
+
+
 def test_invented_documents_pass_check_and_their_text_imports_back():
     from piasite.importer import import_file
 
