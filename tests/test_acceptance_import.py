@@ -1,7 +1,9 @@
 """The acceptance check of issue 9, played with documents the importer was not written for.
 
 tests/fixtures/acceptance holds published-style texts of invented organisations (a 基礎項目評価書
-of 南川町, a 全項目評価書 of 北浜市, and a second pair in other extraction styles), each with the
+of 南川町, a 全項目評価書 of 北浜市, a second pair in other extraction styles, and a second author's set:
+白砂町's 基礎 of the 平成26年4月 form, 青葉台市's 全項目 with running page footers, and its 重点 and 基礎
+of one 評価), each with the
 YAML a clerk would write from it (`*.expected.yaml`, written by hand from the text, not from the
 importer's output). Each text is imported and must give exactly that YAML, with nothing left in
 取込メモ and no !要確認; the imported documents pass `piasite check`; the built pages name the
@@ -137,6 +139,25 @@ def test_systems_and_contractors_are_in_the_indexes(site):
     assert want_systems and want_contractors
     assert not {s for s in want_systems if s not in systems}
     assert not {c for c in want_contractors if c not in contractors}
+
+
+def test_the_documents_of_one_evaluation_share_its_page(site):
+    """A 基礎 and a 重点/全項目 of one organisation under one 評価書番号: the 評価 page leads to both."""
+    _, out = site
+    by: dict[tuple[str, int], list[str]] = {}
+    for name in TEXTS:
+        org, rest = _org_folder(name)
+        want = read(_expected(name)).data
+        by.setdefault((org, want[load_form(want["様式"]).role_key("number")]), []).append(rest)
+    shared = {k: v for k, v in by.items() if len(v) >= 2}
+    assert shared
+    for (org, no), rests in shared.items():
+        page = (out / org / f"hyoka-{no}" / "index.html").read_text(encoding="utf-8")
+        h1 = re.search(r"<h1\b[^>]*>(.*?)</h1>", page, re.S)
+        want = read(_expected(f"{org}-{rests[0]}.txt")).data
+        city = want[load_form(want["様式"]).role_key("organisation")]
+        assert h1 and city in _text(h1.group(1)) and f"評価書番号 {no}" in _text(h1.group(1))
+        assert all(f'href="../../{org}/{r}/"' in page for r in rests), rests
 
 
 @pytest.mark.parametrize("name", TEXTS)
