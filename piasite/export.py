@@ -53,7 +53,8 @@ class TextExport:
     def __init__(self, form: Form, data: dict):
         self.form = form
         self.data = public(data)
-        self.version = form.value(self.data, "form_version") if form.has_role("form_version") else None
+        self.stamped = form.value(self.data, "form_version") if form.has_role("form_version") else None
+        self.version = form.resolve_version(self.stamped)  # whose labels it is printed with
         self.out: list[str] = []
         skip = {form.role_key(r) for r in ("form", "form_version", "ended", "import_notes") if form.has_role(r)}
         self.own = skip  # piasite's own document keys: not printed
@@ -146,7 +147,7 @@ class TextExport:
         self.blank()
 
     def cover_end(self) -> None:
-        stamp = self.form.stamp(self.version) if self.version else None
+        stamp = self.form.stamp(self.stamped) if isinstance(self.stamped, str) and self.stamped else None
         if stamp:
             self.emit(stamp, "")
         if self.form.contents:  # 項目一覧: the parts, as the cover page lists them

@@ -6,6 +6,7 @@ change-log labels, the JSON Schema, the importer — asks this module.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -34,6 +35,16 @@ EACH = "[]"
 
 class FormError(PiasiteError, ValueError):
     """A form definition that cannot be used (e.g. a role naming an unknown key)."""
+
+
+def version_month(version: str) -> Any:
+    """A version's month (平成30年5月 → 2018-05-01), or None for a text that names none."""
+    from . import dates
+
+    if not re.fullmatch(r"(?:平成|令和)(?:元|\d{1,2})年\d{1,2}月", version.strip()):
+        return None
+    found = dates.parse_date(version)
+    return found[0] if found else None
 
 
 def holds(value: Any) -> bool:
@@ -168,6 +179,20 @@ class Form:
     def default_version(self) -> str | None:
         return self.versions[-1] if self.versions else None
 
+    def resolve_version(self, version: Any) -> str | None:
+        """The listed version whose labels a document of `version` is printed with: the version
+        itself when the form lists it; for a revision the definition does not list (元号N年M月),
+        the latest listed one before it (the oldest, if it is older than all); else None."""
+        if not isinstance(version, str):
+            return None
+        if version in self.versions:
+            return version
+        when = version_month(version)
+        if when is None or not self.versions:
+            return None
+        earlier = [v for v in self.versions if (d := version_month(v)) is not None and d <= when]
+        return earlier[-1] if earlier else self.versions[0]
+
     def stamp(self, version: str | None = None) -> str | None:
         """The version stamp printed under 公表日, e.g. [平成26年4月 様式2]."""
         v = version or self.default_version
@@ -183,8 +208,9 @@ class Form:
 
     def printed_in(self, item: Item, version: Any) -> bool:
         """Whether a version of the form prints the item (`since:` on it or on a section above it).
-        A document without a version, or with one the form does not list, is read as printing it."""
-        if not isinstance(version, str) or version not in self.versions:
+        A document without a version, or with one that is no 元号N年M月, is read as printing it."""
+        version = self.resolve_version(version)
+        if version is None:
             return True
         node: Item | None = item
         while node is not None:

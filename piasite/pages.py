@@ -78,8 +78,10 @@ class AssessmentPage:
         self.missing = {str(v) for _, v in self.form.values(data, "import_missing")}
         self.changes_key = self.form.top_key("changes")  # the 別添2 table, whose rows history may replace
         self.change_item_key = self.form.role_key("change_item") if self.form.has_role("change_item") else None
-        # 様式の版: the document is printed with the labels of its version of the form
-        self.version = self.form.value(data, "form_version") if self.form.has_role("form_version") else None
+        # 様式の版: the document is printed with the labels of its version of the form (a revision the
+        # definition does not list: those of the latest listed one before it)
+        version = self.form.value(data, "form_version") if self.form.has_role("form_version") else None
+        self.version = self.form.resolve_version(version)
 
     def lab(self, item: Item) -> str:
         return item.label_for(self.version if isinstance(self.version, str) else None)

@@ -67,6 +67,9 @@ def item_schema(item: Item) -> dict:
     return s
 
 
+VERSION_PATTERN = r"^(平成|令和)(元|[0-9]{1,2})年[0-9]{1,2}月$"
+
+
 def _object(items: list[Item]) -> dict:
     return {
         "type": "object",
@@ -80,6 +83,10 @@ def form_schema(form: Form) -> dict:
     s = _object(form.root.items)
     key = form.top_key("form")
     s["properties"][key] = {"const": form.name, "title": form.role_item("form").label, "description": "評価書の様式"}
+    if form.has_role("form_version"):
+        # a revision the definition does not list is allowed too (check warns): any 元号N年M月
+        v = s["properties"][form.top_key("form_version")]
+        v["anyOf"] = [*v["anyOf"], {"type": "string", "pattern": VERSION_PATTERN}]
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"{BASE_URL}{form.schema_id}.schema.json",

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from . import dates, hygiene, textcheck
-from .form import Form, Item, form_key, form_names, form_of, load_form, value_at
+from .form import Form, Item, form_key, form_names, form_of, load_form, value_at, version_month
 from .reader import UNCERTAIN_TAG as UNCERTAIN, Document, Uncertain, Withheld
 
 HIDDEN = "(非公表の値)"  # said instead of a withheld value: messages reach CI logs
@@ -230,6 +230,15 @@ class Checker:
             self.add(path, f"選択肢の文言をそのまま書いてください({self.kind(path, value)}になっています)")
             return
         if value not in item.choices:
+            f = self.form
+            if f is not None and f.has_role("form_version") and path == f.role_path("form_version") \
+                    and (known := f.resolve_version(value)) is not None \
+                    and version_month(value) not in {version_month(v) for v in f.versions}:
+                # a revision of the form its definition does not list yet (not a listed one misspelt):
+                # read with the labels of the latest listed one before it
+                self.add(path, f"「{value}」は様式の定義({Path(f.source).name})にない版です。{known}の版の項目名で"
+                               "検査・表示します(定義の versions に加えてください)", WARNING)
+                return
             self.add(path, _not_in(value, item.choices, "選択肢", self.hidden(path)))
 
     def check_multi(self, item: Item, value: Any, path: tuple) -> None:

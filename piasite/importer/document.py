@@ -164,7 +164,7 @@ def _import_assessment(form: Form, numbered: list[tuple[int, str]], source: dict
             accounted[no] = "note"
     out: dict[str, Any] = {form.role_key("form"): form.name}
     if stamp and form.has_role("form_version"):
-        out[form.role_key("form_version")] = stamp[1]  # a version the form does not list: _make_valid notes it
+        out[form.role_key("form_version")] = stamp[1]  # one the form does not list: check warns
         parser.valued[form.role_path("form_version")] = stamp[0]
         if form.form_number and stamp[2] != form.form_number:
             notes.add(stamp[0], stamp[2], f"版の印は{stamp[2]}ですが、表題は{form.name}({form.form_number})です(要確認)")
