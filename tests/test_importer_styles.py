@@ -254,3 +254,14 @@ def test_a_date_with_its_day_of_the_week_and_an_empty_mark_in_a_date_nobody_must
     # a day of the week that is not the date's is a slip: not read (!要確認)
     from piasite.reader import Uncertain
     assert isinstance(import_text(cover.format("", "令和6年9月2日(火)")).data["公表日"], Uncertain)
+
+
+@pytest.mark.parametrize("row", [
+    "<選択肢> 1) 有料 2) 無料 （手数料額、納付方法： 写しの交付は1枚10円(カラーは50円)） [有料]",   # the value after it
+    "[有料]\t<選択肢> 1) 有料 2) 無料 （手数料額、納付方法： 写しの交付は1枚10円(カラーは50円)）",  # brackets inside
+])
+def test_a_detail_in_parentheses_in_its_choices_row_wherever_the_value_stands(row):
+    imp = import_text(ZEN + "Ⅴ 開示請求、問合せ\n１．特定個人情報の開示・訂正・利用停止請求\n③手数料等\t" + row + "\n")
+    req = imp.data["開示請求・問合せ"]["開示・訂正・利用停止請求"]
+    assert req["手数料等"] == "有料" and req["手数料額、納付方法"] == "写しの交付は1枚10円(カラーは50円)"
+    assert not _line_notes(imp)

@@ -73,6 +73,19 @@ def _squash(s: str) -> str:
     return re.sub(r"\s", "", plain(str(s)))
 
 
+def _closing(text: str, start: int) -> int | None:
+    """The index of the bracket closing the one at `start` (brackets inside counted)."""
+    depth = 0
+    for k in range(start, len(text)):
+        if text[k] in "(（":
+            depth += 1
+        elif text[k] in ")）":
+            depth -= 1
+            if depth == 0:
+                return k
+    return None
+
+
 def cells_of(raw: str) -> list[str]:
     cells = raw.split("\t")
     while cells and not cells[-1].strip():
@@ -399,8 +412,9 @@ class BodyParser:
 
     def _inline_detail(self, slot_i: int, v: str, line: int) -> str:
         """`[無料] <選択肢> 1) 有料 2) 無料 (手数料額、納付方法: …)`: the text item that details a
-        choice, printed with its label in parentheses in the choice's own row. Its value goes to
-        that item; the rest of the row is the choice's."""
+        choice, printed with its label in parentheses in the choice's own row (before or after the
+        choice's value; the detail may hold brackets of its own). Its value goes to that item; the
+        rest of the row is the choice's."""
         j = slot_i + 1
         if j >= len(self.slots):
             return v
@@ -413,16 +427,17 @@ class BodyParser:
             text = folded
         for lab in sub.all_labels:
             pattern = r"\s*".join(re.escape(ch) for ch in norm(lab))
-            m = re.search(rf"[(（]\s*{pattern}\s*[:：]\s*(.*?)\s*[)）]\s*$", folded, re.S)
-            if m is None:
+            m = re.search(rf"[(（]\s*{pattern}\s*[:：]\s*", folded)
+            end = _closing(folded, m.start()) if m else None
+            if m is None or end is None:
                 continue
-            detail = text[m.start(1):m.end(1)].strip()
+            detail = text[m.end():end].strip()
             if detail:
                 path = self.concrete(self.slots[j])
                 self.hit.add(path)
                 self.add_text(path, Fragment(line, detail))
                 self.valued.setdefault(path, line)
-            return text[:m.start()]
+            return text[:m.start()] + " " + text[end + 1:]  # the choice's value may follow it ([無料])
         return v
 
     def _take(self, path, item, r, line, raw) -> None:

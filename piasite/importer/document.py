@@ -164,10 +164,17 @@ def _import_assessment(form: Form, numbered: list[tuple[int, str]], source: dict
             accounted[no] = "note"
     out: dict[str, Any] = {form.role_key("form"): form.name}
     if stamp and form.has_role("form_version"):
-        out[form.role_key("form_version")] = stamp[1]  # one the form does not list: check warns
-        parser.valued[form.role_path("form_version")] = stamp[0]
-        if form.form_number and stamp[2] != form.form_number:
+        mismatch = bool(form.form_number) and stamp[2] != form.form_number
+        if mismatch:
             notes.add(stamp[0], stamp[2], f"版の印は{stamp[2]}ですが、表題は{form.name}({form.form_number})です(要確認)")
+        if mismatch and stamp[1] not in form.versions:
+            # a stamp of another form naming a version this one does not list: not taken on its word
+            from ..validate import _not_in
+            notes.add(stamp[0], stamp[1], f"「{form.role_item('form_version').label}」: "
+                                          + _not_in(stamp[1], form.versions, "選択肢") + "(要確認)")
+        else:
+            out[form.role_key("form_version")] = stamp[1]  # one the form does not list: check warns
+            parser.valued[form.role_path("form_version")] = stamp[0]
     out.update(data)
     missing = fidelity.missing_sections(form, out, parser)
     if split == len(numbered):
