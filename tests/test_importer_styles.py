@@ -265,3 +265,12 @@ def test_a_detail_in_parentheses_in_its_choices_row_wherever_the_value_stands(ro
     req = imp.data["開示請求・問合せ"]["開示・訂正・利用停止請求"]
     assert req["手数料等"] == "有料" and req["手数料額、納付方法"] == "写しの交付は1枚10円(カラーは50円)"
     assert not _line_notes(imp)
+
+
+def test_a_flattened_table_repeated_with_the_marker_spelt_otherwise_is_the_same_cell():
+    imp = import_text("特定個人情報保護評価書(重点項目評価書)\nI 基本情報\n1. 特定個人情報ファイルを取り扱う事務\n"
+                      "③対象人数\t<table><tr><td>[ 10万人以上30万人未満 ]</td><td>&lt;選択肢&gt; 1) 1,000人未満 "
+                      "2) 1,000人以上1万人未満 3) 1万人以上10万人未満 4) 10万人以上30万人未満</td></tr></table>\n"
+                      "[ 10万人以上30万人未満 ]\t＜選択肢＞ 1) 1,000人未満 3) 1万人以上10万人未満\t2) 1,000人以上1万人未満 4) 10万人以上30万人未満\n")
+    assert imp.data["基本情報"]["事務"]["対象人数"] == "10万人以上30万人未満"
+    assert not _line_notes(imp)

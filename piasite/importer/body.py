@@ -799,8 +799,8 @@ class BodyParser:
             self.accounted[no] = "value"
             return
         # a flattened table repeated as tab lines (quirk 5): already in the value above
-        toks = plain(raw).split()
-        prev = plain(self.last_raw)
+        toks = nfkc(plain(raw)).split()  # (＜選択肢＞ there, &lt;選択肢&gt; here)
+        prev = nfkc(plain(self.last_raw))
         if toks and prev and all(t in prev for t in toks):
             self.accounted[no] = "value"
             return
