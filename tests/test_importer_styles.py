@@ -274,3 +274,12 @@ def test_a_flattened_table_repeated_with_the_marker_spelt_otherwise_is_the_same_
                       "[ 10万人以上30万人未満 ]\t＜選択肢＞ 1) 1,000人未満 3) 1万人以上10万人未満\t2) 1,000人以上1万人未満 4) 10万人以上30万人未満\n")
     assert imp.data["基本情報"]["事務"]["対象人数"] == "10万人以上30万人未満"
     assert not _line_notes(imp)
+
+
+def test_text_beside_a_range_heading_is_kept_in_the_notes_not_dropped():
+    imp = import_text(ZEN + "Ⅱ 特定個人情報ファイルの概要\n１．特定個人情報ファイル名\n(1) 住民票ファイル\n"
+                      "５．特定個人情報の提供・移転（委託に伴うものを除く。）\n"
+                      "提供・移転の有無\t[○] 提供を行っている (1) 件 [ ] 移転を行っている ( ) 件 [ ] 行っていない\n"
+                      "提供先1\t都道府県知事\n提供先2～5\t以下、該当なし\n")
+    assert imp.data["特定個人情報ファイル"][0]["提供・移転"]["提供先"] == [{"名称": "都道府県知事"}]
+    assert [n["本文"] for n in _line_notes(imp)] == ["提供先2～5\t以下、該当なし"]

@@ -589,6 +589,10 @@ class BodyParser:
         for rx, rng, gi in self.elements:
             if rng.match(n0) and self.slots[gi].part == self.part:
                 self.accounted[no] = "layout"
+                beside = "\t".join(c for c in cells[cells.index(first) + 1:] if c.strip())
+                if plain(beside):  # `提供先2～5\t別紙のとおり`: kept, not dropped with the heading
+                    self.notes.add(no, plain(beside), f"「{plain(first)}」の見出しの横にあった記載で、どの項目にも当てはまりません")
+                    self.accounted[no] = "note"
                 return
             m = rx.match(n0)
             named = None if m else self._named_element(gi, first)
