@@ -52,6 +52,14 @@ def test_a_page_counter_printed_with_the_department_on_its_line():
     assert not _line_notes(imp)
 
 
+def test_a_page_counter_and_the_running_title_in_cells_of_one_row():
+    lines = ["①部署\t市民課", "住民基本台帳事務 全項目評価書\t1 / 9\t東山市市民局区政支援課", "②所属長の役職名\t課長",
+             "住民基本台帳事務 全項目評価書\t2 / 9\t東山市市民局区政支援課"]
+    assert page_furniture(lines) == {1, 3}
+    # one such row alone is no running footer
+    assert page_furniture(lines[:2]) == set()
+
+
 def test_a_value_seen_away_from_the_page_breaks_is_a_value_there_too():
     # the department's name is also printed as a value, on a line of its own: never furniture
     lines = ["I 関連情報", "東山市健康福祉局保険年金課", "1 / 3", "①部署", "東山市健康福祉局保険年金課",

@@ -2,8 +2,9 @@
 (`住民基本台帳事務 全項目評価書`, `12 / 72`, the department's name; examples.md §3.3).
 
 A line is furniture only on the document's own evidence, never by its wording:
-- a page counter carrying text (`1 / 38 宮崎市税務部市民税課`) whose text, with the counter
-  taken out, comes back with another page number on at least one other line; or
+- a page counter carrying text (`1 / 38 宮崎市税務部市民税課`, or the same in cells of a table row)
+  whose text, with the counter taken out, comes back with another page number on at least one
+  other line; or
 - a one-cell line of plain text that does not open with a form label, that occurs at least twice and, every time,
   beside a page break (a page number or a `-----` row, within a few lines and with nothing but
   other such lines in between). A value that also appears elsewhere is never furniture.
@@ -26,9 +27,9 @@ def _counter_lines(lines: list[str]) -> set[int]:
     """Lines of text + page counter whose text repeats with other page numbers."""
     seen: dict[tuple[str, str, str], list[tuple[int, str]]] = defaultdict(list)
     for k, raw in enumerate(lines):
-        if "\t" in raw.strip() or has_html(raw) or is_separator(raw):
+        if has_html(raw) or is_separator(raw):
             continue
-        m = _COUNTER.match(raw.strip())
+        m = _COUNTER.match(re.sub(r"\s+", " ", raw.strip()))  # its parts in cells of their own, too
         if m and (m["pre"] or m["post"]) and int(m["n"]) <= int(m["of"]):
             seen[(m["pre"].strip(), m["post"].strip(), m["of"])].append((k, m["n"]))
     out: set[int] = set()
