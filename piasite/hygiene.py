@@ -108,3 +108,23 @@ def snippet(text: str, index: int, span: int = 1, around: int = 8) -> str:
     """A short quotation of text around text[index:index+span], for a message."""
     a, b = max(0, index - around), min(len(text), index + span + around)
     return ("…" if a else "") + text[a:b].replace("\n", " ") + ("…" if b < len(text) else "")
+
+
+# Kana words, one script at a time (マイナポータル | ぴったり | サービス): where OCR confuses ゛ with ゜.
+_KANA_WORD = re.compile(r"[\u3041-\u3096]{4,}|[\u30a1-\u30fa\u30fc]{4,}")
+
+
+def _voiced(word: str) -> str:
+    """The word with every ゜ read as ゛ (ぴ → び, プ → ブ): what two spellings share when they differ only so."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFD", word).replace("\u309a", "\u3099"))
+
+
+def mark_variants(texts) -> list[list[tuple[str, int]]]:
+    """Kana words of one document spelt alike but for ゛ against ゜ (ぴったり / びったり, スープル / スーブル):
+    OCR reads one mark for the other. [[(spelling, count), …] most frequent first] for each such word."""
+    counts = collections.Counter(w for t in texts for w in _KANA_WORD.findall(t))
+    alike: dict[str, list[str]] = collections.defaultdict(list)
+    for word in counts:
+        alike[_voiced(word)].append(word)
+    return sorted([sorted(((w, counts[w]) for w in words), key=lambda wc: (-wc[1], wc[0]))
+                   for words in alike.values() if len(words) > 1])

@@ -62,7 +62,34 @@ class Checker:
         self.mark_withheld(self.doc.data, ())
         self.check_form()
         self.check_text(self.doc.data, ())
+        self.check_mark_variants()
         return self.problems
+
+    def check_mark_variants(self) -> None:
+        """A kana word written two ways that differ only by ゛ and ゜ (OCR damage): one warning per word, at the
+        first value with its rarer spelling. 取込メモ quotes the source as it was and is left out."""
+        notes = self.form.top_key("import_notes") if self.form else None
+        texts: list[tuple[tuple, str]] = []
+
+        def walk(value: Any, path: tuple) -> None:
+            if self.hidden(path) or (len(path) == 1 and path[0] == notes):
+                return
+            if isinstance(value, dict):
+                for k, v in value.items():
+                    walk(v, path + (k,))
+            elif isinstance(value, list):
+                for i, v in enumerate(value):
+                    walk(v, path + (i,))
+            elif isinstance(value, str):
+                texts.append((path, value))
+
+        walk(self.doc.data, ())
+        for spellings in hygiene.mark_variants(t for _, t in texts):
+            rare = spellings[-1][0]
+            path = next(p for p, t in texts if rare in t)
+            said = "、".join(f"「{w}」({n} か所)" for w, n in spellings)
+            self.add(path, f"{said}が、゛ と ゜ だけ違う書き方で混在しています。PDF からの読み取りの誤りではありませんか"
+                           "(原本で確かめて、正しい方にそろえてください)", WARNING)
 
     def mark_withheld(self, value: Any, path: tuple) -> None:
         if isinstance(value, Withheld):

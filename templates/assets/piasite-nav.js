@@ -19,13 +19,14 @@
     if (body && body.id) new MutationObserver(function () { labelCells(t); }).observe(body, { childList: true });
   });
 
-  // A table wider than its box scrolls there: keyboard users must be able to scroll it too.
+  // A table or a code block (the guides) wider than its box scrolls there: keyboard users must be
+  // able to scroll it too.
   var scrollable = function () {
-    document.querySelectorAll(".pia-table-wrap").forEach(function (wrap) {
+    document.querySelectorAll(".pia-table-wrap, .md-typeset pre > code").forEach(function (wrap) {
       if (wrap.scrollWidth > wrap.clientWidth && !wrap.hasAttribute("tabindex")) {
         wrap.tabIndex = 0;
         wrap.setAttribute("role", "region");
-        wrap.setAttribute("aria-label", "表(横にスクロールできます)");
+        wrap.setAttribute("aria-label", wrap.tagName === "CODE" ? "コード(横にスクロールできます)" : "表(横にスクロールできます)");
       }
     });
   };

@@ -39,3 +39,24 @@ def test_print_like_the_form(page, site_url, url):
     pages = _pdf_pages(page.pdf(format="A4", print_background=True))
     print(f"{url}: {pages} ページ (A4)")
     assert 0 < pages <= 90, f"{url} が {pages} ページで印刷されます"
+
+
+A4_TEXT_WIDTH = 703  # px at 96 dpi: 210 mm less the print stylesheet's 12 mm margins (@page)
+
+
+@pytest.mark.parametrize("path", [d.url for d in facts.docs()] + ["changes/", "indexes/itakusaki/"])
+def test_printed_tables_keep_three_characters_a_cell(browser, site_url, path):
+    """On paper as on screen, no table cell is narrower than three characters (提出時期, ページ and 評価書
+    printed one or two characters a line)."""
+    from test_readable import NARROW
+
+    context = browser.new_context(locale="ja-JP", viewport={"width": A4_TEXT_WIDTH, "height": 1000})
+    try:
+        p = context.new_page()
+        p.goto(site_url + path)
+        p.wait_for_load_state("networkidle")
+        p.emulate_media(media="print")
+        narrow = p.evaluate(NARROW)
+        assert not narrow, f"{path} の印刷で 3 文字より狭いセルがあります: {narrow[:5]}"
+    finally:
+        context.close()

@@ -8,11 +8,18 @@ a visible focus. axe-core: no serious or critical violation on any page type.
 """
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
+
 import pytest
 
 import sitefacts as facts
+from harness import serve
 from test_history_browser import built, built_url  # noqa: F401 -- a site with past versions
 from test_pages import SERIOUS, _describe
+
+FIXTURES = facts.REPO / "tests" / "fixtures"
 
 # One page of each type on the repository's site (content/), and on the site with history.
 PAGE_TYPES = {
@@ -30,8 +37,32 @@ PAGE_TYPES = {
     "history": "hanamaki/1/history/",
     "search": "search/",
     "opendata": "api/",
+    "evaluation": "kumagaya/hyoka-5/",
+    "past-version-seed": "kumagaya/5/v/1/",
+    "compare-seed": "kumagaya/5/compare/",
+    "henko": "shinjuku/juminzei-henko/",
+    "guides": "guides/",
+    "guide-reading": "guides/reading/",
+    "guide-writing": "guides/writing/",
+    "guide-review": "guides/review/",
 }
 HISTORY_TYPES = {"compare": "higashiyama/5/compare/", "past-version": "higashiyama/5/v/1/"}
+# The forms content/ has no document of: a 基礎項目評価書, a 全項目評価書 and their 評価 (tests/fixtures/allforms).
+ALLFORMS_TYPES = {"kiso": "higashiyama/3/", "zenkoumoku": "higashiyama/3-zenkoumoku/",
+                  "evaluation-kiso": "higashiyama/hyoka-3/", "index-system-allforms": "indexes/system/"}
+
+
+@pytest.fixture(scope="module")
+def allforms_url(tmp_path_factory):
+    """tests/fixtures/allforms built as a site, served under a sub-path."""
+    root = tmp_path_factory.mktemp("allforms")
+    out = root / "city" / "all"
+    proc = subprocess.run([sys.executable, "-m", "piasite", "build", "--content", str(FIXTURES / "allforms"),
+                           "--out", str(out)], cwd=facts.REPO, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    with serve(root) as base:
+        yield base + "/city/all/"
+    shutil.rmtree(root, ignore_errors=True)
 
 NARROW = """() => {
   const em = parseFloat(getComputedStyle(document.querySelector('article') || document.body).fontSize);
@@ -52,7 +83,13 @@ OVERFLOW = """() => ({
   body: document.body.scrollWidth,
   wide: [...document.body.querySelectorAll('article *')]
     .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.pia-table-wrap, .pia-sr, thead'))
-    .slice(0, 5).map(e => e.tagName.toLowerCase() + '.' + (typeof e.className === 'string' ? e.className : ''))
+    .slice(0, 5).map(e => e.tagName.toLowerCase() + '.' + (typeof e.className === 'string' ? e.className : '')),
+  // text running out of its own block (a long path or URL without a break), even inside the page's margin;
+  // a box that scrolls or clips on purpose is not text running out
+  spill: [...document.body.querySelectorAll('article p, article li, article td, article dd, article h1, article h2, article h3')]
+    .filter(e => e.checkVisibility() && e.clientWidth && e.scrollWidth > e.clientWidth + 1 && !e.closest('.pia-sr, thead, pre')
+                 && !['auto', 'scroll', 'hidden', 'clip'].includes(getComputedStyle(e).overflowX))
+    .slice(0, 5).map(e => e.tagName.toLowerCase() + ' ' + e.scrollWidth + '>' + e.clientWidth + ' ' + e.textContent.trim().slice(0, 40))
 })"""
 
 
@@ -65,10 +102,12 @@ def _load(page, url: str) -> None:
 def _url(kind: str, site_url: str, request) -> str:
     if kind in HISTORY_TYPES:
         return request.getfixturevalue("built_url") + "/" + HISTORY_TYPES[kind]
+    if kind in ALLFORMS_TYPES:
+        return request.getfixturevalue("allforms_url") + ALLFORMS_TYPES[kind]
     return site_url + PAGE_TYPES[kind]
 
 
-ALL = list(PAGE_TYPES) + list(HISTORY_TYPES)
+ALL = list(PAGE_TYPES) + list(HISTORY_TYPES) + list(ALLFORMS_TYPES)
 
 
 @pytest.mark.parametrize("kind", ALL)
@@ -86,6 +125,7 @@ def test_no_horizontal_overflow_at_375(phone, site_url, request, kind):
     w = phone.evaluate(OVERFLOW)
     assert w["doc"] <= w["viewport"] and w["body"] <= w["viewport"] and not w["wide"], (
         f"{url}: 幅 {w['viewport']}px で横にはみ出しています (document {w['doc']}px; 例: {w['wide']})")
+    assert not w["spill"], f"{url}: 幅 {w['viewport']}px で文字が枠からはみ出しています: {w['spill']}"
 
 
 @pytest.mark.parametrize("path,table", [("changes/", "#pia-changes"), ("kumagaya/5/", "section:has(> .pia-hrow > #A2) table"),
@@ -166,11 +206,37 @@ def test_keyboard_skip_link_few_tab_stops_visible_focus(page, site_url):
         assert ring[0] != "none" and ring[1] >= 2, f"{selector} にキーボードのフォーカスが見えません ({ring})"
 
 
+@pytest.mark.parametrize("width", [1280, 375])
 @pytest.mark.parametrize("kind", ALL)
-def test_axe_every_page_type(page, site_url, axe_source, request, kind):
+def test_axe_every_page_type(page, phone, site_url, axe_source, request, kind, width):
+    """At both widths: a phone lays pages out differently (cards, code blocks that scroll)."""
     url = _url(kind, site_url, request)
-    _load(page, url)
-    page.add_script_tag(path=str(axe_source))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    p = page if width == 1280 else phone
+    _load(p, url)
+    p.add_script_tag(path=str(axe_source))
+    result = p.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     bad = [v for v in result["violations"] if v.get("impact") in SERIOUS]
-    assert not bad, f"{url} に axe-core の重大な違反があります:\n{_describe(bad)}"
+    assert not bad, f"{url} (幅 {width}px) に axe-core の重大な違反があります:\n{_describe(bad)}"
+
+
+FOCUS = """() => { const e = document.activeElement; if (!e || e === document.body) return null;
+  const s = getComputedStyle(e), r = e.getBoundingClientRect();
+  return {what: e.tagName.toLowerCase() + ' ' + (e.textContent || e.getAttribute('aria-label') || '').trim().slice(0, 30),
+          seen: r.width > 0 && r.height > 0 && r.bottom > 0 && r.top < innerHeight && r.right > 0 && r.left < innerWidth
+                && s.visibility !== 'hidden',
+          ring: (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2) || s.boxShadow !== 'none'}; }"""
+
+
+@pytest.mark.parametrize("path", ["hanamaki/1/", "changes/"])
+def test_every_tab_stop_is_seen_with_its_focus_ring(page, phone, site_url, path):
+    """The first 40 Tab stops, at 1280 and 375 px: each is on screen with a visible focus ring (on a phone the
+    closed navigation drawer's links took the focus while off screen)."""
+    for p in (page, phone):
+        _load(p, site_url + path)
+        bad = []
+        for i in range(40):
+            p.keyboard.press("Tab")
+            stop = p.evaluate(FOCUS)
+            if stop and not (stop["seen"] and stop["ring"]):
+                bad.append((i + 1, stop))
+        assert not bad, f"{path} 幅 {p.viewport_size['width']}px: 見えない、または枠の出ない Tab 移動先があります: {bad[:5]}"
