@@ -167,7 +167,16 @@ class _Builder:
                 out[key] = self.build(vnode, path + (key,), depth + 1)
             return out
         if isinstance(node, yaml.SequenceNode):
-            return [self.build(v, path + (i,), depth + 1) for i, v in enumerate(node.value)]
+            items: list = []
+            for v in node.value:
+                built = self.build(v, path + (len(items),), depth + 1)
+                if blank(built):  # an element with nothing written (piasite new's 委託事項1 left empty): absent
+                    gone = path + (len(items),)
+                    for k in [k for k in self.lines if k[:len(gone)] == gone]:
+                        del self.lines[k]
+                    continue
+                items.append(built)
+            return items
         assert isinstance(node, yaml.ScalarNode)  # mappings and sequences returned above
         self.check_length(node)
         if node.tag == _STR:  # most values: what the constructor would return, without its cost
@@ -325,6 +334,15 @@ def _yaml_reason(e: yaml.MarkedYAMLError) -> str:
         if en in problem:
             return ja
     return problem or str(e).splitlines()[0]
+
+
+def blank(value: Any) -> bool:
+    """A mapping with nothing written in it (every value empty, or itself blank): a list element
+    like this is read as absent, so the skeleton of `piasite new` left as it is says nothing."""
+    if not isinstance(value, dict) or not value:
+        return False
+    # inner lists were read already, their blank elements dropped
+    return all(v is None or v == "" or v == [] or v == {} or blank(v) for v in value.values())
 
 
 def unwrap(value: Any) -> Any:

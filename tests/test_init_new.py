@@ -13,7 +13,7 @@ from piasite.cli import main
 from piasite.form import form_names, load_form
 from piasite.generator import NAV
 from piasite.model import check_paths
-from piasite.reader import read
+from piasite.reader import Withheld, parse, read
 
 from .conftest import ROOT
 
@@ -82,7 +82,7 @@ def test_new_has_every_item_and_only_values_to_fill(city, form):
     res = invoke("new", form, "nishiyama", "7", "--org-name", "西山町長")
     assert res.exit_code == 0, res.output
     path = city / "content" / "nishiyama" / "7.yaml"
-    doc = read(path)
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))  # as written: each list with its one empty element
     f = load_form(form)
 
     def keys(items, data, where):
@@ -94,9 +94,9 @@ def test_new_has_every_item_and_only_values_to_fill(city, form):
                 assert isinstance(data[child.key], list) and len(data[child.key]) == 1
                 keys(child.items, data[child.key][0], where + (child.key, 0))
 
-    keys(f.items, doc.data, ())  # the form's items (document items such as 終了日 are piasite's own)
+    keys(f.items, raw, ())  # the form's items (document items such as 終了日 are piasite's own)
     if f.has_role("form_version") and f.versions:  # written on the current 様式, which it says
-        assert f.value(doc.data, "form_version") == f.versions[-1]
+        assert f.value(read(path).data, "form_version") == f.versions[-1]
     _, problems = check_paths([path])
     errors = [p for p in problems if p.severity == "error"]
     assert all("必須項目" in p.message and "がありません" in p.message for p in errors), [str(p) for p in errors]
@@ -104,6 +104,36 @@ def test_new_has_every_item_and_only_values_to_fill(city, form):
     assert text.startswith(f"# yaml-language-server: $schema=../../schema/{f.schema_id}.schema.json")
     assert invoke("new", form, "nishiyama", "7").exit_code == 1  # never overwrites
     assert path.read_text(encoding="utf-8") == text
+
+
+@pytest.mark.parametrize("form", [n for n in form_names() if load_form(n).has_role("entrustment_flag")])
+def test_new_answered_no_leaves_only_values_to_fill(city, form):
+    """A clerk answers 委託しない / 行っていない and leaves the skeleton's empty 委託事項1, 提供先1 … as
+    they are: an element with nothing written is no element (no 「委託しない」ですが委託事項が 1 件)."""
+    assert invoke("new", form, "nishiyama", "7").exit_code == 0
+    path = city / "content" / "nishiyama" / "7.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    f = load_form(form)
+    no = {"entrustment_flag": f.role_item("entrustment_flag").choices[-1],
+          "provision_transfer_flag": [f.role_item("provision_transfer_flag").options[-1].text]}
+    for role, answer in no.items():
+        for fpath, _ in list(f.values(data, "file")):
+            where = f.concrete(role, *(p for p in fpath if isinstance(p, int)))
+            parent = data
+            for step in where[:-1]:
+                parent = parent[step]
+            parent[where[-1]] = answer
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    _, problems = check_paths([path])
+    errors = [str(p) for p in problems if p.severity == "error"]
+    assert errors and all("必須項目" in e and "がありません" in e for e in errors), errors
+    assert not any("委託" in e or "提供先" in e or "移転先" in e for e in errors), errors
+
+
+def test_an_element_with_nothing_written_is_read_as_absent():
+    doc = parse("a:\n  - 名称:\n    内容:\n      - x:\n  - 名称: X\n    内容: !非公表\n  - 名称: ''\nb: [{}]\n")
+    assert doc.data == {"a": [{"名称": "X", "内容": Withheld("")}], "b": [{}]}
+    assert doc.line(("a", 0, "名称")) == 5 and doc.line(("a", 0, "内容")) == 6
 
 
 def test_new_takes_the_org_name_from_a_neighbour(city):
