@@ -242,7 +242,9 @@ def new_cmd(form: str, org: str, number: str, content_dir: Path, org_name: str) 
     from .scaffold import new
 
     path = new(content_dir, form, org, number, org_name)
-    click.echo(f"{path} を作りました。空の項目に記入し、piasite check {path} で確かめてください", err=True)
+    beside = "" if "-" not in path.stem else \
+        f"(同じ評価書番号の別の様式の評価書 {path.with_name(path.stem.split('-')[0] + '.yaml')} があるため、この名前にしました)"
+    click.echo(f"{path} を作りました{beside}。空の項目に記入し、piasite check {path} で確かめてください", err=True)
 
 
 @main.command("serve")

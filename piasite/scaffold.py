@@ -127,15 +127,37 @@ def new(content_dir: Path, form_name: str, org: str, number: str, org_name: str 
     content_dir = Path(content_dir)
     if not content_dir.is_dir():
         raise UserError(f"評価書のフォルダ {content_dir} がありません(リポジトリの一番上で実行してください)")
-    path = content_dir / org / f"{int(number)}.yaml"
-    if path.exists():
-        raise UserError(f"{path} は既にあります(上書きしません)")
     form = load_form(form_name)
+    path = _new_path(content_dir / org, int(number), form)
     org_name = org_name or _org_name_beside(path.parent)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(skeleton(form, int(number), org_name, depth=len(path.relative_to(content_dir.parent).parts) - 1),
                     encoding="utf-8", newline="\n")
     return path
+
+
+def _new_path(folder: Path, number: int, form: Form) -> Path:
+    """NUMBER.yaml; when that is another form of the same 評価 (the 基礎項目評価書 beside its
+    重点項目評価書 share the 評価書番号), NUMBER-<form>.yaml. Never an existing file."""
+    path = folder / f"{number}.yaml"
+    if path.exists():
+        other = _form_of_file(path)
+        if other is None or other.name == form.name:
+            raise UserError(f"{path} は既にあります(上書きしません)")
+        path = folder / f"{number}-{form.schema_id}.yaml"
+        if path.exists():
+            raise UserError(f"{path} は既にあります(上書きしません)")
+    return path
+
+
+def _form_of_file(path: Path) -> Form | None:
+    from .reader import ReadError, read
+
+    try:
+        data = read(path).data
+    except (ReadError, OSError):
+        return None
+    return form_for(data, None) if isinstance(data, dict) else None
 
 
 def _org_name_beside(folder: Path) -> str:

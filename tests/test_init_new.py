@@ -10,7 +10,7 @@ import yaml
 from click.testing import CliRunner
 
 from piasite.cli import main
-from piasite.form import form_names, load_form
+from piasite.form import form_key, form_names, load_form
 from piasite.generator import NAV
 from piasite.model import check_paths
 from piasite.reader import Withheld, parse, read
@@ -134,6 +134,19 @@ def test_an_element_with_nothing_written_is_read_as_absent():
     doc = parse("a:\n  - 名称:\n    内容:\n      - x:\n  - 名称: X\n    内容: !非公表\n  - 名称: ''\nb: [{}]\n")
     assert doc.data == {"a": [{"名称": "X", "内容": Withheld("")}], "b": [{}]}
     assert doc.line(("a", 0, "名称")) == 5 and doc.line(("a", 0, "内容")) == 6
+
+
+def test_new_beside_another_form_of_the_same_evaluation(city):
+    """The 基礎項目評価書 and the 重点項目評価書 of one 評価 share the 評価書番号: the second is NUMBER-<form>."""
+    kiso, juten = (n for n in form_names() if load_form(n).has_role("submitted_kinds")), "重点項目評価書"
+    kiso = next(kiso)
+    assert invoke("new", kiso, "nishiyama", "4").exit_code == 0
+    res = invoke("new", juten, "nishiyama", "4")
+    assert res.exit_code == 0, res.output
+    second = city / "content" / "nishiyama" / f"4-{load_form(juten).schema_id}.yaml"
+    assert read(second).data[form_key()] == juten and str(second.relative_to(city)) in res.output
+    assert invoke("new", juten, "nishiyama", "4").exit_code == 1  # never overwrites either
+    assert invoke("new", kiso, "nishiyama", "4").exit_code == 1
 
 
 def test_new_takes_the_org_name_from_a_neighbour(city):
