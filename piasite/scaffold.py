@@ -236,6 +236,8 @@ def _comments(item: Item) -> list[str]:
         out.append("次のいずれか 1 つ: " + " / ".join(item.choices))
     elif item.kind == "multi" and item.options:
         out.append("当てはまるものをリストで: " + " / ".join(o.text + (": 内容" if o.qualifier else "") for o in item.options))
+    elif item.kind == "list":
+        out.append("リスト: 1 件ずつ、次の行から「- 」で始めて書きます")
     elif item.kind == "date":
         out.append("日付(例 2026-04-01)")
     elif item.kind in ("count", "integer"):

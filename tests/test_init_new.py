@@ -130,6 +130,23 @@ def test_new_answered_no_leaves_only_values_to_fill(city, form):
     assert not any("委託" in e or "提供先" in e or "移転先" in e for e in errors), errors
 
 
+def test_new_says_which_items_are_lists():
+    """A list item (基礎項目評価書 ③システムの名称 …) written as one text is an error: its comment says
+    how to write it, as for check boxes."""
+    from piasite.scaffold import _comments, skeleton
+
+    seen = 0
+    for form in form_names():
+        f = load_form(form)
+        text = skeleton(f, 1, "")
+        for it in f.walk():
+            if it.kind in ("list", "multi") and f"# {it.display_label}" in text:
+                hint = [c for c in _comments(it) if "リスト" in c]
+                assert hint and f"# {hint[0]}" in text, (form, it.key)
+                seen += 1
+    assert seen
+
+
 def test_an_element_with_nothing_written_is_read_as_absent():
     doc = parse("a:\n  - 名称:\n    内容:\n      - x:\n  - 名称: X\n    内容: !非公表\n  - 名称: ''\nb: [{}]\n")
     assert doc.data == {"a": [{"名称": "X", "内容": Withheld("")}], "b": [{}]}
