@@ -62,7 +62,11 @@ def check(paths: tuple[Path, ...], since: str | None) -> None:
         problems += check_since(files, since)
     n_err = _report(problems)
     n_warn = len(problems) - n_err
-    click.echo(f"{len(files)} 件の評価書を検査しました: エラー {n_err} 件、警告 {n_warn} 件", err=True)
+    from .names import ALIASES_FILE
+
+    n_docs = sum(1 for f in files if f.name != ALIASES_FILE)  # aliases.yaml is checked, but is no assessment
+    also = f"(と {ALIASES_FILE})" if n_docs < len(files) else ""
+    click.echo(f"{n_docs} 件の評価書{also}を検査しました: エラー {n_err} 件、警告 {n_warn} 件", err=True)
     sys.exit(1 if n_err else 0)
 
 

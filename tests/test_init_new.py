@@ -58,6 +58,7 @@ def test_init_layout(city):
 def test_init_checks_and_builds(city):
     res = invoke("check")
     assert res.exit_code == 0 and "エラー 0 件、警告 0 件" in res.output, res.output
+    assert "1 件の評価書(と aliases.yaml)を検査しました" in res.output  # one example; aliases.yaml is no assessment
     res = invoke("build")
     assert res.exit_code == 0, res.output
     assert (city / "site" / "higashiyama" / "1" / "index.html").is_file()
