@@ -42,6 +42,7 @@ def build_site(content_dir: Path, out_dir: Path, engine: str = "mkdocs", allow_s
     timings = {} if timings is None else timings
     if not content_dir.is_dir():
         raise BuildError(f"評価書のフォルダ {content_dir} がありません")
+    check_engine(engine)
     try:  # the folders a build replaces must be ours (outdir.py), checked before anything is written
         outdir.check(out_dir, content_dir, config.resolve().parent)
     except outdir.OutDirError as e:
@@ -150,6 +151,20 @@ def source_date_epoch(content_dir: Path, assessments) -> int:
 
     days = [p[0] for a in assessments if (p := dates.parse_iso(a.published))]
     return calendar.timegm(max(days).timetuple()) if days else 0
+
+
+ENGINE_MODULES = {"mkdocs": ("mkdocs", "material"), "zensical": ("zensical",)}
+
+
+def check_engine(engine: str) -> None:
+    """The engine's modules are installed (Zensical is an extra: pip install 'piasite[zensical]')."""
+    import importlib.util
+
+    missing = [m for m in ENGINE_MODULES.get(engine, ()) if importlib.util.find_spec(m) is None]
+    if missing:
+        extra = f"'piasite[{engine}]'" if engine == "zensical" else "piasite"
+        raise BuildError(f"サイトを組み立てるエンジン {engine} が入っていません({'、'.join(missing)})。"
+                         f"pip install {extra} で入れてから実行してください")
 
 
 def run_engine(engine: str, config: Path, out_dir: Path, env: dict | None = None) -> Path:

@@ -76,7 +76,7 @@ def check(paths: tuple[Path, ...], since: str | None) -> None:
 @click.option("--out", "out_dir", default="site", type=click.Path(path_type=Path), show_default=True,
               help="出力するサイトのフォルダ")
 @click.option("--engine", type=click.Choice(["mkdocs", "zensical"]), default="mkdocs", show_default=True,
-              help="サイトを組み立てるエンジン")
+              help="サイトを組み立てるエンジン(zensical は pip install 'piasite[zensical]' で入れます)")
 @click.option("--allow-shallow", is_flag=True, help="履歴が浅いクローンでも変更履歴なしで組み立てます。")
 @click.option("--staff", is_flag=True, help="職員向けのサイト(取込メモと元のファイルの場所も表示。公開しないでください)")
 @click.option("--publish", is_flag=True,

@@ -213,3 +213,16 @@ def test_build_summary_line(city):
     assert res.exit_code == 0, res.output
     last = res.output.strip().splitlines()[-1]
     assert "1 件の評価書" in last and "ページ" in last and "秒" in last and "site/" in last, last
+
+
+def test_engine_not_installed(city, monkeypatch):
+    """Zensical is an extra: without it, build --engine zensical says how to install it, and that extra exists."""
+    import importlib.util
+    import tomllib
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "zensical" else real(name, *a))
+    failed(invoke("build", "--engine", "zensical", "--out", "site"), "pip install 'piasite[zensical]'")
+    assert not Path("site").exists()
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+    assert any(d.startswith("zensical") for d in extras["zensical"])
