@@ -66,6 +66,20 @@ def test_init_checks_and_builds(city):
     assert "1 件の評価書" in last and "ページ" in last and "秒" in last and "site/" in last, last
 
 
+def test_city_adds_its_own_css(city):
+    """The way to change a few colours: overrides/assets/city.css, read after piasite.css (which stays whole)."""
+    (city / "overrides" / "assets").mkdir(parents=True)
+    (city / "overrides" / "assets" / "city.css").write_text("/* 東山市の色 */ .md-header{background:#0a6b3d}\n",
+                                                           encoding="utf-8")
+    assert invoke("build").exit_code == 0
+    assets = city / "site" / "assets" / "piasite"
+    assert "東山市の色" in (assets / "city.css").read_text(encoding="utf-8")
+    assert (assets / "piasite.css").read_text(encoding="utf-8") == \
+        (ROOT / "templates" / "assets" / "piasite.css").read_text(encoding="utf-8")
+    page = (city / "site" / "higashiyama" / "1" / "index.html").read_text(encoding="utf-8")
+    assert page.index("assets/piasite/piasite.css") < page.index("assets/piasite/city.css")
+
+
 def test_city_overrides_css_and_template(city):
     (city / "overrides" / "assets").mkdir(parents=True)
     (city / "overrides" / "assets" / "piasite.css").write_text("/* 東山市の色 */ body{color:#123}\n", encoding="utf-8")
