@@ -19,20 +19,50 @@ def _report(problems) -> int:
     return len(errors)
 
 
-class _Group(click.Group):
+HELP = "このヘルプを表示して終わります。"
+
+
+class _JapaneseHelp:
+    def get_help_option(self, ctx: click.Context):
+        opt = super().get_help_option(ctx)  # type: ignore[misc]
+        if opt is not None:
+            opt.help = HELP
+        return opt
+
+
+class _Command(_JapaneseHelp, click.Command):
+    pass
+
+
+class _Group(_JapaneseHelp, click.Group):
     """Every command's OSError (a folder not writable, a file in the way, a full disk) is the
-    user's environment, not a bug: told as a PiasiteError like any other."""
+    user's environment, not a bug: told as a PiasiteError like any other. click's usage errors
+    (status 2) are told in Japanese too (usage.py)."""
+
+    command_class = _Command
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        from .usage import japanese
+
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.UsageError as e:
+            raise japanese(e) from None
 
     def invoke(self, ctx: click.Context):
+        from .usage import japanese
+
         try:
             return super().invoke(ctx)
         except OSError as e:
             where = f"{e.filename}: " if e.filename else ""
             raise UserError(f"{where}ファイルを読み書きできません({e.strerror or e})") from None
+        except click.UsageError as e:
+            raise japanese(e) from None
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="piasite")
+@click.version_option(package_name="piasite", help="piasite の版を表示して終わります。")
 def main() -> None:
     """特定個人情報保護評価書を YAML から静的サイトにします。"""
 

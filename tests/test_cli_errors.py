@@ -56,7 +56,11 @@ def invoke(*args: str, env: dict | None = None):
 
 def failed(res, *fragments: str) -> None:
     assert res.exit_code in (1, 2), res.output
-    assert "エラー" in res.output or "Error" in res.output, res.output
+    assert "エラー" in res.output, res.output
+    # ends in Japanese: click's own English (Error: / Usage: / Try …) is told in Japanese too (usage.py)
+    assert not any(w in res.output for w in ("Error:", "Usage:", "Try '")), res.output
+    last = res.output.strip().splitlines()[-1]
+    assert any("\u3040" <= c <= "\u9fff" for c in last), last
     for f in fragments:
         assert f in res.output, (f, res.output)
 
@@ -183,7 +187,9 @@ BAD_ARGS = [
     ["init"], ["init", "content"], ["init", REL], ["new"], ["new", "存在しない様式", "higashiyama", "2"],
     ["new", "重点項目評価書", "higashiyama", "1"], ["new", "重点項目評価書", "東山市長", "2"],
     ["new", "重点項目評価書", "higashiyama", "x/y"], ["new", "重点項目評価書", "higashiyama", "2", "--content", "no-such"],
-    ["serve", "--port", "abc"], ["serve", "--content", "no-such"],
+    ["serve", "--port", "abc"], ["serve", "--port", "99999"], ["serve", "--content", "no-such"],
+    ["check", "--since"], ["check", "--sinc", "main"], ["new", "重点項目評価書", "higashiyama", "2", "3"],
+    ["diff", "HEAD", "--format"], ["build", "--staff=yes"],
     ["export", "no/such.yaml"], ["export", "content"], ["export", REL, "--format", "pdf"],
 ]
 
@@ -226,3 +232,10 @@ def test_engine_not_installed(city, monkeypatch):
     assert not Path("site").exists()
     extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
     assert any(d.startswith("zensical") for d in extras["zensical"])
+
+
+def test_help_options_are_japanese():
+    for args in ([], *([c] for c in main.commands)):
+        out = CliRunner().invoke(main, [*args, "--help"]).output
+        assert "このヘルプを表示して終わります" in out and "Show this message" not in out, args
+    assert "Show the version" not in CliRunner().invoke(main, ["--help"]).output
