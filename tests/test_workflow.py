@@ -47,7 +47,7 @@ def pr(tmp_path, monkeypatch):
 def test_pr_comment_body(pr):
     body = run("diff", "main", "HEAD", "--format", "md", "--comment")
     assert body.startswith("<!-- piasite-diff -->\n")
-    assert "### 個人住民税に関する事務 重点項目評価書(東山市長)" in body
+    assert "### 東山市長 個人住民税に関する事務 重点項目評価書\n" in body  # the title the site gives it
     # each element named, not only its number
     assert "委託事項2(税務システム保守業務) ③委託先名" in body
     assert "システム2(中間サーバー) ②システムの機能" in body
@@ -70,6 +70,17 @@ def test_pr_comment_warns_without_timing(pr):
     assert len(lines) == 2
     assert "「提出時期:」がありません" in body
     assert "(推定)" in body
+
+
+def test_comment_titles_an_assessment_without_its_name_as_the_site_does(pr):
+    """評価書名 is optional (piasite new leaves it empty): the heading is then 事務の名称 and the form, not the path."""
+    text = pr.path(F).read_text(encoding="utf-8")
+    name_line = next(l for l in text.splitlines() if l.startswith("評価書名:"))
+    pr.write(F, text.replace(name_line + "\n", ""))
+    pr.edit(F, "委託先名: 東山データサービス株式会社", "委託先名: 東山入力センター株式会社")
+    for args in (("diff", "HEAD"), ("diff", "main", "--comment")):
+        body = run(*args)
+        assert "### 東山市長 個人住民税に関する事務 重点項目評価書\n" in body, args
 
 
 def test_diff_working_tree(pr):
