@@ -257,9 +257,14 @@ def schema_cmd(out_dir: Path) -> None:
 @click.option("--license", "licence", default="", help="掲載内容のライセンス(既定 CC BY 4.0)。")
 def init_cmd(directory: Path, name: str, site_url: str, publisher: str, contact: str, licence: str) -> None:
     """団体のリポジトリ (評価書・設定・CI) を新しいフォルダ DIRECTORY に作ります。"""
-    from .scaffold import init
+    from .scaffold import init, local_source, requirement
 
     files = init(directory, name=name, site_url=site_url, publisher=publisher, contact=contact, licence=licence)
+    local = local_source()
+    if local:  # a wheel on this machine: the README's and CI's `pip install -r requirements.txt` cannot reach it
+        click.echo(f"注意: この piasite は手元のファイル {local} から入れたため、requirements.txt には「{requirement()}」と"
+                   "書きました(PyPI から入れる書き方です)。PyPI から入れられないときは、その wheel を置いた場所"
+                   "(社内のサーバーの URL、git のリポジトリなど)に書き換えてください", err=True)
     click.echo(f"{directory}/ に {len(files)} 個のファイルを作りました。mkdocs.yml の「要記入」を書き換え、"
                f"content/ の例を実際の評価書に置き換えてください(cd {directory} && piasite check && piasite build)",
                err=True)

@@ -40,6 +40,18 @@ def requirement() -> str:
     README install from it): where pip recorded a URL it came from (PEP 610: a git repository, a
     wheel on a web server), that URL; otherwise (a local wheel or checkout) the version, which the
     city changes to wherever it gets piasite from."""
+    info = _direct_url()
+    url = str(info.get("url", ""))
+    vcs = info.get("vcs_info")
+    if isinstance(vcs, dict) and vcs.get("vcs") == "git" and url.startswith(("https://", "ssh://")):
+        return f"piasite @ git+{url}@{vcs.get('commit_id') or vcs.get('requested_revision') or 'main'}"
+    if url.startswith("https://"):
+        return f"piasite @ {url}"
+    return f"piasite=={version()}"
+
+
+def _direct_url() -> dict:
+    """What pip recorded of where this piasite came from (PEP 610 direct_url.json), or {}."""
     from importlib.metadata import PackageNotFoundError, distribution
 
     try:
@@ -50,13 +62,14 @@ def requirement() -> str:
         info = json.loads(raw) if raw else {}
     except ValueError:
         info = {}
-    url = info.get("url", "") if isinstance(info, dict) else ""
-    vcs = info.get("vcs_info") if isinstance(info, dict) else None
-    if isinstance(vcs, dict) and vcs.get("vcs") == "git" and url.startswith(("https://", "ssh://")):
-        return f"piasite @ git+{url}@{vcs.get('commit_id') or vcs.get('requested_revision') or 'main'}"
-    if url.startswith("https://"):
-        return f"piasite @ {url}"
-    return f"piasite=={version()}"
+    return info if isinstance(info, dict) else {}
+
+
+def local_source() -> str | None:
+    """The local file or folder this piasite was installed from (a wheel on this machine, a checkout),
+    which the city's requirements.txt cannot name for its CI: None when installed otherwise."""
+    url = str(_direct_url().get("url", ""))
+    return url.removeprefix("file://") if url.startswith("file://") else None
 
 
 def init(target: Path, name: str = "", site_url: str = "", publisher: str = "", contact: str = "",

@@ -230,6 +230,23 @@ def test_requirements_say_where_piasite_comes_from(monkeypatch, direct_url, line
     assert Requirement(got).name == "piasite"
 
 
+def test_init_from_a_local_wheel_says_to_edit_requirements(tmp_path, monkeypatch):
+    """Installed from a wheel on this machine: requirements.txt cannot point at it for CI, and init says so."""
+    from importlib import metadata
+
+    class Dist:
+        version = "0.1.0"
+
+        def read_text(self, name):
+            return '{"url": "file:///home/clerk/piasite-0.1.0-py3-none-any.whl", "archive_info": {}}'
+
+    monkeypatch.setattr(metadata, "distribution", lambda name: Dist())
+    res = invoke("init", str(tmp_path / "city"))
+    assert res.exit_code == 0, res.output
+    assert "/home/clerk/piasite-0.1.0-py3-none-any.whl" in res.output and "requirements.txt" in res.output
+    assert "書き換えてください" in res.output
+
+
 def test_workflows_install_from_requirements(city):
     req = [ln for ln in (city / "requirements.txt").read_text(encoding="utf-8").splitlines()
            if ln.strip() and not ln.startswith("#")]
