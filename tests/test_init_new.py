@@ -55,6 +55,16 @@ def test_init_layout(city):
     assert "README" not in str(invoke("init", str(city)).output) and invoke("init", str(city)).exit_code == 1
 
 
+def test_gitignore_covers_linked_tools(city, tmp_path):
+    """node_modules and .venv may be symbolic links (shared between checkouts): still not committed."""
+    (tmp_path / "shared").mkdir()
+    for name in ("node_modules", ".venv"):
+        (city / name).symlink_to(tmp_path / "shared")
+    out = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=city,
+                         capture_output=True, text=True, check=True).stdout
+    assert "node_modules" not in out and ".venv" not in out, out
+
+
 def test_init_checks_and_builds(city):
     res = invoke("check")
     assert res.exit_code == 0 and "エラー 0 件、警告 0 件" in res.output, res.output
