@@ -88,4 +88,4 @@ def test_sdist_carries_the_templates_and_builds_the_same_wheel(tmp_path):
     run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(tmp_path / "dist"),
          str(sdist)], tmp_path, env)
     wheel = next((tmp_path / "dist").glob("piasite-*.whl"))
-    assert {f"piasite/{t}" for t in templates | forms} <= set(zipfile.ZipFile(wheel).namelist())
+    assert {f"piasite/{t}" for t in templates} | forms <= set(zipfile.ZipFile(wheel).namelist())
