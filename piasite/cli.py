@@ -86,7 +86,9 @@ def check(paths: tuple[Path, ...], since: str | None) -> None:
     from .history import today
 
     problems += lifecycle.check(docs, today())  # the one place a clock date is read (PIASITE_TODAY fixes it)
-    if since:
+    if since is not None:
+        if not since.strip():
+            raise UserError("--since には比べる版(ブランチ名やコミット。例 main)を指定してください")
         from .history import check_since  # the change-log stage owns this rule
 
         problems += check_since(files, since)
@@ -207,6 +209,11 @@ def import_cmd(files: tuple[Path, ...], out_dir: Path | None, report_only: bool)
             imported = import_file(f)
         except UnicodeDecodeError:
             raise UserError(f"{f}: UTF-8 のテキストとして読めません") from None
+        except PiasiteError as e:  # the text itself (nothing in it): the file is named
+            raise UserError(f"{f}: {e.message}") from None
+        if imported.stats.get("unrecognised"):
+            click.echo(f"警告: {f}: 様式の題名も項目名も見つかりません。{imported.form.name}として読みましたが、"
+                       "評価書のテキストか(文字が欠けていないか)確かめてください", err=True)
         if not report_only:
             target = (out_dir or f.parent) / f"{f.stem}.yaml"
             write(imported, f, target, repo_root=Path.cwd())

@@ -162,6 +162,10 @@ def git(root: Path, *args: str, input: bytes | None = None) -> bytes:
 
 
 def repo_root(path: Path) -> Path:
+    import shutil
+
+    if shutil.which("git") is None:
+        raise GitError("git コマンドが見つかりません。git をインストールしてください(変更履歴は git の履歴から作ります)")
     try:
         out = git(Path(path) if Path(path).is_dir() else Path(path).parent, "rev-parse", "--show-toplevel")
     except (GitError, FileNotFoundError):
@@ -177,7 +181,12 @@ def resolve(root: Path, rev: str) -> str:
     try:
         return git(root, "rev-parse", "--verify", "--quiet", rev + "^{commit}").decode().strip()
     except GitError:
-        raise GitError(f"リビジョン「{rev}」が見つかりません") from None
+        try:
+            shallow = is_shallow(root)
+        except GitError:
+            shallow = False
+        hint = "(履歴が浅いクローンです。`git fetch --unshallow` で全履歴を取得してください)" if shallow else ""
+        raise GitError(f"リビジョン「{rev}」が見つかりません{hint}") from None
 
 
 def read_log(root: Path, rev: str = "HEAD") -> dict[str, Commit]:

@@ -147,6 +147,11 @@ def check_paths(paths: list[Path]) -> tuple[list[Document], list[Problem]]:
     lim = limits.current()
     if lim.problem:
         problems.append(Problem(limits.CONFIG, 1, "", lim.problem))
+    from . import config
+
+    bad_config = config.problem(config.CONFIG)  # the build would stop on it: told by check too
+    if bad_config:
+        problems.append(Problem(config.CONFIG, bad_config[0], "", bad_config[1]))
     for p in paths:
         why = refused(p)
         if why:

@@ -80,8 +80,9 @@ class Preview:
         self.snapshot: dict[Path, tuple[int, int]] = {}
         if not self.content_dir.is_dir():
             raise UserError(f"評価書のフォルダ {self.content_dir} がありません")
-        if not self.config.is_file():
-            raise UserError(f"設定ファイル {self.config} がありません(リポジトリの一番上で実行してください)")
+        from .config import read as read_config
+
+        read_config(self.config)  # missing or unusable: told now, in Japanese
 
     @property
     def docs(self) -> Path:
