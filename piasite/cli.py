@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from .exceptions import PiasiteError, UserError
+from .usage import JapaneseContext
 from .validate import ERROR
 
 __all__ = ["main", "PiasiteError", "UserError"]
@@ -31,7 +32,7 @@ class _JapaneseHelp:
 
 
 class _Command(_JapaneseHelp, click.Command):
-    pass
+    context_class = JapaneseContext
 
 
 class _Group(_JapaneseHelp, click.Group):
@@ -40,6 +41,7 @@ class _Group(_JapaneseHelp, click.Group):
     (status 2) are told in Japanese too (usage.py)."""
 
     command_class = _Command
+    context_class = JapaneseContext
 
     def make_context(self, info_name, args, parent=None, **extra):
         from .usage import japanese

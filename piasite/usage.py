@@ -13,6 +13,32 @@ from typing import IO, Any
 import click
 
 
+class JapaneseHelp(click.HelpFormatter):
+    """click's help in Japanese where click itself writes English: the usage prefix, the section
+    headings, the default and required marks."""
+
+    HEADINGS = {"Options": "オプション", "Commands": "コマンド", "Arguments": "引数"}
+    MARKS = (("[default: ", "[既定: "), ("[required]", "[必須]"), ("default: ", "既定: "))
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, "使い方: " if prefix is None else prefix)
+
+    def section(self, name: str):
+        return super().section(self.HEADINGS.get(name, name))
+
+    def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
+        def ja(text: str) -> str:
+            for en, jp in self.MARKS:
+                text = text.replace(en, jp)
+            return text
+
+        super().write_dl([(a, ja(b)) for a, b in rows], col_max, col_spacing)
+
+
+class JapaneseContext(click.Context):
+    formatter_class = JapaneseHelp
+
+
 class JapaneseUsageError(click.UsageError):
     """A usage error whose message is Japanese; shown as 「使い方: …」 and 「エラー: …」."""
 

@@ -313,4 +313,6 @@ def test_help_options_are_japanese():
     for args in ([], *([c] for c in main.commands)):
         out = CliRunner().invoke(main, [*args, "--help"]).output
         assert "このヘルプを表示して終わります" in out and "Show this message" not in out, args
+        assert out.startswith("使い方: ") and "オプション:" in out, args
+        assert not any(w in out for w in ("Usage:", "Options:", "Commands:", "[default:")), out
     assert "Show the version" not in CliRunner().invoke(main, ["--help"]).output
