@@ -65,6 +65,12 @@ def test_gitignore_covers_linked_tools(city, tmp_path):
     assert "node_modules" not in out and ".venv" not in out, out
 
 
+def test_init_says_the_next_commands_in_order(tmp_path):
+    res = invoke("init", str(tmp_path / "c"))
+    said = res.output
+    assert said.index("npm install") < said.index("piasite check") < said.index("piasite build"), said
+
+
 def test_init_checks_and_builds(city):
     res = invoke("check")
     assert res.exit_code == 0 and "エラー 0 件、警告 0 件" in res.output, res.output
