@@ -275,7 +275,8 @@ def init_cmd(directory: Path, name: str, site_url: str, publisher: str, contact:
                    "書きました(PyPI から入れる書き方です)。PyPI から入れられないときは、その wheel を置いた場所"
                    "(社内のサーバーの URL、git のリポジトリなど)に書き換えてください", err=True)
     click.echo(f"{directory}/ に {len(files)} 個のファイルを作りました。mkdocs.yml の「要記入」を書き換え、"
-               f"content/ の例を実際の評価書に置き換えてください(cd {directory} && npm install && piasite check && piasite build。npm install は検索索引の Pagefind を入れます)",
+               f"content/ の例を実際の評価書に置き換えてください(cd {directory} && npm install && piasite check && "
+               "piasite build。npm install は検索索引の Pagefind を入れます)",
                err=True)
 
 
