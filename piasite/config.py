@@ -69,7 +69,7 @@ def _problems(data: dict):
         now = f"今は {_shown(data['docs_dir'])}" if "docs_dir" in data else "書かれていません"
         yield ("docs_dir",), f"docs_dir は「{DOCS_DIR}」にしてください(piasite がページを書き出す場所です。{now})"
     if not isinstance(data.get("site_url", ""), (str, type(None))):
-        yield ("site_url",), f"site_url は URL の文字列で書いてください(今は {_shown(data['site_url'])})"
+        yield ("site_url",), f"site_url は URL の文字列で書いてください(今は{_shown(data['site_url'])})"
     theme = data.get("theme")
     if not isinstance(theme, dict) or theme.get("custom_dir") != CUSTOM_DIR:
         yield (("theme", "custom_dir") if isinstance(theme, dict) else ("theme",)), (
@@ -79,14 +79,14 @@ def _problems(data: dict):
     if extra is None:
         return
     if not isinstance(extra, dict):
-        yield ("extra",), f"extra は「キー: 値」の形で書いてください(今は {_shown(extra)})"
+        yield ("extra",), f"extra は「キー: 値」の形で書いてください(今は{_shown(extra)})"
         return
     for k in TEXT_EXTRAS:
         if extra.get(k) is not None and not isinstance(extra[k], str):
-            yield ("extra", k), f"extra.{k} は文字列で書いてください(今は {_shown(extra[k])})"
+            yield ("extra", k), f"extra.{k} は文字列で書いてください(今は{_shown(extra[k])})"
     own = extra.get("piasite")
     if own is not None and not isinstance(own, dict):
-        yield ("extra", "piasite"), f"extra.piasite は「キー: 値」の形で書いてください(今は {_shown(own)})"
+        yield ("extra", "piasite"), f"extra.piasite は「キー: 値」の形で書いてください(今は{_shown(own)})"
 
 
 def _shown(v: Any) -> str:
