@@ -66,7 +66,7 @@ def read(path: Path = CONFIG) -> dict:
 
 def _problems(data: dict):
     if data.get("docs_dir") != DOCS_DIR:
-        now = f"今は {_shown(data['docs_dir'])}" if "docs_dir" in data else "書かれていません"
+        now = f"今は{_shown(data['docs_dir'])}" if "docs_dir" in data else "書かれていません"
         yield ("docs_dir",), f"docs_dir は「{DOCS_DIR}」にしてください(piasite がページを書き出す場所です。{now})"
     if not isinstance(data.get("site_url", ""), (str, type(None))):
         yield ("site_url",), f"site_url は URL の文字列で書いてください(今は{_shown(data['site_url'])})"
