@@ -42,6 +42,10 @@ def build_site(content_dir: Path, out_dir: Path, engine: str = "mkdocs", allow_s
     timings = {} if timings is None else timings
     if not content_dir.is_dir():
         raise BuildError(f"評価書のフォルダ {content_dir} がありません")
+    check_engine(engine)
+    from .config import read as read_config
+
+    read_config(config)  # its mistakes told in Japanese with the line, before the engine says them in English
     try:  # the folders a build replaces must be ours (outdir.py), checked before anything is written
         outdir.check(out_dir, content_dir, config.resolve().parent)
     except outdir.OutDirError as e:
@@ -152,6 +156,20 @@ def source_date_epoch(content_dir: Path, assessments) -> int:
     return calendar.timegm(max(days).timetuple()) if days else 0
 
 
+ENGINE_MODULES = {"mkdocs": ("mkdocs", "material"), "zensical": ("zensical",)}
+
+
+def check_engine(engine: str) -> None:
+    """The engine's modules are installed (Zensical is an extra: pip install 'piasite[zensical]')."""
+    import importlib.util
+
+    missing = [m for m in ENGINE_MODULES.get(engine, ()) if importlib.util.find_spec(m) is None]
+    if missing:
+        extra = f"'piasite[{engine}]'" if engine == "zensical" else "piasite"
+        raise BuildError(f"サイトを組み立てるエンジン {engine} が入っていません({'、'.join(missing)})。"
+                         f"pip install {extra} で入れてから実行してください")
+
+
 def run_engine(engine: str, config: Path, out_dir: Path, env: dict | None = None) -> Path:
     """Build with the engine into a temporary folder beside out_dir; returns that folder."""
     out_dir, config = Path(out_dir), Path(config)
@@ -187,11 +205,21 @@ def run_engine(engine: str, config: Path, out_dir: Path, env: dict | None = None
         outdir.mark(tmp)
     if proc.returncode != 0 or not tmp.is_dir():
         shutil.rmtree(tmp, ignore_errors=True)
-        raise BuildError(f"{engine} がサイトを組み立てられませんでした:\n{proc.stderr.strip() or proc.stdout.strip()}")
+        said = engine_said(proc.stderr.strip() or proc.stdout.strip())
+        raise BuildError(f"{engine} がサイトを組み立てられませんでした({said})。{config.name} の設定を確かめてください")
     # The engines' 404 page links from the server root ("/assets/…"): it cannot work
     # under a city's sub-path, where the CMS's own error page is used anyway.
     (tmp / "404.html").unlink(missing_ok=True)
     return tmp
+
+
+def engine_said(output: str) -> str:
+    """The engine's complaint in one line: its ERROR lines, else the last line (never a traceback)."""
+    lines = [l.strip() for l in output.splitlines() if l.strip()]
+    errors = [l.split("-", 1)[1].strip() if l.startswith("ERROR") and "-" in l else l
+              for l in lines if l.startswith(("ERROR", "Error:"))]
+    said = " / ".join(errors) or (lines[-1] if lines else "出力なし")
+    return said[:500]
 
 
 def swap(tmp: Path, out_dir: Path) -> None:

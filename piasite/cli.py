@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from .exceptions import PiasiteError, UserError
+from .usage import JapaneseContext
 from .validate import ERROR
 
 __all__ = ["main", "PiasiteError", "UserError"]
@@ -19,20 +20,51 @@ def _report(problems) -> int:
     return len(errors)
 
 
-class _Group(click.Group):
+HELP = "このヘルプを表示して終わります。"
+
+
+class _JapaneseHelp:
+    def get_help_option(self, ctx: click.Context):
+        opt = super().get_help_option(ctx)  # type: ignore[misc]
+        if opt is not None:
+            opt.help = HELP
+        return opt
+
+
+class _Command(_JapaneseHelp, click.Command):
+    context_class = JapaneseContext
+
+
+class _Group(_JapaneseHelp, click.Group):
     """Every command's OSError (a folder not writable, a file in the way, a full disk) is the
-    user's environment, not a bug: told as a PiasiteError like any other."""
+    user's environment, not a bug: told as a PiasiteError like any other. click's usage errors
+    (status 2) are told in Japanese too (usage.py)."""
+
+    command_class = _Command
+    context_class = JapaneseContext
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        from .usage import japanese
+
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.UsageError as e:
+            raise japanese(e) from None
 
     def invoke(self, ctx: click.Context):
+        from .usage import japanese
+
         try:
             return super().invoke(ctx)
         except OSError as e:
             where = f"{e.filename}: " if e.filename else ""
             raise UserError(f"{where}ファイルを読み書きできません({e.strerror or e})") from None
+        except click.UsageError as e:
+            raise japanese(e) from None
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="piasite")
+@click.version_option(package_name="piasite", help="piasite の版を表示して終わります。")
 def main() -> None:
     """特定個人情報保護評価書を YAML から静的サイトにします。"""
 
@@ -56,16 +88,19 @@ def check(paths: tuple[Path, ...], since: str | None) -> None:
     from .history import today
 
     problems += lifecycle.check(docs, today())  # the one place a clock date is read (PIASITE_TODAY fixes it)
-    if since:
+    if since is not None:
+        if not since.strip():
+            raise UserError("--since には比べる版(ブランチ名やコミット。例 main)を指定してください")
         from .history import check_since  # the change-log stage owns this rule
 
         problems += check_since(files, since)
     n_err = _report(problems)
     n_warn = len(problems) - n_err
-    from .model import ALIASES_FILE
+    from .names import ALIASES_FILE
 
-    n_docs = sum(1 for f in files if f.name != ALIASES_FILE)  # the alias file is checked, but is no 評価書
-    click.echo(f"{n_docs} 件の評価書を検査しました: エラー {n_err} 件、警告 {n_warn} 件", err=True)
+    n_docs = sum(1 for f in files if f.name != ALIASES_FILE)  # aliases.yaml is checked, but is no assessment
+    also = f"(と {ALIASES_FILE})" if n_docs < len(files) else ""
+    click.echo(f"{n_docs} 件の評価書{also}を検査しました: エラー {n_err} 件、警告 {n_warn} 件", err=True)
     sys.exit(1 if n_err else 0)
 
 
@@ -75,7 +110,7 @@ def check(paths: tuple[Path, ...], since: str | None) -> None:
 @click.option("--out", "out_dir", default="site", type=click.Path(path_type=Path), show_default=True,
               help="出力するサイトのフォルダ")
 @click.option("--engine", type=click.Choice(["mkdocs", "zensical"]), default="mkdocs", show_default=True,
-              help="サイトを組み立てるエンジン")
+              help="サイトを組み立てるエンジン(zensical は pip install 'piasite[zensical]' で入れます)")
 @click.option("--allow-shallow", is_flag=True, help="履歴が浅いクローンでも変更履歴なしで組み立てます。")
 @click.option("--staff", is_flag=True, help="職員向けのサイト(取込メモと元のファイルの場所も表示。公開しないでください)")
 @click.option("--publish", is_flag=True,
@@ -176,6 +211,11 @@ def import_cmd(files: tuple[Path, ...], out_dir: Path | None, report_only: bool)
             imported = import_file(f)
         except UnicodeDecodeError:
             raise UserError(f"{f}: UTF-8 のテキストとして読めません") from None
+        except PiasiteError as e:  # the text itself (nothing in it): the file is named
+            raise UserError(f"{f}: {e.message}") from None
+        if imported.stats.get("unrecognised"):
+            click.echo(f"警告: {f}: 様式の題名も項目名も見つかりません。{imported.form.name}として読みましたが、"
+                       "評価書のテキストか(文字が欠けていないか)確かめてください", err=True)
         if not report_only:
             target = (out_dir or f.parent) / f"{f.stem}.yaml"
             write(imported, f, target, repo_root=Path.cwd())
@@ -226,11 +266,17 @@ def schema_cmd(out_dir: Path) -> None:
 @click.option("--license", "licence", default="", help="掲載内容のライセンス(既定 CC BY 4.0)。")
 def init_cmd(directory: Path, name: str, site_url: str, publisher: str, contact: str, licence: str) -> None:
     """団体のリポジトリ (評価書・設定・CI) を新しいフォルダ DIRECTORY に作ります。"""
-    from .scaffold import init
+    from .scaffold import init, local_source, requirement
 
     files = init(directory, name=name, site_url=site_url, publisher=publisher, contact=contact, licence=licence)
+    local = local_source()
+    if local:  # a wheel on this machine: the README's and CI's `pip install -r requirements.txt` cannot reach it
+        click.echo(f"注意: この piasite は手元のファイル {local} から入れたため、requirements.txt には「{requirement()}」と"
+                   "書きました(PyPI から入れる書き方です)。PyPI から入れられないときは、その wheel を置いた場所"
+                   "(社内のサーバーの URL、git のリポジトリなど)に書き換えてください", err=True)
     click.echo(f"{directory}/ に {len(files)} 個のファイルを作りました。mkdocs.yml の「要記入」を書き換え、"
-               f"content/ の例を実際の評価書に置き換えてください(cd {directory} && piasite check && piasite build)",
+               f"content/ の例を実際の評価書に置き換えてください(cd {directory} && npm install && piasite check && "
+               "piasite build。npm install は検索索引の Pagefind を入れます)",
                err=True)
 
 
@@ -245,7 +291,9 @@ def new_cmd(form: str, org: str, number: str, content_dir: Path, org_name: str) 
     from .scaffold import new
 
     path = new(content_dir, form, org, number, org_name)
-    click.echo(f"{path} を作りました。空の項目に記入し、piasite check {path} で確かめてください", err=True)
+    beside = "" if "-" not in path.stem else \
+        f"(同じ評価書番号の別の様式の評価書 {path.with_name(path.stem.split('-')[0] + '.yaml')} があるため、この名前にしました)"
+    click.echo(f"{path} を作りました{beside}。空の項目に記入し、piasite check {path} で確かめてください", err=True)
 
 
 @main.command("serve")

@@ -14,6 +14,7 @@ from typing import Any
 from . import dates
 from .diff import REMOVED, Change, marked_html
 from .form import Form, form_for, value_at
+from .model import full_title
 from .reader import public
 from .review import FileDiff, compare
 
@@ -145,7 +146,7 @@ def pr_comment(content_dir: Path, base: str, head: str | None = "HEAD") -> str:
     parts: list[list[str]] = []
     n_warn = 0
     for d in diffs:
-        part = ["", f"### {_cell(d.title)}({_cell(d.org)})" if d.org else f"### {_cell(d.title)}", ""]
+        part = ["", f"### {_cell(full_title(d.org, d.title))}", ""]
         where = d.path if d.path == d.old_path else f"{d.old_path} → {d.path}"
         part += [f"`{where}` — {d.status}", ""]
         form = form_for(d.new_data if d.new_data is not None else d.old_data)

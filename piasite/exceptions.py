@@ -2,7 +2,7 @@
 
 It is a click.ClickException, so the command line prints its Japanese message
 (`エラー: file:line: message`) and exits with status 1 — never a traceback.
-Usage errors (a bad option or argument) stay click's, with status 2.
+Usage errors (a bad option or argument) are click's, with status 2, told in Japanese by usage.py.
 Modules raise subclasses; only cli.py prints them.
 """
 from __future__ import annotations

@@ -162,6 +162,10 @@ def git(root: Path, *args: str, input: bytes | None = None) -> bytes:
 
 
 def repo_root(path: Path) -> Path:
+    import shutil
+
+    if shutil.which("git") is None:
+        raise GitError("git コマンドが見つかりません。git をインストールしてください(変更履歴は git の履歴から作ります)")
     try:
         out = git(Path(path) if Path(path).is_dir() else Path(path).parent, "rev-parse", "--show-toplevel")
     except (GitError, FileNotFoundError):
@@ -177,7 +181,12 @@ def resolve(root: Path, rev: str) -> str:
     try:
         return git(root, "rev-parse", "--verify", "--quiet", rev + "^{commit}").decode().strip()
     except GitError:
-        raise GitError(f"リビジョン「{rev}」が見つかりません") from None
+        try:
+            shallow = is_shallow(root)
+        except GitError:
+            shallow = False
+        hint = "(履歴が浅いクローンです。`git fetch --unshallow` で全履歴を取得してください)" if shallow else ""
+        raise GitError(f"リビジョン「{rev}」が見つかりません{hint}") from None
 
 
 def read_log(root: Path, rev: str = "HEAD") -> dict[str, Commit]:
@@ -508,7 +517,8 @@ def check_since(files: list[Path], since: str) -> list:
     from .form import form_for
     from .validate import WARNING, Problem
 
-    files = [Path(f).resolve() for f in files]
+    given = {Path(f).resolve(): Path(f) for f in files}  # messages name files as the user gave them
+    files = list(given)
     if not files:
         return []
     root = repo_root(files[0])
@@ -518,10 +528,10 @@ def check_since(files: list[Path], since: str) -> list:
     after_base = set(git(root, "rev-list", f"{base}..HEAD").decode().split())
     problems = []
     for path, line, item, message in hist.errors:  # the build would refuse them: errors here too
-        problems.append(Problem(root / path, line, item, message))
+        problems.append(Problem(_shown(root / path), line, item, message))
     for w in hist.warnings:
-        problems.append(Problem(root / w.split(":", 1)[0], 1, "", w.split(": ", 1)[1], WARNING))
-    wanted = {str(f.relative_to(root.resolve())).replace("\\", "/"): f for f in files}
+        problems.append(Problem(_shown(root / w.split(":", 1)[0]), 1, "", w.split(": ", 1)[1], WARNING))
+    wanted = {str(f.relative_to(root.resolve())).replace("\\", "/"): given[f] for f in files}
     for fh in hist.files:
         if fh.path not in wanted or fh.deleted or not fh.live:
             continue
@@ -535,16 +545,36 @@ def check_since(files: list[Path], since: str) -> list:
                                     f"コミット {sha[:10]} に「変更日: YYYY-MM-DD」がなく公表日も変わっていないため、"
                                     "(別添2) の変更日はコミットの日付になります。変更日を書くか、"
                                     "誤字の修正などなら「変更箇所: なし」と書いてください", WARNING))
+        lines = _current_lines(wanted[fh.path])
         for row in rows:
             if row.commit not in after_base or not row.marked:
                 continue
             if row.timing == "事前" and row.timing_given and row.explanation:
                 continue
-            problems.append(Problem(wanted[fh.path], 1, row.item,
+            line = lines.line(row.change.path) if lines is not None and row.change is not None else 1
+            problems.append(Problem(wanted[fh.path], line, row.item,
                                     f"※の項目(重要な変更)がコミット {row.commit[:10]} で変わりましたが、"
                                     "コミットメッセージに「提出時期: 事前」と「提出時期に係る説明: …」がありません",
                                     WARNING))
     return problems
+
+
+def _shown(path: Path) -> Path:
+    """A path of the repository as the user sees it: relative to the working folder when inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
+
+
+def _current_lines(path: Path):
+    """The working file's lines (a changed item is named at its line today), or None if unreadable."""
+    from .reader import ReadError, read
+
+    try:
+        return read(path)
+    except (ReadError, OSError):
+        return None
 
 
 def _dated_commits(fh: FileHistory) -> set[str]:

@@ -66,15 +66,7 @@ class Assessment:
 
     @property
     def title(self) -> str:
-        d, f = self.data, self.form
-        if f.value(d, "title"):
-            return str(f.value(d, "title"))
-        if f.has_role("target_document"):  # 変更箇所一覧: names the assessment it lists changes of
-            if not f.value(d, "target_document"):
-                return self.slug
-            return " ".join(str(v) for v in (f.value(d, "jimu_name"), f.value(d, "target_document")) if v) + f" {f.name}"
-        jimu = f.value(d, "jimu_name")
-        return f"{jimu} {f.name}" if jimu else self.slug
+        return assessment_title(self.form, self.data, self.slug)
 
     @property
     def full_title(self) -> str:
@@ -84,6 +76,18 @@ class Assessment:
     @property
     def published(self) -> Any:
         return self.form.value(self.data, "published")
+
+
+def assessment_title(f: Form, d: Any, slug: str) -> str:
+    """評価書名, else 事務の名称 and the form's name (個人住民税に関する事務 重点項目評価書), else the file's name."""
+    if f.value(d, "title"):
+        return str(f.value(d, "title"))
+    if f.has_role("target_document"):  # 変更箇所一覧: names the assessment it lists changes of
+        if not f.value(d, "target_document"):
+            return slug
+        return " ".join(str(v) for v in (f.value(d, "jimu_name"), f.value(d, "target_document")) if v) + f" {f.name}"
+    jimu = f.value(d, "jimu_name")
+    return f"{jimu} {f.name}" if jimu else slug
 
 
 def full_title(org: str, title: str) -> str:
@@ -143,6 +147,11 @@ def check_paths(paths: list[Path]) -> tuple[list[Document], list[Problem]]:
     lim = limits.current()
     if lim.problem:
         problems.append(Problem(limits.CONFIG, 1, "", lim.problem))
+    from . import config
+
+    bad_config = config.problem(config.CONFIG)  # the build would stop on it: told by check too
+    if bad_config:
+        problems.append(Problem(config.CONFIG, bad_config[0], "", bad_config[1]))
     for p in paths:
         why = refused(p)
         if why:

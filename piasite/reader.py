@@ -167,7 +167,16 @@ class _Builder:
                 out[key] = self.build(vnode, path + (key,), depth + 1)
             return out
         if isinstance(node, yaml.SequenceNode):
-            return [self.build(v, path + (i,), depth + 1) for i, v in enumerate(node.value)]
+            items: list = []
+            for v in node.value:
+                built = self.build(v, path + (len(items),), depth + 1)
+                if blank(built):  # an element with nothing written (piasite new's 委託事項1 left empty): absent
+                    gone = path + (len(items),)
+                    for k in [k for k in self.lines if k[:len(gone)] == gone]:
+                        del self.lines[k]
+                    continue
+                items.append(built)
+            return items
         assert isinstance(node, yaml.ScalarNode)  # mappings and sequences returned above
         self.check_length(node)
         if node.tag == _STR:  # most values: what the constructor would return, without its cost
@@ -273,7 +282,10 @@ def parse(text: str, path: Path | str = "<string>") -> Document:
 
 def _parse(text: str, path: Path | str, loader_class) -> Document:
     # PyYAML scans tags as ASCII URIs: give it the percent-encoded spelling (lines are unchanged).
-    loader = loader_class(text.replace(WITHHELD_TAG, _WITHHELD_URI).replace(UNCERTAIN_TAG, _UNCERTAIN_URI))
+    try:  # the loader checks every character as it is made: a NUL is found here
+        loader = loader_class(text.replace(WITHHELD_TAG, _WITHHELD_URI).replace(UNCERTAIN_TAG, _UNCERTAIN_URI))
+    except yaml.reader.ReaderError as e:
+        raise _unprintable(text, e) from None
     try:
         node = loader.get_single_node()
         lines: dict = {}
@@ -284,6 +296,8 @@ def _parse(text: str, path: Path | str, loader_class) -> Document:
             mark = e.context_mark
         line = mark.line + 1 if mark else 1
         raise ReadError(line, f"YAML の書き方に誤りがあります({_yaml_reason(e)})", syntax=True) from None
+    except yaml.reader.ReaderError as e:
+        raise _unprintable(text, e) from None
     except yaml.YAMLError as e:
         raise ReadError(1, f"YAML として読めません({e})", syntax=True) from None
     except RecursionError:
@@ -291,6 +305,14 @@ def _parse(text: str, path: Path | str, loader_class) -> Document:
     finally:
         loader.dispose()
     return Document(Path(path), data, lines, text)
+
+
+def _unprintable(text: str, e: yaml.reader.ReaderError) -> ReadError:
+    """A character YAML refuses anywhere (NUL and other control characters)."""
+    m = yaml.reader.Reader.NON_PRINTABLE.search(text)  # the error's own position is not the text's
+    at = m.start() if m else 0
+    code = ord(text[at]) if m else (e.character if isinstance(e.character, int) else 0)
+    return ReadError(text.count("\n", 0, at) + 1, f"使えない制御文字 <U+{code:04X}> があります。消してください")
 
 
 def read(path: Path) -> Document:
@@ -325,6 +347,15 @@ def _yaml_reason(e: yaml.MarkedYAMLError) -> str:
         if en in problem:
             return ja
     return problem or str(e).splitlines()[0]
+
+
+def blank(value: Any) -> bool:
+    """A mapping with nothing written in it (every value empty, or itself blank): a list element
+    like this is read as absent, so the skeleton of `piasite new` left as it is says nothing."""
+    if not isinstance(value, dict) or not value:
+        return False
+    # inner lists were read already, their blank elements dropped
+    return all(v is None or v == "" or v == [] or v == {} or blank(v) for v in value.values())
 
 
 def unwrap(value: Any) -> Any:

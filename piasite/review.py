@@ -10,6 +10,7 @@ from typing import Any
 from .diff import Change, diff, marked_html
 from .form import form_for, form_key
 from .history import git, parse_blobs, parse_data, repo_root, resolve
+from .model import full_title
 from .reader import ReadError, public
 
 
@@ -92,7 +93,9 @@ def compare(content_dir: Path, base: str, head: str | None = "HEAD") -> list[Fil
                 result.append(FileDiff(new_path, old_path, status, new_path, "",
                                        error=f"{new_path} の様式「{public(cur.get(form_key()))}」が分かりません"))
                 continue
-            title = str(public(form.value(cur, "title")) or new_path)
+            from .model import assessment_title
+
+            title = str(public(assessment_title(form, cur, Path(new_path).stem)))  # as the site titles it
             org = str(public(form.value(cur, "organisation")) or "")
             changes = diff(form, od if st != "A" else None, nd) if st not in "AD" else []
             result.append(FileDiff(new_path, old_path, status, title, org, changes, old_data=od, new_data=nd))
@@ -114,7 +117,7 @@ def to_markdown(diffs: list[FileDiff], base: str, head: str) -> str:
     lines.append(f"{len(diffs)} 件の評価書が変わりました。※ は重要な変更の対象項目です"
                  f"(※ の変更 {n_marked} 件)。")
     for d in diffs:
-        lines += ["", f"### {_cell(d.title)}({_cell(d.org)})" if d.org else f"### {_cell(d.title)}", ""]
+        lines += ["", f"### {_cell(full_title(d.org, d.title))}", ""]
         where = d.path if d.path == d.old_path else f"{d.old_path} → {d.path}"
         lines.append(f"`{where}` — {d.status}")
         lines.append("")

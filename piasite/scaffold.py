@@ -40,6 +40,18 @@ def requirement() -> str:
     README install from it): where pip recorded a URL it came from (PEP 610: a git repository, a
     wheel on a web server), that URL; otherwise (a local wheel or checkout) the version, which the
     city changes to wherever it gets piasite from."""
+    info = _direct_url()
+    url = str(info.get("url", ""))
+    vcs = info.get("vcs_info")
+    if isinstance(vcs, dict) and vcs.get("vcs") == "git" and url.startswith(("https://", "ssh://")):
+        return f"piasite @ git+{url}@{vcs.get('commit_id') or vcs.get('requested_revision') or 'main'}"
+    if url.startswith("https://"):
+        return f"piasite @ {url}"
+    return f"piasite=={version()}"
+
+
+def _direct_url() -> dict:
+    """What pip recorded of where this piasite came from (PEP 610 direct_url.json), or {}."""
     from importlib.metadata import PackageNotFoundError, distribution
 
     try:
@@ -50,13 +62,14 @@ def requirement() -> str:
         info = json.loads(raw) if raw else {}
     except ValueError:
         info = {}
-    url = info.get("url", "") if isinstance(info, dict) else ""
-    vcs = info.get("vcs_info") if isinstance(info, dict) else None
-    if isinstance(vcs, dict) and vcs.get("vcs") == "git" and url.startswith(("https://", "ssh://")):
-        return f"piasite @ git+{url}@{vcs.get('commit_id') or vcs.get('requested_revision') or 'main'}"
-    if url.startswith("https://"):
-        return f"piasite @ {url}"
-    return f"piasite=={version()}"
+    return info if isinstance(info, dict) else {}
+
+
+def local_source() -> str | None:
+    """The local file or folder this piasite was installed from (a wheel on this machine, a checkout),
+    which the city's requirements.txt cannot name for its CI: None when installed otherwise."""
+    url = str(_direct_url().get("url", ""))
+    return url.removeprefix("file://") if url.startswith("file://") else None
 
 
 def init(target: Path, name: str = "", site_url: str = "", publisher: str = "", contact: str = "",
@@ -127,15 +140,37 @@ def new(content_dir: Path, form_name: str, org: str, number: str, org_name: str 
     content_dir = Path(content_dir)
     if not content_dir.is_dir():
         raise UserError(f"評価書のフォルダ {content_dir} がありません(リポジトリの一番上で実行してください)")
-    path = content_dir / org / f"{int(number)}.yaml"
-    if path.exists():
-        raise UserError(f"{path} は既にあります(上書きしません)")
     form = load_form(form_name)
+    path = _new_path(content_dir / org, int(number), form)
     org_name = org_name or _org_name_beside(path.parent)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(skeleton(form, int(number), org_name, depth=len(path.relative_to(content_dir.parent).parts) - 1),
                     encoding="utf-8", newline="\n")
     return path
+
+
+def _new_path(folder: Path, number: int, form: Form) -> Path:
+    """NUMBER.yaml; when that is another form of the same 評価 (the 基礎項目評価書 beside its
+    重点項目評価書 share the 評価書番号), NUMBER-<form>.yaml. Never an existing file."""
+    path = folder / f"{number}.yaml"
+    if path.exists():
+        other = _form_of_file(path)
+        if other is None or other.name == form.name:
+            raise UserError(f"{path} は既にあります(上書きしません)")
+        path = folder / f"{number}-{form.schema_id}.yaml"
+        if path.exists():
+            raise UserError(f"{path} は既にあります(上書きしません)")
+    return path
+
+
+def _form_of_file(path: Path) -> Form | None:
+    from .reader import ReadError, read
+
+    try:
+        data = read(path).data
+    except (ReadError, OSError):
+        return None
+    return form_for(data, None) if isinstance(data, dict) else None
 
 
 def _org_name_beside(folder: Path) -> str:
@@ -214,6 +249,8 @@ def _comments(item: Item) -> list[str]:
         out.append("次のいずれか 1 つ: " + " / ".join(item.choices))
     elif item.kind == "multi" and item.options:
         out.append("当てはまるものをリストで: " + " / ".join(o.text + (": 内容" if o.qualifier else "") for o in item.options))
+    elif item.kind == "list":
+        out.append("リスト: 1 件ずつ、次の行から「- 」で始めて書きます")
     elif item.kind == "date":
         out.append("日付(例 2026-04-01)")
     elif item.kind in ("count", "integer"):

@@ -62,6 +62,7 @@ class State:
     version: int = 0
     problems: list[str] = field(default_factory=list)
     last: dict[str, float] = field(default_factory=dict)  # seconds each kind of rebuild took
+    kind: str = ""  # the last rebuild's kind: full | page | error
 
 
 class Preview:
@@ -79,8 +80,9 @@ class Preview:
         self.snapshot: dict[Path, tuple[int, int]] = {}
         if not self.content_dir.is_dir():
             raise UserError(f"評価書のフォルダ {self.content_dir} がありません")
-        if not self.config.is_file():
-            raise UserError(f"設定ファイル {self.config} がありません(リポジトリの一番上で実行してください)")
+        from .config import read as read_config
+
+        read_config(self.config)  # missing or unusable: told now, in Japanese
 
     @property
     def docs(self) -> Path:
@@ -163,6 +165,15 @@ class Preview:
         self.state.problems = problems
         self.state.version += 1
         self.state.last[kind] = time.perf_counter() - t0
+        self.state.kind = kind
+
+    def news(self) -> str:
+        """What the terminal says after a rebuild (the page says the same)."""
+        s = self.state
+        if s.problems:
+            return "評価書に誤りがあります(直すまで前のページを表示します):\n" + "\n".join(s.problems)
+        what = "全体を" if s.kind == "full" else ""
+        return f"{what}組み立て直しました({s.last.get(s.kind, 0):.1f} 秒)"
 
     # -- watching --------------------------------------------------------------------------
     def _scan(self) -> dict[Path, tuple[int, int]]:
@@ -194,9 +205,10 @@ class Preview:
                 self._done([e.format_message()], "error", time.perf_counter())
         return True
 
-    def watch(self, stop: threading.Event) -> None:
+    def watch(self, stop: threading.Event, say=None) -> None:
         while not stop.wait(POLL_SECONDS):
-            self.poll()
+            if self.poll() and say is not None:
+                say(self.news())
 
     # -- serving ---------------------------------------------------------------------------
     def page(self, file: Path) -> bytes:
@@ -261,14 +273,20 @@ def handler(preview: Preview):
 
 def serve(content_dir: Path, port: int, config: Path = Path("mkdocs.yml"), ready=None) -> None:
     preview = Preview(content_dir, config)
-    click.echo("確認用のサイトを組み立てています…", err=True)
-    preview.full()
-    try:
+    try:  # the port first: a port in use is told before the build, not after it
         server = ThreadingHTTPServer(("127.0.0.1", port), handler(preview))
     except OSError as e:
         raise UserError(f"ポート {port} で待ち受けできません({e.strerror})。--port で別の番号を指定してください") from None
+    click.echo("確認用のサイトを組み立てています…", err=True)
+    try:
+        preview.full()
+    except BaseException:
+        server.server_close()
+        raise
+    if preview.state.problems:
+        click.echo(preview.news(), err=True)
     stop = threading.Event()
-    watcher = threading.Thread(target=preview.watch, args=(stop,), daemon=True)
+    watcher = threading.Thread(target=preview.watch, args=(stop, lambda m: click.echo(m, err=True)), daemon=True)
     watcher.start()
     url = f"http://127.0.0.1:{server.server_address[1]}/"
     click.echo(f"{url} で表示しています。content/ の YAML を保存すると組み立て直します(Ctrl+C で終了)", err=True)

@@ -100,7 +100,7 @@ def site(tmp_path_factory):
 def test_imported_documents_pass_check(site):
     check, _ = site
     assert check.returncode == 0, check.stderr
-    assert f"{len(TEXTS)} 件の評価書を検査しました: エラー 0 件、警告 0 件" in check.stderr
+    assert f"{len(TEXTS)} 件の評価書(と aliases.yaml)を検査しました: エラー 0 件、警告 0 件" in check.stderr
 
 
 def _text(html_text: str) -> str:

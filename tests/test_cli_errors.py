@@ -25,6 +25,8 @@ from .gitrepo import Repo
 EXAMPLE = ROOT / "templates" / "init" / "content" / "higashiyama" / "1.yaml"
 REL = "content/higashiyama/1.yaml"
 
+CONFIG = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+
 # name → (file text, line a message must name, or None when the problem has no line)
 CORPUS: dict[str, tuple[str, int | None]] = {
     "yaml_syntax": ("様式: 重点項目評価書\n評価書番号: 1\n基本情報:\n  事務: [oops\n", 4),
@@ -38,6 +40,8 @@ CORPUS: dict[str, tuple[str, int | None]] = {
     "empty": ("", 1),
     "duplicate_key": ("様式: 重点項目評価書\n評価書番号: 1\n評価書番号: 2\n", 3),
     "bad_tag": ("様式: 重点項目評価書\n評価書名: !秘密 x\n", 2),
+    "nul_character": ("様式: 重点項目評価書\n評価書名: a\x00b\n", 2),  # YAML refuses it before parsing
+    "bell_character": ("様式: 重点項目評価書\n評価書番号: 1\n\x07\n", 3),
     "files_as_mapping": (EXAMPLE.read_text(encoding="utf-8").replace(
         "特定個人情報ファイル:\n  - 名称: 個人住民税賦課情報ファイル\n", "特定個人情報ファイル:\n  名称: 個人住民税賦課情報ファイル\n"), None),
     "count_as_text": (EXAMPLE.read_text(encoding="utf-8").replace("      件数: 2\n", "      件数: 二件\n"), None),
@@ -56,7 +60,11 @@ def invoke(*args: str, env: dict | None = None):
 
 def failed(res, *fragments: str) -> None:
     assert res.exit_code in (1, 2), res.output
-    assert "エラー" in res.output or "Error" in res.output, res.output
+    assert "エラー" in res.output, res.output
+    # ends in Japanese: click's own English (Error: / Usage: / Try …) is told in Japanese too (usage.py)
+    assert not any(w in res.output for w in ("Error:", "Usage:", "Try '")), res.output
+    last = res.output.strip().splitlines()[-1]
+    assert any("\u3040" <= c <= "\u9fff" for c in last), last
     for f in fragments:
         assert f in res.output, (f, res.output)
 
@@ -65,6 +73,7 @@ def failed(res, *fragments: str) -> None:
 def city(tmp_path, monkeypatch):
     repo = Repo(tmp_path / "city")
     repo.write(REL, EXAMPLE.read_text(encoding="utf-8"))
+    repo.write("mkdocs.yml", CONFIG)
     repo.commit("東山市の評価書を登録", days=0)
     monkeypatch.chdir(repo.root)
     monkeypatch.setenv("PIASITE_TODAY", "2026-05-01")
@@ -154,6 +163,7 @@ def test_not_a_repository(tmp_path, monkeypatch):
     p = tmp_path / REL
     p.parent.mkdir(parents=True)
     p.write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(CONFIG, encoding="utf-8")
     failed(invoke("diff", "main"), "git")
     failed(invoke("changelog", REL), "git")
     failed(invoke("check", REL, "--since", "main"), "git")
@@ -164,9 +174,78 @@ def test_git_missing(city, tmp_path):
     empty = tmp_path / "nobin"
     empty.mkdir()
     env = {"PATH": str(empty)}
-    failed(invoke("diff", "HEAD", env=env), "git")
-    failed(invoke("changelog", REL, env=env), "git")
-    failed(invoke("check", REL, "--since", "HEAD", env=env), "git")
+    said = "git コマンドが見つかりません"  # not 「リポジトリの中にありません」: the repository is there
+    failed(invoke("diff", "HEAD", env=env), said)
+    failed(invoke("changelog", REL, env=env), said)
+    failed(invoke("check", REL, "--since", "HEAD", env=env), said)
+    failed(invoke("build", "--out", "site", env=env), said)
+
+
+def test_revision_missing_in_a_shallow_clone_says_so(city, tmp_path, monkeypatch):
+    city.edit(REL, "評価書番号: 1", "評価書番号: 1 ")
+    city.commit("二つ目")
+    clone = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{city.root}", str(clone)], check=True)
+    monkeypatch.chdir(clone)
+    failed(invoke("diff", "HEAD~1"), "HEAD~1", "--unshallow")
+    failed(invoke("check", "--since", "HEAD~1"), "--unshallow")
+
+
+# mkdocs.yml as a city may break it → the line a message must name (None: no line)
+CONFIGS = {
+    "yaml_syntax": ("site_name: x\nextra:\n\tpublisher: 東山市\n", 3),
+    "top_level_list": ("- site_name: x\n", 1),
+    "extra_list": (CONFIG.replace("extra:\n", "extra: [1]\nextra_old:\n", 1), None),
+    "publisher_mapping": (CONFIG.replace('  publisher: ""', "  publisher: {部: 1}", 1), None),
+    "site_url_list": ("site_url: [1, 2]\n" + CONFIG, 1),
+    "no_docs_dir": (CONFIG.replace("docs_dir: build/docs\n", ""), 1),
+    "custom_dir_number": (CONFIG.replace("custom_dir: build/theme", "custom_dir: 3"), None),
+    "limits_text": (CONFIG.replace("extra:\n", "extra:\n  piasite: 大きく\n", 1), None),
+    "not_utf8": (None, 1),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CONFIGS))
+def test_broken_mkdocs_yml(city, case):
+    text, line = CONFIGS[case]
+    conf = city.root / "mkdocs.yml"
+    if text is None:
+        conf.write_bytes("site_name: 東山市\n".encode("shift_jis"))
+    else:
+        conf.write_text(text, encoding="utf-8")
+    where = f"mkdocs.yml:{line}: " if line else "mkdocs.yml:"
+    failed(invoke("check"), where)
+    failed(invoke("build", "--out", "site"), where)
+    assert not Path("site").exists()
+    failed(invoke("serve", "--port", "0"), where)
+    failed(invoke("build", "--out", "site", "--engine", "zensical"), where)
+
+
+def test_missing_mkdocs_yml(city):
+    (city.root / "mkdocs.yml").unlink()
+    res = invoke("check")
+    assert res.exit_code == 0, res.output  # check needs no settings
+    failed(invoke("build", "--out", "site"), "mkdocs.yml がありません", "piasite init")
+    failed(invoke("serve", "--port", "0"), "mkdocs.yml がありません")
+
+
+def test_engine_refusal_is_told_in_japanese(city):
+    """What only the engine checks (an unknown theme): its complaint in one Japanese line, no traceback."""
+    (city.root / "mkdocs.yml").write_text(CONFIG.replace("name: material", "name: no-such-theme"), encoding="utf-8")
+    res = invoke("build", "--out", "site")
+    failed(res, "mkdocs がサイトを組み立てられませんでした", "no-such-theme", "mkdocs.yml の設定を確かめてください")
+    assert len(res.output.strip().splitlines()) == 1, res.output
+
+
+def test_import_of_what_is_no_assessment(city):
+    (city.root / "empty.txt").write_text("\n\n", encoding="utf-8")
+    failed(invoke("import", "empty.txt", "--report"), "empty.txt: 空のファイルです")
+    (city.root / "data.json").write_text('{"a": [1, 2]}\n', encoding="utf-8")
+    res = invoke("import", "data.json", "--report")
+    assert "警告: data.json: 様式の題名も項目名も見つかりません" in res.output, res.output
+    res = invoke("import", str(ROOT / "tests" / "fixtures" / "seeds" / sorted(
+        p.name for p in (ROOT / "tests" / "fixtures" / "seeds").glob("*.txt"))[0]), "--report")
+    assert "様式の題名も項目名も見つかりません" not in res.output  # a real published text is recognised
 
 
 def test_unknown_revision(city):
@@ -183,7 +262,9 @@ BAD_ARGS = [
     ["init"], ["init", "content"], ["init", REL], ["new"], ["new", "存在しない様式", "higashiyama", "2"],
     ["new", "重点項目評価書", "higashiyama", "1"], ["new", "重点項目評価書", "東山市長", "2"],
     ["new", "重点項目評価書", "higashiyama", "x/y"], ["new", "重点項目評価書", "higashiyama", "2", "--content", "no-such"],
-    ["serve", "--port", "abc"], ["serve", "--content", "no-such"],
+    ["serve", "--port", "abc"], ["serve", "--port", "99999"], ["serve", "--content", "no-such"],
+    ["check", "--since"], ["check", "--sinc", "main"], ["new", "重点項目評価書", "higashiyama", "2", "3"],
+    ["diff", "HEAD", "--format"], ["build", "--staff=yes"], ["check", "--since", ""],
     ["export", "no/such.yaml"], ["export", "content"], ["export", REL, "--format", "pdf"],
 ]
 
@@ -213,3 +294,25 @@ def test_build_summary_line(city):
     assert res.exit_code == 0, res.output
     last = res.output.strip().splitlines()[-1]
     assert "1 件の評価書" in last and "ページ" in last and "秒" in last and "site/" in last, last
+
+
+def test_engine_not_installed(city, monkeypatch):
+    """Zensical is an extra: without it, build --engine zensical says how to install it, and that extra exists."""
+    import importlib.util
+    import tomllib
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "zensical" else real(name, *a))
+    failed(invoke("build", "--engine", "zensical", "--out", "site"), "pip install 'piasite[zensical]'")
+    assert not Path("site").exists()
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+    assert any(d.startswith("zensical") for d in extras["zensical"])
+
+
+def test_help_options_are_japanese():
+    for args in ([], *([c] for c in main.commands)):
+        out = CliRunner().invoke(main, [*args, "--help"]).output
+        assert "このヘルプを表示して終わります" in out and "Show this message" not in out, args
+        assert out.startswith("使い方: ") and "オプション:" in out, args
+        assert not any(w in out for w in ("Usage:", "Options:", "Commands:", "[default:")), out
+    assert "Show the version" not in CliRunner().invoke(main, ["--help"]).output

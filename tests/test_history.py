@@ -196,6 +196,15 @@ def test_check_command_since(repo, monkeypatch):
     assert res.exit_code == 1 and "nope" in res.output
 
 
+def test_check_since_names_the_file_as_given_and_the_line_of_the_item(repo, monkeypatch):
+    monkeypatch.setenv("PIASITE_TODAY", "2026-05-01")
+    monkeypatch.chdir(repo.root)
+    res = CliRunner().invoke(main, ["check", G, "--since", repo.shas["remove"]])
+    warned = [line for line in res.output.splitlines() if "※の項目" in line]
+    line = next(i for i, t in enumerate(repo.path(G).read_text(encoding="utf-8").splitlines(), 1) if "使用目的:" in t)
+    assert len(warned) == 1 and warned[0].startswith(f"{G}:{line}: "), (warned, line)
+
+
 def test_reevaluation_warning_uses_injected_today(repo, monkeypatch):
     monkeypatch.setenv("PIASITE_TODAY", "2031-03-02")
     res = CliRunner().invoke(main, ["check", str(repo.root / G)])

@@ -42,7 +42,7 @@ def test_invalid_trailers_are_errors_naming_the_commit(tmp_path):
     sha = edit_contractor(r, "保守の委託先を変更\n\n変更日: 2025-02-30\n提出時期: そのうち\n")
     res = since(r, base)
     assert res.exit_code == 1, res.output
-    head = f"{r.root / F}:1: "
+    head = f"{F}:1: "  # as the clerk sees it from the repository's folder
     assert (f"{head}変更日: コミット {sha[:10]}「保守の委託先を変更」のトレーラー「変更日:」: 「2025-02-30」は日付として読めません"
             in res.output)
     assert f"{head}提出時期: コミット {sha[:10]}「保守の委託先を変更」のトレーラー「提出時期:」: 「そのうち」は選べません" in res.output
@@ -106,7 +106,7 @@ def test_baseline_ids_must_be_ancestors(tmp_path, line, why):
     r.commit("変更履歴の起点")
     res = since(r, base)
     assert res.exit_code == 1, res.output
-    assert f"{r.root / '.piasite-history-baseline'}:3: " in res.output and why in res.output
+    assert ".piasite-history-baseline:3: " in res.output.splitlines()[0] and why in res.output
     with pytest.raises(HistoryInputError, match=re.escape(why)):
         load_history(r.root / "content", cache=False)
 

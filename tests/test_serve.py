@@ -59,15 +59,21 @@ def server(tmp_path):
     base = f"http://127.0.0.1:{port}/"
     try:
         until(lambda: get(base + "__piasite__/status"), 120)
-        yield city, base
+        yield city, base, lambda: stop(proc)
     finally:
+        assert "Traceback" not in stop(proc)
+
+
+def stop(proc) -> str:
+    """Ctrl+C, then what the terminal showed."""
+    if proc.returncode is None:
         proc.send_signal(signal.SIGINT)
         try:
-            _, err = proc.communicate(timeout=20)
+            _, proc.err = proc.communicate(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
-            _, err = proc.communicate()
-        assert "Traceback" not in err, err
+            _, proc.err = proc.communicate()
+    return proc.err
 
 
 def status(base: str) -> dict:
@@ -75,7 +81,7 @@ def status(base: str) -> dict:
 
 
 def test_serve_rebuilds_on_save(server):
-    city, base = server
+    city, base, terminal = server
     page = get(base + "higashiyama/1/")
     assert "東山データサービス株式会社" in page
     assert "__piasite__/status" in page and "piasitetitle" not in page and "piasite-body:" not in page
@@ -99,3 +105,19 @@ def test_serve_rebuilds_on_save(server):
     (city / "content" / "higashiyama" / "3.yaml").write_text(
         EXAMPLE.read_text(encoding="utf-8").replace("評価書番号: 1", "評価書番号: 3"), encoding="utf-8")
     until(lambda: "評価書番号" in get(base + "higashiyama/3/"))
+    err = terminal()  # the terminal told each rebuild, and the error, as the page did
+    assert "組み立て直しました" in err and "評価書に誤りがあります" in err and "1.yaml" in err, err
+
+
+def test_serve_port_in_use_is_told_before_building(tmp_path):
+    city = tmp_path / "city"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    subprocess.run([sys.executable, "-m", "piasite", "init", str(city)], check=True, capture_output=True, env=env)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        proc = subprocess.run([sys.executable, "-m", "piasite", "serve", "--port", str(busy.getsockname()[1])],
+                              cwd=city, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1 and "ポート" in proc.stderr and "--port" in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not (city / "build").exists() and not (city / ".cache" / "piasite" / "serve").exists()  # nothing built

@@ -63,3 +63,29 @@ def test_wheel_install_init_check_build(tmp_path):
     assert "東山データサービス株式会社" in page
     assert (city / "site" / "assets" / "piasite" / "piasite.css").is_file()
     assert (city / "site" / "pagefind").is_dir()
+
+
+def test_sdist_carries_the_templates_and_builds_the_same_wheel(tmp_path):
+    """The sdist (MANIFEST.in): every template and form, no half of the test suite; a wheel built
+    from it carries what the source tree's templates/ holds."""
+    import tarfile
+    import zipfile
+
+    src = tmp_path / "src"
+    shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns(".git", "node_modules", "site", "site.*", "build", ".cache",
+                                                              "*.egg-info", "__pycache__", ".venv"))
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    out = tmp_path / "sdist"
+    run([sys.executable, "-c", f"from setuptools import build_meta as b; b.build_sdist({str(out)!r})"], src, env)
+    sdist = next(out.glob("piasite-*.tar.gz"))
+    with tarfile.open(sdist) as t:
+        names = {n.split("/", 1)[1] for n in t.getnames() if "/" in n}
+    templates = {str(p.relative_to(ROOT)) for p in (ROOT / "templates").rglob("*") if p.is_file()
+                 and "__pycache__" not in p.parts}
+    forms = {str(p.relative_to(ROOT)) for p in (ROOT / "piasite" / "forms").glob("*.yaml")}
+    assert templates | forms <= names, sorted((templates | forms) - names)
+    assert not any(n.startswith("tests/") for n in names), sorted(n for n in names if n.startswith("tests/"))[:5]
+    run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(tmp_path / "dist"),
+         str(sdist)], tmp_path, env)
+    wheel = next((tmp_path / "dist").glob("piasite-*.whl"))
+    assert {f"piasite/{t}" for t in templates} | forms <= set(zipfile.ZipFile(wheel).namelist())

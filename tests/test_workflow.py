@@ -47,7 +47,7 @@ def pr(tmp_path, monkeypatch):
 def test_pr_comment_body(pr):
     body = run("diff", "main", "HEAD", "--format", "md", "--comment")
     assert body.startswith("<!-- piasite-diff -->\n")
-    assert "### 個人住民税に関する事務 重点項目評価書(東山市長)" in body
+    assert "### 東山市長 個人住民税に関する事務 重点項目評価書\n" in body  # the title the site gives it
     # each element named, not only its number
     assert "委託事項2(税務システム保守業務) ③委託先名" in body
     assert "システム2(中間サーバー) ②システムの機能" in body
@@ -70,6 +70,17 @@ def test_pr_comment_warns_without_timing(pr):
     assert len(lines) == 2
     assert "「提出時期:」がありません" in body
     assert "(推定)" in body
+
+
+def test_comment_titles_an_assessment_without_its_name_as_the_site_does(pr):
+    """評価書名 is optional (piasite new leaves it empty): the heading is then 事務の名称 and the form, not the path."""
+    text = pr.path(F).read_text(encoding="utf-8")
+    name_line = next(l for l in text.splitlines() if l.startswith("評価書名:"))
+    pr.write(F, text.replace(name_line + "\n", ""))
+    pr.edit(F, "委託先名: 東山データサービス株式会社", "委託先名: 東山入力センター株式会社")
+    for args in (("diff", "HEAD"), ("diff", "main", "--comment")):
+        body = run(*args)
+        assert "### 東山市長 個人住民税に関する事務 重点項目評価書\n" in body, args
 
 
 def test_diff_working_tree(pr):
@@ -134,6 +145,91 @@ def test_workflow_calls_existing_commands(path):
         assert "build" in [a[0] for a in commands]
         if "init" in str(path):  # a city's deploy refuses what the importer could not read (!要確認)
             assert any(a[0] == "build" and "--publish" in a for a in commands)
+
+
+def test_workflows_pass_the_branch_name_through_the_environment():
+    """No ${{ … }} inside a run: line (a branch name written into the shell script could run as commands)."""
+    for path in WORKFLOWS:
+        wf = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for job in wf["jobs"].values():
+            for step in job.get("steps", []):
+                assert "${{" not in str(step.get("run", "")), (path.name, step.get("name"))
+
+
+def _gitlab_example() -> dict:
+    guide = (ROOT / "templates" / "guides" / "review.md").read_text(encoding="utf-8")
+    block = re.search(r"## GitLab CI の例.*?```yaml\n(.*?)```", guide, re.S)
+    assert block, "the guide has a GitLab CI example"
+    return yaml.safe_load(block.group(1))
+
+
+def test_gitlab_example_calls_existing_commands():
+    ci = _gitlab_example()
+    jobs = {k: v for k, v in ci.items() if isinstance(v, dict) and "script" in v}
+    assert {"review", "pages"} <= set(jobs) and ci["variables"]["GIT_DEPTH"] == 0
+    seen = []
+    for job in jobs.values():
+        for line in job["script"]:
+            line = line.split(">")[0].strip()
+            if line.startswith("piasite "):
+                args = shlex.split(line)[1:]
+                main.commands[args[0]].make_context(args[0], list(args[1:]))  # raises on an unknown option
+                seen.append(args)
+    assert any(a[0] == "diff" and "--comment" in a for a in seen)
+    assert any(a[0] == "check" and "--since" in a for a in seen)
+    assert any(a[0] == "build" and "--publish" in a for a in seen)
+
+
+def test_gitlab_example_posts_then_updates_one_note(tmp_path):
+    """The example's note script against a stand-in for GitLab's notes API: one note, rewritten on the next push."""
+    import http.server
+    import json
+    import os
+    import subprocess
+    import threading
+
+    notes: list[dict] = []
+
+    class Api(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *a):
+            pass
+
+        def reply(self, data):
+            raw = json.dumps(data).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(raw)
+
+        def do_GET(self):
+            assert self.headers["PRIVATE-TOKEN"] == "t0ken"
+            self.reply(notes)
+
+        def do_POST(self):
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            notes.append({"id": len(notes) + 1, "body": body["body"]})
+            self.reply(notes[-1])
+
+        def do_PUT(self):
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            note_id = int(self.path.rsplit("/", 1)[1])
+            notes[note_id - 1]["body"] = body["body"]
+            self.reply(notes[note_id - 1])
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Api)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    script = next(line for line in _gitlab_example()["review"]["script"] if "urllib" in line)
+    env = {**os.environ, "CI_API_V4_URL": f"http://127.0.0.1:{server.server_address[1]}/api/v4",
+           "CI_PROJECT_ID": "7", "CI_MERGE_REQUEST_IID": "3", "PIASITE_GITLAB_TOKEN": "t0ken"}
+    try:
+        notes.append({"id": 1, "body": "別の人のコメント"})
+        for text in ("<!-- piasite-diff -->\n一回目", "<!-- piasite-diff -->\n二回目"):
+            (tmp_path / "piasite-comment.md").write_text(text, encoding="utf-8")
+            subprocess.run(["bash", "-e", "-c", script], cwd=tmp_path, env=env, check=True, timeout=60)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert [n["body"] for n in notes] == ["別の人のコメント", "<!-- piasite-diff -->\n二回目"]
 
 
 def test_pr_comment_ignores_base_moving_on(pr):

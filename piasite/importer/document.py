@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..exceptions import PiasiteError
 from ..form import Form, form_names, load_form, value_at
 from . import changelog, fidelity, furniture, uncertain
 from .body import BodyParser, Notes, cells_of
@@ -48,9 +49,14 @@ def form_from_title(lines: list[str]) -> Form | None:
 
 def detect_form(lines: list[str]) -> Form:
     """The form named by the title line; else the form whose labels most lines carry."""
+    return _detect(lines)[0]
+
+
+def _detect(lines: list[str]) -> tuple[Form, int]:
+    """(form, evidence): evidence 0 when neither the title nor any label of any form is found."""
     titled = form_from_title(lines)
     if titled is not None:
-        return titled
+        return titled, 1
     normed = [norm(c) for l in lines for c in cells_of(l)[:3] if c.strip()]
     rows = [[norm(c) for c in cells_of(l) if c.strip()] for l in lines]
     whole = "".join(normed)
@@ -66,8 +72,15 @@ def detect_form(lines: list[str]) -> Form:
             s += 20 * sum(1 for r in rows if len(r) >= 3 and all(c in heads for c in r))
         return s
 
-    # the first of the best-scoring forms, in form_names() order
-    return max((load_form(name) for name in form_names()), key=score)
+    # the first of the best-scoring forms, in form_names() order (no label at all: the first form,
+    # and import_text says so: a text whose glyphs were lost, or no assessment at all)
+    scored = [(score(f), f) for f in (load_form(name) for name in form_names())]
+    best = max(s for s, _ in scored)
+    return next(f for s, f in scored if s == best), best
+
+
+class NotAnAssessment(PiasiteError):
+    """A text with nothing in it to import."""
 
 
 _CJK = "\u3040-\u30ff\u3400-\u9fff\uff08\uff09()"
@@ -89,15 +102,20 @@ def import_text(text: str) -> Imported:
         raw_lines.pop()
     source = dict(enumerate(raw_lines, 1))  # notes quote these, whatever the reading below changes
     raw_lines = despaced(raw_lines)
-    form = detect_form(raw_lines)
+    if not any(l.strip() for l in raw_lines):
+        raise NotAnAssessment("空のファイルです。PDF から抽出した評価書のテキストを指定してください")
+    form, evidence = _detect(raw_lines)
     # running headers and footers read as the page break they stand at
     page = furniture.page_furniture(raw_lines)
     raw_lines = [PAGE_BREAK if k in page else l for k, l in enumerate(raw_lines)]
     numbered = list(enumerate(raw_lines, 1))
     if not form.has_role("changes"):  # a list of changes, not an assessment
         from . import henko
-        return henko.import_lines(form, numbered)
-    return _import_assessment(form, numbered, source)
+        imported = henko.import_lines(form, numbered)
+    else:
+        imported = _import_assessment(form, numbered, source)
+    imported.stats["unrecognised"] = evidence == 0
+    return imported
 
 
 def read_stamp(form: Form, numbered: list[tuple[int, str]]) -> tuple[int, str, str] | None:
