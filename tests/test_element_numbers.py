@@ -16,7 +16,7 @@ from piasite.export import export_text
 from piasite.form import all_forms, load_form
 from piasite.importer import import_text
 from piasite.importer.writer import dump
-from piasite.model import load_document
+from piasite.model import load_content, load_document
 from piasite.pages import AssessmentPage
 
 from .conftest import FIXTURES, ROOT
@@ -212,6 +212,49 @@ def test_export_prints_the_numbers_and_imports_them_back(role):
         fkey = JUTEN.role_item("file").number.key
         assert [e.get(fkey) for _, e in JUTEN.values(back, "file")] == [2]
         assert [n for _, n in JUTEN.values(back, "file_name")] == [n for _, n in JUTEN.values(data, "file_name")]
+
+
+def test_published_documents_keep_their_numbers_through_page_and_export():
+    """Every 番号 written in content/ is the number of that element's heading on its page and in its export."""
+    seen = 0
+    for a in load_content(ROOT / "content")[0]:
+        f, data = a.form, a.data
+        body = AssessmentPage(SimpleNamespace(form=f), data).body()
+        text = export_text(f, data)
+        for item in f.walk():
+            if item.number is None:
+                continue
+            for path, elems in _groups(data, f, item):
+                for i, e in enumerate(elems):
+                    if isinstance(e, dict) and item.number.key in e:
+                        head = item.element_label(i, e)
+                        assert re.search(rf'id="{f.anchor(path + (i,))}" class="pia-h">{re.escape(head)}', body), head
+                        if "{name}" not in (item.element or ""):
+                            assert head in text
+                        seen += 1
+    assert seen, "content/ に番号のある要素がありません(この検査が意味を持ちません)"
+
+
+def _groups(data, f, item):
+    """(path, elements) of every instance of a group in data."""
+    def walk(node, path, defn):
+        if defn is item:
+            if isinstance(node, list):
+                yield path, node
+            return
+        if isinstance(node, dict):
+            for k, v in node.items():
+                c = defn.element_child(k) if defn.kind == "group" else defn.child(k)
+                if c is not None:
+                    yield from walk(v, path + (k,), c)
+        elif isinstance(node, list) and defn.kind == "group":
+            for i, e in enumerate(node):
+                if isinstance(e, dict):
+                    for k, v in e.items():
+                        c = defn.child(k)
+                        if c is not None:
+                            yield from walk(v, path + (i, k), c)
+    yield from walk(data, (), f.root)
 
 
 def test_diff_reports_a_renumbering_once_and_no_cascade():
