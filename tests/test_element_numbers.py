@@ -273,3 +273,35 @@ def test_diff_reports_a_renumbering_once_and_no_cascade():
         node = node[k]
     node[JUTEN.concrete("system")[-1]] = systems[1:]
     assert all(not c.item.endswith(key) for c in diff(JUTEN, plain_before.data, removed))
+
+
+# -- the summary ----------------------------------------------------------------------------------
+
+def test_summary_count_is_what_its_list_adds_up_to(tmp_path):
+    """Two systems whose names are one index entry (content/aliases.yaml): the summary lists the name
+    once with how many, so 「N 件」 is the sum of the list."""
+    from piasite.generator import generate
+    from piasite.theme import bodies_dir, key_of
+
+    content = tmp_path / "content"
+    (content / "higashiyama").mkdir(parents=True)
+    text = GOOD.read_text(encoding="utf-8").replace("schema=../../../../schema", "schema=../../schema")
+    text = text.replace("    - 名称: 課税原票管理システム\n",
+                        "    - 名称: 課税原票管理システム(東山市版)\n      機能: 同じシステムの別の表記\n"
+                        "    - 名称: 課税原票管理システム\n", 1)
+    (content / "higashiyama" / "5.yaml").write_text(text, encoding="utf-8")
+    (content / "aliases.yaml").write_text("同じもの:\n  - [課税原票管理システム, 課税原票管理システム(東山市版)]\n"
+                                          "別のもの: []\n", encoding="utf-8")
+    assessments, problems = load_content(content)
+    assert assessments, problems
+    out = tmp_path / "site"
+    generate(assessments, out, allow_shallow=True, content_dir=content, config=ROOT / "mkdocs.yml", extensions=[])
+    body = (bodies_dir(out) / f"{key_of('higashiyama/5/index.md')}.html").read_text(encoding="utf-8")
+    fact = re.search(r"<dt>システム</dt><dd>(?:<a [^>]*>)?(\d+) 件\((.*?)\)(?:</a>)?</dd>", body)
+    assert fact, body[:2000]
+    count, listed = int(fact.group(1)), fact.group(2)
+    systems = [n for _, n in JUTEN.values(assessments[0].data, "system_name")]
+    assert count == len(systems) == 3
+    parts = re.findall(r"(.+?)(?:\((\d+) 件\))?(?:、|$)", listed)
+    assert sum(int(n or 1) for _, n in parts) == count, listed
+    assert "課税原票管理システム(2 件)" in listed
