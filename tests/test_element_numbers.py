@@ -76,8 +76,7 @@ def test_label_paths_and_short_labels_use_the_printed_number_and_anchors_stay_po
     name = JUTEN.concrete("system_name", 2)
     assert "システム7" in JUTEN.label_path(name, data) and "システム3" not in JUTEN.label_path(name, data)
     assert "システム7" in JUTEN.short_label(name, data)
-    assert JUTEN.anchor(name) == JUTEN.anchor(JUTEN.concrete("system_name", 2))
-    assert JUTEN.anchor(name).split("-")[-2] == "s3"  # the third system: positional, as before
+    assert JUTEN.anchor(name).split("-")[-2] == "s3"  # the third system: positional, as before (no data read)
     # the number's own path names the element (for messages and change rows) and anchors at it
     npath = JUTEN.concrete("system", 2) + (key,)
     assert JUTEN.item_at(npath) is JUTEN.role_item("system").number
@@ -305,3 +304,25 @@ def test_summary_count_is_what_its_list_adds_up_to(tmp_path):
     parts = re.findall(r"(.+?)(?:\((\d+) 件\))?(?:、|$)", listed)
     assert sum(int(n or 1) for _, n in parts) == count, listed
     assert "課税原票管理システム(2 件)" in listed
+
+
+def test_change_rows_from_git_name_the_printed_number(tmp_path):
+    """A 別添2 row made from a commit names the system by the number its document prints; the editorial
+    commit that writes the numbers (変更箇所: なし) adds no row."""
+    from piasite import changelog
+    from piasite.history import load_history
+
+    from .gitrepo import base_repo
+
+    key = _number_key()
+    r = base_repo(tmp_path / "repo")
+    rel = "content/higashiyama/5.yaml"
+    r.edit(rel, "    - 名称: 個人住民税システム\n", f"    - {key}: 1\n      名称: 個人住民税システム\n")
+    r.edit(rel, "    - 名称: 課税原票管理システム\n", f"    - {key}: 4\n      名称: 課税原票管理システム\n")
+    r.commit("原文のシステムの番号を書く\n\n変更箇所: なし")
+    r.edit(rel, "      他のシステムとの接続: [税務システム]\n", "      他のシステムとの接続: [税務システム, 庁内連携システム]\n")
+    r.commit("課税原票管理システムの接続を追加\n\n変更日: 2026-01-05\n提出時期: 事後\n提出時期に係る説明: 接続の追加のみ")
+    hist = load_history(r.root / "content", rev="HEAD", cache=False)
+    fh = next(f for f in hist.files if not f.deleted)
+    rows = changelog.derived_rows(fh, JUTEN)
+    assert [row.item.split(" ")[-2:] for row in rows] == [["システム4", "③他のシステムとの接続"]], [row.item for row in rows]
