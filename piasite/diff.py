@@ -112,6 +112,7 @@ def _value(form: Form, item: Item, a: Any, b: Any, path: tuple, docs: _Docs, out
             _element(form, item, b_list[j], path + (j,), docs.along(1, path + (j,)), ADDED, out)
         for i, j in pairs:
             if a_list[i] != b_list[j]:
+                _renumbered(form, item, (i, a_list[i]), (j, b_list[j]), path, docs, out)
                 _walk(form, item, a_list[i], b_list[j], path + (j,), docs, out)
         for i in gone:
             _element(form, item, a_list[i], path + (i,), docs.along(0, path + (i,)), REMOVED, out)
@@ -127,6 +128,25 @@ def _value(form: Form, item: Item, a: Any, b: Any, path: tuple, docs: _Docs, out
     if kind == CHANGED and item.kind == "text" and (len(ta) > 40 or len(tb) > 40 or "\n" in ta + tb):
         ch.segments = passages(ta, tb)
     out.append(ch)
+
+
+def _renumbered(form: Form, group: Item, a: tuple[int, Any], b: tuple[int, Any], path: tuple, docs: _Docs,
+                out: list) -> None:
+    """An element whose printed number (システム2 → システム4) changed where a version gives one: the
+    number of its heading, old and new. Numbers by position alone never count (an element removed
+    above them renumbers the rest: no cascade), and a renumbering is no 重要な変更."""
+    number = group.number
+    if number is None:
+        return
+    (i, ea), (j, eb) = a, b
+    given = [e.get(number.key) for e in (ea, eb) if isinstance(e, dict)]
+    if not any(g is not None for g in given):
+        return
+    na, nb = group.element_number(i, public(ea)), group.element_number(j, public(eb))
+    if na != nb:
+        where = path + (j, number.key)
+        out.append(Change(where, form.label_path(where, docs.along(1, where)), CHANGED, str(na), str(nb), False,
+                          _anchor(form, path + (j,))))
 
 
 def _element(form: Form, item: Item, elem: Any, path: tuple, doc: Any, kind: str, out: list) -> None:

@@ -159,7 +159,7 @@ class TextExport:
             for i, elem in enumerate(v or []):
                 self.blank()
                 self.emit(self.label(item), "")
-                self.children(item, elem if isinstance(elem, dict) else {})
+                self.children(item, self._numbered_name(item, i, elem))
             if not v:
                 self.blank()
                 self.emit(self.label(item), "")
@@ -179,6 +179,18 @@ class TextExport:
         if not _empty(v):
             self.emit(*_lines(v))
         self.blank()
+
+    @staticmethod
+    def _numbered_name(item: Item, i: int, elem: Any) -> dict:
+        """A part's element (a 特定個人情報ファイル) whose document gives it a number of its own: its
+        name printed after that number, `(3) 住民基本台帳ファイル`, as the documents print it (the
+        importer reads the number back). Elements numbered 1, 2, 3 are printed as they are."""
+        elem = elem if isinstance(elem, dict) else {}
+        key = item.name_key
+        name = elem.get(key) if key else None
+        if key is None or item.number is None or item.number.key not in elem or not isinstance(name, str) or not name.strip():
+            return elem
+        return {**elem, key: f"({item.element_number(i, elem)}) {name}"}
 
     def _is_table(self, item: Item) -> bool:
         return item.kind == "group" and not item.name_key and all(not c.is_container for c in item.items)

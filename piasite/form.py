@@ -104,6 +104,9 @@ class Item:
     unused_if: tuple = ()  # values of this item saying its section is not used (委託しない, 行っていない, true for a flag)
     printed: str | None = None  # text the form itself prints with the item (an instruction, never a value)
     since: str | None = None  # the first version of the form that prints the item (older ones do not)
+    # (a group with numbered headings) the key of its elements' printed number, where a document's
+    # numbers do not run 1, 2, 3… (システム1, システム4): declared once in `document:` (scope: element)
+    number: "Item | None" = None
     items: list["Item"] = field(default_factory=list)
     parent: "Item | None" = None
 
@@ -143,12 +146,39 @@ class Item:
                 return o
         return None
 
+    def element_number(self, index: int, element: Any = None) -> int:
+        """The number the n-th element (0-based index) is printed with: its own number (the
+        `number` key) where the document gives one, else its position."""
+        if self.number is not None and isinstance(element, dict):
+            n = element.get(self.number.key)
+            if isinstance(n, int) and not isinstance(n, bool) and n > 0:
+                return n
+        return index + 1
+
     def element_label(self, index: int, element: Any = None) -> str:
-        """How the n-th element of a group is printed: システム3, 委託事項1, (1)ファイル名."""
+        """How the n-th element of a group is printed: システム3, 委託事項1, (1)ファイル名
+        (with the document's own number, where it gives one: システム7)."""
         name = ""
         if isinstance(element, dict) and self.name_key:
             name = str(element.get(self.name_key) or "")
-        return (self.element or "{n}").format(n=index + 1, name=name)
+        return (self.element or "{n}").format(n=self.element_number(index, element), name=name)
+
+    def element_child(self, key: Any) -> "Item | None":
+        """A key of one element: one of the group's items, or its printed number."""
+        if self.number is not None and key == self.number.key:
+            return self.number
+        return self.child(key) if isinstance(key, str) else None
+
+    @property
+    def element_keys(self) -> list[str]:
+        """The keys of one element, in the order they are written (the number first)."""
+        return ([self.number.key] if self.number is not None else []) + [c.key for c in self.items]
+
+
+def numbered_heading(element: str | None) -> bool:
+    """Whether a group's elements are printed under numbered headings (システム{n}, ({n}){name}),
+    not as plain rows numbered 1, 2, 3 (the 別添2 table, 取込メモ: "{n}")."""
+    return bool(element) and "{n}" in str(element) and bool(re.sub(r"\{n\}|\{name\}", "", str(element)).strip())
 
 
 def _mark_inherited(item: Item) -> bool:
@@ -238,7 +268,7 @@ class Form:
                 if node.kind not in ("group", "list"):
                     return None
                 continue  # an element of a group, or one entry of a list of texts
-            nxt = node.child(part)
+            nxt = node.element_child(part) if node.kind == "group" else node.child(part)
             if nxt is None:
                 return None
             node = nxt
@@ -259,6 +289,8 @@ class Form:
                     parts[-1] = seg  # 委託事項 "t" + element 3 → t3
                 continue
             nxt = node.child(part)
+            if nxt is None and node.element_child(part) is not None:
+                break  # an element's printed number: the element's own anchor (anchors stay positional)
             if nxt is None:
                 raise KeyError(part)
             node = nxt
@@ -273,7 +305,7 @@ class Form:
                 elem = value[part] if isinstance(value, list) and 0 <= part < len(value) else None
                 if node.parent is None:
                     if short:
-                        out[-1] = f"{out[-1]}({part + 1})"
+                        out[-1] = f"{out[-1]}({node.element_number(part, elem)})"
                     else:
                         out.append(node.element_label(part, elem))
                 else:
@@ -283,7 +315,7 @@ class Form:
                 node_value = elem
                 value = node_value
                 continue
-            child = node.child(part)
+            child = node.element_child(part) if node.kind == "group" else node.child(part)
             if child is None:
                 out.append(str(part))
                 break
@@ -554,12 +586,17 @@ def load_form_file(path: Path) -> Form:
     raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML)
     sets, opts = raw.get("choices", {}), raw.get("options", {})
     versions = tuple(str(v) for v in raw.get("versions") or ())
+    document = raw.get("document") or []
+    # piasite's own keys of each element of a numbered group (scope: element), not of the document
+    per_element = [i for i in document if i.get("scope") == "element"]
+    if len(per_element) > 1:
+        raise FormError(f"{path.parent.name}/{path.name}: document: の scope: element は一つだけ書けます")
     form = Form(
         name=raw["form"],
         title=raw["title"],
         schema_id=raw["schema_id"],
         items=[_build(i, sets, opts, None, versions) for i in raw["items"]],
-        document_items=[_build(i, sets, opts, None, versions) for i in raw.get("document", [])],
+        document_items=[_build(i, sets, opts, None, versions) for i in document if i.get("scope") != "element"],
         source=path.name,
         versions=versions,
         form_number=raw.get("form_number"),
@@ -567,6 +604,13 @@ def load_form_file(path: Path) -> Form:
         index=dict(raw.get("index") or {}),
     )
     form.roles = _resolve_roles(raw.get("roles"), form, f"{path.parent.name}/{path.name}")
+    if per_element:
+        for item in form.walk():
+            if item.kind == "group" and numbered_heading(item.element):
+                if item.child(per_element[0]["key"]) is not None:
+                    raise FormError(f"{path.parent.name}/{path.name}: 「{item.key}」の中に scope: element の"
+                                    f"「{per_element[0]['key']}」と同じキーの項目があります")
+                item.number = _build(per_element[0], sets, opts, item, versions)
     return form
 
 

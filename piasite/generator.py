@@ -180,6 +180,13 @@ def load_config(path: Path) -> dict:
         return {}
 
 
+def tally(names: Counter) -> str:
+    """Names as the summary lists them, escaped: each canonical spelling once, with how many of the
+    document's elements bear it where several do (two systems whose names are one index entry:
+    「サービス検索・電子申請機能(2 件)」), so that the count beside the list is what the list adds up to."""
+    return "、".join(escape(n) + (f"({c} 件)" if c > 1 else "") for n, c in names.items())
+
+
 def summary(a, data: dict, change_rows: list | None, links: dict | None = None) -> dict:
     """The facts shown at the top of an assessment page, labels read from the form."""
     f = a.form
@@ -211,15 +218,14 @@ def summary(a, data: dict, change_rows: list | None, links: dict | None = None) 
     if systems:
         sys_role = "system" if f.has_role("system") else "system_name"
         sys_path, sys_item = f.concrete(sys_role), f.role_item(sys_role)
-        names = "、".join(dict.fromkeys(escape(canonical(p, n)) for p, n in systems))
+        names = tally(Counter(canonical(p, n) for p, n in systems))
         label = sys_item.element.format(n="") if sys_item.element else bare(sys_item.label)
         fact(label, f"{len(systems)} 件({names})", f.anchor(sys_path))
     tasks = list(indexes._tasks(a, data))
     if tasks:
         first = tasks[0][0]
         by = Counter(canonical(p, v) for t, _, _ in tasks for p, v in f.values(data, "contractor", within=t) if v)
-        contractors = "、".join(escape(n) for n in by)
-        fact(f.item_at(first).label, f"{len(tasks)} 件(委託先: {contractors})", f.anchor(first[:-1]))
+        fact(f.item_at(first).label, f"{len(tasks)} 件(委託先: {tally(by)})", f.anchor(first[:-1]))
     parts = []
     for kind in ("provision", "transfer"):  # 提供先, 移転先
         if not f.has_role(kind):

@@ -28,7 +28,10 @@ def item_schema(item: Item) -> dict:
     if k == "section":
         s = _object(item.items)
     elif k == "group":
-        s = {"type": "array", "items": _object(item.items)}
+        elem = _object(item.items)
+        if item.number is not None:  # the element's printed number (システム7), first
+            elem["properties"] = {item.number.key: _number_schema(item), **elem["properties"]}
+        s = {"type": "array", "items": elem}
     elif k in ("text", "ref"):
         s = {"type": ["string", "number", "null"]}
     elif k == "list":
@@ -65,6 +68,15 @@ def item_schema(item: Item) -> dict:
     s["title"] = item.label
     s["description"] = _desc(item)
     return s
+
+
+def _number_schema(group: Item) -> dict:
+    number = group.number
+    assert number is not None
+    head = (group.element or "{n}").replace("{name}", "").format(n=7)  # システム7, (7)
+    return {"type": "integer", "minimum": 1, "title": number.label,
+            "description": f"原文に印刷された番号({head} の 7)。原文の番号が 1, 2, 3 … と続かないときだけ、"
+                           "すべての要素に、原文の順に増えるように書きます(項目のアンカーは位置の順のまま変わりません)"}
 
 
 VERSION_PATTERN = r"^(平成|令和)(元|[0-9]{1,2})年[0-9]{1,2}月$"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
@@ -167,7 +168,7 @@ class Checker:
             return
         known = [c.key for c in item.items]
         for key in value:
-            if item.child(key) is None:
+            if item.child(key) is None and not (path and isinstance(path[-1], int) and item.element_child(key)):
                 close = difflib.get_close_matches(key, known, n=1, cutoff=0.5)
                 hint = f"「{close[0]}」の誤りではありませんか。" if close else ""
                 where = f"「{item.label}」の中に" if item.label and path else ""
@@ -203,6 +204,8 @@ class Checker:
                 return
             for i, elem in enumerate(value):
                 self.check_mapping(item, elem, path + (i,))
+            if item.number is not None:
+                self.check_numbers(item, value, path)
         elif kind in ("text", "ref"):
             if isinstance(value, (dict, list)) or isinstance(value, bool):
                 self.add(path, f"文章で書いてください({self.kind(path, value)}になっています)")
@@ -230,6 +233,42 @@ class Checker:
         elif kind == "flag":
             if not isinstance(value, bool):
                 self.add(path, f"true(チェックあり)か false(なし)で書いてください({self.q(path, value)}になっています)")
+
+    def check_numbers(self, group: Item, elems: list, path: tuple) -> None:
+        """A group's printed numbers (システム1, システム4, …): a positive whole number on every element
+        or on none, each larger than the one before (so none repeats)."""
+        number = group.number
+        assert number is not None  # only called for a group whose elements are numbered
+        word = re.sub(r"[({]?\{n\}[)}]?|\{name\}", "", group.element or "").strip() or group.label
+        given: list[tuple[int, Any]] = []
+        for i, elem in enumerate(elems):
+            elem = elem.value if isinstance(elem, Withheld) else elem
+            if isinstance(elem, dict) and number.key in elem:
+                given.append((i, elem[number.key]))
+        if not given:
+            return
+        where = lambda i: path + (i, number.key)  # noqa: E731
+        lacking = [i for i, elem in enumerate(elems) if i not in {g for g, _ in given}]
+        for i in lacking:
+            self.add(path + (i,), f"「{number.label}」がありません。原文の{word}の{number.label}を書くときは、"
+                                  f"{len(elems)} 件すべてに書いてください(書いていないときは 1 から順に数えます)",
+                     line=self.doc.line(path + (i,)))
+        prev: tuple[int, int] | None = None  # (element, number) of the last good one
+        for i, n in given:
+            p = where(i)
+            if isinstance(n, Withheld):
+                self.add(p, f"「{number.label}」は非公表にできません(見出しに表示する{word}の番号です)")
+                continue
+            if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+                shown = self.kind(p, n) if isinstance(n, (dict, list, bool)) or n is None else self.q(p, n)
+                self.add(p, f"「{number.label}」は原文に印刷された{word}の番号を 1 以上の整数で書いてください"
+                            f"({shown}になっています)")
+                continue
+            if prev is not None and n <= prev[1]:
+                said = "同じです" if n == prev[1] else "より小さくなっています"
+                self.add(p, f"「{number.label}」{n} が一つ前の{word}({prev[0] + 1} 件目)の {prev[1]} と{said}。"
+                            f"{number.label}は原文の順に、重ならず増えるように書いてください")
+            prev = (i, n)
 
     def check_uncertain(self, value: Uncertain, path: tuple) -> None:
         where = f"原文 {value.line} 行目" if value.line else "原文"

@@ -15,8 +15,8 @@ from typing import Any
 from .. import dates
 from ..form import CIRCLED, Form, Item, value_at
 from . import choices
-from .cells import (after_label, clean_md, composite_spans, element_name_key, is_option_list, parenthesised_label,
-                    split_names, strip_number, without_risk_prefix,
+from .cells import (after_label, clean_md, composite_spans, element_name_key, is_option_list, name_number,
+                    parenthesised_label, split_names, strip_number, without_risk_prefix,
                     strip_option_lists, unnumbered, wrapped)
 from .text import has_html, is_separator, nfkc, norm, norm_value, plain, to_markdown
 
@@ -156,6 +156,7 @@ class BodyParser:
         self.radio_alone: set[Path] = set()  # read from rows whose only glyph is ◎
         self.radio_contrast = False  # some row of the document draws ◎ beside other boxes
         self.printed: dict[Path, int] = {}  # group element path → its number as printed (システム8)
+        self.printed_at: dict[Path, int] = {}  # group element path → the source line printing that number
         self.doubts: list[tuple[int, str, str]] = []
         self.index: dict[tuple, int] = {}   # group key prefix (concrete) → current element index
         self.count: dict[tuple, int] = {}   # group key prefix (concrete) → elements so far
@@ -665,7 +666,7 @@ class BodyParser:
         if group is None or group.kind != "group" or group.parent is not None or not group.items or group.items[0] is not item:
             return False
         gi = next(k for k, s in enumerate(self.slots) if s.item is group)
-        self.start_element(gi, self.count.get(self.concrete(self.slots[gi]), 0) + 1, no)
+        self.start_element(gi, None, no)
         self.notes.add(no, item.label, f"「{group.label}」の見出しが原文にないため、ここから次の{group.label}として読みました")
         return True
 
@@ -698,16 +699,41 @@ class BodyParser:
         elif item.kind == "text":
             self.pending = self.concrete(self.slots[i]), i
 
-    def start_element(self, gi: int, printed: int, no: int) -> None:
+    def start_element(self, gi: int, printed: int | None, no: int) -> None:
+        """A new element of group slot gi, under a heading printing its number (None: no heading)."""
         self.flush_orphans()
         self.awaiting = []
         path = self.new_element(gi)
-        self.printed[path] = printed
+        if printed is not None:
+            self.printed[path] = printed
+            self.printed_at[path] = no
         self.cursor = gi
         self.pending = None
-        if path[-1] + 1 != printed:
-            self.notes.add(no, self.slots[gi].item.element_label(printed - 1),
-                           f"原文の番号 {printed} を {path[-1] + 1} 番目として取り込みました(間の番号は原文にありません)")
+
+    def number_elements(self) -> None:
+        """The printed numbers of a group's elements kept where they do not run 1, 2, 3 (システム1,
+        システム4, …: the rest deleted over the years), so that pages and labels say システム4 as the
+        document does: written on every element of that group (the form's element `number` key).
+        Numbers that do not increase, or an element printed without one, are noted instead."""
+        for g in dict.fromkeys(p[:-1] for p in self.printed):
+            group = self.form.item_at(g)
+            elems = self.get_value(g)
+            if group is None or group.number is None or not isinstance(elems, list) or not elems:
+                continue
+            nums = [self.printed.get(g + (i,)) for i in range(len(elems))]
+            if nums == list(range(1, len(elems) + 1)):
+                continue  # the ordinary numbering: nothing to write
+            given = [n for n in nums if n is not None]
+            if len(given) == len(elems) and all(a < b for a, b in zip(given, given[1:])) \
+                    and all(isinstance(e, dict) for e in elems):
+                for e, n in zip(elems, given):
+                    e[group.number.key] = n
+                continue
+            for i, num in enumerate(nums):
+                if num is not None and num != i + 1:
+                    self.notes.add(self.printed_at[g + (i,)], group.element_label(num - 1),
+                                   f"原文の番号 {num} を {i + 1} 番目として取り込みました"
+                                   "(原文の番号が順に増えていないか、番号のない要素があるため、位置の順の番号で表示します)")
 
     def match(self, i: int, value: str, no: int, gap: bool) -> None:
         slot = self.slots[i]
@@ -848,6 +874,8 @@ class BodyParser:
                 self.set_value(path, item, split_names(text))
                 continue
             if item.name_key is None and path[-1] == element_name_key(self.form, path):
+                if (n := name_number(text)) is not None:  # (3) 住民基本台帳ファイル: the file's printed number
+                    self.printed[path[:-1]], self.printed_at[path[:-1]] = n, frags[0].line
                 text = strip_number(text)
             if item.parent is not None and item.parent.name_key == item.key and "\n\n" in text:
                 # a note printed inside a name cell (quirk 17): the name is the first paragraph
@@ -855,4 +883,5 @@ class BodyParser:
                 self.notes.add(frags[0].line, rest, f"「{item.label}」の欄にあった注記です(名称から分けました)")
             if text:
                 self.set_value(path, item, text)
+        self.number_elements()
         return self.data

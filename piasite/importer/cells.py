@@ -145,6 +145,24 @@ def strip_number(text: str) -> str:
     return re.sub(rf"^\s*{_NUMBER}\s*", "", text).strip()
 
 
+def name_number(text: str) -> int | None:
+    """The number a name is printed with ((3) 個人住民税賦課情報ファイル, 3 …, ⑶ …, ③ …): its value;
+    None for a name without one, or a cell naming several."""
+    names = _numbered_names(text) if "\n" not in text else None
+    if names and len(names) > 1:
+        return None
+    m = re.match(rf"^\s*({_NUMBER})", text)
+    if m is None:
+        return None
+    mark = m.group(1)
+    if mark[0] in "⑴⑵⑶⑷⑸⑹⑺⑻⑼⑽⑾⑿⒀⒁⒂⒃⒄⒅⒆⒇":
+        return ord(mark[0]) - ord("⑴") + 1
+    if mark[0] in "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳":
+        return ord(mark[0]) - ord("①") + 1
+    digits = re.search(r"\d+", mark)
+    return int(digits.group(0)) if digits else None
+
+
 def clean_md(md: str) -> str:
     lines = []
     for l in md.split("\n"):

@@ -64,15 +64,17 @@ def _lead(form: Form) -> list[str]:
 
 
 def ordered(value, item: Item | None, own: list[str] | None = None, lead: list[str] | None = None):
-    """The value with mapping keys in the form's order (unknown keys last)."""
+    """The value with mapping keys in the form's order (unknown keys last; a group element's
+    printed number first)."""
     if isinstance(value, dict):
-        order = [c.key for c in item.items] if item is not None else []
+        order = (item.element_keys if item.kind == "group" else [c.key for c in item.items]) if item is not None else []
         if item is not None and own is not None:
             # the document: 様式 (and 様式の版) first, the form's parts, then piasite's own keys (取込メモ…)
             lead = lead if lead is not None else own[:1]
             order = lead + [k for k in order if k not in own and k not in lead] + [k for k in own if k not in lead]
         keys = sorted(value, key=lambda k: order.index(k) if k in order else len(order))
-        return {k: ordered(value[k], item.child(k) if item is not None else None) for k in keys}
+        return {k: ordered(value[k], (item.element_child(k) if item.kind == "group" else item.child(k))
+                           if item is not None else None) for k in keys}
     if isinstance(value, list):
         elem = item if item is not None and item.kind == "group" else None
         return [ordered(v, elem) for v in value]
