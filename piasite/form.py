@@ -32,6 +32,9 @@ Path_ = tuple
 # after a key in the definition's `roles:`).
 EACH = "[]"
 
+HINT_MAX = 80  # characters: an item's `hint:` is one short line of a comment
+HINT_PREFIX = "手引き: "  # how `piasite new` and the JSON Schema introduce a hint
+
 
 class FormError(PiasiteError, ValueError):
     """A form definition that cannot be used (e.g. a role naming an unknown key)."""
@@ -104,6 +107,8 @@ class Item:
     unused_if: tuple = ()  # values of this item saying its section is not used (委託しない, 行っていない, true for a flag)
     printed: str | None = None  # text the form itself prints with the item (an instruction, never a value)
     since: str | None = None  # the first version of the form that prints the item (older ones do not)
+    hint: str | None = None  # one line of guidance for the clerk (記載要領 …), in `piasite new` and the schema
+    hint_source: tuple[str, ...] = ()  # the public sources the hint paraphrases (required with a hint)
     items: list["Item"] = field(default_factory=list)
     parent: "Item | None" = None
 
@@ -525,8 +530,42 @@ def _build(raw: dict, sets: dict, opts: dict, parent: Item | None, versions: tup
         since=_since(raw.get("since"), versions, raw["key"]),
         parent=parent,
     )
+    item.hint, item.hint_source = _hint(raw, item)
     item.items = [_build(c, sets, opts, item, versions) for c in raw.get("items") or ()]
     return item
+
+
+def _hint(raw: dict, item: Item) -> tuple[str | None, tuple[str, ...]]:
+    """`hint:` (one line for the clerk) and `hint_source:` (what it paraphrases: a text or a list of
+    texts), checked: a hint without its source, or a source without a hint, is an error."""
+    where = ".".join(n.key for n in _ancestry(item))
+    hint, src = raw.get("hint"), raw.get("hint_source")
+    if hint is None and src is None:
+        return None, ()
+    if hint is None:
+        raise FormError(f"項目「{where}」: hint_source: がありますが hint: がありません")
+    if not isinstance(hint, str):
+        from .validate import _kind_ja
+
+        raise FormError(f"項目「{where}」: hint: は 1 行の文字列で書いてください({_kind_ja(hint)}になっています)")
+    text = hint.strip()
+    if not text or "\n" in text:
+        raise FormError(f"項目「{where}」: hint: は空でない 1 行の文字列で書いてください")
+    if len(text) > HINT_MAX:
+        raise FormError(f"項目「{where}」: hint: は {HINT_MAX} 字以内で書いてください({len(text)} 字あります)")
+    sources = [src] if isinstance(src, str) else src
+    if not isinstance(sources, list) or not sources or not all(isinstance(s, str) and s.strip() for s in sources):
+        raise FormError(f"項目「{where}」: hint: には hint_source: (根拠の資料: 文字列か文字列のリスト)を添えてください")
+    return text, tuple(s.strip() for s in sources)
+
+
+def _ancestry(item: Item) -> list[Item]:
+    out: list[Item] = []
+    node: Item | None = item
+    while node is not None:
+        out.insert(0, node)
+        node = node.parent
+    return out
 
 
 def _since(v: Any, versions: tuple[str, ...], where: str) -> str | None:
@@ -554,12 +593,17 @@ def load_form_file(path: Path) -> Form:
     raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML)
     sets, opts = raw.get("choices", {}), raw.get("options", {})
     versions = tuple(str(v) for v in raw.get("versions") or ())
+    try:
+        items = [_build(i, sets, opts, None, versions) for i in raw["items"]]
+        document_items = [_build(i, sets, opts, None, versions) for i in raw.get("document", [])]
+    except FormError as e:
+        raise FormError(f"{path.parent.name}/{path.name}: {e.message}") from None
     form = Form(
         name=raw["form"],
         title=raw["title"],
         schema_id=raw["schema_id"],
-        items=[_build(i, sets, opts, None, versions) for i in raw["items"]],
-        document_items=[_build(i, sets, opts, None, versions) for i in raw.get("document", [])],
+        items=items,
+        document_items=document_items,
         source=path.name,
         versions=versions,
         form_number=raw.get("form_number"),
