@@ -32,6 +32,9 @@ Path_ = tuple
 # after a key in the definition's `roles:`).
 EACH = "[]"
 
+HINT_MAX = 80  # characters: an item's `hint:` is one short line of a comment
+HINT_PREFIX = "手引き: "  # how `piasite new` and the JSON Schema introduce a hint
+
 
 class FormError(PiasiteError, ValueError):
     """A form definition that cannot be used (e.g. a role naming an unknown key)."""
@@ -107,6 +110,8 @@ class Item:
     # (a group with numbered headings) the key of its elements' printed number, where a document's
     # numbers do not run 1, 2, 3… (システム1, システム4): declared once in `document:` (scope: element)
     number: "Item | None" = None
+    hint: str | None = None  # one line of guidance for the clerk (記載要領 …), in `piasite new` and the schema
+    hint_source: tuple[str, ...] = ()  # the public sources the hint paraphrases (required with a hint)
     items: list["Item"] = field(default_factory=list)
     parent: "Item | None" = None
 
@@ -557,8 +562,42 @@ def _build(raw: dict, sets: dict, opts: dict, parent: Item | None, versions: tup
         since=_since(raw.get("since"), versions, raw["key"]),
         parent=parent,
     )
+    item.hint, item.hint_source = _hint(raw, item)
     item.items = [_build(c, sets, opts, item, versions) for c in raw.get("items") or ()]
     return item
+
+
+def _hint(raw: dict, item: Item) -> tuple[str | None, tuple[str, ...]]:
+    """`hint:` (one line for the clerk) and `hint_source:` (what it paraphrases: a text or a list of
+    texts), checked: a hint without its source, or a source without a hint, is an error."""
+    where = ".".join(n.key for n in _ancestry(item))
+    hint, src = raw.get("hint"), raw.get("hint_source")
+    if hint is None and src is None:
+        return None, ()
+    if hint is None:
+        raise FormError(f"項目「{where}」: hint_source: がありますが hint: がありません")
+    if not isinstance(hint, str):
+        from .validate import _kind_ja
+
+        raise FormError(f"項目「{where}」: hint: は 1 行の文字列で書いてください({_kind_ja(hint)}になっています)")
+    text = hint.strip()
+    if not text or "\n" in text:
+        raise FormError(f"項目「{where}」: hint: は空でない 1 行の文字列で書いてください")
+    if len(text) > HINT_MAX:
+        raise FormError(f"項目「{where}」: hint: は {HINT_MAX} 字以内で書いてください({len(text)} 字あります)")
+    sources = [src] if isinstance(src, str) else src
+    if not isinstance(sources, list) or not sources or not all(isinstance(s, str) and s.strip() for s in sources):
+        raise FormError(f"項目「{where}」: hint: には hint_source: (根拠の資料: 文字列か文字列のリスト)を添えてください")
+    return text, tuple(s.strip() for s in sources)
+
+
+def _ancestry(item: Item) -> list[Item]:
+    out: list[Item] = []
+    node: Item | None = item
+    while node is not None:
+        out.insert(0, node)
+        node = node.parent
+    return out
 
 
 def _since(v: Any, versions: tuple[str, ...], where: str) -> str | None:
@@ -591,12 +630,17 @@ def load_form_file(path: Path) -> Form:
     per_element = [i for i in document if i.get("scope") == "element"]
     if len(per_element) > 1:
         raise FormError(f"{path.parent.name}/{path.name}: document: の scope: element は一つだけ書けます")
+    try:
+        items = [_build(i, sets, opts, None, versions) for i in raw["items"]]
+        document_items = [_build(i, sets, opts, None, versions) for i in document if i.get("scope") != "element"]
+    except FormError as e:
+        raise FormError(f"{path.parent.name}/{path.name}: {e.message}") from None
     form = Form(
         name=raw["form"],
         title=raw["title"],
         schema_id=raw["schema_id"],
-        items=[_build(i, sets, opts, None, versions) for i in raw["items"]],
-        document_items=[_build(i, sets, opts, None, versions) for i in document if i.get("scope") != "element"],
+        items=items,
+        document_items=document_items,
         source=path.name,
         versions=versions,
         form_number=raw.get("form_number"),

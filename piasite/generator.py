@@ -231,13 +231,17 @@ def summary(a, data: dict, change_rows: list | None, links: dict | None = None) 
         if not f.has_role(kind):
             continue
         n = m = 0
+        rest = []
         for fpath, _ in f.values(data, "file"):
             listed = [v for _, v in f.values(data, f"{kind}_name", within=fpath) if v and not is_placeholder(plain(str(v)))]
             c = f.value(data, f"{kind}_count", within=fpath)
-            n += c if isinstance(c, int) and not isinstance(c, bool) and c > len(listed) else len(listed)
+            short = isinstance(c, int) and not isinstance(c, bool) and c > len(listed)
+            n += c if short else len(listed)
             m += len(listed)
+            if short:
+                rest.append(indexes.rest_of_list(f, data, fpath))
         label = bare(f.role_item(kind).label)
-        parts.append(indexes.partial_note(label, n, m) if n > m else f"{label} {n} 件")
+        parts.append(indexes.partial_note(label, n, m, indexes.least_said(rest)) if n > m else f"{label} {n} 件")
     if parts and any(not p.endswith(" 0 件") for p in parts):
         fact("・".join(p.split()[0] for p in parts), "、".join(escape(p) for p in parts))
     has_log = f.has_role("changes")  # a 別添2 change log (a 変更箇所一覧 has none)

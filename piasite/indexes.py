@@ -13,6 +13,7 @@ from typing import Any
 from . import dates
 from .markup import plain
 from .names import Names, is_placeholder, nfkc, split_branch
+from .reader import Uncertain
 
 # Column headings of the indexes (what a reader sees, and the open data's field names): the
 # same words as some form labels, but headings, not document keys.
@@ -68,7 +69,7 @@ class Index:
     lead: str
     columns: list[str]
     entities: list[Entity]
-    partial: list[tuple] = field(default_factory=list)  # (assessment, label, counted, listed): the rest is in an attachment
+    partial: list[tuple] = field(default_factory=list)  # (assessment, partial_note): counted more than listed
 
     def rows(self):
         for e in self.entities:
@@ -135,9 +136,33 @@ def bare_label(label: str) -> str:
     return bare(label)
 
 
-def partial_note(kind: str, counted: int, listed: int) -> str:
-    """What page and index say when the form counts more than it lists."""
-    return f"{kind} {counted} 件中 {listed} 件を掲載(残りは添付資料)"
+# Where a file's 提供先・移転先 beyond those it lists are, as far as the document says.
+ATTACHED, UNREAD, UNSAID = "attached", "unread", "unsaid"
+_REST = {ATTACHED: "残りは添付資料", UNREAD: "残りの掲載場所は原文から読み取れませんでした",
+         UNSAID: "残りの掲載場所の記載はありません"}
+
+
+def rest_of_list(form: Any, data: Any, fpath: tuple) -> str:
+    """ATTACHED: the file's 添付資料 (role provision_transfer_attachment) names one, or a listed
+    name points to one (添付資料を参照, 別紙…); UNREAD: the 添付資料 is !要確認 (an import found
+    no attachment named); UNSAID: nothing says (piasite check reports it as an error)."""
+    att = form.value(data, "provision_transfer_attachment", within=fpath)
+    if isinstance(att, Uncertain):
+        return UNREAD
+    if att:
+        return ATTACHED
+    names = " ".join(str(v) for role in ("provision_name", "transfer_name") for _, v in form.values(data, role, within=fpath))
+    return ATTACHED if "添付" in names or "別紙" in names else UNSAID
+
+
+def least_said(states: list[str]) -> str:
+    """Of several files' states, the one that says least (one unread file makes the note say so)."""
+    return next((s for s in (UNREAD, UNSAID) if s in states), ATTACHED)
+
+
+def partial_note(kind: str, counted: int, listed: int, rest: str = ATTACHED) -> str:
+    """What page and index say when the form counts more than it lists, and where the rest are."""
+    return f"{kind} {counted} 件中 {listed} 件を掲載({_REST[rest]})"
 
 
 def build_indexes(assessments: list, names: Names) -> list[Index]:
@@ -175,6 +200,7 @@ def build_indexes(assessments: list, names: Names) -> list[Index]:
             cells["再委託"] = sub
             tasks.append((names.key(company), Row(plain(contractor), a, p, a.form.anchor(p), cells)))
         counted: dict[str, list[int]] = {}
+        rest: dict[str, list[str]] = {}
         for fpath, fname in _files(a, d):
             for kind in ("provision", "transfer"):  # 提供先 (other bodies), 移転先 (own departments)
                 listed = 0
@@ -194,10 +220,15 @@ def build_indexes(assessments: list, names: Names) -> list[Index]:
                     recipients.append((key, Row(plain(rname), a, p, a.form.anchor(p), cells)))
                 if f.has_role(kind):
                     n = f.value(d, f"{kind}_count", within=fpath) if f.has_role(f"{kind}_count") else None
-                    c = counted.setdefault(bare_label(f.role_item(kind).label), [0, 0])
-                    c[0] += n if isinstance(n, int) and not isinstance(n, bool) and n > listed else listed
+                    label = bare_label(f.role_item(kind).label)
+                    c = counted.setdefault(label, [0, 0])
+                    declared = n if isinstance(n, int) and not isinstance(n, bool) and n > listed else None
+                    c[0] += listed if declared is None else declared
                     c[1] += listed
-        partial += [(a, kind, n, m) for kind, (n, m) in counted.items() if n > m]
+                    if declared is not None:  # where the document says the others are
+                        rest.setdefault(label, []).append(rest_of_list(f, d, fpath))
+        partial += [(a, partial_note(kind, total, m, least_said(rest.get(kind, []))))
+                    for kind, (total, m) in counted.items() if total > m]
     return [
         Index("kikan", "評価実施機関", "評価書を公表している機関と、その評価書です。",
               [COL_NUMBER, "評価書", COL_PUBLISHED, COL_FORM], _group(kikan, names)),

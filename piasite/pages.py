@@ -188,7 +188,7 @@ class AssessmentPage:
     def _partial(self, group: Item, path: tuple, elems: list) -> str:
         """「提供先 133 件中 1 件を掲載(残りは添付資料)」 where the form's count (roles provision_count,
         transfer_count) is more than the list beside it holds."""
-        from .indexes import partial_note
+        from .indexes import least_said, partial_note, rest_of_list
         from .names import is_placeholder
 
         f = self.form
@@ -198,7 +198,9 @@ class AssessmentPage:
         n = f.value(self.data, f"{kind}_count", within=path[:-1])
         listed = [v for _, v in f.values(self.data, f"{kind}_name", within=path) if v and not is_placeholder(plain(str(v)))]
         if isinstance(n, int) and not isinstance(n, bool) and n > len(listed):
-            return partial_note(bare(group.label), n, len(listed))
+            fpath = f.enclosing(path, "file")
+            rest = rest_of_list(f, self.data, fpath) if fpath is not None else least_said([])
+            return partial_note(bare(group.label), n, len(listed), rest)
         return ""
 
     @staticmethod

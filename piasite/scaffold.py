@@ -4,7 +4,8 @@ The city's repository is made from templates/init (package data): files named
 dot-… there become .… (a wheel does not reliably carry dot-files), and
 __PLACEHOLDERS__ in mkdocs.yml and the workflows are filled in. `new` walks the
 form definition, so it knows no form's keys: every item is written, empty, with
-its printed label, whether it is required and its choices as a comment.
+its printed label, whether it is required, its `hint:` (the 記載要領's guidance, where
+the definition has it) and its choices as comments.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from typing import Any
 import yaml
 
 from .exceptions import UserError
-from .form import Form, Item, form_for, form_key, form_names, load_form
+from .form import HINT_PREFIX, Form, Item, form_for, form_key, form_names, load_form
 from .resources import templates_dir
 
 INIT = "init"
@@ -201,7 +202,7 @@ def skeleton(form: Form, number: int, org_name: str, depth: int = 2) -> str:
     """The text of a new assessment: every item present and empty, labels and choices as comments."""
     number_key, org_key = _role_key(form, "number"), _role_key(form, "organisation")
     lines = [f"# yaml-language-server: $schema={'../' * depth}schema/{form.schema_id}.schema.json",
-             f"# 新しい{form.name}。空の項目に記入してください(# の行は様式の項目名・選択肢の説明で、消しても構いません)。",
+             f"# 新しい{form.name}。空の項目に記入してください(# の行は様式の項目名、「手引き」(記載要領などによる書き方)、選択肢の説明で、消しても構いません)。",
              f"{form_key()}: {_key(form.name)}"]
     version_key = _role_key(form, "form_version")
     if version_key and form.default_version:  # a new document is written on the current 様式
@@ -242,9 +243,8 @@ def _emit(item: Item, lines: list[str], indent: int, value: Any = None, first_pr
 
 def _comments(item: Item) -> list[str]:
     out = [item.display_label + ("(必須)" if item.required else "")]
-    hint = getattr(item, "hint", None) or getattr(item, "note", None)
-    if hint:
-        out += [f"記載要領: {line}" for line in str(hint).strip().splitlines()]
+    if item.hint:  # one line, paraphrasing the 記載要領 or another public source (hint_source)
+        out.append(f"{HINT_PREFIX}{item.hint}")
     if item.kind == "choice" and item.choices:
         out.append("次のいずれか 1 つ: " + " / ".join(item.choices))
     elif item.kind == "multi" and item.options:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .form import Form, Item, form_names, load_form
+from .form import HINT_PREFIX, Form, Item, form_names, load_form
 from .reader import UNCERTAIN_FIELDS
 
 BASE_URL = "https://piasite.invalid/schema/"  # $id only; nothing is fetched from it
@@ -20,6 +20,8 @@ def _desc(item: Item) -> str:
         text = f"{item.parent_label} {text}"
     if item.mark:
         text += "(※ 変更は重要な変更に当たります)"
+    if item.hint:  # shown by editors beside the key (VS Code's completion and hover)
+        text += f"\n{HINT_PREFIX}{item.hint}"
     return text
 
 

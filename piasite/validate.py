@@ -372,6 +372,8 @@ class Checker:
     # -- cross-item rules --------------------------------------------------
     def check_counts(self, data: dict) -> None:
         """Counts written beside a list (委託 件数, 提供/移転 件数) against the list, per file."""
+        from .indexes import ATTACHED, UNREAD, rest_of_list
+
         f = self.form
         if f is None:  # run() sets it before calling this
             return
@@ -388,7 +390,7 @@ class Checker:
             if isinstance(n, int) and not isinstance(n, bool) and n != len(items):
                 self.add(_concrete_in(f, "entrustment_count", fpath),
                          f"件数は {n} 件ですが、{_word(f, 'entrustment')}は {len(items)} 件書かれています")
-            attached = bool(f.value(data, "provision_transfer_attachment", within=fpath))
+            rest = rest_of_list(f, data, fpath)  # where the document says the unlisted ones are
             for count_role, group_role in (("provision_count", "provision"), ("transfer_count", "transfer")):
                 if not f.has_role(count_role) or not f.has_role(group_role):
                     continue
@@ -400,13 +402,17 @@ class Checker:
                     continue
                 group_word = _word(f, group_role)
                 word = group_word.removesuffix("先")  # 提供先 → 提供
-                names = " ".join(str(f.sub(e, f"{group_role}_name", group_role) or "") for e in listed if isinstance(e, dict))
                 where = _concrete_in(f, count_role, fpath)
-                if attached or "添付" in names or "別紙" in names:
-                    if len(listed) < n:
-                        self.add(where, f"{word}は {n} 件ですが {group_word}は {len(listed)} 件だけ書かれています"
-                                        "(残りは添付資料にあるものとします)", WARNING)
-                        continue
+                if rest == ATTACHED and len(listed) < n:
+                    self.add(where, f"{word}は {n} 件ですが {group_word}は {len(listed)} 件だけ書かれています"
+                                    "(残りは添付資料にあるものとします)", WARNING)
+                    continue
+                if rest == UNREAD and len(listed) < n:  # the 添付資料 is !要確認: the source names none
+                    attachment = f.role_item("provision_transfer_attachment").label
+                    self.add(where, f"{word}は {n} 件ですが {group_word}は {len(listed)} 件だけ書かれていて、"
+                                    f"残りの掲載場所は原文から読み取れませんでした(「{attachment}」の {UNCERTAIN} を"
+                                    "原本で確かめてください)", WARNING)
+                    continue
                 self.add(where, f"{word}は {n} 件ですが、{group_word}は {len(listed)} 件書かれています"
                                 "(残りが添付資料にあるときは「添付資料」にその名前を書いてください)")
             yn = f.value(data, "provision_transfer_flag", within=fpath)

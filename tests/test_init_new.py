@@ -10,7 +10,7 @@ import yaml
 from click.testing import CliRunner
 
 from piasite.cli import main
-from piasite.form import form_key, form_names, load_form
+from piasite.form import HINT_PREFIX, form_key, form_names, load_form
 from piasite.generator import NAV
 from piasite.model import check_paths
 from piasite.reader import Withheld, parse, read
@@ -133,6 +133,14 @@ def test_new_has_every_item_and_only_values_to_fill(city, form):
     assert all("必須項目" in p.message and "がありません" in p.message for p in errors), [str(p) for p in errors]
     text = path.read_text(encoding="utf-8")
     assert text.startswith(f"# yaml-language-server: $schema=../../schema/{f.schema_id}.schema.json")
+    # each item's 手引き (its definition's hint:) on the comment line under its label, and no other
+    emitted = [i for top in f.items for i in [top, *top.walk()]]
+    lines = "\n".join(ln.strip() for ln in text.splitlines())
+    for it in emitted:
+        if it.hint:
+            label = f"# {it.display_label}{'(必須)' if it.required else ''}"
+            assert f"{label}\n# {HINT_PREFIX}{it.hint}\n" in lines, (form, it.key)
+    assert lines.count(f"# {HINT_PREFIX}") == sum(1 for it in emitted if it.hint)
     assert invoke("new", form, "nishiyama", "7").exit_code == 1  # never overwrites
     assert path.read_text(encoding="utf-8") == text
 
@@ -159,6 +167,29 @@ def test_new_answered_no_leaves_only_values_to_fill(city, form):
     errors = [str(p) for p in problems if p.severity == "error"]
     assert errors and all("必須項目" in e and "がありません" in e for e in errors), errors
     assert not any("委託" in e or "提供先" in e or "移転先" in e for e in errors), errors
+
+
+def test_forms_have_hints_and_the_schema_describes_them():
+    """The hints `piasite new` writes are also the editor's: each is in its item's JSON Schema description."""
+    from piasite.schema import form_schema
+
+    def walk(items, schema):
+        for it in items:
+            node = schema["properties"][it.key]
+            yield it, node
+            if it.kind == "section":
+                yield from walk(it.items, node)
+            elif it.kind == "group":
+                yield from walk(it.items, node["items"])
+
+    forms = [load_form(n) for n in form_names()]
+    assert [f.name for f in forms if any(i.hint for i in f.walk())], "no form has a hint"
+    for f in forms:
+        for it, node in walk(f.root.items, form_schema(f)):
+            if it.hint:
+                assert node["description"].endswith(f"\n{HINT_PREFIX}{it.hint}"), (f.name, it.key)
+            else:
+                assert HINT_PREFIX not in node.get("description", ""), (f.name, it.key)
 
 
 def test_new_says_which_items_are_lists():

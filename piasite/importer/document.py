@@ -12,6 +12,7 @@ from typing import Any
 
 from ..exceptions import PiasiteError
 from ..form import Form, form_names, load_form, value_at
+from ..reader import Uncertain
 from . import changelog, fidelity, furniture, uncertain
 from .body import BodyParser, Notes, cells_of
 from .text import is_separator, nfkc, norm, plain
@@ -168,7 +169,7 @@ def _import_assessment(form: Form, numbered: list[tuple[int, str]], source: dict
         accounted[numbered[split][0]] = "layout"
     data[changes.key] = rows
     uncertain.settle(parser, form, data, rows, notes)  # what the reading left open: settled, or !要確認
-    _attachment_evidence(form, data, rows, notes, parser.valued)
+    _attachment_evidence(form, data, rows, notes, parser.valued, source or dict(numbered_all))
     _truncation_notes(parser, data, notes)
     for line, text, reason in parser.doubts:
         notes.add(line, text, reason)
@@ -230,9 +231,11 @@ def _doubted(form: Form, parser: BodyParser) -> set[tuple]:
     return out
 
 
-def _attachment_evidence(form: Form, data: dict, rows: list[dict], notes: Notes, valued: dict) -> None:
+def _attachment_evidence(form: Form, data: dict, rows: list[dict], notes: Notes, valued: dict,
+                         source: dict[int, str]) -> None:
     """Declared 提供/移転 counts above the printed recipients: the rest is in an
-    attachment when the change log or the recipients cite one (quirks 47–48)."""
+    attachment when the change log or the recipients cite one (quirks 47–48); when
+    nothing names one, the attachment item is !要確認 (the page and check say so)."""
     if not form.has_role("provision_transfer_attachment"):
         return
     item_key = form.role_key("change_item") if form.has_role("change_item") else None
@@ -255,11 +258,17 @@ def _attachment_evidence(form: Form, data: dict, rows: list[dict], notes: Notes,
         if not short:
             continue
         refs = sorted(set(re.findall(r"添付資料[(（][^)）]*[)）]", " ".join(names))))
-        pt[attach_key] = "、".join(refs or cited) if (refs or cited) else "原文に掲載のない提供先・移転先があります(取込メモ参照)"
         section = att_path[:-1]
         line = min((ln for p, ln in valued.items() if p[:len(section)] == section), default=0)
-        notes.add(line, "、".join(short), "掲載件数が宣言された件数より少ないため、残りは添付資料にあるものとしました"
-                                        + (f"(根拠: {pt[attach_key]})" if refs or cited else "(根拠が原文にありません。要確認)"))
+        if refs or cited:  # the document names the attachment: its own words
+            pt[attach_key] = "、".join(refs or cited)
+            notes.add(line, "、".join(short), "掲載件数が宣言された件数より少ないため、残りは添付資料にあるものとしました"
+                                            f"(根拠: {pt[attach_key]})")
+            continue
+        # The document names no attachment: nothing is written for it (a guess is never a value);
+        # the item says so as !要確認, quoting the row that declares the counts.
+        pt[attach_key] = Uncertain(plain(source.get(line, "")) if line else "", line or None,
+                                   "、".join(short) + "されていますが、残りを載せた添付資料の名前が原文にありません")
 
 
 _CUT = re.compile(r"(?:[がをにでとはへやて]|てい|[ぁぃぅぇぉっゃゅょァィゥェォッャュョ])$")
