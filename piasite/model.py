@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import limits
+from . import engineconf, limits
 from .evaluation import EVALUATION_SLUG, check as check_evaluations
 from .form import Form, form_for, form_of
 from .names import ALIASES_FILE, AliasError, Names
@@ -143,6 +143,8 @@ def check_paths(paths: list[Path]) -> tuple[list[Document], list[Problem]]:
     lim = limits.current()
     if lim.problem:
         problems.append(Problem(limits.CONFIG, 1, "", lim.problem))
+    # mkdocs.yml is read as data and only in part (engineconf.py): what the build would refuse
+    problems += [Problem(limits.CONFIG, line, "", msg) for line, msg in engineconf.read(limits.CONFIG).problems]
     for p in paths:
         why = refused(p)
         if why:
