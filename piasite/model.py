@@ -98,6 +98,8 @@ def content_files(root: Path, aliases: bool = False) -> list[Path]:
     refuse it: folders named *.yaml, symbolic links (to files or folders). With aliases=True
     also root/aliases.yaml when present (checked by check_paths as the alias file)."""
     root = Path(root)
+    if root.is_symlink():  # os.walk would follow the top: the content folder itself is refused like a link in it
+        return [root]
     out = []
     for folder, dirs, files in os.walk(root):  # never follows a symbolic link
         here = Path(folder)

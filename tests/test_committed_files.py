@@ -158,3 +158,16 @@ def test_out_and_its_siblings_are_checked_where_the_build_writes(city, tmp_path)
     proc = piasite("build", cwd=city.root)
     assert proc.returncode == 1 and "site.tmp" in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
     assert (victim / "a" / "keep.txt").exists() and not (city.root / "site").exists()
+
+
+def test_a_symlinked_content_folder_is_refused(city, tmp_path):
+    """content -> a folder outside the repository would publish whatever is there."""
+    outside = tmp_path / "other"
+    shutil.copytree(city.root / "content", outside)
+    shutil.rmtree(city.root / "content")
+    (city.root / "content").symlink_to(outside)
+    city.commit("content をリンクに")
+    for cmd in ("check", "build"):
+        proc = piasite(cmd, cwd=city.root)
+        assert proc.returncode == 1 and "シンボリックリンク" in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
+    assert not (city.root / "site").exists()
