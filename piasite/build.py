@@ -19,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import outdir
+from . import engineconf, outdir, workdir
 from .exceptions import PiasiteError
 from .model import load_content
 from .theme import FillError, fill
@@ -43,13 +43,12 @@ def build_site(content_dir: Path, out_dir: Path, engine: str = "mkdocs", allow_s
     if not content_dir.is_dir():
         raise BuildError(f"評価書のフォルダ {content_dir} がありません")
     check_engine(engine)
-    from .config import read as read_config
-
-    read_config(config)  # its mistakes told in Japanese with the line, before the engine says them in English
+    engineconf.require(config)  # mkdocs.yml is data: a refused part stops the build with its line (engineconf.py)
     try:  # the folders a build replaces must be ours (outdir.py), checked before anything is written
         outdir.check(out_dir, content_dir, config.resolve().parent)
     except outdir.OutDirError as e:
         raise BuildError(str(e)) from None
+    workdir.root(config.resolve().parent)  # build/ must be a folder of the project, not a link out of it
     t0 = time.perf_counter()
     docs = config.parent / GENERATED
     epoch, count, bundles = in_child(_generate, content_dir, docs, config, allow_shallow, extensions, staff)
@@ -171,35 +170,25 @@ def check_engine(engine: str) -> None:
 
 
 def run_engine(engine: str, config: Path, out_dir: Path, env: dict | None = None) -> Path:
-    """Build with the engine into a temporary folder beside out_dir; returns that folder."""
+    """Build with the engine into a temporary folder beside out_dir; returns that folder. The engine
+    reads piasite's own configuration (engineconf.py), never the city's mkdocs.yml itself."""
     out_dir, config = Path(out_dir), Path(config)
+    engine_file = engineconf.write(config, engine)  # build/engine-<engine>.yml
+    work = engine_file.parent
     tmp = out_dir.with_name(out_dir.name + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)  # absent, empty or ours: outdir.check
+    workdir.clear(tmp)  # absent, empty or ours: outdir.check
     if engine == "mkdocs":
         tmp.mkdir(parents=True)
         outdir.mark(tmp)  # MkDocs keeps dot files when it cleans the folder
-        cmd = [sys.executable, "-m", "mkdocs", "build", "--quiet", "--strict", "-f", str(config), "-d", str(tmp.resolve())]
-        cwd = None
+        cmd = [sys.executable, "-m", "mkdocs", "build", "--quiet", "--strict", "-f", str(engine_file),
+               "-d", str(tmp.resolve())]
     else:
-        # Zensical has no output option and writes only inside the project: the same settings with
-        # site_dir pointing at build/, in a config file beside mkdocs.yml (paths stay relative to it);
-        # the result is then moved beside out_dir.
-        import yaml
-
-        text = config.read_text(encoding="utf-8")
-        root = config.resolve().parent
-        inner = root / "build" / "zensical-site"
-        shutil.rmtree(inner, ignore_errors=True)
-        zconf = root / ".piasite-zensical.yml"
-        zconf.write_text(text + "\n# piasite: build output\nsite_dir: " + yaml.safe_dump("build/zensical-site").split("\n")[0] + "\n",
-                         encoding="utf-8")
-        cmd = [sys.executable, "-m", "zensical", "build", "--clean", "-f", zconf.name]
-        cwd = root
-    try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=cwd)
-    finally:
-        if engine != "mkdocs":
-            zconf.unlink(missing_ok=True)
+        # Zensical has no output option and writes only inside its project (the folder of its
+        # configuration, build/): site_dir build/zensical-site, moved beside out_dir afterwards.
+        inner = work / "zensical-site"
+        workdir.clear(inner)
+        cmd = [sys.executable, "-m", "zensical", "build", "--clean", "-f", engine_file.name]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=work)
     if engine != "mkdocs" and proc.returncode == 0 and inner.is_dir():
         shutil.move(str(inner), str(tmp))
         outdir.mark(tmp)

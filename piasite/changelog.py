@@ -161,10 +161,10 @@ def rows_for(fh: FileHistory | None, form: Form, data: Any, derived: bool = True
 # -- formats -------------------------------------------------------------------------------
 
 def _cell(s: str) -> str:
-    """A Markdown table cell: escaped, one line."""
-    from .diff import html
+    """A Markdown table cell: shown as written, one line (mdtext.py)."""
+    from . import mdtext
 
-    return html.escape(s).replace("|", "&#124;").replace("\n", "<br>") or " "
+    return mdtext.cell(s)
 
 
 def to_markdown(rows: list[Row], form: Form, title: str = "") -> str:

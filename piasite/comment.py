@@ -7,12 +7,11 @@ instead of adding one per push. Values pass through reader.public(): no 非公�
 """
 from __future__ import annotations
 
-import html
 from pathlib import Path
 from typing import Any
 
-from . import dates
-from .diff import REMOVED, Change, marked_html
+from . import dates, mdtext
+from .diff import REMOVED, Change
 from .form import Form, form_for, value_at
 from .model import full_title
 from .reader import public
@@ -20,6 +19,7 @@ from .review import FileDiff, compare
 
 MARKER = "<!-- piasite-diff -->"
 LIMIT = 60000  # GitHub refuses comments over 65,536 characters
+OTHER_FILES_SHOWN = 20
 PRE = "事前"  # the 提出時期 a 重要な変更 needs (as changelog.py pre-fills it)
 
 
@@ -50,13 +50,12 @@ def named_label(form: Form, path: tuple, doc: Any) -> str:
 
 
 def _cell(s: str) -> str:
-    return html.escape(s).replace("|", "&#124;").replace("\n", "<br>") or "(なし)"
+    return mdtext.cell(s, "(なし)")
 
 
 def _change_cells(c: Change) -> tuple[str, str]:
     if c.segments:
-        return (marked_html(c.segments, "before").replace("|", "&#124;"),
-                marked_html(c.segments, "after").replace("|", "&#124;"))
+        return mdtext.marked(c.segments, "before"), mdtext.marked(c.segments, "after")
     return _cell(c.before), _cell(c.after)
 
 
@@ -132,13 +131,40 @@ def _fork_point(content_dir: Path, base: str, head: str) -> str:
         return b
 
 
+def other_files(content_dir: Path, fork: str, head: str | None) -> list[str]:
+    """Files the branch changes outside the content folder (head None: the working tree too)."""
+    from .history import git, repo_root
+
+    root = repo_root(content_dir)
+    prefix = str(Path(content_dir).resolve().relative_to(root.resolve())).replace("\\", "/").rstrip("/") + "/"
+    out = git(root, "diff", "--name-only", "-z", "--no-renames", fork, *([head] if head else []))
+    if head is None:
+        out += b"\0" + git(root, "ls-files", "-z", "--others", "--exclude-standard")
+    names = {n.decode("utf-8", "replace") for n in out.split(b"\0") if n}
+    return sorted(n for n in names if not n.startswith(prefix))
+
+
+def _other_files_note(names: list[str]) -> list[str]:
+    """A pull request that changes a workflow, a package list, a template or a setting runs that
+    change in CI: said first, so that it is reviewed as code (README 安全のための決まり)."""
+    if not names:
+        return []
+    shown = "、".join(mdtext.code(n) for n in names[:OTHER_FILES_SHOWN])
+    more = f" ほか {len(names) - OTHER_FILES_SHOWN} 件" if len(names) > OTHER_FILES_SHOWN else ""
+    return [f"**⚠ 評価書のほかに {len(names)} 件のファイルが変わります: {shown}{more}。** "
+            "ワークフロー・パッケージ・テンプレート・設定は CI でプログラムとして動くことがあるため、"
+            "内容ではなくコードとして確かめてからマージしてください。", ""]
+
+
 def pr_comment(content_dir: Path, base: str, head: str | None = "HEAD") -> str:
     content_dir = Path(content_dir)
     # What the branch changed since it left base (as GitHub shows a pull request): base may have
     # moved on since, and its own new commits are not this branch's changes.
-    diffs = compare(content_dir, _fork_point(content_dir, base, head or "HEAD"), head)
+    fork = _fork_point(content_dir, base, head or "HEAD")
+    diffs = compare(content_dir, fork, head)
     shown_head = head or "作業中のファイル"
     lines = [MARKER, f"## 新旧対照表と (別添2) に加わる行({base} → {shown_head})", ""]
+    lines += _other_files_note(other_files(content_dir, fork, head))
     if not diffs:
         lines.append("評価書の変更はありません。")
         return "\n".join(lines) + "\n"
@@ -148,7 +174,7 @@ def pr_comment(content_dir: Path, base: str, head: str | None = "HEAD") -> str:
     for d in diffs:
         part = ["", f"### {_cell(full_title(d.org, d.title))}", ""]
         where = d.path if d.path == d.old_path else f"{d.old_path} → {d.path}"
-        part += [f"`{where}` — {d.status}", ""]
+        part += [f"{mdtext.code(where)} — {d.status}", ""]
         form = form_for(d.new_data if d.new_data is not None else d.old_data)
         if d.error or form is None:
             part.append(f"**{_cell(d.error or '評価書として読めません')}**")

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from collections import Counter
 from pathlib import Path
 from typing import Callable
@@ -21,7 +20,7 @@ from html import escape
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from . import dates, withheld, xmlsafe
+from . import dates, withheld, workdir, xmlsafe
 from .exceptions import PiasiteError
 from .api import assessment_json, assessment_path, write_api
 from . import indexes
@@ -167,17 +166,12 @@ def environment() -> Environment:
 
 
 def load_config(path: Path) -> dict:
-    """mkdocs.yml as plain data (MkDocs' !ENV and python tags are read as None)."""
-    import yaml
+    """What the pages use of mkdocs.yml: its checked settings only (engineconf.py; a refused value,
+    e.g. a javascript: URL, is left out here and stops the build before the engine)."""
+    from . import engineconf
 
-    class _Loose(yaml.SafeLoader):
-        pass
-
-    _Loose.add_multi_constructor("", lambda loader, suffix, node: None)
-    try:
-        return yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_Loose) or {}
-    except (OSError, yaml.YAMLError):
-        return {}
+    s = engineconf.read(Path(path))
+    return {"extra": s.extra, "site_url": s.site_url}
 
 
 def tally(names: Counter) -> str:
@@ -377,9 +371,7 @@ def generate(assessments, out: Path, allow_shallow: bool = False, content_dir: P
              staff: bool = False) -> Site:
     """staff: the build for the city's own staff (`piasite build --staff`, `piasite serve`), which
     also shows the 取込メモ and where each file is; the public site and its open data never do."""
-    out = Path(out)
-    shutil.rmtree(out, ignore_errors=True)
-    out.mkdir(parents=True)
+    out = workdir.fresh(Path(out))  # a symlink standing there is removed, never followed
     resources.set_project(Path(config).resolve().parent)  # the city's overrides/ beside its mkdocs.yml
     prepare_theme(out)
     names = Names.load(content_dir) if content_dir else Names()

@@ -92,7 +92,7 @@ class Commit:
 
     def trailers_own(self) -> dict[str, str]:
         own: dict[str, str] = {}
-        for line in self.message.splitlines():
+        for line in self.message.split("\n"):  # not splitlines(): a CR or U+2028 would hide what follows it
             m = TRAILER.match(line.strip())
             if m:
                 own[m[1]] = m[2]

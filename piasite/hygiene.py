@@ -24,7 +24,7 @@ FOREIGN_SCRIPTS = {
     "HANGUL": "ハングル", "THAI": "タイ文字", "CYRILLIC": "キリル文字", "GREEK": "ギリシャ文字",
     "ARABIC": "アラビア文字", "HEBREW": "ヘブライ文字", "DEVANAGARI": "デーヴァナーガリー",
     "LAO": "ラーオ文字", "KHMER": "クメール文字", "MYANMAR": "ミャンマー文字", "GEORGIAN": "ジョージア文字",
-    "ARMENIAN": "アルメニア文字", "TIBETAN": "チベット文字", "BENGALI": "ベンガル文字", "TAMIL": "タミル文字",
+    "ARMENIAN": "アルメニア文字", "CHEROKEE": "チェロキー文字", "LISU": "リス文字", "COPTIC": "コプト文字", "TIBETAN": "チベット文字", "BENGALI": "ベンガル文字", "TAMIL": "タミル文字",
 }
 # Greek letters used as symbols in Japanese technical text (β版, α線, Ω) are not OCR damage.
 _GREEK_SYMBOLS = set("αβγδεΔΣΩμπ")

@@ -50,7 +50,7 @@ def _load(path: str, mtime: int = 0, size: int = 0) -> Limits:  # (mtime, size):
         config = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_Loose) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError):
         return Limits()
-    extra = config.get("extra") if isinstance(config, dict) else None  # a wrong type is config.py's to tell
+    extra = config.get("extra") if isinstance(config, dict) else None  # a wrong type is engineconf.py's to tell
     conf = extra.get("piasite") if isinstance(extra, dict) else None
     conf = conf.get("limits") if isinstance(conf, dict) else None
     if not isinstance(conf, dict):

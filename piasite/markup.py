@@ -18,6 +18,15 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 SAFE_SCHEMES = ("http://", "https://", "mailto:", "tel:")
+# A value with more square brackets than this has them as text, not links: Python-Markdown matches
+# each "[" against the rest of the text, and 20,000 nested ones (48 KB, within the value limit)
+# took 90 s to render. Assessments write brackets as 【】 and ［］; a link or two stays a link.
+MAX_BRACKETS = 64
+# Python-Markdown's block parser is quadratic in the number of blocks (12,000 "---" lines: 5 s):
+# a value longer than this, or of more lines, is shown as plain text (escaped, line breaks kept).
+# The longest published values are under 5,000 characters and 150 lines.
+MARKDOWN_MAX_CHARS, MARKDOWN_MAX_LINES = 20_000, 500
+_BRACKET = re.compile(r"(?<!\\)([\[\]])")
 # Anything that Markdown could turn into markup; text without it takes the fast path.
 _MARKDOWN_SIGNS = re.compile(r"[\\`*_\[\]<>#!|&]|^\s*(?:[-+*]|\d+[.)])\s|^ {4}|^\s*[=-]{2,}\s*$|https?://", re.M)
 
@@ -68,9 +77,11 @@ def _md() -> markdown.Markdown:
 def to_html(text: str) -> str:
     """Render one content value. Plain text is escaped directly (most values)."""
     text = str(text).replace("\r\n", "\n").strip("\n")
-    if not _MARKDOWN_SIGNS.search(text):
+    if len(text) > MARKDOWN_MAX_CHARS or text.count("\n") > MARKDOWN_MAX_LINES or not _MARKDOWN_SIGNS.search(text):
         paras = [p for p in re.split(r"\n\s*\n", text) if p.strip()]
         return "".join("<p>" + html.escape(p).replace("\n", "<br>\n") + "</p>" for p in paras)
+    if text.count("[") > MAX_BRACKETS:  # Python-Markdown's link matching is quadratic in brackets
+        text = _BRACKET.sub(r"\\\1", text)
     md = _md()
     md.reset()
     return md.convert(text)

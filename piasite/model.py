@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import limits
+from . import engineconf, limits
 from .evaluation import EVALUATION_SLUG, check as check_evaluations
 from .form import Form, form_for, form_of
 from .names import ALIASES_FILE, AliasError, Names
@@ -102,6 +102,8 @@ def content_files(root: Path, aliases: bool = False) -> list[Path]:
     refuse it: folders named *.yaml, symbolic links (to files or folders). With aliases=True
     also root/aliases.yaml when present (checked by check_paths as the alias file)."""
     root = Path(root)
+    if root.is_symlink():  # os.walk would follow the top: the content folder itself is refused like a link in it
+        return [root]
     out = []
     for folder, dirs, files in os.walk(root):  # never follows a symbolic link
         here = Path(folder)
@@ -147,11 +149,8 @@ def check_paths(paths: list[Path]) -> tuple[list[Document], list[Problem]]:
     lim = limits.current()
     if lim.problem:
         problems.append(Problem(limits.CONFIG, 1, "", lim.problem))
-    from . import config
-
-    bad_config = config.problem(config.CONFIG)  # the build would stop on it: told by check too
-    if bad_config:
-        problems.append(Problem(config.CONFIG, bad_config[0], "", bad_config[1]))
+    # mkdocs.yml is read as data and only in part (engineconf.py): what the build would refuse
+    problems += [Problem(limits.CONFIG, line, "", msg) for line, msg in engineconf.read(limits.CONFIG).problems]
     for p in paths:
         why = refused(p)
         if why:

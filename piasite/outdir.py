@@ -8,6 +8,7 @@ the project folder or one of its parents. Checked before anything is written.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 MARKER = ".piasite-site"
@@ -40,6 +41,9 @@ def check(out_dir: Path, content_dir: Path, project: Path) -> None:
     """Raise OutDirError (a Japanese message) unless out_dir and its .tmp/.old may be replaced."""
     given = Path(out_dir)
     out = given.resolve()
+    # The folders the build touches are beside the path as given (a symlink there is not followed:
+    # it is refused like a file below), so they are checked there, not beside the link's target.
+    lexical = Path(os.path.abspath(given))
     content = Path(content_dir).resolve()
     guarded = {Path(project).resolve(), content.parent}
     if out == content or out.is_relative_to(content):
@@ -55,11 +59,11 @@ def check(out_dir: Path, content_dir: Path, project: Path) -> None:
     if content.is_relative_to(out):
         raise OutDirError(f"出力先 {given} は評価書のフォルダ {content_dir} を含んでいます。"
                           "組み立てるたびに出力先を置き換えるため、評価書が消えてしまいます。別のフォルダを指定してください")
-    if not out.name:
+    if not out.name or not lexical.name:
         raise OutDirError(f"出力先 {given} には出力できません")
-    for path in (out, out.with_name(out.name + ".tmp"), out.with_name(out.name + ".old")):
+    for path in (lexical, lexical.with_name(lexical.name + ".tmp"), lexical.with_name(lexical.name + ".old")):
         if not _deletable(path):
-            what = "フォルダではありません" if path.exists() and not path.is_dir() or path.is_symlink() else \
-                "空でなく、piasite が組み立てたサイトでもありません"
+            what = ("シンボリックリンクです" if path.is_symlink() else "フォルダではありません" if path.exists()
+                    and not path.is_dir() else "空でなく、piasite が組み立てたサイトでもありません")
             raise OutDirError(f"{path} は{what}。piasite build はこのフォルダを置き換えるため、"
                               "中身を消してしまわないよう止めました。別の出力先を指定するか、中身を確かめて移してください")

@@ -282,14 +282,16 @@ def parse(text: str, path: Path | str = "<string>") -> Document:
 
 def _parse(text: str, path: Path | str, loader_class) -> Document:
     # PyYAML scans tags as ASCII URIs: give it the percent-encoded spelling (lines are unchanged).
-    try:  # the loader checks every character as it is made: a NUL is found here
+    try:  # the pure-Python reader checks the characters as it is made: a NUL fails here
         loader = loader_class(text.replace(WITHHELD_TAG, _WITHHELD_URI).replace(UNCERTAIN_TAG, _UNCERTAIN_URI))
     except yaml.reader.ReaderError as e:
-        raise _unprintable(text, e) from None
+        raise _unreadable_character(text, e) from None
     try:
         node = loader.get_single_node()
         lines: dict = {}
         data = None if node is None else _Builder(loader, lines, limits.current()).build(node, ())
+    except yaml.reader.ReaderError as e:
+        raise _unreadable_character(text, e) from None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         if e.context_mark and "stream" in (e.problem or ""):  # unclosed at the end of the file: where it opened
@@ -297,7 +299,7 @@ def _parse(text: str, path: Path | str, loader_class) -> Document:
         line = mark.line + 1 if mark else 1
         raise ReadError(line, f"YAML の書き方に誤りがあります({_yaml_reason(e)})", syntax=True) from None
     except yaml.reader.ReaderError as e:
-        raise _unprintable(text, e) from None
+        raise _unreadable_character(text, e) from None
     except yaml.YAMLError as e:
         raise ReadError(1, f"YAML として読めません({e})", syntax=True) from None
     except RecursionError:
@@ -307,12 +309,16 @@ def _parse(text: str, path: Path | str, loader_class) -> Document:
     return Document(Path(path), data, lines, text)
 
 
-def _unprintable(text: str, e: yaml.reader.ReaderError) -> ReadError:
-    """A character YAML refuses anywhere (NUL and other control characters)."""
-    m = yaml.reader.Reader.NON_PRINTABLE.search(text)  # the error's own position is not the text's
-    at = m.start() if m else 0
-    code = ord(text[at]) if m else (e.character if isinstance(e.character, int) else 0)
-    return ReadError(text.count("\n", 0, at) + 1, f"使えない制御文字 <U+{code:04X}> があります。消してください")
+_NON_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010ffff]")
+
+
+def _unreadable_character(text: str, e: yaml.reader.ReaderError) -> ReadError:
+    """A character YAML cannot read (NUL, other C0/C1 controls, U+FFFE…), with its line (found
+    again here: PyYAML's position is not the character's index in a str)."""
+    m = _NON_PRINTABLE.search(text)
+    at, ch = (m.start(), m[0]) if m else (0, chr(e.character) if isinstance(e.character, int) else str(e.character)[:1] or "?")
+    return ReadError(text.count("\n", 0, at) + 1,
+                     f"制御文字が含まれています(U+{ord(ch):04X})。削除してください(見えない文字で、YAML として読めません)")
 
 
 def read(path: Path) -> Document:

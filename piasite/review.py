@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .diff import Change, diff, marked_html
+from . import mdtext
+from .diff import Change, diff
 from .form import form_for, form_key
 from .history import git, parse_blobs, parse_data, repo_root, resolve
 from .model import full_title
@@ -103,9 +104,7 @@ def compare(content_dir: Path, base: str, head: str | None = "HEAD") -> list[Fil
 
 
 def _cell(s: str) -> str:
-    import html
-
-    return html.escape(s).replace("|", "&#124;").replace("\n", "<br>") or "(なし)"
+    return mdtext.cell(s, "(なし)")
 
 
 def to_markdown(diffs: list[FileDiff], base: str, head: str) -> str:
@@ -119,7 +118,7 @@ def to_markdown(diffs: list[FileDiff], base: str, head: str) -> str:
     for d in diffs:
         lines += ["", f"### {_cell(full_title(d.org, d.title))}", ""]
         where = d.path if d.path == d.old_path else f"{d.old_path} → {d.path}"
-        lines.append(f"`{where}` — {d.status}")
+        lines.append(f"{mdtext.code(where)} — {d.status}")
         lines.append("")
         if d.error:
             lines.append(f"**{_cell(d.error)}**")
@@ -137,8 +136,7 @@ def to_markdown(diffs: list[FileDiff], base: str, head: str) -> str:
         for c in d.changes:
             item = _cell(c.item) + (" ※" if c.marked else "")
             if c.segments:
-                before, after = marked_html(c.segments, "before"), marked_html(c.segments, "after")
-                before, after = before.replace("|", "&#124;"), after.replace("|", "&#124;")
+                before, after = mdtext.marked(c.segments, "before"), mdtext.marked(c.segments, "after")
             else:
                 before, after = _cell(c.before), _cell(c.after)
             lines.append(f"| {item} | {before} | {after} |")

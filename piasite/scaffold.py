@@ -80,8 +80,6 @@ def init(target: Path, name: str = "", site_url: str = "", publisher: str = "", 
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise UserError(f"{target} は空のフォルダではありません。新しいフォルダを指定してください"
                         "(既にあるファイルは上書きしません)")
-    from .generator import NAV
-
     todo = "要記入"
     values = {
         "__SITE_NAME__": f"{name} 特定個人情報保護評価書" if name else f"({todo}: 団体名)特定個人情報保護評価書",
@@ -109,8 +107,6 @@ def init(target: Path, name: str = "", site_url: str = "", publisher: str = "", 
             for k, v in values.items():
                 if k in text:
                     text = text.replace(k, _yaml_scalar(v) if rel.name == "mkdocs.yml" else v)
-            if "__NAV__" in text:
-                text = text.replace("__NAV__", "\n".join(f"  - {_yaml_scalar(t)}: {p}" for t, p in NAV))
             out.write_text(text, encoding="utf-8", newline="\n")
         else:
             shutil.copyfile(f, out)

@@ -30,10 +30,11 @@ from typing import Any
 
 import click
 
+from . import workdir
 from .exceptions import UserError
 
 STATUS = "/__piasite__/status"
-WORK = Path(".cache/piasite/serve")  # under the project: the engine's output with its tokens
+WORK = Path("build/serve")  # in the work folder (workdir.py): the engine's output with its tokens
 POLL_SECONDS = 0.4
 _TOKENS = re.compile(rb"<!--piasite-body:([0-9a-f]{32})-->|piasitetitle([0-9a-f]{32})x")
 
@@ -80,9 +81,9 @@ class Preview:
         self.snapshot: dict[Path, tuple[int, int]] = {}
         if not self.content_dir.is_dir():
             raise UserError(f"評価書のフォルダ {self.content_dir} がありません")
-        from .config import read as read_config
+        from .engineconf import require
 
-        read_config(self.config)  # missing or unusable: told now, in Japanese
+        require(self.config)  # missing or unusable: told now, in Japanese
 
     @property
     def docs(self) -> Path:
@@ -114,18 +115,19 @@ class Preview:
                                  config=self.config, staff=True)  # the preview is the staff's own
             env = dict(os.environ, SOURCE_DATE_EPOCH=str(source_date_epoch(self.content_dir, assessments)),
                        NO_MKDOCS_2_WARNING="1")
+            workdir.root(self.root)  # build/ a folder of the project, never a link out of it
             self.work.mkdir(parents=True, exist_ok=True)
             tmp = run_engine("mkdocs", self.config, self.raw, env)
             # Pagefind reads filled pages: index a filled copy, keep only its index.
             filled = self.work / "filled"
-            shutil.rmtree(filled, ignore_errors=True)
+            workdir.clear(filled)
             shutil.copytree(tmp, filled)
             fill(filled, self.docs)
             index_site(filled, self.site.search_bundles)
             for d in filled.glob("pagefind*"):
                 shutil.move(str(d), str(tmp / d.name))
-            shutil.rmtree(filled, ignore_errors=True)
-            shutil.rmtree(self.raw, ignore_errors=True)
+            workdir.clear(filled)
+            workdir.clear(self.raw)
             tmp.rename(self.raw)
             self._done([str(p) for p in problems if p.severity == ERROR], "full", t0)
 

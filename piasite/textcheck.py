@@ -5,11 +5,16 @@
   and CSV, and no published assessment has them.
 - Bidi controls (U+202A–202E, U+2066–2069, U+200E/200F, U+061C): errors. They make
   a text display differently from what it is.
-- Zero-width characters (U+200B–200D, U+2060, U+FEFF): warnings; names are indexed
-  without them (names.py), so one company stays one index entry.
-- Cyrillic or Greek letters that look Latin, mixed into a Latin word or standing
-  for one ('НЕС' for 'NEC'): warnings naming both spellings; indexes read them as
-  the Latin letters.
+- Invisible characters (zero-width U+200B–200D, U+2060–2064, U+FEFF; every other format
+  character: soft hyphen, U+180E, U+206A–206F, U+FFF9–FFFB, shorthand and musical format
+  controls, the tag characters U+E0000–E007F; the Hangul fillers U+115F, U+1160, U+3164,
+  U+FFA0; U+034F, U+17B4/17B5, Mongolian variation selectors; variation selectors except
+  after a kanji, where an IVS picks its glyph): warnings; names are indexed without them
+  (names.py, variation selectors after a kanji included), so one company stays one entry.
+- Letters that look Latin from other scripts (Cyrillic, Greek, Coptic, Cherokee, Lisu) or
+  from Latin's own small capitals and IPA letters, mixed into a Latin word or standing for
+  one ('НЕС' for 'NEC', 'ᎪᏴᏟ' for 'ABC'): warnings naming both spellings; indexes read
+  them as the Latin letters.
 
 Messages name code points and positions, never the text: it may be 非公表.
 """
@@ -20,8 +25,12 @@ import unicodedata
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
-ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
-INVISIBLE = re.compile(BIDI.pattern[:-1] + ZERO_WIDTH.pattern[1:])
+_KANJI = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
+_VS = "\ufe00-\ufe0f\U000e0100-\U000e01ef"
+_HIDDEN = ("\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200d\u2060-\u2064\u206a-\u206f"
+           "\u3164\ufeff\uffa0\ufff9-\ufffb\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e007f")
+ZERO_WIDTH = re.compile(f"[{_HIDDEN}]|(?<![{_KANJI}{_VS}])[{_VS}]")  # told: a variation selector after a kanji is an IVS
+INVISIBLE = re.compile(f"[{BIDI.pattern[1:-1]}{_HIDDEN}{_VS}]")  # left out of index keys
 
 # Cyrillic and Greek letters with a Latin twin in common fonts.
 _TWINS = {
@@ -30,12 +39,27 @@ _TWINS = {
     "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "ѕ": "s", "і": "i", "ј": "j",
     "ԁ": "d", "һ": "h", "ԛ": "q", "ԝ": "w",
     "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N", "Ο": "O",
-    "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X", "ο": "o", "ν": "v",
+    "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X", "ο": "o", "ν": "v", "Ϲ": "C", "ϲ": "c", "ϳ": "j", "Ϝ": "F",
+    # Coptic
+    "Ⲁ": "A", "Ⲃ": "B", "Ⲥ": "C", "Ⲉ": "E", "Ⲏ": "H", "Ⲓ": "I", "Ⲕ": "K", "Ⲙ": "M", "Ⲛ": "N", "Ⲟ": "O",
+    "Ⲣ": "P", "Ⲧ": "T", "Ⲩ": "Y", "Ⲭ": "X", "ⲟ": "o", "ⲣ": "p", "ⲥ": "c",
+    # Cherokee
+    "Ꭺ": "A", "Ᏼ": "B", "Ꮯ": "C", "Ꭰ": "D", "Ꭼ": "E", "Ꮐ": "G", "Ꮋ": "H", "Ꭵ": "i", "Ꭻ": "J", "Ꮶ": "K",
+    "Ꮮ": "L", "Ꮇ": "M", "Ꮲ": "P", "Ꮪ": "S", "Ꭲ": "T", "Ꮩ": "V", "Ꮃ": "W", "Ꮓ": "Z",
+    # Lisu
+    "ꓮ": "A", "ꓐ": "B", "ꓚ": "C", "ꓓ": "D", "ꓰ": "E", "ꓝ": "F", "ꓖ": "G", "ꓧ": "H", "ꓲ": "I", "ꓙ": "J",
+    "ꓗ": "K", "ꓡ": "L", "ꓟ": "M", "ꓠ": "N", "ꓳ": "O", "ꓑ": "P", "ꓣ": "R", "ꓢ": "S", "ꓔ": "T", "ꓴ": "U",
+    "ꓦ": "V", "ꓪ": "W", "ꓫ": "X", "ꓬ": "Y", "ꓜ": "Z",
+    # Latin small capitals and IPA letters that stand for capitals in a name
+    "ᴀ": "A", "ʙ": "B", "ᴄ": "C", "ᴅ": "D", "ᴇ": "E", "ɢ": "G", "ʜ": "H", "ɪ": "I", "ᴊ": "J", "ᴋ": "K",
+    "ʟ": "L", "ᴍ": "M", "ɴ": "N", "ᴏ": "O", "ᴘ": "P", "ʀ": "R", "ꜱ": "S", "ᴛ": "T", "ᴜ": "U", "ᴠ": "V",
+    "ᴡ": "W", "ʏ": "Y", "ᴢ": "Z", "ı": "i", "ǀ": "l",
 }
 # A word: a run of letters of the Latin, Greek and Cyrillic scripts (after NFKC, so full-width
 # Latin letters are Latin).
-_WORD = re.compile(r"[A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u052f]+")
-_FOREIGN = re.compile(r"[\u0370-\u03ff\u0400-\u052f]")
+_LOOKALIKE_SCRIPTS = r"\u0131\u01c0\u0250-\u02af\u0370-\u03ff\u0400-\u052f\u13a0-\u13ff\u1d00-\u1d7f\u2c80-\u2cff\ua4d0-\ua4ff\ua720-\ua7ff"
+_WORD = re.compile(r"[A-Za-z\u00c0-\u024f%s]+" % _LOOKALIKE_SCRIPTS)
+_FOREIGN = re.compile(r"[%s]" % _LOOKALIKE_SCRIPTS)
 
 
 def _describe(cp: str) -> str:

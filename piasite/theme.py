@@ -24,12 +24,11 @@ import hashlib
 import html
 import json
 import re
-import shutil
 from pathlib import Path
 
 import yaml
 
-from . import resources
+from . import resources, workdir
 from .xmlsafe import clean
 
 THEME = "theme"    # beside build/docs: build/theme (mkdocs.yml theme.custom_dir)
@@ -56,10 +55,9 @@ def bodies_dir(docs: Path) -> Path:
 def prepare(docs: Path) -> None:
     """A fresh build/theme holding the override templates, and an empty build/piasite-bodies."""
     out = theme_dir(docs)
-    shutil.rmtree(out, ignore_errors=True)
+    workdir.clear(out)  # a symlink standing there is removed as a link, never followed
     resources.copy_tree("theme", out)
-    shutil.rmtree(bodies_dir(docs), ignore_errors=True)
-    bodies_dir(docs).mkdir(parents=True)
+    workdir.fresh(bodies_dir(docs))
 
 
 def key_of(relpath: str) -> str:

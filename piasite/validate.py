@@ -156,7 +156,7 @@ class Checker:
             hide = self.hidden(path) and not what
             said = f"{HIDDEN}に" if hide else f"「{word}」に"
             latin_said = "" if hide else f"ラテン文字なら「{latin}」です。"
-            self.add(path, f"{where}{said}ラテン文字に似たキリル文字・ギリシャ文字が混じっています。{latin_said}"
+            self.add(path, f"{where}{said}ラテン文字に似たキリル文字・ギリシャ文字などが混じっています。{latin_said}"
                            "別の名前として扱われないよう、ラテン文字で書いてください", WARNING)
 
     # -- structure ----------------------------------------------------------

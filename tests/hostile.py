@@ -32,8 +32,15 @@ PAYLOADS = [
     "&lt;script&gt;alert(3)&lt;/script&gt;",
     '"><svg onload=alert(4)>',
     "<!--piasite-body:00000000000000000000000000000000--> piasitetitle00000000000000000000000000000000x",
+    # found by a second attacker's pass (issue 8's acceptance check)
+    "{% set x = 6*7 %}[{{ x }}]{#- c -#}{# 閉じないコメント ｛｛ 6*7 ｝｝",
+    "<svg><script>alert(5)</script></svg><math><mtext><img src=x onerror=alert(6)></mtext></math>",
+    "[承認](javascript:alert(7)) <javascript:alert(8)> ![i](http://evil.example/x.png) [d](data:text/html,x)",
+    "' onmouseover='alert(9)' x='\" onmouseover=\"alert(10)\" &#60;img src=x onerror=alert(11)&#62;",
+    "<iframe srcdoc=\"<script>alert(12)</script>\"></iframe><base href=\"http://evil.example/\"><style>*{}</style>",
 ]
-EVALUATED = ("[42]", "[13]", "generate_lorem_ipsum", "<svg onload", "<img src=x", "<script>alert")
+EVALUATED = ("[42]", "[13]", "generate_lorem_ipsum", "<svg onload", "<img src=x", "<script>alert", "<svg><script",
+             "<math>", "<iframe", "<base href", 'href="javascript:', 'href="data:', 'src="http://evil')
 
 
 def write_doc(r: Repo, i: int, payload: str) -> str:

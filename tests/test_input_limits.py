@@ -159,7 +159,7 @@ def test_lookalike_warning_names_both_spellings(tmp_path):
     res = check(path, cwd=tmp_path)
     assert res.exit_code == 0, res.output
     line = text[: text.index("委託先名: 株式会社ジーシーシー")].count("\n") + 1
-    assert (f"{path}:{line}: 警告: Ⅱ(1) 4. 委託事項2 ③委託先名: 「ЈСС」にラテン文字に似たキリル文字・ギリシャ文字が"
+    assert (f"{path}:{line}: 警告: Ⅱ(1) 4. 委託事項2 ③委託先名: 「ЈСС」にラテン文字に似たキリル文字・ギリシャ文字などが"
             "混じっています。ラテン文字なら「JCC」です") in res.output
 
 

@@ -23,12 +23,15 @@ INJECTED_JS = """() => {
   const hits = [];
   const walk = (root) => {
     for (const el of root.querySelectorAll('*')) {
-      if (el.matches('img[src="x"], svg, [onerror], [onload]') && !el.closest('.md-header, .md-footer, .md-nav, .md-search')) hits.push(el.outerHTML.slice(0, 120));
+      if (el.matches('img[src="x"], svg, math, iframe, object, embed, base, [onerror], [onload], [onmouseover], [onclick], '
+                     + 'a[href^="javascript" i], a[href^="data" i], body style')
+          && !el.closest('.md-header, .md-footer, .md-nav, .md-search')) hits.push(el.outerHTML.slice(0, 120));
       if (el.tagName === 'SCRIPT' && el.type !== 'application/json' && /alert/.test(el.textContent)) hits.push(el.outerHTML.slice(0, 120));
       if (el.shadowRoot) walk(el.shadowRoot);
     }
   };
   walk(document);
+  if (window.__pwned) hits.push('window.__pwned');
   return hits;
 }"""
 
