@@ -115,11 +115,13 @@ class _Builder:
         self.loader, self.lines, self.lim = loader, lines, lim
         self.seen: set[int] = set()
 
-    def build(self, node: yaml.Node, path: tuple, depth: int = 0) -> Any:
+    def build(self, node: yaml.Node, path: tuple, depth: int = 0, at: int | None = None) -> Any:
+        """at: the line where the node is used (its key's), which is an alias's line when the node
+        was already built (an alias node is the anchored node itself, marked where the anchor is)."""
         line = node.start_mark.line + 1
         if id(node) in self.seen:
-            raise ReadError(line, f"アンカー(&)とエイリアス(*)は使えません({line} 行目の値を別の場所から参照しています)。"
-                                  "同じ内容もそれぞれの場所に書いてください")
+            raise ReadError(at or line, f"アンカー(&)とエイリアス(*)は使えません({line} 行目の値を別の場所から参照しています)。"
+                                        "同じ内容もそれぞれの場所に書いてください")
         self.seen.add(id(node))
         if depth > MAX_DEPTH:
             raise ReadError(line, f"入れ子が深すぎます({MAX_DEPTH} 段まで)")
@@ -164,12 +166,14 @@ class _Builder:
                 if key in out:
                     raise ReadError(knode.start_mark.line + 1, f"キー「{key}」が重複しています")
                 self.lines[path + (key,)] = knode.start_mark.line + 1
-                out[key] = self.build(vnode, path + (key,), depth + 1)
+                out[key] = self.build(vnode, path + (key,), depth + 1, at=knode.start_mark.line + 1)
             return out
         if isinstance(node, yaml.SequenceNode):
             items: list = []
+            after = node.start_mark.line + 1  # an alias element stands after the one before it
             for v in node.value:
-                built = self.build(v, path + (len(items),), depth + 1)
+                built = self.build(v, path + (len(items),), depth + 1, at=after)
+                after = v.end_mark.line + 1
                 if blank(built):  # an element with nothing written (piasite new's 委託事項1 left empty): absent
                     gone = path + (len(items),)
                     for k in [k for k in self.lines if k[:len(gone)] == gone]:

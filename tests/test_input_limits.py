@@ -60,7 +60,7 @@ def test_one_kilobyte_bomb_is_refused_fast_and_small(tmp_path):
     (tmp_path / "higashiyama" / "1.yaml").write_bytes(bomb)
     proc = run_limited("check", "higashiyama/1.yaml", cwd=tmp_path)
     assert proc.returncode == 1, proc.stderr
-    assert "higashiyama/1.yaml:3: アンカー(&)とエイリアス(*)は使えません" in proc.stderr
+    assert "higashiyama/1.yaml:4: アンカー(&)とエイリアス(*)は使えません(3 行目の値を" in proc.stderr
     assert proc.elapsed < 10
 
 
@@ -229,7 +229,7 @@ def test_aliases_file_is_checked_with_lines(tmp_path):
     assert res.exit_code == 1 and f"{aliases}:2: " in res.output and "U+202E" in res.output
     aliases.write_text("同じもの: &a\n  - [a, b]\n別のもの: *a\n", encoding="utf-8")
     res = check(content)
-    assert res.exit_code == 1 and f"{aliases}:1: アンカー" in res.output
+    assert res.exit_code == 1 and f"{aliases}:3: アンカー" in res.output
     aliases.write_text("同じもの:\n  - [株式会社ジーシーシー, 株式会社GCC]\n", encoding="utf-8")
     assert check(content).exit_code == 0
     assert aliases in content_files(content, aliases=True) and aliases not in content_files(content)
@@ -247,3 +247,12 @@ def test_messages_never_carry_raw_control_characters(tmp_path):
     assert "「10万人<U+001B>[2J<U+202E><U+D800>」は選択肢にありません" in res.output
     assert "特記<U+0007>事項" in res.output
     assert not any(c in res.output for c in "\x1b\x07\u202e\ud800")
+
+
+def test_an_alias_is_told_at_its_own_line(tmp_path):
+    (tmp_path / "higashiyama").mkdir()
+    (tmp_path / "higashiyama" / "1.yaml").write_text(
+        "様式: 重点項目評価書\n評価書名: &n 東山市の評価書\n評価書番号: 1\n評価実施機関名: *n\n", encoding="utf-8")
+    proc = run_limited("check", "higashiyama/1.yaml", cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    assert "higashiyama/1.yaml:4: アンカー(&)とエイリアス(*)は使えません(2 行目の値を" in proc.stderr, proc.stderr
