@@ -6,6 +6,8 @@ with a misleading text (`[承認済み](https://…)`, a reference link), an ima
 host whenever the comment is read, emphasis or a code span swallowing the table's cells. So the
 characters Markdown gives a meaning inline are backslash-escaped, the table's `|` and line breaks
 written as HTML, and a file path goes in a code span fenced longer than any backtick run in it.
+An @name would notify that user or team each time the comment is posted or updated: a word
+joiner (U+2060, invisible) after the @ keeps it text.
 """
 from __future__ import annotations
 
@@ -13,11 +15,12 @@ import html
 import re
 
 _SYNTAX = re.compile(r"([\\`*_\[\]~])")
+_MENTION = re.compile(r"@(?=[A-Za-z0-9])")
 
 
 def text(s: str) -> str:
     """s as Markdown text on one line (a table cell, a heading)."""
-    out = _SYNTAX.sub(r"\\\1", html.escape(str(s)))
+    out = _MENTION.sub("@\u2060", _SYNTAX.sub(r"\\\1", html.escape(str(s))))
     return out.replace("|", "&#124;").replace("\r\n", "\n").replace("\n", "<br>")
 
 

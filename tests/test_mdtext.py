@@ -33,3 +33,9 @@ def test_comment_and_diff_show_values_and_paths_as_text(tmp_path):
         assert not re.search(r"(?<!\\)\]\(https://evil|(?<!\\)!(?<!\\)\[x|(?<!\\)\[承認済み", proc.stdout), (args, proc.stdout)
         if "--comment" in args:
             assert "評価書のほかに 1 件のファイルが変わります: `.github/workflows/x.yml`" in proc.stdout
+
+
+def test_a_mention_notifies_nobody():
+    out = mdtext.text("担当 @city-admins と @octocat、連絡先 info@example.jp")
+    assert "@city" not in out and "@octocat" not in out and "@example" not in out
+    assert out.replace("\u2060", "") == "担当 @city-admins と @octocat、連絡先 info@example.jp"
