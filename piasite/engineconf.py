@@ -24,6 +24,7 @@ from typing import Any
 import yaml
 
 from . import workdir
+from .exceptions import PiasiteError
 from .limits import MAX_DEPTH
 
 ENGINE_FILE = "engine-{engine}.yml"  # in build/, beside docs/ and theme/ (paths relative to it)
@@ -64,7 +65,7 @@ def require(path: Path) -> Settings:
     """read(), for the commands that build: a missing mkdocs.yml is an error (run from the wrong folder),
     and so is any refused part (ConfigError, each with its line)."""
     if not Path(path).exists():
-        raise workdir.PiasiteError(f"設定ファイル {path} がありません(団体のリポジトリの一番上で実行してください。"
+        raise PiasiteError(f"設定ファイル {path} がありません(団体のリポジトリの一番上で実行してください。"
                                    "新しく作るときは piasite init)")
     s = read(path)
     if s.problems:
@@ -152,12 +153,7 @@ def _settings(data: dict, lines: dict, s: Settings) -> None:
                 continue
             s.texts[key] = str(value)
         elif key == "site_url":
-            if value in (None, ""):
-                continue
-            if not isinstance(value, str) or not HTTP_URL.fullmatch(value.strip()):
-                bad(p, "site_url は http:// か https:// で始まる URL で書いてください(空白・引用符・<>&\\ を含まないもの)")
-                continue
-            s.site_url = value.strip()
+            s.site_url = _url(value, p, bad)
         elif key == "theme":
             _theme(value, lines, s, bad)
         elif key == "extra":
@@ -180,6 +176,16 @@ def _settings(data: dict, lines: dict, s: Settings) -> None:
         else:
             bad(p, f"「{key}」という設定は使えません。piasite が読むのは "
                    + "、".join(TEXTS + ("site_url", "theme", "extra")) + " です(ほかはエンジンに渡しません)")
+
+
+def _url(value: Any, path: tuple, bad) -> str:
+    """An http(s) URL with nothing that could leave an attribute ("" when empty or refused)."""
+    if value in (None, ""):
+        return ""
+    if not isinstance(value, str) or not HTTP_URL.fullmatch(value.strip()):
+        bad(path, f"{'.'.join(path)} は http:// か https:// で始まる URL で書いてください(空白・引用符・<>&\\ を含まないもの)")
+        return ""
+    return value.strip()
 
 
 def _names(value: Any) -> list[str]:
@@ -249,12 +255,9 @@ def _extra(value: Any, s: Settings, bad) -> None:
             elif v is not None:
                 s.extra[key] = str(v)
         elif key in EXTRA_URLS:
-            if v in (None, ""):
-                continue
-            if not isinstance(v, str) or not HTTP_URL.fullmatch(v.strip()):
-                bad(p, f"extra.{key} は http:// か https:// で始まる URL で書いてください(空白・引用符・<>&\\ を含まないもの)")
-            else:
-                s.extra[key] = v.strip()
+            url = _url(v, p, bad)
+            if url:
+                s.extra[key] = url
         elif key == "generator":
             continue  # always false: no "Made with" link to another site
         elif key == "piasite":
@@ -297,9 +300,7 @@ def write(config: Path, engine: str) -> Path:
     from .generator import NAV
     from .theme import BODIES, key_of, title_token
 
-    s = read(config)
-    if s.problems:
-        raise ConfigError(config, s.problems)
+    s = require(config)
     work = workdir.root(Path(config).resolve().parent)
     bodies = work / BODIES
     bodies.mkdir(exist_ok=True)
@@ -315,7 +316,7 @@ def write(config: Path, engine: str) -> Path:
     return out
 
 
-class ConfigError(workdir.PiasiteError):
+class ConfigError(PiasiteError):
     def __init__(self, config: Path, problems: list[tuple[int, str]]):
         from .validate import Problem
 

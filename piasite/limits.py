@@ -40,18 +40,9 @@ def current() -> Limits:
 
 @functools.lru_cache(maxsize=4)
 def _load(path: str, mtime: int = 0, size: int = 0) -> Limits:  # (mtime, size): a changed file is re-read
-    import yaml
+    from .engineconf import read  # mkdocs.yml's one reader (its other problems are engineconf's to tell)
 
-    class _Loose(yaml.SafeLoader):  # MkDocs' !ENV and python tags: read as None
-        pass
-
-    _Loose.add_multi_constructor("", lambda loader, suffix, node: None)
-    try:
-        config = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_Loose) or {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError):
-        return Limits()
-    extra = config.get("extra") if isinstance(config, dict) else None  # a wrong type is engineconf.py's to tell
-    conf = extra.get("piasite") if isinstance(extra, dict) else None
+    conf = read(Path(path)).extra.get("piasite")
     conf = conf.get("limits") if isinstance(conf, dict) else None
     if not isinstance(conf, dict):
         return Limits()
