@@ -15,12 +15,8 @@ from html import escape
 from typing import Any
 
 from . import dates
-from .form import Form, Item, all_forms
+from .form import Form, Item, all_forms, empty
 from .reader import Uncertain, public
-
-
-def _empty(v: Any) -> bool:
-    return v is None or v == "" or v == [] or v == {}
 
 
 def _as_printed(v: Uncertain) -> str:
@@ -82,7 +78,7 @@ class TextExport:
     # -- values ----------------------------------------------------------------
     def choice(self, item: Item, v: Any, counts: str = "") -> str:
         options = " ".join(f"{i}) {c}" for i, c in enumerate(item.choices, 1))
-        shown = f"[{v}]" if not _empty(v) else "[ ]"
+        shown = f"[{v}]" if not empty(v) else "[ ]"
         return f"{shown}\t<選択肢> {options}{counts}"
 
     def multi(self, item: Item, v: Any, counts: dict[str, int]) -> str:
@@ -140,9 +136,9 @@ class TextExport:
         self.emit(self.label(item), "")
         if isinstance(v, Uncertain):
             v = _as_printed(v)
-        elif not _empty(v) and item.kind == "date":
+        elif not empty(v) and item.kind == "date":
             v = self.date(item, v)
-        if not _empty(v):
+        if not empty(v):
             self.emit(*_lines(v))
         self.blank()
 
@@ -176,7 +172,7 @@ class TextExport:
         self.emit(self.label(item), "")
         if isinstance(v, Uncertain):
             v = _as_printed(v)
-        if not _empty(v):
+        if not empty(v):
             self.emit(*_lines(v))
         self.blank()
 
@@ -227,7 +223,7 @@ class TextExport:
                 elem = elem if isinstance(elem, dict) else {}
                 head = item.element_label(i, elem) if "{name}" not in (item.element or "") else f"{item.label}{i + 1}"
                 name = item.child(item.name_key) if item.name_key else None
-                if name is not None and name.label == item.label and not _empty(elem.get(name.key)):
+                if name is not None and name.label == item.label and not empty(elem.get(name.key)):
                     nv = elem[name.key]
                     first, *rest = _lines(_as_printed(nv) if isinstance(nv, Uncertain) else nv)
                     self.emit(f"{head}\t{first}", *rest)
@@ -252,13 +248,13 @@ class TextExport:
             _, per = self.counts_for(item, parent.items, values)
             self.emit(f"{label}\t{self.multi(item, v, per)}")
         elif k == "date":
-            self.emit(f"{label}\t{self.date(item, v)}" if not _empty(v) else label)
+            self.emit(f"{label}\t{self.date(item, v)}" if not empty(v) else label)
         elif k == "list":
             self.emit(label, *[_as_printed(x) if isinstance(x, Uncertain) else str(x) for x in v or []])
         elif k in ("integer", "count"):
-            self.emit(f"{label}\t{v}" if not _empty(v) else label)
+            self.emit(f"{label}\t{v}" if not empty(v) else label)
         else:  # text, ref
-            if _empty(v):
+            if empty(v):
                 self.emit(label)
                 return
             first, *rest = _lines(v)
@@ -278,7 +274,7 @@ class TextExport:
                 v = r.get(c.key)
                 if isinstance(v, Uncertain):
                     cells.append(_as_printed(v).replace("\t", " ").replace("\n", " "))
-                elif _empty(v):
+                elif empty(v):
                     cells.append("")
                 elif c.kind == "date":
                     cells.append(self.date(c, v))

@@ -50,6 +50,11 @@ def version_month(version: str) -> Any:
     return found[0] if found else None
 
 
+def empty(v: Any) -> bool:
+    """Nothing written: absent, an empty text, list or mapping."""
+    return v is None or v == "" or v == [] or v == {}
+
+
 def holds(value: Any) -> bool:
     """Whether a value, or anything inside it, is filled in (a flag's False counts as empty)."""
     if isinstance(value, dict):
@@ -604,7 +609,7 @@ def _since(v: Any, versions: tuple[str, ...], where: str) -> str | None:
     if v is None:
         return None
     if str(v) not in versions:
-        raise ValueError(f"{where}: since names a version the form does not list: {v} (versions: {list(versions)})")
+        raise FormError(f"項目「{where}」: since: の「{v}」は様式の版 (versions: {'、'.join(versions)}) にありません")
     return str(v)
 
 

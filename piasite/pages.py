@@ -14,7 +14,7 @@ from collections.abc import Set as AbstractSet
 from typing import Any
 
 from . import dates
-from .form import CIRCLED, Item, value_at
+from .form import CIRCLED, Item, empty, value_at
 from .markup import plain, to_html
 from .reader import Uncertain
 
@@ -26,10 +26,6 @@ MISSING = '<p class="pia-empty pia-missing">原文にありません(取り込�
 def bare(label: str) -> str:
     """A label without its printed number: ①事務の名称 → 事務の名称."""
     return re.sub(rf"^(?:[{CIRCLED}]|\d+\.\s*|\(別添\d\)\s*|[ⅠⅡⅢⅣⅤ]\s+)", "", label).strip()
-
-
-def _empty(v: Any) -> bool:
-    return v is None or v == "" or v == [] or v == {}
 
 
 def heading(level: int, anchor: str, label_html: str, marked: bool = False) -> str:
@@ -90,7 +86,7 @@ class AssessmentPage:
     def value(self, item: Item, v: Any) -> str:
         if isinstance(v, Uncertain):
             return uncertain(v)
-        if _empty(v):
+        if empty(v):
             return EMPTY
         k = item.kind
         if k == "choice":
@@ -133,7 +129,7 @@ class AssessmentPage:
         extra: list[str] = []
         for entry in v if isinstance(v, list) else [v]:
             text, qual = next(iter(entry.items())) if isinstance(entry, dict) and entry else (entry, None)
-            text, qual = str(text), (None if _empty(qual) else str(qual))
+            text, qual = str(text), (None if empty(qual) else str(qual))
             opt = next((o for o in item.options if text == o.text or text in o.variants), None)
             if opt is None:
                 extra.append(text if qual is None else f"{text} ({qual})")
@@ -247,7 +243,7 @@ class AssessmentPage:
         marked = item.mark and item.display_label != item.label
         if _is_table_group(item):
             return self.table(item, v, path, level)
-        missing = bool(self.missing) and _empty(v) and self.form.label_path(path, self.data) in self.missing
+        missing = bool(self.missing) and empty(v) and self.form.label_path(path, self.data) in self.missing
         if item.kind == "section":
             self._outline(level, anchor, self.lab(item))
             inner = MISSING if missing else self.children(item, v, path, level + 1)
@@ -292,7 +288,7 @@ class AssessmentPage:
         if count:
             c_item, c_v = count
             self.ids.add(self.form.anchor(path[:-1] + (c_item.key,)))
-            if not _empty(c_v):
+            if not empty(c_v):
                 value += (f'<p class="pia-count" id="{self.form.anchor(path[:-1] + (c_item.key,))}">'
                           f'( {escape(str(c_v))} ) 件</p>')
             else:
@@ -309,7 +305,7 @@ class AssessmentPage:
             out.append((MISSING if self.missing and self.form.label_path(path, self.data) in self.missing else EMPTY)
                        + "</section>\n")
             return "".join(out)
-        cols = [c for c in item.items if any(isinstance(r, dict) and not _empty(r.get(c.key)) for r in rows)]
+        cols = [c for c in item.items if any(isinstance(r, dict) and not empty(r.get(c.key)) for r in rows)]
         out.append('<div class="pia-table-wrap"><table class="pia-table"><thead><tr>')
         out.append("".join(f'<th scope="col">{escape(self.lab(c))}</th>' for c in cols))
         out.append("</tr></thead><tbody>")
@@ -318,7 +314,7 @@ class AssessmentPage:
             out.append(f'<tr id="{self.form.anchor(path + (i,))}">')
             for c in cols:
                 val = r.get(c.key)
-                if _empty(val):
+                if empty(val):
                     cell = ""
                 elif c.kind == "date":
                     cell = escape(self.date(val))

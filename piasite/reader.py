@@ -364,8 +364,10 @@ def blank(value: Any) -> bool:
     like this is read as absent, so the skeleton of `piasite new` left as it is says nothing."""
     if not isinstance(value, dict) or not value:
         return False
+    from .form import empty
+
     # inner lists were read already, their blank elements dropped
-    return all(v is None or v == "" or v == [] or v == {} or blank(v) for v in value.values())
+    return all(empty(v) or blank(v) for v in value.values())
 
 
 def unwrap(value: Any) -> Any:

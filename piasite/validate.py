@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from . import dates, hygiene, textcheck
-from .form import Form, Item, form_key, form_names, form_of, load_form, value_at, version_month
+from .form import Form, Item, empty, form_key, form_names, form_of, load_form, value_at, version_month
 from .reader import UNCERTAIN_TAG as UNCERTAIN, Document, Uncertain, Withheld
 
 HIDDEN = "(非公表の値)"  # said instead of a withheld value: messages reach CI logs
@@ -175,7 +175,7 @@ class Checker:
                 self.add(path + (key,), f"{where}「{key}」という項目はありません。{hint}".rstrip())
         for child in item.items:
             cpath = path + (child.key,)
-            if child.key not in value or _empty(value[child.key]):
+            if child.key not in value or empty(value[child.key]):
                 if child.required:
                     if self._imported():
                         # an imported document lacking what its source lacked: 取込メモ says so
@@ -451,10 +451,6 @@ def _hashable(v: Any) -> bool:
     except TypeError:
         return False
     return True
-
-
-def _empty(v: Any) -> bool:
-    return v is None or v == "" or v == [] or v == {}
 
 
 def _kind_ja(v: Any) -> str:

@@ -42,7 +42,7 @@ def test_since_names_the_first_version_printing_an_item(tmp_path):
     text = (FORMS_DIR / "kiso.yaml").read_text(encoding="utf-8")
     bad = tmp_path / "kiso.yaml"
     bad.write_text(text.replace("since: 平成30年5月", "since: 平成31年1月", 1), encoding="utf-8")
-    with pytest.raises(ValueError, match="since names a version the form does not list"):
+    with pytest.raises(ValueError, match="since: の「.*」は様式の版"):
         load_form_file(bad)
 
 
