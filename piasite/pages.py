@@ -271,7 +271,7 @@ class AssessmentPage:
                 label = escape(text)
                 name = elem.get(item.name_key) if isinstance(elem, dict) and item.name_key else None
                 if name and "{name}" not in (item.element or ""):  # システム3 → システム3 中間サーバー
-                    label += f'<span class="pia-elname">{escape(plain(str(name)))}</span>'
+                    label += f'<span class="pia-elname"> {escape(plain(str(name)))}</span>'
                     text += " " + plain(str(name))
                 self.ids.add(self.form.anchor(epath))
                 self._outline(sub, self.form.anchor(epath), text, element=True)

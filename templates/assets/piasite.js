@@ -189,11 +189,23 @@
         for (var k = 0; k < a.key.length; k++) if (a.key[k] !== b.key[k]) return b.key[k] - a.key[k];
         return 0;
       };
+      // A place is titled with the heading it stands under as well (委託事項1 申告情報… › ③委託先名):
+      // three "③委託先名" under one result cannot be told apart. Pagefind UI prints titles as text.
+      var level = function (a) { var m = /^h([1-6])$/.exec(a.element || ""); return m ? +m[1] : 0; };
+      var titled = function (id, fallback) {
+        var i = anchors.map(function (a) { return a.id; }).indexOf(id), lv = i < 0 ? 0 : level(anchors[i]);
+        for (var j = i - 1; lv && j >= 0; j--) {
+          var l = level(anchors[j]);
+          if (l && l < lv) return (anchors[j].text || "").trim() + " › " + (anchors[i].text || "").trim();
+        }
+        return fallback;
+      };
       var subs = [];
       (r.sub_results || []).forEach(function (s) {
         var b = s.anchor && bestOf(s.locations || []);
         if (!b) return;
         s.url = page + "#" + b.id;
+        s.title = titled(b.id, s.title);
         s.excerpt = excerptAt(b) || s.excerpt;
         s.key = b.key;
         subs.push(s);

@@ -85,6 +85,9 @@ def test_search_shows_names_as_text(page, hostile_url):
                            ".map(l => l.textContent)")
     assert any("評価書<img src=x onerror=alert(1)>" in t for t in titles), titles
     assert any("評価書&lt;script&gt;alert(3)&lt;/script&gt;" in t for t in titles), titles
+    # the excerpts piasite.js cuts from the item a hit lands on (Pagefind's escaped text, put in as HTML)
+    excerpts = page.evaluate("() => [...document.querySelectorAll('.pagefind-ui__result-excerpt')].map(e => e.textContent)")
+    assert any("<img src=x onerror=alert(1)>" in e for e in excerpts), excerpts
     assert page.evaluate(INJECTED_JS) == []
     page.wait_for_timeout(300)
     assert dialogs == []

@@ -3,6 +3,7 @@ what their usual form finds; an abbreviation from content/aliases.yaml (略称:)
 documents write; a match in a title ranks above a match in body text."""
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import pytest
@@ -135,3 +136,13 @@ def test_snippets_show_the_words_typed(page, site_url, query):
             assert any(w in facts.norm(ex) for w in held), (
                 f"「{query}」の結果 {r['url']} の抜粋「{ex}」に、入力した語 {held} がありません")
     assert checked, f"「{query}」の結果に抜粋がありません"
+
+
+def test_places_under_a_result_are_told_apart(page, site_url):
+    # 熊谷市 names one contractor in several 委託事項: each place says which (not three 「③委託先名」)
+    _pages(page, site_url, "ジーシーシー")
+    titles = page.evaluate("""() => [...document.querySelectorAll('.pagefind-ui__result-nested .pagefind-ui__result-link')]
+        .map(a => a.textContent.trim())""")
+    assert len(titles) >= 2, titles
+    assert len(set(titles)) == len(titles), titles
+    assert all(re.match(r"^委託事項\d+ .+ › ③委託先名$", t) for t in titles if "③委託先名" in t), titles
