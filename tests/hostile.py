@@ -50,6 +50,9 @@ def write_doc(r: Repo, i: int, payload: str) -> str:
     text = text.replace("評価実施機関名: 東山市長", f"評価実施機関名: {q('東山市長' + payload)}")
     text = text.replace("    名称: 個人住民税に関する事務\n", f"    名称: {q('事務' + payload)}\n", 1)
     text = text.replace("    内容: |\n", f"    内容: |\n      {payload}\n      {'長い文章' * 300}{payload}\n", 1)
+    # names printed in headings: a search result's places are titled with them (piasite.js)
+    text = text.replace("        - 名称: 申告情報のパンチ入力業務\n", f"        - 名称: {q('申告情報のパンチ入力業務' + payload)}\n", 1)
+    text = text.replace("    - 名称: 個人住民税システム\n", f"    - 名称: {q('個人住民税システム' + payload)}\n", 1)
     rel = f"content/h{i}/1.yaml"
     r.write(rel, text)
     return rel

@@ -88,6 +88,12 @@ def test_search_shows_names_as_text(page, hostile_url):
     # the excerpts piasite.js cuts from the item a hit lands on (Pagefind's escaped text, put in as HTML)
     excerpts = page.evaluate("() => [...document.querySelectorAll('.pagefind-ui__result-excerpt')].map(e => e.textContent)")
     assert any("<img src=x onerror=alert(1)>" in e for e in excerpts), excerpts
+    # places under a result, titled with the heading they stand under (a 委託事項's name from content)
+    result_links(page, hostile_url, "パンチ")
+    page.wait_for_timeout(500)
+    places = page.evaluate("() => [...document.querySelectorAll('.pagefind-ui__result-nested .pagefind-ui__result-link')]"
+                           ".map(l => l.textContent)")
+    assert any("申告情報のパンチ入力業務<img src=x onerror=alert(1)> ›" in t for t in places), places
     assert page.evaluate(INJECTED_JS) == []
     page.wait_for_timeout(300)
     assert dialogs == []
