@@ -42,6 +42,7 @@ class Checker:
         self.problems: list[Problem] = []
         self.form: Form | None = None
         self.withheld: set[tuple] = set()  # paths of !非公表 values: never quoted
+        self.texts: list[tuple[tuple, str]] = []  # (path, text) of every value, as check_text meets them
 
     def hidden(self, path: tuple) -> bool:
         return any(path[:i] in self.withheld for i in range(len(path) + 1))
@@ -68,23 +69,10 @@ class Checker:
 
     def check_mark_variants(self) -> None:
         """A kana word written two ways that differ only by ゛ and ゜ (OCR damage): one warning per word, at the
-        first value with its rarer spelling. 取込メモ quotes the source as it was and is left out."""
+        first value with its rarer spelling. 取込メモ quotes the source as it was and is left out, and so
+        are withheld values (check_text collected the rest)."""
         notes = self.form.top_key("import_notes") if self.form else None
-        texts: list[tuple[tuple, str]] = []
-
-        def walk(value: Any, path: tuple) -> None:
-            if self.hidden(path) or (len(path) == 1 and path[0] == notes):
-                return
-            if isinstance(value, dict):
-                for k, v in value.items():
-                    walk(v, path + (k,))
-            elif isinstance(value, list):
-                for i, v in enumerate(value):
-                    walk(v, path + (i,))
-            elif isinstance(value, str):
-                texts.append((path, value))
-
-        walk(self.doc.data, ())
+        texts = [(p, t) for p, t in self.texts if not self.hidden(p) and not (notes and p[:1] == (notes,))]
         for spellings in hygiene.mark_variants(t for _, t in texts):
             rare = spellings[-1][0]
             path = next(p for p, t in texts if rare in t)
@@ -144,9 +132,11 @@ class Checker:
                 self.check_text(v, path + (i,))
         elif isinstance(value, str):
             self.check_text_one(value, path, "")
+            self.texts.append((path, value))  # for check_mark_variants
         elif isinstance(value, Uncertain):
             for text in (value.source, value.reason, value.reading):
-                self.check_text(text, path)
+                if isinstance(text, str):
+                    self.check_text_one(text, path, "")
 
     def check_text_one(self, text: str, path: tuple, what: str) -> None:
         where = f"{what}{'の' if what else ''}"
