@@ -27,8 +27,7 @@ from . import indexes
 from .evaluation import evaluations, of_assessment
 from .indexes import build_indexes
 from .form import value_at
-from .markup import plain
-from .names import Names, is_placeholder
+from .names import Names
 from .pages import AssessmentPage, bare
 from .parallel import on_two_cores
 from .theme import bodies_dir, key_of, prepare as prepare_theme, shelve
@@ -224,18 +223,9 @@ def summary(a, data: dict, change_rows: list | None, links: dict | None = None) 
     for kind in ("provision", "transfer"):  # 提供先, 移転先
         if not f.has_role(kind):
             continue
-        n = m = 0
-        rest = []
-        for fpath, _ in f.values(data, "file"):
-            listed = [v for _, v in f.values(data, f"{kind}_name", within=fpath) if v and not is_placeholder(plain(str(v)))]
-            c = f.value(data, f"{kind}_count", within=fpath)
-            short = isinstance(c, int) and not isinstance(c, bool) and c > len(listed)
-            n += c if short else len(listed)
-            m += len(listed)
-            if short:
-                rest.append(indexes.rest_of_list(f, data, fpath))
+        n, m, rest = indexes.listing(f, data, kind)
         label = bare(f.role_item(kind).label)
-        parts.append(indexes.partial_note(label, n, m, indexes.least_said(rest)) if n > m else f"{label} {n} 件")
+        parts.append(indexes.partial_note(label, n, m, rest) if n > m else f"{label} {n} 件")
     if parts and any(not p.endswith(" 0 件") for p in parts):
         fact("・".join(p.split()[0] for p in parts), "、".join(escape(p) for p in parts))
     has_log = f.has_role("changes")  # a 別添2 change log (a 変更箇所一覧 has none)

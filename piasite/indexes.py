@@ -160,6 +160,23 @@ def least_said(states: list[str]) -> str:
     return next((s for s in (UNREAD, UNSAID) if s in states), ATTACHED)
 
 
+def listing(f: Any, data: Any, kind: str) -> tuple[int, int, str]:
+    """(counted, listed, where the rest are) of one assessment's 提供先 or 移転先 (kind: the role),
+    over its files: a file counts its 件数 where that is more than it lists by name (placeholders
+    such as 「添付資料を参照」 are no names)."""
+    counted = listed_all = 0
+    rest: list[str] = []
+    for fpath, _ in f.values(data, "file"):
+        listed = sum(1 for _, v in f.values(data, f"{kind}_name", within=fpath) if v and not is_placeholder(plain(str(v))))
+        n = f.value(data, f"{kind}_count", within=fpath) if f.has_role(f"{kind}_count") else None
+        declared = n if isinstance(n, int) and not isinstance(n, bool) and n > listed else None
+        counted += listed if declared is None else declared
+        listed_all += listed
+        if declared is not None:  # where the document says the others are
+            rest.append(rest_of_list(f, data, fpath))
+    return counted, listed_all, least_said(rest)
+
+
 def partial_note(kind: str, counted: int, listed: int, rest: str = ATTACHED) -> str:
     """What page and index say when the form counts more than it lists, and where the rest are."""
     return f"{kind} {counted} 件中 {listed} 件を掲載({_REST[rest]})"
@@ -199,16 +216,12 @@ def build_indexes(assessments: list, names: Names) -> list[Index]:
                 sub = f"{sub}({plain(sub_task)})" if sub else plain(sub_task)
             cells["再委託"] = sub
             tasks.append((names.key(company), Row(plain(contractor), a, p, a.form.anchor(p), cells)))
-        counted: dict[str, list[int]] = {}
-        rest: dict[str, list[str]] = {}
         for fpath, fname in _files(a, d):
             for kind in ("provision", "transfer"):  # 提供先 (other bodies), 移転先 (own departments)
-                listed = 0
                 for rpath, rec in f.values(d, kind, within=fpath):
                     rname = f.value(d, f"{kind}_name", within=rpath) if isinstance(rec, dict) else None
                     if not rname or is_placeholder(plain(rname)):
                         continue  # 「添付資料を参照」 is where the list is, not a recipient
-                    listed += 1
                     p = (*rpath, *f.relative(f"{kind}_name", kind))
                     key = names.key(rname)
                     if kind == "transfer":  # a department is the organisation's own
@@ -218,17 +231,11 @@ def build_indexes(assessments: list, names: Names) -> list[Index]:
                     cells[COL_FILE] = fname
                     cells[COL_BASIS] = plain(f.value(d, f"{kind}_basis", within=rpath) or "")
                     recipients.append((key, Row(plain(rname), a, p, a.form.anchor(p), cells)))
-                if f.has_role(kind):
-                    n = f.value(d, f"{kind}_count", within=fpath) if f.has_role(f"{kind}_count") else None
-                    label = bare_label(f.role_item(kind).label)
-                    c = counted.setdefault(label, [0, 0])
-                    declared = n if isinstance(n, int) and not isinstance(n, bool) and n > listed else None
-                    c[0] += listed if declared is None else declared
-                    c[1] += listed
-                    if declared is not None:  # where the document says the others are
-                        rest.setdefault(label, []).append(rest_of_list(f, d, fpath))
-        partial += [(a, partial_note(kind, total, m, least_said(rest.get(kind, []))))
-                    for kind, (total, m) in counted.items() if total > m]
+        for kind in ("provision", "transfer"):
+            if f.has_role(kind) and f.has_role("file"):
+                total, m, where = listing(f, d, kind)
+                if total > m:
+                    partial.append((a, partial_note(bare_label(f.role_item(kind).label), total, m, where)))
     return [
         Index("kikan", "評価実施機関", "評価書を公表している機関と、その評価書です。",
               [COL_NUMBER, "評価書", COL_PUBLISHED, COL_FORM], _group(kikan, names)),
