@@ -272,8 +272,8 @@ def _run_script(tmp_path: Path, script: str, comments: list[dict], body: str) ->
     if node is None:
         pytest.skip("node is not installed")
     work = tmp_path / "w"
-    work.mkdir(exist_ok=True)
-    (work / "piasite-comment.md").write_text(body, encoding="utf-8")
+    (work / "piasite-review").mkdir(parents=True, exist_ok=True)  # the artifact, as download-artifact puts it
+    (work / "piasite-review" / "piasite-comment.md").write_text(body, encoding="utf-8")
     state = tmp_path / "state.json"
     state.write_text(json.dumps({"comments": comments, "script": script, "cwd": str(work)}), encoding="utf-8")
     (tmp_path / "stub.js").write_text(STUB, encoding="utf-8")
