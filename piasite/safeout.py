@@ -52,7 +52,7 @@ class SafeStream(io.TextIOBase):
         self.inner = inner
         self._cr = False
 
-    def write(self, s: str) -> int:  # type: ignore[override]
+    def write(self, s: str) -> int:
         if not isinstance(s, str):  # click probes a stream with b"": a text stream refuses bytes
             raise TypeError(f"write() argument must be str, not {type(s).__name__}")
         n = len(s)
@@ -111,7 +111,7 @@ def safe_streams() -> Iterator[None]:
         yield
         return
     out, err = SafeStream(old_out), SafeStream(old_err)
-    sys.stdout, sys.stderr = out, err  # type: ignore[assignment]
+    sys.stdout, sys.stderr = out, err
     try:
         yield
     finally:
