@@ -180,7 +180,9 @@ def to_markdown(rows: list[Row], form: Form, title: str = "") -> str:
 
 
 def to_json(rows: list[Row], form: Form) -> str:
-    return json.dumps([r.as_dict(form) for r in rows], ensure_ascii=False, indent=2) + "\n"
+    from .safeout import json_text
+
+    return json_text(json.dumps([r.as_dict(form) for r in rows], ensure_ascii=False, indent=2)) + "\n"
 
 
 def to_csv(rows: list[Row], form: Form) -> str:

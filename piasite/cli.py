@@ -43,6 +43,15 @@ class _Group(_JapaneseHelp, click.Group):
     command_class = _Command
     context_class = JapaneseContext
 
+    def main(self, *args, **kwargs):
+        """Every byte a command writes (its output, messages and errors: click shows those inside
+        main) goes through safeout: control and bidi characters from content, commits or folder
+        names are written visibly (<U+001B>), never raw to a terminal or a CI log."""
+        from .safeout import safe_streams
+
+        with safe_streams():
+            return super().main(*args, **kwargs)
+
     def make_context(self, info_name, args, parent=None, **extra):
         from .usage import japanese
 
@@ -320,7 +329,9 @@ def run() -> None:
     except Exception as e:  # noqa: BLE001
         if os.environ.get("PIASITE_DEBUG"):
             raise
-        click.echo(f"エラー: 予期しないエラーで止まりました({type(e).__name__}: {e})。"
+        from .safeout import escape
+
+        click.echo(f"エラー: 予期しないエラーで止まりました({type(e).__name__}: {escape(str(e))})。"
                    "piasite の不具合です。PIASITE_DEBUG=1 を付けて実行した結果を添えて報告してください", err=True)
         sys.exit(1)
 

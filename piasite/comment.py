@@ -7,10 +7,11 @@ instead of adding one per push. Values pass through reader.public(): no 非公�
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
-from . import dates, mdtext
+from . import dates, mdtext, safeout
 from .diff import REMOVED, Change
 from .form import Form, form_for, value_at
 from .model import full_title
@@ -18,7 +19,10 @@ from .reader import public
 from .review import FileDiff, compare
 
 MARKER = "<!-- piasite-diff -->"
-LIMIT = 60000  # GitHub refuses comments over 65,536 characters
+# GitHub refuses a comment over 65,536 characters, counted in UTF-16 code units (an astral
+# character such as 𠮷 counts 2): the comment is kept well below, the note included.
+GITHUB_LIMIT = 65536
+LIMIT = 60000
 OTHER_FILES_SHOWN = 20
 PRE = "事前"  # the 提出時期 a 重要な変更 needs (as changelog.py pre-fills it)
 
@@ -163,11 +167,11 @@ def pr_comment(content_dir: Path, base: str, head: str | None = "HEAD") -> str:
     fork = _fork_point(content_dir, base, head or "HEAD")
     diffs = compare(content_dir, fork, head)
     shown_head = head or "作業中のファイル"
-    lines = [MARKER, f"## 新旧対照表と (別添2) に加わる行({base} → {shown_head})", ""]
+    lines = [MARKER, f"## 新旧対照表と (別添2) に加わる行({_cell(base)} → {_cell(shown_head)})", ""]
     lines += _other_files_note(other_files(content_dir, fork, head))
     if not diffs:
         lines.append("評価書の変更はありません。")
-        return "\n".join(lines) + "\n"
+        return fit("\n".join(lines) + "\n", LIMIT)
     pending = {p.path: p for p in compare(content_dir, "HEAD", None)} if head is None else {}
     parts: list[list[str]] = []
     n_warn = 0
@@ -211,9 +215,57 @@ def pr_comment(content_dir: Path, base: str, head: str | None = "HEAD") -> str:
                  + (f" **⚠ 確認が必要な行が {n_warn} 件あります。**" if n_warn else ""))
     body = "\n".join(lines)
     for part in parts:
-        text = "\n".join(part)
-        if len(body) + len(text) > LIMIT:
-            body += "\n\n(長すぎるため、ここから先は省きました。`piasite diff` を手元で実行して全体を見てください)"
+        body += "\n" + "\n".join(part)
+    return fit(body + "\n", LIMIT)
+
+
+def utf16_len(s: str) -> int:
+    """Length as GitHub counts it (UTF-16 code units)."""
+    return len(s) + sum(1 for c in s if ord(c) > 0xFFFF)
+
+
+def _run_url() -> str:
+    """The Actions run that made the comment (its Summary and artifacts), from GitHub's variables."""
+    import os
+
+    server, repo, run = (os.environ.get(k, "") for k in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_RUN_ID"))
+    if not (server.startswith("https://") and re.fullmatch(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+", repo)
+            and run.isdigit() and re.fullmatch(r"https://[A-Za-z0-9.-]+(:[0-9]+)?", server)):
+        return ""
+    return f"{server}/{repo}/actions/runs/{run}"
+
+
+def cut_note() -> str:
+    url = _run_url()
+    where = f"この確認の[実行結果のページ]({url})" if url else "この確認の実行結果のページ"
+    return ("\n\n**(GitHub のコメントの長さの上限のため、ここから先は省きました。新旧対照表の全体は、"
+            f"{where}(Summary)と成果物 (artifact)「piasite-review」にあります。"
+            "手元では `piasite diff` で見られます)**\n")
+
+
+def fit(body: str, limit: int = LIMIT) -> str:
+    """body with control and bidi characters escaped, cut at a line (or, for one huge line, within
+    it) so that it and the note fit in limit UTF-16 code units. The escaping comes first: it can
+    make a text longer (1 character → <U+001B>)."""
+    body = safeout.escape(body)
+    if utf16_len(body) <= limit:
+        return body
+    note = cut_note()
+    room = limit - utf16_len(note)
+    kept: list[str] = []
+    used = 0
+    for line in body.split("\n"):
+        n = utf16_len(line) + 1
+        if used + n > room:
+            if not kept or used < room // 2:  # one huge line: keep its start
+                chars, u = [], used
+                for c in line:
+                    u += 2 if ord(c) > 0xFFFF else 1
+                    if u > room - 1:
+                        break
+                    chars.append(c)
+                kept.append("".join(chars))
             break
-        body += "\n" + text
-    return body + "\n"
+        kept.append(line)
+        used += n
+    return "\n".join(kept) + note

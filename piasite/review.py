@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import mdtext
+from . import mdtext, safeout
 from .diff import Change, diff
 from .form import form_for, form_key
 from .history import git, parse_blobs, parse_data, repo_root, resolve
@@ -108,7 +108,7 @@ def _cell(s: str) -> str:
 
 
 def to_markdown(diffs: list[FileDiff], base: str, head: str) -> str:
-    lines = [f"## 新旧対照表({base} → {head})", ""]
+    lines = [f"## 新旧対照表({_cell(base)} → {_cell(head)})", ""]
     if not diffs:
         lines.append("評価書の変更はありません。")
         return "\n".join(lines) + "\n"
@@ -140,13 +140,13 @@ def to_markdown(diffs: list[FileDiff], base: str, head: str) -> str:
             else:
                 before, after = _cell(c.before), _cell(c.after)
             lines.append(f"| {item} | {before} | {after} |")
-    return "\n".join(lines) + "\n"
+    return safeout.escape("\n".join(lines) + "\n")  # the Summary shows it: no control or bidi character
 
 
 def to_json(diffs: list[FileDiff], base: str, head: str) -> str:
-    return json.dumps({"base": base, "head": head, "assessments": [
+    return safeout.json_text(json.dumps({"base": base, "head": head, "assessments": [
         {"path": d.path, "old_path": d.old_path, "status": d.status, "title": d.title, "org": d.org,
          "error": d.error, "changes": [c.as_dict() for c in d.changes]} for d in diffs]},
-        ensure_ascii=False, indent=2) + "\n"
+        ensure_ascii=False, indent=2)) + "\n"
 
 
