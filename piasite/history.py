@@ -565,7 +565,8 @@ def check_since(files: list[Path], since: str) -> list:
 def _shown(path: Path) -> Path:
     """A path of the repository as the user sees it: relative to the working folder when inside it."""
     try:
-        return path.resolve().relative_to(Path.cwd().resolve())
+        # the folder resolved, not the file: a link is named as itself, never as what it points to
+        return (path.parent.resolve() / path.name).relative_to(Path.cwd().resolve())
     except ValueError:
         return path
 

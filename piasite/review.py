@@ -31,9 +31,8 @@ class FileDiff:
 def _parse_file(path: Path) -> tuple:
     """A working-tree file as parse_blobs gives a blob: ("ok", data) or ("err", line, message)."""
     try:
-        return ("ok", parse_data(safefiles.read_text(path)))  # never through a link
-    except safefiles.UnsafeFile as e:
-        return ("err", 1, e.message)
+        # never through a link: safefiles.UnsafeFile stops the command with the file named
+        return ("ok", parse_data(safefiles.read_text(path)))
     except UnicodeDecodeError as e:
         return ("err", 1, f"UTF-8 で保存してください(位置 {e.start} のバイトが読めません)")
     except ReadError as e:
