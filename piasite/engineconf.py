@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from . import workdir
+from . import safefiles, workdir
 from .exceptions import PiasiteError
 from .limits import MAX_DEPTH
 
@@ -64,7 +64,7 @@ class _Loader(yaml.SafeLoader):
 def require(path: Path) -> Settings:
     """read(), for the commands that build: a missing mkdocs.yml is an error (run from the wrong folder),
     and so is any refused part (ConfigError, each with its line)."""
-    if not Path(path).exists():
+    if not safefiles.exists(path):  # a link (even dangling) is there: read() refuses it
         raise PiasiteError(f"設定ファイル {path} がありません(団体のリポジトリの一番上で実行してください。"
                                    "新しく作るときは piasite init)")
     s = read(path)
@@ -77,8 +77,11 @@ def read(path: Path) -> Settings:
     """The city's settings from mkdocs.yml (absent: the defaults), with a problem per refused part."""
     s = Settings(texts={"site_name": DEFAULT_SITE_NAME})
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = safefiles.read_text(path)  # never through a link (its target's lines would be quoted)
     except FileNotFoundError:
+        return s
+    except safefiles.UnsafeFile as e:
+        s.problems.append((1, e.message))
         return s
     except (OSError, UnicodeDecodeError) as e:
         s.problems.append((1, f"読めません({getattr(e, 'strerror', None) or type(e).__name__})"))

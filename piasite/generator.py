@@ -17,7 +17,7 @@ from typing import Callable
 
 from html import escape
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
 from . import dates, withheld, workdir, xmlsafe
@@ -153,7 +153,7 @@ def entity_links(indexes_: list) -> dict[str, dict[str, tuple[str, str, str]]]:
 
 
 def environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(resources.search_path()), undefined=StrictUndefined,
+    env = Environment(loader=resources.loader(), undefined=StrictUndefined,
                       autoescape=select_autoescape(["j2"], default_for_string=True), keep_trailing_newline=True,
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["wareki"] = lambda v: dates.wareki(v) if dates.parse_iso(v) else ("" if v is None else str(v))

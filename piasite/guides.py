@@ -14,6 +14,6 @@ def write_guides(site) -> None:
     for folder in reversed(resources.search_path(FOLDER)):  # the city's last, so that its files win
         if folder.is_dir():
             for p in sorted(folder.glob("*.md")):
-                pages[p.name] = p.read_text(encoding="utf-8")
+                pages[p.name] = resources.read_text(p)  # the city's never through a link
     for name, text in sorted(pages.items()):
         site.write_page(f"{FOLDER}/{name}", text)

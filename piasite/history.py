@@ -27,7 +27,7 @@ from typing import Any
 import click
 
 
-from . import blobcache, withheld
+from . import blobcache, safefiles, withheld
 from .exceptions import PiasiteError
 from .reader import _WITHHELD_URI, WITHHELD_TAG, ReadError, _build, parse
 
@@ -412,9 +412,10 @@ def read_baseline(root: Path) -> set[str]:
     from piasite) are neither shown nor compared, like git's blame-ignore-revs.
     """
     path = Path(root) / BASELINE_FILE
-    if not path.is_file():
+    if not safefiles.exists(path):
         return set()
-    return {line.split("#", 1)[0].strip() for line in path.read_text(encoding="utf-8").splitlines()} - {""}
+    text = safefiles.read_text(path, root=Path(root))  # a link's target would be quoted in CI logs
+    return {line.split("#", 1)[0].strip() for line in text.splitlines()} - {""}
 
 
 SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
@@ -424,10 +425,12 @@ def check_baseline(root: Path, commits: dict[str, Commit]) -> tuple[set[str], li
     """The baseline's commits, and an error for each line that is not the full id of an ancestor
     of HEAD: a mistyped id would silently publish the versions it was meant to hide."""
     path = Path(root) / BASELINE_FILE
-    if not path.is_file():
+    if not safefiles.exists(path):
         return set(), []
     try:
-        text = path.read_text(encoding="utf-8")
+        text = safefiles.read_text(path, root=Path(root))  # a link's target would be quoted in CI logs
+    except safefiles.UnsafeFile as e:
+        return set(), [(BASELINE_FILE, 1, "", e.message)]
     except (OSError, UnicodeDecodeError):
         return set(), [(BASELINE_FILE, 1, "", "UTF-8 のテキストとして読めません")]
     found, errors = set(), []
@@ -562,7 +565,8 @@ def check_since(files: list[Path], since: str) -> list:
 def _shown(path: Path) -> Path:
     """A path of the repository as the user sees it: relative to the working folder when inside it."""
     try:
-        return path.resolve().relative_to(Path.cwd().resolve())
+        # the folder resolved, not the file: a link is named as itself, never as what it points to
+        return (path.parent.resolve() / path.name).relative_to(Path.cwd().resolve())
     except ValueError:
         return path
 

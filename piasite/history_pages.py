@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup, escape
 
 from . import dates, lifecycle, resources
@@ -69,7 +69,7 @@ def rel(from_url: str, to_url: str) -> str:
 
 
 def environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(resources.search_path()), undefined=StrictUndefined, autoescape=True,
+    env = Environment(loader=resources.loader(), undefined=StrictUndefined, autoescape=True,
                       keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
     env.filters["wareki"] = lambda v: dates.wareki(v) if dates.parse_iso(v) else ("" if v is None else str(v))
     env.filters["rel"] = rel

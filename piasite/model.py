@@ -112,7 +112,7 @@ def content_files(root: Path, aliases: bool = False) -> list[Path]:
                 out.append(here / d)
         out += [here / f for f in files if f.endswith(".yaml") and f not in SKIP and not f.startswith(".")]
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-    if aliases and (root / ALIASES_FILE).exists():
+    if aliases and os.path.lexists(root / ALIASES_FILE):  # a link too: check_paths refuses it
         out.append(root / ALIASES_FILE)
     return sorted(out)
 

@@ -10,6 +10,7 @@ on the index pages.
 from __future__ import annotations
 
 import functools
+import os
 import re
 import unicodedata
 from pathlib import Path
@@ -126,7 +127,7 @@ class Names:
     @classmethod
     def load(cls, content_dir: Path) -> "Names":
         path = Path(content_dir) / ALIASES_FILE
-        if not path.exists():
+        if not os.path.lexists(path):  # a link (even dangling) is read, and refused, by read()
             return cls()
         return cls.load_file(path)
 

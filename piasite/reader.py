@@ -13,7 +13,7 @@ import re
 
 import yaml
 
-from . import limits
+from . import limits, safefiles
 from .exceptions import PiasiteError
 from .limits import MAX_DEPTH, Limits
 
@@ -327,10 +327,12 @@ def _unreadable_character(text: str, e: yaml.reader.ReaderError) -> ReadError:
 
 def read(path: Path) -> Document:
     try:
-        size = Path(path).stat().st_size
+        size = safefiles.check(path).st_size  # a link, a FIFO: refused before it is opened
         if size > limits.current().max_file_bytes:  # refused before it is read into memory
             raise too_big(size)
-        text = Path(path).read_text(encoding="utf-8")
+        text = safefiles.read_text(path)
+    except safefiles.UnsafeFile as e:
+        raise ReadError(1, e.message) from None
     except UnicodeDecodeError as e:
         raise ReadError(1, f"UTF-8 で保存してください(位置 {e.start} のバイトが読めません)") from None
     return parse(text, path)

@@ -9,8 +9,14 @@ ours; everything else comes from the package.
 """
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
+
+from jinja2 import BaseLoader, Environment, FileSystemLoader
+from jinja2.loaders import split_template_path
+
+from . import safefiles
 
 _HERE = Path(__file__).resolve().parent
 OVERRIDES = "overrides"  # beside the city's mkdocs.yml
@@ -49,8 +55,44 @@ def search_path(sub: str = "") -> list[Path]:
 
 
 def copy_tree(sub: str, dest: Path) -> None:
-    """templates/<sub> copied to dest, then the city's overrides/<sub> over it."""
+    """templates/<sub> copied to dest, then the city's overrides/<sub> over it (never through a
+    link: shutil.copytree would copy what a committed link points to, .git/config included)."""
     shutil.copytree(templates_dir() / sub, dest)
     o = overrides_dir()
     if o is not None and (o / sub).is_dir():
-        shutil.copytree(o / sub, dest, dirs_exist_ok=True)
+        safefiles.copy_tree(o / sub, dest, root=_project)
+
+
+def read_text(path: Path) -> str:
+    """A file of search_path(): the city's read without following a link, the package's as is."""
+    if _project is not None and Path(path).is_relative_to(_project / OVERRIDES):
+        return safefiles.read_text(path, root=_project)
+    return Path(path).read_text(encoding="utf-8")
+
+
+class _Loader(BaseLoader):
+    """Jinja's FileSystemLoader over search_path(), but a template of the city's overrides/ is read
+    through safefiles (FileSystemLoader follows links and opens FIFOs)."""
+
+    def __init__(self) -> None:
+        self.city = [p for p in search_path() if p not in search_path_package()]
+        self.package = FileSystemLoader(search_path_package())
+
+    def get_source(self, environment: Environment, template: str):
+        pieces = split_template_path(template)
+        for folder in self.city:
+            p = folder.joinpath(*pieces)
+            if os.path.lexists(p):
+                text = safefiles.read_text(p, root=_project)
+                mtime = os.lstat(p).st_mtime_ns
+                return text, str(p), lambda: os.path.lexists(p) and os.lstat(p).st_mtime_ns == mtime
+        return self.package.get_source(environment, template)
+
+
+def search_path_package(sub: str = "") -> list[Path]:
+    return [templates_dir() / sub]
+
+
+def loader() -> BaseLoader:
+    """The templates' loader: the city's overrides/ first (checked), then the package's."""
+    return _Loader()

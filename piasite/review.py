@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import mdtext, safeout
+from . import mdtext, safefiles, safeout
 from .diff import Change, diff
 from .form import form_for, form_key
 from .history import git, parse_blobs, parse_data, repo_root, resolve
@@ -31,7 +31,8 @@ class FileDiff:
 def _parse_file(path: Path) -> tuple:
     """A working-tree file as parse_blobs gives a blob: ("ok", data) or ("err", line, message)."""
     try:
-        return ("ok", parse_data(path.read_text(encoding="utf-8")))
+        # never through a link: safefiles.UnsafeFile stops the command with the file named
+        return ("ok", parse_data(safefiles.read_text(path)))
     except UnicodeDecodeError as e:
         return ("err", 1, f"UTF-8 で保存してください(位置 {e.start} のバイトが読めません)")
     except ReadError as e:
