@@ -74,8 +74,8 @@ def compare(content_dir: Path, base: str, head: str | None = "HEAD") -> list[Fil
             if nb:
                 parsed[nb] = _parse_file(root / np)
     # Every side is masked with what any commit reachable from either revision withheld
-    # (withheld.py): the commits between base and head are not skipped.
-    found = withheld.for_content(content_dir, revs if head is not None else [b, "HEAD"])
+    # (withheld.py): the commits between base and head, and after them, are not skipped.
+    found = withheld.for_content(content_dir, [*revs, "HEAD"])  # HEAD: what is withheld today counts too
     led = found[0] if found else withheld.Ledger()
     result = []
     for st, old_path, new_path, ob, nb in entries:

@@ -287,7 +287,12 @@ def ledger(root: Path, revs: Iterable[str], prefix: str, commits: dict | None = 
     from . import history
 
     revs = tuple(sorted(set(revs)))
-    key = (str(Path(root).resolve()), prefix, revs)
+    release = Path(root) / RELEASE_FILE
+    try:
+        stamp = release.lstat().st_mtime_ns, release.lstat().st_size
+    except OSError:
+        stamp = None
+    key = (str(Path(root).resolve()), prefix, revs, stamp)
     if key in _MEMO:
         return _MEMO[key]
     every: dict = dict(commits or {})
@@ -319,6 +324,12 @@ def for_content(content_dir: Path, revs: Iterable[str] = ("HEAD",)) -> tuple[Led
 
 def removed_tags(led: Ledger, path: str, data: Any) -> tuple[Any, list[str]]:
     """(the current data masked, a Japanese warning per item whose !非公表 was removed)."""
+    masked, found = removed(led, path, data)
+    return masked, [f"{path}: {label}: {message}" for _, label, message in found]
+
+
+def removed(led: Ledger, path: str, data: Any) -> tuple[Any, list[tuple[tuple, str, str]]]:
+    """(the current data masked, [(concrete path, item label, message)] of the items masked)."""
     from .form import form_for
     from .reader import public
 
@@ -333,9 +344,34 @@ def removed_tags(led: Ledger, path: str, data: Any) -> tuple[Any, list[str]]:
             label = form.label_path(p, shown) if form is not None else SEP.join(map(str, p))
         except (KeyError, IndexError, TypeError, ValueError):
             label = SEP.join(map(str, p))
-        out.append(f"{path}: {label}: 以前の版で非公表(!非公表)だった項目に印がありません。値は公開せず「非公表」と"
-                   f"表示します(公開してよいと決めたときは {RELEASE_FILE} に「{release_line(path, p)}」と書きます)")
+        out.append((p, label, "以前の版で非公表(!非公表)だった項目に印がありません。値は公開せず「非公表」と表示します"
+                             f"(公開してよいと決めたときは {RELEASE_FILE} に「{release_line(path, p)}」と書きます)"))
     return masked, out
+
+
+def check_problems(docs: list) -> list:
+    """`piasite check`: a warning at each item whose !非公表 was removed (it stays unpublished)."""
+    from .validate import WARNING, Problem
+
+    out: list = []
+    by_dir: dict[Path, list] = {}
+    for d in docs:
+        by_dir.setdefault(Path(d.path).resolve().parent.parent, []).append(d)
+    for content_dir, group in by_dir.items():
+        found = for_content(content_dir)
+        if found is None:
+            continue
+        led, root, _ = found
+        for n, m in led.release_errors:
+            out.append(Problem(Path(root) / RELEASE_FILE, n, "", m))
+        for d in group:
+            try:
+                rel = str(Path(d.path).resolve().relative_to(Path(root).resolve())).replace("\\", "/")
+            except ValueError:
+                continue
+            for p, label, message in removed(led, rel, d.data)[1]:
+                out.append(Problem(Path(d.path), d.line(p), label, message, WARNING))
+    return out
 
 
 def mask_assessments(assessments: list, content_dir: Path | None) -> tuple[set[str], list[str]]:
@@ -375,3 +411,16 @@ def withheld_names(content_dir: Path, datas: Iterable[Any] = ()) -> set[str]:
     """Every text withheld now (datas) or in any version of content_dir's history."""
     found = for_content(content_dir)
     return current_names(datas) | (found[0].names if found else set())
+
+
+def mask_document(path: Path, data: Any) -> Any:
+    """One current file's data masked (Ledger.mask_current), for commands that print one file."""
+    found = for_content(Path(path).resolve().parent.parent)
+    if found is None:
+        return data
+    led, root, _ = found
+    try:
+        rel = str(Path(path).resolve().relative_to(Path(root).resolve())).replace("\\", "/")
+    except ValueError:
+        return data
+    return led.mask_current(rel, data)[0]
