@@ -152,6 +152,7 @@ def check_paths(paths: list[Path]) -> tuple[list[Document], list[Problem]]:
     # mkdocs.yml is read as data and only in part (engineconf.py): what the build would refuse
     problems += [Problem(limits.CONFIG, line, "", msg) for line, msg in engineconf.read(limits.CONFIG).problems]
     alias_files: list[Path] = []
+    ledgers: dict = {}  # content folder → its withheld ledger (withheld.hidden_paths)
     for p in paths:
         why = refused(p)
         if why:
@@ -165,7 +166,9 @@ def check_paths(paths: list[Path]) -> tuple[list[Document], list[Problem]]:
         if doc is None:
             continue
         docs.append(doc)
-        problems += check_document(doc)
+        from .withheld import hidden_paths
+
+        problems += check_document(doc, hidden_paths(doc, ledgers))  # never quoted: withheld in some version
         for part in (p.parent.name, p.stem):
             if not ASCII_SLUG.match(part):
                 problems.append(Problem(p, 1, "", f"フォルダ名・ファイル名「{part}」は半角英小文字・数字・-・_ で付けてください"

@@ -424,3 +424,20 @@ def mask_document(path: Path, data: Any) -> Any:
     except ValueError:
         return data
     return led.mask_current(rel, data)[0]
+
+
+def hidden_paths(doc: Any, ledgers: dict) -> set[tuple]:
+    """The concrete paths of doc (a reader.Document) that Ledger.mask_current masks: messages
+    about them never quote the value. ledgers: a cache, content folder → for_content()."""
+    folder = Path(doc.path).resolve().parent.parent
+    if folder not in ledgers:
+        ledgers[folder] = for_content(folder)
+    found = ledgers[folder]
+    if found is None:
+        return set()
+    led, root, _ = found
+    try:
+        rel = str(Path(doc.path).resolve().relative_to(Path(root).resolve())).replace("\\", "/")
+    except ValueError:
+        return set()
+    return set(led.mask_current(rel, doc.data)[1])

@@ -221,3 +221,15 @@ def test_release_file_with_a_wrong_line_is_an_error(tmp_path):
     r.commit("bad release")
     proc = piasite("check", F, cwd=r.root)
     assert proc.returncode == 1 and ".piasite-withheld-release:1:" in proc.stderr
+
+
+def test_check_never_quotes_a_value_an_earlier_version_withheld(tmp_path):
+    """A message about an untagged value of an item withheld before says (非公表の値), not the value."""
+    r = base_repo(tmp_path / "quote")
+    canary = "カナリア選択肢己"
+    r.edit(F, "    対象人数: 10万人以上30万人未満", "    対象人数: !非公表 10万人以上30万人未満")
+    r.commit("withhold")
+    r.edit(F, "    対象人数: !非公表 10万人以上30万人未満", f"    対象人数: {canary}")
+    proc = piasite("check", F, cwd=r.root)
+    assert proc.returncode == 1 and "(非公表の値)" in proc.stderr, proc.stderr
+    assert canary not in proc.stdout + proc.stderr
