@@ -280,6 +280,28 @@ def build_ledger(root: Path, commits: Iterable[Any], prefix: str, is_content, pa
 
 
 _MEMO: dict[tuple, Ledger] = {}
+_MARK = '"\\u0000withheld"'  # how blobcache writes a Withheld value (JSON escapes the NUL)
+
+
+def _tagged_blobs(root: Path, shas: set[str]) -> dict[str, tuple]:
+    """history.parse_blobs, but a blob whose cached entry holds no Withheld value is left out
+    unread: only blobs with a tag add to the ledger (most versions have none)."""
+    from . import blobcache, history
+
+    import json
+
+    cdir = blobcache.cache_dir(root)
+    head = json.dumps({"v": blobcache.VERSION})[:-1]  # blobcache.store writes "v" first
+    todo = set()
+    for sha in shas:
+        f = blobcache._path(cdir, sha)
+        try:
+            text = f.read_text(encoding="utf-8") if f is not None else None
+        except OSError:
+            text = None
+        if text is None or _MARK in text or not text.startswith(head):  # absent, tagged or of another version
+            todo.add(sha)
+    return history.parse_blobs(root, todo)
 
 
 def ledger(root: Path, revs: Iterable[str], prefix: str, commits: dict | None = None) -> Ledger:
@@ -299,8 +321,7 @@ def ledger(root: Path, revs: Iterable[str], prefix: str, commits: dict | None = 
     for rev in revs:
         if commits is None or rev not in every:
             every.update(history.read_log(Path(root), rev))
-    out = build_ledger(root, every.values(), prefix, history._is_content,
-                       lambda shas: history.parse_blobs(Path(root), shas))
+    out = build_ledger(root, every.values(), prefix, history._is_content, lambda shas: _tagged_blobs(Path(root), shas))
     _MEMO[key] = out
     return out
 
