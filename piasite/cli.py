@@ -96,6 +96,9 @@ def check(paths: tuple[Path, ...], since: str | None) -> None:
     from . import lifecycle
     from .history import today
 
+    from .withheld import check_problems
+
+    problems += check_problems(docs)  # a !非公表 removed: the value stays unpublished, said here
     problems += lifecycle.check(docs, today())  # the one place a clock date is read (PIASITE_TODAY fixes it)
     if since is not None:
         if not since.strip():
@@ -192,7 +195,9 @@ def changelog_cmd(path: Path, fmt: str, allow_shallow: bool) -> None:
     hist = load_history(root / rel.split("/")[0], allow_shallow=allow_shallow)
     warn(hist)
     form = form_of(doc.data)
-    rows = changelog.rows_for(hist.for_path(rel), form, doc.data)
+    from .withheld import mask_document
+
+    rows = changelog.rows_for(hist.for_path(rel), form, mask_document(path, doc.data))
     if fmt == "json":
         click.echo(changelog.to_json(rows, form), nl=False)
     elif fmt == "csv":
@@ -253,7 +258,9 @@ def export_cmd(path: Path, fmt: str) -> None:
     form = form_of(doc.data)
     if form is None:  # reported by the check above: not reached
         raise UserError(f"{path}: 様式が分かりません")
-    click.echo(export_text(form, doc.data), nl=False)
+    from .withheld import mask_document
+
+    click.echo(export_text(form, mask_document(path, doc.data)), nl=False)
 
 
 @main.command("schema")

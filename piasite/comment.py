@@ -16,7 +16,7 @@ from .diff import REMOVED, Change
 from .form import Form, form_for, value_at
 from .model import full_title
 from .reader import public
-from .review import FileDiff, compare
+from .review import FileDiff, compare, warning_lines
 
 MARKER = "<!-- piasite-diff -->"
 # GitHub refuses a comment over 65,536 characters, counted in UTF-16 code units (an astral
@@ -184,6 +184,8 @@ def pr_comment(content_dir: Path, base: str, head: str | None = "HEAD") -> str:
             part.append(f"**{_cell(d.error or '評価書として読めません')}**")
             parts.append(part)
             continue
+        part += warning_lines(d)
+        n_warn += len(d.warnings)
         if d.status == "追加":
             part.append("新しい評価書です。")
         elif d.status == "削除":

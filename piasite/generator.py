@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import Callable
@@ -364,7 +365,13 @@ def generate(assessments, out: Path, allow_shallow: bool = False, content_dir: P
     out = workdir.fresh(Path(out))  # a symlink standing there is removed, never followed
     resources.set_project(Path(config).resolve().parent)  # the city's overrides/ beside its mkdocs.yml
     prepare_theme(out)
-    names = Names.load(content_dir) if content_dir else Names()
+    # A value withheld in any version is not published now either, tag removed or not (withheld.py).
+    withheld_names, notes = withheld.mask_assessments(assessments, content_dir)
+    for note in notes:
+        from .textcheck import visible
+
+        print(visible(f"警告: {note}"), file=sys.stderr)
+    names = Names.load(content_dir, withheld=withheld_names) if content_dir else Names()
     site = Site(out, assessments, names, load_config(config))
     site.content_dir, site.allow_shallow = (Path(content_dir) if content_dir else None), allow_shallow
     site.staff = staff

@@ -384,15 +384,16 @@ def load_history(content_dir: Path, rev: str = "HEAD", allow_shallow: bool = Fal
             continue
         fh.versions.append(Version(c, path, blob, entry[1]))
     baseline, errors = check_baseline(root, commits)
+    led = withheld.ledger(root, [head], prefix, commits)
     for fh in files:
         fh.versions.sort(key=lambda v: order[v.commit.sha])
         starts = [i for i, v in enumerate(fh.versions) if v.commit.sha in baseline]
         if starts:  # history starts at the baseline: earlier versions were never published
             fh.versions = fh.versions[starts[-1]:]
-        # An item withheld in any version is withheld in all of them (withheld.py).
-        live = [v for v in fh.versions if not v.deleted]
-        for v, data in zip(live, withheld.mask_all(v.data for v in live)):
-            v.data = data
+        # An item withheld in any version of any reachable commit is withheld in all (withheld.py).
+        for v in fh.versions:
+            if not v.deleted:
+                v.data = led.mask(v.path, v.data)
     trailer_errors, trailer_warnings = check_trailers(files)
     errors += trailer_errors
     warnings += trailer_warnings

@@ -151,20 +151,24 @@ def check_paths(paths: list[Path]) -> tuple[list[Document], list[Problem]]:
         problems.append(Problem(limits.CONFIG, 1, "", lim.problem))
     # mkdocs.yml is read as data and only in part (engineconf.py): what the build would refuse
     problems += [Problem(limits.CONFIG, line, "", msg) for line, msg in engineconf.read(limits.CONFIG).problems]
+    alias_files: list[Path] = []
+    ledgers: dict = {}  # content folder → its withheld ledger (withheld.hidden_paths)
     for p in paths:
         why = refused(p)
         if why:
             problems.append(Problem(p, 1, "", why))
             continue
         if p.name == ALIASES_FILE:
-            problems += check_aliases(p)
+            alias_files.append(p)
             continue
         doc, probs = load_document(p)
         problems += probs
         if doc is None:
             continue
         docs.append(doc)
-        problems += check_document(doc)
+        from .withheld import hidden_paths
+
+        problems += check_document(doc, hidden_paths(doc, ledgers))  # never quoted: withheld in some version
         for part in (p.parent.name, p.stem):
             if not ASCII_SLUG.match(part):
                 problems.append(Problem(p, 1, "", f"フォルダ名・ファイル名「{part}」は半角英小文字・数字・-・_ で付けてください"
@@ -172,6 +176,8 @@ def check_paths(paths: list[Path]) -> tuple[list[Document], list[Problem]]:
         if EVALUATION_SLUG.match(p.stem):
             problems.append(Problem(p, 1, "", f"ファイル名「{p.stem}」は評価のページの URL(<機関>/{p.stem}/)に使うため、"
                                     "評価書のファイル名にはできません。別の名前にしてください"))
+    for p in alias_files:  # after the documents: an alias may not name what they withhold
+        problems += check_aliases(p, docs)
     problems += check_unique_numbers(docs)
     problems += check_evaluations(docs)
     return docs, problems
@@ -200,10 +206,14 @@ def uncertain_problems(root: Path) -> list[Problem]:
     return out
 
 
-def check_aliases(path: Path) -> list[Problem]:
-    """content/aliases.yaml: its shape (names.py) and its characters, with lines."""
+def check_aliases(path: Path, docs: list[Document] = ()) -> list[Problem]:  # type: ignore[assignment]
+    """content/aliases.yaml: its shape (names.py), its characters, with lines, and no alias of a
+    name withheld in any version of any assessment (docs: the current ones; the others from git)."""
+    from . import withheld
+
+    hidden = withheld.withheld_names(Path(path).parent, [d.data for d in docs])
     try:
-        Names.load_file(path)
+        Names.load_file(path, hidden)
     except AliasError as e:
         return [Problem(Path(path), e.line, "", e.message)]
     doc, probs = load_document(path)

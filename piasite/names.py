@@ -125,14 +125,16 @@ class Names:
         return self.merge.get(k, k)
 
     @classmethod
-    def load(cls, content_dir: Path) -> "Names":
+    def load(cls, content_dir: Path, withheld: set[str] | frozenset[str] = frozenset()) -> "Names":
         path = Path(content_dir) / ALIASES_FILE
         if not os.path.lexists(path):  # a link (even dangling) is read, and refused, by read()
             return cls()
-        return cls.load_file(path)
+        return cls.load_file(path, withheld)
 
     @classmethod
-    def load_file(cls, path: Path) -> "Names":
+    def load_file(cls, path: Path, withheld: set[str] | frozenset[str] = frozenset()) -> "Names":
+        """withheld: every text withheld in any version of any assessment (withheld.py): an alias
+        naming one, or the 非公表 placeholder, would show a withheld entry under another name."""
         from .reader import ReadError, read
 
         try:
@@ -163,4 +165,38 @@ class Names:
                                                       for k, v in value.items()):
                 raise AliasError(path, doc.line((key,)), f"「{key}」には「名前: {'正式な名前' if key == ABBREV_KEY else 'よみ'}」の形で 1 行に 1 つ書いてください")
             pairs[key] = value
+        _refuse_withheld(path, doc, merge, pairs[ABBREV_KEY], withheld)
         return cls(merge, split, pairs[ABBREV_KEY], pairs[READING_KEY])
+
+
+WITHHELD_SHOWN = "非公表"  # what reader.public() writes for a withheld value
+
+
+def joins_withheld(name: str, withheld_keys: set[str]) -> str:
+    """Why an alias may not name `name` ('' when it may)."""
+    k = fold(name)
+    if k == fold(WITHHELD_SHOWN) or WITHHELD_SHOWN in nfkc(name):
+        return f"「{WITHHELD_SHOWN}」は非公表の値の表示です"
+    if is_placeholder(name):
+        return "「添付資料を参照」などは名前ではありません"
+    if k in withheld_keys:
+        return "この名前はどれかの評価書(いずれかの版)で非公表(!非公表)です"
+    return ""
+
+
+def _refuse_withheld(path: Path, doc, merge: list, abbreviations: dict, withheld) -> None:
+    """An alias never joins a withheld entry or the 非公表 placeholder to another name, either way."""
+    keys = {fold(n) for n in withheld}
+    for i, group in enumerate(merge):
+        for j, name in enumerate(group):
+            why = joins_withheld(name, keys)
+            if why:
+                raise AliasError(path, doc.line((MERGE_KEY, i, j)),
+                                 f"「{MERGE_KEY}」の {i + 1} 番目の組の {j + 1} 番目の名前は別の名前と結べません({why}。"
+                                 "結ぶと非公表の委託先などが別の名前の下に表示されます)。この名前を組から外してください")
+    for short, full in abbreviations.items():
+        for name in (short, full):
+            why = joins_withheld(name, keys)
+            if why:
+                raise AliasError(path, doc.line((ABBREV_KEY, short)),
+                                 f"「{ABBREV_KEY}」のこの行は別の名前と結べません({why})。この行を消してください")

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import mdtext, safefiles, safeout
+from . import mdtext, safefiles, safeout, withheld
 from .diff import Change, diff
 from .form import form_for, form_key
 from .history import git, parse_blobs, parse_data, repo_root, resolve
@@ -26,6 +26,7 @@ class FileDiff:
     error: str = ""
     old_data: Any = None  # parsed versions (Withheld kept): for labels that name elements
     new_data: Any = None
+    warnings: list[str] = field(default_factory=list)  # a !非公表 removed (withheld.removed_tags)
 
 
 def _parse_file(path: Path) -> tuple:
@@ -73,6 +74,10 @@ def compare(content_dir: Path, base: str, head: str | None = "HEAD") -> list[Fil
         for st, _, np, _, nb in entries:
             if nb:
                 parsed[nb] = _parse_file(root / np)
+    # Every side is masked with what any commit reachable from either revision withheld
+    # (withheld.py): the commits between base and head, and after them, are not skipped.
+    found = withheld.for_content(content_dir, [*revs, "HEAD"])  # HEAD: what is withheld today counts too
+    led = found[0] if found else withheld.Ledger()
     result = []
     for st, old_path, new_path, ob, nb in entries:
         old = parsed.get(ob, ("ok", None))
@@ -85,6 +90,10 @@ def compare(content_dir: Path, base: str, head: str | None = "HEAD") -> list[Fil
                 break
         else:
             od, nd = old[1], new[1]
+            notes: list[str] = []
+            if isinstance(nd, dict):
+                _, notes = withheld.removed_tags(led, new_path, nd)
+            od, nd = led.mask(old_path, od), led.mask(new_path, nd)
             cur = nd if nd is not None else od
             if not isinstance(cur, dict):
                 result.append(FileDiff(new_path, old_path, status, new_path, "",
@@ -100,7 +109,8 @@ def compare(content_dir: Path, base: str, head: str | None = "HEAD") -> list[Fil
             title = str(public(assessment_title(form, cur, Path(new_path).stem)))  # as the site titles it
             org = str(public(form.value(cur, "organisation")) or "")
             changes = diff(form, od if st != "A" else None, nd) if st not in "AD" else []
-            result.append(FileDiff(new_path, old_path, status, title, org, changes, old_data=od, new_data=nd))
+            result.append(FileDiff(new_path, old_path, status, title, org, changes, old_data=od, new_data=nd,
+                                   warnings=notes))
     return result
 
 
@@ -124,6 +134,7 @@ def to_markdown(diffs: list[FileDiff], base: str, head: str) -> str:
         if d.error:
             lines.append(f"**{_cell(d.error)}**")
             continue
+        lines += warning_lines(d)
         if d.status == "追加":
             lines.append("新しい評価書です。")
             continue
@@ -144,10 +155,15 @@ def to_markdown(diffs: list[FileDiff], base: str, head: str) -> str:
     return safeout.escape("\n".join(lines) + "\n")  # the Summary shows it: no control or bidi character
 
 
+def warning_lines(d: FileDiff) -> list[str]:
+    """The reviewer's warnings of one file (a removed !非公表), as Markdown lines."""
+    return [f"**⚠ {_cell(w)}**" for w in d.warnings] + ([""] if d.warnings else [])
+
+
 def to_json(diffs: list[FileDiff], base: str, head: str) -> str:
     return safeout.json_text(json.dumps({"base": base, "head": head, "assessments": [
         {"path": d.path, "old_path": d.old_path, "status": d.status, "title": d.title, "org": d.org,
-         "error": d.error, "changes": [c.as_dict() for c in d.changes]} for d in diffs]},
+         "error": d.error, "warnings": d.warnings, "changes": [c.as_dict() for c in d.changes]} for d in diffs]},
         ensure_ascii=False, indent=2)) + "\n"
 
 

@@ -153,6 +153,9 @@ class Preview:
             if form is None:  # check_paths reported it: not reached
                 return
             new = Assessment(doc, form, self.content_dir)
+            from .withheld import mask_assessments
+
+            mask_assessments([new], self.content_dir)  # what any version withheld stays so
             old = [a for a in site.assessments if a.path.resolve() == Path(path).resolve()]
             if not old or old[0].url != new.url:
                 self.full()
