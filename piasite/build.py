@@ -50,16 +50,17 @@ def build_site(content_dir: Path, out_dir: Path, engine: str = "mkdocs", allow_s
     # One build per output at a time, each run in a folder of its own (runlock.py): a second build on
     # the same output is refused here, before anything is written; a serve never shares a file with it.
     with runlock.output(out_dir), runlock.private(work) as run:
+        writing = [run]  # where the build is writing now: named when the disk is full and the error names no file
         try:
-            _build(content_dir, out_dir, engine, allow_shallow, config, extensions, timings, staff, run)
+            _build(content_dir, out_dir, engine, allow_shallow, config, extensions, timings, staff, run, writing)
         except OSError as e:
             if runlock.is_full(e):
-                raise runlock.disk_full(e.filename or out_dir.parent) from None
+                raise runlock.disk_full(e.filename or writing[-1]) from None
             raise
 
 
 def _build(content_dir: Path, out_dir: Path, engine: str, allow_shallow: bool, config: Path, extensions,
-           timings: dict, staff: bool, run: Path) -> None:
+           timings: dict, staff: bool, run: Path, writing: list[Path]) -> None:
     from .search import SearchIndexError, index_site
 
     t0 = time.perf_counter()
@@ -69,6 +70,7 @@ def _build(content_dir: Path, out_dir: Path, engine: str, allow_shallow: bool, c
     gen = resource.getrusage(resource.RUSAGE_CHILDREN)  # the generation child (for the benchmark)
     timings.update(generation_cpu=gen.ru_utime + gen.ru_stime, generation_rss_kb=gen.ru_maxrss)
     env = dict(os.environ, SOURCE_DATE_EPOCH=str(epoch), NO_MKDOCS_2_WARNING="1")
+    writing.append(out_dir.with_name(out_dir.name + ".tmp"))
     tmp = run_engine(engine, config, out_dir, env, work=run)
     t2 = time.perf_counter()
     try:
