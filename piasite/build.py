@@ -19,13 +19,13 @@ import sys
 import time
 from pathlib import Path
 
-from . import engineconf, outdir, workdir
+from . import engineconf, outdir, runlock, workdir
 from .exceptions import PiasiteError
 from .model import load_content
 from .theme import FillError, fill
 from .validate import ERROR
 
-GENERATED = Path("build/docs")
+DOCS = "docs"  # the generated tree, in the run's own folder (runlock.private): build/run-XXXXXXXX/docs
 
 
 class BuildError(PiasiteError):
@@ -36,8 +36,6 @@ class BuildError(PiasiteError):
 def build_site(content_dir: Path, out_dir: Path, engine: str = "mkdocs", allow_shallow: bool = False,
                config: Path = Path("mkdocs.yml"), extensions=None, timings: dict | None = None,
                staff: bool = False) -> None:
-    from .search import SearchIndexError, index_site
-
     content_dir, out_dir, config = Path(content_dir), Path(out_dir), Path(config)
     timings = {} if timings is None else timings
     if not content_dir.is_dir():
@@ -48,15 +46,32 @@ def build_site(content_dir: Path, out_dir: Path, engine: str = "mkdocs", allow_s
         outdir.check(out_dir, content_dir, config.resolve().parent)
     except outdir.OutDirError as e:
         raise BuildError(str(e)) from None
-    workdir.root(config.resolve().parent)  # build/ must be a folder of the project, not a link out of it
+    work = workdir.root(config.resolve().parent)  # build/ must be a folder of the project, not a link out of it
+    # One build per output at a time, each run in a folder of its own (runlock.py): a second build on
+    # the same output is refused here, before anything is written; a serve never shares a file with it.
+    with runlock.output(out_dir), runlock.private(work) as run:
+        writing = [run]  # where the build is writing now: named when the disk is full and the error names no file
+        try:
+            _build(content_dir, out_dir, engine, allow_shallow, config, extensions, timings, staff, run, writing)
+        except OSError as e:
+            if runlock.is_full(e):
+                raise runlock.disk_full(e.filename or writing[-1]) from None
+            raise
+
+
+def _build(content_dir: Path, out_dir: Path, engine: str, allow_shallow: bool, config: Path, extensions,
+           timings: dict, staff: bool, run: Path, writing: list[Path]) -> None:
+    from .search import SearchIndexError, index_site
+
     t0 = time.perf_counter()
-    docs = config.parent / GENERATED
+    docs = run / DOCS
     epoch, count, bundles = in_child(_generate, content_dir, docs, config, allow_shallow, extensions, staff)
     t1 = time.perf_counter()
     gen = resource.getrusage(resource.RUSAGE_CHILDREN)  # the generation child (for the benchmark)
     timings.update(generation_cpu=gen.ru_utime + gen.ru_stime, generation_rss_kb=gen.ru_maxrss)
     env = dict(os.environ, SOURCE_DATE_EPOCH=str(epoch), NO_MKDOCS_2_WARNING="1")
-    tmp = run_engine(engine, config, out_dir, env)
+    writing.append(out_dir.with_name(out_dir.name + ".tmp"))
+    tmp = run_engine(engine, config, out_dir, env, work=run)
     t2 = time.perf_counter()
     try:
         fill(tmp, docs)  # bodies and titles into the engine's output (theme.py)
@@ -64,6 +79,9 @@ def build_site(content_dir: Path, out_dir: Path, engine: str = "mkdocs", allow_s
     except (SearchIndexError, FillError) as e:
         shutil.rmtree(tmp, ignore_errors=True)
         raise BuildError(f"{e}(これまでのサイトはそのままです)") from None
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     t3 = time.perf_counter()
     swap(tmp, out_dir)
     timings.update(generation=t1 - t0, engine=t2 - t1, search=t3 - t2, pages=count)
@@ -169,11 +187,12 @@ def check_engine(engine: str) -> None:
                          f"pip install {extra} で入れてから実行してください")
 
 
-def run_engine(engine: str, config: Path, out_dir: Path, env: dict | None = None) -> Path:
+def run_engine(engine: str, config: Path, out_dir: Path, env: dict | None = None, work: Path | None = None) -> Path:
     """Build with the engine into a temporary folder beside out_dir; returns that folder. The engine
-    reads piasite's own configuration (engineconf.py), never the city's mkdocs.yml itself."""
+    reads piasite's own configuration (engineconf.py), never the city's mkdocs.yml itself, written
+    into work (the run's own folder, beside its docs/)."""
     out_dir, config = Path(out_dir), Path(config)
-    engine_file = engineconf.write(config, engine)  # build/engine-<engine>.yml
+    engine_file = engineconf.write(config, engine, work)  # <work>/engine-<engine>.yml
     work = engine_file.parent
     tmp = out_dir.with_name(out_dir.name + ".tmp")
     workdir.clear(tmp)  # absent, empty or ours: outdir.check
@@ -194,6 +213,8 @@ def run_engine(engine: str, config: Path, out_dir: Path, env: dict | None = None
         outdir.mark(tmp)
     if proc.returncode != 0 or not tmp.is_dir():
         shutil.rmtree(tmp, ignore_errors=True)
+        if runlock.said_full(proc.stderr) or runlock.said_full(proc.stdout):
+            raise runlock.disk_full(tmp.parent)
         said = engine_said(proc.stderr.strip() or proc.stdout.strip())
         raise BuildError(f"{engine} がサイトを組み立てられませんでした({said})。{config.name} の設定を確かめてください")
     # The engines' 404 page links from the server root ("/assets/…"): it cannot work

@@ -66,6 +66,10 @@ class _Group(_JapaneseHelp, click.Group):
         try:
             return super().invoke(ctx)
         except OSError as e:
+            from .runlock import disk_full, is_full
+
+            if is_full(e):  # ENOSPC, EDQUOT: said so, naming the path (runlock.py)
+                raise disk_full(e.filename, site_kept=False) from None
             where = f"{e.filename}: " if e.filename else ""
             raise UserError(f"{where}ファイルを読み書きできません({e.strerror or e})") from None
         except click.UsageError as e:

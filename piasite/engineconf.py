@@ -297,14 +297,15 @@ def engine_config(s: Settings, engine: str, title_token, nav: list[tuple[str, st
     return conf
 
 
-def write(config: Path, engine: str) -> Path:
-    """build/engine-<engine>.yml from the city's mkdocs.yml (checked: ConfigError on a problem),
-    the texts' token files in build/piasite-bodies; returns the file's path."""
+def write(config: Path, engine: str, work: Path | None = None) -> Path:
+    """<work>/engine-<engine>.yml from the city's mkdocs.yml (checked: ConfigError on a problem),
+    the texts' token files in <work>/piasite-bodies; returns the file's path. work: the run's own
+    folder (runlock.private), build/ when not given."""
     from .generator import NAV
     from .theme import BODIES, key_of, title_token
 
     s = require(config)
-    work = workdir.root(Path(config).resolve().parent)
+    work = workdir.root(Path(config).resolve().parent) if work is None else Path(work)
     bodies = work / BODIES
     bodies.mkdir(exist_ok=True)
     tokens = {}

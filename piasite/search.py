@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import cast
 
 from .exceptions import PiasiteError
+from .runlock import disk_full, said_full
 
 ROOT = Path(__file__).resolve().parent.parent
 BINARY = ROOT / "node_modules" / "@pagefind" / "linux-x64" / "bin" / "pagefind_extended"
@@ -73,7 +74,7 @@ def index_site(site_dir: Path, parts: list[tuple[str, list[str]]] | None = None)
     marked = {p for p in pages if b"data-pagefind-body" in (site_dir / p).read_bytes()}
     for folder, orgs in parts or [("pagefind/", [])]:
         chosen = [p for p in pages if (p in marked or not marked) and (not orgs or p.split("/", 1)[0] in orgs)]
-        with _Service(pagefind_binary()) as pf:
+        with _Service(pagefind_binary(), site_dir) as pf:
             index = pf.call({"type": "NewIndex", "config": {"force_language": "ja"}})["index_id"]
             for rel in chosen:  # in sorted order: the index is the same whatever the file system's order
                 text = (site_dir / rel).read_text(encoding="utf-8")
@@ -81,6 +82,12 @@ def index_site(site_dir: Path, parts: list[tuple[str, list[str]]] | None = None)
                          "file_contents": breakable(text)})
             pf.call({"type": "WriteFiles", "index_id": index, "output_path": str((site_dir / folder).resolve())})
         plain_filter_labels(site_dir / folder / "pagefind-ui.js")
+
+
+def _one_line(text: str) -> str:
+    """Pagefind's own error message, one line, printable characters only, short."""
+    line = next((l.strip() for l in text.splitlines() if l.strip()), "理由は示されていません")
+    return "".join(c if c.isprintable() else "?" for c in line)[:200]
 
 
 def _url(rel: str) -> str:
@@ -94,9 +101,14 @@ class _Service:
     instead of `pagefind --site`, whose output follows the order the file system lists files in
     (tmpfs and ext4 gave different indexes of the same site)."""
 
-    def __init__(self, binary: Path):
-        self.proc = subprocess.Popen([str(binary), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE)
+    def __init__(self, binary: Path, site: Path | None = None):
+        try:
+            self.proc = subprocess.Popen([str(binary), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                         stderr=subprocess.PIPE)
+        except OSError as e:
+            raise SearchIndexError(f"検索索引を作る Pagefind ({binary}) を起動できません({e.strerror or e})。"
+                                   "リポジトリのフォルダで `npm install` をやり直してください") from None
+        self.site = site
         self.buf = b""
         self.id = 0
 
@@ -124,15 +136,34 @@ class _Service:
                 if not chunk:
                     raise OSError("Pagefind が応答しません")
                 self.buf += chunk
-        except OSError as e:
-            err = self.proc.stderr.read().decode(errors="replace") if self.proc.poll() is not None else ""
-            raise SearchIndexError(f"Pagefind が検索索引を作れませんでした: {e}\n{err}".strip()) from None
+        except OSError:
+            raise self.failed() from None
         raw, self.buf = self.buf.split(b",", 1)
         reply = json.loads(base64.b64decode(raw))
         out = reply.get("payload") or {}
         if out.get("type") == "Error" or reply.get("message_id") != self.id:
-            raise SearchIndexError(f"Pagefind が検索索引を作れませんでした: {out.get('message', out)}")
+            said = str(out.get("message", ""))
+            if said_full(said):
+                raise disk_full(self.site)
+            raise SearchIndexError(f"Pagefind が検索索引を作れませんでした({_one_line(said)})")
         return out
+
+    def failed(self) -> PiasiteError:
+        """Pagefind stopped (it crashed, was killed, or the disk is full): told in Japanese, without its
+        panic text (Rust's `thread 'main' panicked at …` is for Pagefind's developers, not the city)."""
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        assert self.proc.stderr
+        err = self.proc.stderr.read().decode(errors="replace")
+        if said_full(err):
+            return disk_full(self.site)
+        rc = self.proc.returncode
+        how = f"シグナル {-rc} で止まりました" if rc is not None and rc < 0 else f"終了コード {rc} で止まりました"
+        return SearchIndexError(f"Pagefind が検索索引を作れませんでした(Pagefind が途中で{how})。"
+                                "もう一度実行し、続くときは `npm ci` で Pagefind を入れ直してください")
 
 
 # A value with no break for megabytes makes Pagefind's Japanese indexing quadratic (1 MB: 20 s,

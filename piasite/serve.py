@@ -13,9 +13,16 @@ Each served page gets a small inline script that polls /__piasite__/status
 (this server, no other host) and reloads when the version changes; a file with
 errors keeps the last good pages and shows its messages over the page.
 The git history is read once, at the start (uncommitted edits are not history).
+
+The preview is built in a folder of its own, build/run-XXXXXXXX (runlock.private), never in the
+folders a `piasite build` reads or writes: its staff pages (取込メモ, file paths) cannot reach a
+public site built meanwhile, and a public build cannot replace the bodies the preview serves.
+When content/ disappears while serving, the last pages stay and every page (and any address that
+is not found) says so, until the folder is back.
 """
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import os
@@ -30,11 +37,10 @@ from typing import Any
 
 import click
 
-from . import workdir
+from . import runlock, workdir
 from .exceptions import UserError
 
 STATUS = "/__piasite__/status"
-WORK = Path("build/serve")  # in the work folder (workdir.py): the engine's output with its tokens
 POLL_SECONDS = 0.4
 _TOKENS = re.compile(rb"<!--piasite-body:([0-9a-f]{32})-->|piasitetitle([0-9a-f]{32})x")
 
@@ -69,12 +75,12 @@ class State:
 class Preview:
     """The preview's build: one full build, then per-file updates."""
 
-    def __init__(self, content_dir: Path, config: Path = Path("mkdocs.yml"), work: Path = WORK):
+    def __init__(self, content_dir: Path, config: Path = Path("mkdocs.yml")):
         self.content_dir = Path(content_dir)
         self.config = Path(config)
         self.root = self.config.resolve().parent
-        self.work = self.root / work
-        self.raw = self.work / "site"
+        self._run: contextlib.ExitStack | None = None
+        self._work: Path | None = None
         self.lock = threading.RLock()
         self.state = State()
         self.site: Any = None
@@ -86,10 +92,29 @@ class Preview:
         require(self.config)  # missing or unusable: told now, in Japanese
 
     @property
-    def docs(self) -> Path:
-        from .build import GENERATED
+    def work(self) -> Path:
+        """This preview's own folder (build/run-XXXXXXXX), made at the first build, removed by close()."""
+        if self._work is None:
+            stack = contextlib.ExitStack()
+            self._work = stack.enter_context(runlock.private(workdir.root(self.root)))
+            self._run = stack
+        return self._work
 
-        return self.root / GENERATED
+    def close(self) -> None:
+        if self._run is not None:
+            self._run.close()
+            self._run = self._work = None
+
+    @property
+    def raw(self) -> Path:
+        """The engine's output with its tokens, served."""
+        return self.work / "site"
+
+    @property
+    def docs(self) -> Path:
+        from .build import DOCS
+
+        return self.work / DOCS
 
     @property
     def bodies(self) -> Path:
@@ -115,9 +140,7 @@ class Preview:
                                  config=self.config, staff=True)  # the preview is the staff's own
             env = dict(os.environ, SOURCE_DATE_EPOCH=str(source_date_epoch(self.content_dir, assessments)),
                        NO_MKDOCS_2_WARNING="1")
-            workdir.root(self.root)  # build/ a folder of the project, never a link out of it
-            self.work.mkdir(parents=True, exist_ok=True)
-            tmp = run_engine("mkdocs", self.config, self.raw, env)
+            tmp = run_engine("mkdocs", self.config, self.raw, env, work=self.work)
             # Pagefind reads filled pages: index a filled copy, keep only its index.
             filled = self.work / "filled"
             workdir.clear(filled)
@@ -193,11 +216,19 @@ class Preview:
 
     def poll(self) -> bool:
         """Rebuild what the files changed since the last look need; True when anything was done."""
+        if not self.content_dir.is_dir():  # deleted or moved while serving: the last pages stay, told why
+            if self.state.kind == "missing":
+                return False
+            self.snapshot = {}
+            with self.lock:
+                self._done([self.missing()], "missing", time.perf_counter())
+            return True
         now = self._scan()
-        if now == self.snapshot:
+        if now == self.snapshot and self.state.kind != "missing":
             return False
         changed = [p for p in now if self.snapshot.get(p) != now[p]]
-        structural = set(now) != set(self.snapshot) or any(p.name == "aliases.yaml" for p in changed)
+        structural = (set(now) != set(self.snapshot) or any(p.name == "aliases.yaml" for p in changed)
+                      or self.state.kind == "missing")  # content/ is back: everything again
         self.snapshot = now
         try:
             if structural:
@@ -209,6 +240,10 @@ class Preview:
             with self.lock:
                 self._done([e.format_message()], "error", time.perf_counter())
         return True
+
+    def missing(self) -> str:
+        return (f"評価書のフォルダ {self.content_dir} が見つかりません(消されたか、名前が変わったか、移されました)。"
+                "フォルダを戻すと組み立て直します。いま表示しているのは、消える前のページです")
 
     def watch(self, stop: threading.Event, say=None) -> None:
         while not stop.wait(POLL_SECONDS):
@@ -265,8 +300,19 @@ def handler(preview: Preview):
                 return self._send(preview.page(file), "text/html; charset=utf-8")
             return super().do_GET()
 
-        def _send(self, body: bytes, ctype: str) -> None:
-            self.send_response(200)
+        def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+            """Not found: a page in Japanese saying why when content/ is gone (or that the address has no
+            page), which reloads itself when the preview changes; other errors as the library sends them."""
+            if code != 404 or self.command != "GET":
+                return super().send_error(code, message, explain)
+            why = preview.missing() if not preview.content_dir.is_dir() else "このアドレスのページはありません。"
+            body = ("<!doctype html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\"><title>ページがありません</title>"
+                    f"</head><body><h1>ページがありません</h1><p>{html.escape(why)}</p>"
+                    f"<p><a href=\"/\">トップページへ</a></p>{RELOAD}</body></html>\n").encode("utf-8")
+            self._send(body, "text/html; charset=utf-8", 404)
+
+        def _send(self, body: bytes, ctype: str, code: int = 200) -> None:
+            self.send_response(code)
             self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Cache-Control", "no-store")
@@ -287,6 +333,7 @@ def serve(content_dir: Path, port: int, config: Path = Path("mkdocs.yml"), ready
         preview.full()
     except BaseException:
         server.server_close()
+        preview.close()
         raise
     if preview.state.problems:
         click.echo(preview.news(), err=True)
@@ -304,3 +351,5 @@ def serve(content_dir: Path, port: int, config: Path = Path("mkdocs.yml"), ready
     finally:
         stop.set()
         server.server_close()
+        with preview.lock:
+            preview.close()

@@ -75,12 +75,17 @@ def test_the_engine_never_reads_mkdocs_yml(city, tmp_path):
     city.write("mkdocs.yml", yaml.safe_dump(conf, allow_unicode=True))
     city.commit("設定")
     assert piasite("build", cwd=city.root).returncode == 0
-    engine = yaml.safe_load((city.root / "build/engine-mkdocs.yml").read_text(encoding="utf-8"))
+    # the build's own copy lives in its run folder, removed after it (runlock.private): the same writer, here
+    from piasite import engineconf
+
+    (tmp_path / "run").mkdir()
+    written = engineconf.write(city.root / "mkdocs.yml", "mkdocs", tmp_path / "run")
+    engine = yaml.safe_load(written.read_text(encoding="utf-8"))
     assert engine["docs_dir"] == "docs" and engine["theme"]["custom_dir"] == "theme"
     assert engine["plugins"] == [{"search": {"enabled": False}}] and "hooks" not in engine
     assert engine["use_directory_urls"] is True and "site_dir" not in engine
     assert re.fullmatch(r"piasitetitle[0-9a-f]{32}x", engine["site_name"])
-    assert "<b>" not in (city.root / "build/engine-mkdocs.yml").read_text(encoding="utf-8")
+    assert "<b>" not in written.read_text(encoding="utf-8")
 
 
 MARKUP = '<img src=x onerror=alert(1)>"\'{{ 6*7 }}'
