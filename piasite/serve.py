@@ -38,7 +38,7 @@ from typing import Any
 import click
 
 from . import runlock, workdir
-from .exceptions import UserError
+from .exceptions import PiasiteError, UserError
 
 STATUS = "/__piasite__/status"
 POLL_SECONDS = 0.4
@@ -236,7 +236,10 @@ class Preview:
             else:
                 for p in sorted(changed):
                     self.update(p)
-        except UserError as e:  # e.g. the engine failed: keep serving, say why
+        except (PiasiteError, OSError) as e:  # e.g. the engine failed, the disk is full: keep serving, say why
+            if isinstance(e, OSError):
+                e = runlock.disk_full(e.filename, site_kept=False) if runlock.is_full(e) else \
+                    UserError(f"{e.filename or self.work}: ファイルを読み書きできません({e.strerror or e})")
             with self.lock:
                 self._done([e.format_message()], "error", time.perf_counter())
         return True

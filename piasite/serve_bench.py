@@ -75,6 +75,7 @@ def main() -> None:
                   f"(うち組み立て {preview.state.last.get('page', 0):.2f} 秒)", flush=True)
         stop.set()
         server.shutdown()
+        preview.close()
         one = sorted(times)[len(times) // 2]
         print(f"比 (1 ファイルの変更 / 全体の組み立て): {one:.2f} / {full:.1f} = {one / full:.3f}(目標 0.1 以下)")
 
