@@ -25,7 +25,7 @@ import yaml
 
 from . import safefiles, workdir
 from .exceptions import PiasiteError
-from .limits import MAX_DEPTH
+from .limits import MAX_CONFIG_BYTES, MAX_DEPTH
 
 ENGINE_FILE = "engine-{engine}.yml"  # in build/, beside docs/ and theme/ (paths relative to it)
 HTTP_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d+)?(?:/[^\s\"'<>\\&`]*)?", re.I)
@@ -85,6 +85,10 @@ def read(path: Path) -> Settings:
         return s
     except (OSError, UnicodeDecodeError) as e:
         s.problems.append((1, f"読めません({getattr(e, 'strerror', None) or type(e).__name__})"))
+        return s
+    size = len(text.encode("utf-8"))
+    if size > MAX_CONFIG_BYTES:  # refused before the YAML parser sees it
+        s.problems.append((1, f"大きすぎます({size:,} バイト。mkdocs.yml は {MAX_CONFIG_BYTES:,} バイトまで)"))
         return s
     lines: dict[tuple, int] = {}
     try:

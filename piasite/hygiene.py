@@ -31,7 +31,6 @@ _GREEK_SYMBOLS = set("αβγδεΔΣΩμπ")
 
 _JA = r"\u3041-\u3096\u30a1-\u30fa\u30fc\u4e00-\u9fff\u3005"  # kana, ー, kanji, 々
 _KATAKANA_RUN = re.compile(r"[\u30a1-\u30fa\u30fc]+")
-_KATAKANA_END = re.compile(r"[\u30a1-\u30fa\u30fc]+$")
 _BREAK = re.compile(rf"(?<=[{_JA}]) (?=[{_JA}])")
 
 
@@ -46,16 +45,23 @@ def _script(ch: str) -> str | None:
 
 def foreign_runs(text: str) -> list[tuple[str, str]]:
     """Runs of letters from foreign scripts: [(run, script name in Japanese)]."""
-    out: list[tuple[str, str]] = []
-    run, script = "", None
-    for ch in text + "\0":
-        s = _script(ch) if ch != "\0" else None
-        if s and (s == script or not run):
-            run, script = run + ch, s
+    return [(run, name) for _, run, name in foreign_spans(text)]
+
+
+def foreign_spans(text: str) -> list[tuple[int, str, str]]:
+    """foreign_runs with where each run starts: [(index, run, script name in Japanese)].
+    One pass, runs cut by index (no string grown a character at a time: linear in the text)."""
+    out: list[tuple[int, str, str]] = []
+    start, script = 0, None
+    for i, ch in enumerate(text):
+        s = _script(ch)
+        if s == script:
             continue
-        if run and script:
-            out.append((run, FOREIGN_SCRIPTS[script]))
-        run, script = (ch, s) if s else ("", None)
+        if script:
+            out.append((start, text[start:i], FOREIGN_SCRIPTS[script]))
+        start, script = i, s
+    if script:
+        out.append((start, text[start:], FOREIGN_SCRIPTS[script]))
     return out
 
 
@@ -76,26 +82,60 @@ def _wrap_width(text: str) -> int | None:
     return width if inside >= 0.5 * len(segments) else None
 
 
-def line_breaks(text: str, corpus: str = "") -> list[int]:
+def line_breaks(text: str, corpus: "str | Corpus" = "") -> list[int]:
     """Indexes of the spaces in text that are line breaks inside Japanese words or phrases.
 
     corpus: the rest of the document, where an unbroken spelling of the same word
-    is evidence that the space is an accident of wrapping."""
+    is evidence that the space is an accident of wrapping (a Corpus when many texts of one
+    document ask: its look-ups are remembered and bounded). Linear in the text."""
     if " " not in text:
         return []
     width = _wrap_width(text)
     found: list[int] = []
+    look = (corpus if isinstance(corpus, Corpus) else Corpus(corpus)) if corpus else None
     for m in _BREAK.finditer(text):
         i = m.start()
         segment = i - (text.rfind(" ", 0, i) + 1)
         if width and abs(segment - width) <= 3:
             found.append(i)
-        elif corpus:
+        elif look is not None:
             # A katakana word cut in two whose joined spelling the document uses elsewhere.
-            left, right = _KATAKANA_END.search(text, 0, i), _KATAKANA_RUN.match(text, i + 1)
-            if left and right and left[0] + right[0] in corpus:
+            # The run left of the space is read backwards from it (a search from the text's start
+            # for each space made a long katakana text quadratic).
+            a = i
+            while a > 0 and _is_katakana(text[a - 1]):
+                a -= 1
+            right = _KATAKANA_RUN.match(text, i + 1)
+            if a < i and right and look.has(text[a:i] + right[0]):
                 found.append(i)
     return found
+
+
+def _is_katakana(ch: str) -> bool:
+    return "\u30a1" <= ch <= "\u30fa" or ch == "\u30fc"
+
+
+class Corpus:
+    """A document's text, asked whether it contains a word. Each word is looked up once, and the
+    look-ups of one document read at most LOOKUPS times its length in all: beyond that a word
+    counts as not found (a hostile text with thousands of distinct candidates stays linear; a
+    real document asks a few dozen)."""
+
+    LOOKUPS = 64
+
+    def __init__(self, text: str):
+        self.text = text
+        self.seen: dict[str, bool] = {}
+        self.budget = self.LOOKUPS * (len(text) + 1)
+
+    def has(self, word: str) -> bool:
+        hit = self.seen.get(word)
+        if hit is None:
+            if self.budget <= 0:
+                return False
+            self.budget -= len(self.text) + len(word)
+            hit = self.seen[word] = word in self.text
+        return hit
 
 
 def join_breaks(text: str, corpus: str = "") -> str:
@@ -128,3 +168,16 @@ def mark_variants(texts) -> list[list[tuple[str, int]]]:
         alike[_voiced(word)].append(word)
     return sorted([sorted(((w, counts[w]) for w in words), key=lambda wc: (-wc[1], wc[0]))
                    for words in alike.values() if len(words) > 1])
+
+
+def first_texts(words: set[str], texts: list[tuple[tuple, str]]) -> dict[str, tuple]:
+    """{word: the path of the first text where the kana word stands} for the words of mark_variants,
+    in one pass over the texts (a scan of all texts per word was quadratic)."""
+    first: dict[str, tuple] = {}
+    for path, text in texts:
+        if len(first) == len(words):
+            break
+        for w in _KANA_WORD.findall(text):
+            if w in words and w not in first:
+                first[w] = path
+    return first

@@ -43,6 +43,7 @@ class Checker:
         self.form: Form | None = None
         self.withheld: set[tuple] = set()  # paths of !非公表 values: never quoted
         self.texts: list[tuple[tuple, str]] = []  # (path, text) of every value, as check_text meets them
+        self.corpus: hygiene.Corpus | None = None  # the document's text, for line_breaks
 
     def hidden(self, path: tuple) -> bool:
         return any(path[:i] in self.withheld for i in range(len(path) + 1))
@@ -73,9 +74,11 @@ class Checker:
         are withheld values (check_text collected the rest)."""
         notes = self.form.top_key("import_notes") if self.form else None
         texts = [(p, t) for p, t in self.texts if not self.hidden(p) and not (notes and p[:1] == (notes,))]
-        for spellings in hygiene.mark_variants(t for _, t in texts):
+        variants = hygiene.mark_variants(t for _, t in texts)
+        first = hygiene.first_texts({spellings[-1][0] for spellings in variants}, texts)
+        for spellings in variants:
             rare = spellings[-1][0]
-            path = next(p for p, t in texts if rare in t)
+            path = first[rare]
             said = "、".join(f"「{w}」({n} か所)" for w, n in spellings)
             self.add(path, f"{said}が、゛ と ゜ だけ違う書き方で混在しています。PDF からの読み取りの誤りではありませんか"
                            "(原本で確かめて、正しい方にそろえてください)", WARNING)
@@ -269,13 +272,18 @@ class Checker:
     def check_extraction(self, text: str, path: tuple) -> None:
         """Damage left by PDF extraction: foreign-script letters and wrapped-cell spaces."""
         lookalike = {w for w, _ in textcheck.lookalikes(text)}  # told by check_text_one
-        for run, script in hygiene.foreign_runs(text):
-            if any(run in w for w in lookalike):
+        told = "\0".join(lookalike)  # one scan per distinct run, not one per word
+        inside: dict[str, bool] = {}
+        for i, run, script in hygiene.foreign_spans(text):
+            if run not in inside:
+                inside[run] = run in lookalike or run in told
+            if inside[run]:
                 continue
-            i = text.find(run)
             self.add(path, f"日本語の文書にない文字({script})があります: 「{hygiene.snippet(text, i, len(run))}」"
                            "(PDF からの読み取りの誤りではありませんか)", WARNING)
-        breaks = hygiene.line_breaks(text, self.doc.text)
+        if self.corpus is None:
+            self.corpus = hygiene.Corpus(self.doc.text)  # one for the document: its look-ups are remembered
+        breaks = hygiene.line_breaks(text, self.corpus)
         if breaks:
             shown = "」「".join(hygiene.snippet(text, i, 1, 6) for i in breaks[:3])
             more = f" ほか {len(breaks) - 3} か所" if len(breaks) > 3 else ""

@@ -8,6 +8,7 @@ is not taken for one unless it is the next item the form expects.
 """
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -268,7 +269,9 @@ class BodyParser:
         text = plain(cell)
         for lab in self.parts[p].all_labels:
             key = norm(lab)
-            for j in range(1, len(text) + 1):
+            # the label stands at the start: a prefix a few times its length at most (all prefixes of a
+            # long line were quadratic, and filled norm's cache with them)
+            for j in range(1, min(len(text), 4 * len(key) + 64) + 1):
                 if norm(text[:j]) == key:
                     rest = text[j:].strip()
                     return rest if len(norm(rest)) > 4 else ""
@@ -513,11 +516,11 @@ class BodyParser:
             if is_separator(raw):
                 self.accounted[no] = "layout"
                 continue
-            self.line(no, raw, gap, lines[k + 1:])
+            self.line(no, raw, gap, _Rest(lines, k + 1))  # a view: a copy of the rest per line was quadratic
             gap = False
         self.flush_orphans()
 
-    def line(self, no: int, raw: str, gap: bool, rest: list) -> None:
+    def line(self, no: int, raw: str, gap: bool, rest: "_Rest") -> None:
         cells = cells_of(raw)
         first = next((c for c in cells if c.strip()), "")
         if norm(raw) in self.printed_notes:  # the form's own instruction under an item
@@ -563,7 +566,8 @@ class BodyParser:
             return
         # the heading of the table of contents (項目一覧): a lone short line before it
         if len(cells) == 1 and len(norm(first)) <= 8 and self.part_of(nxt_first) is not None:
-            after = next((r for _, r in rest[1:] if r.strip() and r != nxt and not is_separator(r)), "")
+            # within a few lines: a long run of lines equal to nxt would make each line scan all of it
+            after = next((r for _, r in itertools.islice(rest[1:], 64) if r.strip() and r != nxt and not is_separator(r)), "")
             if self.part_of(cells_of(after)[0] if cells_of(after) else "") is not None:
                 self.accounted[no] = "layout"
                 return
@@ -885,3 +889,21 @@ class BodyParser:
                 self.set_value(path, item, text)
         self.number_elements()
         return self.data
+
+
+class _Rest:
+    """The lines after one line, read in place (iterated, or cut further with [k:])."""
+
+    def __init__(self, lines: list, start: int):
+        self.lines, self.start = lines, start
+
+    def __iter__(self):
+        lines = self.lines
+        for k in range(self.start, len(lines)):
+            yield lines[k]
+
+    def __getitem__(self, cut: slice) -> "_Rest":
+        return _Rest(self.lines, self.start + (cut.start or 0))
+
+    def __len__(self) -> int:
+        return max(0, len(self.lines) - self.start)
