@@ -160,8 +160,10 @@ def source_date_epoch(content_dir: Path, assessments) -> int:
     if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
         return int(os.environ["SOURCE_DATE_EPOCH"])
     try:
+        from .history import git_env
+
         out = subprocess.run(["git", "log", "-1", "--format=%ct", "--", "."], cwd=content_dir,
-                             capture_output=True, text=True, timeout=30)
+                             capture_output=True, text=True, timeout=30, env=git_env())
         if out.returncode == 0 and out.stdout.strip().isdigit():
             return int(out.stdout.strip())
     except (OSError, subprocess.SubprocessError):

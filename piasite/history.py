@@ -27,7 +27,7 @@ from typing import Any
 import click
 
 
-from . import blobcache, safefiles, withheld
+from . import blobcache, safefiles, trailers, withheld
 from .exceptions import PiasiteError
 from .reader import _WITHHELD_URI, WITHHELD_TAG, ReadError, _build, parse
 
@@ -35,7 +35,8 @@ CACHE_DIR = Path(".cache/piasite/blobs-v1")  # under the repository root
 # Commit trailers (a documented interface of `git commit`, named after the 別添2 columns):
 # 変更日, 提出時期, 提出時期に係る説明, and `変更箇所: なし` for an editorial commit.
 T_DATE, T_TIMING, T_EXPLANATION, T_NONE = "変更日", "提出時期", "提出時期に係る説明", "変更箇所"  # allow-listed
-TRAILER = re.compile(rf"^({T_DATE}|{T_TIMING}|{T_EXPLANATION}|{T_NONE})\s*[:：]\s*(.*?)\s*$")
+TRAILER_KEYS = (T_DATE, T_TIMING, T_EXPLANATION, T_NONE)
+TRAILER = re.compile(rf"^({T_DATE}|{T_TIMING}|{T_EXPLANATION}|{T_NONE})\s*[:：]\s*(.*?)\s*$")  # stray_trailers only
 
 
 class GitError(PiasiteError):
@@ -72,10 +73,12 @@ class Commit:
     sha: str
     parents: list[str]
     date: str  # committer date, ISO 8601 with offset, from git
-    message: str
+    message: str  # stripped, for the subject
     changes: list[tuple[str, str, str | None, str]] = field(default_factory=list)  # (status, old, new path, blob)
     side_trailers: dict[str, str] = field(default_factory=dict)
     side: list[Commit] = field(default_factory=list)  # for a merge: the commits it brings in, oldest first
+    raw_message: str | None = None  # as in the commit object (trailers are read from it); None: message
+    modes: list[str] = field(default_factory=list)  # the new mode of each of changes
 
     @property
     def day(self) -> str:
@@ -91,12 +94,48 @@ class Commit:
         return {**self.side_trailers, **self.trailers_own()}
 
     def trailers_own(self) -> dict[str, str]:
+        """The message's trailers by git's rules (trailers.py: the last paragraph only), the
+        allow-listed keys only; a key given twice keeps its first value (trailer_faults tells)."""
         own: dict[str, str] = {}
-        for line in self.message.split("\n"):  # not splitlines(): a CR or U+2028 would hide what follows it
-            m = TRAILER.match(line.strip())
-            if m:
-                own[m[1]] = m[2]
+        for key, value in self._parsed_trailers():
+            if key in TRAILER_KEYS:
+                own.setdefault(key, value)
         return own
+
+    def _parsed_trailers(self) -> list[tuple[str, str]]:
+        cached = self.__dict__.get("_trailers")
+        if cached is None:
+            text = self.message if self.raw_message is None else self.raw_message
+            cached = self.__dict__["_trailers"] = trailers.parse(text)
+        return cached
+
+    def trailer_faults(self) -> list[tuple[str, str]]:
+        """[(key, message)]: what makes the commit's own trailers unusable (errors)."""
+        from . import textcheck
+
+        out: list[tuple[str, str]] = []
+        values: dict[str, str] = {}
+        for key, value in self._parsed_trailers():
+            if key not in TRAILER_KEYS:
+                continue
+            for severity, message in textcheck.problems(value):
+                if severity == "error":
+                    out.append((key, message.split("。")[0] + "。トレーラーの値に見えない文字は書けません"))
+            if key in values and values[key] != value:
+                out.append((key, "二度、違う値で書かれています。どちらか一つにしてください"))
+            values.setdefault(key, value)
+        return out
+
+    def stray_trailers(self) -> list[str]:
+        """Allow-listed keys written as 'key: value' lines outside the trailer block (not read)."""
+        found = {k for k, _ in self._parsed_trailers()}
+        text = self.message if self.raw_message is None else self.raw_message
+        out = []
+        for line in text.split("\n"):
+            m = TRAILER.match(line.strip())
+            if m and m[1] not in found and m[1] not in out:
+                out.append(m[1])
+        return out
 
 
 @dataclass
@@ -151,9 +190,15 @@ class History:
 
 # -- git plumbing ------------------------------------------------------------------
 
+def git_env() -> dict[str, str]:
+    """The environment of every git piasite runs: the objects as they are, never `git replace`
+    refs or a grafts file (either rewrites a commit's parents, tree or message as git reads it)."""
+    return {**os.environ, "GIT_NO_REPLACE_OBJECTS": "1", "GIT_GRAFT_FILE": os.devnull}
+
+
 def git(root: Path, *args: str, input: bytes | None = None) -> bytes:
     try:
-        proc = subprocess.run(["git", *args], cwd=root, input=input, capture_output=True)
+        proc = subprocess.run(["git", *args], cwd=root, input=input, capture_output=True, env=git_env())
     except FileNotFoundError:  # no git installed, or root does not exist
         raise GitError("git を実行できません(git がインストールされているか、フォルダがあるかを確かめてください)") from None
     if proc.returncode != 0:
@@ -189,27 +234,116 @@ def resolve(root: Path, rev: str) -> str:
         raise GitError(f"リビジョン「{rev}」が見つかりません{hint}") from None
 
 
+# One `git log -z` line per commit holds only what git writes itself: ids, the committer
+# date and the parents (hex, digits and ISO punctuation); --raw adds the changes, each path a
+# NUL-terminated field. Messages are never in it: they are read from the commit objects
+# through `git cat-file --batch`, which gives each object's length first. No byte of a
+# message (or of a path) can end a record or start another.
+_LOG_FORMAT = "--format=%H %cI %P"
+_HEX = re.compile(rb"[0-9a-f]{40}|[0-9a-f]{64}")
+_ISO = re.compile(rb"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:Z|[+-][0-9]{2}:[0-9]{2})")
+_RAW = re.compile(rb"\n?:([0-7]{6}) ([0-7]{6}) ([0-9a-f]{40,64}) ([0-9a-f]{40,64}) ([ACDMRTUX])([0-9]{0,3})")
+GITLINK, SYMLINK = "160000", "120000"
+
+
 def read_log(root: Path, rev: str = "HEAD") -> dict[str, Commit]:
-    """Every commit reachable from rev with its raw changes, from one `git log`."""
+    """Every commit reachable from rev with its raw changes (one `git log -z`) and its message
+    (one `git cat-file --batch` over the commit objects)."""
     out = git(root, "log", "-z", "--raw", "--no-abbrev", "--find-renames", "--diff-merges=first-parent",
-              "--format=%x1e%H%x1f%P%x1f%cI%x1f%B%x1f", rev, "--")
+              "--no-color", "--no-show-signature", "--no-notes", _LOG_FORMAT, rev, "--")
+    toks = out.split(b"\0")
+    if toks and toks[-1] == b"":
+        toks.pop()
     commits: dict[str, Commit] = {}
-    for rec in out.split(b"\x1e")[1:]:
-        sha, parents, date, message, raw = rec.split(b"\x1f", 4)
-        c = Commit(sha.decode(), parents.decode().split(), date.decode(), message.decode("utf-8", "replace").strip())
-        toks = raw.lstrip(b"\n\0").split(b"\0")
-        i = 0
-        while i < len(toks) and toks[i].startswith(b":"):
-            meta = toks[i].decode().split()
-            status, blob = meta[4][0], meta[3]
-            if status in "RC":
-                c.changes.append((status, toks[i + 1].decode(), toks[i + 2].decode(), blob))
-                i += 3
-            else:
-                c.changes.append((status, toks[i + 1].decode(), None, blob))
-                i += 2
+    i = 0
+    while i < len(toks):
+        fields = toks[i].split(b" ")
+        i += 1
+        if len(fields) < 2 or not _HEX.fullmatch(fields[0]) or not _ISO.fullmatch(fields[1]) or \
+                not all(_HEX.fullmatch(p) for p in fields[2:] if p):
+            raise GitError(f"git log の出力を読めません(「{fields[0][:40].decode(errors='replace')}」の行)")
+        c = Commit(fields[0].decode(), [p.decode() for p in fields[2:] if p], fields[1].decode(), "")
+        while i < len(toks):
+            m = _RAW.fullmatch(toks[i])
+            if m is None:
+                break  # the next commit's line
+            status, blob, mode = m[5].decode(), m[4].decode(), m[2].decode()
+            paths = 2 if status in "RC" else 1
+            if i + paths >= len(toks):
+                raise GitError(f"git log の出力を読めません(コミット {c.sha[:10]} の変更の一覧が途中で終わっています)")
+            names = [_path(t) for t in toks[i + 1:i + 1 + paths]]
+            c.changes.append((status, names[0], names[1] if paths == 2 else None, blob))
+            c.modes.append(mode)
+            i += 1 + paths
+        if c.sha in commits:
+            raise GitError(f"git log の出力でコミット {c.sha[:10]} が二度出てきました")
         commits[c.sha] = c
+    for sha, raw in cat_objects(root, list(commits), "commit").items():
+        c = commits[sha]
+        c.raw_message = commit_message(raw)
+        c.message = c.raw_message.strip()
     return commits
+
+
+def _path(name: bytes) -> str:
+    """A path from git: UTF-8, or a name load_history refuses (surrogate escapes kept it apart)."""
+    return name.decode("utf-8", "surrogateescape")
+
+
+def commit_message(raw: bytes) -> str:
+    """The message of a commit object: after the headers' blank line, in its `encoding` (UTF-8
+    by default; undecodable bytes as U+FFFD)."""
+    head, sep, body = raw.partition(b"\n\n")
+    if not sep:
+        return ""
+    encoding = "utf-8"
+    for line in head.split(b"\n"):
+        if line.startswith(b"encoding "):
+            encoding = line[9:].decode("ascii", "replace").strip()
+    try:
+        return body.decode(encoding, "replace")
+    except LookupError:
+        return body.decode("utf-8", "replace")
+
+
+class ObjectError(GitError):
+    """An object git cannot give: missing, corrupt, or not of the kind expected."""
+
+    def __init__(self, sha: str, kind: str, found: str, where: str = ""):
+        what = {"missing": "ないか壊れています"}.get(found, f"{kind} ではなく {found} です")
+        super().__init__(f"{where or 'git のオブジェクト ' + sha[:10]}: git のオブジェクト {sha[:10]} が{what}。"
+                         "`git fsck` でリポジトリを確かめてください(読めない版からは変更履歴を作れません)")
+        self.sha = sha
+
+
+def cat_objects(root: Path, shas: list[str], kind: str = "blob",
+                where: dict[str, str] | None = None) -> dict[str, bytes]:
+    """Contents of many objects of one kind from one `git cat-file --batch` (each object's
+    length comes first). A missing, corrupt or other-kind object raises ObjectError naming it
+    (where: sha → what it is, e.g. the commit and path of a blob)."""
+    if not shas:
+        return {}
+    try:
+        proc = subprocess.run(["git", "cat-file", "--batch"], cwd=root, capture_output=True, env=git_env(),
+                              input=("\n".join(shas) + "\n").encode())
+    except FileNotFoundError:
+        raise GitError("git を実行できません(git がインストールされているか、フォルダがあるかを確かめてください)") from None
+    out, objs, pos = proc.stdout, {}, 0
+    for sha in shas:
+        nl = out.find(b"\n", pos)
+        header = out[pos:nl].split(b" ") if nl >= 0 else []
+        if len(header) == 2 and header[1] == b"missing" or len(header) != 3 or header[0] != sha.encode():
+            raise ObjectError(sha, kind, "missing", (where or {}).get(sha, ""))
+        if header[1] != kind.encode():
+            raise ObjectError(sha, kind, header[1].decode(errors="replace"), (where or {}).get(sha, ""))
+        size = int(header[2]) if header[2].isdigit() else -1
+        if size < 0 or nl + 1 + size + 1 > len(out) or out[nl + 1 + size:nl + 2 + size] != b"\n":
+            raise ObjectError(sha, kind, "missing", (where or {}).get(sha, ""))
+        objs[sha] = out[nl + 1:nl + 1 + size]
+        pos = nl + 1 + size + 1
+    if proc.returncode != 0:
+        raise GitError(f"git cat-file が失敗しました: {proc.stderr.decode(errors='replace').strip()}")
+    return objs
 
 
 def first_parent_chain(commits: dict[str, Commit], head: str) -> list[Commit]:
@@ -259,19 +393,9 @@ def side_trailers(side: list[Commit], path: str | None = None) -> dict[str, str]
     return out
 
 
-def cat_blobs(root: Path, shas: list[str]) -> dict[str, bytes]:
+def cat_blobs(root: Path, shas: list[str], where: dict[str, str] | None = None) -> dict[str, bytes]:
     """Contents of many blobs from one `git cat-file --batch`."""
-    if not shas:
-        return {}
-    out = git(root, "cat-file", "--batch", input=("\n".join(shas) + "\n").encode())
-    blobs, pos = {}, 0
-    for sha in shas:
-        nl = out.index(b"\n", pos)
-        header = out[pos:nl].split()
-        size = int(header[2])
-        blobs[sha] = out[nl + 1:nl + 1 + size]
-        pos = nl + 1 + size + 1
-    return blobs
+    return cat_objects(root, shas, "blob", where)
 
 
 # -- parsing with a content-addressed cache -----------------------------------------
@@ -280,8 +404,10 @@ def parse_data(text: str) -> Any:
     """reader.parse's data (libyaml when available, the reader's limits and messages)."""
     return parse(text).data  # raises the reader's ReadError
 
-def parse_blobs(root: Path, shas: set[str], cache: bool = True) -> dict[str, tuple]:
-    """blob → ("ok", data) or ("err", line, message)."""
+def parse_blobs(root: Path, shas: set[str], cache: bool = True,
+                where: dict[str, str] | None = None) -> dict[str, tuple]:
+    """blob → ("ok", data) or ("err", line, message). where: blob → its commit and path, for the
+    error when git cannot give a blob."""
     cdir = blobcache.cache_dir(root)
     result: dict[str, tuple] = {}
     missing = []
@@ -291,7 +417,7 @@ def parse_blobs(root: Path, shas: set[str], cache: bool = True) -> dict[str, tup
             result[sha] = entry
         else:
             missing.append(sha)
-    for sha, raw in cat_blobs(root, missing).items():
+    for sha, raw in cat_blobs(root, missing, where).items():
         try:
             entry = ("ok", parse_data(raw.decode("utf-8")))
         except UnicodeDecodeError as e:
@@ -342,8 +468,10 @@ def load_history(content_dir: Path, rev: str = "HEAD", allow_shallow: bool = Fal
     files: list[FileHistory] = []
     pending: list[tuple[FileHistory, Commit, str, str]] = []  # (file, commit, path, blob)
     for c in chain:
-        for status, old, new_path, blob in c.changes:
+        for (status, old, new_path, blob), mode in zip(c.changes, c.modes or [""] * len(c.changes)):
             new = new_path or old  # a path only for renames and copies
+            if status != "D" and _is_content(new, prefix):
+                refuse_odd_entry(c, new, mode)
             if status in "RC":
                 src_in, dst_in = _is_content(old, prefix), _is_content(new, prefix)
                 if status == "R" and src_in and old in open_files:
@@ -370,36 +498,85 @@ def load_history(content_dir: Path, rev: str = "HEAD", allow_shallow: bool = Fal
                 known = open_files[old] = FileHistory(old)
                 files.append(known)
             pending.append((known, c, old, blob))
-    parsed = parse_blobs(root, {b for *_, b in pending}, cache=cache)
+    where = {b: f"コミット {c.sha[:10]} の {p}" for _, c, p, b in reversed(pending)}
+    parsed = parse_blobs(root, {b for *_, b in pending}, cache=cache, where=where)
     warnings = []
+    unreadable: list[tuple[FileHistory, Commit, str, str, tuple]] = []  # see unreadable_version
     # Versions are appended in chain order; deletions were appended inline, so rebuild the order.
     order = {c.sha: i for i, c in enumerate(chain)}
     for fh, c, path, blob in pending:
         entry = parsed[blob]
         if entry[0] == "ok" and not isinstance(entry[1], dict):
-            entry = ("err", 1, "「キー: 値」の形の評価書になっていません(空のファイルなど)")
+            if withheld.paths(entry[1]):
+                entry = ("err", 1, "「キー: 値」の形の評価書になっていません")
+            else:  # nothing in it is withheld: leaving it out hides nothing the other versions need
+                warnings.append(f"{path}: コミット {c.sha[:10]}({c.day}「{c.subject}」)の版は「キー: 値」の形の"
+                                "評価書になっていない(空のファイルなど)ため変更履歴から除きます")
+                continue
         if entry[0] == "err":
-            warnings.append(f"{path}: コミット {c.sha[:10]}({c.day}「{c.subject}」)の版は読めないため変更履歴から除きます"
-                            f"({entry[1]} 行目: {entry[2]})")
+            unreadable.append((fh, c, path, blob, entry))
             continue
         fh.versions.append(Version(c, path, blob, entry[1]))
     baseline, errors = check_baseline(root, commits)
     led = withheld.ledger(root, [head], prefix, commits)
+    cut: dict[int, int] = {}  # id(file) → order of the commit its history starts at
     for fh in files:
         fh.versions.sort(key=lambda v: order[v.commit.sha])
         starts = [i for i, v in enumerate(fh.versions) if v.commit.sha in baseline]
         if starts:  # history starts at the baseline: earlier versions were never published
+            cut[id(fh)] = order[fh.versions[starts[-1]].commit.sha]
             fh.versions = fh.versions[starts[-1]:]
         # An item withheld in any version of any reachable commit is withheld in all (withheld.py).
         for v in fh.versions:
             if not v.deleted:
                 v.data = led.mask(v.path, v.data)
+    # An unreadable version holding a '!' could hold a !非公表 (every YAML tag, however written,
+    # starts with one): what it withholds cannot be known, so it is an error. Without one it
+    # withholds nothing and is left out with a warning (a clerk's unfinished commit).
+    raw = cat_blobs(root, sorted({blob for *_, blob, _ in unreadable}), where)  # rare: read again
+    for fh, c, path, blob, entry in unreadable:
+        if b"!" not in raw[blob]:
+            warnings.append(f"{path}: コミット {c.sha[:10]}({c.day}「{c.subject}」)の版は読めないため変更履歴から除きます"
+                            f"({entry[1]} 行目: {entry[2]})")
+        elif order[c.sha] >= cut.get(id(fh), -1):  # not before the baseline
+            errors.append(unreadable_version(c, path, entry))
     trailer_errors, trailer_warnings = check_trailers(files)
     errors += trailer_errors
     warnings += trailer_warnings
     if errors and strict:
         raise HistoryInputError(errors)
     return History(root, files, warnings, head=chain[-1] if chain else None, errors=errors)
+
+
+def refuse_odd_entry(c: Commit, path: str, mode: str) -> None:
+    """A content path in a commit that is not a UTF-8 named regular file: refused, naming both
+    (a gitlink's id is a commit of another repository, a symlink's blob is a path)."""
+    shown = path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    where = f"コミット {c.sha[:10]}({c.day}「{c.subject[:60]}」)の {shown}"
+    from .textcheck import visible
+
+    if mode == GITLINK:
+        raise GitError(visible(f"{where} はサブモジュール(gitlink)で、評価書のファイルではありません。"
+                               "content/ の下にサブモジュールは置けません"))
+    if mode == SYMLINK:
+        raise GitError(visible(f"{where} はシンボリックリンクで、評価書のファイルではありません。"
+                               "content/ の下には通常のファイルだけを置いてください"))
+    if mode not in ("", "100644", "100755"):
+        raise GitError(visible(f"{where} は通常のファイルではありません(git のモード {mode})"))
+    if shown != path:
+        raise GitError(visible(f"{where}: ファイル名が UTF-8 ではありません。UTF-8 の名前にしてください"))
+
+
+def unreadable_version(c: Commit, path: str, entry: tuple) -> tuple[str, int, str, str]:
+    """The error for a past version that cannot be parsed and holds a '!'. Not a warning: what
+    it withholds cannot be known, and leaving it out would show, in the versions before and
+    after it, a value it marks !非公表. The way on is the baseline: a later commit that changes the file
+    listed there starts its history after the unreadable version."""
+    return (path, int(entry[1] or 1), "",
+            f"コミット {c.sha[:10]}({c.day}「{c.subject[:60]}」)の版が読めません({entry[1]} 行目: {entry[2]})。"
+            "読めない版の中の非公表の項目が分からないため、変更履歴を作れません"
+            f"(この版より後にこのファイルを直したコミットの ID を {BASELINE_FILE} に書くと、"
+            "そのコミットより前の版は変更履歴に使いません)")
 
 
 BASELINE_FILE = ".piasite-history-baseline"
@@ -464,17 +641,22 @@ def trailer_values() -> dict[str, tuple[str, ...]]:
 
 
 def trailer_problems(commit: Commit) -> list[tuple[str, str, str]]:
-    """[(severity, trailer, message)] for the trailers of a commit. A date or 提出時期 the change
-    log cannot use is an error; control and bidi characters only a warning, as the outputs
-    neutralise them and a merged commit cannot be corrected."""
-    from . import dates, textcheck
+    """[(severity, trailer, message)] for the trailers of a commit (and of the commits a merge
+    brings in). A date or 提出時期 the change log cannot use, control and bidi characters in a
+    value and a key given twice with different values are errors (the commit is named: a merged
+    commit cannot be corrected, only listed in the baseline); an allow-listed key outside the
+    trailer block is a warning, as it is not read."""
+    from . import dates
 
     out = []
     tr = commit.trailers
-    for key, value in tr.items():
-        for severity, message in textcheck.problems(value):
-            if severity == "error":
-                out.append(("warning", key, message.split("。")[0] + "。サイトでは置き換えて表示します"))
+    for c in [commit, *commit.side]:
+        shown = "" if c is commit else f"(取り込んだコミット {c.sha[:10]}「{c.subject[:60]}」)"
+        for key, message in c.trailer_faults():
+            out.append(("error", key, shown + message))
+        for key in c.stray_trailers():
+            out.append(("warning", key, shown + "メッセージの最後の段落の外にあるため、トレーラーとして読みません"
+                        "(トレーラーは空行の後の最後の段落に、ほかの文と混ぜずに書いてください)"))
     if T_DATE in tr:
         v = tr[T_DATE]
         if not (dates.parse_iso(v) or dates.parse_date(v)):

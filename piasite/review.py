@@ -10,9 +10,10 @@ from typing import Any
 from . import mdtext, safefiles, safeout, withheld
 from .diff import Change, diff
 from .form import form_for, form_key
-from .history import git, parse_blobs, parse_data, repo_root, resolve
+from .history import GITLINK, SYMLINK, GitError, _path, git, parse_blobs, parse_data, repo_root, resolve
 from .model import full_title
 from .reader import ReadError, public
+from .textcheck import visible
 
 
 @dataclass
@@ -42,6 +43,10 @@ def _parse_file(path: Path) -> tuple:
         return ("err", 1, f"読めません({e.strerror})")
 
 
+def _shown(path: str) -> str:
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def compare(content_dir: Path, base: str, head: str | None = "HEAD") -> list[FileDiff]:
     """Assessments changed from base to head; head None: to the working tree (what the clerk has
     just edited, committed or not, new files included)."""
@@ -56,19 +61,30 @@ def compare(content_dir: Path, base: str, head: str | None = "HEAD") -> list[Fil
             if name:
                 out += b":000000 100644 " + b"0" * 40 + b" " + b"0" * 40 + b" A\0" + name + b"\0"
     toks = out.split(b"\0")
-    entries, i = [], 0
+    entries, modes, i = [], [], 0
     while i < len(toks) and toks[i].startswith(b":"):
         meta = toks[i].decode().split()
         st = meta[4][0]
-        if st in "RC":
-            entries.append((st, toks[i + 1].decode(), toks[i + 2].decode(), meta[2], meta[3]))
-            i += 3
-        else:
-            entries.append((st, toks[i + 1].decode(), toks[i + 1].decode(), meta[2], meta[3]))
-            i += 2
-    entries = [e for e in entries if e[2].endswith(".yaml") and not e[2].endswith("aliases.yaml")]
+        names = [_path(t) for t in toks[i + 1:i + (3 if st in "RC" else 2)]]
+        entries.append((st, names[0], names[-1], meta[2], meta[3]))
+        modes.append((meta[0][1:], meta[1]))
+        i += 1 + len(names)
+    kept = [(e, m) for e, m in zip(entries, modes) if e[2].endswith(".yaml") and not e[2].endswith("aliases.yaml")]
+    entries = [e for e, _ in kept]
+    revname = {b: base, **({revs[1]: head} if head is not None else {})}
+    for (st, old_path, new_path, ob, nb), (om, nm) in kept:  # gitlinks, symlinks: named, never parsed
+        for rev, mode, path in ((revs[0], om, old_path), (revs[-1] if head is not None else None, nm, new_path)):
+            if mode in ("000000", "100644", "100755") or (rev is None and mode != GITLINK):
+                continue
+            what = {GITLINK: "サブモジュール(gitlink)", SYMLINK: "シンボリックリンク"}.get(mode, f"git のモード {mode} の項目")
+            at = f"{revname[rev]}({rev[:10]})" if rev else "作業中のフォルダ"
+            raise GitError(visible(f"{at} の {_shown(path)} は{what}で、評価書のファイルではありません"))
     zero = "0" * 40
-    parsed = parse_blobs(root, {s for e in entries for s in (e[3:] if head is not None else e[3:4]) if s != zero})
+    where = {e[3]: f"{base}({b[:10]}) の {_shown(e[1])}" for e in entries}
+    if head is not None:
+        where.update({e[4]: f"{head}({revs[1][:10]}) の {_shown(e[2])}" for e in entries})
+    parsed = parse_blobs(root, {s for e in entries for s in (e[3:] if head is not None else e[3:4]) if s != zero},
+                        where=where)
     if head is None:  # the new side is the file on disk
         entries = [(st, op, np, ob, "" if st == "D" else f"worktree:{np}") for st, op, np, ob, _ in entries]
         for st, _, np, _, nb in entries:
