@@ -20,6 +20,8 @@ from typing import Callable
 
 import pytest
 
+from piasite.exceptions import PiasiteError
+
 from ..gitrepo import Repo, base_repo
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -257,10 +259,14 @@ def test_serve_shows_a_linked_assessment_as_a_problem_and_never_its_text(city):
     os.chdir(city.root)
     try:
         p = Preview(Path("content"))
-        p.full()
+        try:
+            p.full()
+            problems = p.state.problems
+        except PiasiteError as e:  # committed, the link is refused by the history too (commit and path named)
+            problems = [e.format_message()]
     finally:
         os.chdir(old)
-    assert any("content/higashiyama/2.yaml" in m and "シンボリックリンク" in m for m in p.state.problems), p.state.problems
+    assert any("content/higashiyama/2.yaml" in m and "シンボリックリンク" in m for m in problems), problems
     for rel, data in _files(city.root).items():
         assert CANARY.encode() not in data, rel
 
