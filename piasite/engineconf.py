@@ -61,7 +61,7 @@ class _Loader(yaml.SafeLoader):
     pass
 
 
-yamlcore.as_written(_Loader)  # `on`, `010`, `1_000` stay text (yamlcore.py)
+yamlcore.as_written(_Loader, dates=False)  # `on`, `010`, `1_000`, `2024-01-01` stay text (yamlcore.py)
 
 
 def require(path: Path) -> Settings:
@@ -103,7 +103,7 @@ def read(path: Path) -> Settings:
         mark = e.problem_mark or e.context_mark
         s.problems.append((mark.line + 1 if mark else 1, f"YAML の書き方に誤りがあります({e.problem or e})"))
         return s
-    except (yaml.YAMLError, RecursionError) as e:
+    except (yaml.YAMLError, RecursionError, ValueError, OverflowError) as e:  # ValueError: a number of 5,000 digits
         s.problems.append((1, f"YAML として読めません({type(e).__name__})"))
         return s
     if not isinstance(data, dict):

@@ -106,7 +106,10 @@ def content_files(root: Path, aliases: bool = False) -> list[Path]:
     out = []
     for folder, dirs, files in os.walk(root):  # never follows a symbolic link
         here = Path(folder)
-        unsafe = {d for d in dirs if not d.startswith(".") and not safenames.safe(d) and _holds_yaml(here / d)}
+        from .generator import reserved  # a reserved name is told as such, at its files (refused())
+
+        unsafe = {d for d in dirs if not d.startswith(".") and not safenames.safe(d) and not reserved(d)
+                  and _holds_yaml(here / d)}
         for d in dirs:
             if d.endswith(".yaml") or (here / d).is_symlink() or d in unsafe:
                 out.append(here / d)
@@ -149,11 +152,15 @@ def refused(p: Path) -> str:
         return f"フォルダ「{safenames.shown(p.name)}」は評価書にできません。「.yaml」で終わる名前はファイルにだけ付けてください"
     if not p.is_file():
         return "通常のファイルではありません"
+    if reserved(p.parent.name):
+        return (f"評価実施機関のフォルダ名「{safenames.shown(p.parent.name)}」は使えません(サイトの同じ名前の部分と重なります)。"
+                "別の名前にしてください")
     if p.name != ALIASES_FILE:  # content/aliases.yaml: the one file not named as a page
         if not p.name.endswith(".yaml") or not safenames.safe(p.name[:-len(".yaml")]):
             return safenames.message("ファイル名", p.name[:-len(".yaml")] if p.name.endswith(".yaml") else p.name)
-        if not safenames.safe(p.parent.name):
-            return safenames.message("フォルダ名", p.parent.name)
+        folder = p.absolute().parent.name  # `piasite check 1.yaml`: the folder it is in
+        if not safenames.safe(folder):
+            return safenames.message("フォルダ名", folder)
     if reserved(p.parent.name):
         return (f"評価実施機関のフォルダ名「{p.parent.name}」は使えません(サイトの同じ名前の部分と重なります)。"
                 "別の名前にしてください")

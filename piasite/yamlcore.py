@@ -10,7 +10,8 @@ a subset of the YAML 1.2 core schema:
 
 - null: nothing written, `~` or `null`
 - bool: `true`, `false` (the forms' flags)
-- int: decimal digits without a sign `+`, a leading zero (`0` itself excepted) or `_`
+- int: decimal digits without a sign `+`, a leading zero (`0` itself excepted) or `_`, at most 18
+  (a longer number is text: no value of an assessment is one, and Python refuses to print some)
 - date: `YYYY-MM-DD` exactly (the content's dates; the schema expects them)
 
 Everything else — `010`, `0o10`, `0x1F`, `1:20`, `1_000`, `yes`, `True`, `.inf`, `1.5`,
@@ -26,7 +27,7 @@ import yaml
 _STD = "tag:yaml.org,2002:"
 RESOLVERS = [
     (_STD + "bool", re.compile(r"^(?:true|false)$"), list("tf")),
-    (_STD + "int", re.compile(r"^(?:0|-?[1-9][0-9]*)$"), list("-0123456789")),
+    (_STD + "int", re.compile(r"^(?:0|-?[1-9][0-9]{0,17})$"), list("-0123456789")),
     (_STD + "null", re.compile(r"^(?:~|null|)$"), ["~", "n", ""]),
     (_STD + "timestamp", re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"), list("0123456789")),
 ]
@@ -35,12 +36,14 @@ RESOLVERS = [
 _MERGE = (_STD + "merge", re.compile(r"^(?:<<)$"), ["<"])
 
 
-def as_written(loader_class: type, merge: bool = False) -> type:
+def as_written(loader_class: type, merge: bool = False, dates: bool = True) -> type:
     """Give loader_class (a SafeLoader or CSafeLoader subclass) the resolvers above, in place of
     YAML 1.1's. Merge keys (`<<`) only with merge=True (piasite's own form definitions use
-    them; content and mkdocs.yml never: `<<` is text there). Returns the class."""
+    them; content and mkdocs.yml never: `<<` is text there); dates=False for files that hold
+    no dates (mkdocs.yml: a date-like text stays text). Returns the class."""
     table: dict = {}
-    for tag, regexp, first in RESOLVERS + ([_MERGE] if merge else []):
+    chosen = [r for r in RESOLVERS if dates or r[0] != _STD + "timestamp"] + ([_MERGE] if merge else [])
+    for tag, regexp, first in chosen:
         for ch in first:
             table.setdefault(ch, []).append((tag, regexp))  # '' is the key of the empty value
     loader_class.yaml_implicit_resolvers = table
