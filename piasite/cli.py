@@ -210,7 +210,7 @@ def import_cmd(files: tuple[Path, ...], out_dir: Path | None, report_only: bool)
         if not f.is_file():
             raise UserError(f"{f} がありません")
         if not report_only and not safe(f.stem):  # the YAML's name would be a page's URL (safenames.py)
-            raise UserError(f"{f}: 取り込んだ YAML の" + message("ファイル名", f.stem)
+            raise UserError(f"{f}: 取り込んだ YAML の" + message("file", f.stem)
                             + "。元のファイルの名前を変えてから取り込んでください(何も書き出していません)")
         try:
             imported = import_file(f)

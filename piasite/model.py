@@ -147,7 +147,7 @@ def refused(p: Path) -> str:
         return ("シンボリックリンクは使えません。評価書のファイル・フォルダそのものを置いてください"
                 "(リンク先がリポジトリの外でも、そのまま公開されてしまいます)")
     if p.is_dir() and not p.name.endswith(".yaml"):  # content_files gives a folder whose name is refused
-        return safenames.message("フォルダ名", p.name)
+        return safenames.message("folder", p.name)
     if p.is_dir():
         return f"フォルダ「{safenames.shown(p.name)}」は評価書にできません。「.yaml」で終わる名前はファイルにだけ付けてください"
     if not p.is_file():
@@ -157,10 +157,10 @@ def refused(p: Path) -> str:
                 "別の名前にしてください")
     if p.name != ALIASES_FILE:  # content/aliases.yaml: the one file not named as a page
         if not p.name.endswith(".yaml") or not safenames.safe(p.name[:-len(".yaml")]):
-            return safenames.message("ファイル名", p.name[:-len(".yaml")] if p.name.endswith(".yaml") else p.name)
+            return safenames.message("file", p.name[:-len(".yaml")] if p.name.endswith(".yaml") else p.name)
         folder = p.absolute().parent.name  # `piasite check 1.yaml`: the folder it is in
         if not safenames.safe(folder):
-            return safenames.message("フォルダ名", folder)
+            return safenames.message("folder", folder)
     if reserved(p.parent.name):
         return (f"評価実施機関のフォルダ名「{p.parent.name}」は使えません(サイトの同じ名前の部分と重なります)。"
                 "別の名前にしてください")

@@ -64,6 +64,7 @@ def why(name: str) -> str:
 
 
 def message(kind: str, name: str) -> str:
-    """The error for a refused name; kind is フォルダ名 or ファイル名."""
-    return (f"{kind}「{shown(name)}」は使えません({why(name)})。サイトの URL になるため、{RULE_JA}"
+    """The error for a refused name; kind is "folder" or "file"."""
+    what = "フォルダ" if kind == "folder" else "ファイル"
+    return (f"{what}名「{shown(name)}」は使えません({why(name)})。サイトの URL になるため、{RULE_JA}"
             f"にしてください({EXAMPLE_JA})")

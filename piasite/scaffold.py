@@ -131,7 +131,7 @@ def new(content_dir: Path, form_name: str, org: str, number: str, org_name: str 
     if form_name not in form_names():
         raise UserError(f"様式「{form_name}」はありません。次のいずれかを指定してください: {'、'.join(form_names())}")
     if not safenames.safe(org):
-        raise UserError("団体の" + safenames.message("フォルダ名", org))
+        raise UserError("団体の" + safenames.message("folder", org))
     if not re.fullmatch(r"[0-9]{1,9}", number) or int(number) < 1:  # ASCII digits: "１" and "²" are isdigit()
         raise UserError(f"評価書番号「{number}」は 1 以上の数字で指定してください")
     content_dir = Path(content_dir)
