@@ -221,10 +221,15 @@ def import_cmd(files: tuple[Path, ...], out_dir: Path | None, report_only: bool)
     """PDF から抽出した評価書のテキストを評価書の YAML に取り込み、取り込みの報告を表示します。"""
     from .importer import import_file, measure, render, write
 
+    from .safenames import message, safe
+
     results = []
     for f in files:
         if not f.is_file():
             raise UserError(f"{f} がありません")
+        if not report_only and not safe(f.stem):  # the YAML's name would be a page's URL (safenames.py)
+            raise UserError(f"{f}: 取り込んだ YAML の" + message("file", f.stem)
+                            + "。元のファイルの名前を変えてから取り込んでください(何も書き出していません)")
         try:
             imported = import_file(f)
         except UnicodeDecodeError:

@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from . import safefiles, workdir
+from . import safefiles, workdir, yamlcore
 from .exceptions import PiasiteError
 from .limits import MAX_CONFIG_BYTES, MAX_DEPTH
 
@@ -59,6 +59,9 @@ class Settings:
 
 class _Loader(yaml.SafeLoader):
     pass
+
+
+yamlcore.as_written(_Loader, dates=False)  # `on`, `010`, `1_000`, `2024-01-01` stay text (yamlcore.py)
 
 
 def require(path: Path) -> Settings:
@@ -107,7 +110,7 @@ def read(path: Path) -> Settings:
         mark = e.problem_mark or e.context_mark
         s.problems.append((mark.line + 1 if mark else 1, f"YAML の書き方に誤りがあります({e.problem or e})"))
         return s
-    except (yaml.YAMLError, RecursionError) as e:
+    except (yaml.YAMLError, RecursionError, ValueError, OverflowError) as e:  # ValueError: a number of 5,000 digits
         s.problems.append((1, f"YAML として読めません({type(e).__name__})"))
         return s
     if not isinstance(data, dict):
@@ -136,10 +139,18 @@ def _plain(node: yaml.Node, path: tuple, lines: dict, seen: set, depth: int) -> 
     if depth > MAX_DEPTH:
         raise _Refused(line, f"入れ子が深すぎます({MAX_DEPTH} 段まで)")
     lines.setdefault(path, line)
+    if isinstance(node, yaml.ScalarNode) and not yamlcore.written_as(node.tag, node.value):
+        raise _Refused(line, f"タグ {node.tag.replace(_STD, '!!')} は「{node.value[:40]}」に付けられません"
+                             "(書いたとおりの値と違う値になります)。タグを外してください")
     if isinstance(node, yaml.MappingNode):
+        keys: dict[str, int] = {}
         for k, v in node.value:
             _plain(k, path + ("<key>",), {}, seen, depth + 1)
             key = k.value if isinstance(k, yaml.ScalarNode) else "?"
+            if key in keys:  # the loader would keep the last one silently
+                raise _Refused(k.start_mark.line + 1, f"キー「{key}」が重複しています({keys[key]} 行目にもあります)。"
+                                                      "一つにまとめてください")
+            keys[key] = k.start_mark.line + 1
             lines[path + (key,)] = k.start_mark.line + 1
             _plain(v, path + (key,), lines, seen, depth + 1)
     elif isinstance(node, yaml.SequenceNode):

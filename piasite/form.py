@@ -13,9 +13,14 @@ from typing import Any, Iterator
 
 import yaml
 
+from . import yamlcore
 from .exceptions import PiasiteError, UnknownForm
 
-_YAML = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: the form is read on every build
+class _YAML(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]  # libyaml when present: the form is read on every build
+    pass
+
+
+yamlcore.as_written(_YAML, merge=True)  # as written (yamlcore.py); the definitions use merge keys
 
 FORMS_DIR = Path(__file__).parent / "forms"
 DEFAULT_FORM = "重点項目評価書"  # the form of documents written before 様式 was required

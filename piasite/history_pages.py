@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import sys
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +27,7 @@ from typing import Any, Callable
 from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup, escape
 
-from . import dates, lifecycle, resources
+from . import dates, lifecycle, resources, safenames
 from .changelog import CHANGES, Row, columns, derived_rows, has_table, imported_rows, row_dict, version_changes, version_date
 from .diff import marked_html, text
 from .form import Form, Item, form_for
@@ -133,6 +134,12 @@ def generate_history(assessments: list, repo_root: Path, write: Callable[[str, s
         last, removed = fh.live[-1], fh.versions[-1].commit.day
         data = last.data if isinstance(last.data, dict) else {}
         parts = last.path.rsplit("/", 2)
+        if len(parts) < 2 or not all(safenames.safe(n) for n in (parts[-2], parts[-1][:-len(".yaml")])):
+            # a name from the history that cannot be a URL (safenames.py): no page is made of it
+            told = f"{safenames.shown(last.path)}: 名前がサイトの URL にできないため、削除された評価書のページを作りません"
+            out.warnings.append(told)
+            print(f"警告: {told}", file=sys.stderr)
+            continue
         url = f"{parts[-2]}/{parts[-1][:-len('.yaml')]}/"
         end = lifecycle.end_date(data, removed)
         if url in live_urls or not head_day or end is None or dt.date.fromisoformat(head_day) > lifecycle.keep_until(end):

@@ -8,14 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import engineconf, limits
+from . import engineconf, limits, safenames
 from .evaluation import EVALUATION_SLUG, check as check_evaluations
 from .form import Form, form_for, form_of
 from .names import ALIASES_FILE, AliasError, Names
 from .reader import Document, ReadError, public, read, uncertain_paths
 from .validate import ERROR, Problem, check_document, check_text, check_unique_numbers
 
-ASCII_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 SKIP = {ALIASES_FILE}  # content/ files that are not assessments
 
 
@@ -107,14 +106,28 @@ def content_files(root: Path, aliases: bool = False) -> list[Path]:
     out = []
     for folder, dirs, files in os.walk(root):  # never follows a symbolic link
         here = Path(folder)
+        from .generator import reserved  # a reserved name is told as such, at its files (refused())
+
+        unsafe = {d for d in dirs if not d.startswith(".") and not safenames.safe(d) and not reserved(d)
+                  and _holds_yaml(here / d)}
         for d in dirs:
-            if d.endswith(".yaml") or (here / d).is_symlink():
+            if d.endswith(".yaml") or (here / d).is_symlink() or d in unsafe:
                 out.append(here / d)
         out += [here / f for f in files if f.endswith(".yaml") and f not in SKIP and not f.startswith(".")]
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        # a folder whose name cannot be a URL is refused as a whole (check_paths): nothing in it is read
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in unsafe)
     if aliases and os.path.lexists(root / ALIASES_FILE):  # a link too: check_paths refuses it
         out.append(root / ALIASES_FILE)
     return sorted(out)
+
+
+def _holds_yaml(folder: Path) -> bool:
+    """Whether an assessment file (or what looks like one) is anywhere under folder."""
+    for _, dirs, files in os.walk(folder):
+        if any(f.endswith(".yaml") and not f.startswith(".") for f in files):
+            return True
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+    return False
 
 
 def load_document(path: Path) -> tuple[Document | None, list[Problem]]:
@@ -133,10 +146,21 @@ def refused(p: Path) -> str:
     if p.is_symlink():
         return ("シンボリックリンクは使えません。評価書のファイル・フォルダそのものを置いてください"
                 "(リンク先がリポジトリの外でも、そのまま公開されてしまいます)")
+    if p.is_dir() and not p.name.endswith(".yaml"):  # content_files gives a folder whose name is refused
+        return safenames.message("folder", p.name)
     if p.is_dir():
-        return f"フォルダ「{p.name}」は評価書にできません。「.yaml」で終わる名前はファイルにだけ付けてください"
+        return f"フォルダ「{safenames.shown(p.name)}」は評価書にできません。「.yaml」で終わる名前はファイルにだけ付けてください"
     if not p.is_file():
         return "通常のファイルではありません"
+    if reserved(p.parent.name):
+        return (f"評価実施機関のフォルダ名「{safenames.shown(p.parent.name)}」は使えません(サイトの同じ名前の部分と重なります)。"
+                "別の名前にしてください")
+    if p.name != ALIASES_FILE:  # content/aliases.yaml: the one file not named as a page
+        if not p.name.endswith(".yaml") or not safenames.safe(p.name[:-len(".yaml")]):
+            return safenames.message("file", p.name[:-len(".yaml")] if p.name.endswith(".yaml") else p.name)
+        folder = p.absolute().parent.name  # `piasite check 1.yaml`: the folder it is in
+        if not safenames.safe(folder):
+            return safenames.message("folder", folder)
     if reserved(p.parent.name):
         return (f"評価実施機関のフォルダ名「{p.parent.name}」は使えません(サイトの同じ名前の部分と重なります)。"
                 "別の名前にしてください")
@@ -169,10 +193,6 @@ def check_paths(paths: list[Path]) -> tuple[list[Document], list[Problem]]:
         from .withheld import hidden_paths
 
         problems += check_document(doc, hidden_paths(doc, ledgers))  # never quoted: withheld in some version
-        for part in (p.parent.name, p.stem):
-            if not ASCII_SLUG.match(part):
-                problems.append(Problem(p, 1, "", f"フォルダ名・ファイル名「{part}」は半角英小文字・数字・-・_ で付けてください"
-                                        "(サイトの URL になります。例: content/kumagaya/5.yaml)", "warning"))
         if EVALUATION_SLUG.match(p.stem):
             problems.append(Problem(p, 1, "", f"ファイル名「{p.stem}」は評価のページの URL(<機関>/{p.stem}/)に使うため、"
                                     "評価書のファイル名にはできません。別の名前にしてください"))

@@ -13,7 +13,7 @@ import re
 
 import yaml
 
-from . import limits, safefiles
+from . import limits, safefiles, yamlcore
 from .exceptions import PiasiteError
 from .limits import MAX_DEPTH, Limits
 
@@ -89,12 +89,18 @@ class _Loader(yaml.SafeLoader):
     pass
 
 
+yamlcore.as_written(_Loader, merge=True)  # merge keys resolved, to be refused with their own message
+
+
 _FAST_BASE: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _FastLoader(_FAST_BASE):
     """libyaml when present: several times faster, same nodes and marks. Its error
     texts differ, so a file it rejects is read again with _Loader for the message."""
+
+
+yamlcore.as_written(_FastLoader, merge=True)
 
 
 _YAML = "tag:yaml.org,2002:"
@@ -183,6 +189,7 @@ class _Builder:
             return items
         assert isinstance(node, yaml.ScalarNode)  # mappings and sequences returned above
         self.check_length(node)
+        self.as_written(node)
         if node.tag == _STR:  # most values: what the constructor would return, without its cost
             return node.value
         try:
@@ -200,6 +207,7 @@ class _Builder:
         if not isinstance(knode, yaml.ScalarNode) or knode.tag not in SCALAR_TAGS:
             raise ReadError(line, "キーは文字列にしてください")
         self.check_length(knode)
+        self.as_written(knode)
         if knode.tag == _STR:
             return knode.value
         try:
@@ -211,6 +219,13 @@ class _Builder:
         if not isinstance(key, str):
             raise ReadError(line, f"キー「{knode.value}」は文字列にしてください(引用符で囲んでください)")
         return key
+
+    def as_written(self, node: yaml.ScalarNode) -> None:
+        """An explicit tag that would change the text (`!!int 010` is 8, `!!bool yes` true): refused."""
+        if not yamlcore.written_as(node.tag, node.value):
+            raise ReadError(node.start_mark.line + 1,
+                            f"タグ {_tag_ja(node.tag)} は「{node.value[:40]}」に付けられません(書いたとおりの値と"
+                            "違う値になります)。タグを外してください(数・日付は 5、2025-12-01 のように書きます)")
 
     def check_length(self, node: yaml.ScalarNode) -> None:
         n = len(node.value)

@@ -18,13 +18,13 @@ from typing import Any
 
 import yaml
 
+from . import safenames
 from .exceptions import UserError
 from .form import HINT_PREFIX, Form, Item, form_for, form_key, form_names, load_form
 from .resources import templates_dir
 
 INIT = "init"
 TEXT_SUFFIXES = {".yml", ".yaml", ".md", ".json", ".txt", ""}
-SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
 def version() -> str:
@@ -130,9 +130,9 @@ def _yaml_scalar(v: str) -> str:
 def new(content_dir: Path, form_name: str, org: str, number: str, org_name: str = "") -> Path:
     if form_name not in form_names():
         raise UserError(f"様式「{form_name}」はありません。次のいずれかを指定してください: {'、'.join(form_names())}")
-    if not SLUG.match(org):
-        raise UserError(f"団体のフォルダ名「{org}」は半角英小文字・数字・-・_ で付けてください(サイトの URL になります。例: higashiyama)")
-    if not number.isdigit() or int(number) < 1:
+    if not safenames.safe(org):
+        raise UserError("団体の" + safenames.message("folder", org))
+    if not re.fullmatch(r"[0-9]{1,9}", number) or int(number) < 1:  # ASCII digits: "１" and "²" are isdigit()
         raise UserError(f"評価書番号「{number}」は 1 以上の数字で指定してください")
     content_dir = Path(content_dir)
     if not content_dir.is_dir():

@@ -26,9 +26,8 @@ import json
 import re
 from pathlib import Path
 
-import yaml
 
-from . import resources, workdir
+from . import resources, workdir, yamlcore
 from .xmlsafe import clean
 
 THEME = "theme"    # beside build/docs: build/theme (mkdocs.yml theme.custom_dir)
@@ -74,7 +73,7 @@ def shelve(docs: Path, relpath: str, text: str) -> str:
     HTML stays Markdown for the engine (which renders Markdown, never template source)."""
     m = _FRONT.match(text)
     front, body = (m[1], text[m.end():]) if m else ("", text)
-    meta = (yaml.safe_load(front) if front.strip() else None) or {}
+    meta = (yamlcore.safe_load(front) if front.strip() else None) or {}
     body = body.strip()
     h = _H1.match(body)
     if h:  # a Markdown title line: the same h1 in HTML, and the page title from it
