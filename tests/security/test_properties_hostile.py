@@ -10,6 +10,7 @@
 Settings are modest and derandomized, so CI sees the same examples every run."""
 from __future__ import annotations
 
+import copy
 import os
 import subprocess
 import sys
@@ -23,7 +24,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from piasite.exceptions import PiasiteError
-from piasite.form import form_of
+from piasite.form import form_names, load_form, form_of
 from piasite.importer import import_text
 from piasite.importer.writer import dump
 from piasite.pages import AssessmentPage
@@ -31,6 +32,7 @@ from piasite.reader import ReadError, parse, public
 from piasite.validate import check_document
 
 from ..conftest import SEEDS
+from ..formdocs import full_document
 from ..gitrepo import BASE, Repo
 from ..test_properties import KEYS, Tagged, _Dumper, documents, nasty_text, yamlish
 
@@ -38,6 +40,7 @@ REPO = Path(__file__).resolve().parents[2]
 SETTINGS = settings(max_examples=80, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 CANARY = "カナリアzq7XWK"  # appears nowhere but under !非公表
+FORMS = form_names()
 
 # -- 1. reader ------------------------------------------------------------------------------------
 
@@ -132,6 +135,39 @@ def test_check_and_page_never_show_a_withheld_value(data):
         assert CANARY not in str(e)
         return
     assert CANARY not in page, text
+
+
+FULL = {name: full_document(load_form(name)) for name in FORMS}
+SECRETS = st.sampled_from([CANARY, f"前{CANARY}後", {"名称": CANARY}, [CANARY], {CANARY: "x"}, [{"名称": CANARY}],
+                           f"{CANARY}\n\n{CANARY}", f"- {CANARY}", f"令和{CANARY}年", f"( {CANARY} ) 件"])
+
+
+@st.composite
+def full_with_canary(draw):
+    """A complete document of a form (every item filled: tests/formdocs.py) with one value anywhere —
+    a leaf, an element of a group, a whole section — replaced by the canary under !非公表, in the
+    shape the item expects or not."""
+    doc = copy.deepcopy(FULL[draw(st.sampled_from(FORMS))])
+    node, key = doc, draw(st.sampled_from(sorted(k for k in doc if k != "様式")))
+    for _ in range(draw(st.integers(0, 6))):
+        child = node[key]
+        if isinstance(child, dict) and child:
+            node, key = child, draw(st.sampled_from(sorted(child)))
+        elif isinstance(child, list) and child:
+            node, key = child, draw(st.integers(0, len(child) - 1))
+        else:
+            break
+    secret = draw(SECRETS)
+    node[key] = Tagged(secret) if draw(st.booleans()) or not isinstance(node, dict) else secret
+    if not isinstance(node[key], Tagged):  # the tag one level up: a withheld mapping holding the canary
+        node[key] = Tagged(node[key])
+    return doc
+
+
+@settings(SETTINGS, max_examples=100)
+@given(full_with_canary())
+def test_check_and_page_of_a_full_document_never_show_a_withheld_value(data):
+    test_check_and_page_never_show_a_withheld_value.hypothesis.inner_test(data)
 
 
 @SETTINGS
