@@ -246,8 +246,12 @@ def build_ledger(root: Path, commits: Iterable[Any], prefix: str, is_content, pa
         return p
 
     blobs: list[tuple[str, str]] = []
+    where: dict[str, str] = {}  # blob → the commit and path it was first seen at, for an error
     for c in commits:
-        for status, old, new, blob in c.changes:
+        for (status, old, new, blob), mode in zip(c.changes, getattr(c, "modes", None) or [""] * len(c.changes)):
+            if mode and mode not in ("100644", "100755"):
+                continue  # a gitlink or a link: load_history and diff name it (commit and path); nothing to read
+            where.setdefault(blob, f"コミット {c.sha[:10]} の {new or old}")
             if status == "R" and is_content(old, prefix) and new and is_content(new, prefix):
                 parent.setdefault(old, old)
                 parent.setdefault(new, new)
@@ -256,7 +260,12 @@ def build_ledger(root: Path, commits: Iterable[Any], prefix: str, is_content, pa
             if status != "D" and is_content(path, prefix) and blob.strip("0"):
                 parent.setdefault(path, path)
                 blobs.append((path, blob))
-    parsed = parse({b for _, b in blobs})
+    from . import history
+
+    try:
+        parsed = parse({b for _, b in blobs})
+    except history.ObjectError as e:  # name the commit and path, as load_history does
+        raise history.ObjectError(e.sha, "blob", "missing", where.get(e.sha, "")) from None
     ledger = Ledger()
     groups: dict[str, _Lineage] = {}
     seen: set[tuple[str, str]] = set()
