@@ -22,16 +22,7 @@ ANY = None  # a list position, in a path of paths()
 
 def paths(data: Any, path: tuple = ()) -> set[tuple]:
     """Key paths (list positions as ANY) of every withheld value in data."""
-    if isinstance(data, Withheld):
-        return {path}
-    out: set[tuple] = set()
-    if isinstance(data, dict):
-        for k, v in data.items():
-            out |= paths(v, path + (k,))
-    elif isinstance(data, list):
-        for v in data:
-            out |= paths(v, path + (ANY,))
-    return out
+    return {_any(p) for p in concrete_paths(data, path)}
 
 
 def mask(data: Any, withheld: set[tuple], path: tuple = ()) -> Any:
