@@ -183,7 +183,7 @@ class Ledger:
 
     def is_released(self, path: str, item: tuple) -> bool:
         lin = self._of.get(path)
-        return bool(lin) and _any(item) in lin.released
+        return lin is not None and _any(item) in lin.released
 
 
 def release_line(path: str, item: tuple) -> str:
@@ -270,18 +270,18 @@ def build_ledger(root: Path, commits: Iterable[Any], prefix: str, is_content, pa
             continue
         data = entry[1]
         lin.versions.append(data)
-        for p in concrete_paths(data):
+        for item in concrete_paths(data):
             from .form import value_at
 
-            lin.paths.add(_any(p))
-            ledger.names.update(scalars(value_at(data, p)))
+            lin.paths.add(_any(item))
+            ledger.names.update(scalars(value_at(data, item)))
     for p in parent:
         ledger._of[p] = groups.setdefault(find(p), _Lineage())
     release, ledger.release_errors = read_release(root)
     for p, keys in release.items():
-        lin = ledger._of.get(p)
-        if lin is not None:
-            lin.released |= _release_paths(lin, keys)
+        got = ledger._of.get(p)
+        if got is not None:
+            got.released |= _release_paths(got, keys)
     return ledger
 
 

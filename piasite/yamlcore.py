@@ -46,7 +46,7 @@ def as_written(loader_class: type, merge: bool = False, dates: bool = True) -> t
     for tag, regexp, first in chosen:
         for ch in first:
             table.setdefault(ch, []).append((tag, regexp))  # '' is the key of the empty value
-    loader_class.yaml_implicit_resolvers = table
+    setattr(loader_class, "yaml_implicit_resolvers", table)  # a class attribute PyYAML reads
     return loader_class
 
 
