@@ -3,11 +3,11 @@
 Only public values are written (reader.public); output is deterministic
 (fixed key order, no timestamps) so that two builds are byte-identical.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
 from typing import Any
 
 from . import csvsafe
@@ -42,8 +42,6 @@ def assessment_path(a) -> str:
     return f"{API}/{a.org_slug}/{a.slug}.json"
 
 
-
-
 def assessment_json(a, staff: bool = False) -> str:
     """staff: the staff build's data also holds the 取込メモ (role import_notes) and the file's path;
     the public open data never does."""
@@ -62,31 +60,58 @@ def _url(base: str, href: str) -> str:
 
 
 def index_json(index, base: str = "") -> str:
-    return dumps({
-        "id": index.id, "title": index.title, "columns": [F_NAME, "表記", *index.columns, "評価書", "url"],
-        "entities": [{
-            "id": e.id, "name": e.name, "spellings": e.spellings,
-            "rows": [{"表記": r.name, **r.cells, "評価書": r.assessment.full_title, "url": _url(base, r.href)}
-                     for r in e.rows],
-        } for e in index.entities],
-    })
+    return dumps(
+        {
+            "id": index.id,
+            "title": index.title,
+            "columns": [F_NAME, "表記", *index.columns, "評価書", "url"],
+            "entities": [
+                {
+                    "id": e.id,
+                    "name": e.name,
+                    "spellings": e.spellings,
+                    "rows": [
+                        {"表記": r.name, **r.cells, "評価書": r.assessment.full_title, "url": _url(base, r.href)}
+                        for r in e.rows
+                    ],
+                }
+                for e in index.entities
+            ],
+        }
+    )
 
 
 def index_csv(index, base: str = "") -> str:
-    text = csvsafe.rows([F_NAME, "表記", *index.columns, "評価書", "url"],
-                        ([e.name, r.name, *[r.cells.get(c, "") for c in index.columns], r.assessment.full_title,
-                          _url(base, r.href)] for e, r in index.rows()))
+    text = csvsafe.rows(
+        [F_NAME, "表記", *index.columns, "評価書", "url"],
+        (
+            [e.name, r.name, *[r.cells.get(c, "") for c in index.columns], r.assessment.full_title, _url(base, r.href)]
+            for e, r in index.rows()
+        ),
+    )
     return "\ufeff" + text  # BOM: Excel opens UTF-8 CSV correctly
 
 
 def write_api(site, indexes, base: str = "") -> None:
     """The site-wide files; each assessment's own JSON is written with its page (generator.py).
     base: the site's address (mkdocs.yml site_url) for absolute URLs, '' for relative ones."""
-    site.write_page(f"{API}/assessments.json", dumps([{
-        "url": _url(base, a.url), "json": _url(base, assessment_path(a)) if base else assessment_path(a)[len(API) + 1:],
-        F_ORG: a.org, F_TITLE: a.title,
-        F_NUMBER: jsonable(public(a.number)), F_PUBLISHED: jsonable(public(a.published)), F_FORM: a.form.name,
-    } for a in site.assessments]))
+    site.write_page(
+        f"{API}/assessments.json",
+        dumps(
+            [
+                {
+                    "url": _url(base, a.url),
+                    "json": _url(base, assessment_path(a)) if base else assessment_path(a)[len(API) + 1 :],
+                    F_ORG: a.org,
+                    F_TITLE: a.title,
+                    F_NUMBER: jsonable(public(a.number)),
+                    F_PUBLISHED: jsonable(public(a.published)),
+                    F_FORM: a.form.name,
+                }
+                for a in site.assessments
+            ]
+        ),
+    )
     for ix in indexes:
         site.write_page(f"{API}/indexes/{ix.id}.json", index_json(ix, base))
         site.write_page(f"{API}/indexes/{ix.id}.csv", index_csv(ix, base))

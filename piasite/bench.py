@@ -16,6 +16,7 @@ ru_maxrss of that process and of its largest child (our generation, which
 piasite build runs in a forked child, MkDocs or a Pagefind run; they run one
 after another). The peak reported is the sum of the two (an upper bound).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,7 +53,9 @@ def _keys() -> tuple[str, str, str, str]:
     from .form import DEFAULT_FORM, load_form
 
     f = load_form(DEFAULT_FORM)
-    org, number, contractor, system = (re.escape(f.role_key(r)) for r in ("organisation", "number", "contractor", "system_name"))
+    org, number, contractor, system = (
+        re.escape(f.role_key(r)) for r in ("organisation", "number", "contractor", "system_name")
+    )
     return org, number, contractor, system
 
 
@@ -68,11 +71,16 @@ def vary(text: str, org_index: int, number: int, variant: int) -> str:
         text = re.sub(rf"^{org_key}:.*$", f"{org_key}: {stem}市長", text, count=1, flags=re.M)
     text = re.sub(rf"^{number_key}:.*$", f"{number_key}: {number}", text, count=1, flags=re.M)
     company = _COMPANY[variant % len(_COMPANY)]
-    text = re.sub(rf"^(\s*(?:- )?{contractor_key}:\s*)(\S.*?)\s*$",
-                  lambda mm: mm[1] + (mm[2] if mm[2] in ("-", "非公表") or mm[2].startswith("!") else mm[2] + company),
-                  text, flags=re.M)
+    text = re.sub(
+        rf"^(\s*(?:- )?{contractor_key}:\s*)(\S.*?)\s*$",
+        lambda mm: mm[1] + (mm[2] if mm[2] in ("-", "非公表") or mm[2].startswith("!") else mm[2] + company),
+        text,
+        flags=re.M,
+    )
     suffix = _SYSTEM[variant % len(_SYSTEM)]
-    text = re.sub(rf"^(\s*(?:- )?{system_key}:\s*)(\S.*システム)\s*$", lambda mm: mm[1] + mm[2] + suffix, text, flags=re.M)
+    text = re.sub(
+        rf"^(\s*(?:- )?{system_key}:\s*)(\S.*システム)\s*$", lambda mm: mm[1] + mm[2] + suffix, text, flags=re.M
+    )
     return text
 
 
@@ -97,9 +105,15 @@ def make_corpus(seed_dir: Path, root: Path, n: int) -> Path:
 
 
 def _commit(root: Path) -> None:
-    env = dict(os.environ, GIT_AUTHOR_NAME="bench", GIT_AUTHOR_EMAIL="bench@example.invalid",
-               GIT_COMMITTER_NAME="bench", GIT_COMMITTER_EMAIL="bench@example.invalid",
-               GIT_AUTHOR_DATE="2025-12-01T00:00:00+09:00", GIT_COMMITTER_DATE="2025-12-01T00:00:00+09:00")
+    env = dict(
+        os.environ,
+        GIT_AUTHOR_NAME="bench",
+        GIT_AUTHOR_EMAIL="bench@example.invalid",
+        GIT_COMMITTER_NAME="bench",
+        GIT_COMMITTER_EMAIL="bench@example.invalid",
+        GIT_AUTHOR_DATE="2025-12-01T00:00:00+09:00",
+        GIT_COMMITTER_DATE="2025-12-01T00:00:00+09:00",
+    )
     for cmd in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-q", "-m", "synthetic corpus"]):
         subprocess.run(cmd, cwd=root, env=env, check=True, capture_output=True)
 
@@ -118,19 +132,26 @@ def build_once(content: Path, work: Path, engine: str) -> dict:
     files = [p for p in out.rglob("*") if p.is_file()]
     me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return {
-        "wall": wall, **timings,
+        "wall": wall,
+        **timings,
         "html_pages": sum(1 for p in files if p.suffix == ".html"),
         "site_bytes": sum(p.stat().st_size for p in files),
         "files": len(files),
-        "self_rss_kb": me.ru_maxrss, "child_rss_kb": kids.ru_maxrss,
+        "self_rss_kb": me.ru_maxrss,
+        "child_rss_kb": kids.ru_maxrss,
         # CPU seconds do not grow when other work shares the machine; wall time does
-        "self_cpu": me.ru_utime + me.ru_stime, "child_cpu": kids.ru_utime + kids.ru_stime,
+        "self_cpu": me.ru_utime + me.ru_stime,
+        "child_cpu": kids.ru_utime + kids.ru_stime,
     }
 
 
 def measure(content: Path, work: Path, engine: str) -> dict:
-    proc = subprocess.run([sys.executable, "-m", "piasite.bench", "--one", str(content), "--work", str(work),
-                           "--engine", engine], capture_output=True, text=True, cwd=ROOT)
+    proc = subprocess.run(
+        [sys.executable, "-m", "piasite.bench", "--one", str(content), "--work", str(work), "--engine", engine],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     if proc.returncode != 0:
         raise SystemExit(f"エラー: {content} の組み立てに失敗しました:\n{proc.stderr[-3000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -141,14 +162,16 @@ def report(name: str, n: int, r: dict) -> str:
     gen, eng, idx = r.get("generation", 0.0), r.get("engine", 0.0), r.get("search", 0.0)
     peak = (r["self_rss_kb"] + r["child_rss_kb"]) / 1024
     pct = lambda t: f"{100 * t / wall:.1f}%" if wall else "-"
-    return (f"{name} (評価書 {n} 件)\n"
-            f"  時間   全体 {wall:.1f} 秒 = 生成 {gen:.1f} 秒 ({pct(gen)}) + エンジン {eng:.1f} 秒 ({pct(eng)})"
-            f" + 検索索引 {idx:.1f} 秒 ({pct(idx)})\n"
-            f"  CPU    生成 (読込・検査・生成・git) {r.get('generation_cpu', 0):.1f} 秒、エンジン・Pagefind "
-            f"{r['child_cpu'] - r.get('generation_cpu', 0):.1f} 秒、親プロセス {r['self_cpu']:.1f} 秒\n"
-            f"  サイト HTML {r['html_pages']} ページ、{r['files']} ファイル、{r['site_bytes'] / 1e6:.1f} MB\n"
-            f"  メモリ 最大 {peak:.0f} MB 以下 (親プロセス {r['self_rss_kb'] / 1024:.0f} MB + 最大の子プロセス "
-            f"{r['child_rss_kb'] / 1024:.0f} MB; うち生成 {r.get('generation_rss_kb', 0) / 1024:.0f} MB)")
+    return (
+        f"{name} (評価書 {n} 件)\n"
+        f"  時間   全体 {wall:.1f} 秒 = 生成 {gen:.1f} 秒 ({pct(gen)}) + エンジン {eng:.1f} 秒 ({pct(eng)})"
+        f" + 検索索引 {idx:.1f} 秒 ({pct(idx)})\n"
+        f"  CPU    生成 (読込・検査・生成・git) {r.get('generation_cpu', 0):.1f} 秒、エンジン・Pagefind "
+        f"{r['child_cpu'] - r.get('generation_cpu', 0):.1f} 秒、親プロセス {r['self_cpu']:.1f} 秒\n"
+        f"  サイト HTML {r['html_pages']} ページ、{r['files']} ファイル、{r['site_bytes'] / 1e6:.1f} MB\n"
+        f"  メモリ 最大 {peak:.0f} MB 以下 (親プロセス {r['self_rss_kb'] / 1024:.0f} MB + 最大の子プロセス "
+        f"{r['child_rss_kb'] / 1024:.0f} MB; うち生成 {r.get('generation_rss_kb', 0) / 1024:.0f} MB)"
+    )
 
 
 def main(argv=None) -> None:

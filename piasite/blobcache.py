@@ -8,6 +8,7 @@ entry that does not decode to exactly what parsing gives (the blob's id, the
 shape ("ok", data) / ("err", line, message), known value types only) is ignored
 and the blob parsed again, so the cache can never change the output.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -74,7 +75,7 @@ def _dec(v: Any) -> Any:
     if not isinstance(v, dict):
         raise _Invalid
     if len(v) == 1:
-        (k, x), = v.items()
+        ((k, x),) = v.items()
         if k.startswith("\0"):
             if k == _DATETIME and isinstance(x, str):
                 return dt.datetime.fromisoformat(x)
@@ -84,8 +85,11 @@ def _dec(v: Any) -> Any:
                 return Withheld(_dec(x))
             if k == _UNCERTAIN and isinstance(x, list) and len(x) == 4 and (x[1] is None or type(x[1]) is int):
                 return Uncertain(_dec(x[0]), x[1], _dec(x[2]), _dec(x[3]))
-            if k == _MAP and isinstance(x, list) and all(isinstance(p, list) and len(p) == 2 and isinstance(p[0], str)
-                                                         for p in x):
+            if (
+                k == _MAP
+                and isinstance(x, list)
+                and all(isinstance(p, list) and len(p) == 2 and isinstance(p[0], str) for p in x)
+            ):
                 return {p[0]: _dec(p[1]) for p in x}
             raise _Invalid
     return {k: _dec(x) for k, x in v.items()}

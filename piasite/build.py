@@ -5,6 +5,7 @@ engine (MkDocs today, Zensical tomorrow) only turns that tree into HTML; then
 Pagefind indexes it. The new site is assembled beside the old one and swapped
 in only when complete.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -33,9 +34,16 @@ class BuildError(PiasiteError):
         super().__init__(message, problems=problems)
 
 
-def build_site(content_dir: Path, out_dir: Path, engine: str = "mkdocs", allow_shallow: bool = False,
-               config: Path = Path("mkdocs.yml"), extensions=None, timings: dict | None = None,
-               staff: bool = False) -> None:
+def build_site(
+    content_dir: Path,
+    out_dir: Path,
+    engine: str = "mkdocs",
+    allow_shallow: bool = False,
+    config: Path = Path("mkdocs.yml"),
+    extensions=None,
+    timings: dict | None = None,
+    staff: bool = False,
+) -> None:
     content_dir, out_dir, config = Path(content_dir), Path(out_dir), Path(config)
     timings = {} if timings is None else timings
     if not content_dir.is_dir():
@@ -59,8 +67,18 @@ def build_site(content_dir: Path, out_dir: Path, engine: str = "mkdocs", allow_s
             raise
 
 
-def _build(content_dir: Path, out_dir: Path, engine: str, allow_shallow: bool, config: Path, extensions,
-           timings: dict, staff: bool, run: Path, writing: list[Path]) -> None:
+def _build(
+    content_dir: Path,
+    out_dir: Path,
+    engine: str,
+    allow_shallow: bool,
+    config: Path,
+    extensions,
+    timings: dict,
+    staff: bool,
+    run: Path,
+    writing: list[Path],
+) -> None:
     from .search import SearchIndexError, index_site
 
     t0 = time.perf_counter()
@@ -87,7 +105,9 @@ def _build(content_dir: Path, out_dir: Path, engine: str, allow_shallow: bool, c
     timings.update(generation=t1 - t0, engine=t2 - t1, search=t3 - t2, pages=count)
 
 
-def _generate(content_dir: Path, docs: Path, config: Path, allow_shallow: bool, extensions, staff: bool = False) -> tuple:
+def _generate(
+    content_dir: Path, docs: Path, config: Path, allow_shallow: bool, extensions, staff: bool = False
+) -> tuple:
     """content → model → checks → build/docs; returns (SOURCE_DATE_EPOCH, number of assessments,
     the search index's parts)."""
     from .generator import HistoryUnavailable, generate
@@ -96,11 +116,20 @@ def _generate(content_dir: Path, docs: Path, config: Path, allow_shallow: bool, 
     assessments, problems = load_content(content_dir)
     errors = [p for p in problems if p.severity == ERROR]
     if errors:
-        raise BuildError(f"評価書にエラーが {len(errors)} 件あるため、サイトを組み立てませんでした"
-                         "(これまでのサイトはそのままです)", errors)
+        raise BuildError(
+            f"評価書にエラーが {len(errors)} 件あるため、サイトを組み立てませんでした(これまでのサイトはそのままです)",
+            errors,
+        )
     try:
-        site = generate(assessments, docs, allow_shallow=allow_shallow, content_dir=content_dir, config=config,
-                        extensions=extensions, staff=staff)
+        site = generate(
+            assessments,
+            docs,
+            allow_shallow=allow_shallow,
+            content_dir=content_dir,
+            config=config,
+            extensions=extensions,
+            staff=staff,
+        )
     except HistoryUnavailable as e:  # a shallow clone, or no git: stop before touching site/
         raise BuildError(str(e)) from None
     except AliasError as e:
@@ -162,14 +191,21 @@ def source_date_epoch(content_dir: Path, assessments) -> int:
     try:
         from .history import git_env
 
-        out = subprocess.run(["git", "log", "-1", "--format=%ct", "--", "."], cwd=content_dir,
-                             capture_output=True, text=True, timeout=30, env=git_env())
+        out = subprocess.run(
+            ["git", "log", "-1", "--format=%ct", "--", "."],
+            cwd=content_dir,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            env=git_env(),
+        )
         if out.returncode == 0 and out.stdout.strip().isdigit():
             return int(out.stdout.strip())
     except (OSError, subprocess.SubprocessError):
         pass
-    from . import dates
     import calendar
+
+    from . import dates
 
     days = [p[0] for a in assessments if (p := dates.parse_iso(a.published))]
     return calendar.timegm(max(days).timetuple()) if days else 0
@@ -185,8 +221,10 @@ def check_engine(engine: str) -> None:
     missing = [m for m in ENGINE_MODULES.get(engine, ()) if importlib.util.find_spec(m) is None]
     if missing:
         extra = f"'piasite[{engine}]'" if engine == "zensical" else "piasite"
-        raise BuildError(f"サイトを組み立てるエンジン {engine} が入っていません({'、'.join(missing)})。"
-                         f"pip install {extra} で入れてから実行してください")
+        raise BuildError(
+            f"サイトを組み立てるエンジン {engine} が入っていません({'、'.join(missing)})。"
+            f"pip install {extra} で入れてから実行してください"
+        )
 
 
 def run_engine(engine: str, config: Path, out_dir: Path, env: dict | None = None, work: Path | None = None) -> Path:
@@ -201,8 +239,18 @@ def run_engine(engine: str, config: Path, out_dir: Path, env: dict | None = None
     if engine == "mkdocs":
         tmp.mkdir(parents=True)
         outdir.mark(tmp)  # MkDocs keeps dot files when it cleans the folder
-        cmd = [sys.executable, "-m", "mkdocs", "build", "--quiet", "--strict", "-f", str(engine_file),
-               "-d", str(tmp.resolve())]
+        cmd = [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--quiet",
+            "--strict",
+            "-f",
+            str(engine_file),
+            "-d",
+            str(tmp.resolve()),
+        ]
     else:
         # Zensical has no output option and writes only inside its project (the folder of its
         # configuration, build/): site_dir build/zensical-site, moved beside out_dir afterwards.
@@ -228,8 +276,11 @@ def run_engine(engine: str, config: Path, out_dir: Path, env: dict | None = None
 def engine_said(output: str) -> str:
     """The engine's complaint in one line: its ERROR lines, else the last line (never a traceback)."""
     lines = [l.strip() for l in output.splitlines() if l.strip()]
-    errors = [l.split("-", 1)[1].strip() if l.startswith("ERROR") and "-" in l else l
-              for l in lines if l.startswith(("ERROR", "Error:"))]
+    errors = [
+        l.split("-", 1)[1].strip() if l.startswith("ERROR") and "-" in l else l
+        for l in lines
+        if l.startswith(("ERROR", "Error:"))
+    ]
     said = " / ".join(errors) or (lines[-1] if lines else "出力なし")
     return said[:500]
 

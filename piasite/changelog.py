@@ -6,6 +6,7 @@ else the committer date. 提出時期 and its explanation come from the trailers
 事前 is pre-filled (timing_given tells whether the commit said so).
 A commit with `変更箇所: なし` (an editorial fix) makes no row.
 """
+
 from __future__ import annotations
 
 import json
@@ -21,8 +22,15 @@ from .reader import public
 # The 別添2 (変更箇所) table: its role and its columns' roles, in the form's order, each paired
 # with the Row field it fills. Keys and labels come from the form; 備考 is optional.
 CHANGES = "changes"
-COLUMNS = (("change_date", "date"), ("change_item", "item"), ("change_before", "before"), ("change_after", "after"),
-           ("change_timing", "timing"), ("change_explanation", "explanation"), ("change_note", "note"))
+COLUMNS = (
+    ("change_date", "date"),
+    ("change_item", "item"),
+    ("change_before", "before"),
+    ("change_after", "after"),
+    ("change_timing", "timing"),
+    ("change_explanation", "explanation"),
+    ("change_note", "note"),
+)
 OPTIONAL = {"change_note"}
 
 
@@ -40,7 +48,7 @@ def columns(form: Form) -> list[str]:
     return [form.role_item(r).label for r, _ in _columns(form)]
 
 
-def row_dict(r: "Row", form: Form) -> dict:
+def row_dict(r: Row, form: Form) -> dict:
     """A row keyed as the form's 別添2 rows are (what the assessment page's table reads),
     with whether it is a 重要な変更, whether 提出時期 was given, and the changed item's anchor."""
     out = {form.role_key(role): getattr(r, field) for role, field in _columns(form)}
@@ -70,8 +78,9 @@ class Row:
 
     def as_dict(self, form: Form) -> dict:
         out = {form.role_key(role): getattr(self, field) for role, field in _columns(form)}
-        out.update({"重要な変更": self.marked, "提出時期の記載": self.timing_given, "コミット": self.commit,
-                    "種別": self.kind})
+        out.update(
+            {"重要な変更": self.marked, "提出時期の記載": self.timing_given, "コミット": self.commit, "種別": self.kind}
+        )
         return out
 
 
@@ -88,9 +97,17 @@ def imported_rows(data: Any, form: Form) -> list[Row]:
 
         d = get("change_date")
         parsed = dates.parse_iso(d)
-        rows.append(Row(dates.iso(*parsed) if parsed else str(d or ""), str(get("change_item") or ""),
-                        _s(get("change_before")), _s(get("change_after")), _s(get("change_timing")),
-                        _s(get("change_explanation")), _s(get("change_note"))))
+        rows.append(
+            Row(
+                dates.iso(*parsed) if parsed else str(d or ""),
+                str(get("change_item") or ""),
+                _s(get("change_before")),
+                _s(get("change_after")),
+                _s(get("change_timing")),
+                _s(get("change_explanation")),
+                _s(get("change_note")),
+            )
+        )
     return rows
 
 
@@ -139,7 +156,7 @@ def version_changes(fh: FileHistory, form: Form) -> list[tuple[Any, Any, list[Ch
 def derived_rows(fh: FileHistory, form: Form, changes_by_version: list | None = None) -> list[Row]:
     """Rows from the versions (pass version_changes' result when already computed)."""
     rows = []
-    for prev, v, changes in (version_changes(fh, form) if changes_by_version is None else changes_by_version):
+    for prev, v, changes in version_changes(fh, form) if changes_by_version is None else changes_by_version:
         tr = v.trailers
         if tr.get(T_NONE, "").strip() == "なし" or not changes:
             continue
@@ -148,8 +165,23 @@ def derived_rows(fh: FileHistory, form: Form, changes_by_version: list | None = 
             timing, given = tr.get(T_TIMING, ""), T_TIMING in tr
             if ch.marked and not timing:
                 timing = "事前"  # a 重要な変更: submitted beforehand unless the commit says otherwise
-            rows.append(Row(day, ch.item, ch.before, ch.after, timing, tr.get(T_EXPLANATION, ""), "",
-                            ch.marked, given or not ch.marked, v.commit.sha, ch.kind, ch.anchor, ch))
+            rows.append(
+                Row(
+                    day,
+                    ch.item,
+                    ch.before,
+                    ch.after,
+                    timing,
+                    tr.get(T_EXPLANATION, ""),
+                    "",
+                    ch.marked,
+                    given or not ch.marked,
+                    v.commit.sha,
+                    ch.kind,
+                    ch.anchor,
+                    ch,
+                )
+            )
     return rows
 
 
@@ -159,6 +191,7 @@ def rows_for(fh: FileHistory | None, form: Form, data: Any, derived: bool = True
 
 
 # -- formats -------------------------------------------------------------------------------
+
 
 def _cell(s: str) -> str:
     """A Markdown table cell: shown as written, one line (mdtext.py)."""
@@ -173,8 +206,11 @@ def to_markdown(rows: list[Row], form: Form, title: str = "") -> str:
     cols = _columns(form)
     out.append("|" + "---|" * len(cols))
     for r in rows:
-        shown = {"date": dates.wareki(r.date), "item": f"{r.item} ※" if r.marked else r.item,
-                 "timing": r.timing + ("(※項目の変更のため事前と推定)" if not r.timing_given else "")}
+        shown = {
+            "date": dates.wareki(r.date),
+            "item": f"{r.item} ※" if r.marked else r.item,
+            "timing": r.timing + ("(※項目の変更のため事前と推定)" if not r.timing_given else ""),
+        }
         out.append("| " + " | ".join(_cell(shown.get(f, getattr(r, f))) for _, f in cols) + " |")
     return "\n".join(out).lstrip("\n") + "\n"
 
@@ -186,5 +222,7 @@ def to_json(rows: list[Row], form: Form) -> str:
 
 
 def to_csv(rows: list[Row], form: Form) -> str:
-    return csvsafe.rows(columns(form) + ["重要な変更"],
-                        ([getattr(r, f) for _, f in _columns(form)] + ["※" if r.marked else ""] for r in rows))
+    return csvsafe.rows(
+        columns(form) + ["重要な変更"],
+        ([getattr(r, f) for _, f in _columns(form)] + ["※" if r.marked else ""] for r in rows),
+    )

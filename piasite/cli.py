@@ -1,4 +1,5 @@
 """The `piasite` command: check, build, import, diff, changelog, schema."""
+
 from __future__ import annotations
 
 import sys
@@ -84,7 +85,12 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--since", "since", metavar="BASE", help="BASE からの変更で、※項目の変更に提出時期「事前」と説明があるかも確かめます。")
+@click.option(
+    "--since",
+    "since",
+    metavar="BASE",
+    help="BASE からの変更で、※項目の変更に提出時期「事前」と説明があるかも確かめます。",
+)
 def check(paths: tuple[Path, ...], since: str | None) -> None:
     """評価書 (content/ 以下の YAML) を検査します。"""
     from .model import check_paths, content_files
@@ -99,7 +105,6 @@ def check(paths: tuple[Path, ...], since: str | None) -> None:
     docs, problems = check_paths(files)
     from . import lifecycle
     from .history import today
-
     from .withheld import check_problems
 
     problems += check_problems(docs)  # a !非公表 removed: the value stays unpublished, said here
@@ -121,16 +126,36 @@ def check(paths: tuple[Path, ...], since: str | None) -> None:
 
 
 @main.command()
-@click.option("--content", "content_dir", default="content", type=click.Path(path_type=Path), show_default=True,
-              help="評価書のフォルダ")
-@click.option("--out", "out_dir", default="site", type=click.Path(path_type=Path), show_default=True,
-              help="出力するサイトのフォルダ")
-@click.option("--engine", type=click.Choice(["mkdocs", "zensical"]), default="mkdocs", show_default=True,
-              help="サイトを組み立てるエンジン(zensical は pip install 'piasite[zensical]' で入れます)")
+@click.option(
+    "--content",
+    "content_dir",
+    default="content",
+    type=click.Path(path_type=Path),
+    show_default=True,
+    help="評価書のフォルダ",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    default="site",
+    type=click.Path(path_type=Path),
+    show_default=True,
+    help="出力するサイトのフォルダ",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["mkdocs", "zensical"]),
+    default="mkdocs",
+    show_default=True,
+    help="サイトを組み立てるエンジン(zensical は pip install 'piasite[zensical]' で入れます)",
+)
 @click.option("--allow-shallow", is_flag=True, help="履歴が浅いクローンでも変更履歴なしで組み立てます。")
-@click.option("--staff", is_flag=True, help="職員向けのサイト(取込メモと元のファイルの場所も表示。公開しないでください)")
-@click.option("--publish", is_flag=True,
-              help="公開用: 原文から読み取れなかった項目(!要確認)が残っていれば組み立てません。")
+@click.option(
+    "--staff", is_flag=True, help="職員向けのサイト(取込メモと元のファイルの場所も表示。公開しないでください)"
+)
+@click.option(
+    "--publish", is_flag=True, help="公開用: 原文から読み取れなかった項目(!要確認)が残っていれば組み立てません。"
+)
 def build(content_dir: Path, out_dir: Path, engine: str, allow_shallow: bool, staff: bool, publish: bool) -> None:
     """評価書からサイトを組み立てます (site/ に出力)。"""
     import time
@@ -140,15 +165,21 @@ def build(content_dir: Path, out_dir: Path, engine: str, allow_shallow: bool, st
 
         open_items = uncertain_problems(content_dir)
         if open_items:
-            raise UserError(f"原文から読み取れなかった項目(!要確認)が {len(open_items)} 件残っているため、"
-                            "公開用のサイトを組み立てませんでした(これまでのサイトはそのままです)", problems=open_items)
+            raise UserError(
+                f"原文から読み取れなかった項目(!要確認)が {len(open_items)} 件残っているため、"
+                "公開用のサイトを組み立てませんでした(これまでのサイトはそのままです)",
+                problems=open_items,
+            )
     from .build import build_site
 
     t0 = time.perf_counter()
     timings: dict = {}
     build_site(content_dir, out_dir, engine=engine, allow_shallow=allow_shallow, timings=timings, staff=staff)
-    click.echo(f"{timings.get('pages', 0)} 件の評価書から {count_pages(out_dir)} ページを "
-               f"{time.perf_counter() - t0:.1f} 秒で組み立てました: {out_dir}/", err=True)
+    click.echo(
+        f"{timings.get('pages', 0)} 件の評価書から {count_pages(out_dir)} ページを "
+        f"{time.perf_counter() - t0:.1f} 秒で組み立てました: {out_dir}/",
+        err=True,
+    )
 
 
 def count_pages(site: Path) -> int:
@@ -158,10 +189,17 @@ def count_pages(site: Path) -> int:
 @main.command("diff")
 @click.argument("base")
 @click.argument("head", required=False)
-@click.option("--content", "content_dir", default="content", show_default=True,
-              type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option(
+    "--content",
+    "content_dir",
+    default="content",
+    show_default=True,
+    type=click.Path(path_type=Path, exists=True, file_okay=False),
+)
 @click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
-@click.option("--comment", is_flag=True, help="プルリクエストのコメント用: (別添2) に加わる行と ※ 項目の警告も出します。")
+@click.option(
+    "--comment", is_flag=True, help="プルリクエストのコメント用: (別添2) に加わる行と ※ 項目の警告も出します。"
+)
 def diff_cmd(base: str, head: str | None, content_dir: Path, fmt: str, comment: bool) -> None:
     """BASE と HEAD の間で変わった評価書の新旧対照表を出力します。HEAD を省くと、作業中のファイル
     (コミットしていない変更) を BASE と比べます。"""
@@ -214,13 +252,17 @@ def changelog_cmd(path: Path, fmt: str, allow_shallow: bool) -> None:
 
 @main.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--out", "out_dir", default=None, type=click.Path(path_type=Path),
-              help="YAML を書き出すフォルダ (省略時は元のファイルと同じフォルダ)。ファイル名は元の名前の .yaml です。")
+@click.option(
+    "--out",
+    "out_dir",
+    default=None,
+    type=click.Path(path_type=Path),
+    help="YAML を書き出すフォルダ (省略時は元のファイルと同じフォルダ)。ファイル名は元の名前の .yaml です。",
+)
 @click.option("--report", "report_only", is_flag=True, help="YAML を書き出さず、取り込みの報告だけを表示します。")
 def import_cmd(files: tuple[Path, ...], out_dir: Path | None, report_only: bool) -> None:
     """PDF から抽出した評価書のテキストを評価書の YAML に取り込み、取り込みの報告を表示します。"""
     from .importer import import_file, measure, render, write
-
     from .safenames import message, safe
 
     results = []
@@ -228,8 +270,11 @@ def import_cmd(files: tuple[Path, ...], out_dir: Path | None, report_only: bool)
         if not f.is_file():
             raise UserError(f"{f} がありません")
         if not report_only and not safe(f.stem):  # the YAML's name would be a page's URL (safenames.py)
-            raise UserError(f"{f}: 取り込んだ YAML の" + message("file", f.stem)
-                            + "。元のファイルの名前を変えてから取り込んでください(何も書き出していません)")
+            raise UserError(
+                f"{f}: 取り込んだ YAML の"
+                + message("file", f.stem)
+                + "。元のファイルの名前を変えてから取り込んでください(何も書き出していません)"
+            )
         try:
             imported = import_file(f)
         except UnicodeDecodeError:
@@ -237,8 +282,11 @@ def import_cmd(files: tuple[Path, ...], out_dir: Path | None, report_only: bool)
         except PiasiteError as e:  # the text itself (nothing in it): the file is named
             raise UserError(f"{f}: {e.message}") from None
         if imported.stats.get("unrecognised"):
-            click.echo(f"警告: {f}: 様式の題名も項目名も見つかりません。{imported.form.name}として読みましたが、"
-                       "評価書のテキストか(文字が欠けていないか)確かめてください", err=True)
+            click.echo(
+                f"警告: {f}: 様式の題名も項目名も見つかりません。{imported.form.name}として読みましたが、"
+                "評価書のテキストか(文字が欠けていないか)確かめてください",
+                err=True,
+            )
         if not report_only:
             target = (out_dir or f.parent) / f"{f.stem}.yaml"
             write(imported, f, target, repo_root=Path.cwd())
@@ -249,8 +297,14 @@ def import_cmd(files: tuple[Path, ...], out_dir: Path | None, report_only: bool)
 
 @main.command("export")
 @click.argument("path", type=click.Path(path_type=Path, exists=True, dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["text"]), default="text", show_default=True,
-              help="text: 様式どおりの並びのテキスト (ラベル、タブ、値。印刷用、取り込みの確認用)")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text"]),
+    default="text",
+    show_default=True,
+    help="text: 様式どおりの並びのテキスト (ラベル、タブ、値。印刷用、取り込みの確認用)",
+)
 def export_cmd(path: Path, fmt: str) -> None:
     """1 件の評価書を様式どおりの並びのテキストにして出力します (非公表の値は出しません)。"""
     from .export import export_text, form_of
@@ -296,13 +350,18 @@ def init_cmd(directory: Path, name: str, site_url: str, publisher: str, contact:
     files = init(directory, name=name, site_url=site_url, publisher=publisher, contact=contact, licence=licence)
     local = local_source()
     if local:  # a wheel on this machine: the README's and CI's `pip install -r requirements.txt` cannot reach it
-        click.echo(f"注意: この piasite は手元のファイル {local} から入れたため、requirements.txt には「{requirement()}」と"
-                   "書きました(PyPI から入れる書き方です)。PyPI から入れられないときは、その wheel を置いた場所"
-                   "(社内のサーバーの URL、git のリポジトリなど)に書き換えてください", err=True)
-    click.echo(f"{directory}/ に {len(files)} 個のファイルを作りました。mkdocs.yml の「要記入」を書き換え、"
-               f"content/ の例を実際の評価書に置き換えてください(cd {directory} && npm install && piasite check && "
-               "piasite build。npm install は検索索引の Pagefind を入れます)",
-               err=True)
+        click.echo(
+            f"注意: この piasite は手元のファイル {local} から入れたため、requirements.txt には「{requirement()}」と"
+            "書きました(PyPI から入れる書き方です)。PyPI から入れられないときは、その wheel を置いた場所"
+            "(社内のサーバーの URL、git のリポジトリなど)に書き換えてください",
+            err=True,
+        )
+    click.echo(
+        f"{directory}/ に {len(files)} 個のファイルを作りました。mkdocs.yml の「要記入」を書き換え、"
+        f"content/ の例を実際の評価書に置き換えてください(cd {directory} && npm install && piasite check && "
+        "piasite build。npm install は検索索引の Pagefind を入れます)",
+        err=True,
+    )
 
 
 @main.command("new")
@@ -316,15 +375,30 @@ def new_cmd(form: str, org: str, number: str, content_dir: Path, org_name: str) 
     from .scaffold import new
 
     path = new(content_dir, form, org, number, org_name)
-    beside = "" if "-" not in path.stem else \
-        f"(同じ評価書番号の別の様式の評価書 {path.with_name(path.stem.split('-')[0] + '.yaml')} があるため、この名前にしました)"
+    beside = (
+        ""
+        if "-" not in path.stem
+        else f"(同じ評価書番号の別の様式の評価書 {path.with_name(path.stem.split('-')[0] + '.yaml')} があるため、この名前にしました)"
+    )
     click.echo(f"{path} を作りました{beside}。空の項目に記入し、piasite check {path} で確かめてください", err=True)
 
 
 @main.command("serve")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="待ち受けるポート (0: 空いている番号)")
-@click.option("--content", "content_dir", default="content", type=click.Path(path_type=Path), show_default=True,
-              help="評価書のフォルダ")
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="待ち受けるポート (0: 空いている番号)",
+)
+@click.option(
+    "--content",
+    "content_dir",
+    default="content",
+    type=click.Path(path_type=Path),
+    show_default=True,
+    help="評価書のフォルダ",
+)
 def serve_cmd(port: int, content_dir: Path) -> None:
     """職員向けの確認用サイトを http://127.0.0.1:PORT/ で表示します。YAML を保存すると組み立て直し、
     ブラウザを再読み込みします。"""
@@ -347,8 +421,11 @@ def run() -> None:
             raise
         from .safeout import escape
 
-        click.echo(f"エラー: 予期しないエラーで止まりました({type(e).__name__}: {escape(str(e))})。"
-                   "piasite の不具合です。PIASITE_DEBUG=1 を付けて実行した結果を添えて報告してください", err=True)
+        click.echo(
+            f"エラー: 予期しないエラーで止まりました({type(e).__name__}: {escape(str(e))})。"
+            "piasite の不具合です。PIASITE_DEBUG=1 を付けて実行した結果を添えて報告してください",
+            err=True,
+        )
         sys.exit(1)
 
 

@@ -5,6 +5,7 @@
 The first line is a hidden marker, so a workflow finds its earlier comment and updates it
 instead of adding one per push. Values pass through reader.public(): no 非公表 value shows.
 """
+
 from __future__ import annotations
 
 import re
@@ -81,21 +82,32 @@ def _pending_rows(d: FileDiff, form: Form) -> list[list[str]]:
     rows = []
     for c in d.changes:
         doc = d.old_data if c.kind == REMOVED else d.new_data
-        rows.append(["(コミットの日)", _cell(named_label(form, c.path, doc)) + (" ※" if c.marked else ""),
-                     *_change_cells(c), "(コミットメッセージに書きます)", "", warning(c.marked, "", False, "")])
+        rows.append(
+            [
+                "(コミットの日)",
+                _cell(named_label(form, c.path, doc)) + (" ※" if c.marked else ""),
+                *_change_cells(c),
+                "(コミットメッセージに書きます)",
+                "",
+                warning(c.marked, "", False, ""),
+            ]
+        )
     return rows
 
 
-def _rows(content_dir: Path, d: FileDiff, form: Form, base: str, head: str | None,
-          pending: FileDiff | None = None) -> tuple[list[list[str]], str]:
+def _rows(
+    content_dir: Path, d: FileDiff, form: Form, base: str, head: str | None, pending: FileDiff | None = None
+) -> tuple[list[list[str]], str]:
     """The (別添2) rows the commits base..head add for this file (head None: base..HEAD and then the
     uncommitted changes), as table cells; and a note."""
     if head is None:
         committed, note = _rows(content_dir, d, form, base, "HEAD") if d.status != "追加" else ([], "")
         if pending is None or not pending.changes:
             return committed, note if committed else ""
-        return committed + _pending_rows(pending, form), \
-            "「(コミットの日)」の行は、まだコミットしていない変更です。変更日・提出時期はコミットメッセージの最後に書きます。"
+        return (
+            committed + _pending_rows(pending, form),
+            "「(コミットの日)」の行は、まだコミットしていない変更です。変更日・提出時期はコミットメッセージの最後に書きます。",
+        )
     from .changelog import derived_rows, version_changes
     from .history import GitError, git, load_history, repo_root
 
@@ -118,9 +130,17 @@ def _rows(content_dir: Path, d: FileDiff, form: Form, base: str, head: str | Non
             label = named_label(form, c.path, doc) if c is not None else r.item
             before, after = _change_cells(c) if c is not None else (_cell(r.before), _cell(r.after))
             timing = r.timing + ("(推定)" if not r.timing_given else "")
-            out.append([_cell(dates.wareki(r.date)), _cell(label) + (" ※" if r.marked else ""), before, after,
-                        _cell(timing), _cell(r.explanation),
-                        warning(r.marked, r.timing, r.timing_given, r.explanation)])
+            out.append(
+                [
+                    _cell(dates.wareki(r.date)),
+                    _cell(label) + (" ※" if r.marked else ""),
+                    before,
+                    after,
+                    _cell(timing),
+                    _cell(r.explanation),
+                    warning(r.marked, r.timing, r.timing_given, r.explanation),
+                ]
+            )
     return out, ("" if out else "このプルリクエストのコミットは (別添2) に行を加えません(「変更箇所: なし」など)。")
 
 
@@ -155,9 +175,12 @@ def _other_files_note(names: list[str]) -> list[str]:
         return []
     shown = "、".join(mdtext.code(n) for n in names[:OTHER_FILES_SHOWN])
     more = f" ほか {len(names) - OTHER_FILES_SHOWN} 件" if len(names) > OTHER_FILES_SHOWN else ""
-    return [f"**⚠ 評価書のほかに {len(names)} 件のファイルが変わります: {shown}{more}。** "
-            "ワークフロー・パッケージ・テンプレート・設定は CI でプログラムとして動くことがあるため、"
-            "内容ではなくコードとして確かめてからマージしてください。", ""]
+    return [
+        f"**⚠ 評価書のほかに {len(names)} 件のファイルが変わります: {shown}{more}。** "
+        "ワークフロー・パッケージ・テンプレート・設定は CI でプログラムとして動くことがあるため、"
+        "内容ではなくコードとして確かめてからマージしてください。",
+        "",
+    ]
 
 
 def pr_comment(content_dir: Path, base: str, head: str | None = "HEAD") -> str:
@@ -197,12 +220,16 @@ def pr_comment(content_dir: Path, base: str, head: str | None = "HEAD") -> str:
             for c in d.changes:
                 doc = d.old_data if c.kind == REMOVED else d.new_data
                 before, after = _change_cells(c)
-                part.append(f"| {_cell(named_label(form, c.path, doc))}{' ※' if c.marked else ''} | {before} | {after} |")
+                part.append(
+                    f"| {_cell(named_label(form, c.path, doc))}{' ※' if c.marked else ''} | {before} | {after} |"
+                )
             rows, note = _rows(content_dir, d, form, base, head, pending.get(d.path))
             part += ["", "#### (別添2) 変更箇所に加わる行", ""]
             if rows:
-                part += ["| 変更日 | 項目 | 変更前の記載 | 変更後の記載 | 提出時期 | 提出時期に係る説明 |",
-                         "|---|---|---|---|---|---|"]
+                part += [
+                    "| 変更日 | 項目 | 変更前の記載 | 変更後の記載 | 提出時期 | 提出時期に係る説明 |",
+                    "|---|---|---|---|---|---|",
+                ]
                 for cells in rows:
                     w = cells[-1]
                     n_warn += bool(w)
@@ -213,8 +240,10 @@ def pr_comment(content_dir: Path, base: str, head: str | None = "HEAD") -> str:
                 part += ["", note]
         parts.append(part)
     n_marked = sum(c.marked for d in diffs for c in d.changes)
-    lines.append(f"{len(diffs)} 件の評価書が変わります。※ は重要な変更の対象項目です(※ の変更 {n_marked} 件)。"
-                 + (f" **⚠ 確認が必要な行が {n_warn} 件あります。**" if n_warn else ""))
+    lines.append(
+        f"{len(diffs)} 件の評価書が変わります。※ は重要な変更の対象項目です(※ の変更 {n_marked} 件)。"
+        + (f" **⚠ 確認が必要な行が {n_warn} 件あります。**" if n_warn else "")
+    )
     body = "\n".join(lines)
     for part in parts:
         body += "\n" + "\n".join(part)
@@ -231,8 +260,12 @@ def _run_url() -> str:
     import os
 
     server, repo, run = (os.environ.get(k, "") for k in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_RUN_ID"))
-    if not (server.startswith("https://") and re.fullmatch(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+", repo)
-            and run.isdigit() and re.fullmatch(r"https://[A-Za-z0-9.-]+(:[0-9]+)?", server)):
+    if not (
+        server.startswith("https://")
+        and re.fullmatch(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+", repo)
+        and run.isdigit()
+        and re.fullmatch(r"https://[A-Za-z0-9.-]+(:[0-9]+)?", server)
+    ):
         return ""
     return f"{server}/{repo}/actions/runs/{run}"
 
@@ -240,9 +273,11 @@ def _run_url() -> str:
 def cut_note() -> str:
     url = _run_url()
     where = f"この確認の[実行結果のページ]({url})" if url else "この確認の実行結果のページ"
-    return ("\n\n**(GitHub のコメントの長さの上限のため、ここから先は省きました。新旧対照表の全体は、"
-            f"{where}(Summary)と成果物 (artifact)「piasite-review」にあります。"
-            "手元では `piasite diff` で見られます)**\n")
+    return (
+        "\n\n**(GitHub のコメントの長さの上限のため、ここから先は省きました。新旧対照表の全体は、"
+        f"{where}(Summary)と成果物 (artifact)「piasite-review」にあります。"
+        "手元では `piasite diff` で見られます)**\n"
+    )
 
 
 def fit(body: str, limit: int = LIMIT) -> str:

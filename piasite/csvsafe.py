@@ -7,11 +7,13 @@ prefixed with a single quote, which the spreadsheet shows as text. Every CSV
 piasite writes (api/indexes/*.csv, `piasite changelog --format csv`) goes
 through rows() here.
 """
+
 from __future__ import annotations
 
 import csv
 import io
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 

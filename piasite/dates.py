@@ -1,4 +1,5 @@
 """和暦 ⇄ ISO 8601. Content stores ISO dates; the site shows 和暦."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -28,7 +29,9 @@ _WAREKI = re.compile(
     r"^(?P<era>令和|平成|昭和|R|H|S)\s*(?P<y>元|\d{1,2})\s*(?:年|[./\-])\s*(?P<m>\d{1,2})"
     r"(?:\s*(?:月|[./\-])\s*(?P<d>\d{1,2})\s*日?)?\s*月?\s*$"
 )
-_WESTERN = re.compile(r"^(?P<y>\d{4})\s*(?:年|[./\-])\s*(?P<m>\d{1,2})(?:\s*(?:月|[./\-])\s*(?P<d>\d{1,2})\s*日?)?\s*月?\s*$")
+_WESTERN = re.compile(
+    r"^(?P<y>\d{4})\s*(?:年|[./\-])\s*(?P<m>\d{1,2})(?:\s*(?:月|[./\-])\s*(?P<d>\d{1,2})\s*日?)?\s*月?\s*$"
+)
 
 
 # The day of the week printed after a date: 令和6年9月2日(月), …（月曜日）
@@ -50,7 +53,7 @@ def parse_date(text: str) -> tuple[dt.date, str] | None:
     s = _norm(text)
     wd = _WEEKDAY.search(s)
     if wd:
-        s = s[:wd.start()]
+        s = s[: wd.start()]
         found = parse_date(s)
         # a day of the week that is not the date's own is a slip somewhere: not read
         return found if found and found[1] == "day" and _WEEKDAYS[found[0].weekday()] == wd.group(1) else None

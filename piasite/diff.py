@@ -7,6 +7,7 @@ value never shows. An item withheld on either side is withheld on both
 (withheld.py), and a change of a withheld item is reported as such — that it
 changed, never what it was or became.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -40,9 +41,15 @@ class Change:
     segments: list[tuple[str, str]] = field(default_factory=list)  # long text: ("=", "+", "-", text)
 
     def as_dict(self) -> dict:
-        return {FIELD_ITEM: self.item, "種別": self.kind, "変更前": self.before, "変更後": self.after,
-                "重要な変更": self.marked, "anchor": self.anchor,
-                "passages": [list(seg) for seg in self.segments]}  # long text: ["=", "-", "+"] + text
+        return {
+            FIELD_ITEM: self.item,
+            "種別": self.kind,
+            "変更前": self.before,
+            "変更後": self.after,
+            "重要な変更": self.marked,
+            "anchor": self.anchor,
+            "passages": [list(seg) for seg in self.segments],
+        }  # long text: ["=", "-", "+"] + text
 
 
 def diff(form: Form, old: Any, new: Any) -> list[Change]:
@@ -130,8 +137,9 @@ def _value(form: Form, item: Item, a: Any, b: Any, path: tuple, docs: _Docs, out
     out.append(ch)
 
 
-def _renumbered(form: Form, group: Item, a: tuple[int, Any], b: tuple[int, Any], path: tuple, docs: _Docs,
-                out: list) -> None:
+def _renumbered(
+    form: Form, group: Item, a: tuple[int, Any], b: tuple[int, Any], path: tuple, docs: _Docs, out: list
+) -> None:
     """An element whose printed number (システム2 → システム4) changed where a version gives one: the
     number of its heading, old and new. Numbers by position alone never count (an element removed
     above them renumbers the rest: no cascade), and a renumbering is no 重要な変更."""
@@ -145,8 +153,17 @@ def _renumbered(form: Form, group: Item, a: tuple[int, Any], b: tuple[int, Any],
     na, nb = group.element_number(i, public(ea)), group.element_number(j, public(eb))
     if na != nb:
         where = path + (j, number.key)
-        out.append(Change(where, form.label_path(where, docs.along(1, where)), CHANGED, str(na), str(nb), False,
-                          _anchor(form, path + (j,))))
+        out.append(
+            Change(
+                where,
+                form.label_path(where, docs.along(1, where)),
+                CHANGED,
+                str(na),
+                str(nb),
+                False,
+                _anchor(form, path + (j,)),
+            )
+        )
 
 
 def _element(form: Form, item: Item, elem: Any, path: tuple, doc: Any, kind: str, out: list) -> None:
@@ -157,6 +174,7 @@ def _element(form: Form, item: Item, elem: Any, path: tuple, doc: Any, kind: str
 
 def match(item: Item, a: list, b: list) -> tuple[list[tuple[int, int]], list[int], list[int]]:
     """Pair the elements of two versions of a group: by name, then leftovers by position."""
+
     def name(e):
         return str(e.get(item.name_key) or "").strip() if item.name_key and isinstance(e, dict) else ""
 
@@ -190,6 +208,7 @@ def _anchor(form: Form, path: tuple) -> str:
 
 
 # -- values as text --------------------------------------------------------------------
+
 
 def text(item: Item, value: Any) -> str:
     """A value as printed on the form (already public)."""
@@ -271,8 +290,10 @@ def _opcodes(a: list[str] | str, b: list[str] | str) -> list[tuple[str, int, int
     ea, eb = len(a) - q, len(b) - q
     ops = [("equal", 0, p, 0, p)] if p else []
     if (ea - p) * (eb - p) <= MAX_PAIRS:
-        ops += [(op, i1 + p, i2 + p, j1 + p, j2 + p)
-                for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a[p:ea], b[p:eb], autojunk=False).get_opcodes()]
+        ops += [
+            (op, i1 + p, i2 + p, j1 + p, j2 + p)
+            for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a[p:ea], b[p:eb], autojunk=False).get_opcodes()
+        ]
     else:
         ops.append(("replace", p, ea, p, eb))
     if q:

@@ -14,6 +14,7 @@ engine as title tokens (theme.py), so they are printed escaped like every page t
 Anything else in mkdocs.yml is an error of `piasite check` and of the build, naming its line:
 a key piasite does not know is either a typo or something that would not be applied.
 """
+
 from __future__ import annotations
 
 import re
@@ -68,8 +69,10 @@ def require(path: Path) -> Settings:
     """read(), for the commands that build: a missing mkdocs.yml is an error (run from the wrong folder),
     and so is any refused part (ConfigError, each with its line)."""
     if not safefiles.exists(path):  # a link (even dangling) is there: read() refuses it
-        raise PiasiteError(f"設定ファイル {path} がありません(団体のリポジトリの一番上で実行してください。"
-                                   "新しく作るときは piasite init)")
+        raise PiasiteError(
+            f"設定ファイル {path} がありません(団体のリポジトリの一番上で実行してください。"
+            "新しく作るときは piasite init)"
+        )
     s = read(path)
     if s.problems:
         raise ConfigError(Path(path), s.problems)
@@ -134,22 +137,30 @@ def _plain(node: yaml.Node, path: tuple, lines: dict, seen: set, depth: int) -> 
         raise _Refused(line, "アンカー(&)とエイリアス(*)は使えません。値はそれぞれの場所に書いてください")
     seen.add(id(node))
     if node.tag not in _PLAIN_TAGS:
-        raise _Refused(line, f"タグ {node.tag.replace(_STD, '!!')} は使えません。piasite は mkdocs.yml をデータとして"
-                             "読みます(タグは環境変数を読んだり、プログラムを動かしたりできるためです)")
+        raise _Refused(
+            line,
+            f"タグ {node.tag.replace(_STD, '!!')} は使えません。piasite は mkdocs.yml をデータとして"
+            "読みます(タグは環境変数を読んだり、プログラムを動かしたりできるためです)",
+        )
     if depth > MAX_DEPTH:
         raise _Refused(line, f"入れ子が深すぎます({MAX_DEPTH} 段まで)")
     lines.setdefault(path, line)
     if isinstance(node, yaml.ScalarNode) and not yamlcore.written_as(node.tag, node.value):
-        raise _Refused(line, f"タグ {node.tag.replace(_STD, '!!')} は「{node.value[:40]}」に付けられません"
-                             "(書いたとおりの値と違う値になります)。タグを外してください")
+        raise _Refused(
+            line,
+            f"タグ {node.tag.replace(_STD, '!!')} は「{node.value[:40]}」に付けられません"
+            "(書いたとおりの値と違う値になります)。タグを外してください",
+        )
     if isinstance(node, yaml.MappingNode):
         keys: dict[str, int] = {}
         for k, v in node.value:
             _plain(k, path + ("<key>",), {}, seen, depth + 1)
             key = k.value if isinstance(k, yaml.ScalarNode) else "?"
             if key in keys:  # the loader would keep the last one silently
-                raise _Refused(k.start_mark.line + 1, f"キー「{key}」が重複しています({keys[key]} 行目にもあります)。"
-                                                      "一つにまとめてください")
+                raise _Refused(
+                    k.start_mark.line + 1,
+                    f"キー「{key}」が重複しています({keys[key]} 行目にもあります)。一つにまとめてください",
+                )
             keys[key] = k.start_mark.line + 1
             lines[path + (key,)] = k.start_mark.line + 1
             _plain(v, path + (key,), lines, seen, depth + 1)
@@ -179,21 +190,31 @@ def _settings(data: dict, lines: dict, s: Settings) -> None:
         elif key == "plugins":
             for name in _names(value):
                 if name != "search":
-                    bad(p, f"プラグイン「{name}」は使えません。piasite はプラグインを読み込みません"
-                           "(プラグインはプログラムとして動くためです。検索は piasite の Pagefind です)")
+                    bad(
+                        p,
+                        f"プラグイン「{name}」は使えません。piasite はプラグインを読み込みません"
+                        "(プラグインはプログラムとして動くためです。検索は piasite の Pagefind です)",
+                    )
         elif key in ("extra_css", "extra_javascript"):
             ours = OUR_CSS if key == "extra_css" else OUR_JS
             for v in value if isinstance(value, list) else [value]:
                 if v not in ours:
-                    bad(p, f"{key} の「{v}」は使えません(piasite のものだけを読み込みます。見た目は "
-                           "overrides/assets/city.css で変えられます)")
+                    bad(
+                        p,
+                        f"{key} の「{v}」は使えません(piasite のものだけを読み込みます。見た目は "
+                        "overrides/assets/city.css で変えられます)",
+                    )
         elif key in OWNED:
             continue
         elif key == "hooks":
             bad(p, "hooks は使えません。hooks はプログラムとして動くため、piasite はエンジンに渡しません")
         else:
-            bad(p, f"「{key}」という設定は使えません。piasite が読むのは "
-                   + "、".join(TEXTS + ("site_url", "theme", "extra")) + " です(ほかはエンジンに渡しません)")
+            bad(
+                p,
+                f"「{key}」という設定は使えません。piasite が読むのは "
+                + "、".join(TEXTS + ("site_url", "theme", "extra"))
+                + " です(ほかはエンジンに渡しません)",
+            )
 
 
 def _url(value: Any, path: tuple, bad) -> str:
@@ -201,7 +222,10 @@ def _url(value: Any, path: tuple, bad) -> str:
     if value in (None, ""):
         return ""
     if not isinstance(value, str) or not HTTP_URL.fullmatch(value.strip()):
-        bad(path, f"{'.'.join(path)} は http:// か https:// で始まる URL で書いてください(空白・引用符・<>&\\ を含まないもの)")
+        bad(
+            path,
+            f"{'.'.join(path)} は http:// か https:// で始まる URL で書いてください(空白・引用符・<>&\\ を含まないもの)",
+        )
         return ""
     return value.strip()
 
@@ -284,8 +308,11 @@ def _extra(value: Any, s: Settings, bad) -> None:
             else:
                 s.extra[key] = v  # limits.py reads and checks its limits
         else:
-            bad(p, f"extra.{key} は使えません(使えるのは " + "、".join(EXTRA_KEYS) + " です。"
-                   "テーマの extra の設定は、外部のサイトを読み込むものがあるためエンジンに渡しません)")
+            bad(
+                p,
+                f"extra.{key} は使えません(使えるのは " + "、".join(EXTRA_KEYS) + " です。"
+                "テーマの extra の設定は、外部のサイトを読み込むものがあるためエンジンに渡しません)",
+            )
 
 
 def engine_config(s: Settings, engine: str, title_token, nav: list[tuple[str, str]]) -> dict:
@@ -297,16 +324,18 @@ def engine_config(s: Settings, engine: str, title_token, nav: list[tuple[str, st
     conf.update({k: title_token(k) for k in TEXTS if k in s.texts and k != "site_name"})
     if s.site_url:
         conf["site_url"] = s.site_url
-    conf.update({
-        "docs_dir": "docs",
-        "use_directory_urls": True,
-        "theme": theme,
-        "plugins": [{"search": {"enabled": False}}],
-        "extra": {"generator": False},
-        "extra_css": list(OUR_CSS),
-        "extra_javascript": list(OUR_JS),
-        "nav": [{t: p} for t, p in nav],
-    })
+    conf.update(
+        {
+            "docs_dir": "docs",
+            "use_directory_urls": True,
+            "theme": theme,
+            "plugins": [{"search": {"enabled": False}}],
+            "extra": {"generator": False},
+            "extra_css": list(OUR_CSS),
+            "extra_javascript": list(OUR_JS),
+            "nav": [{t: p} for t, p in nav],
+        }
+    )
     if engine != "mkdocs":  # Zensical has no output option: its site_dir, inside build/
         conf["site_dir"] = "zensical-site"
     return conf
@@ -330,8 +359,11 @@ def write(config: Path, engine: str, work: Path | None = None) -> Path:
         tokens[name] = title_token(key)
     conf = engine_config(s, engine, tokens.__getitem__, NAV)
     out = work / ENGINE_FILE.format(engine=engine)
-    workdir.write(out, "# piasite が mkdocs.yml から書き出したエンジンの設定です(手で書き換えても、組み立てのたびに上書きされます)\n"
-                  + yaml.safe_dump(conf, allow_unicode=True, sort_keys=False))
+    workdir.write(
+        out,
+        "# piasite が mkdocs.yml から書き出したエンジンの設定です(手で書き換えても、組み立てのたびに上書きされます)\n"
+        + yaml.safe_dump(conf, allow_unicode=True, sort_keys=False),
+    )
     return out
 
 
@@ -339,6 +371,8 @@ class ConfigError(PiasiteError):
     def __init__(self, config: Path, problems: list[tuple[int, str]]):
         from .validate import Problem
 
-        super().__init__(f"{config} に使えない設定が {len(problems)} 件あるため、サイトを組み立てませんでした"
-                         "(これまでのサイトはそのままです)",
-                         problems=[Problem(Path(config), line, "", msg) for line, msg in problems])
+        super().__init__(
+            f"{config} に使えない設定が {len(problems)} 件あるため、サイトを組み立てませんでした"
+            "(これまでのサイトはそのままです)",
+            problems=[Problem(Path(config), line, "", msg) for line, msg in problems],
+        )

@@ -15,18 +15,23 @@ The forms are read through roles: a form with `submitted_kinds` is the 基礎項
 評価; its `threshold_*` roles hold Ⅱ and Ⅲ. Levels are read from the choice texts (which
 form they name), so a form's wording can change without a change here.
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .form import Form, form_of, form_names, load_form
+from .form import Form, form_names, form_of, load_form
 from .reader import public, unwrap
 
 NONE, KISO, JUTEN, ZENKOUMOKU = 0, 1, 2, 3  # levels: what a 評価 must comprise
-WHAT = {NONE: "特定個人情報保護評価の実施は義務付けられない", KISO: "基礎項目評価のみ",
-        JUTEN: "基礎項目評価及び重点項目評価", ZENKOUMOKU: "基礎項目評価及び全項目評価"}
+WHAT = {
+    NONE: "特定個人情報保護評価の実施は義務付けられない",
+    KISO: "基礎項目評価のみ",
+    JUTEN: "基礎項目評価及び重点項目評価",
+    ZENKOUMOKU: "基礎項目評価及び全項目評価",
+}
 
 
 def level_of_text(text: Any) -> int | None:
@@ -98,6 +103,7 @@ def form_level(form: Form) -> int | None:
 @dataclass
 class Evaluation:
     """The documents of one 評価: one organisation folder, one 評価書番号."""
+
     org_slug: str
     number: Any
     documents: list = field(default_factory=list)  # Assessment objects, 基礎 first
@@ -143,6 +149,7 @@ def of_assessment(evals: list[Evaluation]) -> dict[str, Evaluation]:
 
 # -- checks ------------------------------------------------------------------------------------
 
+
 def check(docs: list) -> list:
     """The 基礎's Ⅲ and Ⅳ 1 against its Ⅱ and against the documents present (same folder and number)."""
     from .validate import ERROR, WARNING, Problem
@@ -176,37 +183,59 @@ def check(docs: list) -> list:
             required = required_level(*answers)
             stated_text = f.value(data, "threshold_result")
             stated = level_of_text(stated_text)
-            said = "、".join(f"{_short(f, r)}「{unwrap(v)}」" for r, v in zip(
-                ("threshold_target_count", "threshold_handlers", "threshold_incident"), answers) if v is not None)
+            said = "、".join(
+                f"{_short(f, r)}「{unwrap(v)}」"
+                for r, v in zip(("threshold_target_count", "threshold_handlers", "threshold_incident"), answers)
+                if v is not None
+            )
             if required is not None and stated is not None and stated != required:
-                add("threshold_result", f"しきい値判断結果は「{unwrap(stated_text)}」ですが、Ⅱの回答({said})からは"
-                                        f"「{WHAT[required]}」の実施が義務付けられます。Ⅱの回答か、しきい値判断結果を確かめてください")
+                add(
+                    "threshold_result",
+                    f"しきい値判断結果は「{unwrap(stated_text)}」ですが、Ⅱの回答({said})からは"
+                    f"「{WHAT[required]}」の実施が義務付けられます。Ⅱの回答か、しきい値判断結果を確かめてください",
+                )
             must = required if required is not None else stated
             kinds_text = f.value(data, "submitted_kinds")
             submitted = level_of_text(kinds_text)
             if submitted is not None and must is not None and submitted < max(must, KISO):
-                add("submitted_kinds", f"提出する評価書は「{unwrap(kinds_text)}」ですが、しきい値判断からは"
-                                       f"「{WHAT[must]}」が義務付けられます(Ⅱ・Ⅲの回答: {said or unwrap(stated_text)})")
+                add(
+                    "submitted_kinds",
+                    f"提出する評価書は「{unwrap(kinds_text)}」ですが、しきい値判断からは"
+                    f"「{WHAT[must]}」が義務付けられます(Ⅱ・Ⅲの回答: {said or unwrap(stated_text)})",
+                )
             for dd, df, dpub in detailed:  # the 重点/全項目 restates the result (e.g. 重点 Ⅴ 1 ②): the same one
                 own_text = df.value(dpub, "threshold_result")
                 own = level_of_text(own_text)
                 if own is not None and stated is not None and own != stated:
                     path = df.role_path("threshold_result")
-                    problems.append(Problem(dd.path, dd.line(path), df.short_label(path, dpub),
-                                            f"しきい値判断結果「{unwrap(own_text)}」が、同じ評価書番号 {no} の基礎項目評価書"
-                                            f"({doc.path.name})のしきい値判断結果「{unwrap(stated_text)}」と合いません", WARNING))
+                    problems.append(
+                        Problem(
+                            dd.path,
+                            dd.line(path),
+                            df.short_label(path, dpub),
+                            f"しきい値判断結果「{unwrap(own_text)}」が、同じ評価書番号 {no} の基礎項目評価書"
+                            f"({doc.path.name})のしきい値判断結果「{unwrap(stated_text)}」と合いません",
+                            WARNING,
+                        )
+                    )
             if submitted is None:
                 continue
             present = {form_level(df): (dd, df) for dd, df, _ in detailed}
             for lv, (dd, df) in sorted(present.items()):
                 if lv != submitted:
-                    add("submitted_kinds", f"評価書番号 {no} の{df.name}({dd.path.name})がありますが、提出する評価書の種類は"
-                                           f"「{unwrap(kinds_text)}」です。どちらかを直してください")
+                    add(
+                        "submitted_kinds",
+                        f"評価書番号 {no} の{df.name}({dd.path.name})がありますが、提出する評価書の種類は"
+                        f"「{unwrap(kinds_text)}」です。どちらかを直してください",
+                    )
             if submitted in (JUTEN, ZENKOUMOKU) and submitted not in present:
                 want = _form_named(submitted)
-                add("submitted_kinds", f"提出する評価書の種類は「{unwrap(kinds_text)}」ですが、同じ評価実施機関のフォルダに"
-                                       f"評価書番号 {no} の{want}がありません(別に公表しているときは、この警告は気にしなくて構いません)",
-                    WARNING)
+                add(
+                    "submitted_kinds",
+                    f"提出する評価書の種類は「{unwrap(kinds_text)}」ですが、同じ評価実施機関のフォルダに"
+                    f"評価書番号 {no} の{want}がありません(別に公表しているときは、この警告は気にしなくて構いません)",
+                    WARNING,
+                )
         if len(kisos) == 0 and detailed:
             continue  # a 重点/全項目 published alone: its 基礎 may be kept elsewhere
     return problems

@@ -5,10 +5,12 @@ It is a click.ClickException, so the command line prints its Japanese message
 Usage errors (a bad option or argument) are click's, with status 2, told in Japanese by usage.py.
 Modules raise subclasses; only cli.py prints them.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import IO, Any, Iterable
+from typing import IO, Any
 
 import click
 
@@ -18,8 +20,9 @@ class PiasiteError(click.ClickException):
 
     exit_code = 1
 
-    def __init__(self, message: str, path: Path | str | None = None, line: int | None = None,
-                 problems: Iterable[Any] = ()):
+    def __init__(
+        self, message: str, path: Path | str | None = None, line: int | None = None, problems: Iterable[Any] = ()
+    ):
         super().__init__(message)  # sets self.message
         self.path = path
         self.line = line
@@ -58,8 +61,9 @@ class UnknownForm(PiasiteError, KeyError):
     def __init__(self, name: Any, path: Path | str | None = None, line: int | None = None):
         from .form import form_names
 
-        super().__init__(f"様式「{name}」はありません。次のいずれかを書いてください: {'、'.join(form_names())}",
-                         path, line)
+        super().__init__(
+            f"様式「{name}」はありません。次のいずれかを書いてください: {'、'.join(form_names())}", path, line
+        )
         self.name = name
 
     def __str__(self) -> str:  # KeyError would quote it

@@ -7,6 +7,7 @@ Nothing here names a form item: the walk follows the definition, in its order,
 with the labels of the document's 様式の版; piasite's own keys (取込メモ…) and
 非公表 values never reach the text.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -184,7 +185,13 @@ class TextExport:
         elem = elem if isinstance(elem, dict) else {}
         key = item.name_key
         name = elem.get(key) if key else None
-        if key is None or item.number is None or item.number.key not in elem or not isinstance(name, str) or not name.strip():
+        if (
+            key is None
+            or item.number is None
+            or item.number.key not in elem
+            or not isinstance(name, str)
+            or not name.strip()
+        ):
             return elem
         return {**elem, key: f"({item.element_number(i, elem)}) {name}"}
 

@@ -3,18 +3,21 @@
 Everything that names an item — validation messages, page headings, anchors,
 change-log labels, the JSON Schema, the importer — asks this module.
 """
+
 from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import yaml
 
 from . import yamlcore
 from .exceptions import PiasiteError, UnknownForm
+
 
 class _YAML(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]  # libyaml when present: the form is read on every build
     pass
@@ -119,11 +122,11 @@ class Item:
     since: str | None = None  # the first version of the form that prints the item (older ones do not)
     # (a group with numbered headings) the key of its elements' printed number, where a document's
     # numbers do not run 1, 2, 3… (システム1, システム4): declared once in `document:` (scope: element)
-    number: "Item | None" = None
+    number: Item | None = None
     hint: str | None = None  # one line of guidance for the clerk (記載要領 …), in `piasite new` and the schema
     hint_source: tuple[str, ...] = ()  # the public sources the hint paraphrases (required with a hint)
-    items: list["Item"] = field(default_factory=list)
-    parent: "Item | None" = None
+    items: list[Item] = field(default_factory=list)
+    parent: Item | None = None
 
     def label_for(self, version: str | None = None) -> str:
         """The label as printed by a version of the form (default, or unknown: the newest)."""
@@ -144,13 +147,13 @@ class Item:
         return f"{self.label} ※" if self.mark and not _mark_inherited(self) else self.label
 
     @functools.cached_property
-    def _children(self) -> dict[str, "Item"]:
+    def _children(self) -> dict[str, Item]:
         return {c.key: c for c in self.items}
 
-    def child(self, key: str) -> "Item | None":
+    def child(self, key: str) -> Item | None:
         return self._children.get(key)
 
-    def walk(self) -> Iterator["Item"]:
+    def walk(self) -> Iterator[Item]:
         for c in self.items:
             yield c
             yield from c.walk()
@@ -178,7 +181,7 @@ class Item:
             name = str(element.get(self.name_key) or "")
         return (self.element or "{n}").format(n=self.element_number(index, element), name=name)
 
-    def element_child(self, key: Any) -> "Item | None":
+    def element_child(self, key: Any) -> Item | None:
         """A key of one element: one of the group's items, or its printed number."""
         if self.number is not None and key == self.number.key:
             return self.number
@@ -245,8 +248,7 @@ class Form:
 
     @functools.cached_property
     def root(self) -> Item:
-        root = Item(key="", label=self.title, id="", kind="section",
-                    items=self.document_items + self.items)
+        root = Item(key="", label=self.title, id="", kind="section", items=self.document_items + self.items)
         for c in root.items:
             c.parent = None
         return root
@@ -401,15 +403,15 @@ class Form:
         for p, w in zip(pattern, path):
             if (p == EACH) != isinstance(w, int) or (p != EACH and p != w):
                 return None
-        return tuple(path[:len(pattern)])
+        return tuple(path[: len(pattern)])
 
     def relative(self, name: str, base: str) -> tuple:
         """The pattern of role `name` below one element of role `base`
         (e.g. contractor below entrustment → (委託先名 key,))."""
         full, prefix = self.role_path(name), self.role_path(base)
-        if full[:len(prefix)] != prefix:
+        if full[: len(prefix)] != prefix:
             raise KeyError(f"{self.source or self.name}: role {name!r} is not inside role {base!r}")
-        return full[len(prefix):]
+        return full[len(prefix) :]
 
     def concrete(self, name: str, *indexes: int) -> tuple:
         """The role's pattern with its EACH filled by `indexes` in order; trailing EACH dropped
@@ -435,13 +437,13 @@ class Form:
         pattern = self.roles[name]
         if within:
             if len(within) > len(pattern) or any(
-                    (p == EACH) != isinstance(w, int) or (p != EACH and p != w)
-                    for p, w in zip(pattern, within)):
+                (p == EACH) != isinstance(w, int) or (p != EACH and p != w) for p, w in zip(pattern, within)
+            ):
                 raise KeyError(f"{self.source or self.name}: {within!r} is not inside role {name!r}")
             start = value_at(doc, within)
             if start is None:
                 return
-            yield from _expand(start, pattern[len(within):], tuple(within))
+            yield from _expand(start, pattern[len(within) :], tuple(within))
         else:
             yield from _expand(doc, pattern, ())
 
@@ -479,14 +481,14 @@ def _expand(node: Any, pattern: tuple, prefix: tuple) -> Iterator[tuple[tuple, A
 
 
 def _parse_role(text: Any) -> tuple:
-    """"a.b[].c" → ("a", "b", EACH, "c"): keys joined by ".", "[]" after a list's key."""
+    """ "a.b[].c" → ("a", "b", EACH, "c"): keys joined by ".", "[]" after a list's key."""
     if not isinstance(text, str) or not text.strip():
         raise ValueError("空です")
     out: list[str] = []
     for seg in text.strip().split("."):
         each = 0
         while seg.endswith(EACH):
-            seg, each = seg[:-len(EACH)], each + 1
+            seg, each = seg[: -len(EACH)], each + 1
         if not seg or each > 1:
             raise ValueError(f"「{text}」の書き方が違います(キーを . でつなぎ、各要素は [] で表します)")
         out.append(seg)
@@ -494,7 +496,7 @@ def _parse_role(text: Any) -> tuple:
     return tuple(out)
 
 
-def _resolve_roles(raw: Any, form: "Form", source: str) -> dict[str, tuple]:
+def _resolve_roles(raw: Any, form: Form, source: str) -> dict[str, tuple]:
     """Every role path checked against the definition: an unknown key is an error at load."""
     if raw is None:
         return {}
@@ -510,10 +512,14 @@ def _resolve_roles(raw: Any, form: "Form", source: str) -> dict[str, tuple]:
         for i, k in enumerate(pattern):
             if k == EACH:
                 if node.is_container and node.kind != "group" or node is form.root:
-                    raise FormError(f"{source}: roles.{name}: 「{node.key}」は繰り返す項目ではないので [] は付けられません")
+                    raise FormError(
+                        f"{source}: roles.{name}: 「{node.key}」は繰り返す項目ではないので [] は付けられません"
+                    )
                 continue
             if node.kind == "group" and (i == 0 or pattern[i - 1] != EACH) and node is not form.root:
-                raise FormError(f"{source}: roles.{name}: 「{node.key}」は繰り返す項目です。「{node.key}[]」と書いてください")
+                raise FormError(
+                    f"{source}: roles.{name}: 「{node.key}」は繰り返す項目です。「{node.key}[]」と書いてください"
+                )
             child = node.child(k)
             if child is None:
                 where = f"「{node.key}」の下に" if node is not form.root else "定義に"
@@ -531,7 +537,9 @@ def _expand_labels(labels: dict | None, versions: tuple[str, ...], where: str) -
         return {}
     unknown = [v for v in labels if v not in versions]
     if unknown:
-        raise ValueError(f"{where}: labels names a version the form does not list: {unknown} (versions: {list(versions)})")
+        raise ValueError(
+            f"{where}: labels names a version the form does not list: {unknown} (versions: {list(versions)})"
+        )
     out: dict[str, str] = {}
     keys = sorted(labels, key=versions.index)
     for v in versions:
@@ -597,7 +605,9 @@ def _hint(raw: dict, item: Item) -> tuple[str | None, tuple[str, ...]]:
         raise FormError(f"項目「{where}」: hint: は {HINT_MAX} 字以内で書いてください({len(text)} 字あります)")
     sources = [src] if isinstance(src, str) else src
     if not isinstance(sources, list) or not sources or not all(isinstance(s, str) and s.strip() for s in sources):
-        raise FormError(f"項目「{where}」: hint: には hint_source: (根拠の資料: 文字列か文字列のリスト)を添えてください")
+        raise FormError(
+            f"項目「{where}」: hint: には hint_source: (根拠の資料: 文字列か文字列のリスト)を添えてください"
+        )
     return text, tuple(s.strip() for s in sources)
 
 
@@ -625,8 +635,14 @@ def _as_tuple(v: Any) -> tuple:
 def _option(o: Any, versions: tuple[str, ...] = ()) -> Option:
     if isinstance(o, str):
         return Option(o)
-    return Option(o["text"], bool(o.get("qualifier")), o.get("group"), tuple(o.get("variants") or ()),
-                  o.get("label"), tuple(_expand_labels(o.get("labels"), versions, o["text"]).items()))
+    return Option(
+        o["text"],
+        bool(o.get("qualifier")),
+        o.get("group"),
+        tuple(o.get("variants") or ()),
+        o.get("label"),
+        tuple(_expand_labels(o.get("labels"), versions, o["text"]).items()),
+    )
 
 
 def load_form_file(path: Path) -> Form:
@@ -662,8 +678,10 @@ def load_form_file(path: Path) -> Form:
         for item in form.walk():
             if item.kind == "group" and numbered_heading(item.element):
                 if item.child(per_element[0]["key"]) is not None:
-                    raise FormError(f"{path.parent.name}/{path.name}: 「{item.key}」の中に scope: element の"
-                                    f"「{per_element[0]['key']}」と同じキーの項目があります")
+                    raise FormError(
+                        f"{path.parent.name}/{path.name}: 「{item.key}」の中に scope: element の"
+                        f"「{per_element[0]['key']}」と同じキーの項目があります"
+                    )
                 item.number = _build(per_element[0], sets, opts, item, versions)
     return form
 
@@ -702,8 +720,6 @@ def _form_key() -> str:
     return only[0]
 
 
-
-
 def form_of(data: Any, default: str | None = None) -> Form:
     """The form a document names (KeyError when it names none known)."""
     name = data.get(form_key(), default) if isinstance(data, dict) else default
@@ -717,7 +733,9 @@ def all_forms() -> list[Form]:
 @functools.cache
 def _form_names() -> tuple[str, ...]:
     # Read once per process: validation asks for every document (a YAML parse each was 80% of a build).
-    return tuple(yaml.load(p.read_text(encoding="utf-8"), Loader=_YAML)["form"] for p in sorted(FORMS_DIR.glob("*.yaml")))
+    return tuple(
+        yaml.load(p.read_text(encoding="utf-8"), Loader=_YAML)["form"] for p in sorted(FORMS_DIR.glob("*.yaml"))
+    )
 
 
 def form_names() -> list[str]:

@@ -7,33 +7,31 @@ with no plugin. Links are relative, so site/ works under any sub-path.
 Other stages add pages through `extensions`: callables receiving the Site
 before the pages are written (see Site).
 """
+
 from __future__ import annotations
 
 import json
 import re
 import sys
 from collections import Counter
-from pathlib import Path
-from typing import Callable
-
+from collections.abc import Callable
 from html import escape
+from pathlib import Path
 
 from jinja2 import Environment, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from . import dates, withheld, workdir, xmlsafe
-from .exceptions import PiasiteError
+from . import dates, indexes, resources, withheld, workdir, xmlsafe
 from .api import assessment_json, assessment_path, write_api
-from . import indexes
 from .evaluation import evaluations, of_assessment
-from .indexes import build_indexes
+from .exceptions import PiasiteError
 from .form import value_at
+from .indexes import build_indexes
 from .names import Names
 from .pages import AssessmentPage, bare
 from .parallel import on_two_cores
-from .theme import bodies_dir, key_of, prepare as prepare_theme, shelve
-
-from . import resources
+from .theme import bodies_dir, key_of, shelve
+from .theme import prepare as prepare_theme
 
 # Search filter names (Pagefind): what a reader picks from, not document keys.
 FILTER_FORM, FILTER_JIMU = "様式", "事務"  # allow-listed in test_no_form_keys
@@ -58,9 +56,21 @@ NAV = [
 # engine's assets, the change-log stage's feeds, Pagefind's bundles (pagefind/, pagefind-part2/…)
 # and the engines' own files. An organisation folder of content/ named like one would replace that
 # part of the site: model.py refuses it.
-RESERVED = frozenset({path.split("/")[0] for _, path in NAV if "/" in path}
-                     | {"assets", "feeds", "pagefind", "index.md", "404.html", "sitemap.xml", "sitemap.xml.gz",
-                        "search", "stylesheets", "javascripts"})
+RESERVED = frozenset(
+    {path.split("/")[0] for _, path in NAV if "/" in path}
+    | {
+        "assets",
+        "feeds",
+        "pagefind",
+        "index.md",
+        "404.html",
+        "sitemap.xml",
+        "sitemap.xml.gz",
+        "search",
+        "stylesheets",
+        "javascripts",
+    }
+)
 RESERVED_PREFIXES = ("pagefind",)
 
 
@@ -154,9 +164,14 @@ def entity_links(indexes_: list) -> dict[str, dict[str, tuple[str, str, str]]]:
 
 
 def environment() -> Environment:
-    env = Environment(loader=resources.loader(), undefined=StrictUndefined,
-                      autoescape=select_autoescape(["j2"], default_for_string=True), keep_trailing_newline=True,
-                      trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=resources.loader(),
+        undefined=StrictUndefined,
+        autoescape=select_autoescape(["j2"], default_for_string=True),
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.filters["wareki"] = lambda v: dates.wareki(v) if dates.parse_iso(v) else ("" if v is None else str(v))
     env.filters["rel"] = rel
     # Pagefind 1.6 decodes a filter value's entities twice (`&amp;lt;` becomes `<`): escaped twice,
@@ -187,8 +202,9 @@ def summary(a, data: dict, change_rows: list | None, links: dict | None = None) 
     out: dict = {"ended": None, "facts": [], "filters": {"評価実施機関": a.org, FILTER_FORM: f.name}}
 
     def fact(label, value_html, anchor=None):
-        out["facts"].append({"label": label, "html": Markup(value_html), "anchor": anchor,
-                             "link": value_html.startswith("<a ")})
+        out["facts"].append(
+            {"label": label, "html": Markup(value_html), "anchor": anchor, "link": value_html.startswith("<a ")}
+        )
 
     from html import escape
 
@@ -260,9 +276,14 @@ def provenance(site: Site, assessments: list, content_dir) -> dict:
     epoch = source_date_epoch(Path(content_dir), assessments) if content_dir else 0
     day = dt.datetime.fromtimestamp(epoch, dt.timezone(dt.timedelta(hours=9))).date() if epoch else None
     text = lambda k: str(extra.get(k) or "").strip()  # noqa: E731
-    return {"publisher": text("publisher"), "contact": text("contact"), "license": text("license"),
-            "license_url": text("license_url"), "updated": dates.wareki(day.isoformat()) if day else "",
-            "site_url": str(site.config.get("site_url") or "").rstrip("/")}
+    return {
+        "publisher": text("publisher"),
+        "contact": text("contact"),
+        "license": text("license"),
+        "license_url": text("license_url"),
+        "updated": dates.wareki(day.isoformat()) if day else "",
+        "site_url": str(site.config.get("site_url") or "").rstrip("/"),
+    }
 
 
 def latest_changes(assessments: list, site: Site, limit: int = 10) -> list[dict]:
@@ -276,8 +297,14 @@ def latest_changes(assessments: list, site: Site, limit: int = 10) -> list[dict]
         for i, r in enumerate(crs):
             parsed = dates.parse_iso(f.sub(r, "change_date", "changes")) if isinstance(r, dict) else None
             if parsed:
-                rows.append({"date": parsed[0], "a": a, "item": str(f.sub(r, "change_item", "changes") or ""),
-                             "href": f"{a.url}#{a.form.anchor(f.concrete('changes', i))}"})
+                rows.append(
+                    {
+                        "date": parsed[0],
+                        "a": a,
+                        "item": str(f.sub(r, "change_item", "changes") or ""),
+                        "href": f"{a.url}#{a.form.anchor(f.concrete('changes', i))}",
+                    }
+                )
     rows.sort(key=lambda r: (r["date"], r["a"].url, r["href"]), reverse=True)
     return rows[:limit]
 
@@ -299,8 +326,9 @@ def history_extension(site: Site) -> None:
     generate_history = history_pages.generate_history
     root = site.content_dir.resolve().parent if site.content_dir else Path(".").resolve()
     try:
-        h = generate_history(site.assessments, root, site.write_page, allow_shallow=site.allow_shallow,
-                             content_dir=site.content_dir)
+        h = generate_history(
+            site.assessments, root, site.write_page, allow_shallow=site.allow_shallow, content_dir=site.content_dir
+        )
     except GitError as e:
         raise HistoryUnavailable(str(e)) from None
     site.change_rows.update(h.change_rows)
@@ -329,13 +357,23 @@ def evaluation_pages(site: Site) -> None:
     for ev in site.evaluations:
         facts = []
         for d in ev.documents:
-            for role in ("threshold_target_count", "threshold_handlers", "threshold_incident", "threshold_result",
-                         "submitted_kinds"):
+            for role in (
+                "threshold_target_count",
+                "threshold_handlers",
+                "threshold_incident",
+                "threshold_result",
+                "submitted_kinds",
+            ):
                 v = d.form.value(d.public_data, role)
                 if v not in (None, ""):
                     path = d.form.role_path(role)
-                    facts.append({"label": f"{d.form.name} {d.form.short_label(path, d.public_data)}", "value": str(v),
-                                  "href": f"{d.url}#{d.form.anchor(path)}"})
+                    facts.append(
+                        {
+                            "label": f"{d.form.name} {d.form.short_label(path, d.public_data)}",
+                            "value": str(v),
+                            "href": f"{d.url}#{d.form.anchor(path)}",
+                        }
+                    )
         site.render_page(f"{ev.url}index.md", "evaluation.md.j2", ev.title, ev=ev, facts=facts)
 
 
@@ -343,23 +381,39 @@ def assessment_pages(site: Site, assessments) -> None:
     for a in assessments:
         data = a.public_data
         rows = site.change_rows.get(a.url)
-        links = {anchor: (rel(a.url, href), name, title)
-                 for anchor, (href, name, title) in site.entity_links.get(a.url, {}).items()}
+        links = {
+            anchor: (rel(a.url, href), name, title)
+            for anchor, (href, name, title) in site.entity_links.get(a.url, {}).items()
+        }
         page = AssessmentPage(a, data, rows, links)
         facts = summary(a, data, rows, links)
         evaluation_fact(site, a, facts)
         body = Markup(page.body())
-        site.render_page(a.url + "index.md", "assessment.md.j2", a.full_title, a=a,
-                         body=body, toc=Markup(page.toc()), notes=Markup(page.notes() if site.staff else ""),
-                         extras=[Markup(x) for x in site.page_extras.get(a.url, [])],
-                         summary=facts, json_href=assessment_path(a),
-                         source=site.source_url(a))
+        site.render_page(
+            a.url + "index.md",
+            "assessment.md.j2",
+            a.full_title,
+            a=a,
+            body=body,
+            toc=Markup(page.toc()),
+            notes=Markup(page.notes() if site.staff else ""),
+            extras=[Markup(x) for x in site.page_extras.get(a.url, [])],
+            summary=facts,
+            json_href=assessment_path(a),
+            source=site.source_url(a),
+        )
         site.write_page(assessment_path(a), assessment_json(a, staff=site.staff))
 
 
-def generate(assessments, out: Path, allow_shallow: bool = False, content_dir: Path | None = None,
-             config: Path = Path("mkdocs.yml"), extensions: list[Callable[[Site], None]] | None = None,
-             staff: bool = False) -> Site:
+def generate(
+    assessments,
+    out: Path,
+    allow_shallow: bool = False,
+    content_dir: Path | None = None,
+    config: Path = Path("mkdocs.yml"),
+    extensions: list[Callable[[Site], None]] | None = None,
+    staff: bool = False,
+) -> Site:
     """staff: the build for the city's own staff (`piasite build --staff`, `piasite serve`), which
     also shows the 取込メモ and where each file is; the public site and its open data never do."""
     out = workdir.fresh(Path(out))  # a symlink standing there is removed, never followed
@@ -375,7 +429,7 @@ def generate(assessments, out: Path, allow_shallow: bool = False, content_dir: P
     site = Site(out, assessments, names, load_config(config))
     site.content_dir, site.allow_shallow = (Path(content_dir) if content_dir else None), allow_shallow
     site.staff = staff
-    for ext in (DEFAULT_EXTENSIONS if extensions is None else extensions):
+    for ext in DEFAULT_EXTENSIONS if extensions is None else extensions:
         ext(site)
     resources.copy_tree("assets", out / "assets" / "piasite")
     on_two_cores(assessments, lambda items: assessment_pages(site, items))
@@ -407,7 +461,17 @@ def shared_pages(site: Site, assessments) -> None:
     site.render_page("api/index.md", "opendata.md.j2", "オープンデータ", schemas=schemas)
     write_guides(site)
     write_api(site, site.indexes, base=site.provenance["site_url"])
-    counts = {"assessments": len(assessments), "orgs": len(by_org),
-              "systems": len(site.indexes[2].entities), "contractors": len(site.indexes[3].entities)}
-    site.render_page("index.md", "index.md.j2", "特定個人情報保護評価書", by_org=by_org, counts=counts,
-                     latest=latest_changes(assessments, site))
+    counts = {
+        "assessments": len(assessments),
+        "orgs": len(by_org),
+        "systems": len(site.indexes[2].entities),
+        "contractors": len(site.indexes[3].entities),
+    }
+    site.render_page(
+        "index.md",
+        "index.md.j2",
+        "特定個人情報保護評価書",
+        by_org=by_org,
+        counts=counts,
+        latest=latest_changes(assessments, site),
+    )

@@ -2,6 +2,7 @@
 
 They are package data (templates/guides/*.md); a city's overrides/guides/ may replace any of them
 or add its own. They are our text, not content: the engine renders them as Markdown."""
+
 from __future__ import annotations
 
 from . import resources

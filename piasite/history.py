@@ -13,6 +13,7 @@ trailers of the branch's own commits count for it (see `side_trailers`).
 A squash merge carries its trailers in its own message. Detached HEAD is just
 a revision.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,10 +27,9 @@ from typing import Any
 
 import click
 
-
 from . import blobcache, safefiles, trailers, withheld
 from .exceptions import PiasiteError
-from .reader import _WITHHELD_URI, WITHHELD_TAG, ReadError, _build, parse
+from .reader import ReadError, parse
 
 CACHE_DIR = Path(".cache/piasite/blobs-v1")  # under the repository root
 # Commit trailers (a documented interface of `git commit`, named after the 別添2 columns):
@@ -55,17 +55,21 @@ class HistoryInputError(GitError):
         lines = [f"{p}:{line}: {item + ': ' if item else ''}{m}" for p, line, item, m in problems]
         from .textcheck import visible
 
-        super().__init__(visible("変更履歴の元になる git の記録に誤りがあるため、変更履歴を作れません:\n" + "\n".join(lines)))
+        super().__init__(
+            visible("変更履歴の元になる git の記録に誤りがあるため、変更履歴を作れません:\n" + "\n".join(lines))
+        )
         self.problems = problems  # tuples, already in the message: show() prints the message alone
 
     def show(self, file=None) -> None:
         click.echo(f"エラー: {self.format_message()}", err=True, file=file)
 
 
-SHALLOW_MESSAGE = ("このクローンは履歴が浅い(shallow)ため、変更履歴を作れません。"
-                   "`git fetch --unshallow` で全履歴を取得してから組み立ててください"
-                   "(GitHub Actions では actions/checkout に `fetch-depth: 0`)。"
-                   "変更履歴なしで組み立てるには `--allow-shallow` を付けてください。")
+SHALLOW_MESSAGE = (
+    "このクローンは履歴が浅い(shallow)ため、変更履歴を作れません。"
+    "`git fetch --unshallow` で全履歴を取得してから組み立ててください"
+    "(GitHub Actions では actions/checkout に `fetch-depth: 0`)。"
+    "変更履歴なしで組み立てるには `--allow-shallow` を付けてください。"
+)
 
 
 @dataclass
@@ -190,6 +194,7 @@ class History:
 
 # -- git plumbing ------------------------------------------------------------------
 
+
 def git_env() -> dict[str, str]:
     """The environment of every git piasite runs: the objects as they are, never `git replace`
     refs or a grafts file (either rewrites a commit's parents, tree or message as git reads it)."""
@@ -200,7 +205,9 @@ def git(root: Path, *args: str, input: bytes | None = None) -> bytes:
     try:
         proc = subprocess.run(["git", *args], cwd=root, input=input, capture_output=True, env=git_env())
     except FileNotFoundError:  # no git installed, or root does not exist
-        raise GitError("git を実行できません(git がインストールされているか、フォルダがあるかを確かめてください)") from None
+        raise GitError(
+            "git を実行できません(git がインストールされているか、フォルダがあるかを確かめてください)"
+        ) from None
     if proc.returncode != 0:
         raise GitError(f"git {' '.join(args[:2])} が失敗しました: {proc.stderr.decode(errors='replace').strip()}")
     return proc.stdout
@@ -210,7 +217,9 @@ def repo_root(path: Path) -> Path:
     import shutil
 
     if shutil.which("git") is None:
-        raise GitError("git コマンドが見つかりません。git をインストールしてください(変更履歴は git の履歴から作ります)")
+        raise GitError(
+            "git コマンドが見つかりません。git をインストールしてください(変更履歴は git の履歴から作ります)"
+        )
     try:
         out = git(Path(path) if Path(path).is_dir() else Path(path).parent, "rev-parse", "--show-toplevel")
     except (GitError, FileNotFoundError):
@@ -249,8 +258,21 @@ GITLINK, SYMLINK = "160000", "120000"
 def read_log(root: Path, rev: str = "HEAD") -> dict[str, Commit]:
     """Every commit reachable from rev with its raw changes (one `git log -z`) and its message
     (one `git cat-file --batch` over the commit objects)."""
-    out = git(root, "log", "-z", "--raw", "--no-abbrev", "--find-renames", "--diff-merges=first-parent",
-              "--no-color", "--no-show-signature", "--no-notes", _LOG_FORMAT, rev, "--")
+    out = git(
+        root,
+        "log",
+        "-z",
+        "--raw",
+        "--no-abbrev",
+        "--find-renames",
+        "--diff-merges=first-parent",
+        "--no-color",
+        "--no-show-signature",
+        "--no-notes",
+        _LOG_FORMAT,
+        rev,
+        "--",
+    )
     toks = out.split(b"\0")
     if toks and toks[-1] == b"":
         toks.pop()
@@ -259,8 +281,12 @@ def read_log(root: Path, rev: str = "HEAD") -> dict[str, Commit]:
     while i < len(toks):
         fields = toks[i].split(b" ")
         i += 1
-        if len(fields) < 2 or not _HEX.fullmatch(fields[0]) or not _ISO.fullmatch(fields[1]) or \
-                not all(_HEX.fullmatch(p) for p in fields[2:] if p):
+        if (
+            len(fields) < 2
+            or not _HEX.fullmatch(fields[0])
+            or not _ISO.fullmatch(fields[1])
+            or not all(_HEX.fullmatch(p) for p in fields[2:] if p)
+        ):
             raise GitError(f"git log の出力を読めません(「{fields[0][:40].decode(errors='replace')}」の行)")
         c = Commit(fields[0].decode(), [p.decode() for p in fields[2:] if p], fields[1].decode(), "")
         while i < len(toks):
@@ -271,7 +297,7 @@ def read_log(root: Path, rev: str = "HEAD") -> dict[str, Commit]:
             paths = 2 if status in "RC" else 1
             if i + paths >= len(toks):
                 raise GitError(f"git log の出力を読めません(コミット {c.sha[:10]} の変更の一覧が途中で終わっています)")
-            names = [_path(t) for t in toks[i + 1:i + 1 + paths]]
+            names = [_path(t) for t in toks[i + 1 : i + 1 + paths]]
             c.changes.append((status, names[0], names[1] if paths == 2 else None, blob))
             c.modes.append(mode)
             i += 1 + paths
@@ -311,23 +337,33 @@ class ObjectError(GitError):
 
     def __init__(self, sha: str, kind: str, found: str, where: str = ""):
         what = {"missing": "ないか壊れています"}.get(found, f"{kind} ではなく {found} です")
-        super().__init__(f"{where or 'git のオブジェクト ' + sha[:10]}: git のオブジェクト {sha[:10]} が{what}。"
-                         "`git fsck` でリポジトリを確かめてください(読めない版からは変更履歴を作れません)")
+        super().__init__(
+            f"{where or 'git のオブジェクト ' + sha[:10]}: git のオブジェクト {sha[:10]} が{what}。"
+            "`git fsck` でリポジトリを確かめてください(読めない版からは変更履歴を作れません)"
+        )
         self.sha = sha
 
 
-def cat_objects(root: Path, shas: list[str], kind: str = "blob",
-                where: dict[str, str] | None = None) -> dict[str, bytes]:
+def cat_objects(
+    root: Path, shas: list[str], kind: str = "blob", where: dict[str, str] | None = None
+) -> dict[str, bytes]:
     """Contents of many objects of one kind from one `git cat-file --batch` (each object's
     length comes first). A missing, corrupt or other-kind object raises ObjectError naming it
     (where: sha → what it is, e.g. the commit and path of a blob)."""
     if not shas:
         return {}
     try:
-        proc = subprocess.run(["git", "cat-file", "--batch"], cwd=root, capture_output=True, env=git_env(),
-                              input=("\n".join(shas) + "\n").encode())
+        proc = subprocess.run(
+            ["git", "cat-file", "--batch"],
+            cwd=root,
+            capture_output=True,
+            env=git_env(),
+            input=("\n".join(shas) + "\n").encode(),
+        )
     except FileNotFoundError:
-        raise GitError("git を実行できません(git がインストールされているか、フォルダがあるかを確かめてください)") from None
+        raise GitError(
+            "git を実行できません(git がインストールされているか、フォルダがあるかを確かめてください)"
+        ) from None
     out, objs, pos = proc.stdout, {}, 0
     for sha in shas:
         nl = out.find(b"\n", pos)
@@ -337,9 +373,9 @@ def cat_objects(root: Path, shas: list[str], kind: str = "blob",
         if header[1] != kind.encode():
             raise ObjectError(sha, kind, header[1].decode(errors="replace"), (where or {}).get(sha, ""))
         size = int(header[2]) if header[2].isdigit() else -1
-        if size < 0 or nl + 1 + size + 1 > len(out) or out[nl + 1 + size:nl + 2 + size] != b"\n":
+        if size < 0 or nl + 1 + size + 1 > len(out) or out[nl + 1 + size : nl + 2 + size] != b"\n":
             raise ObjectError(sha, kind, "missing", (where or {}).get(sha, ""))
-        objs[sha] = out[nl + 1:nl + 1 + size]
+        objs[sha] = out[nl + 1 : nl + 1 + size]
         pos = nl + 1 + size + 1
     if proc.returncode != 0:
         raise GitError(f"git cat-file が失敗しました: {proc.stderr.decode(errors='replace').strip()}")
@@ -400,12 +436,15 @@ def cat_blobs(root: Path, shas: list[str], where: dict[str, str] | None = None) 
 
 # -- parsing with a content-addressed cache -----------------------------------------
 
+
 def parse_data(text: str) -> Any:
     """reader.parse's data (libyaml when available, the reader's limits and messages)."""
     return parse(text).data  # raises the reader's ReadError
 
-def parse_blobs(root: Path, shas: set[str], cache: bool = True,
-                where: dict[str, str] | None = None) -> dict[str, tuple]:
+
+def parse_blobs(
+    root: Path, shas: set[str], cache: bool = True, where: dict[str, str] | None = None
+) -> dict[str, tuple]:
     """blob → ("ok", data) or ("err", line, message). where: blob → its commit and path, for the
     error when git cannot give a blob."""
     cdir = blobcache.cache_dir(root)
@@ -432,13 +471,20 @@ def parse_blobs(root: Path, shas: set[str], cache: bool = True,
 
 # -- the history ---------------------------------------------------------------------
 
+
 def _is_content(path: str | None, prefix: str) -> bool:
-    return path is not None and path.startswith(prefix) and path.endswith(".yaml") and \
-        not path.rsplit("/", 1)[-1].startswith(".") and not path.endswith("/aliases.yaml")
+    return (
+        path is not None
+        and path.startswith(prefix)
+        and path.endswith(".yaml")
+        and not path.rsplit("/", 1)[-1].startswith(".")
+        and not path.endswith("/aliases.yaml")
+    )
 
 
-def load_history(content_dir: Path, rev: str = "HEAD", allow_shallow: bool = False,
-                 cache: bool = True, strict: bool = True) -> History:
+def load_history(
+    content_dir: Path, rev: str = "HEAD", allow_shallow: bool = False, cache: bool = True, strict: bool = True
+) -> History:
     """Versions of every content file ever on the first-parent chain of rev.
     A wrong trailer or baseline raises HistoryInputError (strict) or is listed in `errors`."""
     content_dir = Path(content_dir).resolve()
@@ -510,8 +556,10 @@ def load_history(content_dir: Path, rev: str = "HEAD", allow_shallow: bool = Fal
             if withheld.paths(entry[1]):
                 entry = ("err", 1, "「キー: 値」の形の評価書になっていません")
             else:  # nothing in it is withheld: leaving it out hides nothing the other versions need
-                warnings.append(f"{path}: コミット {c.sha[:10]}({c.day}「{c.subject}」)の版は「キー: 値」の形の"
-                                "評価書になっていない(空のファイルなど)ため変更履歴から除きます")
+                warnings.append(
+                    f"{path}: コミット {c.sha[:10]}({c.day}「{c.subject}」)の版は「キー: 値」の形の"
+                    "評価書になっていない(空のファイルなど)ため変更履歴から除きます"
+                )
                 continue
         if entry[0] == "err":
             unreadable.append((fh, c, path, blob, entry))
@@ -525,7 +573,7 @@ def load_history(content_dir: Path, rev: str = "HEAD", allow_shallow: bool = Fal
         starts = [i for i, v in enumerate(fh.versions) if v.commit.sha in baseline]
         if starts:  # history starts at the baseline: earlier versions were never published
             cut[id(fh)] = order[fh.versions[starts[-1]].commit.sha]
-            fh.versions = fh.versions[starts[-1]:]
+            fh.versions = fh.versions[starts[-1] :]
         # An item withheld in any version of any reachable commit is withheld in all (withheld.py).
         for v in fh.versions:
             if not v.deleted:
@@ -536,8 +584,10 @@ def load_history(content_dir: Path, rev: str = "HEAD", allow_shallow: bool = Fal
     raw = cat_blobs(root, sorted({blob for *_, blob, _ in unreadable}), where)  # rare: read again
     for fh, c, path, blob, entry in unreadable:
         if b"!" not in raw[blob]:
-            warnings.append(f"{path}: コミット {c.sha[:10]}({c.day}「{c.subject}」)の版は読めないため変更履歴から除きます"
-                            f"({entry[1]} 行目: {entry[2]})")
+            warnings.append(
+                f"{path}: コミット {c.sha[:10]}({c.day}「{c.subject}」)の版は読めないため変更履歴から除きます"
+                f"({entry[1]} 行目: {entry[2]})"
+            )
         elif order[c.sha] >= cut.get(id(fh), -1):  # not before the baseline
             errors.append(unreadable_version(c, path, entry))
     trailer_errors, trailer_warnings = check_trailers(files)
@@ -556,11 +606,19 @@ def refuse_odd_entry(c: Commit, path: str, mode: str) -> None:
     from .textcheck import visible
 
     if mode == GITLINK:
-        raise GitError(visible(f"{where} はサブモジュール(gitlink)で、評価書のファイルではありません。"
-                               "content/ の下にサブモジュールは置けません"))
+        raise GitError(
+            visible(
+                f"{where} はサブモジュール(gitlink)で、評価書のファイルではありません。"
+                "content/ の下にサブモジュールは置けません"
+            )
+        )
     if mode == SYMLINK:
-        raise GitError(visible(f"{where} はシンボリックリンクで、評価書のファイルではありません。"
-                               "content/ の下には通常のファイルだけを置いてください"))
+        raise GitError(
+            visible(
+                f"{where} はシンボリックリンクで、評価書のファイルではありません。"
+                "content/ の下には通常のファイルだけを置いてください"
+            )
+        )
     if mode not in ("", "100644", "100755"):
         raise GitError(visible(f"{where} は通常のファイルではありません(git のモード {mode})"))
     if shown != path:
@@ -572,11 +630,15 @@ def unreadable_version(c: Commit, path: str, entry: tuple) -> tuple[str, int, st
     it withholds cannot be known, and leaving it out would show, in the versions before and
     after it, a value it marks !非公表. The way on is the baseline: a later commit that changes the file
     listed there starts its history after the unreadable version."""
-    return (path, int(entry[1] or 1), "",
-            f"コミット {c.sha[:10]}({c.day}「{c.subject[:60]}」)の版が読めません({entry[1]} 行目: {entry[2]})。"
-            "読めない版の中の非公表の項目が分からないため、変更履歴を作れません"
-            f"(この版より後にこのファイルを直したコミットの ID を {BASELINE_FILE} に書くと、"
-            "そのコミットより前の版は変更履歴に使いません)")
+    return (
+        path,
+        int(entry[1] or 1),
+        "",
+        f"コミット {c.sha[:10]}({c.day}「{c.subject[:60]}」)の版が読めません({entry[1]} 行目: {entry[2]})。"
+        "読めない版の中の非公表の項目が分からないため、変更履歴を作れません"
+        f"(この版より後にこのファイルを直したコミットの ID を {BASELINE_FILE} に書くと、"
+        "そのコミットより前の版は変更履歴に使いません)",
+    )
 
 
 BASELINE_FILE = ".piasite-history-baseline"
@@ -617,11 +679,25 @@ def check_baseline(root: Path, commits: dict[str, Commit]) -> tuple[set[str], li
         if not sha:
             continue
         if not SHA.fullmatch(sha):
-            errors.append((BASELINE_FILE, n, "", f"「{sha[:50]}」はコミットの完全な ID(40 桁の英数字)ではありません"
-                                                 "(`git rev-parse コミット` で確かめられます)"))
+            errors.append(
+                (
+                    BASELINE_FILE,
+                    n,
+                    "",
+                    f"「{sha[:50]}」はコミットの完全な ID(40 桁の英数字)ではありません"
+                    "(`git rev-parse コミット` で確かめられます)",
+                )
+            )
         elif sha not in commits:
-            errors.append((BASELINE_FILE, n, "", f"コミット {sha[:10]} は見つからないか、HEAD の祖先ではありません"
-                                                 "(書き誤りか、取り込まれていないブランチのコミットです)"))
+            errors.append(
+                (
+                    BASELINE_FILE,
+                    n,
+                    "",
+                    f"コミット {sha[:10]} は見つからないか、HEAD の祖先ではありません"
+                    "(書き誤りか、取り込まれていないブランチのコミットです)",
+                )
+            )
         else:
             found.add(sha)
     return found, errors
@@ -634,7 +710,7 @@ def trailer_values() -> dict[str, tuple[str, ...]]:
     timing: list[str] = []
     for form in all_forms():
         item = form.role_item("change_timing") if form.has_role("change_timing") else None
-        for c in (item.choices if item and item.choices else ()):
+        for c in item.choices if item and item.choices else ():
             if c not in timing:
                 timing.append(c)
     return {T_TIMING: tuple(timing)}
@@ -655,13 +731,26 @@ def trailer_problems(commit: Commit) -> list[tuple[str, str, str]]:
         for key, message in c.trailer_faults():
             out.append(("error", key, shown + message))
         for key in c.stray_trailers():
-            out.append(("warning", key, shown + "メッセージの最後の段落の外にあるため、トレーラーとして読みません"
-                        "(トレーラーは空行の後の最後の段落に、ほかの文と混ぜずに書いてください)"))
+            out.append(
+                (
+                    "warning",
+                    key,
+                    shown + "メッセージの最後の段落の外にあるため、トレーラーとして読みません"
+                    "(トレーラーは空行の後の最後の段落に、ほかの文と混ぜずに書いてください)",
+                )
+            )
     if T_DATE in tr:
         v = tr[T_DATE]
         if not (dates.parse_iso(v) or dates.parse_date(v)):
-            out.append(("error", T_DATE, f"「{v}」は日付として読めません({dates.RANGE_JA}の日付を 2025-12-01 のように書いてください)"
-                        if v else "値が空です(2025-12-01 のように書いてください)"))
+            out.append(
+                (
+                    "error",
+                    T_DATE,
+                    f"「{v}」は日付として読めません({dates.RANGE_JA}の日付を 2025-12-01 のように書いてください)"
+                    if v
+                    else "値が空です(2025-12-01 のように書いてください)",
+                )
+            )
     choices = trailer_values()
     for key, allowed in choices.items():
         if key in tr and allowed and tr[key] not in allowed:
@@ -697,6 +786,7 @@ def warn(history: History) -> None:
 
 # -- piasite check --since -------------------------------------------------------------
 
+
 def check_since(files: list[Path], since: str) -> list:
     """Warnings for ※ item changes since BASE whose commits lack 提出時期 事前 and its explanation."""
     from .changelog import derived_rows
@@ -727,10 +817,17 @@ def check_since(files: list[Path], since: str) -> list:
         rows = derived_rows(fh, form)
         undated = {r.commit for r in rows if r.commit in after_base} - _dated_commits(fh)
         for sha in sorted(undated, key=[v.commit.sha for v in fh.live].index):
-            problems.append(Problem(wanted[fh.path], 1, "",
-                                    f"コミット {sha[:10]} に「変更日: YYYY-MM-DD」がなく公表日も変わっていないため、"
-                                    "(別添2) の変更日はコミットの日付になります。変更日を書くか、"
-                                    "誤字の修正などなら「変更箇所: なし」と書いてください", WARNING))
+            problems.append(
+                Problem(
+                    wanted[fh.path],
+                    1,
+                    "",
+                    f"コミット {sha[:10]} に「変更日: YYYY-MM-DD」がなく公表日も変わっていないため、"
+                    "(別添2) の変更日はコミットの日付になります。変更日を書くか、"
+                    "誤字の修正などなら「変更箇所: なし」と書いてください",
+                    WARNING,
+                )
+            )
         lines = _current_lines(wanted[fh.path])
         for row in rows:
             if row.commit not in after_base or not row.marked:
@@ -738,10 +835,16 @@ def check_since(files: list[Path], since: str) -> list:
             if row.timing == "事前" and row.timing_given and row.explanation:
                 continue
             line = lines.line(row.change.path) if lines is not None and row.change is not None else 1
-            problems.append(Problem(wanted[fh.path], line, row.item,
-                                    f"※の項目(重要な変更)がコミット {row.commit[:10]} で変わりましたが、"
-                                    "コミットメッセージに「提出時期: 事前」と「提出時期に係る説明: …」がありません",
-                                    WARNING))
+            problems.append(
+                Problem(
+                    wanted[fh.path],
+                    line,
+                    row.item,
+                    f"※の項目(重要な変更)がコミット {row.commit[:10]} で変わりましたが、"
+                    "コミットメッセージに「提出時期: 事前」と「提出時期に係る説明: …」がありません",
+                    WARNING,
+                )
+            )
     return problems
 
 

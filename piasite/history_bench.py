@@ -5,6 +5,7 @@ commits, each commit editing one assessment as a clerk would), then times the
 cold change-log build (empty cache), the warm one (cache filled), and
 `git log --raw` on the same repository.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -15,9 +16,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from .blobcache import cache_dir
 from .changelog import derived_rows
 from .form import load_form
-from .blobcache import cache_dir
 from .history import load_history
 
 BASE = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "handwritten" / "kumagaya" / "5.yaml"
@@ -30,15 +31,20 @@ def make_repo(root: Path, n_files: int = 300, n_commits: int = 3000, seed: int =
     for i in range(n_files):
         path = f"content/org{i // 10:02d}/{i % 10 + 1}.yaml"
         texts[path] = base.replace("評価書番号: 5", f"評価書番号: {i % 10 + 1}").replace(
-            "評価実施機関名: 熊谷市長", f"評価実施機関名: 市{i // 10:02d}長")
+            "評価実施機関名: 熊谷市長", f"評価実施機関名: 市{i // 10:02d}長"
+        )
     paths = sorted(texts)
     out: list[bytes] = []
     t0 = 1735689600  # 2025-01-01, fixed: the repository is the same every run
 
     def commit(n: int, msg: str, files: dict[str, str]) -> None:
         m = msg.encode()
-        out.append(f"commit refs/heads/main\nmark :{n}\ncommitter Bench <bench@example.jp> {t0 + n * 3600} +0900\n"
-                   f"data {len(m)}\n".encode() + m + b"\n")
+        out.append(
+            f"commit refs/heads/main\nmark :{n}\ncommitter Bench <bench@example.jp> {t0 + n * 3600} +0900\n"
+            f"data {len(m)}\n".encode()
+            + m
+            + b"\n"
+        )
         if n > 1:
             out.append(f"from :{n - 1}\n".encode())
         for p, t in files.items():
@@ -51,8 +57,10 @@ def make_repo(root: Path, n_files: int = 300, n_commits: int = 3000, seed: int =
         ("委託先名: 株式会社ジーシーシー", "委託先名: 株式会社ベンチ{n}"),
         ("使用目的: 住民税額の算出", "使用目的: 住民税額の算出({n})"),
         ("特記事項: なし", "特記事項: 改訂{n}"),
-        ("      他のシステムとの接続: [税務システム]\n",
-         "      他のシステムとの接続: [税務システム]\n    - 名称: システム{n}\n      機能: 機能{n}\n"),
+        (
+            "      他のシステムとの接続: [税務システム]\n",
+            "      他のシステムとの接続: [税務システム]\n    - 名称: システム{n}\n      機能: 機能{n}\n",
+        ),
     ]
     for n in range(2, n_commits + 1):
         p = rnd.choice(paths)
@@ -102,7 +110,9 @@ def history_pages(root: Path) -> tuple[float, int]:
     from .model import Assessment
     from .reader import read
 
-    assessments = [Assessment(read(p), load_form(), root / "content") for p in sorted((root / "content").rglob("*.yaml"))]
+    assessments = [
+        Assessment(read(p), load_form(), root / "content") for p in sorted((root / "content").rglob("*.yaml"))
+    ]
     size = [0]
 
     def write(rel: str, text: str) -> None:
@@ -131,11 +141,15 @@ def main() -> None:
     finally:
         if tmp:
             tmp.cleanup()
-    print(f"合成リポジトリ: 評価書 {a.files} 件 × コミット {a.commits} 件(作成 {r['made']:.1f} 秒)、別添2 の行 {r['rows']} 行")
+    print(
+        f"合成リポジトリ: 評価書 {a.files} 件 × コミット {a.commits} 件(作成 {r['made']:.1f} 秒)、別添2 の行 {r['rows']} 行"
+    )
     print(f"変更履歴の組み立て(キャッシュなし): {r['cold']:.2f} 秒(目標 30 秒以内)")
     print(f"変更履歴の組み立て(キャッシュあり): {r['warm']:.2f} 秒(目標 3 秒以内)")
-    print(f"git log --raw: {r['git_log']:.2f} 秒 — キャッシュなしは {r['cold'] / r['git_log']:.0f} 倍、"
-          f"キャッシュありは {r['warm'] / r['git_log']:.0f} 倍")
+    print(
+        f"git log --raw: {r['git_log']:.2f} 秒 — キャッシュなしは {r['cold'] / r['git_log']:.0f} 倍、"
+        f"キャッシュありは {r['warm'] / r['git_log']:.0f} 倍"
+    )
     print(f"サイトの履歴ページ(版・比較・更新履歴・フィード)の生成: {r['pages']:.1f} 秒、{r['size'] / 1e6:.0f} MB")
 
 

@@ -13,6 +13,7 @@ Dates are 変更日 (content, trailers) and committer dates (git); commit
 messages are not published (a message could name a 非公表 value); every value
 goes through reader.public() before it reaches a page.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,15 +21,26 @@ import html
 import json
 import sys
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup, escape
 
 from . import dates, lifecycle, resources, safenames
-from .changelog import CHANGES, Row, columns, derived_rows, has_table, imported_rows, row_dict, version_changes, version_date
+from .changelog import (
+    CHANGES,
+    Row,
+    columns,
+    derived_rows,
+    has_table,
+    imported_rows,
+    row_dict,
+    version_changes,
+    version_date,
+)
 from .diff import marked_html, text
 from .form import Form, Item, form_for
 from .history import T_NONE, FileHistory, load_history, warn
@@ -51,6 +63,7 @@ class HistorySite:
 @dataclass
 class Entry:
     """One version of one assessment that made 別添2 rows (or a date of imported rows)."""
+
     url: str
     title: str
     org: str
@@ -70,14 +83,21 @@ def rel(from_url: str, to_url: str) -> str:
 
 
 def environment() -> Environment:
-    env = Environment(loader=resources.loader(), undefined=StrictUndefined, autoescape=True,
-                      keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=resources.loader(),
+        undefined=StrictUndefined,
+        autoescape=True,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.filters["wareki"] = lambda v: dates.wareki(v) if dates.parse_iso(v) else ("" if v is None else str(v))
     env.filters["rel"] = rel
     env.filters["br"] = lambda s: Markup("<br>").join(escape(s).split("\n"))
     env.filters["html_in_xml"] = lambda s: Markup(html.escape(html.escape(str(s)).replace("\n", "<br>")))
-    env.filters["tojson_safe"] = lambda v: Markup(json.dumps(v, ensure_ascii=False).replace("<", "\\u003c")
-                                                  .replace(">", "\\u003e").replace("&", "\\u0026"))
+    env.filters["tojson_safe"] = lambda v: Markup(
+        json.dumps(v, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    )
     return env
 
 
@@ -110,8 +130,14 @@ class _Writer:
         self.write(relpath, front + body.strip() + "\n")
 
 
-def generate_history(assessments: list, repo_root: Path, write: Callable[[str, str], Any],
-                     allow_shallow: bool = False, content_dir: Path | None = None, site_url: str = "") -> HistorySite:
+def generate_history(
+    assessments: list,
+    repo_root: Path,
+    write: Callable[[str, str], Any],
+    allow_shallow: bool = False,
+    content_dir: Path | None = None,
+    site_url: str = "",
+) -> HistorySite:
     content_dir = Path(content_dir or (assessments[0].content_root if assessments else Path(repo_root) / "content"))
     hist = load_history(content_dir, allow_shallow=allow_shallow)
     warn(hist)  # commits whose file did not parse: named on the build's output
@@ -134,15 +160,22 @@ def generate_history(assessments: list, repo_root: Path, write: Callable[[str, s
         last, removed = fh.live[-1], fh.versions[-1].commit.day
         data = last.data if isinstance(last.data, dict) else {}
         parts = last.path.rsplit("/", 2)
-        if len(parts) < 2 or not all(safenames.safe(n) for n in (parts[-2], parts[-1][:-len(".yaml")])):
+        if len(parts) < 2 or not all(safenames.safe(n) for n in (parts[-2], parts[-1][: -len(".yaml")])):
             # a name from the history that cannot be a URL (safenames.py): no page is made of it
-            told = f"{safenames.shown(last.path)}: 名前がサイトの URL にできないため、削除された評価書のページを作りません"
+            told = (
+                f"{safenames.shown(last.path)}: 名前がサイトの URL にできないため、削除された評価書のページを作りません"
+            )
             out.warnings.append(told)
             print(f"警告: {told}", file=sys.stderr)
             continue
-        url = f"{parts[-2]}/{parts[-1][:-len('.yaml')]}/"
+        url = f"{parts[-2]}/{parts[-1][: -len('.yaml')]}/"
         end = lifecycle.end_date(data, removed)
-        if url in live_urls or not head_day or end is None or dt.date.fromisoformat(head_day) > lifecycle.keep_until(end):
+        if (
+            url in live_urls
+            or not head_day
+            or end is None
+            or dt.date.fromisoformat(head_day) > lifecycle.keep_until(end)
+        ):
             continue
         live_urls.add(url)
         form = form_for(data)
@@ -166,24 +199,60 @@ def generate_history(assessments: list, repo_root: Path, write: Callable[[str, s
         due = None if ended else lifecycle.reevaluation_due(data)
         timeline = _timeline(fh, vchanges) if versions else []
         named = full_title(org, title)  # the page titles name the 評価実施機関
-        ctx = dict(a_title=title, org=org, a_url=url, versions=timeline, shallow=hist.shallow, ended=ended,
-                   end=end.isoformat() if end else None, due=due.isoformat() if due else None)
-        out.page_extras.setdefault(url, []).append(w.env.get_template("history_extra.html.j2").render(
-            root=rel(url, ""), url=url, **ctx))
+        ctx = dict(
+            a_title=title,
+            org=org,
+            a_url=url,
+            versions=timeline,
+            shallow=hist.shallow,
+            ended=ended,
+            end=end.isoformat() if end else None,
+            due=due.isoformat() if due else None,
+        )
+        out.page_extras.setdefault(url, []).append(
+            w.env.get_template("history_extra.html.j2").render(root=rel(url, ""), url=url, **ctx)
+        )
         if removed:  # the page itself, as the last version
-            w.page(url + "index.md", "history_version.md.j2", f"{named}(終了)", past=False,
-                   body=Markup(render_data(form, pub)), n=len(timeline), v=timeline[-1] if timeline else None,
-                   rows=rows + derived, **ctx)
+            w.page(
+                url + "index.md",
+                "history_version.md.j2",
+                f"{named}(終了)",
+                past=False,
+                body=Markup(render_data(form, pub)),
+                n=len(timeline),
+                v=timeline[-1] if timeline else None,
+                rows=rows + derived,
+                **ctx,
+            )
         group = form.role_item(CHANGES) if form.has_role(CHANGES) else None
-        w.page(url + "history/index.md", "history_timeline.md.j2", f"{named} の変更履歴",
-               rows=rows + derived, columns=columns(form), changes_label=group.label if group else "変更箇所",
-               changes_anchor=group.id if group else "changes", has_note=form.has_role("change_note"), **ctx)
+        w.page(
+            url + "history/index.md",
+            "history_timeline.md.j2",
+            f"{named} の変更履歴",
+            rows=rows + derived,
+            columns=columns(form),
+            changes_label=group.label if group else "変更箇所",
+            changes_anchor=group.id if group else "changes",
+            has_note=form.has_role("change_note"),
+            **ctx,
+        )
         for i, v in enumerate(timeline[:-1]):
-            w.page(f"{url}v/{v['n']}/index.md", "history_version.md.j2", f"{named}(第{v['n']}版)", past=True,
-                   body=Markup(render_data(form, public(live[i].data))), n=v["n"], v=v, rows=None, **ctx)
+            w.page(
+                f"{url}v/{v['n']}/index.md",
+                "history_version.md.j2",
+                f"{named}(第{v['n']}版)",
+                past=True,
+                body=Markup(render_data(form, public(live[i].data))),
+                n=v["n"],
+                v=v,
+                rows=None,
+                **ctx,
+            )
         if len(timeline) > 1:
-            flat = [{"n": v["n"], "date": v["date"], "items": flatten(form, public(live[i].data))}
-                    for i, v in enumerate(timeline)]
+            flat = [
+                {"n": v["n"], "date": v["date"], "items": flatten(form, public(live[i].data))}
+                for i, v in enumerate(timeline)
+            ]
             w.page(url + "compare/index.md", "history_compare.md.j2", f"{named} の版の比較", data=flat, **ctx)
         for r_date, day_rows in _by_date(rows):
             parsed = dates.parse_iso(r_date)
@@ -208,22 +277,58 @@ def generate_history(assessments: list, repo_root: Path, write: Callable[[str, s
             break
         latest.append(e)
         n += len(e.rows)
-    w.page("changes/index.md", "history_changes.md.j2", "更新履歴", entries=latest, org_slug=None,
-           older=len(latest) < len(entries), **ctx)
+    w.page(
+        "changes/index.md",
+        "history_changes.md.j2",
+        "更新履歴",
+        entries=latest,
+        org_slug=None,
+        older=len(latest) < len(entries),
+        **ctx,
+    )
     for slug, name in orgs:
-        w.page(f"changes/{slug}/index.md", "history_changes.md.j2", f"更新履歴({name})",
-               entries=[e for e in entries if e.org_slug == slug], org_slug=slug, older=False, **ctx)
+        w.page(
+            f"changes/{slug}/index.md",
+            "history_changes.md.j2",
+            f"更新履歴({name})",
+            entries=[e for e in entries if e.org_slug == slug],
+            org_slug=slug,
+            older=False,
+            **ctx,
+        )
     feed = w.env.get_template("feed.xml.j2")
     updated = max([e.updated for e in entries] + [hist.head.date if hist.head else "1970-01-01T00:00:00+00:00"])
     base = site_url.rstrip("/") + "/" if site_url else ""
-    write("feeds/all.xml", feed.render(title="特定個人情報保護評価書の更新履歴", entries=entries[:200],
-                                       updated=updated, base=base, self_path="feeds/all.xml", rel=rel,
-                                       uid=_uid, org_slug=None, full_title=full_title))
+    write(
+        "feeds/all.xml",
+        feed.render(
+            title="特定個人情報保護評価書の更新履歴",
+            entries=entries[:200],
+            updated=updated,
+            base=base,
+            self_path="feeds/all.xml",
+            rel=rel,
+            uid=_uid,
+            org_slug=None,
+            full_title=full_title,
+        ),
+    )
     for slug, name in orgs:
         es = [e for e in entries if e.org_slug == slug]
-        write(f"feeds/{slug}.xml", feed.render(title=f"{name} 特定個人情報保護評価書の更新履歴", entries=es[:200],
-                                                updated=max(e.updated for e in es), base=base,
-                                                self_path=f"feeds/{slug}.xml", rel=rel, uid=_uid, org_slug=slug, full_title=full_title))
+        write(
+            f"feeds/{slug}.xml",
+            feed.render(
+                title=f"{name} 特定個人情報保護評価書の更新履歴",
+                entries=es[:200],
+                updated=max(e.updated for e in es),
+                base=base,
+                self_path=f"feeds/{slug}.xml",
+                rel=rel,
+                uid=_uid,
+                org_slug=slug,
+                full_title=full_title,
+            ),
+        )
     w.flush()
     return out
 
@@ -247,20 +352,33 @@ def _timeline(fh, vchanges: list) -> list[dict]:
     for n, v in enumerate(fh.live, 1):
         prev, chs = changes.get(v.commit.sha, (None, []))
         editorial = v.trailers.get(T_NONE, "").strip() == "なし"
-        out.append({
-            "n": n, "sha": v.commit.sha, "short": v.commit.sha[:7], "committed": v.commit.date,
-            # 変更日 trailer, else the version's 公表日; the commit (often the import's) is the last resort
-            "date": version_date(v, prev, out[-1]["date"] if out else ""),
-            "editorial": editorial,
-            "changes": [{"item": c.item, "kind": c.kind, "marked": c.marked,
-                         "before": Markup(marked_html(c.segments, "before")) if c.segments else c.before,
-                         "after": Markup(marked_html(c.segments, "after")) if c.segments else c.after,
-                         "anchor": c.anchor} for c in chs],
-        })
+        out.append(
+            {
+                "n": n,
+                "sha": v.commit.sha,
+                "short": v.commit.sha[:7],
+                "committed": v.commit.date,
+                # 変更日 trailer, else the version's 公表日; the commit (often the import's) is the last resort
+                "date": version_date(v, prev, out[-1]["date"] if out else ""),
+                "editorial": editorial,
+                "changes": [
+                    {
+                        "item": c.item,
+                        "kind": c.kind,
+                        "marked": c.marked,
+                        "before": Markup(marked_html(c.segments, "before")) if c.segments else c.before,
+                        "after": Markup(marked_html(c.segments, "after")) if c.segments else c.after,
+                        "anchor": c.anchor,
+                    }
+                    for c in chs
+                ],
+            }
+        )
     return out
 
 
 # -- a version as HTML, and as flat items for the compare view -----------------------------------
+
 
 def render_data(form: Form, data: Any) -> str:
     """A whole version, by the code that renders the current page (pages.AssessmentPage): the same
@@ -272,8 +390,6 @@ def render_data(form: Form, data: Any) -> str:
     page = AssessmentPage(SimpleNamespace(form=form), data if isinstance(data, dict) else {})
     body = page.body()
     return page.toc() + body
-
-
 
 
 def flatten(form: Form, data: Any) -> list[list]:

@@ -12,6 +12,7 @@ width of a wrapped column, or the joined word stands unbroken elsewhere in the
 same document — because spaces between Japanese words are also written on
 purpose (「システム システム2」, 「株式会社 東山計算センター」).
 """
+
 from __future__ import annotations
 
 import collections
@@ -21,10 +22,24 @@ import unicodedata
 
 # Scripts that do not belong in a Japanese assessment (named as the checker prints them).
 FOREIGN_SCRIPTS = {
-    "HANGUL": "ハングル", "THAI": "タイ文字", "CYRILLIC": "キリル文字", "GREEK": "ギリシャ文字",
-    "ARABIC": "アラビア文字", "HEBREW": "ヘブライ文字", "DEVANAGARI": "デーヴァナーガリー",
-    "LAO": "ラーオ文字", "KHMER": "クメール文字", "MYANMAR": "ミャンマー文字", "GEORGIAN": "ジョージア文字",
-    "ARMENIAN": "アルメニア文字", "CHEROKEE": "チェロキー文字", "LISU": "リス文字", "COPTIC": "コプト文字", "TIBETAN": "チベット文字", "BENGALI": "ベンガル文字", "TAMIL": "タミル文字",
+    "HANGUL": "ハングル",
+    "THAI": "タイ文字",
+    "CYRILLIC": "キリル文字",
+    "GREEK": "ギリシャ文字",
+    "ARABIC": "アラビア文字",
+    "HEBREW": "ヘブライ文字",
+    "DEVANAGARI": "デーヴァナーガリー",
+    "LAO": "ラーオ文字",
+    "KHMER": "クメール文字",
+    "MYANMAR": "ミャンマー文字",
+    "GEORGIAN": "ジョージア文字",
+    "ARMENIAN": "アルメニア文字",
+    "CHEROKEE": "チェロキー文字",
+    "LISU": "リス文字",
+    "COPTIC": "コプト文字",
+    "TIBETAN": "チベット文字",
+    "BENGALI": "ベンガル文字",
+    "TAMIL": "タミル文字",
 }
 # Greek letters used as symbols in Japanese technical text (β版, α線, Ω) are not OCR damage.
 _GREEK_SYMBOLS = set("αβγδεΔΣΩμπ")
@@ -82,7 +97,7 @@ def _wrap_width(text: str) -> int | None:
     return width if inside >= 0.5 * len(segments) else None
 
 
-def line_breaks(text: str, corpus: "str | Corpus" = "") -> list[int]:
+def line_breaks(text: str, corpus: str | Corpus = "") -> list[int]:
     """Indexes of the spaces in text that are line breaks inside Japanese words or phrases.
 
     corpus: the rest of the document, where an unbroken spelling of the same word
@@ -166,8 +181,13 @@ def mark_variants(texts) -> list[list[tuple[str, int]]]:
     alike: dict[str, list[str]] = collections.defaultdict(list)
     for word in counts:
         alike[_voiced(word)].append(word)
-    return sorted([sorted(((w, counts[w]) for w in words), key=lambda wc: (-wc[1], wc[0]))
-                   for words in alike.values() if len(words) > 1])
+    return sorted(
+        [
+            sorted(((w, counts[w]) for w in words), key=lambda wc: (-wc[1], wc[0]))
+            for words in alike.values()
+            if len(words) > 1
+        ]
+    )
 
 
 def first_texts(words: set[str], texts: list[tuple[tuple, str]]) -> dict[str, tuple]:

@@ -4,6 +4,7 @@ Each index is a list of entities (one per normalised name, see names.py); each
 entity lists every place an assessment names it, with the item's anchor, so a
 page or a JSON consumer can link to the exact item. Only public values are read.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -138,8 +139,11 @@ def bare_label(label: str) -> str:
 
 # Where a file's 提供先・移転先 beyond those it lists are, as far as the document says.
 ATTACHED, UNREAD, UNSAID = "attached", "unread", "unsaid"
-_REST = {ATTACHED: "残りは添付資料", UNREAD: "残りの掲載場所は原文から読み取れませんでした",
-         UNSAID: "残りの掲載場所の記載はありません"}
+_REST = {
+    ATTACHED: "残りは添付資料",
+    UNREAD: "残りの掲載場所は原文から読み取れませんでした",
+    UNSAID: "残りの掲載場所の記載はありません",
+}
 
 
 def rest_of_list(form: Any, data: Any, fpath: tuple) -> str:
@@ -151,7 +155,9 @@ def rest_of_list(form: Any, data: Any, fpath: tuple) -> str:
         return UNREAD
     if att:
         return ATTACHED
-    names = " ".join(str(v) for role in ("provision_name", "transfer_name") for _, v in form.values(data, role, within=fpath))
+    names = " ".join(
+        str(v) for role in ("provision_name", "transfer_name") for _, v in form.values(data, role, within=fpath)
+    )
     return ATTACHED if "添付" in names or "別紙" in names else UNSAID
 
 
@@ -167,7 +173,9 @@ def listing(f: Any, data: Any, kind: str) -> tuple[int, int, str]:
     counted = listed_all = 0
     rest: list[str] = []
     for fpath, _ in f.values(data, "file"):
-        listed = sum(1 for _, v in f.values(data, f"{kind}_name", within=fpath) if v and not is_placeholder(plain(str(v))))
+        listed = sum(
+            1 for _, v in f.values(data, f"{kind}_name", within=fpath) if v and not is_placeholder(plain(str(v)))
+        )
         n = f.value(data, f"{kind}_count", within=fpath) if f.has_role(f"{kind}_count") else None
         declared = n if isinstance(n, int) and not isinstance(n, bool) and n > listed else None
         counted += listed if declared is None else declared
@@ -190,9 +198,23 @@ def build_indexes(assessments: list, names: Names) -> list[Index]:
         common = {"評価実施機関": org}
         p = f.role_path("organisation")
         number, published = f.value(d, "number"), f.value(d, "published")
-        kikan.append((names.key(org), Row(org, a, p, a.form.anchor(p), {
-            COL_NUMBER: str(number if number is not None else ""), "評価書": a.title,
-            COL_PUBLISHED: dates.wareki(published) if published else "", COL_FORM: a.form.name})))
+        kikan.append(
+            (
+                names.key(org),
+                Row(
+                    org,
+                    a,
+                    p,
+                    a.form.anchor(p),
+                    {
+                        COL_NUMBER: str(number if number is not None else ""),
+                        "評価書": a.title,
+                        COL_PUBLISHED: dates.wareki(published) if published else "",
+                        COL_FORM: a.form.name,
+                    },
+                ),
+            )
+        )
         p = jimu_path(a)
         jimu_name = f.value(d, "jimu_name")
         if jimu_name and p:
@@ -207,8 +229,9 @@ def build_indexes(assessments: list, names: Names) -> list[Index]:
             company, branch = split_branch(contractor)
             cells = dict(common, _company="1")
             cells["支店等"] = branch
-            cells[COL_TASK] = plain(f.value(d, "entrustment_name", within=tpath)
-                                    or f.value(d, "entrustment_content", within=tpath) or "")
+            cells[COL_TASK] = plain(
+                f.value(d, "entrustment_name", within=tpath) or f.value(d, "entrustment_content", within=tpath) or ""
+            )
             cells[COL_FILE] = fname
             sub = plain(f.value(d, "subcontract_flag", within=tpath) or "")
             sub_task = f.value(d, "subcontract_task", within=tpath)
@@ -237,16 +260,42 @@ def build_indexes(assessments: list, names: Names) -> list[Index]:
                 if total > m:
                     partial.append((a, partial_note(bare_label(f.role_item(kind).label), total, m, where)))
     return [
-        Index("kikan", "評価実施機関", "評価書を公表している機関と、その評価書です。",
-              [COL_NUMBER, "評価書", COL_PUBLISHED, COL_FORM], _group(kikan, names)),
-        Index("jimu", "事務", "特定個人情報ファイルを取り扱う事務の名称ごとに、評価書を並べています。",
-              ["評価実施機関"], _group(jimu, names)),
-        Index("system", "システム", "事務で使うシステムの名称ごとに、そのシステムを記載している評価書を並べています。"
-              "表記の違い(全角・半角、中間サーバ/中間サーバー など)はまとめ、元の表記も示します。",
-              ["評価実施機関"], _group(systems, names)),
-        Index("itakusaki", "委託先", "特定個人情報ファイルの取扱いを委託している先(委託先)ごとに、委託事項と再委託の有無を並べています。"
-              "株式会社の前後の空白や支店名の違いはまとめ、元の表記も示します。",
-              ["評価実施機関", "支店等", COL_TASK, COL_FILE, "再委託"], _group(tasks, names)),
-        Index("teikyosaki", "提供先・移転先", "特定個人情報の提供先(他の機関)と移転先(同じ機関の他の部署)です。",
-              ["評価実施機関", "種別", COL_FILE, COL_BASIS], _group(recipients, names), partial),
+        Index(
+            "kikan",
+            "評価実施機関",
+            "評価書を公表している機関と、その評価書です。",
+            [COL_NUMBER, "評価書", COL_PUBLISHED, COL_FORM],
+            _group(kikan, names),
+        ),
+        Index(
+            "jimu",
+            "事務",
+            "特定個人情報ファイルを取り扱う事務の名称ごとに、評価書を並べています。",
+            ["評価実施機関"],
+            _group(jimu, names),
+        ),
+        Index(
+            "system",
+            "システム",
+            "事務で使うシステムの名称ごとに、そのシステムを記載している評価書を並べています。"
+            "表記の違い(全角・半角、中間サーバ/中間サーバー など)はまとめ、元の表記も示します。",
+            ["評価実施機関"],
+            _group(systems, names),
+        ),
+        Index(
+            "itakusaki",
+            "委託先",
+            "特定個人情報ファイルの取扱いを委託している先(委託先)ごとに、委託事項と再委託の有無を並べています。"
+            "株式会社の前後の空白や支店名の違いはまとめ、元の表記も示します。",
+            ["評価実施機関", "支店等", COL_TASK, COL_FILE, "再委託"],
+            _group(tasks, names),
+        ),
+        Index(
+            "teikyosaki",
+            "提供先・移転先",
+            "特定個人情報の提供先(他の機関)と移転先(同じ機関の他の部署)です。",
+            ["評価実施機関", "種別", COL_FILE, COL_BASIS],
+            _group(recipients, names),
+            partial,
+        ),
     ]

@@ -7,6 +7,7 @@ KEEP_YEARS after its end. An evaluation is re-done within five years: the due
 date counts from the later of its 実施日 (role `implemented`, e.g. the 重点's
 Ⅴ 1 ①) and 公表日 (role `published`), the latest evidence of an evaluation.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -91,9 +92,16 @@ def check(docs, today: dt.date) -> list:
             hidden = any(isinstance(_get(data, role), Withheld) for role in ("implemented", "published"))
             when = "" if hidden else f"{dates.wareki(due)}、"
             form = _form(data)
-            out.append(Problem(doc.path, doc.line(form.role_path("published")), "",
-                               f"再評価の期限({when}評価から {REEVALUATE_YEARS} 年)を過ぎています。"
-                               f"評価をやり直し、{_labels(data)}を更新してください", WARNING))
+            out.append(
+                Problem(
+                    doc.path,
+                    doc.line(form.role_path("published")),
+                    "",
+                    f"再評価の期限({when}評価から {REEVALUATE_YEARS} 年)を過ぎています。"
+                    f"評価をやり直し、{_labels(data)}を更新してください",
+                    WARNING,
+                )
+            )
     return out
 
 
@@ -101,4 +109,6 @@ def _labels(data: dict) -> str:
     form = _form(data)
     if form is None:
         return "評価の日付"
-    return "と".join(form.short_label(form.role_path(r), data) for r in ("implemented", "published") if form.has_role(r))
+    return "と".join(
+        form.short_label(form.role_path(r), data) for r in ("implemented", "published") if form.has_role(r)
+    )

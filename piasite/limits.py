@@ -19,6 +19,7 @@ ceiling in code (CEILINGS, ten to twenty times the defaults): a value above it i
 (clamped: nothing is ever read beyond it, whatever reads the limits). mkdocs.yml itself is read
 only up to MAX_CONFIG_BYTES.
 """
+
 from __future__ import annotations
 
 import functools
@@ -71,10 +72,13 @@ def _load(path: str, mtime: int = 0, size: int = 0) -> Limits:  # (mtime, size):
     unknown = [str(k) for k in conf if k not in KEYS]
     problem = ""
     if bad or unknown or high:
-        problem = ("mkdocs.yml の extra.piasite.limits: "
-                   + "、".join([f"{k} は正の整数で書いてください" for k in bad]
-                              + [f"{k} は {CEILINGS[k]:,} {UNITS[k]}までです({conf[k]:,} になっています。"
-                                 "piasite が決めている上限で、mkdocs.yml では超えられません)" for k in high]
-                              + [f"「{k}」という設定はありません(max_file_bytes か max_value_chars)" for k in unknown])
-                   )
+        problem = "mkdocs.yml の extra.piasite.limits: " + "、".join(
+            [f"{k} は正の整数で書いてください" for k in bad]
+            + [
+                f"{k} は {CEILINGS[k]:,} {UNITS[k]}までです({conf[k]:,} になっています。"
+                "piasite が決めている上限で、mkdocs.yml では超えられません)"
+                for k in high
+            ]
+            + [f"「{k}」という設定はありません(max_file_bytes か max_value_chars)" for k in unknown]
+        )
     return Limits(**values, problem=problem)

@@ -6,6 +6,7 @@ text (an image would be a request to another host), and headings inside a
 value become bold paragraphs so that the page's own heading order holds.
 Line breaks are kept, as on the printed form.
 """
+
 from __future__ import annotations
 
 import functools

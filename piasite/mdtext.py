@@ -16,6 +16,7 @@ of a URL and after the "www" of www.… (GFM autolinks). HTML entities would not
 references in the rendered text, where an entity is its character again. Inside a code span GitHub
 links nothing, so mdtext.code() needs none of it.
 """
+
 from __future__ import annotations
 
 import html
@@ -31,7 +32,7 @@ _URL = re.compile(r"(?<=[A-Za-z0-9+.-])(?=://)|(?<=\bwww)(?=\.)", re.I)
 
 def _hex(m: re.Match) -> str:
     run = m[0]
-    return WJ.join(run[i:i + 6] for i in range(0, len(run), 6))
+    return WJ.join(run[i : i + 6] for i in range(0, len(run), 6))
 
 
 def neutral(s: str) -> str:

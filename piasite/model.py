@@ -1,4 +1,5 @@
 """Content files → validated Assessment objects, the input of every later stage."""
+
 from __future__ import annotations
 
 import functools
@@ -9,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from . import engineconf, limits, safenames
-from .evaluation import EVALUATION_SLUG, check as check_evaluations
+from .evaluation import EVALUATION_SLUG
+from .evaluation import check as check_evaluations
 from .form import Form, form_for, form_of
 from .names import ALIASES_FILE, AliasError, Names
 from .reader import Document, ReadError, public, read, uncertain_paths
@@ -108,8 +110,11 @@ def content_files(root: Path, aliases: bool = False) -> list[Path]:
         here = Path(folder)
         from .generator import reserved  # a reserved name is told as such, at its files (refused())
 
-        unsafe = {d for d in dirs if not d.startswith(".") and not safenames.safe(d) and not reserved(d)
-                  and _holds_yaml(here / d)}
+        unsafe = {
+            d
+            for d in dirs
+            if not d.startswith(".") and not safenames.safe(d) and not reserved(d) and _holds_yaml(here / d)
+        }
         for d in dirs:
             if d.endswith(".yaml") or (here / d).is_symlink() or d in unsafe:
                 out.append(here / d)
@@ -144,8 +149,10 @@ def refused(p: Path) -> str:
     from .generator import reserved
 
     if p.is_symlink():
-        return ("シンボリックリンクは使えません。評価書のファイル・フォルダそのものを置いてください"
-                "(リンク先がリポジトリの外でも、そのまま公開されてしまいます)")
+        return (
+            "シンボリックリンクは使えません。評価書のファイル・フォルダそのものを置いてください"
+            "(リンク先がリポジトリの外でも、そのまま公開されてしまいます)"
+        )
     if p.is_dir() and not p.name.endswith(".yaml"):  # content_files gives a folder whose name is refused
         return safenames.message("folder", p.name)
     if p.is_dir():
@@ -153,17 +160,21 @@ def refused(p: Path) -> str:
     if not p.is_file():
         return "通常のファイルではありません"
     if reserved(p.parent.name):
-        return (f"評価実施機関のフォルダ名「{safenames.shown(p.parent.name)}」は使えません(サイトの同じ名前の部分と重なります)。"
-                "別の名前にしてください")
+        return (
+            f"評価実施機関のフォルダ名「{safenames.shown(p.parent.name)}」は使えません(サイトの同じ名前の部分と重なります)。"
+            "別の名前にしてください"
+        )
     if p.name != ALIASES_FILE:  # content/aliases.yaml: the one file not named as a page
-        if not p.name.endswith(".yaml") or not safenames.safe(p.name[:-len(".yaml")]):
-            return safenames.message("file", p.name[:-len(".yaml")] if p.name.endswith(".yaml") else p.name)
+        if not p.name.endswith(".yaml") or not safenames.safe(p.name[: -len(".yaml")]):
+            return safenames.message("file", p.name[: -len(".yaml")] if p.name.endswith(".yaml") else p.name)
         folder = p.absolute().parent.name  # `piasite check 1.yaml`: the folder it is in
         if not safenames.safe(folder):
             return safenames.message("folder", folder)
     if reserved(p.parent.name):
-        return (f"評価実施機関のフォルダ名「{p.parent.name}」は使えません(サイトの同じ名前の部分と重なります)。"
-                "別の名前にしてください")
+        return (
+            f"評価実施機関のフォルダ名「{p.parent.name}」は使えません(サイトの同じ名前の部分と重なります)。"
+            "別の名前にしてください"
+        )
     return ""
 
 
@@ -194,8 +205,15 @@ def check_paths(paths: list[Path]) -> tuple[list[Document], list[Problem]]:
 
         problems += check_document(doc, hidden_paths(doc, ledgers))  # never quoted: withheld in some version
         if EVALUATION_SLUG.match(p.stem):
-            problems.append(Problem(p, 1, "", f"ファイル名「{p.stem}」は評価のページの URL(<機関>/{p.stem}/)に使うため、"
-                                    "評価書のファイル名にはできません。別の名前にしてください"))
+            problems.append(
+                Problem(
+                    p,
+                    1,
+                    "",
+                    f"ファイル名「{p.stem}」は評価のページの URL(<機関>/{p.stem}/)に使うため、"
+                    "評価書のファイル名にはできません。別の名前にしてください",
+                )
+            )
     for p in alias_files:  # after the documents: an alias may not name what they withhold
         problems += check_aliases(p, docs)
     problems += check_unique_numbers(docs)
@@ -221,8 +239,11 @@ def uncertain_problems(root: Path) -> list[Problem]:
         if form is None or doc is None:
             continue
         for path in uncertain_paths(doc.data):
-            out.append(Problem(doc.path, doc.line(path), form.short_label(path, doc.data),
-                               "原文から読み取れませんでした(要確認)"))
+            out.append(
+                Problem(
+                    doc.path, doc.line(path), form.short_label(path, doc.data), "原文から読み取れませんでした(要確認)"
+                )
+            )
     return out
 
 

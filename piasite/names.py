@@ -7,6 +7,7 @@ what only a person knows is the same (株式会社 NTTデータ関西 ≡ 株式
 and split what the folding merged wrongly. Every original spelling stays visible
 on the index pages.
 """
+
 from __future__ import annotations
 
 import functools
@@ -15,9 +16,8 @@ import re
 import unicodedata
 from pathlib import Path
 
-from .textcheck import latinise, strip_invisible
-
 from .exceptions import PiasiteError
+from .textcheck import latinise, strip_invisible
 
 ALIASES_FILE = "aliases.yaml"
 MERGE_KEY, SPLIT_KEY = "同じもの", "別のもの"
@@ -25,8 +25,14 @@ ABBREV_KEY, READING_KEY = "略称", "読み"  # search: NEC → 日本電気; �
 KEYS = (MERGE_KEY, SPLIT_KEY, ABBREV_KEY, READING_KEY)
 
 _CORP = r"株式会社|有限会社|合同会社|一般社団法人|一般財団法人|公益社団法人|公益財団法人|独立行政法人|地方独立行政法人"
-_ABBREV = [("(株)", "株式会社"), ("㈱", "株式会社"), ("(有)", "有限会社"), ("㈲", "有限会社"),
-           ("(一社)", "一般社団法人"), ("(一財)", "一般財団法人")]
+_ABBREV = [
+    ("(株)", "株式会社"),
+    ("㈱", "株式会社"),
+    ("(有)", "有限会社"),
+    ("㈲", "有限会社"),
+    ("(一社)", "一般社団法人"),
+    ("(一財)", "一般財団法人"),
+]
 _SPELLINGS = [
     (re.compile(r"サーバ(?!ー)"), "サーバー"),  # 中間サーバ ≡ 中間サーバー
     (re.compile(r"びったり"), "ぴったり"),  # OCR slip seen in published PDFs
@@ -36,7 +42,9 @@ _BRANCH = re.compile(rf"^(?P<co>.*(?:{_CORP}).*?)\s*(?P<br>[^\s]+(?:支店|支�
 
 
 # A pointer written where a name belongs (「…提供先については、添付資料(II. 1提供先一覧)を参照」): not an entity.
-_PLACEHOLDER = re.compile(r"(添付資料|別紙|別添|別表\s*\d|一覧)[^。]{0,40}(を参照|のとおり|に記載|参照)|^(なし|該当なし|[-ー―－]+)$")
+_PLACEHOLDER = re.compile(
+    r"(添付資料|別紙|別添|別表\s*\d|一覧)[^。]{0,40}(を参照|のとおり|に記載|参照)|^(なし|該当なし|[-ー―－]+)$"
+)
 # What a name's 五十音 place does not depend on: its kind of corporation.
 _CORP_PREFIX = re.compile(rf"^(?:{_CORP})\s*|\s*(?:{_CORP})$")
 
@@ -98,8 +106,13 @@ def fold(name: str) -> str:
 class Names:
     """Folding plus the clerk's alias file."""
 
-    def __init__(self, merge: list[list[str]] | None = None, split: list[str] | None = None,
-                 abbreviations: dict[str, str] | None = None, readings: dict[str, str] | None = None):
+    def __init__(
+        self,
+        merge: list[list[str]] | None = None,
+        split: list[str] | None = None,
+        abbreviations: dict[str, str] | None = None,
+        readings: dict[str, str] | None = None,
+    ):
         self.split = {nfkc(s) for s in split or ()}
         # 略称 → what the documents write (the search box expands a typed abbreviation)
         self.abbreviations = {nfkc(k): nfkc(v) for k, v in (abbreviations or {}).items()}
@@ -125,14 +138,14 @@ class Names:
         return self.merge.get(k, k)
 
     @classmethod
-    def load(cls, content_dir: Path, withheld: set[str] | frozenset[str] = frozenset()) -> "Names":
+    def load(cls, content_dir: Path, withheld: set[str] | frozenset[str] = frozenset()) -> Names:
         path = Path(content_dir) / ALIASES_FILE
         if not os.path.lexists(path):  # a link (even dangling) is read, and refused, by read()
             return cls()
         return cls.load_file(path, withheld)
 
     @classmethod
-    def load_file(cls, path: Path, withheld: set[str] | frozenset[str] = frozenset()) -> "Names":
+    def load_file(cls, path: Path, withheld: set[str] | frozenset[str] = frozenset()) -> Names:
         """withheld: every text withheld in any version of any assessment (withheld.py): an alias
         naming one, or the 非公表 placeholder, would show a withheld entry under another name."""
         from .reader import ReadError, read
@@ -148,22 +161,34 @@ class Names:
             raise AliasError(path, 1, f"「{MERGE_KEY}:」と「{SPLIT_KEY}:」の形で書いてください")
         for key in data:
             if key not in KEYS:
-                raise AliasError(path, doc.line((key,)), f"「{key}」は使えません。"
-                                 + "・".join(f"「{k}」" for k in KEYS) + " のどれかを書いてください")
+                raise AliasError(
+                    path,
+                    doc.line((key,)),
+                    f"「{key}」は使えません。" + "・".join(f"「{k}」" for k in KEYS) + " のどれかを書いてください",
+                )
         merge = data.get(MERGE_KEY) or []
-        if not isinstance(merge, list) or not all(isinstance(g, list) and len(g) >= 2 and all(isinstance(s, str) for s in g)
-                                                   for g in merge):
-            raise AliasError(path, doc.line((MERGE_KEY,)),
-                             f"「{MERGE_KEY}」には、同じ相手を指す名前のリスト(2 つ以上)を並べてください")
+        if not isinstance(merge, list) or not all(
+            isinstance(g, list) and len(g) >= 2 and all(isinstance(s, str) for s in g) for g in merge
+        ):
+            raise AliasError(
+                path,
+                doc.line((MERGE_KEY,)),
+                f"「{MERGE_KEY}」には、同じ相手を指す名前のリスト(2 つ以上)を並べてください",
+            )
         split = data.get(SPLIT_KEY) or []
         if not isinstance(split, list) or not all(isinstance(s, str) for s in split):
             raise AliasError(path, doc.line((SPLIT_KEY,)), f"「{SPLIT_KEY}」には名前を 1 行に 1 つ並べてください")
         pairs = {}
         for key in (ABBREV_KEY, READING_KEY):
             value = data.get(key) or {}
-            if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) and v.strip()
-                                                      for k, v in value.items()):
-                raise AliasError(path, doc.line((key,)), f"「{key}」には「名前: {'正式な名前' if key == ABBREV_KEY else 'よみ'}」の形で 1 行に 1 つ書いてください")
+            if not isinstance(value, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in value.items()
+            ):
+                raise AliasError(
+                    path,
+                    doc.line((key,)),
+                    f"「{key}」には「名前: {'正式な名前' if key == ABBREV_KEY else 'よみ'}」の形で 1 行に 1 つ書いてください",
+                )
             pairs[key] = value
         _refuse_withheld(path, doc, merge, pairs[ABBREV_KEY], withheld)
         return cls(merge, split, pairs[ABBREV_KEY], pairs[READING_KEY])
@@ -191,12 +216,18 @@ def _refuse_withheld(path: Path, doc, merge: list, abbreviations: dict, withheld
         for j, name in enumerate(group):
             why = joins_withheld(name, keys)
             if why:
-                raise AliasError(path, doc.line((MERGE_KEY, i, j)),
-                                 f"「{MERGE_KEY}」の {i + 1} 番目の組の {j + 1} 番目の名前は別の名前と結べません({why}。"
-                                 "結ぶと非公表の委託先などが別の名前の下に表示されます)。この名前を組から外してください")
+                raise AliasError(
+                    path,
+                    doc.line((MERGE_KEY, i, j)),
+                    f"「{MERGE_KEY}」の {i + 1} 番目の組の {j + 1} 番目の名前は別の名前と結べません({why}。"
+                    "結ぶと非公表の委託先などが別の名前の下に表示されます)。この名前を組から外してください",
+                )
     for short, full in abbreviations.items():
         for name in (short, full):
             why = joins_withheld(name, keys)
             if why:
-                raise AliasError(path, doc.line((ABBREV_KEY, short)),
-                                 f"「{ABBREV_KEY}」のこの行は別の名前と結べません({why})。この行を消してください")
+                raise AliasError(
+                    path,
+                    doc.line((ABBREV_KEY, short)),
+                    f"「{ABBREV_KEY}」のこの行は別の名前と結べません({why})。この行を消してください",
+                )

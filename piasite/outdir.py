@@ -6,6 +6,7 @@ So each must be absent, empty, or a site piasite made — marked by MARKER,
 written into every site — and none may be the content folder, hold it, or be
 the project folder or one of its parents. Checked before anything is written.
 """
+
 from __future__ import annotations
 
 import os
@@ -27,8 +28,9 @@ def is_ours(path: Path) -> bool:
     """A site piasite made: the marker, or (sites built before the marker existed) our assets and
     Pagefind's index side by side."""
     p = Path(path)
-    return (p / MARKER).is_file() or ((p / "assets/piasite/piasite.js").is_file() and (p / "pagefind").is_dir()
-                                      and not any(p.glob("*.yaml")))
+    return (p / MARKER).is_file() or (
+        (p / "assets/piasite/piasite.js").is_file() and (p / "pagefind").is_dir() and not any(p.glob("*.yaml"))
+    )
 
 
 def _deletable(path: Path) -> bool:
@@ -47,23 +49,38 @@ def check(out_dir: Path, content_dir: Path, project: Path) -> None:
     content = Path(content_dir).resolve()
     guarded = {Path(project).resolve(), content.parent}
     if out == content or out.is_relative_to(content):
-        raise OutDirError(f"出力先 {given} は評価書のフォルダ {content_dir} です(またはその中です)。"
-                          "サイトは別のフォルダ(例: --out site)に出力してください")
+        raise OutDirError(
+            f"出力先 {given} は評価書のフォルダ {content_dir} です(またはその中です)。"
+            "サイトは別のフォルダ(例: --out site)に出力してください"
+        )
     for root in guarded:
         if root.is_relative_to(out):
-            raise OutDirError(f"出力先 {given} はプロジェクトのフォルダ{'' if out == root else 'を含むフォルダ'}です。"
-                              "サイトはプロジェクトの中の別のフォルダ(例: --out site)に出力してください")
+            raise OutDirError(
+                f"出力先 {given} はプロジェクトのフォルダ{'' if out == root else 'を含むフォルダ'}です。"
+                "サイトはプロジェクトの中の別のフォルダ(例: --out site)に出力してください"
+            )
     work = Path(project).resolve() / "build"
     if out == work or out.is_relative_to(work):
-        raise OutDirError(f"出力先 {given} は piasite の作業用フォルダ(build/)です。別のフォルダ(例: --out site)に出力してください")
+        raise OutDirError(
+            f"出力先 {given} は piasite の作業用フォルダ(build/)です。別のフォルダ(例: --out site)に出力してください"
+        )
     if content.is_relative_to(out):
-        raise OutDirError(f"出力先 {given} は評価書のフォルダ {content_dir} を含んでいます。"
-                          "組み立てるたびに出力先を置き換えるため、評価書が消えてしまいます。別のフォルダを指定してください")
+        raise OutDirError(
+            f"出力先 {given} は評価書のフォルダ {content_dir} を含んでいます。"
+            "組み立てるたびに出力先を置き換えるため、評価書が消えてしまいます。別のフォルダを指定してください"
+        )
     if not out.name or not lexical.name:
         raise OutDirError(f"出力先 {given} には出力できません")
     for path in (lexical, lexical.with_name(lexical.name + ".tmp"), lexical.with_name(lexical.name + ".old")):
         if not _deletable(path):
-            what = ("シンボリックリンクです" if path.is_symlink() else "フォルダではありません" if path.exists()
-                    and not path.is_dir() else "空でなく、piasite が組み立てたサイトでもありません")
-            raise OutDirError(f"{path} は{what}。piasite build はこのフォルダを置き換えるため、"
-                              "中身を消してしまわないよう止めました。別の出力先を指定するか、中身を確かめて移してください")
+            what = (
+                "シンボリックリンクです"
+                if path.is_symlink()
+                else "フォルダではありません"
+                if path.exists() and not path.is_dir()
+                else "空でなく、piasite が組み立てたサイトでもありません"
+            )
+            raise OutDirError(
+                f"{path} は{what}。piasite build はこのフォルダを置き換えるため、"
+                "中身を消してしまわないよう止めました。別の出力先を指定するか、中身を確かめて移してください"
+            )

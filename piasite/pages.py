@@ -6,15 +6,16 @@ renders from its definition. Every item is a heading with its permanent
 anchor, so a resident can copy a link to it and search results land on it.
 Values are public() values: 非公表 parts never get here.
 """
+
 from __future__ import annotations
 
 import re
-from html import escape
 from collections.abc import Set as AbstractSet
+from html import escape
 from typing import Any
 
 from . import dates
-from .form import CIRCLED, Item, empty, value_at
+from .form import CIRCLED, Item, empty
 from .markup import plain, to_html
 from .reader import Uncertain
 
@@ -33,20 +34,27 @@ def heading(level: int, anchor: str, label_html: str, marked: bool = False) -> s
     outside the heading, so search results and screen readers get the label alone."""
     level = min(max(level, 2), 6)
     mark = ' <span class="pia-mark" title="重要な変更の対象となる項目">※</span>' if marked else ""
-    return (f'<div class="pia-hrow"><h{level} id="{anchor}" class="pia-h">{label_html}{mark}</h{level}>'
-            # Out of the tab order: one stop per item flooded keyboard users (775 on one page); the
-            # 項目一覧 (toc()) takes them to each section, and the link stays for mouse and screen reader.
-            f'<a class="pia-link" href="#{anchor}" title="この項目へのリンク" tabindex="-1" data-pagefind-ignore="all">'
-            f'<span class="pia-sr">この項目へのリンク</span><span aria-hidden="true">#</span></a></div>\n')
+    return (
+        f'<div class="pia-hrow"><h{level} id="{anchor}" class="pia-h">{label_html}{mark}</h{level}>'
+        # Out of the tab order: one stop per item flooded keyboard users (775 on one page); the
+        # 項目一覧 (toc()) takes them to each section, and the link stays for mouse and screen reader.
+        f'<a class="pia-link" href="#{anchor}" title="この項目へのリンク" tabindex="-1" data-pagefind-ignore="all">'
+        f'<span class="pia-sr">この項目へのリンク</span><span aria-hidden="true">#</span></a></div>\n'
+    )
 
 
 def uncertain(v: Uncertain) -> str:
     """An item the importer could not read: said so, with what the source showed — never a guess."""
     reason = f'</p><p class="pia-uncertain-why">理由: {escape(v.reason)}' if v.reason else ""
-    source = (f'<p class="pia-uncertain-src">元の文書の記載:</p><blockquote>{escape(v.source)}</blockquote>'
-              if v.source else "")
-    return (f'<div class="pia-uncertain" role="note"><p><strong>原文から読み取れませんでした</strong>{reason}</p>'
-            f'{source}</div>')
+    source = (
+        f'<p class="pia-uncertain-src">元の文書の記載:</p><blockquote>{escape(v.source)}</blockquote>'
+        if v.source
+        else ""
+    )
+    return (
+        f'<div class="pia-uncertain" role="note"><p><strong>原文から読み取れませんでした</strong>{reason}</p>'
+        f'{source}</div>'
+    )
 
 
 def _is_table_group(item: Item) -> bool:
@@ -56,9 +64,11 @@ def _is_table_group(item: Item) -> bool:
 
 def _box(on: bool, text_html: str) -> str:
     # an option not chosen is not what the document says: kept out of search hits and snippets
-    return (f'<li class="{"is-on" if on else "is-off"}"{"" if on else " data-pagefind-ignore"}><span aria-hidden="true">'
-            f'{"☑" if on else "☐"}</span> {text_html}'
-            f'{"<span class=pia-sr data-pagefind-ignore>(チェックあり)</span>" if on else ""}</li>')
+    return (
+        f'<li class="{"is-on" if on else "is-off"}"{"" if on else " data-pagefind-ignore"}><span aria-hidden="true">'
+        f'{"☑" if on else "☐"}</span> {text_html}'
+        f'{"<span class=pia-sr data-pagefind-ignore>(チェックあり)</span>" if on else ""}</li>'
+    )
 
 
 class AssessmentPage:
@@ -95,8 +105,10 @@ class AssessmentPage:
             return self.multi(item, v)
         if k == "flag":
             box = "☑" if v is True else "☐"
-            return f'<p class="pia-flag"><span aria-hidden="true">{box}</span> {escape(item.label)}' \
-                   f'<span class="pia-sr">({"チェックあり" if v is True else "チェックなし"})</span></p>'
+            return (
+                f'<p class="pia-flag"><span aria-hidden="true">{box}</span> {escape(item.label)}'
+                f'<span class="pia-sr">({"チェックあり" if v is True else "チェックなし"})</span></p>'
+            )
         if k == "date":
             return f"<p>{escape(self.date(v))}</p>"
         if k == "count":
@@ -118,9 +130,11 @@ class AssessmentPage:
             out.append('<ul class="pia-choices" aria-label="選択肢">')
             for i, c in enumerate(item.choices, 1):
                 on = c == chosen
-                out.append(f'<li class="{"is-on" if on else "is-off"}"{"" if on else " data-pagefind-ignore"}>'
-                           f'<span aria-hidden="true">{"●" if on else "○"}</span> '
-                           f'{i}) {escape(c)}{"<span class=pia-sr data-pagefind-ignore>(選択)</span>" if on else ""}</li>')
+                out.append(
+                    f'<li class="{"is-on" if on else "is-off"}"{"" if on else " data-pagefind-ignore"}>'
+                    f'<span aria-hidden="true">{"●" if on else "○"}</span> '
+                    f'{i}) {escape(c)}{"<span class=pia-sr data-pagefind-ignore>(選択)</span>" if on else ""}</li>'
+                )
             out.append("</ul>")
         return "".join(out)
 
@@ -152,7 +166,9 @@ class AssessmentPage:
         return "".join(out)
 
     # -- structure --------------------------------------------------------
-    def children(self, container: Item, value: Any, path: tuple, level: int, skip: AbstractSet[str] = frozenset()) -> str:
+    def children(
+        self, container: Item, value: Any, path: tuple, level: int, skip: AbstractSet[str] = frozenset()
+    ) -> str:
         value = value if isinstance(value, dict) else {}
         out = []
         items = container.items
@@ -169,8 +185,11 @@ class AssessmentPage:
                 out.append(f'<span id="{anchor}"></span>{self.index_link(anchor)}')
                 continue
             count = items[i + 1] if self._counted(items, i) else None
-            out.append(self.item(child, value.get(child.key), cpath, level,
-                                 count=(count, value.get(count.key)) if count else None))
+            out.append(
+                self.item(
+                    child, value.get(child.key), cpath, level, count=(count, value.get(count.key)) if count else None
+                )
+            )
         return "".join(out)
 
     def index_link(self, anchor: str) -> str:
@@ -178,8 +197,10 @@ class AssessmentPage:
         if anchor not in self.links:
             return ""
         href, name, title = self.links[anchor]
-        return (f'<p class="pia-indexlink" data-pagefind-ignore="all"><a href="{escape(href)}">{escape(title)}の索引:'
-                f' {escape(name)}</a></p>')
+        return (
+            f'<p class="pia-indexlink" data-pagefind-ignore="all"><a href="{escape(href)}">{escape(title)}の索引:'
+            f' {escape(name)}</a></p>'
+        )
 
     def _partial(self, group: Item, path: tuple, elems: list) -> str:
         """「提供先 133 件中 1 件を掲載(残りは添付資料)」 where the form's count (roles provision_count,
@@ -192,7 +213,9 @@ class AssessmentPage:
         if not kind or not f.has_role(f"{kind}_count"):
             return ""
         n = f.value(self.data, f"{kind}_count", within=path[:-1])
-        listed = [v for _, v in f.values(self.data, f"{kind}_name", within=path) if v and not is_placeholder(plain(str(v)))]
+        listed = [
+            v for _, v in f.values(self.data, f"{kind}_name", within=path) if v and not is_placeholder(plain(str(v)))
+        ]
         if isinstance(n, int) and not isinstance(n, bool) and n > len(listed):
             fpath = f.enclosing(path, "file")
             rest = rest_of_list(f, self.data, fpath) if fpath is not None else least_said([])
@@ -203,8 +226,12 @@ class AssessmentPage:
     def _counted(items: list, i: int) -> bool:
         """Item i is a choice printed with a count after it (委託の有無 ［委託する］ ( 3 ) 件): the form's
         「委託の有無 ( ) 件」 is that blank, not an item of its own."""
-        return (0 <= i < len(items) - 1 and items[i].kind == "choice" and items[i + 1].kind == "count"
-                and items[i + 1].label.startswith(items[i].label))
+        return (
+            0 <= i < len(items) - 1
+            and items[i].kind == "choice"
+            and items[i + 1].kind == "count"
+            and items[i + 1].label.startswith(items[i].label)
+        )
 
     def _outline(self, level: int, anchor: str, label: str, element: bool = False) -> None:
         self.outline.append((level, anchor, label, element))
@@ -221,8 +248,10 @@ class AssessmentPage:
                 parent_element = element
         if not entries:
             return ""
-        out = ['<nav class="pia-toc" aria-labelledby="pia-toc-h" data-pagefind-ignore="all">'
-               '<details open><summary><h2 id="pia-toc-h" class="pia-toc-h">項目一覧</h2></summary><ul>']
+        out = [
+            '<nav class="pia-toc" aria-labelledby="pia-toc-h" data-pagefind-ignore="all">'
+            '<details open><summary><h2 id="pia-toc-h" class="pia-toc-h">項目一覧</h2></summary><ul>'
+        ]
         depth = 2
         first = True
         for level, anchor, label in entries:
@@ -247,12 +276,13 @@ class AssessmentPage:
         if item.kind == "section":
             self._outline(level, anchor, self.lab(item))
             inner = MISSING if missing else self.children(item, v, path, level + 1)
-            return (f'<section class="pia-sec">{heading(level, anchor, escape(self.lab(item)), marked)}'
-                    f'{inner}</section>\n')
+            return (
+                f'<section class="pia-sec">{heading(level, anchor, escape(self.lab(item)), marked)}{inner}</section>\n'
+            )
         if item.kind == "group":
             elems = v if isinstance(v, list) else []
             own = not path[:-1] or item.label[:1].isdigit() or item.label[:1] in "ⅠⅡⅢⅣⅤ("
-            out = [f'<section class="pia-group">']
+            out = ['<section class="pia-group">']
             sub = level
             if own:
                 self._outline(level, anchor, self.lab(item))
@@ -277,8 +307,10 @@ class AssessmentPage:
                 self._outline(sub, self.form.anchor(epath), text, element=True)
                 # The name is in the element's heading: its own item would repeat it (委託事項1 帳票印刷 / 委託事項 帳票印刷)
                 skip = {item.name_key} if name and item.name_key else set()
-                out.append(f'<section class="pia-elem">{heading(sub, self.form.anchor(epath), label)}'
-                           f'{self.children(item, elem, epath, sub + 1, skip)}</section>\n')
+                out.append(
+                    f'<section class="pia-elem">{heading(sub, self.form.anchor(epath), label)}'
+                    f'{self.children(item, elem, epath, sub + 1, skip)}</section>\n'
+                )
             out.append("</section>\n")
             return "".join(out)
         label = f"{item.parent_label} {self.lab(item)}" if item.parent_label else self.lab(item)
@@ -289,21 +321,29 @@ class AssessmentPage:
             c_item, c_v = count
             self.ids.add(self.form.anchor(path[:-1] + (c_item.key,)))
             if not empty(c_v):
-                value += (f'<p class="pia-count" id="{self.form.anchor(path[:-1] + (c_item.key,))}">'
-                          f'( {escape(str(c_v))} ) 件</p>')
+                value += (
+                    f'<p class="pia-count" id="{self.form.anchor(path[:-1] + (c_item.key,))}">'
+                    f'( {escape(str(c_v))} ) 件</p>'
+                )
             else:
                 value = f'<span id="{self.form.anchor(path[:-1] + (c_item.key,))}"></span>' + value
-        return (f'<div class="pia-item">{heading(level, anchor, escape(label), marked)}'
-                f'<div class="pia-val">{value}{self.index_link(anchor)}</div></div>\n')
+        return (
+            f'<div class="pia-item">{heading(level, anchor, escape(label), marked)}'
+            f'<div class="pia-val">{value}{self.index_link(anchor)}</div></div>\n'
+        )
 
     def table(self, item: Item, v: Any, path: tuple, level: int) -> str:
-        rows = self.change_rows if (item.key == self.changes_key and not path[:-1] and self.change_rows is not None) else v
+        rows = (
+            self.change_rows if (item.key == self.changes_key and not path[:-1] and self.change_rows is not None) else v
+        )
         rows = rows if isinstance(rows, list) else []
         self._outline(level, self.form.anchor(path), self.lab(item))
         out = [f'<section class="pia-sec">{heading(level, self.form.anchor(path), escape(self.lab(item)))}']
         if not rows:
-            out.append((MISSING if self.missing and self.form.label_path(path, self.data) in self.missing else EMPTY)
-                       + "</section>\n")
+            out.append(
+                (MISSING if self.missing and self.form.label_path(path, self.data) in self.missing else EMPTY)
+                + "</section>\n"
+            )
             return "".join(out)
         cols = [c for c in item.items if any(isinstance(r, dict) and not empty(r.get(c.key)) for r in rows)]
         out.append('<div class="pia-table-wrap"><table class="pia-table"><thead><tr>')
@@ -318,7 +358,9 @@ class AssessmentPage:
                     cell = ""
                 elif c.kind == "date":
                     cell = escape(self.date(val))
-                elif c.key == self.change_item_key and r.get("anchor") in self.ids:  # rows from history name the changed item
+                elif (
+                    c.key == self.change_item_key and r.get("anchor") in self.ids
+                ):  # rows from history name the changed item
                     cell = f'<a href="#{escape(str(r["anchor"]))}">{escape(str(val))}</a>'
                 elif c.kind in ("text", "ref"):
                     cell = to_html(str(val))
@@ -339,8 +381,10 @@ class AssessmentPage:
         rows = self.data.get(key) if item else None
         if not rows or item is None:
             return ""
-        out = [f'<details class="pia-notes" data-pagefind-ignore="all"><summary>{escape(item.label)}'
-               f'(取り込み時の記録。職員向け)</summary><table class="pia-table"><thead><tr>']
+        out = [
+            f'<details class="pia-notes" data-pagefind-ignore="all"><summary>{escape(item.label)}'
+            f'(取り込み時の記録。職員向け)</summary><table class="pia-table"><thead><tr>'
+        ]
         out.append("".join(f'<th scope="col">{escape(c.label)}</th>' for c in item.items))
         out.append("</tr></thead><tbody>")
         for r in rows:

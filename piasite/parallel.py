@@ -1,8 +1,9 @@
 """Sharing file-writing work between the machine's two cores (a forked child takes half)."""
+
 from __future__ import annotations
 
 import os
-from typing import Callable
+from collections.abc import Callable
 
 
 def on_two_cores(items: list, work: Callable[[list], None]) -> None:

@@ -3,13 +3,13 @@
 PyYAML's node tree carries marks; we build plain dicts and lists from it and
 keep a side table path → line, so that every message can name its line.
 """
+
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import re
 
 import yaml
 
@@ -28,14 +28,19 @@ def _tag_uri(tag: str) -> str:
 _WITHHELD_URI = _tag_uri(WITHHELD_TAG)
 _UNCERTAIN_URI = _tag_uri(UNCERTAIN_TAG)
 # What an importer writes under !要確認, and what each field holds.
-UNCERTAIN_FIELDS = {"原文": "元の文書の記載(そのまま)", "行": "元のテキストの行番号",
-                    "理由": "読み取れなかった理由", "読み": "取込みの推測(公開されません)"}
+UNCERTAIN_FIELDS = {
+    "原文": "元の文書の記載(そのまま)",
+    "行": "元のテキストの行番号",
+    "理由": "読み取れなかった理由",
+    "読み": "取込みの推測(公開されません)",
+}
 TAGS_JA = f"{WITHHELD_TAG} と {UNCERTAIN_TAG}"
 
 
 @dataclass(frozen=True, repr=False)
 class Withheld:
     """A value marked `!非公表`: kept in the content file, never published."""
+
     value: Any
 
     def __str__(self) -> str:  # never the value itself, whatever prints it
@@ -48,6 +53,7 @@ class Withheld:
 class Uncertain:
     """A value the importer could not read for certain (`!要確認`): the page says so and
     quotes what the source showed; the importer's guess (reading) is never published."""
+
     source: str = ""
     line: int | None = None
     reason: str = ""
@@ -126,15 +132,22 @@ class _Builder:
         was already built (an alias node is the anchored node itself, marked where the anchor is)."""
         line = node.start_mark.line + 1
         if id(node) in self.seen:
-            raise ReadError(at or line, f"アンカー(&)とエイリアス(*)は使えません({line} 行目の値を別の場所から参照しています)。"
-                                        "同じ内容もそれぞれの場所に書いてください")
+            raise ReadError(
+                at or line,
+                f"アンカー(&)とエイリアス(*)は使えません({line} 行目の値を別の場所から参照しています)。"
+                "同じ内容もそれぞれの場所に書いてください",
+            )
         self.seen.add(id(node))
         if depth > MAX_DEPTH:
             raise ReadError(line, f"入れ子が深すぎます({MAX_DEPTH} 段まで)")
         self.lines.setdefault(path, line)
         if node.tag == WITHHELD_TAG:
-            inner = type(node)(tag=self.loader.resolve(type(node), node.value, (True, False)),
-                               value=node.value, start_mark=node.start_mark, end_mark=node.end_mark)
+            inner = type(node)(
+                tag=self.loader.resolve(type(node), node.value, (True, False)),
+                value=node.value,
+                start_mark=node.start_mark,
+                end_mark=node.end_mark,
+            )
             if isinstance(node, yaml.ScalarNode):
                 inner.style = node.style  # type: ignore[attr-defined]  # a ScalarNode like node
                 inner.tag = _YAML + "str"
@@ -145,8 +158,10 @@ class _Builder:
 
     def uncertain(self, node: yaml.Node, path: tuple, depth: int) -> Uncertain:
         line = node.start_mark.line + 1
-        usage = (f"{UNCERTAIN_TAG} の後には「原文:」「理由:」(と「行:」「読み:」)を書いてください。"
-                 "読み取れた値を確かめたら、タグごと値に書き換えます")
+        usage = (
+            f"{UNCERTAIN_TAG} の後には「原文:」「理由:」(と「行:」「読み:」)を書いてください。"
+            "読み取れた値を確かめたら、タグごと値に書き換えます"
+        )
         if not isinstance(node, yaml.MappingNode):
             raise ReadError(line, usage)
         plain = yaml.MappingNode(_YAML + "map", node.value, node.start_mark, node.end_mark)
@@ -182,7 +197,7 @@ class _Builder:
                 after = v.end_mark.line + 1
                 if blank(built):  # an element with nothing written (piasite new's 委託事項1 left empty): absent
                     gone = path + (len(items),)
-                    for k in [k for k in self.lines if k[:len(gone)] == gone]:
+                    for k in [k for k in self.lines if k[: len(gone)] == gone]:
                         del self.lines[k]
                     continue
                 items.append(built)
@@ -223,21 +238,25 @@ class _Builder:
     def as_written(self, node: yaml.ScalarNode) -> None:
         """An explicit tag that would change the text (`!!int 010` is 8, `!!bool yes` true): refused."""
         if not yamlcore.written_as(node.tag, node.value):
-            raise ReadError(node.start_mark.line + 1,
-                            f"タグ {_tag_ja(node.tag)} は「{node.value[:40]}」に付けられません(書いたとおりの値と"
-                            "違う値になります)。タグを外してください(数・日付は 5、2025-12-01 のように書きます)")
+            raise ReadError(
+                node.start_mark.line + 1,
+                f"タグ {_tag_ja(node.tag)} は「{node.value[:40]}」に付けられません(書いたとおりの値と"
+                "違う値になります)。タグを外してください(数・日付は 5、2025-12-01 のように書きます)",
+            )
 
     def check_length(self, node: yaml.ScalarNode) -> None:
         n = len(node.value)
         if n > self.lim.max_value_chars:
-            raise ReadError(node.start_mark.line + 1,
-                            f"値が長すぎます({n:,} 文字。1 つの値は {self.lim.max_value_chars:,} 文字まで。"
-                            "上限は mkdocs.yml の extra.piasite.limits.max_value_chars で変えられます)")
+            raise ReadError(
+                node.start_mark.line + 1,
+                f"値が長すぎます({n:,} 文字。1 つの値は {self.lim.max_value_chars:,} 文字まで。"
+                "上限は mkdocs.yml の extra.piasite.limits.max_value_chars で変えられます)",
+            )
 
 
 def _tag_ja(tag: str) -> str:
     if tag.startswith(_YAML):
-        return "!!" + tag[len(_YAML):]
+        return "!!" + tag[len(_YAML) :]
     return tag.replace(_WITHHELD_URI, WITHHELD_TAG).replace(_UNCERTAIN_URI, UNCERTAIN_TAG)
 
 
@@ -269,8 +288,9 @@ def _check_depth_events(text: str) -> None:
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH + 1:
-                    raise ReadError(event.start_mark.line + 1 if event.start_mark else 1,
-                                    f"入れ子が深すぎます({MAX_DEPTH} 段まで)")
+                    raise ReadError(
+                        event.start_mark.line + 1 if event.start_mark else 1, f"入れ子が深すぎます({MAX_DEPTH} 段まで)"
+                    )
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
     except yaml.YAMLError:
@@ -279,8 +299,11 @@ def _check_depth_events(text: str) -> None:
 
 def too_big(size: int) -> ReadError:
     lim = limits.current().max_file_bytes
-    return ReadError(1, f"ファイルが大きすぎます({size:,} バイト。1 つの評価書は {lim:,} バイトまで。"
-                        "上限は mkdocs.yml の extra.piasite.limits.max_file_bytes で変えられます)")
+    return ReadError(
+        1,
+        f"ファイルが大きすぎます({size:,} バイト。1 つの評価書は {lim:,} バイトまで。"
+        "上限は mkdocs.yml の extra.piasite.limits.max_file_bytes で変えられます)",
+    )
 
 
 def parse(text: str, path: Path | str = "<string>") -> Document:
@@ -328,16 +351,22 @@ def _parse(text: str, path: Path | str, loader_class) -> Document:
     return Document(Path(path), data, lines, text)
 
 
-_NON_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010ffff]")
+_NON_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _unreadable_character(text: str, e: yaml.reader.ReaderError) -> ReadError:
     """A character YAML cannot read (NUL, other C0/C1 controls, U+FFFE…), with its line (found
     again here: PyYAML's position is not the character's index in a str)."""
     m = _NON_PRINTABLE.search(text)
-    at, ch = (m.start(), m[0]) if m else (0, chr(e.character) if isinstance(e.character, int) else str(e.character)[:1] or "?")
-    return ReadError(text.count("\n", 0, at) + 1,
-                     f"制御文字が含まれています(U+{ord(ch):04X})。削除してください(見えない文字で、YAML として読めません)")
+    at, ch = (
+        (m.start(), m[0])
+        if m
+        else (0, chr(e.character) if isinstance(e.character, int) else str(e.character)[:1] or "?")
+    )
+    return ReadError(
+        text.count("\n", 0, at) + 1,
+        f"制御文字が含まれています(U+{ord(ch):04X})。削除してください(見えない文字で、YAML として読めません)",
+    )
 
 
 def read(path: Path) -> Document:

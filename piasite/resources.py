@@ -7,6 +7,7 @@ the same layout: a file there (overrides/assessment.md.j2,
 overrides/assets/piasite.css, overrides/theme/main.html …) is used instead of
 ours; everything else comes from the package.
 """
+
 from __future__ import annotations
 
 import os

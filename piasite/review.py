@@ -1,5 +1,6 @@
 """`piasite diff BASE [HEAD]`: the 新旧対照表 of every assessment changed between two revisions,
 as Markdown ready to post as a pull-request comment, or JSON for tools."""
+
 from __future__ import annotations
 
 import json
@@ -65,7 +66,7 @@ def compare(content_dir: Path, base: str, head: str | None = "HEAD") -> list[Fil
     while i < len(toks) and toks[i].startswith(b":"):
         meta = toks[i].decode().split()
         st = meta[4][0]
-        names = [_path(t) for t in toks[i + 1:i + (3 if st in "RC" else 2)]]
+        names = [_path(t) for t in toks[i + 1 : i + (3 if st in "RC" else 2)]]
         entries.append((st, names[0], names[-1], meta[2], meta[3]))
         modes.append((meta[0][1:], meta[1]))
         i += 1 + len(names)
@@ -76,15 +77,18 @@ def compare(content_dir: Path, base: str, head: str | None = "HEAD") -> list[Fil
         for rev, mode, path in ((revs[0], om, old_path), (revs[-1] if head is not None else None, nm, new_path)):
             if mode in ("000000", "100644", "100755") or (rev is None and mode != GITLINK):
                 continue
-            what = {GITLINK: "サブモジュール(gitlink)", SYMLINK: "シンボリックリンク"}.get(mode, f"git のモード {mode} の項目")
+            what = {GITLINK: "サブモジュール(gitlink)", SYMLINK: "シンボリックリンク"}.get(
+                mode, f"git のモード {mode} の項目"
+            )
             at = f"{revname[rev]}({rev[:10]})" if rev else "作業中のフォルダ"
             raise GitError(visible(f"{at} の {_shown(path)} は{what}で、評価書のファイルではありません"))
     zero = "0" * 40
     where = {e[3]: f"{base}({b[:10]}) の {_shown(e[1])}" for e in entries}
     if head is not None:
         where.update({e[4]: f"{head}({revs[1][:10]}) の {_shown(e[2])}" for e in entries})
-    parsed = parse_blobs(root, {s for e in entries for s in (e[3:] if head is not None else e[3:4]) if s != zero},
-                        where=where)
+    parsed = parse_blobs(
+        root, {s for e in entries for s in (e[3:] if head is not None else e[3:4]) if s != zero}, where=where
+    )
     if head is None:  # the new side is the file on disk
         entries = [(st, op, np, ob, "" if st == "D" else f"worktree:{np}") for st, op, np, ob, _ in entries]
         for st, _, np, _, nb in entries:
@@ -101,8 +105,16 @@ def compare(content_dir: Path, base: str, head: str | None = "HEAD") -> list[Fil
         status = {"A": "追加", "D": "削除", "R": "名前変更"}.get(st, "変更")
         for side, entry, p in (("変更前", old, old_path), ("変更後", new, new_path)):
             if entry[0] == "err":
-                result.append(FileDiff(new_path, old_path, status, new_path, "",
-                                       error=f"{side}の {p} が読めません({entry[1]} 行目: {entry[2]})"))
+                result.append(
+                    FileDiff(
+                        new_path,
+                        old_path,
+                        status,
+                        new_path,
+                        "",
+                        error=f"{side}の {p} が読めません({entry[1]} 行目: {entry[2]})",
+                    )
+                )
                 break
         else:
             od, nd = old[1], new[1]
@@ -112,21 +124,38 @@ def compare(content_dir: Path, base: str, head: str | None = "HEAD") -> list[Fil
             od, nd = led.mask(old_path, od), led.mask(new_path, nd)
             cur = nd if nd is not None else od
             if not isinstance(cur, dict):
-                result.append(FileDiff(new_path, old_path, status, new_path, "",
-                                       error=f"{new_path} は評価書の形(「キー: 値」)ではありません"))
+                result.append(
+                    FileDiff(
+                        new_path,
+                        old_path,
+                        status,
+                        new_path,
+                        "",
+                        error=f"{new_path} は評価書の形(「キー: 値」)ではありません",
+                    )
+                )
                 continue
             form = form_for(cur)
             if form is None:
-                result.append(FileDiff(new_path, old_path, status, new_path, "",
-                                       error=f"{new_path} の様式「{public(cur.get(form_key()))}」が分かりません"))
+                result.append(
+                    FileDiff(
+                        new_path,
+                        old_path,
+                        status,
+                        new_path,
+                        "",
+                        error=f"{new_path} の様式「{public(cur.get(form_key()))}」が分かりません",
+                    )
+                )
                 continue
             from .model import assessment_title
 
             title = str(public(assessment_title(form, cur, Path(new_path).stem)))  # as the site titles it
             org = str(public(form.value(cur, "organisation")) or "")
             changes = diff(form, od if st != "A" else None, nd) if st not in "AD" else []
-            result.append(FileDiff(new_path, old_path, status, title, org, changes, old_data=od, new_data=nd,
-                                   warnings=notes))
+            result.append(
+                FileDiff(new_path, old_path, status, title, org, changes, old_data=od, new_data=nd, warnings=notes)
+            )
     return result
 
 
@@ -140,8 +169,7 @@ def to_markdown(diffs: list[FileDiff], base: str, head: str) -> str:
         lines.append("評価書の変更はありません。")
         return "\n".join(lines) + "\n"
     n_marked = sum(c.marked for d in diffs for c in d.changes)
-    lines.append(f"{len(diffs)} 件の評価書が変わりました。※ は重要な変更の対象項目です"
-                 f"(※ の変更 {n_marked} 件)。")
+    lines.append(f"{len(diffs)} 件の評価書が変わりました。※ は重要な変更の対象項目です(※ の変更 {n_marked} 件)。")
     for d in diffs:
         lines += ["", f"### {_cell(full_title(d.org, d.title))}", ""]
         where = d.path if d.path == d.old_path else f"{d.old_path} → {d.path}"
@@ -177,9 +205,29 @@ def warning_lines(d: FileDiff) -> list[str]:
 
 
 def to_json(diffs: list[FileDiff], base: str, head: str) -> str:
-    return safeout.json_text(json.dumps({"base": base, "head": head, "assessments": [
-        {"path": d.path, "old_path": d.old_path, "status": d.status, "title": d.title, "org": d.org,
-         "error": d.error, "warnings": d.warnings, "changes": [c.as_dict() for c in d.changes]} for d in diffs]},
-        ensure_ascii=False, indent=2)) + "\n"
-
-
+    return (
+        safeout.json_text(
+            json.dumps(
+                {
+                    "base": base,
+                    "head": head,
+                    "assessments": [
+                        {
+                            "path": d.path,
+                            "old_path": d.old_path,
+                            "status": d.status,
+                            "title": d.title,
+                            "org": d.org,
+                            "error": d.error,
+                            "warnings": d.warnings,
+                            "changes": [c.as_dict() for c in d.changes],
+                        }
+                        for d in diffs
+                    ],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        + "\n"
+    )

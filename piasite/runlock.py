@@ -15,6 +15,7 @@ folder whose lock nobody holds (its run was killed) is removed by the next run.
 
 A full disk is told in Japanese, naming the path, instead of Python's or Pagefind's text (disk_full).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -24,8 +25,8 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from .exceptions import PiasiteError
 
@@ -55,11 +56,15 @@ def _open(path: Path) -> int:
         return os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
     except OSError as e:
         if e.errno == errno.ELOOP:
-            raise BusyError(f"{path} はシンボリックリンクです。piasite は組み立ての間この錠のファイルを使うため、"
-                            "リンク先を書き換えないよう止めました。消してから実行してください") from None
+            raise BusyError(
+                f"{path} はシンボリックリンクです。piasite は組み立ての間この錠のファイルを使うため、"
+                "リンク先を書き換えないよう止めました。消してから実行してください"
+            ) from None
         if e.errno == errno.EISDIR:
-            raise BusyError(f"{path} がフォルダです。piasite は組み立ての間ここに錠のファイルを作るため、"
-                            "フォルダを移してから実行してください") from None
+            raise BusyError(
+                f"{path} がフォルダです。piasite は組み立ての間ここに錠のファイルを作るため、"
+                "フォルダを移してから実行してください"
+            ) from None
         raise
 
 
@@ -84,8 +89,10 @@ def output(out: Path) -> Iterator[Path]:
             except OSError:
                 holder = ""
             who = f"(プロセス {holder})" if holder.isdigit() else ""
-            raise BusyError(f"{out} には、別の piasite が今サイトを組み立てています{who}。同じ出力先に同時に 2 つは"
-                            "組み立てません。前の組み立てが終わってから、もう一度実行してください(これまでのサイトはそのままです)")
+            raise BusyError(
+                f"{out} には、別の piasite が今サイトを組み立てています{who}。同じ出力先に同時に 2 つは"
+                "組み立てません。前の組み立てが終わってから、もう一度実行してください(これまでのサイトはそのままです)"
+            )
         with contextlib.suppress(OSError):  # who holds it, for the message above; a file of someone else's left as is
             if os.pread(fd, 64, 0).strip().isdigit() or os.fstat(fd).st_size == 0:
                 os.ftruncate(fd, 0)

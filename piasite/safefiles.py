@@ -13,18 +13,21 @@ The repository root is the current folder (where mkdocs.yml is; every command ru
 outside it (given on the command line) has only itself checked. piasite's own package data is not
 read through here.
 """
+
 from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from .exceptions import PiasiteError
 
 _FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
-LINK = ("シンボリックリンクは読みません{part}。リンクではなく、ファイルそのものをリポジトリに置いてください"
-        "(リンク先がリポジトリの外や .git の中でも、その中身がサイトやログに出てしまいます)")
+LINK = (
+    "シンボリックリンクは読みません{part}。リンクではなく、ファイルそのものをリポジトリに置いてください"
+    "(リンク先がリポジトリの外や .git の中でも、その中身がサイトやログに出てしまいます)"
+)
 NOT_REGULAR = "通常のファイルではありません(FIFO・デバイス・ソケットなど){part}。読みません"
 NOT_FOLDER = "フォルダではありません{part}"
 
@@ -37,8 +40,15 @@ class UnsafeFile(PiasiteError):
 
 
 def _kind(mode: int) -> str:
-    return ("FIFO" if stat.S_ISFIFO(mode) else "ソケット" if stat.S_ISSOCK(mode)
-            else "デバイス" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "特殊なファイル")
+    return (
+        "FIFO"
+        if stat.S_ISFIFO(mode)
+        else "ソケット"
+        if stat.S_ISSOCK(mode)
+        else "デバイス"
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+        else "特殊なファイル"
+    )
 
 
 def _parts(path: Path, root: Path | None) -> list[Path]:
@@ -65,7 +75,11 @@ def check(path: Path | str, root: Path | None = None, folder: bool = False) -> o
     for i, part in enumerate(parts):
         st = os.lstat(part)
         last = i == len(parts) - 1
-        where = "" if last else f"(途中のフォルダ {part.name} が{'リンク' if stat.S_ISLNK(st.st_mode) else 'フォルダではありません'}です)"
+        where = (
+            ""
+            if last
+            else f"(途中のフォルダ {part.name} が{'リンク' if stat.S_ISLNK(st.st_mode) else 'フォルダではありません'}です)"
+        )
         if stat.S_ISLNK(st.st_mode):
             raise UnsafeFile(path, LINK.format(part=where))
         if not last and not stat.S_ISDIR(st.st_mode):

@@ -13,6 +13,7 @@ Anything else is an error of `piasite check` and of the build (never a warning),
 shown with every character outside printable ASCII and letters written as <U+XXXX>
 (shown()), so that the message itself shows what is there and cannot drive a terminal.
 """
+
 from __future__ import annotations
 
 import re
@@ -34,7 +35,7 @@ def shown(name: str) -> str:
     out = []
     for ch in name:
         cat = unicodedata.category(ch)
-        if ("\x21" <= ch <= "\x7e") or (ord(ch) > 0x7f and cat[0] in "LNPS"):
+        if ("\x21" <= ch <= "\x7e") or (ord(ch) > 0x7F and cat[0] in "LNPS"):
             out.append(ch)
         else:
             out.append(f"<U+{ord(ch):04X}>")
@@ -66,5 +67,7 @@ def why(name: str) -> str:
 def message(kind: str, name: str) -> str:
     """The error for a refused name; kind is "folder" or "file"."""
     what = "フォルダ" if kind == "folder" else "ファイル"
-    return (f"{what}名「{shown(name)}」は使えません({why(name)})。サイトの URL になるため、{RULE_JA}"
-            f"にしてください({EXAMPLE_JA})")
+    return (
+        f"{what}名「{shown(name)}」は使えません({why(name)})。サイトの URL になるため、{RULE_JA}"
+        f"にしてください({EXAMPLE_JA})"
+    )

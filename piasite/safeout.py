@@ -13,13 +13,15 @@ whole run of every command (its messages and errors included), so no module has 
 Zero-width characters are kept: the PR comment relies on U+2060 to keep @mentions and references
 text (mdtext.py), and check already names them in its warnings.
 """
+
 from __future__ import annotations
 
 import io
 import re
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import IO, Any, Iterator
+from typing import IO, Any
 
 _UNSAFE = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u2028\u2029\ud800-\udfff"
 UNSAFE = re.compile(f"[{_UNSAFE}]|\r(?!\n)")
@@ -37,7 +39,9 @@ def json_text(text: str) -> str:
 
 
 def _utf16(c: str) -> list[int]:
-    return [ord(c)] if ord(c) <= 0xFFFF else [0xD800 + ((ord(c) - 0x10000) >> 10), 0xDC00 + ((ord(c) - 0x10000) & 0x3FF)]
+    return (
+        [ord(c)] if ord(c) <= 0xFFFF else [0xD800 + ((ord(c) - 0x10000) >> 10), 0xDC00 + ((ord(c) - 0x10000) & 0x3FF)]
+    )
 
 
 def has_unsafe(text: str) -> bool:

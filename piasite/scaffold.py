@@ -7,6 +7,7 @@ form definition, so it knows no form's keys: every item is written, empty, with
 its printed label, whether it is required, its `hint:` (the 記載要領's guidance, where
 the definition has it) and its choices as comments.
 """
+
 from __future__ import annotations
 
 import json
@@ -28,7 +29,8 @@ TEXT_SUFFIXES = {".yml", ".yaml", ".md", ".json", ".txt", ""}
 
 
 def version() -> str:
-    from importlib.metadata import PackageNotFoundError, version as v
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as v
 
     try:
         return v("piasite")
@@ -73,13 +75,21 @@ def local_source() -> str | None:
     return url.removeprefix("file://") if url.startswith("file://") else None
 
 
-def init(target: Path, name: str = "", site_url: str = "", publisher: str = "", contact: str = "",
-         licence: str = "", source_url: str = "") -> list[Path]:
+def init(
+    target: Path,
+    name: str = "",
+    site_url: str = "",
+    publisher: str = "",
+    contact: str = "",
+    licence: str = "",
+    source_url: str = "",
+) -> list[Path]:
     """Create a city's repository in target (absent or empty); returns the files written."""
     target = Path(target)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise UserError(f"{target} は空のフォルダではありません。新しいフォルダを指定してください"
-                        "(既にあるファイルは上書きしません)")
+        raise UserError(
+            f"{target} は空のフォルダではありません。新しいフォルダを指定してください(既にあるファイルは上書きしません)"
+        )
     todo = "要記入"
     values = {
         "__SITE_NAME__": f"{name} 特定個人情報保護評価書" if name else f"({todo}: 団体名)特定個人情報保護評価書",
@@ -127,6 +137,7 @@ def _yaml_scalar(v: str) -> str:
 
 # -- piasite new --------------------------------------------------------------------------
 
+
 def new(content_dir: Path, form_name: str, org: str, number: str, org_name: str = "") -> Path:
     if form_name not in form_names():
         raise UserError(f"様式「{form_name}」はありません。次のいずれかを指定してください: {'、'.join(form_names())}")
@@ -141,8 +152,11 @@ def new(content_dir: Path, form_name: str, org: str, number: str, org_name: str 
     path = _new_path(content_dir / org, int(number), form)
     org_name = org_name or _org_name_beside(path.parent)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(skeleton(form, int(number), org_name, depth=len(path.relative_to(content_dir.parent).parts) - 1),
-                    encoding="utf-8", newline="\n")
+    path.write_text(
+        skeleton(form, int(number), org_name, depth=len(path.relative_to(content_dir.parent).parts) - 1),
+        encoding="utf-8",
+        newline="\n",
+    )
     return path
 
 
@@ -197,14 +211,17 @@ def _role_key(form: Form, role: str) -> str | None:
 def skeleton(form: Form, number: int, org_name: str, depth: int = 2) -> str:
     """The text of a new assessment: every item present and empty, labels and choices as comments."""
     number_key, org_key = _role_key(form, "number"), _role_key(form, "organisation")
-    lines = [f"# yaml-language-server: $schema={'../' * depth}schema/{form.schema_id}.schema.json",
-             f"# 新しい{form.name}。空の項目に記入してください(# の行は様式の項目名、「手引き」(記載要領などによる書き方)、選択肢の説明で、消しても構いません)。",
-             f"{form_key()}: {_key(form.name)}"]
+    lines = [
+        f"# yaml-language-server: $schema={'../' * depth}schema/{form.schema_id}.schema.json",
+        f"# 新しい{form.name}。空の項目に記入してください(# の行は様式の項目名、「手引き」(記載要領などによる書き方)、選択肢の説明で、消しても構いません)。",
+        f"{form_key()}: {_key(form.name)}",
+    ]
     version_key = _role_key(form, "form_version")
     if version_key and form.default_version:  # a new document is written on the current 様式
-        lines += [f"# {form.role_item('form_version').label}(表紙の右上の印。"
-                  f"選べる版: {'、'.join(form.versions)})",
-                  f"{_key(version_key)}: {_key(form.default_version)}"]
+        lines += [
+            f"# {form.role_item('form_version').label}(表紙の右上の印。選べる版: {'、'.join(form.versions)})",
+            f"{_key(version_key)}: {_key(form.default_version)}",
+        ]
     for item in form.items:
         if item.key == version_key:
             continue  # written above, with the 様式
@@ -244,7 +261,9 @@ def _comments(item: Item) -> list[str]:
     if item.kind == "choice" and item.choices:
         out.append("次のいずれか 1 つ: " + " / ".join(item.choices))
     elif item.kind == "multi" and item.options:
-        out.append("当てはまるものをリストで: " + " / ".join(o.text + (": 内容" if o.qualifier else "") for o in item.options))
+        out.append(
+            "当てはまるものをリストで: " + " / ".join(o.text + (": 内容" if o.qualifier else "") for o in item.options)
+        )
     elif item.kind == "list":
         out.append("リスト: 1 件ずつ、次の行から「- 」で始めて書きます")
     elif item.kind == "date":

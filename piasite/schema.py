@@ -1,5 +1,6 @@
 """JSON Schema generated from the form definition, for editors (VS Code's YAML
 extension via `# yaml-language-server: $schema=…`) and for open-data users."""
+
 from __future__ import annotations
 
 import json
@@ -48,9 +49,15 @@ def item_schema(item: Item) -> dict:
             variants.append({"enum": plain})
         variants += [{"enum": [o]} for o in qual]
         if qual:
-            variants.append({"type": "object", "minProperties": 1, "maxProperties": 1,
-                             "properties": {o: {"type": ["string", "null"]} for o in qual},
-                             "additionalProperties": False})
+            variants.append(
+                {
+                    "type": "object",
+                    "minProperties": 1,
+                    "maxProperties": 1,
+                    "properties": {o: {"type": ["string", "null"]} for o in qual},
+                    "additionalProperties": False,
+                }
+            )
         s = {"type": ["array", "null"], "uniqueItems": True, "items": {"anyOf": variants}}
     elif k == "date":
         if item.lenient:
@@ -76,9 +83,13 @@ def _number_schema(group: Item) -> dict:
     number = group.number
     assert number is not None
     head = (group.element or "{n}").replace("{name}", "").format(n=7)  # システム7, (7)
-    return {"type": "integer", "minimum": 1, "title": number.label,
-            "description": f"原文に印刷された番号({head} の 7)。原文の番号が 1, 2, 3 … と続かないときだけ、"
-                           "すべての要素に、原文の順に増えるように書きます(項目のアンカーは位置の順のまま変わりません)"}
+    return {
+        "type": "integer",
+        "minimum": 1,
+        "title": number.label,
+        "description": f"原文に印刷された番号({head} の 7)。原文の番号が 1, 2, 3 … と続かないときだけ、"
+        "すべての要素に、原文の順に増えるように書きます(項目のアンカーは位置の順のまま変わりません)",
+    }
 
 
 VERSION_PATTERN = r"^(平成|令和)(元|[0-9]{1,2})年[0-9]{1,2}月$"
@@ -115,8 +126,13 @@ UNCERTAIN = {
     "type": "object",
     "title": "要確認",
     "description": "原文から読み取れなかった値(" + "、".join(f"{k}: {v}" for k, v in UNCERTAIN_FIELDS.items()) + ")",
-    "properties": {"要確認": {"type": "string"}, "原文": {"type": "string"}, "行": {"type": "integer"},
-                   "理由": {"type": "string"}, "読み": {}},
+    "properties": {
+        "要確認": {"type": "string"},
+        "原文": {"type": "string"},
+        "行": {"type": "integer"},
+        "理由": {"type": "string"},
+        "読み": {},
+    },
     "required": ["原文"],
     "additionalProperties": False,
 }

@@ -5,6 +5,7 @@ best on Japanese queries. It indexes only the assessment pages
 (data-pagefind-body); every item heading carries an id, so each hit lands on
 its item.
 """
+
 from __future__ import annotations
 
 import base64
@@ -39,7 +40,9 @@ def pagefind_binary() -> Path:
     found = shutil.which("pagefind_extended")
     if found:
         return Path(found)
-    raise SearchIndexError("検索索引を作る Pagefind が見つかりません。リポジトリのフォルダで `npm install` を実行してください")
+    raise SearchIndexError(
+        "検索索引を作る Pagefind が見つかりません。リポジトリのフォルダで `npm install` を実行してください"
+    )
 
 
 # Pagefind's extended (Japanese) indexer holds about 12 MB per assessment page while it
@@ -78,8 +81,7 @@ def index_site(site_dir: Path, parts: list[tuple[str, list[str]]] | None = None)
             index = pf.call({"type": "NewIndex", "config": {"force_language": "ja"}})["index_id"]
             for rel in chosen:  # in sorted order: the index is the same whatever the file system's order
                 text = (site_dir / rel).read_text(encoding="utf-8")
-                pf.call({"type": "AddFile", "index_id": index, "url": _url(rel),
-                         "file_contents": breakable(text)})
+                pf.call({"type": "AddFile", "index_id": index, "url": _url(rel), "file_contents": breakable(text)})
             pf.call({"type": "WriteFiles", "index_id": index, "output_path": str((site_dir / folder).resolve())})
         plain_filter_labels(site_dir / folder / "pagefind-ui.js")
 
@@ -103,16 +105,19 @@ class _Service:
 
     def __init__(self, binary: Path, site: Path | None = None):
         try:
-            self.proc = subprocess.Popen([str(binary), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                         stderr=subprocess.PIPE)
+            self.proc = subprocess.Popen(
+                [str(binary), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            )
         except OSError as e:
-            raise SearchIndexError(f"検索索引を作る Pagefind ({binary}) を起動できません({e.strerror or e})。"
-                                   "リポジトリのフォルダで `npm install` をやり直してください") from None
+            raise SearchIndexError(
+                f"検索索引を作る Pagefind ({binary}) を起動できません({e.strerror or e})。"
+                "リポジトリのフォルダで `npm install` をやり直してください"
+            ) from None
         self.site = site
         self.buf = b""
         self.id = 0
 
-    def __enter__(self) -> "_Service":
+    def __enter__(self) -> _Service:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -162,8 +167,10 @@ class _Service:
             return disk_full(self.site)
         rc = self.proc.returncode
         how = f"シグナル {-rc} で止まりました" if rc is not None and rc < 0 else f"終了コード {rc} で止まりました"
-        return SearchIndexError(f"Pagefind が検索索引を作れませんでした(Pagefind が途中で{how})。"
-                                "もう一度実行し、続くときは `npm ci` で Pagefind を入れ直してください")
+        return SearchIndexError(
+            f"Pagefind が検索索引を作れませんでした(Pagefind が途中で{how})。"
+            "もう一度実行し、続くときは `npm ci` で Pagefind を入れ直してください"
+        )
 
 
 # A value with no break for megabytes makes Pagefind's Japanese indexing quadratic (1 MB: 20 s,
@@ -197,9 +204,11 @@ def _split(run: str) -> str:
 # are plain text. Result titles are text nodes already; excerpts are Pagefind's own escaped text
 # with <mark>. The check below fails the build if another Pagefind version changes the code.
 _HTML_TAG = "new At(!1)"
-_TEXT_TAG = ("var __piaText=class{constructor(){this.n=null;this.a=null}c(e){}"
-             "m(e,t,s=null){this.n=document.createTextNode(e);t.insertBefore(this.n,s)}"
-             "p(e){this.n&&(this.n.data=e)}d(){this.n&&this.n.parentNode&&this.n.parentNode.removeChild(this.n)}};\n")
+_TEXT_TAG = (
+    "var __piaText=class{constructor(){this.n=null;this.a=null}c(e){}"
+    "m(e,t,s=null){this.n=document.createTextNode(e);t.insertBefore(this.n,s)}"
+    "p(e){this.n&&(this.n.data=e)}d(){this.n&&this.n.parentNode&&this.n.parentNode.removeChild(this.n)}};\n"
+)
 
 
 def plain_filter_labels(ui: Path) -> None:
@@ -207,6 +216,8 @@ def plain_filter_labels(ui: Path) -> None:
     if text.startswith(_TEXT_TAG):
         return
     if text.count(_HTML_TAG) != 1:
-        raise SearchIndexError(f"{ui.name} が想定した Pagefind UI (1.6.0) と違うため、絞り込みの名前を文字として"
-                               "表示できません。package.json の Pagefind の版を確かめてください")
+        raise SearchIndexError(
+            f"{ui.name} が想定した Pagefind UI (1.6.0) と違うため、絞り込みの名前を文字として"
+            "表示できません。package.json の Pagefind の版を確かめてください"
+        )
     ui.write_text(_TEXT_TAG + text.replace(_HTML_TAG, "new __piaText()"), encoding="utf-8")

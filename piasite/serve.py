@@ -20,6 +20,7 @@ public site built meanwhile, and a public build cannot replace the bodies the pr
 When content/ disappears while serving, the last pages stay and every page (and any address that
 is not found) says so, until the folder is back.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -136,10 +137,14 @@ class Preview:
         with self.lock:
             self.snapshot = self._scan()
             assessments, problems = load_content(self.content_dir)
-            self.site = generate(assessments, self.docs, allow_shallow=True, content_dir=self.content_dir,
-                                 config=self.config, staff=True)  # the preview is the staff's own
-            env = dict(os.environ, SOURCE_DATE_EPOCH=str(source_date_epoch(self.content_dir, assessments)),
-                       NO_MKDOCS_2_WARNING="1")
+            self.site = generate(
+                assessments, self.docs, allow_shallow=True, content_dir=self.content_dir, config=self.config, staff=True
+            )  # the preview is the staff's own
+            env = dict(
+                os.environ,
+                SOURCE_DATE_EPOCH=str(source_date_epoch(self.content_dir, assessments)),
+                NO_MKDOCS_2_WARNING="1",
+            )
             tmp = run_engine("mkdocs", self.config, self.raw, env, work=self.work)
             # Pagefind reads filled pages: index a filled copy, keep only its index.
             filled = self.work / "filled"
@@ -227,8 +232,11 @@ class Preview:
         if now == self.snapshot and self.state.kind != "missing":
             return False
         changed = [p for p in now if self.snapshot.get(p) != now[p]]
-        structural = (set(now) != set(self.snapshot) or any(p.name == "aliases.yaml" for p in changed)
-                      or self.state.kind == "missing")  # content/ is back: everything again
+        structural = (
+            set(now) != set(self.snapshot)
+            or any(p.name == "aliases.yaml" for p in changed)
+            or self.state.kind == "missing"
+        )  # content/ is back: everything again
         self.snapshot = now
         try:
             if structural:
@@ -238,15 +246,20 @@ class Preview:
                     self.update(p)
         except (PiasiteError, OSError) as e:  # e.g. the engine failed, the disk is full: keep serving, say why
             if isinstance(e, OSError):
-                e = runlock.disk_full(e.filename, site_kept=False) if runlock.is_full(e) else \
-                    UserError(f"{e.filename or self.work}: ファイルを読み書きできません({e.strerror or e})")
+                e = (
+                    runlock.disk_full(e.filename, site_kept=False)
+                    if runlock.is_full(e)
+                    else UserError(f"{e.filename or self.work}: ファイルを読み書きできません({e.strerror or e})")
+                )
             with self.lock:
                 self._done([e.format_message()], "error", time.perf_counter())
         return True
 
     def missing(self) -> str:
-        return (f"評価書のフォルダ {self.content_dir} が見つかりません(消されたか、名前が変わったか、移されました)。"
-                "フォルダを戻すと組み立て直します。いま表示しているのは、消える前のページです")
+        return (
+            f"評価書のフォルダ {self.content_dir} が見つかりません(消されたか、名前が変わったか、移されました)。"
+            "フォルダを戻すと組み立て直します。いま表示しているのは、消える前のページです"
+        )
 
     def watch(self, stop: threading.Event, say=None) -> None:
         while not stop.wait(POLL_SECONDS):
@@ -275,8 +288,10 @@ class Preview:
 
     def status(self) -> bytes:
         s = self.state
-        return json.dumps({"version": s.version, "problems": s.problems,
-                           "seconds": {k: round(v, 3) for k, v in s.last.items()}}, ensure_ascii=False).encode("utf-8")
+        return json.dumps(
+            {"version": s.version, "problems": s.problems, "seconds": {k: round(v, 3) for k, v in s.last.items()}},
+            ensure_ascii=False,
+        ).encode("utf-8")
 
 
 def handler(preview: Preview):
@@ -309,9 +324,11 @@ def handler(preview: Preview):
             if code != 404 or self.command != "GET":
                 return super().send_error(code, message, explain)
             why = preview.missing() if not preview.content_dir.is_dir() else "このアドレスのページはありません。"
-            body = ("<!doctype html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\"><title>ページがありません</title>"
-                    f"</head><body><h1>ページがありません</h1><p>{html.escape(why)}</p>"
-                    f"<p><a href=\"/\">トップページへ</a></p>{RELOAD}</body></html>\n").encode("utf-8")
+            body = (
+                "<!doctype html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\"><title>ページがありません</title>"
+                f"</head><body><h1>ページがありません</h1><p>{html.escape(why)}</p>"
+                f"<p><a href=\"/\">トップページへ</a></p>{RELOAD}</body></html>\n"
+            ).encode()
             self._send(body, "text/html; charset=utf-8", 404)
 
         def _send(self, body: bytes, ctype: str, code: int = 200) -> None:
@@ -330,7 +347,9 @@ def serve(content_dir: Path, port: int, config: Path = Path("mkdocs.yml"), ready
     try:  # the port first: a port in use is told before the build, not after it
         server = ThreadingHTTPServer(("127.0.0.1", port), handler(preview))
     except OSError as e:
-        raise UserError(f"ポート {port} で待ち受けできません({e.strerror})。--port で別の番号を指定してください") from None
+        raise UserError(
+            f"ポート {port} で待ち受けできません({e.strerror})。--port で別の番号を指定してください"
+        ) from None
     click.echo("確認用のサイトを組み立てています…", err=True)
     try:
         preview.full()

@@ -5,6 +5,7 @@ committed to git), times a full `piasite build`, then a running preview: from a
 one-file save (a 委託先名 changed) until the page served shows it (the watcher's
 polling included, as the clerk sees it). Prints both and their ratio (goal ≤ 0.1).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -71,8 +72,11 @@ def main() -> None:
                         break
                 time.sleep(0.02)
             times.append(time.perf_counter() - t0)
-            print(f"1 ファイルの変更がページに出るまで: {times[-1]:.2f} 秒"
-                  f"(うち組み立て {preview.state.last.get('page', 0):.2f} 秒)", flush=True)
+            print(
+                f"1 ファイルの変更がページに出るまで: {times[-1]:.2f} 秒"
+                f"(うち組み立て {preview.state.last.get('page', 0):.2f} 秒)",
+                flush=True,
+            )
         stop.set()
         server.shutdown()
         preview.close()

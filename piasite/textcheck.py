@@ -18,6 +18,7 @@
 
 Messages name code points and positions, never the text: it may be 非公表.
 """
+
 from __future__ import annotations
 
 import re
@@ -27,33 +28,157 @@ CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 _KANJI = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
 _VS = "\ufe00-\ufe0f\U000e0100-\U000e01ef"
-_HIDDEN = ("\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200d\u2060-\u2064\u206a-\u206f"
-           "\u3164\ufeff\uffa0\ufff9-\ufffb\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e007f")
-ZERO_WIDTH = re.compile(f"[{_HIDDEN}]|(?<![{_KANJI}{_VS}])[{_VS}]")  # told: a variation selector after a kanji is an IVS
+_HIDDEN = (
+    "\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200d\u2060-\u2064\u206a-\u206f"
+    "\u3164\ufeff\uffa0\ufff9-\ufffb\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e007f"
+)
+ZERO_WIDTH = re.compile(
+    f"[{_HIDDEN}]|(?<![{_KANJI}{_VS}])[{_VS}]"
+)  # told: a variation selector after a kanji is an IVS
 INVISIBLE = re.compile(f"[{BIDI.pattern[1:-1]}{_HIDDEN}{_VS}]")  # left out of index keys
 
 # Cyrillic and Greek letters with a Latin twin in common fonts.
 _TWINS = {
-    "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C", "Т": "T",
-    "Х": "X", "У": "Y", "Ѕ": "S", "І": "I", "Ј": "J", "Ԛ": "Q", "Ԝ": "W",
-    "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "ѕ": "s", "і": "i", "ј": "j",
-    "ԁ": "d", "һ": "h", "ԛ": "q", "ԝ": "w",
-    "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N", "Ο": "O",
-    "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X", "ο": "o", "ν": "v", "Ϲ": "C", "ϲ": "c", "ϳ": "j", "Ϝ": "F",
+    "А": "A",
+    "В": "B",
+    "Е": "E",
+    "К": "K",
+    "М": "M",
+    "Н": "H",
+    "О": "O",
+    "Р": "P",
+    "С": "C",
+    "Т": "T",
+    "Х": "X",
+    "У": "Y",
+    "Ѕ": "S",
+    "І": "I",
+    "Ј": "J",
+    "Ԛ": "Q",
+    "Ԝ": "W",
+    "а": "a",
+    "е": "e",
+    "о": "o",
+    "р": "p",
+    "с": "c",
+    "у": "y",
+    "х": "x",
+    "ѕ": "s",
+    "і": "i",
+    "ј": "j",
+    "ԁ": "d",
+    "һ": "h",
+    "ԛ": "q",
+    "ԝ": "w",
+    "Α": "A",
+    "Β": "B",
+    "Ε": "E",
+    "Ζ": "Z",
+    "Η": "H",
+    "Ι": "I",
+    "Κ": "K",
+    "Μ": "M",
+    "Ν": "N",
+    "Ο": "O",
+    "Ρ": "P",
+    "Τ": "T",
+    "Υ": "Y",
+    "Χ": "X",
+    "ο": "o",
+    "ν": "v",
+    "Ϲ": "C",
+    "ϲ": "c",
+    "ϳ": "j",
+    "Ϝ": "F",
     # Coptic
-    "Ⲁ": "A", "Ⲃ": "B", "Ⲥ": "C", "Ⲉ": "E", "Ⲏ": "H", "Ⲓ": "I", "Ⲕ": "K", "Ⲙ": "M", "Ⲛ": "N", "Ⲟ": "O",
-    "Ⲣ": "P", "Ⲧ": "T", "Ⲩ": "Y", "Ⲭ": "X", "ⲟ": "o", "ⲣ": "p", "ⲥ": "c",
+    "Ⲁ": "A",
+    "Ⲃ": "B",
+    "Ⲥ": "C",
+    "Ⲉ": "E",
+    "Ⲏ": "H",
+    "Ⲓ": "I",
+    "Ⲕ": "K",
+    "Ⲙ": "M",
+    "Ⲛ": "N",
+    "Ⲟ": "O",
+    "Ⲣ": "P",
+    "Ⲧ": "T",
+    "Ⲩ": "Y",
+    "Ⲭ": "X",
+    "ⲟ": "o",
+    "ⲣ": "p",
+    "ⲥ": "c",
     # Cherokee
-    "Ꭺ": "A", "Ᏼ": "B", "Ꮯ": "C", "Ꭰ": "D", "Ꭼ": "E", "Ꮐ": "G", "Ꮋ": "H", "Ꭵ": "i", "Ꭻ": "J", "Ꮶ": "K",
-    "Ꮮ": "L", "Ꮇ": "M", "Ꮲ": "P", "Ꮪ": "S", "Ꭲ": "T", "Ꮩ": "V", "Ꮃ": "W", "Ꮓ": "Z",
+    "Ꭺ": "A",
+    "Ᏼ": "B",
+    "Ꮯ": "C",
+    "Ꭰ": "D",
+    "Ꭼ": "E",
+    "Ꮐ": "G",
+    "Ꮋ": "H",
+    "Ꭵ": "i",
+    "Ꭻ": "J",
+    "Ꮶ": "K",
+    "Ꮮ": "L",
+    "Ꮇ": "M",
+    "Ꮲ": "P",
+    "Ꮪ": "S",
+    "Ꭲ": "T",
+    "Ꮩ": "V",
+    "Ꮃ": "W",
+    "Ꮓ": "Z",
     # Lisu
-    "ꓮ": "A", "ꓐ": "B", "ꓚ": "C", "ꓓ": "D", "ꓰ": "E", "ꓝ": "F", "ꓖ": "G", "ꓧ": "H", "ꓲ": "I", "ꓙ": "J",
-    "ꓗ": "K", "ꓡ": "L", "ꓟ": "M", "ꓠ": "N", "ꓳ": "O", "ꓑ": "P", "ꓣ": "R", "ꓢ": "S", "ꓔ": "T", "ꓴ": "U",
-    "ꓦ": "V", "ꓪ": "W", "ꓫ": "X", "ꓬ": "Y", "ꓜ": "Z",
+    "ꓮ": "A",
+    "ꓐ": "B",
+    "ꓚ": "C",
+    "ꓓ": "D",
+    "ꓰ": "E",
+    "ꓝ": "F",
+    "ꓖ": "G",
+    "ꓧ": "H",
+    "ꓲ": "I",
+    "ꓙ": "J",
+    "ꓗ": "K",
+    "ꓡ": "L",
+    "ꓟ": "M",
+    "ꓠ": "N",
+    "ꓳ": "O",
+    "ꓑ": "P",
+    "ꓣ": "R",
+    "ꓢ": "S",
+    "ꓔ": "T",
+    "ꓴ": "U",
+    "ꓦ": "V",
+    "ꓪ": "W",
+    "ꓫ": "X",
+    "ꓬ": "Y",
+    "ꓜ": "Z",
     # Latin small capitals and IPA letters that stand for capitals in a name
-    "ᴀ": "A", "ʙ": "B", "ᴄ": "C", "ᴅ": "D", "ᴇ": "E", "ɢ": "G", "ʜ": "H", "ɪ": "I", "ᴊ": "J", "ᴋ": "K",
-    "ʟ": "L", "ᴍ": "M", "ɴ": "N", "ᴏ": "O", "ᴘ": "P", "ʀ": "R", "ꜱ": "S", "ᴛ": "T", "ᴜ": "U", "ᴠ": "V",
-    "ᴡ": "W", "ʏ": "Y", "ᴢ": "Z", "ı": "i", "ǀ": "l",
+    "ᴀ": "A",
+    "ʙ": "B",
+    "ᴄ": "C",
+    "ᴅ": "D",
+    "ᴇ": "E",
+    "ɢ": "G",
+    "ʜ": "H",
+    "ɪ": "I",
+    "ᴊ": "J",
+    "ᴋ": "K",
+    "ʟ": "L",
+    "ᴍ": "M",
+    "ɴ": "N",
+    "ᴏ": "O",
+    "ᴘ": "P",
+    "ʀ": "R",
+    "ꜱ": "S",
+    "ᴛ": "T",
+    "ᴜ": "U",
+    "ᴠ": "V",
+    "ᴡ": "W",
+    "ʏ": "Y",
+    "ᴢ": "Z",
+    "ı": "i",
+    "ǀ": "l",
 }
 # A word: a run of letters of the Latin, Greek and Cyrillic scripts (after NFKC, so full-width
 # Latin letters are Latin).
@@ -70,9 +195,10 @@ def problems(text: str) -> list[tuple[str, str]]:
     """[(severity, message)] for one text ("error" | "warning")."""
     out = []
     for pattern, severity, what, advice in (
-            (CONTROL, "error", "制御文字", "削除してください(見えない文字で、フィードや CSV を壊します)"),
-            (BIDI, "error", "書字方向の制御文字", "削除してください(表示と中身が食い違います)"),
-            (ZERO_WIDTH, "warning", "幅のない文字", "削除してください(索引では取り除いて扱います)")):
+        (CONTROL, "error", "制御文字", "削除してください(見えない文字で、フィードや CSV を壊します)"),
+        (BIDI, "error", "書字方向の制御文字", "削除してください(表示と中身が食い違います)"),
+        (ZERO_WIDTH, "warning", "幅のない文字", "削除してください(索引では取り除いて扱います)"),
+    ):
         found = list(pattern.finditer(text))
         if found:
             where = "、".join(f"{m.start() + 1} 文字目に {_describe(m[0])}" for m in found[:3])

@@ -18,6 +18,7 @@ engine's output, so nothing inserted is ever scanned again, and the theme's
 own printing of titles (unescaped in MkDocs, whose autoescape is off) only
 ever prints the token. Both engines behave alike; nothing is a plugin hook.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -26,11 +27,10 @@ import json
 import re
 from pathlib import Path
 
-
 from . import resources, workdir, yamlcore
 from .xmlsafe import clean
 
-THEME = "theme"    # beside build/docs: build/theme (mkdocs.yml theme.custom_dir)
+THEME = "theme"  # beside build/docs: build/theme (mkdocs.yml theme.custom_dir)
 BODIES = "piasite-bodies"  # beside build/docs: read by fill() only, never by an engine
 _FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.S)
 _H1 = re.compile(r"\A# (.+)\n")
@@ -72,12 +72,12 @@ def shelve(docs: Path, relpath: str, text: str) -> str:
     an optional `# title` line) and the title go to build/piasite-bodies. Text whose body is not
     HTML stays Markdown for the engine (which renders Markdown, never template source)."""
     m = _FRONT.match(text)
-    front, body = (m[1], text[m.end():]) if m else ("", text)
+    front, body = (m[1], text[m.end() :]) if m else ("", text)
     meta = (yamlcore.safe_load(front) if front.strip() else None) or {}
     body = body.strip()
     h = _H1.match(body)
     if h:  # a Markdown title line: the same h1 in HTML, and the page title from it
-        body = f"<h1>{h[1].strip()}</h1>\n" + body[h.end():].lstrip()
+        body = f"<h1>{h[1].strip()}</h1>\n" + body[h.end() :].lstrip()
         meta.setdefault("title", html.unescape(h[1].strip()))
     key = key_of(relpath)
     out = bodies_dir(docs)
@@ -91,7 +91,9 @@ def shelve(docs: Path, relpath: str, text: str) -> str:
         meta["piasite_body"] = key
     else:
         rest = body + "\n"
-    lines = "".join(f"{json.dumps(k, ensure_ascii=False)}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in meta.items())
+    lines = "".join(
+        f"{json.dumps(k, ensure_ascii=False)}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in meta.items()
+    )
     return "---\n" + lines + "---\n" + rest
 
 

@@ -15,6 +15,7 @@ and digits (str.isalnum), and the full-width colon '：' separates too. With ASC
 Hypothesis on random messages). Commit messages have no patch part, so a '---' line is text
 (git's `--no-divider`, as %(trailers) does).
 """
+
 from __future__ import annotations
 
 COMMENT = "#"
@@ -105,7 +106,7 @@ def _block_start(s: str, length: int, wide: bool) -> int:
     """find_trailer_block_start: where the trailer block begins, or length if there is none."""
     pos = 0
     while pos < length:  # the first paragraph is the subject, never trailers
-        line = s[pos:_next_line(s, pos)]
+        line = s[pos : _next_line(s, pos)]
         if not line.startswith(COMMENT) and _is_blank(line):
             break
         pos = _next_line(s, pos)
@@ -188,5 +189,5 @@ def parse(message: str, wide: bool = True) -> list[tuple[str, str]]:
         if sep < 1:
             continue  # a non-trailer line the 25 % rule let in
         token = text[:sep].strip(_SPACE)
-        out.append((token, _unfold(text[sep + 1:].strip(_SPACE))))
+        out.append((token, _unfold(text[sep + 1 :].strip(_SPACE))))
     return out

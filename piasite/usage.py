@@ -5,6 +5,7 @@ carry what went wrong (the parameter, the option name, the value), so the messag
 them; the few plain UsageErrors are recognised by their text. What is not recognised keeps click's
 text after a Japanese sentence, so a newer click never leaves an error untold.
 """
+
 from __future__ import annotations
 
 import re
@@ -77,8 +78,10 @@ def _hint(e: click.BadParameter) -> str:
 
 _VALUE = [  # click.types' texts for a bad value (the part after "Invalid value for X: ")
     (r"^'?(.*?)'? is not one of (.*)\.$", lambda m: f"「{m[1]}」は使えません。次のいずれかです: {m[2]}"),
-    (r"^'?(.*?)'? is not (?:a valid )?(?:integer|integer range|float|float range)\.?$",
-     lambda m: f"「{m[1]}」は数字ではありません"),
+    (
+        r"^'?(.*?)'? is not (?:a valid )?(?:integer|integer range|float|float range)\.?$",
+        lambda m: f"「{m[1]}」は数字ではありません",
+    ),
     (r"^'?(.*?)'? is not in the range (.*)\.$", lambda m: f"「{m[1]}」は範囲({m[2]})の外です"),
     (r"^'?(.*?)'? is not a valid boolean.*$", lambda m: f"「{m[1]}」は true か false で指定してください"),
     (r"^\w+ '(.*)' does not exist\.$", lambda m: f"{m[1]} がありません"),

@@ -3,18 +3,21 @@
 Every problem names the file, the line and the form item, in Japanese, as
 `path:line: Ⅱ(1) 4. 委託事項1 ③委託先名: message`.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import difflib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from . import dates, hygiene, textcheck
 from .form import Form, Item, empty, form_key, form_names, form_of, load_form, value_at, version_month
-from .reader import UNCERTAIN_TAG as UNCERTAIN, Document, Uncertain, Withheld
+from .reader import UNCERTAIN_TAG as UNCERTAIN
+from .reader import Document, Uncertain, Withheld
 
 HIDDEN = "(非公表の値)"  # said instead of a withheld value: messages reach CI logs
 
@@ -80,8 +83,12 @@ class Checker:
             rare = spellings[-1][0]
             path = first[rare]
             said = "、".join(f"「{w}」({n} か所)" for w, n in spellings)
-            self.add(path, f"{said}が、゛ と ゜ だけ違う書き方で混在しています。PDF からの読み取りの誤りではありませんか"
-                           "(原本で確かめて、正しい方にそろえてください)", WARNING)
+            self.add(
+                path,
+                f"{said}が、゛ と ゜ だけ違う書き方で混在しています。PDF からの読み取りの誤りではありませんか"
+                "(原本で確かめて、正しい方にそろえてください)",
+                WARNING,
+            )
 
     def mark_withheld(self, value: Any, path: tuple) -> None:
         if isinstance(value, Withheld):
@@ -104,8 +111,11 @@ class Checker:
             self.add((), f"「{key}」がありません。次のいずれかを書いてください: {'、'.join(form_names())}", line=1)
             return self.problems
         if isinstance(name, Withheld) or not isinstance(name, str):
-            self.add((key,), f"{key}は次のいずれかを文字で書いてください: {'、'.join(form_names())}"
-                               f"({_kind_ja(name) if not isinstance(name, Withheld) else HIDDEN}になっています)")
+            self.add(
+                (key,),
+                f"{key}は次のいずれかを文字で書いてください: {'、'.join(form_names())}"
+                f"({_kind_ja(name) if not isinstance(name, Withheld) else HIDDEN}になっています)",
+            )
             return self.problems
         if name not in form_names():
             self.add((key,), _not_in(name, form_names(), key))
@@ -149,8 +159,12 @@ class Checker:
             hide = self.hidden(path) and not what
             said = f"{HIDDEN}に" if hide else f"「{word}」に"
             latin_said = "" if hide else f"ラテン文字なら「{latin}」です。"
-            self.add(path, f"{where}{said}ラテン文字に似たキリル文字・ギリシャ文字などが混じっています。{latin_said}"
-                           "別の名前として扱われないよう、ラテン文字で書いてください", WARNING)
+            self.add(
+                path,
+                f"{where}{said}ラテン文字に似たキリル文字・ギリシャ文字などが混じっています。{latin_said}"
+                "別の名前として扱われないよう、ラテン文字で書いてください",
+                WARNING,
+            )
 
     # -- structure ----------------------------------------------------------
     def check_mapping(self, item: Item, value: Any, path: tuple) -> None:
@@ -172,8 +186,13 @@ class Checker:
                 if child.required:
                     if self._imported():
                         # an imported document lacking what its source lacked: 取込メモ says so
-                        self.add(cpath, f"必須項目「{child.display_label}」がありません(取り込んだ評価書です。"
-                                        "取込メモを見て書き足してください)", WARNING, line=self.doc.line(path))
+                        self.add(
+                            cpath,
+                            f"必須項目「{child.display_label}」がありません(取り込んだ評価書です。"
+                            "取込メモを見て書き足してください)",
+                            WARNING,
+                            line=self.doc.line(path),
+                        )
                     else:
                         self.add(cpath, f"必須項目「{child.display_label}」がありません", line=self.doc.line(path))
                 continue
@@ -210,7 +229,9 @@ class Checker:
                 if isinstance(entry, Withheld):
                     entry = entry.value
                 if isinstance(entry, (dict, list, bool)) or entry is None:
-                    self.add(path + (i,), f"一つずつ文章で書いてください({self.kind(path + (i,), entry)}になっています)")
+                    self.add(
+                        path + (i,), f"一つずつ文章で書いてください({self.kind(path + (i,), entry)}になっています)"
+                    )
         elif kind == "choice":
             self.check_choice(item, value, path)
         elif kind == "multi":
@@ -243,9 +264,12 @@ class Checker:
         where = lambda i: path + (i, number.key)  # noqa: E731
         lacking = [i for i, elem in enumerate(elems) if i not in {g for g, _ in given}]
         for i in lacking:
-            self.add(path + (i,), f"「{number.label}」がありません。原文の{word}の{number.label}を書くときは、"
-                                  f"{len(elems)} 件すべてに書いてください(書いていないときは 1 から順に数えます)",
-                     line=self.doc.line(path + (i,)))
+            self.add(
+                path + (i,),
+                f"「{number.label}」がありません。原文の{word}の{number.label}を書くときは、"
+                f"{len(elems)} 件すべてに書いてください(書いていないときは 1 から順に数えます)",
+                line=self.doc.line(path + (i,)),
+            )
         prev: tuple[int, int] | None = None  # (element, number) of the last good one
         for i, n in given:
             p = where(i)
@@ -254,20 +278,30 @@ class Checker:
                 continue
             if isinstance(n, bool) or not isinstance(n, int) or n < 1:
                 shown = self.kind(p, n) if isinstance(n, (dict, list, bool)) or n is None else self.q(p, n)
-                self.add(p, f"「{number.label}」は原文に印刷された{word}の番号を 1 以上の整数で書いてください"
-                            f"({shown}になっています)")
+                self.add(
+                    p,
+                    f"「{number.label}」は原文に印刷された{word}の番号を 1 以上の整数で書いてください"
+                    f"({shown}になっています)",
+                )
                 continue
             if prev is not None and n <= prev[1]:
                 said = "同じです" if n == prev[1] else "より小さくなっています"
-                self.add(p, f"「{number.label}」{n} が一つ前の{word}({prev[0] + 1} 件目)の {prev[1]} と{said}。"
-                            f"{number.label}は原文の順に、重ならず増えるように書いてください")
+                self.add(
+                    p,
+                    f"「{number.label}」{n} が一つ前の{word}({prev[0] + 1} 件目)の {prev[1]} と{said}。"
+                    f"{number.label}は原文の順に、重ならず増えるように書いてください",
+                )
             prev = (i, n)
 
     def check_uncertain(self, value: Uncertain, path: tuple) -> None:
         where = f"原文 {value.line} 行目" if value.line else "原文"
         shown = f"{where}: 「{hygiene.snippet(value.source, 0, 0, 40)}」" if value.source else where
-        self.add(path, f"{UNCERTAIN} 原文から読み取れませんでした({value.reason or '理由の記載なし'}。{shown})。"
-                       "原本で確かめて値を書き、タグを外してください", WARNING)
+        self.add(
+            path,
+            f"{UNCERTAIN} 原文から読み取れませんでした({value.reason or '理由の記載なし'}。{shown})。"
+            "原本で確かめて値を書き、タグを外してください",
+            WARNING,
+        )
 
     def check_extraction(self, text: str, path: tuple) -> None:
         """Damage left by PDF extraction: foreign-script letters and wrapped-cell spaces."""
@@ -279,8 +313,12 @@ class Checker:
                 inside[run] = run in lookalike or run in told
             if inside[run]:
                 continue
-            self.add(path, f"日本語の文書にない文字({script})があります: 「{hygiene.snippet(text, i, len(run))}」"
-                           "(PDF からの読み取りの誤りではありませんか)", WARNING)
+            self.add(
+                path,
+                f"日本語の文書にない文字({script})があります: 「{hygiene.snippet(text, i, len(run))}」"
+                "(PDF からの読み取りの誤りではありませんか)",
+                WARNING,
+            )
         if self.corpus is None:
             self.corpus = hygiene.Corpus(self.doc.text)  # one for the document: its look-ups are remembered
         breaks = hygiene.line_breaks(text, self.corpus)
@@ -295,20 +333,30 @@ class Checker:
             return
         if value not in item.choices:
             f = self.form
-            if f is not None and f.has_role("form_version") and path == f.role_path("form_version") \
-                    and (known := f.resolve_version(value)) is not None \
-                    and version_month(value) not in {version_month(v) for v in f.versions}:
+            if (
+                f is not None
+                and f.has_role("form_version")
+                and path == f.role_path("form_version")
+                and (known := f.resolve_version(value)) is not None
+                and version_month(value) not in {version_month(v) for v in f.versions}
+            ):
                 # a revision of the form its definition does not list yet (not a listed one misspelt):
                 # read with the labels of the latest listed one before it
-                self.add(path, f"「{value}」は様式の定義({Path(f.source).name})にない版です。{known}の版の項目名で"
-                               "検査・表示します(定義の versions に加えてください)", WARNING)
+                self.add(
+                    path,
+                    f"「{value}」は様式の定義({Path(f.source).name})にない版です。{known}の版の項目名で"
+                    "検査・表示します(定義の versions に加えてください)",
+                    WARNING,
+                )
                 return
             self.add(path, _not_in(value, item.choices, "選択肢", self.hidden(path)))
 
     def check_multi(self, item: Item, value: Any, path: tuple) -> None:
         if not isinstance(value, list):
-            self.add(path, "チェックした選択肢を「- 」で始まるリストで書いてください"
-                           f"({self.kind(path, value)}になっています)")
+            self.add(
+                path,
+                f"チェックした選択肢を「- 」で始まるリストで書いてください({self.kind(path, value)}になっています)",
+            )
             return
         texts = [o.text for o in item.options]
         seen = set()
@@ -320,13 +368,16 @@ class Checker:
                 if len(entry) != 1:
                     self.add(p, "「その他: 内容」のように 1 項目ずつ書いてください")
                     continue
-                (text, qual), = entry.items()
+                ((text, qual),) = entry.items()
                 opt = item.option(text)
                 if opt is None:
                     self.add(p, _not_in(text, texts, "選択肢", self.hidden(p)))
                 elif not opt.qualifier:
-                    self.add(p, f"{self.q(p, text)}には括弧書きの内容を付けられません"
-                                + ("" if self.hidden(p) else f"。「- {text}」と書いてください"))
+                    self.add(
+                        p,
+                        f"{self.q(p, text)}には括弧書きの内容を付けられません"
+                        + ("" if self.hidden(p) else f"。「- {text}」と書いてください"),
+                    )
                 elif isinstance(qual, (dict, list)):
                     self.add(p, f"{self.q(p, text)}の括弧書きは文章で書いてください")
             elif isinstance(entry, str):
@@ -356,16 +407,23 @@ class Checker:
                 d, prec = guess
                 hide = self.hidden(path)
                 if prec == "month" and item.precision != "month":
-                    self.add(path, f"日付{self.q(path, value)}は日まで書いてください"
-                                   + ("" if hide else f"(例: {dates.iso(d)})"))
+                    self.add(
+                        path,
+                        f"日付{self.q(path, value)}は日まで書いてください" + ("" if hide else f"(例: {dates.iso(d)})"),
+                    )
                 else:
-                    self.add(path, f"日付{self.q(path, value)}は ISO 8601 形式"
-                                   + ("(2025-12-01 のように)で" if hide else f"で {dates.iso(d, prec)} と")
-                                   + "書いてください(サイトには和暦で表示されます)")
+                    self.add(
+                        path,
+                        f"日付{self.q(path, value)}は ISO 8601 形式"
+                        + ("(2025-12-01 のように)で" if hide else f"で {dates.iso(d, prec)} と")
+                        + "書いてください(サイトには和暦で表示されます)",
+                    )
                 return
         example = "2025-12-01" if item.precision != "month" else "2025-12-01 または 2018-12"
-        self.add(path, f"日付として読めません({self.q(path, value)})。{dates.RANGE_JA}の日付を"
-                       f" {example} のように書いてください")
+        self.add(
+            path,
+            f"日付として読めません({self.q(path, value)})。{dates.RANGE_JA}の日付を {example} のように書いてください",
+        )
 
     # -- cross-item rules --------------------------------------------------
     def check_counts(self, data: dict) -> None:
@@ -383,11 +441,15 @@ class Checker:
             flag = f.value(data, "entrustment_flag", within=fpath)
             none_choice = _negative_choice(f, "entrustment_flag")
             if none_choice and flag == none_choice and items:
-                self.add(_concrete_in(f, "entrustment_flag", fpath),
-                         f"「{none_choice}」ですが{_word(f, 'entrustment')}が {len(items)} 件書かれています")
+                self.add(
+                    _concrete_in(f, "entrustment_flag", fpath),
+                    f"「{none_choice}」ですが{_word(f, 'entrustment')}が {len(items)} 件書かれています",
+                )
             if isinstance(n, int) and not isinstance(n, bool) and n != len(items):
-                self.add(_concrete_in(f, "entrustment_count", fpath),
-                         f"件数は {n} 件ですが、{_word(f, 'entrustment')}は {len(items)} 件書かれています")
+                self.add(
+                    _concrete_in(f, "entrustment_count", fpath),
+                    f"件数は {n} 件ですが、{_word(f, 'entrustment')}は {len(items)} 件書かれています",
+                )
             rest = rest_of_list(f, data, fpath)  # where the document says the unlisted ones are
             for count_role, group_role in (("provision_count", "provision"), ("transfer_count", "transfer")):
                 if not f.has_role(count_role) or not f.has_role(group_role):
@@ -402,23 +464,42 @@ class Checker:
                 word = group_word.removesuffix("先")  # 提供先 → 提供
                 where = _concrete_in(f, count_role, fpath)
                 if rest == ATTACHED and len(listed) < n:
-                    self.add(where, f"{word}は {n} 件ですが {group_word}は {len(listed)} 件だけ書かれています"
-                                    "(残りは添付資料にあるものとします)", WARNING)
+                    self.add(
+                        where,
+                        f"{word}は {n} 件ですが {group_word}は {len(listed)} 件だけ書かれています"
+                        "(残りは添付資料にあるものとします)",
+                        WARNING,
+                    )
                     continue
                 if rest == UNREAD and len(listed) < n:  # the 添付資料 is !要確認: the source names none
                     attachment = f.role_item("provision_transfer_attachment").label
-                    self.add(where, f"{word}は {n} 件ですが {group_word}は {len(listed)} 件だけ書かれていて、"
-                                    f"残りの掲載場所は原文から読み取れませんでした(「{attachment}」の {UNCERTAIN} を"
-                                    "原本で確かめてください)", WARNING)
+                    self.add(
+                        where,
+                        f"{word}は {n} 件ですが {group_word}は {len(listed)} 件だけ書かれていて、"
+                        f"残りの掲載場所は原文から読み取れませんでした(「{attachment}」の {UNCERTAIN} を"
+                        "原本で確かめてください)",
+                        WARNING,
+                    )
                     continue
-                self.add(where, f"{word}は {n} 件ですが、{group_word}は {len(listed)} 件書かれています"
-                                "(残りが添付資料にあるときは「添付資料」にその名前を書いてください)")
+                self.add(
+                    where,
+                    f"{word}は {n} 件ですが、{group_word}は {len(listed)} 件書かれています"
+                    "(残りが添付資料にあるときは「添付資料」にその名前を書いてください)",
+                )
             yn = f.value(data, "provision_transfer_flag", within=fpath)
             none_option = "行っていない"  # the option of 提供・移転の有無 saying there is none
-            if isinstance(yn, list) and none_option in yn and (
-                    value_at(data, _concrete_in(f, "provision", fpath)) or value_at(data, _concrete_in(f, "transfer", fpath))):
-                self.add(_concrete_in(f, "provision_transfer_flag", fpath),
-                         f"「{none_option}」ですが提供先・移転先が書かれています")
+            if (
+                isinstance(yn, list)
+                and none_option in yn
+                and (
+                    value_at(data, _concrete_in(f, "provision", fpath))
+                    or value_at(data, _concrete_in(f, "transfer", fpath))
+                )
+            ):
+                self.add(
+                    _concrete_in(f, "provision_transfer_flag", fpath),
+                    f"「{none_option}」ですが提供先・移転先が書かれています",
+                )
 
 
 def _concrete_in(f: Form, role: str, fpath: tuple) -> tuple:
@@ -516,18 +597,30 @@ def check_unique_numbers(docs: list[Document]) -> list[Problem]:
         label = form.role_item("number").label
         key = (doc.path.parent.resolve(), form.name, no)
         if key in seen:
-            problems.append(Problem(doc.path, doc.line(where), label,
-                                    f"{label} {no} は {seen[key].path} と重複しています"
-                                    f"(同じ評価実施機関の中で、一つの{label}に同じ様式の評価書は一つです)"))
+            problems.append(
+                Problem(
+                    doc.path,
+                    doc.line(where),
+                    label,
+                    f"{label} {no} は {seen[key].path} と重複しています"
+                    f"(同じ評価実施機関の中で、一つの{label}に同じ様式の評価書は一つです)",
+                )
+            )
             continue
         seen[key] = doc
         if form_level(form) not in (JUTEN, ZENKOUMOKU):
             continue
         other = detailed.get(key[:1] + key[2:])
         if other:
-            problems.append(Problem(doc.path, doc.line(where), label,
-                                    f"{label} {no} には {other[0].path} の{other[1].name}もあります。"
-                                    f"一つの評価の評価書は、基礎項目評価書と、重点項目評価書か全項目評価書のどちらか一つです"))
+            problems.append(
+                Problem(
+                    doc.path,
+                    doc.line(where),
+                    label,
+                    f"{label} {no} には {other[0].path} の{other[1].name}もあります。"
+                    f"一つの評価の評価書は、基礎項目評価書と、重点項目評価書か全項目評価書のどちらか一つです",
+                )
+            )
         else:
             detailed[key[:1] + key[2:]] = (doc, form)
     return problems

@@ -10,10 +10,12 @@ group's elements can move between versions, and showing too little of a
 document's history is the safe side. A change of a withheld item is still
 reported, as a change of a 非公表 item, never with what it was or became.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from .reader import Withheld
 
@@ -292,9 +294,9 @@ _MARK = '"\\u0000withheld"'  # how blobcache writes a Withheld value (JSON escap
 def _tagged_blobs(root: Path, shas: set[str]) -> dict[str, tuple]:
     """history.parse_blobs, but a blob whose cached entry holds no Withheld value is left out
     unread: only blobs with a tag add to the ledger (most versions have none)."""
-    from . import blobcache, history
-
     import json
+
+    from . import blobcache, history
 
     cdir = blobcache.cache_dir(root)
     head = json.dumps({"v": blobcache.VERSION})[:-1]  # blobcache.store writes "v" first
@@ -371,8 +373,14 @@ def removed(led: Ledger, path: str, data: Any) -> tuple[Any, list[tuple[tuple, s
             label = form.label_path(p, shown) if form is not None else SEP.join(map(str, p))
         except (KeyError, IndexError, TypeError, ValueError):
             label = SEP.join(map(str, p))
-        out.append((p, label, "以前の版で非公表(!非公表)だった項目に印がありません。値は公開せず「非公表」と表示します"
-                             f"(公開してよいと決めたときは {RELEASE_FILE} に「{release_line(path, p)}」と書きます)"))
+        out.append(
+            (
+                p,
+                label,
+                "以前の版で非公表(!非公表)だった項目に印がありません。値は公開せず「非公表」と表示します"
+                f"(公開してよいと決めたときは {RELEASE_FILE} に「{release_line(path, p)}」と書きます)",
+            )
+        )
     return masked, out
 
 

@@ -7,6 +7,7 @@ the file it names. So the work folder is refused when it is not a plain folder, 
 folder or file piasite replaces inside it is made fresh: whatever stands there — a folder, a
 file, a symlink (removed as a link, never followed) — goes first.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -26,9 +27,11 @@ def root(project: Path) -> Path:
     w = Path(project) / WORK
     if w.is_symlink() or (w.exists() and not w.is_dir()):
         what = "シンボリックリンク" if w.is_symlink() else "フォルダでないファイル"
-        raise WorkDirError(f"{w} が{what}です。piasite は組み立てのたびに {WORK}/ の中身を消して作り直すため、"
-                           f"リンク先などを消さないよう止めました。{w} を消してから実行してください"
-                           "(リポジトリに入っているなら、取り除いてください)")
+        raise WorkDirError(
+            f"{w} が{what}です。piasite は組み立てのたびに {WORK}/ の中身を消して作り直すため、"
+            f"リンク先などを消さないよう止めました。{w} を消してから実行してください"
+            "(リポジトリに入っているなら、取り除いてください)"
+        )
     w.mkdir(exist_ok=True)
     return w
 

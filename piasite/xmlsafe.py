@@ -7,6 +7,7 @@ parse errors into pages; a lone surrogate ("\\ud800") cannot even be written as
 UTF-8. So every file the generator writes goes through clean(): such
 characters become U+FFFD, which shows that something was there.
 """
+
 from __future__ import annotations
 
 import re

@@ -18,6 +18,7 @@ Everything else — `010`, `0o10`, `0x1F`, `1:20`, `1_000`, `yes`, `True`, `.inf
 `2024-1-1`, `2024-01-01 10:00` — stays the text written. A field that needs a number or a
 date then says so (validate.py), naming its line.
 """
+
 from __future__ import annotations
 
 import re
@@ -46,7 +47,7 @@ def as_written(loader_class: type, merge: bool = False, dates: bool = True) -> t
     for tag, regexp, first in chosen:
         for ch in first:
             table.setdefault(ch, []).append((tag, regexp))  # '' is the key of the empty value
-    setattr(loader_class, "yaml_implicit_resolvers", table)  # a class attribute PyYAML reads
+    loader_class.yaml_implicit_resolvers = table  # a class attribute PyYAML reads
     return loader_class
 
 

@@ -5,6 +5,7 @@ a whole build as a city runs it). A subprocess costs ~0.3 s of interpreter and i
 Through click's CliRunner: stdout and stderr are captured apart (everything piasite writes goes through
 sys.stdout/sys.stderr, so a value that must not show is seen here as well), and an exception other than
 SystemExit fails the test — piasite's last-resort net (cli.run) is not in the way to hide it."""
+
 from __future__ import annotations
 
 import os
@@ -26,6 +27,7 @@ def piasite(*args: str, cwd: Path | str | None = None) -> subprocess.CompletedPr
     finally:
         os.chdir(old)
     if res.exception is not None and not isinstance(res.exception, SystemExit):
-        raise AssertionError(f"piasite {' '.join(map(str, args))} raised {type(res.exception).__name__}: "
-                             f"{res.exception}\n{res.output}") from res.exception
+        raise AssertionError(
+            f"piasite {' '.join(map(str, args))} raised {type(res.exception).__name__}: {res.exception}\n{res.output}"
+        ) from res.exception
     return subprocess.CompletedProcess(["piasite", *args], res.exit_code, res.stdout, res.stderr)

@@ -70,8 +70,11 @@ def schema_validator(schema: dict):
 
 
 def _digest(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture
@@ -151,4 +154,3 @@ def use_forms(monkeypatch, tmp_path: Path, *fixture_forms: str) -> Path:
     monkeypatch.setattr(form_mod, "FORMS_DIR", d)
     form_mod.clear_caches()
     return d
-

@@ -4,6 +4,7 @@ The organisation is invented (東山市); values are made from each item's own p
 form, so that a value that lands in the wrong item is seen at once. Walks the definition
 generically: a fourth form gets its documents from here without a line of change.
 """
+
 from __future__ import annotations
 
 import re

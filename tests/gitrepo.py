@@ -1,4 +1,5 @@
 """A real git repository in a temporary folder, built as a city clerk would edit it."""
+
 from __future__ import annotations
 
 import os
@@ -21,8 +22,9 @@ class Repo:
     def git(self, *args: str) -> str:
         self.day += 0  # dates move only in commit()
         env = {**os.environ, "GIT_AUTHOR_DATE": self._date(), "GIT_COMMITTER_DATE": self._date()}
-        return subprocess.run(["git", *args], cwd=self.root, check=True, capture_output=True, text=True,
-                              env=env).stdout.strip()
+        return subprocess.run(
+            ["git", *args], cwd=self.root, check=True, capture_output=True, text=True, env=env
+        ).stdout.strip()
 
     def _date(self) -> str:
         # 2025-12-01 + day, 10:00 JST

@@ -7,6 +7,7 @@ past-version pages, the organisation page, the 更新履歴 pages, the feeds, th
 the search index. Everything here passes `piasite check`; the build must neither evaluate
 nor fail on any of it. The corpus is meant to grow: add payloads to PAYLOADS.
 """
+
 from __future__ import annotations
 
 import json
@@ -39,8 +40,21 @@ PAYLOADS = [
     "' onmouseover='alert(9)' x='\" onmouseover=\"alert(10)\" &#60;img src=x onerror=alert(11)&#62;",
     "<iframe srcdoc=\"<script>alert(12)</script>\"></iframe><base href=\"http://evil.example/\"><style>*{}</style>",
 ]
-EVALUATED = ("[42]", "[13]", "generate_lorem_ipsum", "<svg onload", "<img src=x", "<script>alert", "<svg><script",
-             "<math>", "<iframe", "<base href", 'href="javascript:', 'href="data:', 'src="http://evil')
+EVALUATED = (
+    "[42]",
+    "[13]",
+    "generate_lorem_ipsum",
+    "<svg onload",
+    "<img src=x",
+    "<script>alert",
+    "<svg><script",
+    "<math>",
+    "<iframe",
+    "<base href",
+    'href="javascript:',
+    'href="data:',
+    'src="http://evil',
+)
 
 
 def write_doc(r: Repo, i: int, payload: str) -> str:
@@ -51,7 +65,9 @@ def write_doc(r: Repo, i: int, payload: str) -> str:
     text = text.replace("    名称: 個人住民税に関する事務\n", f"    名称: {q('事務' + payload)}\n", 1)
     text = text.replace("    内容: |\n", f"    内容: |\n      {payload}\n      {'長い文章' * 300}{payload}\n", 1)
     # names printed in headings: a search result's places are titled with them (piasite.js)
-    text = text.replace("        - 名称: 申告情報のパンチ入力業務\n", f"        - 名称: {q('申告情報のパンチ入力業務' + payload)}\n", 1)
+    text = text.replace(
+        "        - 名称: 申告情報のパンチ入力業務\n", f"        - 名称: {q('申告情報のパンチ入力業務' + payload)}\n", 1
+    )
     text = text.replace("    - 名称: 個人住民税システム\n", f"    - 名称: {q('個人住民税システム' + payload)}\n", 1)
     rel = f"content/h{i}/1.yaml"
     r.write(rel, text)

@@ -9,6 +9,7 @@ importer's output). Each text is imported and must give exactly that YAML, with 
 取込メモ and no !要確認; the imported documents pass `piasite check`; the built pages name the
 organisation in their title and heading, and the indexes list their systems and 委託先.
 """
+
 from __future__ import annotations
 
 import html
@@ -20,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from piasite.form import load_form
-from piasite.importer import import_file, import_text, write
+from piasite.importer import import_file, write
 from piasite.importer.writer import dump
 from piasite.reader import parse, read
 

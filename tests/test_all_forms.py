@@ -6,6 +6,7 @@ the change log from git, `piasite diff`, lifecycle and the 評価 page.
 
 Documents: tests/fixtures/allforms (made with tests/formdocs.full_document, then values set by role).
 """
+
 from __future__ import annotations
 
 import json
@@ -37,7 +38,9 @@ def repo(tmp_path_factory) -> Repo:
     r.commit("東山市の評価書を登録", days=0)
     r.edit(f"content/{ORG}/{ZEN}.yaml", "東山データ株式会社 東支店", "東山データ株式会社 西支店")
     r.edit(f"content/{ORG}/{KISO}.yaml", "- 東山市中間サーバー", "- 東山市中間サーバー\n    - 東山市宛名システム")
-    r.commit("委託先の支店と、システムを追加\n\n変更日: 2026-01-15\n提出時期: 事後\n提出時期に係る説明: 重要な変更に当たらない")
+    r.commit(
+        "委託先の支店と、システムを追加\n\n変更日: 2026-01-15\n提出時期: 事後\n提出時期に係る説明: 重要な変更に当たらない"
+    )
     return r
 
 
@@ -100,7 +103,10 @@ def test_indexes_hold_every_forms_names(built):
     both = next(e for e in ix["system"].entities if e.name == "東山市住民記録システム")
     assert {r.assessment.slug for r in both.rows} == {KISO, ZEN}
     kiso_row = next(r for r in both.rows if r.assessment.slug == KISO)
-    assert kiso_row.href == f"{ORG}/{KISO}/#{load_form('基礎項目評価書').anchor(load_form('基礎項目評価書').role_path('system_name')[:-1])}"
+    assert (
+        kiso_row.href
+        == f"{ORG}/{KISO}/#{load_form('基礎項目評価書').anchor(load_form('基礎項目評価書').role_path('system_name')[:-1])}"
+    )
     contractors = {r.name: r for _, r in ix["itakusaki"].rows()}
     assert "東山データ株式会社 西支店" in contractors and "株式会社ひがしやま印刷" in contractors
     row = contractors["東山データ株式会社 西支店"]
@@ -196,7 +202,9 @@ def test_the_evaluation_page_leads_to_each_document(built):
     assert (out / ORG / "hyoka-4" / "index.md").is_file()
     assert not (out / ORG / "hyoka-henko").exists()
     kiso = _page(out, KISO)
-    assert "この評価の評価書" in kiso and f'href="../../{ORG}/hyoka-3/"' in kiso and f'href="../../{ORG}/{ZEN}/"' in kiso
+    assert (
+        "この評価の評価書" in kiso and f'href="../../{ORG}/hyoka-3/"' in kiso and f'href="../../{ORG}/{ZEN}/"' in kiso
+    )
     assert "この評価の評価書" not in _page(out, JUTEN)  # alone in its 評価
     org = _read(out, f"{ORG}/index.md")
     assert f'href="../{ORG}/hyoka-3/"' in org
@@ -231,8 +239,12 @@ def test_a_fourth_form_is_a_definition_file(monkeypatch, tmp_path):
 
     d = use_forms(monkeypatch, tmp_path)
     src = (d / "zenkoumoku.yaml").read_text(encoding="utf-8")
-    (d / "shiko.yaml").write_text(src.replace("\nform: 全項目評価書\n", "\nform: 試行評価書\n")
-                                  .replace("\nschema_id: zenkoumoku\n", "\nschema_id: shiko\n"), encoding="utf-8")
+    (d / "shiko.yaml").write_text(
+        src.replace("\nform: 全項目評価書\n", "\nform: 試行評価書\n").replace(
+            "\nschema_id: zenkoumoku\n", "\nschema_id: shiko\n"
+        ),
+        encoding="utf-8",
+    )
     form_mod.clear_caches()
     try:
         f = load_form("試行評価書")

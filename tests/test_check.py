@@ -1,7 +1,5 @@
 """`piasite check`: every error class names file, line and item, exits 1, never a traceback."""
-import shutil
-import subprocess
-import sys
+
 from pathlib import Path
 
 import pytest
@@ -64,17 +62,29 @@ def expect(proc, path, line, *fragments):
 
 
 def test_yaml_syntax(tmp_path):
-    path, line = edited(tmp_path, "    名称: 個人住民税に関する事務\n", "    名称: 個人住民税に関する事務\n   内容: [oops\n")
+    path, line = edited(
+        tmp_path, "    名称: 個人住民税に関する事務\n", "    名称: 個人住民税に関する事務\n   内容: [oops\n"
+    )
     proc = run_check(path)
     assert proc.returncode == 1
     assert f"{path}:" in proc.stderr and "YAML の書き方に誤り" in proc.stderr
 
 
 def test_unknown_key_with_suggestion(tmp_path):
-    path, line = edited(tmp_path, "          委託先名: 株式会社ジーシーシー\n          再委託の有無: 再委託しない\n        - 名称: 通知",
-                        "          委託先の名: 株式会社ジーシーシー\n          再委託の有無: 再委託しない\n        - 名称: 通知")
+    path, line = edited(
+        tmp_path,
+        "          委託先名: 株式会社ジーシーシー\n          再委託の有無: 再委託しない\n        - 名称: 通知",
+        "          委託先の名: 株式会社ジーシーシー\n          再委託の有無: 再委託しない\n        - 名称: 通知",
+    )
     proc = run_check(path)
-    expect(proc, path, line, "Ⅱ(1) 4. 委託事項2", "「委託先の名」という項目はありません", "「委託先名」の誤りではありませんか")
+    expect(
+        proc,
+        path,
+        line,
+        "Ⅱ(1) 4. 委託事項2",
+        "「委託先の名」という項目はありません",
+        "「委託先名」の誤りではありませんか",
+    )
 
 
 def test_missing_required(tmp_path):
@@ -86,8 +96,15 @@ def test_missing_required(tmp_path):
 def test_choice_not_in_options(tmp_path):
     path, line = edited(tmp_path, "対象人数: 10万人以上30万人未満", "対象人数: 10万人以上30万人")
     proc = run_check(path)
-    expect(proc, path, line, "Ⅰ 1. ③対象人数", "「10万人以上30万人」は選択肢にありません",
-           "「10万人以上30万人未満」の誤りではありませんか", "1) 1,000人未満")
+    expect(
+        proc,
+        path,
+        line,
+        "Ⅰ 1. ③対象人数",
+        "「10万人以上30万人」は選択肢にありません",
+        "「10万人以上30万人未満」の誤りではありませんか",
+        "1) 1,000人未満",
+    )
 
 
 def test_multi_option_not_in_options(tmp_path):
@@ -96,12 +113,15 @@ def test_multi_option_not_in_options(tmp_path):
     expect(proc, path, line, "Ⅰ 2. システム1 ③他のシステムとの接続", "「庁内連携システム」の誤りではありませんか")
 
 
-@pytest.mark.parametrize("typed, iso", [
-    ("令和7年12月1日", "2025-12-01"),
-    ("令和元年5月1日", "2019-05-01"),
-    ("R7.12.1", "2025-12-01"),
-    ("平成30年12月1日", "2018-12-01"),
-])
+@pytest.mark.parametrize(
+    "typed, iso",
+    [
+        ("令和7年12月1日", "2025-12-01"),
+        ("令和元年5月1日", "2019-05-01"),
+        ("R7.12.1", "2025-12-01"),
+        ("平成30年12月1日", "2018-12-01"),
+    ],
+)
 def test_wareki_dates_say_how_to_write_iso(tmp_path, typed, iso):
     path, line = edited(tmp_path, "公表日: 2025-12-01", f"公表日: {typed}")
     proc = run_check(path)
@@ -122,15 +142,27 @@ def test_month_precision_allowed_where_the_form_allows_it(tmp_path):
 
 # One edit of the hand-written assessment → the item and message fragments expected on that line.
 SINGLE_EDITS = [
-    ("使用開始日: 2018-12-01", "使用開始日: 平成30年12月", "Ⅱ(1) 3. ⑥使用開始日", "ISO 8601 形式で 2018-12 と書いてください"),
+    (
+        "使用開始日: 2018-12-01",
+        "使用開始日: 平成30年12月",
+        "Ⅱ(1) 3. ⑥使用開始日",
+        "ISO 8601 形式で 2018-12 と書いてください",
+    ),
     ("公表日: 2025-12-01", "公表日: 2025-12", "公表日", "日まで書いてください"),
     ("評価書番号: 5", "評価書番号: 五", "評価書番号", "数字だけで書いてください"),
     ("      委託しない: false", "      委託しない: いいえ", "Ⅲ(1) 4. 委託しない", "true(チェックあり)か false(なし)"),
-    ("  特定個人情報ファイル名: (1)個人住民税賦課情報ファイル、(2)収納管理ファイル",
-     "  特定個人情報ファイル名: [個人住民税賦課情報ファイル, 収納管理ファイル]",
-     "Ⅰ 3. 特定個人情報ファイル名", "文章で書いてください"),
-    ("他のシステムとの接続: [税務システム]", "他のシステムとの接続: 税務システム",
-     "Ⅰ 2. システム2 ③他のシステムとの接続", "リストで書いてください"),
+    (
+        "  特定個人情報ファイル名: (1)個人住民税賦課情報ファイル、(2)収納管理ファイル",
+        "  特定個人情報ファイル名: [個人住民税賦課情報ファイル, 収納管理ファイル]",
+        "Ⅰ 3. 特定個人情報ファイル名",
+        "文章で書いてください",
+    ),
+    (
+        "他のシステムとの接続: [税務システム]",
+        "他のシステムとの接続: 税務システム",
+        "Ⅰ 2. システム2 ③他のシステムとの接続",
+        "リストで書いてください",
+    ),
 ]
 
 
@@ -153,7 +185,7 @@ def test_provision_count_warning_with_attachment_and_error_without(tmp_path):
     text = path.read_text(encoding="utf-8").replace("添付資料(Ⅱ. ①提供先一覧)を参照", "東山市 福祉課")
     text = text.replace("添付資料(Ⅱ. ②移転先一覧)を参照", "東山市 職員課")
     path.write_text(text, encoding="utf-8")
-    line = text[:text.index("      提供件数: 98")].count("\n") + 1
+    line = text[: text.index("      提供件数: 98")].count("\n") + 1
     expect(run_check(path), path, line, "Ⅱ(1) 5.", "提供は 98 件ですが、提供先は 1 件")
 
 

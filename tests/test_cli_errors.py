@@ -2,6 +2,7 @@
 
 Commands run in-process through click (CliRunner, without piasite's last-resort net in cli.run), so an
 exception that is not a PiasiteError fails here instead of being hidden."""
+
 from __future__ import annotations
 
 import copy
@@ -16,7 +17,6 @@ from click.testing import CliRunner
 from piasite.cli import main
 from piasite.diff import diff
 from piasite.form import form_names, load_form
-from piasite.model import check_paths
 from piasite.reader import parse
 
 from .conftest import ROOT
@@ -42,8 +42,13 @@ CORPUS: dict[str, tuple[str, int | None]] = {
     "bad_tag": ("様式: 重点項目評価書\n評価書名: !秘密 x\n", 2),
     "nul_character": ("様式: 重点項目評価書\n評価書名: a\x00b\n", 2),  # YAML refuses it before parsing
     "bell_character": ("様式: 重点項目評価書\n評価書番号: 1\n\x07\n", 3),
-    "files_as_mapping": (EXAMPLE.read_text(encoding="utf-8").replace(
-        "特定個人情報ファイル:\n  - 名称: 個人住民税賦課情報ファイル\n", "特定個人情報ファイル:\n  名称: 個人住民税賦課情報ファイル\n"), None),
+    "files_as_mapping": (
+        EXAMPLE.read_text(encoding="utf-8").replace(
+            "特定個人情報ファイル:\n  - 名称: 個人住民税賦課情報ファイル\n",
+            "特定個人情報ファイル:\n  名称: 個人住民税賦課情報ファイル\n",
+        ),
+        None,
+    ),
     "count_as_text": (EXAMPLE.read_text(encoding="utf-8").replace("      件数: 2\n", "      件数: 二件\n"), None),
 }
 
@@ -51,8 +56,9 @@ CORPUS: dict[str, tuple[str, int | None]] = {
 def invoke(*args: str, env: dict | None = None):
     res = CliRunner().invoke(main, list(args), env=env)
     if res.exception is not None and not isinstance(res.exception, SystemExit):
-        raise AssertionError(f"piasite {' '.join(args)} raised {type(res.exception).__name__}: {res.exception}\n"
-                             f"{res.output}") from res.exception
+        raise AssertionError(
+            f"piasite {' '.join(args)} raised {type(res.exception).__name__}: {res.exception}\n{res.output}"
+        ) from res.exception
     assert "Traceback" not in res.output
     assert res.exit_code in (0, 1, 2), (args, res.exit_code, res.output)
     return res
@@ -241,8 +247,17 @@ def test_import_of_what_is_no_assessment(city):
     (city.root / "data.json").write_text('{"a": [1, 2]}\n', encoding="utf-8")
     res = invoke("import", "data.json", "--report")
     assert "警告: data.json: 様式の題名も項目名も見つかりません" in res.output, res.output
-    res = invoke("import", str(ROOT / "tests" / "fixtures" / "seeds" / sorted(
-        p.name for p in (ROOT / "tests" / "fixtures" / "seeds").glob("*.txt"))[0]), "--report")
+    res = invoke(
+        "import",
+        str(
+            ROOT
+            / "tests"
+            / "fixtures"
+            / "seeds"
+            / sorted(p.name for p in (ROOT / "tests" / "fixtures" / "seeds").glob("*.txt"))[0]
+        ),
+        "--report",
+    )
     assert "様式の題名も項目名も見つかりません" not in res.output  # a real published text is recognised
 
 
@@ -252,18 +267,41 @@ def test_unknown_revision(city):
 
 
 BAD_ARGS = [
-    ["check", "no/such.yaml"], ["check", "empty-dir"], ["build", "--content", "no-such"],
-    ["build", "--engine", "hugo"], ["diff"], ["diff", "HEAD", "HEAD", "--format", "pdf"],
+    ["check", "no/such.yaml"],
+    ["check", "empty-dir"],
+    ["build", "--content", "no-such"],
+    ["build", "--engine", "hugo"],
+    ["diff"],
+    ["diff", "HEAD", "HEAD", "--format", "pdf"],
     ["diff", "HEAD", "--content", "no-such"],
-    ["changelog", "no/such.yaml"], ["changelog", "content"], ["import"], ["import", "no-such.txt"],
-    ["schema", "--out", "content/higashiyama/1.yaml"], ["no-such-command"], ["check", "--no-such-option"],
-    ["init"], ["init", "content"], ["init", REL], ["new"], ["new", "存在しない様式", "higashiyama", "2"],
-    ["new", "重点項目評価書", "higashiyama", "1"], ["new", "重点項目評価書", "東山市長", "2"],
-    ["new", "重点項目評価書", "higashiyama", "x/y"], ["new", "重点項目評価書", "higashiyama", "2", "--content", "no-such"],
-    ["serve", "--port", "abc"], ["serve", "--port", "99999"], ["serve", "--content", "no-such"],
-    ["check", "--since"], ["check", "--sinc", "main"], ["new", "重点項目評価書", "higashiyama", "2", "3"],
-    ["diff", "HEAD", "--format"], ["build", "--staff=yes"], ["check", "--since", ""],
-    ["export", "no/such.yaml"], ["export", "content"], ["export", REL, "--format", "pdf"],
+    ["changelog", "no/such.yaml"],
+    ["changelog", "content"],
+    ["import"],
+    ["import", "no-such.txt"],
+    ["schema", "--out", "content/higashiyama/1.yaml"],
+    ["no-such-command"],
+    ["check", "--no-such-option"],
+    ["init"],
+    ["init", "content"],
+    ["init", REL],
+    ["new"],
+    ["new", "存在しない様式", "higashiyama", "2"],
+    ["new", "重点項目評価書", "higashiyama", "1"],
+    ["new", "重点項目評価書", "東山市長", "2"],
+    ["new", "重点項目評価書", "higashiyama", "x/y"],
+    ["new", "重点項目評価書", "higashiyama", "2", "--content", "no-such"],
+    ["serve", "--port", "abc"],
+    ["serve", "--port", "99999"],
+    ["serve", "--content", "no-such"],
+    ["check", "--since"],
+    ["check", "--sinc", "main"],
+    ["new", "重点項目評価書", "higashiyama", "2", "3"],
+    ["diff", "HEAD", "--format"],
+    ["build", "--staff=yes"],
+    ["check", "--since", ""],
+    ["export", "no/such.yaml"],
+    ["export", "content"],
+    ["export", REL, "--format", "pdf"],
 ]
 
 

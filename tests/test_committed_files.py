@@ -1,6 +1,7 @@
 """What a pull request can commit besides content: mkdocs.yml, a `build` symlink, symlinks beside
 the output folder. None of it may run code, print markup, or make a build delete or overwrite
 anything outside the folders piasite makes (piasite/engineconf.py, workdir.py, outdir.py)."""
+
 from __future__ import annotations
 
 import re
@@ -46,8 +47,11 @@ def city(tmp_path):
 
 def _config(r, extra: str, marker: Path) -> None:
     base = (REPO_ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    base = re.sub(r"(?ms)^(plugins|extra|theme|extra_javascript):\n(?:  .*\n|\s*#.*\n)*", "", base) \
-        if re.match(r"(plugins|extra|theme|extra_javascript):", extra) else base
+    base = (
+        re.sub(r"(?ms)^(plugins|extra|theme|extra_javascript):\n(?:  .*\n|\s*#.*\n)*", "", base)
+        if re.match(r"(plugins|extra|theme|extra_javascript):", extra)
+        else base
+    )
     r.write("mkdocs.yml", base + extra.replace("{marker}", str(marker)))
     r.write("evil.py", HOOK.format(marker=str(marker)))
     r.commit("設定を変更")
@@ -94,8 +98,12 @@ MARKUP = '<img src=x onerror=alert(1)>"\'{{ 6*7 }}'
 @pytest.mark.parametrize("engine", ["mkdocs", pytest.param("zensical", marks=pytest.mark.slow)])
 def test_mkdocs_yml_texts_are_printed_as_text(city, engine):
     conf = yaml.safe_load((REPO_ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    conf.update(site_name="東山市" + MARKUP, site_description="説明" + MARKUP, site_author="作成" + MARKUP,
-                copyright="©" + MARKUP)
+    conf.update(
+        site_name="東山市" + MARKUP,
+        site_description="説明" + MARKUP,
+        site_author="作成" + MARKUP,
+        copyright="©" + MARKUP,
+    )
     conf["extra"].update(publisher="発行" + MARKUP, contact="連絡" + MARKUP, license="CC" + MARKUP)
     city.write("mkdocs.yml", yaml.safe_dump(conf, allow_unicode=True))
     city.commit("設定")
@@ -122,9 +130,15 @@ def test_a_committed_build_symlink_is_refused(city, tmp_path):
     city.commit("build をリンクに")
     for cmd in (["build"], ["build", "--engine", "zensical"]):
         proc = piasite(*cmd, cwd=city.root)
-        assert proc.returncode == 1 and "シンボリックリンク" in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
-    assert sorted(p.relative_to(victim).as_posix() for p in victim.rglob("*") if p.is_file()) == \
-        ["docs/keep.txt", "piasite-bodies/keep.txt", "serve/keep.txt", "theme/keep.txt"]
+        assert proc.returncode == 1 and "シンボリックリンク" in proc.stderr and "Traceback" not in proc.stderr, (
+            proc.stderr
+        )
+    assert sorted(p.relative_to(victim).as_posix() for p in victim.rglob("*") if p.is_file()) == [
+        "docs/keep.txt",
+        "piasite-bodies/keep.txt",
+        "serve/keep.txt",
+        "theme/keep.txt",
+    ]
 
 
 def test_symlinks_inside_build_are_removed_not_followed(city, tmp_path):
@@ -174,5 +188,7 @@ def test_a_symlinked_content_folder_is_refused(city, tmp_path):
     city.commit("content をリンクに")
     for cmd in ("check", "build"):
         proc = piasite(cmd, cwd=city.root)
-        assert proc.returncode == 1 and "シンボリックリンク" in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
+        assert proc.returncode == 1 and "シンボリックリンク" in proc.stderr and "Traceback" not in proc.stderr, (
+            proc.stderr
+        )
     assert not (city.root / "site").exists()

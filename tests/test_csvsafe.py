@@ -1,4 +1,5 @@
 """CSV cells never start a formula (OWASP CSV injection): open data indexes and `piasite changelog`."""
+
 from __future__ import annotations
 
 import csv
@@ -15,8 +16,16 @@ from piasite.model import load_content
 
 from .gitrepo import base_repo
 
-FORMULAS = ['=HYPERLINK("http://evil.example","x")', "@SUM(1+1)*cmd|' /C calc'!A0", "+1+1", "-2+3",
-            "\t=1+1", "\r=1+1", "  =1+1", "\u3000=1+1"]
+FORMULAS = [
+    '=HYPERLINK("http://evil.example","x")',
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "+1+1",
+    "-2+3",
+    "\t=1+1",
+    "\r=1+1",
+    "  =1+1",
+    "\u3000=1+1",
+]
 
 
 @pytest.mark.parametrize("value", FORMULAS)

@@ -1,6 +1,7 @@
 """Long-text diffs are bounded (diff.MAX_PAIRS): repetitive versions of a value, which made
 difflib take seconds to minutes per pair and every build re-diffs a pull request's past commits,
 cost milliseconds; an ordinary edit is still shown as the passage that changed."""
+
 from __future__ import annotations
 
 import time

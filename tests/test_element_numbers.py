@@ -2,6 +2,7 @@
 they do not run 1..n, kept as data (each element's `番号`, declared once in the definitions'
 `document:` with scope: element), shown on headings and in every label, checked, exported and
 imported back; anchors stay positional. And the page summary's count agrees with its list."""
+
 from __future__ import annotations
 
 import re
@@ -9,7 +10,6 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-import yaml
 
 from piasite.diff import diff
 from piasite.export import export_text
@@ -34,8 +34,13 @@ def _number_key(form=JUTEN) -> str:
 
 def _systems_text(numbers: list[int], file_name: str = "個人住民税賦課情報ファイル") -> str:
     """An extracted text whose systems are printed under the given numbers (東山市, invented)."""
-    out = ["特定個人情報保護評価書(重点項目評価書)", "", "I 基本情報", "",
-           "2. 特定個人情報ファイルを取り扱う事務において使用するシステム"]
+    out = [
+        "特定個人情報保護評価書(重点項目評価書)",
+        "",
+        "I 基本情報",
+        "",
+        "2. 特定個人情報ファイルを取り扱う事務において使用するシステム",
+    ]
     for n in numbers:
         out += [f"システム{n}", f"①システムの名称\t東山市第{n}システム", f"②システムの機能\t第{n}の機能"]
     out += ["3. 特定個人情報ファイル名", file_name, ""]
@@ -47,6 +52,7 @@ def _systems(data: dict) -> list[dict]:
 
 
 # -- the definition ---------------------------------------------------------------------------
+
 
 def test_numbered_groups_are_the_ones_with_numbered_headings():
     """Every group printed under numbered headings has the number key, one key for every form;
@@ -97,6 +103,7 @@ def test_file_numbers_in_short_labels():
 
 # -- the importer ---------------------------------------------------------------------------
 
+
 def test_gapped_numbers_are_kept_on_every_element_and_not_noted():
     data = import_text(_systems_text([1, 4, 5, 7])).data
     key = _number_key()
@@ -133,20 +140,29 @@ def test_seeds_with_ordinary_numbers_are_imported_as_before():
         text = dump(data, JUTEN, [], "../../schema")
         assert not re.search(rf"^\s*-? *{_number_key()}:", text, re.M), seed
     gapped = import_text((SEEDS / "004_b59fdad0dd46cf5a.txt").read_text(encoding="utf-8")).data
-    printed = [int(m) for m in re.findall(r"^(?:<b>)?システム(\d+)(?:</b>)?\t*$",
-                                          (SEEDS / "004_b59fdad0dd46cf5a.txt").read_text(encoding="utf-8"), re.M)]
+    printed = [
+        int(m)
+        for m in re.findall(
+            r"^(?:<b>)?システム(\d+)(?:</b>)?\t*$",
+            (SEEDS / "004_b59fdad0dd46cf5a.txt").read_text(encoding="utf-8"),
+            re.M,
+        )
+    ]
     assert [e.get(_number_key()) for e in _systems(gapped)] == printed
 
 
 # -- check --------------------------------------------------------------------------------
 
+
 def _numbered(tmp_path: Path, first: str, second: str) -> tuple[Path, int]:
     """The hand-written assessment with 番号 written on its two systems (the given YAML values)."""
     key = _number_key()
-    path, _ = edited(tmp_path, "    - 名称: 個人住民税システム\n", f"    - {key}: {first}\n      名称: 個人住民税システム\n")
+    path, _ = edited(
+        tmp_path, "    - 名称: 個人住民税システム\n", f"    - {key}: {first}\n      名称: 個人住民税システム\n"
+    )
     text = path.read_text(encoding="utf-8")
     old = "    - 名称: 課税原票管理システム\n"
-    line = text[:text.index(old)].count("\n") + 1
+    line = text[: text.index(old)].count("\n") + 1
     text = text.replace(old, (f"    - {key}: {second}\n      名称: 課税原票管理システム\n" if second else old), 1)
     path.write_text(text, encoding="utf-8")
     return path, line
@@ -158,14 +174,17 @@ def test_check_accepts_increasing_numbers(tmp_path):
     assert r.returncode == 0, r.stderr
 
 
-@pytest.mark.parametrize("first, second, says", [
-    ("1", "0", "1 以上の整数"),
-    ("1", "三", "1 以上の整数"),
-    ("1", "2.5", "1 以上の整数"),
-    ("3", "3", "と同じです"),
-    ("4", "2", "より小さくなっています"),
-    ("1", "", "すべてに書いてください"),
-])
+@pytest.mark.parametrize(
+    "first, second, says",
+    [
+        ("1", "0", "1 以上の整数"),
+        ("1", "三", "1 以上の整数"),
+        ("1", "2.5", "1 以上の整数"),
+        ("3", "3", "と同じです"),
+        ("4", "2", "より小さくなっています"),
+        ("1", "", "すべてに書いてください"),
+    ],
+)
 def test_check_rejects_bad_numbers_with_file_line_and_item(tmp_path, first, second, says):
     path, line = _numbered(tmp_path, first, second)
     r = run_check(path)
@@ -176,6 +195,7 @@ def test_check_rejects_bad_numbers_with_file_line_and_item(tmp_path, first, seco
 
 
 # -- pages, export, diff ------------------------------------------------------------------------
+
 
 def _good_with_numbers(numbers: tuple[int, int] = (1, 7)) -> dict:
     doc, _ = load_document(GOOD)
@@ -236,6 +256,7 @@ def test_published_documents_keep_their_numbers_through_page_and_export():
 
 def _groups(data, f, item):
     """(path, elements) of every instance of a group in data."""
+
     def walk(node, path, defn):
         if defn is item:
             if isinstance(node, list):
@@ -253,6 +274,7 @@ def _groups(data, f, item):
                         c = defn.child(k)
                         if c is not None:
                             yield from walk(v, path + (i, k), c)
+
     yield from walk(data, (), f.root)
 
 
@@ -276,6 +298,7 @@ def test_diff_reports_a_renumbering_once_and_no_cascade():
 
 # -- the summary ----------------------------------------------------------------------------------
 
+
 def test_summary_count_is_what_its_list_adds_up_to(tmp_path):
     """Two systems whose names are one index entry (content/aliases.yaml): the summary lists the name
     once with how many, so 「N 件」 is the sum of the list."""
@@ -285,12 +308,16 @@ def test_summary_count_is_what_its_list_adds_up_to(tmp_path):
     content = tmp_path / "content"
     (content / "higashiyama").mkdir(parents=True)
     text = GOOD.read_text(encoding="utf-8").replace("schema=../../../../schema", "schema=../../schema")
-    text = text.replace("    - 名称: 課税原票管理システム\n",
-                        "    - 名称: 課税原票管理システム(東山市版)\n      機能: 同じシステムの別の表記\n"
-                        "    - 名称: 課税原票管理システム\n", 1)
+    text = text.replace(
+        "    - 名称: 課税原票管理システム\n",
+        "    - 名称: 課税原票管理システム(東山市版)\n      機能: 同じシステムの別の表記\n"
+        "    - 名称: 課税原票管理システム\n",
+        1,
+    )
     (content / "higashiyama" / "5.yaml").write_text(text, encoding="utf-8")
-    (content / "aliases.yaml").write_text("同じもの:\n  - [課税原票管理システム, 課税原票管理システム(東山市版)]\n"
-                                          "別のもの: []\n", encoding="utf-8")
+    (content / "aliases.yaml").write_text(
+        "同じもの:\n  - [課税原票管理システム, 課税原票管理システム(東山市版)]\n別のもの: []\n", encoding="utf-8"
+    )
     assessments, problems = load_content(content)
     assert assessments, problems
     out = tmp_path / "site"
@@ -320,9 +347,17 @@ def test_change_rows_from_git_name_the_printed_number(tmp_path):
     r.edit(rel, "    - 名称: 個人住民税システム\n", f"    - {key}: 1\n      名称: 個人住民税システム\n")
     r.edit(rel, "    - 名称: 課税原票管理システム\n", f"    - {key}: 4\n      名称: 課税原票管理システム\n")
     r.commit("原文のシステムの番号を書く\n\n変更箇所: なし")
-    r.edit(rel, "      他のシステムとの接続: [税務システム]\n", "      他のシステムとの接続: [税務システム, 庁内連携システム]\n")
-    r.commit("課税原票管理システムの接続を追加\n\n変更日: 2026-01-05\n提出時期: 事後\n提出時期に係る説明: 接続の追加のみ")
+    r.edit(
+        rel,
+        "      他のシステムとの接続: [税務システム]\n",
+        "      他のシステムとの接続: [税務システム, 庁内連携システム]\n",
+    )
+    r.commit(
+        "課税原票管理システムの接続を追加\n\n変更日: 2026-01-05\n提出時期: 事後\n提出時期に係る説明: 接続の追加のみ"
+    )
     hist = load_history(r.root / "content", rev="HEAD", cache=False)
     fh = next(f for f in hist.files if not f.deleted)
     rows = changelog.derived_rows(fh, JUTEN)
-    assert [row.item.split(" ")[-2:] for row in rows] == [["システム4", "③他のシステムとの接続"]], [row.item for row in rows]
+    assert [row.item.split(" ")[-2:] for row in rows] == [["システム4", "③他のシステムとの接続"]], [
+        row.item for row in rows
+    ]

@@ -1,6 +1,7 @@
 """An 評価 is a set of documents (evaluation.py): grouping by 評価書番号 per organisation,
 the しきい値判断 rules, and the checks of the 基礎's Ⅲ and Ⅳ 1 against Ⅱ and the documents present.
 Test documents: tests/fixtures/hyoka (東山市, invented)."""
+
 import shutil
 
 import pytest
@@ -15,19 +16,22 @@ HYOKA = FIXTURES / "hyoka"
 KISO_FORM = "基礎項目評価書"
 
 
-@pytest.mark.parametrize("count, handlers, incident, level", [
-    ("1,000人未満(任意実施)", "500人以上", "発生あり", NONE),
-    ("1,000人以上1万人未満", "500人以上", "発生あり", KISO),
-    ("1万人以上10万人未満", "500人未満", "発生なし", KISO),
-    ("1万人以上10万人未満", "500人以上", "発生なし", JUTEN),
-    ("1万人以上10万人未満", "500人未満", "発生あり", JUTEN),
-    ("10万人以上30万人未満", "500人未満", "発生なし", JUTEN),
-    ("10万人以上30万人未満", "500人以上", "発生なし", ZENKOUMOKU),
-    ("10万人以上30万人未満", "500人未満", "発生あり", ZENKOUMOKU),
-    ("30万人以上", "500人未満", "発生なし", ZENKOUMOKU),
-    ("1万人以上10万人未満", None, None, None),  # unanswered: no rule applies
-    (None, "500人以上", "発生あり", None),
-])
+@pytest.mark.parametrize(
+    "count, handlers, incident, level",
+    [
+        ("1,000人未満(任意実施)", "500人以上", "発生あり", NONE),
+        ("1,000人以上1万人未満", "500人以上", "発生あり", KISO),
+        ("1万人以上10万人未満", "500人未満", "発生なし", KISO),
+        ("1万人以上10万人未満", "500人以上", "発生なし", JUTEN),
+        ("1万人以上10万人未満", "500人未満", "発生あり", JUTEN),
+        ("10万人以上30万人未満", "500人未満", "発生なし", JUTEN),
+        ("10万人以上30万人未満", "500人以上", "発生なし", ZENKOUMOKU),
+        ("10万人以上30万人未満", "500人未満", "発生あり", ZENKOUMOKU),
+        ("30万人以上", "500人未満", "発生なし", ZENKOUMOKU),
+        ("1万人以上10万人未満", None, None, None),  # unanswered: no rule applies
+        (None, "500人以上", "発生あり", None),
+    ],
+)
 def test_threshold_rules(count, handlers, incident, level):
     assert required_level(count, handlers, incident) == level
 
@@ -106,9 +110,15 @@ def test_submitted_kinds_against_the_documents_present(tmp_path):
 def test_more_than_required_is_allowed(tmp_path):
     org = _copy(tmp_path)  # 7: 1,000–1万 needs the 基礎 only; a voluntary 重点 is fine
     _edit(org / "7.yaml", "    種類: 基礎項目評価書\n", "    種類: 基礎項目評価書及び重点項目評価書\n")
-    juten = (org / "3-juten.yaml").read_text(encoding="utf-8").replace("評価書番号: 3", "評価書番号: 7").replace(
-        "    しきい値判断結果: 基礎項目評価及び重点項目評価の実施が義務付けられる",
-        "    しきい値判断結果: 基礎項目評価の実施が義務付けられる(任意に重点項目評価を実施)")
+    juten = (
+        (org / "3-juten.yaml")
+        .read_text(encoding="utf-8")
+        .replace("評価書番号: 3", "評価書番号: 7")
+        .replace(
+            "    しきい値判断結果: 基礎項目評価及び重点項目評価の実施が義務付けられる",
+            "    しきい値判断結果: 基礎項目評価の実施が義務付けられる(任意に重点項目評価を実施)",
+        )
+    )
     (org / "7-juten.yaml").write_text(juten, encoding="utf-8")
     assert _problems(org.parent) == []
 
@@ -121,8 +131,9 @@ def test_one_evaluation_holds_one_document_of_each_kind(tmp_path):
     assert "評価書番号 3 は" in got[0][3] and "3-copy.yaml と重複しています" in got[0][3]
 
     org = _copy(tmp_path / "b")
-    from tests.formdocs import full_document
     import yaml
+
+    from tests.formdocs import full_document
 
     doc = full_document(load_form("全項目評価書"))
     (org / "3-zenkoumoku.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
@@ -140,8 +151,11 @@ def test_a_file_may_not_take_an_evaluation_url(tmp_path):
 
 def test_the_detailed_document_restates_the_same_result(tmp_path):
     org = _copy(tmp_path)
-    _edit(org / "3-juten.yaml", "    しきい値判断結果: 基礎項目評価及び重点項目評価の実施が義務付けられる",
-          "    しきい値判断結果: 基礎項目評価の実施が義務付けられる(任意に重点項目評価を実施)")
+    _edit(
+        org / "3-juten.yaml",
+        "    しきい値判断結果: 基礎項目評価及び重点項目評価の実施が義務付けられる",
+        "    しきい値判断結果: 基礎項目評価の実施が義務付けられる(任意に重点項目評価を実施)",
+    )
     got = _problems(org.parent)
     assert [(n, s) for n, _, _, _, s in got] == [("3-juten.yaml", "warning")], got
     assert got[0][2] == "Ⅴ 1. ②しきい値判断結果" and "3.yaml" in got[0][3] and "合いません" in got[0][3]

@@ -8,8 +8,10 @@ def test_anchor_and_labels():
     doc = {"特定個人情報ファイル": [{"名称": "個人住民税賦課情報ファイル"}]}
     p = ("特定個人情報ファイル", 0, "委託", "委託事項", 0, "委託先名")
     assert f.anchor(p) == "II-f1-4-t1-3"
-    assert f.label_path(p, doc) == ("Ⅱ 特定個人情報ファイルの概要 (1)個人住民税賦課情報ファイル "
-                                    "4. 特定個人情報ファイルの取扱いの委託 委託事項1 ③委託先名")
+    assert f.label_path(p, doc) == (
+        "Ⅱ 特定個人情報ファイルの概要 (1)個人住民税賦課情報ファイル "
+        "4. 特定個人情報ファイルの取扱いの委託 委託事項1 ③委託先名"
+    )
     assert f.short_label(p, doc) == "Ⅱ(1) 4. 委託事項1 ③委託先名"
 
 
@@ -35,7 +37,9 @@ def test_since_names_the_first_version_printing_an_item(tmp_path):
     ninth = kiso.item_at(("関連情報", "規則第9条第2項の適用"))
     assert ninth.since == "平成30年5月"
     assert not kiso.printed_in(ninth, "平成26年4月") and not kiso.printed_in(ninth.items[0], "平成28年1月")
-    assert kiso.printed_in(ninth, "平成30年5月") and kiso.printed_in(ninth, None) and kiso.printed_in(ninth, "令和9年1月")
+    assert (
+        kiso.printed_in(ninth, "平成30年5月") and kiso.printed_in(ninth, None) and kiso.printed_in(ninth, "令和9年1月")
+    )
     # a version the form does not list is refused where the definition is read
     from piasite.form import FORMS_DIR
 
@@ -47,6 +51,7 @@ def test_since_names_the_first_version_printing_an_item(tmp_path):
 
 
 # -- hint: one line of guidance per item, with the source it paraphrases -----------------------
+
 
 def _juten_with(tmp_path, old: str, new: str):
     from piasite.form import FORMS_DIR
@@ -74,15 +79,18 @@ def test_hints_are_read_with_their_sources():
     assert not [i.key for f in all_forms() for i in f.walk() if i.hint_source and not i.hint]
 
 
-@pytest.mark.parametrize("hint, says", [
-    ("[一つ目, 二つ目]", "hint: は 1 行の文字列で書いてください(リストになっています)"),
-    ("12", "hint: は 1 行の文字列で書いてください(数になっています)"),
-    ("{手引き: 番号}", "hint: は 1 行の文字列で書いてください(「キー: 値」の形になっています)"),
-    ("true", "hint: は 1 行の文字列で書いてください(true/falseになっています)"),
-    ('"  "', "hint: は空でない 1 行の文字列で書いてください"),
-    ('"一行目\\n二行目"', "hint: は空でない 1 行の文字列で書いてください"),
-    ('"' + "長" * 81 + '"', "hint: は 80 字以内で書いてください(81 字あります)"),
-])
+@pytest.mark.parametrize(
+    "hint, says",
+    [
+        ("[一つ目, 二つ目]", "hint: は 1 行の文字列で書いてください(リストになっています)"),
+        ("12", "hint: は 1 行の文字列で書いてください(数になっています)"),
+        ("{手引き: 番号}", "hint: は 1 行の文字列で書いてください(「キー: 値」の形になっています)"),
+        ("true", "hint: は 1 行の文字列で書いてください(true/falseになっています)"),
+        ('"  "', "hint: は空でない 1 行の文字列で書いてください"),
+        ('"一行目\\n二行目"', "hint: は空でない 1 行の文字列で書いてください"),
+        ('"' + "長" * 81 + '"', "hint: は 80 字以内で書いてください(81 字あります)"),
+    ],
+)
 def test_a_bad_hint_is_an_error_naming_file_and_item(tmp_path, hint, says):
     from piasite.form import FormError, load_form_file
 
@@ -93,12 +101,15 @@ def test_a_bad_hint_is_an_error_naming_file_and_item(tmp_path, hint, says):
     assert says in str(e.value), str(e.value)
 
 
-@pytest.mark.parametrize("extra, says", [
-    ("hint: 宣言の文を書きます", "hint: には hint_source: (根拠の資料"),  # a hint with no source
-    ("hint: 宣言の文を書きます, hint_source: [記載要領, 3]", "hint: には hint_source: (根拠の資料"),
-    ("hint: 宣言の文を書きます, hint_source: []", "hint: には hint_source: (根拠の資料"),
-    ("hint_source: 記載要領", "hint_source: がありますが hint: がありません"),
-])
+@pytest.mark.parametrize(
+    "extra, says",
+    [
+        ("hint: 宣言の文を書きます", "hint: には hint_source: (根拠の資料"),  # a hint with no source
+        ("hint: 宣言の文を書きます, hint_source: [記載要領, 3]", "hint: には hint_source: (根拠の資料"),
+        ("hint: 宣言の文を書きます, hint_source: []", "hint: には hint_source: (根拠の資料"),
+        ("hint_source: 記載要領", "hint_source: がありますが hint: がありません"),
+    ],
+)
 def test_a_hint_needs_its_source(tmp_path, extra, says):
     from piasite.form import FormError, load_form_file
 
@@ -111,9 +122,13 @@ def test_a_hint_needs_its_source(tmp_path, extra, says):
 def test_a_good_hint_is_kept_and_its_item_path_named_in_errors(tmp_path):
     from piasite.form import FormError, load_form_file
 
-    good = load_form_file(_juten_with(tmp_path, _ROW + "}", _ROW + ", hint: ' 宣言の文を書きます ', hint_source: [記載要領, 計画管理書]}"))
+    good = load_form_file(
+        _juten_with(tmp_path, _ROW + "}", _ROW + ", hint: ' 宣言の文を書きます ', hint_source: [記載要領, 計画管理書]}")
+    )
     item = good.top("個人のプライバシー等の権利利益の保護の宣言")
     assert item.hint == "宣言の文を書きます" and item.hint_source == ("記載要領", "計画管理書")
     row = "{key: 委託先名, label: ③委託先名, id: \"3\", kind: text, required: true"
-    with pytest.raises(FormError, match=r"項目「特定個人情報ファイル\.委託\.委託事項\.委託先名」: hint: は 1 行の文字列"):
+    with pytest.raises(
+        FormError, match=r"項目「特定個人情報ファイル\.委託\.委託事項\.委託先名」: hint: は 1 行の文字列"
+    ):
         load_form_file(_juten_with(tmp_path, row, row + ", hint: [a]"))

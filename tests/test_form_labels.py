@@ -4,6 +4,7 @@ The scan finds label cells by shape (a circled number or a numbered heading at
 the start of a table cell), independent of the definition, then looks each one
 up in the definition with the spelling variants the inventory catalogues.
 """
+
 import html
 import re
 
@@ -19,9 +20,16 @@ FLAG = re.compile(r"\s*[\[〔(]\s*[^\]〕)]{0,3}[\]〕)]\s*(委託しない|提�
 # Labels of the 全項目評価書 quoted by seed 001 (a change list of a 全項目評価書,
 # inventory §4); they belong to that form's definition, not to the 重点 form.
 ZENKOUMOKU_ONLY = {
-    "②取扱いを委託する特定個人情報ファイルの範囲", "③委託先における取扱者数", "③消去方法",
-    "④委託先への特定個人情報ファイルの提供方法", "⑤委託先名の確認方法", "⑤物理的対策",
-    "⑥委託先名", "⑥技術的対策", "⑧再委託の許諾方法", "⑨再委託事項",
+    "②取扱いを委託する特定個人情報ファイルの範囲",
+    "③委託先における取扱者数",
+    "③消去方法",
+    "④委託先への特定個人情報ファイルの提供方法",
+    "⑤委託先名の確認方法",
+    "⑤物理的対策",
+    "⑥委託先名",
+    "⑥技術的対策",
+    "⑧再委託の許諾方法",
+    "⑨再委託事項",
 }
 
 
@@ -56,8 +64,12 @@ def label_cells(text: str):
             if t[0] in CIRCLED:
                 # a label cell: short, one circled number, not a sentence, followed by a cell;
                 # without a value cell it is free text imitating a label (inventory quirk 14)
-                if has_value_cell and len(t) <= 50 and not t.endswith("。") \
-                        and len(re.findall(rf"[{CIRCLED}]", t)) == 1:
+                if (
+                    has_value_cell
+                    and len(t) <= 50
+                    and not t.endswith("。")
+                    and len(re.findall(rf"[{CIRCLED}]", t)) == 1
+                ):
                     yield n, t
             elif re.match(r"^\d{1,2}\.\s*\S", t) and len(t) <= 80 and not re.search(r"、\s*\d+\.", t):
                 yield n, t  # a numbered heading (not a 別添1 list "1. 宛名番号、2. …")
@@ -69,7 +81,7 @@ def lookup(cell: str, labels: set[str]) -> bool:
     if flag:
         if norm(flag.group(1)) not in labels:
             return False
-        cell = cell[:flag.start()]
+        cell = cell[: flag.start()]
     c = norm(cell)
     if c in labels:
         return True
@@ -85,7 +97,8 @@ def test_seed_labels_are_in_definition(seed):
     assert found, "the scan found no labels at all"
     missing = [(n, c) for n, c in found if not lookup(c, labels) and norm(c) not in ZENKOUMOKU_ONLY]
     assert not missing, "labels printed in the seed but absent from the definition:\n" + "\n".join(
-        f"{seed}:{n}: {c}" for n, c in missing)
+        f"{seed}:{n}: {c}" for n, c in missing
+    )
 
 
 def test_scan_covers_the_form():

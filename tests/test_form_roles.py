@@ -1,4 +1,5 @@
 """The roles API: each definition says where its values live; code asks by role."""
+
 import shutil
 
 import pytest
@@ -39,10 +40,12 @@ def test_roles_every_form_must_have():
 def test_values_concrete_paths_and_relative_lookups():
     f = load_form(JUTEN)
     files, itaku, tasks = f.role_path("entrustment")[0], f.role_path("entrustment")[2], f.role_path("entrustment")[3]
-    doc = {files: [
-        {"名称": "Aファイル", itaku: {tasks: [{"委託先名": "甲社"}, {"委託先名": "乙社", "名称": "印刷"}]}},
-        {"名称": "Bファイル", itaku: {tasks: [{"委託先名": "丙社"}]}},
-    ]}
+    doc = {
+        files: [
+            {"名称": "Aファイル", itaku: {tasks: [{"委託先名": "甲社"}, {"委託先名": "乙社", "名称": "印刷"}]}},
+            {"名称": "Bファイル", itaku: {tasks: [{"委託先名": "丙社"}]}},
+        ]
+    }
     got = list(f.values(doc, "contractor"))
     assert [v for _, v in got] == ["甲社", "乙社", "丙社"]
     assert got[1][0] == (files, 0, itaku, tasks, 1, f.role_key("contractor"))
@@ -70,7 +73,9 @@ def test_each_over_a_list_of_scalars():
     jimu = pattern[:-2]
     doc = {jimu[0]: {jimu[1]: {pattern[-2]: ["住民基本台帳システム", "中間サーバー"]}}}
     assert list(kiso.values(doc, "system_name")) == [
-        ((*pattern[:-1], 0), "住民基本台帳システム"), ((*pattern[:-1], 1), "中間サーバー")]
+        ((*pattern[:-1], 0), "住民基本台帳システム"),
+        ((*pattern[:-1], 1), "中間サーバー"),
+    ]
     assert kiso.role_item("system_name").kind == "list"
     assert kiso.anchor((*pattern[:-1], 1)) == kiso.anchor(pattern[:-1])  # a list's entries share the item's anchor
     assert kiso.short_label((*pattern[:-1], 1), doc).endswith("③システムの名称 2")  # the 2nd entry
@@ -84,13 +89,16 @@ def _definition_with(tmp_path, role_text):
     return bad
 
 
-@pytest.mark.parametrize("role_text, says", [
-    ("事務の名前", "「事務の名前」という項目が定義にありません"),
-    ("システム[].名前", "「名前」という項目が「システム」の下にありません"),
-    ("システム.名称", "「システム」は繰り返す項目です。「システム[]」と書いてください"),
-    ("一覧[][].箇所", "書き方が違います"),
-    ("'  '", "空です"),
-])
+@pytest.mark.parametrize(
+    "role_text, says",
+    [
+        ("事務の名前", "「事務の名前」という項目が定義にありません"),
+        ("システム[].名前", "「名前」という項目が「システム」の下にありません"),
+        ("システム.名称", "「システム」は繰り返す項目です。「システム[]」と書いてください"),
+        ("一覧[][].箇所", "書き方が違います"),
+        ("'  '", "空です"),
+    ],
+)
 def test_bad_role_path_is_an_error_at_load_naming_the_file(tmp_path, role_text, says):
     bad = _definition_with(tmp_path, role_text)
     with pytest.raises(FormError) as e:
@@ -103,13 +111,21 @@ def test_bad_role_in_the_forms_folder_stops_loading(monkeypatch, tmp_path):
     d = tmp_path / "forms"
     d.mkdir()
     shutil.copy(form_mod.FORMS_DIR / "juten.yaml", d / "juten.yaml")
-    text = (d / "juten.yaml").read_text(encoding="utf-8").replace(
-        "contractor: 特定個人情報ファイル[].委託.委託事項[].委託先名", "contractor: 特定個人情報ファイル[].委託.委託先")
+    text = (
+        (d / "juten.yaml")
+        .read_text(encoding="utf-8")
+        .replace(
+            "contractor: 特定個人情報ファイル[].委託.委託事項[].委託先名",
+            "contractor: 特定個人情報ファイル[].委託.委託先",
+        )
+    )
     (d / "juten.yaml").write_text(text, encoding="utf-8")
     monkeypatch.setattr(form_mod, "FORMS_DIR", d)
     form_mod.clear_caches()
     try:
-        with pytest.raises(FormError, match=r"juten\.yaml: roles\.contractor: 「委託先」という項目が「委託」の下にありません"):
+        with pytest.raises(
+            FormError, match=r"juten\.yaml: roles\.contractor: 「委託先」という項目が「委託」の下にありません"
+        ):
             load_form(JUTEN)
     finally:
         monkeypatch.undo()

@@ -1,7 +1,9 @@
 """The three official forms as definitions: structure, versions, check, schema,
 and the text export that the importer reads back (round trip)."""
+
 import json
 import re
+
 import pytest
 import yaml
 
@@ -34,7 +36,19 @@ def test_anchors_are_unique_ascii_and_every_item_complete(name):
     assert len(anchors) == len(set(anchors))
     assert all(re.fullmatch(r"[A-Za-z0-9-]+", a) for a in anchors)
     for item in f.walk():
-        assert item.kind in ("section", "group", "text", "choice", "multi", "date", "count", "integer", "flag", "ref", "list")
+        assert item.kind in (
+            "section",
+            "group",
+            "text",
+            "choice",
+            "multi",
+            "date",
+            "count",
+            "integer",
+            "flag",
+            "ref",
+            "list",
+        )
         assert item.kind != "choice" or item.choices, item.label
         assert item.kind != "multi" or item.options, item.label
 
@@ -65,7 +79,13 @@ def test_unconfirmed_items_say_so(name):
 
 def test_threshold_roles_of_kiso():
     f = load_form("基礎項目評価書")
-    for role in ("threshold_target_count", "threshold_handlers", "threshold_incident", "threshold_result", "submitted_kinds"):
+    for role in (
+        "threshold_target_count",
+        "threshold_handlers",
+        "threshold_incident",
+        "threshold_result",
+        "submitted_kinds",
+    ):
         assert f.role_item(role).kind == "choice", role
     assert "基礎項目評価書及び全項目評価書" in f.role_item("submitted_kinds").choices
 
@@ -87,6 +107,7 @@ def test_labels_by_version():
 
 # -- check ---------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", ASSESSMENTS)
 def test_every_item_filled_passes_check_and_schema(name):
     f = load_form(name)
@@ -100,7 +121,11 @@ def test_every_item_filled_passes_check_and_schema(name):
 
 
 BROKEN = {
-    "基礎項目評価書": ("様式の版: 平成26年4月", "様式の版: 平成26年04月", "様式の版: 「平成26年04月」は選択肢にありません。「平成26年4月」の誤りではありませんか"),
+    "基礎項目評価書": (
+        "様式の版: 平成26年4月",
+        "様式の版: 平成26年04月",
+        "様式の版: 「平成26年04月」は選択肢にありません。「平成26年4月」の誤りではありませんか",
+    ),
     "重点項目評価書": ("  担当部署:\n    部署:", "  担当部署:\n    部暑:", "「部署」の誤りではありませんか"),
     "全項目評価書": ("    対象人数: 1,000人未満", "    対象人数: 1000人未満", "「1,000人未満」の誤りではありませんか"),
 }
@@ -113,7 +138,7 @@ def test_check_names_file_line_item_and_suggests(tmp_path, name):
     old, new, hint = BROKEN[name]
     assert old in text
     bad = text.replace(old, new, 1)
-    line = bad[:bad.index(new)].count("\n") + 1 + new.count("\n")
+    line = bad[: bad.index(new)].count("\n") + 1 + new.count("\n")
     p = tmp_path / "higashiyama" / f"{f.schema_id}.yaml"
     p.parent.mkdir()
     p.write_text(bad, encoding="utf-8")
@@ -128,14 +153,24 @@ def test_schema_command_writes_every_form(tmp_path):
     assert r.returncode == 0
     assert {p.name for p in tmp_path.iterdir()} >= {"juten.schema.json", "kiso.schema.json", "zenkoumoku.schema.json"}
     for f in all_forms():
-        assert json.loads((ROOT / "schema" / f"{f.schema_id}.schema.json").read_text(encoding="utf-8")) == form_schema(f)
+        assert json.loads((ROOT / "schema" / f"{f.schema_id}.schema.json").read_text(encoding="utf-8")) == form_schema(
+            f
+        )
 
 
 # -- export → import --------------------------------------------------------------------------
 
+
 def _same(form, doc) -> dict:
-    return yaml.load(yaml.dump(ordered(doc, form.root, [i.key for i in form.document_items]), Dumper=YAML_DUMPER,
-                                allow_unicode=True, sort_keys=False), Loader=YAML_LOADER)
+    return yaml.load(
+        yaml.dump(
+            ordered(doc, form.root, [i.key for i in form.document_items]),
+            Dumper=YAML_DUMPER,
+            allow_unicode=True,
+            sort_keys=False,
+        ),
+        Loader=YAML_LOADER,
+    )
 
 
 @pytest.mark.parametrize("name", ASSESSMENTS)
@@ -170,6 +205,7 @@ def test_export_prints_the_labels_of_the_version_and_no_withheld_value(tmp_path)
 
 # -- pages ----------------------------------------------------------------------------------------
 
+
 class _A:
     def __init__(self, form):
         self.form = form
@@ -181,7 +217,9 @@ def test_pages_print_the_labels_of_the_document_version_and_say_what_the_source_
     zen = load_form("全項目評価書")
     old = full_document(zen, "平成26年4月")
     html = AssessmentPage(_A(zen), old).body()
-    assert "特定個人情報保護委員会 承認日" in html and ">②所属長<" in html and "4情報(氏名、性別、生年月日、住所)" in html
+    assert (
+        "特定個人情報保護委員会 承認日" in html and ">②所属長<" in html and "4情報(氏名、性別、生年月日、住所)" in html
+    )
     assert "様式の版" not in html  # piasite's own key: not an item of the page
     new = full_document(zen)
     html = AssessmentPage(_A(zen), new).body()
@@ -223,7 +261,9 @@ def test_invented_documents_pass_check_and_their_text_imports_back():
     assert r.returncode == 0, r.stderr
     for y in sorted(folder.glob("*.yaml")):
         imp = import_file(folder.parent / f"higashiyama-{y.stem}.txt")
-        assert _same(imp.form, imp.data) == _same(imp.form, yaml.load(y.read_text(encoding="utf-8"), Loader=YAML_LOADER))
+        assert _same(imp.form, imp.data) == _same(
+            imp.form, yaml.load(y.read_text(encoding="utf-8"), Loader=YAML_LOADER)
+        )
 
 
 def test_published_documents_export_and_import_back():
@@ -261,8 +301,13 @@ def test_published_documents_export_and_import_back():
     assert seen == 3
 
 
-@pytest.mark.parametrize("name, stamp, labels_of", [("全項目評価書", "令和3年9月", "平成30年5月"), ("基礎項目評価書", "令和3年9月", "平成30年5月")])
-def test_a_revision_the_definition_does_not_list_is_read_with_the_latest_listed_one_before_it(tmp_path, name, stamp, labels_of):
+@pytest.mark.parametrize(
+    "name, stamp, labels_of",
+    [("全項目評価書", "令和3年9月", "平成30年5月"), ("基礎項目評価書", "令和3年9月", "平成30年5月")],
+)
+def test_a_revision_the_definition_does_not_list_is_read_with_the_latest_listed_one_before_it(
+    tmp_path, name, stamp, labels_of
+):
     """A document stamped with a 様式 revision the definition does not record: imported with its stamp
     (not into 取込メモ), checked with a warning that names the version whose labels it is read with,
     printed with those labels (and without the items added later)."""
@@ -280,7 +325,9 @@ def test_a_revision_the_definition_does_not_list_is_read_with_the_latest_listed_
     p.write_text(dump(imp.data, f, [], "../../schema"), encoding="utf-8")
     r = piasite("check", str(p), cwd=ROOT)
     mentions = [l for l in r.stderr.splitlines() if "様式の版" in l]
-    assert mentions and all("警告:" in l for l in mentions), r.stderr  # (full_document's Ⅱ and Ⅲ disagree: an error of their own)
+    assert mentions and all("警告:" in l for l in mentions), (
+        r.stderr
+    )  # (full_document's Ⅱ and Ⅲ disagree: an error of their own)
     assert f"「{stamp}」は様式の定義({f.schema_id}.yaml)にない版です。{labels_of}の版の項目名で" in r.stderr
     data = json.loads(json.dumps(yaml.load(p.read_text(encoding="utf-8"), Loader=YAML_LOADER), default=str))
     assert not list(schema_validator(form_schema(f)).iter_errors(data))

@@ -1,4 +1,5 @@
 """History, diff and 別添2 rows from a real git repository edited commit by commit."""
+
 from __future__ import annotations
 
 import json
@@ -25,24 +26,39 @@ SYSTEMS = "Ⅰ 基本情報 2. 特定個人情報ファイルを取り扱う事�
 def repo(tmp_path_factory):
     r = base_repo(tmp_path_factory.mktemp("repo"))
     s = {"init": r.git("rev-parse", "HEAD")}
-    r.edit(F, "委託先名: 株式会社ジーシーシー\n          再委託の有無: 再委託しない\n        - 名称: 通知書",
-           "委託先名: 株式会社テスト保守\n          再委託の有無: 再委託しない\n        - 名称: 通知書")
-    s["contractor"] = r.commit("保守業務の委託先を変更\n\n変更日: 2026-01-05\n提出時期: 事後\n"
-                               "提出時期に係る説明: 重要な変更に当たらない")
-    r.edit(F, "      他のシステムとの接続: [税務システム]\n",
-           "      他のシステムとの接続: [税務システム]\n    - 名称: 電子申請システム\n      機能: オンラインでの申告の受付\n")
+    r.edit(
+        F,
+        "委託先名: 株式会社ジーシーシー\n          再委託の有無: 再委託しない\n        - 名称: 通知書",
+        "委託先名: 株式会社テスト保守\n          再委託の有無: 再委託しない\n        - 名称: 通知書",
+    )
+    s["contractor"] = r.commit(
+        "保守業務の委託先を変更\n\n変更日: 2026-01-05\n提出時期: 事後\n提出時期に係る説明: 重要な変更に当たらない"
+    )
+    r.edit(
+        F,
+        "      他のシステムとの接続: [税務システム]\n",
+        "      他のシステムとの接続: [税務システム]\n    - 名称: 電子申請システム\n      機能: オンラインでの申告の受付\n",
+    )
     s["system"] = r.commit("電子申請システムを追加")
-    r.edit(F, """        - 名称: 申告情報のパンチ入力業務
+    r.edit(
+        F,
+        """        - 名称: 申告情報のパンチ入力業務
           委託内容: 申告情報のパンチ入力
           取扱者数: 50人以上100人未満
           委託先名: 株式会社KSKテクノサポート
           再委託の有無: 再委託する
           再委託の許諾方法: 受注者から書面による申請を受け、それに対し承認を行う。
           再委託事項: 上記委託内容と同様
-""", "")
+""",
+        "",
+    )
     r.edit(F, "      件数: 3\n", "      件数: 2\n")
     s["remove"] = r.commit("パンチ入力業務の委託を廃止\n\n提出時期: 事後\n提出時期に係る説明: 委託の廃止のため")
-    r.edit(F, "使用目的: 住民税額の算出、名寄せ・非課税者の抽出", "使用目的: 住民税額の算出、名寄せ・非課税者の抽出、減免の審査")
+    r.edit(
+        F,
+        "使用目的: 住民税額の算出、名寄せ・非課税者の抽出",
+        "使用目的: 住民税額の算出、名寄せ・非課税者の抽出、減免の審査",
+    )
     s["marked"] = r.commit("使用目的に減免の審査を追加")
     good = r.path(F).read_text(encoding="utf-8")
     r.write(F, good.replace("特記事項: なし", "特記事項: [なし"))
@@ -83,20 +99,60 @@ def test_rows_per_commit(repo):
     hist, rows = rows_of(repo)
     assert hist.files[0].path == G  # followed through the rename
     assert simple(rows) == [
-        (s["contractor"], "2026-01-05", ITAKU + "委託事項2 ③委託先名", "株式会社ジーシーシー", "株式会社テスト保守",
-         "事後", "重要な変更に当たらない", False),
-        (s["system"], "2025-12-03", SYSTEMS + "システム3", "", "①システムの名称: 電子申請システム\n②システムの機能: オンラインでの申告の受付",
-         "", "", False),
+        (
+            s["contractor"],
+            "2026-01-05",
+            ITAKU + "委託事項2 ③委託先名",
+            "株式会社ジーシーシー",
+            "株式会社テスト保守",
+            "事後",
+            "重要な変更に当たらない",
+            False,
+        ),
+        (
+            s["system"],
+            "2025-12-03",
+            SYSTEMS + "システム3",
+            "",
+            "①システムの名称: 電子申請システム\n②システムの機能: オンラインでの申告の受付",
+            "",
+            "",
+            False,
+        ),
         (s["remove"], "2025-12-04", ITAKU + "委託の有無 ( ) 件", "3", "2", "事後", "委託の廃止のため", True),
-        (s["remove"], "2025-12-04", ITAKU + "委託事項1", "委託事項: 申告情報のパンチ入力業務\n①委託内容: 申告情報のパンチ入力\n"
-         "②委託先における取扱者数: 50人以上100人未満\n③委託先名: 株式会社KSKテクノサポート\n"
-         "④再委託の有無: 再委託する\n⑤再委託の許諾方法: 受注者から書面による申請を受け、それに対し承認を行う。\n⑥再委託事項: 上記委託内容と同様",
-         "", "事後", "委託の廃止のため", False),
-        (s["marked"], "2025-12-05", FILE1 + "3. 特定個人情報の入手・使用 ③使用目的", "住民税額の算出、名寄せ・非課税者の抽出",
-         "住民税額の算出、名寄せ・非課税者の抽出、減免の審査", "事前", "", True),
+        (
+            s["remove"],
+            "2025-12-04",
+            ITAKU + "委託事項1",
+            "委託事項: 申告情報のパンチ入力業務\n①委託内容: 申告情報のパンチ入力\n"
+            "②委託先における取扱者数: 50人以上100人未満\n③委託先名: 株式会社KSKテクノサポート\n"
+            "④再委託の有無: 再委託する\n⑤再委託の許諾方法: 受注者から書面による申請を受け、それに対し承認を行う。\n⑥再委託事項: 上記委託内容と同様",
+            "",
+            "事後",
+            "委託の廃止のため",
+            False,
+        ),
+        (
+            s["marked"],
+            "2025-12-05",
+            FILE1 + "3. 特定個人情報の入手・使用 ③使用目的",
+            "住民税額の算出、名寄せ・非課税者の抽出",
+            "住民税額の算出、名寄せ・非課税者の抽出、減免の審査",
+            "事前",
+            "",
+            True,
+        ),
         (s["fixed"], "2026-03-01", "公表日", "令和7年12月1日", "令和8年3月1日", "", "", False),
-        (s["merge"], "2026-04-01", ITAKU + "委託事項2 ③委託先名", "株式会社ジーシーシー", "株式会社プリント",
-         "事後", "委託先の変更のみ", False),
+        (
+            s["merge"],
+            "2026-04-01",
+            ITAKU + "委託事項2 ③委託先名",
+            "株式会社ジーシーシー",
+            "株式会社プリント",
+            "事後",
+            "委託先の変更のみ",
+            False,
+        ),
     ]
     marked = [r for r in rows if r.marked]
     assert marked[0].timing_given and not marked[1].timing_given  # 事前 pre-filled, not said by the commit
@@ -145,14 +201,18 @@ def test_check_since_warns_on_marked_change(repo):
 
 
 def test_diff_command(repo):
-    res = CliRunner().invoke(main, ["diff", repo.shas["system"], repo.shas["marked"], "--content", str(repo.root / "content")])
+    res = CliRunner().invoke(
+        main, ["diff", repo.shas["system"], repo.shas["marked"], "--content", str(repo.root / "content")]
+    )
     assert res.exit_code == 0, res.output
     out = res.output
     assert "| 項目 | 変更前 | 変更後 |" in out
     assert f"| {ITAKU}委託事項1 | 委託事項: 申告情報のパンチ入力業務<br>" in out
     assert f"| {FILE1}3. 特定個人情報の入手・使用 ③使用目的 ※ |" in out
-    res = CliRunner().invoke(main, ["diff", repo.shas["system"], repo.shas["marked"], "--format", "json",
-                                    "--content", str(repo.root / "content")])
+    res = CliRunner().invoke(
+        main,
+        ["diff", repo.shas["system"], repo.shas["marked"], "--format", "json", "--content", str(repo.root / "content")],
+    )
     data = json.loads(res.output)
     ch = data["assessments"][0]["changes"]
     assert [(c["種別"], c["重要な変更"]) for c in ch] == [("変更", True), ("変更", True), ("削除", False)]
@@ -171,8 +231,16 @@ def test_changelog_command_csv(repo):
 
     table = list(csv.reader(io.StringIO(res.stdout)))
     assert table[0][:5] == ["変更日", "項目", "変更前の記載", "変更後の記載", "提出時期"]
-    assert [r[0] for r in table[1:]] == ["2016-07-27", "2026-01-05", "2025-12-03", "2025-12-04", "2025-12-04", "2025-12-05",
-                                         "2026-03-01", "2026-04-01"]
+    assert [r[0] for r in table[1:]] == [
+        "2016-07-27",
+        "2026-01-05",
+        "2025-12-03",
+        "2025-12-04",
+        "2025-12-04",
+        "2025-12-05",
+        "2026-03-01",
+        "2026-04-01",
+    ]
     assert table[6][4] == "事前" and table[6][7] == "※"
 
 

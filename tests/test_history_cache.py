@@ -1,4 +1,5 @@
 """The history cache holds data only, outside the working tree; a bad entry is ignored."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -27,8 +28,9 @@ class _Boom:
 
 
 def _piasite(cwd, *args):
-    return subprocess.run([sys.executable, "-m", "piasite", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "piasite", *args], cwd=cwd, capture_output=True, text=True, timeout=600
+    )
 
 
 def test_a_committed_pickle_runs_nothing(tmp_path):
@@ -67,10 +69,16 @@ def test_cache_is_outside_the_working_tree(tmp_path, monkeypatch):
 
 
 def test_values_round_trip_and_others_are_not_cached(tmp_path):
-    data = {"公表日": dt.date(2025, 12, 1), "時刻": dt.datetime(2025, 1, 2, 3, 4, 5, tzinfo=dt.timezone(dt.timedelta(hours=9))),
-            "秘": Withheld({"a": [Withheld("b"), 1.5, None, True]}), "\0x": {"\0date": "2025-01-01"},
-            "n": 10**30, "inf": float("inf"), "list": [{"\0withheld": 1}],
-            "要確認": Uncertain("原文の行", 12, "読めない", {"guess": [1, "x"]})}
+    data = {
+        "公表日": dt.date(2025, 12, 1),
+        "時刻": dt.datetime(2025, 1, 2, 3, 4, 5, tzinfo=dt.timezone(dt.timedelta(hours=9))),
+        "秘": Withheld({"a": [Withheld("b"), 1.5, None, True]}),
+        "\0x": {"\0date": "2025-01-01"},
+        "n": 10**30,
+        "inf": float("inf"),
+        "list": [{"\0withheld": 1}],
+        "要確認": Uncertain("原文の行", 12, "読めない", {"guess": [1, "x"]}),
+    }
     sha = "ab" * 20
     blobcache.store(tmp_path, sha, ("ok", data))
     assert blobcache.load(tmp_path, sha) == ("ok", data)
@@ -90,14 +98,21 @@ def test_invalid_entries_are_ignored(tmp_path):
     files = sorted(blobcache.cache_dir(r.root).rglob("*.json"))
     assert len(files) == 2
     sha0 = files[0].stem
-    bad = [b"\x80garbage", b"[1, 2]", json.dumps({"v": 2, "blob": "0" * 40, "entry": ["ok", {}]}).encode(),
-           json.dumps({"v": 2, "blob": sha0, "entry": ["ok", {"\0date": 5}]}).encode(),
-           json.dumps({"v": 2, "blob": sha0, "entry": ["ok", {"\0python": "os.system"}]}).encode(),
-           json.dumps({"v": 2, "blob": sha0, "entry": ["err", "1", "x"]}).encode(), b"[" * 100000]
+    bad = [
+        b"\x80garbage",
+        b"[1, 2]",
+        json.dumps({"v": 2, "blob": "0" * 40, "entry": ["ok", {}]}).encode(),
+        json.dumps({"v": 2, "blob": sha0, "entry": ["ok", {"\0date": 5}]}).encode(),
+        json.dumps({"v": 2, "blob": sha0, "entry": ["ok", {"\0python": "os.system"}]}).encode(),
+        json.dumps({"v": 2, "blob": sha0, "entry": ["err", "1", "x"]}).encode(),
+        b"[" * 100000,
+    ]
     for content in bad:
         for f in files:
             f.write_bytes(content)
         again = load_history(r.root / "content")
-        assert [[v.data for v in fh.versions] for fh in again.files] == [[v.data for v in fh.versions] for fh in fresh.files]
+        assert [[v.data for v in fh.versions] for fh in again.files] == [
+            [v.data for v in fh.versions] for fh in fresh.files
+        ]
     warm = load_history(r.root / "content")  # rewritten by the last run: a valid cache again
     assert [[v.data for v in fh.versions] for fh in warm.files] == [[v.data for v in fh.versions] for fh in fresh.files]

@@ -1,4 +1,5 @@
 """What the history accepts from git: trailers, the baseline file, past versions (real repositories)."""
+
 from __future__ import annotations
 
 import os
@@ -43,14 +44,20 @@ def test_invalid_trailers_are_errors_naming_the_commit(tmp_path):
     res = since(r, base)
     assert res.exit_code == 1, res.output
     head = f"{F}:1: "  # as the clerk sees it from the repository's folder
-    assert (f"{head}変更日: コミット {sha[:10]}「保守の委託先を変更」のトレーラー「変更日:」: 「2025-02-30」は日付として読めません"
-            in res.output)
-    assert f"{head}提出時期: コミット {sha[:10]}「保守の委託先を変更」のトレーラー「提出時期:」: 「そのうち」は選べません" in res.output
+    assert (
+        f"{head}変更日: コミット {sha[:10]}「保守の委託先を変更」のトレーラー「変更日:」: 「2025-02-30」は日付として読めません"
+        in res.output
+    )
+    assert (
+        f"{head}提出時期: コミット {sha[:10]}「保守の委託先を変更」のトレーラー「提出時期:」: 「そのうち」は選べません"
+        in res.output
+    )
     with pytest.raises(HistoryInputError) as e:
         load_history(r.root / "content", cache=False)
     assert sha[:10] in str(e.value) and len(e.value.problems) == 2
     assert load_history(r.root / "content", cache=False, strict=False).errors == [
-        (F, 1, k, m) for _, _, k, m in e.value.problems]
+        (F, 1, k, m) for _, _, k, m in e.value.problems
+    ]
 
 
 def test_build_refuses_a_bad_trailer_and_keeps_the_old_site(tmp_path):
@@ -77,7 +84,9 @@ def test_side_branch_trailers_are_checked_through_the_merge(tmp_path):
     r.day += 1
     r.git("merge", "-q", "--no-ff", "-m", "Merge pull request #2", "feature")
     res = since(r, base)
-    assert res.exit_code == 1 and "「Merge pull request #2」のトレーラー「提出時期:」: 「後で」は選べません" in res.output
+    assert (
+        res.exit_code == 1 and "「Merge pull request #2」のトレーラー「提出時期:」: 「後で」は選べません" in res.output
+    )
 
 
 def test_trailers_before_the_baseline_are_not_published_so_not_checked(tmp_path):
@@ -90,11 +99,14 @@ def test_trailers_before_the_baseline_are_not_published_so_not_checked(tmp_path)
     assert load_history(r.root / "content", cache=False).errors == []
 
 
-@pytest.mark.parametrize("line, why", [
-    ("0123456789abcdef0123456789abcdef01234567", "見つからないか、HEAD の祖先ではありません"),
-    ("65fa5d32", "コミットの完全な ID(40 桁の英数字)ではありません"),
-    ("side", "見つからないか、HEAD の祖先ではありません"),
-])
+@pytest.mark.parametrize(
+    "line, why",
+    [
+        ("0123456789abcdef0123456789abcdef01234567", "見つからないか、HEAD の祖先ではありません"),
+        ("65fa5d32", "コミットの完全な ID(40 桁の英数字)ではありません"),
+        ("side", "見つからないか、HEAD の祖先ではありません"),
+    ],
+)
 def test_baseline_ids_must_be_ancestors(tmp_path, line, why):
     r = base_repo(tmp_path)
     base = r.git("rev-parse", "HEAD")
@@ -135,8 +147,12 @@ def test_history_errors_never_quote_withheld_values(tmp_path):
     r = base_repo(tmp_path)
     base = r.git("rev-parse", "HEAD")
     good = r.path(F).read_text(encoding="utf-8")
-    for bad in ('特記事項: !非公表 "秘密の特記\\x1b"\n特記事項: 重複', '特記事項: !非公表 秘密の特記\n  : [',
-                '特記事項: !非公表 !!binary 秘密の特記', '特記事項: !非公表 [秘密の特記, *x]'):
+    for bad in (
+        '特記事項: !非公表 "秘密の特記\\x1b"\n特記事項: 重複',
+        '特記事項: !非公表 秘密の特記\n  : [',
+        '特記事項: !非公表 !!binary 秘密の特記',
+        '特記事項: !非公表 [秘密の特記, *x]',
+    ):
         r.write(F, good.replace("特記事項: なし", bad))
         r.commit("非公表の値を含む壊れた版")
     r.write(F, good)

@@ -1,4 +1,5 @@
 """Site parts from history: pages, feeds, lifecycle — generated into a folder from real git repositories."""
+
 from __future__ import annotations
 
 import json
@@ -15,7 +16,7 @@ from piasite.history_pages import generate_history
 from piasite.model import load_content
 
 from .gitrepo import base_repo
-from .test_history import G, ITAKU, repo  # noqa: F401  (the shared repository fixture)
+from .test_history import ITAKU, G, repo  # noqa: F401  (the shared repository fixture)
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -43,8 +44,15 @@ def test_change_rows_for_the_assessment_page(site):
     out, assessments, hs = site
     rows = hs.change_rows[assessments[0].url]
     assert rows[0]["変更日"] == "2016-07-27"  # imported first
-    assert [r["変更日"] for r in rows[1:]] == ["2026-01-05", "2025-12-03", "2025-12-04", "2025-12-04", "2025-12-05", "2026-03-01",
-                                               "2026-04-01"]
+    assert [r["変更日"] for r in rows[1:]] == [
+        "2026-01-05",
+        "2025-12-03",
+        "2025-12-04",
+        "2025-12-04",
+        "2025-12-05",
+        "2026-03-01",
+        "2026-04-01",
+    ]
     assert any("history/" in x for x in hs.page_extras[assessments[0].url])
 
 
@@ -52,7 +60,9 @@ def test_timeline_and_past_versions(site, repo):  # noqa: F811
     out, assessments, _ = site
     url = assessments[0].url
     hist = (out / url / "history/index.md").read_text(encoding="utf-8")
-    assert hist.count('<li id="v') == 9  # init, contractor, system, remove, ※, fix, rename, editorial, merge (not the broken one)
+    assert (
+        hist.count('<li id="v') == 9
+    )  # init, contractor, system, remove, ※, fix, rename, editorial, merge (not the broken one)
     assert "表記の修正(変更箇所なし)" in hist
     assert "株式会社プリント" in hist
     v1 = (out / url / "v/1/index.md").read_text(encoding="utf-8")
@@ -103,8 +113,12 @@ def test_output_is_reproducible_with_or_without_cache(repo, tmp_path):  # noqa: 
 def test_removed_assessment_stays_bannered(tmp_path):
     r = base_repo(tmp_path / "repo")
     text = r.path("content/higashiyama/5.yaml").read_text(encoding="utf-8")
-    r.write("content/higashiyama/6.yaml", text.replace("評価書番号: 5", "評価書番号: 6")
-            .replace("評価書名: 個人住民税に関する事務", "評価書名: 固定資産税に関する事務"))
+    r.write(
+        "content/higashiyama/6.yaml",
+        text.replace("評価書番号: 5", "評価書番号: 6").replace(
+            "評価書名: 個人住民税に関する事務", "評価書名: 固定資産税に関する事務"
+        ),
+    )
     r.commit("固定資産税を登録")
     r.git("rm", "-q", "content/higashiyama/6.yaml")
     r.commit("固定資産税の事務を終了")
@@ -143,7 +157,10 @@ def test_end_date_banner_and_three_years(tmp_path):
     r = base_repo(tmp_path / "repo")
     text = r.path("content/higashiyama/5.yaml").read_text(encoding="utf-8")
     r.write("content/higashiyama/6.yaml", text.replace("評価書番号: 5", "評価書番号: 6"))
-    r.write("content/higashiyama/7.yaml", text.replace("評価書番号: 5", "評価書番号: 7").replace("公表日:", "終了日: 2026-03-31\n公表日:"))
+    r.write(
+        "content/higashiyama/7.yaml",
+        text.replace("評価書番号: 5", "評価書番号: 7").replace("公表日:", "終了日: 2026-03-31\n公表日:"),
+    )
     r.commit("6 と 7 を登録")
     r.git("rm", "-q", "content/higashiyama/6.yaml")
     r.commit("6 を削除")  # removed on 2025-12-03
@@ -188,5 +205,7 @@ def test_versions_dated_by_their_own_dates_and_ordered_by_version(tmp_path):
     assessments, hs = build(r.root, out)
     hist = (out / assessments[0].url / "history/index.md").read_text(encoding="utf-8")
     shown = [(n, d.strip()) for n, d in re.findall(r'<li id="v(\d+)"><strong>第\d+版</strong> ([^<(]+)', hist)]
-    assert shown == [("2", "令和6年4月1日"), ("1", "令和5年9月25日")], shown  # newest version first, each by its own date
+    assert shown == [("2", "令和6年4月1日"), ("1", "令和5年9月25日")], (
+        shown
+    )  # newest version first, each by its own date
     assert "令和7年12月1日" not in hist  # the commit (import) day dates nothing

@@ -3,6 +3,7 @@
 No template engine sees content (piasite/theme.py): bodies and titles are put into the
 engine's output after it ran. Browser checks are in tests/browser/test_hostile_browser.py.
 """
+
 from __future__ import annotations
 
 import re
@@ -56,7 +57,10 @@ def test_entity_encoded_text_stays_text(site):
     assert re.search(r"<title>[^<]* 評価書&amp;lt;script&amp;gt;alert\(3\)&amp;lt;/script&amp;gt; - ", text)
     h1 = re.search(r"<h1 [^>]*>(.*?)</h1>", text)[1]
     # the 評価実施機関 is shown before the title in its own span (kept out of the search index)
-    assert re.sub(r"<span data-pagefind-ignore>[^<]*</span>", "", h1) == "評価書&amp;lt;script&amp;gt;alert(3)&amp;lt;/script&amp;gt;"
+    assert (
+        re.sub(r"<span data-pagefind-ignore>[^<]*</span>", "", h1)
+        == "評価書&amp;lt;script&amp;gt;alert(3)&amp;lt;/script&amp;gt;"
+    )
     # (a long text is Markdown, where an entity is an entity: markup.py, not the engine's business)
 
 

@@ -4,6 +4,7 @@ YAML payloads go through `piasite check`; commit messages through `piasite check
 real git repository. No traceback, exit 0/1, the expected message at the expected line, quickly,
 and never a withheld value in the output.
 """
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Text hygiene: foreign-script letters and wrapped-cell spaces (piasite/hygiene.py, piasite check)."""
+
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -17,9 +18,11 @@ def test_foreign_scripts_found_with_their_names():
     assert hygiene.foreign_runs("ＫＳＫ株式会社 NEC β版 α線 ①②") == []
 
 
-WRAPPED = ("○サーバ設置場所への入退室には、ICカード 認証を用い、さらに入退室記録(ログ)を採取し ている。"
-           " ○適宜バックアップを行っている。バックアップ データについては、遠隔地保管を行っている。"
-           " ○機器の廃棄時には磁気データ消去又は物理 破壊を行っている。")
+WRAPPED = (
+    "○サーバ設置場所への入退室には、ICカード 認証を用い、さらに入退室記録(ログ)を採取し ている。"
+    " ○適宜バックアップを行っている。バックアップ データについては、遠隔地保管を行っている。"
+    " ○機器の廃棄時には磁気データ消去又は物理 破壊を行っている。"
+)
 
 
 def test_wrapped_cell_is_joined_where_the_column_broke():
@@ -53,17 +56,27 @@ def test_check_warns_with_line_and_item_and_never_quotes_withheld(tmp_path: Path
         "基本情報:\n  事務:\n    名称: 住民基本台帳に関する事務\n"
         "    内容: 住民の記録を持ち込んで서는ならない。個別業務システ ムを使う。庁内連携システムです。\n"
         "特記事項: !非公表 秘密の서는値\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     result = CliRunner().invoke(main, ["check", str(doc)])
     out = result.output
     assert f"{doc}:8: 警告: Ⅰ 1. ②事務の内容: 日本語の文書にない文字(ハングル)があります" in out
-    assert f"{doc}:8: 警告: Ⅰ 1. ②事務の内容: 語の途中に改行の名残と思われる空白があります: 「…別業務システ ムを使う。庁…」" in out
+    assert (
+        f"{doc}:8: 警告: Ⅰ 1. ②事務の内容: 語の途中に改行の名残と思われる空白があります: 「…別業務システ ムを使う。庁…」"
+        in out
+    )
     assert "秘密" not in out
 
 
 def test_kana_words_differing_only_by_voicing_marks_are_found():
-    texts = ["サービス検索・電子申請機能(マイナポータルびったりサービス)", "マイナポータルぴったりサービス",
-             "びったりサービスからの申請", "株式会社 スーブル", "株式会社 スープル", "株式会社スープル"]
+    texts = [
+        "サービス検索・電子申請機能(マイナポータルびったりサービス)",
+        "マイナポータルぴったりサービス",
+        "びったりサービスからの申請",
+        "株式会社 スーブル",
+        "株式会社 スープル",
+        "株式会社スープル",
+    ]
     assert hygiene.mark_variants(texts) == [[("びったり", 2), ("ぴったり", 1)], [("スープル", 2), ("スーブル", 1)]]
     # a mark against none is another word (ハンド / バンド), short runs are left alone (ぱ / ば)
     assert hygiene.mark_variants(["ハンドブック", "バンドブック", "ぱ", "ば", "ポート", "ポート"]) == []
@@ -78,7 +91,8 @@ def test_check_warns_once_per_word_with_both_spellings_not_from_import_notes(tmp
         "    内容: マイナポータルぴったりサービスで受け付ける。びったりサービスから取り込む。びったりサービスで送る。\n"
         "特記事項: !非公表 ぽったり\n"
         "取込メモ:\n- 行: 3\n  本文: ボッタリ\n  理由: 原文の引用\n- 行: 4\n  本文: ポッタリ\n  理由: 原文の引用\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     out = CliRunner().invoke(main, ["check", str(doc)]).output
     assert out.count("゛ と ゜ だけ違う") == 1, out
     assert f"{doc}:8: 警告: Ⅰ 1. ②事務の内容: 「びったり」(2 か所)、「ぴったり」(1 か所)が、゛ と ゜ だけ違う" in out

@@ -1,6 +1,7 @@
 """An unseen 基礎項目評価書 and 全項目評価書 of invented towns, in the seeds' text style, are
 imported, checked and generated: values land in their items (not in 取込メモ), the pages name
 the town, and their systems and 委託先 appear in the indexes."""
+
 from __future__ import annotations
 
 import subprocess
@@ -38,8 +39,13 @@ def site(tmp_path_factory):
     (repo.root / "minamikawa.txt").write_text(text, encoding="utf-8")
     write(imp, repo.root / "minamikawa.txt", content / "minamikawa" / "3.yaml", repo_root=repo.root)
     repo.commit("取り込んだ評価書を登録", days=0)
-    r = subprocess.run([sys.executable, "-m", "piasite", "check", str(content)], cwd=repo.root, capture_output=True, text=True,
-                       env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    r = subprocess.run(
+        [sys.executable, "-m", "piasite", "check", str(content)],
+        cwd=repo.root,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
     assessments, problems = load_content(content)
     assert not problems, [str(p) for p in problems]
     out = tmp_path_factory.mktemp("docs")

@@ -1,5 +1,6 @@
 """Importer: one test per quirk class, with snippets copied from the seed
 documents, and an end-to-end import of the four seeds."""
+
 from __future__ import annotations
 
 import re
@@ -9,8 +10,7 @@ import pytest
 import yaml
 
 from piasite.form import load_form
-from piasite.importer import import_file, import_text, measure, render, write
-from piasite.importer import changelog
+from piasite.importer import changelog, import_file, import_text, measure, render, write
 from piasite.importer.body import Notes
 from piasite.importer.choices import read_choice, read_count, read_multi
 from piasite.importer.text import to_markdown
@@ -18,6 +18,7 @@ from piasite.importer.text import to_markdown
 ROOT = Path(__file__).resolve().parent.parent
 from .clirun import piasite
 from .conftest import SEEDS, YAML_DUMPER, YAML_LOADER
+
 FORM = load_form("重点項目評価書")
 
 
@@ -38,12 +39,19 @@ SENDING = item("特定個人情報ファイル", "提供・移転", "提供先",
 # -- HTML cells -------------------------------------------------------------------
 def test_html_paragraphs_and_bullet_lists_become_markdown():
     # 000: ②システムの機能 of システム12
-    md, _ = to_markdown('<ul style="list-style-type: none"> ・申請データ格納 マイナポータル申請管理でダウンロードしたデータを復号する機能 '
-                        '・申請内容照会と審査状況管理 申請内容の確認や審査を行う機能</ul>')
-    assert md == "- 申請データ格納 マイナポータル申請管理でダウンロードしたデータを復号する機能\n- 申請内容照会と審査状況管理 申請内容の確認や審査を行う機能"
+    md, _ = to_markdown(
+        '<ul style="list-style-type: none"> ・申請データ格納 マイナポータル申請管理でダウンロードしたデータを復号する機能 '
+        '・申請内容照会と審査状況管理 申請内容の確認や審査を行う機能</ul>'
+    )
+    assert (
+        md
+        == "- 申請データ格納 マイナポータル申請管理でダウンロードしたデータを復号する機能\n- 申請内容照会と審査状況管理 申請内容の確認や審査を行う機能"
+    )
     # 004: 保管場所 with <li>
-    md, _ = to_markdown('<p>①執務室における措置</p> <ul style="list-style-type: none"> <li>・特定個人情報が記載された届出書等については、'
-                        '施錠ができるキャビネット等に保管する。</li> </ul>')
+    md, _ = to_markdown(
+        '<p>①執務室における措置</p> <ul style="list-style-type: none"> <li>・特定個人情報が記載された届出書等については、'
+        '施錠ができるキャビネット等に保管する。</li> </ul>'
+    )
     assert md.startswith("①執務室における措置\n\n- ・特定個人情報")
     assert "<" not in md
 
@@ -55,62 +63,93 @@ def test_underline_is_reported_as_dropped():
 
 
 # -- checkbox notations (quirks 18, 19, 24) -------------------------------------------
-@pytest.mark.parametrize("cell, expected", [
-    # [○] in <div>s, その他 with a qualifier (000)
-    ('<div>[] 情報提供ネットワークシステム</div> <div>[○] 宛名システム等</div> <div>[○] その他 （課税原票管理システム、'
-     'サービス検索・電子申請機能）</div> <div>[○] 庁内連携システム</div>',
-     ["宛名システム等", {"その他": "課税原票管理システム、サービス検索・電子申請機能"}, "庁内連携システム"]),
-    # checked="" inside brackets (002)
-    ('<p>[] 情報提供ネットワークシステム [] 庁内連携システム</p> <p>[] 住民基本台帳ネットワークシステム '
-     '[<input checked="" type="checkbox"/>] 既存住民基本台帳システム</p>', ["既存住民基本台帳システム"]),
-    # bare inputs, qualifier printed outside the list (000)
-    ('<div> <div> <input type="checkbox"/> 情報提供ネットワークシステム <input checked="" type="checkbox"/> その他 </div> '
-     '<div> <input type="checkbox"/> 税務システム </div> </div> （マイナポータル申請管理）', [{"その他": "マイナポータル申請管理"}]),
-    # [ <input checked> ] with spaces (004)
-    ('<p>[ <input checked="" type="checkbox"/> ] 情報提供ネットワークシステム [ <input type="checkbox"/> ] 庁内連携システム</p>',
-     ["情報提供ネットワークシステム"]),
-    # その他 ( split over divs, nothing in it (000)
-    ('<div>[] その他 （</div> <div>[] 庁内連携システム</div> <div>[○] 税務システム</div> <div>）</div>', ["税務システム"]),
-])
+@pytest.mark.parametrize(
+    "cell, expected",
+    [
+        # [○] in <div>s, その他 with a qualifier (000)
+        (
+            '<div>[] 情報提供ネットワークシステム</div> <div>[○] 宛名システム等</div> <div>[○] その他 （課税原票管理システム、'
+            'サービス検索・電子申請機能）</div> <div>[○] 庁内連携システム</div>',
+            ["宛名システム等", {"その他": "課税原票管理システム、サービス検索・電子申請機能"}, "庁内連携システム"],
+        ),
+        # checked="" inside brackets (002)
+        (
+            '<p>[] 情報提供ネットワークシステム [] 庁内連携システム</p> <p>[] 住民基本台帳ネットワークシステム '
+            '[<input checked="" type="checkbox"/>] 既存住民基本台帳システム</p>',
+            ["既存住民基本台帳システム"],
+        ),
+        # bare inputs, qualifier printed outside the list (000)
+        (
+            '<div> <div> <input type="checkbox"/> 情報提供ネットワークシステム <input checked="" type="checkbox"/> その他 </div> '
+            '<div> <input type="checkbox"/> 税務システム </div> </div> （マイナポータル申請管理）',
+            [{"その他": "マイナポータル申請管理"}],
+        ),
+        # [ <input checked> ] with spaces (004)
+        (
+            '<p>[ <input checked="" type="checkbox"/> ] 情報提供ネットワークシステム [ <input type="checkbox"/> ] 庁内連携システム</p>',
+            ["情報提供ネットワークシステム"],
+        ),
+        # その他 ( split over divs, nothing in it (000)
+        (
+            '<div>[] その他 （</div> <div>[] 庁内連携システム</div> <div>[○] 税務システム</div> <div>）</div>',
+            ["税務システム"],
+        ),
+    ],
+)
 def test_checkbox_notations(cell, expected):
     assert read_multi(cell, CONNECT).value == expected
 
 
 def test_radio_means_selected_beside_checkboxes():
     # 002: ⑥提供方法 — the radio is the selected one
-    r = read_multi('[<input type="radio"/>] 情報提供ネットワークシステム [<input type="checkbox"/>] 専用線 '
-                   '[<input type="checkbox"/>] 電子メール', SENDING)
+    r = read_multi(
+        '[<input type="radio"/>] 情報提供ネットワークシステム [<input type="checkbox"/>] 専用線 '
+        '[<input type="checkbox"/>] 電子メール',
+        SENDING,
+    )
     assert r.value == ["情報提供ネットワークシステム"] and not r.doubts
 
 
 def test_radio_beside_empty_brackets_means_selected():
     # 000: ◎ for the selected options, an empty [] for the other: the row itself contrasts them
-    r = read_multi('[<input type="radio"/>] 提供を行っている (35) 件 [<input type="radio"/>] 移転を行っている (9) 件 [] 行っていない', PT)
+    r = read_multi(
+        '[<input type="radio"/>] 提供を行っている (35) 件 [<input type="radio"/>] 移転を行っている (9) 件 [] 行っていない',
+        PT,
+    )
     assert r.value == ["提供を行っている", "移転を行っている"] and not r.doubts and not r.unsure
     assert r.radio == "contrast"
 
 
 def test_radio_alone_is_a_guess():
     # 002:853: every option printed with ◎: the row cannot tell selected from not
-    r = read_multi('[<input type="radio"/>] 提供を行っている (35) 件 [<input type="radio"/>] 移転を行っている (9) 件', PT)
+    r = read_multi(
+        '[<input type="radio"/>] 提供を行っている (35) 件 [<input type="radio"/>] 移転を行っている (9) 件', PT
+    )
     assert r.value == ["提供を行っている", "移転を行っている"] and r.radio == "alone"
     assert "区別が読み取れません" in r.unsure
 
 
 def test_no_mark_at_all_takes_qualified_options_with_a_doubt():
     # 000: ①入手元 printed without any checked box (quirk 19)
-    cell = ('<input type="checkbox"/> 本人又は本人の代理人 <input type="checkbox"/> 評価実施機関内の他部署 (市民課、保険年金課、生活福祉課) '
-            '<input type="checkbox"/> 行政機関・独立行政法人等 (公的年金等の支払者、国税庁)')
+    cell = (
+        '<input type="checkbox"/> 本人又は本人の代理人 <input type="checkbox"/> 評価実施機関内の他部署 (市民課、保険年金課、生活福祉課) '
+        '<input type="checkbox"/> 行政機関・独立行政法人等 (公的年金等の支払者、国税庁)'
+    )
     r = read_multi(cell, item("特定個人情報ファイル", "入手・使用", "入手元"))
-    assert r.value == [{"評価実施機関内の他部署": "市民課、保険年金課、生活福祉課"},
-                       {"行政機関・独立行政法人等": "公的年金等の支払者、国税庁"}]
+    assert r.value == [
+        {"評価実施機関内の他部署": "市民課、保険年金課、生活福祉課"},
+        {"行政機関・独立行政法人等": "公的年金等の支払者、国税庁"},
+    ]
     assert r.unsure.startswith("どの選択肢にもチェック記号が付いていません(括弧書きに記入のある")  # a guess
 
 
 def test_no_mark_and_no_evidence_is_unread():
     # 002: 主な記録項目 all unchecked
-    r = read_multi('<ul style="list-style-type: none"> ・識別情報 [<input type="checkbox"/>] 個人番号 '
-                   '[<input type="checkbox"/>] 個人番号対応符号</ul>', RECORDS)
+    r = read_multi(
+        '<ul style="list-style-type: none"> ・識別情報 [<input type="checkbox"/>] 個人番号 '
+        '[<input type="checkbox"/>] 個人番号対応符号</ul>',
+        RECORDS,
+    )
     assert r.value is None and r.unsure == "どの選択肢にもチェック記号が付いていません"
 
 
@@ -127,20 +166,51 @@ def test_option_spelling_variant():
 
 
 # -- choice forms (quirks 21–23) -----------------------------------------------------
-@pytest.mark.parametrize("cell, it, expected", [
-    ("<div>＜選択肢＞</div> <div>1) 1,000人未満</div> <div>4) 10万人以上30万人未満</div> <div>[10万人以上30万人未満]</div>",
-     PEOPLE, "10万人以上30万人未満"),                                              # value after the options (000)
-    ("<選択肢> [特に力を入れて行っている] 1) 特に力を入れて行っている 2) 十分に行っている", EDU, "特に力を入れて行っている"),
-    ("<p>〔 十分である 〕</p> <p>＜選択肢＞ 1) 特に力を入れている 2) 十分である 3) 課題が残されている</p>", ENOUGH, "十分である"),
-    ("[    十分に行っている    ]\t<選択肢> 1) 特に力を入れて行っている 2) 十分に行っている", EDU, "十分に行っている"),  # 004
-    ('<input type="checkbox"/> 10人以上50人未満] <ul style="list-style-type: none"> ＜選択肢＞ 1) 10人未満 2) 10人以上50人未満',
-     USERS, "10人以上50人未満"),                                                   # 002
-    ('<input type="checkbox"/> 10人以上50人未満 [] <ul style="list-style-type: none"> <選択肢> 1) 10人未満', USERS, "10人以上50人未満"),
-    ("<div>システム用ファイル</div> <div> <選択肢> 1) システム用ファイル 2) その他の電子ファイル(表計算ファイル等) </div>",
-     item("特定個人情報ファイル", "基本情報", "ファイルの種類"), "システム用ファイル"),  # bare value (000)
-    ("[ 10万人以上30万人未満 ]\t&lt;選択肢&gt; 1) 1,000人未満 3) 1万人以上10万人未満\t2) 1,000人以上1万人未満", PEOPLE,
-     "10万人以上30万人未満"),                                                      # 004, escaped marker, 2 columns
-])
+@pytest.mark.parametrize(
+    "cell, it, expected",
+    [
+        (
+            "<div>＜選択肢＞</div> <div>1) 1,000人未満</div> <div>4) 10万人以上30万人未満</div> <div>[10万人以上30万人未満]</div>",
+            PEOPLE,
+            "10万人以上30万人未満",
+        ),  # value after the options (000)
+        (
+            "<選択肢> [特に力を入れて行っている] 1) 特に力を入れて行っている 2) 十分に行っている",
+            EDU,
+            "特に力を入れて行っている",
+        ),
+        (
+            "<p>〔 十分である 〕</p> <p>＜選択肢＞ 1) 特に力を入れている 2) 十分である 3) 課題が残されている</p>",
+            ENOUGH,
+            "十分である",
+        ),
+        (
+            "[    十分に行っている    ]\t<選択肢> 1) 特に力を入れて行っている 2) 十分に行っている",
+            EDU,
+            "十分に行っている",
+        ),  # 004
+        (
+            '<input type="checkbox"/> 10人以上50人未満] <ul style="list-style-type: none"> ＜選択肢＞ 1) 10人未満 2) 10人以上50人未満',
+            USERS,
+            "10人以上50人未満",
+        ),  # 002
+        (
+            '<input type="checkbox"/> 10人以上50人未満 [] <ul style="list-style-type: none"> <選択肢> 1) 10人未満',
+            USERS,
+            "10人以上50人未満",
+        ),
+        (
+            "<div>システム用ファイル</div> <div> <選択肢> 1) システム用ファイル 2) その他の電子ファイル(表計算ファイル等) </div>",
+            item("特定個人情報ファイル", "基本情報", "ファイルの種類"),
+            "システム用ファイル",
+        ),  # bare value (000)
+        (
+            "[ 10万人以上30万人未満 ]\t&lt;選択肢&gt; 1) 1,000人未満 3) 1万人以上10万人未満\t2) 1,000人以上1万人未満",
+            PEOPLE,
+            "10万人以上30万人未満",
+        ),  # 004, escaped marker, 2 columns
+    ],
+)
 def test_choice_forms(cell, it, expected):
     r = read_choice(cell, it)
     assert r.value == expected and not r.doubts
@@ -148,8 +218,11 @@ def test_choice_forms(cell, it, expected):
 
 def test_choice_outside_the_form_is_matched_with_a_doubt():
     # 000:650 a choice drawn as checkboxes with a non-form option text
-    r = read_choice('<div> <input type="checkbox"/> 十分に行っている <input checked="" type="checkbox"/> 十分に力を入れて行っている '
-                    '<input type="checkbox"/> 十分に行っていない </div>', EDU)
+    r = read_choice(
+        '<div> <input type="checkbox"/> 十分に行っている <input checked="" type="checkbox"/> 十分に力を入れて行っている '
+        '<input type="checkbox"/> 十分に行っていない </div>',
+        EDU,
+    )
     assert r.value == "特に力を入れて行っている" and r.doubts
     r = read_choice("[十分にしている]\t<選択肢> 1) 特に力を入れて行っている 2) 十分にしている", EDU)
     assert r.value == "十分に行っている" and r.doubts
@@ -164,13 +237,23 @@ def test_choice_with_no_mark_is_unread():
 # -- COUNT quirks (25) -------------------------------------------------------------
 def test_counts():
     # 000: "(3) 件" split over divs, looks like option "3)"
-    assert read_count("<div> <div>委託する</div> <div> <div>＜選択肢＞</div> <div>1) 委託する</div> <div>2) 委託しない</div> </div> </div> "
-                      "<div> <div>(</div> <div>3) 件</div> <div>)</div> </div>") == 3
-    assert read_count("[ 委託する ] <選択肢> 1) 委託する 2) 委託しない ( 6 ) 件") == 6            # 004 spaces
+    assert (
+        read_count(
+            "<div> <div>委託する</div> <div> <div>＜選択肢＞</div> <div>1) 委託する</div> <div>2) 委託しない</div> </div> </div> "
+            "<div> <div>(</div> <div>3) 件</div> <div>)</div> </div>"
+        )
+        == 3
+    )
+    assert read_count("[ 委託する ] <選択肢> 1) 委託する 2) 委託しない ( 6 ) 件") == 6  # 004 spaces
     cell = '[<input checked="" type="checkbox"/>] 提供を行っている () 件 [] 移転を行っている () 件 [] 行っていない'
-    assert read_count(cell, "提供を行っている") is None                                         # 002 empty
-    assert read_count('[<input checked="" type="radio"/>] 提供を行っている (98) 件 [<input type="radio"/>] 移転を行っている (26) 件',
-                      "移転を行っている") == 26
+    assert read_count(cell, "提供を行っている") is None  # 002 empty
+    assert (
+        read_count(
+            '[<input checked="" type="radio"/>] 提供を行っている (98) 件 [<input type="radio"/>] 移転を行っている (26) 件',
+            "移転を行っている",
+        )
+        == 26
+    )
 
 
 def test_a_count_selects_its_option():
@@ -232,20 +315,20 @@ I 基本情報
 従業員に対する教育・啓発\t[十分に行っている] <選択肢> 1) 特に力を入れて行っている
 """
     d = import_text(text).data
-    assert d["基本情報"]["担当部署"]["所属長の役職名"] == "こども支援課長"                  # ②所属長
+    assert d["基本情報"]["担当部署"]["所属長の役職名"] == "こども支援課長"  # ②所属長
     f = d["特定個人情報ファイル"][0]
     assert f["名称"] == "個人住民税賦課情報ファイル"
     assert f["基本情報"]["ファイルの種類"] == "システム用ファイル"
-    assert f["基本情報"]["その必要性"] == "住民税の適正な収納管理のため"                   # sub-label in column 2
+    assert f["基本情報"]["その必要性"] == "住民税の適正な収納管理のため"  # sub-label in column 2
     t = f["委託"]["委託事項"][0]
-    assert t["委託先名"] == "株式会社 エヌ・ティ・ティ・データ関西"                         # label and value in one cell
-    assert t["再委託の有無"] == "再委託する"                                               # 3 columns
+    assert t["委託先名"] == "株式会社 エヌ・ティ・ティ・データ関西"  # label and value in one cell
+    assert t["再委託の有無"] == "再委託する"  # 3 columns
     r = d["リスク対策"][0]
     assert r["ファイル名"] == "個人住民税賦課情報ファイル"
-    assert r["委託"]["委託しない"] is False                                               # flag in the heading cell
-    assert r["使用"]["リスク1"]["リスクへの対策は十分か"] == "十分である"                    # 十分な, 必要なでない
-    assert r["監査"]["実施の有無"] == ["内部監査"]                                          # no tab
-    assert r["従業者に対する教育・啓発"]["従業者に対する教育・啓発"] == "十分に行っている"       # 従業員
+    assert r["委託"]["委託しない"] is False  # flag in the heading cell
+    assert r["使用"]["リスク1"]["リスクへの対策は十分か"] == "十分である"  # 十分な, 必要なでない
+    assert r["監査"]["実施の有無"] == ["内部監査"]  # no tab
+    assert r["従業者に対する教育・啓発"]["従業者に対する教育・啓発"] == "十分に行っている"  # 従業員
 
 
 def test_unplaced_lines_go_to_import_notes():
@@ -286,7 +369,10 @@ def test_label_printed_mid_value():
 """)
     v = d["基本情報"]["情報連携"]
     assert v["実施の有無"] == "実施する"
-    assert v["法令上の根拠"] == "・番号法第十九条第八号に基づく利用\n\n92 94条1号ニ、3号イ、4号イ\n\n96 98条4号 98 100条1号"
+    assert (
+        v["法令上の根拠"]
+        == "・番号法第十九条第八号に基づく利用\n\n92 94条1号ニ、3号イ、4号イ\n\n96 98条4号 98 100条1号"
+    )
 
 
 def _doc_i(body: str) -> dict:
@@ -337,14 +423,23 @@ def test_change_log_continuations_and_repeated_headers():
 
 def test_same_item_on_the_same_day_is_not_a_continuation_without_a_page_break():
     # 000: two 保管場所 rows of the same date are two changes
-    rows, stats, _ = _rows("平成30年12月18日\tⅡ 6. 保管場所\tA\tB\t事前\t\n平成30年12月18日\tⅡ 6. 保管場所\tC\tD\t事前\t\n")
+    rows, stats, _ = _rows(
+        "平成30年12月18日\tⅡ 6. 保管場所\tA\tB\t事前\t\n平成30年12月18日\tⅡ 6. 保管場所\tC\tD\t事前\t\n"
+    )
     assert stats["rows"] == 2
 
 
-@pytest.mark.parametrize("written, iso", [
-    ("令和1年10月4日", "2019-10-04"), ("令和元年5月1日", "2019-05-01"), ("2015/2/25", "2015-02-25"),
-    ("H30.5.21", "2018-05-21"), ("<p>平成30年12月18日</p>", "2018-12-18"), ("平成29年8月30日.", "2017-08-30"),
-])
+@pytest.mark.parametrize(
+    "written, iso",
+    [
+        ("令和1年10月4日", "2019-10-04"),
+        ("令和元年5月1日", "2019-05-01"),
+        ("2015/2/25", "2015-02-25"),
+        ("H30.5.21", "2018-05-21"),
+        ("<p>平成30年12月18日</p>", "2018-12-18"),
+        ("平成29年8月30日.", "2017-08-30"),
+    ],
+)
 def test_change_dates(written, iso):
     rows, _, _ = _rows(f"{written}\tV1①実施日\t平成26年12月22日\t平成29年8月30日\t事前\t")
     assert rows[0]["変更日"] == iso
@@ -360,12 +455,35 @@ def test_a_date_that_is_not_a_date_keeps_its_text():
 # -- end to end --------------------------------------------------------------------
 SEED_FIGURES = {
     # stem: (form, change-log rows in the source, rows imported, systems, 委託先)
-    "000_2291bdb7c9ff38d3": ("重点項目評価書", 140, 128, 12, {"株式会社KSKテクノサポート", "株式会社ジーシーシー", "株式会社アイヴィジット"}),
+    "000_2291bdb7c9ff38d3": (
+        "重点項目評価書",
+        140,
+        128,
+        12,
+        {"株式会社KSKテクノサポート", "株式会社ジーシーシー", "株式会社アイヴィジット"},
+    ),
     "001_c1917c492a0e6abc": ("変更箇所一覧", 11, 11, 1, {"富士通株式会社"}),
-    "002_b811fdfc73e7ad83": ("重点項目評価書", 62, 62, 5, {"日本電気株式会社岩手支店", "一般社団法人花巻地域農業管理センター"}),
-    "004_b59fdad0dd46cf5a": ("重点項目評価書", 112, 112, 5, {
-        "株式会社 エヌ・ティ・ティ・データ関西", "株式会社 熊本計算センター", "日本電気株式会社 熊本支店",
-        "株式会社エヌ・ティ・ティ・データ関西", "アイピーシステム株式会社", "株式会社 スーブル"}),
+    "002_b811fdfc73e7ad83": (
+        "重点項目評価書",
+        62,
+        62,
+        5,
+        {"日本電気株式会社岩手支店", "一般社団法人花巻地域農業管理センター"},
+    ),
+    "004_b59fdad0dd46cf5a": (
+        "重点項目評価書",
+        112,
+        112,
+        5,
+        {
+            "株式会社 エヌ・ティ・ティ・データ関西",
+            "株式会社 熊本計算センター",
+            "日本電気株式会社 熊本支店",
+            "株式会社エヌ・ティ・ティ・データ関西",
+            "アイピーシステム株式会社",
+            "株式会社 スーブル",
+        },
+    ),
 }
 
 
@@ -423,7 +541,11 @@ def test_imported_seeds_pass_check_and_hold_no_html(imported):
         body = yaml.dump(data, Dumper=YAML_DUMPER, allow_unicode=True)
         assert not re.search(r"</?(p|div|input|ul|li|span|table|td|tr|b|u|small|br)\b", body), p
         # a note quotes its source line verbatim and whole, once per line
-        src = (SEEDS / f"{next(s for s in SEED_FIGURES if s.startswith(p.stem))}.txt").read_text(encoding="utf-8").split("\n")
+        src = (
+            (SEEDS / f"{next(s for s in SEED_FIGURES if s.startswith(p.stem))}.txt")
+            .read_text(encoding="utf-8")
+            .split("\n")
+        )
         lines = [n["行"] for n in notes if n["行"]]
         assert len(lines) == len(set(lines)), p
         assert all(n["本文"] == src[n["行"] - 1] for n in notes if n["行"]), p
@@ -440,7 +562,9 @@ def test_committed_content_passes_check_and_holds_no_html():
     r = piasite("check", "content", cwd=ROOT)
     assert r.returncode == 0, r.stderr
     for p in (ROOT / "content").rglob("*.yaml"):
-        assert not re.search(r"</?(p|div|input|ul|li|span|table|td|tr|b|u|small|br)\b", p.read_text(encoding="utf-8")), p
+        assert not re.search(
+            r"</?(p|div|input|ul|li|span|table|td|tr|b|u|small|br)\b", p.read_text(encoding="utf-8")
+        ), p
 
 
 def test_cli_import_writes_yaml_and_prints_the_report(tmp_path):
@@ -505,9 +629,16 @@ def test_json_schema_accepts_the_committed_content():
         pass
 
     Editor.add_constructor("!uncertain", Editor.construct_mapping)
-    Editor.add_constructor("!withheld", lambda loader, node: (
-        loader.construct_scalar(node) if isinstance(node, yaml.ScalarNode)
-        else loader.construct_sequence(node) if isinstance(node, yaml.SequenceNode) else loader.construct_mapping(node)))
+    Editor.add_constructor(
+        "!withheld",
+        lambda loader, node: (
+            loader.construct_scalar(node)
+            if isinstance(node, yaml.ScalarNode)
+            else loader.construct_sequence(node)
+            if isinstance(node, yaml.SequenceNode)
+            else loader.construct_mapping(node)
+        ),
+    )
     for p in content_files(ROOT / "content"):
         text = p.read_text(encoding="utf-8")
         schema = json.loads((p.parent / text.split("\n", 1)[0].split("=", 1)[1]).read_text(encoding="utf-8"))
@@ -553,10 +684,15 @@ I 基本情報
     rows = d["一覧"]
     assert "変更箇所" not in d
     assert [r.get("ページ") for r in rows] == [8, 14, 94, 49]
-    assert rows[0]["箇所"] == "I 基本情報 2. 特定個人情報ファイルを取り扱う事務において使用するシステム システム11 ①システムの名称"
+    assert (
+        rows[0]["箇所"]
+        == "I 基本情報 2. 特定個人情報ファイルを取り扱う事務において使用するシステム システム11 ①システムの名称"
+    )
     assert rows[0]["事由"] == "コンビニ交付サービス実施のため追記" and "データ連携機能" in rows[0]["抜粋"]
     assert rows[1]["箇所"] == "I 基本情報 (別添1)事務の内容" and rows[1]["抜粋"] == "- 住民税の収納管理業務"
-    assert rows[2]["箇所"].endswith("その他のリスク及びそのリスクに対する措置") and "<" not in rows[2]["抜粋"].replace("<キオスク端末における措置>", "")
+    assert rows[2]["箇所"].endswith("その他のリスク及びそのリスクに対する措置") and "<" not in rows[2]["抜粋"].replace(
+        "<キオスク端末における措置>", ""
+    )
     assert d["システム"] == [{"名称": "証明書自動交付システム"}]
     assert d["委託事項"] == [{"名称": "証明書自動交付システムの保守業務", "委託先名": "富士通株式会社"}]
     assert "青字下線部分" in d["注記"]

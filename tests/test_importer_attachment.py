@@ -6,6 +6,7 @@ the rest's place could not be read, and `build --publish` refuses.
 The document is an invented organisation's (tests/fixtures/acceptance/aobadai-5-juten.txt) with
 its declared 提供 count raised above the 提供先 it prints; it mentions no 添付資料 anywhere.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -83,7 +84,9 @@ def content(tmp_path: Path, documents) -> Path:
     form, _, _, imported, *_ = documents
     out = tmp_path / "content" / "aobadai" / "5.yaml"
     write(imported, SOURCE, out, tmp_path)
-    shutil.copytree(FIXTURES / "site" / "higashiyama", tmp_path / "content" / "higashiyama")  # one with its 添付資料 named
+    shutil.copytree(
+        FIXTURES / "site" / "higashiyama", tmp_path / "content" / "higashiyama"
+    )  # one with its 添付資料 named
     shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
     return tmp_path / "content"
 
@@ -111,7 +114,7 @@ def test_page_and_index_say_how_many_and_that_the_rest_is_unread(content, docume
     page = (site / "aobadai" / "5" / "index.html").read_text(encoding="utf-8")
     assert note in page and "残りは添付資料" not in page
     anchor = page.index(f'id="{form.anchor(form.concrete("provision_transfer_attachment", 0))}"')
-    block = page[anchor:page.index('class="pia-hrow"', anchor + 20)]
+    block = page[anchor : page.index('class="pia-hrow"', anchor + 20)]
     assert "原文から読み取れませんでした" in block and "添付資料の名前が原文にありません" in block
     index = (site / "indexes" / "teikyosaki" / "index.html").read_text(encoding="utf-8")
     assert note in index
@@ -122,6 +125,7 @@ def test_page_and_index_say_how_many_and_that_the_rest_is_unread(content, docume
         if f.is_file() and f.suffix in (".html", ".json", ".csv"):
             assert "原文に掲載のない" not in f.read_text(encoding="utf-8"), f
     monkeypatch.chdir(tmp_path)  # its mkdocs.yml
-    result = CliRunner().invoke(main, ["build", "--publish", "--allow-shallow", "--content", str(content),
-                                       "--out", str(tmp_path / "public")])
+    result = CliRunner().invoke(
+        main, ["build", "--publish", "--allow-shallow", "--content", str(content), "--out", str(tmp_path / "public")]
+    )
     assert result.exit_code == 1 and "公開用のサイトを組み立てませんでした" in result.output, result.output

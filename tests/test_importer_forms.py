@@ -1,6 +1,7 @@
 """The importer on the three forms: the classes of weakness found on an unseen 重点
 document (fixed for every form), seed-style and damaged copies of exported documents,
 and the real excerpts of other extraction styles (tests/fixtures/public)."""
+
 import random
 import re
 
@@ -8,12 +9,11 @@ import pytest
 import yaml
 
 from piasite.export import export_text
-from piasite.form import load_form
+from piasite.form import load_form, value_at
 from piasite.importer import import_file, import_text, measure, render
 from piasite.importer.body import split_names
 from piasite.importer.text import to_markdown
 from piasite.importer.writer import dump, ordered
-from piasite.form import value_at
 from piasite.reader import Uncertain, parse
 from piasite.validate import ERROR, Checker
 
@@ -27,33 +27,54 @@ PUBLIC = FIXTURES / "public"
 def _plain(form, data):
     out = dict(data)
     out.pop(form.role_key("import_notes"), None)
-    return yaml.load(yaml.dump(ordered(out, form.root, [i.key for i in form.document_items]), Dumper=YAML_DUMPER,
-                               allow_unicode=True, sort_keys=False), Loader=YAML_LOADER)
+    return yaml.load(
+        yaml.dump(
+            ordered(out, form.root, [i.key for i in form.document_items]),
+            Dumper=YAML_DUMPER,
+            allow_unicode=True,
+            sort_keys=False,
+        ),
+        Loader=YAML_LOADER,
+    )
 
 
 # -- the classes of weakness ---------------------------------------------------------------
 
-@pytest.mark.parametrize("cell, names", [
-    ("1 Aファイル 2 Bファイル 3 Cファイル", ["Aファイル", "Bファイル", "Cファイル"]),
-    ("1.児童手当システム 2.ID連携サーバ(団体内統合利用番号連携サーバ) 3.中間サーバ",
-     ["児童手当システム", "ID連携サーバ(団体内統合利用番号連携サーバ)", "中間サーバ"]),
-    ("⑴ 受給者台帳情報ファイル ⑵ 宛名情報ファイル", ["受給者台帳情報ファイル", "宛名情報ファイル"]),
-    ("(1)個人住民税賦課情報ファイル、(2)収納管理ファイル", ["個人住民税賦課情報ファイル", "収納管理ファイル"]),
-    ("表計算ソフト及び紙ファイルで管理", ["表計算ソフト及び紙ファイルで管理"]),
-    ("保育システム\n- 中間サーバー", ["保育システム", "中間サーバー"]),
-])
+
+@pytest.mark.parametrize(
+    "cell, names",
+    [
+        ("1 Aファイル 2 Bファイル 3 Cファイル", ["Aファイル", "Bファイル", "Cファイル"]),
+        (
+            "1.児童手当システム 2.ID連携サーバ(団体内統合利用番号連携サーバ) 3.中間サーバ",
+            ["児童手当システム", "ID連携サーバ(団体内統合利用番号連携サーバ)", "中間サーバ"],
+        ),
+        ("⑴ 受給者台帳情報ファイル ⑵ 宛名情報ファイル", ["受給者台帳情報ファイル", "宛名情報ファイル"]),
+        ("(1)個人住民税賦課情報ファイル、(2)収納管理ファイル", ["個人住民税賦課情報ファイル", "収納管理ファイル"]),
+        ("表計算ソフト及び紙ファイルで管理", ["表計算ソフト及び紙ファイルで管理"]),
+        ("保育システム\n- 中間サーバー", ["保育システム", "中間サーバー"]),
+    ],
+)
 def test_a_cell_of_several_names_loses_every_number(cell, names):
     assert split_names(cell) == names
 
 
 def test_several_file_names_in_a_name_cell_of_every_form():
     for name, text in (
-        ("重点項目評価書", "特定個人情報保護評価書(重点項目評価書)\n\nⅡ 特定個人情報ファイルの概要\n\n1. 特定個人情報ファイル名\t1 Aファイル 2 Bファイル 3 Cファイル\n"),
-        ("全項目評価書", "特定個人情報保護評価書(全項目評価書)\n\nⅡ 特定個人情報ファイルの概要\n\n1. 特定個人情報ファイル名\t1 Aファイル 2 Bファイル 3 Cファイル\n"),
+        (
+            "重点項目評価書",
+            "特定個人情報保護評価書(重点項目評価書)\n\nⅡ 特定個人情報ファイルの概要\n\n1. 特定個人情報ファイル名\t1 Aファイル 2 Bファイル 3 Cファイル\n",
+        ),
+        (
+            "全項目評価書",
+            "特定個人情報保護評価書(全項目評価書)\n\nⅡ 特定個人情報ファイルの概要\n\n1. 特定個人情報ファイル名\t1 Aファイル 2 Bファイル 3 Cファイル\n",
+        ),
     ):
         d = import_text(text).data
         assert d["特定個人情報ファイル"][0]["名称"] == "Aファイル、Bファイル、Cファイル", name
-    d = import_text("特定個人情報保護評価書(基礎項目評価書)\n\nⅠ 関連情報\n\n2. 特定個人情報ファイル名\t1 Aファイル 2 Bファイル\n").data
+    d = import_text(
+        "特定個人情報保護評価書(基礎項目評価書)\n\nⅠ 関連情報\n\n2. 特定個人情報ファイル名\t1 Aファイル 2 Bファイル\n"
+    ).data
     assert d["関連情報"]["特定個人情報ファイル名"] == ["Aファイル", "Bファイル"]
 
 
@@ -65,10 +86,12 @@ def test_a_middle_dot_inside_a_word_is_not_a_bullet():
 
 
 def test_complete_phrases_are_not_flagged_as_cut_off():
-    text = ("特定個人情報保護評価書(全項目評価書)\n\nⅠ 基本情報\n\n1. 特定個人情報ファイルを取り扱う事務\n"
-            "①事務の名称\t住民基本台帳に関する事務\n"
-            "②事務の内容\t転入届の受付から住民票の記載及び通知カードの送付まで\n"
-            "7. 評価実施機関における担当部署\n①部署\t市民課において住民基本台帳の記録を管理してい\n")
+    text = (
+        "特定個人情報保護評価書(全項目評価書)\n\nⅠ 基本情報\n\n1. 特定個人情報ファイルを取り扱う事務\n"
+        "①事務の名称\t住民基本台帳に関する事務\n"
+        "②事務の内容\t転入届の受付から住民票の記載及び通知カードの送付まで\n"
+        "7. 評価実施機関における担当部署\n①部署\t市民課において住民基本台帳の記録を管理してい\n"
+    )
     notes = import_text(text).data["取込メモ"]
     cut = [n for n in notes if "途中で切れて" in n["理由"]]
     assert [n["行"] for n in cut] == [9]
@@ -85,24 +108,39 @@ def test_blocks_said_unused_are_empty_not_unread():
     imp = import_text(used)
     c = imp.stats["classified"]
     assert c.count("uncertain") == 1 and c.count("unread") == 0
-    (path, _), = [(p, k) for p, k in c.by_path.items() if k == "uncertain"]
+    ((path, _),) = [(p, k) for p, k in c.by_path.items() if k == "uncertain"]
     u = value_at(imp.data, path)
-    assert isinstance(u, Uncertain) and u.line == used.split("\n").index(next(
-        l for l in used.split("\n") if l.startswith("委託先における不正な使用等のリスクへの対策は十分か"))) + 1
+    assert (
+        isinstance(u, Uncertain)
+        and u.line
+        == used.split("\n").index(
+            next(l for l in used.split("\n") if l.startswith("委託先における不正な使用等のリスクへの対策は十分か"))
+        )
+        + 1
+    )
     assert u.reading is None and u.reason == "選ばれた選択肢を記入する括弧の中が空です"
     assert not any(n["行"] == u.line for n in imp.data.get("取込メモ", []))  # the item holds the reason, once
 
 
-KISO_IV = ("特定個人情報保護評価書(基礎項目評価書)\n\nⅣ リスク対策\n\n1. 提出する特定個人情報保護評価書の種類{row}\n{next}"
-           "2. 特定個人情報の入手（情報提供ネットワークシステムを通じた入手を除く。）\n"
-           "目的外の入手が行われるリスクへの対策は十分か\t[十分である]\t<選択肢> 1) 特に力を入れている 2) 十分である 3) 課題が残されている\n")
-SHURUI = "[基礎項目評価書]\t<選択肢> 1) 基礎項目評価書 2) 基礎項目評価書及び重点項目評価書 3) 基礎項目評価書及び全項目評価書"
+KISO_IV = (
+    "特定個人情報保護評価書(基礎項目評価書)\n\nⅣ リスク対策\n\n1. 提出する特定個人情報保護評価書の種類{row}\n{next}"
+    "2. 特定個人情報の入手（情報提供ネットワークシステムを通じた入手を除く。）\n"
+    "目的外の入手が行われるリスクへの対策は十分か\t[十分である]\t<選択肢> 1) 特に力を入れている 2) 十分である 3) 課題が残されている\n"
+)
+SHURUI = (
+    "[基礎項目評価書]\t<選択肢> 1) 基礎項目評価書 2) 基礎項目評価書及び重点項目評価書 3) 基礎項目評価書及び全項目評価書"
+)
 NOTE = "2)又は3)を選択した評価実施機関については、それぞれ重点項目評価書又は全項目評価書において、リスク対策の詳細が記載されている。"
 
 
-@pytest.mark.parametrize("row, nxt", [("", SHURUI + "\n" + NOTE + "\n"),          # the choice under its heading
-                                      ("\t" + SHURUI, NOTE + "\n"),               # in the heading's row
-                                      ("\t" + SHURUI + "\t" + NOTE, "")])         # the note in the same row
+@pytest.mark.parametrize(
+    "row, nxt",
+    [
+        ("", SHURUI + "\n" + NOTE + "\n"),  # the choice under its heading
+        ("\t" + SHURUI, NOTE + "\n"),  # in the heading's row
+        ("\t" + SHURUI + "\t" + NOTE, ""),
+    ],
+)  # the note in the same row
 def test_a_choice_printed_with_its_headings_words_lands_in_its_item(row, nxt):
     # Ⅳ 1 of the 基礎: the heading and its only item share their words; the form prints the
     # choice beside or under the heading, and its own sentence (`printed:`) under the choice
@@ -124,14 +162,21 @@ def test_the_forms_own_sentence_is_printed_by_the_text_export_and_skipped_on_imp
     assert not any(n["本文"] == NOTE for n in imp.data.get("取込メモ", []))
 
 
-@pytest.mark.parametrize("detail", ["\t(手数料額、納付方法: 写しの交付に要する費用は請求者の負担)",
-                                    " （手数料額、納付方法：写しの交付に要する費用は請求者の負担）"])
+@pytest.mark.parametrize(
+    "detail",
+    [
+        "\t(手数料額、納付方法: 写しの交付に要する費用は請求者の負担)",
+        " （手数料額、納付方法：写しの交付に要する費用は請求者の負担）",
+    ],
+)
 def test_a_detail_printed_in_its_choices_row_lands_in_its_own_item(detail):
     # 全項目 Ⅴ 1 ③手数料等: the row prints the choice and, in parentheses with its label, the
     # 手数料額、納付方法 that details it
-    text = ("特定個人情報保護評価書(全項目評価書)\n\nⅤ 開示請求、問合せ\n\n1. 特定個人情報の開示・訂正・利用停止請求\n"
-            f"③手数料等\t[無料]\t<選択肢> 1) 有料 2) 無料{detail}\n"
-            "④個人情報ファイル簿の公表\t[行っている]\t<選択肢> 1) 行っている 2) 行っていない\n")
+    text = (
+        "特定個人情報保護評価書(全項目評価書)\n\nⅤ 開示請求、問合せ\n\n1. 特定個人情報の開示・訂正・利用停止請求\n"
+        f"③手数料等\t[無料]\t<選択肢> 1) 有料 2) 無料{detail}\n"
+        "④個人情報ファイル簿の公表\t[行っている]\t<選択肢> 1) 行っている 2) 行っていない\n"
+    )
     imp = import_text(text)
     req = imp.data["開示請求・問合せ"]["開示・訂正・利用停止請求"]
     assert req["手数料等"] == "無料"
@@ -159,21 +204,32 @@ def test_missing_sections_are_noted_and_listed(name):
     sec = [c for c in part.items if c.is_container][-1]
     lines = text.split("\n")
     start = next(k for k, l in enumerate(lines) if l.split("\t")[0] == sec.label)
-    end = next(k for k in range(start + 1, len(lines)) if lines[k] == "" and k > start + 1 and
-               (k + 1 < len(lines) and re.match(r"^(\d+\.|[ⅠⅡⅢⅣⅤⅥ]|\(別添)", lines[k + 1])))
+    end = next(
+        k
+        for k in range(start + 1, len(lines))
+        if lines[k] == ""
+        and k > start + 1
+        and (k + 1 < len(lines) and re.match(r"^(\d+\.|[ⅠⅡⅢⅣⅤⅥ]|\(別添)", lines[k + 1]))
+    )
     imp = import_text("\n".join(lines[:start] + lines[end:]))
     path = form.label_path((part.key, sec.key))
     assert path in imp.data["欠落箇所"]
-    assert any(n["本文"] == path and "原文(取り込んだテキスト)にこの箇所がありません" in n["理由"] for n in imp.data["取込メモ"])
+    assert any(
+        n["本文"] == path and "原文(取り込んだテキスト)にこの箇所がありません" in n["理由"]
+        for n in imp.data["取込メモ"]
+    )
     assert Checker(parse(dump(imp.data, form, [], "../../schema"), "x.yaml")).run() == [] or all(
-        p.severity != ERROR for p in Checker(parse(dump(imp.data, form, [], "../../schema"), "x.yaml")).run())
+        p.severity != ERROR for p in Checker(parse(dump(imp.data, form, [], "../../schema"), "x.yaml")).run()
+    )
     assert "原文にない箇所: " in render([measure("x", imp)])
 
 
 def test_notes_quote_the_source_line_whole_once_per_line():
     long = "ア" * 700
-    text = ("特定個人情報保護評価書(重点項目評価書)\n\nⅠ 基本情報\n\n"
-            f"1. 特定個人情報ファイルを取り扱う事務\n③対象人数\t<p>[ 1千人未満 ]</p> <p><選択肢></p> 1) 1,000人未満 {long}\n")
+    text = (
+        "特定個人情報保護評価書(重点項目評価書)\n\nⅠ 基本情報\n\n"
+        f"1. 特定個人情報ファイルを取り扱う事務\n③対象人数\t<p>[ 1千人未満 ]</p> <p><選択肢></p> 1) 1,000人未満 {long}\n"
+    )
     imp = import_text(text)
     line = text.split("\n")[5]
     mine = [n for n in imp.data["取込メモ"] if n["行"] == 6]
@@ -183,8 +239,10 @@ def test_notes_quote_the_source_line_whole_once_per_line():
 
 
 def test_a_value_outside_the_choices_is_uncertain_at_the_item_not_a_note():
-    text = ("特定個人情報保護評価書(重点項目評価書)\n\nⅠ 基本情報\n\n"
-            "1. 特定個人情報ファイルを取り扱う事務\n③対象人数\t<p>[ 9万人 ]</p> <p><選択肢></p> 1) 1,000人未満\n")
+    text = (
+        "特定個人情報保護評価書(重点項目評価書)\n\nⅠ 基本情報\n\n"
+        "1. 特定個人情報ファイルを取り扱う事務\n③対象人数\t<p>[ 9万人 ]</p> <p><選択肢></p> 1) 1,000人未満\n"
+    )
     imp = import_text(text)
     u = imp.data["基本情報"]["事務"]["対象人数"]
     assert u == Uncertain("[ 9万人 ] <選択肢> 1) 1,000人未満", 6, "選択された値「9万人」が選択肢にありません", None)
@@ -199,11 +257,20 @@ def test_report_counts_against_the_source():
     # 002 lacks Ⅲ 4, 6, 7 of its second file and Ⅲ 6, 7 of its third (inventory quirk 9)
     assert f.missing_sections == ["Ⅲ(2) 4.", "Ⅲ(2) 6.", "Ⅲ(2) 7.", "Ⅲ(3) 6.", "Ⅲ(3) 7."]
     out = render([f])
-    assert "原文どおり" in out and "変えて取込" in out and "要確認 14" in out and "読めず" in out and "使わない欄で空" in out
-    assert "要確認 (!要確認 の項目): 14 件" in out and "要確認: Ⅲ(1) 6. リスク1 リスクへの対策は十分か (689 行目)" in out
+    assert (
+        "原文どおり" in out
+        and "変えて取込" in out
+        and "要確認 14" in out
+        and "読めず" in out
+        and "使わない欄で空" in out
+    )
+    assert (
+        "要確認 (!要確認 の項目): 14 件" in out and "要確認: Ⅲ(1) 6. リスク1 リスクへの対策は十分か (689 行目)" in out
+    )
 
 
 # -- seed-style and damaged copies ------------------------------------------------------------
+
 
 def _seedy(text: str) -> str:
     """The exported text in the seeds' notations: HTML cells, checkbox inputs, half-width colons."""
@@ -211,11 +278,25 @@ def _seedy(text: str) -> str:
     for l in text.split("\n"):
         cells = l.split("\t")
         if len(cells) >= 2 and cells[-1].startswith("<選択肢>") and cells[-2].startswith("["):
-            l = "\t".join(cells[:-2] + [f'<p>{cells[-2]}</p> <p style="text-align: right;">&lt;選択肢&gt;</p> '
-                                        f'<ul style="list-style-type: none"> {cells[-1][len("<選択肢> "):]}'])
-        elif len(cells) == 2 and cells[1] and not cells[1].startswith("[") and not re.match(r"^(システム|委託事項|提供先|移転先)\d", cells[0]):
+            l = "\t".join(
+                cells[:-2]
+                + [
+                    f'<p>{cells[-2]}</p> <p style="text-align: right;">&lt;選択肢&gt;</p> '
+                    f'<ul style="list-style-type: none"> {cells[-1][len("<選択肢> ") :]}'
+                ]
+            )
+        elif (
+            len(cells) == 2
+            and cells[1]
+            and not cells[1].startswith("[")
+            and not re.match(r"^(システム|委託事項|提供先|移転先)\d", cells[0])
+        ):
             l = f"{cells[0]}\t<p>{cells[1]}</p>"
-        l = l.replace("[○]", '[<input checked="" type="checkbox"/>]').replace("[ ] ", "[] ").replace("リスク1： ", "リスク1: ")
+        l = (
+            l.replace("[○]", '[<input checked="" type="checkbox"/>]')
+            .replace("[ ] ", "[] ")
+            .replace("リスク1： ", "リスク1: ")
+        )
         out.append(l)
     return "\n".join(out)
 
@@ -264,7 +345,9 @@ def assert_imported_whole(text: str) -> None:
     imp = import_text(text)
     acc = imp.stats["accounted"]
     src = text.split("\n")
-    lost = [k + 1 for k, l in enumerate(src) if l.strip() and acc.get(k + 1) not in ("value", "layout", "note", "blank")]
+    lost = [
+        k + 1 for k, l in enumerate(src) if l.strip() and acc.get(k + 1) not in ("value", "layout", "note", "blank")
+    ]
     assert not lost, [src[k - 1] for k in lost[:5]]
     noted = {n["行"]: n["本文"] for n in imp.data.get("取込メモ", []) if n["行"]}
     assert all(noted[k] == src[k - 1] for k in noted)
@@ -273,6 +356,7 @@ def assert_imported_whole(text: str) -> None:
 
 
 # -- real excerpts of other extraction styles (examples.md) -----------------------------------
+
 
 def test_public_excerpts_import_as_far_as_they_go():
     got = {p.name: import_file(p) for p in sorted(PUBLIC.glob("*.txt"))}
@@ -317,7 +401,9 @@ def test_an_invented_kiso_in_the_seed_style_lands_in_its_items():
     assert d["しきい値判断結果"]["結果"] == "基礎項目評価の実施が義務付けられる"
     assert d["リスク対策"]["提出する評価書の種類"]["種類"] == "基礎項目評価書"
     assert d["リスク対策"]["委託"]["委託しない"] is True
-    assert d["リスク対策"]["最も優先度が高いと考えられる対策"]["対策"] == "特定個人情報の漏えい・滅失・毀損リスクへの対策"
+    assert (
+        d["リスク対策"]["最も優先度が高いと考えられる対策"]["対策"] == "特定個人情報の漏えい・滅失・毀損リスクへの対策"
+    )
     assert d["変更箇所"][0]["提出時期"] == "事後"
     assert "取込メモ" not in d
     assert "・支給額の決定及び保管・管理" in d["関連情報"]["事務"]["概要"]  # not a one-item list

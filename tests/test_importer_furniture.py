@@ -1,6 +1,7 @@
 """Running page headers and footers (examples.md §3.3: `住民基本台帳事務 全項目評価書`, `12 / 72`,
 the department's name at every page break) are page breaks, not values; a value that only
 resembles them stays a value. Read from the document's own repetition, never from wording."""
+
 from __future__ import annotations
 
 from piasite.importer import import_text
@@ -19,14 +20,17 @@ def _line_notes(imp) -> list[dict]:
 
 
 def test_a_running_footer_at_every_page_break_joins_no_value():
-    text = (ZEN + "I 基本情報\n1. 特定個人情報ファイルを取り扱う事務\n①事務の名称\t国民健康保険に関する事務\n"
-            + _footer(1)
-            + "7. 評価実施機関における担当部署\n①部署\t健康福祉局 保険年金課\n②所属長の役職名\t保険年金課長\n8. 他の評価実施機関\n－\n"
-            + _footer(2)
-            + "(別添3) 変更箇所\n変更日\t項目\t変更前の記載\t変更後の記載\t提出時期\t提出時期に係る説明\n"
-            "令和6年4月1日\tⅠ 7. ①部署\t保険年金課\t健康福祉局 保険年金課\t事後\t組織改正による\n"
-            "国民健康保険に関する事務　全項目評価書\n3 / 9\n東山市健康福祉局保険年金課\n"
-            "令和6年5月1日\tⅠ 7. ②所属長の役職名\t課長\t保険年金課長\t事後\t\n")
+    text = (
+        ZEN
+        + "I 基本情報\n1. 特定個人情報ファイルを取り扱う事務\n①事務の名称\t国民健康保険に関する事務\n"
+        + _footer(1)
+        + "7. 評価実施機関における担当部署\n①部署\t健康福祉局 保険年金課\n②所属長の役職名\t保険年金課長\n8. 他の評価実施機関\n－\n"
+        + _footer(2)
+        + "(別添3) 変更箇所\n変更日\t項目\t変更前の記載\t変更後の記載\t提出時期\t提出時期に係る説明\n"
+        "令和6年4月1日\tⅠ 7. ①部署\t保険年金課\t健康福祉局 保険年金課\t事後\t組織改正による\n"
+        "国民健康保険に関する事務　全項目評価書\n3 / 9\n東山市健康福祉局保険年金課\n"
+        "令和6年5月1日\tⅠ 7. ②所属長の役職名\t課長\t保険年金課長\t事後\t\n"
+    )
     imp = import_text(text)
     info = imp.data["基本情報"]
     assert info["他の評価実施機関"] == "－"
@@ -35,15 +39,21 @@ def test_a_running_footer_at_every_page_break_joins_no_value():
     assert [r["提出時期に係る説明"] for r in rows[:1]] == ["組織改正による"]
     assert len(rows) == 2 and rows[1]["変更後の記載"] == "保険年金課長"
     assert not _line_notes(imp)
-    assert all(imp.stats["accounted"][k] == "layout" for k, l in enumerate(text.split("\n"), 1) if "東山市健康福祉局" in l)
+    assert all(
+        imp.stats["accounted"][k] == "layout" for k, l in enumerate(text.split("\n"), 1) if "東山市健康福祉局" in l
+    )
 
 
 def test_a_page_counter_printed_with_the_department_on_its_line():
-    body = [KISO, "I 関連情報\n1.特定個人情報ファイルを取り扱う事務\n①事務の名称\t児童手当の支給に関する事務\n",
-            "②事務の概要\t児童手当法に基づき、児童手当を支給する。\n",
-            "1 / 5 東山市こども未来部こども家庭課\n",
-            "③システムの名称\t児童手当システム\n2.特定個人情報ファイル名\n児童手当情報ファイル\n",
-            "2 / 5 東山市こども未来部こども家庭課\n", "3.個人番号の利用\n法令上の根拠\t番号法第9条第1項\n"]
+    body = [
+        KISO,
+        "I 関連情報\n1.特定個人情報ファイルを取り扱う事務\n①事務の名称\t児童手当の支給に関する事務\n",
+        "②事務の概要\t児童手当法に基づき、児童手当を支給する。\n",
+        "1 / 5 東山市こども未来部こども家庭課\n",
+        "③システムの名称\t児童手当システム\n2.特定個人情報ファイル名\n児童手当情報ファイル\n",
+        "2 / 5 東山市こども未来部こども家庭課\n",
+        "3.個人番号の利用\n法令上の根拠\t番号法第9条第1項\n",
+    ]
     imp = import_text("".join(body))
     jimu = imp.data["関連情報"]["事務"]
     assert jimu["概要"] == "児童手当法に基づき、児童手当を支給する。"
@@ -53,8 +63,12 @@ def test_a_page_counter_printed_with_the_department_on_its_line():
 
 
 def test_a_page_counter_and_the_running_title_in_cells_of_one_row():
-    lines = ["①部署\t市民課", "住民基本台帳事務 全項目評価書\t1 / 9\t東山市市民局区政支援課", "②所属長の役職名\t課長",
-             "住民基本台帳事務 全項目評価書\t2 / 9\t東山市市民局区政支援課"]
+    lines = [
+        "①部署\t市民課",
+        "住民基本台帳事務 全項目評価書\t1 / 9\t東山市市民局区政支援課",
+        "②所属長の役職名\t課長",
+        "住民基本台帳事務 全項目評価書\t2 / 9\t東山市市民局区政支援課",
+    ]
     assert page_furniture(lines) == {1, 3}
     # one such row alone is no running footer
     assert page_furniture(lines[:2]) == set()
@@ -62,14 +76,32 @@ def test_a_page_counter_and_the_running_title_in_cells_of_one_row():
 
 def test_a_value_seen_away_from_the_page_breaks_is_a_value_there_too():
     # the department's name is also printed as a value, on a line of its own: never furniture
-    lines = ["I 関連情報", "東山市健康福祉局保険年金課", "1 / 3", "①部署", "東山市健康福祉局保険年金課",
-             "本文", "東山市健康福祉局保険年金課", "2 / 3"]
+    lines = [
+        "I 関連情報",
+        "東山市健康福祉局保険年金課",
+        "1 / 3",
+        "①部署",
+        "東山市健康福祉局保険年金課",
+        "本文",
+        "東山市健康福祉局保険年金課",
+        "2 / 3",
+    ]
     assert page_furniture(lines) == set()  # (page numbers alone are page breaks already)
     # a short mark (－) beside every page break is a value too often to be told apart
     assert page_furniture(["8. 他の評価実施機関", "－", "1 / 3", "7. 備考", "－", "2 / 3"]) == set()
     # the same footer at two page breaks is furniture
-    assert page_furniture(["①部署", "保険年金課", "東山市健康福祉局保険年金課", "1 / 3", "7. 備考", "－",
-                           "東山市健康福祉局保険年金課", "2 / 3"]) == {2, 6}
+    assert page_furniture(
+        [
+            "①部署",
+            "保険年金課",
+            "東山市健康福祉局保険年金課",
+            "1 / 3",
+            "7. 備考",
+            "－",
+            "東山市健康福祉局保険年金課",
+            "2 / 3",
+        ]
+    ) == {2, 6}
 
 
 def test_a_part_heading_repeated_after_page_breaks_is_the_form_s():

@@ -1,6 +1,7 @@
 """The importer and the text export name no form key: they read the definitions' roles,
 labels and `unused_if`. Same scanner as tests/test_no_form_keys.py (which leaves
 piasite/importer/ to this test), over piasite/importer/*.py and piasite/export.py."""
+
 import re
 from collections import Counter
 from pathlib import Path

@@ -2,6 +2,7 @@
 理由, 読み), instead of a guess or an empty value — and uses the document's own evidence first:
 blocks it says are unused stay empty, its change log (別添2) and its glyph conventions settle
 what they can. Invented documents (東山市) for the cases; the four seeds for the counts."""
+
 from __future__ import annotations
 
 import re
@@ -26,7 +27,8 @@ RADIO = '<input type="radio"/>'
 NO_MARK = "どの選択肢にもチェック記号が付いていません"
 HEAD = ["特定個人情報保護評価書(重点項目評価書)", "", "評価実施機関名", "", "東山市長", ""]
 SYSTEMS = [
-    "Ⅰ 基本情報", "",
+    "Ⅰ 基本情報",
+    "",
     "2. 特定個人情報ファイルを取り扱う事務において使用するシステム",
     "システム1",
     "①システムの名称\t東山市住民記録システム",
@@ -37,19 +39,24 @@ SYSTEMS = [
     "",
 ]
 FILE = [
-    "Ⅱ 特定個人情報ファイルの概要", "",
+    "Ⅱ 特定個人情報ファイルの概要",
+    "",
     "1. 特定個人情報ファイル名\t東山市住民記録ファイル",
     "2. 基本情報",
     "⑤保有開始日\t平成30年13月",
     "",
 ]
 RISKS = [
-    "Ⅲ リスク対策 ※", "",
-    "1. 特定個人情報ファイル名\t東山市住民記録ファイル", "",
-    "4. 特定個人情報ファイルの取扱いの委託\t\t[○] 委託しない", "",
+    "Ⅲ リスク対策 ※",
+    "",
+    "1. 特定個人情報ファイル名\t東山市住民記録ファイル",
+    "",
+    "4. 特定個人情報ファイルの取扱いの委託\t\t[○] 委託しない",
+    "",
     "リスク： 委託先における不正な使用等のリスク",
     "委託契約書中の特定個人情報ファイルの取扱いに関する規定\t[ ]\t<選択肢> 1) 定めている 2) 定めていない",
-    "リスクへの対策は十分か\t[ ]\t<選択肢> 1) 特に力を入れている 2) 十分である 3) 課題が残されている", "",
+    "リスクへの対策は十分か\t[ ]\t<選択肢> 1) 特に力を入れている 2) 十分である 3) 課題が残されている",
+    "",
     "9. 従業者に対する教育・啓発",
     f"従業者に対する教育・啓発\t{BOX} 特に力を入れて行っている {BOX} 十分に行っている {BOX} 十分に行っていない",
     "",
@@ -84,9 +91,13 @@ def test_a_row_without_any_mark_is_uncertain_at_the_item_with_its_line_and_reaso
     imp = import_text(text)
     line = _line(text, "③他のシステムとの接続")
     u = value_at(imp.data, CONNECT)
-    assert u == Uncertain("☐ 情報提供ネットワークシステム ☐ 庁内連携システム ☐ 税務システム ☐ その他 ( )", line, NO_MARK, None)
+    assert u == Uncertain(
+        "☐ 情報提供ネットワークシステム ☐ 庁内連携システム ☐ 税務システム ☐ その他 ( )", line, NO_MARK, None
+    )
     edu = value_at(imp.data, EDU)
-    assert isinstance(edu, Uncertain) and edu.reason == NO_MARK and edu.line == _line(text, "従業者に対する教育・啓発\t")
+    assert (
+        isinstance(edu, Uncertain) and edu.reason == NO_MARK and edu.line == _line(text, "従業者に対する教育・啓発\t")
+    )
     # the item holds the reason: no 取込メモ row repeats it
     assert not any(n["行"] in (line, edu.line) for n in imp.data.get("取込メモ", []))
     c = imp.stats["classified"]
@@ -142,15 +153,20 @@ def test_the_written_yaml_reads_back_to_the_same_values_and_checks_with_warnings
 
 
 def test_the_change_log_settles_a_row_printed_without_marks():
-    text = _text(SYSTEMS, RISKS, CHANGES + [
-        # the item added whole: 変更後 states its value
-        "令和2年4月1日\tⅠ 基本情報 2. 特定個人情報ファイルを取り扱う事務において使用するシステム システム1 ③他のシステムとの接続"
-        "\t\t[○] 庁内連携システム [○] 税務システム\t事後\t東山市の説明",
-        # a change to part of a list (変更前 names an option): 変更後 need not be the whole list
-        "令和3年4月1日\tⅠ 2. システム2 ③他のシステムとの接続\t[○] 情報提供ネットワークシステム\t[○] その他(東山市中間サーバー)\t事後\t",
-        # a choice: 変更後 is its whole value
-        "令和4年4月1日\tⅢ リスク対策 9. 従業者に対する教育・啓発 従業者に対する教育・啓発\t十分に行っている\t特に力を入れて行っている\t事前\t",
-    ])
+    text = _text(
+        SYSTEMS,
+        RISKS,
+        CHANGES
+        + [
+            # the item added whole: 変更後 states its value
+            "令和2年4月1日\tⅠ 基本情報 2. 特定個人情報ファイルを取り扱う事務において使用するシステム システム1 ③他のシステムとの接続"
+            "\t\t[○] 庁内連携システム [○] 税務システム\t事後\t東山市の説明",
+            # a change to part of a list (変更前 names an option): 変更後 need not be the whole list
+            "令和3年4月1日\tⅠ 2. システム2 ③他のシステムとの接続\t[○] 情報提供ネットワークシステム\t[○] その他(東山市中間サーバー)\t事後\t",
+            # a choice: 変更後 is its whole value
+            "令和4年4月1日\tⅢ リスク対策 9. 従業者に対する教育・啓発 従業者に対する教育・啓発\t十分に行っている\t特に力を入れて行っている\t事前\t",
+        ],
+    )
     imp = import_text(text)
     assert value_at(imp.data, CONNECT) == ["庁内連携システム", "税務システム"]
     assert value_at(imp.data, EDU) == "特に力を入れて行っている"
@@ -162,21 +178,29 @@ def test_the_change_log_settles_a_row_printed_without_marks():
 
 
 def test_a_later_row_that_may_quote_part_of_the_list_leaves_it_uncertain():
-    text = _text(SYSTEMS, CHANGES + [
-        "令和2年4月1日\tⅠ 2. システム1 ③他のシステムとの接続\t\t[○] 庁内連携システム [○] 税務システム\t事後\t",
-        "令和5年4月1日\tⅠ 2. システム1 ③他のシステムとの接続\t[○] 税務システム\t[○] その他(東山市中間サーバー)\t事後\t",
-        # a row about another system, or naming no system where there are two, settles nothing
-        "令和5年5月1日\tⅠ 2. システム3 ③他のシステムとの接続\t\t[○] 税務システム\t事後\t",
-    ])
+    text = _text(
+        SYSTEMS,
+        CHANGES
+        + [
+            "令和2年4月1日\tⅠ 2. システム1 ③他のシステムとの接続\t\t[○] 庁内連携システム [○] 税務システム\t事後\t",
+            "令和5年4月1日\tⅠ 2. システム1 ③他のシステムとの接続\t[○] 税務システム\t[○] その他(東山市中間サーバー)\t事後\t",
+            # a row about another system, or naming no system where there are two, settles nothing
+            "令和5年5月1日\tⅠ 2. システム3 ③他のシステムとの接続\t\t[○] 税務システム\t事後\t",
+        ],
+    )
     imp = import_text(text)
     assert isinstance(value_at(imp.data, CONNECT), Uncertain)
     assert isinstance(value_at(imp.data, CONNECT2), Uncertain)
 
 
 def _recipients(methods: list[str]) -> list[str]:
-    out = ["Ⅱ 特定個人情報ファイルの概要", "", "1. 特定個人情報ファイル名\t東山市住民記録ファイル",
-           "5. 特定個人情報の提供・移転(委託に伴うものを除く。)",
-           f"提供・移転の有無\t[○] 提供を行っている ({len(methods)}) 件 [ ] 移転を行っている ( ) 件 [ ] 行っていない"]
+    out = [
+        "Ⅱ 特定個人情報ファイルの概要",
+        "",
+        "1. 特定個人情報ファイル名\t東山市住民記録ファイル",
+        "5. 特定個人情報の提供・移転(委託に伴うものを除く。)",
+        f"提供・移転の有無\t[○] 提供を行っている ({len(methods)}) 件 [ ] 移転を行っている ( ) 件 [ ] 行っていない",
+    ]
     for k, m in enumerate(methods, 1):
         out += [f"提供先{k}\t東山県{k}", f"⑥提供方法\t{m}"]
     return out + [""]
@@ -194,14 +218,24 @@ def test_the_other_rows_of_the_table_offer_a_reading_not_a_value():
 
 
 def test_radio_alone_follows_the_documents_own_convention():
-    audit = ["Ⅲ リスク対策 ※", "", "1. 特定個人情報ファイル名\t東山市住民記録ファイル", "", "8. 監査",
-             f"実施の有無\t[{RADIO}] 自己点検 [{RADIO}] 内部監査 [{RADIO}] 外部監査", ""]
+    audit = [
+        "Ⅲ リスク対策 ※",
+        "",
+        "1. 特定個人情報ファイル名\t東山市住民記録ファイル",
+        "",
+        "8. 監査",
+        f"実施の有無\t[{RADIO}] 自己点検 [{RADIO}] 内部監査 [{RADIO}] 外部監査",
+        "",
+    ]
     path = ("リスク対策", 0, "監査", "実施の有無")
     alone = import_text(_text(audit))
     u = value_at(alone.data, path)
     assert isinstance(u, Uncertain) and u.reading == ["自己点検", "内部監査", "外部監査"] and "◎" in u.reason
     # elsewhere the document draws ◎ beside empty brackets: its convention reads this row too
-    contrast = [f"③他のシステムとの接続\t[{RADIO}] 庁内連携システム [] 税務システム" if l.startswith("③") else l for l in SYSTEMS]
+    contrast = [
+        f"③他のシステムとの接続\t[{RADIO}] 庁内連携システム [] 税務システム" if l.startswith("③") else l
+        for l in SYSTEMS
+    ]
     settled = import_text(_text(contrast, audit))
     assert value_at(settled.data, path) == ["自己点検", "内部監査", "外部監査"]
     assert value_at(settled.data, CONNECT) == ["庁内連携システム"]
@@ -210,7 +244,9 @@ def test_radio_alone_follows_the_documents_own_convention():
 def test_export_of_a_document_holding_uncertain_values_prints_the_source_and_reimports():
     imp = import_text(_text(SYSTEMS, FILE, RISKS))
     text = export_text(imp.form, parse(dump(imp.data, imp.form, [], "../../schema")).data)
-    assert "③他のシステムとの接続\t☐ 情報提供ネットワークシステム ☐ 庁内連携システム ☐ 税務システム ☐ その他 ( )" in text
+    assert (
+        "③他のシステムとの接続\t☐ 情報提供ネットワークシステム ☐ 庁内連携システム ☐ 税務システム ☐ その他 ( )" in text
+    )
     again = import_text(text)
     before = {p: (u.source, u.reason, u.reading) for p, u in marked(imp.data)}
     after = {p: (u.source, u.reason, u.reading) for p, u in marked(again.data)}
@@ -257,8 +293,11 @@ def test_seed_evidence_settles_what_the_document_itself_shows(seeds):
     # 000: システム7 and 8 print no mark; the change log added them whole on 2018-12-18
     d = seeds["000_2291bdb7c9ff38d3"].data
     systems = d["基本情報"]["システム"]
-    assert systems[6]["他のシステムとの接続"] == ["既存住民基本台帳システム", "税務システム",
-                                               {"その他": "中間サーバ、個別業務システム"}]
+    assert systems[6]["他のシステムとの接続"] == [
+        "既存住民基本台帳システム",
+        "税務システム",
+        {"その他": "中間サーバ、個別業務システム"},
+    ]
     assert systems[7]["他のシステムとの接続"] == ["情報提供ネットワークシステム", "宛名システム等"]
     # 002:853 ◎ alone, where 002:708 draws ◎ beside an empty [] (the document's convention)
     d = seeds["002_b811fdfc73e7ad83"].data

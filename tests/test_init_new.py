@@ -1,5 +1,6 @@
 """`piasite init` makes a city's repository that checks and builds; `piasite new` writes every item of
 any form, empty, so that only the values still to fill are reported."""
+
 from __future__ import annotations
 
 import json
@@ -33,9 +34,19 @@ def city(tmp_path, monkeypatch):
 
 
 def test_init_layout(city):
-    for rel in ("content/higashiyama/1.yaml", "content/aliases.yaml", "mkdocs.yml", ".gitignore", "README.md",
-                ".vscode/settings.json", ".github/workflows/pr.yml", ".github/workflows/pages.yml",
-                "package.json", "schema/juten.schema.json", "requirements.txt"):
+    for rel in (
+        "content/higashiyama/1.yaml",
+        "content/aliases.yaml",
+        "mkdocs.yml",
+        ".gitignore",
+        "README.md",
+        ".vscode/settings.json",
+        ".github/workflows/pr.yml",
+        ".github/workflows/pages.yml",
+        "package.json",
+        "schema/juten.schema.json",
+        "requirements.txt",
+    ):
         assert (city / rel).is_file(), rel
     conf = yaml.safe_load((city / "mkdocs.yml").read_text(encoding="utf-8"))
     assert conf["site_name"] == "東山市 特定個人情報保護評価書"
@@ -59,8 +70,9 @@ def test_gitignore_covers_linked_tools(city, tmp_path):
     (tmp_path / "shared").mkdir()
     for name in ("node_modules", ".venv"):
         (city / name).symlink_to(tmp_path / "shared")
-    out = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=city,
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"], cwd=city, capture_output=True, text=True, check=True
+    ).stdout
     assert "node_modules" not in out and ".venv" not in out, out
 
 
@@ -84,13 +96,15 @@ def test_init_checks_and_builds(city):
 def test_city_adds_its_own_css(city):
     """The way to change a few colours: overrides/assets/city.css, read after piasite.css (which stays whole)."""
     (city / "overrides" / "assets").mkdir(parents=True)
-    (city / "overrides" / "assets" / "city.css").write_text("/* 東山市の色 */ .md-header{background:#0a6b3d}\n",
-                                                           encoding="utf-8")
+    (city / "overrides" / "assets" / "city.css").write_text(
+        "/* 東山市の色 */ .md-header{background:#0a6b3d}\n", encoding="utf-8"
+    )
     assert invoke("build").exit_code == 0
     assets = city / "site" / "assets" / "piasite"
     assert "東山市の色" in (assets / "city.css").read_text(encoding="utf-8")
-    assert (assets / "piasite.css").read_text(encoding="utf-8") == \
-        (ROOT / "templates" / "assets" / "piasite.css").read_text(encoding="utf-8")
+    assert (assets / "piasite.css").read_text(encoding="utf-8") == (
+        ROOT / "templates" / "assets" / "piasite.css"
+    ).read_text(encoding="utf-8")
     page = (city / "site" / "higashiyama" / "1" / "index.html").read_text(encoding="utf-8")
     assert page.index("assets/piasite/piasite.css") < page.index("assets/piasite/city.css")
 
@@ -152,8 +166,10 @@ def test_new_answered_no_leaves_only_values_to_fill(city, form):
     path = city / "content" / "nishiyama" / "7.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     f = load_form(form)
-    no = {"entrustment_flag": f.role_item("entrustment_flag").choices[-1],
-          "provision_transfer_flag": [f.role_item("provision_transfer_flag").options[-1].text]}
+    no = {
+        "entrustment_flag": f.role_item("entrustment_flag").choices[-1],
+        "provision_transfer_flag": [f.role_item("provision_transfer_flag").options[-1].text],
+    }
     for role, answer in no.items():
         for fpath, _ in list(f.values(data, "file")):
             where = f.concrete(role, *(p for p in fpath if isinstance(p, int)))
@@ -237,24 +253,35 @@ def test_guides_are_site_pages_linked_from_the_nav(city):
     site = city / "site"
     top = (site / "index.html").read_text(encoding="utf-8")
     assert 'href="guides/"' in top and "使い方" in top
-    for name, words in {"": ["評価書の読み方", "用語集"], "reading": ["Ⅲ リスク対策"],
-                        "glossary": ["特定個人情報", "委託・再委託", "情報提供ネットワークシステム", "重点項目評価", "しきい値判断"],
-                        "writing": ["piasite check", "piasite serve"], "review": ["提出時期: 事前", "GitLab", "⚠"],
-                        "publishing": ["サブパス", "CMS"]}.items():
+    for name, words in {
+        "": ["評価書の読み方", "用語集"],
+        "reading": ["Ⅲ リスク対策"],
+        "glossary": ["特定個人情報", "委託・再委託", "情報提供ネットワークシステム", "重点項目評価", "しきい値判断"],
+        "writing": ["piasite check", "piasite serve"],
+        "review": ["提出時期: 事前", "GitLab", "⚠"],
+        "publishing": ["サブパス", "CMS"],
+    }.items():
         page = (site / "guides" / name / "index.html").read_text(encoding="utf-8")
         for w in words:
             assert w in page, (name, w)
 
 
-@pytest.mark.parametrize("direct_url, line", [
-    (None, "piasite=={v}"),  # installed from an index (or no record): the version
-    ('{"url": "file:///home/clerk/piasite-0.1.0-py3-none-any.whl", "archive_info": {}}', "piasite=={v}"),
-    ('{"url": "https://www.example.jp/tools/piasite-0.1.0-py3-none-any.whl", "archive_info": {}}',
-     "piasite @ https://www.example.jp/tools/piasite-0.1.0-py3-none-any.whl"),
-    ('{"url": "https://github.com/example/piasite", "vcs_info": {"vcs": "git", "commit_id": "abc123"}}',
-     "piasite @ git+https://github.com/example/piasite@abc123"),
-    ("not json", "piasite=={v}"),
-])
+@pytest.mark.parametrize(
+    "direct_url, line",
+    [
+        (None, "piasite=={v}"),  # installed from an index (or no record): the version
+        ('{"url": "file:///home/clerk/piasite-0.1.0-py3-none-any.whl", "archive_info": {}}', "piasite=={v}"),
+        (
+            '{"url": "https://www.example.jp/tools/piasite-0.1.0-py3-none-any.whl", "archive_info": {}}',
+            "piasite @ https://www.example.jp/tools/piasite-0.1.0-py3-none-any.whl",
+        ),
+        (
+            '{"url": "https://github.com/example/piasite", "vcs_info": {"vcs": "git", "commit_id": "abc123"}}',
+            "piasite @ git+https://github.com/example/piasite@abc123",
+        ),
+        ("not json", "piasite=={v}"),
+    ],
+)
 def test_requirements_say_where_piasite_comes_from(monkeypatch, direct_url, line):
     """The city's requirements.txt (read by its README and workflows) installs the piasite that made it."""
     from importlib import metadata
@@ -294,8 +321,11 @@ def test_init_from_a_local_wheel_says_to_edit_requirements(tmp_path, monkeypatch
 
 
 def test_workflows_install_from_requirements(city):
-    req = [ln for ln in (city / "requirements.txt").read_text(encoding="utf-8").splitlines()
-           if ln.strip() and not ln.startswith("#")]
+    req = [
+        ln
+        for ln in (city / "requirements.txt").read_text(encoding="utf-8").splitlines()
+        if ln.strip() and not ln.startswith("#")
+    ]
     assert len(req) == 1 and req[0].startswith("piasite")
     for wf in ("pr.yml", "pages.yml"):
         text = (city / ".github" / "workflows" / wf).read_text(encoding="utf-8")

@@ -1,5 +1,6 @@
 """What `piasite check`, the reader and the build accept: bounded YAML, sizes, characters, names,
 paths. (The payloads that are one file each live in tests/fixtures/hostile; these need code.)"""
+
 from __future__ import annotations
 
 import os
@@ -44,14 +45,22 @@ def _limit_memory():
 def run_limited(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     """piasite in a child with 1 GiB of memory and 30 s: a bomb that expands fails loudly."""
     t0 = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "piasite", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=30, preexec_fn=_limit_memory, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    proc = subprocess.run(
+        [sys.executable, "-m", "piasite", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        preexec_fn=_limit_memory,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     proc.elapsed = time.perf_counter() - t0
     assert "Traceback" not in proc.stderr + proc.stdout, proc.stderr
     return proc
 
 
 # -- YAML bounded before expansion ---------------------------------------------------------
+
 
 def test_one_kilobyte_bomb_is_refused_fast_and_small(tmp_path):
     bomb = (HOSTILE / "bomb_billion_laughs.yaml").read_bytes()
@@ -68,8 +77,9 @@ def test_one_kilobyte_bomb_is_refused_fast_and_small(tmp_path):
 def test_very_deep_flow_nesting_does_not_crash_libyaml(tmp_path, shape):
     # 100,000 levels in 200-500 KB: libyaml's composer recursed until it crashed the process.
     close = "]" if shape == "[" else "}"
-    (tmp_path / "1.yaml").write_text("a: " + shape * 100_000 + "1" * (shape != "[") + close * 100_000 + "\n",
-                                     encoding="utf-8")
+    (tmp_path / "1.yaml").write_text(
+        "a: " + shape * 100_000 + "1" * (shape != "[") + close * 100_000 + "\n", encoding="utf-8"
+    )
     proc = run_limited("check", "1.yaml", cwd=tmp_path)
     assert proc.returncode == 1, proc.stderr
     assert "1.yaml:1: 入れ子が深すぎます(40 段まで)" in proc.stderr
@@ -81,8 +91,14 @@ def test_brackets_inside_text_are_not_nesting():
 
 
 def test_every_alias_shape_is_refused():
-    for text in ("a: &a 1\nb: *a\n", "a: &a [1]\nb: [*a]\n", "- &a {x: 1}\n- *a\n", "a: &a !非公表 x\nb: *a\n",
-                 "a: !非公表 &a {x: 1}\nb: *a\n", "a: &a x\n? *a\n: 1\n"):
+    for text in (
+        "a: &a 1\nb: *a\n",
+        "a: &a [1]\nb: [*a]\n",
+        "- &a {x: 1}\n- *a\n",
+        "a: &a !非公表 x\nb: *a\n",
+        "a: !非公表 &a {x: 1}\nb: *a\n",
+        "a: &a x\n? *a\n: 1\n",
+    ):
         with pytest.raises(ReadError, match="アンカー"):
             parse(text)
     with pytest.raises(ReadError, match="マージキー"):
@@ -91,14 +107,19 @@ def test_every_alias_shape_is_refused():
 
 
 def test_only_withheld_and_plain_tags():
-    assert parse("a: !非公表 x\nb: !!str 5\nc: !!int '7'\nd: ! y\n").data == {"a": Withheld("x"), "b": "5", "c": 7,
-                                                                              "d": "y"}  # `!`: a plain string
+    assert parse("a: !非公表 x\nb: !!str 5\nc: !!int '7'\nd: ! y\n").data == {
+        "a": Withheld("x"),
+        "b": "5",
+        "c": 7,
+        "d": "y",
+    }  # `!`: a plain string
     for tag in ("!!binary aGk=", "!!python/tuple [1]", "!!pairs [a: 1]", "!!merge x", "!!value x", "!x y"):
         with pytest.raises(ReadError, match="タグ"):
             parse(f"a: {tag}\n")
 
 
 # -- sizes: defaults and mkdocs.yml ----------------------------------------------------------
+
 
 def test_overlong_value_and_file_refused_by_default(tmp_path):
     doc = tmp_path / "higashiyama" / "1.yaml"
@@ -119,16 +140,19 @@ def test_limits_configured_in_mkdocs_yml(tmp_path):
     doc.parent.mkdir(parents=True)
     doc.write_text(GOOD.read_text(encoding="utf-8"), encoding="utf-8")
     assert check("content", cwd=tmp_path).exit_code == 0
-    (tmp_path / "mkdocs.yml").write_text("extra:\n  piasite:\n    limits:\n      max_value_chars: 100\n",
-                                         encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(
+        "extra:\n  piasite:\n    limits:\n      max_value_chars: 100\n", encoding="utf-8"
+    )
     res = check("content", cwd=tmp_path)
     assert res.exit_code == 1 and "1 つの値は 100 文字まで" in res.output
-    (tmp_path / "mkdocs.yml").write_text("extra:\n  piasite:\n    limits:\n      max_file_bytes: 5000\n",
-                                         encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(
+        "extra:\n  piasite:\n    limits:\n      max_file_bytes: 5000\n", encoding="utf-8"
+    )
     res = check("content", cwd=tmp_path)
     assert res.exit_code == 1 and "1 つの評価書は 5,000 バイトまで" in res.output
-    (tmp_path / "mkdocs.yml").write_text("extra:\n  piasite:\n    limits:\n      max_file_bytes: many\n"
-                                         "      max_size: 1\n", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(
+        "extra:\n  piasite:\n    limits:\n      max_file_bytes: many\n      max_size: 1\n", encoding="utf-8"
+    )
     res = check("content", cwd=tmp_path)
     assert res.exit_code == 1
     assert "mkdocs.yml:1: mkdocs.yml の extra.piasite.limits: max_file_bytes は正の整数で書いてください" in res.output
@@ -141,11 +165,17 @@ def test_the_real_content_is_within_the_default_limits():
 
 # -- characters and names ---------------------------------------------------------------------
 
+
 def test_one_company_one_key_whatever_the_invisible_characters():
     names = Names()
     plain = names.key("株式会社ジーシーシー")
-    for spelling in ("株式会社ジー\u200bシーシー", "株式会社\ufeffジーシーシー", "株式会社\u2060ジーシー\u200dシー",
-                     "株式会社ジーシーシー\u200e", "\u2066株式会社ジーシーシー\u2069"):
+    for spelling in (
+        "株式会社ジー\u200bシーシー",
+        "株式会社\ufeffジーシーシー",
+        "株式会社\u2060ジーシー\u200dシー",
+        "株式会社ジーシーシー\u200e",
+        "\u2066株式会社ジーシーシー\u2069",
+    ):
         assert names.key(spelling) == plain, spelling
     assert names.key("NEC株式会社") == names.key("NЕС株式会社") == names.key("ΝEC株式会社")  # Cyrillic, Greek
     assert names.key("α版株式会社") != names.key("a版株式会社")  # a Greek word is not a look-alike
@@ -159,11 +189,14 @@ def test_lookalike_warning_names_both_spellings(tmp_path):
     res = check(path, cwd=tmp_path)
     assert res.exit_code == 0, res.output
     line = text[: text.index("委託先名: 株式会社ジーシーシー")].count("\n") + 1
-    assert (f"{path}:{line}: 警告: Ⅱ(1) 4. 委託事項2 ③委託先名: 「ЈСС」にラテン文字に似たキリル文字・ギリシャ文字などが"
-            "混じっています。ラテン文字なら「JCC」です") in res.output
+    assert (
+        f"{path}:{line}: 警告: Ⅱ(1) 4. 委託事項2 ③委託先名: 「ЈСС」にラテン文字に似たキリル文字・ギリシャ文字などが"
+        "混じっています。ラテン文字なら「JCC」です"
+    ) in res.output
 
 
 # -- paths: folders, symbolic links, reserved names, aliases.yaml -----------------------------
+
 
 def content_with(tmp_path: Path) -> Path:
     content = tmp_path / "content"
@@ -240,8 +273,12 @@ def test_messages_never_carry_raw_control_characters(tmp_path):
     path = tmp_path / "higashiyama" / "1.yaml"
     path.parent.mkdir()
     text = GOOD.read_text(encoding="utf-8")
-    path.write_text(text.replace("対象人数: 10万人以上30万人未満", '対象人数: "10万人\\x1b[2J\\u202e\\ud800"')
-                    .replace("特記事項: なし", '"特記\\x07事項": なし'), encoding="utf-8")
+    path.write_text(
+        text.replace("対象人数: 10万人以上30万人未満", '対象人数: "10万人\\x1b[2J\\u202e\\ud800"').replace(
+            "特記事項: なし", '"特記\\x07事項": なし'
+        ),
+        encoding="utf-8",
+    )
     res = check(path, cwd=tmp_path)
     assert res.exit_code == 1
     assert "「10万人<U+001B>[2J<U+202E><U+D800>」は選択肢にありません" in res.output
@@ -252,7 +289,8 @@ def test_messages_never_carry_raw_control_characters(tmp_path):
 def test_an_alias_is_told_at_its_own_line(tmp_path):
     (tmp_path / "higashiyama").mkdir()
     (tmp_path / "higashiyama" / "1.yaml").write_text(
-        "様式: 重点項目評価書\n評価書名: &n 東山市の評価書\n評価書番号: 1\n評価実施機関名: *n\n", encoding="utf-8")
+        "様式: 重点項目評価書\n評価書名: &n 東山市の評価書\n評価書番号: 1\n評価実施機関名: *n\n", encoding="utf-8"
+    )
     proc = run_limited("check", "higashiyama/1.yaml", cwd=tmp_path)
     assert proc.returncode == 1, proc.stderr
     assert "higashiyama/1.yaml:4: アンカー(&)とエイリアス(*)は使えません(2 行目の値を" in proc.stderr, proc.stderr

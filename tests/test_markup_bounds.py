@@ -1,6 +1,7 @@
 """Rendering a long text is bounded (markup.py): values within the size limit that made
 Python-Markdown take seconds to minutes (nested brackets, thousands of blocks) render in well
 under a second, and keep every character; ordinary values keep their links and lists."""
+
 from __future__ import annotations
 
 import html

@@ -10,7 +10,9 @@ def test_fold_spellings():
     assert fold("中間サーバ") == fold("中間サーバー")
     assert fold("中間サーバコネクタ") == fold("中間サーバーコネクタ")
     assert fold("ＫＳＫ") == fold("KSK")
-    assert fold("サービス検索・電子申請機能(マイナポータルびったりサービス)") == fold("サービス検索・電子申請機能(マイナポータルぴったりサービス)")
+    assert fold("サービス検索・電子申請機能(マイナポータルびったりサービス)") == fold(
+        "サービス検索・電子申請機能(マイナポータルぴったりサービス)"
+    )
     assert fold("株式会社スーブル") != fold("株式会社スープル")  # only a person may merge these
 
 
@@ -22,7 +24,8 @@ def test_branch_is_an_attribute():
 
 def test_alias_file_merges_and_splits(tmp_path):
     (tmp_path / "aliases.yaml").write_text(
-        "同じもの:\n  - [株式会社スーブル, 株式会社スープル]\n別のもの:\n  - 中間サーバ\n", encoding="utf-8")
+        "同じもの:\n  - [株式会社スーブル, 株式会社スープル]\n別のもの:\n  - 中間サーバ\n", encoding="utf-8"
+    )
     names = Names.load(tmp_path)
     assert names.key("株式会社 スープル") == names.key("株式会社スーブル")
     assert names.key("中間サーバ") != names.key("中間サーバー")
@@ -37,9 +40,13 @@ def test_alias_file_errors_name_the_line(tmp_path):
 
 
 def test_markdown_is_safe():
-    out = to_html('<img src="https://x.example/a.png" onerror=alert(1)>\n\n[a](javascript:alert(1)) ![b](https://t.example/b.png)')
+    out = to_html(
+        '<img src="https://x.example/a.png" onerror=alert(1)>\n\n[a](javascript:alert(1)) ![b](https://t.example/b.png)'
+    )
     assert "<img" not in out and "javascript:" not in out and "t.example" not in out
     assert "&lt;img" in out
     assert to_html("# 見出し") == "<p><strong>見出し</strong></p>"
     assert to_html("一行目\n二行目") == "<p>一行目<br>\n二行目</p>"
-    assert '<a href="https://www.city.example.jp/" rel="noopener noreferrer">' in to_html("<https://www.city.example.jp/>")
+    assert '<a href="https://www.city.example.jp/" rel="noopener noreferrer">' in to_html(
+        "<https://www.city.example.jp/>"
+    )

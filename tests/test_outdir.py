@@ -1,4 +1,5 @@
 """`piasite build --out DIR` replaces DIR: it refuses any folder piasite did not make."""
+
 from __future__ import annotations
 
 import shutil
@@ -28,11 +29,16 @@ def _build(cwd, *args):
 
 
 def _tree(root: Path) -> dict:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file() and ".git" not in p.relative_to(root).parts}
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".git" not in p.relative_to(root).parts
+    }
 
 
-@pytest.mark.parametrize("out", [".", "..", "content", "content/higashiyama", "./content/../content", "notes.txt", "build"])
+@pytest.mark.parametrize(
+    "out", [".", "..", "content", "content/higashiyama", "./content/../content", "notes.txt", "build"]
+)
 def test_refuses_what_is_not_a_site(repo, out):
     before = _tree(repo.root.parent)
     proc = _build(repo.root, "--out", out)

@@ -1,5 +1,6 @@
 """Property-based tests (hypothesis): whatever the YAML shape, `piasite check` answers with messages
 and exit 0/1, never a traceback; whatever the extracted text, the importer places every line."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,8 +22,12 @@ from piasite.reader import ReadError, parse
 
 from .conftest import SEEDS
 
-SETTINGS = settings(max_examples=150, deadline=None, derandomize=True,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SETTINGS = settings(
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 def _form_keys() -> list[str]:
@@ -44,13 +49,42 @@ FORMS = form_names()
 # Text that tries what content can carry: controls, bidi, zero-width, look-alikes, markup, long runs.
 nasty_text = st.one_of(
     st.text(max_size=40),
-    st.sampled_from(["\x1b[31m", "\x00", "\u202e", "\u200b", "НЕС", "ΝEC", "<script>x</script>", "{{ 6*7 }}",
-                     "{%+ endraw %}", "=HYPERLINK(\"x\")", "令和7年2月30日", "2025-02-30", "9999-12-31", "\ud800",
-                     "事前", "事後", "委託する", "10万人以上30万人未満", "", " ", "~", "&a", "*a", "!!binary"]),
+    st.sampled_from(
+        [
+            "\x1b[31m",
+            "\x00",
+            "\u202e",
+            "\u200b",
+            "НЕС",
+            "ΝEC",
+            "<script>x</script>",
+            "{{ 6*7 }}",
+            "{%+ endraw %}",
+            "=HYPERLINK(\"x\")",
+            "令和7年2月30日",
+            "2025-02-30",
+            "9999-12-31",
+            "\ud800",
+            "事前",
+            "事後",
+            "委託する",
+            "10万人以上30万人未満",
+            "",
+            " ",
+            "~",
+            "&a",
+            "*a",
+            "!!binary",
+        ]
+    ),
 )
 scalars = st.one_of(
-    nasty_text, st.integers(min_value=-10**20, max_value=10**20), st.floats(allow_nan=True),
-    st.booleans(), st.none(), st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31)),
+    nasty_text,
+    st.integers(min_value=-(10**20), max_value=10**20),
+    st.floats(allow_nan=True),
+    st.booleans(),
+    st.none(),
+    st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31)),
 )
 
 
@@ -95,8 +129,20 @@ SHAPES = shapes(scalars)
 documents = st.tuples(
     st.fixed_dictionaries(
         {"様式": st.one_of(st.sampled_from(FORMS), SHAPES)},
-        optional={k: SHAPES for k in ("評価書番号", "評価書名", "公表日", "評価実施機関名", "基本情報",
-                                      "特定個人情報ファイル", "変更箇所", "終了日", "取込メモ")},
+        optional={
+            k: SHAPES
+            for k in (
+                "評価書番号",
+                "評価書名",
+                "公表日",
+                "評価実施機関名",
+                "基本情報",
+                "特定個人情報ファイル",
+                "変更箇所",
+                "終了日",
+                "取込メモ",
+            )
+        },
     ),
     st.dictionaries(st.sampled_from(KEYS), SHAPES, max_size=4),  # any other item of any form, any shape
 ).map(lambda t: {**t[1], **t[0]})
@@ -144,7 +190,7 @@ def damaged_line(draw):
         line = line[: draw(st.integers(0, len(line)))]
     elif how == "drop" and line:
         i = draw(st.integers(0, len(line) - 1))
-        line = line[:i] + line[i + 1:]
+        line = line[:i] + line[i + 1 :]
     elif how == "insert":
         i = draw(st.integers(0, len(line)))
         line = line[:i] + draw(nasty_text).replace("\n", " ") + line[i:]
@@ -153,8 +199,9 @@ def damaged_line(draw):
     return line
 
 
-importer_texts = st.lists(st.one_of(damaged_line(), st.text(max_size=30).map(lambda s: s.replace("\n", " "))),
-                          min_size=1, max_size=20).map("\n".join)
+importer_texts = st.lists(
+    st.one_of(damaged_line(), st.text(max_size=30).map(lambda s: s.replace("\n", " "))), min_size=1, max_size=20
+).map("\n".join)
 
 
 @settings(SETTINGS, max_examples=100)
@@ -167,7 +214,11 @@ def test_importer_places_every_line_of_any_text(text):
     imported = import_text(text)
     lines = text.split("\n")
     acc = imported.stats["accounted"]
-    lost = [(i + 1, l) for i, l in enumerate(lines) if l.strip() and acc.get(i + 1) not in ("value", "layout", "note", "blank")]
+    lost = [
+        (i + 1, l)
+        for i, l in enumerate(lines)
+        if l.strip() and acc.get(i + 1) not in ("value", "layout", "note", "blank")
+    ]
     assert not lost, lost
     # what it writes is YAML the reader can read back, and check answers about it without crashing
     written = dump(imported.data, imported.form, ["property test"], None)

@@ -1,6 +1,7 @@
 """What the public site holds, read from the generated tree of the repository's content/ (issue #10.9,
 #10.3, #10.7): staff material only in the staff build; no pseudo-label or repeated name; the city in
 every title; placeholders are not entities; indexes in 五十音 order."""
+
 from __future__ import annotations
 
 import json
@@ -20,14 +21,24 @@ CONTENT = REPO / "content"
 def _tree(tmp: Path, staff: bool) -> dict[str, str]:
     assessments, _ = load_content(CONTENT)
     out = tmp / ("staff" if staff else "public")
-    generate(assessments, out, allow_shallow=True, content_dir=CONTENT, config=REPO / "mkdocs.yml", extensions=[],
-             staff=staff)
+    generate(
+        assessments,
+        out,
+        allow_shallow=True,
+        content_dir=CONTENT,
+        config=REPO / "mkdocs.yml",
+        extensions=[],
+        staff=staff,
+    )
     # the generated tree: Markdown front matter, open data, and each page's body and title
     # (build/piasite-bodies/<key>.html, filled in after the engine: theme.py) as "body:<page>"
     from piasite.theme import bodies_dir, key_of
 
-    tree = {str(f.relative_to(out.parent)): f.read_text(encoding="utf-8") for f in out.rglob("*")
-            if f.is_file() and f.suffix in (".md", ".json", ".csv")}
+    tree = {
+        str(f.relative_to(out.parent)): f.read_text(encoding="utf-8")
+        for f in out.rglob("*")
+        if f.is_file() and f.suffix in (".md", ".json", ".csv")
+    }
     for f in list(out.rglob("*.md")):
         rel = str(f.relative_to(out))
         for ext in (".html", ".title"):
@@ -61,14 +72,21 @@ def test_staff_material_only_in_the_staff_build(public, staff):
 
 
 def test_no_pseudo_labels_or_repeated_names(public):
-    bodies = {k: v for k, v in public.items() if k.startswith("body.html:") and re.search(r"/(\d+|[a-z-]+-henko)/index\.md$", k)}
+    bodies = {
+        k: v
+        for k, v in public.items()
+        if k.startswith("body.html:") and re.search(r"/(\d+|[a-z-]+-henko)/index\.md$", k)
+    }
     assert bodies
     for name, html in bodies.items():
         headings = re.findall(r'<h[2-6] id="[^"]+" class="pia-h">(.*?)</h[2-6]>', html)
         assert not [h for h in headings if re.search(r"[(（]\s*[)）]\s*件", h)], f"{name}: 「( ) 件」の見出しがあります"
         # an element's heading names it; its own name item is not repeated below it
-        for m in re.finditer(r'class="pia-h">([^<]+?)\d+<span class="pia-elname">([^<]+)</span></h\d>.{0,600}?class="pia-h">([^<]+)</h',
-                             html, re.S):
+        for m in re.finditer(
+            r'class="pia-h">([^<]+?)\d+<span class="pia-elname">([^<]+)</span></h\d>.{0,600}?class="pia-h">([^<]+)</h',
+            html,
+            re.S,
+        ):
             assert m[3].strip() != m[1].strip(), f"{name}: {m[1]} の名前が見出しの下でもう一度項目になっています"
 
 
@@ -94,7 +112,9 @@ def test_indexes_in_gojuon_order(public):
         entities = [e["name"] for e in json.loads(public[f"public/api/indexes/{ix}.json"])["entities"]]
         keys = [names.sort_key(n) for n in entities]
         assert keys == sorted(keys), f"{ix} の索引が五十音順ではありません: {entities}"
-    assert names.sort_key("株式会社アイヴィジット") < names.sort_key("日本電気株式会社") < names.sort_key("富士通株式会社")
+    assert (
+        names.sort_key("株式会社アイヴィジット") < names.sort_key("日本電気株式会社") < names.sort_key("富士通株式会社")
+    )
 
 
 def test_provenance_footer_open_data_and_absolute_urls(tmp_path):
@@ -107,13 +127,22 @@ def test_provenance_footer_open_data_and_absolute_urls(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(CONTENT, content)
     doc = content / "kumagaya" / "5.yaml"
-    doc.write_text(doc.read_text(encoding="utf-8").replace(
-        "評価書番号:", "原本: https://www.city.example.jp/a/5.pdf\n掲載ページ: https://www.city.example.jp/a/\n評価書番号:", 1),
-        encoding="utf-8")
+    doc.write_text(
+        doc.read_text(encoding="utf-8").replace(
+            "評価書番号:",
+            "原本: https://www.city.example.jp/a/5.pdf\n掲載ページ: https://www.city.example.jp/a/\n評価書番号:",
+            1,
+        ),
+        encoding="utf-8",
+    )
     config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
     config["site_url"] = "https://pia.example.jp/city/"
-    config["extra"].update(publisher="東山市 総務部 情報政策課", contact="電話 000-000-0000", license="CC BY 4.0",
-                           license_url="https://creativecommons.org/licenses/by/4.0/deed.ja")
+    config["extra"].update(
+        publisher="東山市 総務部 情報政策課",
+        contact="電話 000-000-0000",
+        license="CC BY 4.0",
+        license_url="https://creativecommons.org/licenses/by/4.0/deed.ja",
+    )
     (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     assessments, problems = load_content(content)
     assert not [p for p in problems if p.severity == "error"], problems
@@ -135,7 +164,9 @@ def test_provenance_footer_open_data_and_absolute_urls(tmp_path):
     from piasite.schema import schema_filename
 
     for name in form_names():
-        assert f'api/schema/{schema_filename(load_form(name))}"' in opendata, f"{name} の JSON Schema へのリンクがありません"
+        assert f'api/schema/{schema_filename(load_form(name))}"' in opendata, (
+            f"{name} の JSON Schema へのリンクがありません"
+        )
     page = body("kumagaya/5/index.md")
     assert '<a href="https://www.city.example.jp/a/5.pdf" rel="external">' in page
     assert '<a href="https://www.city.example.jp/a/" rel="external">' in page

@@ -48,17 +48,20 @@ def test_content_files_declare_their_schema():
         assert target.is_file(), f"{path}: {target}"
 
 
-@pytest.mark.parametrize("text, expected, precision", [
-    ("令和7年12月1日", dt.date(2025, 12, 1), "day"),
-    ("令和元年5月1日", dt.date(2019, 5, 1), "day"),
-    ("令和1年5月7日", dt.date(2019, 5, 7), "day"),
-    ("平成30年12月", dt.date(2018, 12, 1), "month"),
-    ("H30.5.21", dt.date(2018, 5, 21), "day"),
-    ("R7.12.1", dt.date(2025, 12, 1), "day"),
-    ("2015/2/25", dt.date(2015, 2, 25), "day"),
-    ("平成29年8月30日.", dt.date(2017, 8, 30), "day"),
-    ("令和５年１月２６日", dt.date(2023, 1, 26), "day"),
-])
+@pytest.mark.parametrize(
+    "text, expected, precision",
+    [
+        ("令和7年12月1日", dt.date(2025, 12, 1), "day"),
+        ("令和元年5月1日", dt.date(2019, 5, 1), "day"),
+        ("令和1年5月7日", dt.date(2019, 5, 7), "day"),
+        ("平成30年12月", dt.date(2018, 12, 1), "month"),
+        ("H30.5.21", dt.date(2018, 5, 21), "day"),
+        ("R7.12.1", dt.date(2025, 12, 1), "day"),
+        ("2015/2/25", dt.date(2015, 2, 25), "day"),
+        ("平成29年8月30日.", dt.date(2017, 8, 30), "day"),
+        ("令和５年１月２６日", dt.date(2023, 1, 26), "day"),
+    ],
+)
 def test_parse_date_forms(text, expected, precision):
     assert dates.parse_date(text) == (expected, precision)
 

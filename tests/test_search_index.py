@@ -1,4 +1,5 @@
 """The search index: the same bytes whatever order the file system lists files in; long runs split."""
+
 from __future__ import annotations
 
 import gzip
@@ -14,8 +15,11 @@ from piasite.search import RUN, breakable, index_site
 
 
 def _digest(root: Path) -> dict:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def _copy(src: Path, dst: Path, files: list[Path]) -> None:
@@ -66,9 +70,11 @@ def test_a_large_unbroken_value_is_indexed(tmp_path):
     page = tmp_path / "site" / "x" / "index.html"
     page.parent.mkdir(parents=True)
     value = "あ" * 300_000
-    page.write_text('<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>t</title></head><body>'
-                    f'<div data-pagefind-body><h1>大きい値</h1><p>{value}</p><p>目印の語</p></div></body></html>',
-                    encoding="utf-8")
+    page.write_text(
+        '<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>t</title></head><body>'
+        f'<div data-pagefind-body><h1>大きい値</h1><p>{value}</p><p>目印の語</p></div></body></html>',
+        encoding="utf-8",
+    )
     before = page.read_bytes()
     index_site(tmp_path / "site")
     assert page.read_bytes() == before

@@ -1,5 +1,6 @@
 """`piasite serve`: a real server on a free port; a saved file shows on the page, an error is shown
 over the page, and only the changed assessment's pages are made again."""
+
 from __future__ import annotations
 
 import json
@@ -11,7 +12,6 @@ import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 
@@ -49,13 +49,22 @@ def until(fn, seconds: float = 60):
 @pytest.fixture()
 def server(tmp_path):
     city = tmp_path / "city"
-    subprocess.run([sys.executable, "-m", "piasite", "init", str(city), "--name", "東山市"], check=True,
-                   capture_output=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    subprocess.run(
+        [sys.executable, "-m", "piasite", "init", str(city), "--name", "東山市"],
+        check=True,
+        capture_output=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     (city / "node_modules").symlink_to(ROOT / "node_modules")
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "piasite", "serve", "--port", str(port)], cwd=city,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "piasite", "serve", "--port", str(port)],
+        cwd=city,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     base = f"http://127.0.0.1:{port}/"
     try:
         until(lambda: get(base + "__piasite__/status"), 120)
@@ -89,8 +98,10 @@ def test_serve_rebuilds_on_save(server):
     assert "content/higashiyama/1.yaml" in page  # the staff build: where the file is (never on the public site)
     v0 = status(base)["version"]
     f = city / "content" / "higashiyama" / "1.yaml"
-    f.write_text(f.read_text(encoding="utf-8").replace("東山データサービス株式会社", "東山入力センター株式会社"),
-                 encoding="utf-8")
+    f.write_text(
+        f.read_text(encoding="utf-8").replace("東山データサービス株式会社", "東山入力センター株式会社"),
+        encoding="utf-8",
+    )
     until(lambda: "東山入力センター株式会社" in get(base + "higashiyama/1/"))
     s = status(base)
     assert s["version"] > v0 and s["problems"] == [] and "page" in s["seconds"] and "full" in s["seconds"]
@@ -103,7 +114,8 @@ def test_serve_rebuilds_on_save(server):
     # a new file: the whole preview again
     shutil.copy(EXAMPLE, city / "content" / "higashiyama" / "3.yaml")
     (city / "content" / "higashiyama" / "3.yaml").write_text(
-        EXAMPLE.read_text(encoding="utf-8").replace("評価書番号: 1", "評価書番号: 3"), encoding="utf-8")
+        EXAMPLE.read_text(encoding="utf-8").replace("評価書番号: 1", "評価書番号: 3"), encoding="utf-8"
+    )
     until(lambda: "評価書番号" in get(base + "higashiyama/3/"))
     err = terminal()  # the terminal told each rebuild, and the error, as the page did
     assert "組み立て直しました" in err and "評価書に誤りがあります" in err and "1.yaml" in err, err
@@ -116,8 +128,14 @@ def test_serve_port_in_use_is_told_before_building(tmp_path):
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
-        proc = subprocess.run([sys.executable, "-m", "piasite", "serve", "--port", str(busy.getsockname()[1])],
-                              cwd=city, env=env, capture_output=True, text=True, timeout=120)
+        proc = subprocess.run(
+            [sys.executable, "-m", "piasite", "serve", "--port", str(busy.getsockname()[1])],
+            cwd=city,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
     assert proc.returncode == 1 and "ポート" in proc.stderr and "--port" in proc.stderr, proc.stderr
     assert "Traceback" not in proc.stderr
     assert not (city / "build").exists() and not (city / ".cache" / "piasite" / "serve").exists()  # nothing built

@@ -4,6 +4,7 @@ A small site is built once per session from tests/fixtures/site (the hand-writte
 東山市 fixture plus a 西川市 file carrying spelling variants, 非公表 values and
 hostile text); the Zensical build and the reproducibility check build again.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -99,6 +100,7 @@ def test_assessment_page_follows_the_form(site, assessments):
     html = (site / a.url / "index.html").read_text(encoding="utf-8")
     page = Page(html)
     form = a.form
+
     # every item present in the document has its permanent anchor and printed label
     def walk(item, value, path):
         for child in item.items:
@@ -116,6 +118,7 @@ def test_assessment_page_follows_the_form(site, assessments):
                 walk(child, v, p)
             else:
                 assert form.anchor(p) in page.ids, p
+
     walk(form.root, a.data, ())
     labels = [t for _, t in page.headings]
     for path in [("基本情報", "事務", "名称"), ("特定個人情報ファイル", 0, "委託", "委託事項", 2, "委託先名")]:
@@ -150,9 +153,12 @@ def test_import_notes_only_for_staff_collapsed_and_not_indexed(site, tmp_path):
     assert "取込メモ" not in public and "pia-notes" not in public
     staff = _build(tmp_path, staff=True)
     html = (staff / "nishikawa/20/index.html").read_text(encoding="utf-8")
-    notes = html[html.index('<details class="pia-notes"'):]
+    notes = html[html.index('<details class="pia-notes"') :]
     assert 'data-pagefind-ignore="all"' in notes[:120]
-    assert "取込メモの本文ないしょ" in notes and "取込メモの本文ないしょ" not in html[:html.index('<details class="pia-notes"')]
+    assert (
+        "取込メモの本文ないしょ" in notes
+        and "取込メモの本文ないしょ" not in html[: html.index('<details class="pia-notes"')]
+    )
 
 
 def _withheld(value, out):
@@ -224,8 +230,8 @@ def test_no_external_assets_anywhere(site):
         text = path.read_text(encoding="utf-8")
         for m in re.finditer(r'(?:src|href)="(https?:)?//([^"/]+)', text):
             tag_start = text.rfind("<", 0, m.start())
-            tag = text[tag_start:m.start()]
-            assert tag.startswith("<a "), (path, text[tag_start:m.end()])
+            tag = text[tag_start : m.start()]
+            assert tag.startswith("<a "), (path, text[tag_start : m.end()])
         assert "fonts.googleapis" not in text and "fonts.gstatic" not in text
 
 
@@ -255,6 +261,7 @@ def test_indexes(site):
 def test_nav_matches_mkdocs_yml():
     class Loose(yaml.SafeLoader):
         pass
+
     Loose.add_multi_constructor("", lambda l, s, n: None)
     conf = yaml.load((REPO / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loose)
     assert [(k, v) for entry in conf["nav"] for k, v in entry.items()] == NAV
@@ -276,8 +283,11 @@ def test_open_data(site, assessments):
 
 
 def _digest(root: Path) -> dict:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_build_is_reproducible(site, tmp_path):

@@ -1,4 +1,5 @@
 """Type checking: mypy over piasite/ (configured in pyproject.toml) reports nothing."""
+
 import subprocess
 import sys
 

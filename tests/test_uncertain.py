@@ -4,6 +4,7 @@ The page says 「原文から読み取れませんでした」 with what the sou
 (読み) reaches no page, open data or search file; `piasite check` warns for each open
 one; `piasite build --publish` refuses while any remain.
 """
+
 from __future__ import annotations
 
 import json
@@ -61,8 +62,10 @@ def test_page_shows_unread_not_a_guess_and_publish_refuses(tmp_path: Path):
     doc = content / "higashiyama" / "5.yaml"
     check = CliRunner().invoke(main, ["check", str(doc)])
     assert check.exit_code == 0, check.output
-    assert "Ⅰ 2. システム1 ③他のシステムとの接続: !要確認 原文から読み取れませんでした" \
-           "(どの選択肢にもチェック記号が付いていません。原文 61 行目" in check.output
+    assert (
+        "Ⅰ 2. システム1 ③他のシステムとの接続: !要確認 原文から読み取れませんでした"
+        "(どの選択肢にもチェック記号が付いていません。原文 61 行目" in check.output
+    )
     assert GUESS not in check.output
 
     shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
@@ -70,7 +73,7 @@ def test_page_shows_unread_not_a_guess_and_publish_refuses(tmp_path: Path):
     build_site(content, site, config=tmp_path / "mkdocs.yml", allow_shallow=True)
     page = (site / "higashiyama" / "5" / "index.html").read_text(encoding="utf-8")
     anchor = page.index('id="I-2-s1-3"')
-    block = page[anchor:page.index('class="pia-hrow"', anchor + 20)]
+    block = page[anchor : page.index('class="pia-hrow"', anchor + 20)]
     assert "原文から読み取れませんでした" in block and "どの選択肢にもチェック記号が付いていません" in block
     assert "☐ 情報提供ネットワークシステム ☐ 庁内連携システム" in block
     assert "☑" not in block and "記載なし" not in block
@@ -82,8 +85,13 @@ def test_page_shows_unread_not_a_guess_and_publish_refuses(tmp_path: Path):
             assert GUESS not in f.read_text(encoding="utf-8"), f
 
     before = {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
-    result = CliRunner().invoke(main, ["build", "--publish", "--allow-shallow", "--content", str(content), "--out", str(site)])
+    result = CliRunner().invoke(
+        main, ["build", "--publish", "--allow-shallow", "--content", str(content), "--out", str(site)]
+    )
     assert result.exit_code == 1
-    assert f"{doc}:" in result.output and "Ⅰ 2. システム1 ③他のシステムとの接続: 原文から読み取れませんでした(要確認)" in result.output
+    assert (
+        f"{doc}:" in result.output
+        and "Ⅰ 2. システム1 ③他のシステムとの接続: 原文から読み取れませんでした(要確認)" in result.output
+    )
     assert "1 件残っているため、公開用のサイトを組み立てませんでした" in result.output
     assert {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()} == before

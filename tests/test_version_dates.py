@@ -1,5 +1,6 @@
 """Versions are dated by what the content says (公表日, the 変更日 trailer), never by the import or an
 editorial commit; a merge's trailers apply per file; check --since warns before an undated change lands."""
+
 from __future__ import annotations
 
 import pytest

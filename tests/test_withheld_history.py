@@ -5,11 +5,11 @@ commit 3 changes something else. The whole site (Pagefind's gzipped index includ
 `piasite diff` and `piasite changelog` must hold none of the four values; the change log
 says that the withheld items changed, and the raw file is not linked.
 """
+
 from __future__ import annotations
 
 import gzip
 import json
-import shutil
 import subprocess
 from pathlib import Path
 

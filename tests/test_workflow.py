@@ -1,12 +1,11 @@
 """The pull-request workflow: the comment body from a real repository, `piasite diff` on the working
 tree, and the workflow files (this repository's and the init template's) calling only existing commands."""
+
 from __future__ import annotations
 
 import re
 import shlex
-from pathlib import Path
 
-import click
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -37,8 +36,11 @@ def pr(tmp_path, monkeypatch):
     r.commit("保守業務の委託先を変更\n\n変更日: 2026-06-01\n提出時期: 事後\n提出時期に係る説明: 委託先の変更のみ")
     r.edit(F, "使用目的: 住民税額の算出", "使用目的: 住民税額の算出、減免の審査")
     r.edit(F, "        - 名称: 東山市税務システム\n", "        - 名称: 東山市税務システム\n") if False else None
-    r.edit(F, "機能: 情報提供ネットワークシステムを通じた情報照会・情報提供",
-           "機能: 情報提供ネットワークシステムを通じた情報照会・情報提供・符号の取得")
+    r.edit(
+        F,
+        "機能: 情報提供ネットワークシステムを通じた情報照会・情報提供",
+        "機能: 情報提供ネットワークシステムを通じた情報照会・情報提供・符号の取得",
+    )
     r.commit("使用目的に減免の審査を追加\n\n提出時期: 事後")
     monkeypatch.chdir(r.root)
     return r
@@ -86,7 +88,9 @@ def test_comment_titles_an_assessment_without_its_name_as_the_site_does(pr):
 def test_diff_working_tree(pr):
     assert "評価書の変更はありません" in run("diff", "HEAD")
     pr.edit(F, "委託先名: 東山データサービス株式会社", "委託先名: 東山入力センター株式会社")
-    pr.write("content/higashiyama/2.yaml", EXAMPLE.read_text(encoding="utf-8").replace("評価書番号: 1", "評価書番号: 2"))
+    pr.write(
+        "content/higashiyama/2.yaml", EXAMPLE.read_text(encoding="utf-8").replace("評価書番号: 1", "評価書番号: 2")
+    )
     out = run("diff", "HEAD")
     assert "東山データサービス株式会社" in out and "東山入力センター株式会社" in out
     assert "content/higashiyama/2.yaml` — 追加" in out
@@ -102,8 +106,9 @@ def test_diff_working_tree_unreadable(pr):
     assert "読めません" in out and "2 行目" in out
 
 
-WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml")) + \
-    sorted((ROOT / "templates" / "init" / "dot-github" / "workflows").glob("*.yml"))
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml")) + sorted(
+    (ROOT / "templates" / "init" / "dot-github" / "workflows").glob("*.yml")
+)
 
 
 def _commands(workflow: dict) -> list[list[str]]:
@@ -219,8 +224,13 @@ def test_gitlab_example_posts_then_updates_one_note(tmp_path):
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Api)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     script = next(line for line in _gitlab_example()["review"]["script"] if "urllib" in line)
-    env = {**os.environ, "CI_API_V4_URL": f"http://127.0.0.1:{server.server_address[1]}/api/v4",
-           "CI_PROJECT_ID": "7", "CI_MERGE_REQUEST_IID": "3", "PIASITE_GITLAB_TOKEN": "t0ken"}
+    env = {
+        **os.environ,
+        "CI_API_V4_URL": f"http://127.0.0.1:{server.server_address[1]}/api/v4",
+        "CI_PROJECT_ID": "7",
+        "CI_MERGE_REQUEST_IID": "3",
+        "PIASITE_GITLAB_TOKEN": "t0ken",
+    }
     try:
         notes.append({"id": 1, "body": "別の人のコメント"})
         for text in ("<!-- piasite-diff -->\n一回目", "<!-- piasite-diff -->\n二回目"):

@@ -1,4 +1,5 @@
 """Control characters in content never make a feed or page invalid (a safety net behind check)."""
+
 from __future__ import annotations
 
 import re
@@ -27,7 +28,9 @@ def test_feeds_and_pages_stay_valid(tmp_path):
     r = base_repo(tmp_path / "repo")
     r.edit(F, "委託先名: 株式会社ジーシーシー", f"委託先名: {NASTY}")
     r.edit(F, "評価書名: 個人住民税に関する事務 重点項目評価書", r'評価書名: "評価書\e\0名"')
-    r.commit("委託先を変更\n\n変更日: 2026-01-05\n提出時期に係る説明: 説明")  # a control character there is check's error
+    r.commit(
+        "委託先を変更\n\n変更日: 2026-01-05\n提出時期に係る説明: 説明"
+    )  # a control character there is check's error
     path = r.path(F)
     doc = parse(path.read_text(encoding="utf-8"), path)  # whatever check says of it: the generator's net
     assert "\x1b" in doc.data["評価書名"]

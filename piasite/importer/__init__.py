@@ -7,6 +7,7 @@ body.py (the label-driven parser, with cells.py: what a cell holds besides its v
 uncertain.py (what stays unread for certain becomes !要確認 at the item) →
 writer.py (YAML) → report.py (fidelity).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -27,8 +28,12 @@ def write(imported: Imported, source: Path, out_file: Path, repo_root: Path | No
     notes_key = form.role_key("import_notes") if form.has_role("import_notes") else None
     n = len(imported.data.get(notes_key) or []) if notes_key else 0
     m = sum(1 for _ in marked({k: v for k, v in imported.data.items() if k != notes_key}))
-    header = [f"{Path(source).name} から piasite import で取り込みました(取込メモ {n} 件、"
-              f"原文から読み取れなかった項目 !要確認 {m} 件)。"]
+    header = [
+        f"{Path(source).name} から piasite import で取り込みました(取込メモ {n} 件、"
+        f"原文から読み取れなかった項目 !要確認 {m} 件)。"
+    ]
     out_file.parent.mkdir(parents=True, exist_ok=True)
-    out_file.write_text(dump(imported.data, imported.form, header, schema_rel_path(out_file, repo_root)), encoding="utf-8")
+    out_file.write_text(
+        dump(imported.data, imported.form, header, schema_rel_path(out_file, repo_root)), encoding="utf-8"
+    )
     return out_file

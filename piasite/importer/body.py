@@ -6,6 +6,7 @@ so that a label repeated in several parts (リスクへの対策は十分か) la
 part being read, and text that merely imitates a label (①… inside a free text)
 is not taken for one unless it is the next item the form expects.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -16,9 +17,21 @@ from typing import Any
 from .. import dates
 from ..form import CIRCLED, Form, Item, value_at
 from . import choices
-from .cells import (after_label, clean_md, composite_spans, element_name_key, is_option_list, name_number,
-                    parenthesised_label, split_names, strip_number, without_risk_prefix,
-                    strip_option_lists, unnumbered, wrapped)
+from .cells import (
+    after_label,
+    clean_md,
+    composite_spans,
+    element_name_key,
+    is_option_list,
+    name_number,
+    parenthesised_label,
+    split_names,
+    strip_number,
+    strip_option_lists,
+    unnumbered,
+    without_risk_prefix,
+    wrapped,
+)
 from .text import has_html, is_separator, nfkc, norm, norm_value, plain, to_markdown
 
 Path = tuple
@@ -28,7 +41,7 @@ Path = tuple
 class Slot:
     item: Item
     keys: tuple  # path with None where a group index goes
-    part: int    # index of the top-level part
+    part: int  # index of the top-level part
     groups: tuple  # key prefixes (with None) of the groups on the path
 
 
@@ -42,6 +55,7 @@ class Fragment:
 @dataclass
 class Notes:
     """取込メモ: what the importer could not place or had to guess, line by line."""
+
     rows: list[tuple[int, str, str]] = field(default_factory=list)  # (source line, text, reason)
 
     def add(self, line: int, text: str, reason: str) -> None:
@@ -149,7 +163,7 @@ class BodyParser:
         # state
         self.data: dict = {}
         self.texts: dict[Path, list[Fragment]] = {}
-        self.valued: dict[Path, int] = {}   # path → source line, for items the source gives a value
+        self.valued: dict[Path, int] = {}  # path → source line, for items the source gives a value
         self.unread: dict[Path, tuple[int, str]] = {}  # values present in the source but not read: (line, text)
         # values not read for certain, whether a guess was taken or not: path → (line, text, reason).
         # The evidence passes (uncertain.py) settle them or make them !要確認.
@@ -159,8 +173,8 @@ class BodyParser:
         self.printed: dict[Path, int] = {}  # group element path → its number as printed (システム8)
         self.printed_at: dict[Path, int] = {}  # group element path → the source line printing that number
         self.doubts: list[tuple[int, str, str]] = []
-        self.index: dict[tuple, int] = {}   # group key prefix (concrete) → current element index
-        self.count: dict[tuple, int] = {}   # group key prefix (concrete) → elements so far
+        self.index: dict[tuple, int] = {}  # group key prefix (concrete) → current element index
+        self.count: dict[tuple, int] = {}  # group key prefix (concrete) → elements so far
         self.cursor = -1
         self.part = -1
         # the item awaiting its value on the following lines: (concrete path, slot index)
@@ -179,7 +193,9 @@ class BodyParser:
         self.tabless = False
         self.in_contents = False
         self.hit: set[Path] = set()
-        self.guessed: set[Path] = set()  # values taken from evidence other than the item's own line  # concrete paths some source line reached (missing sections are the rest)
+        self.guessed: set[Path] = (
+            set()
+        )  # values taken from evidence other than the item's own line  # concrete paths some source line reached (missing sections are the rest)
 
     # -- the form as a sequence ------------------------------------------------
     def _flatten(self, item: Item, keys: tuple, part: int, groups: tuple) -> None:
@@ -215,7 +231,7 @@ class BodyParser:
         self.count[g] = n + 1
         # a new element starts its inner groups afresh
         for k in list(self.index):
-            if len(k) > len(g) and k[:len(g)] == g:
+            if len(k) > len(g) and k[: len(g)] == g:
                 del self.index[k]
                 self.count.pop(k, None)
         return g + (n,)
@@ -333,8 +349,11 @@ class BodyParser:
             skipped = self.concrete(self.slots[prev + 1])
             if skipped not in self.texts:
                 target = prev + 1
-                self.notes.add(self.orphans[0].line, plain(self.orphans[0].raw),
-                               f"ラベルのない行を、位置から「{self.slots[prev + 1].item.label}」の値として取り込みました(要確認)")
+                self.notes.add(
+                    self.orphans[0].line,
+                    plain(self.orphans[0].raw),
+                    f"ラベルのない行を、位置から「{self.slots[prev + 1].item.label}」の値として取り込みました(要確認)",
+                )
         if target is None:
             self.flush_orphans()
             return
@@ -412,7 +431,9 @@ class BodyParser:
                 return
             if not set_flags:
                 self.valued.pop(path, None)
-                self.notes.add(line, plain(v), f"「{item.label}」の見出しの横にあった文字で、どの項目にも当てはまりません")
+                self.notes.add(
+                    line, plain(v), f"「{item.label}」の見出しの横にあった文字で、どの項目にも当てはまりません"
+                )
 
     def _inline_detail(self, slot_i: int, v: str, line: int) -> str:
         """`[無料] <選択肢> 1) 有料 2) 無料 (手数料額、納付方法: …)`: the text item that details a
@@ -435,13 +456,13 @@ class BodyParser:
             end = _closing(folded, m.start()) if m else None
             if m is None or end is None:
                 continue
-            detail = text[m.end():end].strip()
+            detail = text[m.end() : end].strip()
             if detail:
                 path = self.concrete(self.slots[j])
                 self.hit.add(path)
                 self.add_text(path, Fragment(line, detail))
                 self.valued.setdefault(path, line)
-            return text[:m.start()] + " " + text[end + 1:]  # the choice's value may follow it ([無料])
+            return text[: m.start()] + " " + text[end + 1 :]  # the choice's value may follow it ([無料])
         return v
 
     def _take(self, path, item, r, line, raw) -> None:
@@ -485,11 +506,18 @@ class BodyParser:
                 if slot.item.kind == "multi" and n > 0 and slot.item.option(base):
                     cur = self.get_value(path) or []
                     if base not in cur:
-                        self.set_value(path, slot.item, [o.text for o in slot.item.options if o.text in cur or o.text == base])
+                        self.set_value(
+                            path, slot.item, [o.text for o in slot.item.options if o.text in cur or o.text == base]
+                        )
                         self.unread.pop(path, None)
                         self.unsure.pop(path, None)  # the count settles what the glyphs left open
-                        self.doubts.append((self.valued.get(path, 0), plain(raw),
-                                            f"{slot.item.label}: 「{base}」はチェック記号がありませんが件数が {n} 件あるため、選択されているものとしました"))
+                        self.doubts.append(
+                            (
+                                self.valued.get(path, 0),
+                                plain(raw),
+                                f"{slot.item.label}: 「{base}」はチェック記号がありませんが件数が {n} 件あるため、選択されているものとしました",
+                            )
+                        )
         # a row of ◎ alone where every option read as selected has a count: the counts settle it
         cur = self.get_value(path)
         if path in self.radio_alone and isinstance(cur, list) and cur and all(o in counted for o in cur):
@@ -520,7 +548,7 @@ class BodyParser:
             gap = False
         self.flush_orphans()
 
-    def line(self, no: int, raw: str, gap: bool, rest: "_Rest") -> None:
+    def line(self, no: int, raw: str, gap: bool, rest: _Rest) -> None:
         cells = cells_of(raw)
         first = next((c for c in cells if c.strip()), "")
         if norm(raw) in self.printed_notes:  # the form's own instruction under an item
@@ -556,18 +584,26 @@ class BodyParser:
                     # the heading runs on into the part's first rows (a page flattened to one line)
                     self.line(no, tail, gap, rest)
                 else:
-                    self.notes.add(no, tail, f"「{self.parts[p].label}」の見出しに続く記載で、どの項目にも当てはまりません")
+                    self.notes.add(
+                        no, tail, f"「{self.parts[p].label}」の見出しに続く記載で、どの項目にも当てはまりません"
+                    )
             return
         # the last table-of-contents entry, a part read elsewhere (別添2)
         nxt = next((r for _, r in rest if r.strip() and not is_separator(r)), "")
         nxt_first = cells_of(nxt)[0] if cells_of(nxt) else ""
-        if len(cells) == 1 and any(norm(first).startswith(s) for s in self.skipped) and self.part_of(nxt_first) is not None:
+        if (
+            len(cells) == 1
+            and any(norm(first).startswith(s) for s in self.skipped)
+            and self.part_of(nxt_first) is not None
+        ):
             self.accounted[no] = "layout"
             return
         # the heading of the table of contents (項目一覧): a lone short line before it
         if len(cells) == 1 and len(norm(first)) <= 8 and self.part_of(nxt_first) is not None:
             # within a few lines: a long run of lines equal to nxt would make each line scan all of it
-            after = next((r for _, r in itertools.islice(rest[1:], 64) if r.strip() and r != nxt and not is_separator(r)), "")
+            after = next(
+                (r for _, r in itertools.islice(rest[1:], 64) if r.strip() and r != nxt and not is_separator(r)), ""
+            )
             if self.part_of(cells_of(after)[0] if cells_of(after) else "") is not None:
                 self.accounted[no] = "layout"
                 return
@@ -594,9 +630,11 @@ class BodyParser:
         for rx, rng, gi in self.elements:
             if rng.match(n0) and self.slots[gi].part == self.part:
                 self.accounted[no] = "layout"
-                beside = "\t".join(c for c in cells[cells.index(first) + 1:] if c.strip())
+                beside = "\t".join(c for c in cells[cells.index(first) + 1 :] if c.strip())
                 if plain(beside):  # `提供先2～5\t別紙のとおり`: kept, not dropped with the heading
-                    self.notes.add(no, plain(beside), f"「{plain(first)}」の見出しの横にあった記載で、どの項目にも当てはまりません")
+                    self.notes.add(
+                        no, plain(beside), f"「{plain(first)}」の見出しの横にあった記載で、どの項目にも当てはまりません"
+                    )
                     self.accounted[no] = "note"
                 return
             m = rx.match(n0)
@@ -604,7 +642,7 @@ class BodyParser:
             number = int(m.group(1)) if m else named[0] if named else None
             if number is not None and self.slots[gi].part == self.part:
                 self.start_element(gi, number, no)
-                val = "\t".join(cells[cells.index(first) + 1:]).strip()
+                val = "\t".join(cells[cells.index(first) + 1 :]).strip()
                 if named:  # 委託事項1　課税資料のデータ入力業務: the name after a space in the same cell
                     val = "\t".join([named[1]] + ([val] if val else []))
                 item = self.slots[gi].item
@@ -637,16 +675,20 @@ class BodyParser:
             i = self.find(nc)
             if i is None and (j := self.find_next_part(nc)) is not None:
                 self.start_part(self.slots[j].part, no)
-                self.notes.add(no, plain(raw), f"「{self.parts[self.part].label}」の見出しが原文にないため、"
-                                               f"「{self.slots[j].item.label}」から始まるものとして読みました")
+                self.notes.add(
+                    no,
+                    plain(raw),
+                    f"「{self.parts[self.part].label}」の見出しが原文にないため、"
+                    f"「{self.slots[j].item.label}」から始まるものとして読みました",
+                )
                 i = j
             if i is not None:
-                self.match(i, "\t".join(cells[ci + 1:]), no, gap)
+                self.match(i, "\t".join(cells[ci + 1 :]), no, gap)
                 return
             hit = self.find_prefix(c)
             if hit:
                 i, rest_v = hit
-                self.match(i, "\t".join([rest_v] + cells[ci + 1:]), no, gap)
+                self.match(i, "\t".join([rest_v] + cells[ci + 1 :]), no, gap)
                 return
             break
         self.free(no, raw, gap)
@@ -667,11 +709,19 @@ class BodyParser:
         element starts here, its heading lost (Ⅲ of the second file without its `Ⅲ …` line)."""
         item = self.slots[i].item
         group = item.parent
-        if group is None or group.kind != "group" or group.parent is not None or not group.items or group.items[0] is not item:
+        if (
+            group is None
+            or group.kind != "group"
+            or group.parent is not None
+            or not group.items
+            or group.items[0] is not item
+        ):
             return False
         gi = next(k for k, s in enumerate(self.slots) if s.item is group)
         self.start_element(gi, None, no)
-        self.notes.add(no, item.label, f"「{group.label}」の見出しが原文にないため、ここから次の{group.label}として読みました")
+        self.notes.add(
+            no, item.label, f"「{group.label}」の見出しが原文にないため、ここから次の{group.label}として読みました"
+        )
         return True
 
     def _named_element(self, gi: int, cell: str) -> tuple[int, str] | None:
@@ -687,7 +737,7 @@ class BodyParser:
         m = re.match(rf"^{re.escape(nfkc(prefix))}\s*(\d+)[ \u3000]+(\S.*)$", folded)
         if m is None:
             return None
-        return int(m.group(1)), (text[m.start(2):] if len(folded) == len(text) else m.group(2)).strip()
+        return int(m.group(1)), (text[m.start(2) :] if len(folded) == len(text) else m.group(2)).strip()
 
     def start_part(self, p: int, no: int) -> None:
         self.flush_orphans()
@@ -728,23 +778,31 @@ class BodyParser:
             if nums == list(range(1, len(elems) + 1)):
                 continue  # the ordinary numbering: nothing to write
             given = [n for n in nums if n is not None]
-            if len(given) == len(elems) and all(a < b for a, b in zip(given, given[1:])) \
-                    and all(isinstance(e, dict) for e in elems):
+            if (
+                len(given) == len(elems)
+                and all(a < b for a, b in zip(given, given[1:]))
+                and all(isinstance(e, dict) for e in elems)
+            ):
                 for e, n in zip(elems, given):
                     e[group.number.key] = n
                 continue
             for i, num in enumerate(nums):
                 if num is not None and num != i + 1:
-                    self.notes.add(self.printed_at[g + (i,)], group.element_label(num - 1),
-                                   f"原文の番号 {num} を {i + 1} 番目として取り込みました"
-                                   "(原文の番号が順に増えていないか、番号のない要素があるため、位置の順の番号で表示します)")
+                    self.notes.add(
+                        self.printed_at[g + (i,)],
+                        group.element_label(num - 1),
+                        f"原文の番号 {num} を {i + 1} 番目として取り込みました"
+                        "(原文の番号が順に増えていないか、番号のない要素があるため、位置の順の番号で表示します)",
+                    )
 
     def match(self, i: int, value: str, no: int, gap: bool) -> None:
         slot = self.slots[i]
         path = self.concrete(slot)
         self.hit.add(path)
         item = slot.item
-        seen = self.get_value(path) not in (None, [], {}) and item.kind not in ("section", "group") or path in self.texts
+        seen = (
+            self.get_value(path) not in (None, [], {}) and item.kind not in ("section", "group") or path in self.texts
+        )
         if i <= self.cursor and seen and self._next_element_unheaded(i, no):
             path, seen = self.concrete(slot), False
         if i <= self.cursor and seen:
@@ -776,8 +834,12 @@ class BodyParser:
         if self.pending is None:
             return
         path, si = self.pending
-        if self.slots[si].item.kind in ("integer", "count", "date") and path not in self.texts \
-                and self.get_value(path) in (None, "") and path not in self.unread:
+        if (
+            self.slots[si].item.kind in ("integer", "count", "date")
+            and path not in self.texts
+            and self.get_value(path) in (None, "")
+            and path not in self.unread
+        ):
             self.awaiting.append(self.pending)
         elif self.slots[si].item.kind not in ("text", "ref", "list"):
             self.awaiting = []
@@ -843,7 +905,7 @@ class BodyParser:
 
     # -- results -----------------------------------------------------------------
     def finish(self) -> dict:
-        from .text import has_html
+
         for path, frags in self.texts.items():
             item = self.form.item_at(path)
             if item is None:  # every text path is a slot's concrete path: it always resolves
@@ -853,7 +915,9 @@ class BodyParser:
                 md, dropped = to_markdown(f.raw)
                 md = clean_md(md)
                 if "u" in dropped:
-                    self.notes.add(f.line, plain(f.raw), "下線(原文で追加箇所を示す印)は Markdown で表せないため外しました")
+                    self.notes.add(
+                        f.line, plain(f.raw), "下線(原文で追加箇所を示す印)は Markdown で表せないため外しました"
+                    )
                 if not md:
                     continue
                 if parts and self.tabless and not f.gap and wrapped(parts[-1].split("\n")[-1], md):
@@ -868,11 +932,18 @@ class BodyParser:
                 # checkbox glyphs used as bullets in a text (quirk 20)
                 text = re.sub("\\s*[" + choices.MARKERS + "]\\s*", "\n- ", text).strip()
                 text = re.sub(r"^\n?", "", text)
-                self.notes.add(frags[0].line, plain(frags[0].raw),
-                               f"「{item.label}」の文中のチェック記号は選択肢ではなく箇条書きの印として読みました")
+                self.notes.add(
+                    frags[0].line,
+                    plain(frags[0].raw),
+                    f"「{item.label}」の文中のチェック記号は選択肢ではなく箇条書きの印として読みました",
+                )
             cleaned = strip_option_lists(text, self.all_choices)
             if cleaned != text:
-                self.notes.add(frags[0].line, text, f"「{item.label}」の中にあった選択肢の一覧(<選択肢> 1) …)を外しました(前の項目の印刷の一部です)")
+                self.notes.add(
+                    frags[0].line,
+                    text,
+                    f"「{item.label}」の中にあった選択肢の一覧(<選択肢> 1) …)を外しました(前の項目の印刷の一部です)",
+                )
                 text = cleaned
             if item.kind == "list":
                 self.set_value(path, item, split_names(text))
@@ -902,7 +973,7 @@ class _Rest:
         for k in range(self.start, len(lines)):
             yield lines[k]
 
-    def __getitem__(self, cut: slice) -> "_Rest":
+    def __getitem__(self, cut: slice) -> _Rest:
         return _Rest(self.lines, self.start + (cut.start or 0))
 
     def __len__(self) -> int:

@@ -1,6 +1,7 @@
 """What a cell's text holds besides its value, for the label-driven parser (body.py): a label at
 the cell's start, a heading's number, the numbers of a list of names, a printed option list, a
 line wrapped at the cell's edge."""
+
 from __future__ import annotations
 
 import re
@@ -166,7 +167,7 @@ def name_number(text: str) -> int | None:
 def clean_md(md: str) -> str:
     lines = []
     for l in md.split("\n"):
-        l = re.sub(r"^\s*#{1,6}\s+", "", l)           # headings inside a value
+        l = re.sub(r"^\s*#{1,6}\s+", "", l)  # headings inside a value
         l = re.sub(r"^\*\*(.+)\*\*$", r"\1", l.strip()) if l.strip().startswith("**") else l
         lines.append(l.rstrip())
     return "\n".join(lines).strip()

@@ -1,5 +1,6 @@
 """(別添2) 変更箇所: one row per change, page-split continuations merged,
 変更日 as ISO 8601 whatever way it was written."""
+
 from __future__ import annotations
 
 import re
@@ -133,12 +134,16 @@ def _columns(r: Row, timings, notes: Notes) -> None:
     if t is None:
         t = len(cells)  # no 提出時期: the columns before it are all there is
     if t == 4 or (len(cells) <= 6 and t == len(cells) and t <= 4):
-        r.cells = cells[:t] + cells[t:t + 1] + (["\n".join(cells[t + 1:])] if len(cells) > t + 1 else [])
+        r.cells = cells[:t] + cells[t : t + 1] + (["\n".join(cells[t + 1 :])] if len(cells) > t + 1 else [])
         return
     for no, text in zip(r.lines[1:t], cells[1:t]):
-        notes.add(no, text, "変更箇所の表の列の区切りが原文から読み取れません(1 行に 1 つの欄で印刷された表で、"
-                            "項目・変更前・変更後の欄の行数が合いません)")
-    r.cells = [cells[0], "", "", ""] + cells[t:t + 1] + (["\n".join(cells[t + 1:])] if len(cells) > t + 1 else [])
+        notes.add(
+            no,
+            text,
+            "変更箇所の表の列の区切りが原文から読み取れません(1 行に 1 つの欄で印刷された表で、"
+            "項目・変更前・変更後の欄の行数が合いません)",
+        )
+    r.cells = [cells[0], "", "", ""] + cells[t : t + 1] + (["\n".join(cells[t + 1 :])] if len(cells) > t + 1 else [])
 
 
 def _md(cell: str) -> str:

@@ -1,5 +1,6 @@
 """Reading selected values out of the five checkbox notations and the many
 ways a choice is printed (inventory quirks 18–25)."""
+
 from __future__ import annotations
 
 import difflib
@@ -14,7 +15,9 @@ from .text import CHECKED, MARKERS, RADIO_OFF, RADIO_ON, nfkc, norm_value, plain
 GLYPH_ON, GLYPH_OFF = "■", "□"
 # A box: [○] [ ] 〔○〕 (○) [O] [☑] ■ □ or a bare input marker.
 # Parentheses count as a box only with a mark in them: `( )` is an empty qualifier or count.
-_BOX = re.compile(r"[\[〔]\s*([○OＯ" + MARKERS + r"]?)\s*[\]〕]|[(（]\s*([○OＯ])\s*[)）]|([" + MARKERS + GLYPH_ON + GLYPH_OFF + r"])")
+_BOX = re.compile(
+    r"[\[〔]\s*([○OＯ" + MARKERS + r"]?)\s*[\]〕]|[(（]\s*([○OＯ])\s*[)）]|([" + MARKERS + GLYPH_ON + GLYPH_OFF + r"])"
+)
 # ［ 十分である ］: full-width brackets read as the ASCII ones (the value inside is kept as printed)
 _WIDE = str.maketrans({"［": "[", "］": "]"})
 _GLYPHS = MARKERS + GLYPH_ON + GLYPH_OFF
@@ -22,6 +25,8 @@ _GLYPHS = MARKERS + GLYPH_ON + GLYPH_OFF
 
 def _cell(cell: str) -> str:
     return plain(cell).translate(_WIDE)
+
+
 _OPTIONS_MARK = re.compile(r"[<＜]\s*選択肢\s*[>＞]")
 _COUNT = re.compile(r"[(（]\s*([\d,]*)\s*[)）]?\s*件")
 
@@ -36,11 +41,14 @@ def _state(glyph: str) -> str:
 
 # Why a value was not read for certain (the item becomes !要確認 unless other evidence settles it).
 NO_MARK = "どの選択肢にもチェック記号が付いていません"
-BRACKETS_ONLY = (NO_MARK + "(括弧書きに記入のある選択肢は選ばれていると思われますが、"
-                 "括弧のない選択肢が選ばれているかは読み取れません)")
+BRACKETS_ONLY = (
+    NO_MARK + "(括弧書きに記入のある選択肢は選ばれていると思われますが、"
+    "括弧のない選択肢が選ばれているかは読み取れません)"
+)
 EMPTY_BRACKETS = "選ばれた選択肢を記入する括弧の中が空です"
-RADIO_ALONE = ("どの選択肢も同じラジオボタンの記号(◎)で印刷されていて、選ばれた選択肢と"
-               "選ばれていない選択肢の区別が読み取れません")
+RADIO_ALONE = (
+    "どの選択肢も同じラジオボタンの記号(◎)で印刷されていて、選ばれた選択肢と選ばれていない選択肢の区別が読み取れません"
+)
 
 
 @dataclass
@@ -56,7 +64,7 @@ def options_part_removed(text: str) -> str:
     m = _OPTIONS_MARK.search(text)
     if not m:
         return text
-    before, after = text[:m.start()], text[m.end():]
+    before, after = text[: m.start()], text[m.end() :]
     # a value printed after the list, e.g. `<選択肢> 1) … [x]` or `<選択肢> [x] 1) …`
     tail = " ".join(re.findall(r"[\[〔][^\[\]〔〕]*[\]〕]", after))
     return before + " " + tail
@@ -130,10 +138,10 @@ def read_count(cell: str, after: str | None = None) -> int | None:
         j = text.find(after)
         if j < 0:
             return None
-        text = text[j + len(after):]
+        text = text[j + len(after) :]
         nxt = _BOX.search(text)
         if nxt:
-            text = text[:nxt.start()]
+            text = text[: nxt.start()]
     m = _COUNT.search(text)
     if not m or not m.group(1):
         return None
@@ -161,7 +169,7 @@ def boxes(cell: str, option_keys: tuple[str, ...] = ()) -> list[Box]:
         found.append((m.start(), m.end(), next(g for g in m.groups() if g is not None)))
     if option_keys and any(m.group(2) for m in _BOX.finditer(text)):
         for m in _EMPTY_PARENS.finditer(text):
-            if norm_value(text[m.end():]).startswith(option_keys):
+            if norm_value(text[m.end() :]).startswith(option_keys):
                 found.append((m.start(), m.end(), " "))
         found.sort()
     out = []
@@ -206,7 +214,13 @@ def read_multi(cell: str, item: Item) -> Reading:
                 if o.qualifier:
                     qual = rest.strip()
                     qual = re.sub(r"^[(（]\s*", "", qual)
-                    qual = re.sub(r"\s*[)）]$", "", qual) if qual.count("(") + qual.count("（") < qual.count(")") + qual.count("）") or qual.endswith(("）", ")")) and not re.search(r"[(（][^)）]*$", qual) else qual
+                    qual = (
+                        re.sub(r"\s*[)）]$", "", qual)
+                        if qual.count("(") + qual.count("（") < qual.count(")") + qual.count("）")
+                        or qual.endswith(("）", ")"))
+                        and not re.search(r"[(（][^)）]*$", qual)
+                        else qual
+                    )
                     qual = re.sub(r"\s*[)）]\s*$", "", qual) if not re.search(r"[(（]", qual) else qual
                 elif re.fullmatch(r"\s*[(（].+[)）]\s*", rest or ""):
                     stray.append(re.sub(r"^\s*[(（]\s*|\s*[)）]\s*$", "", rest))

@@ -4,6 +4,7 @@ body and change-log readers, then the evidence passes: what the reading left
 open is settled by the document's own evidence or marked !要確認 at the item
 (uncertain.py); declared counts, truncated cells and the rest fill 取込メモ.
 Keys come from the form's roles."""
+
 from __future__ import annotations
 
 import re
@@ -112,6 +113,7 @@ def import_text(text: str) -> Imported:
     numbered = list(enumerate(raw_lines, 1))
     if not form.has_role("changes"):  # a list of changes, not an assessment
         from . import henko
+
         imported = henko.import_lines(form, numbered)
     else:
         imported = _import_assessment(form, numbered, source)
@@ -150,9 +152,13 @@ def _import_assessment(form: Form, numbered: list[tuple[int, str]], source: dict
     for k, (no, raw) in enumerate(numbered):
         cells = cells_of(raw)
         if len([c for c in cells if c.strip()]) == 1 and any(norm(cells[0]).startswith(h) for h in heads):
-            nxt = next((r for _, r in numbered[k + 1:] if r.strip() and not is_separator(r)), "")  # past a page number
+            nxt = next((r for _, r in numbered[k + 1 :] if r.strip() and not is_separator(r)), "")  # past a page number
             first = cells_of(nxt)[0] if cells_of(nxt) else ""
-            if norm(first) in columns or any(norm(first).startswith(c) for c in first_column) or changelog.is_row_start(nxt):
+            if (
+                norm(first) in columns
+                or any(norm(first).startswith(c) for c in first_column)
+                or changelog.is_row_start(nxt)
+            ):
                 split = k
                 break
             if fallback is None and parser.part_of(first) is None:
@@ -175,7 +181,7 @@ def _import_assessment(form: Form, numbered: list[tuple[int, str]], source: dict
         notes.add(line, text, reason)
     unused = fidelity.unused_sections(form, data)
     for path, (line, text) in parser.unread.items():
-        if parser.get_value(path) in (None, [], "") and not any(path[:len(u)] == u for u in unused):
+        if parser.get_value(path) in (None, [], "") and not any(path[: len(u)] == u for u in unused):
             notes.add(line, text, f"「{form.short_label(path, data)}」の値を読み取れませんでした")
     for no, raw in numbered:
         if no not in accounted:
@@ -185,12 +191,20 @@ def _import_assessment(form: Form, numbered: list[tuple[int, str]], source: dict
     if stamp and form.has_role("form_version"):
         mismatch = bool(form.form_number) and stamp[2] != form.form_number
         if mismatch:
-            notes.add(stamp[0], stamp[2], f"版の印は{stamp[2]}ですが、表題は{form.name}({form.form_number})です(要確認)")
+            notes.add(
+                stamp[0], stamp[2], f"版の印は{stamp[2]}ですが、表題は{form.name}({form.form_number})です(要確認)"
+            )
         if mismatch and stamp[1] not in form.versions:
             # a stamp of another form naming a version this one does not list: not taken on its word
             from ..validate import _not_in
-            notes.add(stamp[0], stamp[1], f"「{form.role_item('form_version').label}」: "
-                                          + _not_in(stamp[1], form.versions, "選択肢") + "(要確認)")
+
+            notes.add(
+                stamp[0],
+                stamp[1],
+                f"「{form.role_item('form_version').label}」: "
+                + _not_in(stamp[1], form.versions, "選択肢")
+                + "(要確認)",
+            )
         else:
             out[form.role_key("form_version")] = stamp[1]  # one the form does not list: check warns
             parser.valued[form.role_path("form_version")] = stamp[0]
@@ -201,8 +215,11 @@ def _import_assessment(form: Form, numbered: list[tuple[int, str]], source: dict
     if missing and form.has_role("import_missing"):
         out[form.role_key("import_missing")] = [form.label_path(m, out) for m in missing]
     for m in missing:
-        notes.add(0, form.label_path(m, out), "原文(取り込んだテキスト)にこの箇所がありません。"
-                                              "抽出で欠けた可能性があります。元の PDF を確認してください")
+        notes.add(
+            0,
+            form.label_path(m, out),
+            "原文(取り込んだテキスト)にこの箇所がありません。抽出で欠けた可能性があります。元の PDF を確認してください",
+        )
     _make_valid(form, out, notes, parser.valued)
     out.pop(form.role_key("import_missing"), None) if not missing and form.has_role("import_missing") else None
     source_texts = {p: "\n".join(plain(f.raw) for f in frags) for p, frags in parser.texts.items()}
@@ -231,15 +248,22 @@ def _doubted(form: Form, parser: BodyParser) -> set[tuple]:
     return out
 
 
-def _attachment_evidence(form: Form, data: dict, rows: list[dict], notes: Notes, valued: dict,
-                         source: dict[int, str]) -> None:
+def _attachment_evidence(
+    form: Form, data: dict, rows: list[dict], notes: Notes, valued: dict, source: dict[int, str]
+) -> None:
     """Declared 提供/移転 counts above the printed recipients: the rest is in an
     attachment when the change log or the recipients cite one (quirks 47–48); when
     nothing names one, the attachment item is !要確認 (the page and check say so)."""
     if not form.has_role("provision_transfer_attachment"):
         return
     item_key = form.role_key("change_item") if form.has_role("change_item") else None
-    cited = sorted({m.group(0).strip() for r in rows for m in re.finditer(r"添付資料[^\t]{0,40}?(?:概要|一覧)[^\s]{0,6}", str(r.get(item_key, "")))})
+    cited = sorted(
+        {
+            m.group(0).strip()
+            for r in rows
+            for m in re.finditer(r"添付資料[^\t]{0,40}?(?:概要|一覧)[^\s]{0,6}", str(r.get(item_key, "")))
+        }
+    )
     attach_key = form.role_key("provision_transfer_attachment")
     for fpath, _ in form.values(data, "file"):
         i = fpath[-1]
@@ -248,8 +272,10 @@ def _attachment_evidence(form: Form, data: dict, rows: list[dict], notes: Notes,
         if not isinstance(pt, dict) or pt.get(attach_key):
             continue
         short, names = [], []
-        for count_role, group_role, name_role in (("provision_count", "provision", "provision_name"),
-                                                  ("transfer_count", "transfer", "transfer_name")):
+        for count_role, group_role, name_role in (
+            ("provision_count", "provision", "provision_name"),
+            ("transfer_count", "transfer", "transfer_name"),
+        ):
             n = form.value(data, count_role, within=fpath)
             listed = list(form.values(data, group_role, within=fpath))
             names += [str(v) for _, v in form.values(data, name_role, within=fpath)]
@@ -259,21 +285,29 @@ def _attachment_evidence(form: Form, data: dict, rows: list[dict], notes: Notes,
             continue
         refs = sorted(set(re.findall(r"添付資料[(（][^)）]*[)）]", " ".join(names))))
         section = att_path[:-1]
-        line = min((ln for p, ln in valued.items() if p[:len(section)] == section), default=0)
+        line = min((ln for p, ln in valued.items() if p[: len(section)] == section), default=0)
         if refs or cited:  # the document names the attachment: its own words
             pt[attach_key] = "、".join(refs or cited)
-            notes.add(line, "、".join(short), "掲載件数が宣言された件数より少ないため、残りは添付資料にあるものとしました"
-                                            f"(根拠: {pt[attach_key]})")
+            notes.add(
+                line,
+                "、".join(short),
+                f"掲載件数が宣言された件数より少ないため、残りは添付資料にあるものとしました(根拠: {pt[attach_key]})",
+            )
             continue
         # The document names no attachment: nothing is written for it (a guess is never a value);
         # the item says so as !要確認, quoting the row that declares the counts.
-        pt[attach_key] = Uncertain(plain(source.get(line, "")) if line else "", line or None,
-                                   "、".join(short) + "されていますが、残りを載せた添付資料の名前が原文にありません")
+        pt[attach_key] = Uncertain(
+            plain(source.get(line, "")) if line else "",
+            line or None,
+            "、".join(short) + "されていますが、残りを載せた添付資料の名前が原文にありません",
+        )
 
 
 _CUT = re.compile(r"(?:[がをにでとはへやて]|てい|[ぁぃぅぇぉっゃゅょァィゥェォッャュョ])$")
 # Complete phrases that end in the same kana: …まで, …こと, …として, …について, …など (not cut off)
-_COMPLETE = re.compile(r"(?:まで|こと|ごと|もと|あと|ほど|ので|にて|として|について|において|に関して|によって|とおり|ところ|など|ずつ|すべて|全て|つど|都度|のみで|ごとに|毎に|以上で|以下で)$")
+_COMPLETE = re.compile(
+    r"(?:まで|こと|ごと|もと|あと|ほど|ので|にて|として|について|において|に関して|によって|とおり|ところ|など|ずつ|すべて|全て|つど|都度|のみで|ごとに|毎に|以上で|以下で)$"
+)
 
 
 def _truncation_notes(parser: BodyParser, data: dict, notes: Notes) -> None:
@@ -283,8 +317,17 @@ def _truncation_notes(parser: BodyParser, data: dict, notes: Notes) -> None:
         if not isinstance(v, str):
             continue
         tail = v.rstrip().split("\n")[-1]
-        if len(tail) >= 15 and _CUT.search(tail) and not tail.endswith(("。", ")", "）")) and not _COMPLETE.search(tail):
-            notes.add(frags[-1].line, tail, "文の途中で切れているようです(抽出時に欠けた可能性があります。元の PDF を確認してください)")
+        if (
+            len(tail) >= 15
+            and _CUT.search(tail)
+            and not tail.endswith(("。", ")", "）"))
+            and not _COMPLETE.search(tail)
+        ):
+            notes.add(
+                frags[-1].line,
+                tail,
+                "文の途中で切れているようです(抽出時に欠けた可能性があります。元の PDF を確認してください)",
+            )
 
 
 def _make_valid(form: Form, out: dict, notes: Notes, valued: dict) -> None:
@@ -315,8 +358,11 @@ def _make_valid(form: Form, out: dict, notes: Notes, valued: dict) -> None:
             if value in (None, "", [], {}):
                 continue
             moved = True
-            notes.add(valued.get(path, 0), str(value),
-                      f"「{form.short_label(path, out)}」: {message}(検査に通らないため、値を取込メモに移しました)")
+            notes.add(
+                valued.get(path, 0),
+                str(value),
+                f"「{form.short_label(path, out)}」: {message}(検査に通らないため、値を取込メモに移しました)",
+            )
         if not moved:
             return
 

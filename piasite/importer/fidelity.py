@@ -4,11 +4,13 @@ the source showed something the importer could not read for certain), unread
 (the source had something, the item has nothing), legitimately empty (the document says the block is not
 used: 委託しない, 行っていない, 接続しない …) — and the sections the extraction
 lacks altogether. Driven by the definition (`unused_if` on items), no form key."""
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 from ..form import Form, Item, value_at
 from ..reader import Uncertain
@@ -63,7 +65,7 @@ def unused_sections(form: Form, data: dict) -> list[tuple]:
 
 
 def _under(path: tuple, prefixes: list[tuple]) -> bool:
-    return any(path[:len(p)] == p and path != p for p in prefixes)
+    return any(path[: len(p)] == p and path != p for p in prefixes)
 
 
 def classify(form: Form, data: dict, parser, source_texts: dict[tuple, str], doubtful: set[tuple]) -> Classified:
@@ -99,7 +101,7 @@ def missing_sections(form: Form, data: dict, parser) -> list[tuple]:
     hits = parser.hit
 
     def reached(prefix: tuple) -> bool:
-        return any(h[:len(prefix)] == prefix for h in hits)
+        return any(h[: len(prefix)] == prefix for h in hits)
 
     version = form.value(data, "form_version") if form.has_role("form_version") else None
     out: list[tuple] = []

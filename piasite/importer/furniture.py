@@ -9,6 +9,7 @@ A line is furniture only on the document's own evidence, never by its wording:
   beside a page break (a page number or a `-----` row, within a few lines and with nothing but
   other such lines in between). A value that also appears elsewhere is never furniture.
 The readers treat furniture as they treat a page break."""
+
 from __future__ import annotations
 
 import functools
@@ -19,7 +20,7 @@ from ..form import form_names, load_form
 from .text import has_html, is_separator, norm
 
 _COUNTER = re.compile(r"^(?P<pre>.*?)\s*(?P<n>\d{1,4})\s*[/／]\s*(?P<of>\d{1,4})\s*(?P<post>.*?)$")
-REACH = 3      # furniture lines on each side of a page break
+REACH = 3  # furniture lines on each side of a page break
 MIN_CHARS = 4  # shorter lines (－, なし, 同上) are values too often to be told apart
 
 
@@ -58,8 +59,13 @@ def page_furniture(lines: list[str]) -> set[int]:
     def candidate(raw: str) -> bool:
         text = raw.strip()
         # a line opening with a label is a form's (a part heading printed with its ※ note …)
-        return (len(text) >= MIN_CHARS and "\t" not in text and not has_html(text)
-                and not is_separator(raw) and not norm(text).startswith(heads))
+        return (
+            len(text) >= MIN_CHARS
+            and "\t" not in text
+            and not has_html(text)
+            and not is_separator(raw)
+            and not norm(text).startswith(heads)
+        )
 
     breaks = [k for k, raw in enumerate(lines) if is_separator(raw) or k in counters]
     near: set[int] = set()  # candidates beside a page break

@@ -1,11 +1,11 @@
 """変更箇所一覧: a table (place, page, reason) repeated in segments, each
 reproducing changed passages of an assessment. One entry per page reference;
 the headings above a row name the place."""
+
 from __future__ import annotations
 
 import re
 from collections import Counter
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..form import Form, load_form
@@ -17,7 +17,9 @@ if TYPE_CHECKING:
 
 _PAGE_CELL = re.compile(r"^\s*(\d{1,3})(?:\s+(.*))?$", re.S)
 # An organisation named before its own rules: 新宿区特別区税条例, 〇〇市情報公開条例 …
-_ORG = re.compile(r"([\u4e00-\u9fff]{1,4}?[都道府県市区町村])(?=(?:の)?[\u4e00-\u9fffー・]*?(?:条例|情報セキュリティ|規程))")
+_ORG = re.compile(
+    r"([\u4e00-\u9fff]{1,4}?[都道府県市区町村])(?=(?:の)?[\u4e00-\u9fffー・]*?(?:条例|情報セキュリティ|規程))"
+)
 
 
 def _index_labels(form: Form) -> dict[str, str]:
@@ -44,13 +46,14 @@ def _page_of(cell: str) -> tuple[int, str] | None:
 
 def import_lines(form: Form, numbered: list[tuple[int, str]]) -> Imported:
     from .document import Imported
+
     group = form.role_item("change_list")
     header = {norm(l) for c in group.items for l in c.all_labels}
     notes = Notes()
     accounted: dict[int, str] = {}
     entries: list[dict] = []
-    outside: list[str] = []   # title, version, footnotes: lines around the tables
-    top: list[str] = []       # headings opening the segment
+    outside: list[str] = []  # title, version, footnotes: lines around the tables
+    top: list[str] = []  # headings opening the segment
     buffer: list[tuple[int, list[str]]] = []  # heading-like lines since the last row
     cur: dict | None = None
     in_table = False
@@ -59,13 +62,17 @@ def import_lines(form: Form, numbered: list[tuple[int, str]]) -> Imported:
         heads = list(top)
         for h in extra:
             if re.match(r"^\d+\.", h):
-                heads = heads[:_first_numbered(heads)]
+                heads = heads[: _first_numbered(heads)]
             heads.append(h)
         return heads + ([label] if label else [])
 
     def start(label: str, page) -> dict:
-        e = {"place": place([plain(c[0]) for _, c in buffer], label), "rows": [],
-             "page": page[0] if page else None, "reason": page[1] if page else ""}
+        e = {
+            "place": place([plain(c[0]) for _, c in buffer], label),
+            "rows": [],
+            "page": page[0] if page else None,
+            "reason": page[1] if page else "",
+        }
         buffer.clear()
         entries.append(e)
         return e
@@ -160,8 +167,11 @@ def import_lines(form: Form, numbered: list[tuple[int, str]]) -> Imported:
     if orgs:
         org, n = orgs.most_common(1)[0]
         data[key("organisation")] = org
-        notes.add(0, "、".join(f"{o}({c}回)" for o, c in orgs.most_common(3)),
-                  f"評価実施機関名は原文にないため、条例・規程の名前に {n} 回現れる「{org}」と推定しました(要確認)")
+        notes.add(
+            0,
+            "、".join(f"{o}({c}回)" for o, c in orgs.most_common(3)),
+            f"評価実施機関名は原文にないため、条例・規程の名前に {n} 回現れる「{org}」と推定しました(要確認)",
+        )
     else:
         data[key("organisation")] = "(不明)"
         notes.add(0, "", "評価実施機関名が原文から分かりません。手で書いてください")
@@ -177,9 +187,18 @@ def import_lines(form: Form, numbered: list[tuple[int, str]]) -> Imported:
     if notes.rows:
         data[key("import_notes")] = notes.table(form, dict(numbered))
     paged = sum(1 for e in entries if e["page"] is not None)
-    stats = {"valued": {}, "changes": {"physical": len(entries), "merged": 0, "rows": len(rows_out),
-                                       "paged": paged, "unpaged": len(entries) - paged},
-             "accounted": accounted, "lines": len(numbered)}
+    stats = {
+        "valued": {},
+        "changes": {
+            "physical": len(entries),
+            "merged": 0,
+            "rows": len(rows_out),
+            "paged": paged,
+            "unpaged": len(entries) - paged,
+        },
+        "accounted": accounted,
+        "lines": len(numbered),
+    }
     return Imported(form, data, stats)
 
 
@@ -204,8 +223,9 @@ def _next_is_header(rest, header) -> bool:
     return False
 
 
-def _excerpt(rows: list[tuple[int, list[str]]], index: dict[str, str], systems: list[str],
-             itaku: list[dict[str, str]]) -> tuple[str, set[str]]:
+def _excerpt(
+    rows: list[tuple[int, list[str]]], index: dict[str, str], systems: list[str], itaku: list[dict[str, str]]
+) -> tuple[str, set[str]]:
     """The changed passage as Markdown: `**label** value` per row; names for the indexes."""
     out: list[str] = []
     dropped: set[str] = set()

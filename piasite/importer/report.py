@@ -1,6 +1,7 @@
 """The fidelity report printed after every import: how much of the source
 reached the content file, what the importer marked !要確認 at the item, and
 what was left in 取込メモ."""
+
 from __future__ import annotations
 
 import re
@@ -28,12 +29,12 @@ class Fidelity:
     lines: int = 0
     html_tags: int = 0
     has_changes: bool = True  # an assessment with its own change log (not a 変更箇所一覧)
-    exact: int = 0      # items as printed in the source
-    altered: int = 0    # placed, but not as printed (a near option, numbers or option lists removed…)
+    exact: int = 0  # items as printed in the source
+    altered: int = 0  # placed, but not as printed (a near option, numbers or option lists removed…)
     uncertain: int = 0  # the item holds !要確認 (compared with the source: not read for certain)
-    unread: int = 0     # the source had something, the item has nothing
+    unread: int = 0  # the source had something, the item has nothing
     marked: list[str] = field(default_factory=list)  # every !要確認 of the document: "label (N 行目)"
-    empty: int = 0      # items of blocks the document says are not used (委託しない, 接続しない…)
+    empty: int = 0  # items of blocks the document says are not used (委託しない, 接続しない…)
     missing_sections: list[str] = field(default_factory=list)  # absent from the source
 
     @property
@@ -85,21 +86,28 @@ def measure(name: str, imported) -> Fidelity:
     f.files = _names(form, data, "file_name")
     if form.has_role("entrustment"):
         for epath, _ in form.values(data, "entrustment"):
-            f.itaku.append((form.value(data, "entrustment_name", within=epath) or "",
-                            form.value(data, "contractor", within=epath) or ""))
+            f.itaku.append(
+                (
+                    form.value(data, "entrustment_name", within=epath) or "",
+                    form.value(data, "contractor", within=epath) or "",
+                )
+            )
     f.recipients = (len(list(form.values(data, "provision"))), len(list(form.values(data, "transfer"))))
     f.changes = dict(imported.stats.get("changes", {}))
     notes_key = form.role_key("import_notes") if form.has_role("import_notes") else None
     f.notes = len(data.get(notes_key) or []) if notes_key else 0
     f.lines = imported.stats.get("lines", 0)
     f.html_tags = sum(len(_TAG.findall(s)) for s in _strings({k: v for k, v in data.items() if k != notes_key}))
-    f.marked = [f"{form.short_label(p, data)} ({u.line} 行目)" if u.line else form.short_label(p, data)
-                for p, u in marked({k: v for k, v in data.items() if k != notes_key})]
+    f.marked = [
+        f"{form.short_label(p, data)} ({u.line} 行目)" if u.line else form.short_label(p, data)
+        for p, u in marked({k: v for k, v in data.items() if k != notes_key})
+    ]
     f.has_changes = form.has_role("changes")
     c = imported.stats.get("classified")
     if c is not None:
         f.exact, f.altered, f.uncertain, f.unread, f.empty = (
-            c.count(k) for k in ("exact", "altered", "uncertain", "unread", "empty"))
+            c.count(k) for k in ("exact", "altered", "uncertain", "unread", "empty")
+        )
         f.missing_sections = [form.short_label(p, data) for p in c.missing]
         f.missing = [form.short_label(p, data) for p, k in c.by_path.items() if k == "unread"]
         # an item printed empty in a block the document says is unused (`[ ]` under 委託しない)
@@ -117,8 +125,10 @@ def render(items: list[Fidelity]) -> str:
         if f.valued:
             out.append(f"  項目: 原文に値のある {f.valued} 項目のうち {f.filled} 項目を取り込み ({f.coverage:.1f}%)")
             if f.exact or f.altered or f.uncertain or f.unread or f.empty:
-                out.append(f"    原文どおり {f.exact} / 変えて取込 {f.altered} / 要確認 {f.uncertain} / 読めず {f.unread} / "
-                           f"使わない欄で空 {f.empty} (原文と比べて)")
+                out.append(
+                    f"    原文どおり {f.exact} / 変えて取込 {f.altered} / 要確認 {f.uncertain} / 読めず {f.unread} / "
+                    f"使わない欄で空 {f.empty} (原文と比べて)"
+                )
             for m in f.missing[:20]:
                 out.append(f"    未取込: {m}")
         out.append(f"  要確認 (!要確認 の項目): {len(f.marked)} 件")
@@ -127,19 +137,25 @@ def render(items: list[Fidelity]) -> str:
         if len(f.marked) > 20:
             out.append(f"    … ほか {len(f.marked) - 20} 件")
         if f.missing_sections:
-            out.append(f"  原文にない箇所: {len(f.missing_sections)} 件 ({'、'.join(f.missing_sections[:12])}"
-                       f"{' …' if len(f.missing_sections) > 12 else ''})")
+            out.append(
+                f"  原文にない箇所: {len(f.missing_sections)} 件 ({'、'.join(f.missing_sections[:12])}"
+                f"{' …' if len(f.missing_sections) > 12 else ''})"
+            )
         out.append(f"  システム: {len(f.systems)} 件 ({'、'.join(f.systems)})")
         if f.files:
             out.append(f"  特定個人情報ファイル: {len(f.files)} 件 ({'、'.join(f.files)})")
         out.append(f"  委託事項: {len(f.itaku)} 件 (委託先: {'、'.join(sorted({t for _, t in f.itaku if t}))})")
         if f.has_changes:
             out.append(f"  提供先: {f.recipients[0]} 件 / 移転先: {f.recipients[1]} 件")
-            out.append(f"  変更箇所: 原文 {c.get('physical', 0)} 行 → {c.get('rows', 0)} 件 "
-                       f"(ページをまたぐ続きの行 {c.get('merged', 0)} 行を結合)")
+            out.append(
+                f"  変更箇所: 原文 {c.get('physical', 0)} 行 → {c.get('rows', 0)} 件 "
+                f"(ページをまたぐ続きの行 {c.get('merged', 0)} 行を結合)"
+            )
         else:
-            out.append(f"  変更箇所: 原文のページ参照 {c.get('paged', 0)} 件とページのない区切り {c.get('unpaged', 0)} 件 → "
-                       f"{c.get('rows', 0)} 件")
+            out.append(
+                f"  変更箇所: 原文のページ参照 {c.get('paged', 0)} 件とページのない区切り {c.get('unpaged', 0)} 件 → "
+                f"{c.get('rows', 0)} 件"
+            )
         out.append(f"  取込メモ: {f.notes} 件 (原文 {f.lines} 行)")
         out.append(f"  HTML タグの残り: {f.html_tags} 個")
     return "\n".join(out)

@@ -1,5 +1,6 @@
 """Text cleanup for extracted PDF text: HTML fragments → Markdown, checkbox
 glyphs → marker characters, and the normal form used to compare labels."""
+
 from __future__ import annotations
 
 import functools
@@ -10,10 +11,10 @@ from html.parser import HTMLParser
 
 # Marker characters for the checkbox notations found in extracted PDFs
 # (inventory quirk 18): they are never part of real text.
-CHECKED = "\u2611"       # ☑ <input checked> checkbox
-UNCHECKED = "\u2610"     # ☐ <input> checkbox
-RADIO_ON = "\u25c9"      # ◉ <input checked> radio
-RADIO_OFF = "\u25ce"     # ◎ <input> radio: "checked" in some documents, not in others
+CHECKED = "\u2611"  # ☑ <input checked> checkbox
+UNCHECKED = "\u2610"  # ☐ <input> checkbox
+RADIO_ON = "\u25c9"  # ◉ <input checked> radio
+RADIO_OFF = "\u25ce"  # ◎ <input> radio: "checked" in some documents, not in others
 MARKERS = CHECKED + UNCHECKED + RADIO_ON + RADIO_OFF
 
 _INPUT = re.compile(r"<input\b([^>]*)/?>", re.I)
@@ -29,6 +30,7 @@ def inputs_to_markers(s: str) -> str:
         if "radio" in attrs:
             return RADIO_ON if checked else RADIO_OFF
         return CHECKED if checked else UNCHECKED
+
     return _INPUT.sub(rep, s)
 
 
@@ -105,7 +107,11 @@ class _MD(HTMLParser):
         if tag == "input":
             a = dict(attrs)
             checked = "checked" in a
-            mark = (RADIO_ON if checked else RADIO_OFF) if a.get("type") == "radio" else (CHECKED if checked else UNCHECKED)
+            mark = (
+                (RADIO_ON if checked else RADIO_OFF)
+                if a.get("type") == "radio"
+                else (CHECKED if checked else UNCHECKED)
+            )
             self.buf.append(mark)
             return
         if tag == "br":

@@ -15,6 +15,7 @@ Evidence, in this order:
   reading offered under !要確認.
 Keys, labels and element names come from the form; no form key is named here.
 """
+
 from __future__ import annotations
 
 import re
@@ -48,7 +49,7 @@ def settle(parser: BodyParser, form: Form, data: dict, rows: list[dict], notes: 
 
 
 def _under(path: Path, prefixes: list[tuple]) -> bool:
-    return any(path[:len(p)] == p and path != p for p in prefixes)
+    return any(path[: len(p)] == p and path != p for p in prefixes)
 
 
 def _label(form: Form, path: Path) -> str:
@@ -70,6 +71,7 @@ def _close(parser: BodyParser, path: Path) -> tuple[int, str, str]:
 
 # -- the change log (別添2) ------------------------------------------------------------------
 
+
 def _from_change_log(parser: BodyParser, form: Form, data: dict, rows: list[dict], notes: Notes) -> None:
     roles = ("change_date", "change_item", "change_before", "change_after")
     if not rows or not all(form.has_role(r) for r in roles):
@@ -79,8 +81,11 @@ def _from_change_log(parser: BodyParser, form: Form, data: dict, rows: list[dict
         item = form.item_at(path)
         if item is None or item.kind not in ("choice", "multi"):
             continue
-        naming = [(str(r.get(date_key) or ""), k) for k, r in enumerate(rows)
-                  if _names_item(form, parser, data, path, item, str(r.get(item_key) or ""))]
+        naming = [
+            (str(r.get(date_key) or ""), k)
+            for k, r in enumerate(rows)
+            if _names_item(form, parser, data, path, item, str(r.get(item_key) or ""))
+        ]
         if not naming:
             continue
         date, k = max(naming)  # the latest row: an earlier one no longer records the current state
@@ -92,9 +97,12 @@ def _from_change_log(parser: BodyParser, form: Form, data: dict, rows: list[dict
         parser.set_value(path, item, value)
         parser.guessed.add(path)
         _drop_doubts(parser, form, path, line)
-        notes.add(line, plain(str(row.get(after_key))),
-                  f"「{form.short_label(path, data)}」は原文にチェック記号がないため、"
-                  f"変更箇所({date})の変更後の記載から読みました")
+        notes.add(
+            line,
+            plain(str(row.get(after_key))),
+            f"「{form.short_label(path, data)}」は原文にチェック記号がないため、"
+            f"変更箇所({date})の変更後の記載から読みました",
+        )
 
 
 def _labels(item: Item) -> set[str]:
@@ -131,12 +139,14 @@ def _names_item(form: Form, parser: BodyParser, data: dict, path: Path, item: It
         elems = value_at(data, path[:k])
         if group is None or not isinstance(elems, list) or len(elems) < 2:
             continue
-        if not _names_element(group, elems[part], parser.printed.get(path[:k + 1], part + 1), t):
+        if not _names_element(group, elems[part], parser.printed.get(path[: k + 1], part + 1), t):
             return False
     same = [i for i in form.walk() if i is not item and not i.is_container and _labels(i) & mine]
     if same:
+
         def named(i: Item) -> bool:
             return all(norm(s.label) in t for s in _sections(i))
+
         if not named(item) or any(named(i) for i in same):
             return False
     return True
@@ -190,17 +200,25 @@ def _stated(item: Item, before: str, after: str, current: Any) -> Any:
 
 # -- ◎ alone ----------------------------------------------------------------------------------
 
+
 def _radio_convention(parser: BodyParser, form: Form) -> None:
     if not parser.radio_contrast:
         return
     for path in sorted(parser.radio_alone & set(parser.unsure), key=str):
         line, text, _ = _close(parser, path)
-        parser.doubts.append((line, text, f"{_label(form, path)}: この行の記号はすべて◎ですが、この文書はほかの行で◎を"
-                                          "選ばれた選択肢に、空の括弧を選ばれていない選択肢に使っているため、"
-                                          "◎の選択肢を選ばれているものとして読みました"))
+        parser.doubts.append(
+            (
+                line,
+                text,
+                f"{_label(form, path)}: この行の記号はすべて◎ですが、この文書はほかの行で◎を"
+                "選ばれた選択肢に、空の括弧を選ばれていない選択肢に使っているため、"
+                "◎の選択肢を選ばれているものとして読みました",
+            )
+        )
 
 
 # -- the same table ---------------------------------------------------------------------------
+
 
 def _shown(v: Any) -> str:
     """A value as a reason quotes it: 甲、その他(乙)."""
@@ -231,7 +249,7 @@ def _from_siblings(parser: BodyParser, form: Form) -> dict[Path, Any]:
             continue
         seen = []
         for j in range(len(group)):
-            other = path[:k] + (j,) + path[k + 1:]
+            other = path[:k] + (j,) + path[k + 1 :]
             if j == path[k] or other in parser.unsure:
                 continue
             v = parser.get_value(other)
@@ -239,13 +257,17 @@ def _from_siblings(parser: BodyParser, form: Form) -> dict[Path, Any]:
                 seen.append(v)
         if len(seen) >= 2 and all(v == seen[0] for v in seen):
             line, text, reason = parser.unsure[path]
-            parser.unsure[path] = (line, text, f"{reason}(同じ表のほかの {len(seen)} 件ではすべて"
-                                               f"「{_shown(seen[0])}」が選ばれています)")
+            parser.unsure[path] = (
+                line,
+                text,
+                f"{reason}(同じ表のほかの {len(seen)} 件ではすべて「{_shown(seen[0])}」が選ばれています)",
+            )
             readings[path] = seen[0]
     return readings
 
 
 # -- what stays open --------------------------------------------------------------------------
+
 
 def _mark(parser: BodyParser, form: Form, readings: dict[Path, Any]) -> None:
     for path in list(parser.unsure):

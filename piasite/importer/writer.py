@@ -1,5 +1,6 @@
 """YAML that reads like the form: Japanese keys in form order, long text as
 block scalars, dates unquoted, the schema line first."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -35,7 +36,7 @@ def _flow(node: yaml.Node) -> None:
     if isinstance(node, (yaml.SequenceNode, yaml.MappingNode)):
         node.flow_style = True
         for sub in node.value:
-            for n in (sub if isinstance(sub, tuple) else (sub,)):
+            for n in sub if isinstance(sub, tuple) else (sub,):
                 _flow(n)
 
 
@@ -73,8 +74,13 @@ def ordered(value, item: Item | None, own: list[str] | None = None, lead: list[s
             lead = lead if lead is not None else own[:1]
             order = lead + [k for k in order if k not in own and k not in lead] + [k for k in own if k not in lead]
         keys = sorted(value, key=lambda k: order.index(k) if k in order else len(order))
-        return {k: ordered(value[k], (item.element_child(k) if item.kind == "group" else item.child(k))
-                           if item is not None else None) for k in keys}
+        return {
+            k: ordered(
+                value[k],
+                (item.element_child(k) if item.kind == "group" else item.child(k)) if item is not None else None,
+            )
+            for k in keys
+        }
     if isinstance(value, list):
         elem = item if item is not None and item.kind == "group" else None
         return [ordered(v, elem) for v in value]
@@ -91,8 +97,15 @@ def _own_keys(form: Form) -> list[str]:
 
 
 def dump(data: dict, form: Form, header: list[str], schema_rel: str) -> str:
-    body = yaml.dump(ordered(data, form.root, _own_keys(form), _lead(form)), Dumper=_Dumper, allow_unicode=True, sort_keys=False,
-                     width=10**6, indent=2, default_flow_style=False)
+    body = yaml.dump(
+        ordered(data, form.root, _own_keys(form), _lead(form)),
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        width=10**6,
+        indent=2,
+        default_flow_style=False,
+    )
     lines = [f"# yaml-language-server: $schema={schema_rel}/{schema_filename(form)}"]
     lines += [f"# {h}" for h in header]
     return "\n".join(lines) + "\n" + body
@@ -101,6 +114,7 @@ def dump(data: dict, form: Form, header: list[str], schema_rel: str) -> str:
 def schema_rel_path(out_file: Path, repo_root: Path | None) -> str:
     """Relative path from the file's folder to <repo>/schema (content/<org>/x.yaml → ../../schema)."""
     import os
+
     root = Path(repo_root).resolve() if repo_root else None
     target = Path(out_file).resolve()
     if root is None or root not in target.parents:

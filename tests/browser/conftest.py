@@ -8,6 +8,7 @@ blocked: a page that reaches for a font, CDN or tracker fails its test.
 A missing browser or npm tool is a failure, never a skip: `bash scripts/test.sh`
 installs them. Only PIASITE_SKIP_BROWSER=1 (outside CI) skips, on purpose.
 """
+
 from __future__ import annotations
 
 import os
@@ -17,13 +18,18 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from harness import Guard, missing_tool, serve
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("PIASITE_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 SUB_PATH = "/city/pia/"
 
@@ -32,11 +38,17 @@ SUB_PATH = "/city/pia/"
 def site_dir(tmp_path_factory) -> Path:
     """`piasite build` of the repository's content/ into a temporary site/."""
     out = tmp_path_factory.mktemp("built") / "site"
-    proc = subprocess.run([sys.executable, "-m", "piasite", "build", "--content", str(REPO / "content"),
-                           "--out", str(out)], cwd=REPO, capture_output=True, text=True, timeout=900)
+    proc = subprocess.run(
+        [sys.executable, "-m", "piasite", "build", "--content", str(REPO / "content"), "--out", str(out)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     if proc.returncode != 0:
-        pytest.fail(f"piasite build が失敗しました (exit {proc.returncode}):\n{proc.stdout}\n{proc.stderr}",
-                    pytrace=False)
+        pytest.fail(
+            f"piasite build が失敗しました (exit {proc.returncode}):\n{proc.stdout}\n{proc.stderr}", pytrace=False
+        )
     return out
 
 
@@ -95,8 +107,9 @@ def page(browser, guard):
 @pytest.fixture
 def phone(browser, guard):
     """A small phone (iPhone SE size) with touch, as residents read the site."""
-    context, page = _open(browser, guard, viewport={"width": 375, "height": 667}, device_scale_factor=2,
-                          is_mobile=True, has_touch=True)
+    context, page = _open(
+        browser, guard, viewport={"width": 375, "height": 667}, device_scale_factor=2, is_mobile=True, has_touch=True
+    )
     yield page
     context.close()
     guard.check()

@@ -1,4 +1,5 @@
 """The pieces of the browser harness that are tested themselves (test_harness.py)."""
+
 from __future__ import annotations
 
 import contextlib
@@ -43,9 +44,13 @@ class Guard:
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
-                      ".wasm": "application/wasm", ".js": "text/javascript", ".mjs": "text/javascript",
-                      ".json": "application/json"}
+    extensions_map = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".wasm": "application/wasm",
+        ".js": "text/javascript",
+        ".mjs": "text/javascript",
+        ".json": "application/json",
+    }
 
     def log_message(self, *args) -> None:
         pass

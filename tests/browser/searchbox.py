@@ -3,14 +3,17 @@
 The box is found by role or label (検索), results are the links that appear
 after typing; no selector of a particular search library is required.
 """
+
 from __future__ import annotations
 
 import re
 import time
 from urllib.parse import unquote, urldefrag
 
-BOX = ('input[type="search"], [role="searchbox"], input.pagefind-ui__search-input, '
-       'input[aria-label*="検索"], input[placeholder*="検索"]')
+BOX = (
+    'input[type="search"], [role="searchbox"], input.pagefind-ui__search-input, '
+    'input[aria-label*="検索"], input[placeholder*="検索"]'
+)
 
 # Links in light DOM and open shadow roots, in document order.
 _LINKS_JS = """(mark) => {
@@ -66,7 +69,8 @@ def result_links(page, base: str, query: str, timeout: float = 30.0) -> list[str
 
 def pick(page, url: str) -> None:
     """Mark the first visible result link resolving to `url` (data-pick) for clicking."""
-    found = page.evaluate("""(u) => {
+    found = page.evaluate(
+        """(u) => {
       const find = (root) => {
         for (const a of root.querySelectorAll('a[href]'))
           if (a.href === u && !a.dataset.preSearch && a.getClientRects().length) return a;
@@ -77,13 +81,15 @@ def pick(page, url: str) -> None:
       const a = find(document);
       if (a) a.dataset.pick = '1';
       return !!a;
-    }""", url)
+    }""",
+        url,
+    )
     assert found, f"結果のリンク {url} が見つかりません"
 
 
 def site_path(url: str, base: str) -> str:
     """http://…/city/pia/kumagaya/5/index.html#x → kumagaya/5/"""
-    path = urldefrag(url)[0][len(base):]
+    path = urldefrag(url)[0][len(base) :]
     path = re.sub(r"(^|/)index\.html$", r"\1", path)
     return path
 

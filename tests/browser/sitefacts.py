@@ -4,6 +4,7 @@ The browser tests ask "which assessments contain this text, and which item
 anchors may a search result for it land on?"; the answers come from the
 validated model, so they follow the content as it is imported and edited.
 """
+
 from __future__ import annotations
 
 import functools
@@ -84,7 +85,7 @@ def _has_sections(form, path) -> bool:
     return bool(item) and any(c.kind in ("section", "group") for c in (item.items or []))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def docs() -> tuple[Doc, ...]:
     assessments, _ = load_content(CONTENT)
     out = []
@@ -95,7 +96,9 @@ def docs() -> tuple[Doc, ...]:
             for n in range(1, len(path) + 1):
                 if path[:n] not in anchors:
                     anchors[path[:n]] = _anchor(a.form, path[:n])
-        coarse = {p[:2] for p, _r, _t in leaves if len(p) > 2 and isinstance(p[1], int) and _has_sections(a.form, p[:1])}
+        coarse = {
+            p[:2] for p, _r, _t in leaves if len(p) > 2 and isinstance(p[1], int) and _has_sections(a.form, p[:1])
+        }
         out.append(Doc(a.url, a.org, anchors, leaves, coarse))
     return tuple(out)
 

@@ -1,16 +1,19 @@
 """The harness itself: a missing browser fails, and the request guard catches."""
+
 from __future__ import annotations
 
 import pytest
-
 from harness import missing_tool
 
 
-@pytest.mark.parametrize("ci,skip_asked,outcome", [
-    ("true", "1", pytest.fail.Exception),   # CI never skips, even when asked
-    ("", "", pytest.fail.Exception),        # a missing browser is a failure by default
-    ("", "1", pytest.skip.Exception),       # only an explicit opt-out outside CI skips
-])
+@pytest.mark.parametrize(
+    "ci,skip_asked,outcome",
+    [
+        ("true", "1", pytest.fail.Exception),  # CI never skips, even when asked
+        ("", "", pytest.fail.Exception),  # a missing browser is a failure by default
+        ("", "1", pytest.skip.Exception),  # only an explicit opt-out outside CI skips
+    ],
+)
 def test_missing_browser_fails_unless_explicitly_skipped(monkeypatch, ci, skip_asked, outcome):
     monkeypatch.setenv("CI", ci)
     monkeypatch.setenv("PIASITE_SKIP_BROWSER", skip_asked)

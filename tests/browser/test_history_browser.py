@@ -1,4 +1,5 @@
 """The compare view and the 更新履歴 filter in real headless Chromium, on a site built with MkDocs."""
+
 from __future__ import annotations
 
 import os
@@ -8,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from harness import serve
 
 from tests.gitrepo import base_repo
@@ -31,7 +31,9 @@ def built(tmp_path_factory):
     r.commit("行田市 使用目的")
     shutil.copy(ROOT / "mkdocs.yml", r.root / "mkdocs.yml")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.run([sys.executable, "-m", "piasite", "build"], cwd=r.root, env=env, capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "piasite", "build"], cwd=r.root, env=env, capture_output=True, text=True
+    )
     assert proc.returncode == 0, proc.stderr
     return r.root / "site"
 

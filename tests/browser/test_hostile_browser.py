@@ -4,14 +4,15 @@ Every page kind a payload reaches is opened; on the search page the payload orga
 are searched for, so that Pagefind's results and filter labels (評価実施機関・事務) are shown:
 they must show the text as text.
 """
+
 from __future__ import annotations
 
 import shutil
 
 import pytest
-
 from harness import serve
 from searchbox import result_links
+
 from tests.hostile import PAYLOADS, build, hostile_repo
 
 SUB = "city/pia"
@@ -72,27 +73,35 @@ def test_search_shows_names_as_text(page, hostile_url):
     page.goto(hostile_url + "search/")
     links = result_links(page, hostile_url, "東山市長")
     assert links, "検索結果がありません"
-    page.wait_for_function("() => document.querySelectorAll('.pagefind-ui__filter-label, [data-pia-filter]').length >= 3",
-                           timeout=15000)
+    page.wait_for_function(
+        "() => document.querySelectorAll('.pagefind-ui__filter-label, [data-pia-filter]').length >= 3", timeout=15000
+    )
     page.wait_for_timeout(500)
-    labels = page.evaluate("() => [...document.querySelectorAll('.pagefind-ui__filter-label, [data-pia-filter]')]"
-                           ".map(l => l.textContent)")
+    labels = page.evaluate(
+        "() => [...document.querySelectorAll('.pagefind-ui__filter-label, [data-pia-filter]')].map(l => l.textContent)"
+    )
     text = "\n".join(labels)
     assert "東山市長<img src=x onerror=alert(1)>" in text, labels
     assert "東山市長&lt;script&gt;alert(3)&lt;/script&gt;" in text, labels
     assert "事務</title><script>alert(2)</script>" in text, labels
-    titles = page.evaluate("() => [...document.querySelectorAll('.pagefind-ui__result-title, .pagefind-ui__result-link')]"
-                           ".map(l => l.textContent)")
+    titles = page.evaluate(
+        "() => [...document.querySelectorAll('.pagefind-ui__result-title, .pagefind-ui__result-link')]"
+        ".map(l => l.textContent)"
+    )
     assert any("評価書<img src=x onerror=alert(1)>" in t for t in titles), titles
     assert any("評価書&lt;script&gt;alert(3)&lt;/script&gt;" in t for t in titles), titles
     # the excerpts piasite.js cuts from the item a hit lands on (Pagefind's escaped text, put in as HTML)
-    excerpts = page.evaluate("() => [...document.querySelectorAll('.pagefind-ui__result-excerpt')].map(e => e.textContent)")
+    excerpts = page.evaluate(
+        "() => [...document.querySelectorAll('.pagefind-ui__result-excerpt')].map(e => e.textContent)"
+    )
     assert any("<img src=x onerror=alert(1)>" in e for e in excerpts), excerpts
     # places under a result, titled with the heading they stand under (a 委託事項's name from content)
     result_links(page, hostile_url, "パンチ")
     page.wait_for_timeout(500)
-    places = page.evaluate("() => [...document.querySelectorAll('.pagefind-ui__result-nested .pagefind-ui__result-link')]"
-                           ".map(l => l.textContent)")
+    places = page.evaluate(
+        "() => [...document.querySelectorAll('.pagefind-ui__result-nested .pagefind-ui__result-link')]"
+        ".map(l => l.textContent)"
+    )
     assert any("申告情報のパンチ入力業務<img src=x onerror=alert(1)> ›" in t for t in places), places
     assert page.evaluate(INJECTED_JS) == []
     page.wait_for_timeout(300)

@@ -4,6 +4,7 @@ Relative links must resolve to a file of the site and their #anchors to an id
 on the target page; a link starting with "/" breaks once the folder is uploaded
 under /city/pia/, and an asset from http(s) is a request to another host.
 """
+
 from __future__ import annotations
 
 import functools
@@ -14,9 +15,22 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 # attributes that make the browser fetch something (an asset) vs. navigate
-ASSET_ATTRS = {("script", "src"), ("img", "src"), ("img", "srcset"), ("source", "src"), ("source", "srcset"),
-               ("iframe", "src"), ("video", "src"), ("audio", "src"), ("embed", "src"), ("object", "data"),
-               ("input", "src"), ("track", "src"), ("image", "href"), ("use", "href")}
+ASSET_ATTRS = {
+    ("script", "src"),
+    ("img", "src"),
+    ("img", "srcset"),
+    ("source", "src"),
+    ("source", "srcset"),
+    ("iframe", "src"),
+    ("video", "src"),
+    ("audio", "src"),
+    ("embed", "src"),
+    ("object", "data"),
+    ("input", "src"),
+    ("track", "src"),
+    ("image", "href"),
+    ("use", "href"),
+}
 NAV_ATTRS = {("a", "href"), ("area", "href"), ("form", "action")}
 NOT_FETCHED_RELS = {"canonical", "alternate", "author", "license", "me"}
 
@@ -59,7 +73,7 @@ class _Page(HTMLParser):
             self.styles.append(data)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _parse(path: Path) -> _Page:
     p = _Page()
     p.feed(path.read_text(encoding="utf-8"))
@@ -125,8 +139,11 @@ def test_css_has_no_external_urls(site_dir):
 
 
 def test_paths_are_half_width_ascii(site_dir):
-    bad = [p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*")
-           if not p.relative_to(site_dir).as_posix().isascii()]
+    bad = [
+        p.relative_to(site_dir).as_posix()
+        for p in site_dir.rglob("*")
+        if not p.relative_to(site_dir).as_posix().isascii()
+    ]
     assert not bad, "半角英数字でないパスがあります:\n" + "\n".join(bad[:30])
 
 
@@ -139,7 +156,9 @@ def test_link_checker_catches_broken_links(tmp_path):
         '<a href="https://www.ppc.go.jp/">ok: navigation</a>'
         '<a href="b/">missing</a> <a href="a/#nowhere">bad anchor</a> <a href="/a/">absolute</a>'
         '<script src="https://cdn.example/x.js"></script> <link rel="stylesheet" href="https://fonts.example/c.css">'
-        '<a href="../up.html">outside</a>', encoding="utf-8")
+        '<a href="../up.html">outside</a>',
+        encoding="utf-8",
+    )
     _parse.cache_clear()
     problems = _problems(tmp_path)
     assert len(problems) == 6, problems

@@ -3,10 +3,10 @@
 The `page`/`phone` fixtures block and record every request to a host other than
 127.0.0.1; the explicit assertions here make that the point of a test.
 """
+
 from __future__ import annotations
 
 import pytest
-
 import sitefacts as facts
 from searchbox import result_links
 
@@ -62,9 +62,11 @@ def _axe(page, axe_source) -> list[dict]:
 
 
 def _describe(violations) -> str:
-    return "\n".join(f"{v['impact']}: {v['id']} — {v['help']} ({len(v['nodes'])} 箇所: "
-                     f"{', '.join(n['target'][0] if isinstance(n['target'][0], str) else str(n['target'][0]) for n in v['nodes'][:3])})"
-                     for v in violations)
+    return "\n".join(
+        f"{v['impact']}: {v['id']} — {v['help']} ({len(v['nodes'])} 箇所: "
+        f"{', '.join(n['target'][0] if isinstance(n['target'][0], str) else str(n['target'][0]) for n in v['nodes'][:3])})"
+        for v in violations
+    )
 
 
 @pytest.mark.parametrize("which", ["top", "assessment", "index"])
@@ -93,4 +95,5 @@ def test_phone_assessment_page_fits_width(phone, site_url, tmp_path):
     })""")
     assert widths["doc"] <= widths["viewport"] and widths["body"] <= widths["viewport"], (
         f"スマートフォン幅 {widths['viewport']}px で横にはみ出しています "
-        f"(document {widths['doc']}px, body {widths['body']}px; 例: {widths['wide']})")
+        f"(document {widths['doc']}px, body {widths['body']}px; 例: {widths['wide']})"
+    )

@@ -3,16 +3,26 @@
 Print media: no site chrome (header, navigation, breadcrumb, 項目一覧, footer), no "#", every
 collapsed box open, each item a label | value row; page.pdf() gives the page count, which
 must stay far below the 132 A4 pages the site printed before (花巻市's page)."""
+
 from __future__ import annotations
 
 import re
 
 import pytest
-
 import sitefacts as facts
 
-HIDDEN = [".md-header", ".md-sidebar--primary", ".md-sidebar--secondary", ".pia-crumbs", ".pia-toc", ".pia-link",
-          ".pia-context", ".pia-footer", ".md-footer", ".pia-skip"]
+HIDDEN = [
+    ".md-header",
+    ".md-sidebar--primary",
+    ".md-sidebar--secondary",
+    ".pia-crumbs",
+    ".pia-toc",
+    ".pia-link",
+    ".pia-context",
+    ".pia-footer",
+    ".md-footer",
+    ".pia-skip",
+]
 
 
 def _pdf_pages(pdf: bytes) -> int:
@@ -24,7 +34,9 @@ def test_print_like_the_form(page, site_url, url):
     page.goto(site_url + url)
     page.wait_for_load_state("networkidle")
     page.emulate_media(media="print")
-    shown = page.evaluate("""(sel) => sel.filter(s => [...document.querySelectorAll(s)].some(e => e.checkVisibility()))""", HIDDEN)
+    shown = page.evaluate(
+        """(sel) => sel.filter(s => [...document.querySelectorAll(s)].some(e => e.checkVisibility()))""", HIDDEN
+    )
     assert not shown, f"{url} の印刷に {shown} が出ます"
     # every <details> that prints (not the hidden 項目一覧) prints open (its content visible without a click)
     closed = page.evaluate("""() => [...document.querySelectorAll('article details')].filter(d => d.checkVisibility() &&
@@ -35,7 +47,9 @@ def test_print_like_the_form(page, site_url, url):
         return [getComputedStyle(i).display, h.getBoundingClientRect().top === v.getBoundingClientRect().top || Math.abs(h.getBoundingClientRect().top - v.getBoundingClientRect().top) < 6,
                 h.getBoundingClientRect().left < v.getBoundingClientRect().left]; }""")
     assert row == ["grid", True, True], f"{url}: 印刷で項目が「項目名|記載」の行になっていません ({row})"
-    page.emulate_media(media=None)  # page.pdf() prints with the print stylesheet (an emulated "screen" would override it)
+    page.emulate_media(
+        media=None
+    )  # page.pdf() prints with the print stylesheet (an emulated "screen" would override it)
     pages = _pdf_pages(page.pdf(format="A4", print_background=True))
     print(f"{url}: {pages} ページ (A4)")
     assert 0 < pages <= 90, f"{url} が {pages} ページで印刷されます"

@@ -6,6 +6,7 @@ the title, the h1 and every index row. Navigation: a 項目一覧 on the page an
 sidebar, a line saying where you are, a skip link, item links out of the tab order,
 a visible focus. axe-core: no serious or critical violation on any page type.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -13,7 +14,6 @@ import subprocess
 import sys
 
 import pytest
-
 import sitefacts as facts
 from harness import serve
 from test_history_browser import built, built_url  # noqa: F401 -- a site with past versions
@@ -48,8 +48,12 @@ PAGE_TYPES = {
 }
 HISTORY_TYPES = {"compare": "higashiyama/5/compare/", "past-version": "higashiyama/5/v/1/"}
 # The forms content/ has no document of: a 基礎項目評価書, a 全項目評価書 and their 評価 (tests/fixtures/allforms).
-ALLFORMS_TYPES = {"kiso": "higashiyama/3/", "zenkoumoku": "higashiyama/3-zenkoumoku/",
-                  "evaluation-kiso": "higashiyama/hyoka-3/", "index-system-allforms": "indexes/system/"}
+ALLFORMS_TYPES = {
+    "kiso": "higashiyama/3/",
+    "zenkoumoku": "higashiyama/3-zenkoumoku/",
+    "evaluation-kiso": "higashiyama/hyoka-3/",
+    "index-system-allforms": "indexes/system/",
+}
 
 
 @pytest.fixture(scope="module")
@@ -57,12 +61,18 @@ def allforms_url(tmp_path_factory):
     """tests/fixtures/allforms built as a site, served under a sub-path."""
     root = tmp_path_factory.mktemp("allforms")
     out = root / "city" / "all"
-    proc = subprocess.run([sys.executable, "-m", "piasite", "build", "--content", str(FIXTURES / "allforms"),
-                           "--out", str(out)], cwd=facts.REPO, capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, "-m", "piasite", "build", "--content", str(FIXTURES / "allforms"), "--out", str(out)],
+        cwd=facts.REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     with serve(root) as base:
         yield base + "/city/all/"
     shutil.rmtree(root, ignore_errors=True)
+
 
 NARROW = """() => {
   const em = parseFloat(getComputedStyle(document.querySelector('article') || document.body).fontSize);
@@ -124,12 +134,19 @@ def test_no_horizontal_overflow_at_375(phone, site_url, request, kind):
     _load(phone, url)
     w = phone.evaluate(OVERFLOW)
     assert w["doc"] <= w["viewport"] and w["body"] <= w["viewport"] and not w["wide"], (
-        f"{url}: 幅 {w['viewport']}px で横にはみ出しています (document {w['doc']}px; 例: {w['wide']})")
+        f"{url}: 幅 {w['viewport']}px で横にはみ出しています (document {w['doc']}px; 例: {w['wide']})"
+    )
     assert not w["spill"], f"{url}: 幅 {w['viewport']}px で文字が枠からはみ出しています: {w['spill']}"
 
 
-@pytest.mark.parametrize("path,table", [("changes/", "#pia-changes"), ("kumagaya/5/", "section:has(> .pia-hrow > #A2) table"),
-                                        ("indexes/itakusaki/", ".pia-entity table")])
+@pytest.mark.parametrize(
+    "path,table",
+    [
+        ("changes/", "#pia-changes"),
+        ("kumagaya/5/", "section:has(> .pia-hrow > #A2) table"),
+        ("indexes/itakusaki/", ".pia-entity table"),
+    ],
+)
 def test_tables_are_cards_on_phones(phone, site_url, path, table):
     _load(phone, site_url + path)
     t = phone.locator(table).first
@@ -162,7 +179,13 @@ def test_item_list_on_page_and_sidebar_and_where_you_are(page, site_url):
     toc = page.locator("nav.pia-toc")
     assert toc.count() == 1, "評価書のページに項目一覧がありません"
     labels = toc.inner_text()
-    for part in ("Ⅰ 基本情報", "Ⅱ 特定個人情報ファイルの概要", "(別添2)", "(1)", "4. 特定個人情報ファイルの取扱いの委託"):
+    for part in (
+        "Ⅰ 基本情報",
+        "Ⅱ 特定個人情報ファイルの概要",
+        "(別添2)",
+        "(1)",
+        "4. 特定個人情報ファイルの取扱いの委託",
+    ):
         assert part in labels, f"項目一覧に「{part}」がありません"
     side = page.locator(".md-sidebar--secondary nav.pia-toc-side")
     assert side.is_visible(), "サイドバーに項目一覧がありません"
@@ -186,7 +209,9 @@ def test_item_list_on_page_and_sidebar_and_where_you_are(page, site_url):
 def test_keyboard_skip_link_few_tab_stops_visible_focus(page, site_url):
     _load(page, site_url + "hanamaki/1/")
     page.keyboard.press("Tab")
-    first = page.evaluate("() => [document.activeElement.textContent.trim(), document.activeElement.getAttribute('href')]")
+    first = page.evaluate(
+        "() => [document.activeElement.textContent.trim(), document.activeElement.getAttribute('href')]"
+    )
     assert first == ["本文へ移動", "#pia-main"], f"最初の Tab で本文へのスキップリンクに移りません: {first}"
     assert page.locator("#pia-main").count() == 1
     stops = page.evaluate("""() => [...document.querySelectorAll('#pia-main a[href], #pia-main button, #pia-main input, #pia-main summary')]
@@ -195,14 +220,17 @@ def test_keyboard_skip_link_few_tab_stops_visible_focus(page, site_url):
     toc = page.locator("nav.pia-toc a").count()
     names = page.locator(".pia-indexlink a").count()  # a name's link to its index entry: one per name, not per item
     assert stops <= toc + names + 40 and stops < items / 2, (
-        f"本文の Tab 移動先が多すぎます ({stops} 箇所、項目 {items}、項目一覧 {toc}、索引へのリンク {names})")
+        f"本文の Tab 移動先が多すぎます ({stops} 箇所、項目 {items}、項目一覧 {toc}、索引へのリンク {names})"
+    )
     assert page.locator(".pia-link").first.get_attribute("tabindex") == "-1"
     for selector in ("#pia-q", "nav.pia-toc a", ".pia-summary a"):
         el = page.locator(selector).first
         el.focus()
         page.keyboard.press("Shift+Tab")
         page.keyboard.press("Tab")
-        ring = el.evaluate("e => { const s = getComputedStyle(e); return [s.outlineStyle, parseFloat(s.outlineWidth)]; }")
+        ring = el.evaluate(
+            "e => { const s = getComputedStyle(e); return [s.outlineStyle, parseFloat(s.outlineWidth)]; }"
+        )
         assert ring[0] != "none" and ring[1] >= 2, f"{selector} にキーボードのフォーカスが見えません ({ring})"
 
 
@@ -239,4 +267,6 @@ def test_every_tab_stop_is_seen_with_its_focus_ring(page, phone, site_url, path)
             stop = p.evaluate(FOCUS)
             if stop and not (stop["seen"] and stop["ring"]):
                 bad.append((i + 1, stop))
-        assert not bad, f"{path} 幅 {p.viewport_size['width']}px: 見えない、または枠の出ない Tab 移動先があります: {bad[:5]}"
+        assert not bad, (
+            f"{path} 幅 {p.viewport_size['width']}px: 見えない、または枠の出ない Tab 移動先があります: {bad[:5]}"
+        )

@@ -6,10 +6,10 @@ anchor of an item that holds the text. Which assessment and which anchors are
 right is read from content/ (facts.py), so the queries below only say what a
 resident types.
 """
+
 from __future__ import annotations
 
 import pytest
-
 import sitefacts as facts
 from searchbox import fragment, pick, ranked_pages, result_links, site_path
 
@@ -51,7 +51,8 @@ def test_search_finds_assessment_and_item(page, site_url, kind, query):
     links = result_links(page, site_url, query)
     top3 = ranked_pages(links, site_url)[:3]
     assert set(top3) & set(expected), (
-        f"「{query}」({kind}) の検索結果の上位3件 {top3} に、これを含む評価書 {sorted(expected)} がありません")
+        f"「{query}」({kind}) の検索結果の上位3件 {top3} に、これを含む評価書 {sorted(expected)} がありません"
+    )
 
     # every result that opens an assessment opens it at an item
     assessments = {d.url for d in facts.docs()}
@@ -69,4 +70,5 @@ def test_search_finds_assessment_and_item(page, site_url, kind, query):
     assert page.evaluate("id => !!document.getElementById(id)", anchor), f"#{anchor} が {doc.url} にありません"
     allowed = doc.anchors_for(query)
     assert anchor in allowed, (
-        f"「{query}」の結果は #{anchor} に着きましたが、その語を含む項目のアンカーは {sorted(allowed)} です")
+        f"「{query}」の結果は #{anchor} に着きましたが、その語を含む項目のアンカーは {sorted(allowed)} です"
+    )

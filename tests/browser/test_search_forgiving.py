@@ -1,15 +1,16 @@
 """Search forgives how people type (issue #10.8): full-width and half-width letters and kana find
 what their usual form finds; an abbreviation from content/aliases.yaml (略称:) finds the name the
 documents write; a match in a title ranks above a match in body text."""
+
 from __future__ import annotations
 
 import re
 import unicodedata
 
 import pytest
-
 import sitefacts as facts
 from searchbox import ranked_pages, result_links, site_path
+
 from piasite.names import Names
 
 # (as typed, as written): the typed form must find the same assessments as the written one.
@@ -21,11 +22,14 @@ def _pages(page, site_url, query) -> list[str]:
     (Pagefind draws results as their data arrives, slowly on a busy machine)."""
     page.goto(site_url + "search/")
     result_links(page, site_url, query)
-    page.wait_for_function("""() => {
+    page.wait_for_function(
+        """() => {
       const m = (document.querySelector('.pagefind-ui__message') || {}).textContent || '';
       const n = parseInt((m.match(/(\\d+)\\s*件/) || [])[1] || '-1', 10);
       return n >= 0 && document.querySelectorAll('.pagefind-ui__result-link').length >= n;
-    }""", timeout=30000)
+    }""",
+        timeout=30000,
+    )
     links = page.eval_on_selector_all(".pagefind-ui__result-link", "els => els.map(e => e.href)")
     return ranked_pages(links, site_url)
 
@@ -88,21 +92,28 @@ def test_title_match_ranks_above_body_text(page, site_url):
     assert target in jimu
     ranked = _pages(page, site_url, "住民基本台帳")
     others = [u for u in ranked if u != target]
-    assert ranked and ranked[0] == target and others, f"事務名に「住民基本台帳」を持つ評価書が先頭にありません: {ranked}"
+    assert ranked and ranked[0] == target and others, (
+        f"事務名に「住民基本台帳」を持つ評価書が先頭にありません: {ranked}"
+    )
 
 
-@pytest.mark.parametrize("path,box", [("kumagaya/5/", "#pia-q"), ("search/", ".pagefind-ui__search-input")],
-                         ids=["header", "search-page"])
+@pytest.mark.parametrize(
+    "path,box", [("kumagaya/5/", "#pia-q"), ("search/", ".pagefind-ui__search-input")], ids=["header", "search-page"]
+)
 def test_placeholder_fits(page, phone, site_url, path, box):
     """The hint in the header's box and in the search page's box is whole at 1280 and 375 px."""
     for p in (page, phone):
         p.goto(site_url + path)
         p.wait_for_selector(box)
-        fits = p.evaluate("""(sel) => { const i = document.querySelector(sel); const c = document.createElement('canvas').getContext('2d');
+        fits = p.evaluate(
+            """(sel) => { const i = document.querySelector(sel); const c = document.createElement('canvas').getContext('2d');
             const s = getComputedStyle(i); c.font = s.fontSize + ' ' + s.fontFamily;
-            return [i.placeholder, c.measureText(i.placeholder).width, i.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight)]; }""", box)
+            return [i.placeholder, c.measureText(i.placeholder).width, i.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight)]; }""",
+            box,
+        )
         assert fits[0] and fits[1] <= fits[2], (
-            f"{path} 幅 {p.viewport_size['width']}px: 検索欄の案内文「{fits[0]}」が欄に収まりません ({fits[1]:.0f}px > {fits[2]:.0f}px)")
+            f"{path} 幅 {p.viewport_size['width']}px: 検索欄の案内文「{fits[0]}」が欄に収まりません ({fits[1]:.0f}px > {fits[2]:.0f}px)"
+        )
 
 
 # Queries that Pagefind splits into several index words (日本電気 → 日本 電気, マイナポータル → マイナ ポータル):
@@ -134,7 +145,8 @@ def test_snippets_show_the_words_typed(page, site_url, query):
         for ex in r["excerpts"]:
             checked += 1
             assert any(w in facts.norm(ex) for w in held), (
-                f"「{query}」の結果 {r['url']} の抜粋「{ex}」に、入力した語 {held} がありません")
+                f"「{query}」の結果 {r['url']} の抜粋「{ex}」に、入力した語 {held} がありません"
+            )
     assert checked, f"「{query}」の結果に抜粋がありません"
 
 

@@ -8,13 +8,14 @@ near 4; the bound is 3. The check families run with the limits raised to their c
 mkdocs.yml may), so a single value can be long enough to be timed. The 9,000-character katakana value of
 issue 17 took 28 s before line_breaks stopped searching the text from its start for each space.
 """
+
 from __future__ import annotations
 
 import gc
 import random
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 from click.testing import CliRunner
@@ -31,9 +32,11 @@ SEED_HEAD = "\n".join((SEEDS / "000_2291bdb7c9ff38d3.txt").read_text(encoding="u
 MIN_SECONDS = 0.2
 RATIO = 3.0
 RUNS = 3
-CEILING_CONFIG = ("extra:\n  piasite:\n    limits:\n"
-                  f"      max_file_bytes: {limits.CEILINGS['max_file_bytes']}\n"
-                  f"      max_value_chars: {limits.CEILINGS['max_value_chars']}\n")
+CEILING_CONFIG = (
+    "extra:\n  piasite:\n    limits:\n"
+    f"      max_file_bytes: {limits.CEILINGS['max_file_bytes']}\n"
+    f"      max_value_chars: {limits.CEILINGS['max_value_chars']}\n"
+)
 
 
 def _best(op: Callable[[str], object], text: str) -> float:
@@ -61,6 +64,7 @@ def assert_linear(make: Callable[[int], str], op: Callable[[str], object], n: in
 
 
 # -- check ----------------------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def ceiling(tmp_path, monkeypatch):
@@ -96,8 +100,11 @@ def _deep(b: int) -> str:
 
 def _elements(line: Callable[[int], str], per: int) -> Callable[[int], str]:
     """n characters' worth of list elements under 他のシステムとの接続."""
-    return lambda n: BASE.replace("      他のシステムとの接続: [税務システム]\n", "      他のシステムとの接続:\n"
-                                  + "".join(f"        - {line(i)}\n" for i in range(n // per)), 1)
+    return lambda n: BASE.replace(
+        "      他のシステムとの接続: [税務システム]\n",
+        "      他のシステムとの接続:\n" + "".join(f"        - {line(i)}\n" for i in range(n // per)),
+        1,
+    )
 
 
 CHECK_FAMILIES = {
@@ -112,16 +119,31 @@ CHECK_FAMILIES = {
     "spacing_marks": (in_text(_random("カハ゛゜")), 9_000),
     "fullwidth_digits": (in_text(_random("０１２３４５６７８９ 　")), 9_000),
     "hangul_runs": (in_text(lambda n: "서는 " * (n // 3)), 9_000),
-    "cyrillic_lookalikes": (in_text(lambda n: " ".join(f"N{chr(0x430 + i % 32)}{chr(0x430 + i // 32 % 32)}"
-                                                        for i in range(n // 4))), 9_000),
+    "cyrillic_lookalikes": (
+        in_text(lambda n: " ".join(f"N{chr(0x430 + i % 32)}{chr(0x430 + i // 32 % 32)}" for i in range(n // 4))),
+        9_000,
+    ),
     "zero_width": (in_text(lambda n: "\u200b" * n), 9_000),
-    "controls_everywhere": (lambda n: BASE.replace("  システム:\n", "  システム:\n" + "".join(
-        f"    - 名称: \"システム\\x01{i}\"\n      機能: \"機能\\u202e{i}\"\n" for i in range(n // 50)), 1), 9_000),
-    "many_systems": (lambda n: BASE.replace("  システム:\n", "  システム:\n"
-                                            + "".join(SYSTEM.format(i=i) for i in range(n // 100)), 1), 9_000),
+    "controls_everywhere": (
+        lambda n: BASE.replace(
+            "  システム:\n",
+            "  システム:\n"
+            + "".join(f"    - 名称: \"システム\\x01{i}\"\n      機能: \"機能\\u202e{i}\"\n" for i in range(n // 50)),
+            1,
+        ),
+        9_000,
+    ),
+    "many_systems": (
+        lambda n: BASE.replace(
+            "  システム:\n", "  システム:\n" + "".join(SYSTEM.format(i=i) for i in range(n // 100)), 1
+        ),
+        9_000,
+    ),
     "many_list_elements": (_elements(lambda i: f"税務システム{i}", 20), 9_000),
-    "many_mark_variants": (_elements(lambda i: f"{'パ' if i % 2 else 'バ'}{chr(0x30a2 + i % 80)}"
-                                                f"{chr(0x30a2 + i // 80 % 80)}ース", 20), 9_000),
+    "many_mark_variants": (
+        _elements(lambda i: f"{'パ' if i % 2 else 'バ'}{chr(0x30A2 + i % 80)}{chr(0x30A2 + i // 80 % 80)}ース", 20),
+        9_000,
+    ),
     "many_unknown_keys": (lambda n: BASE + "".join(f"未知{i}: 値\n" for i in range(n // 10)), 9_000),
     "deep_nesting": (lambda n: BASE + "".join(_deep(b) for b in range(n // 1_000)), 9_000),
 }
@@ -160,6 +182,7 @@ def test_the_issue_case_is_fast():
 
 
 # -- import ---------------------------------------------------------------------------------------------
+
 
 def _import(text: str) -> None:
     try:
@@ -200,15 +223,23 @@ KNOWN_QUADRATIC = {"checkbox_glyphs"}  # not fixed yet: a long line of checkbox 
 UNSETTLED = {"many_page_counters"}
 
 
-@pytest.mark.parametrize("family", [pytest.param(f, marks=pytest.mark.xfail(reason="quadratic, not fixed yet", strict=True))
-                                    if f in KNOWN_QUADRATIC else
-                                    pytest.param(f, marks=pytest.mark.xfail(reason="ratio 3.77 seen once; unsettled", strict=False))
-                                    if f in UNSETTLED else f for f in sorted(IMPORT_FAMILIES)])
+@pytest.mark.parametrize(
+    "family",
+    [
+        pytest.param(f, marks=pytest.mark.xfail(reason="quadratic, not fixed yet", strict=True))
+        if f in KNOWN_QUADRATIC
+        else pytest.param(f, marks=pytest.mark.xfail(reason="ratio 3.77 seen once; unsettled", strict=False))
+        if f in UNSETTLED
+        else f
+        for f in sorted(IMPORT_FAMILIES)
+    ],
+)
 def test_import_is_linear(family):
     assert_linear(IMPORT_FAMILIES[family], _import, 4_000, most=4_000_000)
 
 
 # -- limits: a ceiling mkdocs.yml cannot raise ---------------------------------------------------------
+
 
 def _config(tmp_path: Path, body: str) -> limits.Limits:
     (tmp_path / "mkdocs.yml").write_text("extra:\n  piasite:\n    limits:\n" + body, encoding="utf-8")
@@ -228,7 +259,10 @@ def test_limits_at_the_ceiling_are_accepted(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     lim = _config(tmp_path, CEILING_CONFIG.split("limits:\n", 1)[1])
     assert (lim.max_file_bytes, lim.max_value_chars, lim.problem) == (
-        limits.CEILINGS["max_file_bytes"], limits.CEILINGS["max_value_chars"], "")
+        limits.CEILINGS["max_file_bytes"],
+        limits.CEILINGS["max_value_chars"],
+        "",
+    )
 
 
 def test_check_and_build_refuse_a_limit_above_the_ceiling(tmp_path, monkeypatch):
@@ -248,7 +282,9 @@ def test_a_value_beyond_the_ceiling_is_refused_even_so(tmp_path, monkeypatch):
     """Clamped: a value longer than the ceiling is refused whatever mkdocs.yml says."""
     monkeypatch.chdir(tmp_path)
     _config(tmp_path, "      max_value_chars: 100000000\n      max_file_bytes: 100000000\n")
-    text = BASE.replace("    内容: |\n", "    内容: |\n      " + "あ" * (limits.CEILINGS["max_value_chars"] + 1) + "\n", 1)
+    text = BASE.replace(
+        "    内容: |\n", "    内容: |\n      " + "あ" * (limits.CEILINGS["max_value_chars"] + 1) + "\n", 1
+    )
     with pytest.raises(reader.ReadError) as e:
         reader.parse(text, "content/higashiyama/5.yaml")
     assert "1,000,000 文字まで" in e.value.message
@@ -258,5 +294,6 @@ def test_a_huge_mkdocs_yml_is_refused(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "mkdocs.yml").write_text("site_name: 東山市\n" + "#" * limits.MAX_CONFIG_BYTES + "\n", encoding="utf-8")
     from piasite import engineconf
+
     s = engineconf.read(Path("mkdocs.yml"))
     assert s.problems and "mkdocs.yml は 1,000,000 バイトまで" in s.problems[0][1]

@@ -5,6 +5,7 @@ refused at once with a Japanese message and the previous site is kept whole; ser
 (取込メモ) never reaches a public site built beside it; a full disk and a Pagefind failure are told
 in Japanese without Python's or Pagefind's own text; serve with content/ deleted says so.
 Real processes where concurrency is the point (piasite/runlock.py, build.py, serve.py)."""
+
 from __future__ import annotations
 
 import gzip
@@ -31,9 +32,11 @@ from ..gitrepo import base_repo
 ROOT = Path(__file__).resolve().parent.parent.parent
 CANARY = "職員だけの取込メモ・カナリア七三一"  # a 取込メモ: staff build only, never the public site
 PAGE = "higashiyama/5/index.html"
-PANIC = ("thread 'main' panicked at pagefind/src/service/mod.rs:87:55:\n"
-         "called `Result::unwrap()` on an `Err` value: Os { code: 5, kind: Uncategorized, message: \"I/O error\" }\n"
-         "note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n")
+PANIC = (
+    "thread 'main' panicked at pagefind/src/service/mod.rs:87:55:\n"
+    "called `Result::unwrap()` on an `Err` value: Os { code: 5, kind: Uncategorized, message: \"I/O error\" }\n"
+    "note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n"
+)
 
 
 @pytest.fixture
@@ -54,8 +57,11 @@ def env(**extra: str) -> dict[str, str]:
 
 
 def digest(site: Path) -> dict[str, str]:
-    return {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(site.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(site.rglob("*"))
+        if p.is_file()
+    }
 
 
 def complete(site: Path) -> None:
@@ -81,8 +87,15 @@ def clean(stderr: str) -> None:
 
 
 def build_proc(cwd: Path, *args: str, environ: dict | None = None) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "piasite", "build", *args], cwd=cwd, env=environ or env(),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "piasite", "build", *args],
+        cwd=cwd,
+        env=environ or env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
 
 
 def slow_pagefind(tmp_path: Path, seconds: float) -> Path:
@@ -164,11 +177,19 @@ def test_two_builds_at_once_one_refuses_the_other_completes(city, tmp_path):
         until(lambda: held(city.root / "site.lock") or first.poll() is not None, 60)
         assert first.poll() is None, first.communicate()
         t0 = time.monotonic()
-        second = subprocess.run([sys.executable, "-m", "piasite", "build"], cwd=city.root, env=env(),
-                                capture_output=True, text=True, timeout=60)
+        second = subprocess.run(
+            [sys.executable, "-m", "piasite", "build"],
+            cwd=city.root,
+            env=env(),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         took = time.monotonic() - t0
         assert second.returncode == 1, second.stderr
-        assert "別の piasite" in second.stderr and "site" in second.stderr and "そのまま" in second.stderr, second.stderr
+        assert "別の piasite" in second.stderr and "site" in second.stderr and "そのまま" in second.stderr, (
+            second.stderr
+        )
         clean(second.stderr)
         assert took < 10, took  # at once, not after the first one's work
         assert digest(site) == before  # the previous site whole while the first one works
@@ -250,8 +271,15 @@ def get(url: str) -> tuple[int, str]:
 @pytest.fixture
 def served(city):
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "piasite", "serve", "--port", str(port)], cwd=city.root, env=env(),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "piasite", "serve", "--port", str(port)],
+        cwd=city.root,
+        env=env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     base = f"http://127.0.0.1:{port}/"
     try:
         until(lambda: get(base + "__piasite__/status")[0] == 200 or proc.poll() is not None, 120, 0.2)
@@ -286,14 +314,22 @@ def test_a_build_while_serve_runs_is_public_and_the_preview_stays_staff(served):
         n = 0
         while not stop.is_set():
             n += 1
-            f.write_text(text.replace("個人住民税に関する事務", f"個人住民税に関する事務{n % 2 or ''}", 1), encoding="utf-8")
+            f.write_text(
+                text.replace("個人住民税に関する事務", f"個人住民税に関する事務{n % 2 or ''}", 1), encoding="utf-8"
+            )
             time.sleep(0.15)
 
     saver = threading.Thread(target=keep_saving)
     saver.start()
     try:
-        proc = subprocess.run([sys.executable, "-m", "piasite", "build"], cwd=city.root, env=env(),
-                              capture_output=True, text=True, timeout=180)
+        proc = subprocess.run(
+            [sys.executable, "-m", "piasite", "build"],
+            cwd=city.root,
+            env=env(),
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
     finally:
         stop.set()
         saver.join()
@@ -332,8 +368,13 @@ def tiny_disk(tmp_path):
     """A 12 MB tmpfs (root only; skipped elsewhere): a real ENOSPC, from Python, MkDocs and Pagefind alike."""
     where = tmp_path / "tiny"
     where.mkdir()
-    ok = os.geteuid() == 0 and subprocess.run(["mount", "-t", "tmpfs", "-o", "size=12m", "tmpfs", str(where)],
-                                               capture_output=True).returncode == 0
+    ok = (
+        os.geteuid() == 0
+        and subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=12m", "tmpfs", str(where)], capture_output=True
+        ).returncode
+        == 0
+    )
     if not ok:
         pytest.skip("a tiny tmpfs needs root (mount -t tmpfs)")
     try:
@@ -356,14 +397,26 @@ def test_a_full_disk_under_the_output_is_told_in_japanese(city, tiny_disk, leave
     """The output on a full disk: the engine's writing, Pagefind's or piasite's own fails on ENOSPC,
     as far as the free space leaves each one to go."""
     out = tiny_disk / "site"
-    first = subprocess.run([sys.executable, "-m", "piasite", "build", "--out", str(out)], cwd=city.root, env=env(),
-                           capture_output=True, text=True, timeout=180)
+    first = subprocess.run(
+        [sys.executable, "-m", "piasite", "build", "--out", str(out)],
+        cwd=city.root,
+        env=env(),
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     if first.returncode != 0:
         pytest.skip(f"the site does not fit 12 MB once: {first.stderr[-300:]}")
     before = digest(out)
     fill_up(tiny_disk, leave)
-    proc = subprocess.run([sys.executable, "-m", "piasite", "build", "--out", str(out)], cwd=city.root, env=env(),
-                          capture_output=True, text=True, timeout=180)
+    proc = subprocess.run(
+        [sys.executable, "-m", "piasite", "build", "--out", str(out)],
+        cwd=city.root,
+        env=env(),
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert proc.returncode == 1, proc.stderr
     assert "ディスクがいっぱいです" in proc.stderr and str(tiny_disk) in proc.stderr, proc.stderr
     assert "そのまま" in proc.stderr
@@ -379,8 +432,14 @@ def test_a_full_disk_under_the_project_is_told_in_japanese(city, tiny_disk):
     shutil.copytree(city.root, project, symlinks=True, ignore=shutil.ignore_patterns("site", "build"))
     site = city.root / "elsewhere-site"
     fill_up(tiny_disk, 20_000)
-    proc = subprocess.run([sys.executable, "-m", "piasite", "build", "--allow-shallow", "--out", str(site)],
-                          cwd=project, env=env(), capture_output=True, text=True, timeout=180)
+    proc = subprocess.run(
+        [sys.executable, "-m", "piasite", "build", "--allow-shallow", "--out", str(site)],
+        cwd=project,
+        env=env(),
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert proc.returncode == 1, proc.stderr
     assert "ディスクがいっぱいです" in proc.stderr and str(tiny_disk) in proc.stderr, proc.stderr
     clean(proc.stderr)
@@ -391,8 +450,10 @@ def test_pagefind_out_of_space_is_a_full_disk(city, tmp_path, monkeypatch):
     """Pagefind's own panic on ENOSPC (what it prints when its WriteFiles fails) is told as a full disk."""
     assert piasite("build", cwd=city.root).returncode == 0
     before = digest(city.root / "site")
-    panic = PANIC.replace('Os { code: 5, kind: Uncategorized, message: "I/O error" }',
-                          'Os { code: 28, kind: StorageFull, message: "No space left on device" }')
+    panic = PANIC.replace(
+        'Os { code: 5, kind: Uncategorized, message: "I/O error" }',
+        'Os { code: 28, kind: StorageFull, message: "No space left on device" }',
+    )
     monkeypatch.setenv("PIASITE_PAGEFIND", str(fake_pagefind(tmp_path, panic, read_first=True)))
     proc = piasite("build", cwd=city.root)
     assert proc.returncode == 1 and "ディスクがいっぱいです" in proc.stderr and "そのまま" in proc.stderr, proc.stderr
@@ -407,7 +468,9 @@ def test_a_failing_pagefind_is_told_without_its_panic(city, tmp_path, monkeypatc
     monkeypatch.setenv("PIASITE_PAGEFIND", str(fake_pagefind(tmp_path, PANIC, read_first=read_first)))
     proc = piasite("build", cwd=city.root)
     assert proc.returncode == 1, proc.stderr
-    assert "Pagefind" in proc.stderr and "検索索引を作れませんでした" in proc.stderr and "そのまま" in proc.stderr, proc.stderr
+    assert "Pagefind" in proc.stderr and "検索索引を作れませんでした" in proc.stderr and "そのまま" in proc.stderr, (
+        proc.stderr
+    )
     clean(proc.stderr)
     assert "unwrap" not in proc.stderr and "mod.rs" not in proc.stderr
     assert digest(city.root / "site") == before

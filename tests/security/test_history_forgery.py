@@ -8,6 +8,7 @@ gitlink or an object git cannot give under content/ is an error naming commit an
 Each attack goes through the CLI (build, changelog, check --since, diff) on a real git
 repository; tests/clirun.py fails a test on any exception other than SystemExit (a traceback).
 """
+
 from __future__ import annotations
 
 import os
@@ -28,7 +29,10 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 F = "content/higashiyama/5.yaml"
 CANARY = "株式会社カナリアヒミツ"
 CONTRACTOR = "委託先名: 株式会社ジーシーシー"
-MARKED = ("使用目的: 住民税額の算出、名寄せ・非課税者の抽出", "使用目的: 住民税額の算出、名寄せ・非課税者の抽出、減免の審査")
+MARKED = (
+    "使用目的: 住民税額の算出、名寄せ・非課税者の抽出",
+    "使用目的: 住民税額の算出、名寄せ・非課税者の抽出、減免の審査",
+)
 MARKED_WARNING = "※の項目(重要な変更)がコミット"
 
 
@@ -62,8 +66,12 @@ def run(r: Repo, *args: str) -> subprocess.CompletedProcess:
 
 def everything(r: Repo, base: str) -> dict[str, subprocess.CompletedProcess]:
     """build, changelog, check --since BASE, diff BASE HEAD: the commands that read the history."""
-    return {"build": run(r, "build"), "changelog": run(r, "changelog", F),
-            "check": run(r, "check", "--since", base, "content"), "diff": run(r, "diff", base, "HEAD")}
+    return {
+        "build": run(r, "build"),
+        "changelog": run(r, "changelog", F),
+        "check": run(r, "check", "--since", base, "content"),
+        "diff": run(r, "diff", base, "HEAD"),
+    }
 
 
 def no_canary(r: Repo, results: dict[str, subprocess.CompletedProcess]) -> None:
@@ -79,6 +87,7 @@ def no_canary(r: Repo, results: dict[str, subprocess.CompletedProcess]) -> None:
 
 
 # -- records forged by a message -------------------------------------------------------------
+
 
 def test_forged_record_cannot_publish_a_withheld_value_in_v1(tmp_path):
     """v1 holds 委託先名: !非公表 CANARY. An unrelated branch, dated before v1, carries the clear
@@ -101,13 +110,20 @@ def test_forged_record_cannot_publish_a_withheld_value_in_v1(tmp_path):
     no_canary(r, everything(r, v1))
 
 
-@pytest.mark.parametrize("message", [
-    "軽微な修正\x1fx",  # the old parser: the changes field starts with 'x', so no changes
-    "軽微な修正\x1e",  # a record cut short
-    "軽微な修正\x1f\x1f\x1f\x1f",
-    "軽微な修正\n\ncommit 0123456789abcdef0123456789abcdef01234567\n\n:100644 100644 " + "0" * 40 + " " + "1" * 40 + " M",
-    "軽微な修正\n\x00".replace("\x00", ""),  # (NUL cannot be in an argument: git refuses it in messages anyway)
-])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "軽微な修正\x1fx",  # the old parser: the changes field starts with 'x', so no changes
+        "軽微な修正\x1e",  # a record cut short
+        "軽微な修正\x1f\x1f\x1f\x1f",
+        "軽微な修正\n\ncommit 0123456789abcdef0123456789abcdef01234567\n\n:100644 100644 "
+        + "0" * 40
+        + " "
+        + "1" * 40
+        + " M",
+        "軽微な修正\n\x00".replace("\x00", ""),  # (NUL cannot be in an argument: git refuses it in messages anyway)
+    ],
+)
 def test_a_message_cannot_hide_its_commits_changes_from_check_since(tmp_path, message):
     r = new_repo(tmp_path)
     base = r.git("rev-parse", "HEAD")
@@ -126,15 +142,20 @@ def test_trailers_in_the_middle_of_a_message_are_not_read(tmp_path):
     r = new_repo(tmp_path)
     base = r.git("rev-parse", "HEAD")
     r.edit(F, *MARKED)
-    sha = commit_verbatim(r, "使用目的を変更\n\n提出時期: 事前\n提出時期に係る説明: 事前に提出した\n\n"
-                             "詳しくは次のとおり。\n減免の審査を加える。\n")
+    sha = commit_verbatim(
+        r,
+        "使用目的を変更\n\n提出時期: 事前\n提出時期に係る説明: 事前に提出した\n\n"
+        "詳しくは次のとおり。\n減免の審査を加える。\n",
+    )
     res = run(r, "check", "--since", base, "content")
     out = res.stdout + res.stderr
     assert f"{MARKED_WARNING} {sha[:10]} で変わりました" in out
     assert "最後の段落の外" in out
     # The same lines as the last paragraph are trailers.
     r.edit(F, MARKED[1], MARKED[0])
-    sha2 = commit_verbatim(r, "使用目的を戻す\n\n詳しくは次のとおり。\n\n提出時期: 事前\n提出時期に係る説明: 事前に提出した\n")
+    sha2 = commit_verbatim(
+        r, "使用目的を戻す\n\n詳しくは次のとおり。\n\n提出時期: 事前\n提出時期に係る説明: 事前に提出した\n"
+    )
     out = run(r, "check", "--since", sha, "content")
     assert MARKED_WARNING not in out.stdout + out.stderr and sha2
 
@@ -150,14 +171,17 @@ def test_editorial_trailer_hidden_in_the_body_does_not_hide_a_change(tmp_path):
     assert MARKED_WARNING in res.stdout + res.stderr, res.stdout + res.stderr
 
 
-@pytest.mark.parametrize("value,what", [
-    ("2026-01-05\r提出時期: 事前", "変更日"),  # a CR: one line to git, two to a terminal
-    ("事前に提出\u202e済み", "提出時期に係る説明"),  # bidi override
-    ("事前に提出\u2066済み\u2069", "提出時期に係る説明"),
-    ("事前に提出\x1b[2K済み", "提出時期に係る説明"),  # a terminal escape
-    ("事前に提出\x85済み", "提出時期に係る説明"),  # C1
-    ("事前に提出\x0b済み", "提出時期に係る説明"),
-])
+@pytest.mark.parametrize(
+    "value,what",
+    [
+        ("2026-01-05\r提出時期: 事前", "変更日"),  # a CR: one line to git, two to a terminal
+        ("事前に提出\u202e済み", "提出時期に係る説明"),  # bidi override
+        ("事前に提出\u2066済み\u2069", "提出時期に係る説明"),
+        ("事前に提出\x1b[2K済み", "提出時期に係る説明"),  # a terminal escape
+        ("事前に提出\x85済み", "提出時期に係る説明"),  # C1
+        ("事前に提出\x0b済み", "提出時期に係る説明"),
+    ],
+)
 def test_control_characters_in_a_trailer_value_are_errors_naming_commit_and_trailer(tmp_path, value, what):
     r = new_repo(tmp_path)
     base = r.git("rev-parse", "HEAD")
@@ -195,6 +219,7 @@ def test_a_trailer_given_twice_with_the_same_value_is_harmless(tmp_path):
 
 # -- replace refs and grafts --------------------------------------------------------------------
 
+
 def test_replace_refs_do_not_rewrite_the_history(tmp_path):
     """`git replace` swaps v1 for a commit holding the clear value: git log and cat-file would
     show the replacement unless told not to."""
@@ -228,6 +253,7 @@ def test_grafts_do_not_rewrite_the_history(tmp_path):
 
 
 # -- gitlinks and objects git cannot give ---------------------------------------------------------
+
 
 def test_a_gitlink_under_content_is_an_error_naming_commit_and_path(tmp_path):
     r = new_repo(tmp_path)
@@ -274,6 +300,7 @@ def test_a_corrupt_or_missing_blob_is_an_error_naming_commit_and_path(tmp_path, 
 
 # -- unreadable past versions --------------------------------------------------------------------
 
+
 def test_an_unreadable_version_holding_a_withheld_value_is_an_error_not_a_leak(tmp_path):
     """v1 clear; v2 withholds the 委託先名 but cannot be parsed; v3 drops the item's value to
     something else. Leaving v2 out would publish v1's value (nothing else withholds it)."""
@@ -306,23 +333,54 @@ def test_an_unreadable_version_without_tags_is_left_out_with_a_warning(tmp_path)
 
 # -- trailers by git's rules: the port against git itself ----------------------------------------
 
-_PIECES = ["Foo: bar", "Foo:bar", "Foo : bar", "foo-bar: x", "-: x", ":x", "a b: c", "Signed-off-by: A U <a@b>",
-           "(cherry picked from commit 0123abc)", "  continued", "\tcontinued", " ", "", "", "", "text line",
-           "Fix: the thing. And more", "# comment", "#", "Conflicts:", "\tpath/x", "---", "--- x", "x: y\r",
-           "\r", "Key:", "K2: v: w", "# ------------------------ >8 ------------------------", "ｆｏｏ: x", "変更日: 1"]
+_PIECES = [
+    "Foo: bar",
+    "Foo:bar",
+    "Foo : bar",
+    "foo-bar: x",
+    "-: x",
+    ":x",
+    "a b: c",
+    "Signed-off-by: A U <a@b>",
+    "(cherry picked from commit 0123abc)",
+    "  continued",
+    "\tcontinued",
+    " ",
+    "",
+    "",
+    "",
+    "text line",
+    "Fix: the thing. And more",
+    "# comment",
+    "#",
+    "Conflicts:",
+    "\tpath/x",
+    "---",
+    "--- x",
+    "x: y\r",
+    "\r",
+    "Key:",
+    "K2: v: w",
+    "# ------------------------ >8 ------------------------",
+    "ｆｏｏ: x",
+    "変更日: 1",
+]
 
 
 @st.composite
 def messages(draw):
-    lines = draw(st.lists(st.one_of(st.sampled_from(_PIECES), st.text(alphabet="ab :-#\t\r", max_size=6)),
-                          max_size=12))
+    lines = draw(st.lists(st.one_of(st.sampled_from(_PIECES), st.text(alphabet="ab :-#\t\r", max_size=6)), max_size=12))
     return "\n".join(lines) + draw(st.sampled_from(["", "\n", "\n\n"]))
 
 
 def _git_parse(message: str) -> list[tuple[str, str]]:
-    out = subprocess.run(["git", "interpret-trailers", "--parse", "--no-divider"], input=message.encode(),
-                         capture_output=True, check=True, env={**os.environ, "GIT_CONFIG_NOSYSTEM": "1",
-                                                                "GIT_CONFIG_GLOBAL": os.devnull}).stdout
+    out = subprocess.run(
+        ["git", "interpret-trailers", "--parse", "--no-divider"],
+        input=message.encode(),
+        capture_output=True,
+        check=True,
+        env={**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull},
+    ).stdout
     pairs = []
     for line in out.decode().split("\n")[:-1]:
         tok, val = line.split(":", 1)
@@ -358,7 +416,9 @@ def test_trailer_rules_by_example():
     assert p("変更日: 2026-01-05\n") == []  # the subject is never a trailer
     assert p("題\n\n説明の文\n変更日: 2026-01-05\n") == []  # a paragraph that is not all trailers
     assert p("題\n\n提出時期に係る説明: 長い\n  説明の続き\n") == [("提出時期に係る説明", "長い 説明の続き")]
-    assert p("題\n\n説明\nSigned-off-by: A <a@b>\n変更日: 2026-01-05\n") == \
-        [("Signed-off-by", "A <a@b>"), ("変更日", "2026-01-05")]  # git's 25 % rule
+    assert p("題\n\n説明\nSigned-off-by: A <a@b>\n変更日: 2026-01-05\n") == [
+        ("Signed-off-by", "A <a@b>"),
+        ("変更日", "2026-01-05"),
+    ]  # git's 25 % rule
     assert p("題\n\n変更日: 2026-01-05\r\n") == [("変更日", "2026-01-05")]
     assert p("題\n\n変更日: 2026\r提出時期: 事前\n") == [("変更日", "2026\r提出時期: 事前")]

@@ -6,6 +6,7 @@ terminal, a CI log or a comment raw — each is written <U+001B>; the comment st
 65,536-character limit with a note saying where the rest is; @mentions, #12 / GH-12 references,
 commit SHAs and autolinks in it do not link or notify; the earlier comment is updated only when
 github-actions[bot] wrote it."""
+
 from __future__ import annotations
 
 import json
@@ -35,8 +36,10 @@ Y_PAYLOAD = r'"株式会社\e[31m赤\e[0m\e]8;;https://evil.example\e\\リンク
 
 
 def raw_unsafe(text: str) -> list[str]:
-    return sorted({f"U+{ord(c):04X}" for c in text if c in ATTACKS or c in "\x1b\x9b\u202e\u202d\u202a\u2067\u2068\u2069"}
-                  | ({"lone CR"} if re.search("\r(?!\n)", text) else set()))
+    return sorted(
+        {f"U+{ord(c):04X}" for c in text if c in ATTACKS or c in "\x1b\x9b\u202e\u202d\u202a\u2067\u2068\u2069"}
+        | ({"lone CR"} if re.search("\r(?!\n)", text) else set())
+    )
 
 
 def assert_clean(res: subprocess.CompletedProcess, *, shown: str | None = None) -> None:
@@ -56,6 +59,7 @@ def repo(tmp_path, monkeypatch):
 
 
 # --- the stream itself -----------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("ch", ATTACKS)
 def test_escape_writes_each_unsafe_character_visibly(ch):
@@ -79,6 +83,7 @@ def test_safe_stream_keeps_crlf_across_writes():
 
 
 # --- every command --------------------------------------------------------------------------------
+
 
 def test_diff_and_comment_escape_a_value(repo):
     repo.edit(F, "委託先名: 株式会社ひがしやま情報", f"委託先名: {Y_PAYLOAD}")
@@ -106,8 +111,10 @@ def test_json_output_keeps_escapes_as_json(repo):
 @pytest.mark.parametrize("fmt", ["md", "json", "csv"])
 def test_changelog_escapes_commit_message_and_trailers(repo, fmt):
     repo.edit(F, "委託先名: 株式会社ひがしやま情報", "委託先名: 東山システム株式会社")
-    repo.commit("委託先を変更\x1b]0;偽の題名\x07\n\n変更日: 2026-06-01\n提出時期: 事後\x1b[2J\n"
-                "提出時期に係る説明: 委託先の\u202e変更\x9b31m\r上書き")
+    repo.commit(
+        "委託先を変更\x1b]0;偽の題名\x07\n\n変更日: 2026-06-01\n提出時期: 事後\x1b[2J\n"
+        "提出時期に係る説明: 委託先の\u202e変更\x9b31m\r上書き"
+    )
     res = piasite("changelog", F, "--format", fmt)
     assert_clean(res)
     if fmt == "csv" and res.returncode == 0:
@@ -160,13 +167,20 @@ def test_errors_are_escaped_too(repo):
 def test_console_entry_escapes(repo):
     """The real process (python -m piasite): sys.stdout is the console's, not CliRunner's."""
     repo.edit(F, "委託先名: 株式会社ひがしやま情報", f"委託先名: {Y_PAYLOAD}")
-    res = subprocess.run([sys.executable, "-m", "piasite", "diff", "HEAD"], capture_output=True, text=True,
-                         encoding="utf-8", cwd=repo.root, env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})
+    res = subprocess.run(
+        [sys.executable, "-m", "piasite", "diff", "HEAD"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=repo.root,
+        env={**__import__("os").environ, "PYTHONPATH": str(ROOT)},
+    )
     assert res.returncode == 0, res.stderr
     assert_clean(res, shown="<U+001B>")
 
 
 # --- the pull-request comment ----------------------------------------------------------------------
+
 
 def utf16(s: str) -> int:
     return len(s.encode("utf-16-le")) // 2
@@ -183,8 +197,7 @@ def test_long_comment_stays_under_githubs_limit_with_a_note(repo, monkeypatch):
         repo.write(f"content/higashiyama/{i}.yaml", text.replace("評価書番号: 1", f"評価書番号: {i}"))
     repo.commit("追加", days=1)
     for i in range(2, 14):
-        repo.edit(f"content/higashiyama/{i}.yaml", "委託先名: 株式会社ひがしやま情報",
-                  f'委託先名: "{long}{i}"')
+        repo.edit(f"content/higashiyama/{i}.yaml", "委託先名: 株式会社ひがしやま情報", f'委託先名: "{long}{i}"')
     repo.commit("長い値\n\n提出時期: 事後\n提出時期に係る説明: テスト")
     body = comment_mod.pr_comment(repo.root / "content", "HEAD~1", "HEAD")
     assert body.startswith(comment_mod.MARKER)
@@ -201,12 +214,23 @@ def test_one_huge_line_is_cut_too():
     assert utf16(body) <= 60000 and "上限" in body and body.startswith(comment_mod.MARKER)
 
 
-@pytest.mark.parametrize("attack, linked", [
-    ("@octocat", "@octocat"), ("@org/team", "@org/team"), ("#123", "#123"), ("GH-45", "GH-45"),
-    ("owner/repo#7", "#7"), ("https://evil.example/x", "https://"), ("http://evil.example", "http://"),
-    ("www.evil.example", "www."), ("clerk@example.jp", "@example"), ("a94a8fe5ccb19ba61c4c0873d391e987982fbbd3", None),
-    ("deadbee", None), ("repo@1234567", None),
-])
+@pytest.mark.parametrize(
+    "attack, linked",
+    [
+        ("@octocat", "@octocat"),
+        ("@org/team", "@org/team"),
+        ("#123", "#123"),
+        ("GH-45", "GH-45"),
+        ("owner/repo#7", "#7"),
+        ("https://evil.example/x", "https://"),
+        ("http://evil.example", "http://"),
+        ("www.evil.example", "www."),
+        ("clerk@example.jp", "@example"),
+        ("a94a8fe5ccb19ba61c4c0873d391e987982fbbd3", None),
+        ("deadbee", None),
+        ("repo@1234567", None),
+    ],
+)
 def test_references_and_autolinks_are_neutralised(attack, linked):
     out = mdtext.text(f"委託先 {attack} です")
     if linked is not None:
@@ -232,13 +256,20 @@ def test_base_in_the_heading_is_text(repo):
 
 # --- the marker comment: the real script of the workflows, run by node against a stand-in ----------
 
-WORKFLOWS = [ROOT / ".github" / "workflows" / "pr.yml", ROOT / "templates" / "init" / "dot-github" / "workflows" / "pr.yml"]
+WORKFLOWS = [
+    ROOT / ".github" / "workflows" / "pr.yml",
+    ROOT / "templates" / "init" / "dot-github" / "workflows" / "pr.yml",
+]
 
 
 def _post_script(path: Path) -> str:
     wf = yaml.safe_load(path.read_text(encoding="utf-8"))
-    scripts = [s["with"]["script"] for job in wf["jobs"].values() for s in job.get("steps", [])
-               if "github-script" in str(s.get("uses", ""))]
+    scripts = [
+        s["with"]["script"]
+        for job in wf["jobs"].values()
+        for s in job.get("steps", [])
+        if "github-script" in str(s.get("uses", ""))
+    ]
     assert len(scripts) == 1, path
     return scripts[0]
 
@@ -278,8 +309,13 @@ def _run_script(tmp_path: Path, script: str, comments: list[dict], body: str) ->
     state.write_text(json.dumps({"comments": comments, "script": script, "cwd": str(work)}), encoding="utf-8")
     (tmp_path / "stub.js").write_text(STUB, encoding="utf-8")
     out = tmp_path / "calls.json"
-    subprocess.run([node, str(tmp_path / "stub.js"), str(state), str(out)], check=True, timeout=60,
-                   cwd=tmp_path, env={"PATH": "/usr/bin:/bin"})
+    subprocess.run(
+        [node, str(tmp_path / "stub.js"), str(state), str(out)],
+        check=True,
+        timeout=60,
+        cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin"},
+    )
     return json.loads(out.read_text(encoding="utf-8"))
 
 
@@ -290,9 +326,11 @@ BOT = {"login": "github-actions[bot]", "type": "Bot"}
 def test_marker_comment_is_updated_only_when_the_bot_wrote_it(tmp_path, path):
     script = _post_script(path)
     body = comment_mod.MARKER + "\n新しい本文\n"
-    forged = [{"id": 1, "body": "<!-- piasite-diff -->\n承認済み", "user": {"login": "mallory", "type": "User"}},
-              {"id": 2, "body": "<!-- piasite-diff -->\n偽", "user": {"login": "github-actions", "type": "User"}},
-              {"id": 3, "body": "<!-- piasite-diff -->\n別の bot", "user": {"login": "evil[bot]", "type": "Bot"}}]
+    forged = [
+        {"id": 1, "body": "<!-- piasite-diff -->\n承認済み", "user": {"login": "mallory", "type": "User"}},
+        {"id": 2, "body": "<!-- piasite-diff -->\n偽", "user": {"login": "github-actions", "type": "User"}},
+        {"id": 3, "body": "<!-- piasite-diff -->\n別の bot", "user": {"login": "evil[bot]", "type": "Bot"}},
+    ]
     calls = _run_script(tmp_path, script, forged, body)
     assert [c[0] for c in calls] == ["create"], calls
     own = forged + [{"id": 9, "body": "<!-- piasite-diff -->\n前の本文", "user": BOT}]
@@ -309,7 +347,7 @@ def test_posting_job_bounds_and_cleans_what_the_review_job_gave_it(tmp_path, pat
     script = _post_script(path)
     body = "@octocat \x1b[31m" + "𠮷" * 40000 + "\n"
     calls = _run_script(tmp_path, script, [], body)
-    (kind, _, posted), = calls
+    ((kind, _, posted),) = calls
     assert kind == "create"
     assert utf16(posted) <= 65536 - 1000
     assert "\x1b" not in posted and "@octocat" not in posted

@@ -8,6 +8,7 @@
 4. `python -m piasite check` on a small generated repository never prints a traceback.
 
 Settings are modest and derandomized, so CI sees the same examples every run."""
+
 from __future__ import annotations
 
 import copy
@@ -24,7 +25,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from piasite.exceptions import PiasiteError
-from piasite.form import form_names, load_form, form_of
+from piasite.form import form_names, form_of, load_form
 from piasite.importer import import_text
 from piasite.importer.writer import dump
 from piasite.pages import AssessmentPage
@@ -37,30 +38,78 @@ from ..gitrepo import BASE, Repo
 from ..test_properties import KEYS, Tagged, _Dumper, documents, nasty_text, yamlish
 
 REPO = Path(__file__).resolve().parents[2]
-SETTINGS = settings(max_examples=80, deadline=None, derandomize=True, database=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SETTINGS = settings(
+    max_examples=80,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 CANARY = "カナリアzq7XWK"  # appears nowhere but under !非公表
 FORMS = form_names()
 
 # -- 1. reader ------------------------------------------------------------------------------------
 
-TRICKY = ["!非公表 ", "!要確認 ", "!非公表 {a: 1}", "!要確認 [x]", "&a ", "*a", "<<: *a", "!!python/object:os.system",
-          "!!binary ", "!!set ", "!!omap ", "!!timestamp ", "!<tag:yaml.org,2002:str> ", "%YAML 1.1\n---\n",
-          "---\n", "...\n", "\x00", "\x07", "\x1b[31m", "\u202e", "\u2028", "\ufeff", "\ufffe", "\ud800",
-          "9" * 5000, "0x" + "f" * 400, "1e99999", "-.inf", ".nan", "2025-02-30", "0o777", "1_000",
-          "[" * 300, "{" * 300, "- " * 200, "a: " * 200, "? ", ": ", "|\n", ">-\n", "'", '"', "\\x0", "\t"]
+TRICKY = [
+    "!非公表 ",
+    "!要確認 ",
+    "!非公表 {a: 1}",
+    "!要確認 [x]",
+    "&a ",
+    "*a",
+    "<<: *a",
+    "!!python/object:os.system",
+    "!!binary ",
+    "!!set ",
+    "!!omap ",
+    "!!timestamp ",
+    "!<tag:yaml.org,2002:str> ",
+    "%YAML 1.1\n---\n",
+    "---\n",
+    "...\n",
+    "\x00",
+    "\x07",
+    "\x1b[31m",
+    "\u202e",
+    "\u2028",
+    "\ufeff",
+    "\ufffe",
+    "\ud800",
+    "9" * 5000,
+    "0x" + "f" * 400,
+    "1e99999",
+    "-.inf",
+    ".nan",
+    "2025-02-30",
+    "0o777",
+    "1_000",
+    "[" * 300,
+    "{" * 300,
+    "- " * 200,
+    "a: " * 200,
+    "? ",
+    ": ",
+    "|\n",
+    ">-\n",
+    "'",
+    '"',
+    "\\x0",
+    "\t",
+]
 
 reader_texts = st.one_of(
     yamlish,
     st.text(max_size=200),
-    st.lists(st.one_of(st.sampled_from(TRICKY), st.text(max_size=10), st.sampled_from(["\n", "  ", ": "])),
-             max_size=30).map("".join),
+    st.lists(
+        st.one_of(st.sampled_from(TRICKY), st.text(max_size=10), st.sampled_from(["\n", "  ", ": "])), max_size=30
+    ).map("".join),
     st.integers(min_value=1, max_value=3000).map(lambda n: "a:\n" + "".join(" " * i + "- \n" for i in range(n))),
     st.integers(min_value=1, max_value=3000).map(lambda n: "&a [" * n),
 )
 
 BILLION_LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
-    f"{c}: &{c} [{', '.join([f'*{p}'] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi"))
+    f"{c}: &{c} [{', '.join([f'*{p}'] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi")
+)
 
 
 @SETTINGS
@@ -81,15 +130,24 @@ def test_reader_returns_data_or_a_piasite_error(text):
 
 # -- 2. check and the page ------------------------------------------------------------------------
 
+
 @st.composite
 def with_canary(draw):
     """A document of any shape with the canary placed, under !非公表, somewhere inside it (at the top or
     in a nested mapping or list), alone or as part of a withheld mapping/list."""
     doc = draw(documents)
-    secret = draw(st.sampled_from([
-        Tagged(CANARY), Tagged(f"前{CANARY}後"), Tagged({"名称": CANARY}), Tagged([CANARY, "x"]),
-        Tagged({CANARY: "x"}), Tagged(CANARY + "\n" + CANARY),
-    ]))
+    secret = draw(
+        st.sampled_from(
+            [
+                Tagged(CANARY),
+                Tagged(f"前{CANARY}後"),
+                Tagged({"名称": CANARY}),
+                Tagged([CANARY, "x"]),
+                Tagged({CANARY: "x"}),
+                Tagged(CANARY + "\n" + CANARY),
+            ]
+        )
+    )
     node = doc
     for _ in range(draw(st.integers(0, 4))):
         children = [k for k, v in node.items() if isinstance(v, dict)] if isinstance(node, dict) else []
@@ -138,8 +196,20 @@ def test_check_and_page_never_show_a_withheld_value(data):
 
 
 FULL = {name: full_document(load_form(name)) for name in FORMS}
-SECRETS = st.sampled_from([CANARY, f"前{CANARY}後", {"名称": CANARY}, [CANARY], {CANARY: "x"}, [{"名称": CANARY}],
-                           f"{CANARY}\n\n{CANARY}", f"- {CANARY}", f"令和{CANARY}年", f"( {CANARY} ) 件"])
+SECRETS = st.sampled_from(
+    [
+        CANARY,
+        f"前{CANARY}後",
+        {"名称": CANARY},
+        [CANARY],
+        {CANARY: "x"},
+        [{"名称": CANARY}],
+        f"{CANARY}\n\n{CANARY}",
+        f"- {CANARY}",
+        f"令和{CANARY}年",
+        f"( {CANARY} ) 件",
+    ]
+)
 
 
 @st.composite
@@ -192,8 +262,36 @@ def test_the_canary_would_be_seen():
 # -- 3. import ------------------------------------------------------------------------------------
 
 SEED_TEXTS = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
-INSERTS = ["\x00", "\x0b", "\x1b[2J", "\u202e", "\u2066", "\u200b", "\ufeff", "\u3000", "１２３", "ＡＢＣ", "（", "）",
-           "■", "□", "☑", "☐", "[〇]", "[ ]", "※", "Ⅰ", "①", "\r", "\t", "\x85", "\u2028", "\ud800", "!非公表", "&a"]
+INSERTS = [
+    "\x00",
+    "\x0b",
+    "\x1b[2J",
+    "\u202e",
+    "\u2066",
+    "\u200b",
+    "\ufeff",
+    "\u3000",
+    "１２３",
+    "ＡＢＣ",
+    "（",
+    "）",
+    "■",
+    "□",
+    "☑",
+    "☐",
+    "[〇]",
+    "[ ]",
+    "※",
+    "Ⅰ",
+    "①",
+    "\r",
+    "\t",
+    "\x85",
+    "\u2028",
+    "\ud800",
+    "!非公表",
+    "&a",
+]
 
 
 @st.composite
@@ -202,7 +300,7 @@ def mutated_seed(draw):
     lines = text.split("\n")
     # a window of the seed keeps each example cheap; whole seeds are covered by the importer's own tests
     start = draw(st.integers(0, max(0, len(lines) - 1)))
-    lines = lines[start:start + draw(st.integers(1, 150))] if draw(st.booleans()) else lines
+    lines = lines[start : start + draw(st.integers(1, 150))] if draw(st.booleans()) else lines
     for _ in range(draw(st.integers(0, 6))):
         how = draw(st.sampled_from(["delete", "duplicate", "swap", "insert", "truncate"]))
         if not lines:
@@ -259,10 +357,16 @@ def test_import_of_damaged_seeds_few(text):
 
 # -- 4. the command -------------------------------------------------------------------------------
 
+
 @pytest.mark.slow
 @settings(SETTINGS, max_examples=6)
-@given(st.lists(st.one_of(documents.map(lambda d: yaml.dump(d, Dumper=_Dumper, allow_unicode=True)), yamlish),
-                min_size=1, max_size=3))
+@given(
+    st.lists(
+        st.one_of(documents.map(lambda d: yaml.dump(d, Dumper=_Dumper, allow_unicode=True)), yamlish),
+        min_size=1,
+        max_size=3,
+    )
+)
 def test_cli_check_on_a_generated_repo_never_prints_a_traceback(texts):
     with tempfile.TemporaryDirectory() as tmp:
         r = Repo(Path(tmp))
@@ -273,8 +377,8 @@ def test_cli_check_on_a_generated_repo_never_prints_a_traceback(texts):
             p.write_text(t, encoding="utf-8", errors="surrogatepass")
         r.commit("生成した評価書を登録", days=0)
         env = {**os.environ, "PYTHONPATH": str(REPO)}
-        res = subprocess.run([sys.executable, "-m", "piasite", "check"], cwd=r.root, capture_output=True,
-                             text=True, env=env, timeout=120)
+        res = subprocess.run(
+            [sys.executable, "-m", "piasite", "check"], cwd=r.root, capture_output=True, text=True, env=env, timeout=120
+        )
         assert "Traceback" not in res.stderr, res.stderr
         assert res.returncode in (0, 1), (res.returncode, res.stderr)
-

@@ -3,6 +3,7 @@ its search result's, its feed's and its open-data file's. A pull request can nam
 git can store; every name outside `[a-z0-9][a-z0-9_-]*` (64 characters at most, files `<name>.yaml`)
 is an error of `piasite check` and of `piasite build` — never a warning — with the name shown escaped,
 and nothing of it is written (piasite/safenames.py, model.py)."""
+
 from __future__ import annotations
 
 import shutil
@@ -164,8 +165,17 @@ def test_import_refuses_an_output_name_that_cannot_be_a_url(tmp_path):
     assert not any(out.iterdir())
 
 
-@pytest.mark.parametrize("org,number", [("Kumagaya", "5"), ("%2e%2e", "5"), ("a" * 65, "5"),
-                                        ("kumagaya", "１"), ("kumagaya", "²"), ("kumagaya", "5/../x")])
+@pytest.mark.parametrize(
+    "org,number",
+    [
+        ("Kumagaya", "5"),
+        ("%2e%2e", "5"),
+        ("a" * 65, "5"),
+        ("kumagaya", "１"),
+        ("kumagaya", "²"),
+        ("kumagaya", "5/../x"),
+    ],
+)
 def test_new_refuses_a_name_that_cannot_be_a_url(tmp_path, org, number):
     (tmp_path / "content").mkdir()
     proc = piasite("new", "重点項目評価書", org, number, cwd=tmp_path)

@@ -8,6 +8,7 @@ the repository). A FIFO there would hang a build forever. Each is played through
 line (a subprocess with a timeout, so that a FIFO opened cannot hang the suite): the command exits 1
 with a Japanese message naming the file, the canary is in no output (stdout, stderr, any file the
 command leaves in the repository), and the site built before is left whole (piasite/safefiles.py)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -15,8 +16,8 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
@@ -33,8 +34,9 @@ TIMEOUT = 120  # a FIFO opened blocks forever: the command is killed and the tes
 def _run(cwd: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PIASITE_TODAY": "2026-01-15"}
     try:
-        return subprocess.run([sys.executable, "-m", "piasite", *args], cwd=cwd, env=env,
-                              capture_output=True, text=True, timeout=TIMEOUT)
+        return subprocess.run(
+            [sys.executable, "-m", "piasite", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=TIMEOUT
+        )
     except subprocess.TimeoutExpired:
         pytest.fail(f"piasite {' '.join(args)} hung (a FIFO opened?)")
 
@@ -212,19 +214,40 @@ ATTACKS: list[Attack] = [
     ("overrides_guide", _overrides_guide, "overrides/guides/reading.md", BUILD),
     ("overrides_folder", _overrides_folder, "overrides/assets", BUILD),
     ("overrides_itself", _overrides_itself, "overrides", BUILD),
-    ("content_file", _content_file, "content/higashiyama/2.yaml",
-     CHECK_BUILD + (("build", "--publish"), ("diff", "HEAD~1"), ("diff", "--comment", "HEAD~1"),
-                    ("changelog", "content/higashiyama/2.yaml"))),
-    ("content_git_config", _content_git_config, "content/higashiyama/3.yaml",
-     CHECK_BUILD + (("check", "content/higashiyama/3.yaml"), ("diff", "HEAD~1"))),
-    ("content_folder", _content_folder, "content/nishiyama",
-     CHECK_BUILD + (("check", "content/nishiyama/1.yaml"), ("changelog", "content/nishiyama/1.yaml"))),
+    (
+        "content_file",
+        _content_file,
+        "content/higashiyama/2.yaml",
+        CHECK_BUILD
+        + (
+            ("build", "--publish"),
+            ("diff", "HEAD~1"),
+            ("diff", "--comment", "HEAD~1"),
+            ("changelog", "content/higashiyama/2.yaml"),
+        ),
+    ),
+    (
+        "content_git_config",
+        _content_git_config,
+        "content/higashiyama/3.yaml",
+        CHECK_BUILD + (("check", "content/higashiyama/3.yaml"), ("diff", "HEAD~1")),
+    ),
+    (
+        "content_folder",
+        _content_folder,
+        "content/nishiyama",
+        CHECK_BUILD + (("check", "content/nishiyama/1.yaml"), ("changelog", "content/nishiyama/1.yaml")),
+    ),
     ("aliases", _aliases, "content/aliases.yaml", CHECK_BUILD),
     ("mkdocs", _mkdocs, "mkdocs.yml", CHECK_BUILD),
     ("baseline", _baseline, ".piasite-history-baseline", BUILD + (("check", "--since", "HEAD~1"),)),
     ("fifo_overrides", _fifo_overrides, "overrides/assets/x.txt", BUILD),
-    ("fifo_content", _fifo_content, "content/higashiyama/2.yaml",
-     CHECK_BUILD + (("check", "content/higashiyama/2.yaml"), ("build", "--publish"))),
+    (
+        "fifo_content",
+        _fifo_content,
+        "content/higashiyama/2.yaml",
+        CHECK_BUILD + (("check", "content/higashiyama/2.yaml"), ("build", "--publish")),
+    ),
     ("fifo_mkdocs", _fifo_mkdocs, "mkdocs.yml", CHECK_BUILD),
 ]
 
@@ -238,9 +261,11 @@ def test_a_link_or_special_file_in_a_read_path_is_refused(city, attack):
         _assert_refused(city, proc, named)
 
 
-@pytest.mark.parametrize("attack", [a for a in ATTACKS if a[0] in ("overrides_git_config", "overrides_template",
-                                                                   "fifo_overrides", "mkdocs")],
-                         ids=lambda a: a[0])
+@pytest.mark.parametrize(
+    "attack",
+    [a for a in ATTACKS if a[0] in ("overrides_git_config", "overrides_template", "fifo_overrides", "mkdocs")],
+    ids=lambda a: a[0],
+)
 def test_serve_refuses_it_before_serving(city, attack):
     """serve's build (its own work folder) reads the same files: it stops with the message."""
     _, setup, named, _ = attack

@@ -13,6 +13,7 @@ No canary may show in any file of the built site (Pagefind's gzipped parts decom
 pre-index pages of build/docs too), nor in what diff A C (md, json, --comment), changelog or
 check --since print. Aliases may not join 非公表 or a withheld name to another name.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -162,8 +163,16 @@ def test_export_shows_no_canary(repo):
 
 # -- aliases -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("group", [["株式会社ジーシーシー", "非公表"], ["非公表", "株式会社ジーシーシー"],
-                                   ["株式会社ジーシーシー", A], [E, "株式会社ジーシーシー"]])
+
+@pytest.mark.parametrize(
+    "group",
+    [
+        ["株式会社ジーシーシー", "非公表"],
+        ["非公表", "株式会社ジーシーシー"],
+        ["株式会社ジーシーシー", A],
+        [E, "株式会社ジーシーシー"],
+    ],
+)
 def test_alias_may_not_join_withheld_to_a_name(repo, group):
     aliases = repo.path("content/aliases.yaml")
     aliases.write_text("同じもの:\n  - [" + ", ".join(group) + "]\n", encoding="utf-8")
@@ -187,6 +196,7 @@ def test_alias_of_public_names_still_works(repo):
 
 
 # -- withdrawing a withholding on purpose ------------------------------------------------------
+
 
 def test_release_file_publishes_the_current_value_only(tmp_path):
     r = base_repo(tmp_path / "release")

@@ -8,6 +8,7 @@ comment is posted by a job that runs none of it, from the text handed over as an
 are pinned by a full commit SHA (a tag can be moved to other code), the version written beside it.
 Triggers stay `pull_request` (a fork's code never gets the base repository's token), never
 `pull_request_target`."""
+
 from __future__ import annotations
 
 import re
@@ -21,12 +22,18 @@ from piasite.cli import main
 
 from ..conftest import ROOT
 
-SOURCES = sorted((ROOT / ".github" / "workflows").glob("*.y*ml")) + \
-    sorted((ROOT / "templates" / "init" / "dot-github" / "workflows").glob("*.y*ml"))
+SOURCES = sorted((ROOT / ".github" / "workflows").glob("*.y*ml")) + sorted(
+    (ROOT / "templates" / "init" / "dot-github" / "workflows").glob("*.y*ml")
+)
 PIN = re.compile(r"^\s*(?:-\s+)?uses:\s*([^\s#]+)\s*#\s*v\d+(?:\.\d+)*\s*$")
 SHA = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_./-]+@[0-9a-f]{40}$")
 # What a job that holds a write permission may use: none of them runs the repository's code.
-TRUSTED_WRITERS = {"actions/download-artifact", "actions/github-script", "actions/deploy-pages", "actions/configure-pages"}
+TRUSTED_WRITERS = {
+    "actions/download-artifact",
+    "actions/github-script",
+    "actions/deploy-pages",
+    "actions/configure-pages",
+}
 
 
 def _init_written(tmp: Path) -> list[Path]:
@@ -144,7 +151,9 @@ def test_pull_request_comment_is_posted_by_a_separate_job_from_an_artifact(workf
         builder = jobs[needs[0]]
         assert runs_code(builder) and builder["permissions"] == {"contents": "read"}, name
         uploaded = {(s.get("with") or {}).get("name") for s in steps(builder) if action(s) == "actions/upload-artifact"}
-        downloaded = [(s.get("with") or {}).get("name") for s in steps(poster) if action(s) == "actions/download-artifact"]
+        downloaded = [
+            (s.get("with") or {}).get("name") for s in steps(poster) if action(s) == "actions/download-artifact"
+        ]
         assert downloaded and set(downloaded) <= uploaded, name
         script = next(s["with"]["script"] for s in steps(poster) if action(s) == "actions/github-script")
         assert "${{" not in script  # nothing of the event pasted into the script

@@ -5,6 +5,7 @@ piasite reads (content, aliases.yaml, mkdocs.yml, the forms, page front matter) 
 YAML 1.2 core forms that print back as written (piasite/yamlcore.py): anything else is the text
 written, or — where a number or a date is needed — an error naming the line. Duplicate keys are an
 error in mkdocs.yml as in content."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,7 +16,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from piasite import engineconf, yamlcore
 from piasite.names import Names
@@ -29,10 +31,42 @@ DOC = BASE.read_text(encoding="utf-8")
 REL = "content/higashiyama/5.yaml"
 
 # Each is something other than its text under YAML 1.1 (or under the 1.2 core schema).
-FORMS = ["010", "0o10", "0x1F", "0b101", "1:20", "190:20:30.15", "1_000", "+5", "-0",
-         "yes", "no", "on", "off", "y", "n", "Yes", "NO", "True", "FALSE", "Null", "NULL",
-         ".inf", "-.inf", ".NaN", "1.50", "1.0e+3", "6.8523015e+5", ".5", "1.",
-         "2024-1-1", "2001-12-14t21:59:43.10-05:00", "2001-12-14 21:59:43.10 -5", "2002-12-14 00:00", "="]
+FORMS = [
+    "010",
+    "0o10",
+    "0x1F",
+    "0b101",
+    "1:20",
+    "190:20:30.15",
+    "1_000",
+    "+5",
+    "-0",
+    "yes",
+    "no",
+    "on",
+    "off",
+    "y",
+    "n",
+    "Yes",
+    "NO",
+    "True",
+    "FALSE",
+    "Null",
+    "NULL",
+    ".inf",
+    "-.inf",
+    ".NaN",
+    "1.50",
+    "1.0e+3",
+    "6.8523015e+5",
+    ".5",
+    "1.",
+    "2024-1-1",
+    "2001-12-14t21:59:43.10-05:00",
+    "2001-12-14 21:59:43.10 -5",
+    "2002-12-14 00:00",
+    "=",
+]
 
 
 @pytest.fixture(scope="module")
@@ -77,24 +111,27 @@ def test_the_reader_keeps_the_text(form):
     assert doc.line(("b", 0)) == 3 and doc.line((form,)) == 4  # the line table is kept
 
 
-@pytest.mark.parametrize("old,new,says", [
-    ("評価書番号: 5", "評価書番号: 010", "数字だけで書いてください(「010」になっています)"),
-    ("評価書番号: 5", "評価書番号: 0o5", "数字だけで書いてください(「0o5」になっています)"),
-    ("評価書番号: 5", "評価書番号: 0x5", "数字だけで書いてください(「0x5」になっています)"),
-    ("評価書番号: 5", "評価書番号: 5_0", "数字だけで書いてください(「5_0」になっています)"),
-    ("評価書番号: 5", "評価書番号: 0:5", "数字だけで書いてください(「0:5」になっています)"),
-    ("評価書番号: 5", "評価書番号: !!int 010", "タグ !!int は「010」に付けられません"),
-    ("評価書番号: 5", "評価書番号: !!float 5.0", "タグ !!float は「5.0」に付けられません"),
-    ("公表日: 2025-12-01", "公表日: 2025-12-1", "2025-12-01 と書いてください"),
-    ("公表日: 2025-12-01", "公表日: !!timestamp 2025-12-1", "タグ !!timestamp は「2025-12-1」に付けられません"),
-])
+@pytest.mark.parametrize(
+    "old,new,says",
+    [
+        ("評価書番号: 5", "評価書番号: 010", "数字だけで書いてください(「010」になっています)"),
+        ("評価書番号: 5", "評価書番号: 0o5", "数字だけで書いてください(「0o5」になっています)"),
+        ("評価書番号: 5", "評価書番号: 0x5", "数字だけで書いてください(「0x5」になっています)"),
+        ("評価書番号: 5", "評価書番号: 5_0", "数字だけで書いてください(「5_0」になっています)"),
+        ("評価書番号: 5", "評価書番号: 0:5", "数字だけで書いてください(「0:5」になっています)"),
+        ("評価書番号: 5", "評価書番号: !!int 010", "タグ !!int は「010」に付けられません"),
+        ("評価書番号: 5", "評価書番号: !!float 5.0", "タグ !!float は「5.0」に付けられません"),
+        ("公表日: 2025-12-01", "公表日: 2025-12-1", "2025-12-01 と書いてください"),
+        ("公表日: 2025-12-01", "公表日: !!timestamp 2025-12-1", "タグ !!timestamp は「2025-12-1」に付けられません"),
+    ],
+)
 def test_where_a_number_or_date_is_needed_the_written_form_is_an_error(tmp_path, old, new, says):
     path = tmp_path / "higashiyama" / "5.yaml"
     path.parent.mkdir()
     text = DOC.replace(old, new, 1)
     path.write_text(text, encoding="utf-8")
     proc = piasite("check", str(path))
-    line = text[:text.index(new)].count("\n") + 1
+    line = text[: text.index(new)].count("\n") + 1
     assert proc.returncode == 1, proc.stderr
     assert re.search(rf"^{re.escape(str(path))}:{line}: .*{re.escape(says)}", proc.stderr, re.M), proc.stderr
 
@@ -102,20 +139,30 @@ def test_where_a_number_or_date_is_needed_the_written_form_is_an_error(tmp_path,
 def test_dates_and_numbers_written_plainly_keep_working():
     doc = parse(DOC)
     assert doc.data["公表日"] == dt.date(2025, 12, 1) and doc.data["評価書番号"] == 5
-    assert parse("a: true\nb: false\nc:\nd: ~\ne: null\nf: 0\ng: -3\n").data == \
-        {"a": True, "b": False, "c": None, "d": None, "e": None, "f": 0, "g": -3}
+    assert parse("a: true\nb: false\nc:\nd: ~\ne: null\nf: 0\ng: -3\n").data == {
+        "a": True,
+        "b": False,
+        "c": None,
+        "d": None,
+        "e": None,
+        "f": 0,
+        "g": -3,
+    }
 
 
 def test_aliases_yaml_reads_names_as_written(tmp_path):
     path = tmp_path / "aliases.yaml"
-    path.write_text("同じもの:\n  - [yes, 株式会社イエス]\n  - [010, 株式会社ゼロイチゼロ]\n略称:\n  on: 株式会社オン\n",
-                    encoding="utf-8")
+    path.write_text(
+        "同じもの:\n  - [yes, 株式会社イエス]\n  - [010, 株式会社ゼロイチゼロ]\n略称:\n  on: 株式会社オン\n",
+        encoding="utf-8",
+    )
     names = Names.load_file(path)
     assert names.key("yes") == names.key("株式会社イエス") and names.key("010") == names.key("株式会社ゼロイチゼロ")
     assert names.abbreviations == {"on": "株式会社オン"}
 
 
 # -- mkdocs.yml ------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def city(tmp_path):
@@ -136,8 +183,10 @@ def test_mkdocs_yml_value_no_type_can_hold_is_no_internal_error(tmp_path, value)
 
 def test_mkdocs_yml_texts_as_written(tmp_path):
     path = tmp_path / "mkdocs.yml"
-    path.write_text("site_name: 010\nsite_author: yes\ncopyright: 1:20\nextra:\n  publisher: 0x1F\n  contact: on\n",
-                    encoding="utf-8")
+    path.write_text(
+        "site_name: 010\nsite_author: yes\ncopyright: 1:20\nextra:\n  publisher: 0x1F\n  contact: on\n",
+        encoding="utf-8",
+    )
     s = engineconf.read(path)
     assert not s.problems, s.problems
     assert s.texts["site_name"] == "010" and s.texts["site_author"] == "yes" and s.texts["copyright"] == "1:20"
@@ -151,11 +200,14 @@ def test_mkdocs_yml_limits_written_otherwise_are_refused(city):
     assert proc.returncode == 1 and "max_value_chars は正の整数で書いてください" in proc.stderr, proc.stderr
 
 
-@pytest.mark.parametrize("old,new,key", [
-    ("nav:\n", "site_name: 二つ目  # dup\nnav:\n", "site_name"),
-    ("nav:\n", "theme:  # dup\n  name: material\nnav:\n", "theme"),
-    ('  publisher: ""', '  publisher: ""\n  publisher: 二つ目  # dup', "publisher"),
-])
+@pytest.mark.parametrize(
+    "old,new,key",
+    [
+        ("nav:\n", "site_name: 二つ目  # dup\nnav:\n", "site_name"),
+        ("nav:\n", "theme:  # dup\n  name: material\nnav:\n", "theme"),
+        ('  publisher: ""', '  publisher: ""\n  publisher: 二つ目  # dup', "publisher"),
+    ],
+)
 def test_mkdocs_yml_duplicate_key_is_an_error_naming_the_line(city, old, new, key):
     """The loader would keep the last value silently (MkDocs's too)."""
     text = (REPO_ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace(old, new, 1)
@@ -173,20 +225,22 @@ def test_content_duplicate_key_is_an_error_naming_the_line(tmp_path):
     path = tmp_path / "higashiyama" / "5.yaml"
     path.parent.mkdir()
     path.write_text(DOC.replace("特記事項: なし", "特記事項: なし\n特記事項: あり"), encoding="utf-8")
-    line = DOC[:DOC.index("特記事項: なし")].count("\n") + 2
+    line = DOC[: DOC.index("特記事項: なし")].count("\n") + 2
     proc = piasite("check", str(path))
     assert proc.returncode == 1 and f"{path}:{line}: キー「特記事項」が重複しています" in proc.stderr, proc.stderr
 
 
 def test_the_forms_read_the_same_as_written():
     """piasite's own definitions mean what they say under the restricted resolvers (merge keys kept)."""
+
     class Old(yaml.SafeLoader):
         pass
 
     for path in sorted((REPO_ROOT / "piasite" / "forms").glob("*.yaml")):
         text = path.read_text(encoding="utf-8")
-        assert yaml.load(text, Loader=yamlcore.as_written(type("L", (yaml.SafeLoader,), {}), merge=True)) == \
-            yaml.load(text, Loader=Old), path
+        assert yaml.load(text, Loader=yamlcore.as_written(type("L", (yaml.SafeLoader,), {}), merge=True)) == yaml.load(
+            text, Loader=Old
+        ), path
 
 
 # -- no silent conversion, for any text ------------------------------------------------------
@@ -196,11 +250,50 @@ _SCALARS = st.one_of(
     st.text(_ALPHABET, max_size=12),
     st.from_regex(r"[-+]?[0-9_]{0,6}(\.[0-9_]{0,4})?([eE][-+]?[0-9]{1,3})?", fullmatch=True),
     st.from_regex(r"[0-9]{1,4}(:[0-5]?[0-9]){1,3}(\.[0-9]+)?", fullmatch=True),
-    st.from_regex(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ][0-9]{1,2}:[0-9]{2}(:[0-9]{2})?(\.[0-9]*)?( ?(Z|[-+][0-9]{1,2}(:[0-9]{2})?))?)?",
-                  fullmatch=True),
-    st.sampled_from(["yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF", "y", "Y", "n", "N",
-                     "true", "True", "TRUE", "false", "False", "FALSE", "null", "Null", "NULL", "~", ".inf", ".Inf",
-                     "-.INF", ".nan", ".NaN", "0o17", "0x1f", "0b11", "<<", "="]),
+    st.from_regex(
+        r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ][0-9]{1,2}:[0-9]{2}(:[0-9]{2})?(\.[0-9]*)?( ?(Z|[-+][0-9]{1,2}(:[0-9]{2})?))?)?",
+        fullmatch=True,
+    ),
+    st.sampled_from(
+        [
+            "yes",
+            "Yes",
+            "YES",
+            "no",
+            "No",
+            "NO",
+            "on",
+            "On",
+            "ON",
+            "off",
+            "Off",
+            "OFF",
+            "y",
+            "Y",
+            "n",
+            "N",
+            "true",
+            "True",
+            "TRUE",
+            "false",
+            "False",
+            "FALSE",
+            "null",
+            "Null",
+            "NULL",
+            "~",
+            ".inf",
+            ".Inf",
+            "-.INF",
+            ".nan",
+            ".NaN",
+            "0o17",
+            "0x1f",
+            "0b11",
+            "<<",
+            "=",
+        ]
+    ),
 )
 
 
