@@ -1,3 +1,3 @@
-from .cli import run
+from piasite.cli import run
 
 run()

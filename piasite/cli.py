@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from .exceptions import PiasiteError, UserError
-from .usage import JapaneseContext
-from .validate import ERROR
+from piasite.checks.document import ERROR
+from piasite.commands.usage import JapaneseContext
+from piasite.core.errors import PiasiteError, UserError
 
 __all__ = ["main", "PiasiteError", "UserError"]
 
@@ -48,13 +48,13 @@ class _Group(_JapaneseHelp, click.Group):
         """Every byte a command writes (its output, messages and errors: click shows those inside
         main) goes through safeout: control and bidi characters from content, commits or folder
         names are written visibly (<U+001B>), never raw to a terminal or a CI log."""
-        from .safeout import safe_streams
+        from piasite.core.safeout import safe_streams
 
         with safe_streams():
             return super().main(*args, **kwargs)
 
     def make_context(self, info_name, args, parent=None, **extra):
-        from .usage import japanese
+        from piasite.commands.usage import japanese
 
         try:
             return super().make_context(info_name, args, parent=parent, **extra)
@@ -62,12 +62,12 @@ class _Group(_JapaneseHelp, click.Group):
             raise japanese(e) from None
 
     def invoke(self, ctx: click.Context):
-        from .usage import japanese
+        from piasite.commands.usage import japanese
 
         try:
             return super().invoke(ctx)
         except OSError as e:
-            from .runlock import disk_full, is_full
+            from piasite.core.runlock import disk_full, is_full
 
             if is_full(e):  # ENOSPC, EDQUOT: said so, naming the path (runlock.py)
                 raise disk_full(e.filename, site_kept=False) from None
@@ -93,7 +93,7 @@ def main() -> None:
 )
 def check(paths: tuple[Path, ...], since: str | None) -> None:
     """評価書 (content/ 以下の YAML) を検査します。"""
-    from .model import check_paths, content_files
+    from piasite.checks.load import check_paths, content_files
 
     files: list[Path] = []
     for p in paths or (Path("content"),):
@@ -103,21 +103,21 @@ def check(paths: tuple[Path, ...], since: str | None) -> None:
     if not files:
         raise UserError("検査する評価書 (.yaml) がありません")
     docs, problems = check_paths(files)
-    from . import lifecycle
-    from .history import today
-    from .withheld import check_problems
+    from piasite.checks import lifecycle
+    from piasite.history.versions import today
+    from piasite.history.withheld import check_problems
 
     problems += check_problems(docs)  # a !非公表 removed: the value stays unpublished, said here
     problems += lifecycle.check(docs, today())  # the one place a clock date is read (PIASITE_TODAY fixes it)
     if since is not None:
         if not since.strip():
             raise UserError("--since には比べる版(ブランチ名やコミット。例 main)を指定してください")
-        from .history import check_since  # the change-log stage owns this rule
+        from piasite.history.versions import check_since  # the change-log stage owns this rule
 
         problems += check_since(files, since)
     n_err = _report(problems)
     n_warn = len(problems) - n_err
-    from .names import ALIASES_FILE
+    from piasite.model.names import ALIASES_FILE
 
     n_docs = sum(1 for f in files if f.name != ALIASES_FILE)  # aliases.yaml is checked, but is no assessment
     also = f"(と {ALIASES_FILE})" if n_docs < len(files) else ""
@@ -161,7 +161,7 @@ def build(content_dir: Path, out_dir: Path, engine: str, allow_shallow: bool, st
     import time
 
     if publish:
-        from .model import uncertain_problems
+        from piasite.checks.load import uncertain_problems
 
         open_items = uncertain_problems(content_dir)
         if open_items:
@@ -170,7 +170,7 @@ def build(content_dir: Path, out_dir: Path, engine: str, allow_shallow: bool, st
                 "公開用のサイトを組み立てませんでした(これまでのサイトはそのままです)",
                 problems=open_items,
             )
-    from .build import build_site
+    from piasite.engine.run import build_site
 
     t0 = time.perf_counter()
     timings: dict = {}
@@ -203,12 +203,12 @@ def count_pages(site: Path) -> int:
 def diff_cmd(base: str, head: str | None, content_dir: Path, fmt: str, comment: bool) -> None:
     """BASE と HEAD の間で変わった評価書の新旧対照表を出力します。HEAD を省くと、作業中のファイル
     (コミットしていない変更) を BASE と比べます。"""
-    from .review import compare, to_json, to_markdown
+    from piasite.commands.diff import compare, to_json, to_markdown
 
     if comment:
         if fmt != "md":
             raise UserError("--comment は --format md と使います")
-        from .comment import pr_comment
+        from piasite.commands.comment import pr_comment
 
         click.echo(pr_comment(content_dir, base, head), nl=False)
         return
@@ -222,10 +222,10 @@ def diff_cmd(base: str, head: str | None, content_dir: Path, fmt: str, comment: 
 @click.option("--allow-shallow", is_flag=True, help="履歴が浅いクローンでは取り込んだ行だけを出力します。")
 def changelog_cmd(path: Path, fmt: str, allow_shallow: bool) -> None:
     """1 件の評価書の (別添2) 変更箇所 を、取り込んだ行と git の履歴から出力します。"""
-    from . import changelog
-    from .form import form_of
-    from .history import load_history, repo_root, warn
-    from .model import check_paths
+    from piasite.checks.load import check_paths
+    from piasite.forms.form import form_of
+    from piasite.history import changelog
+    from piasite.history.versions import load_history, repo_root, warn
 
     docs, probs = check_paths([path])
     errors = [p for p in probs if p.severity == ERROR]
@@ -237,7 +237,7 @@ def changelog_cmd(path: Path, fmt: str, allow_shallow: bool) -> None:
     hist = load_history(root / rel.split("/")[0], allow_shallow=allow_shallow)
     warn(hist)
     form = form_of(doc.data)
-    from .withheld import mask_document
+    from piasite.history.withheld import mask_document
 
     rows = changelog.rows_for(hist.for_path(rel), form, mask_document(path, doc.data))
     if fmt == "json":
@@ -262,8 +262,8 @@ def changelog_cmd(path: Path, fmt: str, allow_shallow: bool) -> None:
 @click.option("--report", "report_only", is_flag=True, help="YAML を書き出さず、取り込みの報告だけを表示します。")
 def import_cmd(files: tuple[Path, ...], out_dir: Path | None, report_only: bool) -> None:
     """PDF から抽出した評価書のテキストを評価書の YAML に取り込み、取り込みの報告を表示します。"""
-    from .importer import import_file, measure, render, write
-    from .safenames import message, safe
+    from piasite.core.safenames import message, safe
+    from piasite.importer import import_file, measure, render, write
 
     results = []
     for f in files:
@@ -307,9 +307,9 @@ def import_cmd(files: tuple[Path, ...], out_dir: Path | None, report_only: bool)
 )
 def export_cmd(path: Path, fmt: str) -> None:
     """1 件の評価書を様式どおりの並びのテキストにして出力します (非公表の値は出しません)。"""
-    from .export import export_text, form_of
-    from .model import load_document
-    from .validate import check_document
+    from piasite.checks.document import check_document
+    from piasite.checks.load import load_document
+    from piasite.commands.export import export_text, form_of
 
     doc, probs = load_document(path)
     if doc is None:
@@ -321,7 +321,7 @@ def export_cmd(path: Path, fmt: str) -> None:
     form = form_of(doc.data)
     if form is None:  # reported by the check above: not reached
         raise UserError(f"{path}: 様式が分かりません")
-    from .withheld import mask_document
+    from piasite.history.withheld import mask_document
 
     click.echo(export_text(form, mask_document(path, doc.data)), nl=False)
 
@@ -330,7 +330,7 @@ def export_cmd(path: Path, fmt: str) -> None:
 @click.option("--out", "out_dir", default="schema", type=click.Path(path_type=Path), show_default=True)
 def schema_cmd(out_dir: Path) -> None:
     """様式定義から JSON Schema を書き出します (schema/*.schema.json)。"""
-    from .schema import write_schemas
+    from piasite.forms.schema import write_schemas
 
     for p in write_schemas(out_dir):
         click.echo(str(p))
@@ -345,7 +345,7 @@ def schema_cmd(out_dir: Path) -> None:
 @click.option("--license", "licence", default="", help="掲載内容のライセンス(既定 CC BY 4.0)。")
 def init_cmd(directory: Path, name: str, site_url: str, publisher: str, contact: str, licence: str) -> None:
     """団体のリポジトリ (評価書・設定・CI) を新しいフォルダ DIRECTORY に作ります。"""
-    from .scaffold import init, local_source, requirement
+    from piasite.commands.init import init, local_source, requirement
 
     files = init(directory, name=name, site_url=site_url, publisher=publisher, contact=contact, licence=licence)
     local = local_source()
@@ -372,7 +372,7 @@ def init_cmd(directory: Path, name: str, site_url: str, publisher: str, contact:
 @click.option("--org-name", default="", help="評価実施機関名(省略時は同じフォルダの評価書から)。")
 def new_cmd(form: str, org: str, number: str, content_dir: Path, org_name: str) -> None:
     """様式 FORM の空の評価書を content/ORG/NUMBER.yaml に作ります (全項目を空で並べます)。"""
-    from .scaffold import new
+    from piasite.commands.init import new
 
     path = new(content_dir, form, org, number, org_name)
     beside = (
@@ -402,7 +402,7 @@ def new_cmd(form: str, org: str, number: str, content_dir: Path, org_name: str) 
 def serve_cmd(port: int, content_dir: Path) -> None:
     """職員向けの確認用サイトを http://127.0.0.1:PORT/ で表示します。YAML を保存すると組み立て直し、
     ブラウザを再読み込みします。"""
-    from .serve import serve
+    from piasite.commands.serve import serve
 
     serve(content_dir, port)
 
@@ -419,7 +419,7 @@ def run() -> None:
     except Exception as e:  # noqa: BLE001
         if os.environ.get("PIASITE_DEBUG"):
             raise
-        from .safeout import escape
+        from piasite.core.safeout import escape
 
         click.echo(
             f"エラー: 予期しないエラーで止まりました({type(e).__name__}: {escape(str(e))})。"

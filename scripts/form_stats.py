@@ -6,7 +6,7 @@ Run: python scripts/form_stats.py
 """
 from __future__ import annotations
 
-from piasite.form import Item, all_forms
+from piasite.forms.form import Item, all_forms
 
 
 def unconfirmed(item: Item) -> bool:

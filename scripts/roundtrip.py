@@ -8,8 +8,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from piasite.export import export_text  # noqa: E402
-from piasite.form import form_names, load_form  # noqa: E402
+from piasite.commands.export import export_text  # noqa: E402
+from piasite.forms.form import form_names, load_form  # noqa: E402
 from piasite.importer import import_text  # noqa: E402
 from tests.formdocs import full_document  # noqa: E402
 

@@ -32,7 +32,7 @@ def _history_cache(tmp_path_factory):
 def _kakasi_loaded():
     """pykakasi's dictionaries (~0.7 s to load) in this process before any build: build_site generates
     in a forked child (build.in_child), which inherits them instead of loading them again each time."""
-    from piasite.names import _kakasi
+    from piasite.model.names import _kakasi
 
     _kakasi()
 
@@ -41,7 +41,7 @@ def _kakasi_loaded():
 def fixture_site(tmp_path_factory) -> Path:
     """The public site of tests/fixtures/site (MkDocs + Pagefind), built once per session for the
     tests that only read it. Read-only: a test that must change it copies it first (checked at the end)."""
-    from piasite.build import build_site
+    from piasite.engine.run import build_site
 
     tmp = tmp_path_factory.mktemp("fixture-site")
     shutil.copy(ROOT / "mkdocs.yml", tmp / "mkdocs.yml")
@@ -138,7 +138,7 @@ def use_forms(monkeypatch, tmp_path: Path, *fixture_forms: str) -> Path:
 
     import yaml
 
-    from piasite import form as form_mod
+    from piasite.forms import form as form_mod
 
     d = tmp_path / "forms"
     d.mkdir()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from piasite.form import Form, Item
+from piasite.forms.form import Form, Item
 
 ORG = "東山市長"
 

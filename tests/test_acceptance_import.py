@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from piasite.form import load_form
+from piasite.forms.form import load_form
 from piasite.importer import import_file, write
 from piasite.importer.writer import dump
-from piasite.reader import parse, read
+from piasite.model.reader import parse, read
 
 from .conftest import FIXTURES, ROOT
 from .gitrepo import Repo

@@ -16,13 +16,14 @@ from pathlib import Path
 
 import pytest
 
-from piasite import changelog, lifecycle
-from piasite.form import all_forms, load_form
-from piasite.generator import generate
-from piasite.history import load_history
-from piasite.model import load_content
-from piasite.review import compare
-from piasite.schema import write_schemas
+from piasite.checks import lifecycle
+from piasite.checks.load import load_content
+from piasite.commands.diff import compare
+from piasite.forms.form import all_forms, load_form
+from piasite.forms.schema import write_schemas
+from piasite.history import changelog
+from piasite.history.versions import load_history
+from piasite.site.generate import generate
 
 from .conftest import FIXTURES, ROOT, schema_validator
 from .gitrepo import Repo
@@ -55,7 +56,7 @@ def built(repo, tmp_path_factory):
 
 def _read(out: Path, relpath: str) -> str:
     """A generated page: its Markdown file and the HTML body the theme keeps beside it."""
-    from piasite.theme import bodies_dir, key_of
+    from piasite.site.theme import bodies_dir, key_of
 
     text = (out / relpath).read_text(encoding="utf-8")
     body = bodies_dir(out) / f"{key_of(relpath)}.html"
@@ -211,8 +212,8 @@ def test_the_evaluation_page_leads_to_each_document(built):
 
 
 def test_document_keys_are_not_items_and_missing_sections_say_so(built):
-    from piasite.generator import summary
-    from piasite.pages import EMPTY, MISSING, AssessmentPage
+    from piasite.site.generate import summary
+    from piasite.site.pages import EMPTY, MISSING, AssessmentPage
 
     a = _by_slug(built[0])[JUTEN]
     f = a.form
@@ -233,7 +234,7 @@ def test_document_keys_are_not_items_and_missing_sections_say_so(built):
 def test_a_fourth_form_is_a_definition_file(monkeypatch, tmp_path):
     """Adding a form is its definition (here: the 全項目 definition under another name and schema id)
     plus documents: check, every stage of generation and the indexes work with no code change."""
-    from piasite import form as form_mod
+    from piasite.forms import form as form_mod
     from tests.conftest import use_forms
     from tests.formdocs import full_document
 

@@ -15,9 +15,9 @@ import pytest
 from click.testing import CliRunner
 
 from piasite.cli import main
-from piasite.diff import diff
-from piasite.form import form_names, load_form
-from piasite.reader import parse
+from piasite.forms.form import form_names, load_form
+from piasite.history.itemdiff import diff
+from piasite.model.reader import parse
 
 from .conftest import ROOT
 from .gitrepo import Repo
@@ -125,7 +125,7 @@ def test_wrong_type_anywhere_in_every_form():
                     continue
                 doc = parse("{}")
                 doc.data = data
-                from piasite.validate import check_document
+                from piasite.checks.document import check_document
 
                 check_document(doc)
                 diff(form, base, data)

@@ -80,7 +80,7 @@ def test_the_engine_never_reads_mkdocs_yml(city, tmp_path):
     city.commit("設定")
     assert piasite("build", cwd=city.root).returncode == 0
     # the build's own copy lives in its run folder, removed after it (runlock.private): the same writer, here
-    from piasite import engineconf
+    from piasite.config import settings as engineconf
 
     (tmp_path / "run").mkdir()
     written = engineconf.write(city.root / "mkdocs.yml", "mkdocs", tmp_path / "run")

@@ -9,10 +9,10 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from piasite.checks.load import load_content
 from piasite.cli import main
-from piasite.csvsafe import cell
-from piasite.generator import generate
-from piasite.model import load_content
+from piasite.core.csvsafe import cell
+from piasite.site.generate import generate
 
 from .gitrepo import base_repo
 

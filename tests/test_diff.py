@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import copy
 
-from piasite.diff import diff, marked_html, passages
-from piasite.form import load_form
-from piasite.reader import Withheld, parse
+from piasite.forms.form import load_form
+from piasite.history.itemdiff import diff, marked_html, passages
+from piasite.model.reader import Withheld, parse
 
 from .gitrepo import BASE
 

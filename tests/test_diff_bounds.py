@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from piasite.diff import passages
+from piasite.history.itemdiff import passages
 
 ADVERSARIAL = [("あ" * 1000, "いあ" * 500), ("あ\n" * 600, "い\nあ\n" * 300), ("あ。" * 600, "あ。い。" * 300)]
 

@@ -11,13 +11,13 @@ from types import SimpleNamespace
 
 import pytest
 
-from piasite.diff import diff
-from piasite.export import export_text
-from piasite.form import all_forms, load_form
+from piasite.checks.load import load_content, load_document
+from piasite.commands.export import export_text
+from piasite.forms.form import all_forms, load_form
+from piasite.history.itemdiff import diff
 from piasite.importer import import_text
 from piasite.importer.writer import dump
-from piasite.model import load_content, load_document
-from piasite.pages import AssessmentPage
+from piasite.site.pages import AssessmentPage
 
 from .conftest import FIXTURES, ROOT
 from .test_check import edited, run_check
@@ -302,8 +302,8 @@ def test_diff_reports_a_renumbering_once_and_no_cascade():
 def test_summary_count_is_what_its_list_adds_up_to(tmp_path):
     """Two systems whose names are one index entry (content/aliases.yaml): the summary lists the name
     once with how many, so 「N 件」 is the sum of the list."""
-    from piasite.generator import generate
-    from piasite.theme import bodies_dir, key_of
+    from piasite.site.generate import generate
+    from piasite.site.theme import bodies_dir, key_of
 
     content = tmp_path / "content"
     (content / "higashiyama").mkdir(parents=True)
@@ -336,8 +336,8 @@ def test_summary_count_is_what_its_list_adds_up_to(tmp_path):
 def test_change_rows_from_git_name_the_printed_number(tmp_path):
     """A 別添2 row made from a commit names the system by the number its document prints; the editorial
     commit that writes the numbers (変更箇所: なし) adds no row."""
-    from piasite import changelog
-    from piasite.history import load_history
+    from piasite.history import changelog
+    from piasite.history.versions import load_history
 
     from .gitrepo import base_repo
 

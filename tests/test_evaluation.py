@@ -6,9 +6,9 @@ import shutil
 
 import pytest
 
-from piasite.evaluation import JUTEN, KISO, NONE, ZENKOUMOKU, evaluations, level_of_text, required_level
-from piasite.form import load_form
-from piasite.model import check_paths, content_files, load_content
+from piasite.checks.evaluation import JUTEN, KISO, NONE, ZENKOUMOKU, evaluations, level_of_text, required_level
+from piasite.checks.load import check_paths, content_files, load_content
+from piasite.forms.form import load_form
 
 from .conftest import FIXTURES
 

@@ -4,8 +4,8 @@ import shutil
 
 import pytest
 
-from piasite import form as form_mod
-from piasite.form import EACH, FormError, all_forms, load_form, load_form_file
+from piasite.forms import form as form_mod
+from piasite.forms.form import EACH, FormError, all_forms, load_form, load_form_file
 
 JUTEN = "重点項目評価書"
 

@@ -7,13 +7,13 @@ import re
 import pytest
 import yaml
 
-from piasite.export import export_text
-from piasite.form import EACH, all_forms, load_form
+from piasite.checks.document import Checker
+from piasite.commands.export import export_text
+from piasite.forms.form import EACH, all_forms, load_form
+from piasite.forms.schema import form_schema
 from piasite.importer import import_text
 from piasite.importer.writer import dump, ordered
-from piasite.reader import parse
-from piasite.schema import form_schema
-from piasite.validate import Checker
+from piasite.model.reader import parse
 
 from .clirun import piasite
 from .conftest import ROOT, YAML_DUMPER, YAML_LOADER, schema_validator
@@ -212,7 +212,7 @@ class _A:
 
 
 def test_pages_print_the_labels_of_the_document_version_and_say_what_the_source_lacked():
-    from piasite.pages import AssessmentPage
+    from piasite.site.pages import AssessmentPage
 
     zen = load_form("全項目評価書")
     old = full_document(zen, "平成26年4月")
@@ -234,7 +234,7 @@ def test_pages_print_the_labels_of_the_document_version_and_say_what_the_source_
 def test_an_older_versions_page_and_text_leave_out_the_items_it_does_not_print():
     """The 平成26年4月 基礎 has no Ⅰ 9 and no Ⅳ 8 / 11 (`since:`): its page and its text export do not
     show them as empty items (記載なし) beside its own 8. 監査; a value given all the same is shown."""
-    from piasite.pages import AssessmentPage
+    from piasite.site.pages import AssessmentPage
 
     kiso = load_form("基礎項目評価書")
     later = ("規則第9条第2項の適用", "人手を介在させる作業", "最も優先度が高いと考えられる対策")
@@ -268,9 +268,9 @@ def test_invented_documents_pass_check_and_their_text_imports_back():
 
 def test_published_documents_export_and_import_back():
     """The real documents in content/ (with !要確認 values, printed as their source showed them)."""
-    from piasite.export import form_of
-    from piasite.model import content_files, load_document
-    from piasite.reader import Uncertain, public
+    from piasite.checks.load import content_files, load_document
+    from piasite.commands.export import form_of
+    from piasite.model.reader import Uncertain, public
 
     def flat(d, p=()):
         if isinstance(d, dict):
@@ -311,7 +311,7 @@ def test_a_revision_the_definition_does_not_list_is_read_with_the_latest_listed_
     """A document stamped with a 様式 revision the definition does not record: imported with its stamp
     (not into 取込メモ), checked with a warning that names the version whose labels it is read with,
     printed with those labels (and without the items added later)."""
-    from piasite.pages import AssessmentPage
+    from piasite.site.pages import AssessmentPage
 
     f = load_form(name)
     assert stamp not in f.versions and f.resolve_version(stamp) == labels_of

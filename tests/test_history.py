@@ -8,10 +8,10 @@ import subprocess
 import pytest
 from click.testing import CliRunner
 
-from piasite import changelog
 from piasite.cli import main
-from piasite.form import load_form
-from piasite.history import GitError, ShallowError, check_since, load_history
+from piasite.forms.form import load_form
+from piasite.history import changelog
+from piasite.history.versions import GitError, ShallowError, check_since, load_history
 
 from .gitrepo import base_repo
 
@@ -174,7 +174,7 @@ def test_imported_rows_come_first(repo):
 
 
 def test_cache_is_reused_and_harmless(repo):
-    from piasite.blobcache import cache_dir
+    from piasite.history.cache import cache_dir
 
     a = load_history(repo.root / "content")
     assert any(cache_dir(repo.root).rglob("*.json")) and not (repo.root / ".cache").exists()

@@ -10,9 +10,9 @@ import shutil
 import subprocess
 import sys
 
-from piasite import blobcache
-from piasite.history import load_history
-from piasite.reader import Uncertain, Withheld
+from piasite.history import cache as blobcache
+from piasite.history.versions import load_history
+from piasite.model.reader import Uncertain, Withheld
 
 from .gitrepo import base_repo
 

@@ -10,9 +10,9 @@ import time
 import pytest
 from click.testing import CliRunner
 
-from piasite.build import BuildError, build_site
 from piasite.cli import main
-from piasite.history import HistoryInputError, load_history
+from piasite.engine.run import BuildError, build_site
+from piasite.history.versions import HistoryInputError, load_history
 
 from .conftest import FIXTURES, ROOT
 from .gitrepo import base_repo

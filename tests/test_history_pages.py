@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from piasite.history import ShallowError
-from piasite.history_pages import generate_history
-from piasite.model import load_content
+from piasite.checks.load import load_content
+from piasite.history.versions import ShallowError
+from piasite.site.history_pages import generate_history
 
 from .gitrepo import base_repo
 from .test_history import ITAKU, G, repo  # noqa: F401  (the shared repository fixture)
@@ -99,7 +99,7 @@ def test_feeds_and_changes_page(site):
 
 
 def test_output_is_reproducible_with_or_without_cache(repo, tmp_path):  # noqa: F811
-    from piasite.blobcache import cache_dir
+    from piasite.history.cache import cache_dir
 
     shutil.rmtree(cache_dir(repo.root), ignore_errors=True)
     build(repo.root, tmp_path / "a")
@@ -182,7 +182,7 @@ def test_empty_file_version_is_skipped(tmp_path):
     empty = r.commit("空にしてしまった")
     r.write("content/higashiyama/5.yaml", good)
     r.commit("戻した")
-    from piasite.history import load_history
+    from piasite.history.versions import load_history
 
     hist = load_history(r.root / "content", cache=False)
     assert len(hist.files) == 1 and not hist.files[0].deleted

@@ -4,8 +4,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from piasite import hygiene
 from piasite.cli import main
+from piasite.core import hygiene
 
 from .conftest import ROOT
 

@@ -9,11 +9,11 @@ import sys
 
 import pytest
 
-from piasite.export import export_text
-from piasite.form import load_form
-from piasite.generator import generate
+from piasite.checks.load import load_content
+from piasite.commands.export import export_text
+from piasite.forms.form import load_form
 from piasite.importer import import_file, import_text, write
-from piasite.model import load_content
+from piasite.site.generate import generate
 
 from .conftest import FIXTURES, ROOT
 from .formdocs import full_document
@@ -62,7 +62,7 @@ def test_checked_without_errors_and_nothing_in_import_notes(site):
 
 def test_pages_name_the_town(site):
     _, _, _, out = site
-    from piasite.theme import bodies_dir, key_of
+    from piasite.site.theme import bodies_dir, key_of
 
     for rel, town in (("nishiyama/12/index.md", "西山町長"), ("minamikawa/3/index.md", "南川市長")):
         text = (out / rel).read_text(encoding="utf-8")

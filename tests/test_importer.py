@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from piasite.form import load_form
-from piasite.importer import changelog, import_file, import_text, measure, render, write
+from piasite.forms.form import load_form
+from piasite.importer import changes as changelog
+from piasite.importer import import_file, import_text, measure, render, write
 from piasite.importer.body import Notes
 from piasite.importer.choices import read_choice, read_count, read_multi
 from piasite.importer.text import to_markdown
@@ -623,7 +624,7 @@ def test_json_schema_accepts_the_committed_content():
             return [plain(x) for x in v]
         return v.isoformat() if isinstance(v, dt.date) else v
 
-    from piasite.model import content_files  # assessments only, not content/aliases.yaml
+    from piasite.checks.load import content_files  # assessments only, not content/aliases.yaml
 
     class Editor(YAML_LOADER):  # as the editor reads the tags (.vscode/settings.json): their plain nodes
         pass

@@ -17,15 +17,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from piasite.build import build_site
+from piasite.checks.document import ERROR, WARNING
+from piasite.checks.load import check_paths
 from piasite.cli import main
-from piasite.form import Form
+from piasite.engine.run import build_site
+from piasite.forms.form import Form
 from piasite.importer import import_text, write
 from piasite.importer.text import plain
 from piasite.importer.writer import dump
-from piasite.model import check_paths
-from piasite.reader import Uncertain, read
-from piasite.validate import ERROR, WARNING
+from piasite.model.reader import Uncertain, read
 
 from .conftest import FIXTURES, ROOT
 

@@ -8,14 +8,14 @@ import re
 import pytest
 import yaml
 
-from piasite.export import export_text
-from piasite.form import load_form, value_at
+from piasite.checks.document import ERROR, Checker
+from piasite.commands.export import export_text
+from piasite.forms.form import load_form, value_at
 from piasite.importer import import_file, import_text, measure, render
 from piasite.importer.body import split_names
 from piasite.importer.text import to_markdown
 from piasite.importer.writer import dump, ordered
-from piasite.reader import Uncertain, parse
-from piasite.validate import ERROR, Checker
+from piasite.model.reader import Uncertain, parse
 
 from .conftest import FIXTURES, YAML_DUMPER, YAML_LOADER
 from .formdocs import full_document

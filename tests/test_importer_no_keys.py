@@ -1,6 +1,6 @@
 """The importer and the text export name no form key: they read the definitions' roles,
 labels and `unused_if`. Same scanner as tests/test_no_form_keys.py (which leaves
-piasite/importer/ to this test), over piasite/importer/*.py and piasite/export.py."""
+piasite/importer/ to this test), over piasite/importer/*.py and piasite/commands/export.py."""
 
 import re
 from collections import Counter
@@ -39,7 +39,7 @@ def test_no_quoted_form_key_in_the_importer_or_the_export():
     keys = _form_keys()
     assert {"委託先名", "変更箇所", "取込メモ", "様式の版"} <= keys
     found: Counter = Counter()
-    for p in sorted((PIASITE / "importer").glob("*.py")) + [PIASITE / "export.py"]:
+    for p in sorted((PIASITE / "importer").glob("*.py")) + [PIASITE / "commands" / "export.py"]:
         for line in p.read_text(encoding="utf-8").splitlines():
             code = line.split("#", 1)[0] if not re.search(r"""["'][^"']*#""", line) else line
             for m in QUOTED.finditer(code):

@@ -345,7 +345,7 @@ def test_a_date_with_its_day_of_the_week_and_an_empty_mark_in_a_date_nobody_must
     assert imp.data["公表日"] == "2024-09-02" and imp.data.get("承認日") is None
     assert not _line_notes(imp)
     # a day of the week that is not the date's is a slip: not read (!要確認)
-    from piasite.reader import Uncertain
+    from piasite.model.reader import Uncertain
 
     assert isinstance(import_text(cover.format("", "令和6年9月2日(火)")).data["公表日"], Uncertain)
 

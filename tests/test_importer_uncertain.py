@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from piasite.export import export_text
-from piasite.form import value_at
+from piasite.commands.export import export_text
+from piasite.forms.form import value_at
 from piasite.importer import import_file, import_text, measure, render, write
 from piasite.importer.report import marked
 from piasite.importer.text import plain
 from piasite.importer.writer import dump
-from piasite.reader import Uncertain, parse
+from piasite.model.reader import Uncertain, parse
 
 from .conftest import FIXTURES, ROOT
 

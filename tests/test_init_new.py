@@ -10,10 +10,10 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from piasite.checks.load import check_paths
 from piasite.cli import main
-from piasite.form import HINT_PREFIX, form_key, form_names, load_form
-from piasite.model import check_paths
-from piasite.reader import Withheld, parse, read
+from piasite.forms.form import HINT_PREFIX, form_key, form_names, load_form
+from piasite.model.reader import Withheld, parse, read
 
 from .conftest import ROOT
 
@@ -186,7 +186,7 @@ def test_new_answered_no_leaves_only_values_to_fill(city, form):
 
 def test_forms_have_hints_and_the_schema_describes_them():
     """The hints `piasite new` writes are also the editor's: each is in its item's JSON Schema description."""
-    from piasite.schema import form_schema
+    from piasite.forms.schema import form_schema
 
     def walk(items, schema):
         for it in items:
@@ -210,7 +210,7 @@ def test_forms_have_hints_and_the_schema_describes_them():
 def test_new_says_which_items_are_lists():
     """A list item (基礎項目評価書 ③システムの名称 …) written as one text is an error: its comment says
     how to write it, as for check boxes."""
-    from piasite.scaffold import _comments, skeleton
+    from piasite.commands.init import _comments, skeleton
 
     seen = 0
     for form in form_names():
@@ -288,7 +288,7 @@ def test_requirements_say_where_piasite_comes_from(monkeypatch, direct_url, line
 
     from packaging.requirements import Requirement
 
-    from piasite import scaffold
+    from piasite.commands import init as scaffold
 
     class Dist:
         version = "9.9.9"

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from piasite import generator
+from piasite.checks.load import content_files, load_content
 from piasite.cli import main
-from piasite.model import content_files, load_content
-from piasite.names import Names
-from piasite.reader import ReadError, Withheld, parse
+from piasite.model.names import Names
+from piasite.model.reader import ReadError, Withheld, parse
+from piasite.site import generate as generator
 
 from .conftest import FIXTURES, ROOT
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from piasite import textcheck
-from piasite.names import Names
+from piasite.core import textcheck
+from piasite.model.names import Names
 
 BASE = "株式会社ABCシステム"
 INVISIBLE = {

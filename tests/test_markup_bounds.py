@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from piasite.markup import to_html
+from piasite.core.markup import to_html
 
 BOMBS = {"brackets": "[" * 7000 + "x" + "](a)" * 3000, "setext": "a\n==\n" * 4000, "rules": "---\n" * 6000}
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 
-from piasite import mdtext
+from piasite.core import mdtext
 
 from .clirun import piasite
 from .gitrepo import base_repo

@@ -1,7 +1,7 @@
 import pytest
 
-from piasite.markup import to_html
-from piasite.names import AliasError, Names, fold, split_branch
+from piasite.core.markup import to_html
+from piasite.model.names import AliasError, Names, fold, split_branch
 
 
 def test_fold_spellings():

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from piasite.outdir import MARKER
+from piasite.core.outdir import MARKER
 
 from .clirun import piasite
 from .gitrepo import base_repo

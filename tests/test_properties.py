@@ -14,11 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from piasite.cli import main
-from piasite.form import form_names, load_form
+from piasite.forms.form import form_names, load_form
 from piasite.importer import import_text
 from piasite.importer.document import NotAnAssessment
 from piasite.importer.writer import dump
-from piasite.reader import ReadError, parse
+from piasite.model.reader import ReadError, parse
 
 from .conftest import SEEDS
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from piasite.generator import generate
-from piasite.model import full_title, load_content
-from piasite.names import Names, is_placeholder
+from piasite.checks.load import full_title, load_content
+from piasite.model.names import Names, is_placeholder
+from piasite.site.generate import generate
 
 REPO = Path(__file__).resolve().parents[1]
 CONTENT = REPO / "content"
@@ -32,7 +32,7 @@ def _tree(tmp: Path, staff: bool) -> dict[str, str]:
     )
     # the generated tree: Markdown front matter, open data, and each page's body and title
     # (build/piasite-bodies/<key>.html, filled in after the engine: theme.py) as "body:<page>"
-    from piasite.theme import bodies_dir, key_of
+    from piasite.site.theme import bodies_dir, key_of
 
     tree = {
         str(f.relative_to(out.parent)): f.read_text(encoding="utf-8")
@@ -148,20 +148,20 @@ def test_provenance_footer_open_data_and_absolute_urls(tmp_path):
     assert not [p for p in problems if p.severity == "error"], problems
     out = tmp_path / "build" / "docs"
     generate(assessments, out, allow_shallow=True, content_dir=content, config=tmp_path / "mkdocs.yml", extensions=[])
-    from piasite.generator import FOOTER_KEY
+    from piasite.site.generate import FOOTER_KEY
 
     footer = (tmp_path / "build" / "piasite-bodies" / f"{FOOTER_KEY}.html").read_text(encoding="utf-8")
     for part in ("東山市 総務部 情報政策課", "電話 000-000-0000", "CC BY 4.0", "最終更新: ", "creativecommons.org"):
         assert part in footer, f"フッターに「{part}」がありません"
     main = (REPO / "templates" / "theme" / "main.html").read_text(encoding="utf-8")
     assert f"<!--piasite-body:{FOOTER_KEY}-->" in main  # in every page the engine writes
-    from piasite.theme import key_of
+    from piasite.site.theme import key_of
 
     body = lambda rel: (tmp_path / "build" / "piasite-bodies" / f"{key_of(rel)}.html").read_text(encoding="utf-8")  # noqa: E731
     opendata = body("api/index.md")
     assert "東山市 総務部 情報政策課" in opendata and "CC BY 4.0" in opendata and "最終更新" in opendata
-    from piasite.form import form_names, load_form
-    from piasite.schema import schema_filename
+    from piasite.forms.form import form_names, load_form
+    from piasite.forms.schema import schema_filename
 
     for name in form_names():
         assert f'api/schema/{schema_filename(load_form(name))}"' in opendata, (

@@ -5,9 +5,9 @@ import jsonschema
 import pytest
 import yaml
 
-from piasite import dates
-from piasite.form import form_names, load_form
-from piasite.schema import form_schema, schema_filename
+from piasite.core import dates
+from piasite.forms.form import form_names, load_form
+from piasite.forms.schema import form_schema, schema_filename
 
 from .conftest import FIXTURES, ROOT, schema_validator
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from piasite.search import RUN, breakable, index_site
+from piasite.engine.pagefind import RUN, breakable, index_site
 
 
 def _digest(root: Path) -> dict:

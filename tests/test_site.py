@@ -18,11 +18,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from piasite.build import BuildError, build_site
-from piasite.form import load_form
-from piasite.generator import NAV
-from piasite.model import load_content
-from piasite.reader import Withheld
+from piasite.checks.load import load_content
+from piasite.engine.run import BuildError, build_site
+from piasite.forms.form import load_form
+from piasite.model.reader import Withheld
+from piasite.site.generate import NAV
 
 from .conftest import schema_validator
 
@@ -318,7 +318,7 @@ def test_bad_content_keeps_the_old_site(site, tmp_path):
 
 def test_search_index_in_parts_for_large_sites(tmp_path, monkeypatch):
     """Past PAGES_PER_BUNDLE pages, Pagefind runs once per group of organisations (bounded memory)."""
-    import piasite.search as search
+    import piasite.engine.pagefind as search
 
     monkeypatch.setattr(search, "PAGES_PER_BUNDLE", 1)
     s = _build(tmp_path)

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from piasite.build import build_site
 from piasite.cli import main
-from piasite.reader import Uncertain, parse
+from piasite.engine.run import build_site
+from piasite.model.reader import Uncertain, parse
 
 from .conftest import ROOT
 

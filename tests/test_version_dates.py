@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from piasite import changelog
-from piasite.form import load_form
-from piasite.history import check_since, load_history
-from piasite.history_pages import _timeline
+from piasite.forms.form import load_form
+from piasite.history import changelog
+from piasite.history.versions import check_since, load_history
+from piasite.site.history_pages import _timeline
 
 from .gitrepo import BASE, Repo
 

@@ -60,7 +60,7 @@ def test_wheel_install_init_check_build(tmp_path):
     ).stdout.strip()
     Path(site, "test-deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
     run([str(py), "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)], tmp_path, env)
-    where = run([str(py), "-c", "import piasite.resources as r; print(r.templates_dir())"], tmp_path, env).stdout
+    where = run([str(py), "-c", "import piasite.config.resources as r; print(r.templates_dir())"], tmp_path, env).stdout
     assert where.strip().startswith(site), where  # templates from the installed package
 
     env = {

@@ -6,11 +6,11 @@ import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
-from piasite.form import load_form
-from piasite.generator import generate
-from piasite.model import Assessment
-from piasite.reader import parse
-from piasite.xmlsafe import clean
+from piasite.checks.load import Assessment
+from piasite.core.xmlsafe import clean
+from piasite.forms.form import load_form
+from piasite.model.reader import parse
+from piasite.site.generate import generate
 
 from .gitrepo import base_repo
 

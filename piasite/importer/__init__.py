@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .document import Imported, import_text
-from .report import Fidelity, marked, measure, render
-from .writer import dump, schema_rel_path
+from piasite.importer.document import Imported, import_text
+from piasite.importer.report import Fidelity, marked, measure, render
+from piasite.importer.writer import dump, schema_rel_path
 
 __all__ = ["Imported", "import_text", "import_file", "write", "measure", "render", "Fidelity"]
 

@@ -14,10 +14,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import dates
-from ..form import CIRCLED, Form, Item, value_at
-from . import choices
-from .cells import (
+from piasite.core import dates
+from piasite.forms.form import CIRCLED, Form, Item, value_at
+from piasite.importer import choices
+from piasite.importer.cells import (
     after_label,
     clean_md,
     composite_spans,
@@ -32,7 +32,7 @@ from .cells import (
     without_risk_prefix,
     wrapped,
 )
-from .text import has_html, is_separator, nfkc, norm, norm_value, plain, to_markdown
+from piasite.importer.text import has_html, is_separator, nfkc, norm, norm_value, plain, to_markdown
 
 Path = tuple
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import re
 
-from ..form import Form
-from . import choices
-from .text import has_html, norm, norm_value, plain
+from piasite.forms.form import Form
+from piasite.importer import choices
+from piasite.importer.text import has_html, norm, norm_value, plain
 
 Path = tuple
 

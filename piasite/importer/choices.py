@@ -7,8 +7,8 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from ..form import Item, Option
-from .text import CHECKED, MARKERS, RADIO_OFF, RADIO_ON, nfkc, norm_value, plain
+from piasite.forms.form import Item, Option
+from piasite.importer.text import CHECKED, MARKERS, RADIO_OFF, RADIO_ON, nfkc, norm_value, plain
 
 # Box glyphs of text-layer extractions (pdftotext and the like): ■ ticked, □ not. They are boxes
 # only where a choice, a list of options or a section flag is read; in a free text they stay as printed.

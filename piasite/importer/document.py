@@ -11,12 +11,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..exceptions import PiasiteError
-from ..form import Form, form_names, load_form, value_at
-from ..reader import Uncertain
-from . import changelog, fidelity, furniture, uncertain
-from .body import BodyParser, Notes, cells_of
-from .text import is_separator, nfkc, norm, plain
+from piasite.core.errors import PiasiteError
+from piasite.forms.form import Form, form_names, load_form, value_at
+from piasite.importer import changes as changelog
+from piasite.importer import fidelity, furniture, uncertain
+from piasite.importer.body import BodyParser, Notes, cells_of
+from piasite.importer.text import is_separator, nfkc, norm, plain
+from piasite.model.reader import Uncertain
 
 # What a line of page furniture (a running header or footer) is read as: a page break.
 PAGE_BREAK = "-----"
@@ -112,7 +113,7 @@ def import_text(text: str) -> Imported:
     raw_lines = [PAGE_BREAK if k in page else l for k, l in enumerate(raw_lines)]
     numbered = list(enumerate(raw_lines, 1))
     if not form.has_role("changes"):  # a list of changes, not an assessment
-        from . import henko
+        from piasite.importer import henko
 
         imported = henko.import_lines(form, numbered)
     else:
@@ -196,7 +197,7 @@ def _import_assessment(form: Form, numbered: list[tuple[int, str]], source: dict
             )
         if mismatch and stamp[1] not in form.versions:
             # a stamp of another form naming a version this one does not list: not taken on its word
-            from ..validate import _not_in
+            from piasite.checks.document import _not_in
 
             notes.add(
                 stamp[0],
@@ -334,9 +335,9 @@ def _make_valid(form: Form, out: dict, notes: Notes, valued: dict) -> None:
     """The safety net for documents nobody has seen: a value the checker rejects
     (a count that contradicts the listed elements, a choice outside the form…)
     moves to 取込メモ with the checker's reason, so that the output passes check."""
-    from ..reader import Document, parse
-    from ..validate import ERROR, Checker
-    from .writer import dump
+    from piasite.checks.document import ERROR, Checker
+    from piasite.importer.writer import dump
+    from piasite.model.reader import Document, parse
 
     class _Recorder(Checker):
         def __init__(self, doc: Document) -> None:

@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..form import Form, Item, value_at
-from ..reader import Uncertain
-from .text import plain
+from piasite.forms.form import Form, Item, value_at
+from piasite.importer.text import plain
+from piasite.model.reader import Uncertain
 
 EXACT, ALTERED, UNCERTAIN, UNREAD, EMPTY = "exact", "altered", "uncertain", "unread", "empty"
 

@@ -16,8 +16,8 @@ import functools
 import re
 from collections import defaultdict
 
-from ..form import form_names, load_form
-from .text import has_html, is_separator, norm
+from piasite.forms.form import form_names, load_form
+from piasite.importer.text import has_html, is_separator, norm
 
 _COUNTER = re.compile(r"^(?P<pre>.*?)\s*(?P<n>\d{1,4})\s*[/／]\s*(?P<of>\d{1,4})\s*(?P<post>.*?)$")
 REACH = 3  # furniture lines on each side of a page break

@@ -8,12 +8,12 @@ import re
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from ..form import Form, load_form
-from .body import Notes, cells_of
-from .text import is_separator, norm, plain, to_markdown
+from piasite.forms.form import Form, load_form
+from piasite.importer.body import Notes, cells_of
+from piasite.importer.text import is_separator, norm, plain, to_markdown
 
 if TYPE_CHECKING:
-    from .document import Imported  # document.py imports this module
+    from piasite.importer.document import Imported  # document.py imports this module
 
 _PAGE_CELL = re.compile(r"^\s*(\d{1,3})(?:\s+(.*))?$", re.S)
 # An organisation named before its own rules: 新宿区特別区税条例, 〇〇市情報公開条例 …
@@ -45,7 +45,7 @@ def _page_of(cell: str) -> tuple[int, str] | None:
 
 
 def import_lines(form: Form, numbered: list[tuple[int, str]]) -> Imported:
-    from .document import Imported
+    from piasite.importer.document import Imported
 
     group = form.role_item("change_list")
     header = {norm(l) for c in group.items for l in c.all_labels}

@@ -21,11 +21,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..form import Form, Item, value_at
-from ..reader import Uncertain
-from . import choices, fidelity
-from .body import BodyParser, Notes
-from .text import norm, norm_value, plain
+from piasite.forms.form import Form, Item, value_at
+from piasite.importer import choices, fidelity
+from piasite.importer.body import BodyParser, Notes
+from piasite.importer.text import norm, norm_value, plain
+from piasite.model.reader import Uncertain
 
 Path = tuple
 _NUMBERING = re.compile(r"^(?:[①-⑳]|\d+\.)")

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import yaml
 
-from ..form import Form, Item
-from ..reader import UNCERTAIN_FIELDS, UNCERTAIN_TAG, Uncertain
-from ..schema import schema_filename
+from piasite.forms.form import Form, Item
+from piasite.forms.schema import schema_filename
+from piasite.model.reader import UNCERTAIN_FIELDS, UNCERTAIN_TAG, Uncertain
 
 
 class _Dumper(yaml.SafeDumper):

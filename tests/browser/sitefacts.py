@@ -14,8 +14,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from piasite.model import load_content
-from piasite.reader import public
+from piasite.checks.load import load_content
+from piasite.model.reader import public
 
 REPO = Path(__file__).resolve().parents[2]
 CONTENT = REPO / "content"

@@ -11,7 +11,7 @@ import pytest
 import sitefacts as facts
 from searchbox import ranked_pages, result_links, site_path
 
-from piasite.names import Names
+from piasite.model.names import Names
 
 # (as typed, as written): the typed form must find the same assessments as the written one.
 FORMS = [("ＫＳＫ", "KSK"), ("ｴﾇ･ﾃｨ･ﾃｨ", "エヌ・ティ・ティ"), ("ｼﾞｰｼｰｼｰ", "ジーシーシー"), ("ｋｓｋ", "KSK")]

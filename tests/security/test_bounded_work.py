@@ -20,10 +20,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from piasite import limits, reader, validate
+from piasite.checks import document as validate
 from piasite.cli import main
-from piasite.exceptions import PiasiteError
+from piasite.config import limits
+from piasite.core.errors import PiasiteError
 from piasite.importer import import_text
+from piasite.model import reader
 
 from ..conftest import FIXTURES, SEEDS
 
@@ -293,7 +295,7 @@ def test_a_value_beyond_the_ceiling_is_refused_even_so(tmp_path, monkeypatch):
 def test_a_huge_mkdocs_yml_is_refused(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "mkdocs.yml").write_text("site_name: 東山市\n" + "#" * limits.MAX_CONFIG_BYTES + "\n", encoding="utf-8")
-    from piasite import engineconf
+    from piasite.config import settings as engineconf
 
     s = engineconf.read(Path("mkdocs.yml"))
     assert s.problems and "mkdocs.yml は 1,000,000 バイトまで" in s.problems[0][1]

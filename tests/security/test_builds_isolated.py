@@ -150,7 +150,7 @@ def until(fn, seconds: float = 60.0, every: float = 0.05):
 # -- a second build on the same output -------------------------------------------------------------
 def test_a_build_meeting_a_held_lock_refuses_at_once_and_keeps_the_site(city):
     """Fast tier: the lock held from here (another open file: flock conflicts within one process too)."""
-    from piasite import runlock
+    from piasite.core import runlock
 
     assert piasite("build", cwd=city.root).returncode == 0
     site = city.root / "site"

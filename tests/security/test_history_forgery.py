@@ -19,8 +19,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from piasite import trailers, withheld
-from piasite.history import load_history
+from piasite.history import trailers, withheld
+from piasite.history.versions import load_history
 
 from ..clirun import piasite
 from ..gitrepo import BASE, Repo

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from piasite import comment as comment_mod
-from piasite import mdtext
-from piasite.safeout import SafeStream, escape
+from piasite.commands import comment as comment_mod
+from piasite.core import mdtext
+from piasite.core.safeout import SafeStream, escape
 
 from ..clirun import piasite
 from ..conftest import ROOT

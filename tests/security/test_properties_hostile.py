@@ -24,13 +24,13 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from piasite.exceptions import PiasiteError
-from piasite.form import form_names, form_of, load_form
+from piasite.checks.document import check_document
+from piasite.core.errors import PiasiteError
+from piasite.forms.form import form_names, form_of, load_form
 from piasite.importer import import_text
 from piasite.importer.writer import dump
-from piasite.pages import AssessmentPage
-from piasite.reader import ReadError, parse, public
-from piasite.validate import check_document
+from piasite.model.reader import ReadError, parse, public
+from piasite.site.pages import AssessmentPage
 
 from ..conftest import SEEDS
 from ..formdocs import full_document

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from piasite.history_pages import generate_history
-from piasite.model import check_paths, content_files, load_content
+from piasite.checks.load import check_paths, content_files, load_content
+from piasite.site.history_pages import generate_history
 
 from ..clirun import piasite
 from ..gitrepo import BASE, base_repo

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from piasite.exceptions import PiasiteError
+from piasite.core.errors import PiasiteError
 
 from ..gitrepo import Repo, base_repo
 
@@ -277,7 +277,7 @@ def test_serve_refuses_it_before_serving(city, attack):
 def test_serve_shows_a_linked_assessment_as_a_problem_and_never_its_text(city):
     """A linked assessment under content/ is one of the problems the preview lists (serve keeps
     running for the clerk to fix it); its target is read into no page of the preview."""
-    from piasite.serve import Preview
+    from piasite.commands.serve import Preview
 
     _content_file(city)
     old = os.getcwd()

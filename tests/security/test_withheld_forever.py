@@ -214,8 +214,8 @@ def test_release_file_publishes_the_current_value_only(tmp_path):
     r.commit("release")
     after = piasite("check", F, cwd=r.root)
     assert "以前の版で非公表" not in after.stderr
-    from piasite import withheld
-    from piasite.reader import read
+    from piasite.history import withheld
+    from piasite.model.reader import read
 
     withheld._MEMO.clear()
     led = withheld.for_content(r.root / "content")[0]

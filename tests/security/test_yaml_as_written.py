@@ -19,9 +19,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from piasite import engineconf, yamlcore
-from piasite.names import Names
-from piasite.reader import ReadError, parse
+from piasite.config import settings as engineconf
+from piasite.core import yamlcore
+from piasite.model.names import Names
+from piasite.model.reader import ReadError, parse
 
 from ..clirun import piasite
 from ..gitrepo import BASE, base_repo

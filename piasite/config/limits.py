@@ -1,0 +1,84 @@
+"""Size limits of content files, so that no input exhausts the machine.
+
+A content file, a past version of one in git and each value in it have an upper
+size; the defaults hold the largest published assessments many times over. A
+city changes them in mkdocs.yml (the one in the folder where piasite runs):
+
+    extra:
+      piasite:
+        limits:
+          max_file_bytes: 2000000     # one content file (UTF-8 bytes)
+          max_value_chars: 50000      # one value (characters)
+
+Nesting depth is fixed: the forms are a few levels deep, and deeper YAML only
+serves to exhaust the parser.
+
+A pull request can change mkdocs.yml as easily as content/, so the configured values have a
+ceiling in code (CEILINGS, ten to twenty times the defaults): a value above it is an error of
+`piasite check` and of the build (「… は … まで」), and the ceiling is what is applied meanwhile
+(clamped: nothing is ever read beyond it, whatever reads the limits). mkdocs.yml itself is read
+only up to MAX_CONFIG_BYTES.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+CONFIG = Path("mkdocs.yml")
+MAX_DEPTH = 40  # mappings/lists inside one another; the forms use at most ~8
+MAX_CONFIG_BYTES = 1_000_000  # mkdocs.yml (a city's is a few kilobytes)
+KEYS = ("max_file_bytes", "max_value_chars")
+# What mkdocs.yml can raise the limits to, at most. The work of check, build and import is linear
+# in its input, so these bound its time and memory (a 20 MB file, a value of a million characters).
+CEILINGS = {"max_file_bytes": 20_000_000, "max_value_chars": 1_000_000}
+UNITS = {"max_file_bytes": "バイト", "max_value_chars": "文字"}
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_file_bytes: int = 2_000_000
+    max_value_chars: int = 50_000
+    problem: str = ""  # a message when the configured values were not usable
+
+
+def current() -> Limits:
+    try:
+        st = CONFIG.stat()
+    except OSError:
+        return Limits()
+    return _load(str(CONFIG.resolve()), st.st_mtime_ns, st.st_size)
+
+
+@functools.lru_cache(maxsize=4)
+def _load(path: str, mtime: int = 0, size: int = 0) -> Limits:  # (mtime, size): a changed file is re-read
+    from piasite.config.settings import read  # mkdocs.yml's one reader (its other problems are engineconf's to tell)
+
+    conf = read(Path(path)).extra.get("piasite")
+    conf = conf.get("limits") if isinstance(conf, dict) else None
+    if not isinstance(conf, dict):
+        return Limits()
+    values, bad, high = {}, [], []
+    for key in KEYS:
+        if key in conf:
+            v = conf[key]
+            if isinstance(v, int) and not isinstance(v, bool) and v > 0:
+                values[key] = min(v, CEILINGS[key])  # clamped: the ceiling holds even before the error stops a run
+                if v > CEILINGS[key]:
+                    high.append(key)
+            else:
+                bad.append(key)
+    unknown = [str(k) for k in conf if k not in KEYS]
+    problem = ""
+    if bad or unknown or high:
+        problem = "mkdocs.yml の extra.piasite.limits: " + "、".join(
+            [f"{k} は正の整数で書いてください" for k in bad]
+            + [
+                f"{k} は {CEILINGS[k]:,} {UNITS[k]}までです({conf[k]:,} になっています。"
+                "piasite が決めている上限で、mkdocs.yml では超えられません)"
+                for k in high
+            ]
+            + [f"「{k}」という設定はありません(max_file_bytes か max_value_chars)" for k in unknown]
+        )
+    return Limits(**values, problem=problem)

@@ -1,0 +1,192 @@
+"""(別添2) 変更箇所: one row per change, page-split continuations merged,
+変更日 as ISO 8601 whatever way it was written."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from piasite.core import dates
+from piasite.forms.form import Form
+from piasite.importer.body import Notes, cells_of
+from piasite.importer.text import is_separator, norm, plain, to_markdown
+
+# Words cities write for "same as the row above" (not form labels).
+SAME = {"同上"}
+_DATE_START = re.compile(r"^(?:令和|平成|昭和|[RHS])\s*(?:元|\d{1,2})\s*[年./]|^\d{4}\s*[年/.-]\s*\d")
+
+
+@dataclass
+class Row:
+    line: int
+    cells: list[str]
+    after_break: bool
+    lines: list[int] = field(default_factory=list)
+
+
+def is_row_start(raw: str) -> bool:
+    cells = cells_of(raw)
+    return bool(cells) and bool(_DATE_START.match(plain(cells[0])))
+
+
+# The printed columns in order, as roles (the remark column is piasite's own, last).
+COLUMNS = ("change_date", "change_item", "change_before", "change_after", "change_timing", "change_explanation")
+
+
+def parse(lines: list[tuple[int, str]], form: Form, notes: Notes, accounted: dict) -> tuple[list[dict], dict]:
+    """Rows of the change log; stats for the report."""
+    group = form.role_item("changes")
+    keys = [form.role_key(r) for r in COLUMNS]
+    note_key = form.role_key("change_note") if form.has_role("change_note") else None
+    timings = form.role_item("change_timing").choices
+    header_norm = {norm(l) for c in group.items for l in c.all_labels}
+    heads = {norm(l) for l in group.all_labels}
+    rows: list[Row] = []
+    brk = False
+    gap = False
+    physical = 0
+    # the header printed one column label per line (a table extracted cell by cell, no tabs):
+    # the rows are then one cell per line too
+    header_lines = 0
+    per_line = False
+    for no, raw in lines:
+        if not raw.strip():
+            accounted[no] = "blank"
+            gap = True
+            continue
+        if is_separator(raw):
+            accounted[no] = "layout"
+            brk = True
+            continue
+        cells = _spaced_cells(raw, header_norm, timings) or cells_of(raw)
+        if norm(cells[0]) in heads and len(cells) == 1:
+            accounted[no] = "layout"  # the part heading, repeated
+            continue
+        if cells and all(norm(c) in header_norm for c in cells if c.strip()):
+            accounted[no] = "layout"  # the header row, repeated after page breaks
+            header_lines = header_lines + 1 if len(cells) == 1 else 0
+            per_line = per_line or header_lines >= 3
+            continue
+        header_lines = 0
+        if is_row_start(raw):
+            physical += 1
+            rows.append(Row(no, cells, brk, [no]))
+            accounted[no] = "value"
+            brk = gap = False
+            continue
+        if rows and per_line and len(cells) == 1:
+            rows[-1].cells.append(raw.strip())  # the next cell of the row
+            rows[-1].lines.append(no)
+            accounted[no] = "value"
+            continue
+        if rows and not brk and not gap:
+            # a cell broken over two physical lines: continue the last non-empty cell
+            r = rows[-1]
+            r.cells[-1] = r.cells[-1] + "\n" + raw.strip()
+            r.lines.append(no)
+            accounted[no] = "value"
+            continue
+        notes.add(no, plain(raw), "変更箇所の表の行として読めませんでした")
+        accounted[no] = "note"
+    merged = 0
+    out: list[dict] = []
+    prev: Row | None = None
+    for r in rows:
+        if per_line:
+            _columns(r, timings, notes)
+        c = [plain(x) if i == 0 else x for i, x in enumerate(r.cells)] + [""] * 6
+        date_text, item = c[0], plain(c[1])
+        if prev is not None and out:
+            pc = out[-1]
+            same_date = pc["_date_text"] == date_text
+            same_item = item in SAME or plain(prev.cells[1] if len(prev.cells) > 1 else "") == item
+            if same_date and same_item and (r.after_break or item in SAME):
+                _merge(pc, c, keys, timings)
+                merged += 1
+                continue
+        out.append(_row(c, r.line, notes, keys, note_key, timings))
+        prev = r
+    for row in out:
+        row.pop("_date_text", None)
+    return out, {"physical": physical, "merged": merged, "rows": len(out)}
+
+
+def _spaced_cells(raw: str, header_norm: set, timings) -> list[str] | None:
+    """A row whose cells are separated by full-width spaces (or runs of spaces), not tabs: its
+    cells when the split is certain — the header row, or a row of a date, three cells, 事前/事後
+    and at most one more cell; None otherwise (the line is read as one cell)."""
+    if len(cells_of(raw)) > 1 or not re.search(r"\u3000| {2,}", raw.strip()):
+        return None
+    cells = [c for c in re.split(r"[\u3000]+| {2,}", raw.strip()) if c]
+    if len(cells) >= 3 and all(norm(c) in header_norm for c in cells):
+        return cells
+    if len(cells) in (5, 6) and _DATE_START.match(plain(cells[0])) and plain(cells[4]) in timings:
+        return cells
+    return None
+
+
+def _columns(r: Row, timings, notes: Notes) -> None:
+    """A row printed one cell per line: the 提出時期 cell (事前/事後) anchors the columns. Two cells
+    between the 項目 and it are 変更前/変更後; any other count leaves the columns unknown: the row
+    keeps its date and 提出時期, and its other lines go to 取込メモ verbatim."""
+    cells = r.cells
+    t = next((k for k in range(1, len(cells)) if plain(cells[k]) in timings), None)
+    if t is None:
+        t = len(cells)  # no 提出時期: the columns before it are all there is
+    if t == 4 or (len(cells) <= 6 and t == len(cells) and t <= 4):
+        r.cells = cells[:t] + cells[t : t + 1] + (["\n".join(cells[t + 1 :])] if len(cells) > t + 1 else [])
+        return
+    for no, text in zip(r.lines[1:t], cells[1:t]):
+        notes.add(
+            no,
+            text,
+            "変更箇所の表の列の区切りが原文から読み取れません(1 行に 1 つの欄で印刷された表で、"
+            "項目・変更前・変更後の欄の行数が合いません)",
+        )
+    r.cells = [cells[0], "", "", ""] + cells[t : t + 1] + (["\n".join(cells[t + 1 :])] if len(cells) > t + 1 else [])
+
+
+def _md(cell: str) -> str:
+    md, _ = to_markdown(cell)
+    return md
+
+
+def _row(c: list[str], line: int, notes: Notes, keys: list[str], note_key: str | None, timings) -> dict:
+    row: dict = {"_date_text": c[0]}
+    got = dates.parse_date(c[0])
+    remarks = []
+    if got:
+        row[keys[0]] = dates.iso(*got)
+    else:
+        row[keys[0]] = c[0]
+        remarks.append(f"変更日は原文のまま「{c[0]}」です(日付として読めません)")
+    row[keys[1]] = _md(c[1])
+    for k, v in zip(keys[2:4], c[2:4]):
+        md = _md(v)
+        if md:
+            row[k] = md
+    timing = plain(c[4])
+    if timing in timings:
+        row[keys[4]] = timing
+    elif timing:
+        remarks.append(f"提出時期は原文で「{timing}」")
+    if plain(c[5]):
+        row[keys[5]] = _md(c[5])
+    extra = [x for x in c[6:] if plain(x)]
+    if extra:
+        remarks.append("表の外にはみ出していた記載: " + " / ".join(plain(x) for x in extra))
+    if remarks and note_key:
+        row[note_key] = "。".join(remarks)
+    return row
+
+
+def _merge(row: dict, c: list[str], keys: list[str], timings) -> None:
+    for k, v in ((keys[2], c[2]), (keys[3], c[3])):
+        md = _md(v)
+        if not md or plain(v) in SAME:
+            continue
+        row[k] = (row.get(k, "") + "\n\n" + md).strip()
+    if not row.get(keys[4]) and plain(c[4]) in timings:
+        row[keys[4]] = plain(c[4])
+    if not row.get(keys[5]) and plain(c[5]):
+        row[keys[5]] = _md(c[5])

@@ -1,0 +1,480 @@
+"""Writes the generated tree (build/docs) that the site engine turns into HTML.
+
+Pages are Markdown files whose body is HTML we built and escaped ourselves
+(the engine only adds the theme), so MkDocs and Zensical build the same tree
+with no plugin. Links are relative, so site/ works under any sub-path.
+
+Other stages add pages through `extensions`: callables receiving the Site
+before the pages are written (see Site).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections import Counter
+from collections.abc import Callable
+from html import escape
+from pathlib import Path
+
+from jinja2 import Environment, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from piasite.core import dates, workdir, xmlsafe
+from piasite.site import indexes
+from piasite.config import resources
+from piasite.history import withheld
+from piasite.site.api import assessment_json, assessment_path, write_api
+from piasite.checks.evaluation import evaluations, of_assessment
+from piasite.core.errors import PiasiteError
+from piasite.forms.form import value_at
+from piasite.site.indexes import build_indexes
+from piasite.model.names import Names
+from piasite.site.pages import AssessmentPage, bare
+from piasite.core.parallel import on_two_cores
+from piasite.site.theme import bodies_dir, key_of, shelve
+from piasite.site.theme import prepare as prepare_theme
+
+# Search filter names (Pagefind): what a reader picks from, not document keys.
+FILTER_FORM, FILTER_JIMU = "様式", "事務"  # allow-listed in test_no_form_keys
+
+# The navigation, owned here and mirrored by mkdocs.yml `nav:` (a test checks
+# both agree): indexes and organisations, never one entry per assessment.
+NAV = [
+    ("はじめに", "index.md"),
+    ("評価実施機関", "indexes/kikan/index.md"),
+    ("事務", "indexes/jimu/index.md"),
+    ("システム", "indexes/system/index.md"),
+    ("委託先", "indexes/itakusaki/index.md"),
+    ("提供先・移転先", "indexes/teikyosaki/index.md"),
+    ("更新履歴", "changes/index.md"),  # written by the change-log stage (history_pages.py)
+    ("検索", "search/index.md"),
+    ("オープンデータ", "api/index.md"),
+    ("使い方", "guides/index.md"),  # guides.py: for staff and residents
+]
+
+
+# Top-level names the build writes beside the organisations' folders: NAV's sections, our and the
+# engine's assets, the change-log stage's feeds, Pagefind's bundles (pagefind/, pagefind-part2/…)
+# and the engines' own files. An organisation folder of content/ named like one would replace that
+# part of the site: model.py refuses it.
+RESERVED = frozenset(
+    {path.split("/")[0] for _, path in NAV if "/" in path}
+    | {
+        "assets",
+        "feeds",
+        "pagefind",
+        "index.md",
+        "404.html",
+        "sitemap.xml",
+        "sitemap.xml.gz",
+        "search",
+        "stylesheets",
+        "javascripts",
+    }
+)
+RESERVED_PREFIXES = ("pagefind",)
+
+
+def reserved(name: str) -> bool:
+    return name.lower() in RESERVED or name.lower().startswith(RESERVED_PREFIXES)
+
+
+def rel(from_url: str, to_url: str) -> str:
+    """Relative link between two site URLs ('' is the top, 'kumagaya/5/' a page)."""
+    depth = from_url.count("/")
+    return ("../" * depth + to_url) or "./"
+
+
+def url_of(relpath: str) -> str:
+    """build/docs path → site URL (use_directory_urls)."""
+    return relpath[: -len("index.md")] if relpath.endswith("index.md") else relpath
+
+
+class Site:
+    """What a generation stage sees.
+
+    assessments  validated Assessment objects, in page order
+    content_dir, allow_shallow   as given to `piasite build`
+    indexes      the cross-document indexes (indexes.py)
+    env          the Jinja2 environment on templates/
+    write_page(relpath, text)   write any file of the tree (Markdown page or data file)
+    render_page(relpath, template, title, **ctx)  a page through a template, with `root`
+                 (relative link to the top) and `title` set
+    page_extras[a.url]   HTML blocks appended to an assessment page (e.g. its timeline)
+    change_rows[a.url]   rows replacing the imported 別添2 table of an assessment
+                 (dicts with the 変更箇所 keys: 変更日, 項目, 変更前の記載, …)
+    """
+
+    def __init__(self, out: Path, assessments: list, names: Names, config: dict):
+        self.out = Path(out)
+        self.assessments = assessments
+        self.names = names
+        self.config = config
+        self.env = environment()
+        self.page_extras: dict[str, list[str]] = {}
+        self.change_rows: dict[str, list[dict]] = {}
+        self.indexes = build_indexes(assessments, names)
+        self.entity_links = entity_links(self.indexes)
+        self.staff = False  # set by generate(): staff material (取込メモ, file paths) only when True
+        self.evaluations = evaluations(assessments)  # 評価: documents sharing a 評価書番号 (evaluation.py)
+        self.evaluation_of = of_assessment(self.evaluations)
+        from piasite.engine.pagefind import bundles
+
+        self.search_bundles = bundles(assessments)  # [(folder, org slugs)] for search.index_site
+        self.content_dir: Path | None = None  # set by generate()
+        self.allow_shallow = False
+        self.provenance: dict = {}  # set by shared_pages(): publisher, contact, licence, last update
+
+    def write_page(self, relpath: str, text: str) -> Path:
+        text = xmlsafe.clean(text)  # no control character reaches a page, feed or data file
+        if relpath.endswith(".md"):
+            text = shelve(self.out, relpath, text)
+        path = self.out / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8", newline="\n")
+        return path
+
+    def render_page(self, relpath: str, template: str, title: str, **ctx) -> Path:
+        url = url_of(relpath)
+        body = self.env.get_template(template).render(root=rel(url, ""), url=url, title=title, site=self, **ctx)
+        front = f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n---\n\n"
+        return self.write_page(relpath, front + body.strip() + "\n")
+
+    def source_url(self, a) -> str | None:
+        """The link to the content file, none for a file holding 非公表 values: the raw file shows
+        them (and the repository of such a file should not be public at all: README)."""
+        base = (self.config.get("extra") or {}).get("source_url")
+        if not base or withheld.paths(a.data):
+            return None
+        return f"{base.rstrip('/')}/{a.rel_path}"
+
+
+FOOTER_KEY = key_of("_footer")  # printed by templates/theme/main.html's footer block (a test checks they agree)
+LINKED_INDEXES = ("system", "itakusaki", "teikyosaki")  # names on a page that link to their index entry
+
+
+def entity_links(indexes_: list) -> dict[str, dict[str, tuple[str, str, str]]]:
+    """a.url → {item anchor: (index page URL with the entity's anchor, canonical name, index title)}."""
+    out: dict[str, dict[str, tuple[str, str, str]]] = {}
+    for ix in indexes_:
+        if ix.id not in LINKED_INDEXES:
+            continue
+        for e, r in ix.rows():
+            out.setdefault(r.assessment.url, {})[r.anchor] = (f"indexes/{ix.id}/#{e.id}", e.name, ix.title)
+    return out
+
+
+def environment() -> Environment:
+    env = Environment(
+        loader=resources.loader(),
+        undefined=StrictUndefined,
+        autoescape=select_autoescape(["j2"], default_for_string=True),
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["wareki"] = lambda v: dates.wareki(v) if dates.parse_iso(v) else ("" if v is None else str(v))
+    env.filters["rel"] = rel
+    # Pagefind 1.6 decodes a filter value's entities twice (`&amp;lt;` becomes `<`): escaped twice,
+    # the value it stores is the text itself, which the search page shows as text (search.py).
+    env.filters["pagefind_filter"] = lambda v: Markup(escape(escape(str(v))))
+    return env
+
+
+def load_config(path: Path) -> dict:
+    """What the pages use of mkdocs.yml: its checked settings only (engineconf.py; a refused value,
+    e.g. a javascript: URL, is left out here and stops the build before the engine)."""
+    from piasite.config import settings as engineconf
+
+    s = engineconf.read(Path(path))
+    return {"extra": s.extra, "site_url": s.site_url}
+
+
+def tally(names: Counter) -> str:
+    """Names as the summary lists them, escaped: each canonical spelling once, with how many of the
+    document's elements bear it where several do (two systems whose names are one index entry:
+    「サービス検索・電子申請機能(2 件)」), so that the count beside the list is what the list adds up to."""
+    return "、".join(escape(n) + (f"({c} 件)" if c > 1 else "") for n, c in names.items())
+
+
+def summary(a, data: dict, change_rows: list | None, links: dict | None = None) -> dict:
+    """The facts shown at the top of an assessment page, labels read from the form."""
+    f = a.form
+    out: dict = {"ended": None, "facts": [], "filters": {"評価実施機関": a.org, FILTER_FORM: f.name}}
+
+    def fact(label, value_html, anchor=None):
+        out["facts"].append(
+            {"label": label, "html": Markup(value_html), "anchor": anchor, "link": value_html.startswith("<a ")}
+        )
+
+    from html import escape
+
+    for role in ("organisation", "published", "number"):
+        v = f.value(data, role)
+        if f.has_role(role) and v not in (None, ""):
+            item = f.role_item(role)
+            fact(item.label, escape(dates.wareki(v) if item.kind == "date" else str(v)), f.anchor(f.role_path(role)))
+    for item in f.document_items:  # provenance: the official PDF, the city's page (document-level links)
+        v = data.get(item.key)
+        if item.kind == "text" and isinstance(v, str) and re.match(r"https?://[^\s<>\"']+$", v.strip()):
+            fact(item.label, f'<a href="{escape(v.strip())}" rel="external">{escape(v.strip())}</a>')
+    jimu_path = indexes.jimu_path(a)
+    jimu = f.value(data, "jimu_name")
+    if jimu:
+        out["filters"][FILTER_JIMU] = str(jimu)
+        fact(bare(f.item_at(jimu_path).label), escape(str(jimu)), f.anchor(jimu_path))
+    systems = list(indexes._systems(a, data))
+    links = links or {}
+    canonical = lambda path, name: links.get(f.anchor(path), (None, str(name)))[1]  # noqa: E731 -- one spelling per name
+    if systems:
+        sys_role = "system" if f.has_role("system") else "system_name"
+        sys_path, sys_item = f.concrete(sys_role), f.role_item(sys_role)
+        names = tally(Counter(canonical(p, n) for p, n in systems))
+        label = sys_item.element.format(n="") if sys_item.element else bare(sys_item.label)
+        fact(label, f"{len(systems)} 件({names})", f.anchor(sys_path))
+    tasks = list(indexes._tasks(a, data))
+    if tasks:
+        first = tasks[0][0]
+        by = Counter(canonical(p, v) for t, _, _ in tasks for p, v in f.values(data, "contractor", within=t) if v)
+        fact(f.item_at(first).label, f"{len(tasks)} 件(委託先: {tally(by)})", f.anchor(first[:-1]))
+    parts = []
+    for kind in ("provision", "transfer"):  # 提供先, 移転先
+        if not f.has_role(kind):
+            continue
+        n, m, rest = indexes.listing(f, data, kind)
+        label = bare(f.role_item(kind).label)
+        parts.append(indexes.partial_note(label, n, m, rest) if n > m else f"{label} {n} 件")
+    if parts and any(not p.endswith(" 0 件") for p in parts):
+        fact("・".join(p.split()[0] for p in parts), "、".join(escape(p) for p in parts))
+    has_log = f.has_role("changes")  # a 別添2 change log (a 変更箇所一覧 has none)
+    rows = change_rows if change_rows is not None else (value_at(data, f.concrete("changes")) if has_log else None)
+    rows = [r for r in rows or [] if isinstance(r, dict)] if has_log else []
+    dated = [dates.parse_iso(f.sub(r, "change_date", "changes")) for r in rows]
+    if rows and any(dated):
+        latest = max(range(len(rows)), key=lambda i: (str((dated[i] or ("",))[0]), i))
+        r = rows[latest]
+        d = f.sub(r, "change_date", "changes")
+        when = dates.wareki(d) if dated[latest] else str(d or "")
+        item = f.sub(r, "change_item", "changes")
+        fact("最新の変更", f"{escape(when)} {escape(str(item or ''))}", f.anchor(f.concrete("changes", latest)))
+    version = f.value(data, "form_version")
+    if version:
+        fact(f.role_item("form_version").label, escape(str(version)))
+    ended = f.value(data, "ended")
+    if ended:
+        out["ended"] = dates.wareki(ended)
+    return out
+
+
+def provenance(site: Site, assessments: list, content_dir) -> dict:
+    """Who publishes the site, whom to ask, under which licence (mkdocs.yml `extra`), and when the
+    content last changed (its last commit, else the latest 公表日: never the clock)."""
+    import datetime as dt
+
+    from piasite.engine.run import source_date_epoch
+
+    extra = site.config.get("extra") or {}
+    epoch = source_date_epoch(Path(content_dir), assessments) if content_dir else 0
+    day = dt.datetime.fromtimestamp(epoch, dt.timezone(dt.timedelta(hours=9))).date() if epoch else None
+    text = lambda k: str(extra.get(k) or "").strip()  # noqa: E731
+    return {
+        "publisher": text("publisher"),
+        "contact": text("contact"),
+        "license": text("license"),
+        "license_url": text("license_url"),
+        "updated": dates.wareki(day.isoformat()) if day else "",
+        "site_url": str(site.config.get("site_url") or "").rstrip("/"),
+    }
+
+
+def latest_changes(assessments: list, site: Site, limit: int = 10) -> list[dict]:
+    rows = []
+    for a in assessments:
+        f = a.form
+        if not f.has_role("changes"):
+            continue  # a document kind without a 別添2 change log (変更箇所一覧)
+        data = a.public_data
+        crs = site.change_rows.get(a.url, value_at(data, f.concrete("changes")) or [])
+        for i, r in enumerate(crs):
+            parsed = dates.parse_iso(f.sub(r, "change_date", "changes")) if isinstance(r, dict) else None
+            if parsed:
+                rows.append(
+                    {
+                        "date": parsed[0],
+                        "a": a,
+                        "item": str(f.sub(r, "change_item", "changes") or ""),
+                        "href": f"{a.url}#{a.form.anchor(f.concrete('changes', i))}",
+                    }
+                )
+    rows.sort(key=lambda r: (r["date"], r["a"].url, r["href"]), reverse=True)
+    return rows[:limit]
+
+
+class HistoryUnavailable(PiasiteError):
+    """The change-log stage cannot read git history (shallow clone, no git): stop the build."""
+
+
+def history_extension(site: Site) -> None:
+    """The change-log stage (piasite/history_pages.py): 別添2 rows from git, timelines,
+    past versions, 更新履歴, feeds. Absent from a tree without that stage."""
+    try:
+        from piasite.site import history_pages
+        from piasite.history.versions import GitError
+    except ImportError:
+        return
+    if Path(history_pages.__file__).resolve().parent != Path(__file__).resolve().parent:
+        return  # an editable install elsewhere can answer for a module this tree lacks
+    generate_history = history_pages.generate_history
+    root = site.content_dir.resolve().parent if site.content_dir else Path(".").resolve()
+    try:
+        h = generate_history(
+            site.assessments, root, site.write_page, allow_shallow=site.allow_shallow, content_dir=site.content_dir
+        )
+    except GitError as e:
+        raise HistoryUnavailable(str(e)) from None
+    site.change_rows.update(h.change_rows)
+    for url, blocks in h.page_extras.items():
+        site.page_extras.setdefault(url, []).extend(blocks)
+
+
+DEFAULT_EXTENSIONS: list[Callable[[Site], None]] = [history_extension]
+
+
+def evaluation_fact(site: Site, a, facts: dict) -> None:
+    """「この評価の評価書」: the other documents of the assessment's 評価 (same 評価書番号), and its page."""
+    from html import escape
+
+    ev = site.evaluation_of.get(a.url)
+    if ev is None or len(ev.documents) < 2:
+        return
+    links = [f'<a href="{escape(rel(a.url, ev.url))}">評価書番号 {escape(str(ev.number))} の評価</a>']
+    links += [f'<a href="{escape(rel(a.url, d.url))}">{escape(d.form.name)}</a>' for d in ev.documents if d is not a]
+    facts["facts"].append({"label": "この評価の評価書", "html": Markup("、".join(links)), "anchor": None})
+
+
+def evaluation_pages(site: Site) -> None:
+    """A page per 評価 (<org>/hyoka-<n>/) leading to each of its documents, with the 基礎's
+    しきい値判断 (Ⅱ's answers, Ⅲ, Ⅳ 1) as the documents state them."""
+    for ev in site.evaluations:
+        facts = []
+        for d in ev.documents:
+            for role in (
+                "threshold_target_count",
+                "threshold_handlers",
+                "threshold_incident",
+                "threshold_result",
+                "submitted_kinds",
+            ):
+                v = d.form.value(d.public_data, role)
+                if v not in (None, ""):
+                    path = d.form.role_path(role)
+                    facts.append(
+                        {
+                            "label": f"{d.form.name} {d.form.short_label(path, d.public_data)}",
+                            "value": str(v),
+                            "href": f"{d.url}#{d.form.anchor(path)}",
+                        }
+                    )
+        site.render_page(f"{ev.url}index.md", "evaluation.md.j2", ev.title, ev=ev, facts=facts)
+
+
+def assessment_pages(site: Site, assessments) -> None:
+    for a in assessments:
+        data = a.public_data
+        rows = site.change_rows.get(a.url)
+        links = {
+            anchor: (rel(a.url, href), name, title)
+            for anchor, (href, name, title) in site.entity_links.get(a.url, {}).items()
+        }
+        page = AssessmentPage(a, data, rows, links)
+        facts = summary(a, data, rows, links)
+        evaluation_fact(site, a, facts)
+        body = Markup(page.body())
+        site.render_page(
+            a.url + "index.md",
+            "assessment.md.j2",
+            a.full_title,
+            a=a,
+            body=body,
+            toc=Markup(page.toc()),
+            notes=Markup(page.notes() if site.staff else ""),
+            extras=[Markup(x) for x in site.page_extras.get(a.url, [])],
+            summary=facts,
+            json_href=assessment_path(a),
+            source=site.source_url(a),
+        )
+        site.write_page(assessment_path(a), assessment_json(a, staff=site.staff))
+
+
+def generate(
+    assessments,
+    out: Path,
+    allow_shallow: bool = False,
+    content_dir: Path | None = None,
+    config: Path = Path("mkdocs.yml"),
+    extensions: list[Callable[[Site], None]] | None = None,
+    staff: bool = False,
+) -> Site:
+    """staff: the build for the city's own staff (`piasite build --staff`, `piasite serve`), which
+    also shows the 取込メモ and where each file is; the public site and its open data never do."""
+    out = workdir.fresh(Path(out))  # a symlink standing there is removed, never followed
+    resources.set_project(Path(config).resolve().parent)  # the city's overrides/ beside its mkdocs.yml
+    prepare_theme(out)
+    # A value withheld in any version is not published now either, tag removed or not (withheld.py).
+    withheld_names, notes = withheld.mask_assessments(assessments, content_dir)
+    for note in notes:
+        from piasite.core.textcheck import visible
+
+        print(visible(f"警告: {note}"), file=sys.stderr)
+    names = Names.load(content_dir, withheld=withheld_names) if content_dir else Names()
+    site = Site(out, assessments, names, load_config(config))
+    site.content_dir, site.allow_shallow = (Path(content_dir) if content_dir else None), allow_shallow
+    site.staff = staff
+    for ext in DEFAULT_EXTENSIONS if extensions is None else extensions:
+        ext(site)
+    resources.copy_tree("assets", out / "assets" / "piasite")
+    on_two_cores(assessments, lambda items: assessment_pages(site, items))
+    shared_pages(site, assessments)
+    return site
+
+
+def shared_pages(site: Site, assessments) -> None:
+    """The pages every assessment feeds: organisations, indexes, search, open data, the top page
+    (`piasite serve` writes them again after one assessment changed)."""
+    by_org: dict[str, list] = {}
+    for a in assessments:
+        by_org.setdefault(a.org_slug, []).append(a)
+    for slug, items in by_org.items():
+        site.render_page(f"{slug}/index.md", "org.md.j2", items[0].org, items=items, evaluation_of=site.evaluation_of)
+    evaluation_pages(site)
+    for ix in site.indexes:
+        site.render_page(f"indexes/{ix.id}/index.md", "entity_index.md.j2", f"{ix.title}の索引", ix=ix)
+    site.provenance = provenance(site, assessments, site.content_dir)
+    footer = site.env.get_template("_footer.html.j2").render(p=site.provenance)
+    # every page's footer holds its token (templates/theme/main.html), filled after the engine like a body
+    (bodies_dir(site.out) / f"{FOOTER_KEY}.html").write_text(footer, encoding="utf-8", newline="\n")
+    site.render_page("search/index.md", "search.md.j2", "検索")
+    from piasite.forms.form import form_names, load_form
+    from piasite.site.guides import write_guides
+    from piasite.forms.schema import schema_filename
+
+    schemas = [(n, schema_filename(load_form(n))) for n in form_names()]
+    site.render_page("api/index.md", "opendata.md.j2", "オープンデータ", schemas=schemas)
+    write_guides(site)
+    write_api(site, site.indexes, base=site.provenance["site_url"])
+    counts = {
+        "assessments": len(assessments),
+        "orgs": len(by_org),
+        "systems": len(site.indexes[2].entities),
+        "contractors": len(site.indexes[3].entities),
+    }
+    site.render_page(
+        "index.md",
+        "index.md.j2",
+        "特定個人情報保護評価書",
+        by_org=by_org,
+        counts=counts,
+        latest=latest_changes(assessments, site),
+    )

@@ -1,0 +1,301 @@
+"""Cross-document indexes: by 評価実施機関, 事務, システム, 委託先, 提供先・移転先.
+
+Each index is a list of entities (one per normalised name, see names.py); each
+entity lists every place an assessment names it, with the item's anchor, so a
+page or a JSON consumer can link to the exact item. Only public values are read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from piasite.core import dates
+from piasite.core.markup import plain
+from piasite.model.names import Names, is_placeholder, nfkc, split_branch
+from piasite.model.reader import Uncertain
+
+# Column headings of the indexes (what a reader sees, and the open data's field names): the
+# same words as some form labels, but headings, not document keys.
+COL_NUMBER, COL_PUBLISHED, COL_FORM = "評価書番号", "公表日", "様式"  # allow-listed in test_no_form_keys
+COL_TASK, COL_FILE, COL_BASIS = "委託事項", "特定個人情報ファイル", "法令上の根拠"  # allow-listed too
+
+
+@dataclass
+class Row:
+    name: str  # as written in the assessment
+    assessment: Any
+    path: tuple
+    anchor: str
+    cells: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def where(self) -> str:
+        """Where the name is written, as cities write it (Ⅱ(1) 4. 委託事項1 ③委託先名)."""
+        return self.assessment.form.short_label(self.path, self.assessment.data)
+
+    @property
+    def href(self) -> str:
+        return f"{self.assessment.url}#{self.anchor}"
+
+
+@dataclass
+class Entity:
+    key: str
+    name: str
+    rows: list[Row] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        """Stable ASCII anchor of the entity on its index page."""
+        return "e-" + hashlib.sha1(self.key.encode()).hexdigest()[:10]
+
+    @property
+    def spellings(self) -> list[str]:
+        return sorted({r.name for r in self.rows})
+
+    @property
+    def assessments(self) -> list:
+        seen: dict[int, Any] = {}
+        for r in self.rows:
+            seen.setdefault(id(r.assessment), r.assessment)
+        return list(seen.values())
+
+
+@dataclass
+class Index:
+    id: str  # ASCII: URL indexes/<id>/, api/indexes/<id>.json
+    title: str
+    lead: str
+    columns: list[str]
+    entities: list[Entity]
+    partial: list[tuple] = field(default_factory=list)  # (assessment, partial_note): counted more than listed
+
+    def rows(self):
+        for e in self.entities:
+            for r in e.rows:
+                yield e, r
+
+
+def _label(a, path: tuple) -> str:
+    item = a.form.item_at(path)
+    return item.label if item else str(path[-1])
+
+
+def _group(rows: list[tuple[str, Row]], names: Names) -> list[Entity]:
+    """rows: (key, Row). Entity name: the alias file's preferred name, else the commonest spelling."""
+    by_key: dict[str, Entity] = {}
+    for key, row in rows:
+        by_key.setdefault(key, Entity(key, "")).rows.append(row)
+    for e in by_key.values():
+        counts: dict[str, int] = {}
+        for r in e.rows:
+            base = split_branch(r.name)[0] if r.cells.get("_company") else nfkc(r.name)
+            counts[base] = counts.get(base, 0) + 1
+        e.name = names.preferred.get(e.key) or sorted(counts, key=lambda s: (-counts[s], s.count(" "), s))[0]
+        for r in e.rows:
+            r.cells.pop("_company", None)
+    return sorted(by_key.values(), key=lambda e: (names.sort_key(e.name), e.key))  # 五十音
+
+
+def _files(a, data):
+    """(path of the file, its name) for every 特定個人情報ファイル of a form that has them as a group."""
+    f = a.form
+    if not f.has_role("file"):
+        return
+    for fpath, file in f.values(data, "file"):
+        if isinstance(file, dict):
+            yield fpath, plain(f.value(data, "file_name", within=fpath) or f"({fpath[-1] + 1})")
+
+
+def jimu_path(a) -> tuple | None:
+    """Where an assessment names its 事務, whatever its form."""
+    return a.form.role_path("jimu_name") if a.form.has_role("jimu_name") else None
+
+
+def _systems(a, d):
+    """(path, name) of every system named (a group of systems, or a list of their names)."""
+    for p, name in a.form.values(d, "system_name"):
+        if name:
+            yield p, name
+
+
+def _tasks(a, d):
+    """(path of the task, task, file name) for every 委託事項."""
+    f = a.form
+    names = dict(_files(a, d))
+    for tpath, task in f.values(d, "entrustment"):
+        if isinstance(task, dict):
+            fpath = f.enclosing(tpath, "file")
+            yield tpath, task, (names.get(fpath, "") if fpath else "")
+
+
+def bare_label(label: str) -> str:
+    from piasite.site.pages import bare
+
+    return bare(label)
+
+
+# Where a file's 提供先・移転先 beyond those it lists are, as far as the document says.
+ATTACHED, UNREAD, UNSAID = "attached", "unread", "unsaid"
+_REST = {
+    ATTACHED: "残りは添付資料",
+    UNREAD: "残りの掲載場所は原文から読み取れませんでした",
+    UNSAID: "残りの掲載場所の記載はありません",
+}
+
+
+def rest_of_list(form: Any, data: Any, fpath: tuple) -> str:
+    """ATTACHED: the file's 添付資料 (role provision_transfer_attachment) names one, or a listed
+    name points to one (添付資料を参照, 別紙…); UNREAD: the 添付資料 is !要確認 (an import found
+    no attachment named); UNSAID: nothing says (piasite check reports it as an error)."""
+    att = form.value(data, "provision_transfer_attachment", within=fpath)
+    if isinstance(att, Uncertain):
+        return UNREAD
+    if att:
+        return ATTACHED
+    names = " ".join(
+        str(v) for role in ("provision_name", "transfer_name") for _, v in form.values(data, role, within=fpath)
+    )
+    return ATTACHED if "添付" in names or "別紙" in names else UNSAID
+
+
+def least_said(states: list[str]) -> str:
+    """Of several files' states, the one that says least (one unread file makes the note say so)."""
+    return next((s for s in (UNREAD, UNSAID) if s in states), ATTACHED)
+
+
+def listing(f: Any, data: Any, kind: str) -> tuple[int, int, str]:
+    """(counted, listed, where the rest are) of one assessment's 提供先 or 移転先 (kind: the role),
+    over its files: a file counts its 件数 where that is more than it lists by name (placeholders
+    such as 「添付資料を参照」 are no names)."""
+    counted = listed_all = 0
+    rest: list[str] = []
+    for fpath, _ in f.values(data, "file"):
+        listed = sum(
+            1 for _, v in f.values(data, f"{kind}_name", within=fpath) if v and not is_placeholder(plain(str(v)))
+        )
+        n = f.value(data, f"{kind}_count", within=fpath) if f.has_role(f"{kind}_count") else None
+        declared = n if isinstance(n, int) and not isinstance(n, bool) and n > listed else None
+        counted += listed if declared is None else declared
+        listed_all += listed
+        if declared is not None:  # where the document says the others are
+            rest.append(rest_of_list(f, data, fpath))
+    return counted, listed_all, least_said(rest)
+
+
+def partial_note(kind: str, counted: int, listed: int, rest: str = ATTACHED) -> str:
+    """What page and index say when the form counts more than it lists, and where the rest are."""
+    return f"{kind} {counted} 件中 {listed} 件を掲載({_REST[rest]})"
+
+
+def build_indexes(assessments: list, names: Names) -> list[Index]:
+    kikan, jimu, systems, tasks, recipients, partial = [], [], [], [], [], []
+    for a in assessments:
+        d, f = a.public_data, a.form
+        org = plain(f.value(d, "organisation") or a.org_slug)
+        common = {"評価実施機関": org}
+        p = f.role_path("organisation")
+        number, published = f.value(d, "number"), f.value(d, "published")
+        kikan.append(
+            (
+                names.key(org),
+                Row(
+                    org,
+                    a,
+                    p,
+                    a.form.anchor(p),
+                    {
+                        COL_NUMBER: str(number if number is not None else ""),
+                        "評価書": a.title,
+                        COL_PUBLISHED: dates.wareki(published) if published else "",
+                        COL_FORM: a.form.name,
+                    },
+                ),
+            )
+        )
+        p = jimu_path(a)
+        jimu_name = f.value(d, "jimu_name")
+        if jimu_name and p:
+            jimu.append((names.key(jimu_name), Row(plain(jimu_name), a, p, a.form.anchor(p), dict(common))))
+        for p, name in _systems(a, d):
+            systems.append((names.key(name), Row(plain(name), a, p, a.form.anchor(p), dict(common))))
+        for tpath, task, fname in _tasks(a, d):
+            contractor = f.value(d, "contractor", within=tpath)
+            if not contractor or is_placeholder(plain(contractor)):  # 「添付資料を参照」 names no one
+                continue
+            p = (*tpath, *f.relative("contractor", "entrustment"))
+            company, branch = split_branch(contractor)
+            cells = dict(common, _company="1")
+            cells["支店等"] = branch
+            cells[COL_TASK] = plain(
+                f.value(d, "entrustment_name", within=tpath) or f.value(d, "entrustment_content", within=tpath) or ""
+            )
+            cells[COL_FILE] = fname
+            sub = plain(f.value(d, "subcontract_flag", within=tpath) or "")
+            sub_task = f.value(d, "subcontract_task", within=tpath)
+            if sub_task:
+                sub = f"{sub}({plain(sub_task)})" if sub else plain(sub_task)
+            cells["再委託"] = sub
+            tasks.append((names.key(company), Row(plain(contractor), a, p, a.form.anchor(p), cells)))
+        for fpath, fname in _files(a, d):
+            for kind in ("provision", "transfer"):  # 提供先 (other bodies), 移転先 (own departments)
+                for rpath, rec in f.values(d, kind, within=fpath):
+                    rname = f.value(d, f"{kind}_name", within=rpath) if isinstance(rec, dict) else None
+                    if not rname or is_placeholder(plain(rname)):
+                        continue  # 「添付資料を参照」 is where the list is, not a recipient
+                    p = (*rpath, *f.relative(f"{kind}_name", kind))
+                    key = names.key(rname)
+                    if kind == "transfer":  # a department is the organisation's own
+                        key = f"{names.key(org)}/{key}"
+                    cells = dict(common)
+                    cells["種別"] = _label(a, rpath[:-1])
+                    cells[COL_FILE] = fname
+                    cells[COL_BASIS] = plain(f.value(d, f"{kind}_basis", within=rpath) or "")
+                    recipients.append((key, Row(plain(rname), a, p, a.form.anchor(p), cells)))
+        for kind in ("provision", "transfer"):
+            if f.has_role(kind) and f.has_role("file"):
+                total, m, where = listing(f, d, kind)
+                if total > m:
+                    partial.append((a, partial_note(bare_label(f.role_item(kind).label), total, m, where)))
+    return [
+        Index(
+            "kikan",
+            "評価実施機関",
+            "評価書を公表している機関と、その評価書です。",
+            [COL_NUMBER, "評価書", COL_PUBLISHED, COL_FORM],
+            _group(kikan, names),
+        ),
+        Index(
+            "jimu",
+            "事務",
+            "特定個人情報ファイルを取り扱う事務の名称ごとに、評価書を並べています。",
+            ["評価実施機関"],
+            _group(jimu, names),
+        ),
+        Index(
+            "system",
+            "システム",
+            "事務で使うシステムの名称ごとに、そのシステムを記載している評価書を並べています。"
+            "表記の違い(全角・半角、中間サーバ/中間サーバー など)はまとめ、元の表記も示します。",
+            ["評価実施機関"],
+            _group(systems, names),
+        ),
+        Index(
+            "itakusaki",
+            "委託先",
+            "特定個人情報ファイルの取扱いを委託している先(委託先)ごとに、委託事項と再委託の有無を並べています。"
+            "株式会社の前後の空白や支店名の違いはまとめ、元の表記も示します。",
+            ["評価実施機関", "支店等", COL_TASK, COL_FILE, "再委託"],
+            _group(tasks, names),
+        ),
+        Index(
+            "teikyosaki",
+            "提供先・移転先",
+            "特定個人情報の提供先(他の機関)と移転先(同じ機関の他の部署)です。",
+            ["評価実施機関", "種別", COL_FILE, COL_BASIS],
+            _group(recipients, names),
+            partial,
+        ),
+    ]
