@@ -8,6 +8,7 @@ instead of adding one per push. Values pass through reader.public(): no 非公�
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,9 @@ from piasite.checks.load import full_title
 from piasite.commands.diff import FileDiff, compare, warning_lines
 from piasite.core import dates, mdtext, safeout
 from piasite.forms.form import Form, form_for, value_at
+from piasite.history.changelog import derived_rows, version_changes
 from piasite.history.itemdiff import REMOVED, Change
+from piasite.history.versions import GitError, git, load_history, repo_root, resolve
 from piasite.model.reader import public
 
 MARKER = "<!-- piasite-diff -->"
@@ -108,8 +111,6 @@ def _rows(
             committed + _pending_rows(pending, form),
             "「(コミットの日)」の行は、まだコミットしていない変更です。変更日・提出時期はコミットメッセージの最後に書きます。",
         )
-    from piasite.history.changelog import derived_rows, version_changes
-    from piasite.history.versions import GitError, git, load_history, repo_root
 
     try:
         root = repo_root(content_dir)
@@ -145,7 +146,6 @@ def _rows(
 
 
 def _fork_point(content_dir: Path, base: str, head: str) -> str:
-    from piasite.history.versions import GitError, git, repo_root, resolve
 
     root = repo_root(content_dir)
     b, h = resolve(root, base), resolve(root, head)
@@ -157,7 +157,6 @@ def _fork_point(content_dir: Path, base: str, head: str) -> str:
 
 def other_files(content_dir: Path, fork: str, head: str | None) -> list[str]:
     """Files the branch changes outside the content folder (head None: the working tree too)."""
-    from piasite.history.versions import git, repo_root
 
     root = repo_root(content_dir)
     prefix = str(Path(content_dir).resolve().relative_to(root.resolve())).replace("\\", "/").rstrip("/") + "/"
@@ -257,7 +256,6 @@ def utf16_len(s: str) -> int:
 
 def _run_url() -> str:
     """The Actions run that made the comment (its Summary and artifacts), from GitHub's variables."""
-    import os
 
     server, repo, run = (os.environ.get(k, "") for k in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_RUN_ID"))
     if not (

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from piasite.checks.load import full_title
+from piasite.checks.load import assessment_title, full_title
 from piasite.core import mdtext, safefiles, safeout
 from piasite.core.textcheck import visible
 from piasite.forms.form import form_for, form_key
@@ -149,7 +149,6 @@ def compare(content_dir: Path, base: str, head: str | None = "HEAD") -> list[Fil
                     )
                 )
                 continue
-            from piasite.checks.load import assessment_title
 
             title = str(public(assessment_title(form, cur, Path(new_path).stem)))  # as the site titles it
             org = str(public(form.value(cur, "organisation")) or "")

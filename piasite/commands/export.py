@@ -13,10 +13,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 from html import escape
+from pathlib import Path
 from typing import Any
 
+import click
+
+from piasite.checks.document import ERROR, check_document
+from piasite.checks.load import load_document
+from piasite.commands.check import report
 from piasite.core import dates
+from piasite.core.errors import UserError
 from piasite.forms.form import Form, Item, all_forms, empty
+from piasite.history.withheld import mask_document
 from piasite.model.reader import Uncertain, public
 
 
@@ -302,3 +310,18 @@ def form_of(data: Any) -> Form | None:
         if f.has_role("form") and data.get(f.role_key("form")) == f.name:
             return f
     return None
+
+
+def run(path: Path) -> None:
+    """`piasite export PATH`: the text of one assessment (withheld values masked), refused while it fails its check."""
+    doc, probs = load_document(path)
+    if doc is None:
+        raise UserError(str(probs[0]))
+    errors = [p for p in check_document(doc) if p.severity == ERROR]
+    if errors:
+        report(errors)
+        raise UserError(f"{path}: 検査に通らないため書き出せません(エラー {len(errors)} 件)")
+    form = form_of(doc.data)
+    if form is None:  # reported by the check above: not reached
+        raise UserError(f"{path}: 様式が分かりません")
+    click.echo(export_text(form, mask_document(path, doc.data)), nl=False)
