@@ -1,4 +1,3 @@
-import fnmatch
 import hashlib
 import os
 import shutil
@@ -83,39 +82,33 @@ def seeds() -> Path:
     return SEEDS
 
 
-# Whole-site builds beyond the ones the fast tier needs (another engine, a second build, a large
-# synthetic site) and the long sweeps (hypothesis, every item of every form × every wrong type):
-# `slow`, run by the full suite only.
-SLOW = {
-    "test_properties.py::test_check_never_crashes_on_any_shape",
-    "test_properties.py::test_importer_places_every_line_of_any_text",
-    "test_cli_errors.py::test_wrong_type_anywhere_in_every_form",
-    "test_cli_errors.py::test_build_summary_line",  # its line is also checked by test_init_checks_and_builds
-    "test_site.py::test_zensical_builds_the_same_tree",
-    "test_site.py::test_build_is_reproducible",
-    "test_site.py::test_search_index_in_parts_for_large_sites",
-    "test_site.py::test_import_notes_only_for_staff_collapsed_and_not_indexed",  # the staff build
-    "test_withheld_history.py::test_staff_build_links_no_raw_file_holding_them",  # the staff build
-    "test_hostile.py::*[[]zensical]",  # the hostile corpus through the second engine (mkdocs stays fast)
-    "test_outdir.py::test_builds_into_an_empty_folder_and_replaces_its_own_site",
-    "test_history_cache.py::test_a_committed_pickle_runs_nothing",
-    "test_uncertain.py::test_page_shows_unread_not_a_guess_and_publish_refuses",
-    "test_init_new.py::test_guides_are_site_pages_linked_from_the_nav",
-    "test_init_new.py::test_city_overrides_css_and_template",
-}
-
-
 BROWSER = Path(__file__).resolve().parent / "browser"
 
+# Tiers are marked at the tests themselves: `@pytest.mark.slow` (or a module's `pytestmark`) on the
+# whole-site builds beyond the ones the fast tier needs (another engine, a second build, a large
+# synthetic site), wheels, servers and the long sweeps (hypothesis, every item of every form × every
+# wrong type), run by the full suite only; `pytestmark = pytest.mark.browser` in each module of
+# tests/browser, which drive Chromium. The fast tier is `-m "not browser and not slow"`.
 
-def pytest_collection_modifyitems(config, items):
-    """Every test under tests/browser drives Chromium: marked `browser`, so that the fast tier
-    (`-m "not browser and not slow"`) leaves them out; the tests named in SLOW are marked `slow`."""
-    for item in items:
-        if BROWSER in Path(str(item.path)).resolve().parents:
-            item.add_marker(pytest.mark.browser)
-        if any(fnmatch.fnmatchcase(f"{Path(str(item.path)).name}::{item.name}", s) for s in SLOW):
-            item.add_marker(pytest.mark.slow)
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(collector):
+    """A test under tests/browser without the `browser` mark is a collection error of its module, not
+    a marker added in silence: the fast tier does not even import tests/browser (pytest_ignore_collect
+    below), so the folder and the mark must agree."""
+    report = yield
+    if report.passed and BROWSER in Path(str(collector.path)).resolve().parents:
+        unmarked = [
+            n.nodeid for n in report.result if isinstance(n, pytest.Item) and n.get_closest_marker("browser") is None
+        ]
+        if unmarked:
+            report.outcome = "failed"
+            report.longrepr = (
+                "tests under tests/browser must be marked browser "
+                "(pytestmark = pytest.mark.browser after the module's imports):\n  " + "\n  ".join(unmarked)
+            )
+            report.result = []
+    return report
 
 
 def pytest_ignore_collect(collection_path: Path, config):

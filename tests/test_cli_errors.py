@@ -111,6 +111,7 @@ def test_malformed_file_through_every_command(city, case):
     invoke("import", REL, "--report")
 
 
+@pytest.mark.slow
 def test_wrong_type_anywhere_in_every_form():
     """Each item of each form set to a value of each wrong type: check and diff stay calm."""
     good = parse(EXAMPLE.read_text(encoding="utf-8")).data
@@ -324,6 +325,7 @@ def test_no_traceback_from_the_console_entry(tmp_path):
     assert f"{p}:1: " in proc.stderr
 
 
+@pytest.mark.slow
 def test_build_summary_line(city):
     (city.root / "mkdocs.yml").write_text((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), encoding="utf-8")
     res = invoke("build", "--out", "site")

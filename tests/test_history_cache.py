@@ -10,6 +10,8 @@ import shutil
 import subprocess
 import sys
 
+import pytest
+
 from piasite.history import cache as blobcache
 from piasite.history.versions import load_history
 from piasite.model.reader import Uncertain, Withheld
@@ -33,6 +35,7 @@ def _piasite(cwd, *args):
     )
 
 
+@pytest.mark.slow
 def test_a_committed_pickle_runs_nothing(tmp_path):
     r = base_repo(tmp_path / "origin")
     marker = tmp_path / "pwned"

@@ -109,6 +109,7 @@ def test_city_adds_its_own_css(city):
     assert page.index("assets/piasite/piasite.css") < page.index("assets/piasite/city.css")
 
 
+@pytest.mark.slow
 def test_city_overrides_css_and_template(city):
     (city / "overrides" / "assets").mkdir(parents=True)
     (city / "overrides" / "assets" / "piasite.css").write_text("/* 東山市の色 */ body{color:#123}\n", encoding="utf-8")
@@ -248,6 +249,7 @@ def test_new_takes_the_org_name_from_a_neighbour(city):
     assert read(city / "content" / "higashiyama" / "2.yaml").data["評価実施機関名"] == "東山市長"
 
 
+@pytest.mark.slow
 def test_guides_are_site_pages_linked_from_the_nav(city):
     assert invoke("build").exit_code == 0
     site = city / "site"

@@ -64,6 +64,7 @@ def test_refuses_a_folder_with_other_files_and_their_tmp_and_old(repo, tmp_path)
         shutil.rmtree(side)
 
 
+@pytest.mark.slow
 def test_builds_into_an_empty_folder_and_replaces_its_own_site(repo, tmp_path):
     out = tmp_path / "pub"
     out.mkdir()

@@ -162,6 +162,7 @@ def _check(tmp: Path, text: str):
     return res
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(documents)
 def test_check_never_crashes_on_any_shape(doc):
@@ -204,6 +205,7 @@ importer_texts = st.lists(
 ).map("\n".join)
 
 
+@pytest.mark.slow
 @settings(SETTINGS, max_examples=100)
 @given(importer_texts)
 def test_importer_places_every_line_of_any_text(text):

@@ -148,6 +148,7 @@ def test_assessment_page_follows_the_form(site, assessments):
     assert "data-pagefind-body" in html
 
 
+@pytest.mark.slow
 def test_import_notes_only_for_staff_collapsed_and_not_indexed(site, tmp_path):
     public = (site / "nishikawa/20/index.html").read_text(encoding="utf-8")
     assert "取込メモ" not in public and "pia-notes" not in public
@@ -290,11 +291,13 @@ def _digest(root: Path) -> dict:
     }
 
 
+@pytest.mark.slow
 def test_build_is_reproducible(site, tmp_path):
     again = _build(tmp_path)
     assert _digest(site) == _digest(again)
 
 
+@pytest.mark.slow
 def test_zensical_builds_the_same_tree(tmp_path):
     z = _build(tmp_path, engine="zensical")
     html = (z / "higashiyama/5/index.html").read_text(encoding="utf-8")
@@ -316,6 +319,7 @@ def test_bad_content_keeps_the_old_site(site, tmp_path):
     assert (out / "higashiyama/5/index.html").exists()
 
 
+@pytest.mark.slow
 def test_search_index_in_parts_for_large_sites(tmp_path, monkeypatch):
     """Past PAGES_PER_BUNDLE pages, Pagefind runs once per group of organisations (bounded memory)."""
     import piasite.engine.pagefind as search

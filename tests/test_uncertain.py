@@ -11,6 +11,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from piasite.cli import main
@@ -57,6 +58,7 @@ def test_malformed_tag_is_a_clear_error(tmp_path: Path):
     assert "Traceback" not in result.output
 
 
+@pytest.mark.slow
 def test_page_shows_unread_not_a_guess_and_publish_refuses(tmp_path: Path):
     content = _content(tmp_path)
     doc = content / "higashiyama" / "5.yaml"

@@ -72,6 +72,7 @@ def test_no_page_feed_or_index_part_shows_them(repo):
     assert SOURCE not in (site / "nishiyama/7/index.html").read_text(encoding="utf-8")  # public: no source links
 
 
+@pytest.mark.slow
 def test_staff_build_links_no_raw_file_holding_them(repo):
     """The staff build links the raw files, but never one holding 非公表 values (a second build: slow)."""
     _run(repo.root, "build", "--staff", "--out", "site-staff")

@@ -14,6 +14,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pytest
+
+pytestmark = pytest.mark.browser  # the browser tier: tests/conftest.py refuses a test here without it
+
 # attributes that make the browser fetch something (an asset) vs. navigate
 ASSET_ATTRS = {
     ("script", "src"),
