@@ -48,5 +48,15 @@ if [ ! -x "$chromium" ]; then
   run "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-noto-cjk
 fi
 
-# The type check (mypy) runs inside pytest: tests/test_types.py.
-run "$py" -m pytest "$@"
+# The type check (mypy) and the lint (ruff) run inside pytest: tests/test_types.py, tests/test_lint.py.
+# On every core (pytest-xdist, -n auto), each test file given whole to one worker (--dist loadfile):
+# a module's fixtures (the sites it builds) are built once and its tests keep their order. Not in
+# pyproject's addopts, where `pytest -p no:xdist` (or a plugin-less run) could not read it; arguments
+# that choose for themselves (-n, --numprocesses, --dist, -p no:xdist) are passed on alone.
+xdist=(-n auto --dist loadfile)
+for a in "$@"; do
+  case "$a" in
+    -n | -n* | --numprocesses* | --dist* | no:xdist | -pno:xdist) xdist=() ;;
+  esac
+done
+run "$py" -m pytest "${xdist[@]}" "$@"

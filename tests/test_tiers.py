@@ -43,3 +43,28 @@ def test_an_unmarked_browser_test_is_a_collection_error(tmp_path):
     assert "tests/browser/test_unmarked.py::test_a" in told
     assert "test_b" not in told and "test_marked" not in told
     assert "tests/browser/test_marked.py::test_a" in out  # collected as usual
+
+
+def _test_command(*args: str) -> str:
+    """The pytest line of the README's test command (scripts/test.sh), printed, not run."""
+    env = dict(os.environ, PIASITE_DRY_RUN="1")
+    proc = subprocess.run(
+        ["bash", str(HERE.parent / "scripts" / "test.sh"), *args],
+        cwd=HERE.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return next(line for line in proc.stdout.splitlines() if " -m pytest" in line)
+
+
+def test_the_test_command_runs_on_every_core_unless_told_otherwise():
+    assert _test_command().endswith(" -m pytest -n auto --dist loadfile")
+    assert _test_command("-m", "not browser and not slow").endswith(
+        " -m pytest -n auto --dist loadfile -m not browser and not slow"
+    )
+    for own in (["-p", "no:xdist"], ["-n", "1"], ["-n3"], ["--numprocesses=2"], ["--dist", "load"]):
+        line = _test_command(*own, "tests/test_tiers.py")
+        assert line.endswith(" -m pytest " + " ".join(own) + " tests/test_tiers.py"), line

@@ -16,9 +16,22 @@ from .conftest import ROOT
 
 pytestmark = pytest.mark.slow
 
-IGNORE = shutil.ignore_patterns(
-    ".git", "node_modules", "site", "site.*", "build", ".cache", "*.egg-info", "__pycache__", ".venv", "tests"
+# What a run leaves in the checkout besides build/ and .cache/: tools' caches, which a test on another
+# worker (pytest-xdist) may be writing or pruning while the tree is copied; never part of a package.
+CACHES = (".hypothesis", ".pytest_cache", ".ruff_cache", ".mypy_cache", ".grimp_cache", ".benchmarks")
+NOT_SOURCE = (
+    ".git",
+    "node_modules",
+    "site",
+    "site.*",
+    "build",
+    ".cache",
+    "*.egg-info",
+    "__pycache__",
+    ".venv",
+    *CACHES,
 )
+IGNORE = shutil.ignore_patterns(*NOT_SOURCE, "tests")
 
 
 def run(cmd, cwd, env):
@@ -97,9 +110,7 @@ def test_sdist_carries_the_templates_and_builds_the_same_wheel(tmp_path):
     shutil.copytree(
         ROOT,
         src,
-        ignore=shutil.ignore_patterns(
-            ".git", "node_modules", "site", "site.*", "build", ".cache", "*.egg-info", "__pycache__", ".venv"
-        ),
+        ignore=shutil.ignore_patterns(*NOT_SOURCE),
     )
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     out = tmp_path / "sdist"
