@@ -69,7 +69,7 @@ def _first_difference(want, got, path=()):
             if want.get(k) != got.get(k):
                 return _first_difference(want.get(k), got.get(k), path + (k,))
     if isinstance(want, list) and isinstance(got, list) and len(want) == len(got):
-        for i, (w, g) in enumerate(zip(want, got)):
+        for i, (w, g) in enumerate(zip(want, got, strict=True)):
             if w != g:
                 return _first_difference(w, g, path + (i,))
     return f"{'.'.join(map(str, path))}: expected {want!r}, imported {got!r}"

@@ -146,7 +146,7 @@ def _path_to(item) -> tuple:
 
 def _put(data, path: tuple, value) -> bool:
     node = data
-    for k, nxt in zip(path, path[1:]):
+    for k, nxt in zip(path, path[1:], strict=False):  # each key with the next
         if isinstance(k, int):
             if not isinstance(node, list):
                 return False
