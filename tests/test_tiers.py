@@ -61,9 +61,9 @@ def _test_command(*args: str) -> str:
 
 
 def test_the_test_command_runs_on_every_core_unless_told_otherwise():
-    assert _test_command().endswith(" -m pytest -n auto --dist loadfile")
+    assert _test_command().endswith(" -m pytest -n auto --dist worksteal")
     assert _test_command("-m", "not browser and not slow").endswith(
-        " -m pytest -n auto --dist loadfile -m not browser and not slow"
+        " -m pytest -n auto --dist worksteal -m not browser and not slow"
     )
     for own in (["-p", "no:xdist"], ["-n", "1"], ["-n3"], ["--numprocesses=2"], ["--dist", "load"]):
         line = _test_command(*own, "tests/test_tiers.py")
