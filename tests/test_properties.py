@@ -19,8 +19,7 @@ from piasite.importer import import_text
 from piasite.importer.document import NotAnAssessment
 from piasite.importer.writer import dump
 from piasite.model.reader import ReadError, parse
-
-from .conftest import SEEDS
+from tests.conftest import SEEDS
 
 SETTINGS = settings(
     max_examples=150,

@@ -28,8 +28,7 @@ from piasite.config import limits
 from piasite.core.errors import PiasiteError
 from piasite.importer import import_text
 from piasite.model import reader
-
-from ..conftest import FIXTURES, SEEDS
+from tests.conftest import FIXTURES, SEEDS
 
 BASE = (FIXTURES / "handwritten" / "higashiyama" / "5.yaml").read_text(encoding="utf-8")
 SEED_HEAD = "\n".join((SEEDS / "000_2291bdb7c9ff38d3.txt").read_text(encoding="utf-8").split("\n")[:80])
