@@ -36,18 +36,60 @@ def _kakasi_loaded():
     _kakasi()
 
 
+ROOTS = Path(__file__).resolve().parent / "roots"  # sample projects (tests/roots/README.md)
+
+
+class Project:
+    """A copy of the sample project tests/roots/<name> at `root` (Sphinx's tests/roots and make_app):
+    its mkdocs.yml (`config`) and content/ (`content`), to change and build freely."""
+
+    def __init__(self, name: str, root: Path):
+        src = ROOTS / name
+        assert (src / "mkdocs.yml").is_file() and (src / "content").is_dir(), f"no sample project {src}"
+        self.root = Path(root)
+        shutil.copytree(src, self.root)
+        self.content = self.root / "content"
+        self.config = self.root / "mkdocs.yml"
+
+    def git_init(self, message: str = "評価書を登録"):
+        """The project as a git repository (tests/gitrepo.Repo), everything in one commit dated 2025-12-01."""
+        from tests.gitrepo import Repo
+
+        repo = Repo(self.root)
+        repo.commit(message, days=0)
+        return repo
+
+    def build(self, out: Path | None = None, **kw) -> Path:
+        """piasite.engine.run.build_site of content/ with the project's mkdocs.yml into out (default site/)."""
+        from piasite.engine.run import build_site
+
+        out = self.root / "site" if out is None else Path(out)
+        build_site(self.content, out, config=self.config, **kw)
+        return out
+
+
+@pytest.fixture
+def project(tmp_path):
+    """project(name) → a Project: a fresh copy of tests/roots/<name> in tmp_path (never the original)."""
+    made: dict[str, int] = {}
+
+    def make(name: str) -> Project:
+        made[name] = made.get(name, 0) + 1
+        return Project(name, tmp_path / (name if made[name] == 1 else f"{name}-{made[name]}"))
+
+    return make
+
+
 @pytest.fixture(scope="session")
 def fixture_site(tmp_path_factory) -> Path:
-    """The public site of tests/fixtures/site (MkDocs + Pagefind), built once per session for the
-    tests that only read it. Read-only: a test that must change it copies it first (checked at the end)."""
-    from piasite.engine.run import build_site
-
-    tmp = tmp_path_factory.mktemp("fixture-site")
-    shutil.copy(ROOT / "mkdocs.yml", tmp / "mkdocs.yml")
-    build_site(FIXTURES / "site", tmp / "site", config=tmp / "mkdocs.yml")
-    before = _digest(tmp / "site")
-    yield tmp / "site"
-    assert _digest(tmp / "site") == before, "a test changed the shared fixture_site (copy it first)"
+    """The public site of tests/roots/basic (MkDocs + Pagefind, its own git history), built once per session
+    for the tests that only read it. Read-only: a test that must change it copies it first (checked at the end)."""
+    basic = Project("basic", tmp_path_factory.mktemp("fixture-site") / "basic")
+    basic.git_init()
+    site = basic.build()
+    before = _digest(site)
+    yield site
+    assert _digest(site) == before, "a test changed the shared fixture_site (copy it first)"
 
 
 _VALIDATORS: dict[str, object] = {}

@@ -19,7 +19,6 @@ from piasite.forms.form import form_names, load_form
 from piasite.history.itemdiff import diff
 from piasite.model.reader import parse
 from tests.conftest import ROOT
-from tests.gitrepo import Repo
 
 EXAMPLE = ROOT / "templates" / "init" / "content" / "higashiyama" / "1.yaml"
 REL = "content/higashiyama/1.yaml"
@@ -75,11 +74,8 @@ def failed(res, *fragments: str) -> None:
 
 
 @pytest.fixture()
-def city(tmp_path, monkeypatch):
-    repo = Repo(tmp_path / "city")
-    repo.write(REL, EXAMPLE.read_text(encoding="utf-8"))
-    repo.write("mkdocs.yml", CONFIG)
-    repo.commit("東山市の評価書を登録", days=0)
+def city(project, monkeypatch):
+    repo = project("example").git_init("東山市の評価書を登録")  # REL (= EXAMPLE) and mkdocs.yml (= CONFIG)
     monkeypatch.chdir(repo.root)
     monkeypatch.setenv("PIASITE_TODAY", "2026-05-01")
     return repo
@@ -164,12 +160,8 @@ def _put(data, path: tuple, value) -> bool:
     return True
 
 
-def test_not_a_repository(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    p = tmp_path / REL
-    p.parent.mkdir(parents=True)
-    p.write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
-    (tmp_path / "mkdocs.yml").write_text(CONFIG, encoding="utf-8")
+def test_not_a_repository(project, monkeypatch):
+    monkeypatch.chdir(project("example").root)
     failed(invoke("diff", "main"), "git")
     failed(invoke("changelog", REL), "git")
     failed(invoke("check", REL, "--since", "main"), "git")

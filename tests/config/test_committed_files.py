@@ -12,7 +12,6 @@ import pytest
 import yaml
 
 from tests.clirun import piasite
-from tests.gitrepo import base_repo
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 HOOK = "import pathlib\npathlib.Path({marker!r}).write_text('ran')\n"
@@ -38,9 +37,8 @@ CODE = {
 
 
 @pytest.fixture
-def city(tmp_path):
-    r = base_repo(tmp_path / "city")
-    shutil.copy(REPO_ROOT / "mkdocs.yml", r.path("mkdocs.yml"))
+def city(project):
+    r = project("minimal").git_init("東山市 個人住民税 重点項目評価書を登録")
     r.write(".gitignore", "/site/\n")
     return r
 

@@ -9,15 +9,12 @@ import pytest
 
 from piasite.core.outdir import MARKER
 from tests.clirun import piasite
-from tests.gitrepo import base_repo
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from tests.conftest import Project
 
 
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory):
-    r = base_repo(tmp_path_factory.mktemp("out") / "city")
-    shutil.copy(REPO_ROOT / "mkdocs.yml", r.path("mkdocs.yml"))
+    r = Project("minimal", tmp_path_factory.mktemp("out") / "city").git_init("東山市 個人住民税 重点項目評価書を登録")
     r.write("notes.txt", "市の大事なメモ\n")
     r.write("content/README.txt", "コミットしていないファイル\n")
     return r

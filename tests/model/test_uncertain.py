@@ -8,18 +8,14 @@ one; `piasite build --publish` refuses while any remain.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from piasite.cli import main
-from piasite.engine.run import build_site
 from piasite.model.reader import Uncertain, parse
-from tests.conftest import ROOT
 
-FIXTURE = ROOT / "tests" / "fixtures" / "site"
 GUESS = "推測ではこのシステム"  # a reading that must never be published
 MARKED = (
     "      他のシステムとの接続: !要確認\n"
@@ -30,15 +26,12 @@ MARKED = (
 )
 
 
-def _content(tmp: Path) -> Path:
-    content = tmp / "content"
-    shutil.copytree(FIXTURE, content)
+def _mark(content: Path) -> None:
     doc = content / "higashiyama" / "5.yaml"
     text = doc.read_text(encoding="utf-8")
     start = text.index("      他のシステムとの接続:\n")
     end = text.index("\n    - 名称:", start) + 1  # システム2
     doc.write_text(text[:start] + MARKED + text[end:], encoding="utf-8")
-    return content
 
 
 def test_reader_keeps_source_reason_and_reading():
@@ -58,8 +51,10 @@ def test_malformed_tag_is_a_clear_error(tmp_path: Path):
 
 
 @pytest.mark.slow
-def test_page_shows_unread_not_a_guess_and_publish_refuses(tmp_path: Path):
-    content = _content(tmp_path)
+def test_page_shows_unread_not_a_guess_and_publish_refuses(project):
+    p = project("basic")
+    _mark(p.content)
+    content = p.content
     doc = content / "higashiyama" / "5.yaml"
     check = CliRunner().invoke(main, ["check", str(doc)])
     assert check.exit_code == 0, check.output
@@ -69,9 +64,7 @@ def test_page_shows_unread_not_a_guess_and_publish_refuses(tmp_path: Path):
     )
     assert GUESS not in check.output
 
-    shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
-    site = tmp_path / "site"
-    build_site(content, site, config=tmp_path / "mkdocs.yml", allow_shallow=True)
+    site = p.build(allow_shallow=True)
     page = (site / "higashiyama" / "5" / "index.html").read_text(encoding="utf-8")
     anchor = page.index('id="I-2-s1-3"')
     block = page[anchor : page.index('class="pia-hrow"', anchor + 20)]

@@ -44,7 +44,7 @@ def scratch(tmp_path):
 
 
 def test_index_does_not_depend_on_file_order(fixture_site, scratch):
-    site = fixture_site  # tests/fixtures/site as build_site makes it (conftest.py): only read here
+    site = fixture_site  # tests/roots/basic as build_site makes it (conftest.py): only read here
     files = sorted(p for p in site.rglob("*") if p.is_file() and "pagefind" not in p.relative_to(site).parts)
     a, b = scratch / "a", scratch / "b"
     _copy(site, a, files)

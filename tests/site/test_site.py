@@ -1,6 +1,6 @@
 """The built site: pages, anchors, indexes, open data, escaping, 非公表, engines, reproducibility.
 
-A small site is built once per session from tests/fixtures/site (the hand-written
+A small site is built once per session from the sample project tests/roots/basic (the hand-written
 東山市 fixture plus a 西川市 file carrying spelling variants, 非公表 values and
 hostile text); the Zensical build and the reproducibility check build again.
 """
@@ -19,27 +19,26 @@ import pytest
 import yaml
 
 from piasite.checks.load import load_content
-from piasite.engine.run import BuildError, build_site
+from piasite.engine.run import BuildError
 from piasite.forms.form import load_form
 from piasite.model.reader import Withheld
 from piasite.site.generate import NAV
-
 from tests.conftest import schema_validator
 
 REPO = Path(__file__).resolve().parents[2]
-FIXTURE = REPO / "tests" / "fixtures" / "site"
+FIXTURE = REPO / "tests" / "roots" / "basic" / "content"
 
 
-def _build(tmp: Path, engine: str = "mkdocs", content: Path = FIXTURE, staff: bool = False) -> Path:
-    tmp.mkdir(parents=True, exist_ok=True)
-    shutil.copy(REPO / "mkdocs.yml", tmp / "mkdocs.yml")
-    build_site(content, tmp / "site", engine=engine, config=tmp / "mkdocs.yml", staff=staff)
-    return tmp / "site"
+def _build(project, **kw) -> Path:
+    """tests/roots/basic built again, as fixture_site is (conftest.py): a fresh copy, its own history."""
+    basic = project("basic")
+    basic.git_init()
+    return basic.build(**kw)
 
 
 @pytest.fixture(scope="session")
 def site(fixture_site) -> Path:
-    return fixture_site  # _build(...) of FIXTURE, shared with other modules (conftest.py): read only
+    return fixture_site  # _build(...) of tests/roots/basic, shared with other modules (conftest.py): read only
 
 
 @pytest.fixture(scope="session")
@@ -149,10 +148,10 @@ def test_assessment_page_follows_the_form(site, assessments):
 
 
 @pytest.mark.slow
-def test_import_notes_only_for_staff_collapsed_and_not_indexed(site, tmp_path):
+def test_import_notes_only_for_staff_collapsed_and_not_indexed(site, project):
     public = (site / "nishikawa/20/index.html").read_text(encoding="utf-8")
     assert "取込メモ" not in public and "pia-notes" not in public
-    staff = _build(tmp_path, staff=True)
+    staff = _build(project, staff=True)
     html = (staff / "nishikawa/20/index.html").read_text(encoding="utf-8")
     notes = html[html.index('<details class="pia-notes"') :]
     assert 'data-pagefind-ignore="all"' in notes[:120]
@@ -292,40 +291,38 @@ def _digest(root: Path) -> dict:
 
 
 @pytest.mark.slow
-def test_build_is_reproducible(site, tmp_path):
-    again = _build(tmp_path)
+def test_build_is_reproducible(site, project):
+    again = _build(project)
     assert _digest(site) == _digest(again)
 
 
 @pytest.mark.slow
-def test_zensical_builds_the_same_tree(tmp_path):
-    z = _build(tmp_path, engine="zensical")
+def test_zensical_builds_the_same_tree(project):
+    z = _build(project, engine="zensical")
     html = (z / "higashiyama/5/index.html").read_text(encoding="utf-8")
     assert 'id="II-f1-4-t1-3"' in html and 'lang="ja"' in html
     assert (z / "pagefind/pagefind-ui.js").exists()
     assert (z / "indexes/itakusaki/index.html").exists() and (z / "api/higashiyama/5.json").exists()
-    assert not (tmp_path / ".piasite-zensical.yml").exists()
+    assert not (z.parent / ".piasite-zensical.yml").exists()
 
 
-def test_bad_content_keeps_the_old_site(site, tmp_path):
-    bad = tmp_path / "content" / "x"
-    bad.mkdir(parents=True)
-    (bad / "1.yaml").write_text("様式: 重点項目評価書\n評価書番号: [\n", encoding="utf-8")
-    out = tmp_path / "site"
-    shutil.copytree(site, out)
-    shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
+def test_bad_content_keeps_the_old_site(site, project):
+    p = project("basic")
+    (p.content / "x").mkdir()
+    (p.content / "x" / "1.yaml").write_text("様式: 重点項目評価書\n評価書番号: [\n", encoding="utf-8")
+    out = shutil.copytree(site, p.root / "site")
     with pytest.raises(BuildError):
-        build_site(tmp_path / "content", out, config=tmp_path / "mkdocs.yml")
+        p.build(out)
     assert (out / "higashiyama/5/index.html").exists()
 
 
 @pytest.mark.slow
-def test_search_index_in_parts_for_large_sites(tmp_path, monkeypatch):
+def test_search_index_in_parts_for_large_sites(project, monkeypatch):
     """Past PAGES_PER_BUNDLE pages, Pagefind runs once per group of organisations (bounded memory)."""
     import piasite.engine.pagefind as search
 
     monkeypatch.setattr(search, "PAGES_PER_BUNDLE", 1)
-    s = _build(tmp_path)
+    s = _build(project)
     assert (s / "pagefind/pagefind-ui.js").exists() and (s / "pagefind-part2/pagefind-entry.json").exists()
     top = (s / "index.html").read_text(encoding="utf-8")
     assert 'data-bundles="pagefind/,pagefind-part2/"' in top
