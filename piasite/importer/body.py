@@ -470,19 +470,20 @@ class BodyParser:
         self.unread.pop(path, None)
         self.unsure.pop(path, None)
         self.radio_alone.discard(path)
+        shown = plain(raw)  # once: a long row has a doubt per box (plain per doubt was quadratic)
         for d in r.doubts:
-            self.doubts.append((line, plain(raw), f"{item.label}: {d}"))
+            self.doubts.append((line, shown, f"{item.label}: {d}"))
         if r.radio == "contrast":
             self.radio_contrast = True
         elif r.radio == "alone":
             self.radio_alone.add(path)
         if r.value in (None, [], ""):
-            self.unread[path] = (line, plain(raw))
-            self.unsure[path] = (line, plain(raw), r.unsure or f"「{item.label}」の値を読み取れませんでした")
+            self.unread[path] = (line, shown)
+            self.unsure[path] = (line, shown, r.unsure or f"「{item.label}」の値を読み取れませんでした")
         else:
             self.set_value(path, item, r.value)
             if r.unsure:
-                self.unsure[path] = (line, plain(raw), r.unsure)
+                self.unsure[path] = (line, shown, r.unsure)
 
     def _counts(self, slot: Slot, path: Path, raw: str) -> None:
         parent = slot.item.parent
