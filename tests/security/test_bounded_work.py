@@ -208,6 +208,9 @@ IMPORT_FAMILIES = {
     "combining_marks": after_head(lambda n: "カ\u3099パ゜" * (n // 4)),
     "fullwidth_digits": after_head(_random("０１２３４５６７８９／")),
     "checkbox_glyphs": after_head(lambda n: "■□☑☐ [〇] 行う [ ] 行わない " * (n // 24)),
+    # ticked boxes drawn (○), so each ( ) is looked at as the box of the option after it
+    "paren_boxes": after_head(lambda n: "(○) 行う ( ) 行わない " * (n // 16)),
+    "wide_paren_boxes": after_head(lambda n: "（○）行う（ ）行わない" * (n // 12)),
     "html_tags": after_head(lambda n: "<ul><li>" * (n // 8)),
     "entities": after_head(lambda n: "&amp;" * (n // 5)),
     "tabs": after_head(lambda n: "\t".join("あ" for _ in range(n // 2))),
