@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from piasite.core import dates, hygiene, textcheck
+from piasite.core.labels import bare
 from piasite.forms.form import Form, Item, empty, form_key, form_names, form_of, load_form, value_at, version_month
+from piasite.model.lists import ATTACHED, UNREAD, rest_of_list
 from piasite.model.reader import UNCERTAIN_TAG as UNCERTAIN
 from piasite.model.reader import Document, Uncertain, Withheld
 
@@ -118,7 +120,7 @@ class Checker:
             )
             return self.problems
         if name not in form_names():
-            self.add((key,), _not_in(name, form_names(), key))
+            self.add((key,), not_in(name, form_names(), key))
             return self.problems
         self.form = load_form(name)
         self.check_mapping(self.form.root, data, ())
@@ -349,7 +351,7 @@ class Checker:
                     WARNING,
                 )
                 return
-            self.add(path, _not_in(value, item.choices, "選択肢", self.hidden(path)))
+            self.add(path, not_in(value, item.choices, "選択肢", self.hidden(path)))
 
     def check_multi(self, item: Item, value: Any, path: tuple) -> None:
         if not isinstance(value, list):
@@ -371,7 +373,7 @@ class Checker:
                 ((text, qual),) = entry.items()
                 opt = item.option(text)
                 if opt is None:
-                    self.add(p, _not_in(text, texts, "選択肢", self.hidden(p)))
+                    self.add(p, not_in(text, texts, "選択肢", self.hidden(p)))
                 elif not opt.qualifier:
                     self.add(
                         p,
@@ -383,7 +385,7 @@ class Checker:
             elif isinstance(entry, str):
                 text = entry
                 if item.option(text) is None:
-                    self.add(p, _not_in(text, texts, "選択肢", self.hidden(p)))
+                    self.add(p, not_in(text, texts, "選択肢", self.hidden(p)))
             else:
                 self.add(p, f"選択肢の文言をそのまま書いてください({self.kind(p, entry)}になっています)")
                 continue
@@ -428,8 +430,6 @@ class Checker:
     # -- cross-item rules --------------------------------------------------
     def check_counts(self, data: dict) -> None:
         """Counts written beside a list (委託 件数, 提供/移転 件数) against the list, per file."""
-        from piasite.site.indexes import ATTACHED, UNREAD, rest_of_list
-
         f = self.form
         if f is None:  # run() sets it before calling this
             return
@@ -511,8 +511,6 @@ def _concrete_in(f: Form, role: str, fpath: tuple) -> tuple:
 
 def _word(f: Form, role: str) -> str:
     """How messages name a list: its label without number (委託事項, 提供先, 移転先)."""
-    from piasite.site.pages import bare
-
     return bare(f.role_item(role).label)
 
 
@@ -546,7 +544,7 @@ def _kind_ja(v: Any) -> str:
     return f"「{v}」"
 
 
-def _not_in(value: Any, allowed: Iterable[str], what: str, hidden: bool = False) -> str:
+def not_in(value: Any, allowed: Iterable[str], what: str, hidden: bool = False) -> str:
     """The message for a value outside a list; a hidden (非公表) value is neither quoted nor hinted at."""
     allowed = list(allowed)
     listing = " ".join(f"{i}) {a}" for i, a in enumerate(allowed, 1))

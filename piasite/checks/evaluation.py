@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from piasite.core.labels import bare
 from piasite.forms.form import Form, form_names, form_of, load_form
 from piasite.model.reader import public, unwrap
 
@@ -242,8 +243,6 @@ def check(docs: list) -> list:
 
 
 def _short(f: Form, role: str) -> str:
-    from piasite.site.pages import bare
-
     item = f.role_item(role)
     parent = item.parent
     return bare(parent.label) if parent is not None and parent.kind == "section" else bare(item.label)

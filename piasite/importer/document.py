@@ -197,13 +197,13 @@ def _import_assessment(form: Form, numbered: list[tuple[int, str]], source: dict
             )
         if mismatch and stamp[1] not in form.versions:
             # a stamp of another form naming a version this one does not list: not taken on its word
-            from piasite.checks.document import _not_in
+            from piasite.checks.document import not_in
 
             notes.add(
                 stamp[0],
                 stamp[1],
                 f"「{form.role_item('form_version').label}」: "
-                + _not_in(stamp[1], form.versions, "選択肢")
+                + not_in(stamp[1], form.versions, "選択肢")
                 + "(要確認)",
             )
         else:
