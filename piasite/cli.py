@@ -93,7 +93,8 @@ def main() -> None:
 )
 def check(paths: tuple[Path, ...], since: str | None) -> None:
     """評価書 (content/ 以下の YAML) を検査します。"""
-    from piasite.checks.load import check_paths, content_files
+    from piasite.checks.load import content_files
+    from piasite.history.content import check_paths
 
     files: list[Path] = []
     for p in paths or (Path("content"),):
@@ -222,7 +223,7 @@ def diff_cmd(base: str, head: str | None, content_dir: Path, fmt: str, comment: 
 @click.option("--allow-shallow", is_flag=True, help="履歴が浅いクローンでは取り込んだ行だけを出力します。")
 def changelog_cmd(path: Path, fmt: str, allow_shallow: bool) -> None:
     """1 件の評価書の (別添2) 変更箇所 を、取り込んだ行と git の履歴から出力します。"""
-    from piasite.checks.load import check_paths
+    from piasite.history.content import check_paths
     from piasite.forms.form import form_of
     from piasite.history import changelog
     from piasite.history.versions import load_history, repo_root, warn

@@ -462,6 +462,20 @@ def mask_document(path: Path, data: Any) -> Any:
     return led.mask_current(rel, data)[0]
 
 
+class FromHistory:
+    """What the versions in git withhold, as checks.load asks it (its Withholding): a ledger per
+    content folder, read once."""
+
+    def __init__(self) -> None:
+        self.ledgers: dict = {}  # content folder → for_content()
+
+    def hidden_paths(self, doc: Any) -> set[tuple]:
+        return hidden_paths(doc, self.ledgers)
+
+    def names(self, content_dir: Path, datas: list) -> set[str]:
+        return withheld_names(content_dir, datas)
+
+
 def hidden_paths(doc: Any, ledgers: dict) -> set[tuple]:
     """The concrete paths of doc (a reader.Document) that Ledger.mask_current masks: messages
     about them never quote the value. ledgers: a cache, content folder → for_content()."""
