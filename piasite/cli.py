@@ -105,7 +105,7 @@ def check(paths: tuple[Path, ...], since: str | None) -> None:
         raise UserError("検査する評価書 (.yaml) がありません")
     docs, problems = check_paths(files)
     from piasite.checks import lifecycle
-    from piasite.history.versions import today
+    from piasite.history.clock import today
     from piasite.history.withheld import check_problems
 
     problems += check_problems(docs)  # a !非公表 removed: the value stays unpublished, said here
@@ -113,7 +113,7 @@ def check(paths: tuple[Path, ...], since: str | None) -> None:
     if since is not None:
         if not since.strip():
             raise UserError("--since には比べる版(ブランチ名やコミット。例 main)を指定してください")
-        from piasite.history.versions import check_since  # the change-log stage owns this rule
+        from piasite.history.policy import check_since  # the change-log stage owns this rule
 
         problems += check_since(files, since)
     n_err = _report(problems)
@@ -226,7 +226,8 @@ def changelog_cmd(path: Path, fmt: str, allow_shallow: bool) -> None:
     from piasite.history.content import check_paths
     from piasite.forms.form import form_of
     from piasite.history import changelog
-    from piasite.history.versions import load_history, repo_root, warn
+    from piasite.history.git import repo_root
+    from piasite.history.versions import load_history, warn
 
     docs, probs = check_paths([path])
     errors = [p for p in probs if p.severity == ERROR]

@@ -109,7 +109,8 @@ def _rows(
             "「(コミットの日)」の行は、まだコミットしていない変更です。変更日・提出時期はコミットメッセージの最後に書きます。",
         )
     from piasite.history.changelog import derived_rows, version_changes
-    from piasite.history.versions import GitError, git, load_history, repo_root
+    from piasite.history.git import GitError, git, repo_root
+    from piasite.history.versions import load_history
 
     try:
         root = repo_root(content_dir)
@@ -145,7 +146,7 @@ def _rows(
 
 
 def _fork_point(content_dir: Path, base: str, head: str) -> str:
-    from piasite.history.versions import GitError, git, repo_root, resolve
+    from piasite.history.git import GitError, git, repo_root, resolve
 
     root = repo_root(content_dir)
     b, h = resolve(root, base), resolve(root, head)
@@ -157,7 +158,7 @@ def _fork_point(content_dir: Path, base: str, head: str) -> str:
 
 def other_files(content_dir: Path, fork: str, head: str | None) -> list[str]:
     """Files the branch changes outside the content folder (head None: the working tree too)."""
-    from piasite.history.versions import git, repo_root
+    from piasite.history.git import git, repo_root
 
     root = repo_root(content_dir)
     prefix = str(Path(content_dir).resolve().relative_to(root.resolve())).replace("\\", "/").rstrip("/") + "/"

@@ -14,7 +14,7 @@ from piasite.core.textcheck import visible
 from piasite.forms.form import form_for, form_key
 from piasite.history import withheld
 from piasite.history.itemdiff import Change, diff
-from piasite.history.versions import GITLINK, SYMLINK, GitError, _path, git, parse_blobs, parse_data, repo_root, resolve
+from piasite.history.git import GITLINK, SYMLINK, GitError, decode_path, git, parse_blobs, parse_data, repo_root, resolve
 from piasite.model.reader import ReadError, public
 
 
@@ -67,7 +67,7 @@ def compare(content_dir: Path, base: str, head: str | None = "HEAD") -> list[Fil
     while i < len(toks) and toks[i].startswith(b":"):
         meta = toks[i].decode().split()
         st = meta[4][0]
-        names = [_path(t) for t in toks[i + 1 : i + (3 if st in "RC" else 2)]]
+        names = [decode_path(t) for t in toks[i + 1 : i + (3 if st in "RC" else 2)]]
         entries.append((st, names[0], names[-1], meta[2], meta[3]))
         modes.append((meta[0][1:], meta[1]))
         i += 1 + len(names)

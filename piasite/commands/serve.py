@@ -129,7 +129,8 @@ class Preview:
         from piasite.checks.document import ERROR
         from piasite.history.content import load_content
         from piasite.engine.pagefind import index_site
-        from piasite.engine.run import run_engine, source_date_epoch
+        from piasite.engine.run import run_engine
+        from piasite.history.clock import source_date_epoch
         from piasite.site.generate import generate
         from piasite.site.theme import fill
 

@@ -275,7 +275,7 @@ def provenance(site: Site, assessments: list, content_dir) -> dict:
     content last changed (its last commit, else the latest 公表日: never the clock)."""
     import datetime as dt
 
-    from piasite.engine.run import source_date_epoch
+    from piasite.history.clock import source_date_epoch
 
     extra = site.config.get("extra") or {}
     epoch = source_date_epoch(Path(content_dir), assessments) if content_dir else 0
@@ -323,7 +323,7 @@ def history_extension(site: Site) -> None:
     past versions, 更新履歴, feeds. Absent from a tree without that stage."""
     try:
         from piasite.site import history_pages
-        from piasite.history.versions import GitError
+        from piasite.history.git import GitError
     except ImportError:
         return
     if Path(history_pages.__file__).resolve().parent != Path(__file__).resolve().parent:
