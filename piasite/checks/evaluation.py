@@ -186,7 +186,9 @@ def check(docs: list) -> list:
             stated = level_of_text(stated_text)
             said = "、".join(
                 f"{_short(f, r)}「{unwrap(v)}」"
-                for r, v in zip(("threshold_target_count", "threshold_handlers", "threshold_incident"), answers)
+                for r, v in zip(
+                    ("threshold_target_count", "threshold_handlers", "threshold_incident"), answers, strict=False
+                )
                 if v is not None
             )
             if required is not None and stated is not None and stated != required:

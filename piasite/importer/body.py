@@ -262,7 +262,7 @@ class BodyParser:
                         return k, ""
                     return hit
         best = None
-        for lab, cands in self.by_label.items():
+        for lab, _cands in self.by_label.items():
             if len(lab) < 3 or not n.startswith(lab) or len(n) == len(lab):
                 continue
             if best and len(lab) <= len(best[0]):
@@ -313,7 +313,7 @@ class BodyParser:
     # -- values ----------------------------------------------------------------
     def set_value(self, path: Path, item: Item, value: Any) -> None:
         node = self.data
-        for k, nxt in zip(path, path[1:]):
+        for k, nxt in zip(path, path[1:], strict=False):
             if isinstance(node, list):
                 while len(node) <= k:
                     node.append({})
@@ -621,7 +621,7 @@ class BodyParser:
         if self.header:
             hdr, self.header = self.header, None
             if len(nonempty) == len(hdr):
-                for si, c in zip(hdr, nonempty):
+                for si, c in zip(hdr, nonempty, strict=False):
                     self.place(si, c, no)
                 self.pending = None
                 self.accounted[no] = "value"
@@ -781,10 +781,10 @@ class BodyParser:
             given = [n for n in nums if n is not None]
             if (
                 len(given) == len(elems)
-                and all(a < b for a, b in zip(given, given[1:]))
+                and all(a < b for a, b in zip(given, given[1:], strict=False))
                 and all(isinstance(e, dict) for e in elems)
             ):
-                for e, n in zip(elems, given):
+                for e, n in zip(elems, given, strict=False):
                     e[group.number.key] = n
                 continue
             for i, num in enumerate(nums):

@@ -228,7 +228,7 @@ def read_multi(cell: str, item: Item) -> Reading:
                 break
         else:
             # an OCR misreading of an option (市内連携システム, quirk 36)
-            head = re.split(r"\s|[(（]", t, 1)[0] if t else ""
+            head = re.split(r"\s|[(（]", t, maxsplit=1)[0] if t else ""
             close = difflib.get_close_matches(norm_value(head), [k for k, _ in opts], n=1, cutoff=0.85) if head else []
             if close:
                 o = next(o for k, o in opts if k == close[0])

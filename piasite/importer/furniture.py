@@ -85,7 +85,7 @@ def page_furniture(lines: list[str]) -> set[int]:
         if raw.strip():
             where[raw.strip()].append(k)
     out = set(counters)
-    for text, ks in where.items():
+    for _text, ks in where.items():
         if len(ks) >= 2 and all(k in near for k in ks):
             out |= set(ks)
     return out
