@@ -20,10 +20,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from piasite.checks.document import ERROR, WARNING, Problem
 from piasite.core.labels import bare
 from piasite.forms import regime
-from piasite.forms.form import Form, form_names, form_of, load_form
-from piasite.model.reader import public, unwrap
+from piasite.forms.form import Form, form_key, form_names, form_of, load_form
+from piasite.model.reader import Document, Withheld, public, unwrap
 
 NONE, KISO, JUTEN, ZENKOUMOKU = 0, 1, 2, 3  # levels: what a 評価 must comprise
 _LEVELS = {"none": NONE, "kiso": KISO, "juten": JUTEN, "zenkoumoku": ZENKOUMOKU}  # as evaluation.yaml names them
@@ -175,10 +176,68 @@ def of_assessment(evals: list[Evaluation]) -> dict[str, Evaluation]:
 # -- checks ------------------------------------------------------------------------------------
 
 
+def _hashable(v: Any) -> bool:
+    try:
+        hash(v)
+    except TypeError:
+        return False
+    return True
+
+
+def check_unique_numbers(docs: list[Document]) -> list[Problem]:
+    """評価書番号 within one organisation (one folder of content/) names one 評価: at most one
+    document of each form, and one detailed evaluation (重点項目評価書 or 全項目評価書) beside the
+    基礎項目評価書 (see check)."""
+    problems = []
+    seen: dict[tuple, Document] = {}
+    detailed: dict[tuple, tuple[Document, Form]] = {}
+    for doc in sorted(docs, key=lambda d: str(d.path)):
+        data = doc.data if isinstance(doc.data, dict) else {}
+        name = data.get(form_key())
+        if not _hashable(name):
+            continue  # a list or mapping is reported by the type check
+        try:
+            form = form_of(data)
+        except KeyError:
+            continue  # no or unknown 様式: reported by check_document
+        no = form.value(data, "number")
+        if no is None or isinstance(no, Withheld) or not _hashable(no):
+            continue  # a 非公表 number is not compared (a message would have to name it)
+        where = form.role_path("number")
+        label = form.role_item("number").label
+        key = (doc.path.parent.resolve(), form.name, no)
+        if key in seen:
+            problems.append(
+                Problem(
+                    doc.path,
+                    doc.line(where),
+                    label,
+                    f"{label} {no} は {seen[key].path} と重複しています"
+                    f"(同じ評価実施機関の中で、一つの{label}に同じ様式の評価書は一つです)",
+                )
+            )
+            continue
+        seen[key] = doc
+        if form_level(form) not in (JUTEN, ZENKOUMOKU):
+            continue
+        other = detailed.get(key[:1] + key[2:])
+        if other:
+            problems.append(
+                Problem(
+                    doc.path,
+                    doc.line(where),
+                    label,
+                    f"{label} {no} には {other[0].path} の{other[1].name}もあります。"
+                    f"一つの評価の評価書は、基礎項目評価書と、重点項目評価書か全項目評価書のどちらか一つです",
+                )
+            )
+        else:
+            detailed[key[:1] + key[2:]] = (doc, form)
+    return problems
+
+
 def check(docs: list) -> list:
     """The 基礎's Ⅲ and Ⅳ 1 against its Ⅱ and against the documents present (same folder and number)."""
-    from piasite.checks.document import ERROR, WARNING, Problem
-
     problems: list = []
     groups: dict[tuple, list[tuple[Any, Form, dict]]] = {}
     for doc in docs:

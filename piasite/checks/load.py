@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from piasite.checks.document import ERROR, Problem, check_document, check_text, check_unique_numbers
-from piasite.checks.evaluation import EVALUATION_SLUG
+from piasite.checks.document import ERROR, Problem, check_document, check_text
+from piasite.checks.evaluation import EVALUATION_SLUG, check_unique_numbers
 from piasite.checks.evaluation import check as check_evaluations
 from piasite.config import limits
 from piasite.config import settings as engineconf
