@@ -1,4 +1,4 @@
-"""The cache of parsed blobs (history.py): JSON files in the user's cache folder.
+"""The cache of parsed blobs (git.parse_blobs): JSON files in the user's cache folder.
 
 A repository can carry any file — a `.cache/` folder committed with `git add -f`
 included — so the cache lives outside the working tree (PIASITE_CACHE_DIR, else

@@ -34,8 +34,6 @@ from piasite.history.git import (
     resolve,
 )
 
-CACHE_DIR = Path(".cache/piasite/blobs-v1")  # under the repository root
-
 
 class ShallowError(GitError):
     pass

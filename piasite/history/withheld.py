@@ -228,8 +228,8 @@ def _release_paths(lin: _Lineage, keys: set[tuple]) -> set[tuple]:
 
 
 def build_ledger(root: Path, commits: Iterable[Any], prefix: str, is_content, parse) -> Ledger:
-    """The ledger from commits (history.Commit: changes (status, old, new, blob)); parse(blobs)
-    → {blob: ("ok", data) | ("err", …)} (history.parse_blobs, cached by blob id)."""
+    """The ledger from commits (commits.Commit: changes (status, old, new, blob)); parse(blobs)
+    → {blob: ("ok", data) | ("err", …)} (git.parse_blobs, cached by blob id)."""
     parent: dict[str, str] = {}
 
     def find(p: str) -> str:
@@ -290,7 +290,7 @@ _MARK = '"\\u0000withheld"'  # how blobcache writes a Withheld value (JSON escap
 
 
 def _tagged_blobs(root: Path, shas: set[str]) -> dict[str, tuple]:
-    """history.parse_blobs, but a blob whose cached entry holds no Withheld value is left out
+    """git.parse_blobs, but a blob whose cached entry holds no Withheld value is left out
     unread: only blobs with a tag add to the ledger (most versions have none)."""
     cdir = blobcache.cache_dir(root)
     head = json.dumps({"v": blobcache.VERSION})[:-1]  # blobcache.store writes "v" first
