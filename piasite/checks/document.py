@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from piasite.core import dates, hygiene, textcheck
-from piasite.forms.form import Form, Item, empty, form_key, form_names, form_of, load_form, value_at, version_month
+from piasite.core.labels import bare
+from piasite.forms.form import Form, Item, empty, form_key, form_names, load_form, value_at, version_month
+from piasite.model.lists import ATTACHED, UNREAD, rest_of_list
 from piasite.model.reader import UNCERTAIN_TAG as UNCERTAIN
 from piasite.model.reader import Document, Uncertain, Withheld
 
@@ -118,7 +120,7 @@ class Checker:
             )
             return self.problems
         if name not in form_names():
-            self.add((key,), _not_in(name, form_names(), key))
+            self.add((key,), not_in(name, form_names(), key))
             return self.problems
         self.form = load_form(name)
         self.check_mapping(self.form.root, data, ())
@@ -349,7 +351,7 @@ class Checker:
                     WARNING,
                 )
                 return
-            self.add(path, _not_in(value, item.choices, "選択肢", self.hidden(path)))
+            self.add(path, not_in(value, item.choices, "選択肢", self.hidden(path)))
 
     def check_multi(self, item: Item, value: Any, path: tuple) -> None:
         if not isinstance(value, list):
@@ -371,7 +373,7 @@ class Checker:
                 ((text, qual),) = entry.items()
                 opt = item.option(text)
                 if opt is None:
-                    self.add(p, _not_in(text, texts, "選択肢", self.hidden(p)))
+                    self.add(p, not_in(text, texts, "選択肢", self.hidden(p)))
                 elif not opt.qualifier:
                     self.add(
                         p,
@@ -383,7 +385,7 @@ class Checker:
             elif isinstance(entry, str):
                 text = entry
                 if item.option(text) is None:
-                    self.add(p, _not_in(text, texts, "選択肢", self.hidden(p)))
+                    self.add(p, not_in(text, texts, "選択肢", self.hidden(p)))
             else:
                 self.add(p, f"選択肢の文言をそのまま書いてください({self.kind(p, entry)}になっています)")
                 continue
@@ -428,8 +430,6 @@ class Checker:
     # -- cross-item rules --------------------------------------------------
     def check_counts(self, data: dict) -> None:
         """Counts written beside a list (委託 件数, 提供/移転 件数) against the list, per file."""
-        from piasite.site.indexes import ATTACHED, UNREAD, rest_of_list
-
         f = self.form
         if f is None:  # run() sets it before calling this
             return
@@ -511,8 +511,6 @@ def _concrete_in(f: Form, role: str, fpath: tuple) -> tuple:
 
 def _word(f: Form, role: str) -> str:
     """How messages name a list: its label without number (委託事項, 提供先, 移転先)."""
-    from piasite.site.pages import bare
-
     return bare(f.role_item(role).label)
 
 
@@ -522,14 +520,6 @@ def _negative_choice(f: Form, role: str) -> str | None:
         return None
     choices = f.role_item(role).choices
     return choices[-1] if len(choices) == 2 else None
-
-
-def _hashable(v: Any) -> bool:
-    try:
-        hash(v)
-    except TypeError:
-        return False
-    return True
 
 
 def _kind_ja(v: Any) -> str:
@@ -546,7 +536,7 @@ def _kind_ja(v: Any) -> str:
     return f"「{v}」"
 
 
-def _not_in(value: Any, allowed: Iterable[str], what: str, hidden: bool = False) -> str:
+def not_in(value: Any, allowed: Iterable[str], what: str, hidden: bool = False) -> str:
     """The message for a value outside a list; a hidden (非公表) value is neither quoted nor hinted at."""
     allowed = list(allowed)
     listing = " ".join(f"{i}) {a}" for i, a in enumerate(allowed, 1))
@@ -570,57 +560,3 @@ def check_text(doc: Document) -> list[Problem]:
     c.mark_withheld(doc.data, ())
     c.check_text(doc.data, ())
     return c.problems
-
-
-def check_unique_numbers(docs: list[Document]) -> list[Problem]:
-    """評価書番号 within one organisation (one folder of content/) names one 評価: at most one
-    document of each form, and one detailed evaluation (重点項目評価書 or 全項目評価書) beside the
-    基礎項目評価書 (see evaluation.py)."""
-    from piasite.checks.evaluation import JUTEN, ZENKOUMOKU, form_level
-
-    problems = []
-    seen: dict[tuple, Document] = {}
-    detailed: dict[tuple, tuple[Document, Form]] = {}
-    for doc in sorted(docs, key=lambda d: str(d.path)):
-        data = doc.data if isinstance(doc.data, dict) else {}
-        name = data.get(form_key())
-        if not _hashable(name):
-            continue  # a list or mapping is reported by the type check
-        try:
-            form = form_of(data)
-        except KeyError:
-            continue  # no or unknown 様式: reported by check_document
-        no = form.value(data, "number")
-        if no is None or isinstance(no, Withheld) or not _hashable(no):
-            continue  # a 非公表 number is not compared (a message would have to name it)
-        where = form.role_path("number")
-        label = form.role_item("number").label
-        key = (doc.path.parent.resolve(), form.name, no)
-        if key in seen:
-            problems.append(
-                Problem(
-                    doc.path,
-                    doc.line(where),
-                    label,
-                    f"{label} {no} は {seen[key].path} と重複しています"
-                    f"(同じ評価実施機関の中で、一つの{label}に同じ様式の評価書は一つです)",
-                )
-            )
-            continue
-        seen[key] = doc
-        if form_level(form) not in (JUTEN, ZENKOUMOKU):
-            continue
-        other = detailed.get(key[:1] + key[2:])
-        if other:
-            problems.append(
-                Problem(
-                    doc.path,
-                    doc.line(where),
-                    label,
-                    f"{label} {no} には {other[0].path} の{other[1].name}もあります。"
-                    f"一つの評価の評価書は、基礎項目評価書と、重点項目評価書か全項目評価書のどちらか一つです",
-                )
-            )
-        else:
-            detailed[key[:1] + key[2:]] = (doc, form)
-    return problems

@@ -14,6 +14,7 @@ import datetime as dt
 from typing import Any
 
 from piasite.core import dates
+from piasite.forms.form import DEFAULT_FORM, form_of
 from piasite.model.reader import Withheld, unwrap
 
 KEEP_YEARS = 3
@@ -34,8 +35,6 @@ def _date(v: Any) -> dt.date | None:
 
 
 def _form(data: Any):
-    from piasite.forms.form import DEFAULT_FORM, form_of
-
     try:
         return form_of(data, DEFAULT_FORM)
     except KeyError:

@@ -7,10 +7,10 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from piasite.checks.document import ERROR, Problem, check_document, check_text, check_unique_numbers
-from piasite.checks.evaluation import EVALUATION_SLUG
+from piasite.checks.document import ERROR, Problem, check_document, check_text
+from piasite.checks.evaluation import EVALUATION_SLUG, check_unique_numbers
 from piasite.checks.evaluation import check as check_evaluations
 from piasite.config import limits
 from piasite.config import settings as engineconf
@@ -20,6 +20,19 @@ from piasite.model.names import ALIASES_FILE, AliasError, Names
 from piasite.model.reader import Document, ReadError, public, read, uncertain_paths
 
 SKIP = {ALIASES_FILE}  # content/ files that are not assessments
+
+
+class Withholding(Protocol):
+    """What the versions in git withhold, for the checks (which read no git): history/withheld.py's
+    FromHistory answers from the repository's history, history/content.py passes it in."""
+
+    def hidden_paths(self, doc: Document) -> set[tuple]:
+        """The concrete paths of doc an earlier version withheld: messages never quote their values."""
+        ...
+
+    def names(self, content_dir: Path, datas: list) -> set[str]:
+        """Every text withheld now (datas) or in any version of content_dir's history."""
+        ...
 
 
 @dataclass(eq=False)
@@ -180,8 +193,9 @@ def refused(p: Path) -> str:
     return ""
 
 
-def check_paths(paths: list[Path]) -> tuple[list[Document], list[Problem]]:
-    """Read and validate files; returns the readable documents and every problem."""
+def check_paths(paths: list[Path], withholding: Withholding) -> tuple[list[Document], list[Problem]]:
+    """Read and validate files; returns the readable documents and every problem. withholding: what
+    earlier versions withheld (history/content.py passes the repository's)."""
     docs, problems = [], []
     lim = limits.current()
     if lim.problem:
@@ -189,7 +203,6 @@ def check_paths(paths: list[Path]) -> tuple[list[Document], list[Problem]]:
     # mkdocs.yml is read as data and only in part (engineconf.py): what the build would refuse
     problems += [Problem(limits.CONFIG, line, "", msg) for line, msg in engineconf.read(limits.CONFIG).problems]
     alias_files: list[Path] = []
-    ledgers: dict = {}  # content folder → its withheld ledger (withheld.hidden_paths)
     for p in paths:
         why = refused(p)
         if why:
@@ -203,9 +216,7 @@ def check_paths(paths: list[Path]) -> tuple[list[Document], list[Problem]]:
         if doc is None:
             continue
         docs.append(doc)
-        from piasite.history.withheld import hidden_paths
-
-        problems += check_document(doc, hidden_paths(doc, ledgers))  # never quoted: withheld in some version
+        problems += check_document(doc, withholding.hidden_paths(doc))  # never quoted: withheld in some version
         if EVALUATION_SLUG.match(p.stem):
             problems.append(
                 Problem(
@@ -217,16 +228,16 @@ def check_paths(paths: list[Path]) -> tuple[list[Document], list[Problem]]:
                 )
             )
     for p in alias_files:  # after the documents: an alias may not name what they withhold
-        problems += check_aliases(p, docs)
+        problems += check_aliases(p, docs, withholding)
     problems += check_unique_numbers(docs)
     problems += check_evaluations(docs)
     return docs, problems
 
 
-def load_content(root: Path) -> tuple[list[Assessment], list[Problem]]:
+def load_content(root: Path, withholding: Withholding) -> tuple[list[Assessment], list[Problem]]:
     """Every assessment under content/, validated. Callers stop on any error."""
     root = Path(root)
-    docs, problems = check_paths(content_files(root, aliases=True))
+    docs, problems = check_paths(content_files(root, aliases=True), withholding)
     bad = {p.path for p in problems if p.severity == ERROR}
     out = [Assessment(d, form_of(d.data), root) for d in docs if d.path not in bad]
     out.sort(key=lambda a: (a.org_slug, _num_key(a.slug)))
@@ -249,12 +260,10 @@ def uncertain_problems(root: Path) -> list[Problem]:
     return out
 
 
-def check_aliases(path: Path, docs: list[Document] = ()) -> list[Problem]:  # type: ignore[assignment]
+def check_aliases(path: Path, docs: list[Document], withholding: Withholding) -> list[Problem]:
     """content/aliases.yaml: its shape (names.py), its characters, with lines, and no alias of a
     name withheld in any version of any assessment (docs: the current ones; the others from git)."""
-    from piasite.history import withheld
-
-    hidden = withheld.withheld_names(Path(path).parent, [d.data for d in docs])
+    hidden = withholding.names(Path(path).parent, [d.data for d in docs])
     try:
         Names.load_file(path, hidden)
     except AliasError as e:

@@ -8,11 +8,12 @@ from pathlib import Path
 import click
 
 from piasite.checks.document import ERROR
-from piasite.checks.load import check_paths
 from piasite.core.errors import UserError
 from piasite.forms.form import form_of
 from piasite.history import changelog
-from piasite.history.versions import load_history, repo_root, warn
+from piasite.history.content import check_paths
+from piasite.history.git import repo_root
+from piasite.history.versions import load_history, warn
 from piasite.history.withheld import mask_document
 
 

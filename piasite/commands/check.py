@@ -9,9 +9,11 @@ import click
 
 from piasite.checks import lifecycle
 from piasite.checks.document import ERROR
-from piasite.checks.load import check_paths, content_files
+from piasite.checks.load import content_files
 from piasite.core.errors import UserError
-from piasite.history.versions import check_since, today
+from piasite.history.clock import today
+from piasite.history.content import check_paths
+from piasite.history.policy import check_since
 from piasite.history.withheld import check_problems
 from piasite.model.names import ALIASES_FILE
 

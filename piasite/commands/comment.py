@@ -18,8 +18,9 @@ from piasite.commands.diff import FileDiff, compare, warning_lines
 from piasite.core import dates, mdtext, safeout
 from piasite.forms.form import Form, form_for, value_at
 from piasite.history.changelog import derived_rows, version_changes
+from piasite.history.git import GitError, git, repo_root, resolve
 from piasite.history.itemdiff import REMOVED, Change
-from piasite.history.versions import GitError, git, load_history, repo_root, resolve
+from piasite.history.versions import load_history
 from piasite.model.reader import public
 
 MARKER = "<!-- piasite-diff -->"

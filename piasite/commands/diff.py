@@ -13,8 +13,18 @@ from piasite.core import mdtext, safefiles, safeout
 from piasite.core.textcheck import visible
 from piasite.forms.form import form_for, form_key
 from piasite.history import withheld
+from piasite.history.git import (
+    GITLINK,
+    SYMLINK,
+    GitError,
+    decode_path,
+    git,
+    parse_blobs,
+    parse_data,
+    repo_root,
+    resolve,
+)
 from piasite.history.itemdiff import Change, diff
-from piasite.history.versions import GITLINK, SYMLINK, GitError, _path, git, parse_blobs, parse_data, repo_root, resolve
 from piasite.model.reader import ReadError, public
 
 
@@ -67,11 +77,15 @@ def compare(content_dir: Path, base: str, head: str | None = "HEAD") -> list[Fil
     while i < len(toks) and toks[i].startswith(b":"):
         meta = toks[i].decode().split()
         st = meta[4][0]
-        names = [_path(t) for t in toks[i + 1 : i + (3 if st in "RC" else 2)]]
+        names = [decode_path(t) for t in toks[i + 1 : i + (3 if st in "RC" else 2)]]
         entries.append((st, names[0], names[-1], meta[2], meta[3]))
         modes.append((meta[0][1:], meta[1]))
         i += 1 + len(names)
-    kept = [(e, m) for e, m in zip(entries, modes, strict=True) if e[2].endswith(".yaml") and not e[2].endswith("aliases.yaml")]
+    kept = [
+        (e, m)
+        for e, m in zip(entries, modes, strict=True)
+        if e[2].endswith(".yaml") and not e[2].endswith("aliases.yaml")
+    ]
     entries = [e for e, _ in kept]
     revname = {b: base, **({revs[1]: head} if head is not None else {})}
     for (_st, old_path, new_path, _ob, _nb), (om, nm) in kept:  # gitlinks, symlinks: named, never parsed

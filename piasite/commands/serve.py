@@ -127,9 +127,10 @@ class Preview:
     def full(self) -> None:
         """Everything: model, generated tree, engine, search index."""
         from piasite.checks.document import ERROR
-        from piasite.checks.load import load_content
         from piasite.engine.pagefind import index_site
-        from piasite.engine.run import run_engine, source_date_epoch
+        from piasite.engine.run import run_engine
+        from piasite.history.clock import source_date_epoch
+        from piasite.history.content import load_content
         from piasite.site.generate import generate
         from piasite.site.theme import fill
 
@@ -162,7 +163,8 @@ class Preview:
     def update(self, path: Path) -> None:
         """One assessment saved: its page and the shared pages, or its messages when it has errors."""
         from piasite.checks.document import ERROR
-        from piasite.checks.load import Assessment, check_paths
+        from piasite.checks.load import Assessment
+        from piasite.history.content import check_paths
         from piasite.site.generate import assessment_pages, shared_pages
         from piasite.site.indexes import build_indexes
 

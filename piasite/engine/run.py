@@ -21,10 +21,11 @@ import time
 from pathlib import Path
 
 from piasite.checks.document import ERROR
-from piasite.checks.load import load_content
 from piasite.config import settings as engineconf
 from piasite.core import outdir, runlock, workdir
 from piasite.core.errors import PiasiteError
+from piasite.history.clock import source_date_epoch
+from piasite.history.content import load_content
 from piasite.site.theme import FillError, fill
 
 DOCS = "docs"  # the generated tree, in the run's own folder (runlock.private): build/run-XXXXXXXX/docs
@@ -183,33 +184,6 @@ def in_child(fn, *args):
     if not ok:
         raise value
     return value
-
-
-def source_date_epoch(content_dir: Path, assessments) -> int:
-    """The build date every engine stamps (sitemap): the last commit of content/, else the latest 公表日."""
-    if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
-        return int(os.environ["SOURCE_DATE_EPOCH"])
-    try:
-        from piasite.history.versions import git_env
-
-        out = subprocess.run(
-            ["git", "log", "-1", "--format=%ct", "--", "."],
-            cwd=content_dir,
-            capture_output=True,
-            text=True,
-            timeout=30,
-            env=git_env(),
-        )
-        if out.returncode == 0 and out.stdout.strip().isdigit():
-            return int(out.stdout.strip())
-    except (OSError, subprocess.SubprocessError):
-        pass
-    import calendar
-
-    from piasite.core import dates
-
-    days = [p[0] for a in assessments if (p := dates.parse_iso(a.published))]
-    return calendar.timegm(max(days).timetuple()) if days else 0
 
 
 ENGINE_MODULES = {"mkdocs": ("mkdocs", "material"), "zensical": ("zensical",)}

@@ -30,7 +30,6 @@ DEFAULT_FORM = "重点項目評価書"  # the form of documents written before �
 
 # Printed part numbers, as the form prints them (Roman numerals are U+2160…).
 ROMAN = {"Ⅰ": "I", "Ⅱ": "II", "Ⅲ": "III", "Ⅳ": "IV", "Ⅴ": "V"}
-CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 # A path into a document: keys and 0-based list indexes, e.g.
 # (<file group key>, 0, <委託 key>, <委託事項 key>, 2, <委託先名 key>).

@@ -1,4 +1,4 @@
-"""The cache of parsed blobs (history.py): JSON files in the user's cache folder.
+"""The cache of parsed blobs (git.parse_blobs): JSON files in the user's cache folder.
 
 A repository can carry any file — a `.cache/` folder committed with `git add -f`
 included — so the cache lives outside the working tree (PIASITE_CACHE_DIR, else
@@ -18,6 +18,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from piasite.config import limits
 from piasite.model.reader import Uncertain, Withheld
 
 VERSION = 3  # 3: the reader refuses aliases, foreign tags and over-deep or over-long values
@@ -39,8 +40,6 @@ def cache_dir(root: Path) -> Path:
         xdg = os.environ.get("XDG_CACHE_HOME")
         top = (Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache") / "piasite"
     key = hashlib.sha256(str(Path(root).resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:20]
-    from piasite.config import limits
-
     lim = limits.current()  # what parsing gives depends on the limits: one folder per setting
     return top / key / f"blobs-v{VERSION}-{lim.max_file_bytes}-{lim.max_value_chars}"
 
@@ -95,7 +94,7 @@ def _dec(v: Any) -> Any:
     return {k: _dec(x) for k, x in v.items()}
 
 
-def _path(cdir: Path, sha: str) -> Path | None:
+def entry_path(cdir: Path, sha: str) -> Path | None:
     if len(sha) not in (40, 64) or not set(sha) <= _SHA:
         return None
     return cdir / sha[:2] / f"{sha}.json"
@@ -103,7 +102,7 @@ def _path(cdir: Path, sha: str) -> Path | None:
 
 def load(cdir: Path, sha: str) -> tuple | None:
     """The cached entry of a blob, or None (absent, unreadable or not valid)."""
-    f = _path(cdir, sha)
+    f = entry_path(cdir, sha)
     if f is None:
         return None
     try:
@@ -122,7 +121,7 @@ def load(cdir: Path, sha: str) -> tuple | None:
 
 def store(cdir: Path, sha: str, entry: tuple) -> None:
     """Keep an entry; a value JSON cannot hold, or a folder that cannot be written, only skips it."""
-    f = _path(cdir, sha)
+    f = entry_path(cdir, sha)
     if f is None:
         return
     try:

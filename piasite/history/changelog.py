@@ -13,10 +13,12 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from piasite.core import csvsafe, dates
+from piasite.core import csvsafe, dates, mdtext
+from piasite.core.safeout import json_text
 from piasite.forms.form import DEFAULT_FORM, Form, form_of
 from piasite.history.itemdiff import Change, diff
-from piasite.history.versions import T_DATE, T_EXPLANATION, T_NONE, T_TIMING, FileHistory
+from piasite.history.trailers import NONE_VALUE, T_DATE, T_EXPLANATION, T_NONE, T_TIMING
+from piasite.history.versions import FileHistory
 from piasite.model.reader import public
 
 # The 別添2 (変更箇所) table: its role and its columns' roles, in the form's order, each paired
@@ -92,7 +94,7 @@ def imported_rows(data: Any, form: Form) -> list[Row]:
         if not isinstance(r, dict):
             continue
 
-        def get(role: str) -> Any:
+        def get(role: str, r: dict = r) -> Any:
             return form.sub(r, role, CHANGES)
 
         d = get("change_date")
@@ -138,7 +140,7 @@ def version_date(version, previous, previous_date: str = "") -> str:
         return dates.iso(*new_day)
     if previous is None:
         return ""
-    if tr.get(T_NONE, "").strip() == "なし":
+    if tr.get(T_NONE, "").strip() == NONE_VALUE:
         return previous_date
     return version.commit.day
 
@@ -158,7 +160,7 @@ def derived_rows(fh: FileHistory, form: Form, changes_by_version: list | None = 
     rows = []
     for prev, v, changes in version_changes(fh, form) if changes_by_version is None else changes_by_version:
         tr = v.trailers
-        if tr.get(T_NONE, "").strip() == "なし" or not changes:
+        if tr.get(T_NONE, "").strip() == NONE_VALUE or not changes:
             continue
         day = version_date(v, prev)
         for ch in changes:
@@ -195,8 +197,6 @@ def rows_for(fh: FileHistory | None, form: Form, data: Any, derived: bool = True
 
 def _cell(s: str) -> str:
     """A Markdown table cell: shown as written, one line (mdtext.py)."""
-    from piasite.core import mdtext
-
     return mdtext.cell(s)
 
 
@@ -216,8 +216,6 @@ def to_markdown(rows: list[Row], form: Form, title: str = "") -> str:
 
 
 def to_json(rows: list[Row], form: Form) -> str:
-    from piasite.core.safeout import json_text
-
     return json_text(json.dumps([r.as_dict(form) for r in rows], ensure_ascii=False, indent=2)) + "\n"
 
 

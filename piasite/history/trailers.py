@@ -18,6 +18,18 @@ Hypothesis on random messages). Commit messages have no patch part, so a '---' l
 
 from __future__ import annotations
 
+import re
+
+from piasite.forms import regime
+
+# The trailers piasite reads (a documented interface of `git commit`, named after the 別添2 columns):
+# 変更日, 提出時期, 提出時期に係る説明, and `変更箇所: なし` for an editorial commit (forms/regime/trailers.yaml).
+_NAMES = regime.section("trailers")
+T_DATE, T_TIMING, T_EXPLANATION, T_NONE = (str(_NAMES[k]) for k in ("date", "timing", "explanation", "editorial"))
+NONE_VALUE = str(_NAMES["editorial_value"])  # `変更箇所: なし`: the commit changes nothing the 別添2 lists
+TRAILER_KEYS = (T_DATE, T_TIMING, T_EXPLANATION, T_NONE)
+TRAILER = re.compile(rf"^({'|'.join(map(re.escape, TRAILER_KEYS))})\s*[:：]\s*(.*?)\s*$")  # stray_trailers only
+
 COMMENT = "#"
 _SPACE = " \t\n\r"  # git's isspace (sane_ctype): not \v or \f
 _GIT_GENERATED = ("Signed-off-by: ", "(cherry picked from commit ")

@@ -13,11 +13,20 @@ reported, as a change of a 非公表 item, never with what it was or became.
 
 from __future__ import annotations
 
+import json
+import os
+import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from piasite.model.reader import Withheld
+from piasite.checks.document import WARNING, Problem
+from piasite.core import safefiles
+from piasite.forms.form import form_for, value_at
+from piasite.history import cache as blobcache
+from piasite.history.commits import read_log
+from piasite.history.git import GitError, ObjectError, is_content, is_shallow, parse_blobs, repo_root, resolve
+from piasite.model.reader import Withheld, public
 
 ANY = None  # a list position, in a path of paths()
 
@@ -86,9 +95,6 @@ def concrete_paths(data: Any, path: tuple = ()) -> set[tuple]:
 
 def _key(value: Any) -> str:
     """A value's identity for value-equality (whitespace and Unicode forms folded)."""
-    import json
-    import unicodedata
-
     if isinstance(value, Withheld):
         value = value.value
     if isinstance(value, str):
@@ -161,8 +167,6 @@ class Ledger:
         for v in past:
             for p in concrete_paths(v):
                 spots.add(p)
-                from piasite.forms.form import value_at
-
                 values.setdefault(_any(p), set()).add(_key(value_at(v, p)))
         marked_now = paths(data)
         masked: list[tuple] = []
@@ -195,10 +199,6 @@ def release_line(path: str, item: tuple) -> str:
 
 def read_release(root: Path) -> tuple[dict[str, set[tuple]], list[tuple[int, str]]]:
     """RELEASE_FILE: `content/…/x.yaml キー/キー/…` a line (# comments) → {file: {ANY paths}}."""
-    import os
-
-    from piasite.core import safefiles
-
     f = Path(root) / RELEASE_FILE
     if not os.path.lexists(f):
         return {}, []
@@ -228,8 +228,8 @@ def _release_paths(lin: _Lineage, keys: set[tuple]) -> set[tuple]:
 
 
 def build_ledger(root: Path, commits: Iterable[Any], prefix: str, is_content, parse) -> Ledger:
-    """The ledger from commits (history.Commit: changes (status, old, new, blob)); parse(blobs)
-    → {blob: ("ok", data) | ("err", …)} (history.parse_blobs, cached by blob id)."""
+    """The ledger from commits (commits.Commit: changes (status, old, new, blob)); parse(blobs)
+    → {blob: ("ok", data) | ("err", …)} (git.parse_blobs, cached by blob id)."""
     parent: dict[str, str] = {}
 
     def find(p: str) -> str:
@@ -241,7 +241,9 @@ def build_ledger(root: Path, commits: Iterable[Any], prefix: str, is_content, pa
     blobs: list[tuple[str, str]] = []
     where: dict[str, str] = {}  # blob → the commit and path it was first seen at, for an error
     for c in commits:
-        for (status, old, new, blob), mode in zip(c.changes, getattr(c, "modes", None) or [""] * len(c.changes)):
+        for (status, old, new, blob), mode in zip(
+            c.changes, getattr(c, "modes", None) or [""] * len(c.changes), strict=False
+        ):
             if mode and mode not in ("100644", "100755"):
                 continue  # a gitlink or a link: load_history and diff name it (commit and path); nothing to read
             where.setdefault(blob, f"コミット {c.sha[:10]} の {new or old}")
@@ -253,12 +255,10 @@ def build_ledger(root: Path, commits: Iterable[Any], prefix: str, is_content, pa
             if status != "D" and is_content(path, prefix) and blob.strip("0"):
                 parent.setdefault(path, path)
                 blobs.append((path, blob))
-    from piasite.history import versions as history
-
     try:
         parsed = parse({b for _, b in blobs})
-    except history.ObjectError as e:  # name the commit and path, as load_history does
-        raise history.ObjectError(e.sha, "blob", "missing", where.get(e.sha, "")) from None
+    except ObjectError as e:  # name the commit and path, as load_history does
+        raise ObjectError(e.sha, "blob", "missing", where.get(e.sha, "")) from None
     ledger = Ledger()
     groups: dict[str, _Lineage] = {}
     seen: set[tuple[str, str]] = set()
@@ -273,8 +273,6 @@ def build_ledger(root: Path, commits: Iterable[Any], prefix: str, is_content, pa
         data = entry[1]
         lin.versions.append(data)
         for item in concrete_paths(data):
-            from piasite.forms.form import value_at
-
             lin.paths.add(_any(item))
             ledger.names.update(scalars(value_at(data, item)))
     for p in parent:
@@ -292,31 +290,24 @@ _MARK = '"\\u0000withheld"'  # how blobcache writes a Withheld value (JSON escap
 
 
 def _tagged_blobs(root: Path, shas: set[str]) -> dict[str, tuple]:
-    """history.parse_blobs, but a blob whose cached entry holds no Withheld value is left out
+    """git.parse_blobs, but a blob whose cached entry holds no Withheld value is left out
     unread: only blobs with a tag add to the ledger (most versions have none)."""
-    import json
-
-    from piasite.history import cache as blobcache
-    from piasite.history import versions as history
-
     cdir = blobcache.cache_dir(root)
     head = json.dumps({"v": blobcache.VERSION})[:-1]  # blobcache.store writes "v" first
     todo = set()
     for sha in shas:
-        f = blobcache._path(cdir, sha)
+        f = blobcache.entry_path(cdir, sha)
         try:
             text = f.read_text(encoding="utf-8") if f is not None else None
         except OSError:
             text = None
         if text is None or _MARK in text or not text.startswith(head):  # absent, tagged or of another version
             todo.add(sha)
-    return history.parse_blobs(root, todo)
+    return parse_blobs(root, todo)
 
 
 def ledger(root: Path, revs: Iterable[str], prefix: str, commits: dict | None = None) -> Ledger:
     """The ledger of every commit reachable from revs (full ids), computed once per process."""
-    from piasite.history import versions as history
-
     revs = tuple(sorted(set(revs)))
     release = Path(root) / RELEASE_FILE
     try:
@@ -329,23 +320,21 @@ def ledger(root: Path, revs: Iterable[str], prefix: str, commits: dict | None = 
     every: dict = dict(commits or {})
     for rev in revs:
         if commits is None or rev not in every:
-            every.update(history.read_log(Path(root), rev))
-    out = build_ledger(root, every.values(), prefix, history._is_content, lambda shas: _tagged_blobs(Path(root), shas))
+            every.update(read_log(Path(root), rev))
+    out = build_ledger(root, every.values(), prefix, is_content, lambda shas: _tagged_blobs(Path(root), shas))
     _MEMO[key] = out
     return out
 
 
 def for_content(content_dir: Path, revs: Iterable[str] = ("HEAD",)) -> tuple[Ledger, Path, str] | None:
     """The ledger of content_dir's repository (None outside git, shallow, or without commits)."""
-    from piasite.history import versions as history
-
     content_dir = Path(content_dir).resolve()
     try:
-        root = history.repo_root(content_dir)
-        if history.is_shallow(root):
+        root = repo_root(content_dir)
+        if is_shallow(root):
             return None
-        shas = [history.resolve(root, r) for r in revs]
-    except history.GitError:
+        shas = [resolve(root, r) for r in revs]
+    except GitError:
         return None
     prefix = str(content_dir.relative_to(root.resolve())).replace("\\", "/").strip(".")
     prefix = (prefix + "/") if prefix else ""
@@ -360,9 +349,6 @@ def removed_tags(led: Ledger, path: str, data: Any) -> tuple[Any, list[str]]:
 
 def removed(led: Ledger, path: str, data: Any) -> tuple[Any, list[tuple[tuple, str, str]]]:
     """(the current data masked, [(concrete path, item label, message)] of the items masked)."""
-    from piasite.forms.form import form_for
-    from piasite.model.reader import public
-
     masked, where = led.mask_current(path, data)
     if not where:
         return masked, []
@@ -387,8 +373,6 @@ def removed(led: Ledger, path: str, data: Any) -> tuple[Any, list[tuple[tuple, s
 
 def check_problems(docs: list) -> list:
     """`piasite check`: a warning at each item whose !非公表 was removed (it stays unpublished)."""
-    from piasite.checks.document import WARNING, Problem
-
     out: list = []
     by_dir: dict[Path, list] = {}
     for d in docs:
@@ -434,8 +418,6 @@ def mask_assessments(assessments: list, content_dir: Path | None) -> tuple[set[s
 
 def current_names(datas: Iterable[Any]) -> set[str]:
     """The texts the given (current) documents withhold."""
-    from piasite.forms.form import value_at
-
     out: set[str] = set()
     for d in datas:
         for p in concrete_paths(d):
@@ -460,6 +442,20 @@ def mask_document(path: Path, data: Any) -> Any:
     except ValueError:
         return data
     return led.mask_current(rel, data)[0]
+
+
+class FromHistory:
+    """What the versions in git withhold, as checks.load asks it (its Withholding): a ledger per
+    content folder, read once."""
+
+    def __init__(self) -> None:
+        self.ledgers: dict = {}  # content folder → for_content()
+
+    def hidden_paths(self, doc: Any) -> set[tuple]:
+        return hidden_paths(doc, self.ledgers)
+
+    def names(self, content_dir: Path, datas: list) -> set[str]:
+        return withheld_names(content_dir, datas)
 
 
 def hidden_paths(doc: Any, ledgers: dict) -> set[tuple]:

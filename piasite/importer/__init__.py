@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from piasite.importer.document import Imported, import_text
+from piasite.importer.document import import_text
+from piasite.importer.imported import Imported
 from piasite.importer.report import Fidelity, marked, measure, render
 from piasite.importer.writer import dump, schema_rel_path
 

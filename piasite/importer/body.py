@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from piasite.core import dates
-from piasite.forms.form import CIRCLED, Form, Item, value_at
+from piasite.core.labels import CIRCLED
+from piasite.forms.form import Form, Item, value_at
 from piasite.importer import choices
 from piasite.importer.cells import (
     after_label,

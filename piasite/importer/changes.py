@@ -136,7 +136,7 @@ def _columns(r: Row, timings, notes: Notes) -> None:
     if t == 4 or (len(cells) <= 6 and t == len(cells) and t <= 4):
         r.cells = cells[:t] + cells[t : t + 1] + (["\n".join(cells[t + 1 :])] if len(cells) > t + 1 else [])
         return
-    for no, text in zip(r.lines[1:t], cells[1:t]):
+    for no, text in zip(r.lines[1:t], cells[1:t], strict=False):
         notes.add(
             no,
             text,
@@ -161,7 +161,7 @@ def _row(c: list[str], line: int, notes: Notes, keys: list[str], note_key: str |
         row[keys[0]] = c[0]
         remarks.append(f"変更日は原文のまま「{c[0]}」です(日付として読めません)")
     row[keys[1]] = _md(c[1])
-    for k, v in zip(keys[2:4], c[2:4]):
+    for k, v in zip(keys[2:4], c[2:4], strict=False):
         md = _md(v)
         if md:
             row[k] = md

@@ -8,29 +8,24 @@ Keys come from the form's roles."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
+from piasite.checks.document import ERROR, Checker, not_in
 from piasite.core.errors import PiasiteError
 from piasite.forms.form import Form, form_names, load_form, value_at
 from piasite.importer import changes as changelog
-from piasite.importer import fidelity, furniture, uncertain
+from piasite.importer import fidelity, furniture, henko, uncertain
 from piasite.importer.body import BodyParser, Notes, cells_of
+from piasite.importer.imported import Imported
 from piasite.importer.text import is_separator, nfkc, norm, plain
-from piasite.model.reader import Uncertain
+from piasite.importer.writer import dump
+from piasite.model.reader import Document, Uncertain, parse
 
 # What a line of page furniture (a running header or footer) is read as: a page break.
 PAGE_BREAK = "-----"
 
 # The version stamp printed under 公表日: [平成26年4月 様式2] (spaces and brackets vary).
 _STAMP = re.compile(r"^[\[［〔]?((?:平成|令和)(?:元|\d{1,2})年\d{1,2}月)(様式\d)[\]］〕]?$")
-
-
-@dataclass
-class Imported:
-    form: Form
-    data: dict
-    stats: dict = field(default_factory=dict)
 
 
 def form_from_title(lines: list[str]) -> Form | None:
@@ -113,8 +108,6 @@ def import_text(text: str) -> Imported:
     raw_lines = [PAGE_BREAK if k in page else l for k, l in enumerate(raw_lines)]
     numbered = list(enumerate(raw_lines, 1))
     if not form.has_role("changes"):  # a list of changes, not an assessment
-        from piasite.importer import henko
-
         imported = henko.import_lines(form, numbered)
     else:
         imported = _import_assessment(form, numbered, source)
@@ -150,7 +143,7 @@ def _import_assessment(form: Form, numbered: list[tuple[int, str]], source: dict
     columns = {norm(l) for c in changes.items for l in c.all_labels}
     first_column = [norm(l) for l in changes.items[0].all_labels]  # 変更日, its header printed as one cell
     fallback = None
-    for k, (no, raw) in enumerate(numbered):
+    for k, (_no, raw) in enumerate(numbered):
         cells = cells_of(raw)
         if len([c for c in cells if c.strip()]) == 1 and any(norm(cells[0]).startswith(h) for h in heads):
             nxt = next((r for _, r in numbered[k + 1 :] if r.strip() and not is_separator(r)), "")  # past a page number
@@ -197,13 +190,11 @@ def _import_assessment(form: Form, numbered: list[tuple[int, str]], source: dict
             )
         if mismatch and stamp[1] not in form.versions:
             # a stamp of another form naming a version this one does not list: not taken on its word
-            from piasite.checks.document import _not_in
-
             notes.add(
                 stamp[0],
                 stamp[1],
                 f"「{form.role_item('form_version').label}」: "
-                + _not_in(stamp[1], form.versions, "選択肢")
+                + not_in(stamp[1], form.versions, "選択肢")
                 + "(要確認)",
             )
         else:
@@ -335,9 +326,6 @@ def _make_valid(form: Form, out: dict, notes: Notes, valued: dict) -> None:
     """The safety net for documents nobody has seen: a value the checker rejects
     (a count that contradicts the listed elements, a choice outside the form…)
     moves to 取込メモ with the checker's reason, so that the output passes check."""
-    from piasite.checks.document import ERROR, Checker
-    from piasite.importer.writer import dump
-    from piasite.model.reader import Document, parse
 
     class _Recorder(Checker):
         def __init__(self, doc: Document) -> None:

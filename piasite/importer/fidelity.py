@@ -55,7 +55,7 @@ def _concrete(item: Item, value: Any, path: tuple) -> Iterator[tuple[Item, tuple
 def unused_sections(form: Form, data: dict) -> list[tuple]:
     """Sections whose every `unused_if` item says the section is not used."""
     out = []
-    for item, path, v in _concrete(form.root, data, ()):
+    for item, path, _v in _concrete(form.root, data, ()):
         if not item.is_container:
             continue
         flags = [c for c in item.items if c.unused_if]

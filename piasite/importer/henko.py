@@ -6,14 +6,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import TYPE_CHECKING
 
 from piasite.forms.form import Form, load_form
 from piasite.importer.body import Notes, cells_of
+from piasite.importer.imported import Imported
 from piasite.importer.text import is_separator, norm, plain, to_markdown
-
-if TYPE_CHECKING:
-    from piasite.importer.document import Imported  # document.py imports this module
 
 _PAGE_CELL = re.compile(r"^\s*(\d{1,3})(?:\s+(.*))?$", re.S)
 # An organisation named before its own rules: 新宿区特別区税条例, 〇〇市情報公開条例 …
@@ -45,8 +42,6 @@ def _page_of(cell: str) -> tuple[int, str] | None:
 
 
 def import_lines(form: Form, numbered: list[tuple[int, str]]) -> Imported:
-    from piasite.importer.document import Imported
-
     group = form.role_item("change_list")
     header = {norm(l) for c in group.items for l in c.all_labels}
     notes = Notes()
@@ -78,7 +73,7 @@ def import_lines(form: Form, numbered: list[tuple[int, str]]) -> Imported:
         return e
 
     def end_segment() -> None:
-        for no, c in buffer:
+        for _no, c in buffer:
             outside.append("\t".join(c))
         buffer.clear()
 
@@ -230,7 +225,7 @@ def _excerpt(
     out: list[str] = []
     dropped: set[str] = set()
     element = index.get("entrustment")
-    for no, cells in rows:
+    for _no, cells in rows:
         label = plain(cells[0]) if cells else ""
         rest = [c for c in cells[1:] if c.strip()]
         value_md = ""

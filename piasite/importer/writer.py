@@ -4,6 +4,7 @@ block scalars, dates unquoted, the schema line first."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import yaml
@@ -113,8 +114,6 @@ def dump(data: dict, form: Form, header: list[str], schema_rel: str) -> str:
 
 def schema_rel_path(out_file: Path, repo_root: Path | None) -> str:
     """Relative path from the file's folder to <repo>/schema (content/<org>/x.yaml → ../../schema)."""
-    import os
-
     root = Path(repo_root).resolve() if repo_root else None
     target = Path(out_file).resolve()
     if root is None or root not in target.parents:

@@ -30,8 +30,10 @@ from piasite.checks.evaluation import evaluations, of_assessment
 from piasite.core.errors import PiasiteError
 from piasite.forms.form import value_at
 from piasite.site.indexes import build_indexes
+from piasite.model import lists
 from piasite.model.names import Names
-from piasite.site.pages import AssessmentPage, bare
+from piasite.core.labels import bare
+from piasite.site.pages import AssessmentPage
 from piasite.core.parallel import on_two_cores
 from piasite.site.theme import bodies_dir, key_of, shelve
 from piasite.site.theme import prepare as prepare_theme
@@ -225,7 +227,7 @@ def summary(a, data: dict, change_rows: list | None, links: dict | None = None) 
     if jimu:
         out["filters"][FILTER_JIMU] = str(jimu)
         fact(bare(f.item_at(jimu_path).label), escape(str(jimu)), f.anchor(jimu_path))
-    systems = list(indexes._systems(a, data))
+    systems = list(lists.systems(a, data))
     links = links or {}
     canonical = lambda path, name: links.get(f.anchor(path), (None, str(name)))[1]  # noqa: E731 -- one spelling per name
     if systems:
@@ -234,7 +236,7 @@ def summary(a, data: dict, change_rows: list | None, links: dict | None = None) 
         names = tally(Counter(canonical(p, n) for p, n in systems))
         label = sys_item.element.format(n="") if sys_item.element else bare(sys_item.label)
         fact(label, f"{len(systems)} 件({names})", f.anchor(sys_path))
-    tasks = list(indexes._tasks(a, data))
+    tasks = list(lists.tasks(a, data))
     if tasks:
         first = tasks[0][0]
         by = Counter(canonical(p, v) for t, _, _ in tasks for p, v in f.values(data, "contractor", within=t) if v)
@@ -273,7 +275,7 @@ def provenance(site: Site, assessments: list, content_dir) -> dict:
     content last changed (its last commit, else the latest 公表日: never the clock)."""
     import datetime as dt
 
-    from piasite.engine.run import source_date_epoch
+    from piasite.history.clock import source_date_epoch
 
     extra = site.config.get("extra") or {}
     epoch = source_date_epoch(Path(content_dir), assessments) if content_dir else 0
@@ -321,7 +323,7 @@ def history_extension(site: Site) -> None:
     past versions, 更新履歴, feeds. Absent from a tree without that stage."""
     try:
         from piasite.site import history_pages
-        from piasite.history.versions import GitError
+        from piasite.history.git import GitError
     except ImportError:
         return
     if Path(history_pages.__file__).resolve().parent != Path(__file__).resolve().parent:

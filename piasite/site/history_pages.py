@@ -35,7 +35,8 @@ from piasite.config import resources
 from piasite.history.changelog import CHANGES, Row, columns, derived_rows, has_table, imported_rows, row_dict, version_changes, version_date
 from piasite.history.itemdiff import marked_html, text
 from piasite.forms.form import Form, Item, form_for
-from piasite.history.versions import T_NONE, FileHistory, load_history, warn
+from piasite.history.trailers import NONE_VALUE, T_NONE
+from piasite.history.versions import FileHistory, load_history, warn
 from piasite.checks.load import full_title
 from piasite.core.parallel import on_two_cores
 from piasite.model.reader import public
@@ -343,7 +344,7 @@ def _timeline(fh, vchanges: list) -> list[dict]:
     changes = {v.commit.sha: (prev, chs) for prev, v, chs in vchanges}
     for n, v in enumerate(fh.live, 1):
         prev, chs = changes.get(v.commit.sha, (None, []))
-        editorial = v.trailers.get(T_NONE, "").strip() == "なし"
+        editorial = v.trailers.get(T_NONE, "").strip() == NONE_VALUE
         out.append(
             {
                 "n": n,

@@ -12,9 +12,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from piasite.core import dates
+from piasite.core.labels import bare
 from piasite.core.markup import plain
 from piasite.model.names import Names, is_placeholder, nfkc, split_branch
-from piasite.model.reader import Uncertain
+from piasite.model.lists import ATTACHED, UNREAD, UNSAID, least_said, rest_of_list
+from piasite.model.lists import files as files_of
+from piasite.model.lists import systems as systems_of
+from piasite.model.lists import tasks as tasks_of
 
 # Column headings of the indexes (what a reader sees, and the open data's field names): the
 # same words as some form labels, but headings, not document keys.
@@ -99,71 +103,17 @@ def _group(rows: list[tuple[str, Row]], names: Names) -> list[Entity]:
     return sorted(by_key.values(), key=lambda e: (names.sort_key(e.name), e.key))  # 五十音
 
 
-def _files(a, data):
-    """(path of the file, its name) for every 特定個人情報ファイル of a form that has them as a group."""
-    f = a.form
-    if not f.has_role("file"):
-        return
-    for fpath, file in f.values(data, "file"):
-        if isinstance(file, dict):
-            yield fpath, plain(f.value(data, "file_name", within=fpath) or f"({fpath[-1] + 1})")
-
-
 def jimu_path(a) -> tuple | None:
     """Where an assessment names its 事務, whatever its form."""
     return a.form.role_path("jimu_name") if a.form.has_role("jimu_name") else None
 
 
-def _systems(a, d):
-    """(path, name) of every system named (a group of systems, or a list of their names)."""
-    for p, name in a.form.values(d, "system_name"):
-        if name:
-            yield p, name
-
-
-def _tasks(a, d):
-    """(path of the task, task, file name) for every 委託事項."""
-    f = a.form
-    names = dict(_files(a, d))
-    for tpath, task in f.values(d, "entrustment"):
-        if isinstance(task, dict):
-            fpath = f.enclosing(tpath, "file")
-            yield tpath, task, (names.get(fpath, "") if fpath else "")
-
-
-def bare_label(label: str) -> str:
-    from piasite.site.pages import bare
-
-    return bare(label)
-
-
-# Where a file's 提供先・移転先 beyond those it lists are, as far as the document says.
-ATTACHED, UNREAD, UNSAID = "attached", "unread", "unsaid"
+# Where a file's 提供先・移転先 beyond those it lists are (model/lists.py), as the notes say it.
 _REST = {
     ATTACHED: "残りは添付資料",
     UNREAD: "残りの掲載場所は原文から読み取れませんでした",
     UNSAID: "残りの掲載場所の記載はありません",
 }
-
-
-def rest_of_list(form: Any, data: Any, fpath: tuple) -> str:
-    """ATTACHED: the file's 添付資料 (role provision_transfer_attachment) names one, or a listed
-    name points to one (添付資料を参照, 別紙…); UNREAD: the 添付資料 is !要確認 (an import found
-    no attachment named); UNSAID: nothing says (piasite check reports it as an error)."""
-    att = form.value(data, "provision_transfer_attachment", within=fpath)
-    if isinstance(att, Uncertain):
-        return UNREAD
-    if att:
-        return ATTACHED
-    names = " ".join(
-        str(v) for role in ("provision_name", "transfer_name") for _, v in form.values(data, role, within=fpath)
-    )
-    return ATTACHED if "添付" in names or "別紙" in names else UNSAID
-
-
-def least_said(states: list[str]) -> str:
-    """Of several files' states, the one that says least (one unread file makes the note say so)."""
-    return next((s for s in (UNREAD, UNSAID) if s in states), ATTACHED)
 
 
 def listing(f: Any, data: Any, kind: str) -> tuple[int, int, str]:
@@ -219,9 +169,9 @@ def build_indexes(assessments: list, names: Names) -> list[Index]:
         jimu_name = f.value(d, "jimu_name")
         if jimu_name and p:
             jimu.append((names.key(jimu_name), Row(plain(jimu_name), a, p, a.form.anchor(p), dict(common))))
-        for p, name in _systems(a, d):
+        for p, name in systems_of(a, d):
             systems.append((names.key(name), Row(plain(name), a, p, a.form.anchor(p), dict(common))))
-        for tpath, task, fname in _tasks(a, d):
+        for tpath, task, fname in tasks_of(a, d):
             contractor = f.value(d, "contractor", within=tpath)
             if not contractor or is_placeholder(plain(contractor)):  # 「添付資料を参照」 names no one
                 continue
@@ -239,7 +189,7 @@ def build_indexes(assessments: list, names: Names) -> list[Index]:
                 sub = f"{sub}({plain(sub_task)})" if sub else plain(sub_task)
             cells["再委託"] = sub
             tasks.append((names.key(company), Row(plain(contractor), a, p, a.form.anchor(p), cells)))
-        for fpath, fname in _files(a, d):
+        for fpath, fname in files_of(a, d):
             for kind in ("provision", "transfer"):  # 提供先 (other bodies), 移転先 (own departments)
                 for rpath, rec in f.values(d, kind, within=fpath):
                     rname = f.value(d, f"{kind}_name", within=rpath) if isinstance(rec, dict) else None
@@ -258,7 +208,7 @@ def build_indexes(assessments: list, names: Names) -> list[Index]:
             if f.has_role(kind) and f.has_role("file"):
                 total, m, where = listing(f, d, kind)
                 if total > m:
-                    partial.append((a, partial_note(bare_label(f.role_item(kind).label), total, m, where)))
+                    partial.append((a, partial_note(bare(f.role_item(kind).label), total, m, where)))
     return [
         Index(
             "kikan",

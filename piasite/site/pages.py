@@ -15,18 +15,14 @@ from html import escape
 from typing import Any
 
 from piasite.core import dates
-from piasite.forms.form import CIRCLED, Item, empty
+from piasite.core.labels import bare
+from piasite.forms.form import Item, empty
 from piasite.core.markup import plain, to_html
 from piasite.model.reader import Uncertain
 
 EMPTY = '<p class="pia-empty">記載なし</p>'
 # An item in a section the imported text lacked (role import_missing lists them): not 記載なし.
 MISSING = '<p class="pia-empty pia-missing">原文にありません(取り込んだテキストにこの部分がありませんでした)</p>'
-
-
-def bare(label: str) -> str:
-    """A label without its printed number: ①事務の名称 → 事務の名称."""
-    return re.sub(rf"^(?:[{CIRCLED}]|\d+\.\s*|\(別添\d\)\s*|[ⅠⅡⅢⅣⅤ]\s+)", "", label).strip()
 
 
 def heading(level: int, anchor: str, label_html: str, marked: bool = False) -> str:
@@ -205,7 +201,8 @@ class AssessmentPage:
     def _partial(self, group: Item, path: tuple, elems: list) -> str:
         """「提供先 133 件中 1 件を掲載(残りは添付資料)」 where the form's count (roles provision_count,
         transfer_count) is more than the list beside it holds."""
-        from piasite.site.indexes import least_said, partial_note, rest_of_list
+        from piasite.model.lists import least_said, rest_of_list
+        from piasite.site.indexes import partial_note
         from piasite.model.names import is_placeholder
 
         f = self.form

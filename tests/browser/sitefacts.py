@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from piasite.checks.load import load_content
+from piasite.history.content import load_content
 from piasite.model.reader import public
 
 REPO = Path(__file__).resolve().parents[2]

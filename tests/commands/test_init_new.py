@@ -10,9 +10,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from piasite.checks.load import check_paths
 from piasite.cli import main
 from piasite.forms.form import HINT_PREFIX, form_key, form_names, load_form
+from piasite.history.content import check_paths
 from piasite.model.reader import Withheld, parse, read
 from tests.conftest import ROOT
 

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from piasite.checks.load import content_files, load_content
+from piasite.checks.load import content_files
 from piasite.cli import main
+from piasite.history.content import load_content
 from piasite.model.names import Names
 from piasite.model.reader import ReadError, Withheld, parse
 from piasite.site import generate as generator

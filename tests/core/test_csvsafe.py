@@ -9,9 +9,9 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from piasite.checks.load import load_content
 from piasite.cli import main
 from piasite.core.csvsafe import cell
+from piasite.history.content import load_content
 from piasite.site.generate import generate
 from tests.gitrepo import base_repo
 

@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 
 from piasite.checks import lifecycle
-from piasite.checks.load import load_content
 from piasite.commands.diff import compare
 from piasite.forms.form import all_forms, load_form
 from piasite.forms.schema import write_schemas
 from piasite.history import changelog
+from piasite.history.content import load_content
 from piasite.history.versions import load_history
 from piasite.site.generate import generate
 from tests.conftest import FIXTURES, ROOT, schema_validator

@@ -11,9 +11,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from piasite.checks.load import load_content, load_document
+from piasite.checks.load import load_document
 from piasite.commands.export import export_text
 from piasite.forms.form import all_forms, load_form
+from piasite.history.content import load_content
 from piasite.history.itemdiff import diff
 from piasite.importer import import_text
 from piasite.importer.writer import dump

@@ -41,11 +41,6 @@ ALLOWED = {
     ("site/generate.py", "事務"): 2,
     ("site/generate.py", "システム"): 1,
     ("site/generate.py", "様式"): 1,
-    # commit trailers: an interface of `git commit` (変更日: …, 提出時期: …, 変更箇所: なし)
-    ("history/versions.py", "変更日"): 1,
-    ("history/versions.py", "提出時期"): 1,
-    ("history/versions.py", "提出時期に係る説明"): 1,
-    ("history/versions.py", "変更箇所"): 1,
     # `piasite diff --format json` field name
     ("history/itemdiff.py", "項目"): 1,
     # fields of the !要確認 tag (reader.py's format: 原文, 行, 理由, 読み), the same words as 取込メモ's columns

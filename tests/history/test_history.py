@@ -11,7 +11,9 @@ from click.testing import CliRunner
 from piasite.cli import main
 from piasite.forms.form import load_form
 from piasite.history import changelog
-from piasite.history.versions import GitError, ShallowError, check_since, load_history
+from piasite.history.git import GitError
+from piasite.history.policy import check_since
+from piasite.history.versions import ShallowError, load_history
 from tests.gitrepo import base_repo
 
 F = "content/higashiyama/5.yaml"

@@ -7,7 +7,8 @@ import pytest
 
 from piasite.forms.form import load_form
 from piasite.history import changelog
-from piasite.history.versions import check_since, load_history
+from piasite.history.policy import check_since
+from piasite.history.versions import load_history
 from piasite.site.history_pages import _timeline
 from tests.gitrepo import BASE, Repo
 

@@ -9,9 +9,9 @@ import sys
 
 import pytest
 
-from piasite.checks.load import load_content
 from piasite.commands.export import export_text
 from piasite.forms.form import load_form
+from piasite.history.content import load_content
 from piasite.importer import import_file, import_text, write
 from piasite.site.generate import generate
 from tests.conftest import FIXTURES, ROOT

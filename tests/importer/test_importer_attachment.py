@@ -18,10 +18,10 @@ import pytest
 from click.testing import CliRunner
 
 from piasite.checks.document import ERROR, WARNING
-from piasite.checks.load import check_paths
 from piasite.cli import main
 from piasite.engine.run import build_site
 from piasite.forms.form import Form
+from piasite.history.content import check_paths
 from piasite.importer import import_text, write
 from piasite.importer.text import plain
 from piasite.importer.writer import dump

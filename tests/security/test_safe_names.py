@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from piasite.checks.load import check_paths, content_files, load_content
+from piasite.checks.load import content_files
+from piasite.history.content import check_paths, load_content
 from piasite.site.history_pages import generate_history
 from tests.clirun import piasite
 from tests.gitrepo import BASE, base_repo

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from piasite.checks.load import load_content
+from piasite.history.content import load_content
 from piasite.history.versions import ShallowError
 from piasite.site.history_pages import generate_history
 

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from piasite.checks.load import full_title, load_content
+from piasite.checks.load import full_title
+from piasite.history.content import load_content
 from piasite.model.names import Names, is_placeholder
 from piasite.site.generate import generate
 

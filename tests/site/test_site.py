@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from piasite.checks.load import load_content
 from piasite.engine.run import BuildError
 from piasite.forms.form import load_form
+from piasite.history.content import load_content
 from piasite.model.reader import Withheld
 from piasite.site.generate import NAV
 from tests.conftest import schema_validator
