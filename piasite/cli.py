@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from piasite.checks.document import ERROR
 from piasite.commands.usage import JapaneseContext
 from piasite.core.errors import PiasiteError, UserError
+from piasite.core.problems import ERROR
 
 __all__ = ["main", "PiasiteError", "UserError"]
 

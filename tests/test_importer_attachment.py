@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from piasite.checks.document import ERROR, WARNING
 from piasite.checks.load import check_paths
 from piasite.cli import main
+from piasite.core.problems import ERROR, WARNING
 from piasite.engine.run import build_site
 from piasite.forms.form import Form
 from piasite.importer import import_text, write

@@ -10,33 +10,16 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from piasite.core import dates, hygiene, textcheck
+from piasite.core.problems import ERROR, WARNING, Problem
 from piasite.forms.form import Form, Item, empty, form_key, form_names, form_of, load_form, value_at, version_month
 from piasite.model.reader import UNCERTAIN_TAG as UNCERTAIN
 from piasite.model.reader import Document, Uncertain, Withheld
 
 HIDDEN = "(非公表の値)"  # said instead of a withheld value: messages reach CI logs
-
-ERROR, WARNING = "error", "warning"
-
-
-@dataclass(frozen=True)
-class Problem:
-    path: Path
-    line: int
-    item: str
-    message: str
-    severity: str = ERROR
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}: "
-        what = f"{self.item}: " if self.item else ""
-        tag = "" if self.severity == ERROR else "警告: "
-        return textcheck.visible(f"{where}{tag}{what}{self.message}")
 
 
 class Checker:

@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from piasite.core.problems import ERROR, WARNING, Problem
 from piasite.forms.form import Form, form_names, form_of, load_form
 from piasite.model.reader import public, unwrap
 
@@ -152,8 +153,6 @@ def of_assessment(evals: list[Evaluation]) -> dict[str, Evaluation]:
 
 def check(docs: list) -> list:
     """The 基礎's Ⅲ and Ⅳ 1 against its Ⅱ and against the documents present (same folder and number)."""
-    from piasite.checks.document import ERROR, WARNING, Problem
-
     problems: list = []
     groups: dict[tuple, list[tuple[Any, Form, dict]]] = {}
     for doc in docs:

@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from piasite.checks.document import ERROR, Problem, check_document, check_text, check_unique_numbers
+from piasite.checks.document import check_document, check_text, check_unique_numbers
 from piasite.checks.evaluation import EVALUATION_SLUG
 from piasite.checks.evaluation import check as check_evaluations
 from piasite.config import limits
 from piasite.config import settings as engineconf
 from piasite.core import safenames
+from piasite.core.problems import ERROR, Problem
 from piasite.forms.form import Form, form_for, form_of
 from piasite.model.names import ALIASES_FILE, AliasError, Names
 from piasite.model.reader import Document, ReadError, public, read, uncertain_paths

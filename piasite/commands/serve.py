@@ -40,6 +40,7 @@ import click
 
 from piasite.core import runlock, workdir
 from piasite.core.errors import PiasiteError, UserError
+from piasite.core.problems import ERROR
 
 STATUS = "/__piasite__/status"
 POLL_SECONDS = 0.4
@@ -126,7 +127,6 @@ class Preview:
     # -- building --------------------------------------------------------------------------
     def full(self) -> None:
         """Everything: model, generated tree, engine, search index."""
-        from piasite.checks.document import ERROR
         from piasite.checks.load import load_content
         from piasite.engine.pagefind import index_site
         from piasite.engine.run import run_engine, source_date_epoch
@@ -161,7 +161,6 @@ class Preview:
 
     def update(self, path: Path) -> None:
         """One assessment saved: its page and the shared pages, or its messages when it has errors."""
-        from piasite.checks.document import ERROR
         from piasite.checks.load import Assessment, check_paths
         from piasite.site.generate import assessment_pages, shared_pages
         from piasite.site.indexes import build_indexes

@@ -27,6 +27,7 @@ import yaml
 from piasite.config.limits import MAX_CONFIG_BYTES, MAX_DEPTH
 from piasite.core import safefiles, workdir, yamlcore
 from piasite.core.errors import PiasiteError
+from piasite.core.problems import Problem
 
 ENGINE_FILE = "engine-{engine}.yml"  # in build/, beside docs/ and theme/ (paths relative to it)
 HTTP_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d+)?(?:/[^\s\"'<>\\&`]*)?", re.I)
@@ -369,8 +370,6 @@ def write(config: Path, engine: str, work: Path | None = None) -> Path:
 
 class ConfigError(PiasiteError):
     def __init__(self, config: Path, problems: list[tuple[int, str]]):
-        from piasite.checks.document import Problem
-
         super().__init__(
             f"{config} に使えない設定が {len(problems)} 件あるため、サイトを組み立てませんでした"
             "(これまでのサイトはそのままです)",

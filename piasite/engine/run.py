@@ -20,11 +20,11 @@ import sys
 import time
 from pathlib import Path
 
-from piasite.checks.document import ERROR
 from piasite.checks.load import load_content
 from piasite.config import settings as engineconf
 from piasite.core import outdir, runlock, workdir
 from piasite.core.errors import PiasiteError
+from piasite.core.problems import ERROR
 from piasite.site.theme import FillError, fill
 
 DOCS = "docs"  # the generated tree, in the run's own folder (runlock.private): build/run-XXXXXXXX/docs

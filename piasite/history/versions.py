@@ -29,6 +29,7 @@ import click
 
 from piasite.core import safefiles
 from piasite.core.errors import PiasiteError
+from piasite.core.problems import WARNING, Problem
 from piasite.history import cache as blobcache
 from piasite.history import trailers, withheld
 from piasite.model.reader import ReadError, parse
@@ -791,7 +792,6 @@ def warn(history: History) -> None:
 
 def check_since(files: list[Path], since: str) -> list:
     """Warnings for ※ item changes since BASE whose commits lack 提出時期 事前 and its explanation."""
-    from piasite.checks.document import WARNING, Problem
     from piasite.forms.form import form_for
     from piasite.history.changelog import derived_rows
 

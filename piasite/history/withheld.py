@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from piasite.core.problems import WARNING, Problem
 from piasite.model.reader import Withheld
 
 ANY = None  # a list position, in a path of paths()
@@ -387,8 +388,6 @@ def removed(led: Ledger, path: str, data: Any) -> tuple[Any, list[tuple[tuple, s
 
 def check_problems(docs: list) -> list:
     """`piasite check`: a warning at each item whose !非公表 was removed (it stays unpublished)."""
-    from piasite.checks.document import WARNING, Problem
-
     out: list = []
     by_dir: dict[Path, list] = {}
     for d in docs:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from piasite.core.errors import PiasiteError
+from piasite.core.problems import ERROR
 from piasite.forms.form import Form, form_names, load_form, value_at
 from piasite.importer import changes as changelog
 from piasite.importer import fidelity, furniture, uncertain
@@ -335,7 +336,7 @@ def _make_valid(form: Form, out: dict, notes: Notes, valued: dict) -> None:
     """The safety net for documents nobody has seen: a value the checker rejects
     (a count that contradicts the listed elements, a choice outside the form…)
     moves to 取込メモ with the checker's reason, so that the output passes check."""
-    from piasite.checks.document import ERROR, Checker
+    from piasite.checks.document import Checker
     from piasite.importer.writer import dump
     from piasite.model.reader import Document, parse
 
