@@ -223,7 +223,7 @@ def diff_cmd(base: str, head: str | None, content_dir: Path, fmt: str, comment: 
 def changelog_cmd(path: Path, fmt: str, allow_shallow: bool) -> None:
     """1 件の評価書の (別添2) 変更箇所 を、取り込んだ行と git の履歴から出力します。"""
     from piasite.checks.load import check_paths
-    from piasite.forms.form import form_of
+    from piasite.forms.registry import form_of
     from piasite.history import changelog
     from piasite.history.versions import load_history, repo_root, warn
 
@@ -309,7 +309,8 @@ def export_cmd(path: Path, fmt: str) -> None:
     """1 件の評価書を様式どおりの並びのテキストにして出力します (非公表の値は出しません)。"""
     from piasite.checks.document import check_document
     from piasite.checks.load import load_document
-    from piasite.commands.export import export_text, form_of
+    from piasite.commands.export import export_text
+    from piasite.forms.registry import form_for
 
     doc, probs = load_document(path)
     if doc is None:
@@ -318,7 +319,7 @@ def export_cmd(path: Path, fmt: str) -> None:
     if errors:
         _report(errors)
         raise UserError(f"{path}: 検査に通らないため書き出せません(エラー {len(errors)} 件)")
-    form = form_of(doc.data)
+    form = form_for(doc.data, None)
     if form is None:  # reported by the check above: not reached
         raise UserError(f"{path}: 様式が分かりません")
     from piasite.history.withheld import mask_document

@@ -8,7 +8,7 @@ import pytest
 
 from piasite.checks.evaluation import JUTEN, KISO, NONE, ZENKOUMOKU, evaluations, level_of_text, required_level
 from piasite.checks.load import check_paths, content_files, load_content
-from piasite.forms.form import load_form
+from piasite.forms.registry import load_form
 
 from .conftest import FIXTURES
 

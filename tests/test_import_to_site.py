@@ -11,7 +11,7 @@ import pytest
 
 from piasite.checks.load import load_content
 from piasite.commands.export import export_text
-from piasite.forms.form import load_form
+from piasite.forms.registry import load_form
 from piasite.importer import import_file, import_text, write
 from piasite.site.generate import generate
 

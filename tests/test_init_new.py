@@ -12,7 +12,8 @@ from click.testing import CliRunner
 
 from piasite.checks.load import check_paths
 from piasite.cli import main
-from piasite.forms.form import HINT_PREFIX, form_key, form_names, load_form
+from piasite.forms.items import HINT_PREFIX
+from piasite.forms.registry import form_key, form_names, load_form
 from piasite.model.reader import Withheld, parse, read
 
 from .conftest import ROOT

@@ -48,9 +48,10 @@ ALLOWED = {
     ("history/versions.py", "変更箇所"): 1,
     # `piasite diff --format json` field name
     ("history/itemdiff.py", "項目"): 1,
-    # fields of the !要確認 tag (reader.py's format: 原文, 行, 理由, 読み), the same words as 取込メモ's columns
-    ("model/reader.py", "行"): 3,
-    ("model/reader.py", "理由"): 1,
+    # fields of the !要確認 tag (core/tags.py's format: 原文, 行, 理由, 読み), the same words as 取込メモ's columns
+    ("core/tags.py", "行"): 1,
+    ("core/tags.py", "理由"): 1,
+    ("model/reader.py", "行"): 2,
     ("forms/schema.py", "行"): 1,
     ("forms/schema.py", "理由"): 1,
     ("site/api.py", "理由"): 1,

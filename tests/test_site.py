@@ -20,7 +20,7 @@ import yaml
 
 from piasite.checks.load import load_content
 from piasite.engine.run import BuildError, build_site
-from piasite.forms.form import load_form
+from piasite.forms.registry import load_form
 from piasite.model.reader import Withheld
 from piasite.site.generate import NAV
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from piasite.forms.form import load_form
+from piasite.forms.registry import load_form
 from piasite.history import changelog
 from piasite.history.versions import check_since, load_history
 from piasite.site.history_pages import _timeline

@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from piasite.core.problems import ERROR, WARNING, Problem
-from piasite.forms.form import Form, form_names, form_of, load_form
+from piasite.forms.form import Form
+from piasite.forms.registry import form_names, form_of, load_form
 from piasite.model.reader import public, unwrap
 
 NONE, KISO, JUTEN, ZENKOUMOKU = 0, 1, 2, 3  # levels: what a 評価 must comprise

@@ -35,7 +35,7 @@ def _date(v: Any) -> dt.date | None:
 
 
 def _form(data: Any):
-    from piasite.forms.form import DEFAULT_FORM, form_of
+    from piasite.forms.registry import DEFAULT_FORM, form_of
 
     try:
         return form_of(data, DEFAULT_FORM)

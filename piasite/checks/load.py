@@ -16,7 +16,8 @@ from piasite.config import limits
 from piasite.config import settings as engineconf
 from piasite.core import safenames
 from piasite.core.problems import ERROR, Problem
-from piasite.forms.form import Form, form_for, form_of
+from piasite.forms.form import Form
+from piasite.forms.registry import form_for, form_of
 from piasite.model.names import ALIASES_FILE, AliasError, Names
 from piasite.model.reader import Document, ReadError, public, read, uncertain_paths
 

@@ -15,7 +15,9 @@ from typing import Any
 from piasite.checks.load import full_title
 from piasite.commands.diff import FileDiff, compare, warning_lines
 from piasite.core import dates, mdtext, safeout
-from piasite.forms.form import Form, form_for, value_at
+from piasite.forms.form import Form
+from piasite.forms.registry import form_for
+from piasite.forms.values import value_at
 from piasite.history.itemdiff import REMOVED, Change
 from piasite.model.reader import public
 

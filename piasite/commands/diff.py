@@ -11,7 +11,7 @@ from typing import Any
 from piasite.checks.load import full_title
 from piasite.core import mdtext, safefiles, safeout
 from piasite.core.textcheck import visible
-from piasite.forms.form import form_for, form_key
+from piasite.forms.registry import form_for, form_key
 from piasite.history import withheld
 from piasite.history.itemdiff import Change, diff
 from piasite.history.versions import GITLINK, SYMLINK, GitError, _path, git, parse_blobs, parse_data, repo_root, resolve

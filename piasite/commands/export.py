@@ -16,7 +16,9 @@ from html import escape
 from typing import Any
 
 from piasite.core import dates
-from piasite.forms.form import Form, Item, all_forms, empty
+from piasite.forms.form import Form
+from piasite.forms.items import Item
+from piasite.forms.values import empty
 from piasite.model.reader import Uncertain, public
 
 
@@ -292,13 +294,3 @@ class TextExport:
 
 def export_text(form: Form, data: dict) -> str:
     return TextExport(form, data).run()
-
-
-def form_of(data: Any) -> Form | None:
-    """The form a document names (through each form's `form` role: no key named here)."""
-    if not isinstance(data, dict):
-        return None
-    for f in all_forms():
-        if f.has_role("form") and data.get(f.role_key("form")) == f.name:
-            return f
-    return None

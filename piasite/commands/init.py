@@ -22,7 +22,9 @@ import yaml
 from piasite.config.resources import templates_dir
 from piasite.core import safenames
 from piasite.core.errors import UserError
-from piasite.forms.form import HINT_PREFIX, Form, Item, form_for, form_key, form_names, load_form
+from piasite.forms.form import Form
+from piasite.forms.items import HINT_PREFIX, Item
+from piasite.forms.registry import form_for, form_key, form_names, load_form
 
 INIT = "init"
 TEXT_SUFFIXES = {".yml", ".yaml", ".md", ".json", ".txt", ""}

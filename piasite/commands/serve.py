@@ -172,7 +172,7 @@ class Preview:
             if errors or not docs:
                 self._done(errors or [f"{path}: 読めません"], "error", t0)
                 return
-            from piasite.forms.form import form_for
+            from piasite.forms.registry import form_for
 
             doc = docs[0]
             site = self.site

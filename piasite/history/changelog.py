@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from piasite.core import csvsafe, dates
-from piasite.forms.form import DEFAULT_FORM, Form, form_of
+from piasite.forms.form import Form
+from piasite.forms.registry import DEFAULT_FORM, form_of
 from piasite.history.itemdiff import Change, diff
 from piasite.history.versions import T_DATE, T_EXPLANATION, T_NONE, T_TIMING, FileHistory
 from piasite.model.reader import public

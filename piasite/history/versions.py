@@ -708,7 +708,7 @@ def check_baseline(root: Path, commits: dict[str, Commit]) -> tuple[set[str], li
 
 def trailer_values() -> dict[str, tuple[str, ...]]:
     """Allowed values of the trailers that name a choice (提出時期): the forms' choices."""
-    from piasite.forms.form import all_forms
+    from piasite.forms.registry import all_forms
 
     timing: list[str] = []
     for form in all_forms():
@@ -792,7 +792,7 @@ def warn(history: History) -> None:
 
 def check_since(files: list[Path], since: str) -> list:
     """Warnings for ※ item changes since BASE whose commits lack 提出時期 事前 and its explanation."""
-    from piasite.forms.form import form_for
+    from piasite.forms.registry import form_for
     from piasite.history.changelog import derived_rows
 
     given = {Path(f).resolve(): Path(f) for f in files}  # messages name files as the user gave them

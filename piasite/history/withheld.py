@@ -162,7 +162,7 @@ class Ledger:
         for v in past:
             for p in concrete_paths(v):
                 spots.add(p)
-                from piasite.forms.form import value_at
+                from piasite.forms.values import value_at
 
                 values.setdefault(_any(p), set()).add(_key(value_at(v, p)))
         marked_now = paths(data)
@@ -274,7 +274,7 @@ def build_ledger(root: Path, commits: Iterable[Any], prefix: str, is_content, pa
         data = entry[1]
         lin.versions.append(data)
         for item in concrete_paths(data):
-            from piasite.forms.form import value_at
+            from piasite.forms.values import value_at
 
             lin.paths.add(_any(item))
             ledger.names.update(scalars(value_at(data, item)))
@@ -361,7 +361,7 @@ def removed_tags(led: Ledger, path: str, data: Any) -> tuple[Any, list[str]]:
 
 def removed(led: Ledger, path: str, data: Any) -> tuple[Any, list[tuple[tuple, str, str]]]:
     """(the current data masked, [(concrete path, item label, message)] of the items masked)."""
-    from piasite.forms.form import form_for
+    from piasite.forms.registry import form_for
     from piasite.model.reader import public
 
     masked, where = led.mask_current(path, data)
@@ -433,7 +433,7 @@ def mask_assessments(assessments: list, content_dir: Path | None) -> tuple[set[s
 
 def current_names(datas: Iterable[Any]) -> set[str]:
     """The texts the given (current) documents withhold."""
-    from piasite.forms.form import value_at
+    from piasite.forms.values import value_at
 
     out: set[str] = set()
     for d in datas:

@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from piasite.core import dates
-from piasite.forms.form import CIRCLED, Form, Item, value_at
+from piasite.forms.form import Form
+from piasite.forms.items import CIRCLED, Item
+from piasite.forms.values import value_at
 from piasite.importer import choices
 from piasite.importer.cells import (
     after_label,

@@ -13,7 +13,9 @@ from typing import Any
 
 from piasite.core.errors import PiasiteError
 from piasite.core.problems import ERROR
-from piasite.forms.form import Form, form_names, load_form, value_at
+from piasite.forms.form import Form
+from piasite.forms.registry import form_names, load_form
+from piasite.forms.values import value_at
 from piasite.importer import changes as changelog
 from piasite.importer import fidelity, furniture, uncertain
 from piasite.importer.body import BodyParser, Notes, cells_of

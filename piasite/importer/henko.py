@@ -8,7 +8,8 @@ import re
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from piasite.forms.form import Form, load_form
+from piasite.forms.form import Form
+from piasite.forms.registry import load_form
 from piasite.importer.body import Notes, cells_of
 from piasite.importer.text import is_separator, norm, plain, to_markdown
 

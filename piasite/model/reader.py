@@ -17,9 +17,7 @@ from piasite.config import limits
 from piasite.config.limits import MAX_DEPTH, Limits
 from piasite.core import safefiles, yamlcore
 from piasite.core.errors import PiasiteError
-
-WITHHELD_TAG = "!非公表"
-UNCERTAIN_TAG = "!要確認"
+from piasite.core.tags import TAGS_JA, UNCERTAIN_FIELDS, UNCERTAIN_TAG, WITHHELD_TAG
 
 
 def _tag_uri(tag: str) -> str:
@@ -28,14 +26,6 @@ def _tag_uri(tag: str) -> str:
 
 _WITHHELD_URI = _tag_uri(WITHHELD_TAG)
 _UNCERTAIN_URI = _tag_uri(UNCERTAIN_TAG)
-# What an importer writes under !要確認, and what each field holds.
-UNCERTAIN_FIELDS = {
-    "原文": "元の文書の記載(そのまま)",
-    "行": "元のテキストの行番号",
-    "理由": "読み取れなかった理由",
-    "読み": "取込みの推測(公開されません)",
-}
-TAGS_JA = f"{WITHHELD_TAG} と {UNCERTAIN_TAG}"
 
 
 @dataclass(frozen=True, repr=False)
@@ -411,7 +401,7 @@ def blank(value: Any) -> bool:
     like this is read as absent, so the skeleton of `piasite new` left as it is says nothing."""
     if not isinstance(value, dict) or not value:
         return False
-    from piasite.forms.form import empty
+    from piasite.forms.values import empty
 
     # inner lists were read already, their blank elements dropped
     return all(empty(v) or blank(v) for v in value.values())

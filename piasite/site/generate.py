@@ -21,18 +21,18 @@ from pathlib import Path
 from jinja2 import Environment, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from piasite.core import dates, workdir, xmlsafe
-from piasite.site import indexes
-from piasite.config import resources
-from piasite.history import withheld
-from piasite.site.api import assessment_json, assessment_path, write_api
 from piasite.checks.evaluation import evaluations, of_assessment
+from piasite.config import resources
+from piasite.core import dates, workdir, xmlsafe
 from piasite.core.errors import PiasiteError
-from piasite.forms.form import value_at
-from piasite.site.indexes import build_indexes
-from piasite.model.names import Names
-from piasite.site.pages import AssessmentPage, bare
 from piasite.core.parallel import on_two_cores
+from piasite.forms.values import value_at
+from piasite.history import withheld
+from piasite.model.names import Names
+from piasite.site import indexes
+from piasite.site.api import assessment_json, assessment_path, write_api
+from piasite.site.indexes import build_indexes
+from piasite.site.pages import AssessmentPage, bare
 from piasite.site.theme import bodies_dir, key_of, shelve
 from piasite.site.theme import prepare as prepare_theme
 
@@ -320,8 +320,8 @@ def history_extension(site: Site) -> None:
     """The change-log stage (piasite/history_pages.py): 別添2 rows from git, timelines,
     past versions, 更新履歴, feeds. Absent from a tree without that stage."""
     try:
-        from piasite.site import history_pages
         from piasite.history.versions import GitError
+        from piasite.site import history_pages
     except ImportError:
         return
     if Path(history_pages.__file__).resolve().parent != Path(__file__).resolve().parent:
@@ -456,9 +456,9 @@ def shared_pages(site: Site, assessments) -> None:
     # every page's footer holds its token (templates/theme/main.html), filled after the engine like a body
     (bodies_dir(site.out) / f"{FOOTER_KEY}.html").write_text(footer, encoding="utf-8", newline="\n")
     site.render_page("search/index.md", "search.md.j2", "検索")
-    from piasite.forms.form import form_names, load_form
-    from piasite.site.guides import write_guides
+    from piasite.forms.registry import form_names, load_form
     from piasite.forms.schema import schema_filename
+    from piasite.site.guides import write_guides
 
     schemas = [(n, schema_filename(load_form(n))) for n in form_names()]
     site.render_page("api/index.md", "opendata.md.j2", "オープンデータ", schemas=schemas)

@@ -29,15 +29,27 @@ from typing import Any
 from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup, escape
 
-from piasite.core import dates, safenames
 from piasite.checks import lifecycle
-from piasite.config import resources
-from piasite.history.changelog import CHANGES, Row, columns, derived_rows, has_table, imported_rows, row_dict, version_changes, version_date
-from piasite.history.itemdiff import marked_html, text
-from piasite.forms.form import Form, Item, form_for
-from piasite.history.versions import T_NONE, FileHistory, load_history, warn
 from piasite.checks.load import full_title
+from piasite.config import resources
+from piasite.core import dates, safenames
 from piasite.core.parallel import on_two_cores
+from piasite.forms.form import Form
+from piasite.forms.items import Item
+from piasite.forms.registry import form_for
+from piasite.history.changelog import (
+    CHANGES,
+    Row,
+    columns,
+    derived_rows,
+    has_table,
+    imported_rows,
+    row_dict,
+    version_changes,
+    version_date,
+)
+from piasite.history.itemdiff import marked_html, text
+from piasite.history.versions import T_NONE, FileHistory, load_history, warn
 from piasite.model.reader import public
 
 SKIP_ROLES = ("form", "import_notes", "import_missing")  # document keys that are not assessment content
