@@ -79,8 +79,14 @@ class _Group(_JapaneseHelp, click.Group):
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="piasite", help="piasite の版を表示して終わります。")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """特定個人情報保護評価書を YAML から静的サイトにします。"""
+    from piasite.forms import registry  # noqa: PLC0415 — only when a command runs: `piasite --help` starts fast
+
+    # the forms: the package's, and the city's forms/ beside its mkdocs.yml (commands run where it is)
+    before = registry.use(registry.Registry.for_project(Path.cwd()))
+    ctx.call_on_close(lambda: registry.use(before))
 
 
 @main.command()

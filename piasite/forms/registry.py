@@ -42,14 +42,14 @@ class Registry:
         """The package's forms, then the city's forms/ beside its mkdocs.yml (root) when it has one."""
         if root is None:
             return cls()
-        city = Path(root) / CITY_FORMS
+        city = Path(root).resolve() / CITY_FORMS
         if not city.is_dir() or city.is_symlink() or city.resolve() == PACKAGE_FORMS.resolve():
             return cls()
         return cls((PACKAGE_FORMS, city), project=root)
 
     def _read(self, path: Path) -> str | None:
-        """A city's file read without following a link; the package's as is (None: the package's)."""
-        if self.project is not None and path.resolve().is_relative_to(self.project):
+        """A city's file read without following a link (None: a package file, read as is)."""
+        if self.project is not None and path.parent != PACKAGE_FORMS:
             return safefiles.read_text(path, root=self.project)
         return None
 
