@@ -82,11 +82,19 @@ class _Group(_JapaneseHelp, click.Group):
 @click.pass_context
 def main(ctx: click.Context) -> None:
     """特定個人情報保護評価書を YAML から静的サイトにします。"""
-    from piasite.forms import registry  # noqa: PLC0415 — only when a command runs: `piasite --help` starts fast
+    from piasite.config.settings import CONFIG, read  # noqa: PLC0415 — only when a command runs: --help starts fast
+    from piasite.forms import registry  # noqa: PLC0415 — as above
 
-    # the forms: the package's, and the city's forms/ beside its mkdocs.yml (commands run where it is)
-    before = registry.use(registry.Registry.for_project(Path.cwd()))
+    # The city's settings, read once for the command (commands run at the top of its repository,
+    # beside its mkdocs.yml); the forms: the package's, then the city's forms/ beside mkdocs.yml.
+    ctx.obj = settings = read(CONFIG)
+    before = registry.use(registry.Registry.for_project(settings.root))
     ctx.call_on_close(lambda: registry.use(before))
+
+
+def _settings():
+    """The command's settings (mkdocs.yml, read once by main)."""
+    return click.get_current_context().find_root().obj
 
 
 @main.command()
@@ -108,19 +116,20 @@ def check(paths: tuple[Path, ...], since: str | None) -> None:
         files += content_files(p, aliases=True) if p.is_dir() else [p]
     if not files:
         raise UserError("検査する評価書 (.yaml) がありません")
-    docs, problems = check_paths(files)
+    settings = _settings()
+    docs, problems = check_paths(files, settings)
     from piasite.checks import lifecycle
     from piasite.history.versions import today
     from piasite.history.withheld import check_problems
 
-    problems += check_problems(docs)  # a !非公表 removed: the value stays unpublished, said here
+    problems += check_problems(docs, settings.limits)  # a !非公表 removed: the value stays unpublished, said here
     problems += lifecycle.check(docs, today())  # the one place a clock date is read (PIASITE_TODAY fixes it)
     if since is not None:
         if not since.strip():
             raise UserError("--since には比べる版(ブランチ名やコミット。例 main)を指定してください")
         from piasite.history.versions import check_since  # the change-log stage owns this rule
 
-        problems += check_since(files, since)
+        problems += check_since(files, since, settings.limits)
     n_err = _report(problems)
     n_warn = len(problems) - n_err
     from piasite.model.names import ALIASES_FILE
@@ -169,7 +178,7 @@ def build(content_dir: Path, out_dir: Path, engine: str, allow_shallow: bool, st
     if publish:
         from piasite.checks.load import uncertain_problems
 
-        open_items = uncertain_problems(content_dir)
+        open_items = uncertain_problems(content_dir, _settings().limits)
         if open_items:
             raise UserError(
                 f"原文から読み取れなかった項目(!要確認)が {len(open_items)} 件残っているため、"
@@ -180,7 +189,15 @@ def build(content_dir: Path, out_dir: Path, engine: str, allow_shallow: bool, st
 
     t0 = time.perf_counter()
     timings: dict = {}
-    build_site(content_dir, out_dir, engine=engine, allow_shallow=allow_shallow, timings=timings, staff=staff)
+    build_site(
+        content_dir,
+        out_dir,
+        engine=engine,
+        allow_shallow=allow_shallow,
+        timings=timings,
+        staff=staff,
+        settings=_settings(),
+    )
     click.echo(
         f"{timings.get('pages', 0)} 件の評価書から {count_pages(out_dir)} ページを "
         f"{time.perf_counter() - t0:.1f} 秒で組み立てました: {out_dir}/",
@@ -216,9 +233,9 @@ def diff_cmd(base: str, head: str | None, content_dir: Path, fmt: str, comment: 
             raise UserError("--comment は --format md と使います")
         from piasite.commands.comment import pr_comment
 
-        click.echo(pr_comment(content_dir, base, head), nl=False)
+        click.echo(pr_comment(content_dir, base, head, _settings().limits), nl=False)
         return
-    diffs = compare(content_dir, base, head)
+    diffs = compare(content_dir, base, head, _settings().limits)
     click.echo((to_json if fmt == "json" else to_markdown)(diffs, base, head or "作業中のファイル"), nl=False)
 
 
@@ -233,19 +250,20 @@ def changelog_cmd(path: Path, fmt: str, allow_shallow: bool) -> None:
     from piasite.history import changelog
     from piasite.history.versions import load_history, repo_root, warn
 
-    docs, probs = check_paths([path])
+    settings = _settings()
+    docs, probs = check_paths([path], settings)
     errors = [p for p in probs if p.severity == ERROR]
     if errors:
         raise UserError(f"{path} に誤りがあるため、変更箇所を出せません", problems=errors)
     doc = docs[0]
     root = repo_root(path)
     rel = str(path.resolve().relative_to(root.resolve())).replace("\\", "/")
-    hist = load_history(root / rel.split("/")[0], allow_shallow=allow_shallow)
+    hist = load_history(root / rel.split("/")[0], allow_shallow=allow_shallow, limits=settings.limits)
     warn(hist)
     form = form_of(doc.data)
     from piasite.history.withheld import mask_document
 
-    rows = changelog.rows_for(hist.for_path(rel), form, mask_document(path, doc.data))
+    rows = changelog.rows_for(hist.for_path(rel), form, mask_document(path, doc.data, settings.limits))
     if fmt == "json":
         click.echo(changelog.to_json(rows, form), nl=False)
     elif fmt == "csv":
@@ -282,7 +300,7 @@ def import_cmd(files: tuple[Path, ...], out_dir: Path | None, report_only: bool)
                 + "。元のファイルの名前を変えてから取り込んでください(何も書き出していません)"
             )
         try:
-            imported = import_file(f)
+            imported = import_file(f, _settings().limits)
         except UnicodeDecodeError:
             raise UserError(f"{f}: UTF-8 のテキストとして読めません") from None
         except PiasiteError as e:  # the text itself (nothing in it): the file is named
@@ -318,7 +336,8 @@ def export_cmd(path: Path, fmt: str) -> None:
     from piasite.commands.export import export_text
     from piasite.forms.registry import form_for
 
-    doc, probs = load_document(path)
+    limits = _settings().limits
+    doc, probs = load_document(path, limits)
     if doc is None:
         raise UserError(str(probs[0]))
     errors = [p for p in check_document(doc) if p.severity == ERROR]
@@ -330,7 +349,7 @@ def export_cmd(path: Path, fmt: str) -> None:
         raise UserError(f"{path}: 様式が分かりません")
     from piasite.history.withheld import mask_document
 
-    click.echo(export_text(form, mask_document(path, doc.data)), nl=False)
+    click.echo(export_text(form, mask_document(path, doc.data, limits)), nl=False)
 
 
 @main.command("schema")
@@ -381,7 +400,7 @@ def new_cmd(form: str, org: str, number: str, content_dir: Path, org_name: str) 
     """様式 FORM の空の評価書を content/ORG/NUMBER.yaml に作ります (全項目を空で並べます)。"""
     from piasite.commands.init import new
 
-    path = new(content_dir, form, org, number, org_name)
+    path = new(content_dir, form, org, number, org_name, _settings().limits)
     beside = (
         ""
         if "-" not in path.stem

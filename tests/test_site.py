@@ -19,10 +19,10 @@ import pytest
 import yaml
 
 from piasite.checks.load import load_content
+from piasite.config.layout import NAV
 from piasite.engine.run import BuildError, build_site
 from piasite.forms.registry import load_form
 from piasite.model.reader import Withheld
-from piasite.site.generate import NAV
 
 from .conftest import schema_validator
 

@@ -27,6 +27,7 @@ from typing import Any
 
 import click
 
+from piasite.config.limits import DEFAULT_LIMITS, Limits
 from piasite.core import safefiles
 from piasite.core.errors import PiasiteError
 from piasite.core.problems import WARNING, Problem
@@ -440,17 +441,21 @@ def cat_blobs(root: Path, shas: list[str], where: dict[str, str] | None = None) 
 # -- parsing with a content-addressed cache -----------------------------------------
 
 
-def parse_data(text: str) -> Any:
+def parse_data(text: str, limits: Limits = DEFAULT_LIMITS) -> Any:
     """reader.parse's data (libyaml when available, the reader's limits and messages)."""
-    return parse(text).data  # raises the reader's ReadError
+    return parse(text, limits=limits).data  # raises the reader's ReadError
 
 
 def parse_blobs(
-    root: Path, shas: set[str], cache: bool = True, where: dict[str, str] | None = None
+    root: Path,
+    shas: set[str],
+    cache: bool = True,
+    where: dict[str, str] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> dict[str, tuple]:
     """blob → ("ok", data) or ("err", line, message). where: blob → its commit and path, for the
     error when git cannot give a blob."""
-    cdir = blobcache.cache_dir(root)
+    cdir = blobcache.cache_dir(root, limits)
     result: dict[str, tuple] = {}
     missing = []
     for sha in sorted(shas):
@@ -461,7 +466,7 @@ def parse_blobs(
             missing.append(sha)
     for sha, raw in cat_blobs(root, missing, where).items():
         try:
-            entry = ("ok", parse_data(raw.decode("utf-8")))
+            entry = ("ok", parse_data(raw.decode("utf-8"), limits))
         except UnicodeDecodeError as e:
             entry = ("err", 1, f"UTF-8 で保存してください(位置 {e.start} のバイトが読めません)")
         except ReadError as e:
@@ -486,7 +491,12 @@ def _is_content(path: str | None, prefix: str) -> bool:
 
 
 def load_history(
-    content_dir: Path, rev: str = "HEAD", allow_shallow: bool = False, cache: bool = True, strict: bool = True
+    content_dir: Path,
+    rev: str = "HEAD",
+    allow_shallow: bool = False,
+    cache: bool = True,
+    strict: bool = True,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> History:
     """Versions of every content file ever on the first-parent chain of rev.
     A wrong trailer or baseline raises HistoryInputError (strict) or is listed in `errors`."""
@@ -548,7 +558,7 @@ def load_history(
                 files.append(known)
             pending.append((known, c, old, blob))
     where = {b: f"コミット {c.sha[:10]} の {p}" for _, c, p, b in reversed(pending)}
-    parsed = parse_blobs(root, {b for *_, b in pending}, cache=cache, where=where)
+    parsed = parse_blobs(root, {b for *_, b in pending}, cache=cache, where=where, limits=limits)
     warnings = []
     unreadable: list[tuple[FileHistory, Commit, str, str, tuple]] = []  # see unreadable_version
     # Versions are appended in chain order; deletions were appended inline, so rebuild the order.
@@ -569,7 +579,7 @@ def load_history(
             continue
         fh.versions.append(Version(c, path, blob, entry[1]))
     baseline, errors = check_baseline(root, commits)
-    led = withheld.ledger(root, [head], prefix, commits)
+    led = withheld.ledger(root, [head], prefix, commits, limits=limits)
     cut: dict[int, int] = {}  # id(file) → order of the commit its history starts at
     for fh in files:
         fh.versions.sort(key=lambda v: order[v.commit.sha])
@@ -790,7 +800,7 @@ def warn(history: History) -> None:
 # -- piasite check --since -------------------------------------------------------------
 
 
-def check_since(files: list[Path], since: str) -> list:
+def check_since(files: list[Path], since: str, limits: Limits = DEFAULT_LIMITS) -> list:
     """Warnings for ※ item changes since BASE whose commits lack 提出時期 事前 and its explanation."""
     from piasite.forms.registry import form_for
     from piasite.history.changelog import derived_rows
@@ -802,7 +812,7 @@ def check_since(files: list[Path], since: str) -> list:
     root = repo_root(files[0])
     base = resolve(root, since)
     content_dir = _content_dir(root, files)
-    hist = load_history(content_dir, strict=False)
+    hist = load_history(content_dir, strict=False, limits=limits)
     after_base = set(git(root, "rev-list", f"{base}..HEAD").decode().split())
     problems = []
     for path, line, item, message in hist.errors:  # the build would refuse them: errors here too
@@ -830,7 +840,7 @@ def check_since(files: list[Path], since: str) -> list:
                     WARNING,
                 )
             )
-        lines = _current_lines(wanted[fh.path])
+        lines = _current_lines(wanted[fh.path], limits)
         for row in rows:
             if row.commit not in after_base or not row.marked:
                 continue
@@ -859,12 +869,12 @@ def _shown(path: Path) -> Path:
         return path
 
 
-def _current_lines(path: Path):
+def _current_lines(path: Path, limits: Limits = DEFAULT_LIMITS):
     """The working file's lines (a changed item is named at its line today), or None if unreadable."""
     from piasite.model.reader import ReadError, read
 
     try:
-        return read(path)
+        return read(path, limits)
     except (ReadError, OSError):
         return None
 
