@@ -67,7 +67,7 @@ class Roles:
         pattern = self.roles[base]
         if len(path) < len(pattern):
             return None
-        for p, w in zip(pattern, path):
+        for p, w in zip(pattern, path, strict=False):  # path may go on below the element
             if (p == EACH) != isinstance(w, int) or (p != EACH and p != w):
                 return None
         return tuple(path[: len(pattern)])
@@ -104,7 +104,8 @@ class Roles:
         pattern = self.roles[name]
         if within:
             if len(within) > len(pattern) or any(
-                (p == EACH) != isinstance(w, int) or (p != EACH and p != w) for p, w in zip(pattern, within)
+                (p == EACH) != isinstance(w, int) or (p != EACH and p != w)
+                for p, w in zip(pattern, within, strict=False)  # within: a prefix
             ):
                 raise KeyError(f"{self.source or self.name}: {within!r} is not inside role {name!r}")
             start = value_at(doc, within)
