@@ -101,3 +101,34 @@ def test_a_link_in_the_city_forms_folder_is_refused(tmp_path):
     (tmp_path / "forms" / "juten_link.yaml").symlink_to(PACKAGE_FORMS / "juten.yaml")
     with pytest.raises(safefiles.UnsafeFile):
         Registry.for_project(tmp_path).names()
+
+
+def test_a_city_definition_of_aliases_without_end_is_refused_quickly(tmp_path):
+    """A pull request can add a definition: nine lists of nine aliases would make 9**8 items."""
+    import time
+
+    d = tmp_path / "forms"
+    d.mkdir()
+    item = "{key: k, label: l, id: '1', kind: text}"
+    levels = [f"l0: &l0 [{', '.join([item] * 9)}]"]
+    for n in range(1, 9):
+        one = f"{{key: k, label: l, id: '1', kind: section, items: *l{n - 1}}}"
+        levels.append(f"l{n}: &l{n} [{', '.join([one] * 9)}]")
+    (d / "bomb.yaml").write_text(
+        "fragments:\n"
+        + "".join(f"  {line}\n" for line in levels)
+        + "form: 爆弾\ntitle: 爆弾\nschema_id: bomb\nitems: *l8\n",
+        encoding="utf-8",
+    )
+    r = Registry.for_project(tmp_path)
+    t0 = time.perf_counter()
+    with pytest.raises(FormError, match=r"forms/bomb\.yaml: 項目が多すぎます\(5,000 個まで\)"):
+        r.get("爆弾")
+    assert time.perf_counter() - t0 < 1.0
+
+
+def test_a_huge_city_definition_is_refused_before_it_is_read(tmp_path):
+    (tmp_path / "forms").mkdir()
+    (tmp_path / "forms" / "big.yaml").write_text("form: 大\n" + "#" * 1_000_001 + "\n", encoding="utf-8")
+    with pytest.raises(FormError, match="様式の定義が大きすぎます"):
+        Registry.for_project(tmp_path).names()

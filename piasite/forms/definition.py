@@ -25,6 +25,9 @@ class DefinitionLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: 
 yamlcore.as_written(DefinitionLoader, merge=True)  # as written (yamlcore.py); the definitions use merge keys
 
 
+MAX_ITEMS = 5_000  # items of one definition (the largest form has about 300)
+
+
 class FormError(PiasiteError, ValueError):
     """A form definition that cannot be used (e.g. a role naming an unknown key)."""
 
@@ -204,6 +207,8 @@ def load_form_file(path: Path, text: str | None = None) -> Form:
     per_element = [i for i in document if i.get("scope") == "element"]
     if len(per_element) > 1:
         raise FormError(f"{path.parent.name}/{path.name}: document: の scope: element は一つだけ書けます")
+    if _more_items_than(MAX_ITEMS, raw["items"], document):  # aliases can repeat a list without end
+        raise FormError(f"{path.parent.name}/{path.name}: 項目が多すぎます({MAX_ITEMS:,} 個まで)")
     try:
         items = [_build(i, sets, opts, None, versions) for i in raw["items"]]
         document_items = [_build(i, sets, opts, None, versions) for i in document if i.get("scope") != "element"]
@@ -232,6 +237,22 @@ def load_form_file(path: Path, text: str | None = None) -> Form:
                     )
                 item.number = _build(per_element[0], sets, opts, item, versions)
     return form
+
+
+def _more_items_than(limit: int, *lists: Any) -> bool:
+    """Whether the items (and the items inside them) number more than limit, counted as the build
+    would meet them (an alias counts each time it is used) and stopping at the limit."""
+    stack = [i for items in lists if isinstance(items, list) for i in items]
+    seen = 0
+    while stack:
+        item = stack.pop()
+        seen += 1
+        if seen > limit:
+            return True
+        inner = item.get("items") if isinstance(item, dict) else None
+        if isinstance(inner, list):
+            stack.extend(inner)
+    return False
 
 
 def read_raw(path: Path, text: str | None = None) -> Any:

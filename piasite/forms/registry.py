@@ -24,6 +24,7 @@ from piasite.forms.form import Form
 
 PACKAGE_FORMS = Path(__file__).parent  # the package's definitions (*.yaml) beside this module
 CITY_FORMS = "forms"  # a city's own definitions, beside its mkdocs.yml
+MAX_BYTES = 1_000_000  # a city's definition file (the package's largest is about 50 kB)
 DEFAULT_FORM = "重点項目評価書"  # the form of documents written before 様式 was required
 
 
@@ -48,10 +49,14 @@ class Registry:
         return cls((PACKAGE_FORMS, city), project=root)
 
     def _read(self, path: Path) -> str | None:
-        """A city's file read without following a link (None: a package file, read as is)."""
-        if self.project is not None and path.parent != PACKAGE_FORMS:
-            return safefiles.read_text(path, root=self.project)
-        return None
+        """A city's file read without following a link, and only up to MAX_BYTES (None: a package
+        file, read as is)."""
+        if self.project is None or path.parent == PACKAGE_FORMS:
+            return None
+        size = safefiles.check(path, root=self.project).st_size
+        if size > MAX_BYTES:
+            raise FormError(f"{path}: 様式の定義が大きすぎます({size:,} バイト。{MAX_BYTES:,} バイトまで)")
+        return safefiles.read_text(path, root=self.project)
 
     def files(self) -> dict[str, Path]:
         """Form name → its definition file, in search-path order (read once: validation asks for every document)."""
