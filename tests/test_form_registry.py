@@ -132,3 +132,32 @@ def test_a_huge_city_definition_is_refused_before_it_is_read(tmp_path):
     (tmp_path / "forms" / "big.yaml").write_text("form: 大\n" + "#" * 1_000_001 + "\n", encoding="utf-8")
     with pytest.raises(FormError, match="様式の定義が大きすぎます"):
         Registry.for_project(tmp_path).names()
+
+
+@pytest.mark.parametrize(
+    "text, says",
+    [
+        ("form: [\n", "YAML として読めません"),
+        ("- a\n- b\n", "form: (様式の名前) を書いてください"),
+        ("title: 名前なし\n", "form: (様式の名前) を書いてください"),
+        ("form: 試し\n", "様式の定義として読めません(KeyError"),  # no title, no items
+        ("form: 試し\ntitle: 試し\nschema_id: t\nitems: [{key: k}]\n", "様式の定義として読めません(KeyError"),
+    ],
+)
+def test_a_city_file_that_is_no_definition_is_an_error_naming_it(tmp_path, text, says):
+    (tmp_path / "forms").mkdir()
+    (tmp_path / "forms" / "odd.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(FormError, match=r"forms/odd\.yaml: ") as e:
+        r = Registry.for_project(tmp_path)
+        r.get(r.names()[-1])
+    assert says in str(e.value)
+
+
+def test_a_broken_city_form_stops_a_command_with_its_message(tmp_path):
+    (tmp_path / "forms").mkdir()
+    (tmp_path / "forms" / "odd.yaml").write_text("form: [\n", encoding="utf-8")
+    (tmp_path / "content" / "kumagaya").mkdir(parents=True)
+    (tmp_path / "content" / "kumagaya" / "1.yaml").write_text("様式: 重点項目評価書\n", encoding="utf-8")
+    r = piasite("check", "content", cwd=tmp_path)
+    assert r.returncode == 1 and "forms/odd.yaml: YAML として読めません" in r.stderr, r.stderr
+    assert "Traceback" not in r.stderr

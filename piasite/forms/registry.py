@@ -13,15 +13,19 @@ once (use), tests a registry over their own folders (using).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Sequence
+import functools
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+import yaml
 
 from piasite.core import safefiles
 from piasite.core.errors import UnknownForm
 from piasite.forms.definition import FormError, load_form_file, read_raw
 from piasite.forms.form import Form
 
+T = TypeVar("T")
 PACKAGE_FORMS = Path(__file__).parent  # the package's definitions (*.yaml) beside this module
 CITY_FORMS = "forms"  # a city's own definitions, beside its mkdocs.yml
 MAX_BYTES = 1_000_000  # a city's definition file (the package's largest is about 50 kB)
@@ -64,7 +68,10 @@ class Registry:
             files: dict[str, Path] = {}
             for folder in self.search_path:
                 for p in sorted(folder.glob("*.yaml")):
-                    name = read_raw(p, self._read(p))["form"]
+                    raw = self._load(p, functools.partial(self._raw, p))
+                    name = raw.get("form") if isinstance(raw, dict) else None
+                    if not isinstance(name, str) or not name.strip():
+                        raise FormError(f"{p}: 様式の定義には form: (様式の名前) を書いてください")
                     if name in files:
                         raise FormError(
                             f"様式「{name}」の定義が二つあります: {files[name]} と {p}"
@@ -73,6 +80,23 @@ class Registry:
                     files[name] = p
             self._files = files
         return self._files
+
+    def _raw(self, path: Path) -> Any:
+        return read_raw(path, self._read(path))
+
+    def _load(self, path: Path, read: Callable[[], T]) -> T:
+        """read(): a city's definition that is not one is a FormError naming the file, never a traceback
+        (the package's are checked by the tests)."""
+        if self.project is None or path.parent == PACKAGE_FORMS:
+            return read()
+        try:
+            return read()
+        except (FormError, safefiles.UnsafeFile):
+            raise
+        except yaml.YAMLError as e:
+            raise FormError(f"{path}: YAML として読めません({type(e).__name__})") from None
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError, RecursionError) as e:
+            raise FormError(f"{path}: 様式の定義として読めません({type(e).__name__}: {str(e)[:200]})") from None
 
     def names(self) -> list[str]:
         return list(self.files())
@@ -84,7 +108,8 @@ class Registry:
             files = self.files()
             if name not in files:
                 raise UnknownForm(name, list(files))
-            form = self._forms[name] = load_form_file(files[name], self._read(files[name]))
+            path = files[name]
+            form = self._forms[name] = self._load(path, lambda: load_form_file(path, self._read(path)))
         return form
 
     def all(self) -> list[Form]:
