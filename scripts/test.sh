@@ -48,5 +48,17 @@ if [ ! -x "$chromium" ]; then
   run "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-noto-cjk
 fi
 
-# The type check (mypy) runs inside pytest: tests/test_types.py.
-run "$py" -m pytest "$@"
+# The type check (mypy) and the lint (ruff) run inside pytest: tests/test_types.py, tests/test_lint.py.
+# On every core (pytest-xdist, -n auto). --dist worksteal: each worker starts on one contiguous half of
+# the tests (so a module's fixtures, the sites it builds, are mostly built once) and an idle worker
+# takes the tail of the other's queue. Not loadfile: tests/security/test_bounded_work.py alone is
+# about two thirds of the fast tier, and one worker sat idle while the other ran it. Not in
+# pyproject's addopts, where `pytest -p no:xdist` (or a plugin-less run) could not read it; arguments
+# that choose for themselves (-n, --numprocesses, --dist, -p no:xdist) are passed on alone.
+xdist=(-n auto --dist worksteal)
+for a in "$@"; do
+  case "$a" in
+    -n | -n* | --numprocesses* | --dist* | no:xdist | -pno:xdist) xdist=() ;;
+  esac
+done
+run "$py" -m pytest "${xdist[@]}" "$@"

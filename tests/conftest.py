@@ -1,4 +1,3 @@
-import fnmatch
 import hashlib
 import os
 import shutil
@@ -37,18 +36,60 @@ def _kakasi_loaded():
     _kakasi()
 
 
+ROOTS = Path(__file__).resolve().parent / "roots"  # sample projects (tests/roots/README.md)
+
+
+class Project:
+    """A copy of the sample project tests/roots/<name> at `root` (Sphinx's tests/roots and make_app):
+    its mkdocs.yml (`config`) and content/ (`content`), to change and build freely."""
+
+    def __init__(self, name: str, root: Path):
+        src = ROOTS / name
+        assert (src / "mkdocs.yml").is_file() and (src / "content").is_dir(), f"no sample project {src}"
+        self.root = Path(root)
+        shutil.copytree(src, self.root)
+        self.content = self.root / "content"
+        self.config = self.root / "mkdocs.yml"
+
+    def git_init(self, message: str = "評価書を登録"):
+        """The project as a git repository (tests/gitrepo.Repo), everything in one commit dated 2025-12-01."""
+        from tests.gitrepo import Repo
+
+        repo = Repo(self.root)
+        repo.commit(message, days=0)
+        return repo
+
+    def build(self, out: Path | None = None, **kw) -> Path:
+        """piasite.engine.run.build_site of content/ with the project's mkdocs.yml into out (default site/)."""
+        from piasite.engine.run import build_site
+
+        out = self.root / "site" if out is None else Path(out)
+        build_site(self.content, out, config=self.config, **kw)
+        return out
+
+
+@pytest.fixture
+def project(tmp_path):
+    """project(name) → a Project: a fresh copy of tests/roots/<name> in tmp_path (never the original)."""
+    made: dict[str, int] = {}
+
+    def make(name: str) -> Project:
+        made[name] = made.get(name, 0) + 1
+        return Project(name, tmp_path / (name if made[name] == 1 else f"{name}-{made[name]}"))
+
+    return make
+
+
 @pytest.fixture(scope="session")
 def fixture_site(tmp_path_factory) -> Path:
-    """The public site of tests/fixtures/site (MkDocs + Pagefind), built once per session for the
-    tests that only read it. Read-only: a test that must change it copies it first (checked at the end)."""
-    from piasite.engine.run import build_site
-
-    tmp = tmp_path_factory.mktemp("fixture-site")
-    shutil.copy(ROOT / "mkdocs.yml", tmp / "mkdocs.yml")
-    build_site(FIXTURES / "site", tmp / "site", config=tmp / "mkdocs.yml")
-    before = _digest(tmp / "site")
-    yield tmp / "site"
-    assert _digest(tmp / "site") == before, "a test changed the shared fixture_site (copy it first)"
+    """The public site of tests/roots/basic (MkDocs + Pagefind, its own git history), built once per session
+    for the tests that only read it. Read-only: a test that must change it copies it first (checked at the end)."""
+    basic = Project("basic", tmp_path_factory.mktemp("fixture-site") / "basic")
+    basic.git_init()
+    site = basic.build()
+    before = _digest(site)
+    yield site
+    assert _digest(site) == before, "a test changed the shared fixture_site (copy it first)"
 
 
 _VALIDATORS: dict[str, object] = {}
@@ -83,39 +124,33 @@ def seeds() -> Path:
     return SEEDS
 
 
-# Whole-site builds beyond the ones the fast tier needs (another engine, a second build, a large
-# synthetic site) and the long sweeps (hypothesis, every item of every form × every wrong type):
-# `slow`, run by the full suite only.
-SLOW = {
-    "test_properties.py::test_check_never_crashes_on_any_shape",
-    "test_properties.py::test_importer_places_every_line_of_any_text",
-    "test_cli_errors.py::test_wrong_type_anywhere_in_every_form",
-    "test_cli_errors.py::test_build_summary_line",  # its line is also checked by test_init_checks_and_builds
-    "test_site.py::test_zensical_builds_the_same_tree",
-    "test_site.py::test_build_is_reproducible",
-    "test_site.py::test_search_index_in_parts_for_large_sites",
-    "test_site.py::test_import_notes_only_for_staff_collapsed_and_not_indexed",  # the staff build
-    "test_withheld_history.py::test_staff_build_links_no_raw_file_holding_them",  # the staff build
-    "test_hostile.py::*[[]zensical]",  # the hostile corpus through the second engine (mkdocs stays fast)
-    "test_outdir.py::test_builds_into_an_empty_folder_and_replaces_its_own_site",
-    "test_history_cache.py::test_a_committed_pickle_runs_nothing",
-    "test_uncertain.py::test_page_shows_unread_not_a_guess_and_publish_refuses",
-    "test_init_new.py::test_guides_are_site_pages_linked_from_the_nav",
-    "test_init_new.py::test_city_overrides_css_and_template",
-}
-
-
 BROWSER = Path(__file__).resolve().parent / "browser"
 
+# Tiers are marked at the tests themselves: `@pytest.mark.slow` (or a module's `pytestmark`) on the
+# whole-site builds beyond the ones the fast tier needs (another engine, a second build, a large
+# synthetic site), wheels, servers and the long sweeps (hypothesis, every item of every form × every
+# wrong type), run by the full suite only; `pytestmark = pytest.mark.browser` in each module of
+# tests/browser, which drive Chromium. The fast tier is `-m "not browser and not slow"`.
 
-def pytest_collection_modifyitems(config, items):
-    """Every test under tests/browser drives Chromium: marked `browser`, so that the fast tier
-    (`-m "not browser and not slow"`) leaves them out; the tests named in SLOW are marked `slow`."""
-    for item in items:
-        if BROWSER in Path(str(item.path)).resolve().parents:
-            item.add_marker(pytest.mark.browser)
-        if any(fnmatch.fnmatchcase(f"{Path(str(item.path)).name}::{item.name}", s) for s in SLOW):
-            item.add_marker(pytest.mark.slow)
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(collector):
+    """A test under tests/browser without the `browser` mark is a collection error of its module, not
+    a marker added in silence: the fast tier does not even import tests/browser (pytest_ignore_collect
+    below), so the folder and the mark must agree."""
+    report = yield
+    if report.passed and BROWSER in Path(str(collector.path)).resolve().parents:
+        unmarked = [
+            n.nodeid for n in report.result if isinstance(n, pytest.Item) and n.get_closest_marker("browser") is None
+        ]
+        if unmarked:
+            report.outcome = "failed"
+            report.longrepr = (
+                "tests under tests/browser must be marked browser "
+                "(pytestmark = pytest.mark.browser after the module's imports):\n  " + "\n  ".join(unmarked)
+            )
+            report.result = []
+    return report
 
 
 def pytest_ignore_collect(collection_path: Path, config):

@@ -73,7 +73,7 @@ class _Filler:
             else:
                 out[c.key] = self.value(c, where)
         # a count tells how many elements the group below it lists (委託の有無 ( ) 件 → 委託事項)
-        for count, group in zip(counts, groups):
+        for count, group in zip(counts, groups, strict=False):  # a group may have no count
             out[count.key] = len(out[group.key])
         return out
 

@@ -80,7 +80,7 @@ def hostile_repo(root: Path, payloads=PAYLOADS) -> Repo:
     shutil.copy(REPO / "mkdocs.yml", r.root / "mkdocs.yml")
     r.write(".gitignore", "/build/\n/site/\n/site.tmp/\n/site.old/\n")
     r.commit("東山市の評価書を登録", days=0)
-    for rel, p in zip(rels, payloads):
+    for rel, p in zip(rels, payloads, strict=True):
         r.edit(rel, "委託先名: 株式会社ジーシーシー", f"委託先名: {json.dumps('株式会社' + p, ensure_ascii=False)}")
         r.commit(f"委託先を変更 {p}\n\n変更日: 2026-01-05\n提出時期: 事後\n提出時期に係る説明: {p}")
     return r

@@ -13,7 +13,7 @@ import pytest
 
 from tests.hostile import EVALUATED, PAYLOADS, build, hostile_repo
 
-ENGINES = ["mkdocs", "zensical"]
+ENGINES = ["mkdocs", pytest.param("zensical", marks=pytest.mark.slow)]  # the second engine: full suite only
 
 
 @pytest.fixture(scope="module")

@@ -15,9 +15,8 @@ import pytest
 from click.testing import CliRunner
 
 from piasite.cli import main
-
-from .conftest import FIXTURES
-from .gitrepo import base_repo
+from tests.conftest import FIXTURES
+from tests.gitrepo import base_repo
 
 HOSTILE = FIXTURES / "hostile"
 GOOD = FIXTURES / "handwritten" / "higashiyama" / "5.yaml"

@@ -19,8 +19,7 @@ from piasite.importer import import_text
 from piasite.importer.document import NotAnAssessment
 from piasite.importer.writer import dump
 from piasite.model.reader import ReadError, parse
-
-from .conftest import SEEDS
+from tests.conftest import SEEDS
 
 SETTINGS = settings(
     max_examples=150,
@@ -162,6 +161,7 @@ def _check(tmp: Path, text: str):
     return res
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(documents)
 def test_check_never_crashes_on_any_shape(doc):
@@ -204,6 +204,7 @@ importer_texts = st.lists(
 ).map("\n".join)
 
 
+@pytest.mark.slow
 @settings(SETTINGS, max_examples=100)
 @given(importer_texts)
 def test_importer_places_every_line_of_any_text(text):

@@ -8,6 +8,7 @@ instead of adding one per push. Values pass through reader.public(): no 非公�
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,9 @@ from piasite.core import dates, mdtext, safeout
 from piasite.forms.form import Form
 from piasite.forms.registry import form_for
 from piasite.forms.values import value_at
+from piasite.history.changelog import derived_rows, version_changes
 from piasite.history.itemdiff import REMOVED, Change
+from piasite.history.versions import GitError, git, load_history, repo_root, resolve
 from piasite.model.reader import public
 
 MARKER = "<!-- piasite-diff -->"
@@ -117,8 +120,6 @@ def _rows(
             committed + _pending_rows(pending, form),
             "「(コミットの日)」の行は、まだコミットしていない変更です。変更日・提出時期はコミットメッセージの最後に書きます。",
         )
-    from piasite.history.changelog import derived_rows, version_changes
-    from piasite.history.versions import GitError, git, load_history, repo_root
 
     try:
         root = repo_root(content_dir)
@@ -154,7 +155,6 @@ def _rows(
 
 
 def _fork_point(content_dir: Path, base: str, head: str) -> str:
-    from piasite.history.versions import GitError, git, repo_root, resolve
 
     root = repo_root(content_dir)
     b, h = resolve(root, base), resolve(root, head)
@@ -166,7 +166,6 @@ def _fork_point(content_dir: Path, base: str, head: str) -> str:
 
 def other_files(content_dir: Path, fork: str, head: str | None) -> list[str]:
     """Files the branch changes outside the content folder (head None: the working tree too)."""
-    from piasite.history.versions import git, repo_root
 
     root = repo_root(content_dir)
     prefix = str(Path(content_dir).resolve().relative_to(root.resolve())).replace("\\", "/").rstrip("/") + "/"
@@ -266,7 +265,6 @@ def utf16_len(s: str) -> int:
 
 def _run_url() -> str:
     """The Actions run that made the comment (its Summary and artifacts), from GitHub's variables."""
-    import os
 
     server, repo, run = (os.environ.get(k, "") for k in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_RUN_ID"))
     if not (

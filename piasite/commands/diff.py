@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from piasite.checks.load import full_title
+from piasite.checks.load import assessment_title, full_title
 from piasite.config.limits import DEFAULT_LIMITS, Limits
 from piasite.core import mdtext, safefiles, safeout
 from piasite.core.textcheck import visible
@@ -72,10 +72,14 @@ def compare(content_dir: Path, base: str, head: str | None = "HEAD", limits: Lim
         entries.append((st, names[0], names[-1], meta[2], meta[3]))
         modes.append((meta[0][1:], meta[1]))
         i += 1 + len(names)
-    kept = [(e, m) for e, m in zip(entries, modes) if e[2].endswith(".yaml") and not e[2].endswith("aliases.yaml")]
+    kept = [
+        (e, m)
+        for e, m in zip(entries, modes, strict=True)
+        if e[2].endswith(".yaml") and not e[2].endswith("aliases.yaml")
+    ]
     entries = [e for e, _ in kept]
     revname = {b: base, **({revs[1]: head} if head is not None else {})}
-    for (st, old_path, new_path, ob, nb), (om, nm) in kept:  # gitlinks, symlinks: named, never parsed
+    for (_st, old_path, new_path, _ob, _nb), (om, nm) in kept:  # gitlinks, symlinks: named, never parsed
         for rev, mode, path in ((revs[0], om, old_path), (revs[-1] if head is not None else None, nm, new_path)):
             if mode in ("000000", "100644", "100755") or (rev is None and mode != GITLINK):
                 continue
@@ -96,7 +100,7 @@ def compare(content_dir: Path, base: str, head: str | None = "HEAD", limits: Lim
     )
     if head is None:  # the new side is the file on disk
         entries = [(st, op, np, ob, "" if st == "D" else f"worktree:{np}") for st, op, np, ob, _ in entries]
-        for st, _, np, _, nb in entries:
+        for _, _, np, _, nb in entries:
             if nb:
                 parsed[nb] = _parse_file(root / np, limits)
     # Every side is masked with what any commit reachable from either revision withheld
@@ -153,7 +157,6 @@ def compare(content_dir: Path, base: str, head: str | None = "HEAD", limits: Lim
                     )
                 )
                 continue
-            from piasite.checks.load import assessment_title
 
             title = str(public(assessment_title(form, cur, Path(new_path).stem)))  # as the site titles it
             org = str(public(form.value(cur, "organisation")) or "")

@@ -13,12 +13,23 @@ from __future__ import annotations
 import datetime as dt
 import re
 from html import escape
+from pathlib import Path
 from typing import Any
 
+import click
+
+from piasite.checks.document import check_document
+from piasite.checks.load import load_document
+from piasite.commands.check import report
+from piasite.config.limits import DEFAULT_LIMITS, Limits
 from piasite.core import dates
+from piasite.core.errors import UserError
+from piasite.core.problems import ERROR
 from piasite.forms.form import Form
 from piasite.forms.items import Item
+from piasite.forms.registry import form_for
 from piasite.forms.values import empty
+from piasite.history.withheld import mask_document
 from piasite.model.reader import Uncertain, public
 
 
@@ -294,3 +305,18 @@ class TextExport:
 
 def export_text(form: Form, data: dict) -> str:
     return TextExport(form, data).run()
+
+
+def run(path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
+    """`piasite export PATH`: the text of one assessment (withheld values masked), refused while it fails its check."""
+    doc, probs = load_document(path, limits)
+    if doc is None:
+        raise UserError(str(probs[0]))
+    errors = [p for p in check_document(doc) if p.severity == ERROR]
+    if errors:
+        report(errors)
+        raise UserError(f"{path}: 検査に通らないため書き出せません(エラー {len(errors)} 件)")
+    form = form_for(doc.data, None)
+    if form is None:  # reported by the check above: not reached
+        raise UserError(f"{path}: 様式が分かりません")
+    click.echo(export_text(form, mask_document(path, doc.data, limits)), nl=False)

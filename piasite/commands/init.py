@@ -14,9 +14,11 @@ import json
 import re
 import shutil
 import subprocess
+from importlib import metadata  # looked up at each call (tests stand in for the installed distribution)
 from pathlib import Path
 from typing import Any
 
+import click
 import yaml
 
 from piasite.config.limits import DEFAULT_LIMITS, Limits
@@ -26,18 +28,18 @@ from piasite.core.errors import UserError
 from piasite.forms.form import Form
 from piasite.forms.items import HINT_PREFIX, Item
 from piasite.forms.registry import form_for, form_key, form_names, load_form
+from piasite.forms.schema import write_schemas
+from piasite.model.reader import ReadError, read
 
 INIT = "init"
 TEXT_SUFFIXES = {".yml", ".yaml", ".md", ".json", ".txt", ""}
 
 
 def version() -> str:
-    from importlib.metadata import PackageNotFoundError
-    from importlib.metadata import version as v
 
     try:
-        return v("piasite")
-    except PackageNotFoundError:
+        return metadata.version("piasite")
+    except metadata.PackageNotFoundError:
         return "0.1.0"
 
 
@@ -58,11 +60,10 @@ def requirement() -> str:
 
 def _direct_url() -> dict:
     """What pip recorded of where this piasite came from (PEP 610 direct_url.json), or {}."""
-    from importlib.metadata import PackageNotFoundError, distribution
 
     try:
-        raw = distribution("piasite").read_text("direct_url.json")
-    except PackageNotFoundError:
+        raw = metadata.distribution("piasite").read_text("direct_url.json")
+    except metadata.PackageNotFoundError:
         raw = None
     try:
         info = json.loads(raw) if raw else {}
@@ -124,7 +125,6 @@ def init(
         else:
             shutil.copyfile(f, out)
         written.append(out)
-    from piasite.forms.schema import write_schemas
 
     written += write_schemas(target / "schema")
     try:  # history is read from git: a repository from the start (no commit is made)
@@ -180,7 +180,6 @@ def _new_path(folder: Path, number: int, form: Form, limits: Limits = DEFAULT_LI
 
 
 def _form_of_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> Form | None:
-    from piasite.model.reader import ReadError, read
 
     try:
         data = read(path, limits).data
@@ -191,7 +190,6 @@ def _form_of_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> Form | None:
 
 def _org_name_beside(folder: Path, limits: Limits = DEFAULT_LIMITS) -> str:
     """The 評価実施機関名 of another assessment of the same organisation, when there is one."""
-    from piasite.model.reader import ReadError, read
 
     for p in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
         try:
@@ -283,3 +281,35 @@ def _comments(item: Item) -> list[str]:
 def _key(s: str) -> str:
     dumped = yaml.safe_dump(s, allow_unicode=True, default_flow_style=True, width=10**6).strip()
     return dumped[: -len("...")].strip() if dumped.endswith("...") else dumped
+
+
+def run_init(directory: Path, name: str, site_url: str, publisher: str, contact: str, licence: str) -> None:
+    """`piasite init DIRECTORY`: the files made, and what the clerk does next."""
+    files = init(directory, name=name, site_url=site_url, publisher=publisher, contact=contact, licence=licence)
+    local = local_source()
+    if local:  # a wheel on this machine: the README's and CI's `pip install -r requirements.txt` cannot reach it
+        click.echo(
+            f"注意: この piasite は手元のファイル {local} から入れたため、requirements.txt には「{requirement()}」と"
+            "書きました(PyPI から入れる書き方です)。PyPI から入れられないときは、その wheel を置いた場所"
+            "(社内のサーバーの URL、git のリポジトリなど)に書き換えてください",
+            err=True,
+        )
+    click.echo(
+        f"{directory}/ に {len(files)} 個のファイルを作りました。mkdocs.yml の「要記入」を書き換え、"
+        f"content/ の例を実際の評価書に置き換えてください(cd {directory} && npm install && piasite check && "
+        "piasite build。npm install は検索索引の Pagefind を入れます)",
+        err=True,
+    )
+
+
+def run_new(
+    form: str, org: str, number: str, content_dir: Path, org_name: str, limits: Limits = DEFAULT_LIMITS
+) -> None:
+    """`piasite new FORM ORG NUMBER`: the empty assessment made, and where."""
+    path = new(content_dir, form, org, number, org_name, limits)
+    beside = (
+        ""
+        if "-" not in path.stem
+        else f"(同じ評価書番号の別の様式の評価書 {path.with_name(path.stem.split('-')[0] + '.yaml')} があるため、この名前にしました)"
+    )
+    click.echo(f"{path} を作りました{beside}。空の項目に記入し、piasite check {path} で確かめてください", err=True)

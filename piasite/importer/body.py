@@ -263,7 +263,7 @@ class BodyParser:
                         return k, ""
                     return hit
         best = None
-        for lab, cands in self.by_label.items():
+        for lab in self.by_label:
             if len(lab) < 3 or not n.startswith(lab) or len(n) == len(lab):
                 continue
             if best and len(lab) <= len(best[0]):
@@ -314,7 +314,7 @@ class BodyParser:
     # -- values ----------------------------------------------------------------
     def set_value(self, path: Path, item: Item, value: Any) -> None:
         node = self.data
-        for k, nxt in zip(path, path[1:]):
+        for k, nxt in zip(path, path[1:], strict=False):
             if isinstance(node, list):
                 while len(node) <= k:
                     node.append({})
@@ -472,19 +472,20 @@ class BodyParser:
         self.unread.pop(path, None)
         self.unsure.pop(path, None)
         self.radio_alone.discard(path)
+        shown = plain(raw)  # once: a long row has a doubt per box (plain per doubt was quadratic)
         for d in r.doubts:
-            self.doubts.append((line, plain(raw), f"{item.label}: {d}"))
+            self.doubts.append((line, shown, f"{item.label}: {d}"))
         if r.radio == "contrast":
             self.radio_contrast = True
         elif r.radio == "alone":
             self.radio_alone.add(path)
         if r.value in (None, [], ""):
-            self.unread[path] = (line, plain(raw))
-            self.unsure[path] = (line, plain(raw), r.unsure or f"「{item.label}」の値を読み取れませんでした")
+            self.unread[path] = (line, shown)
+            self.unsure[path] = (line, shown, r.unsure or f"「{item.label}」の値を読み取れませんでした")
         else:
             self.set_value(path, item, r.value)
             if r.unsure:
-                self.unsure[path] = (line, plain(raw), r.unsure)
+                self.unsure[path] = (line, shown, r.unsure)
 
     def _counts(self, slot: Slot, path: Path, raw: str) -> None:
         parent = slot.item.parent
@@ -622,7 +623,7 @@ class BodyParser:
         if self.header:
             hdr, self.header = self.header, None
             if len(nonempty) == len(hdr):
-                for si, c in zip(hdr, nonempty):
+                for si, c in zip(hdr, nonempty, strict=True):
                     self.place(si, c, no)
                 self.pending = None
                 self.accounted[no] = "value"
@@ -782,10 +783,10 @@ class BodyParser:
             given = [n for n in nums if n is not None]
             if (
                 len(given) == len(elems)
-                and all(a < b for a, b in zip(given, given[1:]))
+                and all(a < b for a, b in zip(given, given[1:], strict=False))
                 and all(isinstance(e, dict) for e in elems)
             ):
-                for e, n in zip(elems, given):
+                for e, n in zip(elems, given, strict=True):
                     e[group.number.key] = n
                 continue
             for i, num in enumerate(nums):

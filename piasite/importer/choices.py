@@ -156,6 +156,28 @@ class Box:
 
 
 _EMPTY_PARENS = re.compile(r"[(（]\s*[)）]")
+_MARKUP = re.compile("[<&]")  # where plain() may read a tag or an entity: its reach is not bounded
+
+
+def _opens_with(text: str, start: int, keys: tuple[str, ...]) -> bool:
+    """norm_value(text[start:]).startswith(keys), from as little of the text as decides it: a row of
+    `( )` would otherwise normalise the rest of the row once per pair (quadratic on a long row).
+
+    Without `<` or `&` (a tag or an entity plain() would read) the normal form of a piece of text is
+    a prefix of the normal form of any text it begins (each character normalises on its own: spaces,
+    `*`, `※` and commas drop out, NFKC), so a piece whose normal form is as long as the longest key
+    decides it; otherwise the whole rest is normalised, as before."""
+    longest = max(len(k) for k in keys)
+    width = 2 * longest + 8
+    while True:
+        end = min(len(text), start + width)
+        stop = _MARKUP.search(text, start, end)
+        piece = norm_value(text[start : stop.start() if stop else end])
+        if len(piece) >= longest or (stop is None and end == len(text)):
+            return piece.startswith(keys)
+        if stop:
+            return norm_value(text[start:]).startswith(keys)
+        width *= 2
 
 
 def boxes(cell: str, option_keys: tuple[str, ...] = ()) -> list[Box]:
@@ -169,7 +191,7 @@ def boxes(cell: str, option_keys: tuple[str, ...] = ()) -> list[Box]:
         found.append((m.start(), m.end(), next(g for g in m.groups() if g is not None)))
     if option_keys and any(m.group(2) for m in _BOX.finditer(text)):
         for m in _EMPTY_PARENS.finditer(text):
-            if norm_value(text[m.end() :]).startswith(option_keys):
+            if _opens_with(text, m.end(), option_keys):
                 found.append((m.start(), m.end(), " "))
         found.sort()
     out = []
@@ -228,7 +250,7 @@ def read_multi(cell: str, item: Item) -> Reading:
                 break
         else:
             # an OCR misreading of an option (市内連携システム, quirk 36)
-            head = re.split(r"\s|[(（]", t, 1)[0] if t else ""
+            head = re.split(r"\s|[(（]", t, maxsplit=1)[0] if t else ""
             close = difflib.get_close_matches(norm_value(head), [k for k, _ in opts], n=1, cutoff=0.85) if head else []
             if close:
                 o = next(o for k, o in opts if k == close[0])

@@ -12,6 +12,7 @@ The readers treat furniture as they treat a page break."""
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections import defaultdict
@@ -68,24 +69,25 @@ def page_furniture(lines: list[str]) -> set[int]:
         )
 
     breaks = [k for k, raw in enumerate(lines) if is_separator(raw) or k in counters]
+    # The lines a walk from a page break counts (blank lines and other breaks are stepped over), in
+    # order: a walk looks at the REACH nearest of them on each side, found by bisection, so a run of
+    # breaks with nothing between them costs each break REACH steps, not the run's length.
+    is_break = set(breaks)
+    counted = [k for k, raw in enumerate(lines) if raw.strip() and k not in is_break]
     near: set[int] = set()  # candidates beside a page break
     for b in breaks:
-        for step in (-1, 1):
-            k, taken = b + step, 0
-            while 0 <= k < len(lines) and taken < REACH:
-                raw = lines[k]
-                if raw.strip() and not is_separator(raw) and k not in counters:
-                    if not candidate(raw):
-                        break
-                    near.add(k)
-                    taken += 1
-                k += step
+        i = bisect.bisect_right(counted, b)  # counted[i] is the first counted line after b
+        for side in (reversed(counted[max(0, i - REACH) : i]), counted[i : i + REACH]):
+            for k in side:
+                if not candidate(lines[k]):
+                    break
+                near.add(k)
     where: dict[str, list[int]] = defaultdict(list)
     for k, raw in enumerate(lines):
         if raw.strip():
             where[raw.strip()].append(k)
     out = set(counters)
-    for text, ks in where.items():
+    for ks in where.values():
         if len(ks) >= 2 and all(k in near for k in ks):
             out |= set(ks)
     return out

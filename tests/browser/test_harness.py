@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from harness import missing_tool
 
+pytestmark = pytest.mark.browser  # the browser tier: tests/conftest.py refuses a test here without it
+
 
 @pytest.mark.parametrize(
     "ci,skip_asked,outcome",

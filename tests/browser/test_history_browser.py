@@ -13,6 +13,8 @@ from harness import serve
 
 from tests.gitrepo import base_repo
 
+pytestmark = pytest.mark.browser  # the browser tier: tests/conftest.py refuses a test here without it
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

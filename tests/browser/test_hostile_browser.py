@@ -15,6 +15,8 @@ from searchbox import result_links
 
 from tests.hostile import PAYLOADS, build, hostile_repo
 
+pytestmark = pytest.mark.browser  # the browser tier: tests/conftest.py refuses a test here without it
+
 SUB = "city/pia"
 PAGES = ["h{i}/1/", "h{i}/1/history/", "h{i}/1/compare/", "h{i}/1/v/1/", "h{i}/", "changes/h{i}/"]
 SHARED = ["changes/", "", "indexes/itakusaki/", "indexes/kikan/", "indexes/jimu/"]

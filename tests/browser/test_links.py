@@ -14,6 +14,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pytest
+
+pytestmark = pytest.mark.browser  # the browser tier: tests/conftest.py refuses a test here without it
+
 # attributes that make the browser fetch something (an asset) vs. navigate
 ASSET_ATTRS = {
     ("script", "src"),
@@ -108,7 +112,7 @@ def _problems(site: Path) -> list[str]:
             if frag and target.suffix == ".html" and frag not in _parse(target).ids:
                 out.append(f"{where}: アンカー #{frag} がリンク先にありません")
         for css in page.styles:
-            for u in re.findall(r"url\(\s*['\"]?(https?:)?//", css):
+            for _ in re.findall(r"url\(\s*['\"]?(https?:)?//", css):
                 out.append(f"{rel}: style の url() が外部ホストを指しています")
     return out
 

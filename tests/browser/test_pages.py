@@ -10,6 +10,8 @@ import pytest
 import sitefacts as facts
 from searchbox import result_links
 
+pytestmark = pytest.mark.browser  # the browser tier: tests/conftest.py refuses a test here without it
+
 SERIOUS = {"serious", "critical"}
 
 

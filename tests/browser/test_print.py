@@ -11,6 +11,8 @@ import re
 import pytest
 import sitefacts as facts
 
+pytestmark = pytest.mark.browser  # the browser tier: tests/conftest.py refuses a test here without it
+
 HIDDEN = [
     ".md-header",
     ".md-sidebar--primary",

@@ -19,6 +19,8 @@ from harness import serve
 from test_history_browser import built, built_url  # noqa: F401 -- a site with past versions
 from test_pages import SERIOUS, _describe
 
+pytestmark = pytest.mark.browser  # the browser tier: tests/conftest.py refuses a test here without it
+
 FIXTURES = facts.REPO / "tests" / "fixtures"
 
 # One page of each type on the repository's site (content/), and on the site with history.

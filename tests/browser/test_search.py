@@ -13,6 +13,8 @@ import pytest
 import sitefacts as facts
 from searchbox import fragment, pick, ranked_pages, result_links, site_path
 
+pytestmark = pytest.mark.browser  # the browser tier: tests/conftest.py refuses a test here without it
+
 # What residents type, by kind (the examples, from the seed documents).
 TYPED = [
     ("委託先", "富士通"),

@@ -13,6 +13,8 @@ from searchbox import ranked_pages, result_links, site_path
 
 from piasite.model.names import Names
 
+pytestmark = pytest.mark.browser  # the browser tier: tests/conftest.py refuses a test here without it
+
 # (as typed, as written): the typed form must find the same assessments as the written one.
 FORMS = [("ＫＳＫ", "KSK"), ("ｴﾇ･ﾃｨ･ﾃｨ", "エヌ・ティ・ティ"), ("ｼﾞｰｼｰｼｰ", "ジーシーシー"), ("ｋｓｋ", "KSK")]
 

@@ -26,8 +26,8 @@ from pathlib import Path
 
 import pytest
 
-from ..clirun import piasite
-from ..gitrepo import base_repo
+from tests.clirun import piasite
+from tests.gitrepo import base_repo
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 CANARY = "職員だけの取込メモ・カナリア七三一"  # a 取込メモ: staff build only, never the public site

@@ -21,9 +21,8 @@ from hypothesis import strategies as st
 
 from piasite.history import trailers, withheld
 from piasite.history.versions import load_history
-
-from ..clirun import piasite
-from ..gitrepo import BASE, Repo
+from tests.clirun import piasite
+from tests.gitrepo import BASE, Repo
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 F = "content/higashiyama/5.yaml"

@@ -22,10 +22,9 @@ import yaml
 from piasite.commands import comment as comment_mod
 from piasite.core import mdtext
 from piasite.core.safeout import SafeStream, escape
-
-from ..clirun import piasite
-from ..conftest import ROOT
-from ..gitrepo import Repo
+from tests.clirun import piasite
+from tests.conftest import ROOT
+from tests.gitrepo import Repo
 
 EXAMPLE = ROOT / "templates" / "init" / "content" / "higashiyama" / "1.yaml"
 F = "content/higashiyama/1.yaml"

@@ -31,11 +31,10 @@ from piasite.importer import import_text
 from piasite.importer.writer import dump
 from piasite.model.reader import ReadError, parse, public
 from piasite.site.pages import AssessmentPage
-
-from ..conftest import SEEDS
-from ..formdocs import full_document
-from ..gitrepo import BASE, Repo
-from ..test_properties import KEYS, Tagged, _Dumper, documents, nasty_text, yamlish
+from tests.conftest import SEEDS
+from tests.formdocs import full_document
+from tests.gitrepo import BASE, Repo
+from tests.test_properties import KEYS, Tagged, _Dumper, documents, nasty_text, yamlish
 
 REPO = Path(__file__).resolve().parents[2]
 SETTINGS = settings(
@@ -108,7 +107,7 @@ reader_texts = st.one_of(
 )
 
 BILLION_LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
-    f"{c}: &{c} [{', '.join([f'*{p}'] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi")
+    f"{c}: &{c} [{', '.join([f'*{p}'] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi", strict=True)
 )
 
 

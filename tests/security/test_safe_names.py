@@ -13,9 +13,8 @@ import pytest
 
 from piasite.checks.load import check_paths, content_files, load_content
 from piasite.site.history_pages import generate_history
-
-from ..clirun import piasite
-from ..gitrepo import BASE, base_repo
+from tests.clirun import piasite
+from tests.gitrepo import BASE, base_repo
 
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 DOC = BASE.read_text(encoding="utf-8")

@@ -22,8 +22,7 @@ from pathlib import Path
 import pytest
 
 from piasite.core.errors import PiasiteError
-
-from ..gitrepo import Repo, base_repo
+from tests.gitrepo import Repo, base_repo
 
 ROOT = Path(__file__).resolve().parents[2]
 CANARY = "CANARY-tracked-7f3a9c"  # in the files a link points to, never to be seen

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from ..clirun import piasite
-from ..gitrepo import base_repo
+from tests.clirun import piasite
+from tests.gitrepo import base_repo
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 F = "content/higashiyama/5.yaml"

@@ -19,8 +19,7 @@ import yaml
 from click.testing import CliRunner
 
 from piasite.cli import main
-
-from ..conftest import ROOT
+from tests.conftest import ROOT
 
 SOURCES = sorted((ROOT / ".github" / "workflows").glob("*.y*ml")) + sorted(
     (ROOT / "templates" / "init" / "dot-github" / "workflows").glob("*.y*ml")

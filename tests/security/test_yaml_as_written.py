@@ -23,9 +23,8 @@ from piasite.config import settings as engineconf
 from piasite.core import yamlcore
 from piasite.model.names import Names
 from piasite.model.reader import ReadError, parse
-
-from ..clirun import piasite
-from ..gitrepo import BASE, base_repo
+from tests.clirun import piasite
+from tests.gitrepo import BASE, base_repo
 
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 DOC = BASE.read_text(encoding="utf-8")
