@@ -50,7 +50,7 @@ def place(k: int) -> str:
 
 def _keys() -> tuple[str, str, str, str]:
     """Keys the synthesis rewrites, from the seeds' form (重点項目評価書) roles."""
-    from piasite.forms.form import DEFAULT_FORM, load_form
+    from piasite.forms.registry import DEFAULT_FORM, load_form
 
     f = load_form(DEFAULT_FORM)
     org, number, contractor, system = (

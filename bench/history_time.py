@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from piasite.forms.form import load_form
+from piasite.forms.registry import load_form
 from piasite.history.cache import cache_dir
 from piasite.history.changelog import derived_rows
 from piasite.history.versions import load_history

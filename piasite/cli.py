@@ -71,8 +71,22 @@ class _Group(_JapaneseHelp, click.Group):
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="piasite", help="piasite の版を表示して終わります。")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """特定個人情報保護評価書を YAML から静的サイトにします。"""
+    from piasite.config.settings import CONFIG, read  # noqa: PLC0415 — only when a command runs: --help starts fast
+    from piasite.forms import registry  # noqa: PLC0415 — as above
+
+    # The city's settings, read once for the command (commands run at the top of its repository,
+    # beside its mkdocs.yml); the forms: the package's, then the city's forms/ beside mkdocs.yml.
+    ctx.obj = settings = read(CONFIG)
+    before = registry.use(registry.Registry.for_project(settings.root))
+    ctx.call_on_close(lambda: registry.use(before))
+
+
+def _settings():
+    """The command's settings (mkdocs.yml, read once by main)."""
+    return click.get_current_context().find_root().obj
 
 
 @main.command()
@@ -87,7 +101,7 @@ def check(paths: tuple[Path, ...], since: str | None) -> None:
     """評価書 (content/ 以下の YAML) を検査します。"""
     from piasite.commands import check as command  # noqa: PLC0415 — see LAZY
 
-    sys.exit(command.run(paths, since))
+    sys.exit(command.run(paths, since, _settings()))
 
 
 @main.command()
@@ -125,7 +139,7 @@ def build(content_dir: Path, out_dir: Path, engine: str, allow_shallow: bool, st
     """評価書からサイトを組み立てます (site/ に出力)。"""
     from piasite.commands import build as command  # noqa: PLC0415 — see LAZY
 
-    command.run(content_dir, out_dir, engine, allow_shallow, staff, publish)
+    command.run(content_dir, out_dir, engine, allow_shallow, staff, publish, _settings())
 
 
 @main.command("diff")
@@ -152,9 +166,9 @@ def diff_cmd(base: str, head: str | None, content_dir: Path, fmt: str, comment: 
             raise UserError("--comment は --format md と使います")
         from piasite.commands.comment import pr_comment  # noqa: PLC0415 — see LAZY
 
-        click.echo(pr_comment(content_dir, base, head), nl=False)
+        click.echo(pr_comment(content_dir, base, head, _settings().limits), nl=False)
         return
-    diffs = compare(content_dir, base, head)
+    diffs = compare(content_dir, base, head, _settings().limits)
     click.echo((to_json if fmt == "json" else to_markdown)(diffs, base, head or "作業中のファイル"), nl=False)
 
 
@@ -166,7 +180,7 @@ def changelog_cmd(path: Path, fmt: str, allow_shallow: bool) -> None:
     """1 件の評価書の (別添2) 変更箇所 を、取り込んだ行と git の履歴から出力します。"""
     from piasite.commands import changelog as command  # noqa: PLC0415 — see LAZY
 
-    command.run(path, fmt, allow_shallow)
+    command.run(path, fmt, allow_shallow, _settings())
 
 
 @main.command("import")
@@ -183,7 +197,7 @@ def import_cmd(files: tuple[Path, ...], out_dir: Path | None, report_only: bool)
     """PDF から抽出した評価書のテキストを評価書の YAML に取り込み、取り込みの報告を表示します。"""
     from piasite.commands import importing as command  # noqa: PLC0415 — see LAZY
 
-    command.run(files, out_dir, report_only)
+    command.run(files, out_dir, report_only, _settings().limits)
 
 
 @main.command("export")
@@ -200,7 +214,7 @@ def export_cmd(path: Path, fmt: str) -> None:
     """1 件の評価書を様式どおりの並びのテキストにして出力します (非公表の値は出しません)。"""
     from piasite.commands import export as command  # noqa: PLC0415 — see LAZY
 
-    command.run(path)
+    command.run(path, _settings().limits)
 
 
 @main.command("schema")
@@ -237,7 +251,7 @@ def new_cmd(form: str, org: str, number: str, content_dir: Path, org_name: str) 
     """様式 FORM の空の評価書を content/ORG/NUMBER.yaml に作ります (全項目を空で並べます)。"""
     from piasite.commands.init import run_new  # noqa: PLC0415 — see LAZY
 
-    run_new(form, org, number, content_dir, org_name)
+    run_new(form, org, number, content_dir, org_name, _settings().limits)
 
 
 @main.command("serve")

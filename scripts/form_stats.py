@@ -4,9 +4,11 @@ An item counts as unconfirmed when it, or a section or group holding it, says
 `unconfirmed: true` (a part nobody has seen cannot have seen children).
 Run: python scripts/form_stats.py
 """
+
 from __future__ import annotations
 
-from piasite.forms.form import Item, all_forms
+from piasite.forms.items import Item
+from piasite.forms.registry import all_forms
 
 
 def unconfirmed(item: Item) -> bool:

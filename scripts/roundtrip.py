@@ -3,13 +3,14 @@ official layout (`piasite export --format text`), imported again; prints the lea
 
     python3 scripts/roundtrip.py
 """
+
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from piasite.commands.export import export_text  # noqa: E402
-from piasite.forms.form import form_names, load_form  # noqa: E402
+from piasite.forms.registry import form_names, load_form  # noqa: E402
 from piasite.importer import import_text  # noqa: E402
 from tests.formdocs import full_document  # noqa: E402
 

@@ -164,28 +164,3 @@ def pytest_ignore_collect(collection_path: Path, config):
         return None
     terms = " ".join(words).split(" and ")
     return True if "not browser" in terms else None
-
-
-def use_forms(monkeypatch, tmp_path: Path, *fixture_forms: str) -> Path:
-    """Point piasite at a forms folder holding the real definitions, with the named test
-    definitions from tests/fixtures/forms replacing a real one of the same `form:` name."""
-    import shutil
-
-    import yaml
-
-    from piasite.forms import form as form_mod
-
-    d = tmp_path / "forms"
-    d.mkdir()
-    replaced = {}
-    for name in fixture_forms:
-        src = FIXTURES / "forms" / name
-        replaced[yaml.load(src.read_text(encoding="utf-8"), Loader=YAML_LOADER)["form"]] = src
-    for src in sorted(form_mod.FORMS_DIR.glob("*.yaml")):
-        if yaml.load(src.read_text(encoding="utf-8"), Loader=YAML_LOADER)["form"] not in replaced:
-            shutil.copy(src, d / src.name)
-    for src in replaced.values():
-        shutil.copy(src, d / f"test_{src.name}")
-    monkeypatch.setattr(form_mod, "FORMS_DIR", d)
-    form_mod.clear_caches()
-    return d

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from piasite.forms.form import Form, Item
+from piasite.forms.form import Form
+from piasite.forms.items import Item
 
 ORG = "東山市長"
 

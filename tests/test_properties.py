@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from piasite.cli import main
-from piasite.forms.form import form_names, load_form
+from piasite.forms.registry import form_names, load_form
 from piasite.importer import import_text
 from piasite.importer.document import NotAnAssessment
 from piasite.importer.writer import dump

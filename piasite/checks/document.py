@@ -10,35 +10,21 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from piasite.core import dates, hygiene, textcheck
 from piasite.core.labels import bare
-from piasite.forms.form import Form, Item, empty, form_key, form_names, load_form, value_at, version_month
+from piasite.core.problems import ERROR, WARNING, Problem
+from piasite.core.tags import UNCERTAIN_TAG as UNCERTAIN
+from piasite.forms.form import Form
+from piasite.forms.items import Item
+from piasite.forms.registry import form_key, form_names, load_form
+from piasite.forms.values import empty, kind_ja, value_at, version_month
 from piasite.model.lists import ATTACHED, UNREAD, rest_of_list
-from piasite.model.reader import UNCERTAIN_TAG as UNCERTAIN
 from piasite.model.reader import Document, Uncertain, Withheld
 
 HIDDEN = "(非公表の値)"  # said instead of a withheld value: messages reach CI logs
-
-ERROR, WARNING = "error", "warning"
-
-
-@dataclass(frozen=True)
-class Problem:
-    path: Path
-    line: int
-    item: str
-    message: str
-    severity: str = ERROR
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}: "
-        what = f"{self.item}: " if self.item else ""
-        tag = "" if self.severity == ERROR else "警告: "
-        return textcheck.visible(f"{where}{tag}{what}{self.message}")
 
 
 class Checker:
@@ -116,7 +102,7 @@ class Checker:
             self.add(
                 (key,),
                 f"{key}は次のいずれかを文字で書いてください: {'、'.join(form_names())}"
-                f"({_kind_ja(name) if not isinstance(name, Withheld) else HIDDEN}になっています)",
+                f"({kind_ja(name) if not isinstance(name, Withheld) else HIDDEN}になっています)",
             )
             return self.problems
         if name not in form_names():
@@ -131,7 +117,7 @@ class Checker:
         """What a value is, for 「…になっています」; a withheld scalar is not quoted."""
         if self.hidden(path) and not isinstance(value, (dict, list)):
             return HIDDEN
-        return _kind_ja(value)
+        return kind_ja(value)
 
     # -- characters -----------------------------------------------------------
     def check_text(self, value: Any, path: tuple) -> None:
@@ -522,18 +508,12 @@ def _negative_choice(f: Form, role: str) -> str | None:
     return choices[-1] if len(choices) == 2 else None
 
 
-def _kind_ja(v: Any) -> str:
-    if isinstance(v, dict):
-        return "「キー: 値」の形"
-    if isinstance(v, list):
-        return "リスト"
-    if isinstance(v, bool):
-        return "true/false"
-    if isinstance(v, (int, float)):
-        return "数"
-    if v is None:
-        return "空"
-    return f"「{v}」"
+def _hashable(v: Any) -> bool:
+    try:
+        hash(v)
+    except TypeError:
+        return False
+    return True
 
 
 def not_in(value: Any, allowed: Iterable[str], what: str, hidden: bool = False) -> str:

@@ -20,10 +20,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from piasite.checks.document import ERROR, WARNING, Problem
 from piasite.core.labels import bare
+from piasite.core.problems import ERROR, WARNING, Problem
 from piasite.forms import regime
-from piasite.forms.form import Form, form_key, form_names, form_of, load_form
+from piasite.forms.form import Form
+from piasite.forms.registry import form_key, form_names, form_of, load_form
 from piasite.model.reader import Document, Withheld, public, unwrap
 
 NONE, KISO, JUTEN, ZENKOUMOKU = 0, 1, 2, 3  # levels: what a 評価 must comprise

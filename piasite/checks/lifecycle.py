@@ -14,7 +14,8 @@ import datetime as dt
 from typing import Any
 
 from piasite.core import dates
-from piasite.forms.form import DEFAULT_FORM, form_of
+from piasite.core.problems import WARNING, Problem
+from piasite.forms.registry import DEFAULT_FORM, form_of
 from piasite.model.reader import Withheld, unwrap
 
 KEEP_YEARS = 3
@@ -78,8 +79,6 @@ def reevaluation_due(data: dict) -> dt.date | None:
 
 def check(docs, today: dt.date) -> list:
     """`piasite check`: a warning for each current assessment past its re-evaluation due date."""
-    from piasite.checks.document import WARNING, Problem
-
     out = []
     for doc in docs:
         data = doc.data if isinstance(doc.data, dict) else {}

@@ -9,13 +9,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from piasite.checks.document import ERROR, Problem, check_document, check_text
+from piasite.checks.document import check_document, check_text
 from piasite.checks.evaluation import EVALUATION_SLUG, check_unique_numbers
 from piasite.checks.evaluation import check as check_evaluations
-from piasite.config import limits
-from piasite.config import settings as engineconf
+from piasite.config.layout import reserved  # a reserved name is told as such, at its files (refused())
+from piasite.config.limits import DEFAULT_LIMITS, Limits
+from piasite.config.settings import CONFIG, Settings
 from piasite.core import safenames
-from piasite.forms.form import Form, form_for, form_of
+from piasite.core.problems import ERROR, Problem
+from piasite.forms.form import Form
+from piasite.forms.registry import form_for, form_of
 from piasite.model.names import ALIASES_FILE, AliasError, Names
 from piasite.model.reader import Document, ReadError, public, read, uncertain_paths
 
@@ -123,8 +126,6 @@ def content_files(root: Path, aliases: bool = False) -> list[Path]:
     out = []
     for folder, dirs, files in os.walk(root):  # never follows a symbolic link
         here = Path(folder)
-        from piasite.site.generate import reserved  # a reserved name is told as such, at its files (refused())
-
         unsafe = {
             d
             for d in dirs
@@ -150,9 +151,9 @@ def _holds_yaml(folder: Path) -> bool:
     return False
 
 
-def load_document(path: Path) -> tuple[Document | None, list[Problem]]:
+def load_document(path: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[Document | None, list[Problem]]:
     try:
-        return read(path), []
+        return read(path, limits), []
     except ReadError as e:
         return None, [Problem(Path(path), e.line, "", e.message)]
     except OSError as e:
@@ -161,8 +162,6 @@ def load_document(path: Path) -> tuple[Document | None, list[Problem]]:
 
 def refused(p: Path) -> str:
     """Why a path can never be an assessment, or ''."""
-    from piasite.site.generate import reserved
-
     if p.is_symlink():
         return (
             "シンボリックリンクは使えません。評価書のファイル・フォルダそのものを置いてください"
@@ -193,15 +192,20 @@ def refused(p: Path) -> str:
     return ""
 
 
-def check_paths(paths: list[Path], withholding: Withholding) -> tuple[list[Document], list[Problem]]:
+def check_paths(
+    paths: list[Path], withholding: Withholding, settings: Settings | None = None
+) -> tuple[list[Document], list[Problem]]:
     """Read and validate files; returns the readable documents and every problem. withholding: what
-    earlier versions withheld (history/content.py passes the repository's)."""
+    earlier versions withheld (history/content.py passes the repository's); settings: the city's
+    (mkdocs.yml's, read by the command: its problems are told here too); None: the built-in."""
+    settings = Settings() if settings is None else settings
+    lim = settings.limits
     docs, problems = [], []
-    lim = limits.current()
+    config = settings.path or CONFIG
     if lim.problem:
-        problems.append(Problem(limits.CONFIG, 1, "", lim.problem))
-    # mkdocs.yml is read as data and only in part (engineconf.py): what the build would refuse
-    problems += [Problem(limits.CONFIG, line, "", msg) for line, msg in engineconf.read(limits.CONFIG).problems]
+        problems.append(Problem(config, 1, "", lim.problem))
+    # mkdocs.yml is read as data and only in part (settings.py): what the build would refuse
+    problems += [Problem(config, line, "", msg) for line, msg in settings.problems]
     alias_files: list[Path] = []
     for p in paths:
         why = refused(p)
@@ -211,7 +215,7 @@ def check_paths(paths: list[Path], withholding: Withholding) -> tuple[list[Docum
         if p.name == ALIASES_FILE:
             alias_files.append(p)
             continue
-        doc, probs = load_document(p)
+        doc, probs = load_document(p, lim)
         problems += probs
         if doc is None:
             continue
@@ -228,26 +232,28 @@ def check_paths(paths: list[Path], withholding: Withholding) -> tuple[list[Docum
                 )
             )
     for p in alias_files:  # after the documents: an alias may not name what they withhold
-        problems += check_aliases(p, docs, withholding)
+        problems += check_aliases(p, docs, withholding, lim)
     problems += check_unique_numbers(docs)
     problems += check_evaluations(docs)
     return docs, problems
 
 
-def load_content(root: Path, withholding: Withholding) -> tuple[list[Assessment], list[Problem]]:
-    """Every assessment under content/, validated. Callers stop on any error."""
+def load_content(
+    root: Path, withholding: Withholding, settings: Settings | None = None
+) -> tuple[list[Assessment], list[Problem]]:
+    """Every assessment under content/, validated (settings: as check_paths). Callers stop on any error."""
     root = Path(root)
-    docs, problems = check_paths(content_files(root, aliases=True), withholding)
+    docs, problems = check_paths(content_files(root, aliases=True), withholding, settings)
     bad = {p.path for p in problems if p.severity == ERROR}
     out = [Assessment(d, form_of(d.data), root) for d in docs if d.path not in bad]
     out.sort(key=lambda a: (a.org_slug, _num_key(a.slug)))
     return out, problems
 
 
-def uncertain_problems(root: Path) -> list[Problem]:
+def uncertain_problems(root: Path, limits: Limits = DEFAULT_LIMITS) -> list[Problem]:
     """One problem per !要確認 value still open under content/ (for a publication build)."""
     out = []
-    for doc in (load_document(p)[0] for p in content_files(root)):
+    for doc in (load_document(p, limits)[0] for p in content_files(root)):
         form = form_for(doc.data, None) if doc is not None else None
         if form is None or doc is None:
             continue
@@ -260,15 +266,17 @@ def uncertain_problems(root: Path) -> list[Problem]:
     return out
 
 
-def check_aliases(path: Path, docs: list[Document], withholding: Withholding) -> list[Problem]:
+def check_aliases(
+    path: Path, docs: list[Document], withholding: Withholding, limits: Limits = DEFAULT_LIMITS
+) -> list[Problem]:
     """content/aliases.yaml: its shape (names.py), its characters, with lines, and no alias of a
     name withheld in any version of any assessment (docs: the current ones; the others from git)."""
     hidden = withholding.names(Path(path).parent, [d.data for d in docs])
     try:
-        Names.load_file(path, hidden)
+        Names.load_file(path, hidden, limits)
     except AliasError as e:
         return [Problem(Path(path), e.line, "", e.message)]
-    doc, probs = load_document(path)
+    doc, probs = load_document(path, limits)
     return probs if doc is None else check_text(doc)
 
 

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import click
 
-from piasite.checks.document import ERROR
+from piasite.config.settings import Settings
 from piasite.core.errors import UserError
-from piasite.forms.form import form_of
+from piasite.core.problems import ERROR
+from piasite.forms.registry import form_of
 from piasite.history import changelog
 from piasite.history.content import check_paths
 from piasite.history.git import repo_root
@@ -17,18 +18,19 @@ from piasite.history.versions import load_history, warn
 from piasite.history.withheld import mask_document
 
 
-def run(path: Path, fmt: str, allow_shallow: bool) -> None:
-    docs, probs = check_paths([path])
+def run(path: Path, fmt: str, allow_shallow: bool, settings: Settings | None = None) -> None:
+    settings = Settings() if settings is None else settings  # the city's, read by the command
+    docs, probs = check_paths([path], settings)
     errors = [p for p in probs if p.severity == ERROR]
     if errors:
         raise UserError(f"{path} に誤りがあるため、変更箇所を出せません", problems=errors)
     doc = docs[0]
     root = repo_root(path)
     rel = str(path.resolve().relative_to(root.resolve())).replace("\\", "/")
-    hist = load_history(root / rel.split("/")[0], allow_shallow=allow_shallow)
+    hist = load_history(root / rel.split("/")[0], allow_shallow=allow_shallow, limits=settings.limits)
     warn(hist)
     form = form_of(doc.data)
-    rows = changelog.rows_for(hist.for_path(rel), form, mask_document(path, doc.data))
+    rows = changelog.rows_for(hist.for_path(rel), form, mask_document(path, doc.data, settings.limits))
     if fmt == "json":
         click.echo(changelog.to_json(rows, form), nl=False)
     elif fmt == "csv":

@@ -15,8 +15,11 @@ from typing import Any
 
 from piasite.checks.load import full_title
 from piasite.commands.diff import FileDiff, compare, warning_lines
+from piasite.config.limits import DEFAULT_LIMITS, Limits
 from piasite.core import dates, mdtext, safeout
-from piasite.forms.form import Form, form_for, value_at
+from piasite.forms.form import Form
+from piasite.forms.registry import form_for
+from piasite.forms.values import value_at
 from piasite.history.changelog import derived_rows, version_changes
 from piasite.history.git import GitError, git, repo_root, resolve
 from piasite.history.itemdiff import REMOVED, Change
@@ -100,12 +103,18 @@ def _pending_rows(d: FileDiff, form: Form) -> list[list[str]]:
 
 
 def _rows(
-    content_dir: Path, d: FileDiff, form: Form, base: str, head: str | None, pending: FileDiff | None = None
+    content_dir: Path,
+    d: FileDiff,
+    form: Form,
+    base: str,
+    head: str | None,
+    pending: FileDiff | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> tuple[list[list[str]], str]:
     """The (別添2) rows the commits base..head add for this file (head None: base..HEAD and then the
     uncommitted changes), as table cells; and a note."""
     if head is None:
-        committed, note = _rows(content_dir, d, form, base, "HEAD") if d.status != "追加" else ([], "")
+        committed, note = _rows(content_dir, d, form, base, "HEAD", limits=limits) if d.status != "追加" else ([], "")
         if pending is None or not pending.changes:
             return committed, note if committed else ""
         return (
@@ -115,7 +124,7 @@ def _rows(
 
     try:
         root = repo_root(content_dir)
-        hist = load_history(content_dir, rev=head)
+        hist = load_history(content_dir, rev=head, limits=limits)
         after_base = set(git(root, "rev-list", f"{base}..{head}").decode().split())
     except GitError as e:
         return [], f"(別添2) の行を出せません: {e}"
@@ -183,19 +192,19 @@ def _other_files_note(names: list[str]) -> list[str]:
     ]
 
 
-def pr_comment(content_dir: Path, base: str, head: str | None = "HEAD") -> str:
+def pr_comment(content_dir: Path, base: str, head: str | None = "HEAD", limits: Limits = DEFAULT_LIMITS) -> str:
     content_dir = Path(content_dir)
     # What the branch changed since it left base (as GitHub shows a pull request): base may have
     # moved on since, and its own new commits are not this branch's changes.
     fork = _fork_point(content_dir, base, head or "HEAD")
-    diffs = compare(content_dir, fork, head)
+    diffs = compare(content_dir, fork, head, limits)
     shown_head = head or "作業中のファイル"
     lines = [MARKER, f"## 新旧対照表と (別添2) に加わる行({_cell(base)} → {_cell(shown_head)})", ""]
     lines += _other_files_note(other_files(content_dir, fork, head))
     if not diffs:
         lines.append("評価書の変更はありません。")
         return fit("\n".join(lines) + "\n", LIMIT)
-    pending = {p.path: p for p in compare(content_dir, "HEAD", None)} if head is None else {}
+    pending = {p.path: p for p in compare(content_dir, "HEAD", None, limits)} if head is None else {}
     parts: list[list[str]] = []
     n_warn = 0
     for d in diffs:
@@ -223,7 +232,7 @@ def pr_comment(content_dir: Path, base: str, head: str | None = "HEAD") -> str:
                 part.append(
                     f"| {_cell(named_label(form, c.path, doc))}{' ※' if c.marked else ''} | {before} | {after} |"
                 )
-            rows, note = _rows(content_dir, d, form, base, head, pending.get(d.path))
+            rows, note = _rows(content_dir, d, form, base, head, pending.get(d.path), limits)
             part += ["", "#### (別添2) 変更箇所に加わる行", ""]
             if rows:
                 part += [

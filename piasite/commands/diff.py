@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from piasite.checks.load import assessment_title, full_title
+from piasite.config.limits import DEFAULT_LIMITS, Limits
 from piasite.core import mdtext, safefiles, safeout
 from piasite.core.textcheck import visible
-from piasite.forms.form import form_for, form_key
+from piasite.forms.registry import form_for, form_key
 from piasite.history import withheld
 from piasite.history.git import (
     GITLINK,
@@ -42,11 +43,11 @@ class FileDiff:
     warnings: list[str] = field(default_factory=list)  # a !非公表 removed (withheld.removed_tags)
 
 
-def _parse_file(path: Path) -> tuple:
+def _parse_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> tuple:
     """A working-tree file as parse_blobs gives a blob: ("ok", data) or ("err", line, message)."""
     try:
         # never through a link: safefiles.UnsafeFile stops the command with the file named
-        return ("ok", parse_data(safefiles.read_text(path)))
+        return ("ok", parse_data(safefiles.read_text(path), limits))
     except UnicodeDecodeError as e:
         return ("err", 1, f"UTF-8 で保存してください(位置 {e.start} のバイトが読めません)")
     except ReadError as e:
@@ -59,7 +60,7 @@ def _shown(path: str) -> str:
     return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
-def compare(content_dir: Path, base: str, head: str | None = "HEAD") -> list[FileDiff]:
+def compare(content_dir: Path, base: str, head: str | None = "HEAD", limits: Limits = DEFAULT_LIMITS) -> list[FileDiff]:
     """Assessments changed from base to head; head None: to the working tree (what the clerk has
     just edited, committed or not, new files included)."""
     content_dir = Path(content_dir).resolve()
@@ -102,16 +103,19 @@ def compare(content_dir: Path, base: str, head: str | None = "HEAD") -> list[Fil
     if head is not None:
         where.update({e[4]: f"{head}({revs[1][:10]}) の {_shown(e[2])}" for e in entries})
     parsed = parse_blobs(
-        root, {s for e in entries for s in (e[3:] if head is not None else e[3:4]) if s != zero}, where=where
+        root,
+        {s for e in entries for s in (e[3:] if head is not None else e[3:4]) if s != zero},
+        where=where,
+        limits=limits,
     )
     if head is None:  # the new side is the file on disk
         entries = [(st, op, np, ob, "" if st == "D" else f"worktree:{np}") for st, op, np, ob, _ in entries]
         for _, _, np, _, nb in entries:
             if nb:
-                parsed[nb] = _parse_file(root / np)
+                parsed[nb] = _parse_file(root / np, limits)
     # Every side is masked with what any commit reachable from either revision withheld
     # (withheld.py): the commits between base and head, and after them, are not skipped.
-    found = withheld.for_content(content_dir, [*revs, "HEAD"])  # HEAD: what is withheld today counts too
+    found = withheld.for_content(content_dir, [*revs, "HEAD"], limits)  # HEAD: what is withheld today counts too
     led = found[0] if found else withheld.Ledger()
     result = []
     for st, old_path, new_path, ob, nb in entries:

@@ -18,12 +18,17 @@ from typing import Any
 
 import click
 
-from piasite.checks.document import ERROR, check_document
+from piasite.checks.document import check_document
 from piasite.checks.load import load_document
 from piasite.commands.check import report
+from piasite.config.limits import DEFAULT_LIMITS, Limits
 from piasite.core import dates
 from piasite.core.errors import UserError
-from piasite.forms.form import Form, Item, all_forms, empty
+from piasite.core.problems import ERROR
+from piasite.forms.form import Form
+from piasite.forms.items import Item
+from piasite.forms.registry import form_for
+from piasite.forms.values import empty
 from piasite.history.withheld import mask_document
 from piasite.model.reader import Uncertain, public
 
@@ -302,26 +307,16 @@ def export_text(form: Form, data: dict) -> str:
     return TextExport(form, data).run()
 
 
-def form_of(data: Any) -> Form | None:
-    """The form a document names (through each form's `form` role: no key named here)."""
-    if not isinstance(data, dict):
-        return None
-    for f in all_forms():
-        if f.has_role("form") and data.get(f.role_key("form")) == f.name:
-            return f
-    return None
-
-
-def run(path: Path) -> None:
+def run(path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
     """`piasite export PATH`: the text of one assessment (withheld values masked), refused while it fails its check."""
-    doc, probs = load_document(path)
+    doc, probs = load_document(path, limits)
     if doc is None:
         raise UserError(str(probs[0]))
     errors = [p for p in check_document(doc) if p.severity == ERROR]
     if errors:
         report(errors)
         raise UserError(f"{path}: 検査に通らないため書き出せません(エラー {len(errors)} 件)")
-    form = form_of(doc.data)
+    form = form_for(doc.data, None)
     if form is None:  # reported by the check above: not reached
         raise UserError(f"{path}: 様式が分かりません")
-    click.echo(export_text(form, mask_document(path, doc.data)), nl=False)
+    click.echo(export_text(form, mask_document(path, doc.data, limits)), nl=False)

@@ -7,12 +7,13 @@ from pathlib import Path
 
 import click
 
+from piasite.config.limits import DEFAULT_LIMITS, Limits
 from piasite.core.errors import PiasiteError, UserError
 from piasite.core.safenames import message, safe
 from piasite.importer import import_file, measure, render, write
 
 
-def run(files: tuple[Path, ...], out_dir: Path | None, report_only: bool) -> None:
+def run(files: tuple[Path, ...], out_dir: Path | None, report_only: bool, limits: Limits = DEFAULT_LIMITS) -> None:
     results = []
     for f in files:
         if not f.is_file():
@@ -24,7 +25,7 @@ def run(files: tuple[Path, ...], out_dir: Path | None, report_only: bool) -> Non
                 + "。元のファイルの名前を変えてから取り込んでください(何も書き出していません)"
             )
         try:
-            imported = import_file(f)
+            imported = import_file(f, limits)
         except UnicodeDecodeError:
             raise UserError(f"{f}: UTF-8 のテキストとして読めません") from None
         except PiasiteError as e:  # the text itself (nothing in it): the file is named

@@ -21,10 +21,13 @@ from typing import Any
 import click
 import yaml
 
+from piasite.config.limits import DEFAULT_LIMITS, Limits
 from piasite.config.resources import templates_dir
 from piasite.core import safenames
 from piasite.core.errors import UserError
-from piasite.forms.form import HINT_PREFIX, Form, Item, form_for, form_key, form_names, load_form
+from piasite.forms.form import Form
+from piasite.forms.items import HINT_PREFIX, Item
+from piasite.forms.registry import form_for, form_key, form_names, load_form
 from piasite.forms.schema import write_schemas
 from piasite.model.reader import ReadError, read
 
@@ -138,7 +141,9 @@ def _yaml_scalar(v: str) -> str:
 # -- piasite new --------------------------------------------------------------------------
 
 
-def new(content_dir: Path, form_name: str, org: str, number: str, org_name: str = "") -> Path:
+def new(
+    content_dir: Path, form_name: str, org: str, number: str, org_name: str = "", limits: Limits = DEFAULT_LIMITS
+) -> Path:
     if form_name not in form_names():
         raise UserError(f"様式「{form_name}」はありません。次のいずれかを指定してください: {'、'.join(form_names())}")
     if not safenames.safe(org):
@@ -149,8 +154,8 @@ def new(content_dir: Path, form_name: str, org: str, number: str, org_name: str 
     if not content_dir.is_dir():
         raise UserError(f"評価書のフォルダ {content_dir} がありません(リポジトリの一番上で実行してください)")
     form = load_form(form_name)
-    path = _new_path(content_dir / org, int(number), form)
-    org_name = org_name or _org_name_beside(path.parent)
+    path = _new_path(content_dir / org, int(number), form, limits)
+    org_name = org_name or _org_name_beside(path.parent, limits)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(
         skeleton(form, int(number), org_name, depth=len(path.relative_to(content_dir.parent).parts) - 1),
@@ -160,12 +165,12 @@ def new(content_dir: Path, form_name: str, org: str, number: str, org_name: str 
     return path
 
 
-def _new_path(folder: Path, number: int, form: Form) -> Path:
+def _new_path(folder: Path, number: int, form: Form, limits: Limits = DEFAULT_LIMITS) -> Path:
     """NUMBER.yaml; when that is another form of the same 評価 (the 基礎項目評価書 beside its
     重点項目評価書 share the 評価書番号), NUMBER-<form>.yaml. Never an existing file."""
     path = folder / f"{number}.yaml"
     if path.exists():
-        other = _form_of_file(path)
+        other = _form_of_file(path, limits)
         if other is None or other.name == form.name:
             raise UserError(f"{path} は既にあります(上書きしません)")
         path = folder / f"{number}-{form.schema_id}.yaml"
@@ -174,21 +179,21 @@ def _new_path(folder: Path, number: int, form: Form) -> Path:
     return path
 
 
-def _form_of_file(path: Path) -> Form | None:
+def _form_of_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> Form | None:
 
     try:
-        data = read(path).data
+        data = read(path, limits).data
     except (ReadError, OSError):
         return None
     return form_for(data, None) if isinstance(data, dict) else None
 
 
-def _org_name_beside(folder: Path) -> str:
+def _org_name_beside(folder: Path, limits: Limits = DEFAULT_LIMITS) -> str:
     """The 評価実施機関名 of another assessment of the same organisation, when there is one."""
 
     for p in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
         try:
-            data = read(p).data
+            data = read(p, limits).data
         except ReadError:
             continue
         if isinstance(data, dict):
@@ -297,9 +302,11 @@ def run_init(directory: Path, name: str, site_url: str, publisher: str, contact:
     )
 
 
-def run_new(form: str, org: str, number: str, content_dir: Path, org_name: str) -> None:
+def run_new(
+    form: str, org: str, number: str, content_dir: Path, org_name: str, limits: Limits = DEFAULT_LIMITS
+) -> None:
     """`piasite new FORM ORG NUMBER`: the empty assessment made, and where."""
-    path = new(content_dir, form, org, number, org_name)
+    path = new(content_dir, form, org, number, org_name, limits)
     beside = (
         ""
         if "-" not in path.stem

@@ -40,6 +40,7 @@ import click
 
 from piasite.core import runlock, workdir
 from piasite.core.errors import PiasiteError, UserError
+from piasite.core.problems import ERROR
 
 STATUS = "/__piasite__/status"
 POLL_SECONDS = 0.4
@@ -90,7 +91,7 @@ class Preview:
             raise UserError(f"評価書のフォルダ {self.content_dir} がありません")
         from piasite.config.settings import require
 
-        require(self.config)  # missing or unusable: told now, in Japanese
+        self.settings = require(self.config)  # missing or unusable: told now, in Japanese
 
     @property
     def work(self) -> Path:
@@ -126,7 +127,7 @@ class Preview:
     # -- building --------------------------------------------------------------------------
     def full(self) -> None:
         """Everything: model, generated tree, engine, search index."""
-        from piasite.checks.document import ERROR
+        from piasite.config.settings import read as read_settings
         from piasite.engine.pagefind import index_site
         from piasite.engine.run import run_engine
         from piasite.history.clock import source_date_epoch
@@ -137,16 +138,22 @@ class Preview:
         t0 = time.perf_counter()
         with self.lock:
             self.snapshot = self._scan()
-            assessments, problems = load_content(self.content_dir)
+            self.settings = read_settings(self.config)  # as a build reads them (checked by run_engine)
+            assessments, problems = load_content(self.content_dir, self.settings)
             self.site = generate(
-                assessments, self.docs, allow_shallow=True, content_dir=self.content_dir, config=self.config, staff=True
-            )  # the preview is the staff's own
+                assessments,
+                self.docs,
+                allow_shallow=True,
+                content_dir=self.content_dir,
+                staff=True,  # the preview is the staff's own
+                settings=self.settings,
+            )
             env = dict(
                 os.environ,
                 SOURCE_DATE_EPOCH=str(source_date_epoch(self.content_dir, assessments)),
                 NO_MKDOCS_2_WARNING="1",
             )
-            tmp = run_engine("mkdocs", self.config, self.raw, env, work=self.work)
+            tmp = run_engine("mkdocs", self.settings, self.raw, env, work=self.work)
             # Pagefind reads filled pages: index a filled copy, keep only its index.
             filled = self.work / "filled"
             workdir.clear(filled)
@@ -162,7 +169,6 @@ class Preview:
 
     def update(self, path: Path) -> None:
         """One assessment saved: its page and the shared pages, or its messages when it has errors."""
-        from piasite.checks.document import ERROR
         from piasite.checks.load import Assessment
         from piasite.history.content import check_paths
         from piasite.site.generate import assessment_pages, shared_pages
@@ -170,12 +176,12 @@ class Preview:
 
         t0 = time.perf_counter()
         with self.lock:
-            docs, problems = check_paths([path])
+            docs, problems = check_paths([path], self.settings)
             errors = [str(p) for p in problems if p.severity == ERROR]
             if errors or not docs:
                 self._done(errors or [f"{path}: 読めません"], "error", t0)
                 return
-            from piasite.forms.form import form_for
+            from piasite.forms.registry import form_for
 
             doc = docs[0]
             site = self.site
@@ -185,7 +191,7 @@ class Preview:
             new = Assessment(doc, form, self.content_dir)
             from piasite.history.withheld import mask_assessments
 
-            mask_assessments([new], self.content_dir)  # what any version withheld stays so
+            mask_assessments([new], self.content_dir, self.settings.limits)  # what any version withheld stays so
             old = [a for a in site.assessments if a.path.resolve() == Path(path).resolve()]
             if not old or old[0].url != new.url:
                 self.full()

@@ -1,2 +1,3 @@
-"""One city's settings (mkdocs.yml read once), the limits and where the tool's resources are.
+"""One city's settings (mkdocs.yml read once per command, with its limits: settings.py, limits.py), the
+site's layout (navigation, reserved names, URLs: layout.py) and where the templates are (resources.py).
 Imports only piasite.core."""

@@ -2,7 +2,7 @@
 
 A content file, a past version of one in git and each value in it have an upper
 size; the defaults hold the largest published assessments many times over. A
-city changes them in mkdocs.yml (the one in the folder where piasite runs):
+city changes them in its mkdocs.yml (read once per command into its Settings, settings.py):
 
     extra:
       piasite:
@@ -22,11 +22,9 @@ only up to MAX_CONFIG_BYTES.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
-from pathlib import Path
+from typing import Any
 
-CONFIG = Path("mkdocs.yml")
 MAX_DEPTH = 40  # mappings/lists inside one another; the forms use at most ~8
 MAX_CONFIG_BYTES = 1_000_000  # mkdocs.yml (a city's is a few kilobytes)
 KEYS = ("max_file_bytes", "max_value_chars")
@@ -43,19 +41,12 @@ class Limits:
     problem: str = ""  # a message when the configured values were not usable
 
 
-def current() -> Limits:
-    try:
-        st = CONFIG.stat()
-    except OSError:
-        return Limits()
-    return _load(str(CONFIG.resolve()), st.st_mtime_ns, st.st_size)
+DEFAULT_LIMITS = Limits()  # the built-in limits (no mkdocs.yml, or one that sets none)
 
 
-@functools.lru_cache(maxsize=4)
-def _load(path: str, mtime: int = 0, size: int = 0) -> Limits:  # (mtime, size): a changed file is re-read
-    from piasite.config.settings import read  # mkdocs.yml's one reader (its other problems are engineconf's to tell)
-
-    conf = read(Path(path)).extra.get("piasite")
+def limits_of(conf: Any) -> Limits:
+    """The limits mkdocs.yml's extra.piasite sets (conf: that mapping, or None), checked and clamped;
+    a problem (a message) when a value was not usable."""
     conf = conf.get("limits") if isinstance(conf, dict) else None
     if not isinstance(conf, dict):
         return Limits()

@@ -24,11 +24,12 @@ from typing import Any
 
 import yaml
 
-from piasite.config.limits import MAX_CONFIG_BYTES, MAX_DEPTH
-from piasite.core import safefiles, workdir, yamlcore
+from piasite.config.limits import MAX_CONFIG_BYTES, MAX_DEPTH, Limits, limits_of
+from piasite.core import safefiles, yamlcore
 from piasite.core.errors import PiasiteError
+from piasite.core.problems import Problem
 
-ENGINE_FILE = "engine-{engine}.yml"  # in build/, beside docs/ and theme/ (paths relative to it)
+CONFIG = Path("mkdocs.yml")  # in the folder where piasite runs: the top of the city's repository
 HTTP_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d+)?(?:/[^\s\"'<>\\&`]*)?", re.I)
 _WORD = re.compile(r"[a-z][a-z0-9._/-]*", re.I)  # theme words: palette colours, features, icon names
 _LANG = re.compile(r"[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
@@ -51,11 +52,33 @@ _PLAIN_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "map", 
 
 @dataclass
 class Settings:
+    """The city's settings, read once per command from its mkdocs.yml (read) and passed down."""
+
     texts: dict[str, str] = field(default_factory=dict)  # site_name … copyright
     site_url: str = ""
     theme: dict[str, Any] = field(default_factory=dict)  # language, palette, features, icon, logo, favicon
     extra: dict[str, Any] = field(default_factory=dict)  # publisher … (what the generator prints)
     problems: list[tuple[int, str]] = field(default_factory=list)  # (line, message)
+    limits: Limits = field(default_factory=Limits)  # extra.piasite.limits, checked and clamped (limits.py)
+    path: Path | None = None  # the mkdocs.yml read (None: the built-in settings, no file)
+
+    @property
+    def root(self) -> Path | None:
+        """The city's repository: the folder of its mkdocs.yml (where its overrides/ and forms/ are)."""
+        return Path(self.path).resolve().parent if self.path is not None else None
+
+    def require(self) -> Settings:
+        """These settings, for the commands that build: a missing mkdocs.yml is an error (run from the
+        wrong folder), and so is any refused part (ConfigError, each with its line)."""
+        path = Path(self.path or CONFIG)
+        if not safefiles.exists(path):  # a link (even dangling) is there: read() refused it
+            raise PiasiteError(
+                f"設定ファイル {path} がありません(団体のリポジトリの一番上で実行してください。"
+                "新しく作るときは piasite init)"
+            )
+        if self.problems:
+            raise ConfigError(path, self.problems)
+        return self
 
 
 class _Loader(yaml.SafeLoader):
@@ -66,22 +89,13 @@ yamlcore.as_written(_Loader, dates=False)  # `on`, `010`, `1_000`, `2024-01-01` 
 
 
 def require(path: Path) -> Settings:
-    """read(), for the commands that build: a missing mkdocs.yml is an error (run from the wrong folder),
-    and so is any refused part (ConfigError, each with its line)."""
-    if not safefiles.exists(path):  # a link (even dangling) is there: read() refuses it
-        raise PiasiteError(
-            f"設定ファイル {path} がありません(団体のリポジトリの一番上で実行してください。"
-            "新しく作るときは piasite init)"
-        )
-    s = read(path)
-    if s.problems:
-        raise ConfigError(Path(path), s.problems)
-    return s
+    """read(path).require(): the settings of the commands that build."""
+    return read(path).require()
 
 
 def read(path: Path) -> Settings:
     """The city's settings from mkdocs.yml (absent: the defaults), with a problem per refused part."""
-    s = Settings(texts={"site_name": DEFAULT_SITE_NAME})
+    s = Settings(texts={"site_name": DEFAULT_SITE_NAME}, path=Path(path))
     try:
         text = safefiles.read_text(path)  # never through a link (its target's lines would be quoted)
     except FileNotFoundError:
@@ -120,6 +134,7 @@ def read(path: Path) -> Settings:
         s.problems.append((1, "「キー: 値」の形で書いてください"))
         return s
     _settings(data, lines, s)
+    s.limits = limits_of(s.extra.get("piasite"))
     return s
 
 
@@ -306,7 +321,7 @@ def _extra(value: Any, s: Settings, bad) -> None:
             if v is not None and not isinstance(v, dict):
                 bad(p, "extra.piasite は「キー: 値」の形で書いてください(例 limits: の下に max_file_bytes)")
             else:
-                s.extra[key] = v  # limits.py reads and checks its limits
+                s.extra[key] = v  # its limits: checked by limits.py (limits_of)
         else:
             bad(
                 p,
@@ -315,62 +330,8 @@ def _extra(value: Any, s: Settings, bad) -> None:
             )
 
 
-def engine_config(s: Settings, engine: str, title_token, nav: list[tuple[str, str]]) -> dict:
-    """What the engine is given (paths relative to build/): piasite's own choices and the city's
-    checked settings; each text as the token title_token(name) returns."""
-    theme: dict[str, Any] = {"name": "material", "language": "ja", "font": False, "custom_dir": "theme"}
-    theme.update(s.theme)
-    conf: dict[str, Any] = {"site_name": title_token("site_name")}
-    conf.update({k: title_token(k) for k in TEXTS if k in s.texts and k != "site_name"})
-    if s.site_url:
-        conf["site_url"] = s.site_url
-    conf.update(
-        {
-            "docs_dir": "docs",
-            "use_directory_urls": True,
-            "theme": theme,
-            "plugins": [{"search": {"enabled": False}}],
-            "extra": {"generator": False},
-            "extra_css": list(OUR_CSS),
-            "extra_javascript": list(OUR_JS),
-            "nav": [{t: p} for t, p in nav],
-        }
-    )
-    if engine != "mkdocs":  # Zensical has no output option: its site_dir, inside build/
-        conf["site_dir"] = "zensical-site"
-    return conf
-
-
-def write(config: Path, engine: str, work: Path | None = None) -> Path:
-    """<work>/engine-<engine>.yml from the city's mkdocs.yml (checked: ConfigError on a problem),
-    the texts' token files in <work>/piasite-bodies; returns the file's path. work: the run's own
-    folder (runlock.private), build/ when not given."""
-    from piasite.site.generate import NAV
-    from piasite.site.theme import BODIES, key_of, title_token
-
-    s = require(config)
-    work = workdir.root(Path(config).resolve().parent) if work is None else Path(work)
-    bodies = work / BODIES
-    bodies.mkdir(exist_ok=True)
-    tokens = {}
-    for name in TEXTS:
-        key = key_of("\0config/" + name)
-        workdir.write(bodies / f"{key}.title", s.texts.get(name, ""))
-        tokens[name] = title_token(key)
-    conf = engine_config(s, engine, tokens.__getitem__, NAV)
-    out = work / ENGINE_FILE.format(engine=engine)
-    workdir.write(
-        out,
-        "# piasite が mkdocs.yml から書き出したエンジンの設定です(手で書き換えても、組み立てのたびに上書きされます)\n"
-        + yaml.safe_dump(conf, allow_unicode=True, sort_keys=False),
-    )
-    return out
-
-
 class ConfigError(PiasiteError):
     def __init__(self, config: Path, problems: list[tuple[int, str]]):
-        from piasite.checks.document import Problem
-
         super().__init__(
             f"{config} に使えない設定が {len(problems)} 件あるため、サイトを組み立てませんでした"
             "(これまでのサイトはそのままです)",

@@ -56,14 +56,10 @@ class UserError(PiasiteError):
 
 
 class UnknownForm(PiasiteError, KeyError):
-    """A 様式 no definition in piasite/forms/ has (still a KeyError for older callers)."""
+    """A 様式 no definition has (still a KeyError for older callers); known: the names there are."""
 
-    def __init__(self, name: Any, path: Path | str | None = None, line: int | None = None):
-        from piasite.forms.form import form_names
-
-        super().__init__(
-            f"様式「{name}」はありません。次のいずれかを書いてください: {'、'.join(form_names())}", path, line
-        )
+    def __init__(self, name: Any, known: Iterable[str], path: Path | str | None = None, line: int | None = None):
+        super().__init__(f"様式「{name}」はありません。次のいずれかを書いてください: {'、'.join(known)}", path, line)
         self.name = name
 
     def __str__(self) -> str:  # KeyError would quote it

@@ -183,8 +183,8 @@ _TWINS = {
 # A word: a run of letters of the Latin, Greek and Cyrillic scripts (after NFKC, so full-width
 # Latin letters are Latin).
 _LOOKALIKE_SCRIPTS = r"\u0131\u01c0\u0250-\u02af\u0370-\u03ff\u0400-\u052f\u13a0-\u13ff\u1d00-\u1d7f\u2c80-\u2cff\ua4d0-\ua4ff\ua720-\ua7ff"
-_WORD = re.compile(r"[A-Za-z\u00c0-\u024f%s]+" % _LOOKALIKE_SCRIPTS)
-_FOREIGN = re.compile(r"[%s]" % _LOOKALIKE_SCRIPTS)
+_WORD = re.compile(r"[A-Za-z\u00c0-\u024f" + _LOOKALIKE_SCRIPTS + "]+")
+_FOREIGN = re.compile("[" + _LOOKALIKE_SCRIPTS + "]")
 
 
 def _describe(cp: str) -> str:

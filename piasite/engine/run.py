@@ -20,10 +20,11 @@ import sys
 import time
 from pathlib import Path
 
-from piasite.checks.document import ERROR
-from piasite.config import settings as engineconf
+from piasite.config.settings import Settings, require
 from piasite.core import outdir, runlock, workdir
 from piasite.core.errors import PiasiteError
+from piasite.core.problems import ERROR
+from piasite.engine.config import write as write_engine_config
 from piasite.history.clock import source_date_epoch
 from piasite.history.content import load_content
 from piasite.site.theme import FillError, fill
@@ -45,13 +46,16 @@ def build_site(
     extensions=None,
     timings: dict | None = None,
     staff: bool = False,
+    settings: Settings | None = None,
 ) -> None:
+    """settings: the city's, as the command read them from config (None: read here)."""
     content_dir, out_dir, config = Path(content_dir), Path(out_dir), Path(config)
     timings = {} if timings is None else timings
     if not content_dir.is_dir():
         raise BuildError(f"評価書のフォルダ {content_dir} がありません")
     check_engine(engine)
-    engineconf.require(config)  # mkdocs.yml is data: a refused part stops the build with its line (engineconf.py)
+    # mkdocs.yml is data: a refused part stops the build with its line (settings.py)
+    settings = require(config) if settings is None else settings.require()
     try:  # the folders a build replaces must be ours (outdir.py), checked before anything is written
         outdir.check(out_dir, content_dir, config.resolve().parent)
     except outdir.OutDirError as e:
@@ -62,7 +66,7 @@ def build_site(
     with runlock.output(out_dir), runlock.private(work) as run:
         writing = [run]  # where the build is writing now: named when the disk is full and the error names no file
         try:
-            _build(content_dir, out_dir, engine, allow_shallow, config, extensions, timings, staff, run, writing)
+            _build(content_dir, out_dir, engine, allow_shallow, settings, extensions, timings, staff, run, writing)
         except OSError as e:
             if runlock.is_full(e):
                 raise runlock.disk_full(e.filename or writing[-1]) from None
@@ -74,7 +78,7 @@ def _build(
     out_dir: Path,
     engine: str,
     allow_shallow: bool,
-    config: Path,
+    settings: Settings,
     extensions,
     timings: dict,
     staff: bool,
@@ -85,13 +89,13 @@ def _build(
 
     t0 = time.perf_counter()
     docs = run / DOCS
-    epoch, count, bundles = in_child(_generate, content_dir, docs, config, allow_shallow, extensions, staff)
+    epoch, count, bundles = in_child(_generate, content_dir, docs, settings, allow_shallow, extensions, staff)
     t1 = time.perf_counter()
     gen = resource.getrusage(resource.RUSAGE_CHILDREN)  # the generation child (for the benchmark)
     timings.update(generation_cpu=gen.ru_utime + gen.ru_stime, generation_rss_kb=gen.ru_maxrss)
     env = dict(os.environ, SOURCE_DATE_EPOCH=str(epoch), NO_MKDOCS_2_WARNING="1")
     writing.append(out_dir.with_name(out_dir.name + ".tmp"))
-    tmp = run_engine(engine, config, out_dir, env, work=run)
+    tmp = run_engine(engine, settings, out_dir, env, work=run)
     t2 = time.perf_counter()
     try:
         fill(tmp, docs)  # bodies and titles into the engine's output (theme.py)
@@ -108,14 +112,14 @@ def _build(
 
 
 def _generate(
-    content_dir: Path, docs: Path, config: Path, allow_shallow: bool, extensions, staff: bool = False
+    content_dir: Path, docs: Path, settings: Settings, allow_shallow: bool, extensions, staff: bool = False
 ) -> tuple:
     """content → model → checks → build/docs; returns (SOURCE_DATE_EPOCH, number of assessments,
     the search index's parts)."""
     from piasite.model.names import AliasError
     from piasite.site.generate import HistoryUnavailable, generate
 
-    assessments, problems = load_content(content_dir)
+    assessments, problems = load_content(content_dir, settings)
     errors = [p for p in problems if p.severity == ERROR]
     if errors:
         raise BuildError(
@@ -128,9 +132,9 @@ def _generate(
             docs,
             allow_shallow=allow_shallow,
             content_dir=content_dir,
-            config=config,
             extensions=extensions,
             staff=staff,
+            settings=settings,
         )
     except HistoryUnavailable as e:  # a shallow clone, or no git: stop before touching site/
         raise BuildError(str(e)) from None
@@ -202,12 +206,14 @@ def check_engine(engine: str) -> None:
         )
 
 
-def run_engine(engine: str, config: Path, out_dir: Path, env: dict | None = None, work: Path | None = None) -> Path:
+def run_engine(
+    engine: str, settings: Settings, out_dir: Path, env: dict | None = None, work: Path | None = None
+) -> Path:
     """Build with the engine into a temporary folder beside out_dir; returns that folder. The engine
-    reads piasite's own configuration (engineconf.py), never the city's mkdocs.yml itself, written
-    into work (the run's own folder, beside its docs/)."""
-    out_dir, config = Path(out_dir), Path(config)
-    engine_file = engineconf.write(config, engine, work)  # <work>/engine-<engine>.yml
+    reads piasite's own configuration (engine/config.py, from the city's settings), never the city's
+    mkdocs.yml itself, written into work (the run's own folder, beside its docs/)."""
+    out_dir, config = Path(out_dir), Path(settings.path or "mkdocs.yml")
+    engine_file = write_engine_config(settings, engine, work)  # <work>/engine-<engine>.yml
     work = engine_file.parent
     tmp = out_dir.with_name(out_dir.name + ".tmp")
     workdir.clear(tmp)  # absent, empty or ours: outdir.check

@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from piasite.forms.form import HINT_PREFIX, Form, Item, form_names, load_form
-from piasite.model.reader import UNCERTAIN_FIELDS
+from piasite.core.tags import UNCERTAIN_FIELDS
+from piasite.forms.form import Form
+from piasite.forms.items import HINT_PREFIX, Item
+from piasite.forms.registry import form_names, load_form
 
 BASE_URL = "https://piasite.invalid/schema/"  # $id only; nothing is fetched from it
 

@@ -18,7 +18,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from piasite.config import limits
+from piasite.config.limits import DEFAULT_LIMITS, Limits
 from piasite.model.reader import Uncertain, Withheld
 
 VERSION = 3  # 3: the reader refuses aliases, foreign tags and over-deep or over-long values
@@ -32,7 +32,7 @@ class _Invalid(Exception):
     pass
 
 
-def cache_dir(root: Path) -> Path:
+def cache_dir(root: Path, limits: Limits = DEFAULT_LIMITS) -> Path:
     base = os.environ.get("PIASITE_CACHE_DIR")
     if base:
         top = Path(base)
@@ -40,8 +40,8 @@ def cache_dir(root: Path) -> Path:
         xdg = os.environ.get("XDG_CACHE_HOME")
         top = (Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache") / "piasite"
     key = hashlib.sha256(str(Path(root).resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:20]
-    lim = limits.current()  # what parsing gives depends on the limits: one folder per setting
-    return top / key / f"blobs-v{VERSION}-{lim.max_file_bytes}-{lim.max_value_chars}"
+    # what parsing gives depends on the limits: one folder per setting
+    return top / key / f"blobs-v{VERSION}-{limits.max_file_bytes}-{limits.max_value_chars}"
 
 
 def _enc(v: Any) -> Any:

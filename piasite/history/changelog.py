@@ -15,7 +15,8 @@ from typing import Any
 
 from piasite.core import csvsafe, dates, mdtext
 from piasite.core.safeout import json_text
-from piasite.forms.form import DEFAULT_FORM, Form, form_of
+from piasite.forms.form import Form
+from piasite.forms.registry import DEFAULT_FORM, form_of
 from piasite.history.itemdiff import Change, diff
 from piasite.history.trailers import NONE_VALUE, T_DATE, T_EXPLANATION, T_NONE, T_TIMING
 from piasite.history.versions import FileHistory

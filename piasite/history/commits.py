@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from piasite.core import dates, textcheck
-from piasite.forms.form import all_forms
+from piasite.forms.registry import all_forms
 from piasite.history import trailers
 from piasite.history.git import GitError, cat_objects, commit_message, decode_path, git
 from piasite.history.trailers import NONE_VALUE, T_DATE, T_NONE, T_TIMING, TRAILER, TRAILER_KEYS

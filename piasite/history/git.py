@@ -11,6 +11,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from piasite.config.limits import DEFAULT_LIMITS, Limits
 from piasite.core.errors import PiasiteError
 from piasite.history import cache as blobcache
 from piasite.model.reader import ReadError, parse
@@ -147,17 +148,21 @@ def cat_blobs(root: Path, shas: list[str], where: dict[str, str] | None = None) 
 # -- parsing with a content-addressed cache -----------------------------------------
 
 
-def parse_data(text: str) -> Any:
+def parse_data(text: str, limits: Limits = DEFAULT_LIMITS) -> Any:
     """reader.parse's data (libyaml when available, the reader's limits and messages)."""
-    return parse(text).data  # raises the reader's ReadError
+    return parse(text, limits=limits).data  # raises the reader's ReadError
 
 
 def parse_blobs(
-    root: Path, shas: set[str], cache: bool = True, where: dict[str, str] | None = None
+    root: Path,
+    shas: set[str],
+    cache: bool = True,
+    where: dict[str, str] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> dict[str, tuple]:
     """blob → ("ok", data) or ("err", line, message). where: blob → its commit and path, for the
     error when git cannot give a blob."""
-    cdir = blobcache.cache_dir(root)
+    cdir = blobcache.cache_dir(root, limits)
     result: dict[str, tuple] = {}
     missing = []
     for sha in sorted(shas):
@@ -168,7 +173,7 @@ def parse_blobs(
             missing.append(sha)
     for sha, raw in cat_blobs(root, missing, where).items():
         try:
-            entry = ("ok", parse_data(raw.decode("utf-8")))
+            entry = ("ok", parse_data(raw.decode("utf-8"), limits))
         except UnicodeDecodeError as e:
             entry = ("err", 1, f"UTF-8 で保存してください(位置 {e.start} のバイトが読めません)")
         except ReadError as e:

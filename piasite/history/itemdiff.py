@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from piasite.core import dates
-from piasite.forms.form import Form, Item
+from piasite.forms.form import Form
+from piasite.forms.items import Item
 from piasite.history import withheld
 from piasite.model.reader import Withheld, public
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from piasite.checks.document import WARNING, Problem
-from piasite.forms.form import form_for
+from piasite.config.limits import DEFAULT_LIMITS, Limits
+from piasite.core.problems import WARNING, Problem
+from piasite.forms.registry import form_for
 from piasite.history.changelog import derived_rows, published_date
 from piasite.history.git import git, repo_root, resolve
 from piasite.history.trailers import T_DATE
@@ -15,7 +16,7 @@ from piasite.history.versions import FileHistory, load_history
 from piasite.model.reader import ReadError, read
 
 
-def check_since(files: list[Path], since: str) -> list:
+def check_since(files: list[Path], since: str, limits: Limits = DEFAULT_LIMITS) -> list:
     """Warnings for ※ item changes since BASE whose commits lack 提出時期 事前 and its explanation."""
     given = {Path(f).resolve(): Path(f) for f in files}  # messages name files as the user gave them
     files = list(given)
@@ -24,7 +25,7 @@ def check_since(files: list[Path], since: str) -> list:
     root = repo_root(files[0])
     base = resolve(root, since)
     content_dir = _content_dir(root, files)
-    hist = load_history(content_dir, strict=False)
+    hist = load_history(content_dir, strict=False, limits=limits)
     after_base = set(git(root, "rev-list", f"{base}..HEAD").decode().split())
     problems = []
     for path, line, item, message in hist.errors:  # the build would refuse them: errors here too
@@ -52,7 +53,7 @@ def check_since(files: list[Path], since: str) -> list:
                     WARNING,
                 )
             )
-        lines = _current_lines(wanted[fh.path])
+        lines = _current_lines(wanted[fh.path], limits)
         for row in rows:
             if row.commit not in after_base or not row.marked:
                 continue
@@ -81,10 +82,10 @@ def _shown(path: Path) -> Path:
         return path
 
 
-def _current_lines(path: Path):
+def _current_lines(path: Path, limits: Limits = DEFAULT_LIMITS):
     """The working file's lines (a changed item is named at its line today), or None if unreadable."""
     try:
-        return read(path)
+        return read(path, limits)
     except (ReadError, OSError):
         return None
 

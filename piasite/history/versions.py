@@ -18,6 +18,7 @@ from typing import Any
 
 import click
 
+from piasite.config.limits import DEFAULT_LIMITS, Limits
 from piasite.core import safefiles
 from piasite.core.textcheck import visible
 from piasite.history import withheld
@@ -116,7 +117,12 @@ class History:
 
 
 def load_history(
-    content_dir: Path, rev: str = "HEAD", allow_shallow: bool = False, cache: bool = True, strict: bool = True
+    content_dir: Path,
+    rev: str = "HEAD",
+    allow_shallow: bool = False,
+    cache: bool = True,
+    strict: bool = True,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> History:
     """Versions of every content file ever on the first-parent chain of rev.
     A wrong trailer or baseline raises HistoryInputError (strict) or is listed in `errors`."""
@@ -178,7 +184,7 @@ def load_history(
                 files.append(known)
             pending.append((known, c, old, blob))
     where = {b: f"コミット {c.sha[:10]} の {p}" for _, c, p, b in reversed(pending)}
-    parsed = parse_blobs(root, {b for *_, b in pending}, cache=cache, where=where)
+    parsed = parse_blobs(root, {b for *_, b in pending}, cache=cache, where=where, limits=limits)
     warnings = []
     unreadable: list[tuple[FileHistory, Commit, str, str, tuple]] = []  # see unreadable_version
     # Versions are appended in chain order; deletions were appended inline, so rebuild the order.
@@ -199,7 +205,7 @@ def load_history(
             continue
         fh.versions.append(Version(c, path, blob, entry[1]))
     baseline, errors = check_baseline(root, commits)
-    led = withheld.ledger(root, [head], prefix, commits)
+    led = withheld.ledger(root, [head], prefix, commits, limits=limits)
     cut: dict[int, int] = {}  # id(file) → order of the commit its history starts at
     for fh in files:
         fh.versions.sort(key=lambda v: order[v.commit.sha])

@@ -20,9 +20,11 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from piasite.checks.document import WARNING, Problem
+from piasite.config.limits import DEFAULT_LIMITS, Limits
 from piasite.core import safefiles
-from piasite.forms.form import form_for, value_at
+from piasite.core.problems import WARNING, Problem
+from piasite.forms.registry import form_for
+from piasite.forms.values import value_at
 from piasite.history import cache as blobcache
 from piasite.history.commits import read_log
 from piasite.history.git import GitError, ObjectError, is_content, is_shallow, parse_blobs, repo_root, resolve
@@ -289,10 +291,10 @@ _MEMO: dict[tuple, Ledger] = {}
 _MARK = '"\\u0000withheld"'  # how blobcache writes a Withheld value (JSON escapes the NUL)
 
 
-def _tagged_blobs(root: Path, shas: set[str]) -> dict[str, tuple]:
+def _tagged_blobs(root: Path, shas: set[str], limits: Limits = DEFAULT_LIMITS) -> dict[str, tuple]:
     """git.parse_blobs, but a blob whose cached entry holds no Withheld value is left out
     unread: only blobs with a tag add to the ledger (most versions have none)."""
-    cdir = blobcache.cache_dir(root)
+    cdir = blobcache.cache_dir(root, limits)
     head = json.dumps({"v": blobcache.VERSION})[:-1]  # blobcache.store writes "v" first
     todo = set()
     for sha in shas:
@@ -303,10 +305,12 @@ def _tagged_blobs(root: Path, shas: set[str]) -> dict[str, tuple]:
             text = None
         if text is None or _MARK in text or not text.startswith(head):  # absent, tagged or of another version
             todo.add(sha)
-    return parse_blobs(root, todo)
+    return parse_blobs(root, todo, limits=limits)
 
 
-def ledger(root: Path, revs: Iterable[str], prefix: str, commits: dict | None = None) -> Ledger:
+def ledger(
+    root: Path, revs: Iterable[str], prefix: str, commits: dict | None = None, limits: Limits = DEFAULT_LIMITS
+) -> Ledger:
     """The ledger of every commit reachable from revs (full ids), computed once per process."""
     revs = tuple(sorted(set(revs)))
     release = Path(root) / RELEASE_FILE
@@ -314,19 +318,21 @@ def ledger(root: Path, revs: Iterable[str], prefix: str, commits: dict | None = 
         stamp = release.lstat().st_mtime_ns, release.lstat().st_size
     except OSError:
         stamp = None
-    key = (str(Path(root).resolve()), prefix, revs, stamp)
+    key = (str(Path(root).resolve()), prefix, revs, stamp, limits)
     if key in _MEMO:
         return _MEMO[key]
     every: dict = dict(commits or {})
     for rev in revs:
         if commits is None or rev not in every:
             every.update(read_log(Path(root), rev))
-    out = build_ledger(root, every.values(), prefix, is_content, lambda shas: _tagged_blobs(Path(root), shas))
+    out = build_ledger(root, every.values(), prefix, is_content, lambda shas: _tagged_blobs(Path(root), shas, limits))
     _MEMO[key] = out
     return out
 
 
-def for_content(content_dir: Path, revs: Iterable[str] = ("HEAD",)) -> tuple[Ledger, Path, str] | None:
+def for_content(
+    content_dir: Path, revs: Iterable[str] = ("HEAD",), limits: Limits = DEFAULT_LIMITS
+) -> tuple[Ledger, Path, str] | None:
     """The ledger of content_dir's repository (None outside git, shallow, or without commits)."""
     content_dir = Path(content_dir).resolve()
     try:
@@ -338,7 +344,7 @@ def for_content(content_dir: Path, revs: Iterable[str] = ("HEAD",)) -> tuple[Led
         return None
     prefix = str(content_dir.relative_to(root.resolve())).replace("\\", "/").strip(".")
     prefix = (prefix + "/") if prefix else ""
-    return ledger(root, shas, prefix), root, prefix
+    return ledger(root, shas, prefix, limits=limits), root, prefix
 
 
 def removed_tags(led: Ledger, path: str, data: Any) -> tuple[Any, list[str]]:
@@ -371,14 +377,14 @@ def removed(led: Ledger, path: str, data: Any) -> tuple[Any, list[tuple[tuple, s
     return masked, out
 
 
-def check_problems(docs: list) -> list:
+def check_problems(docs: list, limits: Limits = DEFAULT_LIMITS) -> list:
     """`piasite check`: a warning at each item whose !非公表 was removed (it stays unpublished)."""
     out: list = []
     by_dir: dict[Path, list] = {}
     for d in docs:
         by_dir.setdefault(Path(d.path).resolve().parent.parent, []).append(d)
     for content_dir, group in by_dir.items():
-        found = for_content(content_dir)
+        found = for_content(content_dir, limits=limits)
         if found is None:
             continue
         led, root, _ = found
@@ -394,10 +400,12 @@ def check_problems(docs: list) -> list:
     return out
 
 
-def mask_assessments(assessments: list, content_dir: Path | None) -> tuple[set[str], list[str]]:
+def mask_assessments(
+    assessments: list, content_dir: Path | None, limits: Limits = DEFAULT_LIMITS
+) -> tuple[set[str], list[str]]:
     """Mask the current data of every assessment in place (Ledger.mask_current); returns every
     withheld text (for the alias check) and the warnings of removed !非公表 tags."""
-    found = for_content(content_dir) if content_dir else None
+    found = for_content(content_dir, limits=limits) if content_dir else None
     if found is None:
         return current_names(a.doc.data for a in assessments), []
     led, root, _ = found
@@ -425,15 +433,15 @@ def current_names(datas: Iterable[Any]) -> set[str]:
     return out
 
 
-def withheld_names(content_dir: Path, datas: Iterable[Any] = ()) -> set[str]:
+def withheld_names(content_dir: Path, datas: Iterable[Any] = (), limits: Limits = DEFAULT_LIMITS) -> set[str]:
     """Every text withheld now (datas) or in any version of content_dir's history."""
-    found = for_content(content_dir)
+    found = for_content(content_dir, limits=limits)
     return current_names(datas) | (found[0].names if found else set())
 
 
-def mask_document(path: Path, data: Any) -> Any:
+def mask_document(path: Path, data: Any, limits: Limits = DEFAULT_LIMITS) -> Any:
     """One current file's data masked (Ledger.mask_current), for commands that print one file."""
-    found = for_content(Path(path).resolve().parent.parent)
+    found = for_content(Path(path).resolve().parent.parent, limits=limits)
     if found is None:
         return data
     led, root, _ = found
@@ -446,24 +454,25 @@ def mask_document(path: Path, data: Any) -> Any:
 
 class FromHistory:
     """What the versions in git withhold, as checks.load asks it (its Withholding): a ledger per
-    content folder, read once."""
+    content folder, read once, with the city's limits."""
 
-    def __init__(self) -> None:
+    def __init__(self, limits: Limits = DEFAULT_LIMITS) -> None:
         self.ledgers: dict = {}  # content folder → for_content()
+        self.limits = limits
 
     def hidden_paths(self, doc: Any) -> set[tuple]:
-        return hidden_paths(doc, self.ledgers)
+        return hidden_paths(doc, self.ledgers, self.limits)
 
     def names(self, content_dir: Path, datas: list) -> set[str]:
-        return withheld_names(content_dir, datas)
+        return withheld_names(content_dir, datas, self.limits)
 
 
-def hidden_paths(doc: Any, ledgers: dict) -> set[tuple]:
+def hidden_paths(doc: Any, ledgers: dict, limits: Limits = DEFAULT_LIMITS) -> set[tuple]:
     """The concrete paths of doc (a reader.Document) that Ledger.mask_current masks: messages
     about them never quote the value. ledgers: a cache, content folder → for_content()."""
     folder = Path(doc.path).resolve().parent.parent
     if folder not in ledgers:
-        ledgers[folder] = for_content(folder)
+        ledgers[folder] = for_content(folder, limits=limits)
     found = ledgers[folder]
     if found is None:
         return set()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from piasite.config.limits import DEFAULT_LIMITS, Limits
 from piasite.importer.document import import_text
 from piasite.importer.imported import Imported
 from piasite.importer.report import Fidelity, marked, measure, render
@@ -20,8 +21,8 @@ from piasite.importer.writer import dump, schema_rel_path
 __all__ = ["Imported", "import_text", "import_file", "write", "measure", "render", "Fidelity"]
 
 
-def import_file(path: Path) -> Imported:
-    return import_text(Path(path).read_text(encoding="utf-8"))
+def import_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> Imported:
+    return import_text(Path(path).read_text(encoding="utf-8"), limits)
 
 
 def write(imported: Imported, source: Path, out_file: Path, repo_root: Path | None = None) -> Path:

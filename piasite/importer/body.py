@@ -16,7 +16,9 @@ from typing import Any
 
 from piasite.core import dates
 from piasite.core.labels import CIRCLED
-from piasite.forms.form import Form, Item, value_at
+from piasite.forms.form import Form
+from piasite.forms.items import Item
+from piasite.forms.values import value_at
 from piasite.importer import choices
 from piasite.importer.cells import (
     after_label,

@@ -7,7 +7,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from piasite.forms.form import Item, Option
+from piasite.forms.items import Item, Option
 from piasite.importer.text import CHECKED, MARKERS, RADIO_OFF, RADIO_ON, nfkc, norm_value, plain
 
 # Box glyphs of text-layer extractions (pdftotext and the like): ■ ticked, □ not. They are boxes

@@ -10,9 +10,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from piasite.checks.document import ERROR, Checker, not_in
+from piasite.checks.document import Checker, not_in
+from piasite.config.limits import DEFAULT_LIMITS, Limits
 from piasite.core.errors import PiasiteError
-from piasite.forms.form import Form, form_names, load_form, value_at
+from piasite.core.problems import ERROR
+from piasite.forms.form import Form
+from piasite.forms.registry import form_names, load_form
+from piasite.forms.values import value_at
 from piasite.importer import changes as changelog
 from piasite.importer import fidelity, furniture, henko, uncertain
 from piasite.importer.body import BodyParser, Notes, cells_of
@@ -94,7 +98,8 @@ def despaced(lines: list[str]) -> list[str]:
     return [re.sub(rf"(?<=[{_CJK}]) (?=[{_CJK}])", "", l) for l in lines]
 
 
-def import_text(text: str) -> Imported:
+def import_text(text: str, limits: Limits = DEFAULT_LIMITS) -> Imported:
+    """limits: the city's (mkdocs.yml), which the YAML written must keep to (_make_valid reads it back)."""
     raw_lines = text.split("\n")
     if raw_lines and raw_lines[-1] == "":
         raw_lines.pop()
@@ -110,7 +115,7 @@ def import_text(text: str) -> Imported:
     if not form.has_role("changes"):  # a list of changes, not an assessment
         imported = henko.import_lines(form, numbered)
     else:
-        imported = _import_assessment(form, numbered, source)
+        imported = _import_assessment(form, numbered, source, limits)
     imported.stats["unrecognised"] = evidence == 0
     return imported
 
@@ -124,7 +129,9 @@ def read_stamp(form: Form, numbered: list[tuple[int, str]]) -> tuple[int, str, s
     return None
 
 
-def _import_assessment(form: Form, numbered: list[tuple[int, str]], source: dict[int, str] | None = None) -> Imported:
+def _import_assessment(
+    form: Form, numbered: list[tuple[int, str]], source: dict[int, str] | None = None, limits: Limits = DEFAULT_LIMITS
+) -> Imported:
     changes = form.role_item("changes")
     parser = BodyParser(form, skip_keys=(changes.key,))
     numbered_all = numbered
@@ -212,7 +219,7 @@ def _import_assessment(form: Form, numbered: list[tuple[int, str]], source: dict
             form.label_path(m, out),
             "原文(取り込んだテキスト)にこの箇所がありません。抽出で欠けた可能性があります。元の PDF を確認してください",
         )
-    _make_valid(form, out, notes, parser.valued)
+    _make_valid(form, out, notes, parser.valued, limits)
     out.pop(form.role_key("import_missing"), None) if not missing and form.has_role("import_missing") else None
     source_texts = {p: "\n".join(plain(f.raw) for f in frags) for p, frags in parser.texts.items()}
     doubtful = _doubted(form, parser) | parser.guessed
@@ -322,7 +329,7 @@ def _truncation_notes(parser: BodyParser, data: dict, notes: Notes) -> None:
             )
 
 
-def _make_valid(form: Form, out: dict, notes: Notes, valued: dict) -> None:
+def _make_valid(form: Form, out: dict, notes: Notes, valued: dict, limits: Limits = DEFAULT_LIMITS) -> None:
     """The safety net for documents nobody has seen: a value the checker rejects
     (a count that contradicts the listed elements, a choice outside the form…)
     moves to 取込メモ with the checker's reason, so that the output passes check."""
@@ -338,7 +345,7 @@ def _make_valid(form: Form, out: dict, notes: Notes, valued: dict) -> None:
                 self.bad.append((tuple(path), message))
 
     for _ in range(5):
-        doc = parse(dump(out, form, [], "../../schema"), "<import>")
+        doc = parse(dump(out, form, [], "../../schema"), "<import>", limits)
         rec = _Recorder(doc)
         rec.run()
         moved = False

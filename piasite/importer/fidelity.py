@@ -12,7 +12,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from piasite.forms.form import Form, Item, value_at
+from piasite.forms.form import Form
+from piasite.forms.items import Item
+from piasite.forms.values import value_at
 from piasite.importer.text import plain
 from piasite.model.reader import Uncertain
 

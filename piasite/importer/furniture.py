@@ -17,7 +17,7 @@ import functools
 import re
 from collections import defaultdict
 
-from piasite.forms.form import form_names, load_form
+from piasite.forms.registry import form_names, load_form
 from piasite.importer.text import has_html, is_separator, norm
 
 _COUNTER = re.compile(r"^(?P<pre>.*?)\s*(?P<n>\d{1,4})\s*[/／]\s*(?P<of>\d{1,4})\s*(?P<post>.*?)$")

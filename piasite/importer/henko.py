@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from piasite.forms.form import Form, load_form
+from piasite.forms.form import Form
+from piasite.forms.registry import load_form
 from piasite.importer.body import Notes, cells_of
 from piasite.importer.imported import Imported
 from piasite.importer.text import is_separator, norm, plain, to_markdown

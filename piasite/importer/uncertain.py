@@ -21,7 +21,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from piasite.forms.form import Form, Item, value_at
+from piasite.forms.form import Form
+from piasite.forms.items import Item
+from piasite.forms.values import value_at
 from piasite.importer import choices, fidelity
 from piasite.importer.body import BodyParser, Notes
 from piasite.importer.text import norm, norm_value, plain

@@ -9,9 +9,11 @@ from pathlib import Path
 
 import yaml
 
-from piasite.forms.form import Form, Item
+from piasite.core.tags import UNCERTAIN_FIELDS, UNCERTAIN_TAG
+from piasite.forms.form import Form
+from piasite.forms.items import Item
 from piasite.forms.schema import schema_filename
-from piasite.model.reader import UNCERTAIN_FIELDS, UNCERTAIN_TAG, Uncertain
+from piasite.model.reader import Uncertain
 
 
 class _Dumper(yaml.SafeDumper):

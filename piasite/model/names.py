@@ -16,6 +16,7 @@ import re
 import unicodedata
 from pathlib import Path
 
+from piasite.config.limits import DEFAULT_LIMITS, Limits
 from piasite.core.errors import PiasiteError
 from piasite.core.textcheck import latinise, strip_invisible
 
@@ -138,20 +139,24 @@ class Names:
         return self.merge.get(k, k)
 
     @classmethod
-    def load(cls, content_dir: Path, withheld: set[str] | frozenset[str] = frozenset()) -> Names:
+    def load(
+        cls, content_dir: Path, withheld: set[str] | frozenset[str] = frozenset(), limits: Limits = DEFAULT_LIMITS
+    ) -> Names:
         path = Path(content_dir) / ALIASES_FILE
         if not os.path.lexists(path):  # a link (even dangling) is read, and refused, by read()
             return cls()
-        return cls.load_file(path, withheld)
+        return cls.load_file(path, withheld, limits)
 
     @classmethod
-    def load_file(cls, path: Path, withheld: set[str] | frozenset[str] = frozenset()) -> Names:
+    def load_file(
+        cls, path: Path, withheld: set[str] | frozenset[str] = frozenset(), limits: Limits = DEFAULT_LIMITS
+    ) -> Names:
         """withheld: every text withheld in any version of any assessment (withheld.py): an alias
         naming one, or the 非公表 placeholder, would show a withheld entry under another name."""
         from piasite.model.reader import ReadError, read
 
         try:
-            doc = read(path)
+            doc = read(path, limits)
         except ReadError as e:
             raise AliasError(path, e.line, e.message) from None
         except OSError as e:

@@ -13,13 +13,10 @@ from typing import Any
 
 import yaml
 
-from piasite.config import limits
-from piasite.config.limits import MAX_DEPTH, Limits
+from piasite.config.limits import DEFAULT_LIMITS, MAX_DEPTH, Limits  # a command passes its Settings' limits
 from piasite.core import safefiles, yamlcore
 from piasite.core.errors import PiasiteError
-
-WITHHELD_TAG = "!非公表"
-UNCERTAIN_TAG = "!要確認"
+from piasite.core.tags import TAGS_JA, UNCERTAIN_FIELDS, UNCERTAIN_TAG, WITHHELD_TAG
 
 
 def _tag_uri(tag: str) -> str:
@@ -28,14 +25,6 @@ def _tag_uri(tag: str) -> str:
 
 _WITHHELD_URI = _tag_uri(WITHHELD_TAG)
 _UNCERTAIN_URI = _tag_uri(UNCERTAIN_TAG)
-# What an importer writes under !要確認, and what each field holds.
-UNCERTAIN_FIELDS = {
-    "原文": "元の文書の記載(そのまま)",
-    "行": "元のテキストの行番号",
-    "理由": "読み取れなかった理由",
-    "読み": "取込みの推測(公開されません)",
-}
-TAGS_JA = f"{WITHHELD_TAG} と {UNCERTAIN_TAG}"
 
 
 @dataclass(frozen=True, repr=False)
@@ -261,10 +250,6 @@ def _tag_ja(tag: str) -> str:
     return tag.replace(_WITHHELD_URI, WITHHELD_TAG).replace(_UNCERTAIN_URI, UNCERTAIN_TAG)
 
 
-def _build(loader, node: yaml.Node, path: tuple, lines: dict) -> Any:
-    return _Builder(loader, lines, limits.current()).build(node, path)
-
-
 def _deep_flow(text: str) -> bool:
     """Whether brackets may nest deeper than MAX_DEPTH (counted naively, quotes and all): the
     libyaml composer recurses without bound and a few hundred kilobytes of `[[[…` crash it."""
@@ -298,8 +283,8 @@ def _check_depth_events(text: str) -> None:
         return  # composition reports it, with its line
 
 
-def too_big(size: int) -> ReadError:
-    lim = limits.current().max_file_bytes
+def too_big(size: int, limits: Limits = DEFAULT_LIMITS) -> ReadError:
+    lim = limits.max_file_bytes
     return ReadError(
         1,
         f"ファイルが大きすぎます({size:,} バイト。1 つの評価書は {lim:,} バイトまで。"
@@ -307,23 +292,22 @@ def too_big(size: int) -> ReadError:
     )
 
 
-def parse(text: str, path: Path | str = "<string>") -> Document:
+def parse(text: str, path: Path | str = "<string>", limits: Limits = DEFAULT_LIMITS) -> Document:
     """Parse YAML text; raises ReadError with a line and a Japanese message."""
-    lim = limits.current()
     size = len(text.encode("utf-8", "surrogatepass"))
-    if size > lim.max_file_bytes:
-        raise too_big(size)
+    if size > limits.max_file_bytes:
+        raise too_big(size, limits)
     if _deep_flow(text):
         _check_depth_events(text)
     try:
-        return _parse(text, path, _FastLoader)
+        return _parse(text, path, _FastLoader, limits)
     except ReadError as e:
         if _FastLoader.__mro__[1] is yaml.SafeLoader or not e.syntax:
             raise
-    return _parse(text, path, _Loader)
+    return _parse(text, path, _Loader, limits)
 
 
-def _parse(text: str, path: Path | str, loader_class) -> Document:
+def _parse(text: str, path: Path | str, loader_class, limits: Limits) -> Document:
     # PyYAML scans tags as ASCII URIs: give it the percent-encoded spelling (lines are unchanged).
     try:  # the pure-Python reader checks the characters as it is made: a NUL fails here
         loader = loader_class(text.replace(WITHHELD_TAG, _WITHHELD_URI).replace(UNCERTAIN_TAG, _UNCERTAIN_URI))
@@ -332,7 +316,7 @@ def _parse(text: str, path: Path | str, loader_class) -> Document:
     try:
         node = loader.get_single_node()
         lines: dict = {}
-        data = None if node is None else _Builder(loader, lines, limits.current()).build(node, ())
+        data = None if node is None else _Builder(loader, lines, limits).build(node, ())
     except yaml.reader.ReaderError as e:
         raise _unreadable_character(text, e) from None
     except yaml.MarkedYAMLError as e:
@@ -370,17 +354,17 @@ def _unreadable_character(text: str, e: yaml.reader.ReaderError) -> ReadError:
     )
 
 
-def read(path: Path) -> Document:
+def read(path: Path, limits: Limits = DEFAULT_LIMITS) -> Document:
     try:
         size = safefiles.check(path).st_size  # a link, a FIFO: refused before it is opened
-        if size > limits.current().max_file_bytes:  # refused before it is read into memory
-            raise too_big(size)
+        if size > limits.max_file_bytes:  # refused before it is read into memory
+            raise too_big(size, limits)
         text = safefiles.read_text(path)
     except safefiles.UnsafeFile as e:
         raise ReadError(1, e.message) from None
     except UnicodeDecodeError as e:
         raise ReadError(1, f"UTF-8 で保存してください(位置 {e.start} のバイトが読めません)") from None
-    return parse(text, path)
+    return parse(text, path, limits)
 
 
 _REASONS = {
@@ -411,7 +395,7 @@ def blank(value: Any) -> bool:
     like this is read as absent, so the skeleton of `piasite new` left as it is says nothing."""
     if not isinstance(value, dict) or not value:
         return False
-    from piasite.forms.form import empty
+    from piasite.forms.values import empty
 
     # inner lists were read already, their blank elements dropped
     return all(empty(v) or blank(v) for v in value.values())

@@ -21,77 +21,32 @@ from pathlib import Path
 from jinja2 import Environment, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from piasite.core import dates, workdir, xmlsafe
-from piasite.site import indexes
-from piasite.config import resources
-from piasite.history import withheld
-from piasite.site.api import assessment_json, assessment_path, write_api
 from piasite.checks.evaluation import evaluations, of_assessment
+from piasite.config.layout import rel, url_of
+from piasite.config.resources import Resources
+from piasite.config.settings import Settings
+from piasite.config.settings import read as read_settings
+from piasite.core import dates, workdir, xmlsafe
 from piasite.core.errors import PiasiteError
-from piasite.forms.form import value_at
-from piasite.site.indexes import build_indexes
+from piasite.core.labels import bare
+from piasite.forms.values import value_at
 from piasite.model import lists
 from piasite.model.names import Names
-from piasite.core.labels import bare
+from piasite.site.indexes import build_indexes
 from piasite.site.pages import AssessmentPage
 from piasite.core.parallel import on_two_cores
+from piasite.forms.values import value_at
+from piasite.history import withheld
+from piasite.model.names import Names
+from piasite.site import indexes
+from piasite.site.api import assessment_json, assessment_path, write_api
+from piasite.site.indexes import build_indexes
+from piasite.site.pages import AssessmentPage, bare
 from piasite.site.theme import bodies_dir, key_of, shelve
 from piasite.site.theme import prepare as prepare_theme
 
 # Search filter names (Pagefind): what a reader picks from, not document keys.
 FILTER_FORM, FILTER_JIMU = "様式", "事務"  # allow-listed in test_no_form_keys
-
-# The navigation, owned here and mirrored by mkdocs.yml `nav:` (a test checks
-# both agree): indexes and organisations, never one entry per assessment.
-NAV = [
-    ("はじめに", "index.md"),
-    ("評価実施機関", "indexes/kikan/index.md"),
-    ("事務", "indexes/jimu/index.md"),
-    ("システム", "indexes/system/index.md"),
-    ("委託先", "indexes/itakusaki/index.md"),
-    ("提供先・移転先", "indexes/teikyosaki/index.md"),
-    ("更新履歴", "changes/index.md"),  # written by the change-log stage (history_pages.py)
-    ("検索", "search/index.md"),
-    ("オープンデータ", "api/index.md"),
-    ("使い方", "guides/index.md"),  # guides.py: for staff and residents
-]
-
-
-# Top-level names the build writes beside the organisations' folders: NAV's sections, our and the
-# engine's assets, the change-log stage's feeds, Pagefind's bundles (pagefind/, pagefind-part2/…)
-# and the engines' own files. An organisation folder of content/ named like one would replace that
-# part of the site: model.py refuses it.
-RESERVED = frozenset(
-    {path.split("/")[0] for _, path in NAV if "/" in path}
-    | {
-        "assets",
-        "feeds",
-        "pagefind",
-        "index.md",
-        "404.html",
-        "sitemap.xml",
-        "sitemap.xml.gz",
-        "search",
-        "stylesheets",
-        "javascripts",
-    }
-)
-RESERVED_PREFIXES = ("pagefind",)
-
-
-def reserved(name: str) -> bool:
-    return name.lower() in RESERVED or name.lower().startswith(RESERVED_PREFIXES)
-
-
-def rel(from_url: str, to_url: str) -> str:
-    """Relative link between two site URLs ('' is the top, 'kumagaya/5/' a page)."""
-    depth = from_url.count("/")
-    return ("../" * depth + to_url) or "./"
-
-
-def url_of(relpath: str) -> str:
-    """build/docs path → site URL (use_directory_urls)."""
-    return relpath[: -len("index.md")] if relpath.endswith("index.md") else relpath
 
 
 class Site:
@@ -100,7 +55,8 @@ class Site:
     assessments  validated Assessment objects, in page order
     content_dir, allow_shallow   as given to `piasite build`
     indexes      the cross-document indexes (indexes.py)
-    env          the Jinja2 environment on templates/
+    settings     the city's settings (mkdocs.yml, read once by the command), resources its templates
+    env          the Jinja2 environment on templates/ (the city's overrides/ first)
     write_page(relpath, text)   write any file of the tree (Markdown page or data file)
     render_page(relpath, template, title, **ctx)  a page through a template, with `root`
                  (relative link to the top) and `title` set
@@ -109,12 +65,14 @@ class Site:
                  (dicts with the 変更箇所 keys: 変更日, 項目, 変更前の記載, …)
     """
 
-    def __init__(self, out: Path, assessments: list, names: Names, config: dict):
+    def __init__(self, out: Path, assessments: list, names: Names, settings: Settings):
         self.out = Path(out)
         self.assessments = assessments
         self.names = names
-        self.config = config
-        self.env = environment()
+        self.settings = settings
+        self.config = site_config(settings)
+        self.resources = Resources(settings.root)
+        self.env = environment(self.resources)
         self.page_extras: dict[str, list[str]] = {}
         self.change_rows: dict[str, list[dict]] = {}
         self.indexes = build_indexes(assessments, names)
@@ -168,7 +126,7 @@ def entity_links(indexes_: list) -> dict[str, dict[str, tuple[str, str, str]]]:
     return out
 
 
-def environment() -> Environment:
+def environment(resources: Resources) -> Environment:
     env = Environment(
         loader=resources.loader(),
         undefined=StrictUndefined,
@@ -185,12 +143,9 @@ def environment() -> Environment:
     return env
 
 
-def load_config(path: Path) -> dict:
-    """What the pages use of mkdocs.yml: its checked settings only (engineconf.py; a refused value,
+def site_config(s: Settings) -> dict:
+    """What the pages use of mkdocs.yml: its checked settings only (settings.py; a refused value,
     e.g. a javascript: URL, is left out here and stops the build before the engine)."""
-    from piasite.config import settings as engineconf
-
-    s = engineconf.read(Path(path))
     return {"extra": s.extra, "site_url": s.site_url}
 
 
@@ -322,8 +277,8 @@ def history_extension(site: Site) -> None:
     """The change-log stage (piasite/history_pages.py): 別添2 rows from git, timelines,
     past versions, 更新履歴, feeds. Absent from a tree without that stage."""
     try:
-        from piasite.site import history_pages
         from piasite.history.git import GitError
+        from piasite.site import history_pages
     except ImportError:
         return
     if Path(history_pages.__file__).resolve().parent != Path(__file__).resolve().parent:
@@ -332,7 +287,12 @@ def history_extension(site: Site) -> None:
     root = site.content_dir.resolve().parent if site.content_dir else Path(".").resolve()
     try:
         h = generate_history(
-            site.assessments, root, site.write_page, allow_shallow=site.allow_shallow, content_dir=site.content_dir
+            site.assessments,
+            root,
+            site.write_page,
+            allow_shallow=site.allow_shallow,
+            content_dir=site.content_dir,
+            settings=site.settings,
         )
     except GitError as e:
         raise HistoryUnavailable(str(e)) from None
@@ -418,25 +378,28 @@ def generate(
     config: Path = Path("mkdocs.yml"),
     extensions: list[Callable[[Site], None]] | None = None,
     staff: bool = False,
+    settings: Settings | None = None,
 ) -> Site:
     """staff: the build for the city's own staff (`piasite build --staff`, `piasite serve`), which
-    also shows the 取込メモ and where each file is; the public site and its open data never do."""
+    also shows the 取込メモ and where each file is; the public site and its open data never do.
+    settings: the city's, as the command read them (None: read from config)."""
+    settings = read_settings(Path(config)) if settings is None else settings
     out = workdir.fresh(Path(out))  # a symlink standing there is removed, never followed
-    resources.set_project(Path(config).resolve().parent)  # the city's overrides/ beside its mkdocs.yml
-    prepare_theme(out)
+    res = Resources(settings.root)  # the city's overrides/ beside its mkdocs.yml
+    prepare_theme(out, res)
     # A value withheld in any version is not published now either, tag removed or not (withheld.py).
-    withheld_names, notes = withheld.mask_assessments(assessments, content_dir)
+    withheld_names, notes = withheld.mask_assessments(assessments, content_dir, settings.limits)
     for note in notes:
         from piasite.core.textcheck import visible
 
         print(visible(f"警告: {note}"), file=sys.stderr)
-    names = Names.load(content_dir, withheld=withheld_names) if content_dir else Names()
-    site = Site(out, assessments, names, load_config(config))
+    names = Names.load(content_dir, withheld=withheld_names, limits=settings.limits) if content_dir else Names()
+    site = Site(out, assessments, names, settings)
     site.content_dir, site.allow_shallow = (Path(content_dir) if content_dir else None), allow_shallow
     site.staff = staff
     for ext in DEFAULT_EXTENSIONS if extensions is None else extensions:
         ext(site)
-    resources.copy_tree("assets", out / "assets" / "piasite")
+    res.copy_tree("assets", out / "assets" / "piasite")
     on_two_cores(assessments, lambda items: assessment_pages(site, items))
     shared_pages(site, assessments)
     return site
@@ -458,9 +421,9 @@ def shared_pages(site: Site, assessments) -> None:
     # every page's footer holds its token (templates/theme/main.html), filled after the engine like a body
     (bodies_dir(site.out) / f"{FOOTER_KEY}.html").write_text(footer, encoding="utf-8", newline="\n")
     site.render_page("search/index.md", "search.md.j2", "検索")
-    from piasite.forms.form import form_names, load_form
-    from piasite.site.guides import write_guides
+    from piasite.forms.registry import form_names, load_form
     from piasite.forms.schema import schema_filename
+    from piasite.site.guides import write_guides
 
     schemas = [(n, schema_filename(load_form(n))) for n in form_names()]
     site.render_page("api/index.md", "opendata.md.j2", "オープンデータ", schemas=schemas)

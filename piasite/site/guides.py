@@ -5,13 +5,12 @@ or add its own. They are our text, not content: the engine renders them as Markd
 
 from __future__ import annotations
 
-from piasite.config import resources
-
 FOLDER = "guides"
 
 
 def write_guides(site) -> None:
     pages: dict[str, str] = {}
+    resources = site.resources  # the city's overrides/ first (config/resources.py)
     for folder in reversed(resources.search_path(FOLDER)):  # the city's last, so that its files win
         if folder.is_dir():
             for p in sorted(folder.glob("*.md")):

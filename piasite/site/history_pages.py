@@ -29,16 +29,37 @@ from typing import Any
 from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup, escape
 
-from piasite.core import dates, safenames
 from piasite.checks import lifecycle
 from piasite.config import resources
+from piasite.forms.form import Form
+from piasite.forms.items import Item
+from piasite.forms.registry import form_for
 from piasite.history.changelog import CHANGES, Row, columns, derived_rows, has_table, imported_rows, row_dict, version_changes, version_date
 from piasite.history.itemdiff import marked_html, text
-from piasite.forms.form import Form, Item, form_for
 from piasite.history.trailers import NONE_VALUE, T_NONE
 from piasite.history.versions import FileHistory, load_history, warn
 from piasite.checks.load import full_title
+from piasite.config.resources import Resources
+from piasite.config.settings import Settings
+from piasite.core import dates, safenames
 from piasite.core.parallel import on_two_cores
+from piasite.forms.form import Form
+from piasite.forms.items import Item
+from piasite.forms.registry import form_for
+from piasite.history.changelog import (
+    CHANGES,
+    Row,
+    columns,
+    derived_rows,
+    has_table,
+    imported_rows,
+    row_dict,
+    version_changes,
+    version_date,
+)
+from piasite.history.itemdiff import marked_html, text
+from piasite.history.trailers import T_NONE
+from piasite.history.versions import FileHistory, load_history, warn
 from piasite.model.reader import public
 
 SKIP_ROLES = ("form", "import_notes", "import_missing")  # document keys that are not assessment content
@@ -75,7 +96,7 @@ def rel(from_url: str, to_url: str) -> str:
     return ("../" * from_url.count("/") + to_url) or "./"
 
 
-def environment() -> Environment:
+def environment(resources: Resources) -> Environment:
     env = Environment(
         loader=resources.loader(),
         undefined=StrictUndefined,
@@ -130,12 +151,15 @@ def generate_history(
     allow_shallow: bool = False,
     content_dir: Path | None = None,
     site_url: str = "",
+    settings: Settings | None = None,
 ) -> HistorySite:
+    """settings: the city's (its limits, its overrides/); None: the built-in ones."""
+    settings = Settings() if settings is None else settings
     content_dir = Path(content_dir or (assessments[0].content_root if assessments else Path(repo_root) / "content"))
-    hist = load_history(content_dir, allow_shallow=allow_shallow)
+    hist = load_history(content_dir, allow_shallow=allow_shallow, limits=settings.limits)
     warn(hist)  # commits whose file did not parse: named on the build's output
     out = HistorySite(shallow=hist.shallow, warnings=list(hist.warnings))
-    w = _Writer(write, environment())
+    w = _Writer(write, environment(Resources(settings.root)))
     head_day = hist.head.day if hist.head else None
     by_path = {fh.path: fh for fh in hist.files if not fh.deleted}
     entries: list[Entry] = []

@@ -16,8 +16,12 @@ from typing import Any
 
 from piasite.core import dates
 from piasite.core.labels import bare
-from piasite.forms.form import Item, empty
+from piasite.forms.items import Item
+from piasite.forms.values import empty
 from piasite.core.markup import plain, to_html
+from piasite.core.labels import CIRCLED
+from piasite.forms.items import Item
+from piasite.forms.values import empty
 from piasite.model.reader import Uncertain
 
 EMPTY = '<p class="pia-empty">記載なし</p>'
@@ -204,6 +208,7 @@ class AssessmentPage:
         from piasite.model.lists import least_said, rest_of_list
         from piasite.site.indexes import partial_note
         from piasite.model.names import is_placeholder
+        from piasite.site.indexes import least_said, partial_note, rest_of_list
 
         f = self.form
         kind = next((k for k in ("provision", "transfer") if f.has_role(k) and f.role_item(k) is group), None)

@@ -27,7 +27,7 @@ import json
 import re
 from pathlib import Path
 
-from piasite.config import resources
+from piasite.config.resources import Resources
 from piasite.core import workdir, yamlcore
 from piasite.core.xmlsafe import clean
 
@@ -52,7 +52,7 @@ def bodies_dir(docs: Path) -> Path:
     return Path(docs).parent / BODIES
 
 
-def prepare(docs: Path) -> None:
+def prepare(docs: Path, resources: Resources) -> None:
     """A fresh build/theme holding the override templates, and an empty build/piasite-bodies."""
     out = theme_dir(docs)
     workdir.clear(out)  # a symlink standing there is removed as a link, never followed

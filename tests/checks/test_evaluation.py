@@ -8,7 +8,7 @@ import pytest
 
 from piasite.checks.evaluation import JUTEN, KISO, NONE, ZENKOUMOKU, evaluations, level_of_text, required_level
 from piasite.checks.load import content_files
-from piasite.forms.form import load_form
+from piasite.forms.registry import load_form
 from piasite.history.content import check_paths, load_content
 from tests.conftest import FIXTURES
 

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from piasite.cli import main
-from piasite.forms.form import form_names, load_form
+from piasite.forms.registry import form_names, load_form
 from piasite.history.itemdiff import diff
 from piasite.model.reader import parse
 from tests.conftest import ROOT

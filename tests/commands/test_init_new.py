@@ -11,7 +11,8 @@ import yaml
 from click.testing import CliRunner
 
 from piasite.cli import main
-from piasite.forms.form import HINT_PREFIX, form_key, form_names, load_form
+from piasite.forms.items import HINT_PREFIX
+from piasite.forms.registry import form_key, form_names, load_form
 from piasite.history.content import check_paths
 from piasite.model.reader import Withheld, parse, read
 from tests.conftest import ROOT

@@ -78,10 +78,11 @@ def test_the_engine_never_reads_mkdocs_yml(city, tmp_path):
     city.commit("設定")
     assert piasite("build", cwd=city.root).returncode == 0
     # the build's own copy lives in its run folder, removed after it (runlock.private): the same writer, here
-    from piasite.config import settings as engineconf
+    from piasite.config.settings import read
+    from piasite.engine.config import write
 
     (tmp_path / "run").mkdir()
-    written = engineconf.write(city.root / "mkdocs.yml", "mkdocs", tmp_path / "run")
+    written = write(read(city.root / "mkdocs.yml"), "mkdocs", tmp_path / "run")
     engine = yaml.safe_load(written.read_text(encoding="utf-8"))
     assert engine["docs_dir"] == "docs" and engine["theme"]["custom_dir"] == "theme"
     assert engine["plugins"] == [{"search": {"enabled": False}}] and "hooks" not in engine

@@ -15,10 +15,10 @@ from click.testing import CliRunner
 
 from piasite.checks.load import content_files
 from piasite.cli import main
+from piasite.config import layout
 from piasite.history.content import load_content
 from piasite.model.names import Names
 from piasite.model.reader import ReadError, Withheld, parse
-from piasite.site import generate as generator
 from tests.conftest import FIXTURES, ROOT
 
 GOOD = FIXTURES / "handwritten" / "higashiyama" / "5.yaml"
@@ -232,7 +232,7 @@ def test_symlinks_out_of_the_content_are_refused(tmp_path):
     assert sum("シンボリックリンク" in p.message for p in problems) == 3
 
 
-@pytest.mark.parametrize("name", sorted(generator.RESERVED - {"index.md"}) + ["pagefind-part2", "Feeds"])
+@pytest.mark.parametrize("name", sorted(layout.RESERVED - {"index.md"}) + ["pagefind-part2", "Feeds"])
 def test_reserved_organisation_folders(tmp_path, name):
     content = content_with(tmp_path)
     (content / name).mkdir()
@@ -243,11 +243,11 @@ def test_reserved_organisation_folders(tmp_path, name):
 
 
 def test_reserved_names_cover_what_the_generator_writes():
-    for _, path in generator.NAV:
-        assert generator.reserved(path.split("/")[0]) or "/" not in path
+    for _, path in layout.NAV:
+        assert layout.reserved(path.split("/")[0]) or "/" not in path
     for name in ("changes", "api", "search", "assets", "indexes", "feeds", "pagefind"):
-        assert generator.reserved(name)
-    assert not generator.reserved("higashiyama")
+        assert layout.reserved(name)
+    assert not layout.reserved("higashiyama")
 
 
 def test_aliases_file_is_checked_with_lines(tmp_path):

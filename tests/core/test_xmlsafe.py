@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 
 from piasite.checks.load import Assessment
 from piasite.core.xmlsafe import clean
-from piasite.forms.form import load_form
+from piasite.forms.registry import load_form
 from piasite.model.reader import parse
 from piasite.site.generate import generate
 from tests.gitrepo import base_repo

@@ -18,7 +18,7 @@ import pytest
 
 from piasite.checks import lifecycle
 from piasite.commands.diff import compare
-from piasite.forms.form import all_forms, load_form
+from piasite.forms.registry import all_forms, load_form
 from piasite.forms.schema import write_schemas
 from piasite.history import changelog
 from piasite.history.content import load_content
@@ -230,30 +230,30 @@ def test_document_keys_are_not_items_and_missing_sections_say_so(built):
     assert facts[f.role_item("form_version").label] == "平成26年4月"
 
 
-def test_a_fourth_form_is_a_definition_file(monkeypatch, tmp_path):
-    """Adding a form is its definition (here: the 全項目 definition under another name and schema id)
-    plus documents: check, every stage of generation and the indexes work with no code change."""
-    from piasite.forms import form as form_mod
-    from tests.conftest import use_forms
+def test_a_fourth_form_is_a_definition_file(tmp_path):
+    """Adding a form is its definition (here: the 全項目 definition under another name and schema id,
+    in the city's own forms/ folder beside its mkdocs.yml) plus documents: check, every stage of
+    generation and the indexes work with no code change."""
+    import yaml
+
+    from piasite.forms.registry import PACKAGE_FORMS, Registry, using
     from tests.formdocs import full_document
 
-    d = use_forms(monkeypatch, tmp_path)
-    src = (d / "zenkoumoku.yaml").read_text(encoding="utf-8")
+    d = tmp_path / "forms"
+    d.mkdir()
+    src = (PACKAGE_FORMS / "zenkoumoku.yaml").read_text(encoding="utf-8")
     (d / "shiko.yaml").write_text(
         src.replace("\nform: 全項目評価書\n", "\nform: 試行評価書\n").replace(
             "\nschema_id: zenkoumoku\n", "\nschema_id: shiko\n"
         ),
         encoding="utf-8",
     )
-    form_mod.clear_caches()
-    try:
+    with using(Registry.for_project(tmp_path)):
         f = load_form("試行評価書")
         doc = full_document(f)
         doc[f.role_key("number")] = 9
         content = tmp_path / "content" / ORG
         content.mkdir(parents=True)
-        import yaml
-
         (content / "9.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
         assessments, problems = load_content(tmp_path / "content")
         assert not problems, [str(p) for p in problems]
@@ -264,6 +264,4 @@ def test_a_fourth_form_is_a_definition_file(monkeypatch, tmp_path):
         assert (out / "api" / "schema" / "shiko.schema.json").is_file()
         systems = [r for _, r in next(i for i in site.indexes if i.id == "system").rows()]
         assert systems and all(r.assessment.form.name == "試行評価書" for r in systems)
-    finally:
-        monkeypatch.undo()
-        form_mod.clear_caches()
+    assert "試行評価書" not in Registry().names()  # the package's registry never sees the city's form

@@ -13,7 +13,7 @@ import pytest
 
 from piasite.checks.load import load_document
 from piasite.commands.export import export_text
-from piasite.forms.form import all_forms, load_form
+from piasite.forms.registry import all_forms, load_form
 from piasite.history.content import load_content
 from piasite.history.itemdiff import diff
 from piasite.importer import import_text

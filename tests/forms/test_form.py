@@ -1,6 +1,6 @@
 import pytest
 
-from piasite.forms.form import load_form
+from piasite.forms.registry import load_form
 
 
 def test_anchor_and_labels():
@@ -31,7 +31,7 @@ def test_anchors_unique():
 def test_since_names_the_first_version_printing_an_item(tmp_path):
     import pytest
 
-    from piasite.forms.form import load_form_file
+    from piasite.forms.definition import load_form_file
 
     kiso = load_form("基礎項目評価書")
     ninth = kiso.item_at(("関連情報", "規則第9条第2項の適用"))
@@ -41,9 +41,9 @@ def test_since_names_the_first_version_printing_an_item(tmp_path):
         kiso.printed_in(ninth, "平成30年5月") and kiso.printed_in(ninth, None) and kiso.printed_in(ninth, "令和9年1月")
     )
     # a version the form does not list is refused where the definition is read
-    from piasite.forms.form import FORMS_DIR
+    from piasite.forms.registry import PACKAGE_FORMS
 
-    text = (FORMS_DIR / "kiso.yaml").read_text(encoding="utf-8")
+    text = (PACKAGE_FORMS / "kiso.yaml").read_text(encoding="utf-8")
     bad = tmp_path / "kiso.yaml"
     bad.write_text(text.replace("since: 平成30年5月", "since: 平成31年1月", 1), encoding="utf-8")
     with pytest.raises(ValueError, match="since: の「.*」は様式の版"):
@@ -54,9 +54,9 @@ def test_since_names_the_first_version_printing_an_item(tmp_path):
 
 
 def _juten_with(tmp_path, old: str, new: str):
-    from piasite.forms.form import FORMS_DIR
+    from piasite.forms.registry import PACKAGE_FORMS
 
-    text = (FORMS_DIR / "juten.yaml").read_text(encoding="utf-8")
+    text = (PACKAGE_FORMS / "juten.yaml").read_text(encoding="utf-8")
     assert old in text
     bad = tmp_path / "forms" / "juten.yaml"
     bad.parent.mkdir(exist_ok=True)
@@ -69,7 +69,8 @@ _ITEM = "項目「個人のプライバシー等の権利利益の保護の宣�
 
 
 def test_hints_are_read_with_their_sources():
-    from piasite.forms.form import HINT_MAX, all_forms
+    from piasite.forms.items import HINT_MAX
+    from piasite.forms.registry import all_forms
 
     hinted = [(f.name, i) for f in all_forms() for i in f.walk() if i.hint]
     assert {name for name, _ in hinted} >= {"基礎項目評価書", "重点項目評価書", "全項目評価書"}
@@ -92,7 +93,7 @@ def test_hints_are_read_with_their_sources():
     ],
 )
 def test_a_bad_hint_is_an_error_naming_file_and_item(tmp_path, hint, says):
-    from piasite.forms.form import FormError, load_form_file
+    from piasite.forms.definition import FormError, load_form_file
 
     bad = _juten_with(tmp_path, _ROW + "}", _ROW + f", hint: {hint}, hint_source: 記載要領}}")
     with pytest.raises(FormError) as e:
@@ -111,7 +112,7 @@ def test_a_bad_hint_is_an_error_naming_file_and_item(tmp_path, hint, says):
     ],
 )
 def test_a_hint_needs_its_source(tmp_path, extra, says):
-    from piasite.forms.form import FormError, load_form_file
+    from piasite.forms.definition import FormError, load_form_file
 
     bad = _juten_with(tmp_path, _ROW + "}", _ROW + f", {extra}}}")
     with pytest.raises(FormError, match="forms/juten.yaml: " + _ITEM) as e:
@@ -120,7 +121,7 @@ def test_a_hint_needs_its_source(tmp_path, extra, says):
 
 
 def test_a_good_hint_is_kept_and_its_item_path_named_in_errors(tmp_path):
-    from piasite.forms.form import FormError, load_form_file
+    from piasite.forms.definition import FormError, load_form_file
 
     good = load_form_file(
         _juten_with(tmp_path, _ROW + "}", _ROW + ", hint: ' 宣言の文を書きます ', hint_source: [記載要領, 計画管理書]}")

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from piasite.forms.form import load_form
+from piasite.forms.registry import load_form
 from tests.conftest import SEEDS
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"

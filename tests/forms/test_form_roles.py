@@ -4,8 +4,9 @@ import shutil
 
 import pytest
 
-from piasite.forms import form as form_mod
-from piasite.forms.form import EACH, FormError, all_forms, load_form, load_form_file
+from piasite.forms.definition import FormError, load_form_file
+from piasite.forms.registry import PACKAGE_FORMS, Registry, all_forms, load_form, using
+from piasite.forms.roles import EACH
 
 JUTEN = "重点項目評価書"
 
@@ -82,7 +83,7 @@ def test_each_over_a_list_of_scalars():
 
 
 def _definition_with(tmp_path, role_text):
-    src = (form_mod.FORMS_DIR / "henko_ichiran.yaml").read_text(encoding="utf-8")
+    src = (PACKAGE_FORMS / "henko_ichiran.yaml").read_text(encoding="utf-8")
     bad = tmp_path / "forms" / "broken.yaml"
     bad.parent.mkdir(exist_ok=True)
     bad.write_text(src.replace("  jimu_name: 事務の名称\n", f"  jimu_name: {role_text}\n"), encoding="utf-8")
@@ -107,10 +108,10 @@ def test_bad_role_path_is_an_error_at_load_naming_the_file(tmp_path, role_text, 
     assert says in str(e.value)
 
 
-def test_bad_role_in_the_forms_folder_stops_loading(monkeypatch, tmp_path):
+def test_bad_role_in_the_forms_folder_stops_loading(tmp_path):
     d = tmp_path / "forms"
     d.mkdir()
-    shutil.copy(form_mod.FORMS_DIR / "juten.yaml", d / "juten.yaml")
+    shutil.copy(PACKAGE_FORMS / "juten.yaml", d / "juten.yaml")
     text = (
         (d / "juten.yaml")
         .read_text(encoding="utf-8")
@@ -120,13 +121,10 @@ def test_bad_role_in_the_forms_folder_stops_loading(monkeypatch, tmp_path):
         )
     )
     (d / "juten.yaml").write_text(text, encoding="utf-8")
-    monkeypatch.setattr(form_mod, "FORMS_DIR", d)
-    form_mod.clear_caches()
-    try:
-        with pytest.raises(
+    with (
+        using(Registry([d])),
+        pytest.raises(
             FormError, match=r"juten\.yaml: roles\.contractor: 「委託先」という項目が「委託」の下にありません"
-        ):
-            load_form(JUTEN)
-    finally:
-        monkeypatch.undo()
-        form_mod.clear_caches()
+        ),
+    ):
+        load_form(JUTEN)

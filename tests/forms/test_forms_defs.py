@@ -9,7 +9,8 @@ import yaml
 
 from piasite.checks.document import Checker
 from piasite.commands.export import export_text
-from piasite.forms.form import EACH, all_forms, load_form
+from piasite.forms.registry import all_forms, load_form
+from piasite.forms.roles import EACH
 from piasite.forms.schema import form_schema
 from piasite.importer import import_text
 from piasite.importer.writer import dump, ordered
@@ -267,7 +268,7 @@ def test_invented_documents_pass_check_and_their_text_imports_back():
 def test_published_documents_export_and_import_back():
     """The real documents in content/ (with !要確認 values, printed as their source showed them)."""
     from piasite.checks.load import content_files, load_document
-    from piasite.commands.export import form_of
+    from piasite.forms.registry import form_for
     from piasite.model.reader import Uncertain, public
 
     def flat(d, p=()):
@@ -283,7 +284,7 @@ def test_published_documents_export_and_import_back():
     seen = 0
     for p in content_files(ROOT / "content"):
         doc, _ = load_document(p)
-        f = form_of(doc.data)
+        f = form_for(doc.data, None)
         if not f.has_role("changes"):
             continue
         r = piasite("export", str(p), cwd=ROOT)

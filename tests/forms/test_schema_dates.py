@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from piasite.core import dates
-from piasite.forms.form import form_names, load_form
+from piasite.forms.registry import form_names, load_form
 from piasite.forms.schema import form_schema, schema_filename
 from tests.conftest import FIXTURES, ROOT, schema_validator
 

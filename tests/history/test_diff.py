@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 
-from piasite.forms.form import load_form
+from piasite.forms.registry import load_form
 from piasite.history.itemdiff import diff, marked_html, passages
 from piasite.model.reader import Withheld, parse
 from tests.gitrepo import BASE

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from piasite.cli import main
-from piasite.forms.form import load_form
+from piasite.forms.registry import load_form
 from piasite.history import changelog
 from piasite.history.git import GitError
 from piasite.history.policy import check_since

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from piasite.forms.form import load_form
+from piasite.forms.registry import load_form
 from piasite.history import changelog
 from piasite.history.policy import check_since
 from piasite.history.versions import load_history

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from piasite.forms.form import load_form
+from piasite.forms.registry import load_form
 from piasite.importer import import_file, write
 from piasite.importer.writer import dump
 from piasite.model.reader import parse, read

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from piasite.commands.export import export_text
-from piasite.forms.form import load_form
+from piasite.forms.registry import load_form
 from piasite.history.content import load_content
 from piasite.importer import import_file, import_text, write
 from piasite.site.generate import generate

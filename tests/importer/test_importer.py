@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from piasite.forms.form import load_form
+from piasite.forms.registry import load_form
 from piasite.importer import changes as changelog
 from piasite.importer import import_file, import_text, measure, render, write
 from piasite.importer.body import Notes

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from piasite.checks.document import ERROR, WARNING
 from piasite.cli import main
+from piasite.core.problems import ERROR, WARNING
 from piasite.engine.run import build_site
 from piasite.forms.form import Form
 from piasite.history.content import check_paths

@@ -8,9 +8,11 @@ import re
 import pytest
 import yaml
 
-from piasite.checks.document import ERROR, Checker
+from piasite.checks.document import Checker
 from piasite.commands.export import export_text
-from piasite.forms.form import load_form, value_at
+from piasite.core.problems import ERROR
+from piasite.forms.registry import load_form
+from piasite.forms.values import value_at
 from piasite.importer import import_file, import_text, measure, render
 from piasite.importer.body import split_names
 from piasite.importer.text import to_markdown

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from piasite.commands.export import export_text
-from piasite.forms.form import value_at
+from piasite.forms.values import value_at
 from piasite.importer import import_file, import_text, measure, render, write
 from piasite.importer.report import marked
 from piasite.importer.text import plain

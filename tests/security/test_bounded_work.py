@@ -25,6 +25,7 @@ from click.testing import CliRunner
 from piasite.checks import document as validate
 from piasite.cli import main
 from piasite.config import limits
+from piasite.config.settings import read as read_settings
 from piasite.core.errors import PiasiteError
 from piasite.importer import import_text
 from piasite.model import reader
@@ -74,12 +75,15 @@ def ceiling(tmp_path, monkeypatch):
     """The working folder with a mkdocs.yml that raises the limits to their ceiling."""
     (tmp_path / "mkdocs.yml").write_text(CEILING_CONFIG, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    assert limits.current().max_value_chars == limits.CEILINGS["max_value_chars"]
+    assert read_settings(Path("mkdocs.yml")).limits == CEILING
     return tmp_path
 
 
-def check(text: str) -> list:
-    return validate.check_document(reader.parse(text, "content/higashiyama/5.yaml"))
+CEILING = limits.Limits(**limits.CEILINGS)  # what CEILING_CONFIG sets
+
+
+def check(text: str, lim: limits.Limits = limits.DEFAULT_LIMITS) -> list:
+    return validate.check_document(reader.parse(text, "content/higashiyama/5.yaml", lim))
 
 
 def in_text(payload: Callable[[int], str]) -> Callable[[int], str]:
@@ -155,8 +159,8 @@ CHECK_FAMILIES = {
 @pytest.mark.parametrize("family", sorted(CHECK_FAMILIES))
 def test_check_is_linear(family, ceiling):
     make, n = CHECK_FAMILIES[family]
-    check(make(n))  # a well-formed document: check answers it (problems are fine, an exception is not)
-    assert_linear(make, check, n, most=limits.CEILINGS["max_value_chars"] // 2)
+    check(make(n), CEILING)  # a well-formed document: check answers it (problems are fine, an exception is not)
+    assert_linear(make, lambda text: check(text, CEILING), n, most=limits.CEILINGS["max_value_chars"] // 2)
 
 
 def test_check_command_is_linear_on_a_long_katakana_value(ceiling):
@@ -252,7 +256,7 @@ def test_import_is_linear(family):
 
 def _config(tmp_path: Path, body: str) -> limits.Limits:
     (tmp_path / "mkdocs.yml").write_text("extra:\n  piasite:\n    limits:\n" + body, encoding="utf-8")
-    return limits.current()
+    return read_settings(tmp_path / "mkdocs.yml").limits
 
 
 def test_limits_above_the_ceiling_are_an_error_and_clamped(tmp_path, monkeypatch):
@@ -290,12 +294,13 @@ def test_check_and_build_refuse_a_limit_above_the_ceiling(tmp_path, monkeypatch)
 def test_a_value_beyond_the_ceiling_is_refused_even_so(tmp_path, monkeypatch):
     """Clamped: a value longer than the ceiling is refused whatever mkdocs.yml says."""
     monkeypatch.chdir(tmp_path)
-    _config(tmp_path, "      max_value_chars: 100000000\n      max_file_bytes: 100000000\n")
+    lim = _config(tmp_path, "      max_value_chars: 100000000\n      max_file_bytes: 100000000\n")
+    assert lim.max_value_chars == limits.CEILINGS["max_value_chars"]
     text = BASE.replace(
         "    内容: |\n", "    内容: |\n      " + "あ" * (limits.CEILINGS["max_value_chars"] + 1) + "\n", 1
     )
     with pytest.raises(reader.ReadError) as e:
-        reader.parse(text, "content/higashiyama/5.yaml")
+        reader.parse(text, "content/higashiyama/5.yaml", lim)
     assert "1,000,000 文字まで" in e.value.message
 
 

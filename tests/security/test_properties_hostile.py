@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 from piasite.checks.document import check_document
 from piasite.core.errors import PiasiteError
-from piasite.forms.form import form_names, form_of, load_form
+from piasite.forms.registry import form_names, form_of, load_form
 from piasite.importer import import_text
 from piasite.importer.writer import dump
 from piasite.model.reader import ReadError, parse, public

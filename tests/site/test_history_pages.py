@@ -14,7 +14,6 @@ import pytest
 from piasite.history.content import load_content
 from piasite.history.versions import ShallowError
 from piasite.site.history_pages import generate_history
-
 from tests.gitrepo import base_repo
 from tests.history.test_history import ITAKU, G, repo  # noqa: F401  (the shared repository fixture)
 

@@ -161,7 +161,7 @@ def test_provenance_footer_open_data_and_absolute_urls(tmp_path):
     body = lambda rel: (tmp_path / "build" / "piasite-bodies" / f"{key_of(rel)}.html").read_text(encoding="utf-8")  # noqa: E731
     opendata = body("api/index.md")
     assert "東山市 総務部 情報政策課" in opendata and "CC BY 4.0" in opendata and "最終更新" in opendata
-    from piasite.forms.form import form_names, load_form
+    from piasite.forms.registry import form_names, load_form
     from piasite.forms.schema import schema_filename
 
     for name in form_names():

@@ -18,11 +18,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from piasite.config.layout import NAV
 from piasite.engine.run import BuildError
-from piasite.forms.form import load_form
+from piasite.forms.registry import load_form
 from piasite.history.content import load_content
 from piasite.model.reader import Withheld
-from piasite.site.generate import NAV
 from tests.conftest import schema_validator
 
 REPO = Path(__file__).resolve().parents[2]
