@@ -428,7 +428,7 @@ class Checker:
     # -- cross-item rules --------------------------------------------------
     def check_counts(self, data: dict) -> None:
         """Counts written beside a list (委託 件数, 提供/移転 件数) against the list, per file."""
-        from piasite.site.indexes import ATTACHED, UNREAD, rest_of_list
+        from piasite.site.listing import ATTACHED, UNREAD, rest_of_list
 
         f = self.form
         if f is None:  # run() sets it before calling this
