@@ -14,6 +14,10 @@ Each served page gets a small inline script that polls /__piasite__/status
 errors keeps the last good pages and shows its messages over the page.
 The git history is read once, at the start (uncommitted edits are not history).
 
+The preview runs the build's own stages (engine/run.py: BUILD, on a Build with `preview` set); a
+save runs the pages stage for the assessments whose page it changed (the saved one, and any whose
+names now link to another index entry or spelling) and the shared stages (site/generate.py).
+
 The preview is built in a folder of its own, build/run-XXXXXXXX (runlock.private), never in the
 folders a `piasite build` reads or writes: its staff pages (取込メモ, file paths) cannot reach a
 public site built meanwhile, and a public build cannot replace the bodies the preview serves.
@@ -26,9 +30,7 @@ from __future__ import annotations
 import contextlib
 import html
 import json
-import os
 import re
-import shutil
 import threading
 import time
 from dataclasses import dataclass, field
@@ -38,8 +40,17 @@ from typing import Any
 
 import click
 
+from piasite.checks.document import ERROR
+from piasite.checks.load import Assessment, check_paths
+from piasite.config.settings import require
 from piasite.core import runlock, workdir
 from piasite.core.errors import PiasiteError, UserError
+from piasite.engine.run import BUILD, DOCS, Build
+from piasite.forms.form import form_for
+from piasite.history.withheld import mask_assessments
+from piasite.site.generate import SHARED_STAGES, pages_stage
+from piasite.site.stages import run as run_stages
+from piasite.site.theme import bodies_dir
 
 STATUS = "/__piasite__/status"
 POLL_SECONDS = 0.4
@@ -62,7 +73,7 @@ RELOAD = """<div id="piasite-serve-problems" role="alert" hidden
   }
   poll();
 })();</script>
-""" % {"status": STATUS, "ms": 500}
+""".replace("%(status)s", STATUS).replace("%(ms)d", "500")
 
 
 @dataclass
@@ -88,8 +99,6 @@ class Preview:
         self.snapshot: dict[Path, tuple[int, int]] = {}
         if not self.content_dir.is_dir():
             raise UserError(f"評価書のフォルダ {self.content_dir} がありません")
-        from piasite.config.settings import require
-
         require(self.config)  # missing or unusable: told now, in Japanese
 
     @property
@@ -113,59 +122,33 @@ class Preview:
 
     @property
     def docs(self) -> Path:
-        from piasite.engine.run import DOCS
-
         return self.work / DOCS
 
     @property
     def bodies(self) -> Path:
-        from piasite.site.theme import bodies_dir
-
         return bodies_dir(self.docs)
 
     # -- building --------------------------------------------------------------------------
     def full(self) -> None:
-        """Everything: model, generated tree, engine, search index."""
-        from piasite.checks.document import ERROR
-        from piasite.checks.load import load_content
-        from piasite.engine.pagefind import index_site
-        from piasite.engine.run import run_engine, source_date_epoch
-        from piasite.site.generate import generate
-        from piasite.site.theme import fill
-
+        """Everything: model, generated tree, engine, search index (the build's stages, BUILD)."""
         t0 = time.perf_counter()
         with self.lock:
             self.snapshot = self._scan()
-            assessments, problems = load_content(self.content_dir)
-            self.site = generate(
-                assessments, self.docs, allow_shallow=True, content_dir=self.content_dir, config=self.config, staff=True
-            )  # the preview is the staff's own
-            env = dict(
-                os.environ,
-                SOURCE_DATE_EPOCH=str(source_date_epoch(self.content_dir, assessments)),
-                NO_MKDOCS_2_WARNING="1",
+            b = Build(
+                self.content_dir,
+                self.config,
+                self.work,
+                self.raw,
+                allow_shallow=True,
+                staff=True,  # the preview is the staff's own
+                preview=True,
             )
-            tmp = run_engine("mkdocs", self.config, self.raw, env, work=self.work)
-            # Pagefind reads filled pages: index a filled copy, keep only its index.
-            filled = self.work / "filled"
-            workdir.clear(filled)
-            shutil.copytree(tmp, filled)
-            fill(filled, self.docs)
-            index_site(filled, self.site.search_bundles)
-            for d in filled.glob("pagefind*"):
-                shutil.move(str(d), str(tmp / d.name))
-            workdir.clear(filled)
-            workdir.clear(self.raw)
-            tmp.rename(self.raw)
-            self._done([str(p) for p in problems if p.severity == ERROR], "full", t0)
+            run_stages(BUILD, b)
+            self.site = b.site
+            self._done([str(p) for p in b.errors], "full", t0)
 
     def update(self, path: Path) -> None:
         """One assessment saved: its page and the shared pages, or its messages when it has errors."""
-        from piasite.checks.document import ERROR
-        from piasite.checks.load import Assessment, check_paths
-        from piasite.site.generate import assessment_pages, shared_pages
-        from piasite.site.indexes import build_indexes
-
         t0 = time.perf_counter()
         with self.lock:
             docs, problems = check_paths([path])
@@ -173,25 +156,23 @@ class Preview:
             if errors or not docs:
                 self._done(errors or [f"{path}: 読めません"], "error", t0)
                 return
-            from piasite.forms.form import form_for
-
             doc = docs[0]
             site = self.site
             form = form_for(doc.data)
             if form is None:  # check_paths reported it: not reached
                 return
             new = Assessment(doc, form, self.content_dir)
-            from piasite.history.withheld import mask_assessments
-
             mask_assessments([new], self.content_dir)  # what any version withheld stays so
             old = [a for a in site.assessments if a.path.resolve() == Path(path).resolve()]
             if not old or old[0].url != new.url:
                 self.full()
                 return
             site.assessments[site.assessments.index(old[0])] = new
-            site.indexes = build_indexes(site.assessments, site.names)
-            assessment_pages(site, [new])
-            shared_pages(site, site.assessments)
+            links = site.entity_links
+            site.refresh()  # the indexes, their links and the 評価, from the assessments as they are now
+            changed = [a for a in site.assessments if a is new or links.get(a.url) != site.entity_links.get(a.url)]
+            pages_stage(site, changed)
+            run_stages(SHARED_STAGES, site)
             self._done([], "page", t0)
 
     def _done(self, problems: list[str], kind: str, t0: float) -> None:

@@ -156,7 +156,7 @@ class _Service:
 # such a run of text; ordinary Japanese text breaks at 。、 long before.
 RUN = 1000
 _C = r"[^\s<>。、．，！？]"  # a character of a run: anything but a break (tags count as breaks)
-_RUNS = re.compile(r"(?<!%s)%s{%d,}" % (_C, _C, RUN + 1))  # from the start of a run only: linear
+_RUNS = re.compile(rf"(?<!{_C}){_C}{{{RUN + 1},}}")  # from the start of a run only: linear
 
 
 def breakable(html: str) -> str:
