@@ -141,7 +141,7 @@ def test_assessment_page_follows_the_form(site, assessments):
     # one h1, headings never skip a level going down
     levels = [lvl for lvl, _ in page.headings]
     assert levels.count(1) == 1
-    assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), levels
+    assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False)), levels
     # search: filters and an indexed body
     for f in ("評価実施機関", "事務", "様式"):
         assert f'data-pagefind-filter="{f}:' in html
@@ -254,7 +254,7 @@ def test_indexes(site):
     assert "課税原票管理システム" in names and "中間サーバー" in names
     csv = (site / "api/indexes/itakusaki.csv").read_text(encoding="utf-8-sig")
     assert csv.splitlines()[0].startswith("名称,表記,評価実施機関")
-    for nav_title, rel in NAV:
+    for _nav_title, rel in NAV:
         assert (site / rel.replace("index.md", "index.html")).exists(), rel
 
 
