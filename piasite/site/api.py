@@ -12,8 +12,8 @@ from typing import Any
 
 from piasite.core import csvsafe
 from piasite.forms.form import form_names, load_form
-from piasite.model.reader import Uncertain, public
 from piasite.forms.schema import form_schema, schema_filename
+from piasite.model.reader import Uncertain, public
 
 API = "api"
 # Field names of the open data (a published format; the same words as the form keys they hold,

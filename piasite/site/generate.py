@@ -208,7 +208,7 @@ def summary(a, data: dict, change_rows: list | None, links: dict | None = None) 
     if jimu:
         out["filters"][FILTER_JIMU] = str(jimu)
         fact(bare(f.item_at(jimu_path).label), escape(str(jimu)), f.anchor(jimu_path))
-    systems = list(indexes._systems(a, data))
+    systems = list(indexes.named_systems(a, data))
     links = links or {}
     canonical = lambda path, name: links.get(f.anchor(path), (None, str(name)))[1]  # noqa: E731 -- one spelling per name
     if systems:
@@ -217,7 +217,7 @@ def summary(a, data: dict, change_rows: list | None, links: dict | None = None) 
         names = tally(Counter(canonical(p, n) for p, n in systems))
         label = sys_item.element.format(n="") if sys_item.element else bare(sys_item.label)
         fact(label, f"{len(systems)} 件({names})", f.anchor(sys_path))
-    tasks = list(indexes._tasks(a, data))
+    tasks = list(indexes.entrustments(a, data))
     if tasks:
         first = tasks[0][0]
         by = Counter(canonical(p, v) for t, _, _ in tasks for p, v in f.values(data, "contractor", within=t) if v)

@@ -115,14 +115,14 @@ def jimu_path(a) -> tuple | None:
     return a.form.role_path("jimu_name") if a.form.has_role("jimu_name") else None
 
 
-def _systems(a, d):
+def named_systems(a, d):
     """(path, name) of every system named (a group of systems, or a list of their names)."""
     for p, name in a.form.values(d, "system_name"):
         if name:
             yield p, name
 
 
-def _tasks(a, d):
+def entrustments(a, d):
     """(path of the task, task, file name) for every 委託事項."""
     f = a.form
     names = dict(_files(a, d))
@@ -165,9 +165,9 @@ def build_indexes(assessments: list, names: Names) -> list[Index]:
         jimu_name = f.value(d, "jimu_name")
         if jimu_name and p:
             jimu.append((names.key(jimu_name), Row(plain(jimu_name), a, p, a.form.anchor(p), dict(common))))
-        for p, name in _systems(a, d):
+        for p, name in named_systems(a, d):
             systems.append((names.key(name), Row(plain(name), a, p, a.form.anchor(p), dict(common))))
-        for tpath, _task, fname in _tasks(a, d):
+        for tpath, _task, fname in entrustments(a, d):
             contractor = f.value(d, "contractor", within=tpath)
             if not contractor or is_placeholder(plain(contractor)):  # 「添付資料を参照」 names no one
                 continue
