@@ -8,7 +8,7 @@ in only when complete.
 The build is one list of named stages (BUILD), run by one runner (site/stages.py) for
 `piasite build` and `piasite serve` alike:
 
-    load → check → tree → history → pages → orgs → evaluations → indexes → footer → search → api
+    load → check → tree → history → assets → pages → orgs → evaluations → indexes → footer → search → api
          → guides → top → engine → fill → pagefind → swap
 
 load..top write the generated tree (the site's own stages, SITE_STAGES of site/generate.py, given

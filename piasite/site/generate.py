@@ -402,7 +402,7 @@ def open_site(
     extensions: list[Callable[[Site], None]] | None = None,
     staff: bool = False,
 ) -> Site:
-    """The tree stage: a fresh build/docs with the theme and our assets, the withheld values masked,
+    """The tree stage: a fresh build/docs with the theme, the withheld values masked,
     the names read, and the Site the other stages write through."""
     out = workdir.fresh(Path(out))  # a symlink standing there is removed, never followed
     resources.set_project(Path(config).resolve().parent)  # the city's overrides/ beside its mkdocs.yml
@@ -417,7 +417,6 @@ def open_site(
     site.staff = staff
     if extensions is not None:
         site.extensions = list(extensions)
-    resources.copy_tree("assets", out / "assets" / "piasite")
     return site
 
 
@@ -445,6 +444,11 @@ def history_stage(site: Site) -> None:
     """The extensions, the change-log stage first: what they add (別添2 rows, timelines) the pages show."""
     for ext in site.extensions:
         ext(site)
+
+
+def assets_stage(site: Site) -> None:
+    """Our stylesheets and scripts (templates/assets, the city's overrides/assets over them)."""
+    resources.copy_tree("assets", site.out / "assets" / "piasite")
 
 
 def pages_stage(site: Site, assessments: list | None = None) -> None:
@@ -511,6 +515,7 @@ def top_stage(site: Site) -> None:
 
 SITE_STAGES = [
     Stage("history", history_stage),
+    Stage("assets", assets_stage),
     Stage("pages", pages_stage),
     Stage("orgs", orgs_stage),
     Stage("evaluations", evaluation_pages),
