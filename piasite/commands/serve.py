@@ -14,6 +14,10 @@ Each served page gets a small inline script that polls /__piasite__/status
 errors keeps the last good pages and shows its messages over the page.
 The git history is read once, at the start (uncommitted edits are not history).
 
+The preview runs the build's own stages (engine/run.py: BUILD, on a Build with `preview` set); a
+save runs the pages stage for the assessments whose page it changed (the saved one, and any whose
+names now link to another index entry or spelling) and the shared stages (site/generate.py).
+
 The preview is built in a folder of its own, build/run-XXXXXXXX (runlock.private), never in the
 folders a `piasite build` reads or writes: its staff pages (取込メモ, file paths) cannot reach a
 public site built meanwhile, and a public build cannot replace the bodies the preview serves.
@@ -26,9 +30,7 @@ from __future__ import annotations
 import contextlib
 import html
 import json
-import os
 import re
-import shutil
 import threading
 import time
 from dataclasses import dataclass, field
@@ -38,9 +40,19 @@ from typing import Any
 
 import click
 
+from piasite.checks.load import Assessment
+from piasite.config.settings import read as read_settings
+from piasite.config.settings import require
 from piasite.core import runlock, workdir
 from piasite.core.errors import PiasiteError, UserError
 from piasite.core.problems import ERROR
+from piasite.engine.run import BUILD, DOCS, Build
+from piasite.forms.registry import form_for
+from piasite.history.content import check_paths
+from piasite.history.withheld import mask_assessments
+from piasite.site.generate import SHARED_STAGES, pages_stage
+from piasite.site.stages import run as run_stages
+from piasite.site.theme import bodies_dir
 
 STATUS = "/__piasite__/status"
 POLL_SECONDS = 0.4
@@ -63,7 +75,7 @@ RELOAD = """<div id="piasite-serve-problems" role="alert" hidden
   }
   poll();
 })();</script>
-""" % {"status": STATUS, "ms": 500}
+""".replace("%(status)s", STATUS).replace("%(ms)d", "500")
 
 
 @dataclass
@@ -89,8 +101,6 @@ class Preview:
         self.snapshot: dict[Path, tuple[int, int]] = {}
         if not self.content_dir.is_dir():
             raise UserError(f"評価書のフォルダ {self.content_dir} がありません")
-        from piasite.config.settings import require
-
         self.settings = require(self.config)  # missing or unusable: told now, in Japanese
 
     @property
@@ -114,66 +124,34 @@ class Preview:
 
     @property
     def docs(self) -> Path:
-        from piasite.engine.run import DOCS
-
         return self.work / DOCS
 
     @property
     def bodies(self) -> Path:
-        from piasite.site.theme import bodies_dir
-
         return bodies_dir(self.docs)
 
     # -- building --------------------------------------------------------------------------
     def full(self) -> None:
-        """Everything: model, generated tree, engine, search index."""
-        from piasite.config.settings import read as read_settings
-        from piasite.engine.pagefind import index_site
-        from piasite.engine.run import run_engine
-        from piasite.history.clock import source_date_epoch
-        from piasite.history.content import load_content
-        from piasite.site.generate import generate
-        from piasite.site.theme import fill
-
+        """Everything: model, generated tree, engine, search index (the build's stages, BUILD)."""
         t0 = time.perf_counter()
         with self.lock:
             self.snapshot = self._scan()
             self.settings = read_settings(self.config)  # as a build reads them (checked by run_engine)
-            assessments, problems = load_content(self.content_dir, self.settings)
-            self.site = generate(
-                assessments,
-                self.docs,
+            b = Build(
+                self.content_dir,
+                self.settings,
+                self.work,
+                self.raw,
                 allow_shallow=True,
-                content_dir=self.content_dir,
                 staff=True,  # the preview is the staff's own
-                settings=self.settings,
+                preview=True,
             )
-            env = dict(
-                os.environ,
-                SOURCE_DATE_EPOCH=str(source_date_epoch(self.content_dir, assessments)),
-                NO_MKDOCS_2_WARNING="1",
-            )
-            tmp = run_engine("mkdocs", self.settings, self.raw, env, work=self.work)
-            # Pagefind reads filled pages: index a filled copy, keep only its index.
-            filled = self.work / "filled"
-            workdir.clear(filled)
-            shutil.copytree(tmp, filled)
-            fill(filled, self.docs)
-            index_site(filled, self.site.search_bundles)
-            for d in filled.glob("pagefind*"):
-                shutil.move(str(d), str(tmp / d.name))
-            workdir.clear(filled)
-            workdir.clear(self.raw)
-            tmp.rename(self.raw)
-            self._done([str(p) for p in problems if p.severity == ERROR], "full", t0)
+            run_stages(BUILD, b)
+            self.site = b.site
+            self._done([str(p) for p in b.errors], "full", t0)
 
     def update(self, path: Path) -> None:
         """One assessment saved: its page and the shared pages, or its messages when it has errors."""
-        from piasite.checks.load import Assessment
-        from piasite.history.content import check_paths
-        from piasite.site.generate import assessment_pages, shared_pages
-        from piasite.site.indexes import build_indexes
-
         t0 = time.perf_counter()
         with self.lock:
             docs, problems = check_paths([path], self.settings)
@@ -181,25 +159,23 @@ class Preview:
             if errors or not docs:
                 self._done(errors or [f"{path}: 読めません"], "error", t0)
                 return
-            from piasite.forms.registry import form_for
-
             doc = docs[0]
             site = self.site
             form = form_for(doc.data)
             if form is None:  # check_paths reported it: not reached
                 return
             new = Assessment(doc, form, self.content_dir)
-            from piasite.history.withheld import mask_assessments
-
             mask_assessments([new], self.content_dir, self.settings.limits)  # what any version withheld stays so
             old = [a for a in site.assessments if a.path.resolve() == Path(path).resolve()]
             if not old or old[0].url != new.url:
                 self.full()
                 return
             site.assessments[site.assessments.index(old[0])] = new
-            site.indexes = build_indexes(site.assessments, site.names)
-            assessment_pages(site, [new])
-            shared_pages(site, site.assessments)
+            links = site.entity_links
+            site.refresh()  # the indexes, their links and the 評価, from the assessments as they are now
+            changed = [a for a in site.assessments if a is new or links.get(a.url) != site.entity_links.get(a.url)]
+            pages_stage(site, changed)
+            run_stages(SHARED_STAGES, site)
             self._done([], "page", t0)
 
     def _done(self, problems: list[str], kind: str, t0: float) -> None:

@@ -20,6 +20,7 @@ from typing import cast
 
 from piasite.core.errors import PiasiteError
 from piasite.core.runlock import disk_full, said_full
+from piasite.site.bundles import FIRST
 
 ROOT = Path(__file__).resolve().parent.parent.parent  # the checkout (piasite/engine/ is two below)
 BINARY = ROOT / "node_modules" / "@pagefind" / "linux-x64" / "bin" / "pagefind_extended"
@@ -45,37 +46,14 @@ def pagefind_binary() -> Path:
     )
 
 
-# Pagefind's extended (Japanese) indexer holds about 12 MB per assessment page while it
-# runs; past this many pages the index is built in parts, one Pagefind run per group of
-# organisations, which the search box merges (Pagefind's mergeIndex), so memory stays bounded.
-PAGES_PER_BUNDLE = int(os.environ.get("PIASITE_PAGES_PER_BUNDLE", "80"))
-
-
-def bundles(assessments) -> list[tuple[str, list[str]]]:
-    """[(bundle folder, organisation slugs)]: one bundle "pagefind/" while small."""
-    by_org: dict[str, int] = {}
-    for a in assessments:
-        by_org[a.org_slug] = by_org.get(a.org_slug, 0) + 1
-    if sum(by_org.values()) <= PAGES_PER_BUNDLE:
-        return [("pagefind/", [])]
-    out: list[tuple[str, list[str]]] = []
-    count = PAGES_PER_BUNDLE
-    for org, n in sorted(by_org.items()):
-        if count + n > PAGES_PER_BUNDLE and (not out or out[-1][1]):
-            out.append((f"pagefind-part{len(out) + 1}/" if out else "pagefind/", []))
-            count = 0
-        out[-1][1].append(org)
-        count += n
-    return out
-
-
 def index_site(site_dir: Path, parts: list[tuple[str, list[str]]] | None = None) -> None:
+    """One Pagefind index per bundle (site/bundles.py: its folder, the organisations it covers)."""
     site_dir = Path(site_dir)
     pages = sorted(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*.html"))
     # Pagefind indexes only the pages marked data-pagefind-body once any page is: the others are
     # not even sent (when no page is, every page is, as Pagefind's own crawl would).
     marked = {p for p in pages if b"data-pagefind-body" in (site_dir / p).read_bytes()}
-    for folder, orgs in parts or [("pagefind/", [])]:
+    for folder, orgs in parts or [(FIRST, [])]:
         chosen = [p for p in pages if (p in marked or not marked) and (not orgs or p.split("/", 1)[0] in orgs)]
         with _Service(pagefind_binary(), site_dir) as pf:
             index = pf.call({"type": "NewIndex", "config": {"force_language": "ja"}})["index_id"]
@@ -178,7 +156,7 @@ class _Service:
 # such a run of text; ordinary Japanese text breaks at 。、 long before.
 RUN = 1000
 _C = r"[^\s<>。、．，！？]"  # a character of a run: anything but a break (tags count as breaks)
-_RUNS = re.compile(r"(?<!%s)%s{%d,}" % (_C, _C, RUN + 1))  # from the start of a run only: linear
+_RUNS = re.compile(rf"(?<!{_C}){_C}{{{RUN + 1},}}")  # from the start of a run only: linear
 
 
 def breakable(html: str) -> str:

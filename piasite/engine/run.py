@@ -4,12 +4,31 @@ Our generation is plain Python writing Markdown/HTML into build/docs; the site
 engine (MkDocs today, Zensical tomorrow) only turns that tree into HTML; then
 Pagefind indexes it. The new site is assembled beside the old one and swapped
 in only when complete.
+
+The build is one list of named stages (BUILD), run by one runner (site/stages.py) for
+`piasite build` and `piasite serve` alike:
+
+    load → check → tree → history → assets → pages → orgs → evaluations → indexes → footer → search → api
+         → guides → top → engine → fill → pagefind → swap
+
+load..top write the generated tree (the site's own stages, SITE_STAGES of site/generate.py, given
+the Site); engine, fill, pagefind and swap turn it into the site. `piasite build` runs load..top
+(GENERATION) in a forked child (in_child: the model's memory goes back to the system before the
+engine starts) and the rest (SITE) here. `piasite serve` runs the whole list on a Build with
+`preview` set (errors are listed, not fatal; the engine's output keeps its tokens and Pagefind
+reads a filled copy), and after a save only the pages stage for what changed and SHARED_STAGES.
+
+Hook points, in the manner of MkDocs' plugin events: stages.run calls the `pre_<stage>` and
+`post_<stage>` hooks it is given, with the Build (the site's stages: with the Site); the site's
+`extensions` (callables of the Site) run at the history stage, before any page is written.
+docs/stages.md describes each stage.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
+import importlib.util
 import io
 import os
 import pickle
@@ -18,15 +37,23 @@ import shutil
 import subprocess
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from piasite.config.settings import Settings, require
 from piasite.core import outdir, runlock, workdir
 from piasite.core.errors import PiasiteError
 from piasite.core.problems import ERROR
 from piasite.engine.config import write as write_engine_config
+from piasite.engine.pagefind import SearchIndexError, index_site
 from piasite.history.clock import source_date_epoch
 from piasite.history.content import load_content
+from piasite.model.names import AliasError
+from piasite.site import generate
+from piasite.site.generate import HistoryUnavailable
+from piasite.site.stages import Stage, between
+from piasite.site.stages import run as run_stages
 from piasite.site.theme import FillError, fill
 
 DOCS = "docs"  # the generated tree, in the run's own folder (runlock.private): build/run-XXXXXXXX/docs
@@ -85,62 +112,37 @@ def _build(
     run: Path,
     writing: list[Path],
 ) -> None:
-    from piasite.engine.pagefind import SearchIndexError, index_site
-
+    b = Build(content_dir, settings, run, out_dir, engine, allow_shallow, staff, extensions, writing=writing)
     t0 = time.perf_counter()
-    docs = run / DOCS
-    epoch, count, bundles = in_child(_generate, content_dir, docs, settings, allow_shallow, extensions, staff)
+    b.epoch, count, b.bundles = in_child(_generate, b)
     t1 = time.perf_counter()
     gen = resource.getrusage(resource.RUSAGE_CHILDREN)  # the generation child (for the benchmark)
     timings.update(generation_cpu=gen.ru_utime + gen.ru_stime, generation_rss_kb=gen.ru_maxrss)
-    env = dict(os.environ, SOURCE_DATE_EPOCH=str(epoch), NO_MKDOCS_2_WARNING="1")
-    writing.append(out_dir.with_name(out_dir.name + ".tmp"))
-    tmp = run_engine(engine, settings, out_dir, env, work=run)
+    run_stages(between(SITE, "engine", "engine"), b)
     t2 = time.perf_counter()
     try:
-        fill(tmp, docs)  # bodies and titles into the engine's output (theme.py)
-        index_site(tmp, bundles)
+        run_stages(between(SITE, "fill", "pagefind"), b)
     except (SearchIndexError, FillError) as e:
-        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(b.tmp or "", ignore_errors=True)
         raise BuildError(f"{e}(これまでのサイトはそのままです)") from None
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(b.tmp or "", ignore_errors=True)
         raise
     t3 = time.perf_counter()
-    swap(tmp, out_dir)
+    run_stages(between(SITE, "swap", "swap"), b)
     timings.update(generation=t1 - t0, engine=t2 - t1, search=t3 - t2, pages=count)
 
 
-def _generate(
-    content_dir: Path, docs: Path, settings: Settings, allow_shallow: bool, extensions, staff: bool = False
-) -> tuple:
-    """content → model → checks → build/docs; returns (SOURCE_DATE_EPOCH, number of assessments,
-    the search index's parts)."""
-    from piasite.model.names import AliasError
-    from piasite.site.generate import HistoryUnavailable, generate
-
-    assessments, problems = load_content(content_dir, settings)
-    errors = [p for p in problems if p.severity == ERROR]
-    if errors:
-        raise BuildError(
-            f"評価書にエラーが {len(errors)} 件あるため、サイトを組み立てませんでした(これまでのサイトはそのままです)",
-            errors,
-        )
+def _generate(b: Build) -> tuple:
+    """The GENERATION stages (content → model → checks → build/docs), in the forked child; returns
+    (SOURCE_DATE_EPOCH, number of assessments, the search index's parts)."""
     try:
-        site = generate(
-            assessments,
-            docs,
-            allow_shallow=allow_shallow,
-            content_dir=content_dir,
-            extensions=extensions,
-            staff=staff,
-            settings=settings,
-        )
+        run_stages(GENERATION, b)
     except HistoryUnavailable as e:  # a shallow clone, or no git: stop before touching site/
         raise BuildError(str(e)) from None
     except AliasError as e:
         raise BuildError(f"別名ファイルに誤りがあります: {e}(これまでのサイトはそのままです)") from None
-    return source_date_epoch(content_dir, assessments), len(assessments), site.search_bundles
+    return b.summary()
 
 
 def in_child(fn, *args):
@@ -195,8 +197,6 @@ ENGINE_MODULES = {"mkdocs": ("mkdocs", "material"), "zensical": ("zensical",)}
 
 def check_engine(engine: str) -> None:
     """The engine's modules are installed (Zensical is an extra: pip install 'piasite[zensical]')."""
-    import importlib.util
-
     missing = [m for m in ENGINE_MODULES.get(engine, ()) if importlib.util.find_spec(m) is None]
     if missing:
         extra = f"'piasite[{engine}]'" if engine == "zensical" else "piasite"
@@ -273,3 +273,127 @@ def swap(tmp: Path, out_dir: Path) -> None:
         out_dir.rename(old)
     tmp.rename(out_dir)
     shutil.rmtree(old, ignore_errors=True)
+
+
+# -- the stages ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Build:
+    """What the stages read and write. run: the run's own folder (build/run-XXXXXXXX); out_dir: the
+    folder the site replaces (serve: the engine's output it serves)."""
+
+    content_dir: Path
+    settings: Settings  # the city's (mkdocs.yml, read once by the command)
+    run: Path
+    out_dir: Path
+    engine: str = "mkdocs"
+    allow_shallow: bool = False
+    staff: bool = False
+    extensions: Any = None  # the site's extensions (generate.open_site); None: the change-log stage
+    preview: bool = False  # `piasite serve`: errors listed, not fatal; the output keeps its tokens
+    assessments: list = field(default_factory=list)
+    problems: list = field(default_factory=list)
+    errors: list = field(default_factory=list)  # the problems of severity ERROR
+    site: Any = None  # generate.Site, from the tree stage on
+    epoch: int | None = None  # SOURCE_DATE_EPOCH: from the content, when the engine stage needs it
+    bundles: list = field(default_factory=list)  # the search index's parts (site/bundles.py)
+    tmp: Path | None = None  # the engine's output, until swapped in
+    writing: list[Path] = field(default_factory=list)  # where the build is writing now (disk full)
+
+    @property
+    def docs(self) -> Path:
+        return self.run / DOCS
+
+    def summary(self) -> tuple[int, int, list]:
+        """What the parent of a forked generation needs of it: (SOURCE_DATE_EPOCH, number of
+        assessments, the search index's parts)."""
+        return source_date_epoch(self.content_dir, self.assessments), len(self.assessments), self.site.search_bundles
+
+
+def load(b: Build) -> None:
+    """content/ → the model: every file read and checked (checks/load.py)."""
+    b.assessments, b.problems = load_content(b.content_dir, b.settings)
+    b.errors = [p for p in b.problems if p.severity == ERROR]
+
+
+def check(b: Build) -> None:
+    """An error stops the build before anything is written; the preview lists it and goes on."""
+    if b.errors and not b.preview:
+        raise BuildError(
+            f"評価書にエラーが {len(b.errors)} 件あるため、サイトを組み立てませんでした(これまでのサイトはそのままです)",
+            b.errors,
+        )
+
+
+def tree(b: Build) -> None:
+    b.site = generate.open_site(
+        b.assessments,
+        b.docs,
+        allow_shallow=b.allow_shallow,
+        content_dir=b.content_dir,
+        settings=b.settings,
+        extensions=b.extensions,
+        staff=b.staff,
+    )
+    b.bundles = b.site.search_bundles
+
+
+def on_site(stage: Stage) -> Stage:
+    """A stage of the site (a function of the Site) as a stage of the build."""
+    return Stage(stage.name, lambda b: stage.run(b.site))
+
+
+def engine(b: Build) -> None:
+    """The site engine (MkDocs or Zensical) turns the tree into HTML, beside out_dir (run.run_engine)."""
+    epoch = source_date_epoch(b.content_dir, b.assessments) if b.epoch is None else b.epoch
+    env = dict(os.environ, SOURCE_DATE_EPOCH=str(epoch), NO_MKDOCS_2_WARNING="1")
+    b.writing.append(b.out_dir.with_name(b.out_dir.name + ".tmp"))
+    b.tmp = run_engine(b.engine, b.settings, b.out_dir, env, work=b.run)
+
+
+def filled(b: Build) -> Path:
+    """The HTML Pagefind reads: the engine's output, or for the preview (which keeps its tokens and
+    fills each page when served) a copy of it."""
+    assert b.tmp is not None  # the engine stage ran
+    return b.run / "filled" if b.preview else b.tmp
+
+
+def fill_stage(b: Build) -> None:
+    """Bodies and titles into the engine's output (theme.py)."""
+    assert b.tmp is not None  # the engine stage ran
+    if b.preview:
+        workdir.clear(filled(b))
+        shutil.copytree(b.tmp, filled(b))
+    fill(filled(b), b.docs)
+
+
+def pagefind(b: Build) -> None:
+    """The search index, one Pagefind run per bundle (site/bundles.py); the preview keeps only the
+    index of its filled copy."""
+    assert b.tmp is not None  # the engine stage ran
+    index_site(filled(b), b.bundles)
+    if b.preview:
+        for d in filled(b).glob("pagefind*"):
+            shutil.move(str(d), str(b.tmp / d.name))
+        workdir.clear(filled(b))
+
+
+def swap_stage(b: Build) -> None:
+    """The new site in place of the old one, only now that it is complete."""
+    assert b.tmp is not None  # the engine stage ran
+    swap(b.tmp, b.out_dir)
+
+
+BUILD = [
+    Stage("load", load),
+    Stage("check", check),
+    Stage("tree", tree),
+    *(on_site(s) for s in generate.SITE_STAGES),
+    Stage("engine", engine),
+    Stage("fill", fill_stage),
+    Stage("pagefind", pagefind),
+    Stage("swap", swap_stage),
+]
+GENERATION = between(BUILD, "load", "top")  # the forked child's part of `piasite build`
+SITE = between(BUILD, "engine", "swap")  # the parent's part: engine, fill, search index, swap

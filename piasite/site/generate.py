@@ -4,13 +4,15 @@ Pages are Markdown files whose body is HTML we built and escaped ourselves
 (the engine only adds the theme), so MkDocs and Zensical build the same tree
 with no plugin. Links are relative, so site/ works under any sub-path.
 
-Other stages add pages through `extensions`: callables receiving the Site
-before the pages are written (see Site).
+The generation is a list of named stages (SITE_STAGES, run by stages.run): the change-log
+stage and other `extensions` (callables receiving the Site before the pages are written), the
+assessment pages, then the pages every assessment feeds (SHARED_STAGES, which `piasite serve`
+runs again after a save). docs/stages.md lists them.
 """
 
 from __future__ import annotations
 
-import json
+import datetime as dt
 import re
 import sys
 from collections import Counter
@@ -18,32 +20,35 @@ from collections.abc import Callable
 from html import escape
 from pathlib import Path
 
-from jinja2 import Environment, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
 from piasite.checks.evaluation import evaluations, of_assessment
-from piasite.config.layout import rel, url_of
 from piasite.config.resources import Resources
 from piasite.config.settings import Settings
 from piasite.config.settings import read as read_settings
 from piasite.core import dates, workdir, xmlsafe
 from piasite.core.errors import PiasiteError
 from piasite.core.labels import bare
-from piasite.forms.values import value_at
-from piasite.model import lists
-from piasite.model.names import Names
-from piasite.site.indexes import build_indexes
-from piasite.site.pages import AssessmentPage
 from piasite.core.parallel import on_two_cores
+from piasite.core.textcheck import visible
+from piasite.forms.registry import form_names, load_form
+from piasite.forms.schema import schema_filename
 from piasite.forms.values import value_at
 from piasite.history import withheld
+from piasite.history.clock import source_date_epoch
+from piasite.model import lists
 from piasite.model.names import Names
-from piasite.site import indexes
+from piasite.site import indexes, listing, render
 from piasite.site.api import assessment_json, assessment_path, write_api
-from piasite.site.indexes import build_indexes
-from piasite.site.pages import AssessmentPage, bare
+from piasite.site.bundles import bundles
+from piasite.site.guides import write_guides
+from piasite.site.indexes import Index, build_indexes
+from piasite.site.pages import AssessmentPage
+from piasite.site.stages import Stage, after
+from piasite.site.stages import run as run_stages
 from piasite.site.theme import bodies_dir, key_of, shelve
 from piasite.site.theme import prepare as prepare_theme
+from piasite.site.urls import rel
 
 # Search filter names (Pagefind): what a reader picks from, not document keys.
 FILTER_FORM, FILTER_JIMU = "様式", "事務"  # allow-listed in test_no_form_keys
@@ -54,9 +59,10 @@ class Site:
 
     assessments  validated Assessment objects, in page order
     content_dir, allow_shallow   as given to `piasite build`
-    indexes      the cross-document indexes (indexes.py)
+    indexes      the cross-document indexes (indexes.py); index(id) one of them by its id
+    entity_links a.url → {item anchor: its index entry} (names on a page that link to their index)
     settings     the city's settings (mkdocs.yml, read once by the command), resources its templates
-    env          the Jinja2 environment on templates/ (the city's overrides/ first)
+    env          the one Jinja2 environment on templates/, the city's overrides/ first (render.py)
     write_page(relpath, text)   write any file of the tree (Markdown page or data file)
     render_page(relpath, template, title, **ctx)  a page through a template, with `root`
                  (relative link to the top) and `title` set
@@ -72,20 +78,28 @@ class Site:
         self.settings = settings
         self.config = site_config(settings)
         self.resources = Resources(settings.root)
-        self.env = environment(self.resources)
+        self.env = render.environment(self.resources)
         self.page_extras: dict[str, list[str]] = {}
         self.change_rows: dict[str, list[dict]] = {}
-        self.indexes = build_indexes(assessments, names)
-        self.entity_links = entity_links(self.indexes)
-        self.staff = False  # set by generate(): staff material (取込メモ, file paths) only when True
-        self.evaluations = evaluations(assessments)  # 評価: documents sharing a 評価書番号 (evaluation.py)
-        self.evaluation_of = of_assessment(self.evaluations)
-        from piasite.engine.pagefind import bundles
-
-        self.search_bundles = bundles(assessments)  # [(folder, org slugs)] for search.index_site
-        self.content_dir: Path | None = None  # set by generate()
+        self.refresh()
+        self.staff = False  # set by open_site(): staff material (取込メモ, file paths) only when True
+        self.search_bundles = bundles(assessments)  # [(folder, org slugs)] for pagefind.index_site
+        self.content_dir: Path | None = None  # set by open_site()
         self.allow_shallow = False
-        self.provenance: dict = {}  # set by shared_pages(): publisher, contact, licence, last update
+        self.extensions: list[Callable[[Site], None]] = list(DEFAULT_EXTENSIONS)  # run by the history stage
+        self.provenance: dict = {}  # set by the footer stage: publisher, contact, licence, last update
+
+    def refresh(self) -> None:
+        """What is derived from all the assessments: the indexes, the links to their entries and the
+        評価 (documents sharing a 評価書番号, evaluation.py); again after `piasite serve` replaced one."""
+        self.indexes: list[Index] = build_indexes(self.assessments, self.names)
+        self.entity_links = entity_links(self.indexes)
+        self.evaluations = evaluations(self.assessments)
+        self.evaluation_of = of_assessment(self.evaluations)
+
+    def index(self, id_: str) -> Index:
+        """The index whose id is id_ (indexes.py: kikan, jimu, system, itakusaki, teikyosaki)."""
+        return next(ix for ix in self.indexes if ix.id == id_)
 
     def write_page(self, relpath: str, text: str) -> Path:
         text = xmlsafe.clean(text)  # no control character reaches a page, feed or data file
@@ -97,10 +111,7 @@ class Site:
         return path
 
     def render_page(self, relpath: str, template: str, title: str, **ctx) -> Path:
-        url = url_of(relpath)
-        body = self.env.get_template(template).render(root=rel(url, ""), url=url, title=title, site=self, **ctx)
-        front = f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n---\n\n"
-        return self.write_page(relpath, front + body.strip() + "\n")
+        return self.write_page(relpath, render.page(self.env, relpath, template, title, site=self, **ctx))
 
     def source_url(self, a) -> str | None:
         """The link to the content file, none for a file holding 非公表 values: the raw file shows
@@ -126,23 +137,6 @@ def entity_links(indexes_: list) -> dict[str, dict[str, tuple[str, str, str]]]:
     return out
 
 
-def environment(resources: Resources) -> Environment:
-    env = Environment(
-        loader=resources.loader(),
-        undefined=StrictUndefined,
-        autoescape=select_autoescape(["j2"], default_for_string=True),
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["wareki"] = lambda v: dates.wareki(v) if dates.parse_iso(v) else ("" if v is None else str(v))
-    env.filters["rel"] = rel
-    # Pagefind 1.6 decodes a filter value's entities twice (`&amp;lt;` becomes `<`): escaped twice,
-    # the value it stores is the text itself, which the search page shows as text (search.py).
-    env.filters["pagefind_filter"] = lambda v: Markup(escape(escape(str(v))))
-    return env
-
-
 def site_config(s: Settings) -> dict:
     """What the pages use of mkdocs.yml: its checked settings only (settings.py; a refused value,
     e.g. a javascript: URL, is left out here and stops the build before the engine)."""
@@ -165,8 +159,6 @@ def summary(a, data: dict, change_rows: list | None, links: dict | None = None) 
         out["facts"].append(
             {"label": label, "html": Markup(value_html), "anchor": anchor, "link": value_html.startswith("<a ")}
         )
-
-    from html import escape
 
     for role in ("organisation", "published", "number"):
         v = f.value(data, role)
@@ -200,9 +192,9 @@ def summary(a, data: dict, change_rows: list | None, links: dict | None = None) 
     for kind in ("provision", "transfer"):  # 提供先, 移転先
         if not f.has_role(kind):
             continue
-        n, m, rest = indexes.listing(f, data, kind)
+        n, m, rest = listing.listing(f, data, kind)
         label = bare(f.role_item(kind).label)
-        parts.append(indexes.partial_note(label, n, m, rest) if n > m else f"{label} {n} 件")
+        parts.append(listing.partial_note(label, n, m, rest) if n > m else f"{label} {n} 件")
     if parts and any(not p.endswith(" 0 件") for p in parts):
         fact("・".join(p.split()[0] for p in parts), "、".join(escape(p) for p in parts))
     has_log = f.has_role("changes")  # a 別添2 change log (a 変更箇所一覧 has none)
@@ -228,9 +220,6 @@ def summary(a, data: dict, change_rows: list | None, links: dict | None = None) 
 def provenance(site: Site, assessments: list, content_dir) -> dict:
     """Who publishes the site, whom to ask, under which licence (mkdocs.yml `extra`), and when the
     content last changed (its last commit, else the latest 公表日: never the clock)."""
-    import datetime as dt
-
-    from piasite.history.clock import source_date_epoch
 
     extra = site.config.get("extra") or {}
     epoch = source_date_epoch(Path(content_dir), assessments) if content_dir else 0
@@ -293,6 +282,7 @@ def history_extension(site: Site) -> None:
             allow_shallow=site.allow_shallow,
             content_dir=site.content_dir,
             settings=site.settings,
+            env=site.env,
         )
     except GitError as e:
         raise HistoryUnavailable(str(e)) from None
@@ -306,8 +296,6 @@ DEFAULT_EXTENSIONS: list[Callable[[Site], None]] = [history_extension]
 
 def evaluation_fact(site: Site, a, facts: dict) -> None:
     """「この評価の評価書」: the other documents of the assessment's 評価 (same 評価書番号), and its page."""
-    from html import escape
-
     ev = site.evaluation_of.get(a.url)
     if ev is None or len(ev.documents) < 2:
         return
@@ -370,6 +358,33 @@ def assessment_pages(site: Site, assessments) -> None:
         site.write_page(assessment_path(a), assessment_json(a, staff=site.staff))
 
 
+def open_site(
+    assessments,
+    out: Path,
+    allow_shallow: bool = False,
+    content_dir: Path | None = None,
+    settings: Settings | None = None,
+    extensions: list[Callable[[Site], None]] | None = None,
+    staff: bool = False,
+) -> Site:
+    """The tree stage: a fresh build/docs with the theme, the withheld values masked,
+    the names read, and the Site the other stages write through. settings: the city's (None: the built-in)."""
+    settings = Settings() if settings is None else settings
+    out = workdir.fresh(Path(out))  # a symlink standing there is removed, never followed
+    prepare_theme(out, Resources(settings.root))  # the city's overrides/ beside its mkdocs.yml
+    # A value withheld in any version is not published now either, tag removed or not (withheld.py).
+    withheld_names, notes = withheld.mask_assessments(assessments, content_dir, settings.limits)
+    for note in notes:
+        print(visible(f"警告: {note}"), file=sys.stderr)
+    names = Names.load(content_dir, withheld=withheld_names, limits=settings.limits) if content_dir else Names()
+    site = Site(out, assessments, names, settings)
+    site.content_dir, site.allow_shallow = (Path(content_dir) if content_dir else None), allow_shallow
+    site.staff = staff
+    if extensions is not None:
+        site.extensions = list(extensions)
+    return site
+
+
 def generate(
     assessments,
     out: Path,
@@ -380,66 +395,105 @@ def generate(
     staff: bool = False,
     settings: Settings | None = None,
 ) -> Site:
-    """staff: the build for the city's own staff (`piasite build --staff`, `piasite serve`), which
+    """The whole generated tree: open_site, then every stage of SITE_STAGES.
+    staff: the build for the city's own staff (`piasite build --staff`, `piasite serve`), which
     also shows the 取込メモ and where each file is; the public site and its open data never do.
     settings: the city's, as the command read them (None: read from config)."""
     settings = read_settings(Path(config)) if settings is None else settings
-    out = workdir.fresh(Path(out))  # a symlink standing there is removed, never followed
-    res = Resources(settings.root)  # the city's overrides/ beside its mkdocs.yml
-    prepare_theme(out, res)
-    # A value withheld in any version is not published now either, tag removed or not (withheld.py).
-    withheld_names, notes = withheld.mask_assessments(assessments, content_dir, settings.limits)
-    for note in notes:
-        from piasite.core.textcheck import visible
-
-        print(visible(f"警告: {note}"), file=sys.stderr)
-    names = Names.load(content_dir, withheld=withheld_names, limits=settings.limits) if content_dir else Names()
-    site = Site(out, assessments, names, settings)
-    site.content_dir, site.allow_shallow = (Path(content_dir) if content_dir else None), allow_shallow
-    site.staff = staff
-    for ext in DEFAULT_EXTENSIONS if extensions is None else extensions:
-        ext(site)
-    res.copy_tree("assets", out / "assets" / "piasite")
-    on_two_cores(assessments, lambda items: assessment_pages(site, items))
-    shared_pages(site, assessments)
+    site = open_site(assessments, out, allow_shallow, content_dir, settings, extensions, staff)
+    run_stages(SITE_STAGES, site)
     return site
 
 
-def shared_pages(site: Site, assessments) -> None:
-    """The pages every assessment feeds: organisations, indexes, search, open data, the top page
-    (`piasite serve` writes them again after one assessment changed)."""
-    by_org: dict[str, list] = {}
+# -- the site's stages, each a function of the Site (stages.run runs them in SITE_STAGES' order) ---------
+
+
+def history_stage(site: Site) -> None:
+    """The extensions, the change-log stage first: what they add (別添2 rows, timelines) the pages show."""
+    for ext in site.extensions:
+        ext(site)
+
+
+def assets_stage(site: Site) -> None:
+    """Our stylesheets and scripts (templates/assets, the city's overrides/assets over them)."""
+    site.resources.copy_tree("assets", site.out / "assets" / "piasite")
+
+
+def pages_stage(site: Site, assessments: list | None = None) -> None:
+    """Every assessment's page and JSON (serve: only those a save changed)."""
+    items = site.assessments if assessments is None else assessments
+    on_two_cores(items, lambda part: assessment_pages(site, part))
+
+
+def by_org(assessments) -> dict[str, list]:
+    out: dict[str, list] = {}
     for a in assessments:
-        by_org.setdefault(a.org_slug, []).append(a)
-    for slug, items in by_org.items():
+        out.setdefault(a.org_slug, []).append(a)
+    return out
+
+
+def orgs_stage(site: Site) -> None:
+    for slug, items in by_org(site.assessments).items():
         site.render_page(f"{slug}/index.md", "org.md.j2", items[0].org, items=items, evaluation_of=site.evaluation_of)
-    evaluation_pages(site)
+
+
+def indexes_stage(site: Site) -> None:
     for ix in site.indexes:
         site.render_page(f"indexes/{ix.id}/index.md", "entity_index.md.j2", f"{ix.title}の索引", ix=ix)
-    site.provenance = provenance(site, assessments, site.content_dir)
+
+
+def footer_stage(site: Site) -> None:
+    site.provenance = provenance(site, site.assessments, site.content_dir)
     footer = site.env.get_template("_footer.html.j2").render(p=site.provenance)
     # every page's footer holds its token (templates/theme/main.html), filled after the engine like a body
     (bodies_dir(site.out) / f"{FOOTER_KEY}.html").write_text(footer, encoding="utf-8", newline="\n")
-    site.render_page("search/index.md", "search.md.j2", "検索")
-    from piasite.forms.registry import form_names, load_form
-    from piasite.forms.schema import schema_filename
-    from piasite.site.guides import write_guides
 
+
+def search_stage(site: Site) -> None:
+    site.render_page("search/index.md", "search.md.j2", "検索")
+
+
+def api_stage(site: Site) -> None:
     schemas = [(n, schema_filename(load_form(n))) for n in form_names()]
     site.render_page("api/index.md", "opendata.md.j2", "オープンデータ", schemas=schemas)
-    write_guides(site)
     write_api(site, site.indexes, base=site.provenance["site_url"])
+
+
+def guides_stage(site: Site) -> None:
+    write_guides(site)
+
+
+def top_stage(site: Site) -> None:
+    orgs = by_org(site.assessments)
     counts = {
-        "assessments": len(assessments),
-        "orgs": len(by_org),
-        "systems": len(site.indexes[2].entities),
-        "contractors": len(site.indexes[3].entities),
+        "assessments": len(site.assessments),
+        "orgs": len(orgs),
+        "systems": len(site.index("system").entities),
+        "contractors": len(site.index("itakusaki").entities),
     }
     site.render_page(
         "index.md",
         "index.md.j2",
         "特定個人情報保護評価書",
-        by_org=by_org,
+        by_org=orgs,
         counts=counts,
-        latest=latest_changes(assessments, site),
+        latest=latest_changes(site.assessments, site),
     )
+
+
+SITE_STAGES = [
+    Stage("history", history_stage),
+    Stage("assets", assets_stage),
+    Stage("pages", pages_stage),
+    Stage("orgs", orgs_stage),
+    Stage("evaluations", evaluation_pages),
+    Stage("indexes", indexes_stage),
+    Stage("footer", footer_stage),
+    Stage("search", search_stage),
+    Stage("api", api_stage),
+    Stage("guides", guides_stage),
+    Stage("top", top_stage),
+]
+# The pages every assessment feeds: organisations, 評価, indexes, search, open data, guides, the top
+# page (`piasite serve` writes them again after a save, without the engine).
+SHARED_STAGES = after(SITE_STAGES, "pages")

@@ -17,27 +17,18 @@ goes through reader.public() before it reaches a page.
 from __future__ import annotations
 
 import datetime as dt
-import html
-import json
 import sys
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
-from jinja2 import Environment, StrictUndefined
-from markupsafe import Markup, escape
+from jinja2 import Environment
+from markupsafe import Markup
 
 from piasite.checks import lifecycle
-from piasite.config import resources
-from piasite.forms.form import Form
-from piasite.forms.items import Item
-from piasite.forms.registry import form_for
-from piasite.history.changelog import CHANGES, Row, columns, derived_rows, has_table, imported_rows, row_dict, version_changes, version_date
-from piasite.history.itemdiff import marked_html, text
-from piasite.history.trailers import NONE_VALUE, T_NONE
-from piasite.history.versions import FileHistory, load_history, warn
 from piasite.checks.load import full_title
 from piasite.config.resources import Resources
 from piasite.config.settings import Settings
@@ -58,9 +49,12 @@ from piasite.history.changelog import (
     version_date,
 )
 from piasite.history.itemdiff import marked_html, text
-from piasite.history.trailers import T_NONE
+from piasite.history.trailers import NONE_VALUE, T_NONE
 from piasite.history.versions import FileHistory, load_history, warn
 from piasite.model.reader import public
+from piasite.site import render
+from piasite.site.pages import AssessmentPage
+from piasite.site.urls import rel
 
 SKIP_ROLES = ("form", "import_notes", "import_missing")  # document keys that are not assessment content
 FEED_NS = uuid.UUID("6f1c1c1e-3c0b-4c39-9a57-6b0f0a2d5e11")  # fixed: entry ids are stable across builds
@@ -92,29 +86,6 @@ class Entry:
 ALL_CHANGES_ROWS = 500  # rows on the page of all organisations' changes
 
 
-def rel(from_url: str, to_url: str) -> str:
-    return ("../" * from_url.count("/") + to_url) or "./"
-
-
-def environment(resources: Resources) -> Environment:
-    env = Environment(
-        loader=resources.loader(),
-        undefined=StrictUndefined,
-        autoescape=True,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["wareki"] = lambda v: dates.wareki(v) if dates.parse_iso(v) else ("" if v is None else str(v))
-    env.filters["rel"] = rel
-    env.filters["br"] = lambda s: Markup("<br>").join(escape(s).split("\n"))
-    env.filters["html_in_xml"] = lambda s: Markup(html.escape(html.escape(str(s)).replace("\n", "<br>")))
-    env.filters["tojson_safe"] = lambda v: Markup(
-        json.dumps(v, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    )
-    return env
-
-
 def _skip(form: Form) -> set:
     return {form.top_key(r) for r in SKIP_ROLES} - {None}
 
@@ -138,10 +109,7 @@ class _Writer:
         self.jobs = []
 
     def render(self, relpath: str, template: str, title: str, **ctx) -> None:
-        url = relpath[: -len("index.md")] if relpath.endswith("index.md") else relpath
-        body = self.env.get_template(template).render(root=rel(url, ""), url=url, title=title, **ctx)
-        front = f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n---\n\n"
-        self.write(relpath, front + body.strip() + "\n")
+        self.write(relpath, render.page(self.env, relpath, template, title, **ctx))
 
 
 def generate_history(
@@ -152,14 +120,16 @@ def generate_history(
     content_dir: Path | None = None,
     site_url: str = "",
     settings: Settings | None = None,
+    env: Environment | None = None,
 ) -> HistorySite:
-    """settings: the city's (its limits, its overrides/); None: the built-in ones."""
+    """settings: the city's (its limits, its overrides/); None: the built-in ones. env: the site's
+    Jinja environment (render.py), one for the settings' overrides when not given."""
     settings = Settings() if settings is None else settings
     content_dir = Path(content_dir or (assessments[0].content_root if assessments else Path(repo_root) / "content"))
     hist = load_history(content_dir, allow_shallow=allow_shallow, limits=settings.limits)
     warn(hist)  # commits whose file did not parse: named on the build's output
     out = HistorySite(shallow=hist.shallow, warnings=list(hist.warnings))
-    w = _Writer(write, environment(Resources(settings.root)))
+    w = _Writer(write, env or render.environment(Resources(settings.root)))
     head_day = hist.head.day if hist.head else None
     by_path = {fh.path: fh for fh in hist.files if not fh.deleted}
     entries: list[Entry] = []
@@ -400,10 +370,6 @@ def _timeline(fh, vchanges: list) -> list[dict]:
 def render_data(form: Form, data: Any) -> str:
     """A whole version, by the code that renders the current page (pages.AssessmentPage): the same
     headings, anchors, choices and checkboxes, so a past version reads like the page it was."""
-    from types import SimpleNamespace
-
-    from piasite.site.pages import AssessmentPage
-
     page = AssessmentPage(SimpleNamespace(form=form), data if isinstance(data, dict) else {})
     body = page.body()
     return page.toc() + body

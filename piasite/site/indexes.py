@@ -15,10 +15,10 @@ from piasite.core import dates
 from piasite.core.labels import bare
 from piasite.core.markup import plain
 from piasite.model.names import Names, is_placeholder, nfkc, split_branch
-from piasite.model.lists import ATTACHED, UNREAD, UNSAID, least_said, rest_of_list
 from piasite.model.lists import files as files_of
 from piasite.model.lists import systems as systems_of
 from piasite.model.lists import tasks as tasks_of
+from piasite.site.listing import listing, partial_note
 
 # Column headings of the indexes (what a reader sees, and the open data's field names): the
 # same words as some form labels, but headings, not document keys.
@@ -108,36 +108,6 @@ def jimu_path(a) -> tuple | None:
     return a.form.role_path("jimu_name") if a.form.has_role("jimu_name") else None
 
 
-# Where a file's 提供先・移転先 beyond those it lists are (model/lists.py), as the notes say it.
-_REST = {
-    ATTACHED: "残りは添付資料",
-    UNREAD: "残りの掲載場所は原文から読み取れませんでした",
-    UNSAID: "残りの掲載場所の記載はありません",
-}
-
-
-def listing(f: Any, data: Any, kind: str) -> tuple[int, int, str]:
-    """(counted, listed, where the rest are) of one assessment's 提供先 or 移転先 (kind: the role),
-    over its files: a file counts its 件数 where that is more than it lists by name (placeholders
-    such as 「添付資料を参照」 are no names)."""
-    counted = listed_all = 0
-    rest: list[str] = []
-    for fpath, _ in f.values(data, "file"):
-        listed = sum(
-            1 for _, v in f.values(data, f"{kind}_name", within=fpath) if v and not is_placeholder(plain(str(v)))
-        )
-        n = f.value(data, f"{kind}_count", within=fpath) if f.has_role(f"{kind}_count") else None
-        declared = n if isinstance(n, int) and not isinstance(n, bool) and n > listed else None
-        counted += listed if declared is None else declared
-        listed_all += listed
-        if declared is not None:  # where the document says the others are
-            rest.append(rest_of_list(f, data, fpath))
-    return counted, listed_all, least_said(rest)
-
-
-def partial_note(kind: str, counted: int, listed: int, rest: str = ATTACHED) -> str:
-    """What page and index say when the form counts more than it lists, and where the rest are."""
-    return f"{kind} {counted} 件中 {listed} 件を掲載({_REST[rest]})"
 
 
 def build_indexes(assessments: list, names: Names) -> list[Index]:

@@ -15,14 +15,14 @@ from html import escape
 from typing import Any
 
 from piasite.core import dates
-from piasite.core.labels import bare
-from piasite.forms.items import Item
-from piasite.forms.values import empty
+from piasite.core.labels import CIRCLED, bare
 from piasite.core.markup import plain, to_html
-from piasite.core.labels import CIRCLED
 from piasite.forms.items import Item
 from piasite.forms.values import empty
+from piasite.model.names import is_placeholder
 from piasite.model.reader import Uncertain
+from piasite.model.lists import least_said, rest_of_list
+from piasite.site.listing import partial_note
 
 EMPTY = '<p class="pia-empty">記載なし</p>'
 # An item in a section the imported text lacked (role import_missing lists them): not 記載なし.
@@ -205,11 +205,6 @@ class AssessmentPage:
     def _partial(self, group: Item, path: tuple, elems: list) -> str:
         """「提供先 133 件中 1 件を掲載(残りは添付資料)」 where the form's count (roles provision_count,
         transfer_count) is more than the list beside it holds."""
-        from piasite.model.lists import least_said, rest_of_list
-        from piasite.site.indexes import partial_note
-        from piasite.model.names import is_placeholder
-        from piasite.site.indexes import least_said, partial_note, rest_of_list
-
         f = self.form
         kind = next((k for k in ("provision", "transfer") if f.has_role(k) and f.role_item(k) is group), None)
         if not kind or not f.has_role(f"{kind}_count"):

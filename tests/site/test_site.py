@@ -319,9 +319,9 @@ def test_bad_content_keeps_the_old_site(site, project):
 @pytest.mark.slow
 def test_search_index_in_parts_for_large_sites(project, monkeypatch):
     """Past PAGES_PER_BUNDLE pages, Pagefind runs once per group of organisations (bounded memory)."""
-    import piasite.engine.pagefind as search
+    import piasite.site.bundles as bundles
 
-    monkeypatch.setattr(search, "PAGES_PER_BUNDLE", 1)
+    monkeypatch.setattr(bundles, "PAGES_PER_BUNDLE", 1)
     s = _build(project)
     assert (s / "pagefind/pagefind-ui.js").exists() and (s / "pagefind-part2/pagefind-entry.json").exists()
     top = (s / "index.html").read_text(encoding="utf-8")
