@@ -19,6 +19,7 @@ from pathlib import Path
 from piasite.config.limits import DEFAULT_LIMITS, Limits
 from piasite.core.errors import PiasiteError
 from piasite.core.textcheck import latinise, strip_invisible
+from piasite.model.reader import ReadError, read
 
 ALIASES_FILE = "aliases.yaml"
 MERGE_KEY, SPLIT_KEY = "同じもの", "別のもの"
@@ -56,7 +57,7 @@ def is_placeholder(name: str) -> bool:
 
 @functools.cache
 def _kakasi():
-    import pykakasi
+    import pykakasi  # noqa: PLC0415 — its dictionaries take ~0.7 s to load: only when a reading is needed
 
     return pykakasi.kakasi()
 
@@ -153,8 +154,6 @@ class Names:
     ) -> Names:
         """withheld: every text withheld in any version of any assessment (withheld.py): an alias
         naming one, or the 非公表 placeholder, would show a withheld entry under another name."""
-        from piasite.model.reader import ReadError, read
-
         try:
             doc = read(path, limits)
         except ReadError as e:

@@ -17,6 +17,7 @@ from piasite.config.limits import DEFAULT_LIMITS, MAX_DEPTH, Limits  # a command
 from piasite.core import safefiles, yamlcore
 from piasite.core.errors import PiasiteError
 from piasite.core.tags import TAGS_JA, UNCERTAIN_FIELDS, UNCERTAIN_TAG, WITHHELD_TAG
+from piasite.forms.values import empty
 
 
 def _tag_uri(tag: str) -> str:
@@ -325,8 +326,6 @@ def _parse(text: str, path: Path | str, loader_class, limits: Limits) -> Documen
             mark = e.context_mark
         line = mark.line + 1 if mark else 1
         raise ReadError(line, f"YAML の書き方に誤りがあります({_yaml_reason(e)})", syntax=True) from None
-    except yaml.reader.ReaderError as e:
-        raise _unreadable_character(text, e) from None
     except yaml.YAMLError as e:
         raise ReadError(1, f"YAML として読めません({e})", syntax=True) from None
     except RecursionError:
@@ -395,8 +394,6 @@ def blank(value: Any) -> bool:
     like this is read as absent, so the skeleton of `piasite new` left as it is says nothing."""
     if not isinstance(value, dict) or not value:
         return False
-    from piasite.forms.values import empty
-
     # inner lists were read already, their blank elements dropped
     return all(empty(v) or blank(v) for v in value.values())
 

@@ -19,19 +19,26 @@ pytestmark = pytest.mark.slow
 # What a run leaves in the checkout besides build/ and .cache/: tools' caches, which a test on another
 # worker (pytest-xdist) may be writing or pruning while the tree is copied; never part of a package.
 CACHES = (".hypothesis", ".pytest_cache", ".ruff_cache", ".mypy_cache", ".grimp_cache", ".benchmarks")
-NOT_SOURCE = (
-    ".git",
-    "node_modules",
-    "site",
-    "site.*",
-    "build",
-    ".cache",
-    "*.egg-info",
-    "__pycache__",
-    ".venv",
-    *CACHES,
-)
-IGNORE = shutil.ignore_patterns(*NOT_SOURCE, "tests")
+NOT_SOURCE = (".git", "node_modules", ".cache", "*.egg-info", "__pycache__", ".venv", *CACHES)
+# What a build leaves at the top of the checkout only: piasite/site/ is a package, never left out.
+TOP_ONLY = ("site", "site.*", "build")
+
+
+def not_source(*more: str):
+    """copytree's ignore: NOT_SOURCE (and more) anywhere, TOP_ONLY at the checkout's top only."""
+    anywhere = shutil.ignore_patterns(*NOT_SOURCE, *more)
+    top = shutil.ignore_patterns(*TOP_ONLY)
+
+    def ignore(folder, names):
+        out = set(anywhere(folder, names))
+        if Path(folder).resolve() == ROOT.resolve():
+            out |= set(top(folder, names))
+        return out
+
+    return ignore
+
+
+IGNORE = not_source("tests")
 
 
 def run(cmd, cwd, env):
@@ -110,7 +117,7 @@ def test_sdist_carries_the_templates_and_builds_the_same_wheel(tmp_path):
     shutil.copytree(
         ROOT,
         src,
-        ignore=shutil.ignore_patterns(*NOT_SOURCE),
+        ignore=not_source(),
     )
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     out = tmp_path / "sdist"
