@@ -14,10 +14,11 @@ from typing import Any
 from piasite.core import dates
 from piasite.core.labels import bare
 from piasite.core.markup import plain
-from piasite.model.names import Names, is_placeholder, nfkc, split_branch
+from piasite.forms import regime
 from piasite.model.lists import files as files_of
 from piasite.model.lists import systems as systems_of
 from piasite.model.lists import tasks as tasks_of
+from piasite.model.names import Names, is_placeholder, nfkc, split_branch
 from piasite.site.listing import listing, partial_note
 
 # Column headings of the indexes (what a reader sees, and the open data's field names): the
@@ -108,8 +109,6 @@ def jimu_path(a) -> tuple | None:
     return a.form.role_path("jimu_name") if a.form.has_role("jimu_name") else None
 
 
-
-
 def build_indexes(assessments: list, names: Names) -> list[Index]:
     kikan, jimu, systems, tasks, recipients, partial = [], [], [], [], [], []
     for a in assessments:
@@ -141,7 +140,7 @@ def build_indexes(assessments: list, names: Names) -> list[Index]:
             jimu.append((names.key(jimu_name), Row(plain(jimu_name), a, p, a.form.anchor(p), dict(common))))
         for p, name in systems_of(a, d):
             systems.append((names.key(name), Row(plain(name), a, p, a.form.anchor(p), dict(common))))
-        for tpath, task, fname in tasks_of(a, d):
+        for tpath, _task, fname in tasks_of(a, d):
             contractor = f.value(d, "contractor", within=tpath)
             if not contractor or is_placeholder(plain(contractor)):  # 「添付資料を参照」 names no one
                 continue
@@ -179,43 +178,36 @@ def build_indexes(assessments: list, names: Names) -> list[Index]:
                 total, m, where = listing(f, d, kind)
                 if total > m:
                     partial.append((a, partial_note(bare(f.role_item(kind).label), total, m, where)))
+    collected = {"organisation": kikan, "jimu": jimu, "system": systems, "entrustment": tasks, "recipient": recipients}
     return [
         Index(
-            "kikan",
-            "評価実施機関",
-            "評価書を公表している機関と、その評価書です。",
-            [COL_NUMBER, "評価書", COL_PUBLISHED, COL_FORM],
-            _group(kikan, names),
-        ),
-        Index(
-            "jimu",
-            "事務",
-            "特定個人情報ファイルを取り扱う事務の名称ごとに、評価書を並べています。",
-            ["評価実施機関"],
-            _group(jimu, names),
-        ),
-        Index(
-            "system",
-            "システム",
-            "事務で使うシステムの名称ごとに、そのシステムを記載している評価書を並べています。"
-            "表記の違い(全角・半角、中間サーバ/中間サーバー など)はまとめ、元の表記も示します。",
-            ["評価実施機関"],
-            _group(systems, names),
-        ),
-        Index(
-            "itakusaki",
-            "委託先",
-            "特定個人情報ファイルの取扱いを委託している先(委託先)ごとに、委託事項と再委託の有無を並べています。"
-            "株式会社の前後の空白や支店名の違いはまとめ、元の表記も示します。",
-            ["評価実施機関", "支店等", COL_TASK, COL_FILE, "再委託"],
-            _group(tasks, names),
-        ),
-        Index(
-            "teikyosaki",
-            "提供先・移転先",
-            "特定個人情報の提供先(他の機関)と移転先(同じ機関の他の部署)です。",
-            ["評価実施機関", "種別", COL_FILE, COL_BASIS],
-            _group(recipients, names),
-            partial,
-        ),
+            spec["id"],
+            spec["title"],
+            spec["lead"],
+            list(spec["columns"]),
+            _group(collected[spec["collect"]], names),
+            partial if spec["collect"] == "recipient" else [],  # counted more than listed: 提供先・移転先 only
+        )
+        for spec in specifications()
     ]
+
+
+COLLECTORS = ("organisation", "jimu", "system", "entrustment", "recipient")  # what build_indexes can collect
+
+
+def specifications() -> list[dict]:
+    """The site's indexes as forms/regime/indexes.yaml declares them (id, title, lead, collect, columns),
+    in their order; a specification this code cannot build is an error of the installation."""
+    specs = regime.section("indexes").get("indexes")
+    if not isinstance(specs, list) or not specs:
+        raise regime.RegimeError("forms/regime/indexes.yaml: indexes: に索引の並びを書いてください")
+    for spec in specs:
+        if not isinstance(spec, dict) or set(spec) != {"id", "title", "lead", "collect", "columns"}:
+            raise regime.RegimeError(
+                f"forms/regime/indexes.yaml: 索引は id・title・lead・collect・columns で書いてください({spec!r})"
+            )
+        if spec["collect"] not in COLLECTORS:
+            raise regime.RegimeError(
+                f"forms/regime/indexes.yaml: {spec['id']} の collect「{spec['collect']}」は {'・'.join(COLLECTORS)} のどれかです"
+            )
+    return specs
