@@ -60,6 +60,11 @@ def _shown(path: str) -> str:
     return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
+def _unreadable(path: str, old_path: str, status: str, error: str) -> FileDiff:
+    """The entry of a changed file whose versions cannot be compared: named, with why."""
+    return FileDiff(path, old_path, status, path, "", error=error)
+
+
 def compare(content_dir: Path, base: str, head: str | None = "HEAD", limits: Limits = DEFAULT_LIMITS) -> list[FileDiff]:
     """Assessments changed from base to head; head None: to the working tree (what the clerk has
     just edited, committed or not, new files included)."""
@@ -125,14 +130,7 @@ def compare(content_dir: Path, base: str, head: str | None = "HEAD", limits: Lim
         for side, entry, p in (("変更前", old, old_path), ("変更後", new, new_path)):
             if entry[0] == "err":
                 result.append(
-                    FileDiff(
-                        new_path,
-                        old_path,
-                        status,
-                        new_path,
-                        "",
-                        error=f"{side}の {p} が読めません({entry[1]} 行目: {entry[2]})",
-                    )
+                    _unreadable(new_path, old_path, status, f"{side}の {p} が読めません({entry[1]} 行目: {entry[2]})")
                 )
                 break
         else:
@@ -144,26 +142,14 @@ def compare(content_dir: Path, base: str, head: str | None = "HEAD", limits: Lim
             cur = nd if nd is not None else od
             if not isinstance(cur, dict):
                 result.append(
-                    FileDiff(
-                        new_path,
-                        old_path,
-                        status,
-                        new_path,
-                        "",
-                        error=f"{new_path} は評価書の形(「キー: 値」)ではありません",
-                    )
+                    _unreadable(new_path, old_path, status, f"{new_path} は評価書の形(「キー: 値」)ではありません")
                 )
                 continue
             form = form_for(cur)
             if form is None:
                 result.append(
-                    FileDiff(
-                        new_path,
-                        old_path,
-                        status,
-                        new_path,
-                        "",
-                        error=f"{new_path} の様式「{public(cur.get(form_key()))}」が分かりません",
+                    _unreadable(
+                        new_path, old_path, status, f"{new_path} の様式「{public(cur.get(form_key()))}」が分かりません"
                     )
                 )
                 continue

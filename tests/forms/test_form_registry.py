@@ -8,9 +8,8 @@ from piasite.core import safefiles
 from piasite.core.errors import UnknownForm
 from piasite.forms.definition import FormError
 from piasite.forms.registry import PACKAGE_FORMS, Registry
-
-from .clirun import piasite
-from .conftest import ROOT
+from tests.clirun import piasite
+from tests.conftest import ROOT
 
 PACKAGE_NAMES = [
     "基礎項目評価書",
