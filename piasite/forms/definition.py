@@ -12,6 +12,7 @@ import yaml
 
 from piasite.core import yamlcore
 from piasite.core.errors import PiasiteError
+from piasite.forms import regime
 from piasite.forms.form import Form
 from piasite.forms.items import HINT_MAX, Item, Option, numbered_heading
 from piasite.forms.roles import EACH
@@ -129,6 +130,7 @@ def _build(raw: dict, sets: dict, opts: dict, parent: Item | None, versions: tup
         version_labels=_expand_labels(raw.get("labels"), versions, raw["key"]),
         unused_if=_as_tuple(raw["unused_if"]) if "unused_if" in raw else (),
         printed=raw.get("printed"),
+        shape=_shape(raw.get("shape"), raw["key"]),
         since=_since(raw.get("since"), versions, raw["key"]),
         parent=parent,
     )
@@ -175,6 +177,17 @@ def _since(v: Any, versions: tuple[str, ...], where: str) -> str | None:
         return None
     if str(v) not in versions:
         raise FormError(f"項目「{where}」: since: の「{v}」は様式の版 (versions: {'、'.join(versions)}) にありません")
+    return str(v)
+
+
+def _shape(v: Any, where: str) -> str | None:
+    if v is None:
+        return None
+    known = regime.section("shapes")["shapes"]
+    if v not in known:
+        raise FormError(
+            f"項目「{where}」: shape: の「{v}」は値の形(forms/regime/shapes.yaml: {'、'.join(known)})にありません"
+        )
     return str(v)
 
 

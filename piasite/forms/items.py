@@ -57,6 +57,7 @@ class Item:
     number: Item | None = None
     hint: str | None = None  # one line of guidance for the clerk (記載要領 …), in `piasite new` and the schema
     hint_source: tuple[str, ...] = ()  # the public sources the hint paraphrases (required with a hint)
+    shape: str | None = None  # what a value looks like (forms/regime/shapes.yaml: name, title, organisation)
     items: list[Item] = field(default_factory=list)
     parent: Item | None = None
 

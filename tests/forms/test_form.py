@@ -128,7 +128,7 @@ def test_a_good_hint_is_kept_and_its_item_path_named_in_errors(tmp_path):
     )
     item = good.top("個人のプライバシー等の権利利益の保護の宣言")
     assert item.hint == "宣言の文を書きます" and item.hint_source == ("記載要領", "計画管理書")
-    row = "{key: 委託先名, label: ③委託先名, id: \"3\", kind: text, required: true"
+    row = "{key: 委託先名, label: ③委託先名, shape: name, id: \"3\", kind: text, required: true"
     with pytest.raises(
         FormError, match=r"項目「特定個人情報ファイル\.委託\.委託事項\.委託先名」: hint: は 1 行の文字列"
     ):
