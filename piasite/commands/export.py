@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -59,41 +60,87 @@ def _cell_html(text: str) -> str:
     return " ".join(out)
 
 
-class TextExport:
+@dataclass
+class Row:
+    """One printed row of the form, as the walk hands it to a writer: the row's label, the label of
+    the group it is printed under in the first column (再委託, ④使用の主体), and its value as
+    printed. `style` says how the value is printed:
+
+    - "text": a text (empty: the label alone); "plain": a date or a number (the same, on one line)
+    - "choice": `shown` is `[value]` (`[ ]` when empty), `options` the `<選択肢>` list and its counts
+    - "multi": `shown` the boxes, `[○] … [ ] …`
+    - "list": `lines` the entries, one a line
+    - "uncertain": a `!要確認` value, printed as the source showed it (`shown`)
+    """
+
+    item: Item
+    label: str
+    group: str | None
+    style: str
+    shown: str = ""
+    options: str = ""
+    lines: list[str] = field(default_factory=list)
+
+
+class Walk:
+    """The walk over the form definition, in its order, with the labels of the document's 様式の版.
+    A writer (text, workbook) says how each printed piece is laid out by overriding the `on_*`
+    hooks; what is printed, and in what order, is decided here once."""
+
     def __init__(self, form: Form, data: dict):
         self.form = form
         self.data = public(data)
         self.stamped = form.value(self.data, "form_version") if form.has_role("form_version") else None
         self.version = form.resolve_version(self.stamped)  # whose labels it is printed with
-        self.out: list[str] = []
         skip = {form.role_key(r) for r in ("form", "form_version", "ended", "import_notes") if form.has_role(r)}
         self.own = skip  # piasite's own document keys: not printed
         note = form.role_path("change_note") if form.has_role("change_note") else None
         self.unprinted_column = note[-1] if note else None  # piasite's remark column of the change log
-        self._prev_parent_label: tuple[int, str] | None = None
+
+    # -- hooks (a writer overrides them) ----------------------------------------
+    def on_title(self, text: str) -> None: ...
+    def on_cover(self, item: Item, label: str, text: str) -> None: ...
+    def on_stamp(self, stamp: str) -> None: ...
+    def on_contents(self, heading: str, parts: list[str]) -> None: ...
+    def on_part(self, item: Item, label: str, boxes: list[tuple[bool, str]]) -> None: ...
+    def on_block(self, item: Item, label: str, text: str) -> None: ...
+    def on_section(self, item: Item, label: str, boxes: list[tuple[bool, str]]) -> None: ...
+    def on_element(self, item: Item, head: str, name: str | None) -> None: ...
+    def on_row(self, row: Row, parent: Item) -> None: ...
+    def on_note(self, text: str) -> None: ...
+    def on_table(self, item: Item, label: str, columns: list[Item], rows: list[list[Any]]) -> None: ...
+    def on_close(self, item: Item) -> None:
+        """After the last row of a part, a section or a group's element."""
 
     # -- helpers ------------------------------------------------------------
     def label(self, item: Item) -> str:
         text = item.label_for(self.version)
         return f"{text} ※" if item.display_label != item.label else text
 
-    def emit(self, *lines: str) -> None:
-        self.out.extend(lines)
-
-    def blank(self) -> None:
-        if self.out and self.out[-1] != "":
-            self.out.append("")
-
     def date(self, item: Item, v: Any) -> str:
         if isinstance(v, (dt.date, dt.datetime)) or dates.parse_iso(v):
             return dates.wareki(v)
         return str(v)
 
+    def text_of(self, item: Item, v: Any) -> str:
+        """A cover item's, a block's or a table cell's value as printed ("" when empty)."""
+        if isinstance(v, Uncertain):
+            return _as_printed(v)
+        if empty(v):
+            return ""
+        if item.kind == "date":
+            return self.date(item, v)
+        return v if isinstance(v, str) else str(v)
+
+    def boxes(self, item: Item, values: dict) -> list[tuple[bool, str]]:
+        """A heading's flags, printed as boxes on its row (委託しない, 接続しない)."""
+        return [(values.get(c.key) is True, c.label_for(self.version)) for c in item.items if c.kind == "flag"]
+
     # -- values ----------------------------------------------------------------
-    def choice(self, item: Item, v: Any, counts: str = "") -> str:
+    def choice(self, item: Item, v: Any, counts: str = "") -> tuple[str, str]:
         options = " ".join(f"{i}) {c}" for i, c in enumerate(item.choices, 1))
         shown = f"[{v}]" if not empty(v) else "[ ]"
-        return f"{shown}\t<選択肢> {options}{counts}"
+        return shown, f"<選択肢> {options}{counts}"
 
     def multi(self, item: Item, v: Any, counts: dict[str, int]) -> str:
         picked: dict[str, str] = {}
@@ -131,9 +178,9 @@ class TextExport:
         return after_choice, per_option
 
     # -- the walk --------------------------------------------------------------
-    def run(self) -> str:
+    def walk(self) -> None:
         f, d = self.form, self.data
-        self.emit(f.title, "")
+        self.on_title(f.title)
         parts_started = False
         for item in f.items:
             if item.is_container or (parts_started and item.kind in ("text", "ref")):
@@ -142,53 +189,36 @@ class TextExport:
                 parts_started = True
                 self.part(item, d.get(item.key))
             else:
-                self.cover(item, d.get(item.key))
-        return "\n".join(self.out).rstrip("\n") + "\n"
-
-    def cover(self, item: Item, v: Any) -> None:
-        self.blank()
-        self.emit(self.label(item), "")
-        if isinstance(v, Uncertain):
-            v = _as_printed(v)
-        elif not empty(v) and item.kind == "date":
-            v = self.date(item, v)
-        if not empty(v):
-            self.emit(*_lines(v))
-        self.blank()
+                self.on_cover(item, self.label(item), self.text_of(item, d.get(item.key)))
 
     def cover_end(self) -> None:
         stamp = self.form.stamp(self.stamped) if isinstance(self.stamped, str) and self.stamped else None
         if stamp:
-            self.emit(stamp, "")
+            self.on_stamp(stamp)
         if self.form.contents:  # 項目一覧: the parts, as the cover page lists them
             first = next(k for k, i in enumerate(self.form.items) if i.is_container)
-            self.emit(self.form.contents, "", *(i.label_for(self.version) for i in self.form.items[first:]), "")
+            self.on_contents(self.form.contents, [i.label_for(self.version) for i in self.form.items[first:]])
 
     def part(self, item: Item, v: Any) -> None:
         if item.kind == "group" and not self._is_table(item):
             for i, elem in enumerate(v or []):
-                self.blank()
-                self.emit(self.label(item), "")
+                self.on_part(item, self.label(item), [])
                 self.children(item, self._numbered_name(item, i, elem))
+                self.on_close(item)
             if not v:
-                self.blank()
-                self.emit(self.label(item), "")
+                self.on_part(item, self.label(item), [])
+                self.on_close(item)
             return
         if item.kind == "group":
             self.table(item, v)
             return
         if item.is_container:
-            self.blank()
-            self.emit(self.heading(item, v if isinstance(v, dict) else {}), "")
-            self.children(item, v if isinstance(v, dict) else {})
+            values = v if isinstance(v, dict) else {}
+            self.on_part(item, self.label(item), self.boxes(item, values))
+            self.children(item, values)
+            self.on_close(item)
             return
-        self.blank()
-        self.emit(self.label(item), "")
-        if isinstance(v, Uncertain):
-            v = _as_printed(v)
-        if not empty(v):
-            self.emit(*_lines(v))
-        self.blank()
+        self.on_block(item, self.label(item), self.text_of(item, v))
 
     @staticmethod
     def _numbered_name(item: Item, i: int, elem: Any) -> dict:
@@ -211,11 +241,6 @@ class TextExport:
     def _is_table(self, item: Item) -> bool:
         return item.kind == "group" and not item.name_key and all(not c.is_container for c in item.items)
 
-    def heading(self, item: Item, values: dict) -> str:
-        flags = [c for c in item.items if c.kind == "flag"]
-        boxes = " ".join(f"[{'○' if values.get(c.key) is True else ' '}] {c.label_for(self.version)}" for c in flags)
-        return f"{self.label(item)}\t\t{boxes}" if boxes else self.label(item)
-
     def children(self, parent: Item, values: dict) -> None:
         for c in parent.items:
             if not self.form.shown(c, self.version, values.get(c.key)):
@@ -226,14 +251,15 @@ class TextExport:
                 continue  # printed on the element heading (委託事項1\tname)
             self.item(c, values.get(c.key), parent, values)
             if c.printed:  # the form's own sentence under the item
-                self.emit(c.printed)
+                self.on_note(c.printed)
 
     def item(self, item: Item, v: Any, parent: Item, values: dict) -> None:
         k = item.kind
         if k == "section":
-            self.blank()
-            self.emit(self.heading(item, v if isinstance(v, dict) else {}))
-            self.children(item, v if isinstance(v, dict) else {})
+            sv = v if isinstance(v, dict) else {}
+            self.on_section(item, self.label(item), self.boxes(item, sv))
+            self.children(item, sv)
+            self.on_close(item)
             return
         if k == "group":
             if self._is_table(item):
@@ -245,61 +271,137 @@ class TextExport:
                 name = item.child(item.name_key) if item.name_key else None
                 if name is not None and name.label == item.label and not empty(elem.get(name.key)):
                     nv = elem[name.key]
-                    first, *rest = _lines(_as_printed(nv) if isinstance(nv, Uncertain) else nv)
-                    self.emit(f"{head}\t{first}", *rest)
+                    self.on_element(item, head, _as_printed(nv) if isinstance(nv, Uncertain) else str(nv))
                 else:
-                    self.emit(head)
+                    self.on_element(item, head, None)
                 self.children(item, elem)
+                self.on_close(item)
             return
-        label = self.label(item)
-        if item.parent_label:  # 再委託\t④再委託の有無: the row's group label in the first column, once
-            prev = self._prev_parent_label
-            label = ("" if prev == (id(parent), item.parent_label) else item.parent_label) + "\t" + label
-            self._prev_parent_label = (id(parent), item.parent_label)
-        else:
-            self._prev_parent_label = None
+        row = Row(item, self.label(item), item.parent_label, "text")
         if isinstance(v, Uncertain):
-            first, *rest = _lines(_as_printed(v)) or [""]
-            self.emit(f"{label}\t{first}", *rest)
+            row.style, row.shown = "uncertain", _as_printed(v)
         elif k == "choice":
             after, _ = self.counts_for(item, parent.items, values)
-            self.emit(f"{label}\t{self.choice(item, v, after)}")
+            row.style = "choice"
+            row.shown, row.options = self.choice(item, v, after)
         elif k == "multi":
             _, per = self.counts_for(item, parent.items, values)
-            self.emit(f"{label}\t{self.multi(item, v, per)}")
-        elif k == "date":
-            self.emit(f"{label}\t{self.date(item, v)}" if not empty(v) else label)
+            row.style, row.shown = "multi", self.multi(item, v, per)
         elif k == "list":
-            self.emit(label, *[_as_printed(x) if isinstance(x, Uncertain) else str(x) for x in v or []])
-        elif k in ("integer", "count"):
-            self.emit(f"{label}\t{v}" if not empty(v) else label)
+            row.style = "list"
+            row.lines = [_as_printed(x) if isinstance(x, Uncertain) else str(x) for x in v or []]
+        elif k in ("date", "integer", "count"):
+            row.style = "plain"
+            row.shown = "" if empty(v) else self.date(item, v) if k == "date" else str(v)
         else:  # text, ref
-            if empty(v):
-                self.emit(label)
-                return
-            first, *rest = _lines(v)
+            row.shown = "" if empty(v) else str(v)
+        self.on_row(row, parent)
+
+    def table(self, item: Item, rows: Any) -> None:
+        cols = [c for c in item.items if c.key != self.unprinted_column]
+        cells = [[r.get(c.key) if isinstance(r, dict) else None for c in cols] for r in rows or []]
+        self.on_table(item, self.label(item), cols, cells)
+
+
+class TextExport(Walk):
+    """The walk written as text lines: label, tab, value, as the extracted PDF texts print them."""
+
+    def __init__(self, form: Form, data: dict):
+        super().__init__(form, data)
+        self.out: list[str] = []
+        self._prev_parent_label: tuple[int, str] | None = None
+
+    def emit(self, *lines: str) -> None:
+        self.out.extend(lines)
+
+    def blank(self) -> None:
+        if self.out and self.out[-1] != "":
+            self.out.append("")
+
+    def run(self) -> str:
+        self.walk()
+        return "\n".join(self.out).rstrip("\n") + "\n"
+
+    @staticmethod
+    def heading(label: str, boxes: list[tuple[bool, str]]) -> str:
+        shown = " ".join(f"[{'○' if on else ' '}] {text}" for on, text in boxes)
+        return f"{label}\t\t{shown}" if shown else label
+
+    def on_title(self, text: str) -> None:
+        self.emit(text, "")
+
+    def on_cover(self, item: Item, label: str, text: str) -> None:
+        self.blank()
+        self.emit(label, "")
+        if text:
+            self.emit(*_lines(text))
+        self.blank()
+
+    def on_stamp(self, stamp: str) -> None:
+        self.emit(stamp, "")
+
+    def on_contents(self, heading: str, parts: list[str]) -> None:
+        self.emit(heading, "", *parts, "")
+
+    def on_part(self, item: Item, label: str, boxes: list[tuple[bool, str]]) -> None:
+        self.blank()
+        self.emit(self.heading(label, boxes), "")
+
+    def on_block(self, item: Item, label: str, text: str) -> None:
+        self.on_cover(item, label, text)
+
+    def on_section(self, item: Item, label: str, boxes: list[tuple[bool, str]]) -> None:
+        self.blank()
+        self.emit(self.heading(label, boxes))
+
+    def on_element(self, item: Item, head: str, name: str | None) -> None:
+        if name is None:
+            self.emit(head)
+            return
+        first, *rest = _lines(name)
+        self.emit(f"{head}\t{first}", *rest)
+
+    def on_note(self, text: str) -> None:
+        self.emit(text)
+
+    def on_row(self, row: Row, parent: Item) -> None:
+        label = row.label
+        if row.group:  # 再委託\t④再委託の有無: the row's group label in the first column, once
+            prev = self._prev_parent_label
+            label = ("" if prev == (id(parent), row.group) else row.group) + "\t" + label
+            self._prev_parent_label = (id(parent), row.group)
+        else:
+            self._prev_parent_label = None
+        if row.style == "uncertain":
+            first, *rest = _lines(row.shown) or [""]
+            self.emit(f"{label}\t{first}", *rest)
+        elif row.style == "choice":
+            self.emit(f"{label}\t{row.shown}\t{row.options}")
+        elif row.style == "multi":
+            self.emit(f"{label}\t{row.shown}")
+        elif row.style == "list":
+            self.emit(label, *row.lines)
+        elif row.style == "plain":
+            self.emit(f"{label}\t{row.shown}" if row.shown else label)
+        elif not row.shown:
+            self.emit(label)
+        else:
+            first, *rest = _lines(row.shown)
             self.emit(f"{label}\t{first}", *rest)
             if rest:
                 self.emit("")
 
-    def table(self, item: Item, rows: Any) -> None:
-        cols = [c for c in item.items if c.key != self.unprinted_column]
+    def on_table(self, item: Item, label: str, columns: list[Item], rows: list[list[Any]]) -> None:
         self.blank()
-        self.emit(self.label(item), "")
-        self.emit("\t".join(c.label_for(self.version) for c in cols))
-        for r in rows or []:
-            r = r if isinstance(r, dict) else {}
+        self.emit(label, "")
+        self.emit("\t".join(c.label_for(self.version) for c in columns))
+        for r in rows:
             cells = []
-            for c in cols:
-                v = r.get(c.key)
+            for c, v in zip(columns, r, strict=True):
                 if isinstance(v, Uncertain):
                     cells.append(_as_printed(v).replace("\t", " ").replace("\n", " "))
-                elif empty(v):
-                    cells.append("")
-                elif c.kind == "date":
-                    cells.append(self.date(c, v))
                 else:
-                    cells.append(_cell_html(v if isinstance(v, str) else str(v)))
+                    cells.append(_cell_html(self.text_of(c, v)) if not empty(v) else "")
             self.emit("\t".join(cells))
 
 
