@@ -409,8 +409,11 @@ def export_text(form: Form, data: dict) -> str:
     return TextExport(form, data).run()
 
 
-def run(path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
-    """`piasite export PATH`: the text of one assessment (withheld values masked), refused while it fails its check."""
+def run(path: Path, limits: Limits = DEFAULT_LIMITS, fmt: str = "text", out: Path | None = None) -> None:
+    """`piasite export PATH`: one assessment (withheld values masked) as text, or as the form's
+    workbook (`--format xlsx --out X.xlsx`), refused while it fails its check."""
+    if fmt == "xlsx" and out is None:
+        raise UserError("--format xlsx には書き出し先のファイルを --out で指定してください(例 --out 評価書.xlsx)")
     doc, probs = load_document(path, limits)
     if doc is None:
         raise UserError(str(probs[0]))
@@ -421,4 +424,16 @@ def run(path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
     form = form_for(doc.data, None)
     if form is None:  # reported by the check above: not reached
         raise UserError(f"{path}: 様式が分かりません")
-    click.echo(export_text(form, mask_document(path, doc.data, limits)), nl=False)
+    data = mask_document(path, doc.data, limits)
+    if fmt == "xlsx":
+        from piasite.commands.workbook import write_xlsx  # noqa: PLC0415 — openpyxl only when asked for
+
+        assert out is not None
+        write_xlsx(form, data, out)
+        click.echo(f"{out} に書き出しました", err=True)
+        return
+    text = export_text(form, data)
+    if out is not None:
+        out.write_text(text, encoding="utf-8")
+        return
+    click.echo(text, nl=False)
