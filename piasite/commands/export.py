@@ -105,12 +105,16 @@ class Walk:
     def on_part(self, item: Item, label: str, boxes: list[tuple[bool, str]]) -> None: ...
     def on_block(self, item: Item, label: str, text: str) -> None: ...
     def on_section(self, item: Item, label: str, boxes: list[tuple[bool, str]]) -> None: ...
+    def on_group(self, item: Item, label: str) -> None:
+        """Before the elements of a group printed under numbered headings (システム1, 委託事項1)."""
+
     def on_element(self, item: Item, head: str, name: str | None) -> None: ...
     def on_row(self, row: Row, parent: Item) -> None: ...
     def on_note(self, text: str) -> None: ...
     def on_table(self, item: Item, label: str, columns: list[Item], rows: list[list[Any]]) -> None: ...
     def on_close(self, item: Item) -> None:
-        """After the last row of a part, a section or a group's element."""
+        """After the last row of a part (of each element of a part printed per element), a section
+        or a group (all its elements)."""
 
     # -- helpers ------------------------------------------------------------
     def label(self, item: Item) -> str:
@@ -265,6 +269,7 @@ class Walk:
             if self._is_table(item):
                 self.table(item, v)
                 return
+            self.on_group(item, self.label(item))
             for i, elem in enumerate(v or []):
                 elem = elem if isinstance(elem, dict) else {}
                 head = item.element_label(i, elem) if "{name}" not in (item.element or "") else f"{item.label}{i + 1}"
@@ -275,7 +280,7 @@ class Walk:
                 else:
                     self.on_element(item, head, None)
                 self.children(item, elem)
-                self.on_close(item)
+            self.on_close(item)
             return
         row = Row(item, self.label(item), item.parent_label, "text")
         if isinstance(v, Uncertain):

@@ -64,7 +64,7 @@ CENTRE = Alignment(wrap_text=True, vertical="center")
 def _units(ch: str) -> float:
     """Width of a character in column-width units at SIZE (a column unit is one '0' at 11 pt)."""
     wide = unicodedata.east_asian_width(ch) in ("W", "F", "A")
-    return (2.0 if wide else 1.1) * SIZE / 11
+    return (1.75 if wide else 1.0) * SIZE / 11
 
 
 def lines_in(text: str, width: float) -> int:
@@ -300,6 +300,11 @@ class WorkbookExport(Walk):
                 self.line(self._with_boxes("", boxes).strip())
             return
         self.line(self._with_boxes(label, boxes), fill=LABEL_FILL, bold=True)
+
+    def on_group(self, item: Item, label: str) -> None:
+        self.end_group_run()
+        if not self.open:  # a part's group (2. …使用するシステム): its label down the first column too
+            self.open[id(item)] = (self.r, label)
 
     def on_element(self, item: Item, head: str, name: str | None) -> None:
         self.end_group_run()
