@@ -35,7 +35,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from piasite.commands.export import Row, Walk, _as_printed
+from piasite.commands.walk import Row, Walk, as_printed
 from piasite.core import dates
 from piasite.forms.form import Form
 from piasite.forms.items import Item
@@ -366,7 +366,7 @@ class WorkbookExport(Walk):
         for k, r in enumerate(rows, 3):
             tall = 15.0
             for i, (c, v) in enumerate(zip(columns, r, strict=True), 1):
-                text = _as_printed(v) if isinstance(v, Uncertain) else "" if empty(v) else self.text_of(c, v)
+                text = as_printed(v) if isinstance(v, Uncertain) else "" if empty(v) else self.text_of(c, v)
                 self.put(k, i, i, text, ws=ws)
                 tall = max(tall, height_of(text, widths[i - 1]))
             ws.row_dimensions[k].height = min(tall, MAX_ROW + PAD)
@@ -396,7 +396,7 @@ class WorkbookExport(Walk):
 
     def running_header(self) -> str:
         name = self.form.value(self.data, "jimu_name") if self.form.has_role("jimu_name") else None
-        name = _as_printed(name) if isinstance(name, Uncertain) else name
+        name = as_printed(name) if isinstance(name, Uncertain) else name
         text = f"{name}　{self.form.name}" if isinstance(name, str) and name.strip() else self.form.title
         return text.replace("&", "&&").replace("\n", " ")
 
