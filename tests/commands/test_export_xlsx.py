@@ -343,3 +343,15 @@ def test_bad_input_is_told_in_japanese_with_exit_1(tmp_path):
         "export", str(good), "--format", "xlsx", "--out", str(tmp_path / "no" / "such" / "dir" / "z.xlsx"), cwd=ROOT
     )
     assert r.returncode == 1 and "Traceback" not in r.stderr and r.stderr.strip()
+
+
+def test_text_export_to_a_file_is_what_it_prints(tmp_path):
+    form = load_form("重点項目評価書")
+    src = tmp_path / "j.yaml"
+    src.write_text(dump(full_document(form), form, [], "../../schema"), encoding="utf-8")
+    printed = piasite("export", str(src), cwd=ROOT)
+    assert printed.returncode == 0 and printed.stdout.startswith(form.title + "\n")
+    out = tmp_path / "j.txt"
+    written = piasite("export", str(src), "--out", str(out), cwd=ROOT)
+    assert written.returncode == 0 and written.stdout == ""
+    assert out.read_text(encoding="utf-8") == printed.stdout
