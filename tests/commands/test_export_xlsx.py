@@ -12,16 +12,17 @@ import zipfile
 from collections.abc import Iterator
 from typing import Any
 
+import pdfplumber
 import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from piasite.commands.workbook import MAX_ROW, PAD, chunks, export_xlsx
+from piasite.commands.workbook import MAX_ROW, PAD, chunks, export_xlsx, height_of
 from piasite.forms.form import Form
 from piasite.forms.items import Item
-from piasite.forms.registry import load_form
+from piasite.forms.registry import form_for, load_form
 from piasite.importer.writer import dump
-from piasite.model.reader import Uncertain
+from piasite.model.reader import Uncertain, read
 from tests.clirun import piasite
 from tests.conftest import ROOT
 from tests.formdocs import full_document
@@ -252,8 +253,6 @@ def _rebuilt(pieces: list[str], text: str) -> bool:
 
 
 def test_chunks_never_lose_a_character_and_fit_a_row():
-    from piasite.commands.workbook import height_of
-
     text = "あ" * 5000 + "\n" + "短い行\n" * 40 + "。".join(["文"] * 800)
     got = chunks(text, 30)
     assert len(got) > 3
@@ -355,3 +354,37 @@ def test_text_export_to_a_file_is_what_it_prints(tmp_path):
     written = piasite("export", str(src), "--out", str(out), cwd=ROOT)
     assert written.returncode == 0 and written.stdout == ""
     assert out.read_text(encoding="utf-8") == printed.stdout
+
+
+FIXTURES = ROOT / "tests" / "fixtures"
+PDFS = sorted((FIXTURES / "pdf").glob("*.pdf"))
+
+
+def test_every_acceptance_document_has_its_workbook_and_pdf():
+    names = sorted(p.name.removesuffix(".expected.yaml") for p in (FIXTURES / "acceptance").glob("*.expected.yaml"))
+    assert len(names) == 8
+    assert [p.stem for p in PDFS] == names
+    assert sorted(p.stem for p in (FIXTURES / "pdf").glob("*.xlsx")) == names
+
+
+@pytest.mark.parametrize("pdf", PDFS, ids=lambda p: p.stem)
+def test_the_committed_workbook_is_what_the_export_writes_now(pdf):
+    """The fixtures follow the exporter: after a change of layout, run scripts/make_pdf_fixtures.py."""
+    data = read(FIXTURES / "acceptance" / f"{pdf.stem}.expected.yaml").data
+    form = form_for(data, None)
+    assert form is not None
+    assert export_xlsx(form, data) == pdf.with_suffix(".xlsx").read_bytes(), "python3 scripts/make_pdf_fixtures.py"
+
+
+@pytest.mark.parametrize("pdf", PDFS, ids=lambda p: p.stem)
+def test_the_pdfs_have_a_text_layer_with_the_cover_and_page_furniture(pdf):
+    data = read(FIXTURES / "acceptance" / f"{pdf.stem}.expected.yaml").data
+    form = form_for(data, None)
+    assert form is not None
+    with pdfplumber.open(pdf) as doc:
+        pages = [p.extract_text() or "" for p in doc.pages]
+    assert len(pages) >= 5
+    assert form.title in pages[0] and form.value(data, "organisation") in pages[0]
+    for n, text in enumerate(pages, 1):
+        assert f"{n} / {len(pages)}" in text.split("\n")[-1]  # the footer, last on the page
+    assert pdf.stat().st_size < 400_000
