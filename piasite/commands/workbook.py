@@ -164,6 +164,8 @@ class WorkbookExport(Walk):
     ) -> None:
         ws = ws or self.ws
         cell = ws.cell(row=row, column=first, value=text if text else None)
+        if text:
+            cell.data_type = "s"  # text, always: a value written `=…` is never a formula
         cell.font = Font(name=FONT, size=SIZE, bold=bold and BOLD)
         cell.alignment = align
         cell.border = BORDER

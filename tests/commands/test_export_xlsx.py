@@ -388,3 +388,19 @@ def test_the_pdfs_have_a_text_layer_with_the_cover_and_page_furniture(pdf):
     for n, text in enumerate(pages, 1):
         assert f"{n} / {len(pages)}" in text.split("\n")[-1]  # the footer, last on the page
     assert pdf.stat().st_size < 400_000
+
+
+def test_a_value_that_looks_like_a_formula_is_text():
+    form = load_form("基礎項目評価書")
+    doc = full_document(form)
+    formula = '=HYPERLINK("http://example.invalid/","開く")'
+    doc[form.role_key("organisation")] = formula
+    item, _ = next((i, v) for i, v in _expected(form, doc) if i.kind == "text")
+    _container_of(doc, form, item)[item.key] = "=1+1"
+    data = export_xlsx(form, doc)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        sheets = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/")]
+    assert not any("<f>" in s for s in sheets)
+    ws = load_workbook(io.BytesIO(data)).worksheets[0]
+    texts = [c.value for row in ws.iter_rows() for c in row]
+    assert formula in texts and "=1+1" in texts
