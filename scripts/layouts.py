@@ -27,6 +27,8 @@ the options, checkbox rows wrapped between boxes, no blank lines.
 
 from __future__ import annotations
 
+import argparse
+import html
 import random
 import re
 import sys
@@ -38,8 +40,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from piasite.commands.export import export_text  # noqa: E402
 from piasite.forms.form import Form  # noqa: E402
 from piasite.forms.items import Item  # noqa: E402
+from piasite.forms.registry import form_for  # noqa: E402
+from piasite.importer import import_text  # noqa: E402
+from piasite.model.reader import read  # noqa: E402
 
 CELL = 38  # characters of a value cell (examples.md §3.2: `…支払管理、統` / `計処理等を行う。`)
 COVER_CELL = 45  # the cover's cells are wider
@@ -86,9 +92,10 @@ class Dictionary:
                 self.items.setdefault(norm(it.parent_label), [])
             if it.printed:
                 self.printed.add(norm(it.printed))
-            if it.kind == "group" and it.element and "{n}" in it.element:
-                pat = re.escape(norm(it.element)).replace(r"\{n\}", r"\d+").replace(r"\{name\}", ".+")
-                if re.sub(r"\\d\+|\.\+", "", pat):
+            # an element's numbered heading (システム3, 委託事項1); `({n}){name}` is printed in a row
+            if it.kind == "group" and it.element and "{n}" in it.element and "{name}" not in it.element:
+                pat = re.escape(norm(it.element)).replace(r"\{n\}", r"\d+")
+                if pat != r"\d+":
                     self.elements.append(re.compile(f"^{pat}$"))
         self.cover = [i for i in form.items if not i.is_container]
         first = next((k for k, i in enumerate(form.items) if i.is_container), len(form.items))
@@ -146,7 +153,7 @@ def parse(text: str, form: Form) -> list[Block]:
                 cur = None
                 continue
             if d.contents and norm(first) == d.contents:
-                entries = []
+                entries: list[str] = []
                 while i < len(lines) and (lines[i].strip() or not entries):
                     if lines[i].strip():
                         entries.append(lines[i].strip())
@@ -251,12 +258,27 @@ def _pack(tokens: list[str], width: int, sep: str = " ") -> list[str]:
     return out
 
 
+def printed(v: str) -> list[str]:
+    """What a PDF shows of a cell the seeds' extraction wrote as HTML: its paragraphs as lines, boxes as
+    [○] / [ ] (a bare radio button is that profile's ticked box: template-inventory §B18), no markup."""
+    if "<" not in v and "&" not in v:
+        return [v]
+    v = re.sub(r"<input[^>]*(?:checked|type=\"radio\")[^>]*>", "○", v)
+    v = re.sub(r"<input[^>]*>", " ", v)
+    v = re.sub(r"\[\s*○\s*\]", "[○]", v)
+    v = re.sub(r"(?<![\[○])○(?=\s)", "[○]", v)
+    v = re.sub(r"<li[^>]*>", "\n- ", v)
+    v = re.sub(r"<br\s*/?>|</?(?:p|div|tr|ul|ol|table|td|th|h\d)(?:\s[^>]*)?>", "\n", v)
+    v = html.unescape(_TAG.sub("", v))
+    return [l.strip() for l in v.split("\n") if l.strip()]
+
+
 def value_lines(values: list[str], width: int = CELL) -> list[str]:
     """A value cell's lines as printed: a choice's bracket, options and checkbox rows wrapped between
     entries, text hard-wrapped."""
     out: list[str] = []
-    for v in values:
-        v = v.replace("\t", " ").strip()
+    for v in [p for raw in values for p in printed(raw.replace("\t", " ").strip())]:
+        v = v.strip()
         if not v:
             continue
         m = _CHOICE.match(v)
@@ -295,7 +317,7 @@ def plain(b: Block) -> list[str]:
     if b.kind == "title":
         return list(b.labels)
     if b.kind == "cover":
-        return label_lines(b) + [w for v in b.values for w in wrap(v, COVER_CELL)]
+        return label_lines(b) + [w for v in b.values for p in printed(v) for w in wrap(p, COVER_CELL)]
     if b.kind in ("stamp", "printed"):
         return [w for v in b.labels for w in wrap(v, COVER_CELL)]
     if b.kind == "contents":
@@ -316,7 +338,8 @@ def groups(blocks: list[Block], budget: int = 50) -> list[list[int]]:
     for k, b in enumerate(blocks):
         if b.kind == "row" and b.item is not None and b.item.parent is not None:
             n = len(plain(b))
-            if run and (size + n > budget or blocks[run[-1]].item.parent is not b.item.parent):
+            prev = blocks[run[-1]].item if run else None
+            if run and (size + n > budget or prev is None or prev.parent is not b.item.parent):
                 out.append(run)
                 run, size = [], 0
             run.append(k)
@@ -375,7 +398,7 @@ def _cover_end(blocks: list[Block]) -> tuple[int, int]:
     return cover, max(cover, contents)
 
 
-def paginate(lines: list[str], rng: random.Random, fixed: list[int] = ()) -> list[list[str]]:
+def paginate(lines: list[str], rng: random.Random, fixed: tuple[int, ...] | list[int] = ()) -> list[list[str]]:
     """Pages of ~50 lines; `fixed` are line indexes where a page must end (after the cover …)."""
     pages: list[list[str]] = []
     start = 0
@@ -550,13 +573,6 @@ LAYOUTS: dict[str, Callable[[str, Form, int], str]] = {
 
 
 def main(argv: list[str]) -> int:
-    import argparse
-
-    from piasite.commands.export import export_text
-    from piasite.forms.registry import form_for
-    from piasite.importer import import_text
-    from piasite.model.reader import read
-
     ap = argparse.ArgumentParser(description="一つの評価書を、実際の抽出テキストの配置に書き換えます")
     ap.add_argument("layout", choices=[*LAYOUTS, "canonical"])
     ap.add_argument("file", type=Path)
@@ -564,7 +580,10 @@ def main(argv: list[str]) -> int:
     a = ap.parse_args(argv)
     if a.file.suffix in (".yaml", ".yml"):
         data = read(a.file).data
-        form = form_for(data, None)
+        found = form_for(data, None)
+        if found is None:
+            raise SystemExit(f"{a.file}: 様式が分かりません")
+        form = found
         text = export_text(form, data)
     else:
         text = a.file.read_text(encoding="utf-8")
