@@ -296,8 +296,12 @@ def _row(label: list[str], ss: list[Score]) -> str:
     return "\t".join(cells)
 
 
-def table(scores: list[Score], per_doc: bool = False) -> str:
+def table(scores: list[Score], per_doc: bool = False, by_form: bool = False) -> str:
+    """A row per layout × source × form (by_form: per layout × form over the sources whose truth is
+    exact — the exports — leaving out the rewritten own texts)."""
     out = [HEAD]
+    if by_form:
+        scores = [Score(**{**s.__dict__, "group": "export"}) for s in scores if not s.group.endswith("-txt")]
     keys = sorted({(s.layout, s.group, s.form) for s in scores}, key=lambda k: (_order(k[0]), k[1], k[2]))
     for layout, group, form in keys:
         ss = [s for s in scores if (s.layout, s.group, s.form) == (layout, group, form)]
@@ -343,26 +347,58 @@ def known_failing_table(scores: list[Score]) -> str:
     return "\n".join(rows)
 
 
+def markdown(tsv: str) -> str:
+    rows = [l.split("\t") for l in tsv.splitlines()]
+    out = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
+    return "\n".join(out + ["| " + " | ".join(r) + " |" for r in rows[1:]])
+
+
+def _replace(text: str, marker: str, body: str) -> str:
+    start, end = f"<!-- {marker} -->", f"<!-- /{marker} -->"
+    a, b = text.index(start) + len(start), text.index(end)
+    return text[:a] + "\n" + body + "\n" + text[b:]
+
+
+def update_readme(seed: int = 0) -> None:
+    """The README's figures (per layout × form over the exported sources, then per source) and its
+    list of the committed texts (and formdocs) below the bar, as measured now."""
+    readme = FIXTURES / "README.md"
+    scores = run(["canonical", *LAYOUTS], sources(), seed)
+    figures = markdown(table(scores, by_form=True)) + "\n\nPer source:\n\n" + markdown(table(scores))
+    refused = [f"- `{s.layout}` {s.group}/{s.name}: refused 「{s.refused}」" for s in scores if s.refused]
+    crashed = [f"- `{s.layout}` {s.group}/{s.name}: traceback `{s.crash}`" for s in scores if s.crash]
+    if refused or crashed:
+        figures += "\n\n" + "\n".join(crashed + refused)
+    text = _replace(readme.read_text(encoding="utf-8"), "figures", figures)
+    known = known_failing_table(committed_scores() + run(list(LAYOUTS), list(formdoc_sources()), seed))
+    readme.write_text(_replace(text, "known-failing", known), encoding="utf-8")
+
+
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(description="実際の抽出テキストの配置での取り込みを、項目ごとに数えます")
     ap.add_argument("--layout", action="append", choices=["canonical", *LAYOUTS])
     ap.add_argument("--source", default="all", choices=["all", "acceptance", "formdocs", "seeds", "seeds-txt"])
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("-v", action="store_true", help="a row per document")
+    ap.add_argument("--by-form", action="store_true", help="a row per layout and form (all exported sources)")
     ap.add_argument("--details", action="store_true", help="every wrong, missing and invented leaf")
     ap.add_argument("--write-fixtures", action="store_true")
     ap.add_argument("--known-failing", action="store_true", help="the README's list: the committed texts below the bar")
+    ap.add_argument("--update-readme", action="store_true", help="rewrite the figures and the known-failing list")
     a = ap.parse_args(argv)
     if a.write_fixtures:
         for p in write_fixtures(a.seed):
             print(p.relative_to(ROOT))
+        return 0
+    if a.update_readme:
+        update_readme(a.seed)
         return 0
     if a.known_failing:
         print(known_failing_table(committed_scores() + run(list(LAYOUTS), list(formdoc_sources()), a.seed)))
         return 0
     layouts = a.layout or ["canonical", *LAYOUTS]
     scores = run(layouts, sources(a.source), a.seed)
-    print(table(scores, a.v))
+    print(table(scores, a.v, a.by_form))
     fails = bar_failures(scores)
     print(f"\nbar (≥{BAR_RIGHT:.0f}% right, {BAR_WRONG} wrong): {len(scores) - len(fails)} of {len(scores)} met")
     crashes = [s for s in scores if s.crash]
