@@ -16,6 +16,7 @@ printed beside it.
     python3 scripts/layout_score.py -v              # and per document
     python3 scripts/layout_score.py --write-fixtures  # tests/fixtures/layouts/<layout>/<name>.txt
     python3 scripts/layout_score.py --layout flattened --source acceptance
+    python3 scripts/layout_score.py --pdf           # the held-out PDFs (tests/fixtures/pdf), read and pdftotext'ed
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from piasite.commands.export import export_text  # noqa: E402
 from piasite.core.errors import PiasiteError  # noqa: E402
 from piasite.forms.form import Form  # noqa: E402
 from piasite.forms.registry import form_for, form_names, load_form  # noqa: E402
-from piasite.importer import import_text, measure  # noqa: E402
+from piasite.importer import import_file, import_text, measure  # noqa: E402
 from piasite.importer.writer import dump  # noqa: E402
 from piasite.model.reader import ReadError, Uncertain, parse, read  # noqa: E402
 from tests.formdocs import full_document  # noqa: E402
@@ -141,11 +142,12 @@ def _known_key(form: Form, path: tuple) -> bool:
     return True
 
 
-def score(layout: str, src: Source, text: str) -> Score:
+def score(layout: str, src: Source, text: str, reader=import_text) -> Score:
+    """reader: text → Imported (import_text; for a PDF, the file's path read by import_file)."""
     s = Score(layout, src.group, src.name, src.form.name)
     want = {p: v for p, v in leaves(src.truth) if not isinstance(v, Uncertain)}
     try:
-        imp = import_text(text)
+        imp = reader(text)
         try:
             got = dict(leaves(normalised(imp.data, imp.form)))
         except ReadError as e:  # the import wrote what piasite cannot read back: a finding, compared as is
@@ -224,6 +226,33 @@ def seed_sources(own_text: bool = False) -> Iterator[Source]:
         yield Source("seeds", txt.stem, imp.form, export_text(imp.form, truth), truth)
         if own_text:
             yield Source("seeds-txt", txt.stem, imp.form, txt.read_text(encoding="utf-8"), truth)
+
+
+PDFS = ROOT / "tests" / "fixtures" / "pdf"
+
+
+def extracted_sources() -> Iterator[Source]:
+    """The held-out PDFs as an extractor gives them (scripts/make_pdf_text_fixtures.py: pdftotext in
+    reading order and with -layout), each against the acceptance document it was made from."""
+    for folder in sorted(p for p in (PDFS / "text").iterdir() if p.is_dir()):
+        for txt in sorted(folder.glob("*.txt")):
+            truth = read(ACCEPTANCE / f"{txt.stem}.expected.yaml").data
+            form = form_for(truth, None)
+            assert form is not None, txt.name
+            yield Source(folder.name, txt.stem, form, txt.read_text(encoding="utf-8"), normalised(truth, form))
+
+
+def pdf_scores() -> list[Score]:
+    """`piasite import FILE.pdf` on the held-out PDFs (workbooks of the export turned into PDF by
+    LibreOffice: tests/fixtures/pdf/README.md), and the same PDFs through pdftotext."""
+    out = []
+    for pdf in sorted(PDFS.glob("*.pdf")):
+        truth = read(ACCEPTANCE / f"{pdf.stem}.expected.yaml").data
+        form = form_for(truth, None)
+        assert form is not None, pdf.name
+        src = Source("pdf", pdf.stem, form, "", normalised(truth, form))
+        out.append(score("pdf", src, str(pdf), reader=lambda p: import_file(Path(p))))
+    return out + [score(src.group, src, src.text) for src in extracted_sources()]
 
 
 def sources(which: str = "all") -> list[Source]:
@@ -385,6 +414,9 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--write-fixtures", action="store_true")
     ap.add_argument("--known-failing", action="store_true", help="the README's list: the committed texts below the bar")
     ap.add_argument("--update-readme", action="store_true", help="rewrite the figures and the known-failing list")
+    ap.add_argument(
+        "--pdf", action="store_true", help="the held-out PDFs: piasite import FILE.pdf, and pdftotext's text"
+    )
     a = ap.parse_args(argv)
     if a.write_fixtures:
         for p in write_fixtures(a.seed):
@@ -397,7 +429,7 @@ def main(argv: list[str]) -> int:
         print(known_failing_table(committed_scores() + run(list(LAYOUTS), list(formdoc_sources()), a.seed)))
         return 0
     layouts = a.layout or ["canonical", *LAYOUTS]
-    scores = run(layouts, sources(a.source), a.seed)
+    scores = pdf_scores() if a.pdf else run(layouts, sources(a.source), a.seed)
     print(table(scores, a.v, a.by_form))
     fails = bar_failures(scores)
     print(f"\nbar (≥{BAR_RIGHT:.0f}% right, {BAR_WRONG} wrong): {len(scores) - len(fails)} of {len(scores)} met")
