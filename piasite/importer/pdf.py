@@ -1,0 +1,532 @@
+"""A published PDF read through its table geometry into the text layout the text importer reads best.
+
+The library is pdfplumber (over pdfminer.six, pure Python, MIT, kept up to date): it gives every
+character with its position and size, the ruling lines and rectangles of the page, and finds the
+cells those lines enclose (merged cells included) — what a form's table needs, where a text
+extraction in content-stream order interleaves a merged label column with its values.
+
+What comes out is one table row per line, its cells separated by tabs (`label\tvalue`), the style of
+the seeds; a cell's hard-wrapped lines are joined (without a space between Japanese characters), its
+real line breaks kept as `<br>` (the text importer reads them as paragraphs). Reading, page by page:
+- characters outside the page's box are dropped; the page's ruling lines close into cells (pdfplumber's
+  table finder); a table open at the page's foot or head (its vertical rules run past the last or first
+  horizontal one) is closed there, and a cell left open at the foot of one page continues in the cell of
+  the same column open at the head of the next;
+- every character belongs to the smallest cell around its centre; the others form free lines, split
+  into cells where a gap is wide (a table without rules);
+- everything is ordered by position (top, then left), never by the order of the text layer; a label
+  cell merged down beside several sub-rows is printed once, on its own line before them;
+- running headers and footers (lines in the top or bottom band of the page repeated on other pages
+  with only their numbers changed) and page numbers (`3`, `- 3 -`, `3 / 12`) are dropped.
+The work is bounded: the number of pages (Limits.max_pdf_pages), the file's size and the characters
+of one page are limited, and each page is read once.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from piasite.config.limits import DEFAULT_LIMITS, Limits
+from piasite.core.errors import PiasiteError
+
+MAX_PDF_BYTES = 100_000_000  # a published 全項目評価書 is a few megabytes
+MAX_CHARS_PER_PAGE = 60_000  # a dense A3 page holds about 10,000
+MAX_EDGES_PER_PAGE = 20_000  # ruling lines (a page of a form has a few hundred)
+BAND = 0.07  # the top and bottom bands of a page where running headers and footers stand
+
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-－―—‐−]\s*\d{1,4}\s*[-－―—‐−]|\d{1,4}\s*[/／]\s*\d{1,4}|\d{1,4}|[pP]\.?\s*\d{1,4}|\d{1,4}\s*ページ)\s*$"
+)
+_CLOSERS = set("、。，．,.)）」』】〕］]〉》ー々ぁぃぅぇぉっゃゅょァィゥェォッャュョ・：；:;！？!?")
+
+
+class PdfError(PiasiteError):
+    """A PDF that cannot be imported (not a PDF, encrypted, a scan, too large)."""
+
+
+@dataclass
+class Line:
+    """One printed line: its text, its extent and the width of its first unbreakable piece."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    first_unit: float
+    space_after: bool = False  # the line ends with a space character (a wrap at a space)
+
+
+@dataclass
+class Cell:
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    lines: list[Line] = field(default_factory=list)
+    ruled: bool = True  # from ruling lines (False: a free line's piece)
+    open_top: bool = False
+    open_bottom: bool = False
+
+
+def _check_file(path: Path, data: bytes) -> None:
+    if len(data) > MAX_PDF_BYTES:
+        raise PdfError(
+            f"PDF が大きすぎます({len(data):,} バイト。{MAX_PDF_BYTES:,} バイトまで)。何も取り込んでいません"
+        )
+    if b"%PDF-" not in data[:1024]:
+        raise PdfError("PDF ではありません(名前は .pdf ですが、PDF の形式になっていません)。何も取り込んでいません")
+
+
+def pdf_to_text(path: Path, limits: Limits = DEFAULT_LIMITS) -> str:
+    """The PDF's tables as tab-separated lines (the seeds' layout)."""
+    import pdfplumber  # imported here: only a PDF import needs it
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFSyntaxError
+
+    data = Path(path).read_bytes()
+    _check_file(path, data)
+    try:
+        pdf = pdfplumber.open(path)
+    except (PDFPasswordIncorrect, PDFEncryptionError):
+        raise PdfError(
+            "PDF にパスワードがかかっていて(暗号化されていて)読めません。パスワードを外した PDF を指定してください。"
+            "何も取り込んでいません"
+        ) from None
+    except PDFSyntaxError:
+        raise PdfError("PDF として読めません(壊れているか PDF ではありません)。何も取り込んでいません") from None
+    except Exception as e:  # pdfminer raises many kinds on a damaged file
+        if "password" in str(e).lower() or "encrypt" in type(e).__name__.lower():
+            raise PdfError(
+                "PDF にパスワードがかかっていて(暗号化されていて)読めません。パスワードを外した PDF を指定して"
+                "ください。何も取り込んでいません"
+            ) from None
+        raise PdfError(f"PDF として読めません({type(e).__name__})。何も取り込んでいません") from None
+    with pdf:
+        try:
+            encrypted = bool(pdf.doc.encryption)
+        except Exception:
+            encrypted = False
+        if encrypted:
+            raise PdfError(
+                "PDF が暗号化されています(パスワードや印刷・コピーの制限)。制限を外した PDF を指定してください。"
+                "何も取り込んでいません"
+            )
+        try:
+            n = len(pdf.pages)
+        except Exception as e:
+            raise PdfError(f"PDF のページが読めません({type(e).__name__})。何も取り込んでいません") from None
+        if n > limits.max_pdf_pages:
+            raise PdfError(
+                f"PDF のページが多すぎます({n:,} ページ。{limits.max_pdf_pages:,} ページまで。"
+                "mkdocs.yml の extra.piasite.limits.max_pdf_pages で変えられます)。何も取り込んでいません"
+            )
+        pages = []
+        for k, page in enumerate(pdf.pages, 1):
+            try:
+                pages.append(_read_page(page, k))
+            except PdfError:
+                raise
+            except Exception as e:
+                raise PdfError(f"{k} ページ目が読めません({type(e).__name__})。何も取り込んでいません") from None
+            page.flush_cache()
+    if not any(c.lines for p in pages for c in p.cells):
+        raise PdfError(
+            "PDF に文字のデータがありません(紙を読み取った画像だけの PDF です)。文字認識(OCR)をした PDF か、"
+            "評価書のテキストを指定してください。何も取り込んでいません"
+        )
+    _drop_furniture(pages)
+    return "\n".join(_layout(pages)) + "\n"
+
+
+# --- one page -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Page:
+    number: int
+    height: float
+    cells: list[Cell]
+
+
+def _read_page(page, number: int) -> Page:
+    x0, top, x1, bottom = page.bbox
+    chars = page.chars
+    if len(chars) > MAX_CHARS_PER_PAGE:
+        raise PdfError(
+            f"{number} ページ目の文字が多すぎます({len(chars):,} 文字。{MAX_CHARS_PER_PAGE:,} 文字まで)。"
+            "何も取り込んでいません"
+        )
+    chars = [
+        c
+        for c in chars
+        if c.get("upright", True)
+        and c["text"]
+        and x0 <= (c["x0"] + c["x1"]) / 2 <= x1
+        and top <= (c["top"] + c["bottom"]) / 2 <= bottom
+        and c["size"] > 0.5
+    ]
+    boxes = _ruled_cells(page)
+    cells = [Cell(b[0], b[1], b[2], b[3], open_top=ot, open_bottom=ob) for b, ot, ob in boxes]
+    inside: dict[int, list[dict]] = defaultdict(list)
+    free: list[dict] = []
+    order = sorted(range(len(cells)), key=lambda i: (cells[i].x1 - cells[i].x0) * (cells[i].bottom - cells[i].top))
+    for ch in chars:
+        cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
+        for i in order:  # the smallest cell around the character's centre
+            c = cells[i]
+            if c.x0 <= cx <= c.x1 and c.top <= cy <= c.bottom:
+                inside[i].append(ch)
+                break
+        else:
+            free.append(ch)
+    for i, c in enumerate(cells):
+        c.lines = _lines(inside.get(i, []))
+    for line_chars in _line_groups(free):
+        cells.extend(_free_cells(line_chars))
+    return Page(number, bottom - top, cells)
+
+
+def _ruled_cells(page) -> list[tuple[tuple[float, float, float, float], bool, bool]]:
+    """Cells enclosed by the page's ruling lines (with open_top, open_bottom). Vertical rules that end
+    without a horizontal one (a table running on to the next page, or coming from the previous one)
+    are closed by a virtual rule, and the cells along it are open there."""
+    from pdfplumber import table as pt
+
+    edges = page.edges
+    if not edges:
+        return []
+    if len(edges) > MAX_EDGES_PER_PAGE:
+        raise PdfError(f"{page.page_number} ページ目の罫線が多すぎます({len(edges):,} 本)。何も取り込んでいません")
+    edges = pt.merge_edges([e for e in edges if e["width"] > 2 or e["height"] > 2], 2, 2, 2, 2)
+    v = [e for e in edges if e["orientation"] == "v"]
+    h = [e for e in edges if e["orientation"] == "h"]
+    real = list(h)
+
+    def ruled(x0: float, x1: float, y: float) -> bool:
+        return any(abs(g["top"] - y) <= 2 and g["x0"] <= x0 + 2 and g["x1"] >= x1 - 2 for g in real)
+
+    for end in ("top", "bottom"):
+        loose = {round(e[end]) for e in v if not ruled(e["x0"], e["x0"], e[end])}
+        for y in loose:
+            group = [e for e in v if abs(e[end] - y) <= 2]
+            if len(group) >= 2:
+                for e in group:
+                    e[end] = float(y)  # the rules stop at the virtual one
+                xs = [e["x0"] for e in group]
+                h.append(
+                    {
+                        "orientation": "h",
+                        "x0": min(xs),
+                        "x1": max(xs),
+                        "top": float(y),
+                        "bottom": float(y),
+                        "width": max(xs) - min(xs),
+                        "height": 0.0,
+                        "object_type": "virtual",
+                    }
+                )
+    inter = pt.edges_to_intersections(v + h, 2, 2)
+    out = []
+    for b in pt.intersections_to_cells(inter):
+        if b[2] - b[0] < 1 or b[3] - b[1] < 1:
+            continue
+        out.append(
+            (
+                (float(b[0]), float(b[1]), float(b[2]), float(b[3])),
+                not ruled(b[0], b[2], b[1]),
+                not ruled(b[0], b[2], b[3]),
+            )
+        )
+    return out
+
+
+def _line_groups(chars: list[dict]) -> list[list[dict]]:
+    """Characters into printed lines (by vertical overlap), each sorted left to right."""
+    groups: list[list[dict]] = []
+    spans: list[tuple[float, float]] = []
+    for ch in sorted(chars, key=lambda c: (c["top"], c["x0"])):
+        mid = (ch["top"] + ch["bottom"]) / 2
+        for k in range(len(groups) - 1, max(-1, len(groups) - 4), -1):
+            t, b = spans[k]
+            if t <= mid <= b:
+                groups[k].append(ch)
+                spans[k] = (min(t, ch["top"]), max(b, ch["bottom"]))
+                break
+        else:
+            groups.append([ch])
+            spans.append((ch["top"], ch["bottom"]))
+    for g in groups:
+        g.sort(key=lambda c: c["x0"])
+    return [g for g in groups if any(c["text"].strip() for c in g)]
+
+
+def _wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in "WF"
+
+
+def _text(chars: list[dict], split: float | None = None) -> list[tuple[str, list[dict]]]:
+    """The text of one line's characters (a space where a gap is wide; pieces at gaps wider than split)."""
+    pieces: list[tuple[str, list[dict]]] = []
+    buf: list[str] = []
+    members: list[dict] = []
+    prev = None
+    for ch in chars:
+        t = ch["text"]
+        if not t.strip():
+            if buf and buf[-1] != " ":
+                buf.append(" ")
+            continue
+        if prev is not None:
+            gap = ch["x0"] - prev["x1"]
+            size = max(prev["size"], ch["size"])
+            if split is not None and gap > split * size:
+                pieces.append(("".join(buf).strip(), members))
+                buf, members = [], []
+            elif gap > 0.25 * size and buf and buf[-1] != " ":
+                buf.append(" ")
+        buf.append(t)
+        members.append(ch)
+        prev = ch
+    if members:
+        pieces.append(("".join(buf).strip(), members))
+    return pieces
+
+
+def _first_unit(chars: list[dict]) -> float:
+    """Width of the line's first piece that cannot be broken (a Latin word, or a character with the
+    punctuation that may not open a line)."""
+    ink = [c for c in chars if c["text"].strip()]
+    if not ink:
+        return 0.0
+    end = 0
+    if not _wide(ink[0]["text"][0]):
+        while end + 1 < len(ink) and not _wide(ink[end + 1]["text"][0]) and ink[end + 1]["x0"] - ink[end]["x1"] < 1:
+            end += 1
+    while end + 1 < len(ink) and ink[end + 1]["text"][0] in _CLOSERS:
+        end += 1
+    return ink[end]["x1"] - ink[0]["x0"]
+
+
+def _make_line(text: str, chars: list[dict], space_after: bool = False) -> Line:
+    ink = [c for c in chars if c["text"].strip()] or chars
+    return Line(
+        text,
+        min(c["x0"] for c in ink),
+        max(c["x1"] for c in ink),
+        min(c["top"] for c in ink),
+        max(c["bottom"] for c in ink),
+        max(c["size"] for c in ink),
+        _first_unit(chars),
+        space_after,
+    )
+
+
+def _lines(chars: list[dict]) -> list[Line]:
+    out = []
+    for g in _line_groups(chars):
+        for text, members in _text(g):
+            if text:
+                out.append(_make_line(text, members, not g[-1]["text"].strip()))
+    return out
+
+
+def _free_cells(chars: list[dict]) -> list[Cell]:
+    """A line outside every ruled cell, cut into cells where the gap is wider than two characters."""
+    out = []
+    for text, members in _text(chars, split=2.0):
+        if text:
+            ln = _make_line(text, members)
+            out.append(Cell(ln.x0, ln.top, ln.x1, ln.bottom, [ln], ruled=False))
+    return out
+
+
+# --- running headers, footers and page numbers ---------------------------------------------------------
+
+
+def _shape(text: str) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)))
+
+
+def _drop_furniture(pages: list[Page]) -> None:
+    """Free lines in the top or bottom band that are page numbers, or whose text (numbers aside)
+    stands in the band of another page too."""
+
+    def banded(p: Page, c: Cell) -> bool:
+        return not c.ruled and (c.bottom < p.height * BAND or c.top > p.height * (1 - BAND))
+
+    seen: dict[str, set[int]] = defaultdict(set)
+    for p in pages:
+        for c in p.cells:
+            if banded(p, c):
+                seen[_shape(_cell_text(c))].add(p.number)
+    for p in pages:
+        p.cells = [
+            c
+            for c in p.cells
+            if not (
+                banded(p, c)
+                and (_PAGE_NUMBER.match(_cell_text(c)) or (len(pages) > 1 and len(seen[_shape(_cell_text(c))]) > 1))
+            )
+        ]
+
+
+# --- cells into lines of text ----------------------------------------------------------------------------
+
+
+def _joined(prev: Line, nxt: Line, left: float, right: float) -> str:
+    """How two lines of one cell are joined: '' (a wrap), ' ' (a wrap between Latin words) or '<br>'."""
+    pad = 1.0 * prev.size
+    free = (right - left) - (prev.x1 - prev.x0) - pad
+    gap = nxt.top - prev.bottom
+    if gap > 0.9 * prev.size:  # an empty line between: a paragraph
+        return "<br>"
+    if nxt.first_unit > free:  # the next line's first piece did not fit: the line was wrapped
+        a, b = prev.text[-1:], nxt.text[:1]
+        if prev.space_after:
+            return " "
+        if a.isascii() and b.isascii() and (a.isalnum() or a in ",.;:)") and b.isalnum():
+            return " "
+        return ""
+    return "<br>"
+
+
+def _cell_text(c: Cell) -> str:
+    if not c.lines:
+        return ""
+    lines = c.lines
+    left = c.x0 if c.ruled else min(l.x0 for l in lines)
+    right = c.x1 if c.ruled else max(l.x1 for l in lines)
+    out = lines[0].text
+    for prev, nxt in zip(lines, lines[1:], strict=False):
+        out += _joined(prev, nxt, left, right) + nxt.text
+    return _boxes(out)
+
+
+def _boxes(text: str) -> str:
+    """Radio pairs ● ○ as the ticked and unticked boxes the text importer reads ([○] / [ ])."""
+    if "●" in text and "○" in text:
+        text = re.sub(r"●\s*", "[○] ", re.sub(r"(?<![\[〔(（])○\s*", "[ ] ", text))
+    return text
+
+
+def _rows(cells: list[Cell]) -> Iterable[list[Cell]]:
+    """Cells in visual rows: those with the same top, left to right."""
+    cells = sorted(cells, key=lambda c: (round(c.top, 0), c.x0))
+    row: list[Cell] = []
+    for c in cells:
+        if row and abs(c.top - row[0].top) > max(2.0, 0.4 * min((l.size for l in row[0].lines), default=4)):
+            yield row
+            row = []
+        row.append(c)
+    if row:
+        yield row
+
+
+_SECTION_NUMBER = re.compile(r"^\s*[0-9０-９]{1,2}\s*[.．]")
+
+
+def _tall_split(row: list[Cell]) -> int:
+    """How many cells at the row's left are label cells merged down beside several sub-rows."""
+    if len(row) < 2 or not all(c.ruled for c in row):
+        return 0
+    rest_bottom = min(c.bottom for c in row[1:])
+    k = 0
+    while k < len(row) - 1 and row[k].bottom > rest_bottom + 2 and row[k].x1 <= row[k + 1].x0 + 2:
+        k += 1
+    return k
+
+
+def _section_columns(pages: list[Page]) -> set[tuple[int, int]]:
+    """The x-ranges of label cells merged down beside several sub-rows anywhere in the document."""
+    out = set()
+    for p in pages:
+        for row in _rows([c for c in p.cells if c.ruled]):
+            row.sort(key=lambda c: c.x0)
+            for c in row[: _tall_split(row)]:
+                out.add((round(c.x0), round(c.x1)))
+    return out
+
+
+def _page_lines(cells: list[Cell], section_columns: set[tuple[int, int]]) -> list[list[Cell]]:
+    out: list[list[Cell]] = []
+    for row in _rows(cells):
+        row.sort(key=lambda c: c.x0)
+        k = _tall_split(row)
+        if not k and len(row) >= 3 and all(c.ruled for c in row):
+            # a section's label cell in the column of the merged section labels, beside its only sub-row
+            first = row[0]
+            if (round(first.x0), round(first.x1)) in section_columns and _SECTION_NUMBER.match(_cell_text(first)):
+                k = 1
+        if k:  # printed once, on their own line before the sub-rows
+            out.append(row[:k])
+            row = row[k:]
+        out.append(row)
+    return out
+
+
+def _overlap(a: Cell, b: Cell) -> float:
+    return min(a.x1, b.x1) - max(a.x0, b.x0)
+
+
+def _drop_clipped(prev: Page, page: Page) -> None:
+    """Text of a cell split by a page break that the producer printed again on the other page,
+    outside the table (where the page clips it away): a free line above the first rule of the page,
+    or below the last rule of the one before, whose text is part of a cell open at the break."""
+    crossing = [_shape(_cell_text(c)) for c in prev.cells if c.open_bottom] + [
+        _shape(_cell_text(c)) for c in page.cells if c.open_top
+    ]
+    crossing = [t for t in crossing if t]
+    if not crossing:
+        return
+    for p, edge, above in (
+        (page, min((c.top for c in page.cells if c.ruled), default=0), True),
+        (prev, max((c.bottom for c in prev.cells if c.ruled), default=0), False),
+    ):
+        for c in p.cells:
+            if c.ruled or not c.lines or (c.bottom > edge + 1 if above else c.top < edge - 1):
+                continue
+            t = _shape(_cell_text(c))
+            if len(t) >= 4 and any(t in x for x in crossing):
+                c.lines = []
+
+
+def _layout(pages: list[Page]) -> list[str]:
+    section_columns = _section_columns(pages)
+    for prev, page in zip(pages, pages[1:], strict=False):
+        _drop_clipped(prev, page)
+    rows: list[list[Cell]] = []
+    carry: list[Cell] = []  # cells open at the foot of the previous page
+    for p in pages:
+        cells = [c for c in p.cells if c.lines or c.ruled]
+        heads = [c for c in cells if c.open_top]
+        if carry and heads:
+            for c in heads:
+                match = max(carry, key=lambda o: _overlap(o, c))
+                if _overlap(match, c) <= 0.5 * (c.x1 - c.x0):
+                    continue
+                if c.lines and _shape(_cell_text(c)) != _shape(_cell_text(match)):
+                    match.lines.extend(c.lines)
+                c.lines = []
+            cells = [c for c in cells if c.lines or (c.ruled and not c.open_top)]
+        carry = [c for c in cells if c.open_bottom]
+        rows.extend(_page_lines(cells, section_columns))
+    out = []
+    for r in rows:
+        text = _line_of(r)
+        if text.strip():
+            out.append(text)
+    return out
+
+
+def _line_of(row: list[Cell]) -> str:
+    texts = [_cell_text(c).replace("\t", " ") for c in row]
+    while texts and not texts[-1]:
+        texts.pop()
+    return "\t".join(texts)

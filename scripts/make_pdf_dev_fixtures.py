@@ -1,0 +1,225 @@
+"""Development PDFs for the PDF importer (tests/fixtures/pdf-dev/), made the way cities make theirs:
+a workbook in the form's table layout (openpyxl) converted by LibreOffice (headless) into PDF.
+
+    python3 scripts/make_pdf_dev_fixtures.py            # needs soffice on PATH
+
+Each source is an acceptance document (tests/fixtures/acceptance/: a published-style text and the YAML
+a clerk wrote from it) with its invented organisation renamed to another invented one. Its text rows
+become workbook rows: a part heading (Ⅰ …) across the sheet without borders; a numbered section
+(`3. 個人番号の利用`) as a label cell merged down over its sub-rows in column A, the sub-labels in
+column B and the values merged across C:F; multi-paragraph values as wrapped text with line breaks;
+the change table one column per cell; a running header (the 評価書名) and footer (`N / M`) on every
+page; and one long value split over two rows with no rule between them and a page break between
+the two (a cell continued on the next page). Written for each: NAME.yaml (the document the PDF was
+made from, which its import must equal), NAME.xlsx and NAME.pdf.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import unicodedata
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.worksheet.pagebreak import Break
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from piasite.importer.text import is_separator, to_markdown  # noqa: E402
+
+ACCEPTANCE = ROOT / "tests" / "fixtures" / "acceptance"
+OUT = ROOT / "tests" / "fixtures" / "pdf-dev"
+# (source, output name, renamings: every invented name replaced by another invented one)
+SOURCES = [
+    ("minamikawa-9-kiso", "nishiura-9-kiso", [("南川", "西浦")]),
+    ("kitahama-1-zenkoumoku", "higashinada-1-zenkoumoku", [("北浜", "東灘")]),
+]
+FONT = "Noto Sans CJK JP"
+SIZE = 9
+WIDTHS = {"A": 16, "B": 24, "C": 17, "D": 17, "E": 17, "F": 17}  # in character units
+THIN = Side(style="thin")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+_PART = re.compile(r"^(?:[ⅠⅡⅢⅣⅤⅥⅦ]\s|特定個人情報保護評価書|項目一覧$|変更箇所$|\(別添\d\))")
+_SECTION = re.compile(r"^\d+\.\s")
+
+
+def _cell_text(cell: str) -> str:
+    """A text cell (HTML of the extraction) as a clerk types it in a workbook cell: one line per paragraph."""
+    md, _ = to_markdown(cell)
+    return "\n".join(l for l in md.split("\n") if l.strip())
+
+
+def _width(s: str) -> float:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1.1 for c in s)
+
+
+def _lines_needed(text: str, units: float) -> int:
+    return sum(max(1, math.ceil(_width(l) / (units * 0.92))) for l in text.split("\n"))
+
+
+class Sheet:
+    def __init__(self, title: str):
+        self.wb = Workbook()
+        ws = self.ws = self.wb.active
+        ws.title = "評価書"
+        for col, w in WIDTHS.items():
+            ws.column_dimensions[col].width = w
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.orientation = "portrait"
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.oddHeader.right.text = title
+        ws.oddHeader.right.size = 8
+        ws.oddFooter.center.text = "&P / &N"
+        ws.oddFooter.center.size = 8
+        self.row = 1
+
+    def put(self, cols: list[tuple[str, str]], text_cells: list[str], border: bool = True, bold: bool = False):
+        """One row: cells spanning the given column ranges ("A", "C:F")."""
+        r = self.row
+        height = 1
+        for span, text in zip(cols, text_cells, strict=True):
+            first, _, last = span.partition(":")
+            last = last or first
+            units = sum(WIDTHS[chr(c)] for c in range(ord(first), ord(last) + 1))
+            c = self.ws[f"{first}{r}"]
+            c.value = text or None
+            c.font = Font(name=FONT, size=SIZE, bold=bold)
+            c.alignment = Alignment(wrap_text=True, vertical="top")
+            if first != last:
+                self.ws.merge_cells(f"{first}{r}:{last}{r}")
+            if border:
+                for k in range(ord(first), ord(last) + 1):
+                    self.ws[f"{chr(k)}{r}"].border = BOX
+            if text:
+                height = max(height, _lines_needed(text, units))
+        self.ws.row_dimensions[r].height = height * SIZE * 1.45 + 4
+        self.row += 1
+        return r
+
+
+def _spans(n: int, first: str) -> list[str]:
+    """Column ranges for a row of n cells starting at column `first` (A or B), values from C."""
+    label = ["A:B"] if first == "A" else ["B"]
+    if n == 1:
+        return [f"{first}:F"]
+    if n == 2:
+        return label + ["C:F"]
+    if n == 3:
+        return label + ["C:D", "E:F"]
+    if n == 4:
+        return label + ["C:D", "E", "F"]
+    return [chr(ord("A") + k) for k in range(min(n, 6))]
+
+
+def build_workbook(text: str, title: str, split_long: bool = True) -> Workbook:
+    sheet = Sheet(title)
+    lines = [l for l in text.split("\n") if not is_separator(l)]
+    k = 0
+    split_done = not split_long
+    while k < len(lines):
+        line = lines[k].rstrip()
+        if not line.strip():
+            k += 1
+            continue
+        cells = [_cell_text(c) for c in line.split("\t")]
+        while len(cells) > 1 and not cells[-1]:
+            cells.pop()
+        if len(cells) == 1 and _PART.match(cells[0]):
+            sheet.put(["A:F"], cells, border=False, bold=True)
+            k += 1
+            continue
+        if len(cells) == 1 and _SECTION.match(cells[0]):
+            # a section label merged down over its sub-rows (up to the next blank line or section)
+            block = []
+            j = k + 1
+            while j < len(lines) and lines[j].strip() and not _SECTION.match(lines[j]) and not _PART.match(lines[j]):
+                sub = [_cell_text(c) for c in lines[j].rstrip().split("\t")]
+                while len(sub) > 1 and not sub[-1]:
+                    sub.pop()
+                block.append(sub)
+                j += 1
+            if block and all(len(s) <= 4 for s in block):
+                start = sheet.row
+                for sub in block:
+                    sheet.put(_spans(len(sub), "B"), sub)
+                a = sheet.ws[f"A{start}"]
+                a.value = cells[0]
+                a.font = Font(name=FONT, size=SIZE, bold=True)
+                a.alignment = Alignment(wrap_text=True, vertical="center")
+                if sheet.row - 1 > start:
+                    sheet.ws.merge_cells(f"A{start}:A{sheet.row - 1}")
+                for r in range(start, sheet.row):
+                    sheet.ws[f"A{r}"].border = BOX
+                k = j
+                continue
+        if not split_done and len(cells) == 2 and cells[1].count("\n") >= 3 and k > 40:
+            # a long value continued on a row of its own after a page break (no rule between them)
+            paras = cells[1].split("\n")
+            half = len(paras) // 2
+            r1 = sheet.put(_spans(2, "A"), [cells[0], "\n".join(paras[:half])])
+            r2 = sheet.put(_spans(2, "A"), ["", "\n".join(paras[half:])])
+            for col in "ABCDEF":
+                sheet.ws[f"{col}{r1}"].border = Border(left=THIN, right=THIN, top=THIN)
+                sheet.ws[f"{col}{r2}"].border = Border(left=THIN, right=THIN, bottom=THIN)
+            sheet.ws.row_breaks.append(Break(id=r1))
+            split_done = True
+            k += 1
+            continue
+        sheet.put(_spans(len(cells), "A"), cells)
+        k += 1
+    return sheet.wb
+
+
+def to_pdf(xlsx: Path, out_dir: Path) -> Path:
+    soffice = shutil.which("soffice")
+    if not soffice:
+        raise SystemExit("soffice (LibreOffice) がありません")
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run(
+            [
+                soffice,
+                f"-env:UserInstallation=file://{profile}",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(out_dir),
+                str(xlsx),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+    return out_dir / (xlsx.stem + ".pdf")
+
+
+def _renamed(s: str, names: list[tuple[str, str]]) -> str:
+    for old, new in names:
+        s = s.replace(old, new)
+    return s
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    for src, name, names in SOURCES:
+        text = _renamed((ACCEPTANCE / f"{src}.txt").read_text(encoding="utf-8"), names)
+        doc = _renamed((ACCEPTANCE / f"{src}.expected.yaml").read_text(encoding="utf-8"), names)
+        (OUT / f"{name}.yaml").write_text(doc, encoding="utf-8")
+        title = re.search(r"^評価書名: (.+)$", doc, re.M)
+        wb = build_workbook(text, title.group(1) if title else "")
+        xlsx = OUT / f"{name}.xlsx"
+        wb.save(xlsx)
+        print(to_pdf(xlsx, OUT))
+
+
+if __name__ == "__main__":
+    main()
