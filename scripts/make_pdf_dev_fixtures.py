@@ -122,7 +122,21 @@ def _spans(n: int, first: str) -> list[str]:
 
 def build_workbook(text: str, title: str, split_long: bool = True) -> Workbook:
     sheet = Sheet(title)
-    lines = [l for l in text.split("\n") if not is_separator(l)]
+    lines: list[str] = []
+    broken = False
+    for l in text.split("\n"):
+        if is_separator(l):
+            broken = True
+            continue
+        cells, prev = l.split("\t"), lines[-1].split("\t") if lines else []
+        if broken and len(cells) >= 4 and len(prev) >= 4 and cells[:2] == prev[:2]:
+            # a row the text continued after a page break: one row of the workbook
+            lines[-1] = "\t".join(
+                a + ("<br>" + b if b and b != a else "") for a, b in zip(prev, cells + [""] * len(prev), strict=False)
+            )
+        else:
+            lines.append(l)
+        broken = False
     k = 0
     split_done = not split_long
     while k < len(lines):
@@ -171,6 +185,7 @@ def build_workbook(text: str, title: str, split_long: bool = True) -> Workbook:
                 sheet.ws[f"{col}{r1}"].border = Border(left=THIN, right=THIN, top=THIN)
                 sheet.ws[f"{col}{r2}"].border = Border(left=THIN, right=THIN, bottom=THIN)
             sheet.ws.row_breaks.append(Break(id=r1))
+            print(f"  {cells[0]}: continued on the next page after row {r1}")
             split_done = True
             k += 1
             continue
@@ -179,7 +194,56 @@ def build_workbook(text: str, title: str, split_long: bool = True) -> Workbook:
     return sheet.wb
 
 
-def to_pdf(xlsx: Path, out_dir: Path) -> Path:
+def reordered(data: bytes) -> bytes:
+    """The PDF with each page's text drawn in the reverse of its visual order, after the rules
+    (an incremental update replacing each page's content stream): the text layer's order is then
+    neither top to bottom nor text before rules, while the page looks the same."""
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
+    from pdfminer.pdftypes import resolve1
+
+    import io
+
+    doc = PDFDocument(PDFParser(io.BytesIO(data)))
+    out = bytearray(data)
+    if not out.endswith(b"\n"):
+        out += b"\n"
+    offsets = {}
+    for page in PDFPage.create_pages(doc):
+        ref = page.attrs["Contents"]
+        stream = resolve1(ref).get_data()
+        text = re.compile(rb"q [^\n]*rg\nBT\n.*?\nET\nQ\n", re.S)
+        blocks = text.findall(stream)
+        body = text.sub(b"", stream) + b"\n" + b"".join(reversed(blocks))
+        offsets[ref.objid] = len(out)
+        out += b"%d 0 obj\n<</Length %d>>\nstream\n" % (ref.objid, len(body)) + body + b"\nendstream\nendobj\n"
+    trailer = data[data.rindex(b"trailer") :]
+    root = re.search(rb"/Root (\d+ \d+ R)", trailer).group(1)
+    size = re.search(rb"/Size (\d+)", trailer).group(1)
+    prev = re.search(rb"startxref\s+(\d+)", trailer).group(1)
+    xref = len(out)
+    out += b"xref\n"
+    for objid, off in sorted(offsets.items()):
+        out += b"%d 1\n%010d 00000 n \n" % (objid, off)
+    out += b"trailer\n<</Size %s/Root %s/Prev %s>>\nstartxref\n%d\n%%%%EOF\n" % (size, root, prev, xref)
+    return bytes(out)
+
+
+def to_pdf(xlsx: Path, out_dir: Path, password: str = "", restricted: bool = False) -> Path:
+    options = "pdf"
+    if password:
+        options = (
+            'pdf:calc_pdf_Export:{"EncryptFile":{"type":"boolean","value":"true"},'
+            '"DocumentOpenPassword":{"type":"string","value":"%s"}}' % password
+        )
+    elif restricted:  # opens without a password; printing, copying and changes restricted
+        options = (
+            'pdf:calc_pdf_Export:{"RestrictPermissions":{"type":"boolean","value":"true"},'
+            '"PermissionPassword":{"type":"string","value":"owner"},'
+            '"Printing":{"type":"long","value":"0"},"Changes":{"type":"long","value":"0"},'
+            '"EnableCopyingOfContent":{"type":"boolean","value":"false"}}'
+        )
     soffice = shutil.which("soffice")
     if not soffice:
         raise SystemExit("soffice (LibreOffice) がありません")
@@ -190,7 +254,7 @@ def to_pdf(xlsx: Path, out_dir: Path) -> Path:
                 f"-env:UserInstallation=file://{profile}",
                 "--headless",
                 "--convert-to",
-                "pdf",
+                options,
                 "--outdir",
                 str(out_dir),
                 str(xlsx),
@@ -218,7 +282,16 @@ def main() -> None:
         wb = build_workbook(text, title.group(1) if title else "")
         xlsx = OUT / f"{name}.xlsx"
         wb.save(xlsx)
-        print(to_pdf(xlsx, OUT))
+        pdf = to_pdf(xlsx, OUT)
+        print(pdf)
+        if src == SOURCES[0][0]:
+            # the same PDF with its text layer out of visual order, and one with a password
+            (OUT / f"{name}-reordered.pdf").write_bytes(reordered(pdf.read_bytes()))
+            with tempfile.TemporaryDirectory() as tmp:
+                locked = to_pdf(xlsx, Path(tmp), password="secret")
+                shutil.copy(locked, OUT / f"{name}-password.pdf")
+                locked = to_pdf(xlsx, Path(tmp), restricted=True)
+                shutil.copy(locked, OUT / f"{name}-restricted.pdf")
 
 
 if __name__ == "__main__":

@@ -45,6 +45,10 @@ _PAGE_NUMBER = re.compile(
 _CLOSERS = set("、。，．,.)）」』】〕］]〉》ー々ぁぃぅぇぉっゃゅょァィゥェォッャュョ・：；:;！？!?")
 
 
+_ENDS = set("。．.)）」』】")
+_BULLET = re.compile(r"^\s*(?:[・○●◎■□◆◇※＊*\-－【〔［\[]|[①-⑳⑴-⒇]|[0-9０-９]{1,2}\s*[.)．）])")
+
+
 class PdfError(PiasiteError):
     """A PDF that cannot be imported (not a PDF, encrypted, a scan, too large)."""
 
@@ -109,15 +113,8 @@ def pdf_to_text(path: Path, limits: Limits = DEFAULT_LIMITS) -> str:
             ) from None
         raise PdfError(f"PDF として読めません({type(e).__name__})。何も取り込んでいません") from None
     with pdf:
-        try:
-            encrypted = bool(pdf.doc.encryption)
-        except Exception:
-            encrypted = False
-        if encrypted:
-            raise PdfError(
-                "PDF が暗号化されています(パスワードや印刷・コピーの制限)。制限を外した PDF を指定してください。"
-                "何も取り込んでいません"
-            )
+        # encrypted with an empty password (only printing or copying restricted): the city's own published
+        # document, readable like any other
         try:
             n = len(pdf.pages)
         except Exception as e:
@@ -387,6 +384,10 @@ def _joined(prev: Line, nxt: Line, left: float, right: float) -> str:
     gap = nxt.top - prev.bottom
     if gap > 0.9 * prev.size:  # an empty line between: a paragraph
         return "<br>"
+    if prev.space_after and prev.text[-1:] not in _ENDS:  # a line broken at a space
+        return " "
+    if _BULLET.match(nxt.text) and prev.text[-1:] in _ENDS:  # a sentence ended, a bullet opens the next line
+        return "<br>"
     if nxt.first_unit > free:  # the next line's first piece did not fit: the line was wrapped
         a, b = prev.text[-1:], nxt.text[:1]
         if prev.space_after:
@@ -485,16 +486,24 @@ def _drop_clipped(prev: Page, page: Page) -> None:
     crossing = [t for t in crossing if t]
     if not crossing:
         return
-    for p, edge, above in (
-        (page, min((c.top for c in page.cells if c.ruled), default=0), True),
-        (prev, max((c.bottom for c in prev.cells if c.ruled), default=0), False),
+    first_rule = min((c.top for c in page.cells if c.ruled), default=0.0)
+    last_rule = max((c.bottom for c in prev.cells if c.ruled), default=0.0)
+    for free in (
+        [c for c in page.cells if not c.ruled and c.lines and c.top < first_rule - 1],
+        [c for c in prev.cells if not c.ruled and c.lines and c.bottom > last_rule + 1],
     ):
-        for c in p.cells:
-            if c.ruled or not c.lines or (c.bottom > edge + 1 if above else c.top < edge - 1):
-                continue
-            t = _shape(_cell_text(c))
+        free.sort(key=lambda c: c.top)
+        groups: list[list[Cell]] = []
+        for c in free:  # lines of one clipped cell: one below the other, in the same columns
+            if groups and _overlap(groups[-1][-1], c) > 0:
+                groups[-1].append(c)
+            else:
+                groups.append([c])
+        for g in groups:
+            t = "".join(_shape(_cell_text(c)) for c in g)
             if len(t) >= 4 and any(t in x for x in crossing):
-                c.lines = []
+                for c in g:
+                    c.lines = []
 
 
 def _layout(pages: list[Page]) -> list[str]:
