@@ -16,7 +16,9 @@ made from, which its import must equal), NAME.xlsx and NAME.pdf.
 
 from __future__ import annotations
 
+import io
 import math
+import random
 import re
 import shutil
 import subprocess
@@ -28,6 +30,10 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.worksheet.pagebreak import Break
+from pdfminer.pdfdocument import PDFDocument
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdfparser import PDFParser
+from pdfminer.pdftypes import resolve1
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -195,16 +201,9 @@ def build_workbook(text: str, title: str, split_long: bool = True) -> Workbook:
 
 
 def reordered(data: bytes) -> bytes:
-    """The PDF with each page's text drawn in the reverse of its visual order, after the rules
+    """The PDF with each page's text runs drawn in a shuffled order, after the rules
     (an incremental update replacing each page's content stream): the text layer's order is then
     neither top to bottom nor text before rules, while the page looks the same."""
-    from pdfminer.pdfdocument import PDFDocument
-    from pdfminer.pdfpage import PDFPage
-    from pdfminer.pdfparser import PDFParser
-    from pdfminer.pdftypes import resolve1
-
-    import io
-
     doc = PDFDocument(PDFParser(io.BytesIO(data)))
     out = bytearray(data)
     if not out.endswith(b"\n"):
@@ -215,7 +214,8 @@ def reordered(data: bytes) -> bytes:
         stream = resolve1(ref).get_data()
         text = re.compile(rb"q [^\n]*rg\nBT\n.*?\nET\nQ\n", re.S)
         blocks = text.findall(stream)
-        body = text.sub(b"", stream) + b"\n" + b"".join(reversed(blocks))
+        random.Random(19).shuffle(blocks)
+        body = text.sub(b"", stream) + b"\n" + b"".join(blocks)
         offsets[ref.objid] = len(out)
         out += b"%d 0 obj\n<</Length %d>>\nstream\n" % (ref.objid, len(body)) + body + b"\nendstream\nendobj\n"
     trailer = data[data.rindex(b"trailer") :]
@@ -235,7 +235,7 @@ def to_pdf(xlsx: Path, out_dir: Path, password: str = "", restricted: bool = Fal
     if password:
         options = (
             'pdf:calc_pdf_Export:{"EncryptFile":{"type":"boolean","value":"true"},'
-            '"DocumentOpenPassword":{"type":"string","value":"%s"}}' % password
+            '"DocumentOpenPassword":{"type":"string","value":"' + password + '"}}'
         )
     elif restricted:  # opens without a password; printing, copying and changes restricted
         options = (

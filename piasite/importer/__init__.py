@@ -23,7 +23,7 @@ __all__ = ["Imported", "import_text", "import_file", "write", "measure", "render
 
 def import_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> Imported:
     if Path(path).suffix.lower() == ".pdf":  # read through its tables' geometry (pdf.py)
-        from piasite.importer.pdf import pdf_to_text
+        from piasite.importer.pdf import pdf_to_text  # noqa: PLC0415 — pdfplumber loads only for a PDF
 
         return import_text(pdf_to_text(Path(path), limits), limits)
     return import_text(Path(path).read_text(encoding="utf-8"), limits)

@@ -31,6 +31,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfparser import PDFSyntaxError
+from pdfplumber import table as pt
+
 from piasite.config.limits import DEFAULT_LIMITS, Limits
 from piasite.core.errors import PiasiteError
 
@@ -90,10 +95,6 @@ def _check_file(path: Path, data: bytes) -> None:
 
 def pdf_to_text(path: Path, limits: Limits = DEFAULT_LIMITS) -> str:
     """The PDF's tables as tab-separated lines (the seeds' layout)."""
-    import pdfplumber  # imported here: only a PDF import needs it
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-    from pdfminer.pdfparser import PDFSyntaxError
-
     data = Path(path).read_bytes()
     _check_file(path, data)
     try:
@@ -194,8 +195,6 @@ def _ruled_cells(page) -> list[tuple[tuple[float, float, float, float], bool, bo
     """Cells enclosed by the page's ruling lines (with open_top, open_bottom). Vertical rules that end
     without a horizontal one (a table running on to the next page, or coming from the previous one)
     are closed by a virtual rule, and the cells along it are open there."""
-    from pdfplumber import table as pt
-
     edges = page.edges
     if not edges:
         return []

@@ -1,0 +1,223 @@
+"""`piasite import FILE.pdf`: a PDF read through its table geometry (piasite/importer/pdf.py).
+
+The development PDFs (tests/fixtures/pdf-dev/, made by scripts/make_pdf_dev_fixtures.py) are workbooks
+in the form's layout converted by LibreOffice: merged section labels, values merged across columns,
+wrapped text, a running header and footer, a value continued on the next page; one of them again with
+its text layer drawn in reverse order, one restricted (opens without a password), one with a password.
+Each import is compared item by item with the document the PDF was made from (values equal, wrong,
+missing — printed), and PDFs that cannot be imported are refused with a Japanese message.
+"""
+
+from __future__ import annotations
+
+import time
+import zlib
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+from piasite.config.limits import Limits
+from piasite.importer import import_file
+from piasite.importer.pdf import MAX_CHARS_PER_PAGE, PdfError, _read_page, pdf_to_text
+from piasite.importer.writer import dump
+from piasite.model.reader import parse, read
+from tests.clirun import piasite
+from tests.conftest import FIXTURES
+
+DEV = FIXTURES / "pdf-dev"
+SOURCES = sorted(p.stem for p in DEV.glob("*.yaml"))
+# every readable PDF with the document it was made from
+PDFS = [(p.name, p.stem.removesuffix("-reordered").removesuffix("-restricted")) for p in sorted(DEV.glob("*.pdf"))]
+PDFS = [(pdf, src) for pdf, src in PDFS if src in SOURCES]
+
+
+def _leaves(d, path=()):
+    if isinstance(d, dict):
+        for k, v in d.items():
+            yield from _leaves(v, path + (k,))
+    elif isinstance(d, list):
+        for i, v in enumerate(d):
+            yield from _leaves(v, path + (i,))
+    else:
+        yield path, d
+
+
+def compare(pdf: Path, source: Path) -> dict[str, list]:
+    """The import of the PDF against its source document, leaf by leaf."""
+    imp = import_file(pdf)
+    got = dict(_leaves(parse(dump(imp.data, imp.form, [], "../schema"), pdf.name).data))
+    want = dict(_leaves(read(source).data))
+    return {
+        "equal": [k for k in want if got.get(k) == want[k]],
+        "wrong": [(k, want[k], got[k]) for k in want if k in got and got[k] != want[k]],
+        "missing": [(k, want[k]) for k in want if k not in got],
+        "extra": [(k, got[k]) for k in got if k not in want],
+    }
+
+
+def test_every_development_pdf_has_its_source():
+    assert len(SOURCES) >= 2
+    for name in SOURCES:
+        assert (DEV / f"{name}.pdf").is_file(), name
+    assert any("reordered" in pdf for pdf, _ in PDFS) and any("restricted" in pdf for pdf, _ in PDFS)
+
+
+@pytest.mark.parametrize(("pdf", "source"), PDFS)
+def test_each_value_lands_in_its_item(pdf, source):
+    r = compare(DEV / pdf, DEV / f"{source}.yaml")
+    total = len(r["equal"]) + len(r["wrong"]) + len(r["missing"])
+    print(f"{pdf}: {total} values: equal {len(r['equal'])}, wrong {len(r['wrong'])}, missing {len(r['missing'])}")
+    for k, want, got in r["wrong"]:
+        print("  wrong", ".".join(map(str, k)), repr(want)[:60], "→", repr(got)[:60])
+    for k, want in r["missing"]:
+        print("  missing", ".".join(map(str, k)), repr(want)[:60])
+    for k, got in r["extra"]:
+        print("  extra", ".".join(map(str, k)), repr(got)[:60])
+    assert not r["wrong"] and not r["missing"] and not r["extra"]
+
+
+def test_the_reordered_text_layer_is_out_of_visual_order():
+    """The reordered PDF really is: its characters in content-stream order are not top to bottom."""
+    with pdfplumber.open(DEV / "nishiura-9-kiso-reordered.pdf") as pdf:
+        chars = [c for c in pdf.pages[0].chars if c["text"].strip()]
+    tops = [round(c["top"]) for c in chars]
+    backwards = sum(1 for a, b in zip(tops, tops[1:], strict=False) if b < a)
+    forwards = sum(1 for a, b in zip(tops, tops[1:], strict=False) if b > a)
+    assert backwards > 50 and backwards > forwards / 2  # shuffled: about as often up as down
+    original = pdf_to_text(DEV / "nishiura-9-kiso.pdf")
+    assert pdf_to_text(DEV / "nishiura-9-kiso-reordered.pdf") == original
+
+
+def test_merged_section_labels_stand_once_before_their_sub_rows():
+    lines = pdf_to_text(DEV / "nishiura-9-kiso.pdf").split("\n")
+    k = lines.index("4. 情報提供ネットワークシステムによる情報連携")
+    assert lines[k + 1].startswith("①実施の有無\t[実施する]\t")
+    assert lines[k + 2].startswith("②法令上の根拠\t(情報提供の根拠)")
+    assert lines[k + 3].startswith("\t(情報照会の根拠)")  # the row continued below with its label cell empty
+    # a section label beside its only sub-row, in the column of the merged section labels
+    k = lines.index("3. 個人番号の利用")
+    assert lines[k + 1].startswith("法令上の根拠\t・行政手続における")
+    # the change table's rows, also starting in that column, stay whole
+    assert any(
+        l.startswith("令和2年4月1日\tⅠ 5. 評価実施機関における担当部署 ①部署\t住民福祉課\t健康福祉課") for l in lines
+    )
+
+
+def test_running_header_footer_and_page_numbers_are_dropped():
+    text = pdf_to_text(DEV / "nishiura-9-kiso.pdf")
+    lines = text.split("\n")
+    assert not [l for l in lines if "/ 3" in l]
+    # the 評価書名 printed at the head of every page stays only where it is a value
+    assert [l for l in lines if "介護保険に関する事務 基礎項目評価書" in l] == [
+        "9\t介護保険に関する事務 基礎項目評価書"
+    ]
+
+
+def test_a_cell_continued_on_the_next_page_is_one_value():
+    with pdfplumber.open(DEV / "higashinada-1-zenkoumoku.pdf") as pdf:
+        first, second = _read_page(pdf.pages[0], 1), _read_page(pdf.pages[1], 2)
+    assert any(c.open_bottom and c.lines for c in first.cells)  # no closing rule at the foot of page 1
+    assert any(c.open_top and c.lines for c in second.cells)
+    lines = pdf_to_text(DEV / "higashinada-1-zenkoumoku.pdf").split("\n")
+    row = next(l for l in lines if l.startswith("②事務の内容"))
+    assert "住民票の記載、消除又は記載の修正" in row and "個人番号の指定に係る" in row  # both pages' parts
+
+
+def test_hard_wraps_are_joined_and_line_breaks_kept():
+    lines = pdf_to_text(DEV / "nishiura-9-kiso.pdf").split("\n")
+    row = next(l for l in lines if l.startswith("個人のプライバシー") is False and l.startswith("西浦町は、"))
+    assert "<br>" not in row and "認識し" in row  # wrapped in the PDF between 認 and 識
+    row = next(l for l in lines if l.startswith("③システムの名称"))
+    assert row == "③システムの名称\t1. 介護保険システム<br>2. 団体内統合宛名システム<br>3. 中間サーバー"
+
+
+# --- refusals -------------------------------------------------------------------------------------------
+
+
+def _pdf(pages: list[bytes], media: str = "0 0 595 842") -> bytes:
+    """A small PDF written by hand: one content stream per page, Helvetica as F1."""
+    objs = [b"<</Type/Catalog/Pages 2 0 R>>", b""]
+    kids = []
+    for content in pages:
+        data = zlib.compress(content)
+        objs.append(b"<</Length %d/Filter/FlateDecode>>stream\n" % len(data) + data + b"\nendstream")
+        objs.append(
+            b"<</Type/Page/Parent 2 0 R/MediaBox[%s]/Contents %d 0 R/Resources<</Font<</F1 %d 0 R>>>>>>"
+            % (media.encode(), len(objs), len(pages) * 2 + 3)
+        )
+        kids.append(b"%d 0 R" % len(objs))
+    objs[1] = b"<</Type/Pages/Count %d/Kids[%s]>>" % (len(pages), b" ".join(kids))
+    objs.append(b"<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>")
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for k, o in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % k + o + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return bytes(out)
+
+
+def _refused(path: Path, limits: Limits | None = None) -> str:
+    with pytest.raises(PdfError) as e:
+        pdf_to_text(path, limits) if limits else pdf_to_text(path)
+    return e.value.message
+
+
+def test_a_file_named_pdf_that_is_not_one_is_refused(tmp_path):
+    f = tmp_path / "評価書.pdf"
+    f.write_text("特定個人情報保護評価書(基礎項目評価書)\n", encoding="utf-8")
+    assert "PDF ではありません" in _refused(f)
+    f.write_bytes(b"%PDF-1.4\n garbage")
+    assert "何も取り込んでいません" in _refused(f)
+
+
+def test_a_password_protected_pdf_is_refused():
+    assert "パスワード" in _refused(DEV / "nishiura-9-kiso-password.pdf")
+
+
+def test_a_scan_without_a_text_layer_is_refused(tmp_path):
+    f = tmp_path / "scan.pdf"
+    f.write_bytes(_pdf([b"0.5 g 50 50 400 600 re f 0 G 60 700 m 500 700 l S"]))  # drawing, no text
+    message = _refused(f)
+    assert "文字のデータがありません" in message and "OCR" in message and "何も取り込んでいません" in message
+
+
+def test_a_pdf_over_the_page_limit_is_refused():
+    message = _refused(DEV / "nishiura-9-kiso.pdf", Limits(max_pdf_pages=2))
+    assert "3 ページ" in message and "2 ページまで" in message
+
+
+def test_hostile_pages_are_bounded(tmp_path):
+    many = tmp_path / "many.pdf"
+    n = MAX_CHARS_PER_PAGE + 1000
+    run = b"BT /F1 0.5 Tf 10 10 Td (" + b"x" * n + b") Tj ET"
+    many.write_bytes(_pdf([run]))
+    t = time.monotonic()
+    assert "文字が多すぎます" in _refused(many)
+    assert time.monotonic() - t < 60
+    huge = tmp_path / "huge.pdf"  # a page of 14,400 points square (the largest PDF allows) with one line
+    huge.write_bytes(_pdf([b"BT /F1 12 Tf 100 14000 Td (Hello) Tj ET"], media="0 0 14400 14400"))
+    t = time.monotonic()
+    assert pdf_to_text(huge) == "Hello\n"
+    assert time.monotonic() - t < 10
+
+
+def test_the_command_refuses_without_a_traceback(tmp_path):
+    f = tmp_path / "scan.pdf"
+    f.write_bytes(_pdf([b"50 50 400 600 re S"]))
+    res = piasite("import", f, "--report")
+    assert res.returncode == 1
+    assert "scan.pdf" in res.stderr and "OCR" in res.stderr and "Traceback" not in res.stderr + res.stdout
+    res = piasite("import", DEV / "nishiura-9-kiso-password.pdf", "--report")
+    assert res.returncode == 1 and "パスワード" in res.stderr
+
+
+def test_the_command_imports_a_pdf(tmp_path):
+    res = piasite("import", DEV / "nishiura-9-kiso.pdf", "--out", tmp_path)
+    assert res.returncode == 0, res.stderr
+    out = tmp_path / "nishiura-9-kiso.yaml"
+    assert read(out).data == read(DEV / "nishiura-9-kiso.yaml").data
