@@ -122,8 +122,8 @@ def pdf_to_text(path: Path, limits: Limits = DEFAULT_LIMITS) -> str:
             raise PdfError(f"PDF のページが読めません({type(e).__name__})。何も取り込んでいません") from None
         if n > limits.max_pdf_pages:
             raise PdfError(
-                f"PDF のページが多すぎます({n:,} ページ。{limits.max_pdf_pages:,} ページまで。"
-                "mkdocs.yml の extra.piasite.limits.max_pdf_pages で変えられます)。何も取り込んでいません"
+                f"PDF のページが多すぎます({n:,} ページ。{limits.max_pdf_pages:,} ページまで)。"
+                "評価書ごとの PDF に分けてください。何も取り込んでいません"
             )
         pages = []
         for k, page in enumerate(pdf.pages, 1):
