@@ -43,9 +43,13 @@ from piasite.importer.text import is_separator, to_markdown  # noqa: E402
 ACCEPTANCE = ROOT / "tests" / "fixtures" / "acceptance"
 OUT = ROOT / "tests" / "fixtures" / "pdf-dev"
 # (source, output name, renamings: every invented name replaced by another invented one)
+# style: "ruled" (every cell boxed), "glyphs" (boxed, the ticks drawn as ■ □ the way some workbooks
+# do), "unruled" (no rules at all: a table read by its columns alone)
 SOURCES = [
-    ("minamikawa-9-kiso", "nishiura-9-kiso", [("南川", "西浦")]),
-    ("kitahama-1-zenkoumoku", "higashinada-1-zenkoumoku", [("北浜", "東灘")]),
+    ("minamikawa-9-kiso", "nishiura-9-kiso", [("南川", "西浦")], "ruled"),
+    ("kitahama-1-zenkoumoku", "higashinada-1-zenkoumoku", [("北浜", "東灘")], "glyphs"),
+    ("aobadai-5-juten", "midorigaoka-5-juten", [("青葉台", "緑ヶ丘")], "ruled"),
+    ("shirasuna-12-kiso", "kurosaki-12-kiso", [("白砂", "黒崎")], "unruled"),
 ]
 FONT = "Noto Sans CJK JP"
 SIZE = 9
@@ -56,10 +60,17 @@ _PART = re.compile(r"^(?:[ⅠⅡⅢⅣⅤⅥⅦ]\s|特定個人情報保護評�
 _SECTION = re.compile(r"^\d+\.\s")
 
 
+STYLE = {"glyphs": False, "ruled": True}
+
+
 def _cell_text(cell: str) -> str:
     """A text cell (HTML of the extraction) as a clerk types it in a workbook cell: one line per paragraph."""
     md, _ = to_markdown(cell)
-    return "\n".join(l for l in md.split("\n") if l.strip())
+    text = "\n".join(l for l in md.split("\n") if l.strip())
+    if STYLE["glyphs"]:
+        text = re.sub(r"\[\s*[○☑◉]\s*\]|[☑◉]", "■", text)
+        text = re.sub(r"\[\s*[☐◎]?\s*\](?=\s*\S)|[☐◎]", "□", text)
+    return text
 
 
 def _width(s: str) -> float:
@@ -102,7 +113,7 @@ class Sheet:
             c.alignment = Alignment(wrap_text=True, vertical="top")
             if first != last:
                 self.ws.merge_cells(f"{first}{r}:{last}{r}")
-            if border:
+            if border and STYLE["ruled"]:
                 for k in range(ord(first), ord(last) + 1):
                     self.ws[f"{chr(k)}{r}"].border = BOX
             if text:
@@ -178,7 +189,7 @@ def build_workbook(text: str, title: str, split_long: bool = True) -> Workbook:
                 if sheet.row - 1 > start:
                     sheet.ws.merge_cells(f"A{start}:A{sheet.row - 1}")
                 for r in range(start, sheet.row):
-                    sheet.ws[f"A{r}"].border = BOX
+                    sheet.ws[f"A{r}"].border = BOX if STYLE["ruled"] else Border()
                 k = j
                 continue
         if not split_done and len(cells) == 2 and cells[1].count("\n") >= 3 and k > 40:
@@ -187,7 +198,7 @@ def build_workbook(text: str, title: str, split_long: bool = True) -> Workbook:
             half = len(paras) // 2
             r1 = sheet.put(_spans(2, "A"), [cells[0], "\n".join(paras[:half])])
             r2 = sheet.put(_spans(2, "A"), ["", "\n".join(paras[half:])])
-            for col in "ABCDEF":
+            for col in "ABCDEF" if STYLE["ruled"] else "":
                 sheet.ws[f"{col}{r1}"].border = Border(left=THIN, right=THIN, top=THIN)
                 sheet.ws[f"{col}{r2}"].border = Border(left=THIN, right=THIN, bottom=THIN)
             sheet.ws.row_breaks.append(Break(id=r1))
@@ -274,7 +285,8 @@ def _renamed(s: str, names: list[tuple[str, str]]) -> str:
 
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    for src, name, names in SOURCES:
+    for src, name, names, style in SOURCES:
+        STYLE["glyphs"], STYLE["ruled"] = style == "glyphs", style != "unruled"
         text = _renamed((ACCEPTANCE / f"{src}.txt").read_text(encoding="utf-8"), names)
         doc = _renamed((ACCEPTANCE / f"{src}.expected.yaml").read_text(encoding="utf-8"), names)
         (OUT / f"{name}.yaml").write_text(doc, encoding="utf-8")

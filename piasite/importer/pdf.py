@@ -383,7 +383,7 @@ def _joined(prev: Line, nxt: Line, left: float, right: float) -> str:
     gap = nxt.top - prev.bottom
     if gap > 0.9 * prev.size:  # an empty line between: a paragraph
         return "<br>"
-    if prev.space_after and prev.text[-1:] not in _ENDS:  # a line broken at a space
+    if prev.space_after:  # a line broken at a space (a real line break leaves none at its end)
         return " "
     if _BULLET.match(nxt.text) and prev.text[-1:] in _ENDS:  # a sentence ended, a bullet opens the next line
         return "<br>"
@@ -479,10 +479,9 @@ def _drop_clipped(prev: Page, page: Page) -> None:
     """Text of a cell split by a page break that the producer printed again on the other page,
     outside the table (where the page clips it away): a free line above the first rule of the page,
     or below the last rule of the one before, whose text is part of a cell open at the break."""
-    crossing = [_shape(_cell_text(c)) for c in prev.cells if c.open_bottom] + [
-        _shape(_cell_text(c)) for c in page.cells if c.open_top
+    crossing = [(c, _shape(_cell_text(c))) for c in prev.cells if c.open_bottom and c.lines] + [
+        (c, _shape(_cell_text(c))) for c in page.cells if c.open_top and c.lines
     ]
-    crossing = [t for t in crossing if t]
     if not crossing:
         return
     first_rule = min((c.top for c in page.cells if c.ruled), default=0.0)
@@ -500,7 +499,9 @@ def _drop_clipped(prev: Page, page: Page) -> None:
                 groups.append([c])
         for g in groups:
             t = "".join(_shape(_cell_text(c)) for c in g)
-            if len(t) >= 4 and any(t in x for x in crossing):
+            x0, x1 = min(c.x0 for c in g), max(c.x1 for c in g)
+            # part of a crossing cell's text, and (when short) standing in that cell's column
+            if t and any(t in x and (len(t) >= 4 or (o.x0 - 2 <= x0 and x1 <= o.x1 + 2)) for o, x in crossing):
                 for c in g:
                     c.lines = []
 
