@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -186,8 +186,9 @@ def _read_page(page, number: int) -> Page:
             free.append(ch)
     for i, c in enumerate(cells):
         c.lines = _lines(inside.get(i, []))
-    for line_chars in _line_groups(free):
-        cells.extend(_free_cells(line_chars))
+    groups = _line_groups(free)
+    starts = _column_starts(groups)
+    cells.extend(_free_blocks([_free_cells(g, starts) for g in groups]))
     return Page(number, bottom - top, cells)
 
 
@@ -333,13 +334,69 @@ def _lines(chars: list[dict]) -> list[Line]:
     return out
 
 
-def _free_cells(chars: list[dict]) -> list[Cell]:
-    """A line outside every ruled cell, cut into cells where the gap is wider than two characters."""
+def _column_starts(groups: list[list[dict]]) -> list[float]:
+    """Where the columns of a table without rules start: the left ends of pieces (cut at wide gaps)
+    at which at least three lines of the page start a piece."""
+    counts: dict[int, int] = defaultdict(int)
+    for g in groups:
+        for _, members in _text(g, split=2.0):
+            if members:
+                counts[round(members[0]["x0"] / 2)] += 1
+    return [k * 2.0 for k, n in counts.items() if n >= 3]
+
+
+def _free_cells(chars: list[dict], starts: Sequence[float] = ()) -> list[Cell]:
+    """A line outside every ruled cell, cut into cells where the gap is wider than two characters, or
+    where a character after a gap stands at the start of a column (a label that fills its column)."""
     out = []
+    pieces = []
     for text, members in _text(chars, split=2.0):
+        cut = [0]
+        for k in range(1, len(members)):
+            a, b = members[k - 1], members[k]
+            if b["x0"] - a["x1"] > 0.3 * b["size"] and any(abs(b["x0"] - x) <= 1.5 for x in starts):
+                cut.append(k)
+        if len(cut) == 1:
+            pieces.append((text, members))
+            continue
+        for i, j in zip(cut, cut[1:] + [len(members)], strict=False):
+            sub = [
+                c for c in chars if members[i]["x0"] <= c["x0"] and (j == len(members) or c["x0"] < members[j]["x0"])
+            ]
+            pieces.extend(_text(sub))
+    for text, members in pieces:
         if text:
-            ln = _make_line(text, members)
+            ln = _make_line(text, members, not chars[-1]["text"].strip() and members[-1] is chars[-1])
             out.append(Cell(ln.x0, ln.top, ln.x1, ln.bottom, [ln], ruled=False))
+    return out
+
+
+def _free_blocks(lines: list[list[Cell]]) -> list[Cell]:
+    """Lines outside the ruled cells gathered into the rows of a table without rules: a line that follows
+    the one above closely (less than the gap between two rows) and whose pieces all start in that row's
+    columns continues the row, each piece the cell of its column."""
+    out: list[Cell] = []
+    right = max((c.x1 for line in lines for c in line), default=0.0)
+    block: list[Cell] = []  # one cell per column of the current row
+    bottom = 0.0
+    for line in lines:
+        if not line:
+            continue
+        size = max(ln.size for c in line for ln in c.lines)
+        cols = [c.x0 for c in block]
+        fits = block and all(any(abs(c.x0 - x) <= 1.5 * size for x in cols) for c in line)
+        if fits and line[0].top - bottom <= 0.6 * size:
+            for c in line:
+                k = min(range(len(block)), key=lambda i: abs(block[i].x0 - c.x0))
+                block[k].lines.extend(c.lines)
+                block[k].bottom = max(block[k].bottom, c.bottom)
+        else:
+            out.extend(block)
+            block = [Cell(c.x0, c.top, c.x1, c.bottom, list(c.lines), ruled=False) for c in line]
+        bottom = max(c.bottom for c in line)
+        for k, c in enumerate(block):  # each column reaches to the next one (the last to the text's edge)
+            c.x1 = block[k + 1].x0 - size if k + 1 < len(block) else max(right, c.x1)
+    out.extend(block)
     return out
 
 
@@ -347,7 +404,7 @@ def _free_cells(chars: list[dict]) -> list[Cell]:
 
 
 def _shape(text: str) -> str:
-    return re.sub(r"\d+", "#", re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)))
+    return re.sub(r"\d+", "#", re.sub(r"\s+|<br>", "", unicodedata.normalize("NFKC", text)))
 
 
 def _drop_furniture(pages: list[Page]) -> None:
@@ -401,8 +458,7 @@ def _cell_text(c: Cell) -> str:
     if not c.lines:
         return ""
     lines = c.lines
-    left = c.x0 if c.ruled else min(l.x0 for l in lines)
-    right = c.x1 if c.ruled else max(l.x1 for l in lines)
+    left, right = c.x0, c.x1
     out = lines[0].text
     for prev, nxt in zip(lines, lines[1:], strict=False):
         out += _joined(prev, nxt, left, right) + nxt.text
@@ -499,7 +555,8 @@ def _drop_clipped(prev: Page, page: Page) -> None:
                 groups.append([c])
         for g in groups:
             t = "".join(_shape(_cell_text(c)) for c in g)
-            x0, x1 = min(c.x0 for c in g), max(c.x1 for c in g)
+            x0 = min(ln.x0 for c in g for ln in c.lines)
+            x1 = max(ln.x1 for c in g for ln in c.lines)
             # part of a crossing cell's text, and (when short) standing in that cell's column
             if t and any(t in x and (len(t) >= 4 or (o.x0 - 2 <= x0 and x1 <= o.x1 + 2)) for o, x in crossing):
                 for c in g:
