@@ -372,9 +372,12 @@ def _free_cells(chars: list[dict], starts: Sequence[float] = ()) -> list[Cell]:
 
 
 def _free_blocks(lines: list[list[Cell]]) -> list[Cell]:
-    """Lines outside the ruled cells gathered into the rows of a table without rules: a line that follows
+    """Lines outside the ruled cells gathered into the rows of a table without rules. A line that follows
     the one above closely (less than the gap between two rows) and whose pieces all start in that row's
-    columns continues the row, each piece the cell of its column."""
+    columns continues the row, each piece the cell of its column — but a piece in the row's first column
+    only where the line above in that column was wrapped (else it is the next row's label). A piece left of
+    every column, beside pieces in the row's columns, is the row's label printed beside the middle of a tall
+    value."""
     out: list[Cell] = []
     right = max((c.x1 for line in lines for c in line), default=0.0)
     block: list[Cell] = []  # one cell per column of the current row
@@ -383,21 +386,48 @@ def _free_blocks(lines: list[list[Cell]]) -> list[Cell]:
         if not line:
             continue
         size = max(ln.size for c in line for ln in c.lines)
-        cols = [c.x0 for c in block]
-        fits = block and all(any(abs(c.x0 - x) <= 1.5 * size for x in cols) for c in line)
-        if fits and line[0].top - bottom <= 0.6 * size:
-            for c in line:
-                k = min(range(len(block)), key=lambda i: abs(block[i].x0 - c.x0))
-                block[k].lines.extend(c.lines)
-                block[k].bottom = max(block[k].bottom, c.bottom)
-        else:
-            out.extend(block)
-            block = [Cell(c.x0, c.top, c.x1, c.bottom, list(c.lines), ruled=False) for c in line]
+        close = bool(block) and line[0].top - bottom <= 0.6 * size
+
+        if close:
+            ks = [_column(block, c, size) for c in line]
+            first = block[0]
+            if ks[0] is None and len(line) > 1 and line[0].x1 < first.x0 and all(k is not None for k in ks[1:]):
+                # the label of a tall value, printed beside its middle
+                block.insert(
+                    0, Cell(line[0].x0, first.top, line[0].x1, line[0].bottom, list(line[0].lines), ruled=False)
+                )
+                line, ks = line[1:], [k + 1 for k in ks[1:] if k is not None]
+            wrapped_first = (
+                0 not in ks
+                or not block[0].lines
+                or _joined(block[0].lines[-1], line[ks.index(0)].lines[0], block[0].x0, block[0].x1) != "<br>"
+            )
+            if all(k is not None for k in ks) and wrapped_first:
+                for c, k in zip(line, ks, strict=True):
+                    assert k is not None
+                    block[k].lines.extend(c.lines)
+                    block[k].bottom = max(block[k].bottom, c.bottom)
+                bottom = max(c.bottom for c in line) if line else bottom
+                _reach(block, right, size)
+                continue
+        out.extend(block)
+        block = [Cell(c.x0, c.top, c.x1, c.bottom, list(c.lines), ruled=False) for c in line]
         bottom = max(c.bottom for c in line)
-        for k, c in enumerate(block):  # each column reaches to the next one (the last to the text's edge)
-            c.x1 = block[k + 1].x0 - size if k + 1 < len(block) else max(right, c.x1)
+        _reach(block, right, size)
     out.extend(block)
     return out
+
+
+def _column(block: list[Cell], c: Cell, size: float) -> int | None:
+    """The column of the row a piece starts in, if any."""
+    k = min(range(len(block)), key=lambda i: abs(block[i].x0 - c.x0))
+    return k if abs(block[k].x0 - c.x0) <= 1.5 * size else None
+
+
+def _reach(block: list[Cell], right: float, size: float) -> None:
+    """Each column of a row without rules reaches to the next one (the last to the text's right edge)."""
+    for k, c in enumerate(block):
+        c.x1 = block[k + 1].x0 - 0.5 * size if k + 1 < len(block) else max(right, c.x1)
 
 
 # --- running headers, footers and page numbers ---------------------------------------------------------
