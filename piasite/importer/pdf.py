@@ -360,13 +360,13 @@ def _free_cells(chars: list[dict], starts: Sequence[float] = ()) -> list[Cell]:
             pieces.append((text, members))
             continue
         for i, j in zip(cut, cut[1:] + [len(members)], strict=False):
-            sub = [
-                c for c in chars if members[i]["x0"] <= c["x0"] and (j == len(members) or c["x0"] < members[j]["x0"])
-            ]
+            end = members[j]["x0"] if j < len(members) else members[-1]["x1"] + 0.01
+            sub = [c for c in chars if members[i]["x0"] <= c["x0"] < end]
             pieces.extend(_text(sub))
     for text, members in pieces:
         if text:
-            ln = _make_line(text, members, not chars[-1]["text"].strip() and members[-1] is chars[-1])
+            k = next(i for i, c in enumerate(chars) if c is members[-1])
+            ln = _make_line(text, members, k + 1 < len(chars) and not chars[k + 1]["text"].strip())
             out.append(Cell(ln.x0, ln.top, ln.x1, ln.bottom, [ln], ruled=False))
     return out
 
@@ -374,8 +374,8 @@ def _free_cells(chars: list[dict], starts: Sequence[float] = ()) -> list[Cell]:
 def _free_blocks(lines: list[list[Cell]]) -> list[Cell]:
     """Lines outside the ruled cells gathered into the rows of a table without rules. A line that follows
     the one above closely (less than the gap between two rows) and whose pieces all start in that row's
-    columns continues the row, each piece the cell of its column — but a piece in the row's first column
-    only where the line above in that column was wrapped (else it is the next row's label). A piece left of
+    columns continues the row, each piece the cell of its column — but, in a row of several columns, a
+    piece in its first column only where the line above in that column was wrapped (else it is the next row's label). A piece left of
     every column, beside pieces in the row's columns, is the row's label printed beside the middle of a tall
     value."""
     out: list[Cell] = []
@@ -399,6 +399,7 @@ def _free_blocks(lines: list[list[Cell]]) -> list[Cell]:
                 line, ks = line[1:], [k + 1 for k in ks[1:] if k is not None]
             wrapped_first = (
                 0 not in ks
+                or len(block) < 2  # one column: a list or a paragraph, not a label beside values
                 or not block[0].lines
                 or _joined(block[0].lines[-1], line[ks.index(0)].lines[0], block[0].x0, block[0].x1) != "<br>"
             )
@@ -490,9 +491,23 @@ def _cell_text(c: Cell) -> str:
     lines = c.lines
     left, right = c.x0, c.x1
     out = lines[0].text
+    number = _item_number(lines[0].text)
     for prev, nxt in zip(lines, lines[1:], strict=False):
-        out += _joined(prev, nxt, left, right) + nxt.text
+        n = _item_number(nxt.text)
+        # the next item of a numbered list opens its own line
+        joint = "<br>" if n is not None and number is not None and n == number + 1 else _joined(prev, nxt, left, right)
+        out += joint + nxt.text
+        if n is not None and joint == "<br>":
+            number = n
     return _boxes(out)
+
+
+_ITEM = re.compile(r"^\s*([0-9０-９]{1,2})\s*[.)．）]")
+
+
+def _item_number(text: str) -> int | None:
+    m = _ITEM.match(text)
+    return int(unicodedata.normalize("NFKC", m.group(1))) if m else None
 
 
 def _boxes(text: str) -> str:
@@ -593,6 +608,15 @@ def _drop_clipped(prev: Page, page: Page) -> None:
                     c.lines = []
 
 
+def _continues(last: list[Cell], head: list[Cell]) -> bool:
+    """A row without rules at the head of a page that continues the last row of the page before: its
+    first column empty, each of its cells under a cell of that row other than the first."""
+    if not last or not head or any(c.ruled for c in last + head) or len(last) < 2:
+        return False
+    size = max(ln.size for c in head for ln in c.lines) if any(c.lines for c in head) else 0.0
+    return all(c.lines for c in head) and all(any(abs(o.x0 - c.x0) <= 1.5 * size for o in last[1:]) for c in head)
+
+
 def _layout(pages: list[Page]) -> list[str]:
     section_columns = _section_columns(pages)
     for prev, page in zip(pages, pages[1:], strict=False):
@@ -612,7 +636,12 @@ def _layout(pages: list[Page]) -> list[str]:
                 c.lines = []
             cells = [c for c in cells if c.lines or (c.ruled and not c.open_top)]
         carry = [c for c in cells if c.open_bottom]
-        rows.extend(_page_lines(cells, section_columns))
+        page_rows = _page_lines(cells, section_columns)
+        if rows and page_rows and _continues(rows[-1], page_rows[0]):
+            for c in page_rows[0]:
+                max(rows[-1], key=lambda o: _overlap(o, c)).lines.extend(c.lines)
+            page_rows = page_rows[1:]
+        rows.extend(page_rows)
     out = []
     for r in rows:
         text = _line_of(r)
