@@ -42,6 +42,10 @@ from piasite.core.errors import PiasiteError
 MAX_PDF_BYTES = 100_000_000  # a published 全項目評価書 is a few megabytes
 MAX_CHARS_PER_PAGE = 60_000  # a dense A3 page holds about 10,000
 MAX_EDGES_PER_PAGE = 20_000  # ruling lines (a page of a form has a few hundred)
+# Crossings of vertical and horizontal rules (after collinear pieces are joined) examined for cells: a
+# page of a form has under a thousand (10 columns, 60 rows); the work grows faster than their number.
+MAX_CROSSINGS_PER_PAGE = 15_000
+MAX_CROSSINGS = 400_000  # in the whole PDF
 BAND = 0.07  # the top and bottom bands of a page where running headers and footers stand
 
 _PAGE_NUMBER = re.compile(
@@ -126,9 +130,10 @@ def pdf_to_text(path: Path, limits: Limits = DEFAULT_LIMITS) -> str:
                 "評価書ごとの PDF に分けてください。何も取り込んでいません"
             )
         pages = []
+        budget = [MAX_CROSSINGS]
         for k, page in enumerate(pdf.pages, 1):
             try:
-                pages.append(_read_page(page, k))
+                pages.append(_read_page(page, k, budget))
             except PdfError:
                 raise
             except Exception as e:
@@ -153,7 +158,7 @@ class Page:
     cells: list[Cell]
 
 
-def _read_page(page, number: int) -> Page:
+def _read_page(page, number: int, budget: list[int] | None = None) -> Page:
     x0, top, x1, bottom = page.bbox
     chars = page.chars
     if len(chars) > MAX_CHARS_PER_PAGE:
@@ -170,7 +175,7 @@ def _read_page(page, number: int) -> Page:
         and top <= (c["top"] + c["bottom"]) / 2 <= bottom
         and c["size"] > 0.5
     ]
-    boxes = _ruled_cells(page)
+    boxes = _ruled_cells(page, budget if budget is not None else [MAX_CROSSINGS])
     cells = [Cell(b[0], b[1], b[2], b[3], open_top=ot, open_bottom=ob) for b, ot, ob in boxes]
     inside: dict[int, list[dict]] = defaultdict(list)
     free: list[dict] = []
@@ -192,7 +197,7 @@ def _read_page(page, number: int) -> Page:
     return Page(number, bottom - top, cells)
 
 
-def _ruled_cells(page) -> list[tuple[tuple[float, float, float, float], bool, bool]]:
+def _ruled_cells(page, budget: list[int]) -> list[tuple[tuple[float, float, float, float], bool, bool]]:
     """Cells enclosed by the page's ruling lines (with open_top, open_bottom). Vertical rules that end
     without a horizontal one (a table running on to the next page, or coming from the previous one)
     are closed by a virtual rule, and the cells along it are open there."""
@@ -205,6 +210,14 @@ def _ruled_cells(page) -> list[tuple[tuple[float, float, float, float], bool, bo
     v = [e for e in edges if e["orientation"] == "v"]
     h = [e for e in edges if e["orientation"] == "h"]
     real = list(h)
+    crossings = len(v) * len(h)
+    budget[0] -= crossings
+    if crossings > MAX_CROSSINGS_PER_PAGE or budget[0] < 0:
+        raise PdfError(
+            f"{page.page_number} ページ目の罫線が多すぎます(縦 {len(v):,} 本・横 {len(h):,} 本"
+            + ("" if crossings > MAX_CROSSINGS_PER_PAGE else "。PDF 全体でも多すぎます")
+            + ")。何も取り込んでいません"
+        )
 
     def ruled(x0: float, x1: float, y: float) -> bool:
         return any(abs(g["top"] - y) <= 2 and g["x0"] <= x0 + 2 and g["x1"] >= x1 - 2 for g in real)

@@ -149,6 +149,29 @@ def test_hard_wraps_are_joined_and_line_breaks_kept():
     assert row == "③システムの名称\t1. 介護保険システム<br>2. 団体内統合宛名システム<br>3. 中間サーバー"
 
 
+def test_a_hand_written_pdf_out_of_order_loses_its_running_lines(tmp_path):
+    """Text objects written foot first and bottom up; a running header, `- N -` page numbers and a
+    `N / M` counter in the bands of two pages are dropped, the body read top to bottom."""
+
+    def page(n: int, body: list[bytes]) -> bytes:
+        ops = [b"BT /F1 9 Tf 280 30 Td (- %d -) Tj ET" % n, b"BT /F1 9 Tf 480 30 Td (%d / 2) Tj ET" % n]
+        for k, text in reversed(list(enumerate(body))):
+            ops.append(b"BT /F1 11 Tf 72 %d Td (%s) Tj ET" % (700 - 20 * k, text))
+        ops.append(b"BT /F1 9 Tf 400 815 Td (Nishiura Town assessment) Tj ET")
+        return b"\n".join(ops)
+
+    f = tmp_path / "hand.pdf"
+    f.write_bytes(_pdf([page(1, [b"first line", b"second line"]), page(2, [b"third line"])]))
+    assert pdf_to_text(f) == "first line\nsecond line\nthird line\n"
+
+
+def test_radio_pairs_become_boxes():
+    from piasite.importer.pdf import _boxes
+
+    assert _boxes("● 実施する ○ 実施しない") == "[○] 実施する [ ] 実施しない"
+    assert _boxes("○印の項目") == "○印の項目"  # a lone ○ is text
+
+
 # --- refusals -------------------------------------------------------------------------------------------
 
 
@@ -216,6 +239,15 @@ def test_hostile_pages_are_bounded(tmp_path):
     t = time.monotonic()
     assert "文字が多すぎます" in _refused(many)
     assert time.monotonic() - t < 60
+    grid = tmp_path / "grid.pdf"  # a mesh of 130 by 130 rules on a huge page
+    mesh = b"".join(
+        b"0 %d m 14000 %d l S %d 0 m %d 14000 l S\n" % (i * 10 + 5, i * 10 + 5, i * 10 + 5, i * 10 + 5)
+        for i in range(130)
+    )
+    grid.write_bytes(_pdf([mesh + b"BT /F1 12 Tf 10 10 Td (x) Tj ET"], media="0 0 14400 14400"))
+    t = time.monotonic()
+    assert "罫線が多すぎます" in _refused(grid)
+    assert time.monotonic() - t < 10
     huge = tmp_path / "huge.pdf"  # a page of 14,400 points square (the largest PDF allows) with one line
     huge.write_bytes(_pdf([b"BT /F1 12 Tf 100 14000 Td (Hello) Tj ET"], media="0 0 14400 14400"))
     t = time.monotonic()
