@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -46,6 +47,7 @@ MAX_EDGES_PER_PAGE = 20_000  # ruling lines (a page of a form has a few hundred)
 # page of a form has under a thousand (10 columns, 60 rows); the work grows faster than their number.
 MAX_CROSSINGS_PER_PAGE = 15_000
 MAX_CROSSINGS = 400_000  # in the whole PDF
+MAX_CONTENT_BYTES = 20_000_000  # one page's content streams once decompressed (a dense page: ~200 KB)
 BAND = 0.07  # the top and bottom bands of a page where running headers and footers stand
 
 _PAGE_NUMBER = re.compile(
@@ -160,6 +162,7 @@ class Page:
 
 def _read_page(page, number: int, budget: list[int] | None = None) -> Page:
     x0, top, x1, bottom = page.bbox
+    _check_contents(page, number)
     chars = page.chars
     if len(chars) > MAX_CHARS_PER_PAGE:
         raise PdfError(
@@ -195,6 +198,30 @@ def _read_page(page, number: int, budget: list[int] | None = None) -> Page:
     starts = _column_starts(groups)
     cells.extend(_free_blocks([_free_cells(g, starts) for g in groups]))
     return Page(number, bottom - top, cells)
+
+
+def _check_contents(page, number: int) -> None:
+    """A page whose content streams decompress to more than MAX_CONTENT_BYTES (a compression bomb) is
+    refused before it is parsed: each stream is inflated in bounded pieces, never whole."""
+    total = 0
+    for stream in getattr(page.page_obj, "contents", None) or []:
+        raw = getattr(stream, "rawdata", None)
+        if raw is not None and getattr(stream, "decipher", None):  # an encrypted PDF opened without a password
+            raw = stream.decipher(stream.objid, stream.genno, raw, stream.attrs)
+        filters = stream.get_filters() if hasattr(stream, "get_filters") else []
+        if raw is None or not filters:
+            total += len(getattr(stream, "data", None) or b"")
+        elif len(filters) == 1 and getattr(filters[0][0], "name", filters[0][0]) in ("FlateDecode", "Fl"):
+            d = zlib.decompressobj()
+            chunk = d.decompress(raw, MAX_CONTENT_BYTES + 1 - total)
+            total += len(chunk)
+            while d.unconsumed_tail and total <= MAX_CONTENT_BYTES:
+                total += len(d.decompress(d.unconsumed_tail, MAX_CONTENT_BYTES + 1 - total))
+        if total > MAX_CONTENT_BYTES:
+            raise PdfError(
+                f"{number} ページ目の内容が大きすぎます(展開すると {MAX_CONTENT_BYTES:,} バイトを超えます)。"
+                "何も取り込んでいません"
+            )
 
 
 def _ruled_cells(page, budget: list[int]) -> list[tuple[tuple[float, float, float, float], bool, bool]]:

@@ -19,7 +19,7 @@ import pytest
 
 from piasite.config.limits import Limits
 from piasite.importer import import_file
-from piasite.importer.pdf import MAX_CHARS_PER_PAGE, PdfError, _read_page, pdf_to_text
+from piasite.importer.pdf import MAX_CHARS_PER_PAGE, MAX_CONTENT_BYTES, PdfError, _read_page, pdf_to_text
 from piasite.importer.writer import dump
 from piasite.model.reader import parse, read
 from tests.clirun import piasite
@@ -247,6 +247,12 @@ def test_hostile_pages_are_bounded(tmp_path):
     grid.write_bytes(_pdf([mesh + b"BT /F1 12 Tf 10 10 Td (x) Tj ET"], media="0 0 14400 14400"))
     t = time.monotonic()
     assert "罫線が多すぎます" in _refused(grid)
+    assert time.monotonic() - t < 10
+    bomb = tmp_path / "bomb.pdf"  # 25 MB of content compressed into a few kilobytes
+    bomb.write_bytes(_pdf([b" " * (MAX_CONTENT_BYTES + 5_000_000) + b"BT /F1 12 Tf 10 10 Td (x) Tj ET"]))
+    assert bomb.stat().st_size < 100_000
+    t = time.monotonic()
+    assert "展開すると" in _refused(bomb)
     assert time.monotonic() - t < 10
     huge = tmp_path / "huge.pdf"  # a page of 14,400 points square (the largest PDF allows) with one line
     huge.write_bytes(_pdf([b"BT /F1 12 Tf 100 14000 Td (Hello) Tj ET"], media="0 0 14400 14400"))
