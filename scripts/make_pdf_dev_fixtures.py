@@ -98,6 +98,7 @@ class Sheet:
         ws.oddFooter.center.text = "&P / &N"
         ws.oddFooter.center.size = 8
         self.row = 1
+        self.groups: list[list] = []  # [first row, label span, last row] of labels merged down
 
     def put(self, cols: list[tuple[str, str]], text_cells: list[str], border: bool = True, bold: bool = False):
         """One row: cells spanning the given column ranges ("A", "C:F")."""
@@ -121,6 +122,29 @@ class Sheet:
         self.ws.row_dimensions[r].height = height * SIZE * 1.45 + 4
         self.row += 1
         return r
+
+    def labelled(self, cols: list[str], cells: list[str]) -> int:
+        """A row whose label cell, when empty, is the label above merged down beside it (the label of
+        a value printed in several rows, or of a group of sub-rows such as 再委託)."""
+        r = self.put(cols, cells)
+        if (
+            len(cells) >= 2
+            and not cells[0]
+            and self.groups
+            and self.groups[-1][1] == cols[0]
+            and self.groups[-1][2] == r - 1
+        ):
+            self.groups[-1][2] = r
+        elif len(cells) >= 2 and cells[0]:
+            self.groups.append([r, cols[0], r])
+        return r
+
+    def merge_labels(self) -> None:
+        for start, span, end in self.groups:
+            if end > start:
+                first, _, last = span.partition(":")
+                self.ws.merge_cells(f"{first}{start}:{last or first}{end}")
+                self.ws[f"{first}{start}"].alignment = Alignment(wrap_text=True, vertical="center")
 
 
 def _spans(n: int, first: str) -> list[str]:
@@ -181,7 +205,7 @@ def build_workbook(text: str, title: str, split_long: bool = True) -> Workbook:
             if block and all(len(s) <= 4 for s in block):
                 start = sheet.row
                 for sub in block:
-                    sheet.put(_spans(len(sub), "B"), sub)
+                    sheet.labelled(_spans(len(sub), "B"), sub)
                 a = sheet.ws[f"A{start}"]
                 a.value = cells[0]
                 a.font = Font(name=FONT, size=SIZE, bold=True)
@@ -206,8 +230,9 @@ def build_workbook(text: str, title: str, split_long: bool = True) -> Workbook:
             split_done = True
             k += 1
             continue
-        sheet.put(_spans(len(cells), "A"), cells)
+        sheet.labelled(_spans(len(cells), "A"), cells)
         k += 1
+    sheet.merge_labels()
     return sheet.wb
 
 

@@ -596,19 +596,33 @@ def _section_columns(pages: list[Page]) -> set[tuple[int, int]]:
 
 
 def _page_lines(cells: list[Cell], section_columns: set[tuple[int, int]]) -> list[list[Cell]]:
+    """Rows of cells in reading order. A label cell merged down beside several sub-rows is printed once:
+    a numbered section label (`3. …`) on its own line before them, another label (`再委託`, or the label of
+    a value in several rows) in its first sub-row, the later sub-rows with an empty cell in its place."""
     out: list[list[Cell]] = []
+    active: list[Cell] = []  # unnumbered tall labels printed beside their first sub-row, still reaching down
     for row in _rows(cells):
         row.sort(key=lambda c: c.x0)
+        active = [a for a in active if a.bottom > row[0].top + 2]
         k = _tall_split(row)
         if not k and len(row) >= 3 and all(c.ruled for c in row):
             # a section's label cell in the column of the merged section labels, beside its only sub-row
             first = row[0]
             if (round(first.x0), round(first.x1)) in section_columns and _SECTION_NUMBER.match(_cell_text(first)):
                 k = 1
-        if k:  # printed once, on their own line before the sub-rows
-            out.append(row[:k])
-            row = row[k:]
-        out.append(row)
+        lead, row = row[:k], row[k:]
+        kept = []
+        for c in lead:
+            if not c.lines:  # its text was printed on another page (and joined there)
+                continue
+            if _SECTION_NUMBER.match(_cell_text(c)):
+                out.append([c])
+            else:
+                kept.append(c)
+        if active and row and all(c.ruled for c in row) and row[0].x0 >= max(a.x1 for a in active) - 2:
+            row = [Cell(a.x0, row[0].top, a.x1, row[0].top) for a in active if a.x1 <= row[0].x0 + 2] + row
+        active += kept
+        out.append(kept + row)
     return out
 
 
@@ -638,7 +652,10 @@ def _drop_clipped(prev: Page, page: Page) -> None:
                 groups[-1].append(c)
             else:
                 groups.append([c])
-        for g in groups:
+        singles = [[c] for grp in groups if len(grp) > 1 for c in grp]
+        for g in groups + singles:  # the group, else each of its lines
+            if not all(c.lines for c in g):
+                continue
             t = "".join(_shape(_cell_text(c)) for c in g)
             x0 = min(ln.x0 for c in g for ln in c.lines)
             x1 = max(ln.x1 for c in g for ln in c.lines)
@@ -661,9 +678,9 @@ def _layout(pages: list[Page]) -> list[str]:
     section_columns = _section_columns(pages)
     for prev, page in zip(pages, pages[1:], strict=False):
         _drop_clipped(prev, page)
-    rows: list[list[Cell]] = []
     carry: list[Cell] = []  # cells open at the foot of the previous page
-    for p in pages:
+    kept: list[list[Cell]] = []
+    for p in pages:  # first every cell continued on the next page joined (its text is where it begins)
         cells = [c for c in p.cells if c.lines or c.ruled]
         heads = [c for c in cells if c.open_top]
         if carry and heads:
@@ -676,6 +693,9 @@ def _layout(pages: list[Page]) -> list[str]:
                 c.lines = []
             cells = [c for c in cells if c.lines or (c.ruled and not c.open_top)]
         carry = [c for c in cells if c.open_bottom]
+        kept.append(cells)
+    rows: list[list[Cell]] = []
+    for cells in kept:
         page_rows = _page_lines(cells, section_columns)
         if rows and page_rows and _continues(rows[-1], page_rows[0]):
             for c in page_rows[0]:

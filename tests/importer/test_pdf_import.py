@@ -19,7 +19,7 @@ import pytest
 
 from piasite.config.limits import Limits
 from piasite.importer import import_file
-from piasite.importer.pdf import MAX_CHARS_PER_PAGE, MAX_CONTENT_BYTES, PdfError, _read_page, pdf_to_text
+from piasite.importer.pdf import MAX_CHARS_PER_PAGE, MAX_CONTENT_BYTES, PdfError, _cell_text, _read_page, pdf_to_text
 from piasite.importer.writer import dump
 from piasite.model.reader import parse, read
 from tests.clirun import piasite
@@ -102,6 +102,18 @@ def test_merged_section_labels_stand_once_before_their_sub_rows():
     assert any(
         l.startswith("令和2年4月1日\tⅠ 5. 評価実施機関における担当部署 ①部署\t住民福祉課\t健康福祉課") for l in lines
     )
+
+
+def test_a_label_merged_down_inside_a_merged_section_stands_in_its_first_sub_row():
+    """再委託 merged down beside ⑦⑧⑨, itself inside the merged section label of Ⅱ 4: the section on its own
+    line, 再委託 beside ⑦, and ⑧ ⑨ with an empty cell in its place (the seeds' layout)."""
+    with pdfplumber.open(DEV / "higashinada-1-zenkoumoku.pdf") as pdf:
+        assert any(
+            _cell_text(c) == "再委託" and c.bottom - c.top > 30 for p in pdf.pages for c in _read_page(p, 1).cells
+        )
+    lines = pdf_to_text(DEV / "higashinada-1-zenkoumoku.pdf").split("\n")
+    k = next(i for i, l in enumerate(lines) if l.startswith("再委託\t⑦再委託の有無 ※\t[再委託する]"))
+    assert lines[k + 1].startswith("\t⑧再委託の許諾方法\t委託先から") and lines[k + 2].startswith("\t⑨再委託事項\t")
 
 
 def test_running_header_footer_and_page_numbers_are_dropped():
