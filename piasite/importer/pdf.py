@@ -146,6 +146,14 @@ def pdf_to_text(path: Path, limits: Limits = DEFAULT_LIMITS) -> str:
             "PDF に文字のデータがありません(紙を読み取った画像だけの PDF です)。文字認識(OCR)をした PDF か、"
             "評価書のテキストを指定してください。何も取り込んでいません"
         )
+    unmapped = sum(c.unmapped for c in pages)
+    drawn = sum(c.drawn for c in pages)
+    if unmapped > 0.02 * drawn:
+        raise PdfError(
+            f"PDF の文字 {drawn:,} 字のうち {unmapped:,} 字が、どの文字か PDF に書かれていません(フォントに文字の"
+            "対応表がありません)。読み取ると誤った値になるため、文字認識(OCR)をした PDF か評価書のテキストを"
+            "指定してください。何も取り込んでいません"
+        )
     _drop_furniture(pages)
     return "\n".join(_layout(pages)) + "\n"
 
@@ -158,6 +166,8 @@ class Page:
     number: int
     height: float
     cells: list[Cell]
+    drawn: int = 0  # characters drawn on the page
+    unmapped: int = 0  # of which the PDF does not say which character they are ((cid:N), private use)
 
 
 def _read_page(page, number: int, budget: list[int] | None = None) -> Page:
@@ -197,7 +207,11 @@ def _read_page(page, number: int, budget: list[int] | None = None) -> Page:
     groups = _line_groups(free)
     starts = _column_starts(groups)
     cells.extend(_free_blocks([_free_cells(g, starts) for g in groups]))
-    return Page(number, bottom - top, cells)
+    return Page(number, bottom - top, cells, len(chars), sum(1 for c in chars if _unmapped(c["text"])))
+
+
+def _unmapped(text: str) -> bool:
+    return text.startswith("(cid:") or any("\ue000" <= ch <= "\uf8ff" for ch in text)
 
 
 def _check_contents(page, number: int) -> None:

@@ -201,6 +201,11 @@ def _pdf(pages: list[bytes], media: str = "0 0 595 842") -> bytes:
         kids.append(b"%d 0 R" % len(objs))
     objs[1] = b"<</Type/Pages/Count %d/Kids[%s]>>" % (len(pages), b" ".join(kids))
     objs.append(b"<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>")
+    return _written(objs)
+
+
+def _written(objs: list[bytes]) -> bytes:
+    """Objects 1… (the catalogue first) as a PDF file with its cross-reference table."""
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for k, o in enumerate(objs, 1):
@@ -236,6 +241,30 @@ def test_a_scan_without_a_text_layer_is_refused(tmp_path):
     f.write_bytes(_pdf([b"0.5 g 50 50 400 600 re f 0 G 60 700 m 500 700 l S"]))  # drawing, no text
     message = _refused(f)
     assert "文字のデータがありません" in message and "OCR" in message and "何も取り込んでいません" in message
+
+
+def test_a_pdf_whose_fonts_do_not_say_which_characters_they_draw_is_refused(tmp_path):
+    """A font without a Unicode table: the text layer is only glyph numbers, and reading it would give
+    wrong values."""
+    content = b"BT /F1 12 Tf 72 700 Td <0012003400560078> Tj ET"
+    f = tmp_path / "cid.pdf"
+    f.write_bytes(
+        _written(
+            [
+                b"<</Type/Catalog/Pages 2 0 R>>",
+                b"<</Type/Pages/Count 1/Kids[4 0 R]>>",
+                b"<</Length %d>>stream\n" % len(content) + content + b"\nendstream",
+                b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 3 0 R/Resources<</Font<</F1 5 0 R>>>>>>",
+                b"<</Type/Font/Subtype/Type0/BaseFont/XYZ/Encoding/Identity-H/DescendantFonts[6 0 R]>>",
+                b"<</Type/Font/Subtype/CIDFontType2/BaseFont/XYZ"
+                b"/CIDSystemInfo<</Registry(Adobe)/Ordering(Identity)/Supplement 0>>/FontDescriptor 7 0 R>>",
+                b"<</Type/FontDescriptor/FontName/XYZ/Flags 4/FontBBox[0 0 1000 1000]/ItalicAngle 0"
+                b"/Ascent 800/Descent -200/CapHeight 700/StemV 80>>",
+            ]
+        )
+    )
+    message = _refused(f)
+    assert "どの文字か PDF に書かれていません" in message and "何も取り込んでいません" in message
 
 
 def test_a_pdf_over_the_page_limit_is_refused():
