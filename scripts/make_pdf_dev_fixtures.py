@@ -236,10 +236,8 @@ def build_workbook(text: str, title: str, split_long: bool = True) -> Workbook:
     return sheet.wb
 
 
-def reordered(data: bytes) -> bytes:
-    """The PDF with each page's text runs drawn in a shuffled order, after the rules
-    (an incremental update replacing each page's content stream): the text layer's order is then
-    neither top to bottom nor text before rules, while the page looks the same."""
+def _rewritten(data: bytes, change) -> bytes:
+    """The PDF with each page's content stream replaced by change(stream) (an incremental update)."""
     doc = PDFDocument(PDFParser(io.BytesIO(data)))
     out = bytearray(data)
     if not out.endswith(b"\n"):
@@ -247,11 +245,7 @@ def reordered(data: bytes) -> bytes:
     offsets = {}
     for page in PDFPage.create_pages(doc):
         ref = page.attrs["Contents"]
-        stream = resolve1(ref).get_data()
-        text = re.compile(rb"q [^\n]*rg\nBT\n.*?\nET\nQ\n", re.S)
-        blocks = text.findall(stream)
-        random.Random(19).shuffle(blocks)
-        body = text.sub(b"", stream) + b"\n" + b"".join(blocks)
+        body = change(resolve1(ref).get_data())
         offsets[ref.objid] = len(out)
         out += b"%d 0 obj\n<</Length %d>>\nstream\n" % (ref.objid, len(body)) + body + b"\nendstream\nendobj\n"
     trailer = data[data.rindex(b"trailer") :]
@@ -264,6 +258,36 @@ def reordered(data: bytes) -> bytes:
         out += b"%d 1\n%010d 00000 n \n" % (objid, off)
     out += b"trailer\n<</Size %s/Root %s/Prev %s>>\nstartxref\n%d\n%%%%EOF\n" % (size, root, prev, xref)
     return bytes(out)
+
+
+def as_rectangles(data: bytes) -> bytes:
+    """The PDF with every rule drawn as a thin filled rectangle (as some spreadsheet programs draw borders)."""
+    line = re.compile(rb"([\d.]+) ([\d.]+) m\n([\d.]+) ([\d.]+) l S")
+
+    def rect(m: re.Match) -> bytes:
+        x1, y1, x2, y2 = (float(v) for v in m.groups())
+        x, y, w, h = min(x1, x2), min(y1, y2), abs(x2 - x1), abs(y2 - y1)
+        if h < w:
+            y, h = y - 0.3, 0.6
+        else:
+            x, w = x - 0.3, 0.6
+        return b"0 0 0 rg %.3f %.3f %.3f %.3f re f" % (x, y, w, h)
+
+    return _rewritten(data, lambda stream: line.sub(rect, stream))
+
+
+def reordered(data: bytes) -> bytes:
+    """The PDF with each page's text runs drawn in a shuffled order, after the rules
+    (an incremental update replacing each page's content stream): the text layer's order is then
+    neither top to bottom nor text before rules, while the page looks the same."""
+    text = re.compile(rb"q [^\n]*rg\nBT\n.*?\nET\nQ\n", re.S)
+
+    def shuffled(stream: bytes) -> bytes:
+        blocks = text.findall(stream)
+        random.Random(19).shuffle(blocks)
+        return text.sub(b"", stream) + b"\n" + b"".join(blocks)
+
+    return _rewritten(data, shuffled)
 
 
 def to_pdf(xlsx: Path, out_dir: Path, password: str = "", restricted: bool = False) -> Path:
@@ -324,6 +348,7 @@ def main() -> None:
         if src == SOURCES[0][0]:
             # the same PDF with its text layer out of visual order, and one with a password
             (OUT / f"{name}-reordered.pdf").write_bytes(reordered(pdf.read_bytes()))
+            (OUT / f"{name}-rects.pdf").write_bytes(as_rectangles(pdf.read_bytes()))
             with tempfile.TemporaryDirectory() as tmp:
                 locked = to_pdf(xlsx, Path(tmp), password="secret")
                 shutil.copy(locked, OUT / f"{name}-password.pdf")

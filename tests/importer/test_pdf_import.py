@@ -10,6 +10,7 @@ missing — printed), and PDFs that cannot be imported are refused with a Japane
 
 from __future__ import annotations
 
+import re
 import time
 import zlib
 from pathlib import Path
@@ -28,7 +29,8 @@ from tests.conftest import FIXTURES
 DEV = FIXTURES / "pdf-dev"
 SOURCES = sorted(p.stem for p in DEV.glob("*.yaml"))
 # every readable PDF with the document it was made from
-PDFS = [(p.name, p.stem.removesuffix("-reordered").removesuffix("-restricted")) for p in sorted(DEV.glob("*.pdf"))]
+VARIANTS = ("-reordered", "-restricted", "-rects")  # the same document drawn otherwise
+PDFS = [(p.name, re.sub("|".join(VARIANTS) + "$", "", p.stem)) for p in sorted(DEV.glob("*.pdf"))]
 PDFS = [(pdf, src) for pdf, src in PDFS if src in SOURCES]
 
 
@@ -60,7 +62,10 @@ def test_every_development_pdf_has_its_source():
     assert len(SOURCES) >= 2
     for name in SOURCES:
         assert (DEV / f"{name}.pdf").is_file(), name
-    assert any("reordered" in pdf for pdf, _ in PDFS) and any("restricted" in pdf for pdf, _ in PDFS)
+    for variant in VARIANTS:
+        assert any(variant in pdf for pdf, _ in PDFS), variant
+    with pdfplumber.open(DEV / "nishiura-9-kiso-rects.pdf") as pdf:  # its rules are rectangles only
+        assert not pdf.pages[0].lines and len(pdf.pages[0].rects) > 20
 
 
 @pytest.mark.parametrize(("pdf", "source"), PDFS)
