@@ -179,6 +179,8 @@ def _read_page(page, number: int, budget: list[int] | None = None) -> Page:
             f"{number} ページ目の文字が多すぎます({len(chars):,} 文字。{MAX_CHARS_PER_PAGE:,} 文字まで)。"
             "何も取り込んでいません"
         )
+    page = page.dedupe_chars(tolerance=1)  # a bold face drawn as the same text printed twice, slightly offset
+    chars = page.chars
     chars = [
         c
         for c in chars

@@ -182,6 +182,12 @@ def test_a_hand_written_pdf_out_of_order_loses_its_running_lines(tmp_path):
     assert pdf_to_text(f) == "first line\nsecond line\nthird line\n"
 
 
+def test_text_printed_twice_for_a_bold_face_is_read_once(tmp_path):
+    f = tmp_path / "bold.pdf"
+    f.write_bytes(_pdf([b"BT /F1 11 Tf 72 700 Td (Bold label) Tj ET BT /F1 11 Tf 72.3 700 Td (Bold label) Tj ET"]))
+    assert pdf_to_text(f) == "Bold label\n"
+
+
 def test_radio_pairs_become_boxes():
     from piasite.importer.pdf import _boxes
 
