@@ -139,8 +139,19 @@ class Sheet:
             self.groups.append([r, cols[0], r])
         return r
 
+    def fit(self, text: str, span: str, start: int, end: int) -> None:
+        """Rows start…end made tall enough for a label merged down over them (a row's optimal height
+        leaves merged cells out)."""
+        first, _, last = span.partition(":")
+        units = sum(WIDTHS[chr(c)] for c in range(ord(first), ord(last or first) + 1))
+        need = _lines_needed(text, units) * SIZE * 1.45 + 4
+        have = sum(self.ws.row_dimensions[r].height for r in range(start, end + 1))
+        if need > have:
+            self.ws.row_dimensions[end].height += need - have
+
     def merge_labels(self) -> None:
         for start, span, end in self.groups:
+            self.fit(self.ws[f"{span.partition(':')[0]}{start}"].value or "", span, start, end)
             if end > start:
                 first, _, last = span.partition(":")
                 self.ws.merge_cells(f"{first}{start}:{last or first}{end}")
@@ -212,6 +223,7 @@ def build_workbook(text: str, title: str, split_long: bool = True) -> Workbook:
                 a.alignment = Alignment(wrap_text=True, vertical="center")
                 if sheet.row - 1 > start:
                     sheet.ws.merge_cells(f"A{start}:A{sheet.row - 1}")
+                sheet.fit(cells[0], "A", start, sheet.row - 1)
                 for r in range(start, sheet.row):
                     sheet.ws[f"A{r}"].border = BOX if STYLE["ruled"] else Border()
                 k = j

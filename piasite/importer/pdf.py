@@ -88,6 +88,7 @@ class Cell:
     ruled: bool = True  # from ruling lines (False: a free line's piece)
     open_top: bool = False
     open_bottom: bool = False
+    continues: Cell | None = None  # the cell of the page before that this one continues (emptied into it)
 
 
 def _check_file(path: Path, data: bytes) -> None:
@@ -630,15 +631,18 @@ def _page_lines(cells: list[Cell], section_columns: set[tuple[int, int]]) -> lis
         kept = []
         for c in lead:
             if not c.lines:  # its text was printed on another page (and joined there)
+                if c.continues is not None and not _SECTION_NUMBER.match(_cell_text(c.continues)):
+                    kept.append(c)  # a label begun on the page before: its place kept in the sub-rows
                 continue
             if _SECTION_NUMBER.match(_cell_text(c)):
                 out.append([c])
             else:
                 kept.append(c)
-        if active and row and all(c.ruled for c in row) and row[0].x0 >= max(a.x1 for a in active) - 2:
-            row = [Cell(a.x0, row[0].top, a.x1, row[0].top) for a in active if a.x1 <= row[0].x0 + 2] + row
+        line = kept + row
+        if active and line and all(c.ruled for c in line):
+            line = [Cell(a.x0, line[0].top, a.x1, line[0].top) for a in active if a.x1 <= line[0].x0 + 2] + line
         active += kept
-        out.append(kept + row)
+        out.append(line)
     return out
 
 
@@ -646,21 +650,24 @@ def _overlap(a: Cell, b: Cell) -> float:
     return min(a.x1, b.x1) - max(a.x0, b.x0)
 
 
+def _within(o: Cell, x0: float, x1: float) -> bool:
+    return o.x0 - 2 <= x0 and x1 <= o.x1 + 2
+
+
 def _drop_clipped(prev: Page, page: Page) -> None:
-    """Text of a cell split by a page break that the producer printed again on the other page,
-    outside the table (where the page clips it away): a free line above the first rule of the page,
-    or below the last rule of the one before, whose text is part of a cell open at the break."""
-    crossing = [(c, _shape(_cell_text(c))) for c in prev.cells if c.open_bottom and c.lines] + [
-        (c, _shape(_cell_text(c))) for c in page.cells if c.open_top and c.lines
-    ]
-    if not crossing:
+    """Text of a cell split by a page break that the producer printed outside the table (where the page
+    clips it away), below the last rule of one page or above the first rule of the next: a free line whose
+    text is part of a cell open at the break is dropped (printed again); one standing in the column of an
+    open cell that is empty on both pages is that cell's text (its only copy, the first one kept)."""
+    if not any(c.open_bottom for c in prev.cells) and not any(c.open_top for c in page.cells):
         return
     first_rule = min((c.top for c in page.cells if c.ruled), default=0.0)
     last_rule = max((c.bottom for c in prev.cells if c.ruled), default=0.0)
-    for free in (
-        [c for c in page.cells if not c.ruled and c.lines and c.top < first_rule - 1],
-        [c for c in prev.cells if not c.ruled and c.lines and c.bottom > last_rule + 1],
+    for free, side in (
+        ([c for c in prev.cells if not c.ruled and c.lines and c.bottom > last_rule + 1], prev),
+        ([c for c in page.cells if not c.ruled and c.lines and c.top < first_rule - 1], page),
     ):
+        open_cells = [c for c in prev.cells if c.open_bottom] + [c for c in page.cells if c.open_top]
         free.sort(key=lambda c: c.top)
         groups: list[list[Cell]] = []
         for c in free:  # lines of one clipped cell: one below the other, in the same columns
@@ -675,8 +682,17 @@ def _drop_clipped(prev: Page, page: Page) -> None:
             t = "".join(_shape(_cell_text(c)) for c in g)
             x0 = min(ln.x0 for c in g for ln in c.lines)
             x1 = max(ln.x1 for c in g for ln in c.lines)
+
+            texts = [(o, _shape(_cell_text(o))) for o in open_cells if o.lines]
             # part of a crossing cell's text, and (when short) standing in that cell's column
-            if t and any(t in x and (len(t) >= 4 or (o.x0 - 2 <= x0 and x1 <= o.x1 + 2)) for o, x in crossing):
+            if t and any(t in x and (len(t) >= 4 or _within(o, x0, x1)) for o, x in texts):
+                for c in g:
+                    c.lines = []
+                continue
+            empty = [o for o in open_cells if not o.lines and _within(o, x0, x1)]
+            pair = [o for o in empty if o in side.cells]
+            if t and pair and any(o not in side.cells for o in empty):  # empty on both sides of the break
+                pair[0].lines = [ln for c in g for ln in c.lines]
                 for c in g:
                     c.lines = []
 
@@ -707,7 +723,8 @@ def _layout(pages: list[Page]) -> list[str]:
                 if c.lines and _shape(_cell_text(c)) != _shape(_cell_text(match)):
                     match.lines.extend(c.lines)
                 c.lines = []
-            cells = [c for c in cells if c.lines or (c.ruled and not c.open_top)]
+                c.continues = match
+            cells = [c for c in cells if c.lines or c.ruled]  # an emptied cell holds its place
         carry = [c for c in cells if c.open_bottom]
         kept.append(cells)
     rows: list[list[Cell]] = []
