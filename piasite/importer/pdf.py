@@ -393,13 +393,13 @@ def _lines(chars: list[dict]) -> list[Line]:
 
 def _column_starts(groups: list[list[dict]]) -> list[float]:
     """Where the columns of a table without rules start: the left ends of pieces (cut at wide gaps)
-    at which at least three lines of the page start a piece."""
+    at which at least two lines of the page start a piece."""
     counts: dict[int, int] = defaultdict(int)
     for g in groups:
         for _, members in _text(g, split=2.0):
             if members:
                 counts[round(members[0]["x0"] / 2)] += 1
-    return [k * 2.0 for k, n in counts.items() if n >= 3]
+    return [k * 2.0 for k, n in counts.items() if n >= 2]
 
 
 def _free_cells(chars: list[dict], starts: Sequence[float] = ()) -> list[Cell]:
