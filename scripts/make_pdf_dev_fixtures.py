@@ -366,6 +366,16 @@ def main() -> None:
                 shutil.copy(locked, OUT / f"{name}-password.pdf")
                 locked = to_pdf(xlsx, Path(tmp), restricted=True)
                 shutil.copy(locked, OUT / f"{name}-restricted.pdf")
+        if style == "glyphs":
+            # the same document in a smaller type and narrower columns: other wraps, other page breaks
+            global SIZE, WIDTHS
+            size, widths = SIZE, WIDTHS
+            SIZE, WIDTHS = 8, dict(zip("ABCDEF", (14, 22, 14, 14, 14, 14), strict=True))
+            with tempfile.TemporaryDirectory() as tmp:
+                small = Path(tmp) / f"{name}-small.xlsx"
+                build_workbook(text, title.group(1) if title else "").save(small)
+                shutil.copy(to_pdf(small, Path(tmp)), OUT / f"{name}-small.pdf")
+            SIZE, WIDTHS = size, widths
 
 
 if __name__ == "__main__":

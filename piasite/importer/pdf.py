@@ -622,7 +622,7 @@ def _page_lines(cells: list[Cell], section_columns: set[tuple[int, int]]) -> lis
         row.sort(key=lambda c: c.x0)
         active = [a for a in active if a.bottom > row[0].top + 2]
         k = _tall_split(row)
-        if not k and len(row) >= 3 and all(c.ruled for c in row):
+        if not k and len(row) >= 2 and all(c.ruled for c in row):
             # a section's label cell in the column of the merged section labels, beside its only sub-row
             first = row[0]
             if (round(first.x0), round(first.x1)) in section_columns and _SECTION_NUMBER.match(_cell_text(first)):

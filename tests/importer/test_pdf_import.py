@@ -29,7 +29,7 @@ from tests.conftest import FIXTURES
 DEV = FIXTURES / "pdf-dev"
 SOURCES = sorted(p.stem for p in DEV.glob("*.yaml"))
 # every readable PDF with the document it was made from
-VARIANTS = ("-reordered", "-restricted", "-rects")  # the same document drawn otherwise
+VARIANTS = ("-reordered", "-restricted", "-rects", "-small")  # the same document drawn otherwise
 PDFS = [(p.name, re.sub("|".join(VARIANTS) + "$", "", p.stem)) for p in sorted(DEV.glob("*.pdf"))]
 PDFS = [(pdf, src) for pdf, src in PDFS if src in SOURCES]
 
