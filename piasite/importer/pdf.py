@@ -411,7 +411,7 @@ def _free_cells(chars: list[dict], starts: Sequence[float] = ()) -> list[Cell]:
         cut = [0]
         for k in range(1, len(members)):
             a, b = members[k - 1], members[k]
-            if b["x0"] - a["x1"] > 0.3 * b["size"] and any(abs(b["x0"] - x) <= 1.5 for x in starts):
+            if b["x0"] - a["x1"] > 0.2 * b["size"] and any(abs(b["x0"] - x) <= 1.5 for x in starts):
                 cut.append(k)
         if len(cut) == 1:
             pieces.append((text, members))
