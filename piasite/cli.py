@@ -193,11 +193,13 @@ def changelog_cmd(path: Path, fmt: str, allow_shallow: bool) -> None:
     help="YAML を書き出すフォルダ (省略時は元のファイルと同じフォルダ)。ファイル名は元の名前の .yaml です。",
 )
 @click.option("--report", "report_only", is_flag=True, help="YAML を書き出さず、取り込みの報告だけを表示します。")
-def import_cmd(files: tuple[Path, ...], out_dir: Path | None, report_only: bool) -> None:
-    """PDF から抽出した評価書のテキストを評価書の YAML に取り込み、取り込みの報告を表示します。"""
+@click.option("--force", is_flag=True, help="書き出す先に同じ名前の YAML があるとき、書き換えます。")
+def import_cmd(files: tuple[Path, ...], out_dir: Path | None, report_only: bool, force: bool) -> None:
+    """公表済みの評価書(PDF、または PDF から抽出したテキスト)を評価書の YAML に取り込み、取り込みの報告を
+    表示します。フォルダを指定すると、その中の .pdf と .txt をすべて取り込みます。"""
     from piasite.commands import importing as command  # noqa: PLC0415 — see LAZY
 
-    command.run(files, out_dir, report_only, _settings().limits)
+    command.run(files, out_dir, report_only, _settings().limits, force)
 
 
 @main.command("export")
