@@ -1,0 +1,424 @@
+"""The cover (表紙): everything before the 項目一覧 or the first part, read as a set of label cells and
+value cells (examples.md §3.4: an extraction may print them in another order, `公表日 枚方市長`, the
+labels of a row on one line and their values on the next, 公表日's value after the 宣言).
+
+When each label is followed by values that fit it (the ordinary printing), the body's reader reads the
+cover as it reads every row, and this module says nothing (read() returns None). Otherwise each value
+is assigned by what it is: a date to the date items, an integer to the number, a name of an item's
+declared shape (forms/regime/shapes.yaml: a title ending in 評価書, an organisation ending in 長 …) to
+that item, the long paragraph to the text items without a shape (the 宣言, the 特記事項). A value
+whose item what it is does not settle (two long paragraphs for two text items, two dates for two date
+items) is !要確認 with the reason, never a guess; a value that fits no item goes to 取込メモ. Where
+one value fits several items of which one is required (a document prints its required values: one
+date is its 公表日, one paragraph its 宣言), it is that item's.
+
+Items and kinds come from the form (the items before its first part); no form key is named here."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from piasite.checks import plausibility
+from piasite.core import dates
+from piasite.forms.form import Form
+from piasite.forms.items import Item
+from piasite.importer.body import BodyParser, Fragment, cells_of
+from piasite.importer.text import is_separator, nfkc, norm, plain
+
+_STAMP = re.compile(r"^[\[［〔]?(?:平成|令和)(?:元|\d{1,2})年\d{1,2}月様式\d[\]］〕]?$")
+_EMPTY = {"-", "－", "—", "ー", "―"}  # the mark of an empty cell
+LONG = 40  # characters from which a value with no other evidence is a paragraph
+MAX_LABEL_TOKENS = 5  # a label printed with spaces inside (個人情報保護委員会 承認日 【行政機関等のみ】)
+
+
+@dataclass
+class Cell:
+    line: int
+    text: str  # as printed: a value cell keeps its markup (a <p> 特記事項)
+    item: Item | None = None  # a label cell: its item
+    lines: list[int] = field(default_factory=list)  # a value cell joined from wrapped lines
+
+    def plain(self) -> str:
+        return plain(self.text)
+
+
+@dataclass
+class Reading:
+    """The cover read by content: what document.py hands the body's reader."""
+
+    lines: set[int]  # the cover's lines (not fed to the body's reader)
+    values: list[tuple[tuple, Item, Cell]] = field(default_factory=list)
+    # path, item, the reading offered (or None), the line, the source quoted, the reason
+    unsure: list[tuple[tuple, Item, Cell | None, int, str, str]] = field(default_factory=list)
+    notes: list[tuple[Cell, str]] = field(default_factory=list)
+    layout: set[int] = field(default_factory=set)  # lines read as layout (labels, the title, furniture)
+    stamp: tuple[int, str, str] | None = None  # a version stamp printed inside a cover cell
+
+    def apply(self, parser: BodyParser) -> None:
+        """Write the reading into the parser's state, as if its rows had been read."""
+        for path, item, cell in self.values:
+            _put(parser, path, item, cell)
+        for path, item, offered, line, source, reason in self.unsure:
+            if offered is not None:
+                _put(parser, path, item, offered)
+            parser.hit.add(path)
+            parser.unsure[path] = (line, source, reason)
+        for no in self.layout:
+            parser.accounted.setdefault(no, "layout")
+        for cell, reason in self.notes:
+            parser.notes.add(cell.line, cell.plain(), reason)
+            for no in cell.lines or [cell.line]:
+                parser.accounted[no] = "note"
+
+
+def _put(parser: BodyParser, path: tuple, item: Item, cell: Cell) -> None:
+    parser.hit.add(path)
+    parser.valued.setdefault(path, cell.line)
+    for no in cell.lines or [cell.line]:
+        parser.accounted[no] = "value"
+    text = cell.plain()
+    if item.kind == "date":
+        got = dates.parse_date(text)
+        if got:
+            parser.set_value(path, item, dates.iso(*got))
+        else:
+            parser.valued.pop(path, None)  # the mark of an empty cell
+    elif item.kind in ("integer", "count"):
+        parser.set_value(path, item, int(nfkc(text).replace(",", "")))
+    else:
+        for k, no in enumerate(cell.lines or [cell.line]):
+            raw = cell.text.split("\n")[k] if len(cell.lines) > 1 else cell.text
+            parser.add_text(path, Fragment(no, raw))
+
+
+def cover_items(form: Form) -> list[Item]:
+    """The form's items before its first part (section or group): the cover's cells."""
+    out = []
+    for item in form.items:
+        if item.is_container:
+            break
+        out.append(item)
+    return out
+
+
+def _body_labels(form: Form) -> tuple[set[str], list[tuple[str, bool]]]:
+    """The labels of every item after the cover: (all, the parts' with whether they are containers)."""
+    cover = cover_items(form)
+    mine = {norm(lab) for i in cover for lab in i.all_labels}
+    every = {norm(lab) for i in form.walk() if i not in cover for lab in i.all_labels} - mine
+    parts = []
+    started = False
+    for item in form.items:
+        started = started or item.is_container
+        if started:
+            parts += [(norm(lab), item.is_container) for lab in item.all_labels]
+    return every, parts
+
+
+def cover_end(form: Form, lines: list[str]) -> int:
+    """The index of the first line after the cover: the 項目一覧's heading, a part's label, or any
+    label of the body (a text whose part heading was lost)."""
+    every, parts = _body_labels(form)
+    long = tuple(lab for lab in every if len(lab) >= 6)
+    contents = norm(form.contents) if form.contents else None
+    for k, raw in enumerate(lines):
+        cells = cells_of(raw)
+        n = norm(cells[0]) if cells else ""
+        if not n:
+            continue
+        if n == contents or n in every or n.startswith(long):
+            return k
+        if any(n.startswith(h) and (whole or len(n) - len(h) < 4) for h, whole in parts):
+            return k
+    return len(lines)
+
+
+def _labels(form: Form) -> dict[str, Item]:
+    out: dict[str, Item] = {}
+    for item in cover_items(form):
+        for lab in item.all_labels:
+            out[norm(lab)] = item
+    return out
+
+
+def _split(cell: str, labels: dict[str, Item]) -> list[tuple[str, Item | None]]:
+    """A cell as label and value pieces: `公表日 枚方市長`, `宣言 評価書名`, `… 全項目評価書 評価書番号`."""
+    text = plain(cell)
+    tokens = text.split()
+    pieces: list[tuple[str, Item | None]] = []
+    value: list[str] = []
+    i = 0
+    while i < len(tokens):
+        hit = None
+        for n in range(min(MAX_LABEL_TOKENS, len(tokens) - i), 0, -1):
+            if norm("".join(tokens[i : i + n])) in labels:
+                hit = n
+                break
+        if hit is None:
+            t = norm(tokens[i])
+            glued = max(
+                (lab for lab in labels if len(lab) >= 3 and t.startswith(lab) and t != lab), key=len, default=None
+            )
+            if glued is not None and not value:  # `公表日令和6年…`: label and value not spaced
+                pieces.append((glued, labels[glued]))
+                rest = tokens[i][len(glued) :] if norm(tokens[i][: len(glued)]) == glued else ""
+                if rest.strip(" :："):
+                    value.append(rest.strip(" :："))
+                i += 1
+                continue
+            value.append(tokens[i])
+            i += 1
+            continue
+        if value:
+            pieces.append((" ".join(value), None))
+            value = []
+        lab = norm("".join(tokens[i : i + hit]))
+        pieces.append((lab, labels[lab]))
+        i += hit
+    if value:
+        pieces.append((" ".join(value), None))
+    if len(pieces) == 1 and pieces[0][1] is None:
+        return [(cell.strip(), None)]  # a value cell alone keeps its markup
+    return pieces
+
+
+def _what(items: list[Item], text: str) -> list[Item]:
+    """The cover items `text` positively fits (a date, an integer, a shaped name)."""
+    return [i for i in items if plausibility.fits(i, text)]
+
+
+def _atomic(items: list[Item], text: str) -> bool:
+    t = re.sub(r"\s+", "", nfkc(text))
+    return bool(_STAMP.match(t)) or bool(_what(items, text))
+
+
+def _consistent(item: Item, values: list[Cell], items: list[Item], cells: list[Cell]) -> bool:
+    """Whether values read under item's label can be its value: no positive evidence against it (a
+    value that is another item's by what it is — a date under 特記事項, an organisation under 公表日,
+    the 様式 stamp under a text — or a date item's unreadable value while a date stands elsewhere on
+    the cover). An implausible value of the right item is left to the plausibility checks."""
+    if not values:
+        return True
+    if any(_STAMP.match(re.sub(r"\s+", "", nfkc(v.plain()))) for v in values):
+        return False
+    others = [i for i in items if i is not item]
+    if any(_what(others, v.plain()) and not _what([item], v.plain()) for v in values):
+        return False
+    if item.kind in ("date", "integer", "count"):
+        t = values[0].plain()
+        if len(values) == 1 and (plausibility.fits(item, t) or t in _EMPTY):
+            return True
+        mine = {id(v) for v in values}
+        return not any(c.item is None and id(c) not in mine and plausibility.fits(item, c.plain()) for c in cells)
+    return True
+
+
+def read(form: Form, numbered: list[tuple[int, str]], running: set[str] | None = None) -> Reading | None:
+    """The cover of `numbered` (the whole text: the cover is cut at its end) read by content, or None
+    when the ordinary reading (each label, then its values) holds."""
+    block = numbered[: cover_end(form, [raw for _, raw in numbered])]
+    items = cover_items(form)
+    labels = _labels(form)
+    if not items or not block:
+        return None
+    title = norm(form.title)
+    running = running or set()
+    cells: list[Cell] = []
+    layout: set[int] = set()
+    stamp = None
+    for no, raw in block:
+        if not raw.strip() or is_separator(raw):
+            layout.add(no)
+            continue
+        if norm(raw).startswith(title):
+            layout.add(no)
+            continue
+        for c in cells_of(raw):
+            if not c.strip():
+                continue
+            for text, item in _split(c, labels):
+                if item is None and _STAMP.match(re.sub(r"\s+", "", nfkc(plain(text)))):
+                    m = re.match(
+                        r"[\[［〔]?((?:平成|令和)(?:元|\d{1,2})年\d{1,2}月)(様式\d)",
+                        re.sub(r"\s+", "", nfkc(plain(text))),
+                    )
+                    if m and stamp is None:
+                        stamp = (no, m.group(1), m.group(2))
+                    continue
+                cells.append(Cell(no, text, item))
+    if not any(c.item is not None for c in cells):
+        return None  # no label: not a cover this module can read (the body's reader says so)
+    # consecutive value cells of wrapped prose (no one's value by what they are): one paragraph
+    merged: list[Cell] = []
+    for cell in cells:
+        prev = merged[-1] if merged else None
+        if (
+            cell.item is None
+            and prev is not None
+            and prev.item is None
+            and prev.line != cell.line
+            and not _atomic(items, cell.plain())
+            and not _atomic(items, prev.plain())
+            and cell.plain() not in running
+            and prev.plain() not in running
+        ):
+            prev.text += "\n" + cell.text
+            prev.lines = (prev.lines or [prev.line]) + [cell.line]
+            continue
+        merged.append(cell)
+    cells = merged
+    pairs, stray = ordinary(cells)
+    if (
+        not stray
+        and all(_consistent(i, vs, items, cells) for i, vs in pairs)
+        and len({id(i) for i, _ in pairs}) == len(pairs)
+    ):
+        return None
+    return _by_content(form, items, cells, pairs, running, {no for no, _ in block}, layout, stamp)
+
+
+def ordinary(cells: list[Cell]) -> tuple[list[tuple[Item, list[Cell]]], list[Cell]]:
+    """Each run of labels with the run of values after it: one label takes all its values; a run of n
+    labels takes n values in order (a row's labels printed above its values); otherwise the last label
+    takes them (the others were left empty). Values before any label are stray."""
+    pairs: list[tuple[Item, list[Cell]]] = []
+    stray: list[Cell] = []
+    k = 0
+    while k < len(cells):
+        labs: list[Item] = []
+        while k < len(cells) and (lab := cells[k].item) is not None:
+            labs.append(lab)
+            k += 1
+        vals: list[Cell] = []
+        while k < len(cells) and cells[k].item is None:
+            vals.append(cells[k])
+            k += 1
+        if not labs:
+            stray += vals
+        elif len(labs) == 1:
+            pairs.append((labs[0], vals))
+        elif not vals:
+            pairs += [(lab, []) for lab in labs]
+        elif len(labs) == len(vals):
+            pairs += [(lab, [v]) for lab, v in zip(labs, vals, strict=True)]
+        else:  # items left empty, then the one whose values follow (承認日 of a municipality, 公表日)
+            pairs += [(lab, []) for lab in labs[:-1]] + [(labs[-1], vals)]
+    return pairs, stray
+
+
+def _by_content(
+    form: Form,
+    items: list[Item],
+    cells: list[Cell],
+    pairs: list[tuple[Item, list[Cell]]],
+    running: set[str],
+    block: set[int],
+    layout: set[int],
+    stamp: tuple[int, str, str] | None,
+) -> Reading:
+    out = Reading(lines=block, stamp=stamp)
+    out.layout |= layout | {c.line for c in cells if c.item is not None}
+    labelled = {id(i) for i, _ in pairs}
+    taken: dict[int, Cell] = {}  # id(item) → its value
+    pool: list[Cell] = []
+    seen: set[int] = set()
+    for item, vals in pairs:
+        if id(item) in seen:  # a label printed twice: its values go to the pool
+            pool += vals
+            continue
+        seen.add(id(item))
+        if vals and _consistent(item, vals, items, cells):
+            taken[id(item)] = _join(vals)
+            out.values.append(((item.key,), item, taken[id(item)]))
+        elif vals and item.kind in ("date", "integer", "count") and _consistent(item, vals[:1], items, cells):
+            taken[id(item)] = vals[0]  # the first value is the item's; the rest were printed after it
+            out.values.append(((item.key,), item, vals[0]))
+            pool += vals[1:]
+        else:
+            pool += vals
+    pool += [c for c in cells if c.item is None and not any(c is v for _, vs in pairs for v in vs)]
+    pool.sort(key=lambda c: c.line)
+    # furniture of the cover page (the running title, the department) is no value of it
+    rest = []
+    for c in pool:
+        if c.plain() in running:
+            out.layout.add(c.line)
+        else:
+            rest.append(c)
+    pool = rest
+    open_items = [i for i in items if id(i) in labelled and id(i) not in taken]
+    unlabelled = [i for i in items if id(i) not in labelled]
+
+    def kind(item: Item) -> str:
+        if item.kind in ("date", "integer", "count"):
+            return item.kind
+        return f"shape:{item.shape}" if item.shape else "prose"
+
+    def classes(c: Cell) -> set[str]:
+        fit = {kind(i) for i in items if plausibility.fits(i, c.plain())}
+        if not fit and (len(c.plain()) >= LONG or "。" in c.plain()):
+            fit = {"prose"}
+        return fit
+
+    leftover: list[Cell] = []
+    groups: dict[str, list[Cell]] = {}
+    for c in pool:
+        cl = classes(c)
+        if len(cl) == 1:
+            groups.setdefault(next(iter(cl)), []).append(c)
+        else:
+            leftover.append(c)
+    for key, vals in groups.items():
+        cands = [i for i in open_items if kind(i) == key]
+        if not cands:
+            hidden = [i for i in unlabelled if kind(i) == key and id(i) not in taken]
+            if len(hidden) == 1 and len(vals) == 1 and key != "prose":
+                item = hidden[0]
+                taken[id(item)] = vals[0]
+                out.unsure.append(
+                    (
+                        (item.key,),
+                        item,
+                        vals[0],
+                        vals[0].line,
+                        vals[0].plain(),
+                        f"「{item.label}」のラベルが表紙にありません。値の形からこの項目の値と読みました",
+                    )
+                )
+            else:
+                leftover += vals
+            continue
+        required = [i for i in cands if i.required]
+        if len(vals) == 1 and (len(cands) == 1 or len(required) == 1):
+            item = cands[0] if len(cands) == 1 else required[0]
+            taken[id(item)] = vals[0]
+            out.values.append(((item.key,), item, vals[0]))
+            continue
+        names = "、".join(f"「{i.label}」" for i in cands)
+        quoted = " / ".join(v.plain()[:30] for v in vals)
+        for item in cands:
+            taken[id(item)] = vals[0]
+            out.unsure.append(
+                (
+                    (item.key,),
+                    item,
+                    None,
+                    vals[0].line,
+                    quoted,
+                    f"表紙の値の順が崩れていて、{names}にどの値が当たるか決められません(候補: {quoted})",
+                )
+            )
+        for v in vals:
+            out.notes.append((v, f"{names}のどれかの値です(表紙の値の順が崩れているため要確認)"))
+    for c in leftover:
+        out.notes.append((c, "表紙の値ですが、どの項目の値か判断できませんでした"))
+    order = {id(i): k for k, i in enumerate(items)}  # the form's order (stable output)
+    out.values.sort(key=lambda v: order[id(v[1])])
+    return out
+
+
+def _join(vals: list[Cell]) -> Cell:
+    if len(vals) == 1:
+        return vals[0]
+    return Cell(vals[0].line, "\n".join(v.text for v in vals), None, [ln for v in vals for ln in (v.lines or [v.line])])
