@@ -16,6 +16,7 @@ Items and kinds come from the form (the items before its first part); no form ke
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -38,6 +39,8 @@ class Cell:
     text: str  # as printed: a value cell keeps its markup (a <p> 特記事項)
     item: Item | None = None  # a label cell: its item
     lines: list[int] = field(default_factory=list)  # a value cell joined from wrapped lines
+    whole: Cell | None = None  # the cell a piece of was split from
+    gap: bool = False  # a blank line before it: a paragraph of its own
 
     def plain(self) -> str:
         return plain(self.text)
@@ -206,11 +209,12 @@ def _consistent(item: Item, values: list[Cell], items: list[Item], cells: list[C
     if any(_what(others, v.plain()) and not _what([item], v.plain()) for v in values):
         return False
     if item.kind in ("date", "integer", "count"):
+        if len(values) > 1:  # lines after a date or a number are not its: printed out of order
+            return False
         t = values[0].plain()
-        if len(values) == 1 and (plausibility.fits(item, t) or t in _EMPTY):
+        if plausibility.fits(item, t) or t in _EMPTY:
             return True
-        mine = {id(v) for v in values}
-        return not any(c.item is None and id(c) not in mine and plausibility.fits(item, c.plain()) for c in cells)
+        return not any(c.item is None and c is not values[0] and plausibility.fits(item, c.plain()) for c in cells)
     return True
 
 
@@ -227,9 +231,12 @@ def read(form: Form, numbered: list[tuple[int, str]], running: set[str] | None =
     cells: list[Cell] = []
     layout: set[int] = set()
     stamp = None
+    shared = False  # a cell holding two labels, or a value before a label
+    gap = False
     for no, raw in block:
         if not raw.strip() or is_separator(raw):
             layout.add(no)
+            gap = True
             continue
         if norm(raw).startswith(title):
             layout.add(no)
@@ -237,7 +244,10 @@ def read(form: Form, numbered: list[tuple[int, str]], running: set[str] | None =
         for c in cells_of(raw):
             if not c.strip():
                 continue
-            for text, item in _split(c, labels):
+            pieces = _split(c, labels)
+            # the body's reader takes a cell as a label, a value, or a label and then its value
+            shared = shared or (len(pieces) > 1 and not (len(pieces) == 2 and pieces[0][1] and not pieces[1][1]))
+            for text, item in pieces:
                 if item is None and _STAMP.match(re.sub(r"\s+", "", nfkc(plain(text)))):
                     m = re.match(
                         r"[\[［〔]?((?:平成|令和)(?:元|\d{1,2})年\d{1,2}月)(様式\d)",
@@ -246,7 +256,8 @@ def read(form: Form, numbered: list[tuple[int, str]], running: set[str] | None =
                     if m and stamp is None:
                         stamp = (no, m.group(1), m.group(2))
                     continue
-                cells.append(Cell(no, text, item))
+                cells.append(Cell(no, text, item, gap=gap))
+                gap = False
     if not any(c.item is not None for c in cells):
         return None  # no label: not a cover this module can read (the body's reader says so)
     # consecutive value cells of wrapped prose (no one's value by what they are): one paragraph
@@ -258,6 +269,7 @@ def read(form: Form, numbered: list[tuple[int, str]], running: set[str] | None =
             and prev is not None
             and prev.item is None
             and prev.line != cell.line
+            and not cell.gap
             and not _atomic(items, cell.plain())
             and not _atomic(items, prev.plain())
             and cell.plain() not in running
@@ -268,9 +280,10 @@ def read(form: Form, numbered: list[tuple[int, str]], running: set[str] | None =
             continue
         merged.append(cell)
     cells = merged
-    pairs, stray = ordinary(cells)
+    pairs, stray = ordinary(cells, items)
     if (
-        not stray
+        not shared
+        and not stray
         and all(_consistent(i, vs, items, cells) for i, vs in pairs)
         and len({id(i) for i, _ in pairs}) == len(pairs)
     ):
@@ -278,10 +291,11 @@ def read(form: Form, numbered: list[tuple[int, str]], running: set[str] | None =
     return _by_content(form, items, cells, pairs, running, {no for no, _ in block}, layout, stamp)
 
 
-def ordinary(cells: list[Cell]) -> tuple[list[tuple[Item, list[Cell]]], list[Cell]]:
+def ordinary(cells: list[Cell], items: list[Item]) -> tuple[list[tuple[Item, list[Cell]]], list[Cell]]:
     """Each run of labels with the run of values after it: one label takes all its values; a run of n
-    labels takes n values in order (a row's labels printed above its values); otherwise the last label
-    takes them (the others were left empty). Values before any label are stray."""
+    labels takes n values in order (a row's labels printed above its values, the values of one line
+    split where only one split makes each value fit its label); otherwise the last label takes them
+    (the others were left empty). Values before any label are stray."""
     pairs: list[tuple[Item, list[Cell]]] = []
     stray: list[Cell] = []
     k = 0
@@ -294,6 +308,10 @@ def ordinary(cells: list[Cell]) -> tuple[list[tuple[Item, list[Cell]]], list[Cel
         while k < len(cells) and cells[k].item is None:
             vals.append(cells[k])
             k += 1
+        if len(labs) > len(vals) == 1 and (split := _split_values(labs, vals[0], items)):
+            split[0].lines = [vals[0].line]
+            split[0].whole = vals[0]  # what the pieces came from (not a value of its own)
+            vals = split
         if not labs:
             stray += vals
         elif len(labs) == 1:
@@ -305,6 +323,36 @@ def ordinary(cells: list[Cell]) -> tuple[list[tuple[Item, list[Cell]]], list[Cel
         else:  # items left empty, then the one whose values follow (承認日 of a municipality, 公表日)
             pairs += [(lab, []) for lab in labs[:-1]] + [(labs[-1], vals)]
     return pairs, stray
+
+
+def _split_values(labs: list[Item], cell: Cell, items: list[Item]) -> list[Cell] | None:
+    """`7 国民年金に関する事務 全項目評価書` under `評価書番号 評価書名`: one line of values for a run of
+    labels, split at its spaces where exactly one split gives each label a value that fits it (a date
+    or a number for those kinds; for a text, what is plausible and no other item's by what it is)."""
+    tokens = cell.plain().split()
+    n = len(labs)
+    if len(cell.lines) > 1 or n > 4 or len(tokens) < n:
+        return None
+    found = []
+    for cuts in itertools.combinations(range(1, len(tokens)), n - 1):
+        bounds = (0, *cuts, len(tokens))
+        pieces = [" ".join(tokens[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
+        if all(_fits_label(lab, p, items) for lab, p in zip(labs, pieces, strict=True)):
+            found.append(pieces)
+            if len(found) > 1:
+                return None
+    if len(found) != 1:
+        return None
+    return [Cell(cell.line, p) for p in found[0]]
+
+
+def _fits_label(item: Item, text: str, items: list[Item]) -> bool:
+    """A date or a number for those kinds; for a text, anything plausible that is not another item's."""
+    if plausibility.fits(item, text):
+        return True
+    if item.kind in ("date", "integer", "count"):
+        return False
+    return plausibility.value_doubt(item, text) is None and not _atomic([i for i in items if i is not item], text)
 
 
 def _by_content(
@@ -331,13 +379,14 @@ def _by_content(
         if vals and _consistent(item, vals, items, cells):
             taken[id(item)] = _join(vals)
             out.values.append(((item.key,), item, taken[id(item)]))
-        elif vals and item.kind in ("date", "integer", "count") and _consistent(item, vals[:1], items, cells):
+        elif vals and item.kind in ("date", "integer", "count") and plausibility.fits(item, vals[0].plain()):
             taken[id(item)] = vals[0]  # the first value is the item's; the rest were printed after it
             out.values.append(((item.key,), item, vals[0]))
             pool += vals[1:]
         else:
             pool += vals
-    pool += [c for c in cells if c.item is None and not any(c is v for _, vs in pairs for v in vs)]
+    paired = {id(v) for _, vs in pairs for v in vs} | {id(v.whole) for _, vs in pairs for v in vs if v.whole}
+    pool += [c for c in cells if c.item is None and id(c) not in paired]
     pool.sort(key=lambda c: c.line)
     # furniture of the cover page (the running title, the department) is no value of it
     rest = []
