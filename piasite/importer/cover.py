@@ -388,10 +388,12 @@ def _by_content(
     paired = {id(v) for _, vs in pairs for v in vs} | {id(v.whole) for _, vs in pairs for v in vs if v.whole}
     pool += [c for c in cells if c.item is None and id(c) not in paired]
     pool.sort(key=lambda c: c.line)
-    # furniture of the cover page (the running title, the department) is no value of it
+    # furniture of the cover page (the running title, the department, and the page number between
+    # them) is no value of it
     rest = []
-    for c in pool:
-        if c.plain() in running:
+    for k, c in enumerate(pool):
+        beside = [pool[j].plain() in running for j in (k - 1, k + 1) if 0 <= j < len(pool)]
+        if c.plain() in running or (c.plain().isdigit() and len(beside) == 2 and all(beside)):
             out.layout.add(c.line)
         else:
             rest.append(c)

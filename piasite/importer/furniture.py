@@ -129,9 +129,10 @@ def page_furniture(lines: list[str], cover_end: int = 0) -> set[int]:
             where[raw.strip()].append(k)
     out = set(counters)
     for ks in where.values():
-        # a running title also printed once on the cover, as a value there: furniture at the breaks
+        # a running title also printed on the cover (its 評価書名, the cover page's own footer): furniture
+        # at the breaks; the cover's reader judges the cover's lines
         at_breaks = [k for k in ks if k in near]
         elsewhere = [k for k in ks if k not in near]
-        if len(at_breaks) >= 2 and (not elsewhere or (len(elsewhere) == 1 and elsewhere[0] < cover_end)):
+        if len(at_breaks) >= 2 and all(k < cover_end for k in elsewhere):
             out |= set(at_breaks)
     return out
