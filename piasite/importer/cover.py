@@ -21,7 +21,6 @@ import re
 from dataclasses import dataclass, field
 
 from piasite.checks import plausibility
-from piasite.core import dates
 from piasite.forms.form import Form
 from piasite.forms.items import Item
 from piasite.importer.body import BodyParser, Fragment, cells_of
@@ -77,19 +76,13 @@ class Reading:
 
 def _put(parser: BodyParser, path: tuple, item: Item, cell: Cell) -> None:
     parser.hit.add(path)
-    parser.valued.setdefault(path, cell.line)
     for no in cell.lines or [cell.line]:
         parser.accounted[no] = "value"
-    text = cell.plain()
-    if item.kind == "date":
-        got = dates.parse_date(text)
-        if got:
-            parser.set_value(path, item, dates.iso(*got))
-        else:
-            parser.valued.pop(path, None)  # the mark of an empty cell
-    elif item.kind in ("integer", "count"):
-        parser.set_value(path, item, int(nfkc(text).replace(",", "")))
+    if item.kind in ("date", "integer", "count"):  # read as the body's reader reads one (marks, !要確認)
+        parser.place(next(k for k, s in enumerate(parser.slots) if s.item is item), cell.plain(), cell.line)
+        parser.pending = None
     else:
+        parser.valued.setdefault(path, cell.line)
         for k, no in enumerate(cell.lines or [cell.line]):
             raw = cell.text.split("\n")[k] if len(cell.lines) > 1 else cell.text
             parser.add_text(path, Fragment(no, raw))

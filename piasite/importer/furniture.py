@@ -92,6 +92,9 @@ def _label_heads() -> tuple[str, ...]:
     return tuple(sorted(lab for lab in labels if len(lab) >= 3))
 
 
+label_heads = _label_heads  # (other readers ask whether a line opens with a form's label)
+
+
 def page_furniture(lines: list[str], cover_end: int = 0) -> set[int]:
     """Indexes (0-based) of the lines that are page furniture. cover_end: the index of the first line
     after the cover (its 評価書名 may be printed again as the running title of every page)."""
