@@ -27,6 +27,9 @@ from piasite.importer.body import BodyParser, Fragment, cells_of
 from piasite.importer.text import is_separator, nfkc, norm, plain
 
 _STAMP = re.compile(r"^[\[［〔]?(?:平成|令和)(?:元|\d{1,2})年\d{1,2}月様式\d[\]］〕]?$")
+_STAMP_IN = re.compile(
+    r"[\[［〔]?\s*(?P<version>(?:平成|令和)\s*(?:元|\d{1,2})\s*年\s*\d{1,2}\s*月)\s*様\s*式\s*(?P<n>\d)\s*[\]］〕]?"
+)
 _EMPTY = {"-", "－", "—", "ー", "―"}  # the mark of an empty cell
 LONG = 40  # characters from which a value with no other evidence is a paragraph
 MAX_LABEL_TOKENS = 5  # a label printed with spaces inside (個人情報保護委員会 承認日 【行政機関等のみ】)
@@ -241,14 +244,14 @@ def read(form: Form, numbered: list[tuple[int, str]], running: set[str] | None =
             # the body's reader takes a cell as a label, a value, or a label and then its value
             shared = shared or (len(pieces) > 1 and not (len(pieces) == 2 and pieces[0][1] and not pieces[1][1]))
             for text, item in pieces:
-                if item is None and _STAMP.match(re.sub(r"\s+", "", nfkc(plain(text)))):
-                    m = re.match(
-                        r"[\[［〔]?((?:平成|令和)(?:元|\d{1,2})年\d{1,2}月)(様式\d)",
-                        re.sub(r"\s+", "", nfkc(plain(text))),
-                    )
-                    if m and stamp is None:
-                        stamp = (no, m.group(1), m.group(2))
-                    continue
+                if item is None and (m := _STAMP_IN.search(nfkc(plain(text)))):
+                    # the 様式 stamp printed in a cell with other text: the version, never a value
+                    if stamp is None:
+                        stamp = (no, re.sub(r"\s+", "", m["version"]), "様式" + m["n"])
+                    rest = (nfkc(plain(text))[: m.start()] + " " + nfkc(plain(text))[m.end() :]).strip()
+                    if not rest:
+                        continue
+                    shared, text = True, rest
                 cells.append(Cell(no, text, item, gap=gap))
                 gap = False
     if not any(c.item is not None for c in cells):

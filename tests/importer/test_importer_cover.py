@@ -178,3 +178,16 @@ def test_the_cover_ends_at_the_contents_or_the_first_label_of_the_body():
     # a text whose 項目一覧 and part heading were lost: the body's first label ends the cover
     assert cover_end(form, ["評価書番号", "3", "①事務の名称", "国民年金に関する事務"]) == 2
     assert cover_end(form, ["評価書番号", "3"]) == 2
+
+
+def test_the_stamp_printed_in_a_cell_is_the_version_never_a_value():
+    text = (
+        ZEN
+        + "評価書番号\n7\n評価書名\n国民年金に関する事務 全項目評価書\n個人のプライバシー等の権利利益の保護の宣言\n"
+        + DECLARATION
+        + "特記事項 なし [平成26年4月 様式4]\n評価実施機関名\n東山市長\n公表日\n令和6年7月1日\n"
+        + BODY
+    )
+    imp = import_text(text)
+    assert imp.data["特記事項"] == "なし" and imp.data["様式の版"] == "平成26年4月"
+    assert imp.data["公表日"] == "2024-07-01"
