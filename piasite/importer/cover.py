@@ -28,7 +28,7 @@ from piasite.importer.text import is_separator, nfkc, norm, plain
 
 _STAMP = re.compile(r"^[\[［〔]?(?:平成|令和)(?:元|\d{1,2})年\d{1,2}月様式\d[\]］〕]?$")
 _STAMP_IN = re.compile(
-    r"[\[［〔]?\s*(?P<version>(?:平成|令和)\s*(?:元|\d{1,2})\s*年\s*\d{1,2}\s*月)\s*様\s*式\s*(?P<n>\d)\s*[\]］〕]?"
+    r"[\[［〔]?\s*(?P<version>(?:平成|令和)\s*(?:元|\d{1,2})\s*年\s*\d{1,2}\s*月)\s*(?P<n>様\s*式\s*\d)\s*[\]］〕]?"
 )
 _EMPTY = {"-", "－", "—", "ー", "―"}  # the mark of an empty cell
 LONG = 40  # characters from which a value with no other evidence is a paragraph
@@ -247,7 +247,7 @@ def read(form: Form, numbered: list[tuple[int, str]], running: set[str] | None =
                 if item is None and (m := _STAMP_IN.search(nfkc(plain(text)))):
                     # the 様式 stamp printed in a cell with other text: the version, never a value
                     if stamp is None:
-                        stamp = (no, re.sub(r"\s+", "", m["version"]), "様式" + m["n"])
+                        stamp = (no, re.sub(r"\s+", "", m["version"]), re.sub(r"\s+", "", m["n"]))
                     rest = (nfkc(plain(text))[: m.start()] + " " + nfkc(plain(text))[m.end() :]).strip()
                     if not rest:
                         continue
