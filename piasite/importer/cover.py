@@ -32,6 +32,8 @@ _STAMP_IN = re.compile(
 )
 _EMPTY = {"-", "－", "—", "ー", "―"}  # the mark of an empty cell
 LONG = 40  # characters from which a value with no other evidence is a paragraph
+MAX_SPLIT_LABELS = 4  # labels of one row whose values one line may print
+MAX_SPLIT_TOKENS = 24  # words of such a line (the splits tried grow as words ** (labels - 1))
 MAX_LABEL_TOKENS = 5  # a label printed with spaces inside (個人情報保護委員会 承認日 【行政機関等のみ】)
 
 
@@ -43,9 +45,12 @@ class Cell:
     lines: list[int] = field(default_factory=list)  # a value cell joined from wrapped lines
     whole: Cell | None = None  # the cell a piece of was split from
     gap: bool = False  # a blank line before it: a paragraph of its own
+    _plain: tuple[str, str] | None = field(default=None, repr=False, compare=False)
 
     def plain(self) -> str:
-        return plain(self.text)
+        if self._plain is None or self._plain[0] != self.text:
+            self._plain = (self.text, plain(self.text))
+        return self._plain[1]
 
 
 @dataclass
@@ -147,17 +152,22 @@ def _split(cell: str, labels: dict[str, Item]) -> list[tuple[str, Item | None]]:
     tokens = text.split()
     pieces: list[tuple[str, Item | None]] = []
     value: list[str] = []
+    starts = {lab[:k] for lab in labels for k in range(1, len(lab) + 1)}  # a label may open with the token
+    firsts = {lab[0] for lab in labels if lab}
     i = 0
     while i < len(tokens):
         hit = None
-        for n in range(min(MAX_LABEL_TOKENS, len(tokens) - i), 0, -1):
-            if norm("".join(tokens[i : i + n])) in labels:
-                hit = n
-                break
+        t = norm(tokens[i])
+        if t in starts or not t:  # (a mark norm drops: `## 公表日`)
+            for n in range(min(MAX_LABEL_TOKENS, len(tokens) - i), 0, -1):
+                if norm("".join(tokens[i : i + n])) in labels:
+                    hit = n
+                    break
         if hit is None:
-            t = norm(tokens[i])
-            glued = max(
-                (lab for lab in labels if len(lab) >= 3 and t.startswith(lab) and t != lab), key=len, default=None
+            glued = (
+                max((lab for lab in labels if len(lab) >= 3 and t.startswith(lab) and t != lab), key=len, default=None)
+                if t[:1] in firsts and not value
+                else None
             )
             if glued is not None and not value:  # `公表日令和6年…`: label and value not spaced
                 pieces.append((glued, labels[glued]))
@@ -192,7 +202,7 @@ def _atomic(items: list[Item], text: str) -> bool:
     return bool(_STAMP.match(t)) or bool(_what(items, text))
 
 
-def _consistent(item: Item, values: list[Cell], items: list[Item], cells: list[Cell]) -> bool:
+def _consistent(item: Item, values: list[Cell], items: list[Item], fitting: dict[int, list[Cell]]) -> bool:
     """Whether values read under item's label can be its value: no positive evidence against it (a
     value that is another item's by what it is — a date under 特記事項, an organisation under 公表日,
     the 様式 stamp under a text — or a date item's unreadable value while a date stands elsewhere on
@@ -210,7 +220,7 @@ def _consistent(item: Item, values: list[Cell], items: list[Item], cells: list[C
         t = values[0].plain()
         if plausibility.fits(item, t) or t in _EMPTY:
             return True
-        return not any(c.item is None and c is not values[0] and plausibility.fits(item, c.plain()) for c in cells)
+        return not any(c is not values[0] for c in fitting.get(id(item), ()))
     return True
 
 
@@ -244,7 +254,7 @@ def read(form: Form, numbered: list[tuple[int, str]], running: set[str] | None =
             # the body's reader takes a cell as a label, a value, or a label and then its value
             shared = shared or (len(pieces) > 1 and not (len(pieces) == 2 and pieces[0][1] and not pieces[1][1]))
             for text, item in pieces:
-                if item is None and (m := _STAMP_IN.search(nfkc(plain(text)))):
+                if item is None and "式" in text and (m := _STAMP_IN.search(nfkc(plain(text)))):
                     # the 様式 stamp printed in a cell with other text: the version, never a value
                     if stamp is None:
                         stamp = (no, re.sub(r"\s+", "", m["version"]), re.sub(r"\s+", "", m["n"]))
@@ -277,14 +287,20 @@ def read(form: Form, numbered: list[tuple[int, str]], running: set[str] | None =
         merged.append(cell)
     cells = merged
     pairs, stray = ordinary(cells, items)
+    # the value cells that are a date or a number item's by what they are
+    fitting = {
+        id(i): [c for c in cells if c.item is None and plausibility.fits(i, c.plain())]
+        for i in items
+        if i.kind in ("date", "integer", "count")
+    }
     if (
         not shared
         and not stray
-        and all(_consistent(i, vs, items, cells) for i, vs in pairs)
+        and all(_consistent(i, vs, items, fitting) for i, vs in pairs)
         and len({id(i) for i, _ in pairs}) == len(pairs)
     ):
         return None
-    return _by_content(form, items, cells, pairs, running, {no for no, _ in block}, layout, stamp)
+    return _by_content(form, items, cells, pairs, fitting, running, {no for no, _ in block}, layout, stamp)
 
 
 def ordinary(cells: list[Cell], items: list[Item]) -> tuple[list[tuple[Item, list[Cell]]], list[Cell]]:
@@ -327,7 +343,7 @@ def _split_values(labs: list[Item], cell: Cell, items: list[Item]) -> list[Cell]
     or a number for those kinds; for a text, what is plausible and no other item's by what it is)."""
     tokens = cell.plain().split()
     n = len(labs)
-    if len(cell.lines) > 1 or n > 4 or len(tokens) < n:
+    if len(cell.lines) > 1 or n > MAX_SPLIT_LABELS or not n <= len(tokens) <= MAX_SPLIT_TOKENS:
         return None
     found = []
     for cuts in itertools.combinations(range(1, len(tokens)), n - 1):
@@ -356,6 +372,7 @@ def _by_content(
     items: list[Item],
     cells: list[Cell],
     pairs: list[tuple[Item, list[Cell]]],
+    fitting: dict[int, list[Cell]],
     running: set[str],
     block: set[int],
     layout: set[int],
@@ -372,7 +389,7 @@ def _by_content(
             pool += vals
             continue
         seen.add(id(item))
-        if vals and _consistent(item, vals, items, cells):
+        if vals and _consistent(item, vals, items, fitting):
             taken[id(item)] = _join(vals)
             out.values.append(((item.key,), item, taken[id(item)]))
         elif vals and item.kind in ("date", "integer", "count") and plausibility.fits(item, vals[0].plain()):

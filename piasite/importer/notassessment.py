@@ -88,8 +88,8 @@ def _listed(body: list[str]) -> list[str]:
     titles = {norm(load_form(n).title) for n in form_names()}
     out: list[str] = []
     for line in body:
-        if norm(line).startswith(tuple(titles)):
-            continue  # a form's title line
+        if not any(n in line for n in names) or norm(line).startswith(tuple(titles)):
+            continue  # no form's name in it, or a form's title line
         t = nfkc(line)
         for name in names:
             k = t.find(name)
