@@ -202,16 +202,23 @@ def _atomic(items: list[Item], text: str) -> bool:
     return bool(_STAMP.match(t)) or bool(_what(items, text))
 
 
-def _consistent(item: Item, values: list[Cell], items: list[Item], fitting: dict[int, list[Cell]]) -> bool:
-    """Whether values read under item's label can be its value: no positive evidence against it (a
-    value that is another item's by what it is — a date under 特記事項, an organisation under 公表日,
-    the 様式 stamp under a text — or a date item's unreadable value while a date stands elsewhere on
-    the cover). An implausible value of the right item is left to the plausibility checks."""
+def _consistent(
+    item: Item, values: list[Cell], items: list[Item], fitting: dict[int, list[Cell]], wanting: set[int]
+) -> bool:
+    """Whether values read under item's label can be its value: no positive evidence against it. For
+    a date, a number or a shaped name: a value that is another item's by what it is (an organisation
+    under 公表日), more than one line, or an unreadable date while a date stands elsewhere on the cover.
+    For a text of no shape (宣言, 特記事項), which may hold anything: a value that is what a required
+    item left without a value is (the 公表日's date printed under the 宣言). The 様式 stamp is never a
+    value. An implausible value of the right item is left to the plausibility checks."""
     if not values:
         return True
     if any(_STAMP.match(re.sub(r"\s+", "", nfkc(v.plain()))) for v in values):
         return False
     others = [i for i in items if i is not item]
+    if not item.shape and item.kind not in ("date", "integer", "count"):
+        missing = [i for i in others if id(i) in wanting]
+        return not any(_what(missing, v.plain()) for v in values)
     if any(_what(others, v.plain()) and not _what([item], v.plain()) for v in values):
         return False
     if item.kind in ("date", "integer", "count"):
@@ -287,6 +294,8 @@ def read(form: Form, numbered: list[tuple[int, str]], running: set[str] | None =
         merged.append(cell)
     cells = merged
     pairs, stray = ordinary(cells, items)
+    # the required items the ordinary reading leaves without a value (a document prints them)
+    wanting = {id(i) for i in items if i.required} - {id(i) for i, vs in pairs if vs}
     # the value cells that are a date or a number item's by what they are
     fitting = {
         id(i): [c for c in cells if c.item is None and plausibility.fits(i, c.plain())]
@@ -296,11 +305,11 @@ def read(form: Form, numbered: list[tuple[int, str]], running: set[str] | None =
     if (
         not shared
         and not stray
-        and all(_consistent(i, vs, items, fitting) for i, vs in pairs)
+        and all(_consistent(i, vs, items, fitting, wanting) for i, vs in pairs)
         and len({id(i) for i, _ in pairs}) == len(pairs)
     ):
         return None
-    return _by_content(form, items, cells, pairs, fitting, running, {no for no, _ in block}, layout, stamp)
+    return _by_content(form, items, cells, pairs, fitting, wanting, running, {no for no, _ in block}, layout, stamp)
 
 
 def ordinary(cells: list[Cell], items: list[Item]) -> tuple[list[tuple[Item, list[Cell]]], list[Cell]]:
@@ -373,6 +382,7 @@ def _by_content(
     cells: list[Cell],
     pairs: list[tuple[Item, list[Cell]]],
     fitting: dict[int, list[Cell]],
+    wanting: set[int],
     running: set[str],
     block: set[int],
     layout: set[int],
@@ -389,7 +399,7 @@ def _by_content(
             pool += vals
             continue
         seen.add(id(item))
-        if vals and _consistent(item, vals, items, fitting):
+        if vals and _consistent(item, vals, items, fitting, wanting):
             taken[id(item)] = _join(vals)
             out.values.append(((item.key,), item, taken[id(item)]))
         elif vals and item.kind in ("date", "integer", "count") and plausibility.fits(item, vals[0].plain()):

@@ -191,3 +191,32 @@ def test_the_stamp_printed_in_a_cell_is_the_version_never_a_value():
     imp = import_text(text)
     assert imp.data["特記事項"] == "なし" and imp.data["様式の版"] == "平成26年4月"
     assert imp.data["公表日"] == "2024-07-01"
+
+
+def test_the_declaration_and_the_date_under_the_notes_label():
+    # 特記事項 printed above the 宣言 and 公表日's date: the date is the 公表日's, which has no other
+    text = (
+        ZEN
+        + "評価書番号\n7\n評価書名\n国民年金に関する事務 全項目評価書\n個人のプライバシー等の権利利益の保護の宣言\n特記事項\n"
+        + DECLARATION
+        + "令和6年7月1日\n評価実施機関名\n東山市長\n公表日\n"
+        + BODY
+    )
+    imp = import_text(text)
+    assert imp.data["公表日"] == "2024-07-01"
+    assert imp.data["個人のプライバシー等の権利利益の保護の宣言"] == DECLARED
+    assert "特記事項" not in imp.data
+
+
+def test_a_date_written_as_the_notes_stays_the_notes():
+    # the cover in order, 公表日 with its own date: a date under 特記事項 is what 特記事項 says
+    text = (
+        ZEN
+        + "評価書番号\n7\n評価書名\n国民年金に関する事務 全項目評価書\n個人のプライバシー等の権利利益の保護の宣言\n"
+        + DECLARATION
+        + "特記事項\n令和7年4月1日\n評価実施機関名\n東山市長\n個人情報保護委員会 承認日 【行政機関等のみ】\n公表日\n令和6年7月1日\n"
+        + BODY
+    )
+    imp = import_text(text)
+    assert imp.data["特記事項"] == "令和7年4月1日" and imp.data["公表日"] == "2024-07-01"
+    assert "承認日" not in imp.data
