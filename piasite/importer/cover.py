@@ -24,6 +24,7 @@ from piasite.checks import plausibility
 from piasite.forms.form import Form
 from piasite.forms.items import Item
 from piasite.importer.body import BodyParser, Fragment, cells_of
+from piasite.importer.cells import wrapped
 from piasite.importer.text import is_separator, nfkc, norm, plain
 
 _STAMP = re.compile(r"^[\[［〔]?(?:平成|令和)(?:元|\d{1,2})年\d{1,2}月様式\d[\]］〕]?$")
@@ -45,6 +46,7 @@ class Cell:
     lines: list[int] = field(default_factory=list)  # a value cell joined from wrapped lines
     whole: Cell | None = None  # the cell a piece of was split from
     gap: bool = False  # a blank line before it: a paragraph of its own
+    tabbed: bool = False  # printed in a cell of a line with several (a table row)
     _plain: tuple[str, str] | None = field(default=None, repr=False, compare=False)
 
     def plain(self) -> str:
@@ -149,11 +151,18 @@ def _labels(form: Form) -> dict[str, Item]:
 def _split(cell: str, labels: dict[str, Item]) -> list[tuple[str, Item | None]]:
     """A cell as label and value pieces: `公表日 枚方市長`, `宣言 評価書名`, `… 全項目評価書 評価書番号`."""
     text = plain(cell)
-    tokens = text.split()
+    spans = [m.span() for m in re.finditer(r"\S+", text)]
+    tokens = [text[a:b] for a, b in spans]
     pieces: list[tuple[str, Item | None]] = []
-    value: list[str] = []
+    value: list[int] = []  # the characters [start, end) of the value being read, as printed
     starts = {lab[:k] for lab in labels for k in range(1, len(lab) + 1)}  # a label may open with the token
     firsts = {lab[0] for lab in labels if lab}
+
+    def flush() -> None:
+        if value:
+            pieces.append((text[value[0] : value[1]].strip(" :："), None))
+            value.clear()
+
     i = 0
     while i < len(tokens):
         hit = None
@@ -169,24 +178,22 @@ def _split(cell: str, labels: dict[str, Item]) -> list[tuple[str, Item | None]]:
                 if t[:1] in firsts and not value
                 else None
             )
-            if glued is not None and not value:  # `公表日令和6年…`: label and value not spaced
+            start = spans[i][0]
+            if glued is not None:  # `公表日令和6年…`: label and value not spaced
                 pieces.append((glued, labels[glued]))
-                rest = tokens[i][len(glued) :] if norm(tokens[i][: len(glued)]) == glued else ""
-                if rest.strip(" :："):
-                    value.append(rest.strip(" :："))
-                i += 1
-                continue
-            value.append(tokens[i])
+                cut = next((j for j in range(1, len(tokens[i]) + 1) if norm(tokens[i][:j]) == glued), None)
+                if cut is None or not tokens[i][cut:].strip(" :："):
+                    i += 1
+                    continue
+                start += cut
+            value[:] = [value[0] if value else start, spans[i][1]]
             i += 1
             continue
-        if value:
-            pieces.append((" ".join(value), None))
-            value = []
+        flush()
         lab = norm("".join(tokens[i : i + hit]))
         pieces.append((lab, labels[lab]))
         i += hit
-    if value:
-        pieces.append((" ".join(value), None))
+    flush()
     if len(pieces) == 1 and pieces[0][1] is None:
         return [(cell.strip(), None)]  # a value cell alone keeps its markup
     return pieces
@@ -269,11 +276,12 @@ def read(form: Form, numbered: list[tuple[int, str]], running: set[str] | None =
                     if not rest:
                         continue
                     shared, text = True, rest
-                cells.append(Cell(no, text, item, gap=gap))
+                cells.append(Cell(no, text, item, gap=gap, tabbed=len(cells_of(raw)) > 1))
                 gap = False
     if not any(c.item is not None for c in cells):
         return None  # no label: not a cover this module can read (the body's reader says so)
-    # consecutive value cells of wrapped prose (no one's value by what they are): one paragraph
+    # consecutive value lines of prose wrapped at the cell's width (no one's value by what they are, the
+    # first ended mid-sentence): one value
     merged: list[Cell] = []
     for cell in cells:
         prev = merged[-1] if merged else None
@@ -283,6 +291,7 @@ def read(form: Form, numbered: list[tuple[int, str]], running: set[str] | None =
             and prev.item is None
             and prev.line != cell.line
             and not cell.gap
+            and wrapped(prev.plain().split("\n")[-1], cell.plain())  # a line ended mid-sentence
             and not _atomic(items, cell.plain())
             and not _atomic(items, prev.plain())
             and cell.plain() not in running
@@ -305,11 +314,32 @@ def read(form: Form, numbered: list[tuple[int, str]], running: set[str] | None =
     if (
         not shared
         and not stray
+        and not _labels_first(cells)
         and all(_consistent(i, vs, items, fitting, wanting) for i, vs in pairs)
         and len({id(i) for i, _ in pairs}) == len(pairs)
     ):
         return None
     return _by_content(form, items, cells, pairs, fitting, wanting, running, {no for no, _ in block}, layout, stamp)
+
+
+def _labels_first(cells: list[Cell]) -> bool:
+    """Labels printed one after another and then several values, other than a table's row of labels
+    in cells of one line over a row of as many values (which the body's reader reads as a header)."""
+    k = 0
+    while k < len(cells):
+        j = k
+        while j < len(cells) and cells[j].item is not None:
+            j += 1
+        end = j
+        while end < len(cells) and cells[end].item is None:
+            end += 1
+        if j - k >= 2 and end - j >= 2:  # (one value after them: the last label's, the others empty)
+            labs, line = cells[k:j], cells[k].line
+            vals = [c for c in cells[j:end] if c.line == cells[j].line]
+            if not (all(c.line == line and c.tabbed for c in labs) and len(vals) == len(labs)):
+                return True
+        k = j + 1 if j > k else k + 1
+    return False
 
 
 def ordinary(cells: list[Cell], items: list[Item]) -> tuple[list[tuple[Item, list[Cell]]], list[Cell]]:
