@@ -232,6 +232,8 @@ def _consistent(
         if len(values) > 1:  # lines after a date or a number are not its: printed out of order
             return False
         t = values[0].plain()
+        if not item.required and any(plausibility.fits(i, t) for i in others if id(i) in wanting):
+            return False  # (one date, two date labels: the required item's, 公表日 before 承認日)
         if plausibility.fits(item, t) or t in _EMPTY:
             return True
         return not any(c is not values[0] for c in fitting.get(id(item), ()))
@@ -380,14 +382,16 @@ def _split_values(labs: list[Item], cell: Cell, items: list[Item]) -> list[Cell]
     """`7 国民年金に関する事務 全項目評価書` under `評価書番号 評価書名`: one line of values for a run of
     labels, split at its spaces where exactly one split gives each label a value that fits it (a date
     or a number for those kinds; for a text, what is plausible and no other item's by what it is)."""
-    tokens = cell.plain().split()
+    text = cell.plain()
+    spans = [m.span() for m in re.finditer(r"\S+", text)]
+    tokens = [text[a:b] for a, b in spans]
     n = len(labs)
     if len(cell.lines) > 1 or n > MAX_SPLIT_LABELS or not n <= len(tokens) <= MAX_SPLIT_TOKENS:
         return None
     found = []
     for cuts in itertools.combinations(range(1, len(tokens)), n - 1):
         bounds = (0, *cuts, len(tokens))
-        pieces = [" ".join(tokens[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
+        pieces = [text[spans[a][0] : spans[b - 1][1]] for a, b in zip(bounds, bounds[1:], strict=False)]
         if all(_fits_label(lab, p, items) for lab, p in zip(labs, pieces, strict=True)):
             found.append(pieces)
             if len(found) > 1:
@@ -423,21 +427,49 @@ def _by_content(
     labelled = {id(i) for i, _ in pairs}
     taken: dict[int, Cell] = {}  # id(item) → its value
     pool: list[Cell] = []
-    seen: set[int] = set()
+    # the pairs of the ordinary reading kept, until none is contradicted: a pair released leaves its item
+    # wanting a value, which may contradict another pair (the organisation under 特記事項 once
+    # 評価実施機関名's own pair held a date); a shaped name that is implausible for its item is released
+    # too, the order being known to be broken
+    first: dict[int, tuple[Item, list[Cell]]] = {}
     for item, vals in pairs:
-        if id(item) in seen:  # a label printed twice: its values go to the pool
+        if id(item) in first:  # a label printed twice: its values go to the pool
             pool += vals
+        else:
+            first[id(item)] = (item, vals)
+    keep: dict[int, list[Cell]] = {}
+    for key, (item, vals) in first.items():
+        if not vals:
             continue
-        seen.add(id(item))
-        if vals and _consistent(item, vals, items, fitting, wanting):
-            taken[id(item)] = _join(vals)
-            out.values.append(((item.key,), item, taken[id(item)]))
-        elif vals and item.kind in ("date", "integer", "count") and plausibility.fits(item, vals[0].plain()):
-            taken[id(item)] = vals[0]  # the first value is the item's; the rest were printed after it
-            out.values.append(((item.key,), item, vals[0]))
+        if item.kind in ("date", "integer", "count") and len(vals) > 1 and plausibility.fits(item, vals[0].plain()):
+            keep[key] = vals[:1]  # the first value is the item's; the rest were printed after it
             pool += vals[1:]
         else:
-            pool += vals
+            keep[key] = vals
+    for _ in range(len(first)):
+        wanting = {id(i) for i in items if i.required and id(i) not in keep}
+        bad = [
+            key
+            for key, vals in keep.items()
+            if not _consistent(first[key][0], vals, items, fitting, wanting)
+            or (first[key][0].shape and plausibility.value_doubt(first[key][0], _join(vals).plain()))
+            or (first[key][0].required and _join(vals).plain() in _EMPTY)  # a required cell is not empty
+        ]
+        if not bad:
+            break
+        for key in bad:
+            pool += keep.pop(key)
+    # texts of no shape (宣言, 特記事項) are told apart by nothing they say: once one of them lost its
+    # pairing, a paragraph kept under another is no more certain
+    prose = [i for i in items if not i.shape and i.kind not in ("date", "integer", "count")]
+    if any(id(i) in first and first[id(i)][1] and id(i) not in keep for i in prose):
+        for i in prose:
+            if id(i) in keep and _long(_join(keep[id(i)]).plain()):
+                pool += keep.pop(id(i))
+    for key, vals in keep.items():
+        item = first[key][0]
+        taken[key] = _join(vals)
+        out.values.append(((item.key,), item, taken[key]))
     paired = {id(v) for _, vs in pairs for v in vs} | {id(v.whole) for _, vs in pairs for v in vs if v.whole}
     pool += [c for c in cells if c.item is None and id(c) not in paired]
     pool.sort(key=lambda c: c.line)
@@ -461,7 +493,7 @@ def _by_content(
 
     def classes(c: Cell) -> set[str]:
         fit = {kind(i) for i in items if plausibility.fits(i, c.plain())}
-        if not fit and (len(c.plain()) >= LONG or "。" in c.plain()):
+        if not fit and _long(c.plain()):
             fit = {"prose"}
         return fit
 
@@ -473,11 +505,11 @@ def _by_content(
             groups.setdefault(next(iter(cl)), []).append(c)
         else:
             leftover.append(c)
-    for key, vals in groups.items():
-        cands = [i for i in open_items if kind(i) == key]
+    for group, vals in groups.items():
+        cands = [i for i in open_items if kind(i) == group]
         if not cands:
-            hidden = [i for i in unlabelled if kind(i) == key and id(i) not in taken]
-            if len(hidden) == 1 and len(vals) == 1 and key != "prose":
+            hidden = [i for i in unlabelled if kind(i) == group and id(i) not in taken]
+            if len(hidden) == 1 and len(vals) == 1 and group != "prose":
                 item = hidden[0]
                 taken[id(item)] = vals[0]
                 out.unsure.append(
@@ -520,6 +552,11 @@ def _by_content(
     order = {id(i): k for k, i in enumerate(items)}  # the form's order (stable output)
     out.values.sort(key=lambda v: order[id(v[1])])
     return out
+
+
+def _long(text: str) -> bool:
+    """A paragraph: long, or a sentence."""
+    return len(text) >= LONG or "。" in text
 
 
 def _join(vals: list[Cell]) -> Cell:
