@@ -25,7 +25,7 @@ from piasite.forms.form import Form
 from piasite.forms.items import Item
 from piasite.importer.body import BodyParser, Fragment, cells_of
 from piasite.importer.cells import wrapped
-from piasite.importer.text import is_separator, nfkc, norm, plain
+from piasite.importer.text import has_html, is_separator, nfkc, norm, plain
 
 _STAMP = re.compile(r"^[\[［〔]?(?:平成|令和)(?:元|\d{1,2})年\d{1,2}月様式\d[\]］〕]?$")
 _STAMP_IN = re.compile(
@@ -150,7 +150,7 @@ def _labels(form: Form) -> dict[str, Item]:
 
 def _split(cell: str, labels: dict[str, Item]) -> list[tuple[str, Item | None]]:
     """A cell as label and value pieces: `公表日 枚方市長`, `宣言 評価書名`, `… 全項目評価書 評価書番号`."""
-    text = plain(cell)
+    text = cell.strip() if not has_html(cell) else plain(cell)  # printed spaces kept (full-width ones)
     spans = [m.span() for m in re.finditer(r"\S+", text)]
     tokens = [text[a:b] for a, b in spans]
     pieces: list[tuple[str, Item | None]] = []
@@ -227,6 +227,8 @@ def _consistent(
         missing = [i for i in others if id(i) in wanting]
         return not any(_what(missing, v.plain()) for v in values)
     if any(_what(others, v.plain()) and not _what([item], v.plain()) for v in values):
+        return False
+    if item.shape and len(values) > 1:  # a name is one line: the lines after it are not its
         return False
     if item.kind in ("date", "integer", "count"):
         if len(values) > 1:  # lines after a date or a number are not its: printed out of order
@@ -441,7 +443,11 @@ def _by_content(
     for key, (item, vals) in first.items():
         if not vals:
             continue
-        if item.kind in ("date", "integer", "count") and len(vals) > 1 and plausibility.fits(item, vals[0].plain()):
+        if (
+            (item.shape or item.kind in ("date", "integer", "count"))
+            and len(vals) > 1
+            and plausibility.fits(item, vals[0].plain())
+        ):
             keep[key] = vals[:1]  # the first value is the item's; the rest were printed after it
             pool += vals[1:]
         else:
