@@ -14,6 +14,7 @@ sys.path.insert(0, str(ROOT))
 
 from piasite.importer import import_text  # noqa: E402
 from piasite.model.reader import Uncertain  # noqa: E402
+from tests.importer.test_importer_cover import rearranged  # noqa: E402
 
 PUBLIC = ROOT / "tests" / "fixtures" / "public"
 ZEN = "特定個人情報保護評価書(全項目評価書)\n"
@@ -222,6 +223,16 @@ def main() -> None:
             total[k] += v
         print(f"{name}: " + ", ".join(f"{k} {v}" for k, v in s.items()))
     print("total: " + ", ".join(f"{k} {v}" for k, v in total.items()))
+    print("-- the acceptance covers rearranged (tests/importer/test_importer_cover.py), against their clean import")
+    for how in ("labels first", "values first", "values before labels"):
+        t = {"right": 0, "wrong": 0, "unsettled": 0, "missing": 0}
+        for path in sorted((ROOT / "tests" / "fixtures" / "acceptance").glob("*.txt")):
+            text = path.read_text(encoding="utf-8")
+            clean = import_text(text).data
+            truth = {k: clean.get(k) for k in COVER if clean.get(k) is not None}
+            for k, v in score(import_text(rearranged(text, how)).data, truth).items():
+                t[k] += v
+        print(f"{how}: " + ", ".join(f"{k} {v}" for k, v in t.items()))
 
 
 if __name__ == "__main__":

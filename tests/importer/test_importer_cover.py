@@ -230,7 +230,7 @@ def test_a_date_written_as_the_notes_stays_the_notes():
     assert "承認日" not in imp.data
 
 
-def _rearranged(text: str, how: str) -> str:
+def rearranged(text: str, how: str) -> str:
     """The acceptance covers in other orders: every label first then every value, every value first,
     or each value printed before its label (the body and the stamp untouched)."""
     from piasite.importer.body import cells_of
@@ -272,7 +272,7 @@ def test_acceptance_covers_in_other_orders_give_no_wrong_value():
         text = path.read_text(encoding="utf-8")
         clean = import_text(text).data
         for how in ("labels first", "values first", "values before labels"):
-            got = import_text(_rearranged(text, how)).data
+            got = import_text(rearranged(text, how)).data
             for key in (
                 "評価書番号",
                 "評価書名",
