@@ -1,5 +1,6 @@
-"""`piasite import FILE…`: published assessments (text extracted from their PDFs) read into YAML by the
-importer (piasite/importer/), with the report of what was read as written and what must be checked."""
+"""`piasite import FILE…`: published assessments — their PDFs (read through their tables' geometry,
+importer/pdf.py) or text extracted from them — read into YAML by the importer (piasite/importer/), with
+the report of what was read as written and what must be checked."""
 
 from __future__ import annotations
 
