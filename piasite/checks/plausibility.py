@@ -233,7 +233,7 @@ def doubts(form: Form, data: dict) -> list[Doubt]:
             if len(key) >= least:
                 first = seen.get(key)
                 if first is not None and first[-1] != path[-1]:
-                    where = ".".join(str(k) for k in first)
+                    where = form.short_label(first, data)
                     out.append(Doubt(path, item, f"「{where}」と同じ文章です(どちらかは読み違いの可能性があります)"))
                 elif first is None:
                     seen[key] = path
