@@ -148,8 +148,10 @@ class _Labels:
     def __init__(self, form: Form):
         order = [i for i in form.walk()]
         self.forms = {id(i): _label_forms(i) for i in order}
-        self.printed = set().union(*(p for p, _ in self.forms.values()))
-        self.bare = set().union(*(b for _, b in self.forms.values()))
+        # the form's own name (変更箇所一覧) heads a document as its title: a label of no item there
+        names = {_norm(form.name), _norm(form.title)}
+        self.printed = set().union(*(p for p, _ in self.forms.values())) - names
+        self.bare = set().union(*(b for _, b in self.forms.values())) - names
         self.after: dict[int, list[Item]] = {}
         for k, i in enumerate(order):
             if not i.is_container:
@@ -176,6 +178,11 @@ class _Labels:
         return None
 
 
+def is_label(form: Form, text: str) -> bool:
+    """Whether a text is only one of the form's labels (with or without its numbering)."""
+    return _labels(form).only_label(text)
+
+
 def label_doubt(labels: _Labels, item: Item, text: str) -> str | None:
     """A text that is only a label of the form, or begins with the label printed after its item
     (the layout gave the item the next row's label, or its label and value both)."""
@@ -184,6 +191,10 @@ def label_doubt(labels: _Labels, item: Item, text: str) -> str | None:
         return None
     if labels.only_label(t):
         return "項目名だけが値になっています(値を読み違えた可能性があります)"
+    first = t.split("\n", 1)[0].strip()
+    if first != t and labels.only_label(first):
+        # a label on a line of its own above the text: the layout put another item's cell here
+        return f"値が項目名「{first}」の行で始まっています(ほかの項目の値まで読み込んだ可能性があります)"
     nxt = labels.next_label(item, t)
     if nxt:
         return f"値が次の項目の項目名「{nxt}」で始まっています(次の項目の値まで読み込んだ可能性があります)"

@@ -1,0 +1,59 @@
+"""The last pass of an import: every value placed in an item it does not look like it belongs to
+(checks/plausibility.py: a name of several sentences, a title ending in a number, a label read as
+a value, the same long text in two items …) becomes !要確認 at that item, with the reason and the
+text as the source shows it, so that the clerk settles it against the PDF. A wrong value is worse
+than an unsettled one: the reading is kept as the reading offered, never as the value.
+
+The same rules warn in `piasite check`; an import marked here passes check with the !要確認
+warnings only. No form key is named: the rules come from the items' kinds and shapes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from piasite.checks.plausibility import doubts
+from piasite.forms.form import Form
+from piasite.forms.values import value_at
+from piasite.model.reader import Uncertain
+
+
+def mark(form: Form, data: dict, valued: dict[tuple, int], sources: dict[tuple, str] | None = None) -> list[tuple]:
+    """Marks each doubted value of data (in place) at its item — a list as a whole, its reading
+    kept —; returns the paths marked. valued: the line each item's value was read from; sources: the
+    text each item was read from (else the value as read)."""
+    sources = sources or {}
+    reasons: dict[tuple, list[str]] = {}
+    for d in doubts(form, data):
+        item_path = d.path[:-1] if isinstance(d.path[-1], int) else d.path  # a list's element: its item
+        said = reasons.setdefault(item_path, [])
+        if d.reason not in said:
+            said.append(d.reason)
+    marked: list[tuple] = []
+    for path, said in reasons.items():
+        value = value_at(data, path)
+        if value in (None, "", []) or isinstance(value, Uncertain):
+            continue
+        shown = "\n".join(map(str, value)) if isinstance(value, list) else str(value)
+        source = sources.get(path) or shown
+        line = valued.get(path)
+        reason = "、".join(said) + "。原本で、この項目の値か確かめてください"
+        if _set(data, path, Uncertain(source, line or None, reason, value)):
+            marked.append(path)
+    return marked
+
+
+def _set(data: Any, path: tuple, value: Any) -> bool:
+    node = data
+    for k in path[:-1]:
+        try:
+            node = node[k]
+        except (KeyError, IndexError, TypeError):
+            return False
+    last = path[-1]
+    if isinstance(node, dict) and last in node:
+        node[last] = value
+        return True
+    if isinstance(node, list) and isinstance(last, int) and 0 <= last < len(node):
+        node[last] = value
+        return True
+    return False
