@@ -1,0 +1,116 @@
+"""importer/plausible.py: a value placed in an item it does not look like it belongs to is !要確認 at that
+item with the reason and the source text, never published as read; the report's headline counts what
+is placed and plausible, never 100 % while one is not. Invented bodies (北浦町, 南浦村)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from piasite.importer import import_text, measure, render, write
+from piasite.importer.report import Fidelity
+from piasite.model.reader import Uncertain
+from tests.clirun import piasite
+from tests.conftest import ROOT
+
+COVER = """特定個人情報保護評価書(基礎項目評価書)
+
+評価書番号	評価書名
+7	{title}
+
+評価実施機関名
+
+北浦町長
+
+公表日
+
+令和6年4月1日
+
+Ⅰ 関連情報
+
+1. 特定個人情報ファイルを取り扱う事務
+
+①事務の名称	{name}
+②事務の概要	予防接種法に基づき、定期の予防接種の実施、記録の管理を行う。
+③システムの名称	1.健康管理システム 2.中間サーバー
+
+2. 特定個人情報ファイル名
+予防接種情報ファイル
+"""
+
+NAME = "予防接種に関する事務"
+TITLE = "予防接種に関する事務 基礎項目評価書"
+
+
+def _doc(name: str = NAME, title: str = TITLE) -> str:
+    return COVER.format(name=name, title=title)
+
+
+def test_a_plausible_import_is_unchanged_and_its_headline_is_100():
+    imp = import_text(_doc())
+    jimu = imp.data["関連情報"]["事務"]
+    assert jimu["名称"] == NAME and imp.data["評価書名"] == TITLE
+    f = measure("x", imp)
+    assert f.marked == [] and f.filled == f.valued and "(100.0%)" in render([f])
+
+
+def test_sentences_read_into_a_name_are_unsettled_with_the_reason_and_the_source():
+    text = "予防接種法に基づき接種を行う。接種記録を管理する。"
+    imp = import_text(_doc(name=text))
+    u = imp.data["関連情報"]["事務"]["名称"]
+    assert isinstance(u, Uncertain)
+    assert "文章" in u.reason and u.source == text and u.reading == text
+    assert _doc(name=text).split("\n")[u.line - 1].endswith(text)  # the line the clerk looks at
+
+
+def test_a_title_that_took_the_number_after_it_is_unsettled():
+    imp = import_text(_doc(title=TITLE + " 7"))
+    u = imp.data["評価書名"]
+    assert isinstance(u, Uncertain) and "数字" in u.reason and u.reading == TITLE + " 7"
+
+
+def test_a_list_of_names_holding_a_paragraph_is_unsettled_whole_with_its_reading():
+    text = _doc().replace(
+        "1.健康管理システム 2.中間サーバー", "健康管理システムで接種の記録を管理する。台帳と照合する。"
+    )
+    imp = import_text(text)
+    u = imp.data["関連情報"]["事務"]["システムの名称"]
+    assert isinstance(u, Uncertain) and "文章" in u.reason
+    assert u.reading == ["健康管理システムで接種の記録を管理する。台帳と照合する。"]
+
+
+def test_the_headline_is_never_100_while_a_value_is_implausible_and_lists_the_reason():
+    imp = import_text(_doc(name="予防接種法に基づき接種を行う。接種記録を管理する。"))
+    f = measure("kitaura", imp)
+    assert f.filled == f.valued - 1 and f.coverage < 100
+    out = render([f])
+    assert "(100.0%)" not in out
+    line = next(l for l in out.splitlines() if l.strip().startswith("要確認: Ⅰ 1. ①事務の名称"))
+    assert "文章" in line  # the item and what it could not settle
+
+
+def test_a_source_text_placed_in_no_item_counts_against_the_headline():
+    # a stray line between two items: the reading places it nowhere, 取込メモ keeps it
+    text = _doc().replace("評価実施機関名\n", "南浦村立北浦診療所\n\n評価実施機関名\n")
+    imp = import_text(text)
+    f = measure("x", imp)
+    notes = [n["本文"] for n in imp.data.get("取込メモ", []) if n["行"]]
+    assert "南浦村立北浦診療所" in notes
+    assert any("南浦村立北浦診療所" in u for u in f.unplaced)
+    assert f.valued == f.exact + f.altered + f.uncertain + f.unread + len(f.unplaced)
+    assert f.coverage < 100 and "置き場所不明 1" in render([f])
+
+
+def test_the_percentage_is_rounded_down():
+    f = Fidelity("x", "基礎項目評価書", valued=2000, filled=1999)
+    assert f.coverage == 99.9
+    assert Fidelity("x", "基礎項目評価書", valued=3, filled=3).coverage == 100.0
+
+
+def test_a_marked_import_passes_check_with_the_warning_at_the_item(tmp_path):
+    imp = import_text(_doc(name="予防接種法に基づき接種を行う。接種記録を管理する。"))
+    out = tmp_path / "kitaura" / "7.yaml"
+    write(imp, Path("7.txt"), out)
+    r = piasite("check", str(out), cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    said = [l for l in r.stderr.splitlines() if "①事務の名称" in l]
+    assert len(said) == 1 and "!要確認" in said[0] and "文章" in said[0], said  # told once, as !要確認
