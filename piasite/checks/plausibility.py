@@ -235,8 +235,9 @@ def doubts(form: Form, data: dict) -> list[Doubt]:
             told = True
         if item.kind in ("text", "list") and not told:
             for i, t in enumerate(v) if isinstance(v, list) else [(None, v)]:
-                if isinstance(t, str) and not isinstance(t, bool) and (why := label_doubt(labels, item, t)):
-                    out.append(Doubt(path + (() if i is None else (i,)), item, why))
+                said = label_doubt(labels, item, t) if isinstance(t, str) else None
+                if said:
+                    out.append(Doubt(path + (() if i is None else (i,)), item, said))
         if least and item.kind == "text" and isinstance(v, str):
             key = re.sub(r"\s+", "", v)
             # the same item of sibling elements may well repeat a text (用途 of two 提供先): only

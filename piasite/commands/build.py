@@ -1,5 +1,6 @@
 """`piasite build`: the site from content/ (engine/run.py's build_site), refused for publishing while a
-value the importer could not read (!要確認) remains."""
+value the importer could not read (!要確認) remains or a required item is empty (checks/publish.py);
+staff and plain builds go on, the check's warnings said."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from piasite.checks.load import uncertain_problems
+from piasite.checks.publish import publish_problems
 from piasite.config.settings import Settings
 from piasite.core.errors import UserError
 from piasite.engine.run import build_site
@@ -25,13 +26,7 @@ def run(
 ) -> None:
     """settings: the city's, read by the command (None: read from mkdocs.yml by build_site)."""
     if publish:
-        open_items = uncertain_problems(content_dir, (settings or Settings()).limits)
-        if open_items:
-            raise UserError(
-                f"原文から読み取れなかった項目(!要確認)が {len(open_items)} 件残っているため、"
-                "公開用のサイトを組み立てませんでした(これまでのサイトはそのままです)",
-                problems=open_items,
-            )
+        refuse_unpublishable(content_dir, settings)
     t0 = time.perf_counter()
     timings: dict = {}
     build_site(
@@ -52,3 +47,28 @@ def run(
 
 def count_pages(site: Path) -> int:
     return sum(1 for _ in Path(site).rglob("*.html"))
+
+
+def refuse_unpublishable(content_dir: Path, settings: Settings | None = None) -> None:
+    """Before anything is built: the documents a publication may not show (checks/publish.py), each
+    named with its items; the site already there stays as it is."""
+    open_items, empty = publish_problems(content_dir, (settings or Settings()).limits)
+    if not open_items and not empty:
+        return
+    said = []
+    if open_items:
+        said.append(f"原文から読み取れなかった項目(!要確認)が {len(open_items)} 件")
+    if empty:
+        said.append(f"空の必須項目が {len(empty)} 件")
+    per_file: dict[Path, list[str]] = {}
+    for p in sorted(open_items + empty, key=lambda p: (str(p.path), p.line)):
+        per_file.setdefault(p.path, []).append(p.item or "(項目名なし)")
+    named = "; ".join(
+        f"{path}: {'、'.join(items[:5])}{f' ほか {len(items) - 5} 項目' if len(items) > 5 else ''}"
+        for path, items in per_file.items()
+    )
+    raise UserError(
+        f"{'、'.join(said)}残っているため、公開用のサイトを組み立てませんでした(これまでのサイトはそのままです)。"
+        f"{named}",
+        problems=open_items + empty,
+    )
