@@ -32,6 +32,7 @@ class Doubt:
     path: tuple
     item: Item
     reason: str  # Japanese, for the report and the !要確認 reason
+    other: tuple | None = None  # the same text in two items: the other one's path (either may be wrong)
 
 
 @cache
@@ -148,8 +149,13 @@ class _Labels:
     def __init__(self, form: Form):
         order = [i for i in form.walk()]
         self.forms = {id(i): _label_forms(i) for i in order}
-        # the form's own name (変更箇所一覧) heads a document as its title: a label of no item there
+        # the form's own name (変更箇所一覧) heads a document as its title, and a label that is also one
+        # of the form's choices or options (委託しない, 自己点検) is a value a document writes: neither
+        # tells a label read as a value
         names = {_norm(form.name), _norm(form.title)}
+        for i in order:
+            names |= {_norm(c) for c in i.choices} | {_norm(o.text) for o in i.options}
+            names |= {_norm(v) for o in i.options for v in o.variants}
         self.printed = set().union(*(p for p, _ in self.forms.values())) - names
         self.bare = set().union(*(b for _, b in self.forms.values())) - names
         self.after: dict[int, list[Item]] = {}
@@ -246,7 +252,9 @@ def doubts(form: Form, data: dict) -> list[Doubt]:
                 first = seen.get(key)
                 if first is not None and first[-1] != path[-1]:
                     where = form.short_label(first, data)
-                    out.append(Doubt(path, item, f"「{where}」と同じ文章です(どちらかは読み違いの可能性があります)"))
+                    out.append(
+                        Doubt(path, item, f"「{where}」と同じ文章です(どちらかは読み違いの可能性があります)", first)
+                    )
                 elif first is None:
                     seen[key] = path
     return out

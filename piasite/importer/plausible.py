@@ -28,6 +28,13 @@ def mark(form: Form, data: dict, valued: dict[tuple, int], sources: dict[tuple, 
         said = reasons.setdefault(item_path, [])
         if d.reason not in said:
             said.append(d.reason)
+        if d.other is not None:
+            # the same text in two items: which one the layout misplaced, the text alone does not
+            # say — both are unsettled, neither published as read
+            other = reasons.setdefault(d.other, [])
+            why = f"「{form.short_label(d.path, data)}」と同じ文章です(どちらかは読み違いの可能性があります)"
+            if why not in other:
+                other.append(why)
     marked: list[tuple] = []
     for path, said in reasons.items():
         value = value_at(data, path)
@@ -36,7 +43,7 @@ def mark(form: Form, data: dict, valued: dict[tuple, int], sources: dict[tuple, 
         shown = "\n".join(map(str, value)) if isinstance(value, list) else str(value)
         source = sources.get(path) or shown
         line = valued.get(path)
-        reason = "、".join(said) + "。原本で、この項目の値か確かめてください"
+        reason = "この項目の値らしくありません: " + "、".join(said)
         if _set(data, path, Uncertain(source, line or None, reason, value)):
             marked.append(path)
     return marked
