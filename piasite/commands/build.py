@@ -43,18 +43,23 @@ def run(
         f"{time.perf_counter() - t0:.1f} 秒で組み立てました: {out_dir}/",
         err=True,
     )
+    if staff and not publish:
+        # the review build: what a publication would still refuse, said once (the site is built)
+        what, named, _ = unpublishable(content_dir, settings)
+        if what:
+            click.echo(f"警告: {what}残っているため、公開用(--publish)にはまだ組み立てられません。{named}", err=True)
 
 
 def count_pages(site: Path) -> int:
     return sum(1 for _ in Path(site).rglob("*.html"))
 
 
-def refuse_unpublishable(content_dir: Path, settings: Settings | None = None) -> None:
-    """Before anything is built: the documents a publication may not show (checks/publish.py), each
-    named with its items; the site already there stays as it is."""
+def unpublishable(content_dir: Path, settings: Settings | None = None) -> tuple[str, str, list]:
+    """What keeps content_dir from a publication (checks/publish.py): (how many of what, each file with its
+    items, the problems); ('', '', []) when nothing does."""
     open_items, empty = publish_problems(content_dir, (settings or Settings()).limits)
     if not open_items and not empty:
-        return
+        return "", "", []
     said = []
     if open_items:
         said.append(f"原文から読み取れなかった項目(!要確認)が {len(open_items)} 件")
@@ -67,8 +72,15 @@ def refuse_unpublishable(content_dir: Path, settings: Settings | None = None) ->
         f"{path}: {'、'.join(items[:5])}{f' ほか {len(items) - 5} 項目' if len(items) > 5 else ''}"
         for path, items in per_file.items()
     )
-    raise UserError(
-        f"{'、'.join(said)}残っているため、公開用のサイトを組み立てませんでした(これまでのサイトはそのままです)。"
-        f"{named}",
-        problems=open_items + empty,
-    )
+    return "、".join(said), named, open_items + empty
+
+
+def refuse_unpublishable(content_dir: Path, settings: Settings | None = None) -> None:
+    """Before anything is built: the documents a publication may not show (checks/publish.py), each
+    named with its items; the site already there stays as it is."""
+    what, named, problems = unpublishable(content_dir, settings)
+    if what:
+        raise UserError(
+            f"{what}残っているため、公開用のサイトを組み立てませんでした(これまでのサイトはそのままです)。{named}",
+            problems=problems,
+        )

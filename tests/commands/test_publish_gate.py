@@ -125,3 +125,6 @@ def test_staff_and_plain_builds_of_the_same_content_go_on(project):
         r = _build(p.root, *extra, "--content", "content", "--out", out)
         assert r.exit_code == 0, r.output
         assert (p.root / out / "minamiura" / "1" / "index.html").is_file()
+        # the review build says what a publication would still refuse; the plain one is as it was
+        told = [l for l in r.output.splitlines() if "公開用(--publish)にはまだ組み立てられません" in l]
+        assert len(told) == (1 if extra else 0) and (not told or "content/minamiura/1.yaml: 評価書番号" in told[0])
