@@ -134,3 +134,27 @@ def test_the_same_long_text_in_two_items_leaves_both_unsettled():
     assert all(imp.data[k].reading == decl for k in said)
     assert measure("x", imp).coverage < 100
     assert form.role_key("organisation") not in said
+
+
+def test_the_headline_of_a_layout_that_misplaces_values_is_what_a_person_counts():
+    # Ⅰ 1 printed as a merged label column: its three labels first, then their three values. Whatever
+    # the reading makes of it, the headline counts as placed only values equal to the clean import's,
+    # and as values all those the clean import has (a value read into another item is not one placed)
+    from piasite.forms.values import value_at
+    from tests.conftest import FIXTURES
+
+    lines = (FIXTURES / "acceptance" / "aobadai-5-kiso.txt").read_text(encoding="utf-8").split("\n")
+    k = next(i for i, l in enumerate(lines) if l.startswith("①事務の名称\t"))
+    block = [l.split("\t", 1) for l in lines[k : k + 3]]
+    assert [b[0][0] for b in block] == ["①", "②", "③"]
+    moved = lines[:k] + [b[0] for b in block] + [b[1] for b in block] + lines[k + 3 :]
+    clean, imp = import_text("\n".join(lines)), import_text("\n".join(moved))
+    f, truth = measure("moved", imp), measure("clean", clean)
+    c = imp.stats["classified"]
+    right = sum(
+        1
+        for p, kind in c.by_path.items()
+        if kind in ("exact", "altered") and value_at(imp.data, p) == value_at(clean.data, p)
+    )
+    assert f.filled == right and f.valued == truth.valued
+    assert f.filled < f.valued or imp.data["関連情報"]["事務"] == clean.data["関連情報"]["事務"]
