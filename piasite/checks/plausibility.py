@@ -61,7 +61,8 @@ def _label_forms(item: Item) -> tuple[set[str], set[str]]:
     """(printed, bare): the item's labels as printed with their numbering, and without it (those
     long enough to tell a label from a value)."""
     printed, bare = set(), set()
-    for lab in item.all_labels:
+    # the label printed over a few items (④使用の主体 over 使用部署 and 使用者数) is a label too
+    for lab in (*item.all_labels, *([item.parent_label] if item.parent_label else [])):
         n = _norm(lab)
         b = _NUMBERING.sub("", n)
         if b != n and len(n) >= 3:
@@ -82,6 +83,8 @@ def shape_doubt(shape: str, text: str) -> str | None:
         return None
     what = rule.get("what", shape)
     t = text.strip()
+    if re.fullmatch(r"[0-9０-９,，.．\s]+", t):
+        return f"{what}が数字だけです(評価書番号などほかの欄の値の可能性があります)"
     if rule.get("one_line") and "\n" in t:
         return f"{what}は 1 行のはずですが、{t.count(chr(10)) + 1} 行あります"
     if "max" in rule and len(t) > int(rule["max"]):
@@ -139,6 +142,12 @@ def _text_doubt(item: Item, value: Any) -> str | None:
         return None
     if _stamp().match(re.sub(r"\s+", "", t)):
         return "様式の版の印字([… 様式N])が値になっています"
+    marker = str(_rules()[1].get("choice_list") or "")
+    if marker and marker in t:
+        return f"様式の選択肢の一覧({marker} 1) …)が値に含まれています(選択肢の項目の欄まで読み込んだ可能性があります)"
+    paragraphs = [x.strip() for x in re.split(r"\n\s*\n", t) if x.strip()]
+    if len(paragraphs) >= 2 and len(set(paragraphs)) == 1:
+        return f"同じ記載「{paragraphs[0][:20]}」が {len(paragraphs)} 回続いています(いくつかの欄を読み込んだ可能性があります)"
     return shape_doubt(item.shape, t) if item.shape else None
 
 
@@ -157,7 +166,10 @@ class _Labels:
             names |= {_norm(c) for c in i.choices} | {_norm(o.text) for o in i.options}
             names |= {_norm(v) for o in i.options for v in o.variants}
         self.printed = set().union(*(p for p, _ in self.forms.values())) - names
-        self.bare = set().union(*(b for _, b in self.forms.values())) - names
+        # a value may well be a numbered label's words (情報提供ネットワークシステムとの接続 as a system's
+        # function); only a label the form prints without numbering (評価書名, 特記事項) is one bare
+        self.bare = {n for i in order for lab in i.all_labels if (n := _norm(lab)) == _NUMBERING.sub("", n)}
+        self.bare = {b for b in self.bare if len(b) >= _BARE_MIN} - names
         self.after: dict[int, list[Item]] = {}
         for k, i in enumerate(order):
             if not i.is_container:
@@ -230,9 +242,10 @@ def doubts(form: Form, data: dict) -> list[Doubt]:
     seen: dict[str, tuple] = {}
     least = int(_rules()[1].get("same_text_min") or 0)
     labels = _labels(form)
-    # the change log quotes the items it changed, and 取込メモ and 欠落箇所 quote the source and the
-    # form: their texts are judged by nothing here
-    skip = {form.role_item(r).key for r in ("changes", "import_notes", "import_missing") if form.has_role(r)}
+    # the change log and the 変更箇所一覧's list quote the items they changed (and the form's option
+    # lists), and 取込メモ and 欠落箇所 quote the source and the form: their texts are judged by nothing here
+    roles = ("changes", "change_list", "import_notes", "import_missing")
+    skip = {form.role_item(r).key for r in roles if form.has_role(r)}
     items = [i for i in form.items if i.key not in skip]
     for item, path, v in _leaves(items, data, ()):
         told = False

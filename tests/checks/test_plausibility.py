@@ -1,5 +1,7 @@
 """checks/plausibility.py: what a value can look like, from the item's kind and declared shape."""
 
+import re
+
 import pytest
 
 from piasite.checks import plausibility as P
@@ -161,3 +163,30 @@ def test_a_value_the_checker_already_refuses_is_not_doubted_again(tmp_path):
     proc = run_check(path)
     at = [l for l in proc.stderr.splitlines() if l.startswith(f"{path}:{line}:")]
     assert proc.returncode == 1 and len(at) == 1 and "文章で書いてください" in at[0], at
+
+
+def test_a_named_item_of_digits_only_a_text_with_the_forms_option_list_and_one_note_repeated_are_doubted():
+    form, title = _role("基礎項目評価書", "title")
+    assert "数字だけ" in P.value_doubt(title, "5")
+    declaration = next(i for i in form.items if i.kind == "text" and not i.shape and not i.required)
+    said = P.value_doubt(declaration, "[ 実施する ] <選択肢> 1) 実施する 2) 実施しない\n\n番号法第19条第8号")
+    assert "選択肢の一覧" in said
+    assert "3 回" in P.value_doubt(declaration, "—\n\n—\n\n—")
+    assert P.value_doubt(declaration, "—") is None and P.value_doubt(declaration, "甲。\n\n乙。") is None
+
+
+def test_a_numbered_labels_words_may_be_a_value_but_the_numbered_label_is_not():
+    form = load_form("重点項目評価書")
+    section = form.role_item("system_name").parent
+    function = next(i for i in section.items if i.kind == "text" and not i.shape)
+    numbered = next(i for i in form.walk() if re.match(r"^\d+\. ", i.label) and not i.parent.parent)
+    words = re.sub(r"^\d+\. ", "", numbered.label)
+    elem = {section.items[0].key: "西高原システム", function.key: words}
+    data = {section.key: [elem]}
+    up = section.parent
+    while up is not None and up.key:  # the sections around the group, to the top
+        data = {up.key: data}
+        up = up.parent
+    assert P.doubts(form, data) == []
+    elem[function.key] = numbered.label
+    assert [d.path[-1] for d in P.doubts(form, data)] == [function.key]
