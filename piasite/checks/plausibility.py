@@ -145,6 +145,9 @@ def _text_doubt(item: Item, value: Any) -> str | None:
     marker = str(_rules()[1].get("choice_list") or "")
     if marker and marker in t:
         return f"様式の選択肢の一覧({marker} 1) …)が値に含まれています(選択肢の項目の欄まで読み込んだ可能性があります)"
+    boxes = str(_rules()[1].get("checkbox") or "")
+    if boxes and len(re.findall(boxes, t)) >= 2:
+        return "チェック欄([○] [ ] …)が値に含まれています(チェックボックスの項目の欄まで読み込んだ可能性があります)"
     paragraphs = [x.strip() for x in re.split(r"\n\s*\n", t) if x.strip()]
     if len(paragraphs) >= 2 and len(set(paragraphs)) == 1:
         return f"同じ記載「{paragraphs[0][:20]}」が {len(paragraphs)} 回続いています(いくつかの欄を読み込んだ可能性があります)"

@@ -223,7 +223,7 @@ def _import_assessment(
     _make_valid(form, out, notes, parser.valued, limits)
     out.pop(form.role_key("import_missing"), None) if not missing and form.has_role("import_missing") else None
     source_texts = {p: "\n".join(plain(f.raw) for f in frags) for p, frags in parser.texts.items()}
-    plausible.mark(form, out, parser.valued, source_texts)  # a value unlike its item's: !要確認 with the reason
+    plausible.mark(form, out, parser.valued, source_texts, parser.hit)  # a value unlike its item's: !要確認
     doubtful = _doubted(form, parser) | parser.guessed
     classified = fidelity.classify(form, out, parser, source_texts, doubtful)
     classified.missing = missing

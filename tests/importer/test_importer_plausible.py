@@ -158,3 +158,24 @@ def test_the_headline_of_a_layout_that_misplaces_values_is_what_a_person_counts(
     )
     assert f.filled == right and f.valued == truth.valued
     assert f.filled < f.valued or imp.data["関連情報"]["事務"] == clean.data["関連情報"]["事務"]
+
+
+def test_labels_printed_first_and_every_value_read_into_the_last_label_is_unsettled():
+    # ①請求先 ②請求方法 as a merged label column: both labels, then both values. Read into ② with ①
+    # left empty, ② is !要確認 (one paragraph for each label); printed in rows, nothing is doubted
+    from piasite.forms.values import value_at
+    from tests.conftest import FIXTURES
+
+    lines = (FIXTURES / "acceptance" / "aobadai-5-juten.txt").read_text(encoding="utf-8").split("\n")
+    k = next(i for i, l in enumerate(lines) if l.startswith("①請求先\t"))
+    (a, va), (b, vb) = (l.split("\t", 1) for l in lines[k : k + 2])
+    assert b.startswith("②")
+    clean = import_text("\n".join(lines))
+    moved = import_text("\n".join(lines[:k] + [a, b, va, vb] + lines[k + 2 :]))
+    second = next(p for p in clean.stats["valued"] if clean.form.item_at(p).label == b)
+    got = value_at(moved.data, second)
+    if isinstance(got, Uncertain):
+        assert "段落が 2 つ" in got.reason and got.reading.endswith(vb)
+    else:  # a reading that splits the values by their labels: each in its own item
+        assert got == value_at(clean.data, second) == vb
+    assert not any(isinstance(value_at(clean.data, p), Uncertain) for p in clean.stats["valued"])
