@@ -184,9 +184,9 @@ class _Labels:
         n = _norm(text)
         return n in self.printed or _NUMBERING.sub("", n) in self.bare
 
-    def next_label(self, item: Item, text: str) -> str | None:
+    def next_label(self, item: Item, text: str, numbered: bool = False) -> str | None:
         """The label printed after the item that the text begins with (then a space, a colon or
-        the rest of the value), or None."""
+        the rest of the value), or None; numbered: only a label with its numbering ((別添2) …)."""
         n = re.sub(r"[\s※]+", " ", unicodedata.normalize("NFKC", text)).strip()
         flat = _norm(n)
         for nxt in self.after.get(id(item), []):
@@ -194,7 +194,7 @@ class _Labels:
             if any(flat.startswith(lab) and flat != lab for lab in printed):
                 return nxt.label
             # a bare label may begin a sentence (特定個人情報ファイルは …): only as a cell of its own
-            if any(re.match(re.escape(lab) + r"(?:[\s:]|$)", n) and flat != lab for lab in bare):
+            if not numbered and any(re.match(re.escape(lab) + r"(?:[\s:]|$)", n) and flat != lab for lab in bare):
                 return nxt.label
         return None
 
@@ -219,6 +219,10 @@ def label_doubt(labels: _Labels, item: Item, text: str) -> str | None:
     nxt = labels.next_label(item, t)
     if nxt:
         return f"値が次の項目の項目名「{nxt}」で始まっています(次の項目の値まで読み込んだ可能性があります)"
+    for para in [x for x in re.split(r"\n\s*\n", t) if x.strip()][1:]:
+        nxt = labels.next_label(item, para, numbered=True)
+        if nxt:
+            return f"段落が次の項目の項目名「{nxt}」で始まっています(次の項目の値まで読み込んだ可能性があります)"
     return None
 
 

@@ -172,6 +172,8 @@ def test_a_named_item_of_digits_only_a_text_with_the_forms_option_list_and_one_n
     said = P.value_doubt(declaration, "[ 実施する ] <選択肢> 1) 実施する 2) 実施しない\n\n番号法第19条第8号")
     assert "選択肢の一覧" in said
     assert "3 回" in P.value_doubt(declaration, "—\n\n—\n\n—")
+    assert "チェック欄" in P.value_doubt(declaration, "[○] 本人又は本人の代理人 [ ] 評価実施機関内の他部署")
+    assert P.value_doubt(declaration, "年1回 [定期] に点検する。") is None  # one bracketed word is no box
     assert P.value_doubt(declaration, "—") is None and P.value_doubt(declaration, "甲。\n\n乙。") is None
 
 
@@ -190,3 +192,18 @@ def test_a_numbered_labels_words_may_be_a_value_but_the_numbered_label_is_not():
     assert P.doubts(form, data) == []
     elem[function.key] = numbered.label
     assert [d.path[-1] for d in P.doubts(form, data)] == [function.key]
+
+
+def test_a_paragraph_that_begins_with_the_next_items_numbered_label_is_doubted():
+    form = load_form("基礎項目評価書")
+    name = form.role_item("jimu_name")
+    section = name.parent
+    outline = section.items[section.items.index(name) + 1]
+    after = section.items[section.items.index(outline) + 1]
+    assert re.match(r"^[①-⑳]", after.label)
+    value = f"児童手当を支給する。\n\n{after.label} 西高原システム"
+    ds = P.doubts(form, {section.parent.key: {section.key: {outline.key: value}}})
+    assert len(ds) == 1 and "段落が" in ds[0].reason and after.label in ds[0].reason
+    # its words inside a later paragraph are no label
+    value = f"児童手当を支給する。\n\n{re.sub(r'^[①-⑳]', '', after.label)}は別に定める。"
+    assert P.doubts(form, {section.parent.key: {section.key: {outline.key: value}}}) == []
