@@ -173,6 +173,8 @@ class _Labels:
         # function); only a label the form prints without numbering (評価書名, 特記事項) is one bare
         self.bare = {n for i in order for lab in i.all_labels if (n := _norm(lab)) == _NUMBERING.sub("", n)}
         self.bare = {b for b in self.bare if len(b) >= _BARE_MIN} - names
+        # no label is longer: a text's beginning this long is all the label rules read
+        self.reach = 2 * max((len(x) for x in self.printed | self.bare), default=0) + 8
         self.after: dict[int, list[Item]] = {}
         for k, i in enumerate(order):
             if not i.is_container:
@@ -181,20 +183,24 @@ class _Labels:
                 self.after[id(i)] = order[k + 1 : k + 3]
 
     def only_label(self, text: str) -> bool:
+        if len(text) > self.reach:
+            return False
         n = _norm(text)
         return n in self.printed or _NUMBERING.sub("", n) in self.bare
 
     def next_label(self, item: Item, text: str, numbered: bool = False) -> str | None:
         """The label printed after the item that the text begins with (then a space, a colon or
         the rest of the value), or None; numbered: only a label with its numbering ((別添2) …)."""
-        n = re.sub(r"[\s※]+", " ", unicodedata.normalize("NFKC", text)).strip()
+        n = re.sub(r"[\s※]+", " ", unicodedata.normalize("NFKC", text.lstrip()[: self.reach])).strip()
         flat = _norm(n)
         for nxt in self.after.get(id(item), []):
             printed, bare = self.forms[id(nxt)]
             if any(flat.startswith(lab) and flat != lab for lab in printed):
                 return nxt.label
             # a bare label may begin a sentence (特定個人情報ファイルは …): only as a cell of its own
-            if not numbered and any(re.match(re.escape(lab) + r"(?:[\s:]|$)", n) and flat != lab for lab in bare):
+            if not numbered and any(
+                n.startswith(lab) and n[len(lab) : len(lab) + 1] in ("", " ", ":") and flat != lab for lab in bare
+            ):
                 return nxt.label
         return None
 
