@@ -205,6 +205,24 @@ class _Labels:
         return None
 
 
+def labels_in(form: Form, text: str) -> int:
+    """How many of the form's value items (not sections) a text prints the label of, each once: in a
+    line no item holds (a page flattened into one line), about as many values as it gives. A label
+    with its numbering anywhere; one without (評価書番号) only as a cell of its own, not a word of a
+    sentence (同じ評価書番号の重点項目評価書を参照)."""
+    labels = _labels(form)
+    flat = _norm(text)
+    cells = set(re.sub(r"[\s※]+", " ", unicodedata.normalize("NFKC", text)).split())
+    n = 0
+    for i in form.walk():
+        if i.is_container:
+            continue
+        printed, bare = labels.forms[id(i)]
+        if any(lab in flat for lab in printed) or (labels.bare & bare & cells):
+            n += 1
+    return n
+
+
 def is_label(form: Form, text: str) -> bool:
     """Whether a text is only one of the form's labels (with or without its numbering)."""
     return _labels(form).only_label(text)

@@ -13,7 +13,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from piasite.checks.plausibility import doubts, is_label
+from piasite.checks.plausibility import doubts, is_label, labels_in
 from piasite.forms.values import value_at
 from piasite.model.reader import Uncertain
 
@@ -42,6 +42,7 @@ class Fidelity:
     unread: int = 0  # the source had something, the item has nothing
     marked: list[str] = field(default_factory=list)  # every !要確認 of the document: "label (N 行目): reason"
     unplaced: list[str] = field(default_factory=list)  # source texts placed in no item: "N 行目「…」"
+    unplaced_values: int = 0  # the values they print: one a line, or one for each item label in it
     empty: int = 0  # items of blocks the document says are not used (委託しない, 接続しない…)
     missing_sections: list[str] = field(default_factory=list)  # absent from the source
 
@@ -113,7 +114,12 @@ def measure(name: str, imported) -> Fidelity:
         + (f": {u.reason}" if u.reason else "")
         for p, u in uncertain
     ]
-    f.unplaced = _unplaced(form, data, notes_key, set(valued.values()))
+    unplaced = _unplaced(form, data, notes_key, set(valued.values()))
+    f.unplaced = [shown for shown, _ in unplaced]
+    f.unplaced_values = sum(n for _, n in unplaced)
+    # an unsettled value whose source prints other items' labels (a row of labels and values read as
+    # one): those items' values are in it, placed nowhere
+    f.unplaced_values += sum(labels_in(form, u.source) for _, u in uncertain if u.source)
     f.has_changes = form.has_role("changes")
     c = imported.stats.get("classified")
     if c is not None:
@@ -129,7 +135,7 @@ def measure(name: str, imported) -> Fidelity:
         # a placed value the rules still doubt is not counted as placed (the import marks them all)
         doubted = {d.path[: len(d.path) - isinstance(d.path[-1], int)] for d in doubts(form, data)}
         late = sum(1 for p, k in c.by_path.items() if k in ("exact", "altered") and p in doubted)
-        f.valued = f.exact + f.altered + f.uncertain + f.unread + len(f.unplaced)
+        f.valued = f.exact + f.altered + f.uncertain + f.unread + f.unplaced_values
         f.filled = f.exact + f.altered - late
     return f
 
@@ -137,10 +143,11 @@ def measure(name: str, imported) -> Fidelity:
 _FORM_TEXT = re.compile(r"^(?:<選択肢>|[1-9]\))")  # the form's own option list (<選択肢> 1) … 2) …)
 
 
-def _unplaced(form, data: dict, notes_key: str | None, read_lines: set[int]) -> list[str]:
-    """The source texts 取込メモ keeps that no item holds: each line whose cells, the form's labels
-    and option lists left out, are a value of no item (a line an item was read from is counted with
-    that item; notes of line 0 name what the source lacks)."""
+def _unplaced(form, data: dict, notes_key: str | None, read_lines: set[int]) -> list[tuple[str, int]]:
+    """The source texts 取込メモ keeps that no item holds, with the values each prints: each line whose
+    cells, the form's labels and option lists left out, are a value of no item (a line an item was read
+    from is counted with that item; notes of line 0 name what the source lacks). A line printing the
+    labels of several items (a page flattened into one line) gives a value for each."""
     if not notes_key or not form.has_role("import_note_line") or not form.has_role("import_note_text"):
         return []
     line_key, text_key = form.role_key("import_note_line"), form.role_key("import_note_text")
@@ -166,7 +173,9 @@ def _unplaced(form, data: dict, notes_key: str | None, read_lines: set[int]) -> 
         values = [c for c in cells if re.search(r"\w", c) and not _FORM_TEXT.match(c.strip()) and not is_label(form, c)]
         if not all(placed(c) for c in values):
             shown = text.strip()
-            out.append(f"{line} 行目「{shown[:40]}{'…' if len(shown) > 40 else ''}」")
+            n = max(1, labels_in(form, text))
+            many = f" (項目名 {n} 個)" if n > 1 else ""
+            out.append((f"{line} 行目「{shown[:40]}{'…' if len(shown) > 40 else ''}」{many}", n))
     return out
 
 
@@ -198,7 +207,7 @@ def render(items: list[Fidelity]) -> str:
             if f.exact or f.altered or f.uncertain or f.unread or f.empty or f.unplaced:
                 out.append(
                     f"    原文どおり {f.exact} / 変えて取込 {f.altered} / 要確認 {f.uncertain} / 読めず {f.unread} / "
-                    f"置き場所不明 {len(f.unplaced)} / 使わない欄で空 {f.empty} (原文と比べて)"
+                    f"置き場所不明 {f.unplaced_values} / 使わない欄で空 {f.empty} (原文と比べて)"
                 )
             for m in f.missing[:20]:
                 out.append(f"    未取込: {m}")

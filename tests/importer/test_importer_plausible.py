@@ -96,7 +96,7 @@ def test_a_source_text_placed_in_no_item_counts_against_the_headline():
     notes = [n["本文"] for n in imp.data.get("取込メモ", []) if n["行"]]
     assert "南浦村立北浦診療所" in notes
     assert any("南浦村立北浦診療所" in u for u in f.unplaced)
-    assert f.valued == f.exact + f.altered + f.uncertain + f.unread + len(f.unplaced)
+    assert f.valued == f.exact + f.altered + f.uncertain + f.unread + f.unplaced_values
     assert f.coverage < 100 and "置き場所不明 1" in render([f])
 
 
@@ -179,3 +179,25 @@ def test_labels_printed_first_and_every_value_read_into_the_last_label_is_unsett
     else:  # a reading that splits the values by their labels: each in its own item
         assert got == value_at(clean.data, second) == vb
     assert not any(isinstance(value_at(clean.data, p), Uncertain) for p in clean.stats["valued"])
+
+
+def test_a_line_no_item_holds_counts_a_value_for_each_item_label_it_prints():
+    # a page flattened into one line that the reading could not split: each label in it, one value
+    line = (
+        "①事務の名称 ②事務の概要 ③システムの名称 予防接種に関する事務 予防接種法に基づき接種を行う。 健康管理システム"
+    )
+    text = _doc().replace(
+        "①事務の名称\t予防接種に関する事務\n"
+        "②事務の概要\t予防接種法に基づき、定期の予防接種の実施、記録の管理を行う。\n"
+        "③システムの名称\t1.健康管理システム 2.中間サーバー\n",
+        line + "\n",
+    )
+    imp = import_text(text)
+    f = measure("x", imp)
+    jimu = imp.data.get("関連情報", {}).get("事務", {})
+    if jimu == {}:  # placed nowhere: three values not taken
+        assert any("項目名 3 個" in u for u in f.unplaced)
+    # however it is read, the three values count, and none is taken as its item's unless it is one
+    assert f.valued >= 3 + 3  # 評価書番号, 評価書名, ファイル名 … and the three of the line
+    right = [k for k, v in jimu.items() if not isinstance(v, Uncertain)]
+    assert f.filled <= f.valued - 3 + len(right)
