@@ -207,16 +207,24 @@ def import_cmd(files: tuple[Path, ...], out_dir: Path | None, report_only: bool)
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text"]),
+    type=click.Choice(["text", "xlsx"]),
     default="text",
     show_default=True,
-    help="text: 様式どおりの並びのテキスト (ラベル、タブ、値。印刷用、取り込みの確認用)",
+    help="text: 様式どおりの並びのテキスト (ラベル、タブ、値。印刷用、取り込みの確認用)。"
+    "xlsx: 様式の Excel ブック (印刷・提出用。変更箇所は別のシート)",
 )
-def export_cmd(path: Path, fmt: str) -> None:
-    """1 件の評価書を様式どおりの並びのテキストにして出力します (非公表の値は出しません)。"""
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="書き出し先のファイル (xlsx では必須。text で省略すると画面に出力)",
+)
+def export_cmd(path: Path, fmt: str, out: Path | None) -> None:
+    """1 件の評価書を様式どおりの並びで書き出します (テキスト、または Excel の様式。非公表の値は出しません)。"""
     from piasite.commands import export as command  # noqa: PLC0415 — see LAZY
 
-    command.run(path, _settings().limits)
+    command.run(path, _settings().limits, fmt, out)
 
 
 @main.command("schema")
