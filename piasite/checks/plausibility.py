@@ -173,6 +173,14 @@ class _Labels:
         # function); only a label the form prints without numbering (評価書名, 特記事項) is one bare
         self.bare = {n for i in order for lab in i.all_labels if (n := _norm(lab)) == _NUMBERING.sub("", n)}
         self.bare = {b for b in self.bare if len(b) >= _BARE_MIN} - names
+        # everything the form prints itself, as one text: its title, labels, choices as their lists
+        # print them (1) … 2) …), options and instructions — a wrapped line of it is no value
+        printed_text = [form.title, form.name]
+        for i in order:
+            printed_text += [*i.all_labels, *([i.parent_label] if i.parent_label else []), i.printed or ""]
+            printed_text.append("".join(f"{k}) {c}" for k, c in enumerate(i.choices, 1)))
+            printed_text += [o.label or o.text for o in i.options]
+        self.corpus = "\0".join(_norm(t) for t in printed_text if t)
         # no label is longer: a text's beginning this long is all the label rules read
         self.reach = 2 * max((len(x) for x in self.printed | self.bare), default=0) + 8
         self.after: dict[int, list[Item]] = {}
@@ -221,6 +229,13 @@ def labels_in(form: Form, text: str) -> int:
         if any(lab in flat for lab in printed) or (labels.bare & bare & cells):
             n += 1
     return n
+
+
+def printed_by_form(form: Form, text: str) -> bool:
+    """Whether a text (not a number) is part of what the form prints itself — a label, a choice list,
+    an instruction, wrapped anywhere — and so no value of a document."""
+    flat = _norm(text)
+    return bool(flat) and not re.fullmatch(r"[0-9,.]+", flat) and flat in _labels(form).corpus
 
 
 def is_label(form: Form, text: str) -> bool:

@@ -13,7 +13,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from piasite.checks.plausibility import doubts, is_label, labels_in
+from piasite.checks.plausibility import doubts, is_label, labels_in, printed_by_form
 from piasite.forms.values import value_at
 from piasite.model.reader import Uncertain
 
@@ -170,7 +170,14 @@ def _unplaced(form, data: dict, notes_key: str | None, read_lines: set[int]) -> 
         if not isinstance(line, int) or line <= 0 or line in read_lines:
             continue
         cells = [c for c in re.split(r"\t|[ \u3000]{2,}", text) if c.strip()]
-        values = [c for c in cells if re.search(r"\w", c) and not _FORM_TEXT.match(c.strip()) and not is_label(form, c)]
+        values = [
+            c
+            for c in cells
+            if re.search(r"\w", c)
+            and not _FORM_TEXT.match(c.strip())
+            and not is_label(form, c)
+            and not printed_by_form(form, c)
+        ]
         if not all(placed(c) for c in values):
             shown = text.strip()
             n = max(1, labels_in(form, text))

@@ -201,3 +201,16 @@ def test_a_line_no_item_holds_counts_a_value_for_each_item_label_it_prints():
     assert f.valued >= 3 + 3  # 評価書番号, 評価書名, ファイル名 … and the three of the line
     right = [k for k, v in jimu.items() if not isinstance(v, Uncertain)]
     assert f.filled <= f.valued - 3 + len(right)
+
+
+def test_a_wrapped_line_of_the_forms_own_text_counts_as_no_value():
+    # an option list or an instruction of the form wrapped at the cell edge: form text, not a value
+    from piasite.checks.plausibility import printed_by_form
+    from piasite.forms.registry import load_form
+
+    form = load_form("基礎項目評価書")
+    chooser = next(i for i in form.walk() if i.kind == "choice" and len(i.choices) >= 3)
+    a, b = chooser.choices[0], chooser.choices[1]
+    wrapped = f"{a[len(a) // 2 :]} 2) {b[: len(b) // 2]}"  # the middle of "1) a 2) b", as a line break cuts it
+    assert printed_by_form(form, wrapped)
+    assert not printed_by_form(form, "北浦町立診療所") and not printed_by_form(form, "1")
