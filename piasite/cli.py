@@ -133,7 +133,9 @@ def check(paths: tuple[Path, ...], since: str | None) -> None:
     "--staff", is_flag=True, help="職員向けのサイト(取込メモと元のファイルの場所も表示。公開しないでください)"
 )
 @click.option(
-    "--publish", is_flag=True, help="公開用: 原文から読み取れなかった項目(!要確認)が残っていれば組み立てません。"
+    "--publish",
+    is_flag=True,
+    help="公開用: 原文から読み取れなかった項目(!要確認)か空の必須項目が残っていれば組み立てません。",
 )
 def build(content_dir: Path, out_dir: Path, engine: str, allow_shallow: bool, staff: bool, publish: bool) -> None:
     """評価書からサイトを組み立てます (site/ に出力)。"""

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from piasite.checks import plausibility
 from piasite.core import dates, hygiene, textcheck
 from piasite.core.labels import bare
 from piasite.core.problems import ERROR, WARNING, Problem
@@ -35,6 +36,7 @@ class Checker:
         self.withheld: set[tuple] = set()  # paths of !非公表 values: never quoted
         self.texts: list[tuple[tuple, str]] = []  # (path, text) of every value, as check_text meets them
         self.corpus: hygiene.Corpus | None = None  # the document's text, for line_breaks
+        self.erred: set[tuple] = set()  # paths an error was told at (a doubt there is not said again)
 
     def hidden(self, path: tuple) -> bool:
         return any(path[:i] in self.withheld for i in range(len(path) + 1))
@@ -45,6 +47,8 @@ class Checker:
 
     def add(self, path: tuple, message: str, severity: str = ERROR, line: int | None = None) -> None:
         label = self.form.short_label(path, self.doc.data) if self.form and path else ""
+        if severity == ERROR:
+            self.erred.add(tuple(path))
         self.problems.append(Problem(self.doc.path, line or self.doc.line(path), label, message, severity))
 
     def _imported(self) -> bool:
@@ -55,9 +59,26 @@ class Checker:
     def run(self) -> list[Problem]:
         self.mark_withheld(self.doc.data, ())
         self.check_form()
+        self.check_plausibility()
         self.check_text(self.doc.data, ())
         self.check_mark_variants()
         return self.problems
+
+    def check_plausibility(self) -> None:
+        """A value that does not look like its item's (checks/plausibility.py: a name of several
+        sentences, a title ending in a number, a label read as a value …): a warning at the value, for
+        any document, hand-written or imported. Where the value is already an error (a date item
+        without a date, a choice outside its choices, a count not a number) it is not said again."""
+        if self.form is None or not isinstance(self.doc.data, dict):
+            return
+        for d in plausibility.doubts(self.form, self.doc.data):
+            if any(d.path[:i] in self.erred for i in range(1, len(d.path) + 1)):
+                continue
+            self.add(
+                d.path,
+                f"値がこの項目のものではないようです({d.reason})。原本と見比べて、正しい項目に書き直してください",
+                WARNING,
+            )
 
     def check_mark_variants(self) -> None:
         """A kana word written two ways that differ only by ゛ and ゜ (OCR damage): one warning per word, at the

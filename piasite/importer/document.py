@@ -18,7 +18,7 @@ from piasite.forms.form import Form
 from piasite.forms.registry import form_names, load_form
 from piasite.forms.values import value_at
 from piasite.importer import changes as changelog
-from piasite.importer import cover, fidelity, furniture, henko, notassessment, uncertain
+from piasite.importer import cover, fidelity, furniture, henko, notassessment, plausible, uncertain
 from piasite.importer.body import BodyParser, Notes, cells_of
 from piasite.importer.imported import Imported
 from piasite.importer.text import nfkc, norm, plain
@@ -117,6 +117,7 @@ def import_text(text: str, limits: Limits = DEFAULT_LIMITS) -> Imported:
     numbered = list(enumerate(raw_lines, 1))
     if not form.has_role("changes"):  # a list of changes, not an assessment
         imported = henko.import_lines(form, numbered)
+        plausible.mark(form, imported.data, imported.stats.get("valued", {}))  # what does not look like its item's
     else:
         imported = _import_assessment(form, numbered, source, limits, running)
     imported.stats["unrecognised"] = evidence == 0
@@ -212,6 +213,7 @@ def _import_assessment(
     _make_valid(form, out, notes, parser.valued, limits)
     out.pop(form.role_key("import_missing"), None) if not missing and form.has_role("import_missing") else None
     source_texts = {p: "\n".join(plain(f.raw) for f in frags) for p, frags in parser.texts.items()}
+    plausible.mark(form, out, parser.valued, source_texts, parser.hit)  # a value unlike its item's: !要確認
     doubtful = _doubted(form, parser) | parser.guessed
     classified = fidelity.classify(form, out, parser, source_texts, doubtful)
     classified.missing = missing

@@ -87,6 +87,25 @@ def classify(form: Form, data: dict, parser, source_texts: dict[tuple, str], dou
             r.by_path[path] = EXACT if _flat(shown) == _flat(source_texts[path]) else ALTERED
         else:
             r.by_path[path] = ALTERED if path in doubtful else EXACT
+    # a required item whose label the source prints but which holds nothing, with values read after
+    # it: its value went elsewhere (labels printed first, then their values, all read into the last)
+    # or was lost — a value not taken, as a person reading the source counts it (a label the text
+    # ends at, an excerpt cut short, shows no value)
+    order = {id(i): k for k, i in enumerate(form.walk())}
+    placed = [form.item_at(p) for p, k in r.by_path.items() if k in (EXACT, ALTERED, UNCERTAIN)]
+    last = max((order.get(id(i), -1) for i in placed if i is not None), default=-1)
+    for path in getattr(parser, "hit", ()):
+        item = form.item_at(path)
+        if (
+            item is not None
+            and item.required
+            and not item.is_container
+            and order.get(id(item), last) < last
+            and path not in r.by_path
+            and not _under(path, r.unused)
+            and _blank(value_at(data, path))
+        ):
+            r.by_path[path] = UNREAD
     # the unused blocks' items the source leaves blank are empty as the document says
     for sec in r.unused:
         item = form.item_at(sec)

@@ -1,12 +1,19 @@
 """The fidelity report printed after every import: how much of the source
 reached the content file, what the importer marked !要確認 at the item, and
-what was left in 取込メモ."""
+what was left in 取込メモ.
+
+The headline counts what a person counts: of the values the source prints (every item the
+reading gave a value, and every text of the source it could place in no item), those placed in
+their item and plausible there (checks/plausibility.py; an implausible one is !要確認 and not
+counted). It says 100 % only when every one of them is."""
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
+from piasite.checks.plausibility import doubts, is_label, labels_in, printed_by_form
 from piasite.forms.values import value_at
 from piasite.model.reader import Uncertain
 
@@ -33,13 +40,16 @@ class Fidelity:
     altered: int = 0  # placed, but not as printed (a near option, numbers or option lists removed…)
     uncertain: int = 0  # the item holds !要確認 (compared with the source: not read for certain)
     unread: int = 0  # the source had something, the item has nothing
-    marked: list[str] = field(default_factory=list)  # every !要確認 of the document: "label (N 行目)"
+    marked: list[str] = field(default_factory=list)  # every !要確認 of the document: "label (N 行目): reason"
+    unplaced: list[str] = field(default_factory=list)  # source texts placed in no item: "N 行目「…」"
+    unplaced_values: int = 0  # the values they print: one a line, or one for each item label in it
     empty: int = 0  # items of blocks the document says are not used (委託しない, 接続しない…)
     missing_sections: list[str] = field(default_factory=list)  # absent from the source
 
     @property
     def coverage(self) -> float:
-        return 100.0 * self.filled / self.valued if self.valued else 100.0
+        """Per cent, rounded down (99.96 % is not 100.0 %); nothing to take: 100."""
+        return math.floor(1000 * self.filled / self.valued) / 10 if self.valued else 100.0
 
 
 def _strings(v):
@@ -98,10 +108,18 @@ def measure(name: str, imported) -> Fidelity:
     f.notes = len(data.get(notes_key) or []) if notes_key else 0
     f.lines = imported.stats.get("lines", 0)
     f.html_tags = sum(len(_TAG.findall(s)) for s in _strings({k: v for k, v in data.items() if k != notes_key}))
+    uncertain = list(marked({k: v for k, v in data.items() if k != notes_key}))
     f.marked = [
-        f"{form.short_label(p, data)} ({u.line} 行目)" if u.line else form.short_label(p, data)
-        for p, u in marked({k: v for k, v in data.items() if k != notes_key})
+        (f"{form.short_label(p, data)} ({u.line} 行目)" if u.line else form.short_label(p, data))
+        + (f": {u.reason}" if u.reason else "")
+        for p, u in uncertain
     ]
+    unplaced = _unplaced(form, data, notes_key, set(valued.values()))
+    f.unplaced = [shown for shown, _ in unplaced]
+    f.unplaced_values = sum(n for _, n in unplaced)
+    # an unsettled value whose source prints other items' labels (a row of labels and values read as
+    # one): those items' values are in it, placed nowhere
+    f.unplaced_values += sum(labels_in(form, u.source) for _, u in uncertain if u.source)
     f.has_changes = form.has_role("changes")
     c = imported.stats.get("classified")
     if c is not None:
@@ -112,9 +130,75 @@ def measure(name: str, imported) -> Fidelity:
         f.missing = [form.short_label(p, data) for p, k in c.by_path.items() if k == "unread"]
         # an item printed empty in a block the document says is unused (`[ ]` under 委託しない)
         # has no value to take: the headline counts what the source gives a value
-        f.valued = f.exact + f.altered + f.uncertain + f.unread
-        f.filled = f.exact + f.altered
+        # !要確認 the reading did not leave at a read item (an attachment's name no line gives)
+        f.uncertain += sum(1 for p, _ in uncertain if p not in c.by_path and p[:-1] not in c.by_path)
+        # a placed value the rules still doubt is not counted as placed (the import marks them all)
+        doubted = {d.path[: len(d.path) - isinstance(d.path[-1], int)] for d in doubts(form, data)}
+        late = sum(1 for p, k in c.by_path.items() if k in ("exact", "altered") and p in doubted)
+        f.valued = f.exact + f.altered + f.uncertain + f.unread + f.unplaced_values
+        f.filled = f.exact + f.altered - late
     return f
+
+
+_FORM_TEXT = re.compile(r"^(?:<選択肢>|[1-9]\))")  # the form's own option list (<選択肢> 1) … 2) …)
+
+
+def _unplaced(form, data: dict, notes_key: str | None, read_lines: set[int]) -> list[tuple[str, int]]:
+    """The source texts 取込メモ keeps that no item holds, with the values each prints: each line whose
+    cells, the form's labels and option lists left out, are a value of no item (a line an item was read
+    from is counted with that item; notes of line 0 name what the source lacks). A line printing the
+    labels of several items (a page flattened into one line) gives a value for each."""
+    if not notes_key or not form.has_role("import_note_line") or not form.has_role("import_note_text"):
+        return []
+    line_key, text_key = form.role_key("import_note_line"), form.role_key("import_note_text")
+    texts = [_flat(s) for s in _strings({k: v for k, v in data.items() if k != notes_key})]
+    texts += [_flat(u.source) for _, u in marked(data) if u.source]
+    texts += [str(v) for v in _numbers(data)]
+    whole, held = set(texts), "\0".join(texts)
+
+    def placed(cell: str) -> bool:
+        # a short text (a number, 1 or 2 characters) only as a whole value; a longer one may be a
+        # line of a value printed over several
+        c = _flat(cell)
+        return c in whole or (len(c) >= 4 and c in held)
+
+    out = []
+    for row in data.get(notes_key) or []:
+        if not isinstance(row, dict):
+            continue
+        line, text = row.get(line_key), str(row.get(text_key) or "")
+        if not isinstance(line, int) or line <= 0 or line in read_lines:
+            continue
+        cells = [c for c in re.split(r"\t|[ \u3000]{2,}", text) if c.strip()]
+        values = [
+            c
+            for c in cells
+            if re.search(r"\w", c)
+            and not _FORM_TEXT.match(c.strip())
+            and not is_label(form, c)
+            and not printed_by_form(form, c)
+        ]
+        if not all(placed(c) for c in values):
+            shown = text.strip()
+            n = max(1, labels_in(form, text))
+            many = f" (項目名 {n} 個)" if n > 1 else ""
+            out.append((f"{line} 行目「{shown[:40]}{'…' if len(shown) > 40 else ''}」{many}", n))
+    return out
+
+
+def _numbers(v):
+    if isinstance(v, int) and not isinstance(v, bool):
+        yield v
+    elif isinstance(v, dict):
+        for x in v.values():
+            yield from _numbers(x)
+    elif isinstance(v, list):
+        for x in v:
+            yield from _numbers(x)
+
+
+def _flat(s: str) -> str:
+    return re.sub(r"[\s・]", "", str(s))
 
 
 def render(items: list[Fidelity]) -> str:
@@ -123,14 +207,23 @@ def render(items: list[Fidelity]) -> str:
         c = f.changes
         out.append(f"■ {f.name} ({f.form})")
         if f.valued:
-            out.append(f"  項目: 原文に値のある {f.valued} 項目のうち {f.filled} 項目を取り込み ({f.coverage:.1f}%)")
-            if f.exact or f.altered or f.uncertain or f.unread or f.empty:
+            out.append(
+                f"  項目: 原文に値のある {f.valued} 項目のうち {f.filled} 項目をその項目の値として取り込み "
+                f"({f.coverage:.1f}%)"
+            )
+            if f.exact or f.altered or f.uncertain or f.unread or f.empty or f.unplaced:
                 out.append(
                     f"    原文どおり {f.exact} / 変えて取込 {f.altered} / 要確認 {f.uncertain} / 読めず {f.unread} / "
-                    f"使わない欄で空 {f.empty} (原文と比べて)"
+                    f"置き場所不明 {f.unplaced_values} / 使わない欄で空 {f.empty} (原文と比べて)"
                 )
             for m in f.missing[:20]:
                 out.append(f"    未取込: {m}")
+            for m in f.unplaced[:20]:
+                out.append(f"    置き場所不明 (取込メモ): {m}")
+            if len(f.unplaced) > 20:
+                out.append(f"    … ほか {len(f.unplaced) - 20} 行")
+        elif f.has_changes:
+            out.append("  項目: 原文から項目の値として取り込めたものはありません (取込メモを見てください)")
         out.append(f"  要確認 (!要確認 の項目): {len(f.marked)} 件")
         for m in f.marked[:20]:
             out.append(f"    要確認: {m}")
