@@ -550,6 +550,11 @@ class BodyParser:
                 continue
             self.line(no, raw, gap, _Rest(lines, k + 1))  # a view: a copy of the rest per line was quadratic
             gap = False
+            doubt = getattr(raw, "doubt", None)  # a label line whose value the layout leaves open (reflow.py)
+            if doubt is not None and self.pending is not None:
+                self.unsure[self.pending[0]] = (no, *doubt)
+            for m in getattr(raw, "merged", ()):  # source lines reflow.py joined into this one
+                self.accounted[m] = self.accounted.get(no, "value")
         self.flush_orphans()
 
     def line(self, no: int, raw: str, gap: bool, rest: _Rest) -> None:

@@ -18,7 +18,7 @@ from piasite.forms.form import Form
 from piasite.forms.registry import form_names, load_form
 from piasite.forms.values import value_at
 from piasite.importer import changes as changelog
-from piasite.importer import fidelity, furniture, henko, uncertain
+from piasite.importer import fidelity, furniture, henko, reflow, uncertain
 from piasite.importer.body import BodyParser, Notes, cells_of
 from piasite.importer.imported import Imported
 from piasite.importer.text import is_separator, nfkc, norm, plain
@@ -112,6 +112,8 @@ def import_text(text: str, limits: Limits = DEFAULT_LIMITS) -> Imported:
     page = furniture.page_furniture(raw_lines)
     raw_lines = [PAGE_BREAK if k in page else l for k, l in enumerate(raw_lines)]
     numbered = list(enumerate(raw_lines, 1))
+    if form.has_role("changes"):  # flattened pages, labels printed before their values (reflow.py)
+        numbered = reflow.reflow(form, numbered)
     if not form.has_role("changes"):  # a list of changes, not an assessment
         imported = henko.import_lines(form, numbered)
     else:
@@ -138,7 +140,8 @@ def _import_assessment(
     stamp = read_stamp(form, numbered)
     if stamp:
         parser.accounted[stamp[0]] = "value"
-        numbered_body = [(no, raw) for no, raw in numbered if no != stamp[0]]
+        # only the stamp's own line (a flattened page gives several lines the same number)
+        numbered_body = [(no, raw) for no, raw in numbered if no != stamp[0] or read_stamp(form, [(no, raw)]) is None]
     else:
         numbered_body = numbered
     # where the change log starts: its heading, not the table-of-contents entry. A heading followed

@@ -1,0 +1,531 @@
+"""Text layouts an extractor makes of the form's table, rewritten into the lines the label
+parser (body.py) reads — one label on its line, its value on the lines after it — by the form's
+labels in their order and by what each value is, never by line numbers:
+
+- a page flattened into one whitespace-separated stream: split at the form's labels where each
+  is the next item the form expects (item numbers glued to labels, `[ x ] <選択肢> 1) …` choices,
+  `-` for an empty text);
+- labels of a merged label column printed first, then their values: the values assigned to the
+  labels in order by what each one is (a choice's brackets, a list of names, a name of one line,
+  a date, a number — checks/plausibility.py);
+- a tall value cell whose label is printed mid-value: the lines a name took beyond its one line
+  given to the text item whose label came next.
+
+What the layout does not settle is carried on the label line (Line.doubt, the source text and the
+reason); the parser records it as unsure and the item becomes !要確認, never a silent guess.
+Nothing here names a form key: labels, kinds and shapes come from the form."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from piasite.checks.plausibility import fits, shape_doubt
+from piasite.forms.form import Form
+from piasite.forms.items import Item
+from piasite.importer.body import BodyParser
+from piasite.importer.cells import wrapped
+from piasite.importer.text import is_separator, nfkc, norm, norm_value
+
+Numbered = list[tuple[int, str]]
+
+# Labels a flattened line must carry to be read as a page flattened into one stream.
+_MIN_LABELS = 3
+# How far ahead of the item last read a label may be and still be the next one the form expects.
+_AHEAD = 16
+# Value units past which the assignment is not searched (the run is marked unsettled).
+_MAX_UNITS = 24
+_TOKEN = re.compile(r"[ \u3000]+")
+_EMPTY = {"-", "－", "―", "—", "ー"}
+_OPTION = re.compile(r"^\d+\)")
+_ELISION = {"…", "...", "・・・"}
+# a name's printed numbering: 1. / 1) / (1) / ⑴ / ①
+_NUMBERED = re.compile(r"^(?:(\d+)\s*[.．)）]|[(（](\d+)[)）]|([⑴-⒇])|([①-⑳]))")
+
+
+class Line(str):
+    """A line the reflow wrote. `doubt`: (source text, reason) on a label line whose value the
+    layout leaves unsettled; the parser records it as unsure (→ !要確認 with the reason)."""
+
+    doubt: tuple[str, str] | None = None
+    merged: tuple[int, ...] = ()  # the source lines joined into this one (after its own)
+
+
+def _line(text: str, doubt: tuple[str, str] | None = None, merged: tuple[int, ...] = ()) -> Line:
+    out = Line(text)
+    out.doubt = doubt
+    out.merged = merged
+    return out
+
+
+@dataclass
+class _Hit:
+    start: int  # first token
+    end: int  # past the last token
+    slot: int  # slot index (a part's heading is its part item's slot)
+
+
+class _Cursor:
+    """The form's labels in order, and the item last read: a label is accepted only as an item
+    ahead of it in the part being read, or as the heading of a later part."""
+
+    def __init__(self, form: Form) -> None:
+        skip = (form.role_item("changes").key,) if form.has_role("changes") else ()
+        self.p = BodyParser(form, skip_keys=skip)
+        self.slots = self.p.slots
+        self.part_slot = {i: k for k, s in enumerate(self.slots) for i, p in enumerate(self.p.parts) if s.item is p}
+        self.part_labels = {norm(lab): i for i, p in enumerate(self.p.parts) for lab in p.all_labels}
+        self.longest = max((len(k) for k in self.p.by_label), default=0)
+        self.cursor = -1
+        self.part = -1
+        self.contents = False  # in the table of contents (項目一覧): its part headings start nothing
+
+    def accept(self, n: str, move: bool = True) -> int | None:
+        """The slot the normalised label `n` names as the next expected item, or None."""
+        if n in self.part_labels:
+            p = self.part_labels[n]
+            if p > self.part:
+                k = self.part_slot[p]
+                if move:
+                    self.part, self.cursor = p, k
+                return k
+            return None
+        cands = self.p.by_label.get(n) or []
+        if not cands and n in self.p.by_digit_label:
+            cands = self.p.by_digit_label[n]
+        for i in cands:
+            s = self.slots[i]
+            if s.item.kind == "flag":  # `□ 接続しない`: a box beside its section's heading, not a label
+                continue
+            if s.part == self.part and self.cursor < i <= self.cursor + _AHEAD:
+                if move:
+                    self.cursor = i
+                return i
+        # a label printed once in the form, of the next part, whose heading the text lacks
+        if len(cands) == 1 and self.slots[cands[0]].part == self.part + 1 >= 0:
+            if move:
+                self.part, self.cursor = self.part + 1, cands[0]
+            return cands[0]
+        return None
+
+    def heading(self, numbered: Numbered, k: int) -> None:
+        """Follow a part's heading printed with more on its line; a run of part headings is the
+        table of contents (項目一覧), which starts nothing."""
+        raw = numbered[k][1]
+        p = self.p.part_of(raw)
+        if norm(raw) == norm(self.p.form.contents or "\0"):
+            self.contents = True
+            return
+        if p is None:
+            self.contents = False
+            return
+        nxt = next((r for _, r in numbered[k + 1 : k + 4] if r.strip() and not is_separator(r)), "")
+        if self.p.part_of(nxt) is not None:
+            self.contents = True
+        elif not self.contents and p > self.part:
+            self.part, self.cursor = p, self.part_slot[p]
+        else:
+            self.contents = False  # the last entry of the table of contents
+
+    def skipped(self, raw: str) -> bool:
+        """The heading of a part read elsewhere (the change log, (別添3) 変更箇所)."""
+        n = norm(raw)
+        return any(lab and lab in n[: len(lab) + 8] for lab in self.p.skipped)
+
+    def leaf(self, i: int) -> bool:
+        s = self.slots[i]
+        return not s.item.is_container and s.part >= 0 and i not in self.part_slot
+
+    def hits(self, tokens: list[str], move: bool) -> list[_Hit]:
+        """The labels a token stream carries, each the longest run of tokens that is one."""
+        saved = (self.cursor, self.part)
+        out: list[_Hit] = []
+        k = 0
+        while k < len(tokens):
+            found = None
+            joined = ""
+            ends = []
+            for j in range(k, min(len(tokens), k + 8)):
+                joined += tokens[j]
+                if len(norm(joined)) > self.longest:
+                    break
+                ends.append((j + 1, norm(joined)))
+            for end, n in reversed(ends):
+                i = self.accept(n)
+                if i is not None:
+                    found = _Hit(k, end, i)
+                    break
+            if found:
+                out.append(found)
+                k = found.end
+            else:
+                k += 1
+        if not move:
+            self.cursor, self.part = saved
+        return out
+
+
+# -- assigning values to labels printed before them ------------------------------------------
+
+
+def _choice_block(units: list[str], start: int, item: Item) -> tuple[int, int] | None:
+    """(first, past-last) unit of a choice's printed value from `start`: `[ x ]` (its bracket possibly
+    split over units) and the option list after it (`<選択肢> 1) … 2) …`), or a bare option."""
+    for a in range(start, len(units)):
+        u = units[a].strip()
+        if u.startswith(("[", "［")):
+            b = a
+            while (
+                b < len(units)
+                and not re.search(r"[\]］]", units[b])
+                and not units[b].startswith(("<選択肢>", "＜選択肢＞"))
+            ):
+                b += 1
+            b = b + 1 if b < len(units) and re.search(r"[\]］]", units[b]) else b
+            return a, _options_end(units, b, item)
+        if item.kind == "choice" and fits(item, u):
+            return a, _options_end(units, a + 1, item)
+    return None
+
+
+def _options_end(units: list[str], k: int, item: Item) -> int:
+    """Past the option list that follows a choice's value (`<選択肢>` and `1) …` units)."""
+    if k >= len(units) or not re.match(r"^[<＜]選択肢[>＞]", units[k]):
+        return k
+    if re.search(r"\d+\)", units[k]):  # the whole list in this unit (a line)
+        k += 1
+        while k < len(units) and _OPTION.match(units[k]):
+            k += 1
+        return k + (1 if k < len(units) and units[k] in _ELISION else 0)
+    k += 1
+    options = [norm_value(c) for c in item.choices]
+    while k < len(units) and _OPTION.match(units[k]):
+        rest = _OPTION.sub("", units[k])
+        k += 1
+        text = norm_value(rest)
+        while k < len(units) and not _OPTION.match(units[k]) and not any(o == text for o in options):
+            longer = text + norm_value(units[k])
+            if not any(o.startswith(longer) for o in options):
+                break
+            text = longer
+            k += 1
+    return k + (1 if k < len(units) and units[k] in _ELISION else 0)
+
+
+def _numbers_run(block: list[str]) -> bool:
+    """A list's printed numbering, if any, is one style counting from 1 (a line continuing a
+    name in between is unnumbered)."""
+    style, expect = None, 1
+    for k, u in enumerate(block):
+        m = _NUMBERED.match(u.strip())
+        if m is None:
+            if k == 0 and any(_NUMBERED.match(x.strip()) for x in block[1:]):
+                return False
+            continue
+        kind = next(g for g in range(4) if m.group(g + 1))
+        mark = m.group(kind + 1)
+        n = int(mark) if kind < 2 else ord(mark) - (0x2474 if kind == 2 else 0x2460) + 1
+        if style is None:
+            style = kind
+        if kind != style or n != expect:
+            return False
+        expect += 1
+    return True
+
+
+def _plausible(item: Item, block: list[str], lines: bool) -> bool:
+    """Whether `block` (units: lines, or tokens of a flattened line) can be the item's value."""
+    if not block:
+        return True
+    if len(block) == 1 and block[0].strip() in _EMPTY:
+        return item.kind in ("text", "list", "date", "ref")
+    if any(u.strip() in _EMPTY for u in block):
+        return False
+    joined = ("\n" if lines else " ").join(u.strip() for u in block)
+    if item.kind in ("integer", "count", "date"):
+        return fits(item, joined)
+    if item.kind == "list":
+        if item.shape and any(shape_doubt(item.shape, u) for u in block):
+            return False
+        return _numbers_run(block)
+    if item.kind in ("text", "ref"):
+        if item.shape:
+            return shape_doubt(item.shape, joined) is None
+        return True
+    return False  # a choice outside its brackets, flags, a table: not assigned by shape
+
+
+def _compositions(m: int, n: int, empties: int) -> Iterator[list[tuple[int, int]]]:
+    """The ways of cutting m units into n blocks in order, exactly `empties` of them empty."""
+    for empty in itertools.combinations(range(n), empties):
+        full = n - empties
+        if full == 0:
+            if m == 0:
+                yield [(0, 0)] * n
+            continue
+        if m < full:
+            continue
+        for cuts in itertools.combinations(range(1, m), full - 1):
+            bounds = [0, *cuts, m]
+            spans = iter(zip(bounds, bounds[1:], strict=False))
+            out, at = [], 0
+            for k in range(n):
+                if k in empty:
+                    out.append((at, at))
+                else:
+                    a, b = next(spans)
+                    out.append((a, b))
+                    at = b
+            yield out
+
+
+def _free(items: list[Item], units: list[str], lines: bool) -> list[list[str]] | None:
+    """Blocks of `units`, one per item, the only plausible way (fewest empty blocks first); None
+    when the values do not settle it."""
+    if len(items) == 1:
+        return [units]
+    if not items:
+        return [] if not units else None
+    if len(units) > _MAX_UNITS:
+        return None
+    for empties in range(len(items) + 1):
+        found = []
+        for comp in _compositions(len(units), len(items), empties):
+            blocks = [units[a:b] for a, b in comp]
+            if all(_plausible(it, bl, lines) for it, bl in zip(items, blocks, strict=True)):
+                found.append(blocks)
+                if len(found) > 1:
+                    return None
+        if found:
+            return found[0]
+    return None
+
+
+def assign(items: list[Item], units: list[str], lines: bool) -> list[list[str]] | None:
+    """The values printed after a run of labels, cut into one block per label in order: choices by
+    their brackets and option lists, the rest by what each value is. None: not settled."""
+    anchors: list[tuple[int, int, int]] = []  # (item index, first unit, past-last unit)
+    at = 0
+    for k, it in enumerate(items):
+        if it.kind in ("choice", "multi"):
+            if it.kind == "multi" and len(items) > 1:
+                return None
+            span = _choice_block(units, at, it)
+            if span is None:
+                return None
+            anchors.append((k, *span))
+            at = span[1]
+    out: list[list[str]] = []
+    ik, uk = 0, 0
+    for k, a, b in [*anchors, (len(items), len(units), len(units))]:
+        between = _free(items[ik:k], units[uk:a], lines)
+        if between is None:
+            return None
+        out += between
+        if k < len(items):
+            out.append(units[a:b])
+        ik, uk = k + 1, b
+    return out
+
+
+def _unsettled(items: list[Item], shown: str) -> tuple[str, str]:
+    labels = "・".join(f"「{it.label}」" for it in items)
+    return (
+        shown,
+        f"{labels}のラベルが先にまとめて印字され、その後の値の区切りが値の形から決まりません(元の PDF で確認してください)",
+    )
+
+
+# -- a flattened page ------------------------------------------------------------------------
+
+
+def _flattened(cur: _Cursor, no: int, raw: str) -> Numbered | None:
+    """A line carrying several of the form's labels in order: one line per label and value."""
+    if "\t" in raw:
+        return None
+    tokens = [t for t in _TOKEN.split(raw.strip()) if t]
+    if len(cur.hits(tokens, move=False)) < _MIN_LABELS:
+        return None
+    hits = cur.hits(tokens, move=True)
+    out: Numbered = []
+    run: list[_Hit] = []
+    for k, h in enumerate(hits):
+        if k == 0 and h.start > 0:
+            out.append((no, _line(" ".join(tokens[: h.start]))))
+        label = " ".join(tokens[h.start : h.end])
+        values = tokens[h.end : hits[k + 1].start if k + 1 < len(hits) else len(tokens)]
+        if not cur.leaf(h.slot):
+            _flush(cur, no, tokens, run, [], out)
+            run = []
+            out.append((no, _line(" ".join([label, *values]) if values else label)))
+            continue
+        run.append(h)
+        if values:
+            _flush(cur, no, tokens, run, values, out)
+            run = []
+    _flush(cur, no, tokens, run, [], out)
+    return out
+
+
+def _flush(cur: _Cursor, no: int, tokens: list[str], run: list[_Hit], values: list[str], out: Numbered) -> None:
+    if not run:
+        return
+    items = [cur.slots[h.slot].item for h in run]
+    labels = [" ".join(tokens[h.start : h.end]) for h in run]
+    blocks = assign(items, values, lines=False)
+    if blocks is None:
+        doubt = _unsettled(items, " ".join(values))
+        for lab in labels:
+            out.append((no, _line(lab, doubt)))
+        if values:
+            out.append((no, _line(" ".join(values))))
+        return
+    for lab, block in zip(labels, blocks, strict=True):
+        out.append((no, _line(lab)))
+        if block and not (len(block) == 1 and block[0] in _EMPTY):
+            out.append((no, _line(" ".join(block))))
+
+
+# -- labels first, then values; a label inside its tall value (lines) --------------------------
+
+
+def _label_of(cur: _Cursor, raw: str, move: bool) -> int | None:
+    if "\t" in raw or not raw.strip():
+        return None
+    return cur.accept(norm(raw), move=move)
+
+
+def _opens(cur: _Cursor, raw: str) -> bool:
+    """A line that starts an item of its own: a label (its value beside it or not), a group
+    element's heading (委託事項2 …), a part's heading or the change log's."""
+    tokens = [t for t in _TOKEN.split(raw.strip()) if t]
+    if not tokens:
+        return False
+    if cur.p.part_of(raw) is not None or cur.skipped(raw):
+        return True
+    if any(rx.match(norm(tokens[0])) or rng.match(norm(tokens[0])) for rx, rng, _ in cur.p.elements):
+        return True
+    return any(cur.accept(norm("".join(tokens[:j])), move=False) is not None for j in range(1, min(len(tokens), 4) + 1))
+
+
+def _lines(cur: _Cursor, numbered: Numbered) -> Numbered:
+    out: Numbered = []
+    k = 0
+    while k < len(numbered):
+        no, raw = numbered[k]
+        if raw.strip():
+            cur.heading(numbered, k)
+        if cur.p.part_of(raw) is not None:
+            out.append((no, raw))
+            k += 1
+            continue
+        i = _label_of(cur, raw, move=True)
+        if i is None or not cur.leaf(i):
+            out.append((no, raw))
+            k += 1
+            continue
+        # the labels printed one under the other, then the lines up to the next label
+        run = [(k, i)]
+        j = k + 1
+        while j < len(numbered):
+            nxt = _label_of(cur, numbered[j][1], move=False)
+            if nxt is None or not cur.leaf(nxt) or cur.slots[nxt].item.parent is not cur.slots[i].item.parent:
+                break
+            cur.accept(norm(numbered[j][1]))
+            run.append((j, nxt))
+            j += 1
+        v = j
+        while v < len(numbered) and not _opens(cur, numbered[v][1]):
+            v += 1
+        values = [numbered[x] for x in range(j, v) if numbered[x][1].strip() and not is_separator(numbered[x][1])]
+        if len(run) >= 2 and values:
+            out += _labels_first(cur, [numbered[x] for x, _ in run], [s for _, s in run], values)
+            k = v
+            continue
+        if len(run) == 1 and (moved := _tall(cur, numbered, k, i, j, v)) is not None:
+            out += moved[0]
+            k = moved[1]
+            continue
+        out += [numbered[x] for x in range(k, j)]
+        k = j
+    return out
+
+
+def _labels_first(cur: _Cursor, labels: Numbered, slots: list[int], values: Numbered) -> Numbered:
+    items = [cur.slots[s].item for s in slots]
+    blocks = assign(items, [r.strip() for _, r in values], lines=True)
+    if blocks is None:
+        doubt = _unsettled(items, "\n".join(r.strip() for _, r in values))
+        return [(no, _line(raw, doubt)) for no, raw in labels] + values
+    out: Numbered = []
+    at = 0
+    for (no, raw), item, block in zip(labels, items, blocks, strict=True):
+        out.append((no, raw))
+        taken = values[at : at + len(block)]
+        at += len(block)
+        if item.kind in ("choice", "multi") and len(taken) > 1:
+            # a bracket split over lines (`[` / value / `<選択肢>` / options): one row again
+            merged = tuple(n for n, _ in taken[1:] if n != taken[0][0])
+            out.append((taken[0][0], _line(" ".join(r.strip() for _, r in taken), merged=merged)))
+            continue
+        out += [(n, r) for n, r in taken if r.strip() not in _EMPTY]
+    return out
+
+
+def _tall(cur: _Cursor, numbered: Numbered, k: int, i: int, j: int, v: int) -> tuple[Numbered, int] | None:
+    """A name item (one line) followed by more lines, then the label of the text item after it:
+    the label was printed in the middle of that text's tall cell; the lines after the name are
+    the text's first lines. (lines, where to go on) or None."""
+    item = cur.slots[i].item
+    if item.kind != "text" or not item.shape or v >= len(numbered):
+        return None
+    body = [x for x in range(j, v) if numbered[x][1].strip()]
+    if len(body) < 2:
+        return None
+    nxt = _label_of(cur, numbered[v][1], move=False)
+    if nxt is None or nxt != i + 1 or not cur.leaf(nxt):
+        return None
+    text = cur.slots[nxt].item
+    if text.kind != "text" or text.shape or text.parent is not item.parent:
+        return None
+    first, second = numbered[body[0]][1].strip(), numbered[body[1]][1].strip()
+    if shape_doubt(item.shape, first) is not None:
+        return None  # not a name to begin with: the plausibility check says so
+    label = numbered[k]
+    cont = wrapped(first, second) and shape_doubt(item.shape, nfkc(first + second)) is None
+    if cont:
+        # the second line may finish the name (wrapped at the cell's edge) or open the text
+        doubt = (
+            "\n".join(numbered[x][1].strip() for x in body),
+            f"「{item.label}」の欄に {len(body)} 行あり、2 行目が名称の続きか次の「{text.label}」の値かが"
+            "行の形から決まりません(元の PDF で確認してください)",
+        )
+        return [(label[0], _line(label[1], doubt))] + [numbered[x] for x in range(j, v)], v
+    out: Numbered = [label, numbered[body[0]], numbered[v]]
+    out += [numbered[x] for x in range(body[0] + 1, v)]
+    return out, v + 1
+
+
+def reflow(form: Form, numbered: Numbered) -> Numbered:
+    """The lines rewritten for the label parser: flattened pages split at the form's labels, the
+    values of labels printed first assigned to them, a label printed inside its tall value put
+    back before it. A text in none of these layouts comes back unchanged."""
+    cur = _Cursor(form)
+    out: Numbered = []
+    flat = False
+    for k, (no, raw) in enumerate(numbered):
+        split = _flattened(cur, no, raw)
+        if split is None:
+            out.append((no, raw))
+            if "\t" not in raw and raw.strip():
+                cur.heading(numbered, k)
+                if cur.p.part_of(raw) is None:
+                    cur.accept(norm(raw))
+        else:
+            flat = True
+            out += split
+    if flat or any("\t" in raw for _, raw in numbered):
+        return out  # a flattened text is cut already; a table's rows carry their own cells
+    return _lines(_Cursor(form), out)
