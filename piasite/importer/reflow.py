@@ -41,6 +41,9 @@ _TOKEN = re.compile(r"[ \u3000]+")
 _EMPTY = {"-", "－", "―", "—", "ー"}
 _OPTION = re.compile(r"^\d+\)")
 _ELISION = {"…", "...", "・・・"}
+# the version stamp printed under 公表日, in its normal form ([平成26年4月様式2])
+_STAMP = re.compile(r"^[\[［〔]?(?:平成|令和)(?:元|\d{1,2})年\d{1,2}月様式\d[\]］〕]?$")
+STAMP = -1  # the slot of a hit that is the version stamp
 # a name's printed numbering: 1. / 1) / (1) / ⑴ / ①
 _NUMBERED = re.compile(r"^(?:(\d+)\s*[.．)）]|[(（](\d+)[)）]|([⑴-⒇])|([①-⑳]))")
 
@@ -80,6 +83,7 @@ class _Cursor:
         self.longest = max((len(k) for k in self.p.by_label), default=0)
         self.cursor = -1
         self.part = -1
+        self.stream = False  # reading a flattened line's tokens
         self.contents = False  # in the table of contents (項目一覧): its part headings start nothing
 
     def accept(self, n: str, move: bool = True) -> int | None:
@@ -99,7 +103,10 @@ class _Cursor:
             s = self.slots[i]
             if s.item.kind == "flag":  # `□ 接続しない`: a box beside its section's heading, not a label
                 continue
-            if s.part == self.part and self.cursor < i <= self.cursor + _AHEAD:
+            # in a token stream a short label may be a word of a value: an item's own label is taken
+            # only near the item last read; a section's numbered heading anywhere ahead in the part
+            near = not self.stream or s.item.is_container or i <= self.cursor + _AHEAD
+            if s.part == self.part and self.cursor < i and near:
                 if move:
                     self.cursor = i
                 return i
@@ -134,13 +141,15 @@ class _Cursor:
         n = norm(raw)
         return any(lab and lab in n[: len(lab) + 8] for lab in self.p.skipped)
 
-    def leaf(self, i: int) -> bool:
+    def leaf(self, i: int, cover: bool = False) -> bool:
+        """A value-bearing item (of a part; of the cover too when `cover`)."""
         s = self.slots[i]
-        return not s.item.is_container and s.part >= 0 and i not in self.part_slot
+        return not s.item.is_container and (s.part >= 0 or cover) and i not in self.part_slot.values()
 
     def hits(self, tokens: list[str], move: bool) -> list[_Hit]:
         """The labels a token stream carries, each the longest run of tokens that is one."""
         saved = (self.cursor, self.part)
+        self.stream = True
         out: list[_Hit] = []
         k = 0
         while k < len(tokens):
@@ -152,6 +161,11 @@ class _Cursor:
                 if len(norm(joined)) > self.longest:
                     break
                 ends.append((j + 1, norm(joined)))
+            stamp = next((end for end, n in ends[:3] if _STAMP.match(n)), None)
+            if stamp is not None:  # the version stamp ([令和6年10月 様式2]) is a line of its own
+                out.append(_Hit(k, stamp, STAMP))
+                k = stamp
+                continue
             for end, n in reversed(ends):
                 i = self.accept(n)
                 if i is not None:
@@ -162,6 +176,7 @@ class _Cursor:
                 k = found.end
             else:
                 k += 1
+        self.stream = False
         if not move:
             self.cursor, self.part = saved
         return out
@@ -346,7 +361,7 @@ def _flattened(cur: _Cursor, no: int, raw: str) -> Numbered | None:
     if "\t" in raw:
         return None
     tokens = [t for t in _TOKEN.split(raw.strip()) if t]
-    if len(cur.hits(tokens, move=False)) < _MIN_LABELS:
+    if len([h for h in cur.hits(tokens, move=False) if h.slot != STAMP]) < _MIN_LABELS:
         return None
     hits = cur.hits(tokens, move=True)
     out: Numbered = []
@@ -356,10 +371,13 @@ def _flattened(cur: _Cursor, no: int, raw: str) -> Numbered | None:
             out.append((no, _line(" ".join(tokens[: h.start]))))
         label = " ".join(tokens[h.start : h.end])
         values = tokens[h.end : hits[k + 1].start if k + 1 < len(hits) else len(tokens)]
-        if not cur.leaf(h.slot):
+        if h.slot == STAMP or not cur.leaf(h.slot, cover=True):
             _flush(cur, no, tokens, run, [], out)
             run = []
-            out.append((no, _line(" ".join([label, *values]) if values else label)))
+            if h.slot == STAMP:
+                out += [(no, _line(label))] + ([(no, _line(" ".join(values)))] if values else [])
+            else:  # a heading, with what its row prints beside it (boxes of its flags)
+                out.append((no, _line(" ".join([label, *values]) if values else label)))
             continue
         run.append(h)
         if values:
@@ -495,6 +513,8 @@ def _tall(cur: _Cursor, numbered: Numbered, k: int, i: int, j: int, v: int) -> t
         return None  # not a name to begin with: the plausibility check says so
     label = numbered[k]
     cont = wrapped(first, second) and shape_doubt(item.shape, nfkc(first + second)) is None
+    if cont and len(body) == 2 and 2 * len(second) <= len(first):
+        return None  # a long line and its short tail: the name wrapped at the cell's edge
     if cont:
         # the second line may finish the name (wrapped at the cell's edge) or open the text
         doubt = (
