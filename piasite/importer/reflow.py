@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from piasite.checks.plausibility import fits, shape_doubt
+from piasite.forms import regime
 from piasite.forms.form import Form
 from piasite.forms.items import Item
 from piasite.importer.body import BodyParser
@@ -43,7 +44,9 @@ _OPTION = re.compile(r"^\d+\)")
 _ELISION = {"…", "...", "・・・"}
 # the version stamp printed under 公表日, in its normal form ([平成26年4月様式2])
 _STAMP = re.compile(r"^[\[［〔]?(?:平成|令和)(?:元|\d{1,2})年\d{1,2}月様式\d[\]］〕]?$")
-STAMP = -1  # the slot of a hit that is the version stamp
+STAMP = -1  # the slot of a hit that names no item (the stamp, a page number)
+# a page number (2 / 9, 2/5) or a rule (-----) inside a flattened stream, in its normal form
+_PAGE = re.compile(r"^(?:\d{1,3}/\d{1,3}|-{3,})$")
 # a name's printed numbering: 1. / 1) / (1) / ⑴ / ①
 _NUMBERED = re.compile(r"^(?:(\d+)\s*[.．)）]|[(（](\d+)[)）]|([⑴-⒇])|([①-⑳]))")
 
@@ -67,7 +70,9 @@ def _line(text: str, doubt: tuple[str, str] | None = None, merged: tuple[int, ..
 class _Hit:
     start: int  # first token
     end: int  # past the last token
-    slot: int  # slot index (a part's heading is its part item's slot)
+    slot: int  # slot index (a part's heading is its part item's slot; a group's for an element heading)
+    # or: stamp, page (a page number, a rule), element (システム2), parent (再委託), changes (変更箇所)
+    kind: str = "label"
 
 
 class _Cursor:
@@ -84,13 +89,15 @@ class _Cursor:
         self.cursor = -1
         self.part = -1
         self.stream = False  # reading a flattened line's tokens
+        self.contents_label = norm(form.contents or "") or "\0"
         self.contents = False  # in the table of contents (項目一覧): its part headings start nothing
 
     def accept(self, n: str, move: bool = True) -> int | None:
         """The slot the normalised label `n` names as the next expected item, or None."""
         if n in self.part_labels:
             p = self.part_labels[n]
-            if p > self.part:
+            # a later part, or the next element of a part that is a group (Ⅱ of the second file)
+            if p > self.part or (p == self.part >= 0 and self.p.parts[p].kind == "group"):
                 k = self.part_slot[p]
                 if move:
                     self.part, self.cursor = p, k
@@ -146,31 +153,82 @@ class _Cursor:
         s = self.slots[i]
         return not s.item.is_container and (s.part >= 0 or cover) and i not in self.part_slot.values()
 
+    def _ends(self, tokens: list[str], k: int) -> list[tuple[int, str]]:
+        """(past-last token, normal form) of the runs of tokens from k that may be a label."""
+        out, joined = [], ""
+        for j in range(k, min(len(tokens), k + 8)):
+            joined += tokens[j]
+            n = norm(joined)
+            if len(n) > self.longest:
+                break
+            out.append((j + 1, n))
+        return out
+
+    def _element(self, n: str) -> int | None:
+        """The group slot whose element heading (システム2, 委託事項2～5) `n` is, in this part."""
+        for rx, rng, gi in self.p.elements:
+            if self.slots[gi].part == self.part and (rx.match(n) or rng.match(n)):
+                return gi
+        return None
+
+    def _heading(self, ends: list[tuple[int, str]]) -> tuple[int, int] | None:
+        """(past-last token, part) of a part's heading at these runs, the change log's heading
+        counting as a part after every other."""
+        for end, n in reversed(ends):
+            if n in self.part_labels:
+                return end, self.part_labels[n]
+            if n in self.p.skipped:
+                return end, len(self.p.parts)
+        return None
+
     def hits(self, tokens: list[str], move: bool) -> list[_Hit]:
         """The labels a token stream carries, each the longest run of tokens that is one."""
         saved = (self.cursor, self.part)
         self.stream = True
         out: list[_Hit] = []
-        k = 0
+        k, toc, last = 0, False, -1
         while k < len(tokens):
             found = None
-            joined = ""
-            ends = []
-            for j in range(k, min(len(tokens), k + 8)):
-                joined += tokens[j]
-                if len(norm(joined)) > self.longest:
-                    break
-                ends.append((j + 1, norm(joined)))
+            ends = self._ends(tokens, k)
             stamp = next((end for end, n in ends[:3] if _STAMP.match(n)), None)
             if stamp is not None:  # the version stamp ([令和6年10月 様式2]) is a line of its own
-                out.append(_Hit(k, stamp, STAMP))
+                out.append(_Hit(k, stamp, STAMP, "stamp"))
                 k = stamp
                 continue
-            for end, n in reversed(ends):
+            page = next((end for end, n in ends[:3] if _PAGE.match(n)), None)
+            if page is not None:  # a page's number or a rule: furniture, a line of its own
+                out.append(_Hit(k, page, STAMP, "page"))
+                k = page
+                continue
+            gi = self._element(ends[0][1]) if ends else None
+            if gi is not None:  # システム2 / 委託事項2～5: a group element's heading
+                self.cursor = gi  # its items are read afresh (restored after a trial scan)
+                out.append(_Hit(k, k + 1, gi, "element"))
+                k += 1
+                continue
+            if any(n == self.contents_label for _, n in ends[:3]):  # 項目一覧: the part headings after it
+                k, toc, last = next(e for e, n in ends if n == self.contents_label), True, -1
+                continue
+            head = self._heading(ends)
+            if head is not None:
+                end, p = head
+                # the table of contents (項目一覧): part headings one after the other, in increasing
+                # order; the first heading not after the one before it opens the body
+                if (toc and p > last) or self._heading(self._ends(tokens, end)) is not None:
+                    k, toc, last = end, True, p
+                    continue
+                if p == len(self.p.parts):  # the change log's heading: its table follows
+                    out.append(_Hit(k, end, STAMP, "changes"))
+                    k, toc = end, False
+                    continue
+            toc = False
+            for end, n in reversed(ends if tokens[k] not in _EMPTY else []):  # `-` is a value, not markup
                 i = self.accept(n)
                 if i is not None:
                     found = _Hit(k, end, i)
                     break
+            if found is None and ends and ends[0][1] in self.p.parent_labels:
+                found = _Hit(k, k + 1, STAMP, "parent")  # 再委託: the label of the rows' group
             if found:
                 out.append(found)
                 k = found.end
@@ -311,11 +369,34 @@ def _free(items: list[Item], units: list[str], lines: bool) -> list[list[str]] |
             blocks = [units[a:b] for a, b in comp]
             if all(_plausible(it, bl, lines) for it, bl in zip(items, blocks, strict=True)):
                 found.append(blocks)
-                if len(found) > 1:
-                    return None
-        if found:
+        if not found:
+            continue
+        if len(found) == 1:
             return found[0]
+        # several readings are possible: the one where the most values show what they are (a date,
+        # a number, an organisation's name ending in 長), when only one does
+        scores = [sum(_evidence(it, bl, lines) for it, bl in zip(items, blocks, strict=True)) for blocks in found]
+        best = max(scores)
+        if best > 0 and scores.count(best) == 1:
+            return found[scores.index(best)]
+        return None
     return None
+
+
+def _evidence(item: Item, block: list[str], lines: bool) -> bool:
+    """Whether the block shows positively that it is the item's value: a date, a number, one of
+    the choices, or a name ending as the item's shape declares (…長, …評価書); a mere name that
+    is not implausible shows nothing."""
+    if not block or (len(block) == 1 and block[0].strip() in _EMPTY):
+        return False
+    joined = ("\n" if lines else " ").join(u.strip() for u in block)
+    if item.kind in ("date", "integer", "count", "choice"):
+        return fits(item, joined)
+    return bool(item.shape and _endings(item.shape) and fits(item, joined))
+
+
+def _endings(shape: str) -> list[str]:
+    return list((regime.section("shapes").get("shapes") or {}).get(shape, {}).get("endings") or [])
 
 
 def assign(items: list[Item], units: list[str], lines: bool) -> list[list[str]] | None:
@@ -356,54 +437,87 @@ def _unsettled(items: list[Item], shown: str) -> tuple[str, str]:
 # -- a flattened page ------------------------------------------------------------------------
 
 
+class _Stream:
+    """A flattened line's tokens and the spaces printed before each (a full-width space kept)."""
+
+    def __init__(self, raw: str) -> None:
+        parts = re.split(r"([ \u3000]+)", raw.strip())
+        self.tokens = parts[0::2]
+        self.seps = ["", *parts[1::2]]
+
+    def text(self, a: int, b: int, wraps: bool = False) -> str:
+        """Tokens a..b as printed; `wraps`: a long token ended mid-sentence and the next one were a
+        line wrapped at the cell's edge, joined without the space (as the label parser joins them)."""
+        out = ""
+        for k in range(a, b):
+            t = self.tokens[k]
+            if out:
+                last = self.tokens[k - 1]
+                glued = wraps and wrapped(last, t) and _LEFT.match(last[-1]) and _CJK.match(t[0])
+                out += "" if glued else self.seps[k]
+            out += t
+        return out
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+_LEFT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff、]")
+
+
 def _flattened(cur: _Cursor, no: int, raw: str) -> Numbered | None:
     """A line carrying several of the form's labels in order: one line per label and value."""
     if "\t" in raw:
         return None
-    tokens = [t for t in _TOKEN.split(raw.strip()) if t]
-    if len([h for h in cur.hits(tokens, move=False) if h.slot != STAMP]) < _MIN_LABELS:
+    st = _Stream(raw)
+    tokens = st.tokens
+    if len([h for h in cur.hits(tokens, move=False) if h.kind == "label"]) < _MIN_LABELS:
         return None
     hits = cur.hits(tokens, move=True)
     out: Numbered = []
     run: list[_Hit] = []
     for k, h in enumerate(hits):
         if k == 0 and h.start > 0:
-            out.append((no, _line(" ".join(tokens[: h.start]))))
-        label = " ".join(tokens[h.start : h.end])
-        values = tokens[h.end : hits[k + 1].start if k + 1 < len(hits) else len(tokens)]
-        if h.slot == STAMP or not cur.leaf(h.slot, cover=True):
-            _flush(cur, no, tokens, run, [], out)
+            out.append((no, _line(st.text(0, h.start))))
+        label = st.text(h.start, h.end)
+        a, b = h.end, hits[k + 1].start if k + 1 < len(hits) else len(tokens)
+        if h.kind != "label" or not cur.leaf(h.slot, cover=True):
+            _flush(cur, no, st, run, a, a, out)
             run = []
-            if h.slot == STAMP:
-                out += [(no, _line(label))] + ([(no, _line(" ".join(values)))] if values else [])
-            else:  # a heading, with what its row prints beside it (boxes of its flags)
-                out.append((no, _line(" ".join([label, *values]) if values else label)))
+            alone = h.kind in ("stamp", "page", "changes") or (
+                h.kind == "label" and not cur.slots[h.slot].item.is_container
+            )
+            if h.kind == "parent":  # 再委託 before ⑦再委託の有無: the label that follows says it all
+                out += [(no, _line(st.text(a, b)))] if b > a else []
+            elif alone:  # the stamp, a page number; a part that is one text ((別添1) 事務の内容)
+                out += [(no, _line(label))] + ([(no, _line(st.text(a, b, wraps=True)))] if b > a else [])
+            else:  # a heading, with what its row prints beside it (boxes of its flags, an element's name)
+                out.append((no, _line(st.text(h.start, b))))
             continue
         run.append(h)
-        if values:
-            _flush(cur, no, tokens, run, values, out)
+        if b > a:
+            _flush(cur, no, st, run, a, b, out)
             run = []
-    _flush(cur, no, tokens, run, [], out)
+    _flush(cur, no, st, run, len(tokens), len(tokens), out)
     return out
 
 
-def _flush(cur: _Cursor, no: int, tokens: list[str], run: list[_Hit], values: list[str], out: Numbered) -> None:
+def _flush(cur: _Cursor, no: int, st: _Stream, run: list[_Hit], a: int, b: int, out: Numbered) -> None:
+    """The labels of a run and the values printed after them (tokens a..b), one line each."""
     if not run:
         return
     items = [cur.slots[h.slot].item for h in run]
-    labels = [" ".join(tokens[h.start : h.end]) for h in run]
-    blocks = assign(items, values, lines=False)
+    labels = [st.text(h.start, h.end) for h in run]
+    blocks = assign(items, st.tokens[a:b], lines=False)
     if blocks is None:
-        doubt = _unsettled(items, " ".join(values))
-        for lab in labels:
-            out.append((no, _line(lab, doubt)))
-        if values:
-            out.append((no, _line(" ".join(values))))
+        doubt = _unsettled(items, st.text(a, b))
+        out += [(no, _line(lab, doubt)) for lab in labels]
+        out += [(no, _line(st.text(a, b)))] if b > a else []
         return
-    for lab, block in zip(labels, blocks, strict=True):
+    at = a
+    for lab, item, block in zip(labels, items, blocks, strict=True):
         out.append((no, _line(lab)))
-        if block and not (len(block) == 1 and block[0] in _EMPTY):
-            out.append((no, _line(" ".join(block))))
+        if block:
+            out.append((no, _line(st.text(at, at + len(block), wraps=item.kind == "text" and not item.shape))))
+        at += len(block)
 
 
 # -- labels first, then values; a label inside its tall value (lines) --------------------------
@@ -488,7 +602,7 @@ def _labels_first(cur: _Cursor, labels: Numbered, slots: list[int], values: Numb
             merged = tuple(n for n, _ in taken[1:] if n != taken[0][0])
             out.append((taken[0][0], _line(" ".join(r.strip() for _, r in taken), merged=merged)))
             continue
-        out += [(n, r) for n, r in taken if r.strip() not in _EMPTY]
+        out += taken
     return out
 
 

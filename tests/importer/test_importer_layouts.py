@@ -78,7 +78,8 @@ def test_the_real_flattened_excerpt_places_what_it_prints():
     }
     assert rel["特定個人情報ファイル名"] == ["入所者ファイル"]
     assert rel["個人番号の利用"]["法令上の根拠"] == "番号法 第9条第1項 別表第一 項番8"
-    assert rel["情報連携"] == {"実施の有無": "実施しない"}  # `-`: the empty 法令上の根拠
+    # `-`: the empty 法令上の根拠's mark, kept as the same text read line by line keeps it
+    assert rel["情報連携"] == {"実施の有無": "実施しない", "法令上の根拠": "-"}
     assert rel["担当部署"] == {"部署": "子育て支援課", "所属長の役職名": "(氏名)"}
     assert rel["他の評価実施機関"] == "なし"
     assert d["しきい値判断項目"]["対象人数"] == {"人数": "1,000人以上1万人未満"}  # 時点 not in the excerpt
