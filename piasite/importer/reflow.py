@@ -32,13 +32,15 @@ from piasite.importer.text import is_separator, nfkc, norm, norm_value
 
 Numbered = list[tuple[int, str]]
 
+# norm without its cache: the runs of a stream's tokens are tried once each and would push the labels
+# the parser compares over and over out of the cache
+_norm = getattr(norm, "__wrapped__", norm)
 # Labels a flattened line must carry to be read as a page flattened into one stream.
 _MIN_LABELS = 3
 # How far ahead of the item last read a label may be and still be the next one the form expects.
 _AHEAD = 16
 # Value units past which the assignment is not searched (the run is marked unsettled).
 _MAX_UNITS = 24
-_TOKEN = re.compile(r"[ \u3000]+")
 _EMPTY = {"-", "－", "―", "—", "ー"}
 _OPTION = re.compile(r"^\d+\)")
 _ELISION = {"…", "...", "・・・"}
@@ -158,7 +160,9 @@ class _Cursor:
         out, joined = [], ""
         for j in range(k, min(len(tokens), k + 8)):
             joined += tokens[j]
-            n = norm(joined)
+            if len(joined) > 2 * self.longest + 16:  # longer than any label, whatever markup it holds
+                break
+            n = _norm(joined)
             if len(n) > self.longest:
                 break
             out.append((j + 1, n))
@@ -532,7 +536,7 @@ def _label_of(cur: _Cursor, raw: str, move: bool) -> int | None:
 def _opens(cur: _Cursor, raw: str) -> bool:
     """A line that starts an item of its own: a label (its value beside it or not), a group
     element's heading (委託事項2 …), a part's heading or the change log's."""
-    tokens = [t for t in _TOKEN.split(raw.strip()) if t]
+    tokens = [t for t in re.split(r"[ \t\u3000]+", raw.strip()) if t]  # a table's cells too
     if not tokens:
         return False
     if cur.p.part_of(raw) is not None or cur.skipped(raw):
@@ -660,6 +664,6 @@ def reflow(form: Form, numbered: Numbered) -> Numbered:
         else:
             flat = True
             out += split
-    if flat or any("\t" in raw for _, raw in numbered):
-        return out  # a flattened text is cut already; a table's rows carry their own cells
+    if flat:
+        return out  # a flattened text is cut already
     return _lines(_Cursor(form), out)
