@@ -26,6 +26,7 @@ from piasite.checks.plausibility import fits, shape_doubt
 from piasite.forms import regime
 from piasite.forms.form import Form
 from piasite.forms.items import Item
+from piasite.importer import choices
 from piasite.importer.body import BodyParser
 from piasite.importer.cells import wrapped
 from piasite.importer.text import is_separator, nfkc, norm, norm_value
@@ -140,7 +141,7 @@ class _Cursor:
         nxt = next((r for _, r in numbered[k + 1 : k + 4] if r.strip() and not is_separator(r)), "")
         if self.p.part_of(nxt) is not None:
             self.contents = True
-        elif not self.contents and p > self.part:
+        elif not self.contents and (p > self.part or (p == self.part and self.p.parts[p].kind == "group")):
             self.part, self.cursor = p, self.part_slot[p]
         else:
             self.contents = False  # the last entry of the table of contents
@@ -264,6 +265,18 @@ def _choice_block(units: list[str], start: int, item: Item) -> tuple[int, int] |
             return a, _options_end(units, b, item)
         if item.kind == "choice" and fits(item, u):
             return a, _options_end(units, a + 1, item)
+    return None
+
+
+def _boxes_block(units: list[str], start: int) -> tuple[int, int] | None:
+    """(first, past-last) unit of a multi-choice's printed boxes (☑ 甲 ☐ 乙, [○] 甲 [ ] 乙), in a
+    table's line each; None in a token stream (a box and its option are several tokens)."""
+    for a in range(start, len(units)):
+        if len(choices.boxes(units[a])) >= 2:
+            b = a + 1
+            while b < len(units) and choices.boxes(units[b]):
+                b += 1
+            return a, b
     return None
 
 
@@ -410,9 +423,7 @@ def assign(items: list[Item], units: list[str], lines: bool) -> list[list[str]] 
     at = 0
     for k, it in enumerate(items):
         if it.kind in ("choice", "multi"):
-            if it.kind == "multi" and len(items) > 1:
-                return None
-            span = _choice_block(units, at, it)
+            span = _boxes_block(units, at) if it.kind == "multi" else _choice_block(units, at, it)
             if span is None:
                 return None
             anchors.append((k, *span))
@@ -537,10 +548,12 @@ def _opens(cur: _Cursor, raw: str) -> bool:
     """A line that starts an item of its own: a label (its value beside it or not), a group
     element's heading (委託事項2 …), a part's heading or the change log's."""
     tokens = [t for t in re.split(r"[ \t\u3000]+", raw.strip()) if t]  # a table's cells too
+    if tokens and norm(tokens[0]) in cur.p.parent_labels:  # 再委託 ⑦再委託の有無: the label after it
+        tokens = tokens[1:]
     if not tokens:
         return False
-    if cur.p.part_of(raw) is not None or cur.skipped(raw):
-        return True
+    if cur.p.part_of(raw) is not None or cur.skipped(raw) or _STAMP.match(norm(raw)):
+        return True  # a part's heading, the change log's, the version stamp under 公表日
     if any(rx.match(norm(tokens[0])) or rng.match(norm(tokens[0])) for rx, rng, _ in cur.p.elements):
         return True
     return any(cur.accept(norm("".join(tokens[:j])), move=False) is not None for j in range(1, min(len(tokens), 4) + 1))
@@ -553,12 +566,15 @@ def _lines(cur: _Cursor, numbered: Numbered) -> Numbered:
         no, raw = numbered[k]
         if raw.strip():
             cur.heading(numbered, k)
+            first = re.split(r"[ \t\u3000]+", raw.strip())[0]
+            if (gi := cur._element(norm(first))) is not None:  # システム2: its items are read afresh
+                cur.cursor = gi
         if cur.p.part_of(raw) is not None:
             out.append((no, raw))
             k += 1
             continue
         i = _label_of(cur, raw, move=True)
-        if i is None or not cur.leaf(i):
+        if i is None or not cur.leaf(i, cover=True):
             out.append((no, raw))
             k += 1
             continue
@@ -567,7 +583,11 @@ def _lines(cur: _Cursor, numbered: Numbered) -> Numbered:
         j = k + 1
         while j < len(numbered):
             nxt = _label_of(cur, numbered[j][1], move=False)
-            if nxt is None or not cur.leaf(nxt) or cur.slots[nxt].item.parent is not cur.slots[i].item.parent:
+            if (
+                nxt is None
+                or not cur.leaf(nxt, cover=True)
+                or cur.slots[nxt].item.parent is not cur.slots[i].item.parent
+            ):
                 break
             cur.accept(norm(numbered[j][1]))
             run.append((j, nxt))
@@ -576,7 +596,9 @@ def _lines(cur: _Cursor, numbered: Numbered) -> Numbered:
         while v < len(numbered) and not _opens(cur, numbered[v][1]):
             v += 1
         values = [numbered[x] for x in range(j, v) if numbered[x][1].strip() and not is_separator(numbered[x][1])]
-        if len(run) >= 2 and values:
+        # fewer lines than labels: read as printed one under the other, the empty ones first, each
+        # value under its nearest label (承認日 / 公表日 / a date), as the parser reads them
+        if len(run) >= 2 and len(values) >= len(run):
             out += _labels_first(cur, [numbered[x] for x, _ in run], [s for _, s in run], values)
             k = v
             continue
