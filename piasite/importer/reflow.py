@@ -29,7 +29,7 @@ from piasite.forms.items import Item
 from piasite.importer import choices
 from piasite.importer.body import BodyParser
 from piasite.importer.cells import wrapped
-from piasite.importer.text import is_separator, nfkc, norm, norm_value
+from piasite.importer.text import is_separator, nfkc, norm, norm_value, plain
 
 Numbered = list[tuple[int, str]]
 
@@ -265,16 +265,18 @@ def _choice_block(units: list[str], start: int, item: Item) -> tuple[int, int] |
             return a, _options_end(units, b, item)
         if item.kind == "choice" and fits(item, u):
             return a, _options_end(units, a + 1, item)
+        if re.match(r"^[<＜]選択肢[>＞].*[\[［][^\]］]*[\]］]", u):  # the options, then the bracket, in one row
+            return a, a + 1
     return None
 
 
-def _boxes_block(units: list[str], start: int) -> tuple[int, int] | None:
+def _boxes_block(units: list[str], start: int, alone: bool = False) -> tuple[int, int] | None:
     """(first, past-last) unit of a multi-choice's printed boxes (☑ 甲 ☐ 乙, [○] 甲 [ ] 乙), in a
     table's line each; None in a token stream (a box and its option are several tokens)."""
     for a in range(start, len(units)):
         if len(choices.boxes(units[a])) >= 2:
             b = a + 1
-            while b < len(units) and choices.boxes(units[b]):
+            while not alone and b < len(units) and choices.boxes(units[b]):
                 b += 1
             return a, b
     return None
@@ -421,9 +423,18 @@ def assign(items: list[Item], units: list[str], lines: bool) -> list[list[str]] 
     their brackets and option lists, the rest by what each value is. None: not settled."""
     anchors: list[tuple[int, int, int]] = []  # (item index, first unit, past-last unit)
     at = 0
+    shown = [plain(u) for u in units]  # markup aside (<p>[実施する]</p>)
     for k, it in enumerate(items):
         if it.kind in ("choice", "multi"):
-            span = _boxes_block(units, at) if it.kind == "multi" else _choice_block(units, at, it)
+            if it.kind == "multi" and not lines:
+                # a stream: its boxes and options are many tokens, the rest of the values when last
+                first = next((a for a in range(at, len(shown)) if choices.boxes(shown[a])), None)
+                span = (first, len(shown)) if first is not None and k == len(items) - 1 else None
+            elif it.kind == "multi":
+                alone = any(x.kind == "multi" for x in items[k + 1 :])  # another's boxes follow
+                span = _boxes_block(shown, at, alone)
+            else:
+                span = _choice_block(shown, at, it)
             if span is None:
                 return None
             anchors.append((k, *span))
