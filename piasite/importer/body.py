@@ -74,7 +74,9 @@ class Notes:
         for line, text, reason in sorted(self.rows, key=lambda r: r[0]):
             if line and source and line in source:
                 # what the note is about, when the line does not show it (a value moved, a guess)
-                if text and _squash(text) not in _squash(source[line]):
+                # (or where in it: a page flattened into one line)
+                whole = len(source[line]) > 200 and 4 * len(str(text)) < len(source[line])
+                if text and (whole or _squash(text) not in _squash(source[line])):
                     reason = f"{reason.rstrip('。')}(対象: {text})"
                 if line in by_line:
                     if reason not in by_line[line][2]:

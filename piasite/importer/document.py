@@ -235,7 +235,7 @@ def _import_assessment(
         "valued": dict(parser.valued),
         "changes": cstats,
         "accounted": accounted,
-        "lines": len(numbered_all),
+        "lines": len({no for no, _ in numbered_all}),  # source lines (a flattened page is cut into several)
     }
     return Imported(form, out, stats)
 
