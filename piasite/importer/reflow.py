@@ -584,8 +584,14 @@ def _lines(cur: _Cursor, numbered: Numbered) -> Numbered:
             out.append((no, raw))
             k += 1
             continue
+        if (moved := _tall(cur, numbered, k)) is not None:
+            out += moved[0]
+            k = moved[1]
+            continue
         i = _label_of(cur, raw, move=True)
         if i is None or not cur.leaf(i, cover=True):
+            if (head := _label_split(cur, raw)) is not None:  # label and value in one line: followed
+                cur.accept(norm(head[1]))
             out.append((no, raw))
             k += 1
             continue
@@ -613,10 +619,6 @@ def _lines(cur: _Cursor, numbered: Numbered) -> Numbered:
             out += _labels_first(cur, [numbered[x] for x, _ in run], [s for _, s in run], values)
             k = v
             continue
-        if len(run) == 1 and (moved := _tall(cur, numbered, k, i, j, v)) is not None:
-            out += moved[0]
-            k = moved[1]
-            continue
         out += [numbered[x] for x in range(k, j)]
         k = j
     return out
@@ -643,39 +645,72 @@ def _labels_first(cur: _Cursor, labels: Numbered, slots: list[int], values: Numb
     return out
 
 
-def _tall(cur: _Cursor, numbered: Numbered, k: int, i: int, j: int, v: int) -> tuple[Numbered, int] | None:
+def _label_split(cur: _Cursor, raw: str) -> tuple[int, str, str] | None:
+    """(slot, label as printed, its value on the same line) of a line that opens with the label of
+    the item the form expects next: alone, before a tab, or before a space (`①事務の名称　…`)."""
+    parts = re.split(r"([ \t\u3000]+)", raw.strip())
+    tokens = parts[0::2]
+    for n in range(min(len(tokens), 4), 0, -1):
+        i = cur.accept(norm("".join(tokens[:n])), move=False)
+        if i is not None:
+            return i, "".join(parts[: 2 * n - 1]), "".join(parts[2 * n :]).strip()
+    return None
+
+
+def _tall(cur: _Cursor, numbered: Numbered, k: int) -> tuple[Numbered, int] | None:
     """A name item (one line) followed by more lines, then the label of the text item after it:
     the label was printed in the middle of that text's tall cell; the lines after the name are
-    the text's first lines. (lines, where to go on) or None."""
+    the text's first lines, put before its own. (lines, where to go on) or None."""
+    head = _label_split(cur, numbered[k][1])
+    if head is None or not cur.leaf(head[0]):
+        return None
+    i, _, own = head
     item = cur.slots[i].item
-    if item.kind != "text" or not item.shape or v >= len(numbered):
+    if item.kind != "text" or not item.shape:
         return None
-    body = [x for x in range(j, v) if numbered[x][1].strip()]
-    if len(body) < 2:
+    v = k + 1
+    while v < len(numbered) and not _opens(cur, numbered[v][1]):
+        v += 1
+    if v >= len(numbered):
         return None
-    nxt = _label_of(cur, numbered[v][1], move=False)
-    if nxt is None or nxt != i + 1 or not cur.leaf(nxt):
+    body = [x for x in range(k + 1, v) if numbered[x][1].strip() and not is_separator(numbered[x][1])]
+    lines = ([own] if own else []) + [numbered[x][1].strip() for x in body]
+    if len(lines) < 2 or not body:
         return None
-    text = cur.slots[nxt].item
-    if text.kind != "text" or text.shape or text.parent is not item.parent:
+    nxt = _label_split(cur, numbered[v][1])
+    # the next item the form prints (a section's heading between them would have ended the lines)
+    after = next((x for x in range(i + 1, len(cur.slots)) if not cur.slots[x].item.is_container), None)
+    if nxt is None or nxt[0] != after or not cur.leaf(nxt[0]):
         return None
-    first, second = numbered[body[0]][1].strip(), numbered[body[1]][1].strip()
+    text = cur.slots[nxt[0]].item
+    if text.kind != "text" or text.shape:
+        return None
+    first, second = lines[0], lines[1]
     if shape_doubt(item.shape, first) is not None:
         return None  # not a name to begin with: the plausibility check says so
-    label = numbered[k]
     cont = wrapped(first, second) and shape_doubt(item.shape, nfkc(first + second)) is None
-    if cont and len(body) == 2 and 2 * len(second) <= len(first):
+    if cont and len(lines) == 2 and 2 * len(second) <= len(first):
         return None  # a long line and its short tail: the name wrapped at the cell's edge
-    if cont:
+    cur.accept(norm(nxt[1]))
+    # the lines after the first might all be the name's (子育て支援課長 / (兼務)): not settled either,
+    # unless they read as the text: a sentence, or a line as wide as the cell where the name was not
+    rest = lines[1:]
+    texty = any("。" in r for r in rest) or len(nfkc(rest[0])) >= 20
+    if cont or (not texty and shape_doubt(item.shape, nfkc("".join(lines))) is None):
         # the second line may finish the name (wrapped at the cell's edge) or open the text
         doubt = (
-            "\n".join(numbered[x][1].strip() for x in body),
-            f"「{item.label}」の欄に {len(body)} 行あり、2 行目が名称の続きか次の「{text.label}」の値かが"
+            "\n".join(lines),
+            f"「{item.label}」の欄に {len(lines)} 行あり、2 行目が名称の続きか次の「{text.label}」の値かが"
             "行の形から決まりません(元の PDF で確認してください)",
         )
-        return [(label[0], _line(label[1], doubt))] + [numbered[x] for x in range(j, v)], v
-    out: Numbered = [label, numbered[body[0]], numbered[v]]
-    out += [numbered[x] for x in range(body[0] + 1, v)]
+        marked = [(numbered[k][0], _line(numbered[k][1], doubt))] + numbered[k + 1 : v]
+        return marked + [(numbered[v][0], _line(numbered[v][1], doubt))], v + 1  # both items
+    moved = body if own else body[1:]
+    out: Numbered = [numbered[x] for x in range(k, (k + 1) if own else body[0] + 1)]
+    no = numbered[v][0]
+    out.append((no, _line(nxt[1])))
+    out += [numbered[x] for x in moved]
+    out += [(no, _line(nxt[2]))] if nxt[2] else []
     return out, v + 1
 
 

@@ -248,6 +248,7 @@ def test_a_second_line_that_may_finish_the_name_or_open_the_text_is_uncertain():
     jimu = import_text(text).data["関連情報"]["事務"]
     assert isinstance(jimu["名称"], Uncertain) and "2 行目が名称の続きか" in jimu["名称"].reason
     assert "被災者の援護" in jimu["名称"].source
+    assert isinstance(jimu["概要"], Uncertain)  # where it begins is as open
 
 
 def test_the_real_line_per_line_excerpt_is_read_as_before():
@@ -308,3 +309,32 @@ def test_labels_first_with_boxes_and_an_option_list_printed_before_its_bracket()
     system = kihon["システム"][0]
     assert system["名称"] == "介護保険システム" and system["機能"] == "資格管理、賦課及び給付の管理を行う。"
     assert system["他のシステムとの接続"] == ["庁内連携システム", "宛名システム等"]
+
+
+def test_a_label_printed_mid_value_with_its_value_beside_it():
+    """The same tall cell where each label shares its line with a value (a table's cells, or
+    separated by a full-width space): the line under the name is the 概要's first."""
+    for sep in ("\t", "\u3000"):
+        text = KISO_TITLE + (
+            f"Ⅰ 関連情報\n1.特定個人情報ファイルを取り扱う事務\n①事務の名称{sep}児童扶養手当の支給に関する事務\n"
+            "児童扶養手当法に基づき、受給資格の認定、手当額の決定を行う。\n"
+            f"②事務の概要{sep}特定個人情報ファイルは、受給資格者の所得の確認に使用する。\n"
+            f"③システムの名称{sep}児童扶養手当システム\n"
+        )
+        jimu = import_text(text).data["関連情報"]["事務"]
+        assert jimu["名称"] == "児童扶養手当の支給に関する事務", sep
+        assert jimu["概要"].startswith("児童扶養手当法に基づき") and jimu["概要"].endswith("使用する。"), sep
+
+
+def test_a_short_second_line_that_may_be_the_names_is_uncertain_in_both_items():
+    """`子育て支援課長` / `(兼務)` / `6.他の評価実施機関`: the name's second line or the next item's
+    first? Neither item is given a guess."""
+    text = KISO_TITLE + (
+        "Ⅰ 関連情報\n5.評価実施機関における担当部署\n①部署\n子育て支援課\n②所属長の役職名\n子育て支援課長\n(兼務)\n"
+        "6.他の評価実施機関\nなし\n"
+    )
+    rel = import_text(text).data["関連情報"]
+    assert rel["担当部署"]["部署"] == "子育て支援課"
+    assert isinstance(rel["担当部署"]["所属長の役職名"], Uncertain)
+    assert isinstance(rel["他の評価実施機関"], Uncertain)
+    assert "(兼務)" in rel["他の評価実施機関"].source
