@@ -132,7 +132,7 @@ class _Cursor:
         table of contents (項目一覧), which starts nothing."""
         raw = numbered[k][1]
         p = self.p.part_of(raw)
-        if norm(raw) == norm(self.p.form.contents or "\0"):
+        if _norm(raw) == _norm(self.p.form.contents or "\0"):
             self.contents = True
             return
         if p is None:
@@ -148,7 +148,7 @@ class _Cursor:
 
     def skipped(self, raw: str) -> bool:
         """The heading of a part read elsewhere (the change log, (別添3) 変更箇所)."""
-        n = norm(raw)
+        n = _norm(raw)
         return any(lab and lab in n[: len(lab) + 8] for lab in self.p.skipped)
 
     def leaf(self, i: int, cover: bool = False) -> bool:
@@ -552,22 +552,24 @@ def _flush(cur: _Cursor, no: int, st: _Stream, run: list[_Hit], a: int, b: int, 
 def _label_of(cur: _Cursor, raw: str, move: bool) -> int | None:
     if "\t" in raw or not raw.strip():
         return None
-    return cur.accept(norm(raw), move=move)
+    return cur.accept(_norm(raw), move=move)
 
 
 def _opens(cur: _Cursor, raw: str) -> bool:
     """A line that starts an item of its own: a label (its value beside it or not), a group
     element's heading (委託事項2 …), a part's heading or the change log's."""
     tokens = [t for t in re.split(r"[ \t\u3000]+", raw.strip()) if t]  # a table's cells too
-    if tokens and norm(tokens[0]) in cur.p.parent_labels:  # 再委託 ⑦再委託の有無: the label after it
+    if tokens and _norm(tokens[0]) in cur.p.parent_labels:  # 再委託 ⑦再委託の有無: the label after it
         tokens = tokens[1:]
     if not tokens:
         return False
-    if cur.p.part_of(raw) is not None or cur.skipped(raw) or _STAMP.match(norm(raw)):
+    if cur.p.part_of(raw) is not None or cur.skipped(raw) or _STAMP.match(_norm(raw)):
         return True  # a part's heading, the change log's, the version stamp under 公表日
-    if any(rx.match(norm(tokens[0])) or rng.match(norm(tokens[0])) for rx, rng, _ in cur.p.elements):
+    if any(rx.match(_norm(tokens[0])) or rng.match(_norm(tokens[0])) for rx, rng, _ in cur.p.elements):
         return True
-    return any(cur.accept(norm("".join(tokens[:j])), move=False) is not None for j in range(1, min(len(tokens), 4) + 1))
+    return any(
+        cur.accept(_norm("".join(tokens[:j])), move=False) is not None for j in range(1, min(len(tokens), 4) + 1)
+    )
 
 
 def _lines(cur: _Cursor, numbered: Numbered) -> Numbered:
@@ -578,7 +580,7 @@ def _lines(cur: _Cursor, numbered: Numbered) -> Numbered:
         if raw.strip():
             cur.heading(numbered, k)
             first = re.split(r"[ \t\u3000]+", raw.strip())[0]
-            if (gi := cur._element(norm(first))) is not None:  # システム2: its items are read afresh
+            if (gi := cur._element(_norm(first))) is not None:  # システム2: its items are read afresh
                 cur.cursor = gi
         if cur.p.part_of(raw) is not None:
             out.append((no, raw))
@@ -591,7 +593,7 @@ def _lines(cur: _Cursor, numbered: Numbered) -> Numbered:
         i = _label_of(cur, raw, move=True)
         if i is None or not cur.leaf(i, cover=True):
             if (head := _label_split(cur, raw)) is not None:  # label and value in one line: followed
-                cur.accept(norm(head[1]))
+                cur.accept(_norm(head[1]))
             out.append((no, raw))
             k += 1
             continue
@@ -606,7 +608,7 @@ def _lines(cur: _Cursor, numbered: Numbered) -> Numbered:
                 or cur.slots[nxt].item.parent is not cur.slots[i].item.parent
             ):
                 break
-            cur.accept(norm(numbered[j][1]))
+            cur.accept(_norm(numbered[j][1]))
             run.append((j, nxt))
             j += 1
         v = j
@@ -651,7 +653,7 @@ def _label_split(cur: _Cursor, raw: str) -> tuple[int, str, str] | None:
     parts = re.split(r"([ \t\u3000]+)", raw.strip())
     tokens = parts[0::2]
     for n in range(min(len(tokens), 4), 0, -1):
-        i = cur.accept(norm("".join(tokens[:n])), move=False)
+        i = cur.accept(_norm("".join(tokens[:n])), move=False)
         if i is not None:
             return i, "".join(parts[: 2 * n - 1]), "".join(parts[2 * n :]).strip()
     return None
@@ -691,7 +693,7 @@ def _tall(cur: _Cursor, numbered: Numbered, k: int) -> tuple[Numbered, int] | No
     cont = wrapped(first, second) and shape_doubt(item.shape, nfkc(first + second)) is None
     if cont and len(lines) == 2 and 2 * len(second) <= len(first):
         return None  # a long line and its short tail: the name wrapped at the cell's edge
-    cur.accept(norm(nxt[1]))
+    cur.accept(_norm(nxt[1]))
     # the lines after the first might all be the name's (子育て支援課長 / (兼務)): not settled either,
     # unless they read as the text: a sentence, or a line as wide as the cell where the name was not
     rest = lines[1:]
@@ -728,7 +730,7 @@ def reflow(form: Form, numbered: Numbered) -> Numbered:
             if "\t" not in raw and raw.strip():
                 cur.heading(numbered, k)
                 if cur.p.part_of(raw) is None:
-                    cur.accept(norm(raw))
+                    cur.accept(_norm(raw))
         else:
             flat = True
             out += split
