@@ -592,7 +592,7 @@ def _lines(cur: _Cursor, numbered: Numbered) -> Numbered:
             continue
         i = _label_of(cur, raw, move=True)
         if i is None or not cur.leaf(i, cover=True):
-            if (head := _label_split(cur, raw)) is not None:  # label and value in one line: followed
+            if i is None and (head := _label_split(cur, raw)) is not None:  # label and value in one line
                 cur.accept(_norm(head[1]))
             out.append((no, raw))
             k += 1
