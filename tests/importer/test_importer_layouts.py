@@ -338,3 +338,22 @@ def test_a_short_second_line_that_may_be_the_names_is_uncertain_in_both_items():
     assert isinstance(rel["担当部署"]["所属長の役職名"], Uncertain)
     assert isinstance(rel["他の評価実施機関"], Uncertain)
     assert "(兼務)" in rel["他の評価実施機関"].source
+
+
+def test_labels_first_under_a_heading_the_form_prints_in_several_processes():
+    """Ⅲ 2 リスク1 (its heading printed again under later processes): the three measures printed
+    first, then their three sentences, land under this risk."""
+    text = ZEN_TITLE + (
+        "Ⅲ 特定個人情報ファイルの取扱いプロセスにおけるリスク対策\n1.特定個人情報ファイル名\n(1) 介護保険情報ファイル\n"
+        "2.特定個人情報の入手(情報提供ネットワークシステムを通じた入手を除く。)\nリスク1: 目的外の入手が行われるリスク\n"
+        "対象者以外の情報の入手を防止するための措置の内容\n必要な情報以外を入手することを防止するための措置の内容\n"
+        "その他の措置の内容\n届出の受付時に、本人確認書類により本人であることを確認している。\n"
+        "定められた様式の届出書を用いる。\n－\n"
+    )
+    risk = import_text(text).data["リスク対策"][0]["入手"]["リスク1"]
+    assert (
+        risk["対象者以外の情報の入手を防止するための措置の内容"]
+        == "届出の受付時に、本人確認書類により本人であることを確認している。"
+    )
+    assert risk["必要な情報以外を入手することを防止するための措置の内容"] == "定められた様式の届出書を用いる。"
+    assert risk["その他の措置の内容"] == "－"
