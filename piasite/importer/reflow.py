@@ -92,6 +92,8 @@ class _Cursor:
         self.cursor = -1
         self.part = -1
         self.stream = False  # reading a flattened line's tokens
+        self.proved = 0  # runs of labels each given its own value after them (the layout's evidence)
+        self.labels_first = True  # whether the text shows that layout (what is open is then !要確認)
         self.contents_label = norm(form.contents or "") or "\0"
         self.contents = False  # in the table of contents (項目一覧): its part headings start nothing
 
@@ -286,8 +288,10 @@ def _options_end(units: list[str], k: int, item: Item) -> int:
     """Past the option list that follows a choice's value (`<選択肢>` and `1) …` units)."""
     if k >= len(units) or not re.match(r"^[<＜]選択肢[>＞]", units[k]):
         return k
-    if re.search(r"\d+\)", units[k]):  # the whole list in this unit (a line)
+    if re.search(r"\d+\)", units[k]):  # the whole list in this unit (a line), maybe wrapped onto the next
         k += 1
+        while k < len(units) and wrapped(units[k - 1], units[k]) and not _NUMBERED.match(units[k]):
+            k += 1
         while k < len(units) and _OPTION.match(units[k]):
             k += 1
         return k + (1 if k < len(units) and units[k] in _ELISION else 0)
@@ -629,7 +633,13 @@ def _lines(cur: _Cursor, numbered: Numbered) -> Numbered:
 def _labels_first(cur: _Cursor, labels: Numbered, slots: list[int], values: Numbered) -> Numbered:
     items = [cur.slots[s].item for s in slots]
     blocks = assign(items, [r.strip() for _, r in values], lines=True)
+    if blocks is not None and all(blocks):
+        cur.proved += 1  # every label has its value after the run: the layout prints labels first
     if blocks is None:
+        if not cur.labels_first:
+            # a text that nowhere shows the labels printed first: bare labels are empty items, the
+            # lines after them the last one's value (as printed one under the other, and as read so far)
+            return labels + values
         doubt = _unsettled(items, "\n".join(r.strip() for _, r in values))
         return [(no, _line(raw, doubt)) for no, raw in labels] + values
     out: Numbered = []
@@ -736,4 +746,11 @@ def reflow(form: Form, numbered: Numbered) -> Numbered:
             out += split
     if flat:
         return out  # a flattened text is cut already
-    return _lines(_Cursor(form), out)
+    # first the evidence: whether the text anywhere prints a run of labels followed by one value
+    # each (the layout of a merged label column); then the reading, which marks what the values do
+    # not settle !要確認 only in a text that shows that layout
+    probe = _Cursor(form)
+    _lines(probe, out)
+    cur = _Cursor(form)
+    cur.labels_first = probe.proved > 0
+    return _lines(cur, out)

@@ -153,10 +153,12 @@ def test_labels_printed_before_their_values_get_them_by_what_each_is():
 
 
 def test_two_paragraph_items_and_hard_wrapped_lines_are_uncertain():
-    """①事務実施上の必要性 / ②実現が期待されるメリット, then three wrapped lines: where the first
-    text ends is not in the values: both items !要確認, quoting the lines, the guess never a value."""
+    """①事務実施上の必要性 / ②実現が期待されるメリット, then three wrapped lines, in a text that prints
+    its labels first (Ⅰ 1 shows it): where the first text ends is not in the values: both items
+    !要確認, quoting the lines, the guess never a value."""
     text = ZEN_TITLE + (
-        "Ⅰ 基本情報\n1.特定個人情報ファイルを取り扱う事務\n①事務の名称\n住民基本台帳に関する事務\n"
+        "Ⅰ 基本情報\n1.特定個人情報ファイルを取り扱う事務\n①事務の名称\n②事務の内容\n③対象人数\n"
+        "住民基本台帳に関する事務\n住民の居住関係を公証し、住民基本台帳を作成する。\n[30万人以上]\n"
         "4.特定個人情報ファイルを取り扱う理由\n①事務実施上の必要性\n②実現が期待されるメリット\n"
         "住民の異動を正確に記録し、各種の行政サービスの基礎とするため、個人番号を住民票に記載する必\n"
         "要がある。転入及び転出の手続において本人確認を確実に行うことで、\n"
@@ -357,3 +359,19 @@ def test_labels_first_under_a_heading_the_form_prints_in_several_processes():
     )
     assert risk["必要な情報以外を入手することを防止するための措置の内容"] == "定められた様式の届出書を用いる。"
     assert risk["その他の措置の内容"] == "－"
+
+
+def test_bare_labels_in_a_text_that_never_prints_labels_first_are_empty_items():
+    """`その内容` / `再発防止策の内容` / `その他の措置の内容`, then a text of several lines, in a text
+    whose other labels all come with their values: the first two are empty, as printed one under
+    the other (nothing in the text says its labels come first)."""
+    text = ZEN_TITLE + (
+        "Ⅰ 基本情報\n1.特定個人情報ファイルを取り扱う事務\n①事務の名称\n住民基本台帳に関する事務\n"
+        "4.特定個人情報ファイルを取り扱う理由\n①事務実施上の必要性\n②実現が期待されるメリット\n"
+        "住民の異動を正確に記録し、各種の行政サービスの基礎とするため、個人番号を住民票に記載する必\n"
+        "要がある。転入及び転出の手続において本人確認を確実に行うことで、\n"
+        "住民の利便性の向上と行政事務の効率化が図られる。\n"
+    )
+    why = import_text(text).data["基本情報"]["取り扱う理由"]
+    assert "事務実施上の必要性" not in why
+    assert why["実現が期待されるメリット"].endswith("効率化が図られる。")
