@@ -193,11 +193,13 @@ def changelog_cmd(path: Path, fmt: str, allow_shallow: bool) -> None:
     help="YAML を書き出すフォルダ (省略時は元のファイルと同じフォルダ)。ファイル名は元の名前の .yaml です。",
 )
 @click.option("--report", "report_only", is_flag=True, help="YAML を書き出さず、取り込みの報告だけを表示します。")
-def import_cmd(files: tuple[Path, ...], out_dir: Path | None, report_only: bool) -> None:
-    """PDF から抽出した評価書のテキストを評価書の YAML に取り込み、取り込みの報告を表示します。"""
+@click.option("--force", is_flag=True, help="書き出す先に同じ名前の YAML があるとき、書き換えます。")
+def import_cmd(files: tuple[Path, ...], out_dir: Path | None, report_only: bool, force: bool) -> None:
+    """公表済みの評価書(PDF、または PDF から抽出したテキスト)を評価書の YAML に取り込み、取り込みの報告を
+    表示します。フォルダを指定すると、その中の .pdf と .txt をすべて取り込みます。"""
     from piasite.commands import importing as command  # noqa: PLC0415 — see LAZY
 
-    command.run(files, out_dir, report_only, _settings().limits)
+    command.run(files, out_dir, report_only, _settings().limits, force)
 
 
 @main.command("export")
@@ -205,16 +207,24 @@ def import_cmd(files: tuple[Path, ...], out_dir: Path | None, report_only: bool)
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text"]),
+    type=click.Choice(["text", "xlsx"]),
     default="text",
     show_default=True,
-    help="text: 様式どおりの並びのテキスト (ラベル、タブ、値。印刷用、取り込みの確認用)",
+    help="text: 様式どおりの並びのテキスト (ラベル、タブ、値。印刷用、取り込みの確認用)。"
+    "xlsx: 様式の Excel ブック (印刷・提出用。変更箇所は別のシート)",
 )
-def export_cmd(path: Path, fmt: str) -> None:
-    """1 件の評価書を様式どおりの並びのテキストにして出力します (非公表の値は出しません)。"""
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="書き出し先のファイル (xlsx では必須。text で省略すると画面に出力)",
+)
+def export_cmd(path: Path, fmt: str, out: Path | None) -> None:
+    """1 件の評価書を様式どおりの並びで書き出します (テキスト、または Excel の様式。非公表の値は出しません)。"""
     from piasite.commands import export as command  # noqa: PLC0415 — see LAZY
 
-    command.run(path, _settings().limits)
+    command.run(path, _settings().limits, fmt, out)
 
 
 @main.command("schema")

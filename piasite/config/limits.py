@@ -11,7 +11,9 @@ city changes them in its mkdocs.yml (read once per command into its Settings, se
           max_value_chars: 50000      # one value (characters)
 
 Nesting depth is fixed: the forms are a few levels deep, and deeper YAML only
-serves to exhaust the parser.
+serves to exhaust the parser. So are the pages of a PDF given to `piasite import` (max_pdf_pages: the
+longest published 全項目評価書 have about 150; importer/pdf.py reads them one at a time, each with a
+bounded number of characters and rules).
 
 A pull request can change mkdocs.yml as easily as content/, so the configured values have a
 ceiling in code (CEILINGS, ten to twenty times the defaults): a value above it is an error of
@@ -38,6 +40,7 @@ UNITS = {"max_file_bytes": "バイト", "max_value_chars": "文字"}
 class Limits:
     max_file_bytes: int = 2_000_000
     max_value_chars: int = 50_000
+    max_pdf_pages: int = 500  # fixed, not read from mkdocs.yml (see the module's docstring)
     problem: str = ""  # a message when the configured values were not usable
 
 

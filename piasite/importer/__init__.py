@@ -22,7 +22,17 @@ __all__ = ["Imported", "import_text", "import_file", "write", "measure", "render
 
 
 def import_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> Imported:
-    return import_text(Path(path).read_text(encoding="utf-8"), limits)
+    path = Path(path)
+    if path.suffix.lower() == ".pdf" or _starts_like_a_pdf(path):  # read through its tables' geometry (pdf.py)
+        from piasite.importer.pdf import pdf_to_text  # noqa: PLC0415 — pdfplumber loads only for a PDF
+
+        return import_text(pdf_to_text(path, limits), limits)
+    return import_text(path.read_text(encoding="utf-8"), limits)
+
+
+def _starts_like_a_pdf(path: Path) -> bool:
+    with open(path, "rb") as f:
+        return f.read(5) == b"%PDF-"
 
 
 def write(imported: Imported, source: Path, out_file: Path, repo_root: Path | None = None) -> Path:

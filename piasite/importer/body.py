@@ -197,6 +197,7 @@ class BodyParser:
         self.accounted: dict[int, str] = {}
         self.tabless = False
         self.in_contents = False
+        self.listed: set[int] = set()  # the parts the 項目一覧 being read has named
         self.hit: set[Path] = set()
         self.guessed: set[Path] = (
             set()
@@ -572,12 +573,21 @@ class BodyParser:
         # the table of contents (項目一覧): its heading, then part labels only
         if self.form.contents and norm(first) == norm(self.form.contents) and len(cells) == 1:
             self.in_contents = True
+            self.listed = set()
             self.accounted[no] = "layout"
             return
         # a part heading (Ⅰ 基本情報 …); a run of them is the table of contents
         p = self.part_of(first)
         if self.in_contents:
-            self.in_contents = p is not None and len(cells) == 1
+            # its entries: the parts, each listed once (a part listed again is the body's heading), the
+            # change log (read elsewhere) and the cover page's bare number printed after the list
+            self.in_contents = len(cells) == 1 and (
+                norm(first).isdigit()
+                or any(norm(first).startswith(s) for s in self.skipped)
+                or (p is not None and p not in self.listed)
+            )
+            if p is not None:
+                self.listed.add(p)
             if self.in_contents:
                 self.accounted[no] = "layout"
                 return

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from piasite.core import dates
@@ -27,6 +28,44 @@ class Row:
 def is_row_start(raw: str) -> bool:
     cells = cells_of(raw)
     return bool(cells) and bool(_DATE_START.match(plain(cells[0])))
+
+
+# A page's number printed alone on its line (`2`): never a cell of the table's header or a dated row.
+_LONE_NUMBER = re.compile(r"^\s*\d{1,4}\s*$")
+
+
+def _significant(raw: str) -> bool:
+    return bool(raw.strip()) and not is_separator(raw) and not _LONE_NUMBER.match(raw)
+
+
+def table_start(form: Form, numbered: list[tuple[int, str]], part_of: Callable[[str], int | None]) -> int:
+    """Where the change log starts in `numbered` (its length: nowhere). Its heading followed by the
+    table (its header row, or a dated row), past page breaks and bare page numbers, is certain.
+    Failing one, the last heading after the body: not an entry of the 項目一覧 (the contents list on
+    the cover, where the heading is printed among the parts' labels) and with no part heading after
+    it (the change log is the document's last part). A heading of the 項目一覧 never opens it, whatever
+    follows it (a page number, the first part's heading)."""
+    group = form.role_item("changes")
+    heads = [norm(l) for l in group.all_labels]
+    columns = {norm(l) for c in group.items for l in c.all_labels}
+    first_column = [norm(l) for l in group.items[0].all_labels]  # 変更日, its header printed as one cell
+    contents = norm(form.contents) if form.contents else None
+    lines = [(k, raw) for k, (_no, raw) in enumerate(numbered) if _significant(raw)]
+    fallback = None
+    for j, (k, raw) in enumerate(lines):
+        cells = cells_of(raw)
+        if len([c for c in cells if c.strip()]) != 1 or not any(norm(cells[0]).startswith(h) for h in heads):
+            continue
+        nxt = lines[j + 1][1] if j + 1 < len(lines) else ""
+        first = cells_of(nxt)[0] if cells_of(nxt) else ""
+        if norm(first) in columns or any(norm(first).startswith(c) for c in first_column) or is_row_start(nxt):
+            return k
+        prev = cells_of(lines[j - 1][1])[0] if j > 0 else ""
+        in_contents = part_of(prev) is not None or (contents is not None and norm(prev) == contents)
+        later_part = any(part_of(cells_of(r)[0]) is not None for _, r in lines[j + 1 :] if len(cells_of(r)) == 1)
+        if not in_contents and not later_part:
+            fallback = k
+    return len(numbered) if fallback is None else fallback
 
 
 # The printed columns in order, as roles (the remark column is piasite's own, last).

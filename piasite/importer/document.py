@@ -18,10 +18,10 @@ from piasite.forms.form import Form
 from piasite.forms.registry import form_names, load_form
 from piasite.forms.values import value_at
 from piasite.importer import changes as changelog
-from piasite.importer import fidelity, furniture, henko, reflow, uncertain
+from piasite.importer import cover, fidelity, furniture, henko, notassessment, reflow, uncertain
 from piasite.importer.body import BodyParser, Notes, cells_of
 from piasite.importer.imported import Imported
-from piasite.importer.text import is_separator, nfkc, norm, plain
+from piasite.importer.text import nfkc, norm, plain
 from piasite.importer.writer import dump
 from piasite.model.reader import Document, Uncertain, parse
 
@@ -108,8 +108,11 @@ def import_text(text: str, limits: Limits = DEFAULT_LIMITS) -> Imported:
     if not any(l.strip() for l in raw_lines):
         raise NotAnAssessment("空のファイルです。PDF から抽出した評価書のテキストを指定してください")
     form, evidence = _detect(raw_lines)
+    if why := notassessment.refusal(raw_lines, form, evidence):  # a 記載要領, a list page, another text
+        raise NotAnAssessment(why)
     # running headers and footers read as the page break they stand at
-    page = furniture.page_furniture(raw_lines)
+    page = furniture.page_furniture(raw_lines, cover.cover_end(form, raw_lines))
+    running = {raw_lines[k].strip() for k in page}  # the cover page prints them too
     raw_lines = [PAGE_BREAK if k in page else l for k, l in enumerate(raw_lines)]
     numbered = list(enumerate(raw_lines, 1))
     if form.has_role("changes"):  # flattened pages, labels printed before their values (reflow.py)
@@ -117,7 +120,7 @@ def import_text(text: str, limits: Limits = DEFAULT_LIMITS) -> Imported:
     if not form.has_role("changes"):  # a list of changes, not an assessment
         imported = henko.import_lines(form, numbered)
     else:
-        imported = _import_assessment(form, numbered, source, limits)
+        imported = _import_assessment(form, numbered, source, limits, running)
     imported.stats["unrecognised"] = evidence == 0
     return imported
 
@@ -132,7 +135,11 @@ def read_stamp(form: Form, numbered: list[tuple[int, str]]) -> tuple[int, str, s
 
 
 def _import_assessment(
-    form: Form, numbered: list[tuple[int, str]], source: dict[int, str] | None = None, limits: Limits = DEFAULT_LIMITS
+    form: Form,
+    numbered: list[tuple[int, str]],
+    source: dict[int, str] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    running: set[str] | None = None,
 ) -> Imported:
     changes = form.role_item("changes")
     parser = BodyParser(form, skip_keys=(changes.key,))
@@ -144,32 +151,15 @@ def _import_assessment(
         numbered_body = [(no, raw) for no, raw in numbered if no != stamp[0] or read_stamp(form, [(no, raw)]) is None]
     else:
         numbered_body = numbered
-    # where the change log starts: its heading, not the table-of-contents entry. A heading followed
-    # by the table (its header row or a dated row) is certain; failing one, the first heading not
-    # followed by a part heading (the 項目一覧 lists the parts after it)
+    # a cover printed out of order is read by what each value is (cover.py); in order, as every row
+    covered = cover.read(form, numbered_body, running)
+    if covered is not None:
+        covered.apply(parser)
+        numbered_body = [(no, raw) for no, raw in numbered_body if no not in covered.lines]
+        if stamp is None and covered.stamp is not None:
+            stamp = covered.stamp
     numbered = numbered_body
-    split = len(numbered)
-    heads = [norm(l) for l in changes.all_labels]
-    columns = {norm(l) for c in changes.items for l in c.all_labels}
-    first_column = [norm(l) for l in changes.items[0].all_labels]  # 変更日, its header printed as one cell
-    fallback = None
-    for k, (_no, raw) in enumerate(numbered):
-        cells = cells_of(raw)
-        if len([c for c in cells if c.strip()]) == 1 and any(norm(cells[0]).startswith(h) for h in heads):
-            nxt = next((r for _, r in numbered[k + 1 :] if r.strip() and not is_separator(r)), "")  # past a page number
-            first = cells_of(nxt)[0] if cells_of(nxt) else ""
-            if (
-                norm(first) in columns
-                or any(norm(first).startswith(c) for c in first_column)
-                or changelog.is_row_start(nxt)
-            ):
-                split = k
-                break
-            if fallback is None and parser.part_of(first) is None:
-                fallback = k
-    else:
-        if fallback is not None:
-            split = fallback
+    split = changelog.table_start(form, numbered, parser.part_of)  # its heading, never the 項目一覧's entry
     parser.feed(numbered[:split])
     data = parser.finish()
     notes = parser.notes

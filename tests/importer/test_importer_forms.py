@@ -389,9 +389,11 @@ def test_public_excerpts_import_as_far_as_they_go():
     z7 = got["Z7_miyazaki_zenkoumoku_docsplayer_spaced.txt"]
     assert z7.form.name == "全項目評価書" and z7.data["様式の版"] == "平成26年4月"
     assert z7.data["基本情報"]["事務"]["名称"] == "個人住民税の賦課に関する事務"
-    # glyphs lost / reading order scrambled (123deta): nothing is placed by guesswork
+    # glyphs lost / reading order scrambled (123deta): nothing is placed by guesswork (the cover's
+    # values by what they are, test_importer_cover.py; an organisation whose label is not printed
+    # is offered under !要確認, not placed)
     z6 = got["Z6_hirakata_zenkoumoku_123deta_scrambled.txt"]
-    assert z6.form.name == "全項目評価書" and "評価実施機関名" not in z6.data
+    assert z6.form.name == "全項目評価書" and not isinstance(z6.data.get("評価実施機関名"), str)
 
 
 def test_an_invented_kiso_in_the_seed_style_lands_in_its_items():

@@ -5,7 +5,7 @@ resembles them stays a value. Read from the document's own repetition, never fro
 from __future__ import annotations
 
 from piasite.importer import import_text
-from piasite.importer.furniture import page_furniture
+from piasite.importer.furniture import bare_page_numbers, page_furniture
 
 ZEN = "特定個人情報保護評価書(全項目評価書)\n"
 KISO = "特定個人情報保護評価書(基礎項目評価書)\n"
@@ -109,3 +109,85 @@ def test_a_part_heading_repeated_after_page_breaks_is_the_form_s():
     head = "III 特定個人情報ファイルの取扱いプロセスにおけるリスク対策 ※(7.リスク1⑨を除く。)"
     lines = ["1 / 4", head, "1. 特定個人情報ファイル名", "(1) Aファイル", "2 / 4", head]
     assert page_furniture(lines) == set()
+
+
+# -- bare page numbers and the 項目一覧 ------------------------------------------------------------
+
+CONTENTS = (
+    "項目一覧\nⅠ 基本情報\n(別添1) 事務の内容\nⅡ 特定個人情報ファイルの概要\n(別添2) 特定個人情報ファイル記録項目\n"
+    "Ⅲ 特定個人情報ファイルの取扱いプロセスにおけるリスク対策\nⅣ その他のリスク対策\nⅤ 開示請求、問合せ\n"
+    "Ⅵ 評価実施手続\n(別添3) 変更箇所\n"
+)
+COVER = (
+    ZEN + "評価書番号\n3\n評価書名\n国民年金に関する事務 全項目評価書\n個人のプライバシー等の権利利益の保護の宣言\n"
+    "東山市は、国民年金に関する事務における特定個人情報ファイルの取扱いにあたり、適切な措置を講じ、"
+    "個人のプライバシー等の権利利益の保護に取り組んでいることを宣言する。\n特記事項\nなし\n評価実施機関名\n東山市長\n"
+    "公表日\n令和6年7月1日\n"
+)
+JIMU = "Ⅰ 基本情報\n1. 特定個人情報ファイルを取り扱う事務\n①事務の名称\n国民年金に関する事務\n"
+LOG = (
+    "(別添3) 変更箇所\n変更日\t項目\t変更前の記載\t変更後の記載\t提出時期\t提出時期に係る説明\n"
+    "令和6年4月1日\tⅠ 7. ①部署\t年金課\t市民局 年金課\t事後\t組織改正による\n"
+)
+
+
+def test_a_page_number_after_the_contents_list_never_opens_the_change_log():
+    for number in ("2", "- 2 -", "2 / 9", "2/9", "－ 2 －"):
+        imp = import_text(COVER + CONTENTS + number + "\n" + JIMU + LOG)
+        assert imp.data["基本情報"]["事務"]["名称"] == "国民年金に関する事務", number
+        rows = imp.data["変更箇所"]
+        assert len(rows) == 1 and rows[0]["変更後の記載"] == "市民局 年金課", number
+        assert not _line_notes(imp), (number, _line_notes(imp))
+
+
+def test_the_contents_entry_of_the_change_log_alone_opens_nothing():
+    # the body lost after the 項目一覧 (or not yet written): the entry is no heading, whatever follows
+    imp = import_text(COVER + CONTENTS + "2\n" + JIMU)
+    assert imp.data["変更箇所"] == [] and imp.data["基本情報"]["事務"]["名称"] == "国民年金に関する事務"
+    assert not [n for n in _line_notes(imp) if "変更箇所の表" in n["理由"]]
+    # the change log's real heading after the body, its table lost: the heading is still the log's
+    imp = import_text(COVER + CONTENTS + JIMU + "(別添3) 変更箇所\n")
+    assert imp.data["変更箇所"] == [] and imp.data["基本情報"]["事務"]["名称"] == "国民年金に関する事務"
+
+
+def _page(n: int) -> str:
+    return f"国民年金に関する事務 全項目評価書\n{n}\n東山市市民局年金課\n"
+
+
+def test_bare_page_numbers_with_a_running_footer_join_no_value():
+    # one PDF line per text line: the footer (running title, bare page number, department) between
+    # the lines of a value that runs over a page break
+    text = (
+        COVER
+        + _page(1)
+        + CONTENTS
+        + _page(2)
+        + JIMU
+        + "②事務の内容 ※\n国民年金法に基づき、被保険者の資格の取得及び喪失に関する届出を受け付け、\n"
+        + _page(3)
+        + "年金事務所へ進達する。\n③対象人数\n[ 1万人以上10万人未満 ]\n"
+        + _page(4)
+        + LOG
+    )
+    imp = import_text(text)
+    jimu = imp.data["基本情報"]["事務"]
+    assert (
+        jimu["内容"] == "国民年金法に基づき、被保険者の資格の取得及び喪失に関する届出を受け付け、年金事務所へ進達する。"
+    )
+    assert jimu["対象人数"] == "1万人以上10万人未満"
+    # the cover's 評価書名 is the running title too: a value on the cover, furniture at the breaks
+    assert imp.data["評価書名"] == "国民年金に関する事務 全項目評価書"
+    assert len(imp.data["変更箇所"]) == 1
+    assert not _line_notes(imp), _line_notes(imp)
+
+
+def test_bare_numbers_are_pages_only_in_a_run_going_up_with_text_between():
+    pages = ["本文", "本文", "本文", "1", "本文", "本文", "本文", "2", "本文", "本文", "本文", "3"]
+    assert bare_page_numbers(pages) == {3, 7, 11}
+    assert bare_page_numbers(pages[:8]) == set()  # two are as often values as pages
+    # a list of numbers, one under the other, is no page
+    assert bare_page_numbers(["①件数", "1", "2", "3", "4"]) == set()
+    # numbers that do not go up by one are values
+    assert bare_page_numbers(["a", "b", "c", "5", "d", "e", "f", "12", "g", "h", "i", "3"]) == set()
+    # the cover's lines are the cover reader's (a 評価書番号 printed alone under its label)
+    assert bare_page_numbers(pages, cover_end=4) == set()
