@@ -74,7 +74,9 @@ class Notes:
         for line, text, reason in sorted(self.rows, key=lambda r: r[0]):
             if line and source and line in source:
                 # what the note is about, when the line does not show it (a value moved, a guess)
-                if text and _squash(text) not in _squash(source[line]):
+                # (or where in it: a page flattened into one line)
+                whole = len(source[line]) > 200 and 4 * len(str(text)) < len(source[line])
+                if text and (whole or _squash(text) not in _squash(source[line])):
                     reason = f"{reason.rstrip('。')}(対象: {text})"
                 if line in by_line:
                     if reason not in by_line[line][2]:
@@ -551,6 +553,11 @@ class BodyParser:
                 continue
             self.line(no, raw, gap, _Rest(lines, k + 1))  # a view: a copy of the rest per line was quadratic
             gap = False
+            doubt = getattr(raw, "doubt", None)  # a label line whose value the layout leaves open (reflow.py)
+            if doubt is not None and self.pending is not None:
+                self.unsure[self.pending[0]] = (no, *doubt)
+            for m in getattr(raw, "merged", ()):  # source lines reflow.py joined into this one
+                self.accounted[m] = self.accounted.get(no, "value")
         self.flush_orphans()
 
     def line(self, no: int, raw: str, gap: bool, rest: _Rest) -> None:

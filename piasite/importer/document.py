@@ -18,7 +18,7 @@ from piasite.forms.form import Form
 from piasite.forms.registry import form_names, load_form
 from piasite.forms.values import value_at
 from piasite.importer import changes as changelog
-from piasite.importer import cover, fidelity, furniture, henko, notassessment, plausible, uncertain
+from piasite.importer import cover, fidelity, furniture, henko, notassessment, plausible, reflow, uncertain
 from piasite.importer.body import BodyParser, Notes, cells_of
 from piasite.importer.imported import Imported
 from piasite.importer.text import nfkc, norm, plain
@@ -115,6 +115,8 @@ def import_text(text: str, limits: Limits = DEFAULT_LIMITS) -> Imported:
     running = {raw_lines[k].strip() for k in page}  # the cover page prints them too
     raw_lines = [PAGE_BREAK if k in page else l for k, l in enumerate(raw_lines)]
     numbered = list(enumerate(raw_lines, 1))
+    if form.has_role("changes"):  # flattened pages, labels printed before their values (reflow.py)
+        numbered = reflow.reflow(form, numbered)
     if not form.has_role("changes"):  # a list of changes, not an assessment
         imported = henko.import_lines(form, numbered)
         plausible.mark(form, imported.data, imported.stats.get("valued", {}))  # what does not look like its item's
@@ -146,7 +148,8 @@ def _import_assessment(
     stamp = read_stamp(form, numbered)
     if stamp:
         parser.accounted[stamp[0]] = "value"
-        numbered_body = [(no, raw) for no, raw in numbered if no != stamp[0]]
+        # only the stamp's own line (a flattened page gives several lines the same number)
+        numbered_body = [(no, raw) for no, raw in numbered if no != stamp[0] or read_stamp(form, [(no, raw)]) is None]
     else:
         numbered_body = numbered
     # a cover printed out of order is read by what each value is (cover.py); in order, as every row
@@ -224,7 +227,7 @@ def _import_assessment(
         "valued": dict(parser.valued),
         "changes": cstats,
         "accounted": accounted,
-        "lines": len(numbered_all),
+        "lines": len({no for no, _ in numbered_all}),  # source lines (a flattened page is cut into several)
     }
     return Imported(form, out, stats)
 
