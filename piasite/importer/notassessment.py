@@ -66,8 +66,8 @@ def refusal(lines: list[str], form: Form, evidence: int) -> str | None:
         instructions = [l for l in rest if _INSTRUCTION.search(l)]
         titled = any(_GUIDE_TITLE.search(l) for l in head)
         if titled or (len(instructions) >= MIN_INSTRUCTIONS and len(instructions) >= INSTRUCTION_SHARE * len(rest)):
-            shown = [l for l in instructions if not _GUIDE_TITLE.search(l)]  # an instruction, not the title
-            example = f"「{shown[0][:40]}」など" if shown else ""
+            said = [l for l in instructions if not _GUIDE_TITLE.search(l)]  # an instruction, not the title
+            example = f"「{said[0][:40]}」など" if said else ""
             return (
                 f"評価書ではなく、{form.name}({form.title})の記載要領(書き方の説明)のようです"
                 f"(項目ごとに記載する内容の説明{example}があり、値がありません)。"
