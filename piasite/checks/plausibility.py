@@ -87,6 +87,8 @@ def shape_doubt(shape: str, text: str) -> str | None:
         return f"{what}が数字だけです(評価書番号などほかの欄の値の可能性があります)"
     if rule.get("one_line") and "\n" in t:
         return f"{what}は 1 行のはずですが、{t.count(chr(10)) + 1} 行あります"
+    if rule.get("one_line") and "\t" in t:  # a table's cells run together (a label beside the value)
+        return f"{what}に表の区切り(タブ)があります(隣の欄の項目名や値を読み込んだ可能性があります)"
     if "max" in rule and len(t) > int(rule["max"]):
         return f"{what}にしては長すぎます({len(t)} 字)"
     if "sentences" in rule and _sentences(t) > int(rule["sentences"]):

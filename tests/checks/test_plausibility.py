@@ -207,3 +207,8 @@ def test_a_paragraph_that_begins_with_the_next_items_numbered_label_is_doubted()
     # its words inside a later paragraph are no label
     value = f"児童手当を支給する。\n\n{re.sub(r'^[①-⑳]', '', after.label)}は別に定める。"
     assert P.doubts(form, {section.parent.key: {section.key: {outline.key: value}}}) == []
+
+
+def test_a_name_holding_a_tab_has_taken_in_the_next_cell():
+    _, name = _role("基礎項目評価書", "jimu_name")
+    assert "タブ" in P.value_doubt(name, "取り扱う事務において使用するシステム\t①システムの名称\t介護システム")
