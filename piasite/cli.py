@@ -222,11 +222,12 @@ def import_cmd(files: tuple[Path, ...], out_dir: Path | None, report_only: bool,
     default=None,
     help="書き出し先のファイル (xlsx では必須。text で省略すると画面に出力)",
 )
-def export_cmd(path: Path, fmt: str, out: Path | None) -> None:
+@click.option("--force", is_flag=True, help="書き出し先のファイルがもうあるとき、書き換えます。")
+def export_cmd(path: Path, fmt: str, out: Path | None, force: bool) -> None:
     """1 件の評価書を様式どおりの並びで書き出します (テキスト、または Excel の様式。非公表の値は出しません)。"""
     from piasite.commands import export as command  # noqa: PLC0415 — see LAZY
 
-    command.run(path, _settings().limits, fmt, out)
+    command.run(path, _settings().limits, fmt, out, force)
 
 
 @main.command("schema")

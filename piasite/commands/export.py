@@ -21,6 +21,7 @@ from piasite.checks.load import load_document
 from piasite.commands.check import report
 from piasite.commands.walk import Row, Walk, as_printed
 from piasite.config.limits import DEFAULT_LIMITS, Limits
+from piasite.core import safefiles
 from piasite.core.errors import UserError
 from piasite.core.problems import ERROR
 from piasite.forms.form import Form
@@ -157,7 +158,9 @@ def export_text(form: Form, data: dict) -> str:
     return TextExport(form, data).run()
 
 
-def run(path: Path, limits: Limits = DEFAULT_LIMITS, fmt: str = "text", out: Path | None = None) -> None:
+def run(
+    path: Path, limits: Limits = DEFAULT_LIMITS, fmt: str = "text", out: Path | None = None, force: bool = False
+) -> None:
     """`piasite export PATH`: one assessment (withheld values masked) as text, or as the form's
     workbook (`--format xlsx --out X.xlsx`), refused while it fails its check."""
     if fmt == "xlsx" and out is None:
@@ -177,11 +180,11 @@ def run(path: Path, limits: Limits = DEFAULT_LIMITS, fmt: str = "text", out: Pat
         from piasite.commands.workbook import write_xlsx  # noqa: PLC0415 — openpyxl only when asked for
 
         assert out is not None
-        write_xlsx(form, data, out)
+        write_xlsx(form, data, out, force=force, source=path)
         click.echo(f"{out} に書き出しました", err=True)
         return
     text = export_text(form, data)
     if out is not None:
-        out.write_text(text, encoding="utf-8")
+        safefiles.write_new(out, text.encode("utf-8"), force=force, source=path)
         return
     click.echo(text, nl=False)

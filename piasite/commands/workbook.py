@@ -36,7 +36,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from piasite.commands.walk import Row, Walk, as_printed
-from piasite.core import dates
+from piasite.core import dates, safefiles
 from piasite.forms.form import Form
 from piasite.forms.items import Item
 from piasite.forms.values import empty
@@ -443,5 +443,5 @@ def export_xlsx(form: Form, data: dict) -> bytes:
     return WorkbookExport(form, data).build()
 
 
-def write_xlsx(form: Form, data: dict, out: Path) -> None:
-    out.write_bytes(export_xlsx(form, data))
+def write_xlsx(form: Form, data: dict, out: Path, force: bool = False, source: Path | None = None) -> None:
+    safefiles.write_new(out, export_xlsx(form, data), force=force, source=source)

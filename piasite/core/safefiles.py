@@ -145,3 +145,36 @@ def copy_tree(src: Path | str, dest: Path | str, root: Path | None = None) -> No
         out = dest / p.relative_to(src)
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_bytes(data)
+
+
+def write_new(
+    path: Path | str, data: bytes, force: bool = False, source: Path | str | None = None, folders: bool = False
+) -> Path:
+    """Write a file a command makes (an import's YAML, an export) whole or not at all: into a temporary
+    file beside it, then renamed over (a full disk or a kill leaves the old file, never half a new one).
+    A file already there is kept unless `force` (it may have been edited since); a symbolic link there
+    is replaced as a link, never written through; `source`, the file the command read, is never the
+    file it writes (`export 1.yaml --out 1.yaml`). `folders`: make the missing folders on the way."""
+    path = Path(path)
+    if source is not None and path.exists() and os.path.samefile(path, source):
+        raise PiasiteError(f"{path}: 読み込んだファイルそのものには書き出せません(別の名前を指定してください)")
+    if (path.exists() or path.is_symlink()) and not force:
+        raise PiasiteError(f"{path} はもうあります。書き換えるときは --force を付けてください(何も書き出していません)")
+    if path.is_dir():
+        raise PiasiteError(f"{path} はフォルダです。ファイルの名前を指定してください(何も書き出していません)")
+    if folders:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    elif not path.parent.is_dir():
+        raise PiasiteError(f"{path.parent} というフォルダがありません(何も書き出していません)")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        raise PiasiteError(f"{path} に書き出せません({e.strerror or e})。何も書き出していません") from None
+    return path

@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from piasite.config.limits import DEFAULT_LIMITS, Limits
+from piasite.core import safefiles
 from piasite.importer.document import import_text
 from piasite.importer.imported import Imported
 from piasite.importer.report import Fidelity, marked, measure, render
@@ -44,8 +45,6 @@ def write(imported: Imported, source: Path, out_file: Path, repo_root: Path | No
         f"{Path(source).name} から piasite import で取り込みました(取込メモ {n} 件、"
         f"原文から読み取れなかった項目 !要確認 {m} 件)。"
     ]
-    out_file.parent.mkdir(parents=True, exist_ok=True)
-    out_file.write_text(
-        dump(imported.data, imported.form, header, schema_rel_path(out_file, repo_root)), encoding="utf-8"
-    )
-    return out_file
+    text = dump(imported.data, imported.form, header, schema_rel_path(out_file, repo_root))
+    # whole or not at all (commands/importing.py has refused an existing file unless --force)
+    return safefiles.write_new(out_file, text.encode("utf-8"), force=True, folders=True)

@@ -404,3 +404,35 @@ def test_a_value_that_looks_like_a_formula_is_text():
     ws = load_workbook(io.BytesIO(data)).worksheets[0]
     texts = [c.value for row in ws.iter_rows() for c in row]
     assert formula in texts and "=1+1" in texts
+
+
+def test_export_never_overwrites_its_source_or_an_existing_file_without_force(tmp_path):
+    form = load_form("基礎項目評価書")
+    good = tmp_path / "good.yaml"
+    text = dump(full_document(form), form, [], "../../schema")
+    good.write_text(text, encoding="utf-8")
+    for fmt in ("text", "xlsx"):
+        r = piasite("export", str(good), "--format", fmt, "--out", str(good), "--force", cwd=ROOT)
+        assert r.returncode == 1 and "読み込んだファイルそのもの" in r.stderr
+        assert good.read_text(encoding="utf-8") == text
+    kept = tmp_path / "kept.xlsx"
+    kept.write_bytes(b"a workbook the clerk edited")
+    r = piasite("export", str(good), "--format", "xlsx", "--out", str(kept), cwd=ROOT)
+    assert r.returncode == 1 and "--force" in r.stderr and kept.read_bytes() == b"a workbook the clerk edited"
+    r = piasite("export", str(good), "--format", "xlsx", "--out", str(kept), "--force", cwd=ROOT)
+    assert r.returncode == 0 and kept.read_bytes().startswith(b"PK")
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_export_replaces_a_link_at_its_out_path_and_never_writes_through_it(tmp_path):
+    form = load_form("基礎項目評価書")
+    good = tmp_path / "good.yaml"
+    good.write_text(dump(full_document(form), form, [], "../../schema"), encoding="utf-8")
+    target = tmp_path / "elsewhere.txt"
+    target.write_text("not piasite's", encoding="utf-8")
+    link = tmp_path / "out.txt"
+    link.symlink_to(target)
+    r = piasite("export", str(good), "--out", str(link), cwd=ROOT)
+    assert r.returncode == 1 and target.read_text(encoding="utf-8") == "not piasite's"
+    r = piasite("export", str(good), "--out", str(link), "--force", cwd=ROOT)
+    assert r.returncode == 0 and not link.is_symlink() and target.read_text(encoding="utf-8") == "not piasite's"
