@@ -36,6 +36,7 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber import table as pt
+from pdfplumber import utils
 
 from piasite.config.limits import DEFAULT_LIMITS, Limits
 from piasite.core.errors import PiasiteError
@@ -245,7 +246,7 @@ def _ruled_cells(page, budget: list[int]) -> list[tuple[tuple[float, float, floa
     """Cells enclosed by the page's ruling lines (with open_top, open_bottom). Vertical rules that end
     without a horizontal one (a table running on to the next page, or coming from the previous one)
     are closed by a virtual rule, and the cells along it are open there."""
-    edges = page.edges
+    edges = _rules(page)
     if not edges:
         return []
     if len(edges) > MAX_EDGES_PER_PAGE:
@@ -299,6 +300,18 @@ def _ruled_cells(page, budget: list[int]) -> list[tuple[tuple[float, float, floa
             )
         )
     return out
+
+
+def _rules(page) -> list[dict]:
+    """The page's ruling lines: its lines and curves, and the edges of its rectangles, except those of a
+    shading (a rectangle filled, not stroked, wider and taller than a rule): a cell's background, which
+    a spreadsheet program paints row by row even across a merged cell, encloses nothing."""
+    rects = [r for r in page.rects if r.get("stroke") or min(r["width"], r["height"]) <= 2]
+    return (
+        [utils.line_to_edge(ln) for ln in page.lines]
+        + [e for r in rects for e in utils.rect_to_edges(r)]
+        + list(page.curve_edges)
+    )
 
 
 def _line_groups(chars: list[dict]) -> list[list[dict]]:
