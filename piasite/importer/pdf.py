@@ -600,6 +600,8 @@ def _rows(cells: list[Cell]) -> Iterable[list[Cell]]:
         yield row
 
 
+# a cell of checkboxes only, each with its label: `[ ] A`, `[○] A [ ] B`, `■ A □ B`
+_FLAGS = re.compile(r"^\s*(?:(?:\[\s*[○●◯☑✓✔■xX×]?\s*\]|[■□☐☑])\s*[^\[\]■□☐☑<>\s][^\[\]■□☐☑<>]*)+$")
 _SECTION_NUMBER = re.compile(r"^\s*[0-9０-９]{1,2}\s*[.．]")
 
 
@@ -651,6 +653,19 @@ def _page_lines(cells: list[Cell], section_columns: set[tuple[int, int]]) -> lis
                 out.append([c])
             else:
                 kept.append(c)
+        if (
+            lead
+            and out
+            and len(out[-1]) == 1
+            and out[-1][0] is lead[-1]
+            and len(row) == 1
+            and _FLAGS.match(_cell_text(row[0]))
+        ):
+            # the section's heading row holds only its checkboxes (`[ ] 委託しない`): they are the section's
+            # flags, on its label's line as the form prints them, not a sub-row of their own
+            out[-1] = [lead[-1], Cell(row[0].x0, row[0].top, row[0].x0, row[0].top), row[0]]
+            active += kept
+            continue
         line = kept + row
         if active and line and all(c.ruled for c in line):
             line = [Cell(a.x0, line[0].top, a.x1, line[0].top) for a in active if a.x1 <= line[0].x0 + 2] + line
