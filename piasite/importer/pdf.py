@@ -50,6 +50,7 @@ MAX_CROSSINGS_PER_PAGE = 15_000
 MAX_CROSSINGS = 400_000  # in the whole PDF
 MAX_CONTENT_BYTES = 20_000_000  # one page's content streams once decompressed (a dense page: ~200 KB)
 BAND = 0.07  # the top and bottom bands of a page where running headers and footers stand
+HEAD = 0.25  # the top of a page where rows repeated on every page (print titles) stand
 
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:[-－―—‐−]\s*\d{1,4}\s*[-－―—‐−]|\d{1,4}\s*[/／]\s*\d{1,4}|\d{1,4}|[pP]\.?\s*\d{1,4}|\d{1,4}\s*ページ)\s*$"
@@ -90,6 +91,7 @@ class Cell:
     open_top: bool = False
     open_bottom: bool = False
     continues: Cell | None = None  # the cell of the page before that this one continues (emptied into it)
+    chars: list[dict] = field(default_factory=list, repr=False, compare=False)  # a head cell's (print titles)
 
 
 def _check_file(path: Path, data: bytes) -> None:
@@ -157,6 +159,7 @@ def pdf_to_text(path: Path, limits: Limits = DEFAULT_LIMITS) -> str:
             "指定してください。何も取り込んでいません"
         )
     _drop_furniture(pages)
+    _drop_title_rows(pages)
     return "\n".join(_layout(pages)) + "\n"
 
 
@@ -208,6 +211,8 @@ def _read_page(page, number: int, budget: list[int] | None = None) -> Page:
             free.append(ch)
     for i, c in enumerate(cells):
         c.lines = _lines(inside.get(i, []))
+        if c.top < (bottom - top) * HEAD:
+            c.chars = [{k: ch[k] for k in ("text", "x0", "x1", "top", "bottom", "size")} for ch in inside.get(i, [])]
     groups = _line_groups(free)
     starts = _column_starts(groups)
     cells.extend(_free_blocks([_free_cells(g, starts) for g in groups]))
@@ -531,6 +536,62 @@ def _drop_furniture(pages: list[Page]) -> None:
         ]
 
 
+def _drop_title_rows(pages: list[Page]) -> None:
+    """Rows repeated at the head of every page (a spreadsheet's print titles): a ruled cell near the top
+    with the same box on several pages, whose characters (the same, at the same places) are its text on
+    at least one page and most of it on the others. Where it interrupts a table (a cell below it goes on
+    with a cell left open at the foot of the page before) it is dropped: the table then starts at its
+    lower rule, and that cell continues the one before. Characters of the cell below drawn over the title (the
+    top of a merged cell split by the page break, which the producer clips away) go back to that cell."""
+
+    def key(c: Cell) -> tuple[int, int, int, int]:
+        return (round(c.x0), round(c.top), round(c.x1), round(c.bottom))
+
+    def sig(ch: dict) -> tuple[str, int, int]:
+        return (ch["text"], round(ch["x0"]), round(ch["top"]))
+
+    by_key: dict[tuple[int, int, int, int], list[tuple[Page, Cell]]] = defaultdict(list)
+    for p in pages:
+        for c in p.cells:
+            if c.ruled and c.chars:
+                by_key[key(c)].append((p, c))
+    for found in by_key.values():
+        if len({p.number for p, _ in found}) < 2:
+            continue
+        seen: dict[tuple[str, int, int], set[int]] = defaultdict(set)
+        for p, c in found:
+            for ch in c.chars:
+                seen[sig(ch)].add(p.number)
+        common = {s for s, ns in seen.items() if len(ns) >= 2 and s[0].strip()}
+        ink = [[ch for ch in c.chars if ch["text"].strip()] for _, c in found]
+        if not any(chars and all(sig(ch) in common for ch in chars) for chars in ink):
+            continue  # no page shows the title alone
+        titles = [
+            (p, c, chars)
+            for (p, c), chars in zip(found, ink, strict=True)
+            if chars and 2 * sum(sig(ch) in common for ch in chars) >= len(chars)
+        ]
+        for p, c, chars in titles[1:]:
+            prev = next((q for q in pages if q.number == p.number - 1), None)
+            below = [o for o in p.cells if o.ruled and o is not c and abs(o.top - c.bottom) <= 2]
+            # the cells below that go on with a cell left open at the foot of the page before
+            going_on = [
+                o
+                for o in below
+                if prev is not None and any(q.open_bottom and _overlap(q, o) > 0.5 * (o.x1 - o.x0) for q in prev.cells)
+            ]
+            if not going_on:
+                continue  # a heading that opens a page, or a table that ended on the page before
+            intruders = [ch for ch in chars if sig(ch) not in common]
+            p.cells.remove(c)
+            for o in below:
+                mine = [ch for ch in intruders if o.x0 <= (ch["x0"] + ch["x1"]) / 2 <= o.x1]
+                if mine:
+                    o.lines = _lines(mine) + o.lines
+            for o in going_on:
+                o.open_top = True
+
+
 # --- cells into lines of text ----------------------------------------------------------------------------
 
 
@@ -734,6 +795,15 @@ def _continues(last: list[Cell], head: list[Cell]) -> bool:
     return all(c.lines for c in head) and all(any(abs(o.x0 - c.x0) <= 1.5 * size for o in last[1:]) for c in head)
 
 
+def _repeated(before: list[Line], after: list[Line]) -> int:
+    """How many of a continued cell's first lines repeat the last lines of the cell it continues (its
+    text printed on both pages, each showing what falls inside the page)."""
+    for k in range(min(len(before), len(after)), 0, -1):
+        if [_shape(ln.text) for ln in before[-k:]] == [_shape(ln.text) for ln in after[:k]]:
+            return k
+    return 0
+
+
 def _layout(pages: list[Page]) -> list[str]:
     section_columns = _section_columns(pages)
     for prev, page in zip(pages, pages[1:], strict=False):
@@ -749,7 +819,7 @@ def _layout(pages: list[Page]) -> list[str]:
                 if _overlap(match, c) <= 0.5 * (c.x1 - c.x0):
                     continue
                 if c.lines and _shape(_cell_text(c)) != _shape(_cell_text(match)):
-                    match.lines.extend(c.lines)
+                    match.lines.extend(c.lines[_repeated(match.lines, c.lines) :])
                 c.lines = []
                 c.continues = match
             cells = [c for c in cells if c.lines or c.ruled]  # an emptied cell holds its place
