@@ -537,8 +537,8 @@ def _drop_furniture(pages: list[Page]) -> None:
 
 
 def _drop_title_rows(pages: list[Page]) -> None:
-    """Rows repeated at the head of every page (a spreadsheet's print titles): a ruled cell near the top
-    with the same box on several pages, whose characters (the same, at the same places) are its text on
+    """Rows repeated at the head of every page (a spreadsheet's print titles): a ruled cell in the first
+    row of the page's table with the same box on several pages, whose characters (the same, at the same places) are its text on
     at least one page and most of it on the others. Where it interrupts a table (a cell below it goes on
     with a cell left open at the foot of the page before) it is dropped: the table then starts at its
     lower rule, and that cell continues the one before. Characters of the cell below drawn over the title (the
@@ -552,8 +552,9 @@ def _drop_title_rows(pages: list[Page]) -> None:
 
     by_key: dict[tuple[int, int, int, int], list[tuple[Page, Cell]]] = defaultdict(list)
     for p in pages:
+        first = min((c.top for c in p.cells if c.ruled), default=0.0)
         for c in p.cells:
-            if c.ruled and c.chars:
+            if c.ruled and c.chars and c.top <= first + 2:  # the first row of the page's table
                 by_key[key(c)].append((p, c))
     for found in by_key.values():
         if len({p.number for p, _ in found}) < 2:
