@@ -9,13 +9,17 @@ What comes out is one table row per line, its cells separated by tabs (`label\tv
 the seeds; a cell's hard-wrapped lines are joined (without a space between Japanese characters), its
 real line breaks kept as `<br>` (the text importer reads them as paragraphs). Reading, page by page:
 - characters outside the page's box are dropped; the page's ruling lines close into cells (pdfplumber's
-  table finder); a table open at the page's foot or head (its vertical rules run past the last or first
-  horizontal one) is closed there, and a cell left open at the foot of one page continues in the cell of
-  the same column open at the head of the next;
+  table finder) — a shading (a filled, unstroked rectangle wider and taller than a rule: a cell's
+  background, painted row by row even across a merged cell) is no rule; a table open at the page's foot
+  or head (its vertical rules run past the last or first horizontal one) is closed there, and a cell left
+  open at the foot of one page continues in the cell of the same column open at the head of the next
+  (a row repeated at the head of every page, print titles, between the two is dropped there, and the
+  top of the split cell drawn again over it goes back to the cell);
 - every character belongs to the smallest cell around its centre; the others form free lines, split
   into cells where a gap is wide (a table without rules);
 - everything is ordered by position (top, then left), never by the order of the text layer; a label
-  cell merged down beside several sub-rows is printed once, on its own line before them;
+  cell merged down beside several sub-rows is printed once, on its own line before them (with the
+  checkboxes of its heading row, when that row holds only those: the section's flags);
 - running headers and footers (lines in the top or bottom band of the page repeated on other pages
   with only their numbers changed) and page numbers (`3`, `- 3 -`, `3 / 12`) are dropped.
 The work is bounded: the number of pages (Limits.max_pdf_pages), the file's size and the characters
@@ -572,7 +576,10 @@ def _drop_title_rows(pages: list[Page]) -> None:
             for (p, c), chars in zip(found, ink, strict=True)
             if chars and 2 * sum(sig(ch) in common for ch in chars) >= len(chars)
         ]
+        with_title = {p.number for p, _, _ in titles}
         for p, c, chars in titles[1:]:
+            if p.number - 1 not in with_title:
+                continue  # print titles stand at the head of the page before too
             prev = next((q for q in pages if q.number == p.number - 1), None)
             below = [o for o in p.cells if o.ruled and o is not c and abs(o.top - c.bottom) <= 2]
             # the cells below that go on with a cell left open at the foot of the page before
