@@ -213,6 +213,7 @@ def _read_page(page, number: int, budget: list[int] | None = None) -> Page:
                 break
         else:
             free.append(ch)
+    _overflows(cells, inside, chars)
     for i, c in enumerate(cells):
         c.lines = _lines(inside.get(i, []))
         if c.top < (bottom - top) * HEAD:
@@ -221,6 +222,48 @@ def _read_page(page, number: int, budget: list[int] | None = None) -> Page:
     starts = _column_starts(groups)
     cells.extend(_free_blocks([_free_cells(g, starts) for g in groups]))
     return Page(number, bottom - top, cells, len(chars), sum(1 for c in chars if _unmapped(c["text"])))
+
+
+def _collides(chars: list[dict]) -> bool:
+    """Characters of a cell drawn over one another (two texts printed in the same place)."""
+    for g in _line_groups(chars):
+        ink = [c for c in g if c["text"].strip()]
+        for a, b in zip(ink, ink[1:], strict=False):
+            if b["x0"] < a["x1"] - 0.3 * max(a["size"], b["size"]):
+                return True
+    return False
+
+
+def _overflows(cells: list[Cell], inside: dict[int, list[dict]], chars: list[dict]) -> None:
+    """Text run past the foot of its cell into the cell below (a row too short for its text), drawn over
+    that cell's own text: in a cell whose characters collide, a run of characters drawn right after the
+    text of the cell above it (in the order of the text layer) is that cell's, moved back to it."""
+    index = {id(ch): k for k, ch in enumerate(chars)}
+    home = {id(ch): i for i, chs in inside.items() for ch in chs}
+    for i in list(inside):
+        mine = inside[i]
+        if len(mine) < 2 or not _collides(mine):
+            continue
+        c = cells[i]
+        runs: list[list[dict]] = []
+        for ch in sorted(mine, key=lambda ch: index[id(ch)]):
+            if runs and index[id(ch)] - index[id(runs[-1][-1])] <= 2:
+                runs[-1].append(ch)
+            else:
+                runs.append([ch])
+        for run in runs:
+            k = index[id(run[0])]
+            before = next((chars[j] for j in range(k - 1, max(-1, k - 3), -1) if id(chars[j]) in home), None)
+            j = home.get(id(before)) if before is not None else None
+            if j is None or j == i:
+                continue
+            above = cells[j]
+            if abs(above.bottom - c.top) <= 2 and _overlap(above, c) > 0.5 * (c.x1 - c.x0):
+                moved = {id(ch) for ch in run}
+                inside[i] = [ch for ch in inside[i] if id(ch) not in moved]
+                inside[j].extend(run)
+                for ch in run:
+                    home[id(ch)] = j
 
 
 def _unmapped(text: str) -> bool:
