@@ -245,12 +245,20 @@ def _overflows(cells: list[Cell], inside: dict[int, list[dict]], chars: list[dic
         if len(mine) < 2 or not _collides(mine):
             continue
         c = cells[i]
-        runs: list[list[dict]] = []
+        runs: list[list[dict]] = []  # pieces of text drawn one after the other, reading on
+        start = 0.0  # where the run's current line starts
         for ch in sorted(mine, key=lambda ch: index[id(ch)]):
-            if runs and index[id(ch)] - index[id(runs[-1][-1])] <= 2:
-                runs[-1].append(ch)
-            else:
-                runs.append([ch])
+            prev = runs[-1][-1] if runs else None
+            if prev is not None and index[id(ch)] - index[id(prev)] <= 2:
+                size = max(ch["size"], prev["size"])
+                if abs(ch["top"] - prev["top"]) < 0.5 * size and ch["x0"] >= prev["x0"]:
+                    runs[-1].append(ch)  # on along the line
+                    continue
+                if ch["top"] > prev["top"] and abs(ch["x0"] - start) <= 1.5 * size:
+                    runs[-1].append(ch)  # the next line
+                    continue
+            runs.append([ch])
+            start = ch["x0"]
         for run in runs:
             k = index[id(run[0])]
             before = next((chars[j] for j in range(k - 1, max(-1, k - 3), -1) if id(chars[j]) in home), None)
@@ -261,9 +269,7 @@ def _overflows(cells: list[Cell], inside: dict[int, list[dict]], chars: list[dic
             if abs(above.bottom - c.top) <= 2 and _overlap(above, c) > 0.5 * (c.x1 - c.x0):
                 moved = {id(ch) for ch in run}
                 inside[i] = [ch for ch in inside[i] if id(ch) not in moved]
-                inside[j].extend(run)
-                for ch in run:
-                    home[id(ch)] = j
+                inside[j].extend(run)  # (`home` stays where each was drawn: the run after it is not moved along)
 
 
 def _unmapped(text: str) -> bool:

@@ -226,6 +226,20 @@ def test_a_hand_written_pdf_out_of_order_loses_its_running_lines(tmp_path):
     assert pdf_to_text(f) == "first line\nsecond line\nthird line\n"
 
 
+def test_text_run_past_the_foot_of_its_cell_goes_back_to_it(tmp_path):
+    """Two cells one above the other; the upper one's text is a line longer than its row and the
+    producer draws that line (right after the others) over the first line of the cell below."""
+    rules = b"0.5 w 72 660 228 70 re S 72 700 m 300 700 l S"
+    upper = b"BT /F1 11 Tf 76 716 Td (Upper first) Tj 0 -12 Td (upper second) Tj 0 -12 Td (upper third) Tj ET"
+    lower = b"BT /F1 11 Tf 78 692 Td (Lower text) Tj ET"
+    f = tmp_path / "overflow.pdf"
+    f.write_bytes(_pdf([rules + b"\n" + upper + b"\n" + lower]))
+    assert pdf_to_text(f) == "Upper first<br>upper second<br>upper third\nLower text\n"
+    # drawn where they do not collide, the cell below keeps what stands in it
+    f.write_bytes(_pdf([rules + b"\n" + upper + b"\n" + lower.replace(b"78 692", b"78 676")]))
+    assert pdf_to_text(f) == "Upper first<br>upper second\nupper third<br>Lower text\n"
+
+
 def test_text_printed_twice_for_a_bold_face_is_read_once(tmp_path):
     f = tmp_path / "bold.pdf"
     f.write_bytes(_pdf([b"BT /F1 11 Tf 72 700 Td (Bold label) Tj ET BT /F1 11 Tf 72.3 700 Td (Bold label) Tj ET"]))
