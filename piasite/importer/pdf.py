@@ -591,11 +591,12 @@ def _drop_furniture(pages: list[Page]) -> None:
 
 def _drop_title_rows(pages: list[Page]) -> None:
     """Rows repeated at the head of every page (a spreadsheet's print titles): a ruled cell in the first
-    row of the page's table with the same box on several pages, whose characters (the same, at the same places) are its text on
-    at least one page and most of it on the others. Where it interrupts a table (a cell below it goes on
-    with a cell left open at the foot of the page before) it is dropped: the table then starts at its
-    lower rule, and that cell continues the one before. Characters of the cell below drawn over the title (the
-    top of a merged cell split by the page break, which the producer clips away) go back to that cell."""
+    row of the page's table with the same box on several pages, whose characters (the same, at the same
+    places) are its whole text on at least one page and part of it on the others. Where it interrupts a
+    table (a cell below it goes on with a cell left open at the foot of the page before, which had the
+    title too) it is dropped: the table then starts at its lower rule, and that cell continues the one
+    before. Characters of the cell below drawn over the title (the top of a merged cell split by the page
+    break, which the producer clips away) go back to that cell."""
 
     def key(c: Cell) -> tuple[int, int, int, int]:
         return (round(c.x0), round(c.top), round(c.x1), round(c.bottom))
@@ -618,13 +619,11 @@ def _drop_title_rows(pages: list[Page]) -> None:
                 seen[sig(ch)].add(p.number)
         common = {s for s, ns in seen.items() if len(ns) >= 2 and s[0].strip()}
         ink = [[ch for ch in c.chars if ch["text"].strip()] for _, c in found]
-        if not any(chars and all(sig(ch) in common for ch in chars) for chars in ink):
+        alone = [{sig(ch) for ch in chars} for chars in ink if chars and all(sig(ch) in common for ch in chars)]
+        if not alone:
             continue  # no page shows the title alone
-        titles = [
-            (p, c, chars)
-            for (p, c), chars in zip(found, ink, strict=True)
-            if chars and 2 * sum(sig(ch) in common for ch in chars) >= len(chars)
-        ]
+        title = max(alone, key=len)
+        titles = [(p, c, chars) for (p, c), chars in zip(found, ink, strict=True) if title <= {sig(ch) for ch in chars}]
         with_title = {p.number for p, _, _ in titles}
         for p, c, chars in titles[1:]:
             if p.number - 1 not in with_title:
