@@ -2,6 +2,7 @@
 a workbook in the form's table layout (openpyxl) converted by LibreOffice (headless) into PDF.
 
     python3 scripts/make_pdf_dev_fixtures.py            # needs soffice on PATH
+    python3 scripts/make_pdf_dev_fixtures.py wakabano-2-zenkoumoku   # only these
 
 Each source is an acceptance document (tests/fixtures/acceptance/: a published-style text and the YAML
 a clerk wrote from it) with its invented organisation renamed to another invented one. Its text rows
@@ -28,7 +29,7 @@ import unicodedata
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.pagebreak import Break
 from pdfminer.pdfdocument import PDFDocument
 from pdfminer.pdfpage import PDFPage
@@ -44,12 +45,16 @@ ACCEPTANCE = ROOT / "tests" / "fixtures" / "acceptance"
 OUT = ROOT / "tests" / "fixtures" / "pdf-dev"
 # (source, output name, renamings: every invented name replaced by another invented one)
 # style: "ruled" (every cell boxed), "glyphs" (boxed, the ticks drawn as ■ □ the way some workbooks
-# do), "unruled" (no rules at all: a table read by its columns alone)
+# do), "unruled" (no rules at all: a table read by its columns alone), "shaded" (boxed, the label cells
+# shaded — a spreadsheet paints a merged cell's background row by row —, the title row repeated at the
+# head of every page (print titles), a section's checkboxes in its heading row beside its label, and one
+# such section label split by a page break)
 SOURCES = [
     ("minamikawa-9-kiso", "nishiura-9-kiso", [("南川", "西浦")], "ruled"),
     ("kitahama-1-zenkoumoku", "higashinada-1-zenkoumoku", [("北浜", "東灘")], "glyphs"),
     ("aobadai-5-juten", "midorigaoka-5-juten", [("青葉台", "緑ヶ丘")], "ruled"),
     ("shirasuna-12-kiso", "kurosaki-12-kiso", [("白砂", "黒崎")], "unruled"),
+    ("aobadai-2-zenkoumoku", "wakabano-2-zenkoumoku", [("青葉台", "若葉野")], "shaded"),
 ]
 FONT = "Noto Sans CJK JP"
 SIZE = 9
@@ -60,7 +65,9 @@ _PART = re.compile(r"^(?:[ⅠⅡⅢⅣⅤⅥⅦ]\s|特定個人情報保護評�
 _SECTION = re.compile(r"^\d+\.\s")
 
 
-STYLE = {"glyphs": False, "ruled": True}
+STYLE = {"glyphs": False, "ruled": True, "shaded": False, "split_label": False}
+SHADE = PatternFill("solid", fgColor="E7E6E6")
+_FLAGS = re.compile(r"^(?:\[\s*○?\s*\]\s*[^\[\]]+)+$")
 
 
 def _cell_text(cell: str) -> str:
@@ -117,6 +124,9 @@ class Sheet:
             if border and STYLE["ruled"]:
                 for k in range(ord(first), ord(last) + 1):
                     self.ws[f"{chr(k)}{r}"].border = BOX
+            if STYLE["shaded"] and border and len(cols) >= 2 and span == cols[0]:
+                for k in range(ord(first), ord(last) + 1):
+                    self.ws[f"{chr(k)}{r}"].fill = SHADE
             if text:
                 height = max(height, _lines_needed(text, units))
         self.ws.row_dimensions[r].height = height * SIZE * 1.45 + 4
@@ -172,11 +182,28 @@ def _spans(n: int, first: str) -> list[str]:
     return [chr(ord("A") + k) for k in range(min(n, 6))]
 
 
+_PAGE_NO = re.compile(r"^\s*\d+\s*/\s*\d+\s*$")
+
+
+def _without_page_furniture(text: str) -> list[str]:
+    """The source text's lines without its page numbers (`9 / 24`) and the lines beside them that stand
+    beside every page number (a running header and footer of the extraction): the workbook prints its own."""
+    lines = text.split("\n")
+    marks = [i for i, l in enumerate(lines) if _PAGE_NO.match(l)]
+    drop = set(marks)
+    for d in (-1, 1):
+        beside = [lines[i + d].strip() for i in marks if 0 <= i + d < len(lines)]
+        for i in marks:
+            if 0 <= i + d < len(lines) and lines[i + d].strip() and beside.count(lines[i + d].strip()) >= 2:
+                drop.add(i + d)
+    return [l for i, l in enumerate(lines) if i not in drop]
+
+
 def build_workbook(text: str, title: str, split_long: bool = True) -> Workbook:
     sheet = Sheet(title)
     lines: list[str] = []
     broken = False
-    for l in text.split("\n"):
+    for l in _without_page_furniture(text) if STYLE["shaded"] else text.split("\n"):
         if is_separator(l):
             broken = True
             continue
@@ -200,9 +227,18 @@ def build_workbook(text: str, title: str, split_long: bool = True) -> Workbook:
         while len(cells) > 1 and not cells[-1]:
             cells.pop()
         if len(cells) == 1 and _PART.match(cells[0]):
-            sheet.put(["A:F"], cells, border=False, bold=True)
+            if STYLE["shaded"] and sheet.row == 1:  # the title row, repeated at the head of every page
+                sheet.put(["A:F"], cells, bold=True)
+                sheet.ws.print_title_rows = "1:1"
+            else:
+                sheet.put(["A:F"], cells, border=False, bold=True)
             k += 1
             continue
+        flags = []
+        if STYLE["shaded"] and len(cells) >= 2 and _SECTION.match(cells[0]):
+            rest = [c for c in cells[1:] if c]
+            if rest and all(_FLAGS.match(c) for c in rest):
+                flags, cells = ["　".join(rest)], cells[:1]  # the section's heading row: its checkboxes
         if len(cells) == 1 and _SECTION.match(cells[0]):
             # a section label merged down over its sub-rows (up to the next blank line or section)
             block = []
@@ -213,19 +249,28 @@ def build_workbook(text: str, title: str, split_long: bool = True) -> Workbook:
                     sub.pop()
                 block.append(sub)
                 j += 1
+            if flags:
+                block.insert(0, flags)
             if block and all(len(s) <= 4 for s in block):
                 start = sheet.row
                 for sub in block:
                     sheet.labelled(_spans(len(sub), "B"), sub)
+                    if flags and sub is flags and not STYLE["split_label"] and len(block) > 2:
+                        # the page breaks below the heading row: the label merged down goes on overleaf
+                        sheet.ws.row_breaks.append(Break(id=sheet.row - 1))
+                        STYLE["split_label"] = True
+                        print(f"  {cells[0]}: label continued on the next page after row {sheet.row - 1}")
                 a = sheet.ws[f"A{start}"]
                 a.value = cells[0]
                 a.font = Font(name=FONT, size=SIZE, bold=True)
-                a.alignment = Alignment(wrap_text=True, vertical="center")
+                a.alignment = Alignment(wrap_text=True, vertical="top" if STYLE["shaded"] else "center")
                 if sheet.row - 1 > start:
                     sheet.ws.merge_cells(f"A{start}:A{sheet.row - 1}")
                 sheet.fit(cells[0], "A", start, sheet.row - 1)
                 for r in range(start, sheet.row):
                     sheet.ws[f"A{r}"].border = BOX if STYLE["ruled"] else Border()
+                    if STYLE["shaded"]:
+                        sheet.ws[f"A{r}"].fill = SHADE
                 k = j
                 continue
         if not split_done and len(cells) == 2 and cells[1].count("\n") >= 3 and k > 40:
@@ -346,8 +391,12 @@ def _renamed(s: str, names: list[tuple[str, str]]) -> str:
 
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
+    only = set(sys.argv[1:])  # names of the PDFs to make (all without)
     for src, name, names, style in SOURCES:
+        if only and name not in only:
+            continue
         STYLE["glyphs"], STYLE["ruled"] = style == "glyphs", style != "unruled"
+        STYLE["shaded"], STYLE["split_label"] = style == "shaded", False
         text = _renamed((ACCEPTANCE / f"{src}.txt").read_text(encoding="utf-8"), names)
         doc = _renamed((ACCEPTANCE / f"{src}.expected.yaml").read_text(encoding="utf-8"), names)
         (OUT / f"{name}.yaml").write_text(doc, encoding="utf-8")

@@ -9,13 +9,17 @@ What comes out is one table row per line, its cells separated by tabs (`label\tv
 the seeds; a cell's hard-wrapped lines are joined (without a space between Japanese characters), its
 real line breaks kept as `<br>` (the text importer reads them as paragraphs). Reading, page by page:
 - characters outside the page's box are dropped; the page's ruling lines close into cells (pdfplumber's
-  table finder); a table open at the page's foot or head (its vertical rules run past the last or first
-  horizontal one) is closed there, and a cell left open at the foot of one page continues in the cell of
-  the same column open at the head of the next;
+  table finder) — a shading (a filled, unstroked rectangle wider and taller than a rule: a cell's
+  background, painted row by row even across a merged cell) is no rule; a table open at the page's foot
+  or head (its vertical rules run past the last or first horizontal one) is closed there, and a cell left
+  open at the foot of one page continues in the cell of the same column open at the head of the next
+  (a row repeated at the head of every page, print titles, between the two is dropped there, and the
+  top of the split cell drawn again over it goes back to the cell);
 - every character belongs to the smallest cell around its centre; the others form free lines, split
   into cells where a gap is wide (a table without rules);
 - everything is ordered by position (top, then left), never by the order of the text layer; a label
-  cell merged down beside several sub-rows is printed once, on its own line before them;
+  cell merged down beside several sub-rows is printed once, on its own line before them (with the
+  checkboxes of its heading row, when that row holds only those: the section's flags);
 - running headers and footers (lines in the top or bottom band of the page repeated on other pages
   with only their numbers changed) and page numbers (`3`, `- 3 -`, `3 / 12`) are dropped.
 The work is bounded: the number of pages (Limits.max_pdf_pages), the file's size and the characters
@@ -36,6 +40,7 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber import table as pt
+from pdfplumber import utils
 
 from piasite.config.limits import DEFAULT_LIMITS, Limits
 from piasite.core.errors import PiasiteError
@@ -49,6 +54,7 @@ MAX_CROSSINGS_PER_PAGE = 15_000
 MAX_CROSSINGS = 400_000  # in the whole PDF
 MAX_CONTENT_BYTES = 20_000_000  # one page's content streams once decompressed (a dense page: ~200 KB)
 BAND = 0.07  # the top and bottom bands of a page where running headers and footers stand
+HEAD = 0.25  # the top of a page where rows repeated on every page (print titles) stand
 
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:[-－―—‐−]\s*\d{1,4}\s*[-－―—‐−]|\d{1,4}\s*[/／]\s*\d{1,4}|\d{1,4}|[pP]\.?\s*\d{1,4}|\d{1,4}\s*ページ)\s*$"
@@ -89,6 +95,7 @@ class Cell:
     open_top: bool = False
     open_bottom: bool = False
     continues: Cell | None = None  # the cell of the page before that this one continues (emptied into it)
+    chars: list[dict] = field(default_factory=list, repr=False, compare=False)  # a head cell's (print titles)
 
 
 def _check_file(path: Path, data: bytes) -> None:
@@ -156,6 +163,7 @@ def pdf_to_text(path: Path, limits: Limits = DEFAULT_LIMITS) -> str:
             "指定してください。何も取り込んでいません"
         )
     _drop_furniture(pages)
+    _drop_title_rows(pages)
     return "\n".join(_layout(pages)) + "\n"
 
 
@@ -205,12 +213,63 @@ def _read_page(page, number: int, budget: list[int] | None = None) -> Page:
                 break
         else:
             free.append(ch)
+    _overflows(cells, inside, chars)
     for i, c in enumerate(cells):
         c.lines = _lines(inside.get(i, []))
+        if c.top < (bottom - top) * HEAD:
+            c.chars = [{k: ch[k] for k in ("text", "x0", "x1", "top", "bottom", "size")} for ch in inside.get(i, [])]
     groups = _line_groups(free)
     starts = _column_starts(groups)
     cells.extend(_free_blocks([_free_cells(g, starts) for g in groups]))
     return Page(number, bottom - top, cells, len(chars), sum(1 for c in chars if _unmapped(c["text"])))
+
+
+def _collides(chars: list[dict]) -> bool:
+    """Characters of a cell drawn over one another (two texts printed in the same place)."""
+    for g in _line_groups(chars):
+        ink = [c for c in g if c["text"].strip()]
+        for a, b in zip(ink, ink[1:], strict=False):
+            if b["x0"] < a["x1"] - 0.3 * max(a["size"], b["size"]):
+                return True
+    return False
+
+
+def _overflows(cells: list[Cell], inside: dict[int, list[dict]], chars: list[dict]) -> None:
+    """Text run past the foot of its cell into the cell below (a row too short for its text), drawn over
+    that cell's own text: in a cell whose characters collide, a run of characters drawn right after the
+    text of the cell above it (in the order of the text layer) is that cell's, moved back to it."""
+    index = {id(ch): k for k, ch in enumerate(chars)}
+    home = {id(ch): i for i, chs in inside.items() for ch in chs}
+    for i in list(inside):
+        mine = inside[i]
+        if len(mine) < 2 or not _collides(mine):
+            continue
+        c = cells[i]
+        runs: list[list[dict]] = []  # pieces of text drawn one after the other, reading on
+        start = 0.0  # where the run's current line starts
+        for ch in sorted(mine, key=lambda ch: index[id(ch)]):
+            prev = runs[-1][-1] if runs else None
+            if prev is not None and index[id(ch)] - index[id(prev)] <= 2:
+                size = max(ch["size"], prev["size"])
+                if abs(ch["top"] - prev["top"]) < 0.5 * size and ch["x0"] >= prev["x0"]:
+                    runs[-1].append(ch)  # on along the line
+                    continue
+                if ch["top"] > prev["top"] and abs(ch["x0"] - start) <= 1.5 * size:
+                    runs[-1].append(ch)  # the next line
+                    continue
+            runs.append([ch])
+            start = ch["x0"]
+        for run in runs:
+            k = index[id(run[0])]
+            before = next((chars[j] for j in range(k - 1, max(-1, k - 3), -1) if id(chars[j]) in home), None)
+            j = home.get(id(before)) if before is not None else None
+            if j is None or j == i:
+                continue
+            above = cells[j]
+            if abs(above.bottom - c.top) <= 2 and _overlap(above, c) > 0.5 * (c.x1 - c.x0):
+                moved = {id(ch) for ch in run}
+                inside[i] = [ch for ch in inside[i] if id(ch) not in moved]
+                inside[j].extend(run)  # (`home` stays where each was drawn: the run after it is not moved along)
 
 
 def _unmapped(text: str) -> bool:
@@ -245,7 +304,7 @@ def _ruled_cells(page, budget: list[int]) -> list[tuple[tuple[float, float, floa
     """Cells enclosed by the page's ruling lines (with open_top, open_bottom). Vertical rules that end
     without a horizontal one (a table running on to the next page, or coming from the previous one)
     are closed by a virtual rule, and the cells along it are open there."""
-    edges = page.edges
+    edges = _rules(page)
     if not edges:
         return []
     if len(edges) > MAX_EDGES_PER_PAGE:
@@ -299,6 +358,18 @@ def _ruled_cells(page, budget: list[int]) -> list[tuple[tuple[float, float, floa
             )
         )
     return out
+
+
+def _rules(page) -> list[dict]:
+    """The page's ruling lines: its lines and curves, and the edges of its rectangles, except those of a
+    shading (a rectangle filled, not stroked, wider and taller than a rule): a cell's background, which
+    a spreadsheet program paints row by row even across a merged cell, encloses nothing."""
+    rects = [r for r in page.rects if r.get("stroke") or min(r["width"], r["height"]) <= 2]
+    return (
+        [utils.line_to_edge(ln) for ln in page.lines]
+        + [e for r in rects for e in utils.rect_to_edges(r)]
+        + list(page.curve_edges)
+    )
 
 
 def _line_groups(chars: list[dict]) -> list[list[dict]]:
@@ -518,6 +589,65 @@ def _drop_furniture(pages: list[Page]) -> None:
         ]
 
 
+def _drop_title_rows(pages: list[Page]) -> None:
+    """Rows repeated at the head of every page (a spreadsheet's print titles): a ruled cell in the first
+    row of the page's table with the same box on several pages, whose characters (the same, at the same
+    places) are its whole text on at least one page and part of it on the others. Where it interrupts a
+    table (a cell below it goes on with a cell left open at the foot of the page before, which had the
+    title too) it is dropped: the table then starts at its lower rule, and that cell continues the one
+    before. Characters of the cell below drawn over the title (the top of a merged cell split by the page
+    break, which the producer clips away) go back to that cell."""
+
+    def key(c: Cell) -> tuple[int, int, int, int]:
+        return (round(c.x0), round(c.top), round(c.x1), round(c.bottom))
+
+    def sig(ch: dict) -> tuple[str, int, int]:
+        return (ch["text"], round(ch["x0"]), round(ch["top"]))
+
+    by_key: dict[tuple[int, int, int, int], list[tuple[Page, Cell]]] = defaultdict(list)
+    for p in pages:
+        first = min((c.top for c in p.cells if c.ruled), default=0.0)
+        for c in p.cells:
+            if c.ruled and c.chars and c.top <= first + 2:  # the first row of the page's table
+                by_key[key(c)].append((p, c))
+    for found in by_key.values():
+        if len({p.number for p, _ in found}) < 2:
+            continue
+        seen: dict[tuple[str, int, int], set[int]] = defaultdict(set)
+        for p, c in found:
+            for ch in c.chars:
+                seen[sig(ch)].add(p.number)
+        common = {s for s, ns in seen.items() if len(ns) >= 2 and s[0].strip()}
+        ink = [[ch for ch in c.chars if ch["text"].strip()] for _, c in found]
+        alone = [{sig(ch) for ch in chars} for chars in ink if chars and all(sig(ch) in common for ch in chars)]
+        if not alone:
+            continue  # no page shows the title alone
+        title = max(alone, key=len)
+        titles = [(p, c, chars) for (p, c), chars in zip(found, ink, strict=True) if title <= {sig(ch) for ch in chars}]
+        with_title = {p.number for p, _, _ in titles}
+        for p, c, chars in titles[1:]:
+            if p.number - 1 not in with_title:
+                continue  # print titles stand at the head of the page before too
+            prev = next((q for q in pages if q.number == p.number - 1), None)
+            below = [o for o in p.cells if o.ruled and o is not c and abs(o.top - c.bottom) <= 2]
+            # the cells below that go on with a cell left open at the foot of the page before
+            going_on = [
+                o
+                for o in below
+                if prev is not None and any(q.open_bottom and _overlap(q, o) > 0.5 * (o.x1 - o.x0) for q in prev.cells)
+            ]
+            if not going_on:
+                continue  # a heading that opens a page, or a table that ended on the page before
+            intruders = [ch for ch in chars if sig(ch) not in common]
+            p.cells.remove(c)
+            for o in below:
+                mine = [ch for ch in intruders if o.x0 <= (ch["x0"] + ch["x1"]) / 2 <= o.x1]
+                if mine:
+                    o.lines = _lines(mine) + o.lines
+            for o in going_on:
+                o.open_top = True
+
+
 # --- cells into lines of text ----------------------------------------------------------------------------
 
 
@@ -587,6 +717,8 @@ def _rows(cells: list[Cell]) -> Iterable[list[Cell]]:
         yield row
 
 
+# a cell of checkboxes only, each with its label: `[ ] A`, `[○] A [ ] B`, `■ A □ B`
+_FLAGS = re.compile(r"^\s*(?:(?:\[\s*[○●◯☑✓✔■xX×]?\s*\]|[■□☐☑])\s*[^\[\]■□☐☑<>\s][^\[\]■□☐☑<>]*)+$")
 _SECTION_NUMBER = re.compile(r"^\s*[0-9０-９]{1,2}\s*[.．]")
 
 
@@ -638,6 +770,19 @@ def _page_lines(cells: list[Cell], section_columns: set[tuple[int, int]]) -> lis
                 out.append([c])
             else:
                 kept.append(c)
+        if (
+            lead
+            and out
+            and len(out[-1]) == 1
+            and out[-1][0] is lead[-1]
+            and len(row) == 1
+            and _FLAGS.match(_cell_text(row[0]))
+        ):
+            # the section's heading row holds only its checkboxes (`[ ] 委託しない`): they are the section's
+            # flags, on its label's line as the form prints them, not a sub-row of their own
+            out[-1] = [lead[-1], Cell(row[0].x0, row[0].top, row[0].x0, row[0].top), row[0]]
+            active += kept
+            continue
         line = kept + row
         if active and line and all(c.ruled for c in line):
             line = [Cell(a.x0, line[0].top, a.x1, line[0].top) for a in active if a.x1 <= line[0].x0 + 2] + line
@@ -706,6 +851,15 @@ def _continues(last: list[Cell], head: list[Cell]) -> bool:
     return all(c.lines for c in head) and all(any(abs(o.x0 - c.x0) <= 1.5 * size for o in last[1:]) for c in head)
 
 
+def _repeated(before: list[Line], after: list[Line]) -> int:
+    """How many of a continued cell's first lines repeat the last lines of the cell it continues (its
+    text printed on both pages, each showing what falls inside the page)."""
+    for k in range(min(len(before), len(after)), 0, -1):
+        if [_shape(ln.text) for ln in before[-k:]] == [_shape(ln.text) for ln in after[:k]]:
+            return k
+    return 0
+
+
 def _layout(pages: list[Page]) -> list[str]:
     section_columns = _section_columns(pages)
     for prev, page in zip(pages, pages[1:], strict=False):
@@ -721,7 +875,7 @@ def _layout(pages: list[Page]) -> list[str]:
                 if _overlap(match, c) <= 0.5 * (c.x1 - c.x0):
                     continue
                 if c.lines and _shape(_cell_text(c)) != _shape(_cell_text(match)):
-                    match.lines.extend(c.lines)
+                    match.lines.extend(c.lines[_repeated(match.lines, c.lines) :])
                 c.lines = []
                 c.continues = match
             cells = [c for c in cells if c.lines or c.ruled]  # an emptied cell holds its place

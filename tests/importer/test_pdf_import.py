@@ -3,7 +3,9 @@
 The development PDFs (tests/fixtures/pdf-dev/, made by scripts/make_pdf_dev_fixtures.py) are workbooks
 in the form's layout converted by LibreOffice: merged section labels, values merged across columns,
 wrapped text, a running header and footer, a value continued on the next page; one of them again with
-its text layer drawn in reverse order, one restricted (opens without a password), one with a password.
+its text layer drawn in reverse order, one restricted (opens without a password), one with a password;
+one with its label cells shaded, its title row repeated on every page and section labels split by page
+breaks.
 Each import is compared item by item with the document the PDF was made from (values equal, wrong,
 missing — printed), and PDFs that cannot be imported are refused with a Japanese message.
 """
@@ -147,6 +149,48 @@ def test_ticks_drawn_as_filled_and_empty_squares_are_read():
     # and land as the source's choices (test_each_value_lands_in_its_item compares every one)
 
 
+WAKABANO = DEV / "wakabano-2-zenkoumoku.pdf"  # shaded labels, print titles, checkboxes in heading rows
+TITLE = "特定個人情報保護評価書(全項目評価書)"  # its title row, repeated at the head of every page
+
+
+def test_a_shaded_merged_label_is_one_cell():
+    """The background of a merged label cell is painted row by row (a filled rectangle per row, no
+    stroke): its edges are not rules, so the label is read whole, not cut into the rows beside it."""
+    with pdfplumber.open(WAKABANO) as pdf:
+        page = pdf.pages[0]
+        shades = [r for r in page.rects if r["fill"] and not r["stroke"] and min(r["width"], r["height"]) > 2]
+        assert len(shades) > 5
+        assert any(_cell_text(c).startswith("2. 特定個人情報ファイルを取り扱う") for c in _read_page(page, 1).cells)
+    lines = pdf_to_text(WAKABANO).split("\n")
+    k = lines.index("2. 特定個人情報ファイルを取り扱う事務において使用するシステム")
+    assert lines[k + 1 : k + 3] == ["システム1", "①システムの名称\t住民税システム"]
+
+
+def test_a_sections_checkboxes_stand_on_its_label_line():
+    """A section whose heading row holds only its checkboxes: label, empty column, the boxes (as the
+    seeds print them), never a sub-row of their own nor a piece of the item before."""
+    lines = pdf_to_text(WAKABANO).split("\n")
+    assert lines.count("4. 特定個人情報ファイルの取扱いの委託\t\t[ ] 委託しない") == 2
+    assert "6. 情報提供ネットワークシステムとの接続\t\t[○] 接続しない(入手) [○] 接続しない(提供)" in lines
+    assert not [l for l in lines if l.lstrip().startswith(("[ ] 委託しない", "[○] 接続しない"))]
+
+
+def test_print_titles_between_the_pieces_of_a_split_label_are_dropped():
+    """A section label split by a page break, the title row repeated at the head of the next page: the
+    label's top drawn again (clipped) over the title goes back to it, and the label reads whole once."""
+    with pdfplumber.open(WAKABANO) as pdf:
+        pages = [_read_page(p, k) for k, p in enumerate(pdf.pages, 1)]
+    heads = [min((c for c in p.cells if c.ruled), key=lambda c: c.top) for p in pages]
+    assert len({(round(c.x0), round(c.top), round(c.x1), round(c.bottom)) for c in heads}) == 1  # one box
+    assert sum(_cell_text(c) == TITLE for c in heads) > len(pages) / 2
+    assert any(_cell_text(c) != TITLE for c in heads)  # a label's clipped top drawn over the title
+    assert any(c.open_bottom and _cell_text(c) == "4. 特定個人情報ファイルの" for p in pages for c in p.cells)
+    lines = pdf_to_text(WAKABANO).split("\n")
+    assert [l for l in lines if TITLE in l] == [TITLE]  # where it interrupts no table, the title stays
+    assert not [l for l in lines if l.startswith(("取扱いの委託", "4. 特定個人情報ファイルの\t"))]
+    assert lines.count("4. 特定個人情報ファイルの取扱いの委託\t\t[ ] 委託しない") == 2  # the split one whole
+
+
 def test_a_table_without_rules_is_read_by_its_columns():
     with pdfplumber.open(DEV / "kurosaki-12-kiso.pdf") as pdf:
         assert not pdf.pages[0].edges  # no rule at all
@@ -180,6 +224,20 @@ def test_a_hand_written_pdf_out_of_order_loses_its_running_lines(tmp_path):
     f = tmp_path / "hand.pdf"
     f.write_bytes(_pdf([page(1, [b"first line", b"second line"]), page(2, [b"third line"])]))
     assert pdf_to_text(f) == "first line\nsecond line\nthird line\n"
+
+
+def test_text_run_past_the_foot_of_its_cell_goes_back_to_it(tmp_path):
+    """Two cells one above the other; the upper one's text is a line longer than its row and the
+    producer draws that line (right after the others) over the first line of the cell below."""
+    rules = b"0.5 w 72 660 228 70 re S 72 700 m 300 700 l S"
+    upper = b"BT /F1 11 Tf 76 716 Td (Upper first) Tj 0 -12 Td (upper second) Tj 0 -12 Td (upper third) Tj ET"
+    lower = b"BT /F1 11 Tf 78 692 Td (Lower text) Tj ET"
+    f = tmp_path / "overflow.pdf"
+    f.write_bytes(_pdf([rules + b"\n" + upper + b"\n" + lower]))
+    assert pdf_to_text(f) == "Upper first<br>upper second<br>upper third\nLower text\n"
+    # drawn where they do not collide, the cell below keeps what stands in it
+    f.write_bytes(_pdf([rules + b"\n" + upper + b"\n" + lower.replace(b"78 692", b"78 676")]))
+    assert pdf_to_text(f) == "Upper first<br>upper second\nupper third<br>Lower text\n"
 
 
 def test_text_printed_twice_for_a_bold_face_is_read_once(tmp_path):
