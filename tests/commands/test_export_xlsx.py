@@ -436,3 +436,18 @@ def test_export_replaces_a_link_at_its_out_path_and_never_writes_through_it(tmp_
     assert r.returncode == 1 and target.read_text(encoding="utf-8") == "not piasite's"
     r = piasite("export", str(good), "--out", str(link), "--force", cwd=ROOT)
     assert r.returncode == 0 and not link.is_symlink() and target.read_text(encoding="utf-8") == "not piasite's"
+
+
+def test_a_name_with_header_codes_is_printed_as_written_in_the_running_header():
+    form = load_form("基礎項目評価書")
+    data = full_document(form)
+    path = form.role_path("jimu_name")
+    node = data
+    for k in path[:-1]:
+        node = node[k]
+    node[path[-1]] = "給付&P事務&&\"Arial\"&B"  # Excel reads & as the start of a header code (page number, font)
+    sheet = zipfile.ZipFile(io.BytesIO(export_xlsx(form, data))).read("xl/worksheets/sheet1.xml").decode()
+    header = sheet.split("<oddHeader>", 1)[1].split("</oddHeader>", 1)[0].replace("&amp;", "&")
+    # every & of the name doubled (a literal &), so no code of the name reaches Excel (openpyxl's own reader
+    # splits such a header at the wrong place, so the sheet's XML is read here)
+    assert '給付&&P事務&&&&"Arial"&&B' in header

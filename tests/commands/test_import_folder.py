@@ -77,3 +77,18 @@ def test_a_folder_without_pdf_or_text_says_so(tmp_path):
     (tmp_path / "x").mkdir()
     r = piasite("import", tmp_path / "x", "--report")
     assert r.returncode == 1 and ".pdf と .txt のファイルがありません" in r.stderr
+
+
+def test_a_hostile_file_name_or_text_in_a_folder_reaches_the_terminal_without_control_characters(tmp_path):
+    src = tmp_path / "p"
+    src.mkdir()
+    text = (ACCEPTANCE / "aobadai-5-kiso.txt").read_text(encoding="utf-8")
+    text = text.replace("介護保険に関する事務", "介護\x1b[31m保険\x1b]0;x\x07に関する事務\u202e", 1)
+    (src / "evil\x1b[2J.txt").write_text(text, encoding="utf-8")  # refused: the YAML's name would be a URL
+    (src / "good.txt").write_text(text, encoding="utf-8")
+    r = piasite("import", src, "--out", tmp_path / "out")
+    assert r.returncode == 1 and "evil" in r.stderr and "good.txt" in r.stdout
+    for stream in (r.stdout, r.stderr):
+        assert not any(c in stream for c in ("\x1b", "\x07", "\u202e")), stream
+    written = (tmp_path / "out" / "good.yaml").read_text(encoding="utf-8")
+    assert "\x1b" not in written and "\x07" not in written
