@@ -43,7 +43,7 @@ from piasite.forms.registry import form_for, form_names, load_form  # noqa: E402
 from piasite.importer import import_file, import_text, measure  # noqa: E402
 from piasite.importer.writer import dump  # noqa: E402
 from piasite.model.reader import ReadError, Uncertain, parse, read  # noqa: E402
-from tests.formdocs import full_document  # noqa: E402
+from tests.formdocs import full_document, leaves  # noqa: E402
 
 ACCEPTANCE = ROOT / "tests" / "fixtures" / "acceptance"
 SEEDS = ROOT / "tests" / "fixtures" / "seeds"
@@ -102,19 +102,6 @@ def normalised(data: dict, form: Form) -> dict:
     own = _own_keys(form)
     d = parse(dump({k: v for k, v in data.items() if k not in own}, form, [], "../schema"), "<import>").data
     return {k: v for k, v in d.items() if k not in own}
-
-
-def leaves(d, path=()) -> Iterator[tuple[tuple, object]]:
-    if isinstance(d, Uncertain):
-        yield path, d
-    elif isinstance(d, dict):
-        for k, v in d.items():
-            yield from leaves(v, path + (k,))
-    elif isinstance(d, list):
-        for i, v in enumerate(d):
-            yield from leaves(v, path + (i,))
-    else:
-        yield path, d
 
 
 def _empty(v) -> bool:

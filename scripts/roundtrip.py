@@ -12,19 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from piasite.commands.export import export_text  # noqa: E402
 from piasite.forms.registry import form_names, load_form  # noqa: E402
 from piasite.importer import import_text  # noqa: E402
-from tests.formdocs import full_document  # noqa: E402
-
-
-def leaves(d, path=()):
-    if isinstance(d, dict):
-        for k, v in d.items():
-            yield from leaves(v, path + (k,))
-    elif isinstance(d, list):
-        for i, v in enumerate(d):
-            yield from leaves(v, path + (i,))
-    else:
-        yield path, d
-
+from tests.formdocs import full_document, leaves  # noqa: E402
 
 print("様式\t値\t同じ\t余分\t取込メモ")
 for name in form_names():

@@ -133,3 +133,16 @@ def _change_row(group: Item, i: int) -> dict:
         else:
             row[c.key] = f"東山市変更{i + 1}の{c.label}"
     return row
+
+
+def leaves(d: Any, path: tuple = ()):
+    """(path, value) for every leaf of a document's data (a !要確認 value is one leaf), for comparing an
+    import with its truth leaf by leaf (scripts/roundtrip.py, scripts/layout_score.py, the PDF tests)."""
+    if isinstance(d, dict):
+        for k, v in d.items():
+            yield from leaves(v, path + (k,))
+    elif isinstance(d, list):
+        for i, v in enumerate(d):
+            yield from leaves(v, path + (i,))
+    else:
+        yield path, d

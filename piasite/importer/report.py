@@ -52,15 +52,16 @@ class Fidelity:
         return math.floor(1000 * self.filled / self.valued) / 10 if self.valued else 100.0
 
 
-def _strings(v):
-    if isinstance(v, str):
+def _scalars(v, kind: type = str):
+    """Every value of `kind` (str; int: counts and numbers, never a flag) in a document's data."""
+    if isinstance(v, kind) and not isinstance(v, bool):
         yield v
     elif isinstance(v, dict):
         for x in v.values():
-            yield from _strings(x)
+            yield from _scalars(x, kind)
     elif isinstance(v, list):
         for x in v:
-            yield from _strings(x)
+            yield from _scalars(x, kind)
 
 
 def marked(v, path: tuple = ()):
@@ -107,7 +108,7 @@ def measure(name: str, imported) -> Fidelity:
     notes_key = form.role_key("import_notes") if form.has_role("import_notes") else None
     f.notes = len(data.get(notes_key) or []) if notes_key else 0
     f.lines = imported.stats.get("lines", 0)
-    f.html_tags = sum(len(_TAG.findall(s)) for s in _strings({k: v for k, v in data.items() if k != notes_key}))
+    f.html_tags = sum(len(_TAG.findall(s)) for s in _scalars({k: v for k, v in data.items() if k != notes_key}))
     uncertain = list(marked({k: v for k, v in data.items() if k != notes_key}))
     f.marked = [
         (f"{form.short_label(p, data)} ({u.line} 行目)" if u.line else form.short_label(p, data))
@@ -151,9 +152,9 @@ def _unplaced(form, data: dict, notes_key: str | None, read_lines: set[int]) -> 
     if not notes_key or not form.has_role("import_note_line") or not form.has_role("import_note_text"):
         return []
     line_key, text_key = form.role_key("import_note_line"), form.role_key("import_note_text")
-    texts = [_flat(s) for s in _strings({k: v for k, v in data.items() if k != notes_key})]
+    texts = [_flat(s) for s in _scalars({k: v for k, v in data.items() if k != notes_key})]
     texts += [_flat(u.source) for _, u in marked(data) if u.source]
-    texts += [str(v) for v in _numbers(data)]
+    texts += [str(v) for v in _scalars(data, int)]
     whole, held = set(texts), "\0".join(texts)
 
     def placed(cell: str) -> bool:
@@ -184,17 +185,6 @@ def _unplaced(form, data: dict, notes_key: str | None, read_lines: set[int]) -> 
             many = f" (項目名 {n} 個)" if n > 1 else ""
             out.append((f"{line} 行目「{shown[:40]}{'…' if len(shown) > 40 else ''}」{many}", n))
     return out
-
-
-def _numbers(v):
-    if isinstance(v, int) and not isinstance(v, bool):
-        yield v
-    elif isinstance(v, dict):
-        for x in v.values():
-            yield from _numbers(x)
-    elif isinstance(v, list):
-        for x in v:
-            yield from _numbers(x)
 
 
 def _flat(s: str) -> str:

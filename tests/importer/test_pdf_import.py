@@ -27,6 +27,7 @@ from piasite.importer.writer import dump
 from piasite.model.reader import parse, read
 from tests.clirun import piasite
 from tests.conftest import FIXTURES
+from tests.formdocs import leaves
 
 DEV = FIXTURES / "pdf-dev"
 SOURCES = sorted(p.stem for p in DEV.glob("*.yaml"))
@@ -36,22 +37,11 @@ PDFS = [(p.name, re.sub("|".join(VARIANTS) + "$", "", p.stem)) for p in sorted(D
 PDFS = [(pdf, src) for pdf, src in PDFS if src in SOURCES]
 
 
-def _leaves(d, path=()):
-    if isinstance(d, dict):
-        for k, v in d.items():
-            yield from _leaves(v, path + (k,))
-    elif isinstance(d, list):
-        for i, v in enumerate(d):
-            yield from _leaves(v, path + (i,))
-    else:
-        yield path, d
-
-
 def compare(pdf: Path, source: Path) -> dict[str, list]:
     """The import of the PDF against its source document, leaf by leaf."""
     imp = import_file(pdf)
-    got = dict(_leaves(parse(dump(imp.data, imp.form, [], "../schema"), pdf.name).data))
-    want = dict(_leaves(read(source).data))
+    got = dict(leaves(parse(dump(imp.data, imp.form, [], "../schema"), pdf.name).data))
+    want = dict(leaves(read(source).data))
     return {
         "equal": [k for k in want if got.get(k) == want[k]],
         "wrong": [(k, want[k], got[k]) for k in want if k in got and got[k] != want[k]],
