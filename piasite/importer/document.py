@@ -18,7 +18,7 @@ from piasite.forms.form import Form
 from piasite.forms.registry import form_names, load_form
 from piasite.forms.values import value_at
 from piasite.importer import changes as changelog
-from piasite.importer import cover, fidelity, furniture, henko, notassessment, plausible, reflow, uncertain
+from piasite.importer import cover, fidelity, furniture, glyphs, henko, notassessment, plausible, reflow, uncertain
 from piasite.importer.body import BodyParser, Notes, cells_of
 from piasite.importer.imported import Imported
 from piasite.importer.text import nfkc, norm, plain
@@ -100,6 +100,7 @@ def despaced(lines: list[str]) -> list[str]:
 
 def import_text(text: str, limits: Limits = DEFAULT_LIMITS) -> Imported:
     """limits: the city's (mkdocs.yml), which the YAML written must keep to (_make_valid reads it back)."""
+    text, unified = glyphs.unify(text)  # ⼈ → 人: radicals a PDF's fonts wrote for the kanji they draw
     raw_lines = text.split("\n")
     if raw_lines and raw_lines[-1] == "":
         raw_lines.pop()
@@ -123,6 +124,7 @@ def import_text(text: str, limits: Limits = DEFAULT_LIMITS) -> Imported:
     else:
         imported = _import_assessment(form, numbered, source, limits, running)
     imported.stats["unrecognised"] = evidence == 0
+    imported.stats["unified"] = unified
     return imported
 
 

@@ -28,6 +28,8 @@ of one page are limited, and each page is read once.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import re
 import unicodedata
 import zlib
@@ -107,8 +109,26 @@ def _check_file(path: Path, data: bytes) -> None:
         raise PdfError("PDF ではありません(名前は .pdf ですが、PDF の形式になっていません)。何も取り込んでいません")
 
 
+@contextlib.contextmanager
+def _quiet_pdfminer():
+    """pdfminer logs a warning in English for every character of a font it finds odd (Chrome's PDFs:
+    hundreds of "Could not get FontBBox"): what the clerk sees is piasite's report, not those."""
+    log = logging.getLogger("pdfminer")
+    level = log.level
+    log.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        log.setLevel(level)
+
+
 def pdf_to_text(path: Path, limits: Limits = DEFAULT_LIMITS) -> str:
     """The PDF's tables as tab-separated lines (the seeds' layout)."""
+    with _quiet_pdfminer():
+        return _pdf_to_text(path, limits)
+
+
+def _pdf_to_text(path: Path, limits: Limits) -> str:
     data = Path(path).read_bytes()
     _check_file(path, data)
     try:

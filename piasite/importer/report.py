@@ -34,6 +34,7 @@ class Fidelity:
     changes: dict = field(default_factory=dict)
     notes: int = 0
     lines: int = 0
+    unified: int = 0  # radicals a PDF's fonts wrote for kanji, read as the kanji (glyphs.py)
     html_tags: int = 0
     has_changes: bool = True  # an assessment with its own change log (not a 変更箇所一覧)
     exact: int = 0  # items as printed in the source
@@ -108,6 +109,7 @@ def measure(name: str, imported) -> Fidelity:
     notes_key = form.role_key("import_notes") if form.has_role("import_notes") else None
     f.notes = len(data.get(notes_key) or []) if notes_key else 0
     f.lines = imported.stats.get("lines", 0)
+    f.unified = imported.stats.get("unified", 0)
     f.html_tags = sum(len(_TAG.findall(s)) for s in _scalars({k: v for k, v in data.items() if k != notes_key}))
     uncertain = list(marked({k: v for k, v in data.items() if k != notes_key}))
     f.marked = [
@@ -241,4 +243,9 @@ def render(items: list[Fidelity]) -> str:
             )
         out.append(f"  取込メモ: {f.notes} 件 (原文 {f.lines} 行)")
         out.append(f"  HTML タグの残り: {f.html_tags} 個")
+        if f.unified:
+            out.append(
+                f"  文字の直し: PDF のフォントが部首の文字 (⼈ など) として書いていた {f.unified:,} 字を、"
+                "画面に見えるとおりの漢字 (人 など) で取り込みました"
+            )
     return "\n".join(out)
