@@ -5,9 +5,12 @@ the PDF maker write the radical's code point into the text layer: Chrome, Word a
 for 人 (⼈ U+2F08), 民 (⺠ U+2EA0), 長 (⻑ U+2ED1), 日, 月, 行, 用, 目 and hundreds more. The page shows
 人; the copied text holds a character no search, index or comparison takes for 人. Unicode says which
 kanji each radical stands for (radicals.py, generated from the Character Database); that is the
-only mapping applied, plus the one punctuation mark the same fonts share a glyph with (‧ U+2027, the
-hyphenation point, for the katakana middle dot ・). Text written in a Japanese assessment never holds
-either on purpose. The import report says how many characters were changed.
+only mapping applied, with one Japanese exception and one punctuation mark: a Japanese font draws the
+radical ⼾ U+2F3E as 戸 and gives it for 戸 (Unicode's equivalent is the traditional 戶; every other
+radical a Japanese font gives is one whose Unicode equivalent is the Japanese form — ⻘ 青, ⻩ 黄,
+⻭ 歯, ⻲ 亀 — as Chromium with Noto Sans CJK JP shows), and ‧ U+2027, the hyphenation point, which
+the same fonts give for the katakana middle dot ・. Text written in a Japanese assessment never holds
+any of them on purpose. The import report says how many characters were changed.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import re
 
 from piasite.importer.radicals import RADICALS
 
-_TABLE: dict[int, int] = {**RADICALS, 0x2027: 0x30FB}
+_TABLE: dict[int, int] = {**RADICALS, 0x2F3E: 0x6238, 0x2027: 0x30FB}
 _FIND = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_TABLE)) + "]")
 
 

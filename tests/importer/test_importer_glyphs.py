@@ -18,6 +18,8 @@ KISO = "特定個人情報保護評価書(基礎項目評価書)\n"
 def test_unify_maps_radicals_to_the_kanji_and_counts_them():
     assert unify("個⼈情報の⽤途‧住⺠") == ("個人情報の用途・住民", 4)
     assert unify("個人情報") == ("個人情報", 0)
+    # a Japanese font gives ⼾ for 戸 (Unicode's equivalent is the traditional 戶)
+    assert unify("⼾籍の附票") == ("戸籍の附票", 1)
 
 
 def test_every_kangxi_radical_maps_where_nfkc_maps_it():
