@@ -1,4 +1,4 @@
-"""Regenerate piasite/importer/radicals.py from the Unicode Character Database's
+"""Regenerate piasite/core/radicals.py from the Unicode Character Database's
 EquivalentUnifiedIdeograph.txt (Debian package unicode-data: /usr/share/unicode/).
 
 Japanese PDFs made by Word, Chrome and others often carry, for a kanji whose glyph the font shares
@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 SOURCE = Path(sys.argv[1] if len(sys.argv) > 1 else "/usr/share/unicode/EquivalentUnifiedIdeograph.txt")
-OUT = Path(__file__).resolve().parent.parent / "piasite" / "importer" / "radicals.py"
+OUT = Path(__file__).resolve().parent.parent / "piasite" / "core" / "radicals.py"
 
 
 def main() -> None:

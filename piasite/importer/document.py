@@ -12,13 +12,14 @@ from typing import Any
 
 from piasite.checks.document import Checker, not_in
 from piasite.config.limits import DEFAULT_LIMITS, Limits
+from piasite.core import glyphs
 from piasite.core.errors import PiasiteError
 from piasite.core.problems import ERROR
 from piasite.forms.form import Form
 from piasite.forms.registry import form_names, load_form
 from piasite.forms.values import value_at
 from piasite.importer import changes as changelog
-from piasite.importer import cover, fidelity, furniture, glyphs, henko, notassessment, plausible, reflow, uncertain
+from piasite.importer import cover, fidelity, furniture, henko, notassessment, plausible, reflow, uncertain
 from piasite.importer.body import BodyParser, Notes, cells_of
 from piasite.importer.imported import Imported
 from piasite.importer.text import nfkc, norm, plain

@@ -7,9 +7,9 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
+from piasite.core.glyphs import unify
+from piasite.core.radicals import RADICALS
 from piasite.importer import import_file, import_text
-from piasite.importer.glyphs import unify
-from piasite.importer.radicals import RADICALS
 from piasite.importer.report import measure, render
 
 KISO = "特定個人情報保護評価書(基礎項目評価書)\n"

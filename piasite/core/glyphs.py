@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from piasite.importer.radicals import RADICALS
+from piasite.core.radicals import RADICALS
 
 _TABLE: dict[int, int] = {**RADICALS, 0x2F3E: 0x6238, 0x2027: 0x30FB}
 _FIND = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_TABLE)) + "]")
@@ -27,3 +27,9 @@ def unify(text: str) -> tuple[str, int]:
     """The text with each radical (and ‧) as the character it stands for, and how many were changed."""
     n = len(_FIND.findall(text))
     return (text.translate(_TABLE), n) if n else (text, 0)
+
+
+def first(text: str) -> tuple[str, str] | None:
+    """(the first such character, the character it stands for), or None."""
+    m = _FIND.search(text)
+    return (m.group(), chr(_TABLE[ord(m.group())])) if m else None
