@@ -122,13 +122,39 @@ def _quiet_pdfminer():
         log.setLevel(level)
 
 
+@dataclass(frozen=True)
+class PdfText:
+    text: str  # the PDF's tables as tab-separated lines (the seeds' layout)
+    pages: int
+    # pages whose text lies over a picture of the page: a scan with a character-recognition (OCR)
+    # layer, whose characters are the recogniser's guesses, not what was typed
+    pictured: int = 0
+
+
 def pdf_to_text(path: Path, limits: Limits = DEFAULT_LIMITS) -> str:
     """The PDF's tables as tab-separated lines (the seeds' layout)."""
+    return read_pdf(path, limits).text
+
+
+def read_pdf(path: Path, limits: Limits = DEFAULT_LIMITS) -> PdfText:
     with _quiet_pdfminer():
-        return _pdf_to_text(path, limits)
+        return _read_pdf(path, limits)
 
 
-def _pdf_to_text(path: Path, limits: Limits) -> str:
+def _pictured(page) -> bool:
+    """The page's characters lie over one picture covering most of it (a scanned page with an OCR
+    layer; a logo or a seal is far smaller)."""
+    x0, top, x1, bottom = page.bbox
+    area = max((x1 - x0) * (bottom - top), 1.0)
+    for im in page.images:
+        w = min(im["x1"], x1) - max(im["x0"], x0)
+        h = min(im["bottom"], bottom) - max(im["top"], top)
+        if w > 0 and h > 0 and w * h >= 0.6 * area:
+            return True
+    return False
+
+
+def _read_pdf(path: Path, limits: Limits) -> PdfText:
     data = Path(path).read_bytes()
     _check_file(path, data)
     try:
@@ -160,10 +186,12 @@ def _pdf_to_text(path: Path, limits: Limits) -> str:
                 "評価書ごとの PDF に分けてください。何も取り込んでいません"
             )
         pages = []
+        pictured = 0
         budget = [MAX_CROSSINGS]
         for k, page in enumerate(pdf.pages, 1):
             try:
                 pages.append(_read_page(page, k, budget))
+                pictured += bool(pages[-1].drawn) and _pictured(page)
             except PdfError:
                 raise
             except Exception as e:
@@ -184,7 +212,7 @@ def _pdf_to_text(path: Path, limits: Limits) -> str:
         )
     _drop_furniture(pages)
     _drop_title_rows(pages)
-    return "\n".join(_layout(pages)) + "\n"
+    return PdfText("\n".join(_layout(pages)) + "\n", len(pages), pictured)
 
 
 # --- one page -------------------------------------------------------------------------------------------
