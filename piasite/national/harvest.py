@@ -14,10 +14,12 @@ clock: the database of the same sites' data is the same.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
 import re
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -246,17 +248,22 @@ def harvest_site(db: sqlite_utils.Database, source: Source, forms: dict | None =
     t = Tally(source.name)
     known = {r["id"]: r["sha256"] for r in db.table(DOCS).rows_where("サイト = ?", [source.name], select="id, sha256")}
     seen: set[str] = set()
-    with db.conn:
-        db.table(SITES).upsert(
-            {
-                "id": source.name,
-                "場所": source.location,
-                "公開者": source.publisher or str(about.get("publisher") or ""),
-                "ライセンス": source.licence or str(about.get("license") or ""),
-                "ライセンスURL": source.licence_url or str(about.get("license_url") or ""),
-                "評価書数": 0,
-            },
-            pk="id",
+    conn = db.conn
+    with _transaction(conn):
+        _put(
+            conn,
+            SITES,
+            [
+                {
+                    "id": source.name,
+                    "場所": source.location,
+                    "公開者": source.publisher or str(about.get("publisher") or ""),
+                    "ライセンス": source.licence or str(about.get("license") or ""),
+                    "ライセンスURL": source.licence_url or str(about.get("license_url") or ""),
+                    "評価書数": 0,
+                }
+            ],
+            replace=True,
         )
         for entry in listing:
             rel = site.own(entry.get("json", "")) if isinstance(entry, dict) else None
@@ -284,23 +291,51 @@ def harvest_site(db: sqlite_utils.Database, source: Source, forms: dict | None =
             if form is None or not isinstance(data, dict):
                 t.errors.append(f"{source.location}: {rel} は piasite の評価書の JSON ではありません")
                 continue
-            _replace(db, doc_id, source, site, about, doc, form, data, digest)
+            _replace(conn, doc_id, source, site, about, doc, form, data, digest)
             t.read += 1
         gone = [d for d in known if d not in seen]
         for d in gone:
             for child in CHILDREN:
-                db.execute(f"delete from [{child}] where 評価書 = ?", [d])
-            db.table(DOCS).delete(d)
+                conn.execute(f"delete from [{child}] where 評価書 = ?", [d])
+            conn.execute(f"delete from [{DOCS}] where id = ?", [d])
         t.removed = len(gone)
-        db.table(SITES).update(source.name, {"評価書数": t.listed})
+        conn.execute(f"update [{SITES}] set 評価書数 = ? where id = ?", [t.listed, source.name])
     return t
 
 
+@contextlib.contextmanager
+def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    """One transaction for the block (sqlite-utils' own writes commit at each call: not used here)."""
+    conn.execute("begin immediate")
+    try:
+        yield
+    except BaseException:
+        conn.execute("rollback")
+        raise
+    conn.execute("commit")
+
+
+def _put(conn: sqlite3.Connection, table: str, rows: list[dict], replace: bool = False) -> None:
+    cols = list(rows[0])
+    names = ", ".join(f"[{c}]" for c in cols)
+    marks = ", ".join("?" for _ in cols)
+    verb = "insert or replace" if replace else "insert"
+    conn.executemany(f"{verb} into [{table}] ({names}) values ({marks})", [[r.get(c) for c in cols] for r in rows])
+
+
 def _replace(
-    db, doc_id: str, source: Source, site: Site, about: dict, doc: dict, form, data: dict, digest: str
+    conn: sqlite3.Connection,
+    doc_id: str,
+    source: Source,
+    site: Site,
+    about: dict,
+    doc: dict,
+    form,
+    data: dict,
+    digest: str,
 ) -> None:
     for child in CHILDREN:
-        db.execute(f"delete from [{child}] where 評価書 = ?", [doc_id])
+        conn.execute(f"delete from [{child}] where 評価書 = ?", [doc_id])
     url = str(doc.get("url") or "")
     if url and not url.startswith(("http://", "https://")):
         if site.is_web:
@@ -308,21 +343,19 @@ def _replace(
         elif base := str(about.get("site_url") or "").rstrip("/"):
             url = f"{base}/{url}"
     one = lambda role: _text(form.value(data, role)) if form.has_role(role) else None  # noqa: E731
-    db.table(DOCS).upsert(
-        {
-            "id": doc_id,
-            "サイト": source.name,
-            "url": url,
-            V["form"]: form.name,
-            V["number"]: _int(form.value(data, "number")) if form.has_role("number") else None,
-            **{V[r]: one(r) for r in ("title", "organisation", "published", "jimu_name")},
-            "sha256": digest,
-        },
-        pk="id",
-    )
+    row = {
+        "id": doc_id,
+        "サイト": source.name,
+        "url": url,
+        V["form"]: form.name,
+        V["number"]: _int(form.value(data, "number")) if form.has_role("number") else None,
+        **{V[r]: one(r) for r in ("title", "organisation", "published", "jimu_name")},
+        "sha256": digest,
+    }
+    _put(conn, DOCS, [row], replace=True)
     for table, rows in rows_of(form, doc_id, data).items():
         if rows:
-            db.table(table).insert_all(rows, batch_size=1000)
+            _put(conn, table, rows)
 
 
 def harvest(db_path: Path, sources: list[Source]) -> list[Tally]:
@@ -332,6 +365,8 @@ def harvest(db_path: Path, sources: list[Source]) -> list[Tally]:
         raise PiasiteError("集めるサイトがありません")
     db = sqlite_utils.Database(db_path)
     try:
+        db.conn.isolation_level = None  # transactions are ours (_transaction), one per site
+        db.execute("pragma journal_mode = wal")
         create(db)
         forms = _forms()
         out = []

@@ -167,3 +167,30 @@ def test_a_listing_that_is_not_a_list_is_refused_for_that_site_only(fixture_site
     (site / "api" / "assessments.json").write_text(json.dumps(bad), encoding="utf-8")
     out = harvest(tmp_path / "n.db", [Source("bad", str(site)), Source("good", str(fixture_site))])
     assert out[0].errors and not out[1].errors and out[1].read > 0
+
+
+def test_a_site_that_fails_half_way_leaves_the_database_as_it_was(fixture_site, tmp_path, monkeypatch):
+    from piasite.national import harvest as H
+
+    db_path = tmp_path / "n.db"
+    site = _copy(fixture_site, tmp_path / "site")
+    harvest(db_path, [Source("東山", str(site))])
+    before = {t: sqlite_utils.Database(db_path)[t].count for t in ("評価書", "項目の値", "委託事項")}
+    for f in (site / "api").rglob("*.json"):
+        if f.parent.name != "indexes" and f.name not in ("assessments.json", "site.json") and "schema" not in f.parts:
+            f.write_text(f.read_text(encoding="utf-8").replace("株式会社", "有限会社"), encoding="utf-8")
+    calls = []
+    real = H.rows_of
+
+    def failing(*a, **k):
+        calls.append(1)
+        if len(calls) == 2:
+            raise OSError("disk full")
+        return real(*a, **k)
+
+    monkeypatch.setattr(H, "rows_of", failing)
+    with pytest.raises(OSError):
+        harvest(db_path, [Source("東山", str(site))])
+    db = sqlite_utils.Database(db_path)
+    assert {t: db[t].count for t in before} == before
+    assert not list(db.query("select 1 from 委託事項 where 委託先名 like '有限会社%'"))
