@@ -38,7 +38,9 @@ ACCEPTANCE = ROOT / "tests" / "fixtures" / "acceptance"
 MIX = ["kiso"] * 7 + ["juten"] * 2 + ["zenkoumoku"]
 _A = "東西南北上下中大小新古本高若朝夕"
 _B = "山川田野原沢森浜崎岡島谷台松"
-COMPANIES = [f"株式会社{a}{b}システム" for a in "あかさたなはまやらわ" for b in "いきしちにひみりゐ"]  # 90 invented names
+COMPANIES = [
+    f"株式会社{a}{b}システム" for a in "あかさたなはまやらわ" for b in "いきしちにひみりゐ"
+]  # 90 invented names
 
 
 def _place(i: int) -> str:
@@ -167,7 +169,11 @@ async def _queries(db: Path) -> None:
         ("変更箇所で探す", {"文字": "株式会社"}),
     ]
     for query, params in asks:
-        url = ds.urls.query(name, query, format="json") + "?" + "&".join(f"{quote(k)}={quote(v)}" for k, v in params.items())
+        url = (
+            ds.urls.query(name, query, format="json")
+            + "?"
+            + "&".join(f"{quote(k)}={quote(v)}" for k, v in params.items())
+        )
         best = None
         for _ in range(3):
             t = time.perf_counter()

@@ -70,7 +70,9 @@ class _Group(_JapaneseHelp, click.Group):
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="piasite", help="piasite の版を表示して終わります。")
+@click.version_option(
+    package_name="piasite", message="piasite の版: %(version)s", help="piasite の版を表示して終わります。"
+)
 @click.pass_context
 def main(ctx: click.Context) -> None:
     """特定個人情報保護評価書を YAML から静的サイトにします。"""
