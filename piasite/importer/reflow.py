@@ -94,6 +94,7 @@ class _Cursor:
         self.stream = False  # reading a flattened line's tokens
         self.proved = 0  # runs of labels each given its own value after them (the layout's evidence)
         self.labels_first = True  # whether the text shows that layout (what is open is then !要確認)
+        self.width: int | None = None  # the width value cells are hard-wrapped at (cell_width)
         self.contents_label = norm(form.contents or "") or "\0"
         self.contents = False  # in the table of contents (項目一覧): its part headings start nothing
 
@@ -456,6 +457,161 @@ def assign(items: list[Item], units: list[str], lines: bool) -> list[list[str]] 
     return out
 
 
+# -- labels first: the values of a run of labels printed as lines ------------------------------
+
+# a line ending where a sentence or a bracket closes: it may end its value even when as wide as the cell
+_CLOSED = re.compile(r"[。．.」』)）\]］]$")
+# combinations of cuts past which a run's free lines are not searched (the run is marked unsettled)
+# a line opening with a box (☐ 甲, [○] 乙, [ ] 丙)
+_BOXED = re.compile(r"^\s*(?:[\[［]\s*[^\]］\s]?\s*[\]］]|[" + choices._GLYPHS + "])")
+Segment = tuple[int, int, int, int, "list[list[str]] | None"]  # items a..b, units c..d, their blocks
+
+
+def cell_width(lines: list[str]) -> int | None:
+    """The width value cells are hard-wrapped at, read from the text itself: the line length that
+    many lines share at the top of the lengths (a wrapped line fills its cell), or None when the
+    text shows no such edge (it does not wrap its cells, or too few lines do)."""
+    lengths: dict[int, int] = {}
+    for raw in lines:
+        t = raw.rstrip("\r\n")  # as printed: the space a wrap left at a line's edge counts
+        if "\t" in raw or len(t.strip()) < 16:
+            continue
+        lengths[len(t)] = lengths.get(len(t), 0) + 1
+    if not lengths:
+        return None
+    width, count = max(lengths.items(), key=lambda kv: (kv[1], kv[0]))
+    near = max(lengths.get(width - 1, 0), lengths.get(width + 1, 0))
+    longer = sum(n for length, n in lengths.items() if length > width)
+    return width if count >= 5 and count >= 2 * max(near, 1) and count >= longer else None
+
+
+def _full(line: str, width: int | None) -> bool:
+    """A line (as printed, its edge's spaces kept) that fills its cell and runs on into the next (no
+    value ends there), as far as the text shows: as wide as the cell, not closed by a full stop or
+    a bracket."""
+    t = line.rstrip("\r\n")
+    return width is not None and len(t) >= width and not _CLOSED.search(t.strip())
+
+
+def _paragraphs(units: list[str], full: list[bool]) -> list[tuple[int, int]]:
+    """(first, past-last) unit of each printed paragraph: a line that fills the cell and the lines
+    it runs on into (a value never ends inside one)."""
+    out: list[tuple[int, int]] = []
+    for k in range(len(units)):
+        if out and full[k - 1]:
+            out[-1] = (out[-1][0], k + 1)
+        else:
+            out.append((k, k + 1))
+    return out
+
+
+def _free_lines(items: list[Item], units: list[str], full: list[bool]) -> list[list[str]] | None:
+    """The free values of `items` (no brackets, no boxes) in `units` (lines), cut only where a
+    paragraph ends (a line filling the cell runs on into the next): `_free` over the paragraphs."""
+    paras = _paragraphs(units, full)
+    if len(items) > 1 and len(paras) > _MAX_UNITS:
+        return None
+    texts = ["".join(units[a:b]) if b - a > 1 else units[a] for a, b in paras]
+    blocks = _free(items, texts, lines=True)
+    if blocks is None:
+        return None
+    out, at = [], 0
+    for bl in blocks:
+        a = paras[at][0] if bl else 0
+        b = paras[at + len(bl) - 1][1] if bl else 0
+        out.append(units[a:b])
+        at += len(bl)
+    return out
+
+
+def _bracket_fits(item: Item, line: str) -> bool:
+    """Whether a choice's printed bracket (`[ 10人未満 ]`, `[ ]`) holds one of the item's choices or nothing."""
+    m = re.match(r"^\s*[\[［]([^\]］]*)[\]］]", line)
+    if m is None:
+        return True  # a bracket split over lines: read by the parser
+    inner = m.group(1).strip()
+    return not inner or choices.match_choice(inner, item.choices)[0] is not None
+
+
+def _option_index(item: Item, text: str) -> int | None:
+    t = norm_value(text)
+    for k, o in enumerate(item.options):
+        if t.startswith(norm_value(o.text)):
+            return k
+    return None
+
+
+def _boxes_lines(units: list[str], start: int, item: Item, full: list[bool]) -> tuple[int, int] | None:
+    """(first, past-last) line of a multi-choice's boxes from `start`: lines of boxes whose texts are
+    the item's options in the form's order (a line that fills the cell runs on into the next; the
+    next multi's boxes start again from its first option)."""
+    a = next((k for k in range(start, len(units)) if choices.boxes(units[k])), None)
+    if a is None:
+        return None
+    last, b = -1, a
+    while b < len(units):
+        bxs = choices.boxes(units[b])
+        if not bxs:
+            if b > a and full[b - 1]:  # a long box's text wrapped at the cell's edge
+                b += 1
+                continue
+            break
+        idx = [_option_index(item, x.text) for x in bxs]
+        if any(i is None for i in idx) or any(i <= j for i, j in zip(idx, [last, *idx[:-1]], strict=True)):
+            break
+        last = idx[-1] or 0
+        b += 1
+    if b == a and not any(_option_index(item, x.text) is not None for x in choices.boxes(units[a])):
+        # options printed in other words than the form's (庁内 / 市内連携システム): the lines of boxes
+        # that follow, one after the other
+        while b < len(units) and (_BOXED.match(units[b]) or (b > a and full[b - 1])):
+            b += 1
+    return (a, b) if b > a else None
+
+
+def settle(items: list[Item], lines: list[str], width: int | None) -> list[Segment]:
+    """The lines printed after a run of labels, cut into segments at each choice's bracket and
+    option list and each multi-choice's boxes; the free lines between two of them given to their
+    items by what each value is and where paragraphs end. A segment whose cut the lines do not
+    settle has None for its blocks (its items are !要確認), the others are kept. `lines` as printed
+    (the spaces at a wrapped line's edge kept)."""
+    units = [r.strip() for r in lines]
+    full = [_full(r, width) for r in lines]
+    shown = [plain(u) for u in units]
+    anchors: list[tuple[int, int, int]] = []  # (item index, first unit, past-last unit)
+    at = 0
+    for k, it in enumerate(items):
+        span = None
+        if it.kind == "multi" and it.options:
+            span = _boxes_lines(shown, at, it, full)
+        elif it.kind == "choice":
+            span = _choice_block(shown, at, it)
+            if span is not None and not _bracket_fits(it, shown[span[0]]):
+                span = None
+        if span is not None:
+            anchors.append((k, *span))
+            at = span[1]
+    out: list[Segment] = []
+    ik, uk = 0, 0
+    for k, a, b in [*anchors, (len(items), len(units), len(units))]:
+        free = items[ik:k]
+        stray = a if not free and a > uk else None  # lines between two values that are no item's
+        if free:
+            # a choice or a multi-choice whose brackets or boxes were not found: not given a value by
+            # its shape, and not left empty while the lines may hold it
+            boxed = any(it.kind in ("choice", "multi") for it in free) and a > uk
+            out.append((ik, k, uk, a, None if boxed else _free_lines(free, units[uk:a], full[uk:a])))
+        elif stray is not None and out:  # the value before them is not settled
+            out[-1] = (out[-1][0], out[-1][1], out[-1][2], a, None)
+            stray = None
+        if k < len(items):
+            out.append((k, k + 1, uk if stray is not None else a, b, None if stray is not None else [units[a:b]]))
+        elif stray is not None:
+            out.append((ik, k, uk, a, None))
+        ik, uk = k + 1, b
+    return out
+
+
 def _unsettled(items: list[Item], shown: str) -> tuple[str, str]:
     labels = "・".join(f"「{it.label}」" for it in items)
     return (
@@ -554,9 +710,19 @@ def _flush(cur: _Cursor, no: int, st: _Stream, run: list[_Hit], a: int, b: int, 
 
 
 def _label_of(cur: _Cursor, raw: str, move: bool) -> int | None:
+    """The slot of a line that is one label, possibly after the label of its rows' group printed
+    on the same line (`⑦使用の主体 使用部署 ※`, `再委託 ⑦再委託の有無 ※`)."""
     if "\t" in raw or not raw.strip():
         return None
-    return cur.accept(_norm(raw), move=move)
+    i = cur.accept(_norm(raw), move=move)
+    if i is not None:
+        return i
+    head, _, rest = raw.strip().partition(" ")
+    if rest.strip() and _norm(head) in cur.p.parent_labels:
+        i = cur.accept(_norm(rest), move=False)
+        if i is not None and _norm(head) == _norm(cur.slots[i].item.parent_label or ""):
+            return cur.accept(_norm(rest), move=move)
+    return None
 
 
 def _opens(cur: _Cursor, raw: str) -> bool:
@@ -612,7 +778,7 @@ def _lines(cur: _Cursor, numbered: Numbered) -> Numbered:
                 or cur.slots[nxt].item.parent is not cur.slots[i].item.parent
             ):
                 break
-            cur.accept(_norm(numbered[j][1]))
+            _label_of(cur, numbered[j][1], move=True)
             run.append((j, nxt))
             j += 1
         v = j
@@ -631,29 +797,34 @@ def _lines(cur: _Cursor, numbered: Numbered) -> Numbered:
 
 
 def _labels_first(cur: _Cursor, labels: Numbered, slots: list[int], values: Numbered) -> Numbered:
+    """The labels of a run, each followed by its value's lines where the values settle it; the
+    labels of a segment they do not settle marked (!要確認 with the reason), its lines after them."""
     items = [cur.slots[s].item for s in slots]
-    blocks = assign(items, [r.strip() for _, r in values], lines=True)
-    if blocks is not None and all(blocks):
+    segments = settle(items, [r for _, r in values], cur.width)
+    settled = all(blocks is not None for *_, blocks in segments)
+    if settled and all(bl for *_, blocks in segments for bl in blocks or []):
         cur.proved += 1  # every label has its value after the run: the layout prints labels first
-    if blocks is None:
-        if not cur.labels_first:
-            # a text that nowhere shows the labels printed first: bare labels are empty items, the
-            # lines after them the last one's value (as printed one under the other, and as read so far)
-            return labels + values
-        doubt = _unsettled(items, "\n".join(r.strip() for _, r in values))
-        return [(no, _line(raw, doubt)) for no, raw in labels] + values
+    if not settled and not cur.labels_first:
+        # a text that nowhere shows the labels printed first: bare labels are empty items, the
+        # lines after them the last one's value (as printed one under the other, and as read so far)
+        return labels + values
     out: Numbered = []
-    at = 0
-    for (no, raw), item, block in zip(labels, items, blocks, strict=True):
-        out.append((no, raw))
-        taken = values[at : at + len(block)]
-        at += len(block)
-        if item.kind in ("choice", "multi") and len(taken) > 1:
-            # a bracket split over lines (`[` / value / `<選択肢>` / options): one row again
-            merged = tuple(n for n, _ in taken[1:] if n != taken[0][0])
-            out.append((taken[0][0], _line(" ".join(r.strip() for _, r in taken), merged=merged)))
+    for a, b, c, d, blocks in segments:
+        if blocks is None:
+            doubt = _unsettled(items[a:b], "\n".join(r.strip() for _, r in values[c:d]))
+            out += [(no, _line(raw, doubt)) for no, raw in labels[a:b]] + values[c:d]
             continue
-        out += taken
+        at = c
+        for (no, raw), item, block in zip(labels[a:b], items[a:b], blocks, strict=True):
+            out.append((no, raw))
+            taken = values[at : at + len(block)]
+            at += len(block)
+            if item.kind in ("choice", "multi") and len(taken) > 1:
+                # a bracket split over lines (`[` / value / `<選択肢>` / options): one row again
+                merged = tuple(n for n, _ in taken[1:] if n != taken[0][0])
+                out.append((taken[0][0], _line(" ".join(r.strip() for _, r in taken), merged=merged)))
+                continue
+            out += taken
     return out
 
 
@@ -749,8 +920,11 @@ def reflow(form: Form, numbered: Numbered) -> Numbered:
     # first the evidence: whether the text anywhere prints a run of labels followed by one value
     # each (the layout of a merged label column); then the reading, which marks what the values do
     # not settle !要確認 only in a text that shows that layout
+    width = cell_width([r for _, r in out])
     probe = _Cursor(form)
+    probe.width = width
     _lines(probe, out)
     cur = _Cursor(form)
+    cur.width = width
     cur.labels_first = probe.proved > 0
     return _lines(cur, out)
