@@ -542,31 +542,45 @@ def _option_index(item: Item, text: str) -> int | None:
 
 
 def _boxes_lines(units: list[str], start: int, item: Item, full: list[bool]) -> tuple[int, int] | None:
-    """(first, past-last) line of a multi-choice's boxes from `start`: lines of boxes whose texts are
-    the item's options in the form's order (a line that fills the cell runs on into the next; the
-    next multi's boxes start again from its first option)."""
-    a = next((k for k in range(start, len(units)) if choices.boxes(units[k])), None)
-    if a is None:
+    """(first, past-last) line of a multi-choice's boxes from `start`: printed lines (a line that fills
+    the cell joined to the one it runs on into) of boxes whose texts are the item's options in the
+    form's order (the next multi's boxes start again from its first option)."""
+    paras = [(a, b) for a, b in _paragraphs(units, full) if a >= start]
+    first = next((k for k, (a, b) in enumerate(paras) if choices.boxes("".join(units[a:b]))), None)
+    if first is None:
         return None
-    last, b = -1, a
-    while b < len(units):
-        bxs = choices.boxes(units[b])
-        if not bxs:
-            if b > a and full[b - 1]:  # a long box's text wrapped at the cell's edge
-                b += 1
-                continue
-            break
+    last, k = -1, first
+    while k < len(paras):
+        bxs = choices.boxes("".join(units[paras[k][0] : paras[k][1]]))
         idx = [_option_index(item, x.text) for x in bxs]
-        if any(i is None for i in idx) or any(i <= j for i, j in zip(idx, [last, *idx[:-1]], strict=True)):
+        if not bxs or any(i is None for i in idx) or any(i <= j for i, j in zip(idx, [last, *idx[:-1]], strict=True)):
             break
         last = idx[-1] or 0
-        b += 1
-    if b == a and not any(_option_index(item, x.text) is not None for x in choices.boxes(units[a])):
+        k += 1
+    if k == first and not any(_option_index(item, x.text) is not None for x in bxs):
         # options printed in other words than the form's (庁内 / 市内連携システム): the lines of boxes
         # that follow, one after the other
-        while b < len(units) and (_BOXED.match(units[b]) or (b > a and full[b - 1])):
-            b += 1
-    return (a, b) if b > a else None
+        while k < len(paras) and _BOXED.match(units[paras[k][0]]):
+            k += 1
+    return (paras[first][0], paras[k - 1][1]) if k > first else None
+
+
+def _options_on(item: Item, units: list[str], full: list[bool], a: int, e: int) -> int:
+    """Past the option list of the choice printed from unit a (its bracket and `<選択肢>` up to e, as
+    `_choice_block` found them): the lines it runs on into (a line filling the cell) and the options
+    numbered on from the last one printed, up to the item's number of choices."""
+    if not any(re.match(r"^[<＜]選択肢[>＞]", u) for u in units[a:e]):
+        return e
+    numbers = [int(n) for u in units[a:e] for n in re.findall(r"(?:^|\s)(\d{1,2})\)", u)]
+    last = numbers[-1] if numbers else 0
+    while e < len(units):
+        lead = re.match(r"^(\d{1,2})\)", units[e])
+        if not full[e - 1] and not (lead and int(lead.group(1)) == last + 1 <= len(item.choices)):
+            break
+        numbers = [int(n) for n in re.findall(r"(?:^|\s)(\d{1,2})\)", units[e])]
+        last = numbers[-1] if numbers else last
+        e += 1
+    return e
 
 
 def settle(items: list[Item], lines: list[str], width: int | None) -> list[Segment]:
@@ -588,6 +602,10 @@ def settle(items: list[Item], lines: list[str], width: int | None) -> list[Segme
             span = _choice_block(shown, at, it)
             if span is not None and not _bracket_fits(it, shown[span[0]]):
                 span = None
+            if span is not None:
+                span = (span[0], _options_on(it, shown, full, *span))
+        if span is not None and ((span[0] > 0 and full[span[0] - 1]) or full[span[1] - 1]):
+            span = None  # a line that runs on into the bracket or the boxes, or out of them: not theirs
         if span is not None:
             anchors.append((k, *span))
             at = span[1]
@@ -822,7 +840,10 @@ def _labels_first(cur: _Cursor, labels: Numbered, slots: list[int], values: Numb
             if item.kind in ("choice", "multi") and len(taken) > 1:
                 # a bracket split over lines (`[` / value / `<選択肢>` / options): one row again
                 merged = tuple(n for n, _ in taken[1:] if n != taken[0][0])
-                out.append((taken[0][0], _line(" ".join(r.strip() for _, r in taken), merged=merged)))
+                row = taken[0][1].strip()
+                for (_, before), (_, r) in itertools.pairwise(taken):  # a line filling the cell runs on
+                    row += ("" if _full(before, cur.width) else " ") + r.strip()
+                out.append((taken[0][0], _line(row, merged=merged)))
                 continue
             out += taken
     return out
