@@ -534,11 +534,16 @@ def _bracket_fits(item: Item, line: str) -> bool:
 
 
 def _option_index(item: Item, text: str) -> int | None:
+    """The position among the item's options of the one a box's text prints (as stored, as any
+    version of the form prints it, or a variant), its qualifier after it."""
     t = norm_value(text)
+    best, at = 0, None  # the longest that the text starts with (個人番号対応符号, not 個人番号)
     for k, o in enumerate(item.options):
-        if t.startswith(norm_value(o.text)):
-            return k
-    return None
+        for p in {o.text, o.label or o.text, *o.variants, *(lab for _, lab in o.version_labels)}:
+            n = norm_value(p)
+            if n and t.startswith(n) and len(n) > best:
+                best, at = len(n), k
+    return at
 
 
 def _boxes_lines(units: list[str], start: int, item: Item, full: list[bool]) -> tuple[int, int] | None:
@@ -811,6 +816,10 @@ def _lines(cur: _Cursor, numbered: Numbered) -> Numbered:
             continue
         out += [numbered[x] for x in range(k, j)]
         k = j
+        if len(run) == 1 and (n := _one_choice(cur, i, values)) > 1:
+            # a choice's bracket and options wrapped over lines, the count after them: one row
+            out.append(_row(values[:n], cur.width))
+            k = next(x for x in range(j, v) if numbered[x] == values[n - 1]) + 1
     return out
 
 
@@ -838,15 +847,36 @@ def _labels_first(cur: _Cursor, labels: Numbered, slots: list[int], values: Numb
             taken = values[at : at + len(block)]
             at += len(block)
             if item.kind in ("choice", "multi") and len(taken) > 1:
-                # a bracket split over lines (`[` / value / `<選択肢>` / options): one row again
-                merged = tuple(n for n, _ in taken[1:] if n != taken[0][0])
-                row = taken[0][1].strip()
-                for (_, before), (_, r) in itertools.pairwise(taken):  # a line filling the cell runs on
-                    row += ("" if _full(before, cur.width) else " ") + r.strip()
-                out.append((taken[0][0], _line(row, merged=merged)))
+                out.append(_row(taken, cur.width))
                 continue
             out += taken
     return out
+
+
+def _row(taken: Numbered, width: int | None) -> tuple[int, Line]:
+    """A choice's or a multi's lines as one row again (`[` / value / `<選択肢>` / options, the count
+    after them; boxes wrapped between lines), a line filling the cell joined to the next unspaced."""
+    merged = tuple(n for n, _ in taken[1:] if n != taken[0][0])
+    row = taken[0][1].strip()
+    for (_, before), (_, r) in itertools.pairwise(taken):
+        row += ("" if _full(before, width) else " ") + r.strip()
+    return taken[0][0], _line(row, merged=merged)
+
+
+def _one_choice(cur: _Cursor, slot: int, values: Numbered) -> int:
+    """How many of the lines under a single choice's label are its bracket and option list (0: it
+    does not open with its bracket)."""
+    item = cur.slots[slot].item
+    if item.kind != "choice" or not values:
+        return 0
+    lines = [r for _, r in values]
+    shown = [plain(r.strip()) for r in lines]
+    full = [_full(r, cur.width) for r in lines]
+    span = _choice_block(shown, 0, item)
+    if span is None or span[0] != 0 or not _bracket_fits(item, shown[0]):
+        return 0
+    end = _options_on(item, shown, full, *span)
+    return end if end > 1 and not full[end - 1] else 0
 
 
 def _label_split(cur: _Cursor, raw: str) -> tuple[int, str, str] | None:
