@@ -543,6 +543,7 @@ class BodyParser:
         # (trailing tabs, i.e. empty cells at a line's end, do not make a table)
         self.tabless = bool(lines) and not any(re.search(r"\t\s*\S", raw) for _, raw in lines)
         gap = False
+        joined: dict[int, int] = {}
         for k, (no, raw) in enumerate(lines):
             if not raw.strip():
                 gap = True
@@ -558,7 +559,10 @@ class BodyParser:
                 self.unsure[self.pending[0]] = (no, *doubt)
             for m in getattr(raw, "merged", ()):  # source lines reflow.py joined into this one
                 self.accounted[m] = self.accounted.get(no, "value")
+                joined[m] = no
         self.flush_orphans()
+        for m, no in joined.items():  # as their line ends up (an orphan becomes a 取込メモ at the end)
+            self.accounted[m] = self.accounted.get(no, "value")
 
     def line(self, no: int, raw: str, gap: bool, rest: _Rest) -> None:
         cells = cells_of(raw)

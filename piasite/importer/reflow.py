@@ -812,6 +812,7 @@ def _lines(cur: _Cursor, numbered: Numbered) -> Numbered:
         # value under its nearest label (承認日 / 公表日 / a date), as the parser reads them
         if len(run) >= 2 and len(values) >= len(run):
             out += _labels_first(cur, [numbered[x] for x, _ in run], [s for _, s in run], values)
+            out += [numbered[x] for x in range(j, v) if numbered[x] not in values]  # page breaks, blank lines
             k = v
             continue
         out += [numbered[x] for x in range(k, j)]
@@ -819,7 +820,9 @@ def _lines(cur: _Cursor, numbered: Numbered) -> Numbered:
         if len(run) == 1 and (n := _one_choice(cur, i, values)) > 1:
             # a choice's bracket and options wrapped over lines, the count after them: one row
             out.append(_row(values[:n], cur.width))
-            k = next(x for x in range(j, v) if numbered[x] == values[n - 1]) + 1
+            end = next(x for x in range(j, v) if numbered[x] == values[n - 1]) + 1
+            out += [numbered[x] for x in range(j, end) if numbered[x] not in values[:n]]  # a page break
+            k = end
     return out
 
 
