@@ -524,6 +524,35 @@ def _free_lines(items: list[Item], units: list[str], full: list[bool]) -> list[l
     return out
 
 
+def _alone(item: Item, text: str) -> bool:
+    """Whether one printed paragraph shows by itself that it is the item's whole value: a date, a
+    number, a name of the item's shape (one line, not a sentence)."""
+    if item.kind in ("date", "integer", "count"):
+        return fits(item, text)
+    return item.kind == "text" and bool(item.shape) and "\n" not in text and shape_doubt(item.shape, text) is None
+
+
+def _free_segments(items: list[Item], units: list[str], full: list[bool], i0: int, u0: int) -> list[Segment]:
+    """`_free_lines` as segments (items and units from i0, u0); where the whole is not settled, a
+    first or last item whose paragraph shows what it is (a name, a date, a number) is settled alone
+    and the rest tried again."""
+    blocks = _free_lines(items, units, full)
+    whole: list[Segment] = [(i0, i0 + len(items), u0, u0 + len(units), blocks)]
+    if blocks is not None or len(items) < 2:
+        return whole
+    paras = _paragraphs(units, full)
+    if len(paras) < 2:
+        return whole
+    (a0, b0), (a1, b1) = paras[0], paras[-1]
+    if _alone(items[0], "".join(units[a0:b0])):
+        rest = _free_segments(items[1:], units[b0:], full[b0:], i0 + 1, u0 + b0)
+        return [(i0, i0 + 1, u0, u0 + b0, [units[:b0]]), *rest]
+    if _alone(items[-1], "".join(units[a1:b1])):
+        rest = _free_segments(items[:-1], units[:a1], full[:a1], i0, u0)
+        return [*rest, (i0 + len(items) - 1, i0 + len(items), u0 + a1, u0 + len(units), [units[a1:]])]
+    return whole
+
+
 def _bracket_fits(item: Item, line: str) -> bool:
     """Whether a choice's printed bracket (`[ 10人未満 ]`, `[ ]`) holds one of the item's choices or nothing."""
     m = re.match(r"^\s*[\[［]([^\]］]*)[\]］]", line)
@@ -623,7 +652,10 @@ def settle(items: list[Item], lines: list[str], width: int | None) -> list[Segme
             # a choice or a multi-choice whose brackets or boxes were not found: not given a value by
             # its shape, and not left empty while the lines may hold it
             boxed = any(it.kind in ("choice", "multi") for it in free) and a > uk
-            out.append((ik, k, uk, a, None if boxed else _free_lines(free, units[uk:a], full[uk:a])))
+            if boxed:
+                out.append((ik, k, uk, a, None))
+            else:
+                out += _free_segments(free, units[uk:a], full[uk:a], ik, uk)
         elif stray is not None and out:  # the value before them is not settled
             out[-1] = (out[-1][0], out[-1][1], out[-1][2], a, None)
             stray = None
