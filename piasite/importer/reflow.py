@@ -575,7 +575,9 @@ def _option_index(item: Item, text: str) -> int | None:
     return at
 
 
-def _boxes_lines(units: list[str], start: int, item: Item, full: list[bool]) -> tuple[int, int] | None:
+def _boxes_lines(
+    units: list[str], start: int, item: Item, full: list[bool], alone: bool = False
+) -> tuple[int, int] | None:
     """(first, past-last) line of a multi-choice's boxes from `start`: printed lines (a line that fills
     the cell joined to the one it runs on into) of boxes whose texts are the item's options in the
     form's order (the next multi's boxes start again from its first option)."""
@@ -591,9 +593,9 @@ def _boxes_lines(units: list[str], start: int, item: Item, full: list[bool]) -> 
             break
         last = idx[-1] or 0
         k += 1
-    if k == first and not any(_option_index(item, x.text) is not None for x in bxs):
-        # options printed in other words than the form's (庁内 / 市内連携システム): the lines of boxes
-        # that follow, one after the other
+    if alone or (k == first and not any(_option_index(item, x.text) is not None for x in bxs)):
+        # options printed in other words than the form's (庁内 / 市内連携システム), or out of its order
+        # where no other multi's boxes follow: the lines of boxes that follow, one after the other
         while k < len(paras) and _BOXED.match(units[paras[k][0]]):
             k += 1
     return (paras[first][0], paras[k - 1][1]) if k > first else None
@@ -631,7 +633,8 @@ def settle(items: list[Item], lines: list[str], width: int | None) -> list[Segme
     for k, it in enumerate(items):
         span = None
         if it.kind == "multi" and it.options:
-            span = _boxes_lines(shown, at, it, full)
+            alone = not any(x.kind == "multi" for x in items[k + 1 :])
+            span = _boxes_lines(shown, at, it, full, alone)
         elif it.kind == "choice":
             span = _choice_block(shown, at, it)
             if span is not None and not _bracket_fits(it, shown[span[0]]):
