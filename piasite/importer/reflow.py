@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from piasite.checks.plausibility import fits, shape_doubt
+from piasite.checks.plausibility import fits, shape_doubt, value_doubt
 from piasite.forms import regime
 from piasite.forms.form import Form
 from piasite.forms.items import Item
@@ -462,6 +462,8 @@ def assign(items: list[Item], units: list[str], lines: bool) -> list[list[str]] 
 # a line ending where a sentence or a bracket closes: it may end its value even when as wide as the cell
 _CLOSED = re.compile(r"[。．.」』)）\]］]$")
 # combinations of cuts past which a run's free lines are not searched (the run is marked unsettled)
+# a page's number as a footer prints it: 2 / 9, - 2 -, －２－, a bare number
+_PAGE_NUMBER = re.compile(r"^(?:\d{1,3}\s*/\s*\d{1,3}|[-－‐―ー]\s*\d{1,3}\s*[-－‐―ー]|\d{1,3})$")
 # a line opening with a box (☐ 甲, [○] 乙, [ ] 丙)
 _BOXED = re.compile(r"^\s*(?:[\[［]\s*[^\]］\s]?\s*[\]］]|[" + choices._GLYPHS + "])")
 Segment = tuple[int, int, int, int, "list[list[str]] | None"]  # items a..b, units c..d, their blocks
@@ -521,6 +523,11 @@ def _free_lines(items: list[Item], units: list[str], full: list[bool]) -> list[l
         b = paras[at + len(bl) - 1][1] if bl else 0
         out.append(units[a:b])
         at += len(bl)
+    for item, block in zip(items, out, strict=True):
+        # a text holding a choice's option list, boxes, the version stamp (checks/plausibility.py): lines
+        # of another item's cell (a footer between a bracket and its options) are in it
+        if block and item.kind in ("text", "ref") and value_doubt(item, "\n".join(block)) is not None:
+            return None
     return out
 
 
@@ -619,12 +626,15 @@ def _options_on(item: Item, units: list[str], full: list[bool], a: int, e: int) 
     return e
 
 
-def settle(items: list[Item], lines: list[str], width: int | None) -> list[Segment]:
+def settle(
+    items: list[Item], lines: list[str], width: int | None, breaks: frozenset[int] = frozenset()
+) -> list[Segment]:
     """The lines printed after a run of labels, cut into segments at each choice's bracket and
     option list and each multi-choice's boxes; the free lines between two of them given to their
     items by what each value is and where paragraphs end. A segment whose cut the lines do not
     settle has None for its blocks (its items are !要確認), the others are kept. `lines` as printed
-    (the spaces at a wrapped line's edge kept)."""
+    (the spaces at a wrapped line's edge kept); `breaks`: the lines a page break stands before or
+    after (the page's running footer, where the text keeps some of it, is beside them)."""
     units = [r.strip() for r in lines]
     full = [_full(r, width) for r in lines]
     shown = [plain(u) for u in units]
@@ -646,6 +656,10 @@ def settle(items: list[Item], lines: list[str], width: int | None) -> list[Segme
         if span is not None:
             anchors.append((k, *span))
             at = span[1]
+    # a page number among the lines (2 / 9, - 2 -, a bare number) is a page's foot the text keeps:
+    # its running footer (事務, department) is among the lines too, and no free value is settled
+    paged = any(_PAGE_NUMBER.match(u) for u in units) and not any(it.kind in ("integer", "count") for it in items)
+    paged = paged or bool(breaks)
     out: list[Segment] = []
     ik, uk = 0, 0
     for k, a, b in [*anchors, (len(items), len(units), len(units))]:
@@ -655,7 +669,7 @@ def settle(items: list[Item], lines: list[str], width: int | None) -> list[Segme
             # a choice or a multi-choice whose brackets or boxes were not found: not given a value by
             # its shape, and not left empty while the lines may hold it
             boxed = any(it.kind in ("choice", "multi") for it in free) and a > uk
-            if boxed:
+            if boxed or (paged and (not breaks or any(x in breaks for x in range(uk, a)))):
                 out.append((ik, k, uk, a, None))
             else:
                 out += _free_segments(free, units[uk:a], full[uk:a], ik, uk)
@@ -846,7 +860,11 @@ def _lines(cur: _Cursor, numbered: Numbered) -> Numbered:
         # fewer lines than labels: read as printed one under the other, the empty ones first, each
         # value under its nearest label (承認日 / 公表日 / a date), as the parser reads them
         if len(run) >= 2 and len(values) >= len(run):
-            out += _labels_first(cur, [numbered[x] for x, _ in run], [s for _, s in run], values)
+            # the values a page break (a line of furniture, a blank) stands between
+            at = [x for x in range(j, v) if numbered[x] in values]
+            gaps = [t for t, (x, y) in enumerate(itertools.pairwise(at)) if y > x + 1]
+            breaks = frozenset(t for g in gaps for t in (g, g + 1))
+            out += _labels_first(cur, [numbered[x] for x, _ in run], [s for _, s in run], values, breaks)
             out += [numbered[x] for x in range(j, v) if numbered[x] not in values]  # page breaks, blank lines
             k = v
             continue
@@ -861,11 +879,13 @@ def _lines(cur: _Cursor, numbered: Numbered) -> Numbered:
     return out
 
 
-def _labels_first(cur: _Cursor, labels: Numbered, slots: list[int], values: Numbered) -> Numbered:
+def _labels_first(
+    cur: _Cursor, labels: Numbered, slots: list[int], values: Numbered, breaks: frozenset[int] = frozenset()
+) -> Numbered:
     """The labels of a run, each followed by its value's lines where the values settle it; the
     labels of a segment they do not settle marked (!要確認 with the reason), its lines after them."""
     items = [cur.slots[s].item for s in slots]
-    segments = settle(items, [r for _, r in values], cur.width)
+    segments = settle(items, [r for _, r in values], cur.width, breaks)
     settled = all(blocks is not None for *_, blocks in segments)
     if settled and all(bl for *_, blocks in segments for bl in blocks or []):
         cur.proved += 1  # every label has its value after the run: the layout prints labels first
