@@ -536,7 +536,8 @@ def _alone(item: Item, text: str) -> bool:
     number, a name of the item's shape (one line, not a sentence)."""
     if item.kind in ("date", "integer", "count"):
         return fits(item, text)
-    return item.kind == "text" and bool(item.shape) and "\n" not in text and shape_doubt(item.shape, text) is None
+    shape = item.shape
+    return item.kind == "text" and shape is not None and "\n" not in text and shape_doubt(shape, text) is None
 
 
 def _free_segments(items: list[Item], units: list[str], full: list[bool], i0: int, u0: int) -> list[Segment]:
@@ -595,10 +596,11 @@ def _boxes_lines(
     last, k = -1, first
     while k < len(paras):
         bxs = choices.boxes("".join(units[paras[k][0] : paras[k][1]]))
-        idx = [_option_index(item, x.text) for x in bxs]
-        if not bxs or any(i is None for i in idx) or any(i <= j for i, j in zip(idx, [last, *idx[:-1]], strict=True)):
+        found = [_option_index(item, x.text) for x in bxs]
+        idx = [i for i in found if i is not None]
+        if not bxs or len(idx) < len(found) or any(i <= j for i, j in zip(idx, [last, *idx[:-1]], strict=True)):
             break
-        last = idx[-1] or 0
+        last = idx[-1]
         k += 1
     if alone or (k == first and not any(_option_index(item, x.text) is not None for x in bxs)):
         # options printed in other words than the form's (庁内 / 市内連携システム), or out of its order
