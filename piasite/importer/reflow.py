@@ -514,6 +514,8 @@ def _free_lines(items: list[Item], units: list[str], full: list[bool]) -> list[l
     if len(items) > 1 and len(paras) > _MAX_UNITS:
         return None
     texts = ["".join(units[a:b]) if b - a > 1 else units[a] for a, b in paras]
+    if len(items) == 1 and not _plausible(items[0], texts, lines=True):
+        return None  # one item left, and the lines are not what it holds (a date item, a heading under it)
     blocks = _free(items, texts, lines=True)
     if blocks is None:
         return None
@@ -619,8 +621,10 @@ def _options_on(item: Item, units: list[str], full: list[bool], a: int, e: int) 
     numbers = [int(n) for u in units[a:e] for n in re.findall(r"(?:^|\s)(\d{1,2})\)", u)]
     last = numbers[-1] if numbers else 0
     while e < len(units):
-        lead = re.match(r"^(\d{1,2})\)", units[e])
-        if not full[e - 1] and not (lead and int(lead.group(1)) == last + 1 <= len(item.choices)):
+        # the next option's number opening the line, or after the end of the option before it
+        # wrapped onto this line (`万人未満 5) 1,000万人以上`)
+        nxt = last + 1 <= len(item.choices) and re.search(rf"(?:^|\s){last + 1}\)", units[e])
+        if not full[e - 1] and not nxt:
             break
         numbers = [int(n) for n in re.findall(r"(?:^|\s)(\d{1,2})\)", units[e])]
         last = numbers[-1] if numbers else last
@@ -809,6 +813,8 @@ def _opens(cur: _Cursor, raw: str) -> bool:
         return False
     if cur.p.part_of(raw) is not None or cur.skipped(raw) or _STAMP.match(_norm(raw)):
         return True  # a part's heading, the change log's, the version stamp under 公表日
+    if _norm(raw) == cur.contents_label:
+        return True  # the table of contents' heading (項目一覧)
     if any(rx.match(_norm(tokens[0])) or rng.match(_norm(tokens[0])) for rx, rng, _ in cur.p.elements):
         return True
     return any(
@@ -936,7 +942,8 @@ def _one_choice(cur: _Cursor, slot: int, values: Numbered) -> int:
     if span is None or span[0] != 0 or not _bracket_fits(item, shown[0]):
         return 0
     end = _options_on(item, shown, full, *span)
-    return end if end > 1 and not full[end - 1] else 0
+    # all the lines up to the next label are the choice's (what else there is, the parser reads as before)
+    return end if end > 1 and end == len(values) else 0
 
 
 def _label_split(cur: _Cursor, raw: str) -> tuple[int, str, str] | None:
