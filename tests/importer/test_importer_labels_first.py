@@ -149,3 +149,18 @@ def test_only_the_segment_the_values_do_not_settle_is_uncertain():
         assert "決まりません" in use[key].reason and "毎月の更新時にも入手する。" in use[key].source
     assert use["入手方法"] == ["紙", "庁内連携システム"] and use["使用者数"] == "10人以上50人未満"
     assert str(use["使用開始日"]).startswith("2016-01")
+
+
+def test_a_value_that_opens_with_its_labels_words_is_the_value():
+    """`添付資料` then `添付資料(別紙1 提供先一覧)…` wrapped at the cell's edge onto a line that again
+    opens with `添付資料`: both lines are the value, not the label printed twice."""
+    value = "添付資料(別紙1 提供先一覧)、添付資料(別紙2 移転先一覧)、添付資料(別紙3 委託先一覧)"
+    cut = value.index("添付資料(別紙3")
+    text = ZEN_TITLE + (
+        "Ⅱ 特定個人情報ファイルの概要\n1.特定個人情報ファイル名\n介護保険情報ファイル\n"
+        "5.特定個人情報の提供・移転(委託に伴うものを除く。)\n提供・移転の有無\n"
+        "[○] 提供を行っている ( 1 ) 件 [ ] 移転を行っている ( ) 件 [ ] 行っていない\n"
+        "添付資料\n" + value[:cut] + "\n" + value[cut:] + "\n"
+        "提供先1\n北見台県知事\n①法令上の根拠\n番号法第19条第8号\n"
+    )
+    assert _file(text)["提供・移転"]["添付資料"] == value
