@@ -483,8 +483,11 @@ def cell_width(lines: list[str]) -> int | None:
         return None
     width, count = max(lengths.items(), key=lambda kv: (kv[1], kv[0]))
     near = max(lengths.get(width - 1, 0), lengths.get(width + 1, 0))
+    around = sum(lengths.get(width + d, 0) for d in (-3, -2, -1, 1, 2, 3)) / 6
     longer = sum(n for length, n in lengths.items() if length > width)
-    return width if count >= 5 and count >= 2 * max(near, 1) and count >= longer else None
+    # a spike: well above the lengths around it and above its neighbours, and few lines longer
+    spike = count >= 2 * around and 2 * count >= 3 * near
+    return width if count >= 5 and spike and count >= longer else None
 
 
 def _full(line: str, width: int | None) -> bool:
