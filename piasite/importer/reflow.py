@@ -481,13 +481,17 @@ def cell_width(lines: list[str]) -> int | None:
         lengths[len(t)] = lengths.get(len(t), 0) + 1
     if not lengths:
         return None
-    width, count = max(lengths.items(), key=lambda kv: (kv[1], kv[0]))
-    near = max(lengths.get(width - 1, 0), lengths.get(width + 1, 0))
-    around = sum(lengths.get(width + d, 0) for d in (-3, -2, -1, 1, 2, 3)) / 6
-    longer = sum(n for length, n in lengths.items() if length > width)
-    # a spike: well above the lengths around it and above its neighbours, and few lines longer
-    spike = count >= 2 * around and 2 * count >= 3 * near
-    return width if count >= 5 and spike and count >= longer else None
+
+    def edge(width: int) -> bool:
+        """Many lines this long, few longer: the distribution falls off a cliff after it."""
+        count = lengths[width]
+        after = max(lengths.get(width + d, 0) for d in (1, 2, 3))
+        before = sum(lengths.get(width - d, 0) for d in range(1, 7)) / 6
+        longer = sum(n for length, n in lengths.items() if length > width)
+        return count >= 5 and count >= 4 * after and count >= before and count >= longer
+
+    # the edge most lines reach (the body's cells; the cover's are wider and fewer)
+    return max((w for w in lengths if edge(w)), key=lambda w: (lengths[w], w), default=None)
 
 
 def _full(line: str, width: int | None) -> bool:
@@ -874,8 +878,12 @@ def _lines(cur: _Cursor, numbered: Numbered) -> Numbered:
             # the values a page break (a line of furniture, a blank) stands between
             at = [x for x in range(j, v) if numbered[x] in values]
             gaps = [t for t, (x, y) in enumerate(itertools.pairwise(at)) if y > x + 1]
-            breaks = frozenset(t for g in gaps for t in (g, g + 1))
-            out += _labels_first(cur, [numbered[x] for x, _ in run], [s for _, s in run], values, breaks)
+            breaks = {t for g in gaps for t in (g, g + 1)}
+            if at and at[-1] < v - 1:  # a page's foot after the last value: the footer's lines before it
+                breaks.add(len(at) - 1)
+            if at and at[0] > j:
+                breaks.add(0)
+            out += _labels_first(cur, [numbered[x] for x, _ in run], [s for _, s in run], values, frozenset(breaks))
             out += [numbered[x] for x in range(j, v) if numbered[x] not in values]  # page breaks, blank lines
             k = v
             continue
