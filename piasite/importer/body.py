@@ -543,6 +543,7 @@ class BodyParser:
         # (trailing tabs, i.e. empty cells at a line's end, do not make a table)
         self.tabless = bool(lines) and not any(re.search(r"\t\s*\S", raw) for _, raw in lines)
         gap = False
+        joined: dict[int, int] = {}
         for k, (no, raw) in enumerate(lines):
             if not raw.strip():
                 gap = True
@@ -558,7 +559,10 @@ class BodyParser:
                 self.unsure[self.pending[0]] = (no, *doubt)
             for m in getattr(raw, "merged", ()):  # source lines reflow.py joined into this one
                 self.accounted[m] = self.accounted.get(no, "value")
+                joined[m] = no
         self.flush_orphans()
+        for m, no in joined.items():  # as their line ends up (an orphan becomes a 取込メモ at the end)
+            self.accounted[m] = self.accounted.get(no, "value")
 
     def line(self, no: int, raw: str, gap: bool, rest: _Rest) -> None:
         cells = cells_of(raw)
@@ -707,12 +711,24 @@ class BodyParser:
                 self.match(i, "\t".join(cells[ci + 1 :]), no, gap)
                 return
             hit = self.find_prefix(c)
+            if hit and self.pending is not None and self.pending[1] == hit[0] and self._awaits_text(self.pending[0], c):
+                # `添付資料` / `添付資料(Ⅱ. ①提供先一覧)…`: the value under its label opens with the label's
+                # words, or a line of it wrapped at the cell's edge does
+                break
             if hit:
                 i, rest_v = hit
                 self.match(i, "\t".join([rest_v] + cells[ci + 1 :]), no, gap)
                 return
             break
         self.free(no, raw, gap)
+
+    def _awaits_text(self, path: Path, cell: str) -> bool:
+        """A text item whose label was just read and which has no value yet, or whose last line ran
+        on to the edge of its cell into `cell`."""
+        frags = self.texts.get(path)
+        if frags:
+            return self.tabless and wrapped(plain(frags[-1].raw), cell)
+        return self.get_value(path) in (None, "", [], {})
 
     def _heading_phrases(self, no: int, cell: str, gap: bool) -> bool:
         """A line printing one or several phrases of a heading made of several (the five risks of

@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from piasite.checks.plausibility import fits, shape_doubt
+from piasite.checks.plausibility import fits, shape_doubt, value_doubt
 from piasite.forms import regime
 from piasite.forms.form import Form
 from piasite.forms.items import Item
@@ -94,6 +94,7 @@ class _Cursor:
         self.stream = False  # reading a flattened line's tokens
         self.proved = 0  # runs of labels each given its own value after them (the layout's evidence)
         self.labels_first = True  # whether the text shows that layout (what is open is then !要確認)
+        self.width: int | None = None  # the width value cells are hard-wrapped at (cell_width)
         self.contents_label = norm(form.contents or "") or "\0"
         self.contents = False  # in the table of contents (項目一覧): its part headings start nothing
 
@@ -456,6 +457,246 @@ def assign(items: list[Item], units: list[str], lines: bool) -> list[list[str]] 
     return out
 
 
+# -- labels first: the values of a run of labels printed as lines ------------------------------
+
+# a line ending where a sentence or a bracket closes: it may end its value even when as wide as the cell
+_CLOSED = re.compile(r"[。．.」』)）\]］]$")
+# combinations of cuts past which a run's free lines are not searched (the run is marked unsettled)
+# a page's number as a footer prints it: 2 / 9, - 2 -, －２－, a bare number
+_PAGE_NUMBER = re.compile(r"^(?:\d{1,3}\s*/\s*\d{1,3}|[-－‐―ー]\s*\d{1,3}\s*[-－‐―ー]|\d{1,3})$")
+# a line opening with a box (☐ 甲, [○] 乙, [ ] 丙)
+_BOXED = re.compile(r"^\s*(?:[\[［]\s*[^\]］\s]?\s*[\]］]|[" + choices._GLYPHS + "])")
+Segment = tuple[int, int, int, int, "list[list[str]] | None"]  # items a..b, units c..d, their blocks
+
+
+def cell_width(lines: list[str]) -> int | None:
+    """The width value cells are hard-wrapped at, read from the text itself: the line length that
+    many lines share at the top of the lengths (a wrapped line fills its cell), or None when the
+    text shows no such edge (it does not wrap its cells, or too few lines do)."""
+    lengths: dict[int, int] = {}
+    for raw in lines:
+        t = raw.rstrip("\r\n")  # as printed: the space a wrap left at a line's edge counts
+        if "\t" in raw or len(t.strip()) < 16:
+            continue
+        lengths[len(t)] = lengths.get(len(t), 0) + 1
+    if not lengths:
+        return None
+
+    def edge(width: int) -> bool:
+        """Many lines this long, few longer: the distribution falls off a cliff after it."""
+        count = lengths[width]
+        after = max(lengths.get(width + d, 0) for d in (1, 2, 3))
+        before = sum(lengths.get(width - d, 0) for d in range(1, 7)) / 6
+        longer = sum(n for length, n in lengths.items() if length > width)
+        return count >= 5 and count >= 4 * after and count >= before and count >= longer
+
+    # the edge most lines reach (the body's cells; the cover's are wider and fewer)
+    return max((w for w in lengths if edge(w)), key=lambda w: (lengths[w], w), default=None)
+
+
+def _full(line: str, width: int | None) -> bool:
+    """A line (as printed, its edge's spaces kept) that fills its cell and runs on into the next (no
+    value ends there), as far as the text shows: as wide as the cell, not closed by a full stop or
+    a bracket."""
+    t = line.rstrip("\r\n")
+    return width is not None and len(t) >= width and not _CLOSED.search(t.strip())
+
+
+def _paragraphs(units: list[str], full: list[bool]) -> list[tuple[int, int]]:
+    """(first, past-last) unit of each printed paragraph: a line that fills the cell and the lines
+    it runs on into (a value never ends inside one)."""
+    out: list[tuple[int, int]] = []
+    for k in range(len(units)):
+        if out and full[k - 1]:
+            out[-1] = (out[-1][0], k + 1)
+        else:
+            out.append((k, k + 1))
+    return out
+
+
+def _free_lines(items: list[Item], units: list[str], full: list[bool]) -> list[list[str]] | None:
+    """The free values of `items` (no brackets, no boxes) in `units` (lines), cut only where a
+    paragraph ends (a line filling the cell runs on into the next): `_free` over the paragraphs."""
+    paras = _paragraphs(units, full)
+    if len(items) > 1 and len(paras) > _MAX_UNITS:
+        return None
+    texts = ["".join(units[a:b]) if b - a > 1 else units[a] for a, b in paras]
+    if len(items) == 1 and not _plausible(items[0], texts, lines=True):
+        return None  # one item left, and the lines are not what it holds (a date item, a heading under it)
+    blocks = _free(items, texts, lines=True)
+    if blocks is None:
+        return None
+    out, at = [], 0
+    for bl in blocks:
+        a = paras[at][0] if bl else 0
+        b = paras[at + len(bl) - 1][1] if bl else 0
+        out.append(units[a:b])
+        at += len(bl)
+    for item, block in zip(items, out, strict=True):
+        # a text holding a choice's option list, boxes, the version stamp (checks/plausibility.py): lines
+        # of another item's cell (a footer between a bracket and its options) are in it
+        if block and item.kind in ("text", "ref") and value_doubt(item, "\n".join(block)) is not None:
+            return None
+    return out
+
+
+def _alone(item: Item, text: str) -> bool:
+    """Whether one printed paragraph shows by itself that it is the item's whole value: a date, a
+    number, a name of the item's shape (one line, not a sentence)."""
+    if item.kind in ("date", "integer", "count"):
+        return fits(item, text)
+    shape = item.shape
+    return item.kind == "text" and shape is not None and "\n" not in text and shape_doubt(shape, text) is None
+
+
+def _free_segments(items: list[Item], units: list[str], full: list[bool], i0: int, u0: int) -> list[Segment]:
+    """`_free_lines` as segments (items and units from i0, u0); where the whole is not settled, a
+    first or last item whose paragraph shows what it is (a name, a date, a number) is settled alone
+    and the rest tried again."""
+    blocks = _free_lines(items, units, full)
+    whole: list[Segment] = [(i0, i0 + len(items), u0, u0 + len(units), blocks)]
+    if blocks is not None or len(items) < 2:
+        return whole
+    paras = _paragraphs(units, full)
+    if len(paras) < 2:
+        return whole
+    (a0, b0), (a1, b1) = paras[0], paras[-1]
+    if _alone(items[0], "".join(units[a0:b0])):
+        rest = _free_segments(items[1:], units[b0:], full[b0:], i0 + 1, u0 + b0)
+        return [(i0, i0 + 1, u0, u0 + b0, [units[:b0]]), *rest]
+    if _alone(items[-1], "".join(units[a1:b1])):
+        rest = _free_segments(items[:-1], units[:a1], full[:a1], i0, u0)
+        return [*rest, (i0 + len(items) - 1, i0 + len(items), u0 + a1, u0 + len(units), [units[a1:]])]
+    return whole
+
+
+def _bracket_fits(item: Item, line: str) -> bool:
+    """Whether a choice's printed bracket (`[ 10人未満 ]`, `[ ]`) holds one of the item's choices or nothing."""
+    m = re.match(r"^\s*[\[［]([^\]］]*)[\]］]", line)
+    if m is None:
+        return True  # a bracket split over lines: read by the parser
+    inner = m.group(1).strip()
+    return not inner or choices.match_choice(inner, item.choices)[0] is not None
+
+
+def _option_index(item: Item, text: str) -> int | None:
+    """The position among the item's options of the one a box's text prints (as stored, as any
+    version of the form prints it, or a variant), its qualifier after it."""
+    t = norm_value(text)
+    best, at = 0, None  # the longest that the text starts with (個人番号対応符号, not 個人番号)
+    for k, o in enumerate(item.options):
+        for p in {o.text, o.label or o.text, *o.variants, *(lab for _, lab in o.version_labels)}:
+            n = norm_value(p)
+            if n and t.startswith(n) and len(n) > best:
+                best, at = len(n), k
+    return at
+
+
+def _boxes_lines(
+    units: list[str], start: int, item: Item, full: list[bool], alone: bool = False
+) -> tuple[int, int] | None:
+    """(first, past-last) line of a multi-choice's boxes from `start`: printed lines (a line that fills
+    the cell joined to the one it runs on into) of boxes whose texts are the item's options in the
+    form's order (the next multi's boxes start again from its first option)."""
+    paras = [(a, b) for a, b in _paragraphs(units, full) if a >= start]
+    first = next((k for k, (a, b) in enumerate(paras) if choices.boxes("".join(units[a:b]))), None)
+    if first is None:
+        return None
+    last, k = -1, first
+    while k < len(paras):
+        bxs = choices.boxes("".join(units[paras[k][0] : paras[k][1]]))
+        found = [_option_index(item, x.text) for x in bxs]
+        idx = [i for i in found if i is not None]
+        if not bxs or len(idx) < len(found) or any(i <= j for i, j in zip(idx, [last, *idx[:-1]], strict=True)):
+            break
+        last = idx[-1]
+        k += 1
+    if alone or (k == first and not any(_option_index(item, x.text) is not None for x in bxs)):
+        # options printed in other words than the form's (庁内 / 市内連携システム), or out of its order
+        # where no other multi's boxes follow: the lines of boxes that follow, one after the other
+        while k < len(paras) and _BOXED.match(units[paras[k][0]]):
+            k += 1
+    return (paras[first][0], paras[k - 1][1]) if k > first else None
+
+
+def _options_on(item: Item, units: list[str], full: list[bool], a: int, e: int) -> int:
+    """Past the option list of the choice printed from unit a (its bracket and `<選択肢>` up to e, as
+    `_choice_block` found them): the lines it runs on into (a line filling the cell) and the options
+    numbered on from the last one printed, up to the item's number of choices."""
+    if not any(re.match(r"^[<＜]選択肢[>＞]", u) for u in units[a:e]):
+        return e
+    numbers = [int(n) for u in units[a:e] for n in re.findall(r"(?:^|\s)(\d{1,2})\)", u)]
+    last = numbers[-1] if numbers else 0
+    while e < len(units):
+        # the next option's number opening the line, or after the end of the option before it
+        # wrapped onto this line (`万人未満 5) 1,000万人以上`)
+        nxt = last + 1 <= len(item.choices) and re.search(rf"(?:^|\s){last + 1}\)", units[e])
+        if not full[e - 1] and not nxt:
+            break
+        numbers = [int(n) for n in re.findall(r"(?:^|\s)(\d{1,2})\)", units[e])]
+        last = numbers[-1] if numbers else last
+        e += 1
+    return e
+
+
+def settle(
+    items: list[Item], lines: list[str], width: int | None, breaks: frozenset[int] = frozenset()
+) -> list[Segment]:
+    """The lines printed after a run of labels, cut into segments at each choice's bracket and
+    option list and each multi-choice's boxes; the free lines between two of them given to their
+    items by what each value is and where paragraphs end. A segment whose cut the lines do not
+    settle has None for its blocks (its items are !要確認), the others are kept. `lines` as printed
+    (the spaces at a wrapped line's edge kept); `breaks`: the lines a page break stands before or
+    after (the page's running footer, where the text keeps some of it, is beside them)."""
+    units = [r.strip() for r in lines]
+    full = [_full(r, width) for r in lines]
+    shown = [plain(u) for u in units]
+    anchors: list[tuple[int, int, int]] = []  # (item index, first unit, past-last unit)
+    at = 0
+    for k, it in enumerate(items):
+        span = None
+        if it.kind == "multi" and it.options:
+            alone = not any(x.kind == "multi" for x in items[k + 1 :])
+            span = _boxes_lines(shown, at, it, full, alone)
+        elif it.kind == "choice":
+            span = _choice_block(shown, at, it)
+            if span is not None and not _bracket_fits(it, shown[span[0]]):
+                span = None
+            if span is not None:
+                span = (span[0], _options_on(it, shown, full, *span))
+        if span is not None and ((span[0] > 0 and full[span[0] - 1]) or full[span[1] - 1]):
+            span = None  # a line that runs on into the bracket or the boxes, or out of them: not theirs
+        if span is not None:
+            anchors.append((k, *span))
+            at = span[1]
+    # a page number among the lines (2 / 9, - 2 -, a bare number) is a page's foot the text keeps:
+    # its running footer (事務, department) is among the lines too, and no free value is settled
+    paged = any(_PAGE_NUMBER.match(u) for u in units) and not any(it.kind in ("integer", "count") for it in items)
+    paged = paged or bool(breaks)
+    out: list[Segment] = []
+    ik, uk = 0, 0
+    for k, a, b in [*anchors, (len(items), len(units), len(units))]:
+        free = items[ik:k]
+        stray = a if not free and a > uk else None  # lines between two values that are no item's
+        if free:
+            # a choice or a multi-choice whose brackets or boxes were not found: not given a value by
+            # its shape, and not left empty while the lines may hold it
+            boxed = any(it.kind in ("choice", "multi") for it in free) and a > uk
+            if boxed or (paged and (not breaks or any(x in breaks for x in range(uk, a)))):
+                out.append((ik, k, uk, a, None))
+            else:
+                out += _free_segments(free, units[uk:a], full[uk:a], ik, uk)
+        elif stray is not None and out:  # the value before them is not settled
+            out[-1] = (out[-1][0], out[-1][1], out[-1][2], a, None)
+            stray = None
+        if k < len(items):
+            out.append((k, k + 1, uk if stray is not None else a, b, None if stray is not None else [units[a:b]]))
+        elif stray is not None:
+            out.append((ik, k, uk, a, None))
+        ik, uk = k + 1, b
+    return out
+
+
 def _unsettled(items: list[Item], shown: str) -> tuple[str, str]:
     labels = "・".join(f"「{it.label}」" for it in items)
     return (
@@ -554,9 +795,19 @@ def _flush(cur: _Cursor, no: int, st: _Stream, run: list[_Hit], a: int, b: int, 
 
 
 def _label_of(cur: _Cursor, raw: str, move: bool) -> int | None:
+    """The slot of a line that is one label, possibly after the label of its rows' group printed
+    on the same line (`⑦使用の主体 使用部署 ※`, `再委託 ⑦再委託の有無 ※`)."""
     if "\t" in raw or not raw.strip():
         return None
-    return cur.accept(_norm(raw), move=move)
+    i = cur.accept(_norm(raw), move=move)
+    if i is not None:
+        return i
+    head, _, rest = raw.strip().partition(" ")
+    if rest.strip() and _norm(head) in cur.p.parent_labels:
+        i = cur.accept(_norm(rest), move=False)
+        if i is not None and _norm(head) == _norm(cur.slots[i].item.parent_label or ""):
+            return cur.accept(_norm(rest), move=move)
+    return None
 
 
 def _opens(cur: _Cursor, raw: str) -> bool:
@@ -569,6 +820,8 @@ def _opens(cur: _Cursor, raw: str) -> bool:
         return False
     if cur.p.part_of(raw) is not None or cur.skipped(raw) or _STAMP.match(_norm(raw)):
         return True  # a part's heading, the change log's, the version stamp under 公表日
+    if _norm(raw) == cur.contents_label:
+        return True  # the table of contents' heading (項目一覧)
     if any(rx.match(_norm(tokens[0])) or rng.match(_norm(tokens[0])) for rx, rng, _ in cur.p.elements):
         return True
     return any(
@@ -612,7 +865,7 @@ def _lines(cur: _Cursor, numbered: Numbered) -> Numbered:
                 or cur.slots[nxt].item.parent is not cur.slots[i].item.parent
             ):
                 break
-            cur.accept(_norm(numbered[j][1]))
+            _label_of(cur, numbered[j][1], move=True)
             run.append((j, nxt))
             j += 1
         v = j
@@ -622,39 +875,86 @@ def _lines(cur: _Cursor, numbered: Numbered) -> Numbered:
         # fewer lines than labels: read as printed one under the other, the empty ones first, each
         # value under its nearest label (承認日 / 公表日 / a date), as the parser reads them
         if len(run) >= 2 and len(values) >= len(run):
-            out += _labels_first(cur, [numbered[x] for x, _ in run], [s for _, s in run], values)
+            # the values a page break (a line of furniture, a blank) stands between
+            at = [x for x in range(j, v) if numbered[x] in values]
+            gaps = [t for t, (x, y) in enumerate(itertools.pairwise(at)) if y > x + 1]
+            breaks = {t for g in gaps for t in (g, g + 1)}
+            if at and at[-1] < v - 1:  # a page's foot after the last value: the footer's lines before it
+                breaks.add(len(at) - 1)
+            if at and at[0] > j:
+                breaks.add(0)
+            out += _labels_first(cur, [numbered[x] for x, _ in run], [s for _, s in run], values, frozenset(breaks))
+            out += [numbered[x] for x in range(j, v) if numbered[x] not in values]  # page breaks, blank lines
             k = v
             continue
         out += [numbered[x] for x in range(k, j)]
         k = j
+        if len(run) == 1 and (n := _one_choice(cur, i, values)) > 1:
+            # a choice's bracket and options wrapped over lines, the count after them: one row
+            out.append(_row(values[:n], cur.width))
+            end = next(x for x in range(j, v) if numbered[x] == values[n - 1]) + 1
+            out += [numbered[x] for x in range(j, end) if numbered[x] not in values[:n]]  # a page break
+            k = end
     return out
 
 
-def _labels_first(cur: _Cursor, labels: Numbered, slots: list[int], values: Numbered) -> Numbered:
+def _labels_first(
+    cur: _Cursor, labels: Numbered, slots: list[int], values: Numbered, breaks: frozenset[int] = frozenset()
+) -> Numbered:
+    """The labels of a run, each followed by its value's lines where the values settle it; the
+    labels of a segment they do not settle marked (!要確認 with the reason), its lines after them."""
     items = [cur.slots[s].item for s in slots]
-    blocks = assign(items, [r.strip() for _, r in values], lines=True)
-    if blocks is not None and all(blocks):
+    segments = settle(items, [r for _, r in values], cur.width, breaks)
+    settled = all(blocks is not None for *_, blocks in segments)
+    if settled and all(bl for *_, blocks in segments for bl in blocks or []):
         cur.proved += 1  # every label has its value after the run: the layout prints labels first
-    if blocks is None:
-        if not cur.labels_first:
-            # a text that nowhere shows the labels printed first: bare labels are empty items, the
-            # lines after them the last one's value (as printed one under the other, and as read so far)
-            return labels + values
-        doubt = _unsettled(items, "\n".join(r.strip() for _, r in values))
-        return [(no, _line(raw, doubt)) for no, raw in labels] + values
+    if not settled and not cur.labels_first:
+        # a text that nowhere shows the labels printed first: bare labels are empty items, the
+        # lines after them the last one's value (as printed one under the other, and as read so far)
+        return labels + values
     out: Numbered = []
-    at = 0
-    for (no, raw), item, block in zip(labels, items, blocks, strict=True):
-        out.append((no, raw))
-        taken = values[at : at + len(block)]
-        at += len(block)
-        if item.kind in ("choice", "multi") and len(taken) > 1:
-            # a bracket split over lines (`[` / value / `<選択肢>` / options): one row again
-            merged = tuple(n for n, _ in taken[1:] if n != taken[0][0])
-            out.append((taken[0][0], _line(" ".join(r.strip() for _, r in taken), merged=merged)))
+    for a, b, c, d, blocks in segments:
+        if blocks is None:
+            doubt = _unsettled(items[a:b], "\n".join(r.strip() for _, r in values[c:d]))
+            out += [(no, _line(raw, doubt)) for no, raw in labels[a:b]] + values[c:d]
             continue
-        out += taken
+        at = c
+        for (no, raw), item, block in zip(labels[a:b], items[a:b], blocks, strict=True):
+            out.append((no, raw))
+            taken = values[at : at + len(block)]
+            at += len(block)
+            if item.kind in ("choice", "multi") and len(taken) > 1:
+                out.append(_row(taken, cur.width))
+                continue
+            out += taken
     return out
+
+
+def _row(taken: Numbered, width: int | None) -> tuple[int, Line]:
+    """A choice's or a multi's lines as one row again (`[` / value / `<選択肢>` / options, the count
+    after them; boxes wrapped between lines), a line filling the cell joined to the next unspaced."""
+    merged = tuple(n for n, _ in taken[1:] if n != taken[0][0])
+    row = taken[0][1].strip()
+    for (_, before), (_, r) in itertools.pairwise(taken):
+        row += ("" if _full(before, width) else " ") + r.strip()
+    return taken[0][0], _line(row, merged=merged)
+
+
+def _one_choice(cur: _Cursor, slot: int, values: Numbered) -> int:
+    """How many of the lines under a single choice's label are its bracket and option list (0: it
+    does not open with its bracket)."""
+    item = cur.slots[slot].item
+    if item.kind != "choice" or not values:
+        return 0
+    lines = [r for _, r in values]
+    shown = [plain(r.strip()) for r in lines]
+    full = [_full(r, cur.width) for r in lines]
+    span = _choice_block(shown, 0, item)
+    if span is None or span[0] != 0 or not _bracket_fits(item, shown[0]):
+        return 0
+    end = _options_on(item, shown, full, *span)
+    # all the lines up to the next label are the choice's (what else there is, the parser reads as before)
+    return end if end > 1 and end == len(values) else 0
 
 
 def _label_split(cur: _Cursor, raw: str) -> tuple[int, str, str] | None:
@@ -749,8 +1049,11 @@ def reflow(form: Form, numbered: Numbered) -> Numbered:
     # first the evidence: whether the text anywhere prints a run of labels followed by one value
     # each (the layout of a merged label column); then the reading, which marks what the values do
     # not settle !要確認 only in a text that shows that layout
+    width = cell_width([r for _, r in out])
     probe = _Cursor(form)
+    probe.width = width
     _lines(probe, out)
     cur = _Cursor(form)
+    cur.width = width
     cur.labels_first = probe.proved > 0
     return _lines(cur, out)
