@@ -191,3 +191,58 @@ def test_bare_numbers_are_pages_only_in_a_run_going_up_with_text_between():
     assert bare_page_numbers(["a", "b", "c", "5", "d", "e", "f", "12", "g", "h", "i", "3"]) == set()
     # the cover's lines are the cover reader's (a 評価書番号 printed alone under its label)
     assert bare_page_numbers(pages, cover_end=4) == set()
+
+
+# -- running footers found by their repetition beside page counters -----------------------------------
+
+FOOTERS = {
+    "name-form-number-department": lambda p: ["国民年金に関する事務", "全項目評価書", str(p), "東山市市民局年金課"],
+    "name-counter-department": lambda p: ["国民年金に関する事務", f"{p} / 9", "東山市市民局年金課"],
+    "dashed-counter-title": lambda p: [f"- {p} -", "国民年金に関する事務 全項目評価書"],
+}
+
+
+def _paged(pages: list[list[str]], footer, first: int = 1, skip: tuple[int, ...] = ()) -> list[str]:
+    out: list[str] = []
+    numbers = [n for n in range(first, first + len(pages) + len(skip)) if n not in skip]
+    for n, page in zip(numbers, pages, strict=False):
+        out += page + footer(n)
+    return out
+
+
+def test_a_running_footer_whose_text_is_also_a_value_is_furniture_only_at_the_counters():
+    """The 事務 printed in every footer is the 事務の名称's value too: the footer's lines go, the value stays
+    (the footer is told by the same lines beside a counter going up, never by its wording)."""
+    pages = [
+        ["Ⅰ 基本情報", "①事務の名称", "国民年金に関する事務", "②事務の内容 ※", "国民年金法に基づき、"],
+        ["被保険者の資格を管理する。", "③対象人数", "[ 1万人以上10万人未満 ]", "④備考"],
+        ["国民年金に関する事務", "⑤部署", "市民局 年金課", "⑥役職名"],
+        ["課長", "⑦他の評価実施機関", "－", "⑧その他"],
+    ]
+    for style, footer in FOOTERS.items():
+        lines = _paged(pages, footer)
+        got = page_furniture(lines)
+        kept = [l for k, l in enumerate(lines) if k not in got]
+        assert kept == [l for p in pages for l in p], style
+
+
+def test_running_footers_hold_where_the_document_leaves_pages_out():
+    # an excerpt: pages 3, 6 and 7 are not in the text, the counters still go up
+    pages = [[f"第{n}段の一行目です。", f"第{n}段の二行目です。", f"第{n}段の三行目です。"] for n in range(5)]
+    for style, footer in FOOTERS.items():
+        lines = _paged(pages, footer, skip=(3, 6, 7))
+        kept = [l for k, l in enumerate(lines) if k not in page_furniture(lines)]
+        assert kept == [l for p in pages for l in p], style
+
+
+def test_a_line_beside_most_counters_but_not_nearly_all_is_the_page_s_own():
+    # 保険年金課長 ends two pages of four: the pages' own text, not a footer printed on every page
+    pages = [
+        ["①部署", "保険年金課", "②役職名", "保険年金課長"],
+        ["③連絡先", "東山市役所 電話 000-0000", "④備考", "保険年金課長"],
+        ["⑤実施日", "令和6年4月1日", "⑥方法", "窓口"],
+        ["⑦意見", "なし", "⑧結果", "特になし"],
+    ]
+    lines = _paged(pages, lambda p: [f"- {p} -", "国民年金に関する事務 全項目評価書"])
+    kept = [l for k, l in enumerate(lines) if k not in page_furniture(lines)]
+    assert kept == [l for p in pages for l in p]
