@@ -246,3 +246,23 @@ def test_a_line_beside_most_counters_but_not_nearly_all_is_the_page_s_own():
     lines = _paged(pages, lambda p: [f"- {p} -", "国民年金に関する事務 全項目評価書"])
     kept = [l for k, l in enumerate(lines) if k not in page_furniture(lines)]
     assert kept == [l for p in pages for l in p]
+
+
+def test_two_changes_of_one_item_parted_by_a_footer_stay_two_rows():
+    """Two rows of one date and item, each with its own 提出時期, either side of a page's footer: two
+    changes or one printed in two parts, the text cannot tell; kept as printed, the second row says so.
+    A second part without its own 提出時期 is the first row's continuation."""
+    head = "(別添3) 変更箇所\n変更日\t項目\t変更前の記載\t変更後の記載\t提出時期\t提出時期に係る説明\n"
+    item = "Ⅱ 6. 保管場所"
+    row_a = f"令和6年4月1日\t{item}\t＜東山市における措置＞ 庁舎に保管\t＜東山市における措置＞ データセンターに保管\t事前\t更改による\n"
+    row_b = (
+        f"令和6年4月1日\t{item}\t＜委託先における措置＞ 施錠保管\t＜委託先における措置＞ 入退室管理\t事前\t更改による\n"
+    )
+    footer = _page(3)
+    text = COVER + _page(1) + CONTENTS + _page(2) + JIMU + head + row_a + footer + row_b + _page(4)
+    rows = import_text(text).data["変更箇所"]
+    assert [r["変更前の記載"] for r in rows] == ["＜東山市における措置＞ 庁舎に保管", "＜委託先における措置＞ 施錠保管"]
+    assert "要確認" in rows[1]["備考"] and "備考" not in rows[0]
+    part = f"令和6年4月1日\t{item}\t施錠保管(続き)\t入退室管理(続き)\t\t\n"
+    rows = import_text(text.replace(row_b, part)).data["変更箇所"]
+    assert len(rows) == 1 and rows[0]["変更後の記載"].endswith("入退室管理(続き)")
