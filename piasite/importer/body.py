@@ -21,6 +21,7 @@ from piasite.forms.items import Item
 from piasite.forms.values import value_at
 from piasite.importer import choices
 from piasite.importer.cells import (
+    COUNT_TAIL,
     after_label,
     clean_md,
     composite_spans,
@@ -190,6 +191,7 @@ class BodyParser:
         # the multi-choice row just read, to join a list continued on the next row: (slot, path, raw, line)
         self.last_multi: tuple[int, Path, str, int] | None = None
         self.last_choice: Item | None = None
+        self.last_choice_at: tuple[int, Path] | None = None  # its slot and path
         self.all_choices = {norm_value(c) for sl in self.slots for c in sl.item.choices}
         self.last_raw = ""
         self.header: list[int] | None = None
@@ -379,6 +381,7 @@ class BodyParser:
         self.pending = None
         self.last_multi = None
         self.last_choice = None
+        self.last_choice_at = None
         if item.kind in ("text", "ref", "list"):
             if v:
                 self.add_text(path, Fragment(line, v, gap))
@@ -396,6 +399,7 @@ class BodyParser:
         self.last_raw = v
         if item.kind == "choice":
             self.last_choice = item
+            self.last_choice_at = slot_i, path
             r = choices.read_choice(v, item)
             self._counts(slot, path, v)
             self._take(path, item, r, line, v)
@@ -914,6 +918,10 @@ class BodyParser:
         # the option list of the choice just read, wrapped onto its own line (002:742)
         if self.last_choice is not None and is_option_list(raw, self.last_choice.choices):
             self.accounted[no] = "value"
+            count = COUNT_TAIL.search(plain(raw))
+            if self.last_choice_at is not None and count:
+                si, path = self.last_choice_at  # its count printed after the options: `( 3 ) 件`
+                self._counts(self.slots[si], path, count.group())
             return
         # a flattened table repeated as tab lines (quirk 5): already in the value above
         toks = nfkc(plain(raw)).split()  # (＜選択肢＞ there, &lt;選択肢&gt; here)
