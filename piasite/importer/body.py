@@ -107,6 +107,13 @@ def _closing(text: str, start: int) -> int | None:
     return None
 
 
+def _unclosed(text: str) -> bool:
+    """A row whose last bracket is still open (`☐ その他 (住民基本台帳ネットワーク…管`): its next line
+    finishes it (`理)`), boxes or none."""
+    t = plain(text)
+    return t.count("(") + t.count("（") > t.count(")") + t.count("）")
+
+
 def cells_of(raw: str) -> list[str]:
     cells = raw.split("\t")
     while cells and not cells[-1].strip():
@@ -713,10 +720,28 @@ class BodyParser:
             hit = self.find_prefix(c)
             if hit:
                 i, rest_v = hit
+                if self._value_with_a_label_s_words(i):
+                    break
                 self.match(i, "\t".join([rest_v] + cells[ci + 1 :]), no, gap)
                 return
             break
         self.free(no, raw, gap)
+
+    def _value_with_a_label_s_words(self, i: int) -> bool:
+        """A line opening with the words of label i (`添付資料(Ⅱ. ①提供先一覧)に記載`) right under a label still
+        waiting for its value, where label i is that label or one already read: the waiting item's value
+        (and, one PDF line per text line, a line of the item being read opening with its own label's words)."""
+        if self.pending is None:
+            return False
+        path, si = self.pending
+        if i == si and self.tabless and self.slots[si].item.kind in ("text", "ref", "list"):
+            return True  # a value hard-wrapped at the cell's width, a line opening with its label's words
+        if path in self.texts or self.get_value(path) not in (None, [], {}, "") or path in self.unread:
+            return False
+        if i == si:
+            return True
+        target = self.concrete(self.slots[i], create=False)
+        return i <= self.cursor and bool(target) and (target in self.texts or target in self.valued)
 
     def _heading_phrases(self, no: int, cell: str, gap: bool) -> bool:
         """A line printing one or several phrases of a heading made of several (the five risks of
@@ -907,7 +932,7 @@ class BodyParser:
                 self.accounted[no] = "value"
                 return
         # a multi-choice list continued over several rows (・連絡先等情報\t[○] …)
-        if self.last_multi and choices.boxes(raw):
+        if self.last_multi and (choices.boxes(raw) or _unclosed(self.last_multi[2])):
             si, path, v, line = self.last_multi
             v = v + "\t" + raw.strip()
             self.unread.pop(path, None)

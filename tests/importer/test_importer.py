@@ -71,7 +71,8 @@ def test_underline_is_reported_as_dropped():
         (
             '<div>[] 情報提供ネットワークシステム</div> <div>[○] 宛名システム等</div> <div>[○] その他 （課税原票管理システム、'
             'サービス検索・電子申請機能）</div> <div>[○] 庁内連携システム</div>',
-            ["宛名システム等", {"その他": "課税原票管理システム、サービス検索・電子申請機能"}, "庁内連携システム"],
+            # (the options ticked, in the form's order: a row printed in columns is read down each column)
+            ["庁内連携システム", "宛名システム等", {"その他": "課税原票管理システム、サービス検索・電子申請機能"}],
         ),
         # checked="" inside brackets (002)
         (

@@ -27,3 +27,30 @@ def test_a_count_printed_after_the_options_is_the_choice_s_count():
     )
     itaku = import_text(text).data["特定個人情報ファイル"][0]["委託"]
     assert itaku["有無"] == "委託する" and itaku["件数"] == 1
+
+
+def test_a_checkbox_row_whose_qualifier_wraps_past_its_last_box_keeps_its_tail():
+    # `理)` alone: the qualifier of the last box, hard-wrapped; never the next item's first words
+    text = (
+        "特定個人情報保護評価書(全項目評価書)\n" + HEAD.split("\n", 1)[1] + "3. 特定個人情報の入手・使用\n②入手方法\n"
+        "[ ] 紙 [ ] 電子メール [ ] 専用線 [○] 庁内連携システム [○] その他 (住民基本台帳ネットワークシステム、申請管\n"
+        "理)\n③入手の時期・頻度\n年金額の算定の都度\n"
+    )
+    use = import_text(text).data["特定個人情報ファイル"][0]["入手・使用"]
+    assert use["入手の時期・頻度"] == "年金額の算定の都度"
+    assert use["入手方法"][0] == "庁内連携システム"
+    assert use["入手方法"][1]["その他"].replace(" ", "") == "住民基本台帳ネットワークシステム、申請管理"
+
+
+def test_a_value_opening_with_a_label_s_words_is_the_value_of_the_label_above_it():
+    # 添付資料 is a label; `添付資料(別紙)…` under 添付資料 or under ①法令上の根拠 is their value
+    text = HEAD + (
+        "5. 特定個人情報の提供・移転(委託に伴うものを除く。)\n提供・移転の有無\n[○] 提供を行っている (1) 件\n"
+        "[ ] 移転を行っている () 件 [ ] 行っていない\n添付資料\n添付資料(別紙1)、添付資料(別紙2)の一覧のとおり、\n"
+        "添付資料(別紙3)にも記載\n提供先1\n都道府県知事\n①法令上の根拠\n添付資料(別紙1)に記載\n②提供先における用途\n"
+        "年金の支給\n"
+    )
+    pt = import_text(text).data["特定個人情報ファイル"][0]["提供・移転"]
+    assert pt["添付資料"] == "添付資料(別紙1)、添付資料(別紙2)の一覧のとおり、添付資料(別紙3)にも記載"
+    assert pt["提供先"][0]["法令上の根拠"] == "添付資料(別紙1)に記載"
+    assert pt["提供先"][0]["用途"] == "年金の支給"
