@@ -932,9 +932,10 @@ class BodyParser:
                 self.accounted[no] = "value"
                 return
         # a multi-choice list continued over several rows (・連絡先等情報\t[○] …)
-        if self.last_multi and (choices.boxes(raw) or _unclosed(self.last_multi[2])):
+        completes = self.last_multi is not None and self._completes_option(self.last_multi, raw)
+        if self.last_multi and (completes or choices.boxes(raw) or _unclosed(self.last_multi[2])):
             si, path, v, line = self.last_multi
-            v = v + "\t" + raw.strip()
+            v = v + ("" if completes else "\t") + raw.strip()
             self.unread.pop(path, None)
             self.doubts = [d for d in self.doubts if d[0] != line]
             self.place(si, v, line)
@@ -956,6 +957,19 @@ class BodyParser:
             return
         self.orphans.append(Fragment(no, text, gap))
         self.accounted[no] = "orphan"
+
+    def _completes_option(self, multi: tuple[int, Path, str, int], raw: str) -> bool:
+        """A line without boxes that finishes the name of the row's last option, hard-wrapped at the
+        cell's width (`[○] その他識別情報` / `(内部番号)`): the row's, joined without a space."""
+        if not self.tabless or choices.boxes(raw):
+            return False
+        bxs = choices.boxes(multi[2])
+        if not bxs:
+            return False
+        head = norm_value(bxs[-1].text)
+        joined = norm_value(bxs[-1].text + raw.strip())
+        keys = [norm_value(t) for o in self.slots[multi[0]].item.options for t in (o.text, *o.variants)]
+        return any(k and joined.startswith(k) and not head.startswith(k) for k in keys)
 
     # -- results -----------------------------------------------------------------
     def finish(self) -> dict:

@@ -54,3 +54,17 @@ def test_a_value_opening_with_a_label_s_words_is_the_value_of_the_label_above_it
     assert pt["添付資料"] == "添付資料(別紙1)、添付資料(別紙2)の一覧のとおり、添付資料(別紙3)にも記載"
     assert pt["提供先"][0]["法令上の根拠"] == "添付資料(別紙1)に記載"
     assert pt["提供先"][0]["用途"] == "年金の支給"
+
+
+def test_an_option_name_wrapped_onto_a_line_without_boxes_is_the_row_s():
+    # `[○] その他識別情報` / `(内部番号)`: the option's name finished on the next line, then the row goes on
+    text = HEAD + (
+        "2. 基本情報\n①ファイルの種類 ※\n[ システム用ファイル ]\n<選択肢>\n1) システム用ファイル 2) その他の電子ファイル(表計算ファイル等)\n"
+        "②対象となる本人の数\n[ 1万人以上10万人未満 ]\n③対象となる本人の範囲 ※\n国民年金の被保険者\n"
+        "④記録される項目\n[ 10項目以上50項目未満 ]\n主な記録項目 ※\n・識別情報 [○] 個人番号 [ ] 個人番号対応符号 [○] その他識別情報\n"
+        "(内部番号)\n・連絡先等情報 [○] 4情報(氏名、性別、生年月日、住所) [ ] 連絡先\n(電話番号等) [ ] その他住民票関係情報\n"
+        "その妥当性\n被保険者を特定するため\n"
+    )
+    info = import_text(text).data["特定個人情報ファイル"][0]["基本情報"]
+    assert info["主な記録項目"] == ["個人番号", "その他識別情報(内部番号)", "4情報(氏名、性別、生年月日、住所)"]
+    assert info["その妥当性"] == "被保険者を特定するため"
