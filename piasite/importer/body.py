@@ -21,6 +21,7 @@ from piasite.forms.items import Item
 from piasite.forms.values import value_at
 from piasite.importer import choices
 from piasite.importer.cells import (
+    COUNT_TAIL,
     after_label,
     clean_md,
     composite_spans,
@@ -104,6 +105,13 @@ def _closing(text: str, start: int) -> int | None:
             if depth == 0:
                 return k
     return None
+
+
+def _unclosed(text: str) -> bool:
+    """A row whose last bracket is still open (`☐ その他 (住民基本台帳ネットワーク…管`): its next line
+    finishes it (`理)`), boxes or none."""
+    t = plain(text)
+    return t.count("(") + t.count("（") > t.count(")") + t.count("）")
 
 
 def cells_of(raw: str) -> list[str]:
@@ -190,6 +198,7 @@ class BodyParser:
         # the multi-choice row just read, to join a list continued on the next row: (slot, path, raw, line)
         self.last_multi: tuple[int, Path, str, int] | None = None
         self.last_choice: Item | None = None
+        self.last_choice_at: tuple[int, Path] | None = None  # its slot and path
         self.all_choices = {norm_value(c) for sl in self.slots for c in sl.item.choices}
         self.last_raw = ""
         self.header: list[int] | None = None
@@ -379,6 +388,7 @@ class BodyParser:
         self.pending = None
         self.last_multi = None
         self.last_choice = None
+        self.last_choice_at = None
         if item.kind in ("text", "ref", "list"):
             if v:
                 self.add_text(path, Fragment(line, v, gap))
@@ -396,6 +406,7 @@ class BodyParser:
         self.last_raw = v
         if item.kind == "choice":
             self.last_choice = item
+            self.last_choice_at = slot_i, path
             r = choices.read_choice(v, item)
             self._counts(slot, path, v)
             self._take(path, item, r, line, v)
@@ -717,6 +728,8 @@ class BodyParser:
                 break
             if hit:
                 i, rest_v = hit
+                if self._value_with_a_label_s_words(i):
+                    break
                 self.match(i, "\t".join([rest_v] + cells[ci + 1 :]), no, gap)
                 return
             break
@@ -729,6 +742,22 @@ class BodyParser:
         if frags:
             return self.tabless and wrapped(plain(frags[-1].raw), cell)
         return self.get_value(path) in (None, "", [], {})
+
+    def _value_with_a_label_s_words(self, i: int) -> bool:
+        """A line opening with the words of label i (`添付資料(Ⅱ. ①提供先一覧)に記載`) right under a label still
+        waiting for its value, where label i is that label or one already read: the waiting item's value
+        (and, one PDF line per text line, a line of the item being read opening with its own label's words)."""
+        if self.pending is None:
+            return False
+        path, si = self.pending
+        if i == si and self.tabless and self.slots[si].item.kind in ("text", "ref", "list"):
+            return True  # a value hard-wrapped at the cell's width, a line opening with its label's words
+        if path in self.texts or self.get_value(path) not in (None, [], {}, "") or path in self.unread:
+            return False
+        if i == si:
+            return True
+        target = self.concrete(self.slots[i], create=False)
+        return i <= self.cursor and bool(target) and (target in self.texts or target in self.valued)
 
     def _heading_phrases(self, no: int, cell: str, gap: bool) -> bool:
         """A line printing one or several phrases of a heading made of several (the five risks of
@@ -919,9 +948,10 @@ class BodyParser:
                 self.accounted[no] = "value"
                 return
         # a multi-choice list continued over several rows (・連絡先等情報\t[○] …)
-        if self.last_multi and choices.boxes(raw):
+        completes = self.last_multi is not None and self._completes_option(self.last_multi, raw)
+        if self.last_multi and (completes or choices.boxes(raw) or _unclosed(self.last_multi[2])):
             si, path, v, line = self.last_multi
-            v = v + "\t" + raw.strip()
+            v = v + ("" if completes else "\t") + raw.strip()
             self.unread.pop(path, None)
             self.doubts = [d for d in self.doubts if d[0] != line]
             self.place(si, v, line)
@@ -930,6 +960,10 @@ class BodyParser:
         # the option list of the choice just read, wrapped onto its own line (002:742)
         if self.last_choice is not None and is_option_list(raw, self.last_choice.choices):
             self.accounted[no] = "value"
+            count = COUNT_TAIL.search(plain(raw))
+            if self.last_choice_at is not None and count:
+                si, path = self.last_choice_at  # its count printed after the options: `( 3 ) 件`
+                self._counts(self.slots[si], path, count.group())
             return
         # a flattened table repeated as tab lines (quirk 5): already in the value above
         toks = nfkc(plain(raw)).split()  # (＜選択肢＞ there, &lt;選択肢&gt; here)
@@ -939,6 +973,19 @@ class BodyParser:
             return
         self.orphans.append(Fragment(no, text, gap))
         self.accounted[no] = "orphan"
+
+    def _completes_option(self, multi: tuple[int, Path, str, int], raw: str) -> bool:
+        """A line without boxes that finishes the name of the row's last option, hard-wrapped at the
+        cell's width (`[○] その他識別情報` / `(内部番号)`): the row's, joined without a space."""
+        if not self.tabless or choices.boxes(raw):
+            return False
+        bxs = choices.boxes(multi[2])
+        if not bxs:
+            return False
+        head = norm_value(bxs[-1].text)
+        joined = norm_value(bxs[-1].text + raw.strip())
+        keys = [norm_value(t) for o in self.slots[multi[0]].item.options for t in (o.text, *o.variants)]
+        return any(k and joined.startswith(k) and not head.startswith(k) for k in keys)
 
     # -- results -----------------------------------------------------------------
     def finish(self) -> dict:

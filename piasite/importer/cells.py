@@ -173,13 +173,16 @@ def clean_md(md: str) -> str:
     return "\n".join(lines).strip()
 
 
-_OPT = re.compile(r"(\d)\)\s*")
+_OPT = re.compile(r"(?<!\d)(\d{1,2})\)\s*")  # 1) … 10) 定められていない
+# the count printed after a choice's options (`1) 委託する 2) 委託しない ( 3 ) 件`)
+COUNT_TAIL = re.compile(r"\s*[(（]\s*[\d,]*\s*[)）]\s*件\s*$")
 _MARK = re.compile(r"[<＜]\s*選択肢\s*[>＞]")
 
 
 def is_option_list(raw: str, allowed) -> bool:
-    """`1) 定めている 2) 定めていない`: a printed option list, nothing else."""
-    text = _MARK.sub(" ", plain(raw))
+    """`1) 定めている 2) 定めていない`: a printed option list, nothing else (but the count printed
+    after it, `( 3 ) 件`)."""
+    text = COUNT_TAIL.sub("", _MARK.sub(" ", plain(raw)))
     if not text.strip() and _MARK.search(plain(raw)):
         return True  # the marker alone, the options on the next lines
     items = [t.strip() for t in _OPT.split(text)[2::2]]

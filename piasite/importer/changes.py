@@ -68,6 +68,13 @@ def table_start(form: Form, numbered: list[tuple[int, str]], part_of: Callable[[
     return len(numbered) if fallback is None else fallback
 
 
+# Why a row after a page break is kept apart from the row before it with the same date and item.
+SPLIT_OR_TWO = (
+    "前の行とページの区切りをはさんで変更日と項目が同じで、どちらの行にも提出時期があります。"
+    "二つの変更として取り込みましたが、一つの変更を二つのページに分けて印刷したものなら前の行と合わせてください(要確認)"
+)
+
+
 # The printed columns in order, as roles (the remark column is piasite's own, last).
 COLUMNS = ("change_date", "change_item", "change_before", "change_after", "change_timing", "change_explanation")
 
@@ -128,6 +135,7 @@ def parse(lines: list[tuple[int, str]], form: Form, notes: Notes, accounted: dic
         notes.add(no, plain(raw), "変更箇所の表の行として読めませんでした")
         accounted[no] = "note"
     merged = 0
+    unsure = 0  # rows that may continue the row before them
     out: list[dict] = []
     prev: Row | None = None
     for r in rows:
@@ -139,15 +147,25 @@ def parse(lines: list[tuple[int, str]], form: Form, notes: Notes, accounted: dic
             pc = out[-1]
             same_date = pc["_date_text"] == date_text
             same_item = item in SAME or plain(prev.cells[1] if len(prev.cells) > 1 else "") == item
-            if same_date and same_item and (r.after_break or item in SAME):
+            # both parts with their own 提出時期: one change printed on two rows at the page's end, or
+            # two changes of one item that a page break happens to part; the text cannot tell
+            whole = plain(c[4]) in timings and bool(pc.get(keys[4]))
+            if same_date and same_item and (item in SAME or r.after_break and not whole):
                 _merge(pc, c, keys, timings)
                 merged += 1
+                continue
+            if same_date and same_item and r.after_break:
+                out.append(_row(c, r.line, notes, keys, note_key, timings, [SPLIT_OR_TWO]))
+                if not note_key:
+                    notes.add(r.line, plain(c[1]), SPLIT_OR_TWO)
+                unsure += 1
+                prev = r
                 continue
         out.append(_row(c, r.line, notes, keys, note_key, timings))
         prev = r
     for row in out:
         row.pop("_date_text", None)
-    return out, {"physical": physical, "merged": merged, "rows": len(out)}
+    return out, {"physical": physical, "merged": merged, "rows": len(out), "unsure": unsure}
 
 
 def _spaced_cells(raw: str, header_norm: set, timings) -> list[str] | None:
@@ -190,10 +208,18 @@ def _md(cell: str) -> str:
     return md
 
 
-def _row(c: list[str], line: int, notes: Notes, keys: list[str], note_key: str | None, timings) -> dict:
+def _row(
+    c: list[str],
+    line: int,
+    notes: Notes,
+    keys: list[str],
+    note_key: str | None,
+    timings,
+    remarks: list[str] | None = None,
+) -> dict:
     row: dict = {"_date_text": c[0]}
     got = dates.parse_date(c[0])
-    remarks = []
+    remarks = list(remarks or [])
     if got:
         row[keys[0]] = dates.iso(*got)
     else:

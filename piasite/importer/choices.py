@@ -278,7 +278,10 @@ def read_multi(cell: str, item: Item) -> Reading:
         r.unsure = NO_MARK
         r.value = None
         return r
-    r.value = out
+    # a set of the form's options, in the form's order (a row printed in two columns is read down
+    # one column, then the other: the order printed is the layout's, not the value's)
+    order = {o.text: k for k, o in enumerate(item.options)}
+    r.value = sorted(out, key=lambda v: order.get(next(iter(v)) if isinstance(v, dict) else v, len(order)))
     return r
 
 

@@ -450,6 +450,16 @@ def _by_content(
         ):
             keep[key] = vals[:1]  # the first value is the item's; the rest were printed after it
             pool += vals[1:]
+        elif not item.shape and item.kind not in ("date", "integer", "count"):
+            # a paragraph under its label, then a date or a number printed after it (公表日's value
+            # after the 宣言): that cell is the date's or the number's item's, not the paragraph's
+            cut = len(vals)
+            while cut > 1 and any(
+                i.kind in ("date", "integer", "count") and plausibility.fits(i, vals[cut - 1].plain()) for i in items
+            ):
+                cut -= 1
+            keep[key] = vals[:cut]
+            pool += vals[cut:]
         else:
             keep[key] = vals
     for _ in range(len(first)):
@@ -536,6 +546,13 @@ def _by_content(
             item = cands[0] if len(cands) == 1 else required[0]
             taken[id(item)] = vals[0]
             out.values.append(((item.key,), item, vals[0]))
+            continue
+        if len(vals) == len(cands) and len({v.plain() for v in vals}) == 1:
+            # as many values as items, all the same (承認日 and 公表日 both 令和6年4月1日): whichever goes
+            # where, each item has its value
+            for item, v in zip(cands, vals, strict=True):
+                taken[id(item)] = v
+                out.values.append(((item.key,), item, v))
             continue
         names = "、".join(f"「{i.label}」" for i in cands)
         quoted = " / ".join(v.plain()[:30] for v in vals)

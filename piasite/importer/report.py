@@ -241,7 +241,8 @@ def render(items: list[Fidelity]) -> str:
             out.append(f"  提供先: {f.recipients[0]} 件 / 移転先: {f.recipients[1]} 件")
             out.append(
                 f"  変更箇所: 原文 {c.get('physical', 0)} 行 → {c.get('rows', 0)} 件 "
-                f"(ページをまたぐ続きの行 {c.get('merged', 0)} 行を結合)"
+                f"(ページをまたぐ続きの行 {c.get('merged', 0)} 行を結合"
+                + (f"、前の行の続きかもしれない行 {c['unsure']} 行は別の件として要確認)" if c.get("unsure") else ")")
             )
         else:
             out.append(

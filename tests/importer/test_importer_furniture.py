@@ -191,3 +191,78 @@ def test_bare_numbers_are_pages_only_in_a_run_going_up_with_text_between():
     assert bare_page_numbers(["a", "b", "c", "5", "d", "e", "f", "12", "g", "h", "i", "3"]) == set()
     # the cover's lines are the cover reader's (a 評価書番号 printed alone under its label)
     assert bare_page_numbers(pages, cover_end=4) == set()
+
+
+# -- running footers found by their repetition beside page counters -----------------------------------
+
+FOOTERS = {
+    "name-form-number-department": lambda p: ["国民年金に関する事務", "全項目評価書", str(p), "東山市市民局年金課"],
+    "name-counter-department": lambda p: ["国民年金に関する事務", f"{p} / 9", "東山市市民局年金課"],
+    "dashed-counter-title": lambda p: [f"- {p} -", "国民年金に関する事務 全項目評価書"],
+}
+
+
+def _paged(pages: list[list[str]], footer, first: int = 1, skip: tuple[int, ...] = ()) -> list[str]:
+    out: list[str] = []
+    numbers = [n for n in range(first, first + len(pages) + len(skip)) if n not in skip]
+    for n, page in zip(numbers, pages, strict=False):
+        out += page + footer(n)
+    return out
+
+
+def test_a_running_footer_whose_text_is_also_a_value_is_furniture_only_at_the_counters():
+    """The 事務 printed in every footer is the 事務の名称's value too: the footer's lines go, the value stays
+    (the footer is told by the same lines beside a counter going up, never by its wording)."""
+    pages = [
+        ["Ⅰ 基本情報", "①事務の名称", "国民年金に関する事務", "②事務の内容 ※", "国民年金法に基づき、"],
+        ["被保険者の資格を管理する。", "③対象人数", "[ 1万人以上10万人未満 ]", "④備考"],
+        ["国民年金に関する事務", "⑤部署", "市民局 年金課", "⑥役職名"],
+        ["課長", "⑦他の評価実施機関", "－", "⑧その他"],
+    ]
+    for style, footer in FOOTERS.items():
+        lines = _paged(pages, footer)
+        got = page_furniture(lines)
+        kept = [l for k, l in enumerate(lines) if k not in got]
+        assert kept == [l for p in pages for l in p], style
+
+
+def test_running_footers_hold_where_the_document_leaves_pages_out():
+    # an excerpt: pages 3, 6 and 7 are not in the text, the counters still go up
+    pages = [[f"第{n}段の一行目です。", f"第{n}段の二行目です。", f"第{n}段の三行目です。"] for n in range(5)]
+    for style, footer in FOOTERS.items():
+        lines = _paged(pages, footer, skip=(3, 6, 7))
+        kept = [l for k, l in enumerate(lines) if k not in page_furniture(lines)]
+        assert kept == [l for p in pages for l in p], style
+
+
+def test_a_line_beside_most_counters_but_not_nearly_all_is_the_page_s_own():
+    # 保険年金課長 ends two pages of four: the pages' own text, not a footer printed on every page
+    pages = [
+        ["①部署", "保険年金課", "②役職名", "保険年金課長"],
+        ["③連絡先", "東山市役所 電話 000-0000", "④備考", "保険年金課長"],
+        ["⑤実施日", "令和6年4月1日", "⑥方法", "窓口"],
+        ["⑦意見", "なし", "⑧結果", "特になし"],
+    ]
+    lines = _paged(pages, lambda p: [f"- {p} -", "国民年金に関する事務 全項目評価書"])
+    kept = [l for k, l in enumerate(lines) if k not in page_furniture(lines)]
+    assert kept == [l for p in pages for l in p]
+
+
+def test_two_changes_of_one_item_parted_by_a_footer_stay_two_rows():
+    """Two rows of one date and item, each with its own 提出時期, either side of a page's footer: two
+    changes or one printed in two parts, the text cannot tell; kept as printed, the second row says so.
+    A second part without its own 提出時期 is the first row's continuation."""
+    head = "(別添3) 変更箇所\n変更日\t項目\t変更前の記載\t変更後の記載\t提出時期\t提出時期に係る説明\n"
+    item = "Ⅱ 6. 保管場所"
+    row_a = f"令和6年4月1日\t{item}\t＜東山市における措置＞ 庁舎に保管\t＜東山市における措置＞ データセンターに保管\t事前\t更改による\n"
+    row_b = (
+        f"令和6年4月1日\t{item}\t＜委託先における措置＞ 施錠保管\t＜委託先における措置＞ 入退室管理\t事前\t更改による\n"
+    )
+    footer = _page(3)
+    text = COVER + _page(1) + CONTENTS + _page(2) + JIMU + head + row_a + footer + row_b + _page(4)
+    rows = import_text(text).data["変更箇所"]
+    assert [r["変更前の記載"] for r in rows] == ["＜東山市における措置＞ 庁舎に保管", "＜委託先における措置＞ 施錠保管"]
+    assert "要確認" in rows[1]["備考"] and "備考" not in rows[0]
+    part = f"令和6年4月1日\t{item}\t施錠保管(続き)\t入退室管理(続き)\t\t\n"
+    rows = import_text(text.replace(row_b, part)).data["変更箇所"]
+    assert len(rows) == 1 and rows[0]["変更後の記載"].endswith("入退室管理(続き)")
