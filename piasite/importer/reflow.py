@@ -866,11 +866,16 @@ def _value_cost(cur: _Cursor, item: Item, lines: list[str]) -> int:
         c += _IMPLAUSIBLE  # the mark of an empty cell is all a cell holds
     if item.kind in ("date", "integer", "count"):
         return c + (0 if len(lines) == 1 and (fits(item, lines[0]) or lines[0] in _EMPTY) else _IMPLAUSIBLE)
+    ends = _endings(item.shape) if item.shape else []
     if item.kind == "list" and item.shape:
         c += _IMPLAUSIBLE * sum(1 for x in lines if shape_doubt(item.shape, nfkc(x)) is not None)
+        if ends and not all(nfkc(x).endswith(tuple(ends)) for x in lines):
+            c += 1  # not all as such names end
     elif item.shape:
         if shape_doubt(item.shape, nfkc("".join(lines))) is not None:
             c += _IMPLAUSIBLE
+        elif ends and not nfkc("".join(lines)).endswith(tuple(ends)):
+            c += 1
     if _full(cur, lines[-1]):
         c += _CUT  # the value ends where the cell's edge cut a sentence
     if _TAIL.match(lines[0]):
@@ -901,8 +906,9 @@ def _inside(cur: _Cursor, numbered: Numbered, k: int, out: Numbered, free: int |
     beside a line of its value, the `free` lines before it in `out` since the last fixed line):
     (lines as the label parser reads them, where to go on), the lines before line k taken back from
     `out`; None: read as printed."""
-    if free is None or free < 0 or cur.layout == "canonical":
+    if free is None or cur.layout == "canonical":
         return None
+    free = max(free, 0)  # an element's heading right above a label: no name printed under it
     at = _node_at(cur, numbered, k)
     if at is None:
         return None
