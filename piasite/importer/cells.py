@@ -173,7 +173,7 @@ def clean_md(md: str) -> str:
     return "\n".join(lines).strip()
 
 
-_OPT = re.compile(r"(\d)\)\s*")
+_OPT = re.compile(r"(\d+)\)\s*")
 _MARK = re.compile(r"[<＜]\s*選択肢\s*[>＞]")
 
 

@@ -590,18 +590,19 @@ def _lines(cur: _Cursor, numbered: Numbered) -> Numbered:
     while k < len(numbered):
         no, raw = numbered[k]
         element = False
+        moved = None
         if raw.strip():
             cur.heading(numbered, k)
             first = re.split(r"[ \t\u3000]+", raw.strip())[0]
             if (gi := cur._element(_norm(first))) is not None:  # システム2: its items are read afresh
                 cur.cursor = gi
                 element = True
-        if cur.p.part_of(raw) is not None:
+        if cur.p.part_of(raw) is not None and (moved := _inside(cur, numbered, k, out, free)) is None:
             out.append((no, raw))
             k += 1
             free = 0
             continue
-        if (moved := _inside(cur, numbered, k, out, free)) is not None:
+        if moved is not None or (moved := _inside(cur, numbered, k, out, free)) is not None:
             out += moved[0]
             k = moved[1]
             free = None
@@ -1000,8 +1001,12 @@ def _bare_text(cur: _Cursor, raw: str) -> str:
 
 
 def _node(cur: _Cursor, i: int) -> bool:
-    """An item whose value a label may be printed inside: a leaf of a part, not a choice."""
-    return cur.leaf(i) and cur.slots[i].item.kind not in ("choice", "flag")
+    """An item whose value a label may be printed inside: a leaf of a part, not a choice; a part
+    that is one text ((別添1) 事務の内容), outside the table of contents."""
+    item = cur.slots[i].item
+    if i in cur.part_slot.values():
+        return not item.is_container and item.kind == "text" and not cur.contents
+    return cur.leaf(i) and item.kind not in ("choice", "flag")
 
 
 def _emit(chain: _Chain, readings: list[list[int]]) -> Numbered:
