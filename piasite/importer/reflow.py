@@ -562,7 +562,7 @@ def _flush(cur: _Cursor, no: int, st: _Stream, run: list[_Hit], a: int, b: int, 
 def _label_of(cur: _Cursor, raw: str, move: bool) -> int | None:
     if "\t" in raw or not raw.strip():
         return None
-    return cur.accept(_norm(raw), move=move)
+    return cur.accept(_norm(_bare_text(cur, raw)), move=move)  # 再委託 ⑦再委託の有無: the label after it
 
 
 def _opens(cur: _Cursor, raw: str) -> bool:
@@ -634,7 +634,7 @@ def _lines(cur: _Cursor, numbered: Numbered) -> Numbered:
                 or cur.slots[nxt].item.parent is not cur.slots[i].item.parent
             ):
                 break
-            cur.accept(_norm(numbered[j][1]))
+            cur.accept(_norm(_bare_text(cur, numbered[j][1])))
             run.append((j, nxt))
             j += 1
         if len(run) >= 2 and not cur.labels_first and cur.layout == "inside":
@@ -730,7 +730,7 @@ _MAX_READINGS = 64  # optimal readings listed (more: every item of the chain is 
 _IMPOSSIBLE = 10  # the cost of a value that cannot be the item's (a text holding boxes …)
 _IMPLAUSIBLE = 5  # a value its item's shape rejects (a name that is a sentence)
 _CUT = 2  # a value ending at the cell's edge mid-sentence, or opening with a sentence's tail
-_EMPTY_COST = 1  # an item without a value (possible, less likely than a value)
+_EMPTY_COST = 2  # an item without a value (possible, less likely than a value)
 _LAYOUT_BIAS = 3  # the reading the rest of the document contradicts
 _TAIL = re.compile(r"^[、。，．,.)）」』〕］\]]")
 
