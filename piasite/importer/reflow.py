@@ -615,11 +615,19 @@ def _lines(cur: _Cursor, numbered: Numbered) -> Numbered:
             out.append((no, raw))
             k += 1
             if element:
-                free = -1  # an element's heading: its name is printed on the next line
+                # an element's heading: its name, if the group has one, is printed on the next line
+                beside = raw.strip()[len(first) :].strip()  # 委託事項1　その名称: on the heading's line
+                free = -1 if _names_element(cur, gi) and not beside else 0
             elif i is not None or (head is not None and not cur.leaf(head[0])) or _printed(cur, raw):
                 free = 0  # a heading (its value beside it), a sentence the form prints
-            elif head is not None:
-                free = None
+            elif head is not None or "\t" in raw:
+                free = None  # a label and its value; a table's row of cells not read as one
+            elif free == -1 and _countable(raw):
+                nxt = next((x for x in range(k, len(numbered)) if _countable(numbered[x][1])), None)  # k: the next line
+                if not _full(cur, raw):
+                    free = 0  # the name's last line
+                elif nxt is not None and _fixed(cur, numbered[nxt][1]):
+                    free = 1  # a sentence cut at the edge, going on after a label: that value's, not a name
             elif free is not None and _countable(raw):
                 free += 1
             continue
@@ -669,6 +677,13 @@ def _lines(cur: _Cursor, numbered: Numbered) -> Numbered:
                 k = end
                 free = 0
     return out
+
+
+def _names_element(cur: _Cursor, gi: int) -> bool:
+    """Whether the group's elements print their name under their heading (委託事項1 / its name)."""
+    item = cur.slots[gi].item
+    name = item.child(item.name_key) if item.name_key else None
+    return name is not None and _norm(name.label) == _norm(item.label)
 
 
 def _printed(cur: _Cursor, raw: str) -> bool:
