@@ -589,14 +589,14 @@ def _lines(cur: _Cursor, numbered: Numbered) -> Numbered:
     free: int | None = None
     while k < len(numbered):
         no, raw = numbered[k]
-        element = False
+        element: int | None = None  # the group slot of an element's heading on this line
         moved = None
         if raw.strip():
             cur.heading(numbered, k)
             first = re.split(r"[ \t\u3000]+", raw.strip())[0]
             if (gi := cur._element(_norm(first))) is not None:  # システム2: its items are read afresh
                 cur.cursor = gi
-                element = True
+                element = gi
         if cur.p.part_of(raw) is not None and (moved := _inside(cur, numbered, k, out, free)) is None:
             out.append((no, raw))
             k += 1
@@ -614,10 +614,10 @@ def _lines(cur: _Cursor, numbered: Numbered) -> Numbered:
                 cur.accept(_norm(head[1]))
             out.append((no, raw))
             k += 1
-            if element:
+            if element is not None:
                 # an element's heading: its name, if the group has one, is printed on the next line
                 beside = raw.strip()[len(first) :].strip()  # 委託事項1　その名称: on the heading's line
-                free = -1 if _names_element(cur, gi) and not beside else 0
+                free = -1 if _names_element(cur, element) and not beside else 0
             elif i is not None or (head is not None and not cur.leaf(head[0])) or _printed(cur, raw):
                 free = 0  # a heading (its value beside it), a sentence the form prints
             elif head is not None or "\t" in raw:
@@ -929,7 +929,11 @@ def _inside(cur: _Cursor, numbered: Numbered, k: int, out: Numbered, free: int |
     if at is None:
         return None
     saved = (cur.cursor, cur.part)
-    nodes, labels, owns, gaps, gap = [], [], [], [], []
+    nodes: list[tuple[int, int]] = []
+    labels: Numbered = []
+    owns: list[bool] = []
+    gaps: list[Numbered] = []
+    gap: Numbered = []
 
     def take(v: int, at: tuple[int, str, str]) -> None:
         i, label, own = at
