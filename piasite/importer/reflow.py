@@ -1009,6 +1009,11 @@ def _node_at(cur: _Cursor, numbered: Numbered, v: int) -> tuple[int, str, str] |
     head = _label_split(cur, raw)
     if head is None or not head[2] or not _node(cur, head[0]):
         return None
+    # a value line opening with its label's words (添付資料 II …), the label itself printed alone
+    # on a line just after: that line is the label
+    for x in range(v + 1, min(v + 4, len(numbered))):
+        if _bare(cur, numbered[x][1]) == head[0]:
+            return None
     return head
 
 
