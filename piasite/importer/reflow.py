@@ -973,6 +973,10 @@ def _inside(cur: _Cursor, numbered: Numbered, k: int, out: Numbered, free: int |
         cur.votes[1] += 1
     cost += _LAYOUT_BIAS if cur.layout == "canonical" else 0
     canon += _LAYOUT_BIAS if cur.layout == "inside" else 0
+    if cur.layout is None and chain.counts[0]:
+        # a text that shows neither layout: lines above the first label may be a heading's or a
+        # label's wrapped tail as well as the value's upper half; only what the values are decides
+        canon -= _IMPLAUSIBLE
     if not readings or canon < cost:
         cur.cursor, cur.part = saved
         return None
