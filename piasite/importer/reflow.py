@@ -28,7 +28,7 @@ from piasite.forms.form import Form
 from piasite.forms.items import Item
 from piasite.importer import choices
 from piasite.importer.body import BodyParser
-from piasite.importer.cells import wrapped
+from piasite.importer.cells import without_risk_prefix, wrapped
 from piasite.importer.text import is_separator, nfkc, norm, norm_value, plain
 
 Numbered = list[tuple[int, str]]
@@ -97,6 +97,11 @@ class _Cursor:
         self.width: int | None = None  # the width value cells are hard-wrapped at (cell_width)
         self.contents_label = norm(form.contents or "") or "\0"
         self.contents = False  # in the table of contents (項目一覧): its part headings start nothing
+        self.longest_line = 0  # the longest printed line's characters
+        # labels printed inside their values: chains read better so, and better as printed (_inside)
+        self.votes = [0, 0]
+        self.layout: str | None = None  # "inside", "canonical" or None: what the votes of a first pass say
+        self.tabless = False  # a text of one PDF line per line (no table's cells): where labels sit inside
 
     def accept(self, n: str, move: bool = True) -> int | None:
         """The slot the normalised label `n` names as the next expected item, or None."""
@@ -807,7 +812,7 @@ def _label_of(cur: _Cursor, raw: str, move: bool) -> int | None:
         i = cur.accept(_norm(rest), move=False)
         if i is not None and _norm(head) == _norm(cur.slots[i].item.parent_label or ""):
             return cur.accept(_norm(rest), move=move)
-    return None
+    return cur.accept(_norm(_bare_text(cur, raw)), move=move)  # 再委託 ⑦再委託の有無: the label after it
 
 
 def _opens(cur: _Cursor, raw: str) -> bool:
@@ -832,27 +837,51 @@ def _opens(cur: _Cursor, raw: str) -> bool:
 def _lines(cur: _Cursor, numbered: Numbered) -> Numbered:
     out: Numbered = []
     k = 0
+    # lines put in `out` since the last line whose place is fixed (_inside); -1: the next is a name
+    free: int | None = None
     while k < len(numbered):
         no, raw = numbered[k]
+        element: int | None = None  # the group slot of an element's heading on this line
+        moved = None
         if raw.strip():
             cur.heading(numbered, k)
             first = re.split(r"[ \t\u3000]+", raw.strip())[0]
             if (gi := cur._element(_norm(first))) is not None:  # システム2: its items are read afresh
                 cur.cursor = gi
-        if cur.p.part_of(raw) is not None:
+                element = gi
+        if cur.p.part_of(raw) is not None and (moved := _inside(cur, numbered, k, out, free)) is None:
             out.append((no, raw))
             k += 1
+            free = 0
             continue
-        if (moved := _tall(cur, numbered, k)) is not None:
+        if moved is not None or (moved := _inside(cur, numbered, k, out, free)) is not None:
             out += moved[0]
             k = moved[1]
+            free = None
             continue
         i = _label_of(cur, raw, move=True)
         if i is None or not cur.leaf(i, cover=True):
-            if i is None and (head := _label_split(cur, raw)) is not None:  # label and value in one line
+            head = _label_split(cur, raw) if i is None else None
+            if head is not None:  # label and value in one line
                 cur.accept(_norm(head[1]))
             out.append((no, raw))
             k += 1
+            if element is not None:
+                # an element's heading: its name, if the group has one, is printed on the next line
+                beside = raw.strip()[len(first) :].strip()  # 委託事項1　その名称: on the heading's line
+                free = -1 if _names_element(cur, element) and not beside else 0
+            elif i is not None or (head is not None and not cur.leaf(head[0])) or _printed(cur, raw):
+                free = 0  # a heading (its value beside it), a sentence the form prints
+            elif head is not None or "\t" in raw:
+                free = None  # a label and its value; a table's row of cells not read as one
+            elif free == -1 and _countable(raw):
+                nxt = next((x for x in range(k, len(numbered)) if _countable(numbered[x][1])), None)  # k: the next line
+                if not _runs_on(cur, raw):
+                    free = 0  # the name's last line
+                elif nxt is not None and _fixed(cur, numbered[nxt][1]):
+                    free = 1  # a sentence cut at the edge, going on after a label: that value's, not a name
+            elif free is not None and _countable(raw):
+                free += 1
             continue
         # the labels printed one under the other, then the lines up to the next label
         run = [(k, i)]
@@ -868,6 +897,14 @@ def _lines(cur: _Cursor, numbered: Numbered) -> Numbered:
             _label_of(cur, numbered[j][1], move=True)
             run.append((j, nxt))
             j += 1
+        if len(run) >= 2 and not cur.labels_first and cur.layout == "inside":
+            # labels inside their values: a label right above another is an empty cell's, and the
+            # last one's value is read as its chain says
+            out += [numbered[x] for x, _ in run[:-1]]
+            cur.cursor = run[-2][1]
+            k = run[-1][0]
+            free = 0
+            continue
         v = j
         while v < len(numbered) and not _opens(cur, numbered[v][1]):
             v += 1
@@ -886,16 +923,43 @@ def _lines(cur: _Cursor, numbered: Numbered) -> Numbered:
             out += _labels_first(cur, [numbered[x] for x, _ in run], [s for _, s in run], values, frozenset(breaks))
             out += [numbered[x] for x in range(j, v) if numbered[x] not in values]  # page breaks, blank lines
             k = v
+            free = None
             continue
         out += [numbered[x] for x in range(k, j)]
         k = j
+        free = None
         if len(run) == 1 and (n := _one_choice(cur, i, values)) > 1:
             # a choice's bracket and options wrapped over lines, the count after them: one row
             out.append(_row(values[:n], cur.width))
             end = next(x for x in range(j, v) if numbered[x] == values[n - 1]) + 1
             out += [numbered[x] for x in range(j, end) if numbered[x] not in values[:n]]  # a page break
             k = end
+        elif len(run) == 1 and cur.slots[i].item.kind == "choice":
+            # a choice's bracket and options: what follows them is the next item's
+            cand = [x for x in range(j, v) if _countable(numbered[x][1])]
+            span = _choice_block([plain(numbered[x][1].strip()) for x in cand], 0, cur.slots[i].item)
+            if span is not None and span[0] == 0 and span[1] > 0:
+                end = cand[span[1] - 1] + 1
+                out += numbered[j:end]
+                k = end
+                free = 0
     return out
+
+
+def _names_element(cur: _Cursor, gi: int) -> bool:
+    """Whether the group's elements print their name under their heading (委託事項1 / its name)."""
+    item = cur.slots[gi].item
+    name = item.child(item.name_key) if item.name_key else None
+    return name is not None and _norm(name.label) == _norm(item.label)
+
+
+def _printed(cur: _Cursor, raw: str) -> bool:
+    """A line of a sentence the form prints (wrapped at the cell's edge or not), or of a heading
+    printed as several phrases (Ⅲ 4's risks)."""
+    n = _norm(raw)
+    if n in cur.p.spans or without_risk_prefix(n) in cur.p.spans:
+        return True
+    return len(n) >= 10 and any(n in p for p in cur.p.printed_notes)
 
 
 def _labels_first(
@@ -969,61 +1033,357 @@ def _label_split(cur: _Cursor, raw: str) -> tuple[int, str, str] | None:
     return None
 
 
-def _tall(cur: _Cursor, numbered: Numbered, k: int) -> tuple[Numbered, int] | None:
-    """A name item (one line) followed by more lines, then the label of the text item after it:
-    the label was printed in the middle of that text's tall cell; the lines after the name are
-    the text's first lines, put before its own. (lines, where to go on) or None."""
-    head = _label_split(cur, numbered[k][1])
-    if head is None or not cur.leaf(head[0]):
+# -- a label printed in the middle of its tall value ---------------------------------------------
+
+# A label cell vertically centred beside its value: of a value of n printed lines, the first
+# n // 2 come before the label (at one baseline the label, left of the value, is printed first).
+# Between two labels are the last lines of one value and the first lines of the next; how many of
+# each follows from the counts (a chain of such labels up to a line whose place is fixed: a heading,
+# a choice's label) and from what each value is (a name, a date, boxes, a sentence cut at the edge).
+_MAX_READINGS = 64  # optimal readings listed (more: every item of the chain is unsettled)
+_IMPOSSIBLE = 10  # the cost of a value that cannot be the item's (a text holding boxes …)
+_IMPLAUSIBLE = 5  # a value its item's shape rejects (a name that is a sentence)
+_CUT = 2  # a value ending at the cell's edge mid-sentence, or opening with a sentence's tail
+_EMPTY_COST = 2  # an item without a value (possible, less likely than a value)
+_LAYOUT_BIAS = 3  # the reading the rest of the document contradicts
+_TAIL = re.compile(r"^[、。，．,.)）」』〕］\]]")
+_OPENING, _CLOSING = "(（「『〔［[", ")）」』〕］]"
+
+
+def _opens_with_a_tail(line: str) -> bool:
+    """A line that opens with a sentence's tail: a stop or comma, or a bracket closed before any is
+    opened in it (`理)`: the end of `（…申請管` on the line before)."""
+    if _TAIL.match(line):
+        return True
+    depth = 0
+    for ch in line:
+        depth += (ch in _OPENING) - (ch in _CLOSING)
+        if depth < 0:
+            return True
+    return False
+
+
+def _bare(cur: _Cursor, raw: str) -> int | None:
+    """The slot of a line that is a label and nothing else (after the label of its rows' group,
+    再委託 ⑦再委託の有無), the item the form expects next; the cursor does not move."""
+    if "\t" in raw or not raw.strip():
         return None
-    i, _, own = head
-    item = cur.slots[i].item
-    if item.kind != "text" or not item.shape:
+    tokens = [t for t in re.split(r"[ \u3000]+", raw.strip()) if t]
+    if len(tokens) > 1 and _norm(tokens[0]) in cur.p.parent_labels:
+        tokens = tokens[1:]
+    return cur.accept(_norm("".join(tokens)), move=False)
+
+
+def _countable(raw: str) -> bool:
+    return bool(raw.strip()) and not is_separator(raw)
+
+
+class _Chain:
+    """Labels printed inside their values: the lines before the first (after a line whose place is
+    fixed), each label, the lines after each up to the next label or a fixed line."""
+
+    def __init__(
+        self, cur: _Cursor, head: Numbered, nodes: list[tuple[int, int]], labels: Numbered, gaps: list[Numbered]
+    ) -> None:
+        self.cur = cur
+        self.items = [cur.slots[i].item for _, i in nodes]
+        self.nodes = nodes  # (index in the numbered lines, slot)
+        self.labels = labels  # the nodes' label lines
+        self.gaps = [head, *gaps]  # gaps[i]: the lines before node i; gaps[-1]: after the last
+        self.counted = [[x for x in g if _countable(x[1])] for g in self.gaps]
+        self.counts = [len(g) for g in self.counted]
+        self.owns = [False] * len(nodes)  # whether a line of the value is printed beside the label
+
+    def lines(self, i: int, u: int, n: int) -> list[str]:
+        up = self.counted[i][len(self.counted[i]) - u :] if u else []
+        return [r.strip() for _, r in up + self.counted[i + 1][: n - u]]
+
+    def cost(self, i: int, lines: list[str]) -> int:
+        return _value_cost(self.cur, self.items[i], lines)
+
+    def readings(self) -> tuple[int, list[list[int]]]:
+        """(the least cost, the readings of that cost: each node's count of lines) under the centred
+        label; (-1, []) when the counts admit none."""
+        m = len(self.items)
+        memo: dict[tuple[int, int], tuple[float, list[tuple[int, int]]]] = {}
+
+        def best(i: int, u: int) -> tuple[float, list[tuple[int, int]]]:
+            """(least cost from node i with u lines above its label, the (n, next u) of that cost)"""
+            if (i, u) in memo:
+                return memo[i, u]
+            found: tuple[float, list[tuple[int, int]]] = (float("inf"), [])
+            for n in (2 * u, 2 * u + 1):
+                low = n - u
+                if self.items[i].kind in ("date", "integer", "count") and n > 1:
+                    continue
+                if self.owns[i] and low < 1:  # the line beside the label is the value's
+                    continue
+                if i == m - 1:
+                    if low != self.counts[m]:
+                        continue
+                    c: float = self.cost(i, self.lines(i, u, n))
+                    nu = -1
+                else:
+                    nu = self.counts[i + 1] - low
+                    if nu < 0 or low > self.counts[i + 1]:
+                        continue
+                    c = self.cost(i, self.lines(i, u, n)) + best(i + 1, nu)[0]
+                if c < found[0]:
+                    found = (c, [(n, nu)])
+                elif c == found[0] and c < float("inf"):
+                    found[1].append((n, nu))
+            memo[i, u] = found
+            return found
+
+        top = best(0, self.counts[0])
+        if top[0] == float("inf"):
+            return -1, []
+        out: list[list[int]] = []
+
+        def walk(i: int, u: int, acc: list[int]) -> None:
+            if len(out) > _MAX_READINGS:
+                return
+            for n, nu in best(i, u)[1]:
+                if i == m - 1:
+                    out.append([*acc, n])
+                else:
+                    walk(i + 1, nu, [*acc, n])
+
+        walk(0, self.counts[0], [])
+        return int(top[0]), out
+
+    def canonical(self) -> int:
+        """The cost of reading each label's value as the lines after it (the labels at the top of
+        their cells); lines before the first label then belong to none."""
+        c = _IMPLAUSIBLE if self.counts[0] else 0
+        for i in range(len(self.items)):
+            c += self.cost(i, [r.strip() for _, r in self.counted[i + 1]])
+        return c
+
+    def uppers(self, reading: list[int]) -> list[int]:
+        out, u = [], self.counts[0]
+        for i, n in enumerate(reading):
+            out.append(u)
+            u = self.counts[i + 1] - (n - u)
+        return out
+
+
+def _value_cost(cur: _Cursor, item: Item, lines: list[str]) -> int:
+    """How unlike a value of `item` these printed lines are (0: nothing against them)."""
+    if not lines:
+        return _EMPTY_COST
+    c = 0
+    boxed = [len(choices.boxes(x)) > 0 for x in lines]
+    if item.kind == "multi":
+        # every line a box's, or the rest of a box's qualifier wrapped with its bracket still open
+        # (`[○] その他 (住民基本台帳ネットワークシステム、申請管` / `理)`)
+        against, depth = 0, 0
+        for x, b in zip(lines, boxed, strict=True):
+            if not b and depth <= 0:
+                against += 1
+            depth += sum(ch in _OPENING for ch in x) - sum(ch in _CLOSING for ch in x)
+        return _IMPOSSIBLE * against
+    c += _IMPOSSIBLE * sum(1 for x, b in zip(lines, boxed, strict=True) if b or re.match(r"^[<＜]選択肢[>＞]", x))
+    if any(x in _EMPTY for x in lines) and len(lines) > 1:
+        c += _IMPLAUSIBLE  # the mark of an empty cell is all a cell holds
+    if item.kind in ("date", "integer", "count"):
+        return c + (0 if len(lines) == 1 and (fits(item, lines[0]) or lines[0] in _EMPTY) else _IMPLAUSIBLE)
+    ends = _endings(item.shape) if item.shape else []
+    if item.kind == "list" and item.shape:
+        c += _IMPLAUSIBLE * sum(1 for x in lines if shape_doubt(item.shape, nfkc(x)) is not None)
+        if ends and not all(nfkc(x).endswith(tuple(ends)) for x in lines):
+            c += 1  # not all as such names end
+    elif item.shape:
+        if shape_doubt(item.shape, nfkc("".join(lines))) is not None:
+            c += _IMPLAUSIBLE
+        elif ends and not nfkc("".join(lines)).endswith(tuple(ends)):
+            c += 1
+    if _runs_on(cur, lines[-1]):
+        c += _CUT  # the value ends where the cell's edge cut a sentence
+    if _opens_with_a_tail(lines[0]):
+        c += _CUT  # the value opens with the tail of a sentence
+    return c
+
+
+def _runs_on(cur: _Cursor, line: str) -> bool:
+    """A line that runs on onto the next: as wide as the cell (when the text shows its width) and
+    ending mid-sentence."""
+    if not wrapped(line, "\u3042"):
+        return False
+    if cur.width is None:  # no width the lines agree on: near the longest line's
+        return len(line.strip()) * 20 >= cur.longest_line * 17
+    return len(line.strip()) >= cur.width - 1
+
+
+def _fixed(cur: _Cursor, raw: str) -> bool:
+    """A line whose place the layout does not move: a heading, the stamp, an element's heading, a
+    label with its value beside it, a sentence the form prints."""
+    if "\t" in raw:
+        return True
+    return _printed(cur, raw) or _opens(cur, raw)
+
+
+def _inside(cur: _Cursor, numbered: Numbered, k: int, out: Numbered, free: int | None) -> tuple[Numbered, int] | None:
+    """The chain of labels printed inside their values from line k (a label alone on its line or
+    beside a line of its value, the `free` lines before it in `out` since the last fixed line):
+    (lines as the label parser reads them, where to go on), the lines before line k taken back from
+    `out`; None: read as printed."""
+    if free is None or cur.layout == "canonical":
         return None
+    free = max(free, 0)  # an element's heading right above a label: no name printed under it
+    at = _node_at(cur, numbered, k)
+    if at is None:
+        return None
+    saved = (cur.cursor, cur.part)
+    nodes: list[tuple[int, int]] = []
+    labels: Numbered = []
+    owns: list[bool] = []
+    gaps: list[Numbered] = []
+    gap: Numbered = []
+
+    def take(v: int, at: tuple[int, str, str]) -> None:
+        i, label, own = at
+        cur.accept(_norm(_bare_text(cur, label)))
+        nodes.append((v, i))
+        no = numbered[v][0]
+        labels.append((no, _line(label)) if own else numbered[v])
+        owns.append(bool(own))
+        if own:  # the line of the value printed beside its label
+            gap.append((no, _line(own)))
+
+    take(k, at)
     v = k + 1
-    while v < len(numbered) and not _opens(cur, numbered[v][1]):
+    while v < len(numbered):
+        raw = numbered[v][1]
+        if not _countable(raw) or not _fixed(cur, raw):
+            gap.append(numbered[v])
+            v += 1
+            continue
+        at = _node_at(cur, numbered, v)
+        if at is None:
+            break
+        gaps.append(gap)
+        gap = []
+        take(v, at)
         v += 1
-    if v >= len(numbered):
+    gaps.append(gap)
+    head = out[len(out) - free :] if free else []
+    chain = _Chain(cur, head, nodes, labels, gaps)
+    chain.owns = owns
+    cost, readings = chain.readings()
+    canon = chain.canonical()
+    # the evidence for the document's layout (read by a first pass): a reading clearly better
+    if readings and cost + _CUT <= canon:
+        cur.votes[0] += 1
+    elif not readings or canon + _CUT <= cost:
+        cur.votes[1] += 1
+    cost += _LAYOUT_BIAS if cur.layout == "canonical" else 0
+    canon += _LAYOUT_BIAS if cur.layout == "inside" else 0
+    if cur.layout is None and chain.counts[0]:
+        # a text that shows neither layout: lines above the first label may be a heading's or a
+        # label's wrapped tail as well as the value's upper half; only what the values are decides
+        canon -= _IMPLAUSIBLE
+    if not readings or canon < cost:
+        cur.cursor, cur.part = saved
         return None
-    body = [x for x in range(k + 1, v) if numbered[x][1].strip() and not is_separator(numbered[x][1])]
-    lines = ([own] if own else []) + [numbered[x][1].strip() for x in body]
-    if len(lines) < 2 or not body:
+    if canon == cost:
+        if cur.layout is None and not any(
+            it.kind == "text" and it.shape and len(chain.counted[x + 1]) > 1 for x, it in enumerate(chain.items)
+        ):
+            # nothing in the text shows labels inside their values, and the printed reading gives no
+            # name a second line: it stands
+            cur.cursor, cur.part = saved
+            return None
+        readings = [*readings, [-1] * len(nodes)]  # the printed reading is as good
+    if free:
+        del out[len(out) - free :]
+    return _emit(chain, readings), v
+
+
+def _node_at(cur: _Cursor, numbered: Numbered, v: int) -> tuple[int, str, str] | None:
+    """(slot, label as printed, the value's line beside it) of a line that opens an item whose value
+    a label may be printed inside (a leaf of a part, not a choice) with nothing else or a value's
+    line; a label followed by another (an empty cell, a column's labels printed first) is fixed."""
+    raw = numbered[v][1]
+    i = _bare(cur, raw)
+    if i is not None:
+        if not _node(cur, i):
+            return None
+        label = _bare_text(cur, raw)
+        saved = (cur.cursor, cur.part)
+        cur.accept(_norm(label))
+        nxt = next((x for x in range(v + 1, len(numbered)) if _countable(numbered[x][1])), None)
+        run = nxt is not None and _bare(cur, numbered[nxt][1]) is not None
+        cur.cursor, cur.part = saved
+        return None if run else (i, raw, "")
+    head = _label_split(cur, raw)
+    if head is None or not head[2] or not _node(cur, head[0]):
         return None
-    nxt = _label_split(cur, numbered[v][1])
-    # the next item the form prints (a section's heading between them would have ended the lines)
-    after = next((x for x in range(i + 1, len(cur.slots)) if not cur.slots[x].item.is_container), None)
-    if nxt is None or nxt[0] != after or not cur.leaf(nxt[0]):
-        return None
-    text = cur.slots[nxt[0]].item
-    if text.kind != "text" or text.shape:
-        return None
-    first, second = lines[0], lines[1]
-    if shape_doubt(item.shape, first) is not None:
-        return None  # not a name to begin with: the plausibility check says so
-    cont = wrapped(first, second) and shape_doubt(item.shape, nfkc(first + second)) is None
-    if cont and len(lines) == 2 and 2 * len(second) <= len(first):
-        return None  # a long line and its short tail: the name wrapped at the cell's edge
-    cur.accept(_norm(nxt[1]))
-    # the lines after the first might all be the name's (子育て支援課長 / (兼務)): not settled either,
-    # unless they read as the text: a sentence, or a line as wide as the cell where the name was not
-    rest = lines[1:]
-    texty = any("。" in r for r in rest) or len(nfkc(rest[0])) >= 20
-    if cont or (not texty and shape_doubt(item.shape, nfkc("".join(lines))) is None):
-        # the second line may finish the name (wrapped at the cell's edge) or open the text
-        doubt = (
-            "\n".join(lines),
-            f"「{item.label}」の欄に {len(lines)} 行あり、2 行目が名称の続きか次の「{text.label}」の値かが"
-            "行の形から決まりません(元の PDF で確認してください)",
-        )
-        marked = [(numbered[k][0], _line(numbered[k][1], doubt))] + numbered[k + 1 : v]
-        return marked + [(numbered[v][0], _line(numbered[v][1], doubt))], v + 1  # both items
-    moved = body if own else body[1:]
-    out: Numbered = [numbered[x] for x in range(k, (k + 1) if own else body[0] + 1)]
-    no = numbered[v][0]
-    out.append((no, _line(nxt[1])))
-    out += [numbered[x] for x in moved]
-    out += [(no, _line(nxt[2]))] if nxt[2] else []
-    return out, v + 1
+    # a value line opening with its label's words (添付資料 II …), the label itself printed alone
+    # on a line just after: that line is the label
+    for x in range(v + 1, min(v + 4, len(numbered))):
+        if _bare(cur, numbered[x][1]) == head[0]:
+            return None
+    return head
+
+
+def _bare_text(cur: _Cursor, raw: str) -> str:
+    tokens = [t for t in re.split(r"[ \u3000]+", raw.strip()) if t]
+    if len(tokens) > 1 and _norm(tokens[0]) in cur.p.parent_labels:
+        tokens = tokens[1:]
+    return "".join(tokens)
+
+
+def _node(cur: _Cursor, i: int) -> bool:
+    """An item whose value a label may be printed inside: a leaf of a part, not a choice; a part
+    that is one text ((別添1) 事務の内容), outside the table of contents."""
+    item = cur.slots[i].item
+    if i in cur.part_slot.values():
+        return not item.is_container and item.kind == "text" and not cur.contents
+    return cur.leaf(i) and item.kind not in ("choice", "flag")
+
+
+def _emit(chain: _Chain, readings: list[list[int]]) -> Numbered:
+    """The chain's lines, each label followed by its value (the lines above it, then below); the
+    items the readings do not agree on carry the doubt on their label line."""
+    spans = [_spans(chain, r) for r in readings]
+    contested = [i for i in range(len(chain.items)) if any(s[i] != spans[0][i] for s in spans)]
+    doubts: dict[int, tuple[str, str]] = {}
+    if contested:
+        lines = sorted({x for s in spans for i in contested for x in s[i]})
+        shown = "\n".join(r.strip() for _, r in lines)
+        labels = "・".join(f"「{chain.items[i].label}」" for i in contested)
+        first = chain.items[contested[0]]
+        if first.shape and len(contested) >= 2:  # a name: does it end on its first line?
+            reason = (
+                f"「{first.label}」の欄に {len(lines)} 行あり、2 行目が名称の続きか次の"
+                f"「{chain.items[contested[1]].label}」の値かが行の形から決まりません(元の PDF で確認してください)"
+            )
+        else:
+            reason = (
+                f"{labels}のラベルが値の途中に印字されているようですが、間の行がどの項目の値かが行の数と形から"
+                "決まりません(元の PDF で確認してください)"
+            )
+        doubts = {i: (shown, reason) for i in contested}
+    out: Numbered = [x for x in chain.gaps[0] if not _countable(x[1])]
+    for i, (no, raw) in enumerate(chain.labels):
+        out.append((no, _line(raw, doubts.get(i))))
+        out += list(spans[0][i])
+        out += [x for x in chain.gaps[i + 1] if not _countable(x[1])]
+    return out
+
+
+def _spans(chain: _Chain, reading: list[int]) -> list[tuple]:
+    """Per node, the source lines of its value in this reading (-1: as printed)."""
+    if reading[0] < 0:
+        return [tuple(chain.counted[i + 1]) for i in range(len(reading))]
+    ups = chain.uppers(reading)
+    out = []
+    for i, n in enumerate(reading):
+        u = ups[i]
+        up = chain.counted[i][len(chain.counted[i]) - u :] if u else []
+        out.append(tuple(up + chain.counted[i + 1][: n - u]))
+    return out
 
 
 def reflow(form: Form, numbered: Numbered) -> Numbered:
@@ -1050,10 +1410,15 @@ def reflow(form: Form, numbered: Numbered) -> Numbered:
     # each (the layout of a merged label column); then the reading, which marks what the values do
     # not settle !要確認 only in a text that shows that layout
     width = cell_width([r for _, r in out])
+    tabless = not any(re.search(r"\t\s*\S", raw) for _, raw in out)
     probe = _Cursor(form)
-    probe.width = width
+    probe.width, probe.tabless = width, tabless
+    longest = max((len(r.strip()) for _, r in out if "\t" not in r), default=0)
+    probe.longest_line = longest
     _lines(probe, out)
     cur = _Cursor(form)
-    cur.width = width
+    cur.width, cur.tabless, cur.longest_line = width, tabless, longest
     cur.labels_first = probe.proved > 0
+    inside, printed = probe.votes
+    cur.layout = "inside" if inside > printed else "canonical" if printed > inside else None
     return _lines(cur, out)

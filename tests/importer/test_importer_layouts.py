@@ -375,3 +375,77 @@ def test_bare_labels_in_a_text_that_never_prints_labels_first_are_empty_items():
     why = import_text(text).data["基本情報"]["取り扱う理由"]
     assert "事務実施上の必要性" not in why
     assert why["実現が期待されるメリット"].endswith("効率化が図られる。")
+
+
+# -- labels centred in their cells, one after another (a chain read by the counts) ---------------
+
+_CENTRED_KISO = KISO_TITLE + (
+    "Ⅰ 関連情報\n1.特定個人情報ファイルを取り扱う事務\n①事務の名称\n北見台町児童手当支給事務\n"
+    "児童手当法に基づき、受給資格の認定及び手当の支給を行う。\n②事務の概要\n"
+    "特定個人情報ファイルは、受給資格者の所得の確認に使用する。\n児童手当システム\n③システムの名称\n"
+    "団体内統合宛名システム\n中間サーバー\n2.特定個人情報ファイル名\n児童手当情報ファイル\n3.個人番号の利用\n"
+)
+
+
+def test_labels_centred_in_a_column_of_tall_cells_give_each_value_its_lines():
+    """Of a value of n lines, n // 2 print above its label: the 概要's first line above ②, the first
+    system above ③; a file name ends in ファイル (the system list's last name is not one)."""
+    rel = import_text(_CENTRED_KISO).data["関連情報"]
+    assert rel["事務"] == {
+        "名称": "北見台町児童手当支給事務",
+        "概要": "児童手当法に基づき、受給資格の認定及び手当の支給を行う。\n\n"
+        "特定個人情報ファイルは、受給資格者の所得の確認に使用する。",
+        "システムの名称": ["児童手当システム", "団体内統合宛名システム", "中間サーバー"],
+    }
+    assert rel["特定個人情報ファイル名"] == ["児童手当情報ファイル"]
+
+
+def test_centred_labels_whose_lines_the_counts_and_shapes_do_not_settle_are_uncertain():
+    """The same column, the file named without ファイル: three systems and one file, or two and
+    two? Every item of the chain whose lines differ between the two is !要確認, none guessed."""
+    rel = import_text(_CENTRED_KISO.replace("児童手当情報ファイル", "児童手当台帳")).data["関連情報"]
+    assert rel["事務"]["名称"] == "北見台町児童手当支給事務"
+    for value in (rel["事務"]["システムの名称"], rel["特定個人情報ファイル名"]):
+        assert isinstance(value, Uncertain) and "値の途中に印字" in value.reason
+        assert "中間サーバー" in value.source and "児童手当台帳" in value.source
+
+
+def test_a_multi_choices_boxes_printed_round_its_label_are_its_value():
+    """Box rows above and below ③他のシステムとの接続 are its value; the 機能's second line, above
+    them, is the 機能's; システム1 prints no name under its heading."""
+    text = ZEN_TITLE + (
+        "Ⅰ 基本情報\n2.特定個人情報ファイルを取り扱う事務において使用するシステム\nシステム1\n①システムの名称\n"
+        "南沢市介護保険システム\n資格管理及び保険料の賦課を行う。\n②システムの機能\n給付の管理を行う。\n"
+        "[○] 庁内連携システム [ ] 住民基本台帳ネットワークシステム\n③他のシステムとの接続\n"
+        "[○] 宛名システム等 [ ] 税務システム\nシステム2\n①システムの名称\n中間サーバー\n"
+    )
+    system = import_text(text).data["基本情報"]["システム"][0]
+    assert system == {
+        "名称": "南沢市介護保険システム",
+        "機能": "資格管理及び保険料の賦課を行う。\n\n給付の管理を行う。",
+        "他のシステムとの接続": ["庁内連携システム", "宛名システム等"],
+    }
+
+
+def test_a_part_that_is_one_text_has_its_label_centred_too():
+    """(別添1) 事務の内容 is a label like any other: the lines above it, after 他の評価実施機関's
+    `－`, are its first ones."""
+    text = ZEN_TITLE + (
+        "Ⅰ 基本情報\n7.評価実施機関における担当部署\n①部署\n南沢市健康福祉部介護保険課\n②所属長の役職名\n介護保険課長\n"
+        "8.他の評価実施機関\n－\n1.被保険者の資格を管理する。\n(別添1) 事務の内容\n2.保険料を賦課し、収納する。\n"
+        "Ⅱ 特定個人情報ファイルの概要\n"
+    )
+    d = import_text(text).data
+    assert d["基本情報"]["他の評価実施機関"] == "－"
+    assert d["事務の内容"] == "1.被保険者の資格を管理する。\n\n2.保険料を賦課し、収納する。"
+
+
+def test_an_option_numbered_10_wrapped_onto_its_line_is_the_choices():
+    text = ZEN_TITLE + (
+        "Ⅱ 特定個人情報ファイルの概要\n1.特定個人情報ファイル名\n介護保険情報ファイル\n6.特定個人情報の保管・消去\n"
+        "①保管場所\n庁舎内のサーバ室に保管する。\n②保管期間\n[ 5年 ]\n<選択肢>\n"
+        "1) 1年未満 2) 1年 3) 2年 4) 3年 5) 4年 6) 5年\n7) 6年以上10年未満 8) 10年以上20年未満 9) 20年以上\n"
+        "10) 定められていない\nその妥当性\n南沢市文書管理規程による。\n"
+    )
+    kept = import_text(text).data["特定個人情報ファイル"][0]["保管・消去"]
+    assert kept["保管期間"] == "5年" and kept["その妥当性"] == "南沢市文書管理規程による。"
