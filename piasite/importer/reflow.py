@@ -544,10 +544,33 @@ def _flush(cur: _Cursor, no: int, st: _Stream, run: list[_Hit], a: int, b: int, 
         return
     at = a
     for lab, item, block in zip(labels, items, blocks, strict=True):
-        out.append((no, _line(lab)))
-        if block:
-            out.append((no, _line(st.text(at, at + len(block), wraps=item.kind == "text" and not item.shape))))
+        if item.kind == "list" and len(block) > 1:
+            _list_lines(no, st, lab, item, at, at + len(block), out)
+        else:
+            out.append((no, _line(lab)))
+            if block:
+                out.append((no, _line(st.text(at, at + len(block), wraps=item.kind == "text" and not item.shape))))
         at += len(block)
+
+
+def _list_lines(no: int, st: _Stream, label: str, item: Item, a: int, b: int, out: Numbered) -> None:
+    """A list's elements in a stream (tokens a..b, more than one): the line breaks between them are
+    spaces now, like the spaces inside a name and a name wrapped at the cell's edge. Cut only where
+    the printed numbering (1 … 2 …, ① … ② …) starts each element; otherwise !要確認."""
+    tokens = st.tokens[a:b]
+    starts = [k for k, t in enumerate(tokens) if _NUMBERED.match(t)]
+    if starts and starts[0] == 0 and len(starts) > 1 and _numbers_run([tokens[k] for k in starts]):
+        out.append((no, _line(label)))
+        for x, y in zip(starts, [*starts[1:], len(tokens)], strict=True):
+            out.append((no, _line(st.text(a + x, a + y))))
+        return
+    shown = st.text(a, b)
+    reason = (
+        f"「{item.label}」の値は複数の名称が 1 行につながって印字され、どこで区切られるかが原文から"
+        "決まりません(元の PDF で確認してください)"
+    )
+    out.append((no, _line(label, (shown, reason))))
+    out.append((no, _line(shown)))
 
 
 # -- labels first, then values; a label inside its tall value (lines) --------------------------
