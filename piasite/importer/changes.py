@@ -11,6 +11,7 @@ from piasite.core import dates
 from piasite.forms.form import Form
 from piasite.importer.body import Notes, cells_of
 from piasite.importer.text import is_separator, norm, plain, to_markdown
+from piasite.model.reader import Uncertain
 
 # Words cities write for "same as the row above" (not form labels).
 SAME = {"同上"}
@@ -23,6 +24,9 @@ class Row:
     cells: list[str]
     after_break: bool
     lines: list[int] = field(default_factory=list)
+    # (source text, reason) and the cells (by column) a flattened table leaves unsettled (reflow.py)
+    doubt: tuple[str, str] | None = None
+    unsure: tuple[int, ...] = ()
 
 
 def is_row_start(raw: str) -> bool:
@@ -109,7 +113,7 @@ def parse(lines: list[tuple[int, str]], form: Form, notes: Notes, accounted: dic
         header_lines = 0
         if is_row_start(raw):
             physical += 1
-            rows.append(Row(no, cells, brk, [no]))
+            rows.append(Row(no, cells, brk, [no], getattr(raw, "doubt", None), getattr(raw, "unsure", ())))
             accounted[no] = "value"
             brk = gap = False
             continue
@@ -143,7 +147,13 @@ def parse(lines: list[tuple[int, str]], form: Form, notes: Notes, accounted: dic
                 _merge(pc, c, keys, timings)
                 merged += 1
                 continue
-        out.append(_row(c, r.line, notes, keys, note_key, timings))
+        row = _row(c, r.line, notes, keys, note_key, timings)
+        if r.doubt is not None:  # the columns a flattened table does not settle
+            for col in r.unsure:
+                row[keys[col]] = Uncertain(r.doubt[0], r.line, r.doubt[1], None)
+            if 0 in r.unsure and note_key:
+                row.pop(note_key, None)
+        out.append(row)
         prev = r
     for row in out:
         row.pop("_date_text", None)

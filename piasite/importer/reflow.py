@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from piasite.checks.plausibility import fits, shape_doubt
+from piasite.core import dates
 from piasite.forms import regime
 from piasite.forms.form import Form
 from piasite.forms.items import Item
@@ -96,6 +97,7 @@ class _Cursor:
         self.labels_first = True  # whether the text shows that layout (what is open is then !要確認)
         self.contents_label = norm(form.contents or "") or "\0"
         self.contents = False  # in the table of contents (項目一覧): its part headings start nothing
+        self.changelog: list[tuple[int, list[str]]] | None = None  # a flattened change log's tokens, by line
 
     def accept(self, n: str, move: bool = True) -> int | None:
         """The slot the normalised label `n` names as the next expected item, or None."""
@@ -493,8 +495,9 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 _LEFT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff、]")
 
 
-def _flattened(cur: _Cursor, no: int, raw: str) -> Numbered | None:
-    """A line carrying several of the form's labels in order: one line per label and value."""
+def _flattened(cur: _Cursor, no: int, raw: str, nxt: str = "") -> Numbered | None:
+    """A line carrying several of the form's labels in order: one line per label and value (`nxt`:
+    the line after it, where the change log's table starts when its heading ends this one)."""
     if "\t" in raw:
         return None
     st = _Stream(raw)
@@ -509,6 +512,14 @@ def _flattened(cur: _Cursor, no: int, raw: str) -> Numbered | None:
             out.append((no, _line(st.text(0, h.start))))
         label = st.text(h.start, h.end)
         a, b = h.end, hits[k + 1].start if k + 1 < len(hits) else len(tokens)
+        after = tokens[a : a + 1] or [t for t in re.split(r"[ \u3000\t]+", nxt.strip()) if t][:1]
+        if h.kind == "changes" and _table_follows(cur, after):
+            # the change log: its table runs to the end of the text (the form's last part), its
+            # rows read from the tokens of this line and every line after it (reflow)
+            _flush(cur, no, st, run, a, a, out)
+            out.append((no, _line(label)))
+            cur.changelog = [(no, st.tokens[a:])]
+            return out
         if h.kind != "label" or not cur.leaf(h.slot, cover=True):
             _flush(cur, no, st, run, a, a, out)
             run = []
@@ -571,6 +582,95 @@ def _list_lines(no: int, st: _Stream, label: str, item: Item, a: int, b: int, ou
     )
     out.append((no, _line(label, (shown, reason))))
     out.append((no, _line(shown)))
+
+
+# -- a flattened change log ------------------------------------------------------------------
+
+
+def _table_follows(cur: _Cursor, after: list[str]) -> bool:
+    """The change log's heading opens its table: a column's label or a dated row after it."""
+    group = cur.p.form.role_item("changes") if cur.p.form.has_role("changes") else None
+    if group is None or not after:
+        return False
+    columns = {_norm(lab) for c in group.items for lab in c.all_labels}
+    return _norm(after[0]) in columns or dates.parse_date(after[0]) is not None
+
+
+class _Row(Line):
+    """A change log's row reflowed from a stream: `unsure` the cells (by column) the stream leaves
+    unsettled, !要確認 with `doubt` (changes.py)."""
+
+    unsure: tuple[int, ...] = ()
+
+
+_MIDDLE = "項目・変更前の記載・変更後の記載"
+
+
+def _change_rows(form: Form, lines: list[tuple[int, list[str]]]) -> Numbered:
+    """The rows of a change log flattened into tokens, one line each with its cells between tabs
+    (as changes.py reads them). A row: its date (a token that is a date and nothing else), the
+    項目, 変更前 and 変更後, 提出時期 (one of its choices: the anchor), then the 説明 up to the next
+    row's date. The cells between the date and 提出時期 run together with nothing to tell where one
+    ends (a cell may be empty, any may hold spaces): !要確認, the row's text quoted. Where two dates
+    stand between two 提出時期 the number of rows is not settled: the rest is kept as printed."""
+    group = form.role_item("changes")
+    columns = {_norm(lab) for c in group.items for lab in c.all_labels}
+    timings = set(form.role_item("change_timing").choices)
+    toks = [(no, t) for no, ts in lines for t in ts]
+    words = [t for _, t in toks]
+    is_date = [dates.parse_date(w) is not None for w in words]
+    out: Numbered = []
+    k = 0
+    header = []
+    while k < len(words) and _norm(words[k]) in columns:
+        header.append(words[k])
+        k += 1
+    if header:
+        out.append((lines[0][0], _line("\t".join(header))))
+    marks = [j for j, w in enumerate(words) if w in timings]
+    spans: list[tuple[int, int, int, set[int]]] = []  # (date, 提出時期 or -1, past the row, unsure cells)
+    unsure: set[int] = set()  # none yet: a row's date, 提出時期 and 説明 are settled by the anchors
+    while k < len(words) and is_date[k]:
+        t = next((j for j in marks if j > k), -1)
+        if t < 0:
+            spans.append((k, -1, len(words), unsure | {1, 2, 3}))
+            k = len(words)
+            break
+        t2 = next((j for j in marks if j > t), len(words))
+        cands = [j for j in range(t + 1, t2) if is_date[j]]
+        if not cands:
+            spans.append((k, t, len(words) if t2 == len(words) else t + 1, unsure))
+            k = spans[-1][2]
+            break  # no date before the next 提出時期: the rest is kept as printed (取込メモ)
+        end = cands[0]
+        if t2 == len(words):
+            # the last row's 説明 runs to the end; a date in it opens no row without its 提出時期
+            spans.append((k, t, len(words), unsure | ({5} if cands else set())))
+            k = len(words)
+            break
+        if len(cands) > 1:
+            # two dates before the next 提出時期: a row without one, or a date in the 説明 or in the
+            # cells of the next row; how many rows follow is not settled: the rest is kept as
+            # printed (取込メモ), the row's 説明 with it
+            spans.append((k, t, t + 1, unsure))
+            k = t + 1
+            break
+        spans.append((k, t, end, unsure))
+        k = end
+    for d, t, end, cells_unsure in spans:
+        no = toks[d][0]
+        mid, timing, expl = (words[d + 1 : t], words[t], words[t + 1 : end]) if t >= 0 else (words[d + 1 : end], "", [])
+        row = _Row("\t".join([words[d], " ".join(mid), "", "", timing, " ".join(expl)]))
+        row.unsure = tuple(sorted(cells_unsure | ({1, 2, 3} if mid else set())))
+        row.doubt = (
+            " ".join(words[d:end]),
+            f"変更箇所の表が 1 行につながって印字され、{_MIDDLE}などの欄の区切りが原文から決まりません"
+            "(元の PDF で確認してください)",
+        )
+        out.append((no, row))
+    if k < len(words):  # after a blank line: no cell of the last row, the table's unread rest
+        out += [(toks[k][0], _line("")), (toks[k][0], _line(" ".join(words[k:])))]
+    return out
 
 
 # -- labels first, then values; a label inside its tall value (lines) --------------------------
@@ -757,7 +857,10 @@ def reflow(form: Form, numbered: Numbered) -> Numbered:
     out: Numbered = []
     flat = False
     for k, (no, raw) in enumerate(numbered):
-        split = _flattened(cur, no, raw)
+        if cur.changelog is not None:  # a flattened change log: the rest of the text is its table
+            cur.changelog.append((no, [t for t in re.split(r"[ \u3000\t]+", raw.strip()) if t]))
+            continue
+        split = _flattened(cur, no, raw, numbered[k + 1][1] if k + 1 < len(numbered) else "")
         if split is None:
             out.append((no, raw))
             if "\t" not in raw and raw.strip():
@@ -768,6 +871,8 @@ def reflow(form: Form, numbered: Numbered) -> Numbered:
             flat = True
             out += split
     if flat:
+        if cur.changelog is not None:
+            out += _change_rows(form, cur.changelog)
         return out  # a flattened text is cut already
     # first the evidence: whether the text anywhere prints a run of labels followed by one value
     # each (the layout of a merged label column); then the reading, which marks what the values do
