@@ -849,6 +849,45 @@ def _tall(cur: _Cursor, numbered: Numbered, k: int) -> tuple[Numbered, int] | No
     return out, v + 1
 
 
+# pages at least, and tokens a flattened page carries at least, for a running footer to be told
+_FOOTER_PAGES = 3
+_PAGE_TOKENS = 20
+
+
+def _without_footers(numbered: Numbered) -> Numbered:
+    """Pages flattened each into one line end with the running footer (`- 3 - 事務 全項目評価書`,
+    `事務 3 / 9 部署`): on the document's own evidence, the tokens every page ends with, the same on
+    each but for the page number, which goes up from page to page. Taken off (furniture, not a
+    value of the item that ends the page)."""
+    pages = [(k, raw.split()) for k, (_, raw) in enumerate(numbered) if raw.strip()]
+    long = sum(len(ts) >= _PAGE_TOKENS for _, ts in pages)  # the cover, the 項目一覧 may be short pages
+    if len(pages) < _FOOTER_PAGES or 2 * long < len(pages) or any("\t" in numbered[k][1] for k, _ in pages):
+        return numbered
+    first = pages[0][1]
+    n = 0
+    while n < len(first) - 1:
+        want = first[-1 - n]
+        if not all(
+            len(ts) > n + 1 and (ts[-1 - n] == want or (ts[-1 - n].isdigit() and want.isdigit())) for _, ts in pages
+        ):
+            break
+        n += 1
+    counters = [j for j in range(n) if first[-1 - j].isdigit()]
+    if not counters or not any(c for c in "".join(first[-n:]) if not c.isdigit() and c not in "-/ "):
+        return numbered
+    numbers = [[int(ts[-1 - j]) for _, ts in pages] for j in counters]
+    if not any(all(b > a for a, b in itertools.pairwise(ns)) for ns in numbers):
+        return numbered  # no page number going up: a value every page happens to end with
+    out = list(numbered)
+    for k, _ in pages:
+        no, raw = numbered[k]
+        cut = raw.rstrip()
+        for _ in range(n):  # the last n tokens and the spaces before them
+            cut = re.sub(r"[ \u3000]*\S+$", "", cut, count=1)
+        out[k] = (no, cut)
+    return out
+
+
 def reflow(form: Form, numbered: Numbered) -> Numbered:
     """The lines rewritten for the label parser: flattened pages split at the form's labels, the
     values of labels printed first assigned to them, a label printed inside its tall value put
@@ -856,6 +895,7 @@ def reflow(form: Form, numbered: Numbered) -> Numbered:
     cur = _Cursor(form)
     out: Numbered = []
     flat = False
+    numbered = _without_footers(numbered)
     for k, (no, raw) in enumerate(numbered):
         if cur.changelog is not None:  # a flattened change log: the rest of the text is its table
             cur.changelog.append((no, [t for t in re.split(r"[ \u3000\t]+", raw.strip()) if t]))
