@@ -98,6 +98,7 @@ class _Cursor:
         self.contents_label = norm(form.contents or "") or "\0"
         self.contents = False  # in the table of contents (項目一覧): its part headings start nothing
         self.changelog: list[tuple[int, list[str]]] | None = None  # a flattened change log's tokens, by line
+        self.flat = False  # a line of the text was read as a flattened page
 
     def accept(self, n: str, move: bool = True) -> int | None:
         """The slot the normalised label `n` names as the next expected item, or None."""
@@ -502,8 +503,14 @@ def _flattened(cur: _Cursor, no: int, raw: str, nxt: str = "") -> Numbered | Non
         return None
     st = _Stream(raw)
     tokens = st.tokens
-    if len([h for h in cur.hits(tokens, move=False) if h.kind == "label"]) < _MIN_LABELS:
+    trial = cur.hits(tokens, move=False)
+    # once the text shows flattened pages, a page with fewer labels (the last one: a value's end and
+    # the change log) is cut the same way
+    if len([h for h in trial if h.kind == "label"]) < (1 if cur.flat else _MIN_LABELS) and not (
+        cur.flat and any(h.kind == "changes" for h in trial)
+    ):
         return None
+    cur.flat = True
     hits = cur.hits(tokens, move=True)
     out: Numbered = []
     run: list[_Hit] = []
