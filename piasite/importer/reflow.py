@@ -577,7 +577,11 @@ def _list_lines(no: int, st: _Stream, label: str, item: Item, a: int, b: int, ou
     the printed numbering (1 … 2 …, ① … ② …) starts each element; otherwise !要確認."""
     tokens = st.tokens[a:b]
     starts = [k for k, t in enumerate(tokens) if _NUMBERED.match(t)]
-    if starts and starts[0] == 0 and len(starts) > 1 and _numbers_run([tokens[k] for k in starts]):
+    bare = [k for k, t in enumerate(tokens) if t.isdigit()]  # 1 甲システム 2 乙システム: counting from 1
+    if bare and [int(tokens[k]) for k in bare] == list(range(1, len(bare) + 1)) and not starts:
+        starts = bare
+    named = all(y - x >= 2 for x, y in itertools.pairwise([*starts, len(tokens) + 1])) if bare == starts else True
+    if starts and starts[0] == 0 and len(starts) > 1 and named and _numbers_run([tokens[k] for k in starts]):
         out.append((no, _line(label)))
         for x, y in zip(starts, [*starts[1:], len(tokens)], strict=True):
             out.append((no, _line(st.text(a + x, a + y))))
