@@ -75,7 +75,8 @@ class _Hit:
     start: int  # first token
     end: int  # past the last token
     slot: int  # slot index (a part's heading is its part item's slot; a group's for an element heading)
-    # or: stamp, page (a page number, a rule), element (システム2), parent (再委託), changes (変更箇所)
+    # or: stamp, page (a page number, a rule), element (システム2), parent (再委託), changes (変更箇所),
+    # toc (項目一覧 and each part heading it lists)
     kind: str = "label"
 
 
@@ -217,7 +218,9 @@ class _Cursor:
                 k += 1
                 continue
             if any(n == self.contents_label for _, n in ends[:3]):  # 項目一覧: the part headings after it
-                k, toc, last = next(e for e, n in ends if n == self.contents_label), True, -1
+                end = next(e for e, n in ends if n == self.contents_label)
+                out.append(_Hit(k, end, STAMP, "toc"))  # a line of its own, as each entry after it
+                k, toc, last = end, True, -1
                 continue
             head = self._heading(ends)
             if head is not None:
@@ -225,6 +228,7 @@ class _Cursor:
                 # the table of contents (項目一覧): part headings one after the other, in increasing
                 # order; the first heading not after the one before it opens the body
                 if (toc and p > last) or self._heading(self._ends(tokens, end)) is not None:
+                    out.append(_Hit(k, end, STAMP, "toc"))
                     k, toc, last = end, True, p
                     continue
                 if p == len(self.p.parts):  # the change log's heading: its table follows
@@ -285,6 +289,13 @@ def _boxes_block(units: list[str], start: int, alone: bool = False) -> tuple[int
                 b += 1
             return a, b
     return None
+
+
+def _box_at(tokens: list[str], a: int) -> bool:
+    """A box at token a of a stream: a glyph box (☑, [○]), or an empty `[ ]` split into two tokens."""
+    if choices.boxes(tokens[a]):
+        return True
+    return tokens[a] in ("[", "［") and a + 1 < len(tokens) and tokens[a + 1] in ("]", "］")
 
 
 def _options_end(units: list[str], k: int, item: Item) -> int:
@@ -435,7 +446,7 @@ def assign(items: list[Item], units: list[str], lines: bool) -> list[list[str]] 
         if it.kind in ("choice", "multi"):
             if it.kind == "multi" and not lines:
                 # a stream: its boxes and options are many tokens, the rest of the values when last
-                first = next((a for a in range(at, len(shown)) if choices.boxes(shown[a])), None)
+                first = next((a for a in range(at, len(shown)) if _box_at(shown, a)), None)
                 span = (first, len(shown)) if first is not None and k == len(items) - 1 else None
             elif it.kind == "multi":
                 alone = any(x.kind == "multi" for x in items[k + 1 :])  # another's boxes follow
@@ -530,7 +541,7 @@ def _flattened(cur: _Cursor, no: int, raw: str, nxt: str = "") -> Numbered | Non
         if h.kind != "label" or not cur.leaf(h.slot, cover=True):
             _flush(cur, no, st, run, a, a, out)
             run = []
-            alone = h.kind in ("stamp", "page", "changes") or (
+            alone = h.kind in ("stamp", "page", "changes", "toc") or (
                 h.kind == "label" and not cur.slots[h.slot].item.is_container
             )
             if h.kind == "parent":  # 再委託 before ⑦再委託の有無: the label that follows says it all
