@@ -546,6 +546,9 @@ def _flattened(cur: _Cursor, no: int, raw: str, nxt: str = "") -> Numbered | Non
             )
             if h.kind == "parent":  # 再委託 before ⑦再委託の有無: the label that follows says it all
                 out += [(no, _line(st.text(a, b)))] if b > a else []
+            elif h.kind == "element" and b > a and not _box_at(tokens, a):
+                # 提供先1 and the element's name after it: the name on its line, as printed under it
+                out += [(no, _line(label)), (no, _line(st.text(a, b, wraps=True)))]
             elif alone:  # the stamp, a page number; a part that is one text ((別添1) 事務の内容)
                 out += [(no, _line(label))] + ([(no, _line(st.text(a, b, wraps=True)))] if b > a else [])
             else:  # a heading, with what its row prints beside it (boxes of its flags, an element's name)
