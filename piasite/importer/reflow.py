@@ -911,6 +911,16 @@ def _tall(cur: _Cursor, numbered: Numbered, k: int) -> tuple[Numbered, int] | No
     return out, v + 1
 
 
+def _options_go_on(prev: str, first: str) -> bool:
+    """`first` (a page's text before its first label) goes on with the option list `prev` ends
+    with: it opens with the next option's number."""
+    if "<選択肢>" not in prev and "＜選択肢＞" not in prev:
+        return False
+    last = re.findall(r"(?:^|\s)(\d{1,2})\)", prev)
+    m = re.match(r"^(\d{1,2})\)", first.strip())
+    return bool(last and m and int(m.group(1)) == int(last[-1]) + 1)
+
+
 # pages at least, and tokens a flattened page carries at least, for a running footer to be told
 _FOOTER_PAGES = 3
 _PAGE_TOKENS = 20
@@ -971,6 +981,12 @@ def reflow(form: Form, numbered: Numbered) -> Numbered:
                     cur.accept(_norm(raw))
         else:
             flat = True
+            if split and out and _options_go_on(out[-1][1], split[0][1]):
+                # a choice's option list the page break cut (… 9) 20年以上 | 10) 定められていない)
+                prev_no, prev = out[-1]
+                merged = (*getattr(prev, "merged", ()), split[0][0])
+                out[-1] = (prev_no, _line(f"{prev} {split[0][1]}", getattr(prev, "doubt", None), merged))
+                split = split[1:]
             out += split
     if flat:
         if cur.changelog is not None:
