@@ -92,6 +92,7 @@ def parse(lines: list[tuple[int, str]], form: Form, notes: Notes, accounted: dic
     # the rows are then one cell per line too
     header_lines = 0
     per_line = False
+    unread_cells, unread_lines = 0, set()  # rows a flattened table left unread: their cells, lines
     for no, raw in lines:
         if not raw.strip():
             accounted[no] = "blank"
@@ -100,6 +101,12 @@ def parse(lines: list[tuple[int, str]], form: Form, notes: Notes, accounted: dic
         if is_separator(raw):
             accounted[no] = "layout"
             brk = True
+            continue
+        if getattr(raw, "unread", False):  # rows a flattened table does not settle (reflow.py)
+            notes.add(no, plain(raw), "変更箇所の表の行の区切りが原文から決まらず、読み取れませんでした")
+            accounted[no] = "note"
+            unread_cells += _row_cells(plain(raw).split())
+            unread_lines.add(no)
             continue
         cells = _spaced_cells(raw, header_norm, timings) or cells_of(raw)
         if norm(cells[0]) in heads and len(cells) == 1:
@@ -157,7 +164,17 @@ def parse(lines: list[tuple[int, str]], form: Form, notes: Notes, accounted: dic
         prev = r
     for row in out:
         row.pop("_date_text", None)
-    return out, {"physical": physical, "merged": merged, "rows": len(out)}
+    stats: dict = {"physical": physical, "merged": merged, "rows": len(out)}
+    if unread_lines:
+        stats |= {"unread_cells": unread_cells, "unread_lines": sorted(unread_lines)}
+    return out, stats
+
+
+def _row_cells(tokens: list[str]) -> int:
+    """The cells of change-log rows run together (a flattened table's unread rest): a row from
+    each token that is a date, at most one cell a column and one a token."""
+    starts = [k for k, t in enumerate(tokens) if k == 0 or dates.parse_date(t) is not None]
+    return sum(min(len(COLUMNS), b - a) for a, b in zip(starts, [*starts[1:], len(tokens)], strict=True))
 
 
 def _spaced_cells(raw: str, header_norm: set, timings) -> list[str] | None:

@@ -626,6 +626,7 @@ class _Row(Line):
     unsettled, !要確認 with `doubt` (changes.py)."""
 
     unsure: tuple[int, ...] = ()
+    unread: bool = False  # text of rows the stream does not settle: 取込メモ, never a row
 
 
 _MIDDLE = "項目・変更前の記載・変更後の記載"
@@ -694,7 +695,9 @@ def _change_rows(cur: _Cursor, lines: list[tuple[int, list[str]]]) -> Numbered:
             k = len(words)
             break
         t2 = next((j for j in marks if j > t), len(words))
-        cands = [j for j in range(t + 1, t2) if is_date[j]]
+        # the dates that may open the next row: a row prints its 項目 and a 変更後 (at least) before
+        # its 提出時期, so a date right before it (a 変更後 that is a date) opens none
+        cands = [j for j in range(t + 1, t2) if is_date[j] and (t2 == len(words) or t2 - j >= 3)]
         if not cands:
             spans.append((k, t, len(words) if t2 == len(words) else t + 1, unsure))
             k = spans[-1][2]
@@ -730,8 +733,12 @@ def _change_rows(cur: _Cursor, lines: list[tuple[int, list[str]]]) -> Numbered:
             "(元の PDF で確認してください)",
         )
         out.append((no, row))
-    if k < len(words):  # after a blank line: no cell of the last row, the table's unread rest
-        out += [(toks[k][0], _line("")), (toks[k][0], _line(" ".join(words[k:])))]
+    if k < len(words):  # the table's unread rest, kept as printed: a line from each date on
+        starts = [k] + [j for j in range(k + 1, len(words)) if is_date[j]]
+        for x, y in itertools.pairwise([*starts, len(words)]):
+            rest = _Row(" ".join(words[x:y]))
+            rest.unread = True
+            out.append((toks[x][0], rest))
     return out
 
 

@@ -55,11 +55,28 @@ def test_a_flattened_change_log_is_read_by_its_dates_and_timings():
     assert [r["変更日"] for r in rows] == ["2023-04-01", "2024-04-01"]
     assert [r["提出時期"] for r in rows] == ["事後", "事後"]
     assert [r["提出時期に係る説明"] for r in rows] == ["組織の改編による名称の変更", "しきい値判断の再実施"]
-    # 項目 / 変更前 / 変更後 run together (a cell may be empty or hold spaces): never guessed
+    # the 項目 names a place of the form by its labels; 変更前 / 変更後 run together (a cell may be
+    # empty or hold spaces): never guessed
+    assert [r["項目"] for r in rows] == ["Ⅰ 5. ①部署", "Ⅱ 1. いつ時点の計数か"]
     for r in rows:
-        for key in ("項目", "変更前の記載", "変更後の記載"):
+        for key in ("変更前の記載", "変更後の記載"):
             assert isinstance(r[key], Uncertain) and "区切り" in r[key].reason
-    assert "町民課 住民保険課" in rows[0]["項目"].source
+    assert "町民課 住民保険課" in rows[0]["変更前の記載"].source
+
+
+def test_a_change_row_whose_item_is_not_the_forms_labels_is_uncertain():
+    log = (
+        "変更箇所 変更日 項目 変更前の記載 変更後の記載 提出時期 提出時期に係る説明 "
+        "令和5年4月1日 担当課の名称 町民課 住民保険課 事後 組織の改編 "
+        "令和6年4月1日 Ⅰ 5. ②所属長の役職名 町民課長 令和6年4月1日 事後 再実施"
+    )
+    imp = import_text(COVER + "\n" + _body("後期高齢者医療システム") + " " + log + "\n")
+    rows = imp.data["変更箇所"]
+    # a date right before 提出時期 is a 変更後, not a row: two rows
+    assert [r["変更日"] for r in rows] == ["2023-04-01", "2024-04-01"]
+    assert [r["提出時期に係る説明"] for r in rows] == ["組織の改編", "再実施"]
+    assert all(isinstance(rows[0][k], Uncertain) for k in ("項目", "変更前の記載", "変更後の記載"))
+    assert rows[1]["項目"] == "Ⅰ 5. ②所属長の役職名"
 
 
 def test_two_dates_between_two_timings_leave_the_rest_of_the_log_unread():
@@ -99,3 +116,18 @@ def test_the_headline_counts_the_change_cells_left_uncertain():
     imp = import_text(COVER + "\n" + _body("後期高齢者医療システム") + " " + CHANGES + "\n")
     f = measure("東ノ浦町", imp)
     assert f.filled < f.valued
+
+
+def test_the_headline_counts_the_cells_of_change_rows_left_unread():
+    log = (
+        "変更箇所 変更日 項目 変更前の記載 変更後の記載 提出時期 提出時期に係る説明 "
+        "令和5年4月1日 Ⅰ 5. ①部署 町民課 住民保険課 事後 組織の改編 "
+        "令和5年10月1日 Ⅰ 3. 法令上の根拠 (新設) 番号法 "
+        "令和6年4月1日 Ⅱ 1. いつ時点の計数か 令和4年3月1日 令和6年3月1日 事前 再実施"
+    )
+    imp = import_text(COVER + "\n" + _body("後期高齢者医療システム") + " " + log + "\n")
+    f = measure("東ノ浦町", imp)
+    # the row read: 変更日, 項目, 提出時期 placed, 変更前/変更後 !要確認; its 説明 and the two rows
+    # after it unread: 1 + 6 + 6 cells at most one a token, none placed
+    assert f.valued - f.filled >= 2 + 1 + 5 + 6
+    assert f.filled <= f.valued and f.coverage < 80
