@@ -145,9 +145,10 @@ def measure(name: str, imported) -> Fidelity:
         # a placed value the rules still doubt is not counted as placed (the import marks them all)
         doubted = {d.path[: len(d.path) - isinstance(d.path[-1], int)] for d in doubts(form, data)}
         late = sum(1 for p, k in c.by_path.items() if k in ("exact", "altered") and p in doubted)
-        # the change log's cells read for certain count as the source prints them, as its !要確認
-        # cells and its unread rows do (a flattened table reads some and not others)
-        f.exact += _change_cells(form, data)
+        # a change log read from a flattened stream: its cells read for certain count as placed, as
+        # its !要確認 cells and unread rows count as not (a table of lines, every row read, stays
+        # outside the headline)
+        f.exact += _change_cells(form, data) if changes.get("flattened") else 0
         f.valued = f.exact + f.altered + f.uncertain + f.unread + f.unplaced_values
         f.filled = f.exact + f.altered - late
     return f
