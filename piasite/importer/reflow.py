@@ -632,31 +632,8 @@ class _Row(Line):
 _MIDDLE = "項目・変更前の記載・変更後の記載"
 
 
-_PART_NUMERAL = re.compile(r"^(?:[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]|[IVX]{1,4})(?:[(（]\d+[)）])?$")
-_SECTION_NUMBER = re.compile(r"^\d{1,2}[.．]?$")
-_LEADING_NUMBER = re.compile(r"^(?:\d{1,2}[.．]?|[①-⑳]|[(（]\d+[)）])+")
-
-
-def _reference_end(cur: _Cursor, labels: set[str], leaves: set[str], mid: list[str]) -> int:
-    """Tokens at the start of a change row's cells that name a place of the form (Ⅱ 2. 取扱者数
-    いつ時点の計数か, Ⅱ(1) 4. 委託事項2 ⑥委託先名): part numerals, section numbers, element headings
-    and the form's labels, ending with the label of a value-bearing item (`leaves`; a part's or a
-    section's heading may go on in words the form does not print). How many (0: not settled)."""
-    end = 0
-    for j, t in enumerate(mid):
-        n = _norm(t)
-        bare = _LEADING_NUMBER.sub("", n)
-        if n in leaves or bare in leaves:
-            end = j + 1
-        elif not (
-            n in labels
-            or bare in labels
-            or _PART_NUMERAL.match(n)
-            or _SECTION_NUMBER.match(n)
-            or any(rx.match(n) or rng.match(n) for rx, rng, _ in cur.p.elements)
-        ):
-            break
-    return end
+# a part's numeral opening a token (Ⅲ, Ⅱ(1), III2特定…), in its normal form
+_ROMAN = re.compile(r"^(?:III|II|IV|VI|V|I)(?![A-Za-z])")
 
 
 def _change_rows(cur: _Cursor, lines: list[tuple[int, list[str]]]) -> Numbered:
@@ -670,10 +647,6 @@ def _change_rows(cur: _Cursor, lines: list[tuple[int, list[str]]]) -> Numbered:
     group = form.role_item("changes")
     columns = {_norm(lab) for c in group.items for lab in c.all_labels}
     timings = set(form.role_item("change_timing").choices)
-    labels = {_norm(lab) for it in form.walk() for lab in it.all_labels}
-    labels |= {_LEADING_NUMBER.sub("", lab) for lab in labels} - {""}
-    leaves = {_norm(lab) for it in form.walk() if not it.is_container for lab in it.all_labels}
-    leaves |= {_LEADING_NUMBER.sub("", lab) for lab in leaves} - {""}
     toks = [(no, t) for no, ts in lines for t in ts]
     words = [t for _, t in toks]
     is_date = [dates.parse_date(w) is not None for w in words]
@@ -708,6 +681,13 @@ def _change_rows(cur: _Cursor, lines: list[tuple[int, list[str]]]) -> Numbered:
             spans.append((k, t, len(words), unsure | ({5} if cands else set())))
             k = len(words)
             break
+        if len(cands) > 1 and all(j + 1 < len(words) and _ROMAN.match(nfkc(words[j + 1])) for j in cands):
+            # two dates before the next 提出時期, each followed by a 項目 naming a part (Ⅲ 2 …): rows
+            # printed without their 提出時期, one from each date
+            spans.append((k, t, cands[0], unsure))
+            spans += [(a, -1, b, unsure) for a, b in itertools.pairwise(cands)]
+            k = cands[-1]
+            continue
         if len(cands) > 1:
             # two dates before the next 提出時期: a row without one, or a date in the 説明 or in the
             # cells of the next row; how many rows follow is not settled: the rest is kept as
@@ -720,13 +700,8 @@ def _change_rows(cur: _Cursor, lines: list[tuple[int, list[str]]]) -> Numbered:
     for d, t, end, cells_unsure in spans:
         no = toks[d][0]
         mid, timing, expl = (words[d + 1 : t], words[t], words[t + 1 : end]) if t >= 0 else (words[d + 1 : end], "", [])
-        ref = _reference_end(cur, labels, leaves, mid)
-        if 0 < ref < len(mid):  # the 項目 settled by the form's labels; 変更前/変更後 are not
-            row = _Row("\t".join([words[d], " ".join(mid[:ref]), " ".join(mid[ref:]), "", timing, " ".join(expl)]))
-            row.unsure = tuple(sorted(cells_unsure | {2, 3}))
-        else:
-            row = _Row("\t".join([words[d], " ".join(mid), "", "", timing, " ".join(expl)]))
-            row.unsure = tuple(sorted(cells_unsure | ({1, 2, 3} if mid else set())))
+        row = _Row("\t".join([words[d], " ".join(mid), "", "", timing, " ".join(expl)]))
+        row.unsure = tuple(sorted(cells_unsure | ({1, 2, 3} if mid else set())))
         row.doubt = (
             " ".join(words[d:end]),
             f"変更箇所の表が 1 行につながって印字され、{_MIDDLE}などの欄の区切りが原文から決まりません"

@@ -55,16 +55,15 @@ def test_a_flattened_change_log_is_read_by_its_dates_and_timings():
     assert [r["変更日"] for r in rows] == ["2023-04-01", "2024-04-01"]
     assert [r["提出時期"] for r in rows] == ["事後", "事後"]
     assert [r["提出時期に係る説明"] for r in rows] == ["組織の改編による名称の変更", "しきい値判断の再実施"]
-    # the 項目 names a place of the form by its labels; 変更前 / 変更後 run together (a cell may be
-    # empty or hold spaces): never guessed
-    assert [r["項目"] for r in rows] == ["Ⅰ 5. ①部署", "Ⅱ 1. いつ時点の計数か"]
+    # 項目 / 変更前 / 変更後 run together (a cell may be empty or hold spaces, a 項目 may go on past
+    # the form's label it names): never guessed
     for r in rows:
-        for key in ("変更前の記載", "変更後の記載"):
+        for key in ("項目", "変更前の記載", "変更後の記載"):
             assert isinstance(r[key], Uncertain) and "区切り" in r[key].reason
-    assert "町民課 住民保険課" in rows[0]["変更前の記載"].source
+    assert "Ⅰ 5. ①部署 町民課 住民保険課" in rows[0]["項目"].source
 
 
-def test_a_change_row_whose_item_is_not_the_forms_labels_is_uncertain():
+def test_a_date_right_before_the_timing_opens_no_row():
     log = (
         "変更箇所 変更日 項目 変更前の記載 変更後の記載 提出時期 提出時期に係る説明 "
         "令和5年4月1日 担当課の名称 町民課 住民保険課 事後 組織の改編 "
@@ -75,16 +74,31 @@ def test_a_change_row_whose_item_is_not_the_forms_labels_is_uncertain():
     # a date right before 提出時期 is a 変更後, not a row: two rows
     assert [r["変更日"] for r in rows] == ["2023-04-01", "2024-04-01"]
     assert [r["提出時期に係る説明"] for r in rows] == ["組織の改編", "再実施"]
-    assert all(isinstance(rows[0][k], Uncertain) for k in ("項目", "変更前の記載", "変更後の記載"))
-    assert rows[1]["項目"] == "Ⅰ 5. ②所属長の役職名"
+    assert "町民課長 令和6年4月1日" in rows[1]["項目"].source
 
 
-def test_two_dates_between_two_timings_leave_the_rest_of_the_log_unread():
-    # the second row prints no 提出時期: how many rows the dates open is not settled
+def test_rows_printed_without_their_timing_are_rows_of_their_own():
+    # two dates between two 提出時期, each followed by a 項目 naming a part: a row from each
     log = (
         "変更箇所 変更日 項目 変更前の記載 変更後の記載 提出時期 提出時期に係る説明 "
         "令和5年4月1日 Ⅰ 5. ①部署 町民課 住民保険課 事後 組織の改編 "
         "令和5年10月1日 Ⅰ 3. 法令上の根拠 (新設) 番号法 "
+        "令和6年4月1日 Ⅱ 1. いつ時点の計数か 令和4年3月1日時点 令和6年3月1日時点 事前 再実施"
+    )
+    imp = import_text(COVER + "\n" + _body("後期高齢者医療システム") + " " + log + "\n")
+    rows = imp.data["変更箇所"]
+    assert [r["変更日"] for r in rows] == ["2023-04-01", "2023-10-01", "2024-04-01"]
+    assert [r.get("提出時期") for r in rows] == ["事後", None, "事前"]
+    assert rows[0]["提出時期に係る説明"] == "組織の改編" and rows[2]["提出時期に係る説明"] == "再実施"
+
+
+def test_two_dates_between_two_timings_leave_the_rest_of_the_log_unread():
+    # the second row prints no 提出時期 and its 項目 names no part: how many rows the dates open
+    # is not settled
+    log = (
+        "変更箇所 変更日 項目 変更前の記載 変更後の記載 提出時期 提出時期に係る説明 "
+        "令和5年4月1日 Ⅰ 5. ①部署 町民課 住民保険課 事後 組織の改編 "
+        "令和5年10月1日 法令上の根拠 (新設) 番号法 "
         "令和6年4月1日 Ⅱ 1. いつ時点の計数か 令和4年3月1日 令和6年3月1日 事前 再実施"
     )
     imp = import_text(COVER + "\n" + _body("後期高齢者医療システム") + " " + log + "\n")
@@ -122,7 +136,7 @@ def test_the_headline_counts_the_cells_of_change_rows_left_unread():
     log = (
         "変更箇所 変更日 項目 変更前の記載 変更後の記載 提出時期 提出時期に係る説明 "
         "令和5年4月1日 Ⅰ 5. ①部署 町民課 住民保険課 事後 組織の改編 "
-        "令和5年10月1日 Ⅰ 3. 法令上の根拠 (新設) 番号法 "
+        "令和5年10月1日 法令上の根拠 (新設) 番号法 "
         "令和6年4月1日 Ⅱ 1. いつ時点の計数か 令和4年3月1日 令和6年3月1日 事前 再実施"
     )
     imp = import_text(COVER + "\n" + _body("後期高齢者医療システム") + " " + log + "\n")
