@@ -167,7 +167,8 @@ def parse(lines: list[tuple[int, str]], form: Form, notes: Notes, accounted: dic
     stats: dict = {"physical": physical, "merged": merged, "rows": len(out)}
     # a table read from a flattened stream (reflow.py): some cells !要確認, some rows unread; the
     # report's headline counts its cells (a table of lines stays outside it, as every row is read)
-    stats["flattened"] = any(hasattr(raw, "unsure") for _, raw in lines)
+    if any(hasattr(raw, "unsure") for _, raw in lines):
+        stats["flattened"] = True
     if unread_lines:
         stats |= {"unread_cells": unread_cells, "unread_lines": sorted(unread_lines)}
     return out, stats

@@ -400,12 +400,18 @@ def _free(items: list[Item], units: list[str], lines: bool) -> list[list[str]] |
         return [] if not units else None
     if len(units) > _MAX_UNITS:
         return None
-    for empties in range(len(items) + 1):
+    # a run of labels each has its value, as printed one under the other (fewest empty first); but a
+    # stream's tokens are words, a free text any number of them: between two free texts (no shape
+    # to tell them apart) every reading counts alike
+    free = sum(1 for it in items if it.kind in ("text", "ref") and not it.shape)
+    levels = [range(len(items) + 1)] if not lines and free >= 2 else [[e] for e in range(len(items) + 1)]
+    for level in levels:
         found = []
-        for comp in _compositions(len(units), len(items), empties):
-            blocks = [units[a:b] for a, b in comp]
-            if all(_plausible(it, bl, lines) for it, bl in zip(items, blocks, strict=True)):
-                found.append(blocks)
+        for empties in level:
+            for comp in _compositions(len(units), len(items), empties):
+                blocks = [units[a:b] for a, b in comp]
+                if all(_plausible(it, bl, lines) for it, bl in zip(items, blocks, strict=True)):
+                    found.append(blocks)
         if not found:
             continue
         if len(found) == 1:

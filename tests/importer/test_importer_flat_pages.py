@@ -145,3 +145,18 @@ def test_the_headline_counts_the_cells_of_change_rows_left_unread():
     # after it unread: 1 + 6 + 6 cells at most one a token, none placed
     assert f.valued - f.filled >= 2 + 1 + 5 + 6
     assert f.filled <= f.valued and f.coverage < 80
+
+
+def test_words_after_a_run_of_text_labels_in_a_stream_are_not_dealt_one_a_label():
+    # その内容 / 再発防止策の内容 / その他の措置の内容 printed one under the other, empty but the last:
+    # flattened, three words follow the three labels; a word is not a value, any cut is a reading
+    from piasite.forms.registry import load_form
+    from piasite.importer.reflow import assign
+
+    form = load_form("重点項目評価書")
+    labels = ("その内容", "再発防止策の内容", "その他の措置の内容")
+    items = [next(i for i in form.walk() if i.label == lab and not i.is_container) for lab in labels]
+    words = ["<東ノ浦町における措置>", "○サーバーは施錠した部屋に設置し、", "入退室を記録している。"]
+    assert assign(items, words, lines=False) is None
+    # printed as lines, one under each label, the reading stays the one the layout gives
+    assert assign(items, words, lines=True) == [[w] for w in words]
