@@ -70,7 +70,9 @@ class _Group(_JapaneseHelp, click.Group):
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="piasite", help="piasite の版を表示して終わります。")
+@click.version_option(
+    package_name="piasite", message="piasite の版: %(version)s", help="piasite の版を表示して終わります。"
+)
 @click.pass_context
 def main(ctx: click.Context) -> None:
     """特定個人情報保護評価書を YAML から静的サイトにします。"""
@@ -289,6 +291,32 @@ def serve_cmd(port: int, content_dir: Path) -> None:
     from piasite.commands.serve import serve  # noqa: PLC0415 — see LAZY
 
     serve(content_dir, port)
+
+
+@main.command("harvest")
+@click.argument("locations", nargs=-1)
+@click.option(
+    "--sources",
+    "sources_file",
+    default=None,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="集めるサイトの一覧 (YAML: - 名前 / 場所 / 公開者 / ライセンス / ライセンスのURL)",
+)
+@click.option(
+    "--db",
+    "db_path",
+    default="national.db",
+    show_default=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="書き込む SQLite のデータベース (変わった評価書だけ読み直します)",
+)
+def harvest_cmd(locations: tuple[str, ...], sources_file: Path | None, db_path: Path) -> None:
+    """いくつものサイトのオープンデータ (api/) を 1 つの SQLite データベースに集めます。場所は公開しているアドレス
+    (https://…/pia/) か、組み立てたサイトのフォルダです。Datasette で見られます
+    (datasette national.db -m national.metadata.json)。"""
+    from piasite.commands import harvest as command  # noqa: PLC0415 — see LAZY
+
+    command.run(locations, sources_file, db_path)
 
 
 def run() -> None:

@@ -234,12 +234,46 @@ def pdf_scores() -> list[Score]:
     LibreOffice: tests/fixtures/pdf/README.md), and the same PDFs through pdftotext."""
     out = []
     for pdf in sorted(PDFS.glob("*.pdf")):
-        truth = read(ACCEPTANCE / f"{pdf.stem}.expected.yaml").data
-        form = form_for(truth, None)
-        assert form is not None, pdf.name
-        src = Source("pdf", pdf.stem, form, "", normalised(truth, form))
+        src = pdf_source(pdf.stem)
         out.append(score("pdf", src, str(pdf), reader=lambda p: import_file(Path(p))))
-    return out + [score(src.group, src, src.text) for src in extracted_sources()]
+    return out + [score(src.group, src, src.text) for src in extracted_sources()] + chrome_scores()
+
+
+def pdf_source(name: str) -> Source:
+    """The acceptance document a held-out PDF was made from, as its truth."""
+    truth = read(ACCEPTANCE / f"{name}.expected.yaml").data
+    form = form_for(truth, None)
+    assert form is not None, name
+    return Source("pdf", name, form, "", normalised(truth, form))
+
+
+def chrome_scores() -> list[Score]:
+    """The workbooks saved as HTML by LibreOffice (tests/fixtures/pdf/html/) printed to PDF by Chromium
+    (Playwright, /usr/bin/chromium or PIASITE_CHROMIUM): Chrome's text layer, page breaks and borders.
+    Nothing when Chromium or Playwright is missing (the browser tests fail then; this is a report)."""
+    import os  # noqa: PLC0415
+    import tempfile  # noqa: PLC0415
+
+    chromium = os.environ.get("PIASITE_CHROMIUM", "/usr/bin/chromium")
+    try:
+        from playwright.sync_api import sync_playwright  # noqa: PLC0415
+    except ImportError:
+        return []
+    if not Path(chromium).exists():
+        return []
+    out = []
+    with sync_playwright() as p, tempfile.TemporaryDirectory() as tmp:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+        for html in sorted((PDFS / "html").glob("*.html")):
+            context = browser.new_context(locale="ja-JP", offline=True)
+            page = context.new_page()
+            page.goto(html.as_uri())
+            pdf = Path(tmp) / f"{html.stem}.pdf"
+            page.pdf(path=str(pdf), format="A4")
+            context.close()
+            out.append(score("chrome", pdf_source(html.stem), str(pdf), reader=lambda q: import_file(Path(q))))
+        browser.close()
+    return out
 
 
 def sources(which: str = "all") -> list[Source]:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from piasite.core import dates
+from piasite.core import dates, glyphs
 from piasite.forms import regime
 from piasite.forms.form import Form
 from piasite.forms.items import Item
@@ -142,6 +142,11 @@ def _text_doubt(item: Item, value: Any) -> str | None:
     t = value.strip()
     if not t:
         return None
+    if odd := glyphs.first(t):  # copied by hand out of a PDF whose fonts give radicals for kanji
+        return (
+            f"「{odd[0]}」(U+{ord(odd[0]):04X}) は部首などの別の文字で、見た目は「{odd[1]}」と同じですが、"
+            f"検索や索引では「{odd[1]}」として見つかりません(PDF からコピーした文字です)。「{odd[1]}」に直してください"
+        )
     if _stamp().match(re.sub(r"\s+", "", t)):
         return "様式の版の印字([… 様式N])が値になっています"
     marker = str(_rules()[1].get("choice_list") or "")

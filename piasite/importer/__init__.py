@@ -14,20 +14,36 @@ from pathlib import Path
 
 from piasite.config.limits import DEFAULT_LIMITS, Limits
 from piasite.core import safefiles
+from piasite.importer import plausible
 from piasite.importer.document import import_text
+from piasite.importer.fidelity import UNCERTAIN
 from piasite.importer.imported import Imported
 from piasite.importer.report import Fidelity, marked, measure, render
 from piasite.importer.writer import dump, schema_rel_path
 
 __all__ = ["Imported", "import_text", "import_file", "write", "measure", "render", "Fidelity"]
 
+OCR_REASON = (
+    "紙を読み取った画像の PDF に、文字認識(OCR)で重ねられた文字です。文字や区切りの読み違いがあり得るため、"
+    "PDF の画像と見比べて値を確かめてください"
+)
+
 
 def import_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> Imported:
     path = Path(path)
     if path.suffix.lower() == ".pdf" or _starts_like_a_pdf(path):  # read through its tables' geometry (pdf.py)
-        from piasite.importer.pdf import pdf_to_text  # noqa: PLC0415 — pdfplumber loads only for a PDF
+        from piasite.importer.pdf import read_pdf  # noqa: PLC0415 — pdfplumber loads only for a PDF
 
-        return import_text(pdf_to_text(path, limits), limits)
+        pdf = read_pdf(path, limits)
+        imported = import_text(pdf.text, limits)
+        if pdf.pictured * 2 >= pdf.pages:  # a scan whose text is a recogniser's guesses
+            imported.stats["pictured"] = (pdf.pictured, pdf.pages)
+            marked_paths = plausible.unsettle_all(
+                imported.form, imported.data, imported.stats.get("valued", {}), OCR_REASON
+            )
+            if (c := imported.stats.get("classified")) is not None:
+                c.by_path.update((p, UNCERTAIN) for p in marked_paths if p in c.by_path)
+        return imported
     return import_text(path.read_text(encoding="utf-8"), limits)
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from piasite.checks.document import Checker, not_in
 from piasite.config.limits import DEFAULT_LIMITS, Limits
+from piasite.core import glyphs
 from piasite.core.errors import PiasiteError
 from piasite.core.problems import ERROR
 from piasite.forms.form import Form
@@ -101,6 +102,7 @@ def despaced(lines: list[str]) -> list[str]:
 
 def import_text(text: str, limits: Limits = DEFAULT_LIMITS) -> Imported:
     """limits: the city's (mkdocs.yml), which the YAML written must keep to (_make_valid reads it back)."""
+    text, unified = glyphs.unify(text)  # ⼈ → 人: radicals a PDF's fonts wrote for the kanji they draw
     raw_lines = text.split("\n")
     if raw_lines and raw_lines[-1] == "":
         raw_lines.pop()
@@ -124,6 +126,7 @@ def import_text(text: str, limits: Limits = DEFAULT_LIMITS) -> Imported:
     else:
         imported = _import_assessment(form, numbered, source, limits, running)
     imported.stats["unrecognised"] = evidence == 0
+    imported.stats["unified"] = unified
     # source lines cut into several (a page flattened into one line): what 取込メモ keeps of them is
     # text no item holds, though other items were read from the same line
     counts = Counter(no for no, _ in numbered)

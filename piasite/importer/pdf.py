@@ -28,6 +28,8 @@ of one page are limited, and each page is read once.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import re
 import unicodedata
 import zlib
@@ -107,8 +109,52 @@ def _check_file(path: Path, data: bytes) -> None:
         raise PdfError("PDF ではありません(名前は .pdf ですが、PDF の形式になっていません)。何も取り込んでいません")
 
 
+@contextlib.contextmanager
+def _quiet_pdfminer():
+    """pdfminer logs a warning in English for every character of a font it finds odd (Chrome's PDFs:
+    hundreds of "Could not get FontBBox"): what the clerk sees is piasite's report, not those."""
+    log = logging.getLogger("pdfminer")
+    level = log.level
+    log.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        log.setLevel(level)
+
+
+@dataclass(frozen=True)
+class PdfText:
+    text: str  # the PDF's tables as tab-separated lines (the seeds' layout)
+    pages: int
+    # pages whose text lies over a picture of the page: a scan with a character-recognition (OCR)
+    # layer, whose characters are the recogniser's guesses, not what was typed
+    pictured: int = 0
+
+
 def pdf_to_text(path: Path, limits: Limits = DEFAULT_LIMITS) -> str:
     """The PDF's tables as tab-separated lines (the seeds' layout)."""
+    return read_pdf(path, limits).text
+
+
+def read_pdf(path: Path, limits: Limits = DEFAULT_LIMITS) -> PdfText:
+    with _quiet_pdfminer():
+        return _read_pdf(path, limits)
+
+
+def _pictured(page) -> bool:
+    """The page's characters lie over one picture covering most of it (a scanned page with an OCR
+    layer; a logo or a seal is far smaller)."""
+    x0, top, x1, bottom = page.bbox
+    area = max((x1 - x0) * (bottom - top), 1.0)
+    for im in page.images:
+        w = min(im["x1"], x1) - max(im["x0"], x0)
+        h = min(im["bottom"], bottom) - max(im["top"], top)
+        if w > 0 and h > 0 and w * h >= 0.6 * area:
+            return True
+    return False
+
+
+def _read_pdf(path: Path, limits: Limits) -> PdfText:
     data = Path(path).read_bytes()
     _check_file(path, data)
     try:
@@ -140,10 +186,12 @@ def pdf_to_text(path: Path, limits: Limits = DEFAULT_LIMITS) -> str:
                 "評価書ごとの PDF に分けてください。何も取り込んでいません"
             )
         pages = []
+        pictured = 0
         budget = [MAX_CROSSINGS]
         for k, page in enumerate(pdf.pages, 1):
             try:
                 pages.append(_read_page(page, k, budget))
+                pictured += bool(pages[-1].drawn) and _pictured(page)
             except PdfError:
                 raise
             except Exception as e:
@@ -164,7 +212,7 @@ def pdf_to_text(path: Path, limits: Limits = DEFAULT_LIMITS) -> str:
         )
     _drop_furniture(pages)
     _drop_title_rows(pages)
-    return "\n".join(_layout(pages)) + "\n"
+    return PdfText("\n".join(_layout(pages)) + "\n", len(pages), pictured)
 
 
 # --- one page -------------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from typing import Any
 from piasite.checks.plausibility import doubts
 from piasite.forms.form import Form
 from piasite.forms.values import value_at
-from piasite.model.reader import Uncertain
+from piasite.model.reader import Uncertain, Withheld
 
 
 def mark(
@@ -106,3 +106,29 @@ def _set(data: Any, path: tuple, value: Any) -> bool:
         node[last] = value
         return True
     return False
+
+
+def unsettle_all(form: Form, data: dict, valued: dict[tuple, int], reason: str) -> list[tuple]:
+    """Every value read becomes !要確認 at its item (a list as a whole), its reading kept, with the
+    reason: for a source none of whose text can be taken as read (a scan's character-recognition
+    layer). Returns the paths marked."""
+    done: list[tuple] = []
+
+    def walk(node: Any, path: tuple) -> None:
+        for k, v in list(node.items() if isinstance(node, dict) else enumerate(node)):
+            p = path + (k,)
+            item = form.item_at(p)
+            if item is None:
+                continue  # the form key, the import's notes: not values of the document
+            if item.is_container:
+                if isinstance(v, dict | list):
+                    walk(v, p)
+                continue
+            if v in (None, "", [], {}) or isinstance(v, Uncertain | Withheld):
+                continue
+            shown = "\n".join(map(str, v)) if isinstance(v, list) else str(v)
+            node[k] = Uncertain(shown, valued.get(p) or None, reason, v)
+            done.append(p)
+
+    walk(data, ())
+    return done

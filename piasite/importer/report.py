@@ -35,6 +35,8 @@ class Fidelity:
     changes: dict = field(default_factory=dict)
     notes: int = 0
     lines: int = 0
+    pictured: tuple[int, int] = (0, 0)  # (pages of a scan with an OCR layer, pages)
+    unified: int = 0  # radicals a PDF's fonts wrote for kanji, read as the kanji (glyphs.py)
     html_tags: int = 0
     has_changes: bool = True  # an assessment with its own change log (not a 変更箇所一覧)
     exact: int = 0  # items as printed in the source
@@ -109,6 +111,8 @@ def measure(name: str, imported) -> Fidelity:
     notes_key = form.role_key("import_notes") if form.has_role("import_notes") else None
     f.notes = len(data.get(notes_key) or []) if notes_key else 0
     f.lines = imported.stats.get("lines", 0)
+    f.unified = imported.stats.get("unified", 0)
+    f.pictured = imported.stats.get("pictured", (0, 0))
     f.html_tags = sum(len(_TAG.findall(s)) for s in _scalars({k: v for k, v in data.items() if k != notes_key}))
     uncertain = list(marked({k: v for k, v in data.items() if k != notes_key}))
     f.marked = [
@@ -224,6 +228,11 @@ def render(items: list[Fidelity]) -> str:
     for f in items:
         c = f.changes
         out.append(f"■ {f.name} ({f.form})")
+        if f.pictured[0]:
+            out.append(
+                f"  紙を読み取った画像の PDF です ({f.pictured[1]} ページのうち {f.pictured[0]} ページ)。文字は文字認識(OCR)の"
+                "ものなので、読み取った値はすべて !要確認 にしました。PDF の画像と見比べて確かめてください"
+            )
         if f.valued:
             out.append(
                 f"  項目: 原文に値のある {f.valued} 項目のうち {f.filled} 項目をその項目の値として取り込み "
@@ -269,4 +278,9 @@ def render(items: list[Fidelity]) -> str:
             )
         out.append(f"  取込メモ: {f.notes} 件 (原文 {f.lines} 行)")
         out.append(f"  HTML タグの残り: {f.html_tags} 個")
+        if f.unified:
+            out.append(
+                f"  文字の直し: PDF のフォントが部首の文字 (⼈ など) として書いていた {f.unified:,} 字を、"
+                "画面に見えるとおりの漢字 (人 など) で取り込みました"
+            )
     return "\n".join(out)

@@ -112,6 +112,12 @@ def write_api(site, indexes, base: str = "") -> None:
             ]
         ),
     )
+    # who publishes these data and under which licence (mkdocs.yml extra), for harvesters (piasite harvest)
+    prov = getattr(site, "provenance", None) or {}
+    site.write_page(
+        f"{API}/site.json",
+        dumps({k: prov.get(k, "") for k in ("publisher", "contact", "license", "license_url", "site_url")}),
+    )
     for ix in indexes:
         site.write_page(f"{API}/indexes/{ix.id}.json", index_json(ix, base))
         site.write_page(f"{API}/indexes/{ix.id}.csv", index_csv(ix, base))

@@ -212,3 +212,10 @@ def test_a_paragraph_that_begins_with_the_next_items_numbered_label_is_doubted()
 def test_a_name_holding_a_tab_has_taken_in_the_next_cell():
     _, name = _role("基礎項目評価書", "jimu_name")
     assert "タブ" in P.value_doubt(name, "取り扱う事務において使用するシステム\t①システムの名称\t介護システム")
+
+
+def test_a_radical_copied_out_of_a_pdf_is_named_with_the_kanji_it_looks_like():
+    _, name = _role("基礎項目評価書", "jimu_name")
+    why = P.value_doubt(name, "住⺠基本台帳に関する事務")  # ⺠ U+2EA0, as Chrome's PDFs give 民
+    assert "⺠" in why and "U+2EA0" in why and "「民」" in why
+    assert P.value_doubt(name, "住民基本台帳に関する事務") is None

@@ -294,6 +294,12 @@ BAD_ARGS = [
     ["export", "no/such.yaml"],
     ["export", "content"],
     ["export", REL, "--format", "pdf"],
+    ["harvest"],
+    ["harvest", "no-such-folder"],
+    ["harvest", "content"],
+    ["harvest", "--sources", "no-such.yaml"],
+    ["harvest", "--sources", REL],
+    ["harvest", "http://127.0.0.1:9/pia/"],
 ]
 
 
