@@ -100,6 +100,7 @@ class _Cursor:
         self.contents = False  # in the table of contents (項目一覧): its part headings start nothing
         self.changelog: list[tuple[int, list[str]]] | None = None  # a flattened change log's tokens, by line
         self.flat = False  # a line of the text was read as a flattened page
+        self.pages = False  # the text's lines are pages (most of them long): every one a stream
 
     def accept(self, n: str, move: bool = True) -> int | None:
         """The slot the normalised label `n` names as the next expected item, or None."""
@@ -523,8 +524,9 @@ def _flattened(cur: _Cursor, no: int, raw: str, nxt: str = "") -> Numbered | Non
     trial = cur.hits(tokens, move=False)
     # once the text shows flattened pages, a page with fewer labels (the last one: a value's end and
     # the change log) is cut the same way
-    if len([h for h in trial if h.kind == "label"]) < (1 if cur.flat else _MIN_LABELS) and not (
-        cur.flat and any(h.kind == "changes" for h in trial)
+    pages = cur.flat and cur.pages
+    if len([h for h in trial if h.kind == "label"]) < (1 if pages else _MIN_LABELS) and not (
+        pages and any(h.kind == "changes" for h in trial)
     ):
         return None
     cur.flat = True
@@ -956,6 +958,8 @@ def reflow(form: Form, numbered: Numbered) -> Numbered:
     out: Numbered = []
     flat = False
     numbered = _without_footers(numbered)
+    lengths = sorted(len(raw.split()) for _, raw in numbered if raw.strip())
+    cur.pages = bool(lengths) and lengths[len(lengths) // 2] >= _PAGE_TOKENS  # the median line: a page
     for k, (no, raw) in enumerate(numbered):
         if cur.changelog is not None:  # a flattened change log: the rest of the text is its table
             cur.changelog.append((no, [t for t in re.split(r"[ \u3000\t]+", raw.strip()) if t]))
