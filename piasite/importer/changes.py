@@ -11,6 +11,7 @@ from piasite.core import dates
 from piasite.forms.form import Form
 from piasite.importer.body import Notes, cells_of
 from piasite.importer.text import is_separator, norm, plain, to_markdown
+from piasite.model.reader import Uncertain
 
 # Words cities write for "same as the row above" (not form labels).
 SAME = {"同上"}
@@ -23,6 +24,9 @@ class Row:
     cells: list[str]
     after_break: bool
     lines: list[int] = field(default_factory=list)
+    # (source text, reason) and the cells (by column) a flattened table leaves unsettled (reflow.py)
+    doubt: tuple[str, str] | None = None
+    unsure: tuple[int, ...] = ()
 
 
 def is_row_start(raw: str) -> bool:
@@ -95,6 +99,7 @@ def parse(lines: list[tuple[int, str]], form: Form, notes: Notes, accounted: dic
     # the rows are then one cell per line too
     header_lines = 0
     per_line = False
+    unread_cells, unread_lines = 0, set()  # rows a flattened table left unread: their cells, lines
     for no, raw in lines:
         if not raw.strip():
             accounted[no] = "blank"
@@ -103,6 +108,12 @@ def parse(lines: list[tuple[int, str]], form: Form, notes: Notes, accounted: dic
         if is_separator(raw):
             accounted[no] = "layout"
             brk = True
+            continue
+        if getattr(raw, "unread", False):  # rows a flattened table does not settle (reflow.py)
+            notes.add(no, plain(raw), "変更箇所の表の行の区切りが原文から決まらず、読み取れませんでした")
+            accounted[no] = "note"
+            unread_cells += _row_cells(plain(raw).split())
+            unread_lines.add(no)
             continue
         cells = _spaced_cells(raw, header_norm, timings) or cells_of(raw)
         if norm(cells[0]) in heads and len(cells) == 1:
@@ -116,7 +127,7 @@ def parse(lines: list[tuple[int, str]], form: Form, notes: Notes, accounted: dic
         header_lines = 0
         if is_row_start(raw):
             physical += 1
-            rows.append(Row(no, cells, brk, [no]))
+            rows.append(Row(no, cells, brk, [no], getattr(raw, "doubt", None), getattr(raw, "unsure", ())))
             accounted[no] = "value"
             brk = gap = False
             continue
@@ -161,11 +172,31 @@ def parse(lines: list[tuple[int, str]], form: Form, notes: Notes, accounted: dic
                 unsure += 1
                 prev = r
                 continue
-        out.append(_row(c, r.line, notes, keys, note_key, timings))
+        row = _row(c, r.line, notes, keys, note_key, timings)
+        if r.doubt is not None:  # the columns a flattened table does not settle
+            for col in r.unsure:
+                row[keys[col]] = Uncertain(r.doubt[0], r.line, r.doubt[1], None)
+            if 0 in r.unsure and note_key:
+                row.pop(note_key, None)
+        out.append(row)
         prev = r
     for row in out:
         row.pop("_date_text", None)
-    return out, {"physical": physical, "merged": merged, "rows": len(out), "unsure": unsure}
+    stats: dict = {"physical": physical, "merged": merged, "rows": len(out), "unsure": unsure}
+    # a table read from a flattened stream (reflow.py): some cells !要確認, some rows unread; the
+    # report's headline counts its cells (a table of lines stays outside it, as every row is read)
+    if any(hasattr(raw, "unsure") for _, raw in lines):
+        stats["flattened"] = True
+    if unread_lines:
+        stats |= {"unread_cells": unread_cells, "unread_lines": sorted(unread_lines)}
+    return out, stats
+
+
+def _row_cells(tokens: list[str]) -> int:
+    """The cells of change-log rows run together (a flattened table's unread rest): a row from
+    each token that is a date, at most one cell a column and one a token."""
+    starts = [k for k, t in enumerate(tokens) if k == 0 or dates.parse_date(t) is not None]
+    return sum(min(len(COLUMNS), b - a) for a, b in zip(starts, [*starts[1:], len(tokens)], strict=True))
 
 
 def _spaced_cells(raw: str, header_norm: set, timings) -> list[str] | None:

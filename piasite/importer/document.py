@@ -8,6 +8,7 @@ Keys come from the form's roles."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Any
 
 from piasite.checks.document import Checker, not_in
@@ -126,6 +127,10 @@ def import_text(text: str, limits: Limits = DEFAULT_LIMITS) -> Imported:
         imported = _import_assessment(form, numbered, source, limits, running)
     imported.stats["unrecognised"] = evidence == 0
     imported.stats["unified"] = unified
+    # source lines cut into several (a page flattened into one line): what 取込メモ keeps of them is
+    # text no item holds, though other items were read from the same line
+    counts = Counter(no for no, _ in numbered)
+    imported.stats["flat_lines"] = {no for no, n in counts.items() if n > 1}
     return imported
 
 

@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from piasite.checks.plausibility import fits, shape_doubt, value_doubt
+from piasite.core import dates
 from piasite.forms import regime
 from piasite.forms.form import Form
 from piasite.forms.items import Item
@@ -74,7 +75,8 @@ class _Hit:
     start: int  # first token
     end: int  # past the last token
     slot: int  # slot index (a part's heading is its part item's slot; a group's for an element heading)
-    # or: stamp, page (a page number, a rule), element (システム2), parent (再委託), changes (変更箇所)
+    # or: stamp, page (a page number, a rule), element (システム2), parent (再委託), changes (変更箇所),
+    # toc (項目一覧 and each part heading it lists)
     kind: str = "label"
 
 
@@ -102,6 +104,9 @@ class _Cursor:
         self.votes = [0, 0]
         self.layout: str | None = None  # "inside", "canonical" or None: what the votes of a first pass say
         self.tabless = False  # a text of one PDF line per line (no table's cells): where labels sit inside
+        self.changelog: list[tuple[int, list[str]]] | None = None  # a flattened change log's tokens, by line
+        self.flat = False  # a line of the text was read as a flattened page
+        self.pages = False  # the text's lines are pages (most of them long): every one a stream
 
     def accept(self, n: str, move: bool = True) -> int | None:
         """The slot the normalised label `n` names as the next expected item, or None."""
@@ -220,7 +225,9 @@ class _Cursor:
                 k += 1
                 continue
             if any(n == self.contents_label for _, n in ends[:3]):  # 項目一覧: the part headings after it
-                k, toc, last = next(e for e, n in ends if n == self.contents_label), True, -1
+                end = next(e for e, n in ends if n == self.contents_label)
+                out.append(_Hit(k, end, STAMP, "toc"))  # a line of its own, as each entry after it
+                k, toc, last = end, True, -1
                 continue
             head = self._heading(ends)
             if head is not None:
@@ -228,6 +235,7 @@ class _Cursor:
                 # the table of contents (項目一覧): part headings one after the other, in increasing
                 # order; the first heading not after the one before it opens the body
                 if (toc and p > last) or self._heading(self._ends(tokens, end)) is not None:
+                    out.append(_Hit(k, end, STAMP, "toc"))
                     k, toc, last = end, True, p
                     continue
                 if p == len(self.p.parts):  # the change log's heading: its table follows
@@ -288,6 +296,13 @@ def _boxes_block(units: list[str], start: int, alone: bool = False) -> tuple[int
                 b += 1
             return a, b
     return None
+
+
+def _box_at(tokens: list[str], a: int) -> bool:
+    """A box at token a of a stream: a glyph box (☑, [○]), or an empty `[ ]` split into two tokens."""
+    if choices.boxes(tokens[a]):
+        return True
+    return tokens[a] in ("[", "［") and a + 1 < len(tokens) and tokens[a + 1] in ("]", "］")
 
 
 def _options_end(units: list[str], k: int, item: Item) -> int:
@@ -392,12 +407,18 @@ def _free(items: list[Item], units: list[str], lines: bool) -> list[list[str]] |
         return [] if not units else None
     if len(units) > _MAX_UNITS:
         return None
-    for empties in range(len(items) + 1):
+    # a run of labels each has its value, as printed one under the other (fewest empty first); but a
+    # stream's tokens are words, a free text any number of them: between two free texts (no shape
+    # to tell them apart) every reading counts alike
+    free = sum(1 for it in items if it.kind in ("text", "ref") and not it.shape)
+    levels = [range(len(items) + 1)] if not lines and free >= 2 else [[e] for e in range(len(items) + 1)]
+    for level in levels:
         found = []
-        for comp in _compositions(len(units), len(items), empties):
-            blocks = [units[a:b] for a, b in comp]
-            if all(_plausible(it, bl, lines) for it, bl in zip(items, blocks, strict=True)):
-                found.append(blocks)
+        for empties in level:
+            for comp in _compositions(len(units), len(items), empties):
+                blocks = [units[a:b] for a, b in comp]
+                if all(_plausible(it, bl, lines) for it, bl in zip(items, blocks, strict=True)):
+                    found.append(blocks)
         if not found:
             continue
         if len(found) == 1:
@@ -438,7 +459,7 @@ def assign(items: list[Item], units: list[str], lines: bool) -> list[list[str]] 
         if it.kind in ("choice", "multi"):
             if it.kind == "multi" and not lines:
                 # a stream: its boxes and options are many tokens, the rest of the values when last
-                first = next((a for a in range(at, len(shown)) if choices.boxes(shown[a])), None)
+                first = next((a for a in range(at, len(shown)) if _box_at(shown, a)), None)
                 span = (first, len(shown)) if first is not None and k == len(items) - 1 else None
             elif it.kind == "multi":
                 alone = any(x.kind == "multi" for x in items[k + 1 :])  # another's boxes follow
@@ -739,14 +760,22 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 _LEFT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff、]")
 
 
-def _flattened(cur: _Cursor, no: int, raw: str) -> Numbered | None:
-    """A line carrying several of the form's labels in order: one line per label and value."""
+def _flattened(cur: _Cursor, no: int, raw: str, nxt: str = "") -> Numbered | None:
+    """A line carrying several of the form's labels in order: one line per label and value (`nxt`:
+    the line after it, where the change log's table starts when its heading ends this one)."""
     if "\t" in raw:
         return None
     st = _Stream(raw)
     tokens = st.tokens
-    if len([h for h in cur.hits(tokens, move=False) if h.kind == "label"]) < _MIN_LABELS:
+    trial = cur.hits(tokens, move=False)
+    # once the text shows flattened pages, a page with fewer labels (the last one: a value's end and
+    # the change log) is cut the same way
+    pages = cur.flat and cur.pages
+    if len([h for h in trial if h.kind == "label"]) < (1 if pages else _MIN_LABELS) and not (
+        pages and any(h.kind == "changes" for h in trial)
+    ):
         return None
+    cur.flat = True
     hits = cur.hits(tokens, move=True)
     out: Numbered = []
     run: list[_Hit] = []
@@ -755,14 +784,25 @@ def _flattened(cur: _Cursor, no: int, raw: str) -> Numbered | None:
             out.append((no, _line(st.text(0, h.start))))
         label = st.text(h.start, h.end)
         a, b = h.end, hits[k + 1].start if k + 1 < len(hits) else len(tokens)
+        after = tokens[a : a + 1] or [t for t in re.split(r"[ \u3000\t]+", nxt.strip()) if t][:1]
+        if h.kind == "changes" and _table_follows(cur, after):
+            # the change log: its table runs to the end of the text (the form's last part), its
+            # rows read from the tokens of this line and every line after it (reflow)
+            _flush(cur, no, st, run, a, a, out)
+            out.append((no, _line(label)))
+            cur.changelog = [(no, st.tokens[a:])]
+            return out
         if h.kind != "label" or not cur.leaf(h.slot, cover=True):
             _flush(cur, no, st, run, a, a, out)
             run = []
-            alone = h.kind in ("stamp", "page", "changes") or (
+            alone = h.kind in ("stamp", "page", "changes", "toc") or (
                 h.kind == "label" and not cur.slots[h.slot].item.is_container
             )
             if h.kind == "parent":  # 再委託 before ⑦再委託の有無: the label that follows says it all
                 out += [(no, _line(st.text(a, b)))] if b > a else []
+            elif h.kind == "element" and b > a and not _box_at(tokens, a):
+                # 提供先1 and the element's name after it: the name on its line, as printed under it
+                out += [(no, _line(label)), (no, _line(st.text(a, b, wraps=True)))]
             elif alone:  # the stamp, a page number; a part that is one text ((別添1) 事務の内容)
                 out += [(no, _line(label))] + ([(no, _line(st.text(a, b, wraps=True)))] if b > a else [])
             else:  # a heading, with what its row prints beside it (boxes of its flags, an element's name)
@@ -790,10 +830,145 @@ def _flush(cur: _Cursor, no: int, st: _Stream, run: list[_Hit], a: int, b: int, 
         return
     at = a
     for lab, item, block in zip(labels, items, blocks, strict=True):
-        out.append((no, _line(lab)))
-        if block:
-            out.append((no, _line(st.text(at, at + len(block), wraps=item.kind == "text" and not item.shape))))
+        if item.kind == "list" and len(block) > 1:
+            _list_lines(no, st, lab, item, at, at + len(block), out)
+        else:
+            out.append((no, _line(lab)))
+            if block:
+                out.append((no, _line(st.text(at, at + len(block), wraps=item.kind == "text" and not item.shape))))
         at += len(block)
+
+
+def _list_lines(no: int, st: _Stream, label: str, item: Item, a: int, b: int, out: Numbered) -> None:
+    """A list's elements in a stream (tokens a..b, more than one): the line breaks between them are
+    spaces now, like the spaces inside a name and a name wrapped at the cell's edge. Cut only where
+    the printed numbering (1 … 2 …, ① … ② …) starts each element; otherwise !要確認."""
+    tokens = st.tokens[a:b]
+    starts = [k for k, t in enumerate(tokens) if _NUMBERED.match(t)]
+    bare = [k for k, t in enumerate(tokens) if t.isdigit()]  # 1 甲システム 2 乙システム: counting from 1
+    if bare and [int(tokens[k]) for k in bare] == list(range(1, len(bare) + 1)) and not starts:
+        starts = bare
+    named = all(y - x >= 2 for x, y in itertools.pairwise([*starts, len(tokens) + 1])) if bare == starts else True
+    if starts and starts[0] == 0 and len(starts) > 1 and named and _numbers_run([tokens[k] for k in starts]):
+        out.append((no, _line(label)))
+        for x, y in zip(starts, [*starts[1:], len(tokens)], strict=True):
+            out.append((no, _line(st.text(a + x, a + y))))
+        return
+    shown = st.text(a, b)
+    reason = (
+        f"「{item.label}」の値は複数の名称が 1 行につながって印字され、どこで区切られるかが原文から"
+        "決まりません(元の PDF で確認してください)"
+    )
+    out.append((no, _line(label, (shown, reason))))
+    out.append((no, _line(shown)))
+
+
+# -- a flattened change log ------------------------------------------------------------------
+
+
+def _table_follows(cur: _Cursor, after: list[str]) -> bool:
+    """The change log's heading opens its table: a column's label or a dated row after it."""
+    group = cur.p.form.role_item("changes") if cur.p.form.has_role("changes") else None
+    if group is None or not after:
+        return False
+    columns = {_norm(lab) for c in group.items for lab in c.all_labels}
+    return _norm(after[0]) in columns or dates.parse_date(after[0]) is not None
+
+
+class _Row(Line):
+    """A change log's row reflowed from a stream: `unsure` the cells (by column) the stream leaves
+    unsettled, !要確認 with `doubt` (changes.py)."""
+
+    unsure: tuple[int, ...] = ()
+    unread: bool = False  # text of rows the stream does not settle: 取込メモ, never a row
+
+
+_MIDDLE = "項目・変更前の記載・変更後の記載"
+
+
+# a part's numeral opening a token (Ⅲ, Ⅱ(1), III2特定…), in its normal form
+_ROMAN = re.compile(r"^(?:III|II|IV|VI|V|I)(?![A-Za-z])")
+
+
+def _change_rows(cur: _Cursor, lines: list[tuple[int, list[str]]]) -> Numbered:
+    """The rows of a change log flattened into tokens, one line each with its cells between tabs
+    (as changes.py reads them). A row: its date (a token that is a date and nothing else), the
+    項目, 変更前 and 変更後, 提出時期 (one of its choices: the anchor), then the 説明 up to the next
+    row's date. The cells between the date and 提出時期 run together with nothing to tell where one
+    ends (a cell may be empty, any may hold spaces): !要確認, the row's text quoted. Where two dates
+    stand between two 提出時期 the number of rows is not settled: the rest is kept as printed."""
+    form = cur.p.form
+    group = form.role_item("changes")
+    columns = {_norm(lab) for c in group.items for lab in c.all_labels}
+    timings = set(form.role_item("change_timing").choices)
+    toks = [(no, t) for no, ts in lines for t in ts]
+    words = [t for _, t in toks]
+    is_date = [dates.parse_date(w) is not None for w in words]
+    out: Numbered = []
+    k = 0
+    header = []
+    while k < len(words) and _norm(words[k]) in columns:
+        header.append(words[k])
+        k += 1
+    if header:
+        out.append((lines[0][0], _line("\t".join(header))))
+    marks = [j for j, w in enumerate(words) if w in timings]
+    spans: list[tuple[int, int, int, set[int]]] = []  # (date, 提出時期 or -1, past the row, unsure cells)
+    unsure: set[int] = set()  # none yet: a row's date, 提出時期 and 説明 are settled by the anchors
+    while k < len(words) and is_date[k]:
+        t = next((j for j in marks if j > k), -1)
+        if t < 0:
+            spans.append((k, -1, len(words), unsure | {1, 2, 3}))
+            k = len(words)
+            break
+        t2 = next((j for j in marks if j > t), len(words))
+        # the dates that may open the next row: a row prints its 項目 and a 変更後 (at least) before
+        # its 提出時期, so a date right before it (a 変更後 that is a date) opens none
+        cands = [j for j in range(t + 1, t2) if is_date[j] and (t2 == len(words) or t2 - j >= 3)]
+        if not cands:
+            spans.append((k, t, len(words) if t2 == len(words) else t + 1, unsure))
+            k = spans[-1][2]
+            break  # no date before the next 提出時期: the rest is kept as printed (取込メモ)
+        end = cands[0]
+        if t2 == len(words):
+            # the last row's 説明 runs to the end; a date in it opens no row without its 提出時期
+            spans.append((k, t, len(words), unsure | ({5} if cands else set())))
+            k = len(words)
+            break
+        if len(cands) > 1 and all(j + 1 < len(words) and _ROMAN.match(nfkc(words[j + 1])) for j in cands):
+            # two dates before the next 提出時期, each followed by a 項目 naming a part (Ⅲ 2 …): rows
+            # printed without their 提出時期, one from each date
+            spans.append((k, t, cands[0], unsure))
+            spans += [(a, -1, b, unsure) for a, b in itertools.pairwise(cands)]
+            k = cands[-1]
+            continue
+        if len(cands) > 1:
+            # two dates before the next 提出時期: a row without one, or a date in the 説明 or in the
+            # cells of the next row; how many rows follow is not settled: the rest is kept as
+            # printed (取込メモ), the row's 説明 with it
+            spans.append((k, t, t + 1, unsure))
+            k = t + 1
+            break
+        spans.append((k, t, end, unsure))
+        k = end
+    for d, t, end, cells_unsure in spans:
+        no = toks[d][0]
+        mid, timing, expl = (words[d + 1 : t], words[t], words[t + 1 : end]) if t >= 0 else (words[d + 1 : end], "", [])
+        row = _Row("\t".join([words[d], " ".join(mid), "", "", timing, " ".join(expl)]))
+        row.unsure = tuple(sorted(cells_unsure | ({1, 2, 3} if mid else set())))
+        row.doubt = (
+            " ".join(words[d:end]),
+            f"変更箇所の表が 1 行につながって印字され、{_MIDDLE}などの欄の区切りが原文から決まりません"
+            "(元の PDF で確認してください)",
+        )
+        out.append((no, row))
+    if k < len(words):  # the table's unread rest, kept as printed: a line from each date on
+        starts = [k] + [j for j in range(k + 1, len(words)) if is_date[j]]
+        for x, y in itertools.pairwise([*starts, len(words)]):
+            rest = _Row(" ".join(words[x:y]))
+            rest.unread = True
+            out.append((toks[x][0], rest))
+    return out
 
 
 # -- labels first, then values; a label inside its tall value (lines) --------------------------
@@ -1386,6 +1561,55 @@ def _spans(chain: _Chain, reading: list[int]) -> list[tuple]:
     return out
 
 
+def _options_go_on(prev: str, first: str) -> bool:
+    """`first` (a page's text before its first label) goes on with the option list `prev` ends
+    with: it opens with the next option's number."""
+    if "<選択肢>" not in prev and "＜選択肢＞" not in prev:
+        return False
+    last = re.findall(r"(?:^|\s)(\d{1,2})\)", prev)
+    m = re.match(r"^(\d{1,2})\)", first.strip())
+    return bool(last and m and int(m.group(1)) == int(last[-1]) + 1)
+
+
+# pages at least, and tokens a flattened page carries at least, for a running footer to be told
+_FOOTER_PAGES = 3
+_PAGE_TOKENS = 20
+
+
+def _without_footers(numbered: Numbered) -> Numbered:
+    """Pages flattened each into one line end with the running footer (`- 3 - 事務 全項目評価書`,
+    `事務 3 / 9 部署`): on the document's own evidence, the tokens every page ends with, the same on
+    each but for the page number, which goes up from page to page. Taken off (furniture, not a
+    value of the item that ends the page)."""
+    pages = [(k, raw.split()) for k, (_, raw) in enumerate(numbered) if raw.strip()]
+    long = sum(len(ts) >= _PAGE_TOKENS for _, ts in pages)  # the cover, the 項目一覧 may be short pages
+    if len(pages) < _FOOTER_PAGES or 2 * long < len(pages) or any("\t" in numbered[k][1] for k, _ in pages):
+        return numbered
+    first = pages[0][1]
+    n = 0
+    while n < len(first) - 1:
+        want = first[-1 - n]
+        if not all(
+            len(ts) > n + 1 and (ts[-1 - n] == want or (ts[-1 - n].isdigit() and want.isdigit())) for _, ts in pages
+        ):
+            break
+        n += 1
+    counters = [j for j in range(n) if first[-1 - j].isdigit()]
+    if not counters or not any(c for c in "".join(first[-n:]) if not c.isdigit() and c not in "-/ "):
+        return numbered
+    numbers = [[int(ts[-1 - j]) for _, ts in pages] for j in counters]
+    if not any(all(b > a for a, b in itertools.pairwise(ns)) for ns in numbers):
+        return numbered  # no page number going up: a value every page happens to end with
+    out = list(numbered)
+    for k, _ in pages:
+        no, raw = numbered[k]
+        cut = raw.rstrip()
+        for _ in range(n):  # the last n tokens and the spaces before them
+            cut = re.sub(r"[ \u3000]*\S+$", "", cut, count=1)
+        out[k] = (no, cut)
+    return out
+
+
 def reflow(form: Form, numbered: Numbered) -> Numbered:
     """The lines rewritten for the label parser: flattened pages split at the form's labels, the
     values of labels printed first assigned to them, a label printed inside its tall value put
@@ -1393,8 +1617,14 @@ def reflow(form: Form, numbered: Numbered) -> Numbered:
     cur = _Cursor(form)
     out: Numbered = []
     flat = False
+    numbered = _without_footers(numbered)
+    lengths = sorted(len(raw.split()) for _, raw in numbered if raw.strip())
+    cur.pages = bool(lengths) and lengths[len(lengths) // 2] >= _PAGE_TOKENS  # the median line: a page
     for k, (no, raw) in enumerate(numbered):
-        split = _flattened(cur, no, raw)
+        if cur.changelog is not None:  # a flattened change log: the rest of the text is its table
+            cur.changelog.append((no, [t for t in re.split(r"[ \u3000\t]+", raw.strip()) if t]))
+            continue
+        split = _flattened(cur, no, raw, numbered[k + 1][1] if k + 1 < len(numbered) else "")
         if split is None:
             out.append((no, raw))
             if "\t" not in raw and raw.strip():
@@ -1403,8 +1633,16 @@ def reflow(form: Form, numbered: Numbered) -> Numbered:
                     cur.accept(_norm(raw))
         else:
             flat = True
+            if split and out and _options_go_on(out[-1][1], split[0][1]):
+                # a choice's option list the page break cut (… 9) 20年以上 | 10) 定められていない)
+                prev_no, prev = out[-1]
+                merged = (*getattr(prev, "merged", ()), split[0][0])
+                out[-1] = (prev_no, _line(f"{prev} {split[0][1]}", getattr(prev, "doubt", None), merged))
+                split = split[1:]
             out += split
     if flat:
+        if cur.changelog is not None:
+            out += _change_rows(cur, cur.changelog)
         return out  # a flattened text is cut already
     # first the evidence: whether the text anywhere prints a run of labels followed by one value
     # each (the layout of a merged label column); then the reading, which marks what the values do

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from piasite.checks.plausibility import doubts, is_label, labels_in, printed_by_form
 from piasite.forms.values import value_at
+from piasite.importer.changes import COLUMNS
 from piasite.model.reader import Uncertain
 
 _TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
@@ -119,12 +120,20 @@ def measure(name: str, imported) -> Fidelity:
         + (f": {u.reason}" if u.reason else "")
         for p, u in uncertain
     ]
-    unplaced = _unplaced(form, data, notes_key, set(valued.values()))
+    # a line an item was read from is counted with that item, unless the line was a page flattened
+    # into one stream: what is left of it in 取込メモ is text of items no value was read for
+    read_lines = set(valued.values()) - set(imported.stats.get("flat_lines", ()))
+    # the change log's rows a flattened table left unread are counted by their cells (changes.py)
+    changes = imported.stats.get("changes", {})
+    read_lines |= set(changes.get("unread_lines", ()))
+    unplaced = _unplaced(form, data, notes_key, read_lines)
     f.unplaced = [shown for shown, _ in unplaced]
-    f.unplaced_values = sum(n for _, n in unplaced)
+    f.unplaced_values = sum(n for _, n in unplaced) + changes.get("unread_cells", 0)
     # an unsettled value whose source prints other items' labels (a row of labels and values read as
     # one): those items' values are in it, placed nowhere
-    f.unplaced_values += sum(labels_in(form, u.source) for _, u in uncertain if u.source)
+    # (not a change log's row: its 項目 names the form's labels, its cells are counted one by one)
+    log = form.role_key("changes") if form.has_role("changes") else None
+    f.unplaced_values += sum(labels_in(form, u.source) for p, u in uncertain if u.source and p[:1] != (log,))
     f.has_changes = form.has_role("changes")
     c = imported.stats.get("classified")
     if c is not None:
@@ -140,6 +149,10 @@ def measure(name: str, imported) -> Fidelity:
         # a placed value the rules still doubt is not counted as placed (the import marks them all)
         doubted = {d.path[: len(d.path) - isinstance(d.path[-1], int)] for d in doubts(form, data)}
         late = sum(1 for p, k in c.by_path.items() if k in ("exact", "altered") and p in doubted)
+        # a change log read from a flattened stream: its cells read for certain count as placed, as
+        # its !要確認 cells and unread rows count as not (a table of lines, every row read, stays
+        # outside the headline)
+        f.exact += _change_cells(form, data) if changes.get("flattened") else 0
         f.valued = f.exact + f.altered + f.uncertain + f.unread + f.unplaced_values
         f.filled = f.exact + f.altered - late
     return f
@@ -189,6 +202,21 @@ def _unplaced(form, data: dict, notes_key: str | None, read_lines: set[int]) -> 
             many = f" (項目名 {n} 個)" if n > 1 else ""
             out.append((f"{line} 行目「{shown[:40]}{'…' if len(shown) > 40 else ''}」{many}", n))
     return out
+
+
+def _change_cells(form, data: dict) -> int:
+    """The printed cells of the change log's rows holding a value read for certain."""
+    if not form.has_role("changes"):
+        return 0
+    keys = [form.role_key(r) for r in COLUMNS if form.has_role(r)]
+    rows = data.get(form.role_key("changes")) or []
+    return sum(
+        1
+        for row in rows
+        if isinstance(row, dict)
+        for k in keys
+        if row.get(k) not in (None, "", [], {}) and not isinstance(row.get(k), Uncertain)
+    )
 
 
 def _flat(s: str) -> str:
