@@ -76,7 +76,7 @@ def _rename(form, data: dict, place: str, k: int) -> dict:
     for org in {str(v) for _, v in form.values(data, "organisation")}:
         city = org.rstrip("長")
         text = text.replace(city, place)
-    if k % 4 == 0:  # every fourth document answers one risk question otherwise (a realistic spread)
+    if (k // 10) % 4 == 0:  # one block of ten in four answers a risk question otherwise (a realistic spread)
         text = text.replace('"十分である"', '"課題が残されている"', 1)
     d = json.loads(text)
     for i, (path, _) in enumerate(form.values(d, "contractor")):
