@@ -1,0 +1,278 @@
+"""Text laid out in columns (`pdftotext -layout`): a table row is one line with the section label,
+the sub-label and the value at roughly fixed columns separated by runs of spaces; a cell's further
+lines continue indented to its column, and a wrapped section label continues at column 0 between
+the value's lines. This pre-pass rewrites such text into the seeds' layout (label and value cells
+separated by tabs, a cell's lines joined into the cell) so that the body parser reads it. Cells are
+told apart by the form's labels and the columns they start at, never by a line's number.
+
+Only text that looks so is rewritten (`looks_columnar`): most of its lines carry cells separated by
+runs of spaces at columns that recur from line to line; any other text is returned unchanged."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from piasite.forms.form import Form
+from piasite.importer.text import norm
+
+_RUN = re.compile(r" {2,}")
+_PAGE_NUMBER = re.compile(r"^\s*\d{1,3}\s*/\s*\d{1,3}\s*$")
+_SECTION = re.compile(r"^(?:[0-9０-９]{1,2}\s*[.．]|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]\s|\(別添|（別添)")
+TOLERANCE = 3  # columns a cell's lines may stray from its first (CJK and Latin widths differ)
+
+
+@dataclass
+class Seg:
+    col: int
+    text: str
+
+
+def segments(line: str) -> list[Seg]:
+    """The pieces of a line separated by runs of two or more spaces, with the column each starts at."""
+    out: list[Seg] = []
+    pos = 0
+    for piece in _RUN.split(line.rstrip()):
+        start = line.index(piece, pos) if piece else pos
+        if piece.strip():
+            lead = len(piece) - len(piece.lstrip())
+            out.append(Seg(start + lead, piece.strip()))
+        pos = start + len(piece)
+    return out
+
+
+def looks_columnar(lines: list[str]) -> bool:
+    """Most lines that carry text hold two or more cells or start indented, at columns that recur:
+    pdftotext -layout's output. Tab-separated text (the seeds, a copy from a spreadsheet) never is."""
+    body = [l for l in lines if l.strip() and l.strip() != "-----"]
+    if len(body) < 20 or sum(1 for l in body if "\t" in l) * 10 > len(body):
+        return False
+    starts: Counter[int] = Counter()
+    split = 0
+    for l in body:
+        segs = segments(l)
+        if len(segs) >= 2 or segs[0].col >= 8:
+            split += 1
+            starts.update({s.col for s in segs if s.col >= 8})
+    if split * 3 < len(body):
+        return False
+    # the starts recur: the ten commonest columns hold most of the indented cells
+    common = sum(n for _, n in starts.most_common(10))
+    return common * 2 >= sum(starts.values())
+
+
+class _Labels:
+    """Prefixes of the form's labels (comparison form): what a cell that starts or continues a label reads."""
+
+    def __init__(self, form: Form) -> None:
+        self.full: set[str] = set()
+        self.prefixes: set[str] = set()
+        for item in form.walk():
+            for lab in item.all_labels:
+                n = norm(lab)
+                if len(n) < 2:
+                    continue
+                self.full.add(n)
+                for k in range(2, len(n) + 1):
+                    self.prefixes.add(n[:k])
+
+    def starts(self, text: str) -> bool:
+        n = norm(text)
+        return len(n) >= 2 and n in self.prefixes
+
+    def continues(self, head: str, text: str) -> bool:
+        return norm(head + text) in self.prefixes
+
+
+@dataclass
+class _Cell:
+    col: int
+    lines: list[str] = field(default_factory=list)
+    gap: bool = False  # an empty line since the cell's last line
+
+    def add(self, text: str) -> None:
+        if not self.lines:
+            self.lines.append(text)
+        elif self.gap:
+            self.lines.append("<br>" + text)
+        else:
+            a, b = self.lines[-1][-1:], text[:1]
+            self.lines.append((" " if a.isascii() and b.isascii() and a.isalnum() and b.isalnum() else "") + text)
+        self.gap = False
+
+    def text(self) -> str:
+        return "".join(self.lines)
+
+
+class _Writer:
+    def __init__(self, form: Form) -> None:
+        self.labels = _Labels(form)
+        self.out: list[str] = []
+        self.section: str | None = None  # the section label being read at column 0
+        self.section_shown = False
+        self.rows: list[list[_Cell]] = []  # the section's rows, written once its label is whole
+        self.value_col: int | None = None
+
+    # --- rows
+    def flush(self) -> None:
+        if self.section is not None and not self.section_shown:
+            if self.rows and self.rows[0] and not self.labels.starts(self.rows[0][0].text()):
+                first = self.rows.pop(0)
+                self.out.append("\t".join([self.section] + [c.text() for c in first]))
+            else:
+                self.out.append(self.section)
+            self.section_shown = True
+        for r in self.rows:
+            self.out.append("\t".join(c.text() for c in r))
+        self.rows = []
+
+    def new_row(self, segs: list[Seg]) -> None:
+        cells = [_Cell(s.col, [s.text]) for s in segs]
+        self.rows.append(cells)
+        values = [c.col for c in cells if not self.labels.starts(c.text())]
+        self.value_col = values[0] if values else None
+
+    def continue_row(self, segs: list[Seg]) -> None:
+        row = self.rows[-1]
+        for s in segs:
+            near = min(row, key=lambda c: abs(c.col - s.col))
+            if abs(near.col - s.col) > TOLERANCE:
+                left = [c for c in row if c.col <= s.col]
+                near = left[-1] if left else near
+            near.add(s.text)
+
+    def gap(self) -> None:
+        for r in self.rows[-1:]:
+            for c in r:
+                c.gap = bool(c.lines)
+
+    def _split_boxes(self, s: Seg) -> list[Seg]:
+        """A label and its value's box, or a value and its option list, printed one space apart."""
+        out = [s]
+        m = re.search(r" <選択肢>", s.text)
+        if m and m.start() > 0:
+            out = [Seg(s.col, s.text[: m.start()]), Seg(s.col + m.start() + 1, s.text[m.start() + 1 :])]
+        first = out[0]
+        m = re.search(r" \[", first.text)
+        if m and "[" not in first.text[: m.start()] and self.labels.starts(first.text[: m.start()]):
+            cut = m.start()
+            out[0:1] = [Seg(first.col, first.text[:cut]), Seg(first.col + cut + 1, first.text[cut + 1 :])]
+        return out
+
+    # --- lines
+    def plain(self, segs: list[Seg]) -> None:
+        self.flush()
+        self.section = None
+        self.value_col = None
+        self.out.append("\t".join(s.text for s in segs))
+
+    def line(self, raw: str) -> None:
+        segs = [p for s in segments(raw) for p in self._split_boxes(s)]
+        if not segs:
+            self.gap()
+            return
+        if segs[0].col <= 1:
+            head = self._split_head(segs[0].text)
+            if head is not None:
+                label, rest = head
+                col = segs[0].col + len(segs[0].text) - len(rest) if rest else None
+                more = ([Seg(col, rest)] if rest and col is not None else []) + segs[1:]
+                if self.section is not None and self.labels.continues(self.section, label) and not self.section_shown:
+                    self.section += label
+                    self._rest(more)
+                    return
+                if _SECTION.match(label) or self.labels.starts(label):
+                    self.flush()
+                    self.section, self.section_shown = label, False
+                    self.value_col = None
+                    if more:
+                        self.new_row(more)
+                    return
+            self.plain(segs)
+            return
+        self._rest(segs)
+
+    def _rest(self, segs: list[Seg]) -> None:
+        if not segs:
+            return
+        if self.section is None:
+            self.flush()
+            self.out.append("\t".join(s.text for s in segs))
+            return
+        row = self.rows[-1] if self.rows else None
+        first = segs[0]
+        opens = norm(first.text) in self.labels.full or (len(segs) >= 2 and len(norm(first.text)) >= 4 and self.labels.starts(first.text))
+        if row and self.value_col is not None and first.col >= self.value_col - TOLERANCE and not opens:
+            self.continue_row(segs)
+            return
+        if row and not self.labels.starts(first.text):
+            # a label's next line (…500人以上 / か) or a lone value's next line
+            near = min(row, key=lambda c: abs(c.col - first.col))
+            if abs(near.col - first.col) <= TOLERANCE and (
+                self.labels.continues(near.text(), first.text) or self.value_col is None
+            ):
+                self.continue_row(segs)
+                return
+        self.new_row(segs)
+
+    def _split_head(self, text: str) -> tuple[str, str] | None:
+        """A column-0 piece read as (section label part, the rest: a sub-label after one space)."""
+        words = text.split(" ")
+        for k in range(len(words), 0, -1):
+            head = " ".join(words[:k])
+            if self.section is not None and not self.section_shown and self.labels.continues(self.section, head):
+                return head, " ".join(words[k:])
+            if self.labels.starts(head):
+                return head, " ".join(words[k:])
+        return None
+
+
+def _furniture(page: list[str], title: str) -> tuple[int, int]:
+    """(lines of running header up to the title, lines of footer) of one page."""
+    head = 0
+    seen = 0
+    for k, l in enumerate(page):
+        if not l.strip():
+            continue
+        seen += 1
+        if norm(l) == title:
+            head = k + 1
+            break
+        if seen > 4:
+            break
+    foot = 0
+    for l in reversed(page):
+        if not l.strip():
+            foot += 1
+            continue
+        if _PAGE_NUMBER.match(l):
+            foot += 1
+        break
+    return head, foot
+
+
+def rewrite(form: Form, lines: list[str]) -> list[str]:
+    """The seeds' layout of columnar text (see the module's doc); lines unchanged when it is not."""
+    if not looks_columnar(lines):
+        return lines
+    w = _Writer(form)
+    title = norm(form.title)
+    pages: list[list[str]] = [[]]
+    for l in lines:
+        parts = l.split("\f")
+        pages[-1].append(parts[0])
+        for p in parts[1:]:
+            pages.append([p])
+    for page in pages:
+        head, foot = _furniture(page, title)
+        if head:
+            w.flush()
+            w.out += ["\t".join(s.text for s in segments(l)) for l in page[:head] if l.strip()]
+        for l in page[head : len(page) - foot]:
+            w.line(l)
+        if foot:
+            w.flush()
+            w.out += [l.strip() for l in page[len(page) - foot :] if l.strip()]
+    w.flush()
+    return w.out
