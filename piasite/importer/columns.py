@@ -20,6 +20,7 @@ from piasite.importer.text import norm
 _RUN = re.compile(r" {2,}")
 _PAGE_NUMBER = re.compile(r"^\s*\d{1,3}\s*/\s*\d{1,3}\s*$")
 _SECTION = re.compile(r"^(?:[0-9０-９]{1,2}\s*[.．]|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]\s|\(別添|（別添)")
+PAGE_BREAK = "-----"  # what document.py reads page furniture as
 TOLERANCE = 3  # columns a cell's lines may stray from its first (CJK and Latin widths differ)
 
 
@@ -228,18 +229,25 @@ class _Writer:
         return None
 
 
-def _furniture(page: list[str], title: str) -> tuple[int, int]:
-    """(lines of running header up to the title, lines of footer) of one page."""
+def _first(page: list[str]) -> str:
+    return next((norm(l) for l in page if l.strip()), "")
+
+
+def _furniture(page: list[str], title: str, running: set[str]) -> tuple[int, int]:
+    """(lines of running header: a first line most pages print, then the form's title; lines of footer)."""
     head = 0
     seen = 0
     for k, l in enumerate(page):
         if not l.strip():
             continue
         seen += 1
-        if norm(l) == title:
+        n = norm(l)
+        if (seen == 1 and n in running) or n == title:
             head = k + 1
+            continue
+        if seen > 3:
             break
-        if seen > 4:
+        if head:
             break
     foot = 0
     for l in reversed(page):
@@ -250,6 +258,11 @@ def _furniture(page: list[str], title: str) -> tuple[int, int]:
             foot += 1
         break
     return head, foot
+
+
+def _furniture_line(line: str, title: str) -> str:
+    """The form's title as printed; a running header as the page break it stands at."""
+    return line.strip() if norm(line) == title else PAGE_BREAK
 
 
 def rewrite(form: Form, lines: list[str]) -> list[str]:
@@ -264,15 +277,17 @@ def rewrite(form: Form, lines: list[str]) -> list[str]:
         pages[-1].append(parts[0])
         for p in parts[1:]:
             pages.append([p])
+    firsts = Counter(_first(p) for p in pages)
+    running = {n for n, c in firsts.items() if n and c >= 3 and c * 2 >= len(pages)}
     for page in pages:
-        head, foot = _furniture(page, title)
+        head, foot = _furniture(page, title, running)
         if head:
             w.flush()
-            w.out += ["\t".join(s.text for s in segments(l)) for l in page[:head] if l.strip()]
+            w.out += [_furniture_line(l, title) for l in page[:head] if l.strip()]
         for l in page[head : len(page) - foot]:
             w.line(l)
         if foot:
             w.flush()
-            w.out += [l.strip() for l in page[len(page) - foot :] if l.strip()]
+            w.out += [PAGE_BREAK for l in page[len(page) - foot :] if l.strip()]
     w.flush()
     return w.out
