@@ -90,20 +90,35 @@ class _Labels:
 class _Cell:
     col: int
     lines: list[str] = field(default_factory=list)
+    ends: list[int] = field(default_factory=list)  # the column each line ends at
+    gaps: list[bool] = field(default_factory=list)  # an empty line before the line
     gap: bool = False  # an empty line since the cell's last line
+    right: int = 0  # the column the cell's lines may reach (the next cell's, or the page's right edge)
 
-    def add(self, text: str) -> None:
-        if not self.lines:
-            self.lines.append(text)
-        elif self.gap:
-            self.lines.append("<br>" + text)
-        else:
-            a, b = self.lines[-1][-1:], text[:1]
-            self.lines.append((" " if a.isascii() and b.isascii() and a.isalnum() and b.isalnum() else "") + text)
+    def add(self, text: str, end: int | None = None) -> None:
+        self.lines.append(text)
+        self.ends.append(end if end is not None else self.col + len(text))
+        self.gaps.append(self.gap)
         self.gap = False
 
     def text(self) -> str:
-        return "".join(self.lines)
+        if not self.lines:
+            return ""
+        right = max([self.right, *self.ends])
+        out = self.lines[0]
+        for k in range(1, len(self.lines)):
+            prev, nxt = self.lines[k - 1], self.lines[k]
+            first = len(nxt.split(" ")[0]) if nxt[:1].isascii() else 1
+            if self.gaps[k]:
+                joint = "<br>"
+            elif self.ends[k - 1] + 1 + first < right - TOLERANCE:  # the next line's start would have fit
+                joint = "<br>"
+            elif prev[-1:].isascii() and nxt[:1].isascii() and prev[-1:].isalnum() and nxt[:1].isalnum():
+                joint = " "
+            else:
+                joint = ""
+            out += joint + nxt
+        return out
 
 
 class _Writer:
@@ -114,6 +129,7 @@ class _Writer:
         self.section_shown = False
         self.rows: list[list[_Cell]] = []  # the section's rows, written once its label is whole
         self.value_col: int | None = None
+        self.right = 0  # the page's right edge: the column the longest lines end at
 
     # --- rows
     def flush(self) -> None:
@@ -129,7 +145,10 @@ class _Writer:
         self.rows = []
 
     def new_row(self, segs: list[Seg]) -> None:
-        cells = [_Cell(s.col, [s.text]) for s in segs]
+        cells = [_Cell(s.col) for s in segs]
+        for c, s, nxt in zip(cells, segs, [*segs[1:], None], strict=True):
+            c.add(s.text)
+            c.right = nxt.col - 1 if nxt is not None else self.right
         self.rows.append(cells)
         values = [c.col for c in cells if not self.labels.starts(c.text())]
         self.value_col = values[0] if values else None
@@ -142,6 +161,8 @@ class _Writer:
                 left = [c for c in row if c.col <= s.col]
                 near = left[-1] if left else near
             near.add(s.text)
+            if near is row[-1]:
+                near.right = max(near.right, self.right)
 
     def gap(self) -> None:
         for r in self.rows[-1:]:
@@ -155,6 +176,9 @@ class _Writer:
         if m and m.start() > 0:
             out = [Seg(s.col, s.text[: m.start()]), Seg(s.col + m.start() + 1, s.text[m.start() + 1 :])]
         first = out[0]
+        m = re.search(r" [－—\-]$", first.text)
+        if m and self.labels.starts(first.text[: m.start()]):
+            return [Seg(first.col, first.text[: m.start()]), Seg(first.col + m.start() + 1, first.text[m.start() + 1 :])] + out[1:]
         m = re.search(r" \[", first.text)
         if m and "[" not in first.text[: m.start()] and self.labels.starts(first.text[: m.start()]):
             cut = m.start()
@@ -270,6 +294,8 @@ def rewrite(form: Form, lines: list[str]) -> list[str]:
     if not looks_columnar(lines):
         return lines
     w = _Writer(form)
+    ends = sorted(len(l.rstrip()) for l in lines if l.strip())
+    w.right = ends[len(ends) * 9 // 10] if ends else 0
     title = norm(form.title)
     pages: list[list[str]] = [[]]
     for l in lines:
