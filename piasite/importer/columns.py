@@ -129,6 +129,9 @@ class _Writer:
         self.section_shown = False
         self.rows: list[list[_Cell]] = []  # the section's rows, written once its label is whole
         self.value_col: int | None = None
+        self.header = 0  # cells of the plain line before, when all of them are labels (a table's header)
+        self.fresh_page = False  # no row read yet on this page
+        self.row_labels: set[str] = set()  # the label cells of the section's rows
         self.right = 0  # the page's right edge: the column the longest lines end at
 
     # --- rows
@@ -145,13 +148,31 @@ class _Writer:
         self.rows = []
 
     def new_row(self, segs: list[Seg]) -> None:
+        if self.fresh_page and len(segs) == 1 and segs[0].text in self.row_labels:
+            return  # a row's label printed again atop the next page
+        segs = self._merged(segs)
         cells = [_Cell(s.col) for s in segs]
         for c, s, nxt in zip(cells, segs, [*segs[1:], None], strict=True):
             c.add(s.text)
             c.right = nxt.col - 1 if nxt is not None else self.right
         self.rows.append(cells)
+        self.row_labels |= {c.text() for c in cells if self.labels.starts(c.text())}
         values = [c.col for c in cells if not self.labels.starts(c.text())]
         self.value_col = values[0] if values else None
+
+    def _merged(self, segs: list[Seg]) -> list[Seg]:
+        """A labelled row's value cells as one: runs of spaces inside a value (an ideographic space
+        prints as two or three) do not open a column; only a box or an option list does."""
+        if not segs or not self.labels.starts(segs[0].text):
+            return segs
+        out: list[Seg] = []
+        for s in segs:
+            if out and not self.labels.starts(out[-1].text) and not s.text.startswith(("<", "[")):
+                if not self.labels.starts(s.text):
+                    out[-1] = Seg(out[-1].col, out[-1].text + " " + s.text)
+                    continue
+            out.append(s)
+        return out
 
     def continue_row(self, segs: list[Seg]) -> None:
         row = self.rows[-1]
@@ -190,12 +211,19 @@ class _Writer:
         self.flush()
         self.section = None
         self.value_col = None
-        self.out.append("\t".join(s.text for s in segs))
+        texts = [s.text for s in segs]
+        if self.header and len(texts) > self.header >= 2 and all(not self.labels.starts(t) for t in texts[1:]):
+            texts = texts[: self.header - 1] + [" ".join(texts[self.header - 1 :])]  # as many cells as its header
+        self.header = len(texts) if all(self.labels.starts(t) for t in texts) else 0
+        self.out.append("\t".join(texts))
 
     def line(self, raw: str) -> None:
         segs = [p for s in segments(raw) for p in self._split_boxes(s)]
         if not segs:
             self.gap()
+            return
+        if segs[0].col <= 1 and len(segs) >= 2 and not _SECTION.match(segs[0].text) and all(norm(g.text) in self.labels.full for g in segs):
+            self.plain(segs)  # a table's header row
             return
         if segs[0].col <= 1:
             head = self._split_head(segs[0].text)
@@ -209,6 +237,7 @@ class _Writer:
                     return
                 if _SECTION.match(label) or self.labels.starts(label):
                     self.flush()
+                    self.row_labels = set()
                     self.section, self.section_shown = label, False
                     self.value_col = None
                     if more:
@@ -310,8 +339,11 @@ def rewrite(form: Form, lines: list[str]) -> list[str]:
         if head:
             w.flush()
             w.out += [_furniture_line(l, title) for l in page[:head] if l.strip()]
+        w.fresh_page = True
         for l in page[head : len(page) - foot]:
             w.line(l)
+            if l.strip():
+                w.fresh_page = False
         if foot:
             w.flush()
             w.out += [PAGE_BREAK for l in page[len(page) - foot :] if l.strip()]
