@@ -121,9 +121,75 @@ class _Cell:
         return out
 
 
+class _Table:
+    """A table under a header row of one of the form's groups (変更日 項目 …): its columns start where
+    the header's cells do; a record opens where its first column holds text, and its cells' further
+    lines join the cell of the column they stand in. Cells printed one space apart are told apart at
+    the space nearest the next column's start, or by a last word that is a choice of a column to the right."""
+
+    def __init__(self, heads: list[Seg], choices: list[tuple[str, ...]], right: int) -> None:
+        self.starts = [h.col for h in heads]
+        self.choices = choices
+        self.right = right
+        self.record: list[_Cell] | None = None
+
+    def column(self, col: int) -> int:
+        return min(range(len(self.starts)), key=lambda j: abs(self.starts[j] - col))
+
+    def pieces(self, segs: list[Seg]) -> list[tuple[int, Seg]]:
+        out: list[tuple[int, Seg]] = []
+        todo = list(segs)
+        while todo:
+            s = todo.pop(0)
+            j = self.column(s.col)
+            end = s.col + len(s.text)
+            nxt = [k for k in range(j + 1, len(self.starts)) if s.col + TOLERANCE < self.starts[k] < end - 1]
+            if nxt:
+                want = self.starts[nxt[0]] - s.col
+                spaces = [m.start() for m in re.finditer(" ", s.text)]
+                if spaces:
+                    cut = min(spaces, key=lambda k: abs(k - want))
+                    if abs(cut - want) <= 8:
+                        todo[:0] = [Seg(s.col, s.text[:cut]), Seg(s.col + cut + 1, s.text[cut + 1 :])]
+                        continue
+            words = s.text.rsplit(" ", 1)
+            if len(words) == 2:
+                k = next((k for k in range(j + 1, len(self.starts)) if words[1] in self.choices[k]), None)
+                if k is not None:
+                    out += [(j, Seg(s.col, words[0])), (k, Seg(self.starts[k], words[1]))]
+                    continue
+            out.append((j, s))
+        return out
+
+    def line(self, segs: list[Seg], out: list[str]) -> None:
+        pieces = self.pieces(segs)
+        if any(j == 0 for j, _ in pieces) or self.record is None:
+            self.flush(out)
+            self.record = [_Cell(c) for c in self.starts]
+            for j, c in enumerate(self.record):
+                c.right = self.starts[j + 1] - 1 if j + 1 < len(self.starts) else self.right
+        for j, sg in pieces:
+            self.record[j].add(sg.text, sg.col + len(sg.text))
+
+    def gap(self) -> None:
+        for c in self.record or []:
+            c.gap = bool(c.lines)
+
+    def flush(self, out: list[str]) -> None:
+        if self.record is not None:
+            out.append("\t".join(c.text() for c in self.record).rstrip("\t"))
+        self.record = None
+
+
 class _Writer:
     def __init__(self, form: Form) -> None:
         self.labels = _Labels(form)
+        self.groups = [
+            ([norm(c.label) for c in g.items], [tuple(c.choices) for c in g.items])
+            for g in form.walk()
+            if g.kind == "group"
+        ]
+        self.table: _Table | None = None
         self.out: list[str] = []
         self.section: str | None = None  # the section label being read at column 0
         self.section_shown = False
@@ -136,6 +202,8 @@ class _Writer:
 
     # --- rows
     def flush(self) -> None:
+        if self.table is not None:
+            self.table.flush(self.out)
         if self.section is not None and not self.section_shown:
             if self.rows and self.rows[0] and not self.labels.starts(self.rows[0][0].text()):
                 first = self.rows.pop(0)
@@ -219,11 +287,25 @@ class _Writer:
 
     def line(self, raw: str) -> None:
         segs = [p for s in segments(raw) for p in self._split_boxes(s)]
+        if self.table is not None:
+            if not segs:
+                self.table.gap()
+                return
+            if segs[0].col <= 1 and (_SECTION.match(segs[0].text) or norm(segs[0].text) in self.labels.full):
+                self.table.flush(self.out)
+                self.table = None
+            else:
+                self.table.line(segs, self.out)
+                return
         if not segs:
             self.gap()
             return
         if segs[0].col <= 1 and len(segs) >= 2 and not _SECTION.match(segs[0].text) and all(norm(g.text) in self.labels.full for g in segs):
             self.plain(segs)  # a table's header row
+            heads = [norm(g.text) for g in segs]
+            for names, choices in self.groups:
+                if len(heads) >= 3 and all(h in names for h in heads):
+                    self.table = _Table(segs, [choices[names.index(h)] for h in heads], self.right)
             return
         if segs[0].col <= 1:
             head = self._split_head(segs[0].text)
