@@ -21,6 +21,7 @@ _RUN = re.compile(r" {2,}")
 _PAGE_NUMBER = re.compile(r"^\s*\d{1,3}\s*/\s*\d{1,3}\s*$")
 _SECTION = re.compile(r"^(?:[0-9０-９]{1,2}\s*[.．]|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]\s|\(別添|（別添)")
 PAGE_BREAK = "-----"  # what document.py reads page furniture as
+_LIST_NUMBER = re.compile(r"(?:^|\s)[0-9０-９]{1,2}[.．)）]$")
 TOLERANCE = 3  # columns a cell's lines may stray from its first (CJK and Latin widths differ)
 
 
@@ -146,9 +147,10 @@ class _Table:
             nxt = [k for k in range(j + 1, len(self.starts)) if s.col + TOLERANCE < self.starts[k] < end - 1]
             if nxt:
                 want = self.starts[nxt[0]] - s.col
-                spaces = [m.start() for m in re.finditer(" ", s.text)]
+                # not after a list's number (1. 2.): it opens what follows it
+                spaces = [m.start() for m in re.finditer(" ", s.text) if not _LIST_NUMBER.search(s.text[: m.start()])]
                 if spaces:
-                    cut = min(spaces, key=lambda k: abs(k - want))
+                    cut = min(spaces, key=lambda k: (abs(k + 1 - want), k))  # the next cell's first character
                     if abs(cut - want) <= 8:
                         todo[:0] = [Seg(s.col, s.text[:cut]), Seg(s.col + cut + 1, s.text[cut + 1 :])]
                         continue
