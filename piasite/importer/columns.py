@@ -267,14 +267,22 @@ class _Writer:
         if m and m.start() > 0:
             out = [Seg(s.col, s.text[: m.start()]), Seg(s.col + m.start() + 1, s.text[m.start() + 1 :])]
         first = out[0]
-        m = re.search(r" [－—\-]$", first.text)
-        if m and self.labels.starts(first.text[: m.start()]):
+        m = re.search(r" [－—\-](?:$| )", first.text)
+        if m and self._label_here(first):
             return [Seg(first.col, first.text[: m.start()]), Seg(first.col + m.start() + 1, first.text[m.start() + 1 :])] + out[1:]
         m = re.search(r" \[", first.text)
         if m and "[" not in first.text[: m.start()] and self.labels.starts(first.text[: m.start()]):
             cut = m.start()
             out[0:1] = [Seg(first.col, first.text[:cut]), Seg(first.col + cut + 1, first.text[cut + 1 :])]
         return out
+
+    def _label_here(self, s: Seg) -> bool:
+        """The piece before a dash starts a label, or continues the label cell of the row above."""
+        head = s.text[: re.search(r" [－—\-](?:$| )", s.text).start()]  # type: ignore[union-attr]
+        if self.labels.starts(head):
+            return True
+        row = self.rows[-1] if self.rows else []
+        return any(abs(c.col - s.col) <= TOLERANCE and self.labels.continues(c.text(), head) for c in row)
 
     # --- lines
     def plain(self, segs: list[Seg]) -> None:
@@ -348,7 +356,8 @@ class _Writer:
             # a label's next line (…500人以上 / か) or a lone value's next line
             near = min(row, key=lambda c: abs(c.col - first.col))
             if abs(near.col - first.col) <= TOLERANCE and (
-                self.labels.continues(near.text(), first.text) or self.value_col is None
+                self.labels.continues(near.text(), first.text)
+                or (self.value_col is None and not self.labels.starts(near.text()))
             ):
                 self.continue_row(segs)
                 return
