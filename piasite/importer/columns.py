@@ -161,6 +161,11 @@ class _Table:
                     out += [(j, Seg(s.col, words[0])), (k, Seg(self.starts[k], words[1]))]
                     continue
             out.append((j, s))
+        # cells of one line stand in columns left to right: two never share one
+        for k in range(1, len(out)):
+            j = out[k][0]
+            if j <= out[k - 1][0] < len(self.starts) - 1:
+                out[k] = (out[k - 1][0] + 1, out[k][1])
         return out
 
     def line(self, segs: list[Seg], out: list[str]) -> None:
@@ -269,7 +274,10 @@ class _Writer:
         first = out[0]
         m = re.search(r" [－—\-](?:$| )", first.text)
         if m and self._label_here(first):
-            return [Seg(first.col, first.text[: m.start()]), Seg(first.col + m.start() + 1, first.text[m.start() + 1 :])] + out[1:]
+            return [
+                Seg(first.col, first.text[: m.start()]),
+                Seg(first.col + m.start() + 1, first.text[m.start() + 1 :]),
+            ] + out[1:]
         m = re.search(r" \[", first.text)
         if m and "[" not in first.text[: m.start()] and self.labels.starts(first.text[: m.start()]):
             cut = m.start()
@@ -310,7 +318,12 @@ class _Writer:
         if not segs:
             self.gap()
             return
-        if segs[0].col <= 1 and len(segs) >= 2 and not _SECTION.match(segs[0].text) and all(norm(g.text) in self.labels.full for g in segs):
+        if (
+            segs[0].col <= 1
+            and len(segs) >= 2
+            and not _SECTION.match(segs[0].text)
+            and all(norm(g.text) in self.labels.full for g in segs)
+        ):
             self.plain(segs)  # a table's header row
             heads = [norm(g.text) for g in segs]
             for names, choices in self.groups:
@@ -348,7 +361,9 @@ class _Writer:
             return
         row = self.rows[-1] if self.rows else None
         first = segs[0]
-        opens = norm(first.text) in self.labels.full or (len(segs) >= 2 and len(norm(first.text)) >= 4 and self.labels.starts(first.text))
+        opens = norm(first.text) in self.labels.full or (
+            len(segs) >= 2 and len(norm(first.text)) >= 4 and self.labels.starts(first.text)
+        )
         if row and self.value_col is not None and first.col >= self.value_col - TOLERANCE and not opens:
             self.continue_row(segs)
             return
