@@ -22,6 +22,10 @@ _PAGE_NUMBER = re.compile(r"^\s*\d{1,3}\s*/\s*\d{1,3}\s*$")
 _SECTION = re.compile(r"^(?:[0-9０-９]{1,2}\s*[.．]|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]\s|\(別添|（別添)")
 PAGE_BREAK = "-----"  # what document.py reads page furniture as
 _LIST_NUMBER = re.compile(r"(?:^|\s)[0-9０-９]{1,2}[.．)）]$")
+# a date, or the start of one its cell wraps (平成30年12月1 / 日)
+_DATE = re.compile(
+    r"^(?:(?:令和|平成|昭和)(?:元|[0-9０-９]{1,2})年|\d{4}[-/年.])(?:[0-9０-９]{1,2}[-/月.]?(?:[0-9０-９]{1,2}日?)?)?"
+)
 TOLERANCE = 3  # columns a cell's lines may stray from its first (CJK and Latin widths differ)
 
 
@@ -128,8 +132,9 @@ class _Table:
     lines join the cell of the column they stand in. Cells printed one space apart are told apart at
     the space nearest the next column's start, or by a last word that is a choice of a column to the right."""
 
-    def __init__(self, heads: list[Seg], choices: list[tuple[str, ...]], right: int) -> None:
+    def __init__(self, heads: list[Seg], choices: list[tuple[str, ...]], right: int, kinds: list[str]) -> None:
         self.starts = [h.col for h in heads]
+        self.kinds = kinds
         self.choices = choices
         self.right = right
         self.record: list[_Cell] | None = None
@@ -143,6 +148,11 @@ class _Table:
         while todo:
             s = todo.pop(0)
             j = self.column(s.col)
+            m = _DATE.match(s.text) if self.kinds[j] == "date" and j + 1 < len(self.starts) else None
+            if m and m.end() < len(s.text) and s.text[m.end()] == " ":  # a date, then the next cell
+                out.append((j, Seg(s.col, m.group(0))))
+                todo[:0] = [Seg(max(s.col + m.end() + 1, self.starts[j + 1]), s.text[m.end() + 1 :])]
+                continue
             end = s.col + len(s.text)
             nxt = [k for k in range(j + 1, len(self.starts)) if s.col + TOLERANCE < self.starts[k] < end - 1]
             if nxt:
@@ -170,7 +180,9 @@ class _Table:
 
     def line(self, segs: list[Seg], out: list[str]) -> None:
         pieces = self.pieces(segs)
-        if any(j == 0 for j, _ in pieces) or self.record is None:
+        # a record opens at text in the first column (a date column: at a date, not the rest of one)
+        opens = [sg for j, sg in pieces if j == 0 and (self.kinds[0] != "date" or _DATE.match(sg.text))]
+        if opens or self.record is None:
             self.flush(out)
             self.record = [_Cell(c) for c in self.starts]
             for j, c in enumerate(self.record):
@@ -192,7 +204,7 @@ class _Writer:
     def __init__(self, form: Form) -> None:
         self.labels = _Labels(form)
         self.groups = [
-            ([norm(c.label) for c in g.items], [tuple(c.choices) for c in g.items])
+            ([norm(c.label) for c in g.items], [(tuple(c.choices), c.kind) for c in g.items])
             for g in form.walk()
             if g.kind == "group"
         ]
@@ -328,7 +340,8 @@ class _Writer:
             heads = [norm(g.text) for g in segs]
             for names, choices in self.groups:
                 if len(heads) >= 3 and all(h in names for h in heads):
-                    self.table = _Table(segs, [choices[names.index(h)] for h in heads], self.right)
+                    kinds = [choices[names.index(h)] for h in heads]
+                    self.table = _Table(segs, [c for c, _ in kinds], self.right, [k for _, k in kinds])
             return
         if segs[0].col <= 1:
             head = self._split_head(segs[0].text)
