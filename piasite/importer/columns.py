@@ -296,6 +296,18 @@ class _Writer:
             out[0:1] = [Seg(first.col, first.text[:cut]), Seg(first.col + cut + 1, first.text[cut + 1 :])]
         return out
 
+    def _label_then_value(self, s: Seg) -> list[Seg]:
+        """A label cut by its wrap (…における措) and its value printed one space after it: split after
+        the longest run of words that starts a label, when the whole piece does not."""
+        words = s.text.split(" ")
+        if len(words) < 2 or self.labels.starts(s.text):
+            return [s]
+        for k in range(len(words) - 1, 0, -1):
+            head = " ".join(words[:k])
+            if len(norm(head)) >= 6 and self.labels.starts(head):
+                return [Seg(s.col, head), Seg(s.col + len(head) + 1, " ".join(words[k:]))]
+        return [s]
+
     def _label_here(self, s: Seg) -> bool:
         """The piece before a dash starts a label, or continues the label cell of the row above."""
         head = s.text[: re.search(r" [－—\-](?:$| )", s.text).start()]  # type: ignore[union-attr]
@@ -373,6 +385,8 @@ class _Writer:
             self.out.append("\t".join(s.text for s in segs))
             return
         row = self.rows[-1] if self.rows else None
+        if self.value_col is None or segs[0].col < self.value_col - TOLERANCE:
+            segs = self._label_then_value(segs[0]) + segs[1:]
         first = segs[0]
         opens = norm(first.text) in self.labels.full or (
             len(segs) >= 2 and len(norm(first.text)) >= 4 and self.labels.starts(first.text)
