@@ -153,6 +153,13 @@ class _Table:
                 out.append((j, Seg(s.col, m.group(0))))
                 todo[:0] = [Seg(max(s.col + m.end() + 1, self.starts[j + 1]), s.text[m.end() + 1 :])]
                 continue
+            words = s.text.rsplit(" ", 1)
+            if len(words) == 2:
+                k = next((k for k in range(j + 1, len(self.starts)) if words[1] in self.choices[k]), None)
+                if k is not None:
+                    # the head may still span columns: read on; the choice stands in its own column
+                    todo[:0] = [Seg(s.col, words[0]), Seg(self.starts[k], words[1])]
+                    continue
             end = s.col + len(s.text)
             nxt = [k for k in range(j + 1, len(self.starts)) if s.col + TOLERANCE < self.starts[k] < end - 1]
             if nxt:
@@ -164,12 +171,6 @@ class _Table:
                     if abs(cut - want) <= 8:
                         todo[:0] = [Seg(s.col, s.text[:cut]), Seg(s.col + cut + 1, s.text[cut + 1 :])]
                         continue
-            words = s.text.rsplit(" ", 1)
-            if len(words) == 2:
-                k = next((k for k in range(j + 1, len(self.starts)) if words[1] in self.choices[k]), None)
-                if k is not None:
-                    out += [(j, Seg(s.col, words[0])), (k, Seg(self.starts[k], words[1]))]
-                    continue
             out.append((j, s))
         # cells of one line stand in columns left to right: two never share one
         for k in range(1, len(out)):
