@@ -361,7 +361,7 @@ class _Writer:
             if head is not None:
                 label, rest = head
                 col = segs[0].col + len(segs[0].text) - len(rest) if rest else None
-                more = ([Seg(col, rest)] if rest and col is not None else []) + segs[1:]
+                more = (self._split_boxes(Seg(col, rest)) if rest and col is not None else []) + segs[1:]
                 if self.section is not None and self.labels.continues(self.section, label) and not self.section_shown:
                     self.section += label
                     self._rest(more)
