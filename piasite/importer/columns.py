@@ -26,6 +26,7 @@ _LIST_NUMBER = re.compile(r"(?:^|\s)[0-9０-９]{1,2}[.．)）]$")
 _DATE = re.compile(
     r"^(?:(?:令和|平成|昭和)(?:元|[0-9０-９]{1,2})年|\d{4}[-/年.])(?:[0-9０-９]{1,2}[-/月.]?(?:[0-9０-９]{1,2}日?)?)?"
 )
+_CHECKBOX = re.compile(r"\[\s*[○〇◯✓✔]?\s*\]")
 TOLERANCE = 3  # columns a cell's lines may stray from its first (CJK and Latin widths differ)
 
 
@@ -292,7 +293,9 @@ class _Writer:
                 Seg(first.col + m.start() + 1, first.text[m.start() + 1 :]),
             ] + out[1:]
         m = re.search(r" \[", first.text)
-        if m and "[" not in first.text[: m.start()] and self.labels.starts(first.text[: m.start()]):
+        # not a line of a list of checkboxes (… [ ] 宛名システム等 [ ] 税務システム): those are one value
+        boxes = len(_CHECKBOX.findall(first.text))
+        if m and boxes < 2 and "[" not in first.text[: m.start()] and self.labels.starts(first.text[: m.start()]):
             cut = m.start()
             out[0:1] = [Seg(first.col, first.text[:cut]), Seg(first.col + cut + 1, first.text[cut + 1 :])]
         return out
