@@ -447,9 +447,9 @@ def _furniture(page: list[str], title: str, running: set[str]) -> tuple[int, int
             foot += 1
             continue
         if _PAGE_NUMBER.match(l):
-            foot += 1
+            return head, foot + 1
         break
-    return head, foot
+    return head, 0  # no page number: the page's last row may go on atop the next
 
 
 def _furniture_line(line: str, title: str) -> str:
