@@ -101,3 +101,23 @@ def test_other_text_is_not_rewritten():
     ] * 30
     assert not looks_columnar(flat)
     assert looks_columnar(TEXT.split("\n"))
+
+
+RISK = (
+    "                      特定個人情報保護評価書(基礎項目評価書)\n"
+    "Ⅳ リスク対策\n"
+    "2. 特定個人情報の入手(情 目的外の入手が行われるリスクへの対策は [ 十分である ]                 <選択肢> 1) 特に力を入れている 2) 十分である\n"
+    "報提供ネットワークシステ 十分か                                             3) 課題が残されている\n"
+    "ムを通じた入手を除く。)\n"
+    "7. 特定個人情報の保管・消 特定個人情報の漏えい・滅失・毀損リスク [ 課題が残されている ]          <選択肢> 1) 特に力を入れている 2) 十分である\n"
+    "去              への対策は十分か                                               3) 課題が残されている\n"
+)
+
+
+def test_a_section_label_its_sub_label_and_box_on_one_line_with_single_spaces():
+    # Chrome's PDFs through pdftotext -layout: no running header, cells one space apart
+    lines = (TEXT.split("\f")[0] + RISK * 1).split("\n") + [""] * 2
+    imp = import_text("\n".join(lines))
+    risk = imp.data["リスク対策"]
+    assert risk["入手"]["目的外の入手"] == "十分である"
+    assert risk["保管・消去"]["漏えい・滅失・毀損"] == "課題が残されている"
