@@ -457,15 +457,6 @@ def _furniture_line(line: str, title: str) -> str:
     return line.strip() if norm(line) == title else PAGE_BREAK
 
 
-def rewrite_with_source(form: Form, lines: list[str], source: dict[int, str]) -> tuple[list[str], dict[int, str]]:
-    """(lines, the text notes quote per line): when the text is rewritten, a note's line is a line of
-    the rewritten text and quotes that line (its cells joined), not the column text of another line."""
-    out = rewrite(form, lines)
-    if out is lines:
-        return lines, source
-    return out, {k: l.replace("\t", " ") for k, l in enumerate(out, 1)}
-
-
 def rewrite(form: Form, lines: list[str]) -> list[str]:
     """The seeds' layout of columnar text (see the module's doc); lines unchanged when it is not."""
     if not looks_columnar(lines):

@@ -112,9 +112,7 @@ def import_text(text: str, limits: Limits = DEFAULT_LIMITS) -> Imported:
     form, evidence = _detect(raw_lines)
     if why := notassessment.refusal(raw_lines, form, evidence):  # a 記載要領, a list page, another text
         raise NotAnAssessment(why)
-    raw_lines, source = columns.rewrite_with_source(
-        form, raw_lines, source
-    )  # pdftotext -layout: cells at columns → tabs
+    raw_lines = columns.rewrite(form, raw_lines)  # pdftotext -layout: cells at columns → tab-separated cells
     # running headers and footers read as the page break they stand at
     page = furniture.page_furniture(raw_lines, cover.cover_end(form, raw_lines))
     running = {raw_lines[k].strip() for k in page}  # the cover page prints them too
