@@ -20,7 +20,7 @@ from piasite.forms.form import Form
 from piasite.forms.registry import form_names, load_form
 from piasite.forms.values import value_at
 from piasite.importer import changes as changelog
-from piasite.importer import cover, fidelity, furniture, henko, notassessment, plausible, reflow, uncertain
+from piasite.importer import columns, cover, fidelity, furniture, henko, notassessment, plausible, reflow, uncertain
 from piasite.importer.body import BodyParser, Notes, cells_of
 from piasite.importer.imported import Imported
 from piasite.importer.text import nfkc, norm, plain
@@ -113,6 +113,7 @@ def import_text(text: str, limits: Limits = DEFAULT_LIMITS) -> Imported:
     form, evidence = _detect(raw_lines)
     if why := notassessment.refusal(raw_lines, form, evidence):  # a 記載要領, a list page, another text
         raise NotAnAssessment(why)
+    raw_lines = columns.rewrite(form, raw_lines)  # pdftotext -layout: cells at columns → tab-separated cells
     # running headers and footers read as the page break they stand at
     page = furniture.page_furniture(raw_lines, cover.cover_end(form, raw_lines))
     running = {raw_lines[k].strip() for k in page}  # the cover page prints them too
