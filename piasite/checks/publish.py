@@ -6,6 +6,8 @@ published so."""
 
 from __future__ import annotations
 
+import re
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -70,6 +72,75 @@ def required_problems(root: Path, limits: Limits = DEFAULT_LIMITS) -> list[Probl
                     f"必須項目「{label}」が空です(公開の前に書いてください)",
                 )
             )
+    return out
+
+
+# The comment `piasite init` puts at the head of its example document (templates/init/content/…)
+EXAMPLE_MARK = "書き方の見本として使い、実際の評価書に置き換えてください"
+PLACEHOLDER = "要記入"  # what `piasite init` writes where the city's own value belongs (commands/init.py)
+# Addresses no city publishes at: the init's own example and the names reserved for examples (RFC 2606/6761)
+_EXAMPLE_HOSTS = re.compile(r"(^|\.)(example(\.lg\.jp|\.jp|\.com|\.org|\.net)?|invalid|localhost|test)$", re.I)
+
+
+def example_problems(root: Path) -> list[Problem]:
+    """The example document `piasite init` wrote, still there: a publication would show 東山市's
+    invented assessment as the city's."""
+    out = []
+    for p in content_files(root):
+        try:
+            head = p.read_text(encoding="utf-8")[:2000]
+        except (OSError, UnicodeDecodeError):
+            continue  # the reader says what is wrong with it
+        for no, line in enumerate(head.splitlines(), 1):
+            if line.lstrip().startswith("#") and EXAMPLE_MARK in line:
+                out.append(
+                    Problem(
+                        p,
+                        no,
+                        "",
+                        "piasite init が置いた例の評価書です(架空の団体)。公開する前に、ファイルを消すか、実際の評価書に"
+                        "書き換えてこのコメントを消してください",
+                    )
+                )
+                break
+    return out
+
+
+def settings_problems(config: Path | None, site_url: str) -> list[Problem]:
+    """What `piasite init` left for the city to write, still unwritten in its mkdocs.yml (「要記入」: the
+    publisher, the contact, the site's name), and an example address as site_url: canonical links,
+    the sitemap, the open data and the footer would go out wrong."""
+    out: list[Problem] = []
+    lines: list[str] = []
+    if config is not None:
+        try:
+            lines = Path(config).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            lines = []
+        for no, line in enumerate(lines, 1):
+            body = line.split("#", 1)[0] if not line.lstrip().startswith("#") else ""
+            if PLACEHOLDER in body:
+                key = body.split(":", 1)[0].strip() if ":" in body else ""
+                out.append(
+                    Problem(
+                        Path(config),
+                        no,
+                        key,
+                        f"「{PLACEHOLDER}」が残っています。団体の値に書き換えてください: {body.strip()}",
+                    )
+                )
+    host = (urllib.parse.urlsplit(site_url).hostname or "") if site_url else ""
+    if host and _EXAMPLE_HOSTS.search(host):
+        at = next((n for n, t in enumerate(lines, 1) if t.startswith("site_url")), 0)
+        out.append(
+            Problem(
+                Path(config) if config is not None else Path("mkdocs.yml"),
+                at,
+                "site_url",
+                f"site_url が例のアドレスのままです({site_url})。公開するサイトのアドレスに書き換えてください"
+                "(分からなければ行ごと消すと、リンクはサイトの中の相対リンクになります)",
+            )
+        )
     return out
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from piasite.checks.publish import publish_problems
+from piasite.checks.publish import example_problems, publish_problems, settings_problems
 from piasite.config.settings import Settings
 from piasite.core.errors import UserError
 from piasite.engine.run import build_site
@@ -57,22 +57,26 @@ def count_pages(site: Path) -> int:
 def unpublishable(content_dir: Path, settings: Settings | None = None) -> tuple[str, str, list]:
     """What keeps content_dir from a publication (checks/publish.py): (how many of what, each file with its
     items, the problems); ('', '', []) when nothing does."""
-    open_items, empty = publish_problems(content_dir, (settings or Settings()).limits)
-    if not open_items and not empty:
+    settings = settings or Settings()
+    open_items, empty = publish_problems(content_dir, settings.limits)
+    unfinished = settings_problems(settings.path, settings.site_url) + example_problems(content_dir)
+    if not open_items and not empty and not unfinished:
         return "", "", []
     said = []
+    if unfinished:
+        said.append(f"書き換えていない設定か例の評価書が {len(unfinished)} 件")
     if open_items:
         said.append(f"原文から読み取れなかった項目(!要確認)が {len(open_items)} 件")
     if empty:
         said.append(f"空の必須項目が {len(empty)} 件")
     per_file: dict[Path, list[str]] = {}
-    for p in sorted(open_items + empty, key=lambda p: (str(p.path), p.line)):
-        per_file.setdefault(p.path, []).append(p.item or "(項目名なし)")
+    for p in sorted(unfinished + open_items + empty, key=lambda p: (str(p.path), p.line)):
+        per_file.setdefault(p.path, []).append(p.item or p.message.split("。")[0])
     named = "; ".join(
         f"{path}: {'、'.join(items[:5])}{f' ほか {len(items) - 5} 項目' if len(items) > 5 else ''}"
         for path, items in per_file.items()
     )
-    return "、".join(said), named, open_items + empty
+    return "、".join(said), named, unfinished + open_items + empty
 
 
 def refuse_unpublishable(content_dir: Path, settings: Settings | None = None) -> None:

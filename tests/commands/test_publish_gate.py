@@ -128,3 +128,48 @@ def test_staff_and_plain_builds_of_the_same_content_go_on(project):
         # the review build says what a publication would still refuse; the plain one is as it was
         told = [l for l in r.output.splitlines() if "公開用(--publish)にはまだ組み立てられません" in l]
         assert len(told) == (1 if extra else 0) and (not told or "content/minamiura/1.yaml: 評価書番号" in told[0])
+
+
+def test_publish_refuses_what_init_left_unwritten_and_its_example_document(tmp_path):
+    """A city's repository as `piasite init` writes it: 「要記入」 in mkdocs.yml, the example site_url and the
+    example document are each named, file and line, and nothing is built; a staff build goes on."""
+    from piasite.checks.publish import EXAMPLE_MARK
+    from piasite.commands.init import init
+
+    city = tmp_path / "city"
+    init(city)
+    example = next((city / "content").rglob("*.yaml"), None)
+    examples = [p for p in (city / "content").rglob("*.yaml") if EXAMPLE_MARK in p.read_text(encoding="utf-8")]
+    assert example is not None and examples  # the template still carries the mark the gate looks for
+    r = _build(city, "--publish")
+    assert r.exit_code == 1 and "Traceback" not in r.output, r.output
+    said = r.output
+    assert "公開用のサイトを組み立てませんでした" in said
+    assert "mkdocs.yml: " in said and "発行者" in said and "問い合わせ先" in said
+    assert "site_url" in said
+    assert f"{examples[0].relative_to(city)}: " in said
+    assert not (city / "site").exists()
+    # each placeholder named with its line
+    from piasite.checks.publish import example_problems, settings_problems
+    from piasite.config.settings import read as read_settings
+
+    settings = read_settings(city / "mkdocs.yml")
+    problems = settings_problems(settings.path, settings.site_url)
+    text = (city / "mkdocs.yml").read_text(encoding="utf-8").splitlines()
+    assert problems and all("要記入" in text[p.line - 1] or p.item == "site_url" for p in problems)
+    assert [p.path for p in example_problems(city / "content")] == examples
+
+
+def test_publish_takes_a_finished_city(tmp_path):
+    from piasite.checks.publish import example_problems, settings_problems
+    from piasite.commands.init import init
+    from piasite.config.settings import read as read_settings
+
+    city = tmp_path / "city"
+    init(city, name="南浦村", site_url="https://www.vill.minamiura.lg.jp/pia/", publisher="南浦村", contact="総務課")
+    for p in (city / "content").rglob("*.yaml"):
+        if "aliases" not in p.name:
+            p.unlink()
+    settings = read_settings(city / "mkdocs.yml")
+    assert settings_problems(settings.path, settings.site_url) == []
+    assert example_problems(city / "content") == []
