@@ -14,6 +14,8 @@ from typing import Any
 
 from piasite.checks.load import content_files, load_document, uncertain_problems
 from piasite.config.limits import DEFAULT_LIMITS, Limits
+from piasite.core import safefiles
+from piasite.core.errors import PiasiteError
 from piasite.core.problems import Problem
 from piasite.forms.form import Form
 from piasite.forms.items import Item
@@ -87,9 +89,9 @@ def example_problems(root: Path) -> list[Problem]:
     invented assessment as the city's."""
     out = []
     for p in content_files(root):
-        try:
-            head = p.read_text(encoding="utf-8")[:2000]
-        except (OSError, UnicodeDecodeError):
+        try:  # never a link, a FIFO or a device (safefiles): only the city's own regular files
+            head = safefiles.read_text(p)[:2000]
+        except (OSError, UnicodeDecodeError, PiasiteError):
             continue  # the reader says what is wrong with it
         for no, line in enumerate(head.splitlines(), 1):
             if line.lstrip().startswith("#") and EXAMPLE_MARK in line:
@@ -114,9 +116,9 @@ def settings_problems(config: Path | None, site_url: str) -> list[Problem]:
     lines: list[str] = []
     if config is not None:
         try:
-            lines = Path(config).read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError):
-            lines = []
+            lines = safefiles.read_text(config).splitlines()
+        except (OSError, UnicodeDecodeError, PiasiteError):
+            lines = []  # the settings' reader has said what is wrong with it
         for no, line in enumerate(lines, 1):
             body = line.split("#", 1)[0] if not line.lstrip().startswith("#") else ""
             if PLACEHOLDER in body:
