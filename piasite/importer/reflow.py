@@ -1109,6 +1109,7 @@ def _lines(cur: _Cursor, numbered: Numbered) -> Numbered:
             end = next(x for x in range(j, v) if numbered[x] == values[n - 1]) + 1
             out += [numbered[x] for x in range(j, end) if numbered[x] not in values[:n]]  # a page break
             k = end
+            free = 0  # what follows the options is the next item's, as after a choice's block below
         elif len(run) == 1 and cur.slots[i].item.kind == "choice":
             # a choice's bracket and options: what follows them is the next item's
             cand = [x for x in range(j, v) if _countable(numbered[x][1])]

@@ -449,3 +449,26 @@ def test_an_option_numbered_10_wrapped_onto_its_line_is_the_choices():
     )
     kept = import_text(text).data["特定個人情報ファイル"][0]["保管・消去"]
     assert kept["保管期間"] == "5年" and kept["その妥当性"] == "南沢市文書管理規程による。"
+
+
+def test_a_tall_value_after_a_choices_wrapped_options_is_read_from_its_first_line():
+    """使用者数's bracket and options wrapped over four lines (one row again), then ⑧使用方法 and the
+    values after it printed with each label inside its value: 権利利益's sentence cut at the cell's
+    edge by its label goes on after it, the lines right after the options are 使用方法's."""
+    filled = "西ヶ丘市では{}について定めにより記載する。"
+    text = ZEN_TITLE + (
+        "Ⅱ 特定個人情報ファイルの概要\n1.特定個人情報ファイル名\n西ヶ丘市国民健康保険情報ファイル\n"
+        "3. 特定個人情報の入手・使用\n③入手の時期・頻度\n" + filled.format("入手の時期") + "\n"
+        "④入手に係る妥当性\n" + filled.format("入手の妥当性") + "\n"
+        + filled.format("使用目的") + "\n西ヶ丘市の補足として段落を記す。\n⑥使用目的 ※\n- 西ヶ丘市項目のA\n"
+        "- 西ヶ丘市項目のB\n⑦使用の主体 使用部署 ※\n西ヶ丘市保険年金課\n使用者数\n[ 10人未満 ]\n<選択肢>\n"
+        "1) 10人未満 2) 10人以上50人未満 3) 50人以上100人未満\n4) 100人以上500人未満 5) 500人以上1,000人未満\n"
+        "6) 1,000人以上\n⑧使用方法 ※\n" + filled.format("使用方法") + "\n" + filled.format("情報の突合") + "\n"
+        "西ヶ丘市の補足として第二段落を記す。\n情報の突合 ※\n- 西ヶ丘市突合のA\n- 西ヶ丘市突合のB\n情報の統計分析 ※\n"
+        + filled.format("統計分析") + "\n西ヶ丘市では権利利益に影響を与え得る決定について定めにより記載す\n"
+        "権利利益に影響を与え得る決定 ※\nる。\n⑨使用開始日\n平成30年12月\n"
+    )
+    use = import_text(text).data["特定個人情報ファイル"][0]["入手・使用"]
+    assert use["使用者数"] == "10人未満"
+    assert use["使用方法"] == filled.format("使用方法")
+    assert use["権利利益に影響を与え得る決定"] == "西ヶ丘市では権利利益に影響を与え得る決定について定めにより記載する。"
