@@ -1098,7 +1098,7 @@ def _lines(cur: _Cursor, numbered: Numbered) -> Numbered:
             out += _labels_first(cur, [numbered[x] for x, _ in run], [s for _, s in run], values, frozenset(breaks))
             out += [numbered[x] for x in range(j, v) if numbered[x] not in values]  # page breaks, blank lines
             k = v
-            free = None
+            free = 0  # every line up to the next label given: none of them is the next value's upper half
             continue
         out += [numbered[x] for x in range(k, j)]
         k = j

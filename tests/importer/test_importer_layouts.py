@@ -459,16 +459,57 @@ def test_a_tall_value_after_a_choices_wrapped_options_is_read_from_its_first_lin
     text = ZEN_TITLE + (
         "Ⅱ 特定個人情報ファイルの概要\n1.特定個人情報ファイル名\n西ヶ丘市国民健康保険情報ファイル\n"
         "3. 特定個人情報の入手・使用\n③入手の時期・頻度\n" + filled.format("入手の時期") + "\n"
-        "④入手に係る妥当性\n" + filled.format("入手の妥当性") + "\n"
-        + filled.format("使用目的") + "\n西ヶ丘市の補足として段落を記す。\n⑥使用目的 ※\n- 西ヶ丘市項目のA\n"
+        "④入手に係る妥当性\n"
+        + filled.format("入手の妥当性")
+        + "\n"
+        + filled.format("使用目的")
+        + "\n西ヶ丘市の補足として段落を記す。\n⑥使用目的 ※\n- 西ヶ丘市項目のA\n"
         "- 西ヶ丘市項目のB\n⑦使用の主体 使用部署 ※\n西ヶ丘市保険年金課\n使用者数\n[ 10人未満 ]\n<選択肢>\n"
         "1) 10人未満 2) 10人以上50人未満 3) 50人以上100人未満\n4) 100人以上500人未満 5) 500人以上1,000人未満\n"
         "6) 1,000人以上\n⑧使用方法 ※\n" + filled.format("使用方法") + "\n" + filled.format("情報の突合") + "\n"
         "西ヶ丘市の補足として第二段落を記す。\n情報の突合 ※\n- 西ヶ丘市突合のA\n- 西ヶ丘市突合のB\n情報の統計分析 ※\n"
-        + filled.format("統計分析") + "\n西ヶ丘市では権利利益に影響を与え得る決定について定めにより記載す\n"
+        + filled.format("統計分析")
+        + "\n西ヶ丘市では権利利益に影響を与え得る決定について定めにより記載す\n"
         "権利利益に影響を与え得る決定 ※\nる。\n⑨使用開始日\n平成30年12月\n"
     )
     use = import_text(text).data["特定個人情報ファイル"][0]["入手・使用"]
     assert use["使用者数"] == "10人未満"
     assert use["使用方法"] == filled.format("使用方法")
     assert use["権利利益に影響を与え得る決定"] == "西ヶ丘市では権利利益に影響を与え得る決定について定めにより記載する。"
+
+
+def test_labels_inside_their_values_right_after_a_run_of_labels_printed_first():
+    """①保管場所 and ②保管期間 printed first, their values after them (the text shows that layout);
+    then その妥当性 … (別添2) each label inside its value: the lines above (別添2), after 備考's, are its."""
+    cut = "西ヶ丘市では{}について西ヶ丘市個人情報保護条例及び同施行規則の定めにより記載す"
+    filled = "西ヶ丘市では{}について定めにより記載する。"
+    text = ZEN_TITLE + (
+        "Ⅱ 特定個人情報ファイルの概要\n1.特定個人情報ファイル名\n西ヶ丘市国民健康保険情報ファイル\n"
+        "3. 特定個人情報の入手・使用\n⑤本人への明示\n"
+        + filled.format("本人への明示")
+        + "\n"
+        + cut.format("使用目的")
+        + "\n⑥使用目的 ※\nる。\n⑧使用方法 ※\n"
+        + filled.format("使用方法")
+        + "\n"
+        + cut.format("情報の突合")
+        + "\n情報の突合 ※\nる。\n⑨使用開始日\n平成30年12月\n"
+        "6. 特定個人情報の保管・消去\n①保管場所 ※\n②保管期間\n" + filled.format("保管場所") + "\n"
+        "[ 1年未満 ]\n<選択肢>\n1) 1年未満 2) 1年 3) 2年 4) 3年 5) 4年 6) 5年\n"
+        "7) 6年以上10年未満 8) 10年以上20年未満 9) 20年以上\n10) 定められていない\n"
+        "その妥当性\n"
+        + filled.format("妥当性")
+        + "\n③消去方法\n"
+        + filled.format("消去方法")
+        + "\n7. 備考\n"
+        + filled.format("備考")
+        + "\n"
+        + cut.format("記録項目")
+        + "\n(別添2) 特定個人情報ファイル記録項目\nる。\n"
+        "Ⅲ 特定個人情報ファイルの取扱いプロセスにおけるリスク対策 ※\n"
+    )
+    d = import_text(text).data
+    kept = d["特定個人情報ファイル"][0]["保管・消去"]
+    assert kept["保管場所"] == filled.format("保管場所") and kept["保管期間"] == "1年未満"
+    assert d["特定個人情報ファイル"][0]["備考"] == filled.format("備考")
+    assert d["特定個人情報ファイル記録項目"] == cut.format("記録項目") + "る。"
