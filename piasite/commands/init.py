@@ -102,6 +102,10 @@ def init(
         "__PUBLISHER__": publisher or f"({todo}: 発行者)",
         "__CONTACT__": contact or f"({todo}: 問い合わせ先)",
         "__LICENSE__": licence or "CC BY 4.0",
+        # the default licence's deed in Japanese; another licence's address is the city's to write
+        "__LICENSE_URL__": ""
+        if licence and licence != "CC BY 4.0"
+        else "https://creativecommons.org/licenses/by/4.0/deed.ja",
         "__SOURCE_URL__": source_url,
         "__VERSION__": version(),
         "__REQUIREMENT__": requirement(),

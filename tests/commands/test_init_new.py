@@ -332,3 +332,16 @@ def test_workflows_install_from_requirements(city):
     for wf in ("pr.yml", "pages.yml"):
         text = (city / ".github" / "workflows" / wf).read_text(encoding="utf-8")
         assert "pip install -r requirements.txt" in text and "piasite==" not in text
+
+
+def test_init_names_the_default_licence_with_its_address_and_leaves_another_for_the_city(tmp_path):
+    from piasite.commands.init import init as make
+    from piasite.config.settings import read as read_settings
+
+    make(tmp_path / "a")
+    extra = read_settings(tmp_path / "a" / "mkdocs.yml").extra
+    assert extra["license"] == "CC BY 4.0"
+    assert extra["license_url"] == "https://creativecommons.org/licenses/by/4.0/deed.ja"
+    make(tmp_path / "b", licence="政府標準利用規約")
+    extra = read_settings(tmp_path / "b" / "mkdocs.yml").extra
+    assert extra["license"] == "政府標準利用規約" and not extra.get("license_url")
