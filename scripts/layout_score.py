@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from layouts import LAYOUTS, canonical  # noqa: E402
+from layouts import LAYOUTS, as_printed, canonical  # noqa: E402
 
 from piasite.commands.export import export_text  # noqa: E402
 from piasite.core.errors import PiasiteError  # noqa: E402
@@ -132,7 +132,7 @@ def _known_key(form: Form, path: tuple) -> bool:
 def score(layout: str, src: Source, text: str, reader=import_text) -> Score:
     """reader: text → Imported (import_text; for a PDF, the file's path read by import_file)."""
     s = Score(layout, src.group, src.name, src.form.name)
-    want = {p: v for p, v in leaves(src.truth) if not isinstance(v, Uncertain)}
+    want = {p: as_printed(layout, v) for p, v in leaves(src.truth) if not isinstance(v, Uncertain)}
     try:
         imp = reader(text)
         try:

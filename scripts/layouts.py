@@ -17,6 +17,10 @@ Profiles imitated (see /work/shared/forms-research/examples.md §3 and tests/fix
                        value after the 宣言; `公表日 <機関名>` broken pairs (Z6 §3.4, K13 §3.2)
 - combined-2-3-4       labels-first, label-inside and page furniture together
 - combined-1-4         page furniture, then every page flattened
+- spaced               the docsplayer copies (Z7, Z8, 重点 of 大崎市/桑名市, §3.5): one PDF line per text
+                       line, a space between every character (a run of ASCII letters and digits stays
+                       whole: `平 成 26 年 4 月`), circled numbers degraded to digits (`1 事 務 の 名 称`),
+                       the stamp's opening bracket lost (`平 成 26 年 4 月 様 式 4 ]`)
 
 Layouts 2–7 print one PDF line per text line (K2 §3.2): a label on its own line, the value under it,
 hard-wrapped at the value cell's width (no space inserted), choices as `[ value ]` then `<選択肢>` and
@@ -561,6 +565,29 @@ def combined_14(text: str, form: Form, seed: int = 0) -> str:
     return "\n".join(" ".join(l.replace("\t", " ") for l in p) for p in pages) + "\n"
 
 
+_CIRCLED = {chr(0x2460 + i): str(i + 1) for i in range(20)}  # ①..⑳
+_SPACED_TOKEN = re.compile(r"[A-Za-z0-9.,]+|\S")
+
+
+def spaced(text: str, form: Form, seed: int = 0) -> str:
+    """The canonical print as docsplayer copies it: every character its own token."""
+    out = []
+    for line in canonical(text, form, seed).splitlines():
+        line = "".join(_CIRCLED.get(c, c) for c in line)
+        if _STAMP.match(line.strip()):
+            line = re.sub(r"^\s*[\[［【〔]", "", line)
+        out.append(" ".join(_SPACED_TOKEN.findall(line)))
+    return "\n".join(out) + "\n"
+
+
+def as_printed(layout: str, value: object) -> object:
+    """A true value as the layout's page shows it, where the layout destroys part of it for good:
+    the spaced copies print ① as 1, so the best reading of `1 被 保 険 者` is 1被保険者."""
+    if layout == "spaced" and isinstance(value, str):
+        return "".join(_CIRCLED.get(c, c) for c in value)
+    return value
+
+
 LAYOUTS: dict[str, Callable[[str, Form, int], str]] = {
     "flattened": flattened,
     "labels-first": labels_first,
@@ -569,6 +596,7 @@ LAYOUTS: dict[str, Callable[[str, Form, int], str]] = {
     "cover-out-of-order": cover_out_of_order,
     "combined-2-3-4": combined_234,
     "combined-1-4": combined_14,
+    "spaced": spaced,
 }
 
 
