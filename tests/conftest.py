@@ -3,6 +3,10 @@ import os
 import shutil
 from pathlib import Path
 
+# Before any test imports openpyxl: the workbook export needs its standard-library writer (see
+# piasite/commands/workbook.py), whether or not lxml is installed on this machine.
+os.environ["OPENPYXL_LXML"] = "False"
+
 import pytest
 import yaml
 

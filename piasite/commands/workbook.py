@@ -22,18 +22,28 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+import os
 import re
+import sys
 import unicodedata
 import zipfile
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.pagebreak import Break
-from openpyxl.worksheet.worksheet import Worksheet
-from openpyxl.writer.excel import ExcelWriter
+# openpyxl writes through lxml when lxml is installed (feedgen, for one, brings it), and lxml's
+# serialiser escapes every non-ASCII character as &#NNNNN; — other bytes for the same workbook. The
+# workbook must be the same bytes on every machine, so openpyxl is told to use the standard library's
+# writer; this holds only if openpyxl is first imported here (the check in _fixed_zip says when not).
+if "openpyxl" not in sys.modules:
+    os.environ["OPENPYXL_LXML"] = "False"
+
+import openpyxl  # noqa: E402
+from openpyxl import Workbook  # noqa: E402
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # noqa: E402
+from openpyxl.utils import get_column_letter  # noqa: E402
+from openpyxl.worksheet.pagebreak import Break  # noqa: E402
+from openpyxl.worksheet.worksheet import Worksheet  # noqa: E402
+from openpyxl.writer.excel import ExcelWriter  # noqa: E402
 
 from piasite.commands.walk import Row, Walk, as_printed
 from piasite.core import dates, safefiles
@@ -425,6 +435,8 @@ class WorkbookExport(Walk):
 
 def _fixed_zip(wb: Workbook, when: dt.datetime) -> bytes:
     """The workbook's bytes with every zip entry dated `when` (zipfile would stamp the clock)."""
+    if openpyxl.LXML:  # imported elsewhere first, with lxml: the bytes would differ from every other machine's
+        raise RuntimeError("openpyxl was imported with lxml before piasite.commands.workbook; set OPENPYXL_LXML=False")
     raw = io.BytesIO()
     with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(wb, archive).write_data()  # save_workbook() would set `modified` to now

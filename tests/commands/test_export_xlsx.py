@@ -11,6 +11,7 @@ import io
 import zipfile
 from collections.abc import Iterator
 from typing import Any
+from xml.etree import ElementTree
 
 import pdfplumber
 import pytest
@@ -288,8 +289,16 @@ def _container_of(doc: dict, form: Form, item: Item) -> dict:
 
 
 def _all_text(xlsx: bytes) -> str:
+    """Every part's text and attributes as an XML reader sees them (&#NNNNN; read as the character)."""
+    out = []
     with zipfile.ZipFile(io.BytesIO(xlsx)) as z:
-        return "".join(z.read(n).decode("utf-8") for n in z.namelist())
+        for n in z.namelist():
+            raw = z.read(n)
+            out.append(raw.decode("utf-8"))
+            if n.endswith((".xml", ".rels")):
+                for el in ElementTree.fromstring(raw).iter():
+                    out.extend([el.text or "", el.tail or "", *el.attrib.values()])
+    return "\n".join(out)
 
 
 def test_withheld_values_are_never_written_and_the_bytes_are_the_same_every_time(tmp_path):
