@@ -17,6 +17,7 @@ goes through reader.public() before it reaches a page.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import sys
 import uuid
 from collections.abc import Callable
@@ -49,6 +50,7 @@ from piasite.history.changelog import (
     version_date,
 )
 from piasite.history.itemdiff import marked_html, text
+from piasite.history.published import published
 from piasite.history.trailers import NONE_VALUE, T_NONE
 from piasite.history.versions import FileHistory, load_history, warn
 from piasite.model.reader import public
@@ -172,8 +174,10 @@ def generate_history(
         org = str(public(form.value(data, "organisation")) or parts[-2])
         items.append((url, title, org, parts[-2], form, data, fh, removed))
 
-    for url, title, org, org_slug, form, data, fh, removed in items:
+    for url, title, org, org_slug, form, data, raw_fh, removed in items:
         pub = public(data)
+        folded = published(raw_fh) if raw_fh is not None and not hist.shallow else None
+        fh = folded.history if folded else None
         rows = imported_rows(data, form) if has_table(form) else []
         vchanges = [] if hist.shallow or fh is None else version_changes(fh, form)
         derived = derived_rows(fh, form, vchanges) if vchanges and fh is not None else []
@@ -184,7 +188,7 @@ def generate_history(
         ended = lifecycle.is_ended(data, removed)
         end = lifecycle.end_date(data, removed)
         due = None if ended else lifecycle.reevaluation_due(data)
-        timeline = _timeline(fh, vchanges) if versions else []
+        timeline = _timeline(fh, vchanges, folded.corrections if folded else None) if versions else []
         named = full_title(org, title)  # the page titles name the 評価実施機関
         ctx = dict(
             a_title=title,
@@ -235,6 +239,10 @@ def generate_history(
                 rows=None,
                 **ctx,
             )
+        if folded:
+            for old, new in sorted(folded.numbers.items()):
+                if len(timeline) <= old < len(raw_fh.live if raw_fh else []):  # a past version's page no longer made
+                    w.write(f"{url}v/{old}/index.html", redirect_page(named, old, new, len(timeline)))
         if len(timeline) > 1:
             flat = [
                 {"n": v["n"], "date": v["date"], "items": flatten(form, public(live[i].data))}
@@ -332,8 +340,26 @@ def _by_date(rows: list[Row]) -> list[tuple[str, list[Row]]]:
     return sorted(groups.items())
 
 
-def _timeline(fh, vchanges: list) -> list[dict]:
-    """Each parsed version: number, 変更日, committer date, its changes (none for the first)."""
+def redirect_page(named: str, old: int, new: int, current: int) -> str:
+    """The page at v/<old>/ when commits that only corrected the reading (変更箇所: なし) no longer
+    count as versions: it sends the reader to the version that holds that commit (relative links:
+    the site works under any sub-path), and search engines do not index it."""
+    to = "../../" if new == current else f"../../v/{new}/"
+    what = "現在の版" if new == current else f"第{new}版"
+    title = html.escape(f"{named}(第{old}版)")
+    return (
+        '<!doctype html>\n<html lang="ja">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="robots" content="noindex">\n'
+        f'<meta http-equiv="refresh" content="0; url={to}">\n'
+        f"<title>{title}</title>\n</head>\n<body>\n"
+        f"<p>{title}は、読み取りの訂正(変更箇所なし)を版に数えなくなったため、"
+        f'<a href="{to}">{what}</a>にまとめられました。</p>\n</body>\n</html>\n'
+    )
+
+
+def _timeline(fh, vchanges: list, corrections: dict | None = None) -> list[dict]:
+    """Each parsed version: number, 変更日, committer date, its changes (none for the first),
+    and how many commits corrected its reading (published.py)."""
     out: list[dict] = []
     changes = {v.commit.sha: (prev, chs) for prev, v, chs in vchanges}
     for n, v in enumerate(fh.live, 1):
@@ -348,6 +374,7 @@ def _timeline(fh, vchanges: list) -> list[dict]:
                 # 変更日 trailer, else the version's 公表日; the commit (often the import's) is the last resort
                 "date": version_date(v, prev, out[-1]["date"] if out else ""),
                 "editorial": editorial,
+                "corrected": len((corrections or {}).get(n, [])),
                 "changes": [
                     {
                         "item": c.item,

@@ -59,10 +59,9 @@ def test_timeline_and_past_versions(site, repo):  # noqa: F811
     out, assessments, _ = site
     url = assessments[0].url
     hist = (out / url / "history/index.md").read_text(encoding="utf-8")
-    assert (
-        hist.count('<li id="v') == 9
-    )  # init, contractor, system, remove, ※, fix, rename, editorial, merge (not the broken one)
-    assert "表記の修正(変更箇所なし)" in hist
+    # init, contractor, system, remove, ※, fix (its two 変更箇所: なし commits amend it), merge; not the broken one
+    assert hist.count('<li id="v') == 7
+    assert "読み取り・表記の訂正 2 件を反映" in hist
     assert "株式会社プリント" in hist
     v1 = (out / url / "v/1/index.md").read_text(encoding="utf-8")
     assert "過去の版" in v1 and "株式会社ジーシーシー" in v1 and "株式会社プリント" not in v1
