@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import itertools
+import json
 import sys
 import uuid
 from collections.abc import Callable
@@ -49,7 +51,8 @@ from piasite.history.changelog import (
     version_changes,
     version_date,
 )
-from piasite.history.itemdiff import marked_html, text
+from piasite.core.safeout import json_text
+from piasite.history.itemdiff import highlighted, marked_html, text
 from piasite.history.published import published
 from piasite.history.trailers import NONE_VALUE, T_NONE
 from piasite.history.versions import FileHistory, load_history, warn
@@ -239,16 +242,23 @@ def generate_history(
                 rows=None,
                 **ctx,
             )
-        if folded:
+        if folded and raw_fh is not None:  # the pages the per-commit numbering made, and this one does not
             for old, new in sorted(folded.numbers.items()):
-                if len(timeline) <= old < len(raw_fh.live if raw_fh else []):  # a past version's page no longer made
-                    w.write(f"{url}v/{old}/index.html", redirect_page(named, old, new, len(timeline)))
+                if len(timeline) <= old < len(raw_fh.live):
+                    to = "../../" if new == len(timeline) else f"../../v/{new}/"
+                    what = "現在の版" if new == len(timeline) else f"第{new}版"
+                    w.write(f"{url}v/{old}/index.html", redirect_page(f"{named}(第{old}版)", to, what))
+            if len(timeline) == 1 < len(raw_fh.live):
+                w.write(f"{url}compare/index.html", redirect_page(f"{named} の版の比較", "../history/", "変更履歴"))
         if len(timeline) > 1:
-            flat = [
-                {"n": v["n"], "date": v["date"], "items": flatten(form, public(live[i].data))}
-                for i, v in enumerate(timeline)
-            ]
-            w.page(url + "compare/index.md", "history_compare.md.j2", f"{named} の版の比較", data=flat, **ctx)
+            # The page lists the versions; each pair's differences are a file of their own, fetched
+            # when the reader chooses it (every version inline made a 625 kB page of 3 versions).
+            flat = [flatten(form, public(live[i].data)) for i in range(len(timeline))]
+            for i, j in itertools.combinations(range(len(timeline)), 2):
+                a, b = timeline[i]["n"], timeline[j]["n"]
+                w.write(f"{url}compare/{a}-{b}.json", pair_json(a, b, flat[i], flat[j]))
+            shown = [{"n": v["n"], "date": v["date"]} for v in timeline]
+            w.page(url + "compare/index.md", "history_compare.md.j2", f"{named} の版の比較", data=shown, **ctx)
         for r_date, day_rows in _by_date(rows):
             parsed = dates.parse_iso(r_date)
             if parsed is None:
@@ -340,20 +350,18 @@ def _by_date(rows: list[Row]) -> list[tuple[str, list[Row]]]:
     return sorted(groups.items())
 
 
-def redirect_page(named: str, old: int, new: int, current: int) -> str:
-    """The page at v/<old>/ when commits that only corrected the reading (変更箇所: なし) no longer
-    count as versions: it sends the reader to the version that holds that commit (relative links:
-    the site works under any sub-path), and search engines do not index it."""
-    to = "../../" if new == current else f"../../v/{new}/"
-    what = "現在の版" if new == current else f"第{new}版"
-    title = html.escape(f"{named}(第{old}版)")
+def redirect_page(title: str, to: str, what: str) -> str:
+    """A page that no longer exists since commits that only corrected the reading (変更箇所: なし) no
+    longer count as versions (published.py): it sends the reader on to `to` (relative: the site works
+    under any sub-path), and search engines do not index it."""
+    shown = html.escape(title)
     return (
         '<!doctype html>\n<html lang="ja">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="robots" content="noindex">\n'
         f'<meta http-equiv="refresh" content="0; url={to}">\n'
-        f"<title>{title}</title>\n</head>\n<body>\n"
-        f"<p>{title}は、読み取りの訂正(変更箇所なし)を版に数えなくなったため、"
-        f'<a href="{to}">{what}</a>にまとめられました。</p>\n</body>\n</html>\n'
+        f"<title>{shown}</title>\n</head>\n<body>\n<main>\n"
+        f"<p>{shown}は、読み取りの訂正(変更箇所なし)を版に数えなくなったため、ありません。"
+        f'<a href="{to}">{html.escape(what)}</a>をご覧ください。</p>\n</main>\n</body>\n</html>\n'
     )
 
 
@@ -392,6 +400,36 @@ def _timeline(fh, vchanges: list, corrections: dict | None = None) -> list[dict]
 
 
 # -- a version as HTML, and as flat items for the compare view -----------------------------------
+
+
+def pair_rows(a: list[list], b: list[list]) -> list[dict]:
+    """The items that differ between two flattened versions (flatten), in b's order then the items
+    only a has: label, ※, each side's text, and for a long value the changed words (highlighted)."""
+    ma, mb = {i[0]: i for i in a}, {i[0]: i for i in b}
+    keys = [i[0] for i in b] + [i[0] for i in a if i[0] not in mb]
+    rows = []
+    for k in keys:
+        x, y = ma.get(k), mb.get(k)
+        if x and y and x[3] == y[3]:
+            continue
+        it = y or x
+        before, after = (x[3] if x else ""), (y[3] if y else "")
+        row = {"item": it[1], "marked": bool(it[2]), "before": before, "after": after}
+        segs = highlighted(before, after)
+        if segs:
+            row["segments"] = [list(seg) for seg in segs]
+        rows.append(row)
+    return rows
+
+
+def pair_json(n_a: int, n_b: int, a: list[list], b: list[list]) -> str:
+    """compare/<a>-<b>.json: what the compare page shows for 第a版 → 第b版 (values as published).
+    The page sets every value with textContent; < > & are JSON escapes too, so the file holds no
+    markup even for a browser that would read it as HTML."""
+    data = {"from": n_a, "to": n_b, "rows": pair_rows(a, b)}
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return json_text(text) + "\n"
 
 
 def render_data(form: Form, data: Any) -> str:

@@ -130,7 +130,22 @@ def test_redirect_to_a_past_version(early_fix, tmp_path):
     assert f"{url}v/1/index.md" in tree
     page = tree[f"{url}v/2/index.html"]  # the correction's old page: now part of 第1版
     assert 'content="0; url=../../v/1/"' in page and "第1版" in page and "noindex" in page
+    assert f"{url}compare/index.md" in tree  # two versions: compared
     assert CLEAN in tree[f"{url}v/1/index.md"]
+
+
+def test_a_compare_page_of_one_version_redirects_to_the_history(tmp_path):
+    r = Repo(tmp_path / "repo")
+    r.write(F, _garbled())
+    r.commit("取込み", days=0)
+    r.edit(F, GARBAGE, CLEAN)
+    r.commit(FIX)
+    out = tmp_path / "docs"
+    url = _build(r, out)
+    tree = _tree(out)
+    assert f"{url}compare/index.md" not in tree and f"{url}v/1/index.md" not in tree
+    assert 'url=../history/"' in tree[f"{url}compare/index.html"]
+    assert 'url=../../"' in tree[f"{url}v/1/index.html"]
 
 
 def test_same_date_commits_are_one_version(tmp_path):
