@@ -3,8 +3,10 @@
 `generate_history(assessments, repo_root, write)` is called by the site
 generator (generator.history_extension) and writes, for each assessment at URL u:
   u/history/       its versions (each with its changes) and the whole 別添2
-  u/v/<n>/         every past version, bannered, out of the navigation
-  u/compare/       any two versions compared in the browser (data inline)
+  u/v/<n>/         every past version, bannered, out of the navigation; a version is what the city
+                   published (published.py), and the number of one that no longer is redirects
+  u/compare/       any two versions compared in the browser (?from=&to= in its URL), each pair's
+                   differences a file of their own (u/compare/<a>-<b>.json), fetched when chosen
 and across assessments changes/ (更新履歴, all and per 評価実施機関) and
 feeds/all.xml, feeds/<org-slug>.xml. An assessment removed from content/ keeps
 its page, bannered 終了, for lifecycle.KEEP_YEARS after its end.
@@ -412,9 +414,9 @@ def pair_rows(a: list[list], b: list[list]) -> list[dict]:
         x, y = ma.get(k), mb.get(k)
         if x and y and x[3] == y[3]:
             continue
-        it = y or x
+        it = y or x or []  # one of them is there: k came from a or b
         before, after = (x[3] if x else ""), (y[3] if y else "")
-        row = {"item": it[1], "marked": bool(it[2]), "before": before, "after": after}
+        row: dict = {"item": it[1], "marked": bool(it[2]), "before": before, "after": after}
         segs = highlighted(before, after)
         if segs:
             row["segments"] = [list(seg) for seg in segs]
