@@ -391,13 +391,15 @@ def passages(a: str, b: str) -> list[tuple[str, str]]:
 
 def highlighted(before: str, after: str) -> list[tuple[str, str]]:
     """The passages of a long value's change (a 別添2 row's 変更前/変更後, a compare row), or [] when
-    the value is short or the two share nothing (then both are shown whole, unmarked)."""
+    the value is short or the two share little (then both are shown whole, unmarked)."""
     if not before or not after or before == after:
         return []
     if len(before) <= 40 and len(after) <= 40 and "\n" not in before + after:
         return []
     segs = passages(before, after)
-    return segs if any(op == "=" and s.strip() for op, s in segs) else []
+    same = sum(len(s) for op, s in segs if op == "=")
+    # marks help where most of the value stayed: a value rewritten but for a few characters is shown whole
+    return segs if same >= 5 and same * 3 >= max(len(before), len(after)) else []
 
 
 # What a screen reader says around a marked passage (the marks are not read out by most), hidden
