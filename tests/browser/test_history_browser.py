@@ -125,3 +125,21 @@ def test_assessment_page_shows_the_row_and_versions(built_url, page):
     page.locator("details.pia-versions summary").click()
     page.locator("details.pia-versions a", has_text="第1版").click()
     assert "過去の版" in page.locator(".pia-banner").inner_text()
+
+
+def test_marked_words_pass_axe(built_url, page, axe_source):
+    """The compare view and the history with <del>/<ins> and their hidden texts: axe finds nothing
+    serious or moderate (colour contrast of the marked words included). The footer outside a
+    landmark (axe `region`) is issue 22's item 4, not this page's: left out here."""
+    for path in ("higashiyama/5/compare/?from=2&to=3", "higashiyama/5/history/"):
+        page.goto(f"{built_url}/{path}")
+        expect(page.locator("del").first).to_be_attached()
+        page.add_script_tag(path=str(axe_source))
+        result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        bad = [
+            (v["id"], v["impact"], [n["target"] for n in v["nodes"][:3]])
+            for v in result["violations"]
+            if v.get("impact") in ("critical", "serious", "moderate")
+            and not all("pia-footer" in str(n["target"]) for n in v["nodes"])
+        ]
+        assert not bad, (path, bad)

@@ -5,6 +5,7 @@ Real git repositories, edited commit by commit as a clerk would."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from piasite.history.published import published
 from piasite.history.versions import load_history
 from piasite.site.generate import FOOTER_KEY, generate
 from piasite.site.history_pages import generate_history
+from tests.clirun import piasite
 from tests.gitrepo import BASE, Repo
 
 F = "content/higashiyama/5.yaml"
@@ -156,10 +158,18 @@ def test_same_date_commits_are_one_version(tmp_path):
     r.commit(CHANGE)
     r.edit(F, "特記事項: なし", "特記事項: 減免の審査を追加")
     r.commit(CHANGE.replace("使用目的に減免の審査を追加", "特記事項も"))  # the same 変更日: the same publication
+    r.edit(F, PURPOSE[1], PURPOSE[1] + "及び照合")
+    r.commit(CHANGE.replace("使用目的に減免の審査を追加", "使用目的の書き足し"))  # the same item again, same day
     folded = published(_fh(r))
     assert len(folded.history.live) == 2
     rows = changelog.derived_rows(folded.history, load_form())
-    assert {r.date for r in rows} == {"2026-02-01"} and len(rows) == 2
+    assert {r.date for r in rows} == {"2026-02-01"} and len(rows) == 2  # 使用目的 once: from the first to the last
+    assert next(x for x in rows if "使用目的" in x.item).after == PURPOSE[1].split(": ")[1] + "及び照合"
+    # `piasite changelog` lists the rows the site shows
+    proc = piasite("changelog", F, "--format", "json", cwd=r.root)
+    assert proc.returncode == 0, proc.stderr
+    listed = [x for x in json.loads(proc.stdout) if x.get("コミット")]
+    assert len(listed) == 2, listed
 
 
 def test_last_updated_is_the_documents_own_latest_date(late_fix, tmp_path):
