@@ -5,6 +5,7 @@ documents write; a match in a title ranks above a match in body text."""
 from __future__ import annotations
 
 import re
+import time
 import unicodedata
 
 import pytest
@@ -19,28 +20,41 @@ pytestmark = pytest.mark.browser  # the browser tier: tests/conftest.py refuses 
 FORMS = [("ＫＳＫ", "KSK"), ("ｴﾇ･ﾃｨ･ﾃｨ", "エヌ・ティ・ティ"), ("ｼﾞｰｼｰｼｰ", "ジーシーシー"), ("ｋｓｋ", "KSK")]
 
 
-def _pages(page, site_url, query) -> list[str]:
-    """Result pages in ranked order, once every result the message counts is on the page
-    (Pagefind draws results as their data arrives, slowly on a busy machine)."""
+_SETTLED = """() => {
+  const m = (document.querySelector('.pagefind-ui__message') || {}).textContent || '';
+  const n = parseInt((m.match(/(\\d+)\\s*件/) || [])[1] || '-1', 10);
+  const links = [...document.querySelectorAll('.pagefind-ui__result-link')].map(e => e.href);
+  return n >= 0 && links.length >= n ? [m, links] : null;
+}"""
+
+
+def _pages(page, site_url, query, until=None, timeout: float = 60.0) -> list[str]:
+    """Result pages in ranked order, once every result the message counts is on the page and the
+    answer has settled (Pagefind draws results as their data arrives, and on a busy machine an answer
+    can change after seconds of quiet). With `until` (a test on the set of pages): as soon as it holds,
+    else the last answer at the timeout — so a search that never finds them still fails."""
     page.goto(site_url + "search/")
     result_links(page, site_url, query)
-    page.wait_for_function(
-        """() => {
-      const m = (document.querySelector('.pagefind-ui__message') || {}).textContent || '';
-      const n = parseInt((m.match(/(\\d+)\\s*件/) || [])[1] || '-1', 10);
-      return n >= 0 && document.querySelectorAll('.pagefind-ui__result-link').length >= n;
-    }""",
-        timeout=30000,
-    )
-    links = page.eval_on_selector_all(".pagefind-ui__result-link", "els => els.map(e => e.href)")
-    return ranked_pages(links, site_url)
+    deadline, last, quiet = time.monotonic() + timeout, None, 0
+    while time.monotonic() < deadline:
+        now = page.evaluate(_SETTLED)
+        if now is not None:
+            pages = ranked_pages(now[1], site_url)
+            if until is not None and until(set(pages)):
+                return pages
+            quiet = quiet + 1 if now == last else 0
+            if until is None and quiet >= 12:  # unchanged for 3 s
+                return pages
+        last = now
+        page.wait_for_timeout(250)
+    return ranked_pages(last[1], site_url) if last else []
 
 
 @pytest.mark.parametrize("typed,written", FORMS, ids=[t for t, _ in FORMS])
 def test_full_and_half_width_find_the_same(page, site_url, typed, written):
     expected = {d.url for d in facts.containing(written)}
     assert expected, f"「{written}」を含む評価書が content/ にありません"
-    found = set(_pages(page, site_url, typed))
+    found = set(_pages(page, site_url, typed, until=expected.issubset))
     assert expected <= found, f"「{typed}」で {sorted(expected)} が見つかりません(見つかったのは {sorted(found)})"
 
 
@@ -53,7 +67,7 @@ HIRAGANA = [("じーしーしー", "ジーシーシー"), ("まいなぽーた�
 def test_hiragana_with_long_vowel_finds_the_katakana_word(page, site_url, typed, written):
     expected = {d.url for d in facts.containing(written)}
     assert expected, f"「{written}」を含む評価書が content/ にありません"
-    found = set(_pages(page, site_url, typed))
+    found = set(_pages(page, site_url, typed, until=expected.__eq__))
     assert found == expected, f"「{typed}」で {sorted(expected)} だけが見つかるはずが {sorted(found)} でした"
 
 
@@ -73,7 +87,7 @@ def test_common_abbreviations_are_in_aliases():
 def test_abbreviation_from_aliases(page, site_url, short, name):
     expected = {d.url for d in facts.containing(name)}
     assert expected, f"略称 {short} の「{name}」を含む評価書が content/ にありません"
-    found = set(_pages(page, site_url, short))
+    found = set(_pages(page, site_url, short, until=expected.issubset))
     assert expected <= found, f"「{short}」で{name}の評価書 {sorted(expected)} が見つかりません ({sorted(found)})"
 
 
