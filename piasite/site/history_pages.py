@@ -7,7 +7,8 @@ generator (generator.history_extension) and writes, for each assessment at URL u
   u/compare/       any two versions compared in the browser (data inline)
 and across assessments changes/ (更新履歴, all and per 評価実施機関) and
 feeds/all.xml, feeds/<org-slug>.xml. An assessment removed from content/ keeps
-its page, bannered 終了, for lifecycle.KEEP_YEARS after its end.
+its page, bannered 終了, for lifecycle.KEEP_YEARS after its end, if it was published and
+ended (終了日, 【終了】) before it was removed; otherwise it leaves the site (lifecycle.py).
 
 Dates are 変更日 (content, trailers) and committer dates (git); commit
 messages are not published (a message could name a 非公表 value); every value
@@ -141,11 +142,13 @@ def generate_history(
     removed: str | None
     for a in assessments:
         items.append((a.url, a.title, a.org, a.org_slug, a.form, a.data, by_path.get(a.rel_path), None))
-    for fh in hist.files:  # removed from content/: kept, bannered 終了, for KEEP_YEARS
+    for fh in hist.files:  # removed from content/: kept, bannered 終了, for KEEP_YEARS, if published and ended
         if not fh.deleted or not fh.live:
             continue
         last, removed = fh.live[-1], fh.versions[-1].commit.day
         data = last.data if isinstance(last.data, dict) else {}
+        if not lifecycle.kept_after_removal(data):
+            continue  # removed unended or unpublished (the init's example): it leaves the site
         parts = last.path.rsplit("/", 2)
         if len(parts) < 2 or not all(safenames.safe(n) for n in (parts[-2], parts[-1][: -len(".yaml")])):
             # a name from the history that cannot be a URL (safenames.py): no page is made of it
