@@ -35,11 +35,20 @@ from piasite.forms.registry import form_names, load_form
 from piasite.forms.schema import schema_filename
 from piasite.forms.values import value_at
 from piasite.history import withheld
+from piasite.history.changelog import has_table
 from piasite.history.clock import source_date_epoch
 from piasite.model import lists
 from piasite.model.names import Names
 from piasite.site import indexes, listing, render
-from piasite.site.api import assessment_json, assessment_path, write_api
+from piasite.site.api import (
+    about,
+    assessment_json,
+    assessment_path,
+    changes_csv,
+    changes_csv_path,
+    shown_rows,
+    write_api,
+)
 from piasite.site.bundles import bundles
 from piasite.site.guides import write_guides
 from piasite.site.indexes import Index, build_indexes
@@ -355,7 +364,10 @@ def assessment_pages(site: Site, assessments) -> None:
             json_href=assessment_path(a),
             source=site.source_url(a),
         )
-        site.write_page(assessment_path(a), assessment_json(a, staff=site.staff))
+        ab = about(site)
+        site.write_page(assessment_path(a), assessment_json(a, staff=site.staff, change_rows=rows, ab=ab))
+        if a.form.has_role("changes") and has_table(a.form):
+            site.write_page(changes_csv_path(a), changes_csv(a, shown_rows(site, a), ab))
 
 
 def open_site(

@@ -1,0 +1,156 @@
+"""Open data a client can cite (issue 21, item 3): every JSON and CSV file of the site names its
+publisher and licence, its links are absolute with site_url, the (別添2) rows made from git are in the
+document's JSON and in CSV files.
+
+One site is built (MkDocs, history from a real git repository with one change made after the first
+commit) from tests/roots/basic with a city's mkdocs.yml filled in."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+SITE_URL = "https://pia.city.higashiyama.invalid/hyoka"
+ABOUT = {
+    "publisher": "東山市 総務部 情報政策課",
+    "license": "CC BY 4.0",
+    "license_url": "https://creativecommons.org/licenses/by/4.0/deed.ja",
+}
+CSV_ABOUT = {"発行者": ABOUT["publisher"], "ライセンス": ABOUT["license"], "ライセンスURL": ABOUT["license_url"]}
+
+
+def _city(project, site_url: str = SITE_URL):
+    p = project("basic")
+    conf = yaml.safe_load(p.config.read_text(encoding="utf-8"))
+    if site_url:
+        conf["site_url"] = site_url + "/"
+    conf["extra"].update(ABOUT, contact="電話 000-000-0000")
+    p.config.write_text(yaml.safe_dump(conf, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    repo = p.git_init()
+    repo.edit("content/higashiyama/5.yaml", "委託先名: 株式会社ジーシーシー", "委託先名: 株式会社ひがしやま計算センター")
+    repo.commit("保守業務の委託先を変更\n\n変更日: 2026-01-05\n提出時期: 事後\n提出時期に係る説明: 重要な変更に当たらない")
+    return p
+
+
+@pytest.fixture(scope="module")
+def city_site(tmp_path_factory) -> Path:
+    from tests.conftest import Project
+
+    made = {"n": 0}
+
+    def project(name):
+        made["n"] += 1
+        return Project(name, tmp_path_factory.mktemp("opendata") / name)
+
+    return _city(project).build()
+
+
+def _json_files(site: Path) -> list[Path]:
+    return sorted(p for p in (site / "api").rglob("*.json") if "schema" not in p.relative_to(site / "api").parts)
+
+
+def _csv(path: Path) -> list[dict]:
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("\ufeff"), path  # Excel reads UTF-8 with its BOM
+    return list(csv.DictReader(io.StringIO(text[1:])))
+
+
+def test_every_json_names_publisher_and_licence(city_site):
+    files = _json_files(city_site)
+    assert {"assessments.json", "site.json", "5.json", "20.json", "itakusaki.json"} <= {p.name for p in files}
+    for p in files:
+        data = json.loads(p.read_text(encoding="utf-8"))
+        for obj in data if isinstance(data, list) else [data]:
+            for k, v in ABOUT.items():
+                assert obj.get(k) == v, f"{p.relative_to(city_site)}: {k} が {obj.get(k)!r}"
+
+
+def test_every_csv_names_publisher_and_licence(city_site):
+    files = sorted((city_site / "api").rglob("*.csv"))
+    assert {"changes.csv", "5.changes.csv", "itakusaki.csv", "system.csv"} <= {p.name for p in files}
+    for p in files:
+        rows = _csv(p)
+        assert rows, p
+        for r in rows:
+            assert {k: r[k] for k in CSV_ABOUT} == CSV_ABOUT, p
+
+
+def _links(obj, key_names=("url", "json", "schema", "changes_csv")):
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            if k in key_names and isinstance(v, str):
+                yield v
+            else:
+                yield from _links(v, key_names)
+    elif isinstance(obj, list):
+        for x in obj:
+            yield from _links(x, key_names)
+
+
+def test_links_absolute_with_site_url(city_site):
+    doc = json.loads((city_site / "api/higashiyama/5.json").read_text(encoding="utf-8"))
+    assert doc["url"] == f"{SITE_URL}/higashiyama/5/"  # the document's own url too
+    assert doc["schema"] == f"{SITE_URL}/api/schema/juten.schema.json"
+    assert doc["changes_csv"] == f"{SITE_URL}/api/higashiyama/5.changes.csv"
+    for p in _json_files(city_site):
+        data = json.loads(p.read_text(encoding="utf-8"))
+        links = list(_links(data))
+        if p.name != "site.json":
+            assert links, p
+        for link in links:
+            assert link.startswith(SITE_URL + "/"), f"{p.name}: {link}"
+            if p.name != "site.json":
+                target = link[len(SITE_URL) + 1 :].split("#")[0]
+                assert (city_site / target).exists() or (city_site / target / "index.html").exists(), link
+    for p in sorted((city_site / "api").rglob("*.csv")):
+        for r in _csv(p):
+            assert r["url"].startswith(SITE_URL + "/"), f"{p.name}: {r['url']}"
+
+
+def test_relative_links_without_site_url(project):
+    site = _city(project, site_url="").build()
+    doc = json.loads((site / "api/higashiyama/5.json").read_text(encoding="utf-8"))
+    assert doc["url"] == "higashiyama/5/" and doc["changes_csv"] == "higashiyama/5.changes.csv"
+    assert (site / "api" / doc["changes_csv"]).is_file() and (site / "api" / doc["schema"]).is_file()
+    assert doc["publisher"] == ABOUT["publisher"]
+
+
+def _page_change_rows(site: Path, url: str) -> int:
+    """Rows of the 変更箇所 table on the document's page (the table whose head names 変更前の記載)."""
+    html = (site / url / "index.html").read_text(encoding="utf-8")
+    table = next(t for t in html.split("<table")[1:] if "変更前の記載" in t.split("</thead>")[0])
+    body = table.split("<tbody>")[1].split("</tbody>")[0]
+    return body.count("<tr")
+
+
+def test_git_change_rows_in_the_document_json_and_csv(city_site):
+    doc = json.loads((city_site / "api/higashiyama/5.json").read_text(encoding="utf-8"))
+    rows = doc["data"]["変更箇所"]
+    shown = _page_change_rows(city_site, "higashiyama/5")
+    assert len(rows) == shown == 2, (rows, shown)  # the imported row and the one made from git
+    made = rows[1]
+    assert made["変更日"] == "2026-01-05" and made["提出時期"] == "事後"
+    assert made["変更前の記載"] == "株式会社ジーシーシー" and made["変更後の記載"] == "株式会社ひがしやま計算センター"
+    per_doc = _csv(city_site / "api/higashiyama/5.changes.csv")
+    assert [r["変更日"] for r in per_doc] == [r["変更日"] for r in rows]
+    assert per_doc[1]["変更後の記載"] == "株式会社ひがしやま計算センター"
+    assert per_doc[1]["url"].startswith(f"{SITE_URL}/higashiyama/5/#")
+    anchor = per_doc[1]["url"].split("#")[1]
+    assert f'id="{anchor}"' in (city_site / "higashiyama/5/index.html").read_text(encoding="utf-8")
+    every = _csv(city_site / "api/changes.csv")
+    assert [r for r in every if r["評価実施機関名"] == "東山市長"] and len(every) == 3  # 2 of 東山市, 1 of 西川市
+    assert every[1]["変更後の記載"] == "株式会社ひがしやま計算センター"
+
+
+def test_change_columns_the_same_in_every_form():
+    """api/changes.csv has one set of 別添2 columns for every form that has the table."""
+    from piasite.forms.registry import form_names, load_form
+    from piasite.history.changelog import columns, has_table
+
+    heads = {tuple(columns(f)) for f in map(load_form, form_names()) if has_table(f)}
+    assert len(heads) == 1, heads
