@@ -42,6 +42,7 @@ from piasite.model.names import Names
 from piasite.site import indexes, listing, render
 from piasite.site.api import (
     about,
+    dumps,
     assessment_json,
     assessment_path,
     changes_csv,
@@ -50,6 +51,7 @@ from piasite.site.api import (
     write_api,
 )
 from piasite.site.bundles import bundles
+from piasite.site.opendata_schema import data_schemas
 from piasite.site.guides import write_guides
 from piasite.site.indexes import Index, build_indexes
 from piasite.site.pages import AssessmentPage
@@ -467,8 +469,13 @@ def search_stage(site: Site) -> None:
 
 def api_stage(site: Site) -> None:
     schemas = [(n, schema_filename(load_form(n))) for n in form_names()]
-    site.render_page("api/index.md", "opendata.md.j2", "オープンデータ", schemas=schemas)
+    files = data_schemas()  # the schemas of the site's own JSON files (opendata_schema.py)
+    site.render_page(
+        "api/index.md", "opendata.md.j2", "オープンデータ", schemas=schemas, data_schemas=[(f, t) for f, t, _ in files]
+    )
     write_api(site, site.indexes, base=site.provenance["site_url"])
+    for name, _, schema in files:
+        site.write_page(f"api/schema/{name}", dumps(schema))
 
 
 def guides_stage(site: Site) -> None:

@@ -154,3 +154,58 @@ def test_change_columns_the_same_in_every_form():
 
     heads = {tuple(columns(f)) for f in map(load_form, form_names()) if has_table(f)}
     assert len(heads) == 1, heads
+
+
+def _validate_site(site: Path) -> int:
+    """Every JSON file under api/ against its schema (api/schema/, the forms' among them: a document's
+    data is checked against its form's); returns how many files were checked."""
+    import jsonschema
+    from referencing import Registry, Resource
+
+    from piasite.site.opendata_schema import schema_for
+
+    schemas = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in (site / "api/schema").glob("*.json")}
+    assert {"assessments.schema.json", "assessment.schema.json", "index.schema.json", "site.schema.json"} <= set(
+        schemas
+    )
+    registry = Registry().with_resources((s["$id"], Resource.from_contents(s)) for s in schemas.values())
+    n = 0
+    for p in sorted((site / "api").rglob("*.json")):
+        rel = str(p.relative_to(site / "api"))
+        name = schema_for(rel)
+        if name is None:
+            assert rel.startswith("schema/"), rel  # every other JSON file has a schema
+            jsonschema.validators.validator_for(schemas[p.name]).check_schema(schemas[p.name])
+            continue
+        cls = jsonschema.validators.validator_for(schemas[name])
+        errors = list(cls(schemas[name], registry=registry).iter_errors(json.loads(p.read_text(encoding="utf-8"))))
+        assert not errors, f"{rel}: {[(list(e.absolute_path), e.message[:200]) for e in errors[:3]]}"
+        n += 1
+    return n
+
+
+def test_every_json_valid_against_its_schema(city_site):
+    assert _validate_site(city_site) == len(_json_files(city_site)) == 9
+
+
+def test_every_json_of_the_fixture_site_valid(fixture_site):
+    assert _validate_site(fixture_site) >= 9
+
+
+def test_schema_catches_a_wrong_document():
+    """The schemas are not empty shells: a document without its publisher, or whose data breaks its
+    form's schema, is refused."""
+    import jsonschema
+    from referencing import Registry, Resource
+
+    from piasite.forms.registry import form_names, load_form
+    from piasite.forms.schema import form_schema
+    from piasite.site.opendata_schema import assessment_schema
+
+    forms = [form_schema(load_form(n)) for n in form_names()]
+    registry = Registry().with_resources((s["$id"], Resource.from_contents(s)) for s in forms)
+    v = jsonschema.Draft202012Validator(assessment_schema(), registry=registry)
+    good = {**ABOUT, "url": "a/1/", "様式": "重点項目評価書", "schema": "schema/juten.schema.json", "data": {}}
+    assert not [e for e in v.iter_errors(good) if e.validator != "required" or list(e.absolute_path) != ["data"]]
+    assert list(v.iter_errors({k: x for k, x in good.items() if k != "publisher"}))
+    assert list(v.iter_errors({**good, "data": {"知らない項目": 1}}))
