@@ -39,9 +39,13 @@ C_MARKED, C_URL, C_DOCUMENT = "重要な変更", "url", "評価書"  # the chang
 def about(site) -> dict[str, str]:
     """publisher, license, license_url (mkdocs.yml extra, '' when not written) and site_url (no
     trailing slash), read from the site's checked settings: the same for every file of a build."""
-    extra = (getattr(site, "config", None) or {}).get("extra") or {}
+    config = getattr(site, "config", None) or {}
+    return about_of(config.get("extra") or {}, str(config.get("site_url") or ""))
+
+
+def about_of(extra: dict, site_url: str) -> dict[str, str]:
     out = {k: str(extra.get(k) or "").strip() for k in ABOUT_KEYS}
-    out["site_url"] = str((getattr(site, "config", None) or {}).get("site_url") or "").strip().rstrip("/")
+    out["site_url"] = str(site_url or "").strip().rstrip("/")
     return out
 
 
