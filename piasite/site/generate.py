@@ -357,6 +357,7 @@ def assessment_pages(site: Site, assessments) -> None:
             a.url + "index.md",
             "assessment.md.j2",
             a.full_title,
+            description=f"{a.full_title}。{a.org}が公表した特定個人情報保護評価書({a.form.name})を、様式の項目どおりに掲載しています。",
             a=a,
             body=body,
             toc=Markup(page.toc()),
@@ -482,7 +483,23 @@ def guides_stage(site: Site) -> None:
     write_guides(site)
 
 
+def robots_txt(site: Site) -> str:
+    """robots.txt: the public site open to crawlers, with its sitemap when its address is known; a staff
+    build (取込メモ, file paths) closed to them."""
+    lines = [
+        "# piasite が組み立てたサイトの robots.txt。サイトをサブパスに置いたときは、サーバーの最上位の",
+        "# robots.txt が読まれます(そこに Sitemap の行を写してください)。",
+        "User-agent: *",
+        "Disallow: /" if site.staff else "Allow: /",
+    ]
+    base = str(site.config.get("site_url") or "").rstrip("/")
+    if base and not site.staff:
+        lines.append(f"Sitemap: {base}/sitemap.xml")
+    return "\n".join(lines) + "\n"
+
+
 def top_stage(site: Site) -> None:
+    site.write_page("robots.txt", robots_txt(site))
     orgs = by_org(site.assessments)
     counts = {
         "assessments": len(site.assessments),

@@ -1,6 +1,7 @@
 """Open data a client can cite (issue 21, item 3): every JSON and CSV file of the site names its
 publisher and licence, its links are absolute with site_url, the (別添2) rows made from git are in the
-document's JSON and in CSV files.
+document's JSON and in CSV files, every JSON file valid against its schema; and what finds the site:
+description and OpenGraph meta, the feed's auto-discovery link, robots.txt, a 404 page.
 
 One site is built (MkDocs, history from a real git repository with one change made after the first
 commit) from tests/roots/basic with a city's mkdocs.yml filled in."""
@@ -10,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -32,8 +34,12 @@ def _city(project, site_url: str = SITE_URL):
     conf["extra"].update(ABOUT, contact="電話 000-000-0000")
     p.config.write_text(yaml.safe_dump(conf, allow_unicode=True, sort_keys=False), encoding="utf-8")
     repo = p.git_init()
-    repo.edit("content/higashiyama/5.yaml", "委託先名: 株式会社ジーシーシー", "委託先名: 株式会社ひがしやま計算センター")
-    repo.commit("保守業務の委託先を変更\n\n変更日: 2026-01-05\n提出時期: 事後\n提出時期に係る説明: 重要な変更に当たらない")
+    repo.edit(
+        "content/higashiyama/5.yaml", "委託先名: 株式会社ジーシーシー", "委託先名: 株式会社ひがしやま計算センター"
+    )
+    repo.commit(
+        "保守業務の委託先を変更\n\n変更日: 2026-01-05\n提出時期: 事後\n提出時期に係る説明: 重要な変更に当たらない"
+    )
     return p
 
 
@@ -209,3 +215,96 @@ def test_schema_catches_a_wrong_document():
     assert not [e for e in v.iter_errors(good) if e.validator != "required" or list(e.absolute_path) != ["data"]]
     assert list(v.iter_errors({k: x for k, x in good.items() if k != "publisher"}))
     assert list(v.iter_errors({**good, "data": {"知らない項目": 1}}))
+
+
+class Head(HTMLParser):
+    def __init__(self, text: str):
+        super().__init__(convert_charrefs=True)
+        self.meta: dict[str, str] = {}
+        self.feeds: list[str] = []
+        self.loads: list[str] = []  # what the page loads (stylesheets, scripts, images)
+        self.links: list[str] = []
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: v or "" for k, v in attrs}
+        if tag == "meta" and (a.get("name") or a.get("property")):
+            self.meta[a.get("name") or a["property"]] = a.get("content", "")
+        if tag == "link" and a.get("rel") == "alternate" and a.get("type") == "application/atom+xml":
+            self.feeds.append(a["href"])
+        elif tag == "link" and a.get("href"):
+            self.loads.append(a["href"])
+        if tag in ("script", "img") and a.get("src"):
+            self.loads.append(a["src"])
+        if tag == "a" and a.get("href"):
+            self.links.append(a["href"])
+
+
+def _html_pages(site: Path) -> list[Path]:
+    return sorted(p for p in site.rglob("*.html") if "pagefind" not in p.parts and p.name != "404.html")
+
+
+def test_pages_have_description_opengraph_and_feed_link(city_site):
+    pages = _html_pages(city_site)
+    assert len(pages) > 20
+    for p in pages:
+        h = Head(p.read_text(encoding="utf-8"))
+        rel = p.relative_to(city_site)
+        assert h.meta.get("description") and "piasitetitle" not in h.meta["description"], rel
+        assert h.meta.get("og:title") and h.meta.get("og:description") == h.meta["description"], rel
+        assert h.meta.get("og:site_name") and h.meta.get("og:locale") == "ja_JP", rel
+        assert h.meta.get("og:url", "").startswith(SITE_URL + "/"), rel
+        assert len(h.feeds) == 1 and (p.parent / h.feeds[0]).resolve() == (city_site / "feeds/all.xml").resolve(), rel
+    doc = Head((city_site / "higashiyama/5/index.html").read_text(encoding="utf-8"))
+    assert doc.meta["og:title"] == "東山市長 個人住民税に関する事務 重点項目評価書"
+    assert doc.meta["og:url"] == f"{SITE_URL}/higashiyama/5/"
+    assert "東山市長が公表した特定個人情報保護評価書(重点項目評価書)" in doc.meta["description"]
+
+
+def test_description_is_escaped(tmp_path):
+    """A title with markup reaches the meta tags as text (the description is a token like the title)."""
+    from piasite.site.theme import bodies_dir, shelve
+
+    docs = tmp_path / "docs"
+    front = shelve(docs, "a/index.md", '---\ntitle: "<script>x</script>\\" onload=1"\n---\n<p>x</p>')
+    assert "<script>" not in front and "piasitetitle" in front
+    descs = [p.read_text(encoding="utf-8") for p in bodies_dir(docs).glob("*.title")]
+    assert any(d.startswith('<script>x</script>" onload=1。') for d in descs)  # raw here, escaped by fill()
+
+
+def test_robots_txt(city_site, fixture_site, tmp_path):
+    text = (city_site / "robots.txt").read_text(encoding="utf-8")
+    assert "User-agent: *" in text and "Allow: /" in text and f"Sitemap: {SITE_URL}/sitemap.xml" in text
+    assert (city_site / "sitemap.xml").is_file()
+    plain = (fixture_site / "robots.txt").read_text(encoding="utf-8")
+    assert "Sitemap:" not in plain and "Allow: /" in plain  # no address, no sitemap line (it must be absolute)
+    from piasite.history.content import load_content
+    from piasite.site.generate import generate
+    from tests.conftest import ROOTS
+
+    content = ROOTS / "basic" / "content"
+    assessments, _ = load_content(content)
+    out = tmp_path / "build" / "docs"
+    generate(
+        assessments,
+        out,
+        allow_shallow=True,
+        content_dir=content,
+        config=ROOTS / "basic/mkdocs.yml",
+        extensions=[],
+        staff=True,
+    )
+    assert "Disallow: /" in (out / "robots.txt").read_text(encoding="utf-8")  # the staff build: for no crawler
+
+
+def test_404_page_loads_nothing_and_links_the_top(city_site, fixture_site):
+    for site in (city_site, fixture_site):
+        text = (site / "404.html").read_text(encoding="utf-8")
+        h = Head(text)
+        assert not h.loads, h.loads  # nothing that a sub-path would break
+        assert "ページが見つかりません" in text and 'lang="ja"' in text and "piasitetitle" not in text
+        assert h.meta.get("robots") == "noindex"
+    with_url = Head((city_site / "404.html").read_text(encoding="utf-8"))
+    assert with_url.links and all(x.startswith(SITE_URL + "/") for x in with_url.links), with_url.links
+    assert "<script" not in (city_site / "404.html").read_text(encoding="utf-8")
+    assert "api/site.json" in (fixture_site / "404.html").read_text(encoding="utf-8")  # finds the top by script
