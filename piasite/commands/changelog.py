@@ -14,6 +14,7 @@ from piasite.forms.registry import form_of
 from piasite.history import changelog
 from piasite.history.content import check_paths
 from piasite.history.git import repo_root
+from piasite.history.published import published
 from piasite.history.versions import load_history, warn
 from piasite.history.withheld import mask_document
 
@@ -30,7 +31,9 @@ def run(path: Path, fmt: str, allow_shallow: bool, settings: Settings | None = N
     hist = load_history(root / rel.split("/")[0], allow_shallow=allow_shallow, limits=settings.limits)
     warn(hist)
     form = form_of(doc.data)
-    rows = changelog.rows_for(hist.for_path(rel), form, mask_document(path, doc.data, settings.limits))
+    fh = hist.for_path(rel)
+    versions = published(fh).history if fh is not None else None  # the versions the site shows (published.py)
+    rows = changelog.rows_for(versions, form, mask_document(path, doc.data, settings.limits))
     if fmt == "json":
         click.echo(changelog.to_json(rows, form), nl=False)
     elif fmt == "csv":

@@ -303,8 +303,76 @@ def _opcodes(a: list[str] | str, b: list[str] | str) -> list[tuple[str, int, int
     return ops
 
 
+# Words of Japanese text, as far as the script tells them apart: a run of kanji (with 々〆ヶ), of
+# hiragana, of katakana (with ー), of Latin letters and digits (half- or full-width); any other
+# character (punctuation, a space) is a word of its own. 「別表第二に基づいて」 is 別表第二|に|基|づいて.
+_WORD = re.compile(
+    r"[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff々〆ヵヶ]+|[\u3041-\u309f]+|[\u30a0-\u30ffー\uff66-\uff9f]+"
+    r"|[0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]+|.",
+    re.S,
+)
+
+
+def words(s: str) -> list[str]:
+    return _WORD.findall(s)
+
+
+def _phrases(sa: str, sb: str) -> list[tuple[str, str]]:
+    """One changed sentence: words matched (a changed word is shown whole, not the characters that
+    happen to differ); inside a replaced run, the characters it shares at its ends stay unmarked
+    (賦課 → 賦課及び収納: 及び収納 is added); a single character left between two changes joins them
+    (one phrase, not two marks around a 「、」)."""
+    wa, wb = words(sa), words(sb)
+    segs: list[tuple[str, str]] = []
+    for op, i1, i2, j1, j2 in _opcodes(wa, wb):
+        xa, xb = "".join(wa[i1:i2]), "".join(wb[j1:j2])
+        if op == "equal":
+            segs.append(("=", xa))
+            continue
+        n = min(len(xa), len(xb))
+        p = 0
+        while p < n and xa[p] == xb[p]:
+            p += 1
+        q = 0
+        while q < n - p and xa[len(xa) - 1 - q] == xb[len(xb) - 1 - q]:
+            q += 1
+        segs += [("=", xa[:p]), ("-", xa[p : len(xa) - q]), ("+", xb[p : len(xb) - q]), ("=", xa[len(xa) - q :])]
+    segs = [(op, t) for op, t in segs if t]
+    out: list[tuple[str, str]] = []  # ("=", x) between changes, x one character: joined to both sides
+    for k, (op, t) in enumerate(segs):
+        if op == "=" and len(t) == 1 and 0 < k < len(segs) - 1 and segs[k - 1][0] != "=" and segs[k + 1][0] != "=":
+            out += [("-", t), ("+", t)]
+        else:
+            out.append((op, t))
+    return _merge(out)
+
+
+def _merge(segs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Runs of changes as one removed then one added passage; equal text kept between them."""
+    out: list[tuple[str, str]] = []
+    run: dict[str, list[str]] = {"-": [], "+": []}
+
+    def flush() -> None:
+        for op in "-+":
+            if run[op]:
+                out.append((op, "".join(run[op])))
+                run[op] = []
+
+    for op, t in segs:
+        if op == "=":
+            flush()
+            if out and out[-1][0] == "=":
+                out[-1] = ("=", out[-1][1] + t)
+            else:
+                out.append(("=", t))
+        else:
+            run[op].append(t)
+    flush()
+    return out
+
+
 def passages(a: str, b: str) -> list[tuple[str, str]]:
-    """Segments ("=" same, "-" removed, "+" added) by sentence, refined by character inside a changed sentence."""
+    """Segments ("=" same, "-" removed, "+" added) by sentence, refined by word inside a changed sentence."""
     ua, ub = _units(a), _units(b)
     out: list[tuple[str, str]] = []
     for op, i1, i2, j1, j2 in _opcodes(ua, ub):
@@ -312,14 +380,7 @@ def passages(a: str, b: str) -> list[tuple[str, str]]:
         if op == "equal":
             out.append(("=", sa))
         elif op == "replace" and i2 - i1 == j2 - j1 == 1:
-            for op2, k1, k2, l1, l2 in _opcodes(sa, sb):
-                if op2 == "equal":
-                    out.append(("=", sa[k1:k2]))
-                else:
-                    if k2 > k1:
-                        out.append(("-", sa[k1:k2]))
-                    if l2 > l1:
-                        out.append(("+", sb[l1:l2]))
+            out += _phrases(sa, sb)
         else:
             if sa:
                 out.append(("-", sa))
@@ -328,13 +389,33 @@ def passages(a: str, b: str) -> list[tuple[str, str]]:
     return out
 
 
+def highlighted(before: str, after: str) -> list[tuple[str, str]]:
+    """The passages of a long value's change (a 別添2 row's 変更前/変更後, a compare row), or [] when
+    the value is short or the two share little (then both are shown whole, unmarked)."""
+    if not before or not after or before == after:
+        return []
+    if len(before) <= 40 and len(after) <= 40 and "\n" not in before + after:
+        return []
+    segs = passages(before, after)
+    same = sum(len(s) for op, s in segs if op == "=")
+    # marks help where most of the value stayed: a value rewritten but for a few characters is shown whole
+    return segs if same >= 5 and same * 3 >= max(len(before), len(after)) else []
+
+
+# What a screen reader says around a marked passage (the marks are not read out by most), hidden
+# from sight and from the search index.
+SR_TEXT = {"del": ("〔削除:〕", "〔削除ここまで〕"), "ins": ("〔追加:〕", "〔追加ここまで〕")}
+
+
 def marked_html(segments: list[tuple[str, str]], side: str) -> str:
-    """One side of a long-text change as escaped HTML, the changed passage in <del> (before) or <ins> (after)."""
+    """One side of a long-text change as escaped HTML, the changed passage in <del> (before) or <ins>
+    (after), each with its text alternative (SR_TEXT) for screen readers."""
     keep, tag = ("-", "del") if side == "before" else ("+", "ins")
+    start, end = (f'<span class="pia-sr" data-pagefind-ignore>{t}</span>' for t in SR_TEXT[tag])
     parts = []
     for op, s in segments:
         if op == "=":
             parts.append(html.escape(s))
         elif op == keep:
-            parts.append(f"<{tag}>{html.escape(s)}</{tag}>")
+            parts.append(f"<{tag}>{start}{html.escape(s)}{end}</{tag}>")
     return "".join(parts).replace("\n", "<br>")

@@ -219,6 +219,9 @@ def summary(a, data: dict, change_rows: list | None, links: dict | None = None) 
         when = dates.wareki(d) if dated[latest] else str(d or "")
         item = f.sub(r, "change_item", "changes")
         fact("最新の変更", f"{escape(when)} {escape(str(item or ''))}", f.anchor(f.concrete("changes", latest)))
+    updated = document_updated(a, change_rows)
+    if updated:
+        fact("最終更新", escape(dates.wareki(updated.isoformat())) + "(公表日・変更日のうち最新)")
     version = f.value(data, "form_version")
     if version:
         fact(f.role_item("form_version").label, escape(str(version)))
@@ -228,13 +231,34 @@ def summary(a, data: dict, change_rows: list | None, links: dict | None = None) 
     return out
 
 
+def document_updated(a, change_rows: list | None) -> dt.date | None:
+    """An assessment's own latest date: its 公表日 or the latest 変更日 of its 別添2 (the rows the site
+    shows: imported and from the history). Never a commit's date: a commit that corrects the reading
+    changes nothing the city published, and an import is not a publication."""
+    f = a.form
+    days = []
+    if f.has_role("published") and (p := dates.parse_iso(f.value(a.public_data, "published"))):
+        days.append(p[0])
+    if f.has_role("changes"):
+        rows = change_rows if change_rows is not None else value_at(a.public_data, f.concrete("changes"))
+        for r in rows or []:
+            if isinstance(r, dict) and (p := dates.parse_iso(f.sub(r, "change_date", "changes"))):
+                days.append(p[0])
+    return max(days) if days else None
+
+
 def provenance(site: Site, assessments: list, content_dir) -> dict:
     """Who publishes the site, whom to ask, under which licence (mkdocs.yml `extra`), and when the
-    content last changed (its last commit, else the latest 公表日: never the clock)."""
+    content last changed: the latest of the documents' own dates (document_updated), else the last
+    commit of content/ (never the clock)."""
 
     extra = site.config.get("extra") or {}
-    epoch = source_date_epoch(Path(content_dir), assessments) if content_dir else 0
-    day = dt.datetime.fromtimestamp(epoch, dt.timezone(dt.timedelta(hours=9))).date() if epoch else None
+    own = [d for a in assessments if (d := document_updated(a, site.change_rows.get(a.url)))]
+    if own:
+        day: dt.date | None = max(own)
+    else:
+        epoch = source_date_epoch(Path(content_dir), assessments) if content_dir else 0
+        day = dt.datetime.fromtimestamp(epoch, dt.timezone(dt.timedelta(hours=9))).date() if epoch else None
     text = lambda k: str(extra.get(k) or "").strip()  # noqa: E731
     return {
         "publisher": text("publisher"),

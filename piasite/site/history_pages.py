@@ -3,8 +3,10 @@
 `generate_history(assessments, repo_root, write)` is called by the site
 generator (generator.history_extension) and writes, for each assessment at URL u:
   u/history/       its versions (each with its changes) and the whole 別添2
-  u/v/<n>/         every past version, bannered, out of the navigation
-  u/compare/       any two versions compared in the browser (data inline)
+  u/v/<n>/         every past version, bannered, out of the navigation; a version is what the city
+                   published (published.py), and the number of one that no longer is redirects
+  u/compare/       any two versions compared in the browser (?from=&to= in its URL), each pair's
+                   differences a file of their own (u/compare/<a>-<b>.json), fetched when chosen
 and across assessments changes/ (更新履歴, all and per 評価実施機関) and
 feeds/all.xml, feeds/<org-slug>.xml. An assessment removed from content/ keeps
 its page, bannered 終了, for lifecycle.KEEP_YEARS after its end, if it was published and
@@ -18,6 +20,9 @@ goes through reader.public() before it reaches a page.
 from __future__ import annotations
 
 import datetime as dt
+import html
+import itertools
+import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -48,7 +53,9 @@ from piasite.history.changelog import (
     version_changes,
     version_date,
 )
-from piasite.history.itemdiff import marked_html, text
+from piasite.core.safeout import json_text
+from piasite.history.itemdiff import highlighted, marked_html, text
+from piasite.history.published import published
 from piasite.history.trailers import NONE_VALUE, T_NONE
 from piasite.history.versions import FileHistory, load_history, warn
 from piasite.model.reader import public
@@ -174,8 +181,10 @@ def generate_history(
         org = str(public(form.value(data, "organisation")) or parts[-2])
         items.append((url, title, org, parts[-2], form, data, fh, removed))
 
-    for url, title, org, org_slug, form, data, fh, removed in items:
+    for url, title, org, org_slug, form, data, raw_fh, removed in items:
         pub = public(data)
+        folded = published(raw_fh) if raw_fh is not None and not hist.shallow else None
+        fh = folded.history if folded else None
         rows = imported_rows(data, form) if has_table(form) else []
         vchanges = [] if hist.shallow or fh is None else version_changes(fh, form)
         derived = derived_rows(fh, form, vchanges) if vchanges and fh is not None else []
@@ -186,7 +195,7 @@ def generate_history(
         ended = lifecycle.is_ended(data, removed)
         end = lifecycle.end_date(data, removed)
         due = None if ended else lifecycle.reevaluation_due(data)
-        timeline = _timeline(fh, vchanges) if versions else []
+        timeline = _timeline(fh, vchanges, folded.corrections if folded else None) if versions else []
         named = full_title(org, title)  # the page titles name the 評価実施機関
         ctx = dict(
             a_title=title,
@@ -237,12 +246,23 @@ def generate_history(
                 rows=None,
                 **ctx,
             )
+        if folded and raw_fh is not None:  # the pages the per-commit numbering made, and this one does not
+            for old, new in sorted(folded.numbers.items()):
+                if len(timeline) <= old < len(raw_fh.live):
+                    to = "../../" if new == len(timeline) else f"../../v/{new}/"
+                    what = "現在の版" if new == len(timeline) else f"第{new}版"
+                    w.write(f"{url}v/{old}/index.html", redirect_page(f"{named}(第{old}版)", to, what))
+            if len(timeline) == 1 < len(raw_fh.live):
+                w.write(f"{url}compare/index.html", redirect_page(f"{named} の版の比較", "../history/", "変更履歴"))
         if len(timeline) > 1:
-            flat = [
-                {"n": v["n"], "date": v["date"], "items": flatten(form, public(live[i].data))}
-                for i, v in enumerate(timeline)
-            ]
-            w.page(url + "compare/index.md", "history_compare.md.j2", f"{named} の版の比較", data=flat, **ctx)
+            # The page lists the versions; each pair's differences are a file of their own, fetched
+            # when the reader chooses it (every version inline made a 625 kB page of 3 versions).
+            flat = [flatten(form, public(live[i].data)) for i in range(len(timeline))]
+            for i, j in itertools.combinations(range(len(timeline)), 2):
+                a, b = timeline[i]["n"], timeline[j]["n"]
+                w.write(f"{url}compare/{a}-{b}.json", pair_json(a, b, flat[i], flat[j]))
+            shown = [{"n": v["n"], "date": v["date"]} for v in timeline]
+            w.page(url + "compare/index.md", "history_compare.md.j2", f"{named} の版の比較", data=shown, **ctx)
         for r_date, day_rows in _by_date(rows):
             parsed = dates.parse_iso(r_date)
             if parsed is None:
@@ -322,8 +342,24 @@ def _by_date(rows: list[Row]) -> list[tuple[str, list[Row]]]:
     return sorted(groups.items())
 
 
-def _timeline(fh, vchanges: list) -> list[dict]:
-    """Each parsed version: number, 変更日, committer date, its changes (none for the first)."""
+def redirect_page(title: str, to: str, what: str) -> str:
+    """A page that no longer exists since commits that only corrected the reading (変更箇所: なし) no
+    longer count as versions (published.py): it sends the reader on to `to` (relative: the site works
+    under any sub-path), and search engines do not index it."""
+    shown = html.escape(title)
+    return (
+        '<!doctype html>\n<html lang="ja">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="robots" content="noindex">\n'
+        f'<meta http-equiv="refresh" content="0; url={to}">\n'
+        f"<title>{shown}</title>\n</head>\n<body>\n<main>\n"
+        f"<p>{shown}は、読み取りの訂正(変更箇所なし)を版に数えなくなったため、ありません。"
+        f'<a href="{to}">{html.escape(what)}</a>をご覧ください。</p>\n</main>\n</body>\n</html>\n'
+    )
+
+
+def _timeline(fh, vchanges: list, corrections: dict | None = None) -> list[dict]:
+    """Each parsed version: number, 変更日, committer date, its changes (none for the first),
+    and how many commits corrected its reading (published.py)."""
     out: list[dict] = []
     changes = {v.commit.sha: (prev, chs) for prev, v, chs in vchanges}
     for n, v in enumerate(fh.live, 1):
@@ -338,6 +374,7 @@ def _timeline(fh, vchanges: list) -> list[dict]:
                 # 変更日 trailer, else the version's 公表日; the commit (often the import's) is the last resort
                 "date": version_date(v, prev, out[-1]["date"] if out else ""),
                 "editorial": editorial,
+                "corrected": len((corrections or {}).get(n, [])),
                 "changes": [
                     {
                         "item": c.item,
@@ -355,6 +392,36 @@ def _timeline(fh, vchanges: list) -> list[dict]:
 
 
 # -- a version as HTML, and as flat items for the compare view -----------------------------------
+
+
+def pair_rows(a: list[list], b: list[list]) -> list[dict]:
+    """The items that differ between two flattened versions (flatten), in b's order then the items
+    only a has: label, ※, each side's text, and for a long value the changed words (highlighted)."""
+    ma, mb = {i[0]: i for i in a}, {i[0]: i for i in b}
+    keys = [i[0] for i in b] + [i[0] for i in a if i[0] not in mb]
+    rows = []
+    for k in keys:
+        x, y = ma.get(k), mb.get(k)
+        if x and y and x[3] == y[3]:
+            continue
+        it = y or x or []  # one of them is there: k came from a or b
+        before, after = (x[3] if x else ""), (y[3] if y else "")
+        row: dict = {"item": it[1], "marked": bool(it[2]), "before": before, "after": after}
+        segs = highlighted(before, after)
+        if segs:
+            row["segments"] = [list(seg) for seg in segs]
+        rows.append(row)
+    return rows
+
+
+def pair_json(n_a: int, n_b: int, a: list[list], b: list[list]) -> str:
+    """compare/<a>-<b>.json: what the compare page shows for 第a版 → 第b版 (values as published).
+    The page sets every value with textContent; < > & are JSON escapes too, so the file holds no
+    markup even for a browser that would read it as HTML."""
+    data = {"from": n_a, "to": n_b, "rows": pair_rows(a, b)}
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return json_text(text) + "\n"
 
 
 def render_data(form: Form, data: Any) -> str:

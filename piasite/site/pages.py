@@ -19,6 +19,7 @@ from piasite.core.labels import CIRCLED, bare
 from piasite.core.markup import plain, to_html
 from piasite.forms.items import Item
 from piasite.forms.values import empty
+from piasite.history.itemdiff import highlighted, marked_html
 from piasite.model.names import is_placeholder
 from piasite.model.reader import Uncertain
 from piasite.model.lists import least_said, rest_of_list
@@ -84,6 +85,10 @@ class AssessmentPage:
         self.missing = {str(v) for _, v in self.form.values(data, "import_missing")}
         self.changes_key = self.form.top_key("changes")  # the 別添2 table, whose rows history may replace
         self.change_item_key = self.form.role_key("change_item") if self.form.has_role("change_item") else None
+        sides = ("change_before", "change_after")  # a row's 変更前/変更後: the changed words marked
+        self.change_sides = (
+            tuple(self.form.role_key(r) for r in sides) if all(self.form.has_role(r) for r in sides) else None
+        )
         # 様式の版: the document is printed with the labels of its version of the form (a revision the
         # definition does not list: those of the latest listed one before it)
         version = self.form.value(data, "form_version") if self.form.has_role("form_version") else None
@@ -346,13 +351,17 @@ class AssessmentPage:
         out.append('<div class="pia-table-wrap"><table class="pia-table"><thead><tr>')
         out.append("".join(f'<th scope="col">{escape(self.lab(c))}</th>' for c in cols))
         out.append("</tr></thead><tbody>")
+        sides = self.change_sides if item.key == self.changes_key and not path[:-1] else None
         for i, r in enumerate(rows):
             r = r if isinstance(r, dict) else {}
             out.append(f'<tr id="{self.form.anchor(path + (i,))}">')
+            segs = highlighted(*(str(r.get(k) or "") for k in sides)) if sides else []
             for c in cols:
                 val = r.get(c.key)
                 if empty(val):
                     cell = ""
+                elif segs and sides and c.key in sides:  # a long value changed in a few words
+                    cell = f'<div class="pia-text pia-marked">{marked_html(segs, "before" if c.key == sides[0] else "after")}</div>'
                 elif c.kind == "date":
                     cell = escape(self.date(val))
                 elif (

@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 
 from piasite.config.resources import Resources
 from piasite.core import dates
+from piasite.history.itemdiff import highlighted, marked_html
 from piasite.site.urls import page_text, rel, url_of
 
 
@@ -35,12 +36,28 @@ def environment(resources: Resources) -> Environment:
     # Pagefind 1.6 decodes a filter value's entities twice (`&amp;lt;` becomes `<`): escaped twice,
     # the value it stores is the text itself, which the search page shows as text (search.py).
     env.filters["pagefind_filter"] = lambda v: Markup(html.escape(html.escape(str(v))))
-    env.filters["br"] = lambda s: Markup("<br>").join(escape(s).split("\n"))
+    env.filters["br"] = br
+    env.filters["marked"] = marked
     env.filters["html_in_xml"] = lambda s: Markup(html.escape(html.escape(str(s)).replace("\n", "<br>")))
     env.filters["tojson_safe"] = lambda v: Markup(
         json.dumps(v, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     )
     return env
+
+
+def br(s: Any) -> Markup:
+    """Text with its line breaks, escaped."""
+    return Markup("<br>").join(escape(s).split("\n"))
+
+
+def marked(value: Any, other: Any, side: str) -> Markup:
+    """`{{ r.before | marked(r.after, "before") }}`: one side of a long value's change with the changed
+    words in <del>/<ins> (itemdiff.highlighted, marked_html: escaped, with text for screen
+    readers); a short value, or one sharing nothing with the other side, as text."""
+    value, other = "" if value is None else str(value), "" if other is None else str(other)
+    before, after = (value, other) if side == "before" else (other, value)
+    segs = highlighted(before, after)
+    return Markup(marked_html(segs, side)) if segs else br(value)
 
 
 def page(env: Environment, relpath: str, template: str, title: str, description: str = "", **ctx: Any) -> str:

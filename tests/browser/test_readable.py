@@ -40,8 +40,6 @@ PAGE_TYPES = {
     "search": "search/",
     "opendata": "api/",
     "evaluation": "kumagaya/hyoka-5/",
-    "past-version-seed": "kumagaya/5/v/1/",
-    "compare-seed": "kumagaya/5/compare/",
     "henko": "shinjuku/juminzei-henko/",
     "guides": "guides/",
     "guide-reading": "guides/reading/",

@@ -59,10 +59,9 @@ def test_timeline_and_past_versions(site, repo):  # noqa: F811
     out, assessments, _ = site
     url = assessments[0].url
     hist = (out / url / "history/index.md").read_text(encoding="utf-8")
-    assert (
-        hist.count('<li id="v') == 9
-    )  # init, contractor, system, remove, ※, fix, rename, editorial, merge (not the broken one)
-    assert "表記の修正(変更箇所なし)" in hist
+    # init, contractor, system, remove, ※, fix (its two 変更箇所: なし commits amend it), merge; not the broken one
+    assert hist.count('<li id="v') == 7
+    assert "読み取り・表記の訂正 2 件を反映" in hist
     assert "株式会社プリント" in hist
     v1 = (out / url / "v/1/index.md").read_text(encoding="utf-8")
     assert "過去の版" in v1 and "株式会社ジーシーシー" in v1 and "株式会社プリント" not in v1
@@ -76,11 +75,14 @@ def test_timeline_and_past_versions(site, repo):  # noqa: F811
 def test_compare_page_data(site):
     out, assessments, _ = site
     page = (out / assessments[0].url / "compare/index.md").read_text(encoding="utf-8")
-    data = json.loads(re.search(r'<script type="application/json" id="pia-compare-data">(.*?)</script>', page, re.S)[1])
-    first = {k: v for k, _, _, v in data[0]["items"]}
-    last = {k: v for k, _, _, v in data[-1]["items"]}
-    key = next(k for k in last if k.endswith("/委託事項/通知書等大量プリント業務/委託先名"))
-    assert (first[key], last[key]) == ("株式会社ジーシーシー", "株式会社プリント")
+    assert "株式会社" not in page  # no version inside the page: each pair is a file of its own
+    n = page.count("<option ") // 2
+    pairs = sorted(p.name for p in (out / assessments[0].url / "compare").glob("*.json"))
+    assert len(pairs) == n * (n - 1) // 2 and f"1-{n}.json" in pairs
+    data = json.loads((out / assessments[0].url / f"compare/1-{n}.json").read_text(encoding="utf-8"))
+    assert (data["from"], data["to"]) == (1, n)
+    row = next(r for r in data["rows"] if r["item"].endswith("委託先名") and r["after"] == "株式会社プリント")
+    assert row["before"] == "株式会社ジーシーシー"
 
 
 def test_feeds_and_changes_page(site):
