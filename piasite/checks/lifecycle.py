@@ -1,9 +1,12 @@
 """End of an assessment and its five-year re-evaluation.
 
-An assessment ends when its file is removed from content/ (end = the removing
-commit's date), or when it has 終了日 (role `ended`), or 【終了】 in its 評価書名
+An assessment ends when it has 終了日 (role `ended`) or 【終了】 in its 評価書名
 (role `title`). An ended one stays published, bannered 終了, for at least
-KEEP_YEARS after its end. An evaluation is re-done within five years: the due
+KEEP_YEARS after its end, its file kept or removed from content/ (end = 終了日, else the
+removing commit's date, else the 公表日 of the version marked 【終了】). A file removed
+from content/ without being ended, or never published (no 公表日), leaves the public
+site with the commit that removes it (kept_after_removal): the example `piasite init`
+wrote, a document withdrawn before publication. An evaluation is re-done within five years: the due
 date counts from the later of its 実施日 (role `implemented`, e.g. the 重点's
 Ⅴ 1 ①) and 公表日 (role `published`), the latest evidence of an evaluation.
 """
@@ -62,6 +65,13 @@ def end_date(data: dict, removed_on: str | None = None) -> dt.date | None:
 def is_ended(data: dict, removed_on: str | None = None) -> bool:
     data = data or {}
     return bool(removed_on or _get(data, "ended") or ENDED_MARK in str(_get(data, "title") or ""))
+
+
+def kept_after_removal(data: dict) -> bool:
+    """Whether the last version of a file removed from content/ keeps its page on the site (for
+    KEEP_YEARS after its end): only a document that was published (公表日) and says it has ended."""
+    data = data if isinstance(data, dict) else {}
+    return is_ended(data) and _date(_get(data, "published")) is not None
 
 
 def keep_until(end: dt.date) -> dt.date:

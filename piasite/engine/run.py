@@ -248,9 +248,7 @@ def run_engine(
             raise runlock.disk_full(tmp.parent)
         said = engine_said(proc.stderr.strip() or proc.stdout.strip())
         raise BuildError(f"{engine} がサイトを組み立てられませんでした({said})。{config.name} の設定を確かめてください")
-    # The engines' 404 page links from the server root ("/assets/…"): it cannot work
-    # under a city's sub-path, where the CMS's own error page is used anyway.
-    (tmp / "404.html").unlink(missing_ok=True)
+    # 404.html is ours (templates/theme/404.html: it loads nothing, so it works under any sub-path)
     return tmp
 
 

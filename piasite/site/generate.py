@@ -35,12 +35,23 @@ from piasite.forms.registry import form_names, load_form
 from piasite.forms.schema import schema_filename
 from piasite.forms.values import value_at
 from piasite.history import withheld
+from piasite.history.changelog import has_table
 from piasite.history.clock import source_date_epoch
 from piasite.model import lists
 from piasite.model.names import Names
 from piasite.site import indexes, listing, render
-from piasite.site.api import assessment_json, assessment_path, write_api
+from piasite.site.api import (
+    about,
+    dumps,
+    assessment_json,
+    assessment_path,
+    changes_csv,
+    changes_csv_path,
+    shown_rows,
+    write_api,
+)
 from piasite.site.bundles import bundles
+from piasite.site.opendata_schema import data_schemas
 from piasite.site.guides import write_guides
 from piasite.site.indexes import Index, build_indexes
 from piasite.site.pages import AssessmentPage
@@ -370,6 +381,7 @@ def assessment_pages(site: Site, assessments) -> None:
             a.url + "index.md",
             "assessment.md.j2",
             a.full_title,
+            description=f"{a.full_title}。{a.org}が公表した特定個人情報保護評価書({a.form.name})を、様式の項目どおりに掲載しています。",
             a=a,
             body=body,
             toc=Markup(page.toc()),
@@ -379,7 +391,10 @@ def assessment_pages(site: Site, assessments) -> None:
             json_href=assessment_path(a),
             source=site.source_url(a),
         )
-        site.write_page(assessment_path(a), assessment_json(a, staff=site.staff))
+        ab = about(site)
+        site.write_page(assessment_path(a), assessment_json(a, staff=site.staff, change_rows=rows, ab=ab))
+        if a.form.has_role("changes") and has_table(a.form):
+            site.write_page(changes_csv_path(a), changes_csv(a, shown_rows(site, a), ab))
 
 
 def open_site(
@@ -479,15 +494,36 @@ def search_stage(site: Site) -> None:
 
 def api_stage(site: Site) -> None:
     schemas = [(n, schema_filename(load_form(n))) for n in form_names()]
-    site.render_page("api/index.md", "opendata.md.j2", "オープンデータ", schemas=schemas)
+    files = data_schemas()  # the schemas of the site's own JSON files (opendata_schema.py)
+    site.render_page(
+        "api/index.md", "opendata.md.j2", "オープンデータ", schemas=schemas, data_schemas=[(f, t) for f, t, _ in files]
+    )
     write_api(site, site.indexes, base=site.provenance["site_url"])
+    for name, _, schema in files:
+        site.write_page(f"api/schema/{name}", dumps(schema))
 
 
 def guides_stage(site: Site) -> None:
     write_guides(site)
 
 
+def robots_txt(site: Site) -> str:
+    """robots.txt: the public site open to crawlers, with its sitemap when its address is known; a staff
+    build (取込メモ, file paths) closed to them."""
+    lines = [
+        "# piasite が組み立てたサイトの robots.txt。サイトをサブパスに置いたときは、サーバーの最上位の",
+        "# robots.txt が読まれます(そこに Sitemap の行を写してください)。",
+        "User-agent: *",
+        "Disallow: /" if site.staff else "Allow: /",
+    ]
+    base = str(site.config.get("site_url") or "").rstrip("/")
+    if base and not site.staff:
+        lines.append(f"Sitemap: {base}/sitemap.xml")
+    return "\n".join(lines) + "\n"
+
+
 def top_stage(site: Site) -> None:
+    site.write_page("robots.txt", robots_txt(site))
     orgs = by_org(site.assessments)
     counts = {
         "assessments": len(site.assessments),

@@ -9,7 +9,8 @@ generator (generator.history_extension) and writes, for each assessment at URL u
                    differences a file of their own (u/compare/<a>-<b>.json), fetched when chosen
 and across assessments changes/ (更新履歴, all and per 評価実施機関) and
 feeds/all.xml, feeds/<org-slug>.xml. An assessment removed from content/ keeps
-its page, bannered 終了, for lifecycle.KEEP_YEARS after its end.
+its page, bannered 終了, for lifecycle.KEEP_YEARS after its end, if it was published and
+ended (終了日, 【終了】) before it was removed; otherwise it leaves the site (lifecycle.py).
 
 Dates are 変更日 (content, trailers) and committer dates (git); commit
 messages are not published (a message could name a 非公表 value); every value
@@ -23,7 +24,6 @@ import html
 import itertools
 import json
 import sys
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,12 +59,12 @@ from piasite.history.published import published
 from piasite.history.trailers import NONE_VALUE, T_NONE
 from piasite.history.versions import FileHistory, load_history, warn
 from piasite.model.reader import public
-from piasite.site import render
+from piasite.site import feeds, render
+from piasite.site.api import about_of
 from piasite.site.pages import AssessmentPage
 from piasite.site.urls import rel
 
 SKIP_ROLES = ("form", "import_notes", "import_missing")  # document keys that are not assessment content
-FEED_NS = uuid.UUID("6f1c1c1e-3c0b-4c39-9a57-6b0f0a2d5e11")  # fixed: entry ids are stable across builds
 
 
 @dataclass
@@ -148,11 +148,13 @@ def generate_history(
     removed: str | None
     for a in assessments:
         items.append((a.url, a.title, a.org, a.org_slug, a.form, a.data, by_path.get(a.rel_path), None))
-    for fh in hist.files:  # removed from content/: kept, bannered 終了, for KEEP_YEARS
+    for fh in hist.files:  # removed from content/: kept, bannered 終了, for KEEP_YEARS, if published and ended
         if not fh.deleted or not fh.live:
             continue
         last, removed = fh.live[-1], fh.versions[-1].commit.day
         data = last.data if isinstance(last.data, dict) else {}
+        if not lifecycle.kept_after_removal(data):
+            continue  # removed unended or unpublished (the init's example): it leaves the site
         parts = last.path.rsplit("/", 2)
         if len(parts) < 2 or not all(safenames.safe(n) for n in (parts[-2], parts[-1][: -len(".yaml")])):
             # a name from the history that cannot be a URL (safenames.py): no page is made of it
@@ -303,45 +305,33 @@ def generate_history(
             older=False,
             **ctx,
         )
-    feed = w.env.get_template("feed.xml.j2")
+    # the Atom feeds (feeds.py: feedgen), naming the city: its address, publisher and licence
+    ab = about_of(settings.extra, site_url or settings.site_url)
+    key = feeds.site_key(ab, (a.org for a in assessments))
     updated = max([e.updated for e in entries] + [hist.head.date if hist.head else "1970-01-01T00:00:00+00:00"])
-    base = site_url.rstrip("/") + "/" if site_url else ""
     write(
         "feeds/all.xml",
-        feed.render(
-            title="特定個人情報保護評価書の更新履歴",
-            entries=entries[:200],
-            updated=updated,
-            base=base,
-            self_path="feeds/all.xml",
-            rel=rel,
-            uid=_uid,
-            org_slug=None,
-            full_title=full_title,
+        feeds.atom(
+            "特定個人情報保護評価書の更新履歴", entries[:200], updated, "feeds/all.xml", "changes/", ab, key, full_title
         ),
     )
     for slug, name in orgs:
         es = [e for e in entries if e.org_slug == slug]
         write(
             f"feeds/{slug}.xml",
-            feed.render(
-                title=f"{name} 特定個人情報保護評価書の更新履歴",
-                entries=es[:200],
-                updated=max(e.updated for e in es),
-                base=base,
-                self_path=f"feeds/{slug}.xml",
-                rel=rel,
-                uid=_uid,
-                org_slug=slug,
-                full_title=full_title,
+            feeds.atom(
+                f"{name} 特定個人情報保護評価書の更新履歴",
+                es[:200],
+                max(e.updated for e in es),
+                f"feeds/{slug}.xml",
+                f"changes/{slug}/",
+                ab,
+                key,
+                full_title,
             ),
         )
     w.flush()
     return out
-
-
-def _uid(e: Entry) -> str:
-    return "urn:uuid:" + str(uuid.uuid5(FEED_NS, f"{e.url}|{e.version}|{e.date}|{e.updated}"))
 
 
 def _by_date(rows: list[Row]) -> list[tuple[str, list[Row]]]:

@@ -60,9 +60,10 @@ def marked(value: Any, other: Any, side: str) -> Markup:
     return Markup(marked_html(segs, side)) if segs else br(value)
 
 
-def page(env: Environment, relpath: str, template: str, title: str, **ctx: Any) -> str:
+def page(env: Environment, relpath: str, template: str, title: str, description: str = "", **ctx: Any) -> str:
     """The text of the page at relpath (build/docs path) through a template, which sees `root` (the
-    relative link to the top), `url` (the page's own URL) and `title` besides ctx."""
+    relative link to the top), `url` (the page's own URL) and `title` besides ctx. description: the
+    page's <meta name="description"> (none given: its title and a sentence on what the site holds)."""
     url = url_of(relpath)
     body = env.get_template(template).render(root=rel(url, ""), url=url, title=title, **ctx)
-    return page_text(title, body)
+    return page_text(title, body, description)

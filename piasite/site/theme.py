@@ -8,6 +8,7 @@ forms ({%+ endraw %}, {%- endraw -%}…): text of a content file would run code
 at build time. So a page is written as front matter only:
 
     title: piasitetitle<key>x      an ASCII token in place of the title
+    description: piasitetitle<k2>x the same for its description (given, else from the title)
     piasite_body: <key>             printed by templates/theme/main.html as <!--piasite-body:<key>-->
 
 and the body and the title are kept in build/piasite-bodies/<key>.html and
@@ -33,6 +34,8 @@ from piasite.core.xmlsafe import clean
 
 THEME = "theme"  # beside build/docs: build/theme (mkdocs.yml theme.custom_dir)
 BODIES = "piasite-bodies"  # beside build/docs: read by fill() only, never by an engine
+# A page's description (<meta name="description">, og:description) when it gives none: its title, then this.
+DESCRIPTION = "特定個人情報保護評価書(マイナンバーを扱う事務について、個人のプライバシー等に与える影響とその対策を評価し、公表する文書)を掲載しています。"
 _FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.S)
 _H1 = re.compile(r"\A# (.+)\n")
 # What the engine prints for a page: a body placeholder and title tokens (letters and digits
@@ -84,6 +87,12 @@ def shelve(docs: Path, relpath: str, text: str) -> str:
     out = bodies_dir(docs)
     out.mkdir(parents=True, exist_ok=True)
     rest = ""
+    if "title" in meta:
+        meta.setdefault("description", f"{meta['title']}。{DESCRIPTION}")
+    if meta.get("description"):  # <meta name="description"> and og:description: a token like the title
+        dkey = key_of("\0description/" + relpath)
+        (out / f"{dkey}.title").write_text(clean(str(meta["description"])), encoding="utf-8", newline="\n")
+        meta["description"] = title_token(dkey)
     if "title" in meta:
         (out / f"{key}.title").write_text(clean(str(meta["title"])), encoding="utf-8", newline="\n")
         meta["title"] = title_token(key)

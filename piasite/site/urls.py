@@ -20,7 +20,9 @@ def url_of(relpath: str) -> str:
     return relpath[: -len("index.md")] if relpath.endswith("index.md") else relpath
 
 
-def page_text(title: str, body: str) -> str:
-    """A Markdown page of the generated tree: front matter with its title, then its (HTML) body."""
-    front = f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n---\n\n"
+def page_text(title: str, body: str, description: str = "") -> str:
+    """A Markdown page of the generated tree: front matter with its title (and its description, if
+    given), then its (HTML) body."""
+    desc = f"description: {json.dumps(description, ensure_ascii=False)}\n" if description else ""
+    front = f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n{desc}---\n\n"
     return front + body.strip() + "\n"

@@ -173,3 +173,31 @@ def test_publish_takes_a_finished_city(tmp_path):
     settings = read_settings(city / "mkdocs.yml")
     assert settings_problems(settings.path, settings.site_url) == []
     assert example_problems(city / "content") == []
+
+
+def test_the_example_removed_after_the_first_commit_leaves_the_published_site(tmp_path):
+    """Issue 21.2: README's way — commit what init wrote, then delete the example and add the city's
+    own document. The example (never ended) is not on the published site: no page, no 更新履歴 or feed
+    entry, not in the sitemap (it stayed there as 「(終了)」)."""
+    from piasite.commands.init import init
+    from tests.gitrepo import BASE, Repo
+
+    city = tmp_path / "city"
+    init(city, name="南浦村", site_url="https://www.vill.minamiura.lg.jp/pia/", publisher="南浦村", contact="総務課")
+    example = next(p for p in (city / "content").rglob("*.yaml") if "aliases" not in p.name)
+    slug = example.parent.name
+    repo = Repo(city)
+    repo.commit("piasite init", days=0)
+    example.unlink()
+    own = BASE.read_text(encoding="utf-8").replace("東山市", "南浦村")
+    repo.write("content/minamiura/5.yaml", own)
+    repo.commit("例の評価書を消し、南浦村の評価書を登録")
+    r = _build(city, "--publish")
+    assert r.exit_code == 0, r.output
+    site = city / "site"
+    assert (site / "minamiura/5/index.html").is_file()
+    assert not (site / slug).exists(), sorted(x.name for x in site.iterdir())
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert "/minamiura/5/" in sitemap and f"/{slug}/" not in sitemap
+    for f in [*(site / "feeds").glob("*.xml"), site / "changes/index.html", site / "api/assessments.json"]:
+        assert f"{slug}/" not in f.read_text(encoding="utf-8"), f

@@ -184,10 +184,12 @@ def test_new_refuses_a_name_that_cannot_be_a_url(tmp_path, org, number):
 
 
 def test_a_removed_document_with_an_unsafe_historical_name_gets_no_page(tmp_path):
-    """A file committed under a hostile folder and removed again (its page would be kept, bannered
-    終了): the history's name is held to the same rule."""
+    """A file committed under a hostile folder, ended and removed again (its page would be kept,
+    bannered 終了): the history's name is held to the same rule."""
     r = base_repo(tmp_path / "repo")
-    r.write("content/\\evil.example/6.yaml", DOC.replace("評価書番号: 5", "評価書番号: 6"))
+    ended = DOC.replace("評価書番号: 5", "評価書番号: 6").replace("評価書名: ", "評価書名: 【終了】", 1)
+    assert "【終了】" in ended
+    r.write("content/\\evil.example/6.yaml", ended)
     r.commit("追加")
     r.git("rm", "-q", "-r", "content/\\evil.example")
     r.commit("削除")

@@ -14,7 +14,7 @@ import pytest
 from piasite.history.content import load_content
 from piasite.history.versions import ShallowError
 from piasite.site.history_pages import generate_history
-from tests.gitrepo import base_repo
+from tests.gitrepo import BASE, base_repo
 from tests.history.test_history import ITAKU, G, repo  # noqa: F401  (the shared repository fixture)
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -111,22 +111,51 @@ def test_output_is_reproducible_with_or_without_cache(repo, tmp_path):  # noqa: 
         assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes(), f
 
 
-def test_removed_assessment_stays_bannered(tmp_path):
+def test_removed_assessment_stays_bannered_only_if_it_had_ended(tmp_path):
+    """Issue 21.2: a file removed while current (the init's example, a document withdrawn) leaves the
+    site with the commit that removes it; one that said 【終了】 first keeps its page, bannered, for
+    the three years."""
     r = base_repo(tmp_path / "repo")
     text = r.path("content/higashiyama/5.yaml").read_text(encoding="utf-8")
-    r.write(
-        "content/higashiyama/6.yaml",
-        text.replace("評価書番号: 5", "評価書番号: 6").replace(
-            "評価書名: 個人住民税に関する事務", "評価書名: 固定資産税に関する事務"
-        ),
-    )
-    r.commit("固定資産税を登録")
-    r.git("rm", "-q", "content/higashiyama/6.yaml")
+    for n, title in (("6", "固定資産税に関する事務"), ("7", "軽自動車税に関する事務")):
+        r.write(
+            f"content/higashiyama/{n}.yaml",
+            text.replace("評価書番号: 5", f"評価書番号: {n}").replace(
+                "評価書名: 個人住民税に関する事務", f"評価書名: {title}"
+            ),
+        )
+    r.commit("固定資産税と軽自動車税を登録")
+    r.edit("content/higashiyama/6.yaml", "評価書名: 固定資産税に関する事務", "評価書名: 【終了】固定資産税に関する事務")
     r.commit("固定資産税の事務を終了")
+    r.git("rm", "-q", "content/higashiyama/6.yaml", "content/higashiyama/7.yaml")
+    r.commit("終了した評価書と取り下げた評価書を削除")
     out = tmp_path / "docs"
     build(r.root, out)
     page = (out / "higashiyama/6/index.md").read_text(encoding="utf-8")
-    assert "終了" in page and "令和7年12月3日" in page and "固定資産税に関する事務" in page
+    assert "終了" in page and "令和7年12月4日" in page and "固定資産税に関する事務" in page
+    assert not (out / "higashiyama/7").exists()  # removed while current: gone, history and feed entries too
+    for f in out.rglob("*"):
+        if f.is_file():
+            assert "軽自動車税" not in f.read_text(encoding="utf-8"), f
+
+
+def test_kept_after_removal_rule():
+    from piasite.checks.lifecycle import kept_after_removal
+
+    doc = yaml_doc("評価書名: 個人住民税に関する事務")
+    assert not kept_after_removal(doc)
+    assert kept_after_removal(yaml_doc("評価書名: 【終了】個人住民税に関する事務"))
+    assert kept_after_removal({**doc, "終了日": "2026-03-31"})
+    ended_unpublished = yaml_doc("評価書名: 【終了】個人住民税に関する事務")
+    ended_unpublished.pop("公表日")
+    assert not kept_after_removal(ended_unpublished)  # never published: nothing to keep on the site
+
+
+def yaml_doc(title_line: str) -> dict:
+    from piasite.model.reader import parse
+
+    text = BASE.read_text(encoding="utf-8").replace("評価書名: 個人住民税に関する事務", title_line)
+    return dict(parse(text).data)
 
 
 def test_non_public_values_never_reach_pages(tmp_path):

@@ -198,7 +198,7 @@ def test_content_is_escaped(site):
 
 
 def test_links_relative_and_resolving(site):
-    assert not (site / "404.html").exists()  # root-relative links: dropped, see build.py
+    assert (site / "404.html").exists()  # served at any address: tests/site/test_open_data.py, tests/browser
     parsed: dict[Path, Page] = {}  # each page parsed once (a page is the target of thousands of links)
 
     def page_at(p: Path) -> Page:
