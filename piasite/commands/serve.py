@@ -286,6 +286,12 @@ def handler(preview: Preview):
         def log_message(self, format: str, *args: Any) -> None:  # quiet: the terminal is for rebuild news
             pass
 
+        def handle(self) -> None:
+            try:
+                super().handle()
+            except ConnectionError:  # the browser went away mid-answer (a reload, a closed tab): nothing to tell
+                pass
+
         def do_GET(self) -> None:
             self._answer()
 
