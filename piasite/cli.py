@@ -139,11 +139,18 @@ def check(paths: tuple[Path, ...], since: str | None) -> None:
     is_flag=True,
     help="公開用: 原文から読み取れなかった項目(!要確認)か空の必須項目が残っていれば組み立てません。",
 )
-def build(content_dir: Path, out_dir: Path, engine: str, allow_shallow: bool, staff: bool, publish: bool) -> None:
+@click.option(
+    "--offline",
+    is_flag=True,
+    help="ディスクから開けるサイト(リンクは index.html まで書き、検索はサーバーなしで動きます。プルリクエストの確認用)",
+)
+def build(
+    content_dir: Path, out_dir: Path, engine: str, allow_shallow: bool, staff: bool, publish: bool, offline: bool
+) -> None:
     """評価書からサイトを組み立てます (site/ に出力)。"""
     from piasite.commands import build as command  # noqa: PLC0415 — see LAZY
 
-    command.run(content_dir, out_dir, engine, allow_shallow, staff, publish, _settings())
+    command.run(content_dir, out_dir, engine, allow_shallow, staff, publish, _settings(), offline)
 
 
 @main.command("diff")
