@@ -99,11 +99,19 @@ def _settings():
     metavar="BASE",
     help="BASE からの変更で、※項目の変更に提出時期「事前」と説明があるかも確かめます。",
 )
-def check(paths: tuple[Path, ...], since: str | None) -> None:
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "github"]),
+    default="text",
+    show_default=True,
+    help="github: GitHub Actions の注釈 (::error file=…,line=…::…) で出力します(プルリクエストの変更の行に表示されます)",
+)
+def check(paths: tuple[Path, ...], since: str | None, fmt: str) -> None:
     """評価書 (content/ 以下の YAML) を検査します。"""
     from piasite.commands import check as command  # noqa: PLC0415 — see LAZY
 
-    sys.exit(command.run(paths, since, _settings()))
+    sys.exit(command.run(paths, since, _settings(), fmt))
 
 
 @main.command()
