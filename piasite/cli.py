@@ -99,11 +99,19 @@ def _settings():
     metavar="BASE",
     help="BASE からの変更で、※項目の変更に提出時期「事前」と説明があるかも確かめます。",
 )
-def check(paths: tuple[Path, ...], since: str | None) -> None:
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "github"]),
+    default="text",
+    show_default=True,
+    help="github: GitHub Actions の注釈 (::error file=…,line=…::…) で出力します(プルリクエストの変更の行に表示されます)",
+)
+def check(paths: tuple[Path, ...], since: str | None, fmt: str) -> None:
     """評価書 (content/ 以下の YAML) を検査します。"""
     from piasite.commands import check as command  # noqa: PLC0415 — see LAZY
 
-    sys.exit(command.run(paths, since, _settings()))
+    sys.exit(command.run(paths, since, _settings(), fmt))
 
 
 @main.command()
@@ -139,11 +147,18 @@ def check(paths: tuple[Path, ...], since: str | None) -> None:
     is_flag=True,
     help="公開用: 原文から読み取れなかった項目(!要確認)か空の必須項目が残っていれば組み立てません。",
 )
-def build(content_dir: Path, out_dir: Path, engine: str, allow_shallow: bool, staff: bool, publish: bool) -> None:
+@click.option(
+    "--offline",
+    is_flag=True,
+    help="ディスクから開けるサイト(リンクは index.html まで書き、検索はサーバーなしで動きます。プルリクエストの確認用)",
+)
+def build(
+    content_dir: Path, out_dir: Path, engine: str, allow_shallow: bool, staff: bool, publish: bool, offline: bool
+) -> None:
     """評価書からサイトを組み立てます (site/ に出力)。"""
     from piasite.commands import build as command  # noqa: PLC0415 — see LAZY
 
-    command.run(content_dir, out_dir, engine, allow_shallow, staff, publish, _settings())
+    command.run(content_dir, out_dir, engine, allow_shallow, staff, publish, _settings(), offline)
 
 
 @main.command("diff")

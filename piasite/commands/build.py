@@ -23,8 +23,10 @@ def run(
     staff: bool,
     publish: bool,
     settings: Settings | None = None,
+    offline: bool = False,
 ) -> None:
-    """settings: the city's, read by the command (None: read from mkdocs.yml by build_site)."""
+    """settings: the city's, read by the command (None: read from mkdocs.yml by build_site). offline: a
+    site to open from disk, the PR's preview (engine/offline.py)."""
     if publish:
         refuse_unpublishable(content_dir, settings)
     t0 = time.perf_counter()
@@ -37,6 +39,7 @@ def run(
         timings=timings,
         staff=staff,
         settings=settings,
+        offline=offline,
     )
     click.echo(
         f"{timings.get('pages', 0)} 件の評価書から {count_pages(out_dir)} ページを "

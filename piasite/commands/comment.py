@@ -27,6 +27,11 @@ from piasite.history.versions import load_history
 from piasite.model.reader import public
 
 MARKER = "<!-- piasite-diff -->"
+# How the reviewer opens the site the PR's workflow built (`piasite build --offline`, artifact site-preview)
+PREVIEW = (
+    "確認用のサイト: この確認の実行結果のページ (Summary) から成果物 (artifact)「site-preview」をダウンロードし、"
+    "展開したフォルダの `index.html` をブラウザで開きます(サーバーは要りません。リンクも検索もそのまま動きます)。"
+)
 # GitHub refuses a comment over 65,536 characters, counted in UTF-16 code units (an astral
 # character such as 𠮷 counts 2): the comment is kept well below, the note included.
 GITHUB_LIMIT = 65536
@@ -200,6 +205,7 @@ def pr_comment(content_dir: Path, base: str, head: str | None = "HEAD", limits: 
     diffs = compare(content_dir, fork, head, limits)
     shown_head = head or "作業中のファイル"
     lines = [MARKER, f"## 新旧対照表と (別添2) に加わる行({_cell(base)} → {_cell(shown_head)})", ""]
+    lines += [PREVIEW, ""]
     lines += _other_files_note(other_files(content_dir, fork, head))
     if not diffs:
         lines.append("評価書の変更はありません。")

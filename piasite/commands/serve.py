@@ -286,7 +286,20 @@ def handler(preview: Preview):
         def log_message(self, format: str, *args: Any) -> None:  # quiet: the terminal is for rebuild news
             pass
 
+        def handle(self) -> None:
+            try:
+                super().handle()
+            except ConnectionError:  # the browser went away mid-answer (a reload, a closed tab): nothing to tell
+                pass
+
         def do_GET(self) -> None:
+            self._answer()
+
+        def do_HEAD(self) -> None:
+            """The headers GET would send (its Content-Length: the filled page's, not the file's), no body."""
+            self._answer()
+
+        def _answer(self) -> None:
             path = self.path.split("?", 1)[0].split("#", 1)[0]
             if path == STATUS:
                 return self._send(preview.status(), "application/json; charset=utf-8")
@@ -295,17 +308,21 @@ def handler(preview: Preview):
                 if not path.endswith("/"):
                     self.send_response(301)
                     self.send_header("Location", path + "/")
+                    self.send_header("Content-Length", "0")
                     self.end_headers()
                     return
                 file = file / "index.html"
-            if file.suffix == ".html" and file.is_file():
-                return self._send(preview.page(file), "text/html; charset=utf-8")
-            return super().do_GET()
+            if file.suffix == ".html":
+                with preview.lock:  # a full rebuild replaces the files: looked at and read in one piece
+                    body = preview.page(file) if file.is_file() else None
+                if body is not None:
+                    return self._send(body, "text/html; charset=utf-8")
+            return super().do_GET() if self.command == "GET" else super().do_HEAD()
 
         def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
             """Not found: a page in Japanese saying why when content/ is gone (or that the address has no
             page), which reloads itself when the preview changes; other errors as the library sends them."""
-            if code != 404 or self.command != "GET":
+            if code != 404 or self.command not in ("GET", "HEAD"):
                 return super().send_error(code, message, explain)
             why = preview.missing() if not preview.content_dir.is_dir() else "このアドレスのページはありません。"
             body = (
@@ -321,7 +338,8 @@ def handler(preview: Preview):
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Cache-Control", "no-store")
             self.end_headers()
-            self.wfile.write(body)
+            if self.command != "HEAD":
+                self.wfile.write(body)
 
     return Handler
 

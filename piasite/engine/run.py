@@ -9,7 +9,7 @@ The build is one list of named stages (BUILD), run by one runner (site/stages.py
 `piasite build` and `piasite serve` alike:
 
     load → check → tree → history → assets → pages → orgs → evaluations → indexes → footer → search → api
-         → guides → top → engine → fill → pagefind → swap
+         → guides → top → engine → fill → offline → pagefind → swap
 
 load..top write the generated tree (the site's own stages, SITE_STAGES of site/generate.py, given
 the Site); engine, fill, pagefind and swap turn it into the site. `piasite build` runs load..top
@@ -46,6 +46,7 @@ from piasite.core import outdir, runlock, workdir
 from piasite.core.errors import PiasiteError
 from piasite.core.problems import ERROR
 from piasite.engine.config import write as write_engine_config
+from piasite.engine.offline import make_offline
 from piasite.engine.pagefind import SearchIndexError, index_site
 from piasite.history.clock import source_date_epoch
 from piasite.history.content import load_content
@@ -74,8 +75,10 @@ def build_site(
     timings: dict | None = None,
     staff: bool = False,
     settings: Settings | None = None,
+    offline: bool = False,
 ) -> None:
-    """settings: the city's, as the command read them from config (None: read here)."""
+    """settings: the city's, as the command read them from config (None: read here). offline: a site
+    to open from disk (engine/offline.py)."""
     content_dir, out_dir, config = Path(content_dir), Path(out_dir), Path(config)
     timings = {} if timings is None else timings
     if not content_dir.is_dir():
@@ -93,7 +96,9 @@ def build_site(
     with runlock.output(out_dir), runlock.private(work) as run:
         writing = [run]  # where the build is writing now: named when the disk is full and the error names no file
         try:
-            _build(content_dir, out_dir, engine, allow_shallow, settings, extensions, timings, staff, run, writing)
+            _build(
+                content_dir, out_dir, engine, allow_shallow, settings, extensions, timings, staff, run, writing, offline
+            )
         except OSError as e:
             if runlock.is_full(e):
                 raise runlock.disk_full(e.filename or writing[-1]) from None
@@ -111,8 +116,10 @@ def _build(
     staff: bool,
     run: Path,
     writing: list[Path],
+    offline: bool = False,
 ) -> None:
     b = Build(content_dir, settings, run, out_dir, engine, allow_shallow, staff, extensions, writing=writing)
+    b.offline = offline
     t0 = time.perf_counter()
     b.epoch, count, b.bundles = in_child(_generate, b)
     t1 = time.perf_counter()
@@ -290,6 +297,7 @@ class Build:
     staff: bool = False
     extensions: Any = None  # the site's extensions (generate.open_site); None: the change-log stage
     preview: bool = False  # `piasite serve`: errors listed, not fatal; the output keeps its tokens
+    offline: bool = False  # `piasite build --offline`: a site to open from disk (engine/offline.py)
     assessments: list = field(default_factory=list)
     problems: list = field(default_factory=list)
     errors: list = field(default_factory=list)  # the problems of severity ERROR
@@ -366,6 +374,14 @@ def fill_stage(b: Build) -> None:
     fill(filled(b), b.docs)
 
 
+def offline_stage(b: Build) -> None:
+    """`build --offline` only: links naming their files and a search that answers from file://
+    (engine/offline.py); Pagefind's index is still made, for the same site on a server."""
+    assert b.tmp is not None  # the engine stage ran
+    if b.offline and not b.preview:
+        make_offline(b.tmp)
+
+
 def pagefind(b: Build) -> None:
     """The search index, one Pagefind run per bundle (site/bundles.py); the preview keeps only the
     index of its filled copy."""
@@ -390,6 +406,7 @@ BUILD = [
     *(on_site(s) for s in generate.SITE_STAGES),
     Stage("engine", engine),
     Stage("fill", fill_stage),
+    Stage("offline", offline_stage),
     Stage("pagefind", pagefind),
     Stage("swap", swap_stage),
 ]

@@ -330,12 +330,15 @@ DEFAULT_EXTENSIONS: list[Callable[[Site], None]] = [history_extension]
 
 
 def evaluation_fact(site: Site, a, facts: dict) -> None:
-    """「この評価の評価書」: the other documents of the assessment's 評価 (same 評価書番号), and its page."""
+    """「この評価の評価書」: the other documents of the assessment's 評価 (same 評価書番号), and its page;
+    never the page itself (told by its URL: serve replaces a saved document's model with a new one)."""
     ev = site.evaluation_of.get(a.url)
     if ev is None or len(ev.documents) < 2:
         return
     links = [f'<a href="{escape(rel(a.url, ev.url))}">評価書番号 {escape(str(ev.number))} の評価</a>']
-    links += [f'<a href="{escape(rel(a.url, d.url))}">{escape(d.form.name)}</a>' for d in ev.documents if d is not a]
+    links += [
+        f'<a href="{escape(rel(a.url, d.url))}">{escape(d.form.name)}</a>' for d in ev.documents if d.url != a.url
+    ]
     facts["facts"].append({"label": "この評価の評価書", "html": Markup("、".join(links)), "anchor": None})
 
 

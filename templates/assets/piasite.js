@@ -25,7 +25,8 @@
     var form = document.createElement("form");
     form.className = "pia-headsearch";
     form.setAttribute("role", "search");
-    form.action = new URL("search/", root).href;
+    // opened from disk (piasite build --offline), a folder is a listing: the search page's file itself
+    form.action = new URL(location.protocol === "file:" ? "search/index.html" : "search/", root).href;
     form.innerHTML = '<label class="pia-sr" for="pia-q">サイト内検索</label>' +
             '<input id="pia-q" name="q" type="search">' +
       '<button type="submit">検索</button>';
@@ -64,7 +65,8 @@
   } catch (e) { /* private mode without storage: stay where Pagefind sent us */ }
 
   var box = document.getElementById("pia-search");
-  if (!box || typeof PagefindUI === "undefined") return;
+  // opened from disk, assets/piasite/offline.js answers instead (Pagefind cannot fetch over file://)
+  if (!box || typeof PagefindUI === "undefined" || window.piasiteOffline) return;
   // Queries are read as the index is written (NFKC: ＫＳＫ → KSK, ｴﾇ･ﾃｨ･ﾃｨ → エヌ・ティ・ティ), and an
   // abbreviation from content/aliases.yaml (略称:) becomes the name the documents write (NEC → 日本電気).
   var abbrev = {};
