@@ -1,0 +1,189 @@
+"""The staff's browser form (issue 23): the Decap configuration generated from the form definitions,
+and piasite's YAML format for it (templates/admin/piasite-yaml.js) run in Node on every seed document:
+opened and saved unchanged, byte-identical; three values changed, exactly those three change."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from piasite.forms.registry import all_forms, load_form
+from piasite.model.reader import parse
+from piasite.site import cms
+
+from ..conftest import FIXTURES, ROOT
+
+SEED_DOCS = sorted(
+    [
+        *(ROOT / "content").glob("*/*.yaml"),
+        *(FIXTURES / "site").glob("*/*.yaml"),
+        *(ROOT / "templates/init/content").glob("*/*.yaml"),
+    ]
+)
+EXAMPLE = ROOT / "templates/init/content/higashiyama/1.yaml"
+NODE = shutil.which("node")
+needs_node = pytest.mark.skipif(
+    NODE is None or not (ROOT / "node_modules/decap-cms/dist/decap-cms.js").exists(), reason="node and npm ci"
+)
+
+
+def _fields(fields):
+    return {f["name"]: f for f in fields}
+
+
+def test_one_collection_per_form_every_item_in_printed_order():
+    config = cms.config_for(all_forms(), {"source_url": "https://github.com/example-city/pia"})
+    forms = all_forms()
+    assert [c["label"] for c in config["collections"]] == [f.name for f in forms]
+    assert config["backend"]["name"] == "github" and config["backend"]["repo"] == "example-city/pia"
+    assert config["publish_mode"] == "editorial_workflow"
+    for form, col in zip(forms, config["collections"], strict=True):
+        assert col["format"] == cms.FORMAT
+        fields = col["fields"]
+        assert [f["name"] for f in fields[:-1]] == [i.key for i in form.root.items]
+        assert fields[-1]["name"] == cms.CHANGE_FIELD
+
+        def walk(items, fields):
+            by = _fields(fields)
+            for item in items:
+                f = by[item.key]
+                assert f["label"].endswith(item.display_label)  # printed label, with its number and ※
+                if item.kind == "section":
+                    assert f["widget"] == "object"
+                    walk(item.items, f["fields"])
+                elif item.kind == "group":
+                    assert f["widget"] == "list"
+                    walk(item.items, [x for x in f["fields"] if item.number is None or x["name"] != item.number.key])
+                elif item.kind == "choice":
+                    assert f["widget"] == "select" and f["options"] == list(item.choices)
+                elif item.kind == "multi":
+                    sel = f["fields"][0]
+                    assert sel["widget"] == "select" and sel["multiple"] is True
+                    assert [o["value"] for o in sel["options"]] == [o.text for o in item.options]
+                if item.hint:
+                    assert item.hint in f["hint"]
+
+        walk([i for i in form.root.items if i.key != form.top_key("form")], fields[:-1])
+
+
+def test_the_change_questions_are_the_trailers():
+    config = cms.config_for([load_form()], {})
+    change = _fields(config["collections"][0]["fields"][-1]["fields"])
+    names = cms.trailer_names()
+    assert {names["date"], names["timing"], names["explanation"]} <= set(change)
+    assert "事前" in change[names["timing"]]["options"] and "事後" in change[names["timing"]]["options"]
+
+
+def test_config_bytes_are_reproducible():
+    a = cms.dumps(cms.config_for(all_forms(), {}))
+    assert a == cms.dumps(cms.config_for(all_forms(), {}))
+
+
+@pytest.fixture(scope="module")
+def admin(tmp_path_factory) -> Path:
+    dest = tmp_path_factory.mktemp("cms") / "admin"
+    cms.write_admin(dest, all_forms(), {})
+    (dest / "package.json").write_text('{"type": "module"}', encoding="utf-8")  # Node: the files are ES modules
+    return dest
+
+
+RUN = """
+import { readFileSync, writeFileSync } from "fs";
+import { SHAPES } from "./piasite-shapes.js";
+import * as P from "./piasite-yaml.js";
+P.useShapes(SHAPES);
+const job = JSON.parse(readFileSync(process.argv[2], "utf8"));
+const out = [];
+for (const [src, dst, edit] of job) {
+  const data = JSON.parse(JSON.stringify(P.fromFile(readFileSync(src, "utf8"))));
+  if (edit) new Function("d", edit)(data);
+  try { writeFileSync(dst, P.toFile(data)); out.push("ok"); } catch (e) { out.push("refused: " + e.message); }
+}
+console.log(JSON.stringify(out));
+"""
+
+
+def _run(admin: Path, job: list) -> list[str]:
+    (admin / "run.mjs").write_text(RUN, encoding="utf-8")
+    (admin / "job.json").write_text(json.dumps(job, ensure_ascii=False), encoding="utf-8")
+    r = subprocess.run([NODE, "run.mjs", "job.json"], cwd=admin, capture_output=True, text=True, check=True)
+    return json.loads(r.stdout)
+
+
+@needs_node
+def test_every_seed_document_saved_unchanged_is_byte_identical(admin, tmp_path):
+    job = [[str(p), str(tmp_path / f"{i}.yaml"), None] for i, p in enumerate(SEED_DOCS)]
+    assert len(job) >= 7
+    assert _run(admin, job) == ["ok"] * len(job)
+    for src, dst, _ in job:
+        assert Path(dst).read_bytes() == Path(src).read_bytes(), src
+
+
+EDIT = """
+const b = d[%(basic)s];
+b[%(jimu)s][%(count)s] = "1万人以上10万人未満";
+b[%(system)s][1][%(name)s] = "東山市中間サーバー";
+b[%(jimu)s][%(summary)s] = "東山市は、次の事務で特定個人情報を取り扱う。\\n\\n- 個人住民税の賦課\\n- 個人住民税の収納\\n";
+d._piasite_change = {"変更日": "2026-05-01", "提出時期": "事後", "提出時期に係る説明": "重要な変更ではないため"};
+"""
+
+
+@needs_node
+def test_three_changes_change_exactly_those_values(admin, tmp_path):
+    form = load_form(parse(EXAMPLE.read_text(encoding="utf-8"), EXAMPLE).data[load_form().top_key("form")])
+    jimu = form.role_path("jimu_name")[:-1]
+    basic, jimu_key = jimu[0], jimu[1]
+    system = form.role_path("system")[1]
+    edit = EDIT % {
+        "basic": json.dumps(basic),
+        "jimu": json.dumps(jimu_key),
+        "count": json.dumps(form.role_path("target_count")[-1]),
+        "system": json.dumps(system),
+        "name": json.dumps(form.role_path("system_name")[-1]),
+        "summary": json.dumps(form.role_path("jimu_summary")[-1]),
+    }
+    out = tmp_path / "1.yaml"
+    assert _run(admin, [[str(EXAMPLE), str(out), edit]]) == ["ok"]
+    before = parse(EXAMPLE.read_text(encoding="utf-8"), EXAMPLE).data
+    after_text = out.read_text(encoding="utf-8")
+    after = parse(after_text, out).data
+    assert after[basic][jimu_key][form.role_path("target_count")[-1]] == "1万人以上10万人未満"
+    assert after[basic][system][1][form.role_path("system_name")[-1]] == "東山市中間サーバー"
+    assert after[basic][jimu_key][form.role_path("jimu_summary")[-1]].startswith("東山市は、次の事務で")
+    # nothing else changed: put the three old values back and the documents are equal
+    after[basic][jimu_key][form.role_path("target_count")[-1]] = before[basic][jimu_key][
+        form.role_path("target_count")[-1]
+    ]
+    after[basic][system][1][form.role_path("system_name")[-1]] = before[basic][system][1][
+        form.role_path("system_name")[-1]
+    ]
+    after[basic][jimu_key][form.role_path("jimu_summary")[-1]] = before[basic][jimu_key][
+        form.role_path("jimu_summary")[-1]
+    ]
+    assert after == before
+    # the lines that were not edited are the file's own
+    changed = [line for line in after_text.splitlines() if line not in EXAMPLE.read_text(encoding="utf-8").splitlines()]
+    assert len(changed) <= 10, changed
+    assert after_text.endswith("# piasite-cms: 提出時期に係る説明: 重要な変更ではないため\n")
+
+
+@needs_node
+def test_withheld_values_keep_their_tag_and_uncertain_ones_stay_until_answered(admin, tmp_path):
+    src = FIXTURES / "site/nishikawa/20.yaml"
+    text = src.read_text(encoding="utf-8")
+    assert "!非公表" in text
+    # change every withheld text value: the tag stays on each
+    edit = """
+    const walk = (o) => { for (const k in o) { const v = o[k];
+      if (k[0] === "_") continue;
+      if (typeof v === "string" && v.length > 5) o[k] = v + "(改)"; else if (v && typeof v === "object") walk(v); } };
+    walk(d);"""
+    out = tmp_path / "w.yaml"
+    assert _run(admin, [[str(src), str(out), edit]]) == ["ok"]
+    assert out.read_text(encoding="utf-8").count("!非公表") == text.count("!非公表")
+    after = out.read_text(encoding="utf-8")
+    assert "!非公表 秘密の役職名ひみつ(改)" in after and "!非公表 株式会社ヒミツ委託先(改)" in after
