@@ -63,7 +63,7 @@ def test_one_list_for_build_and_serve():
     """The build's list is the site's stages between load/check/tree and the engine's; serve's update
     runs the pages stage and the stages after it."""
     names = stages.names(BUILD)
-    assert names == ["load", "check", "tree", *stages.names(SITE_STAGES), "engine", "fill", "pagefind", "swap"]
+    assert names == ["load", "check", "tree", *stages.names(SITE_STAGES), "engine", "fill", "pagefind", "admin", "swap"]
     assert stages.names(GENERATION) + stages.names(SITE) == names
     assert stages.names(SHARED_STAGES) == names[names.index("pages") + 1 : names.index("top") + 1]
 

@@ -50,7 +50,8 @@ from piasite.engine.pagefind import SearchIndexError, index_site
 from piasite.history.clock import source_date_epoch
 from piasite.history.content import load_content
 from piasite.model.names import AliasError
-from piasite.site import generate
+from piasite.forms.registry import all_forms
+from piasite.site import cms, generate
 from piasite.site.generate import HistoryUnavailable
 from piasite.site.stages import Stage, between
 from piasite.site.stages import run as run_stages
@@ -379,6 +380,14 @@ def pagefind(b: Build) -> None:
         workdir.clear(filled(b))
 
 
+def admin_stage(b: Build) -> None:
+    """The staff's browser form (Decap CMS, site/cms.py) in admin/: for the staff build, or when
+    mkdocs.yml's extra.piasite.cms turns it on; the public site has none otherwise."""
+    assert b.tmp is not None  # the engine stage ran
+    if b.staff or cms.enabled(b.settings.extra):
+        cms.write_admin(b.tmp / cms.ADMIN, all_forms(), b.settings.extra, b.settings.site_url)
+
+
 def swap_stage(b: Build) -> None:
     """The new site in place of the old one, only now that it is complete."""
     assert b.tmp is not None  # the engine stage ran
@@ -393,6 +402,7 @@ BUILD = [
     Stage("engine", engine),
     Stage("fill", fill_stage),
     Stage("pagefind", pagefind),
+    Stage("admin", admin_stage),
     Stage("swap", swap_stage),
 ]
 GENERATION = between(BUILD, "load", "top")  # the forked child's part of `piasite build`

@@ -187,3 +187,31 @@ def test_withheld_values_keep_their_tag_and_uncertain_ones_stay_until_answered(a
     assert out.read_text(encoding="utf-8").count("!非公表") == text.count("!非公表")
     after = out.read_text(encoding="utf-8")
     assert "!非公表 秘密の役職名ひみつ(改)" in after and "!非公表 株式会社ヒミツ委託先(改)" in after
+
+
+@needs_node
+@pytest.mark.parametrize(
+    ("staff", "extra", "made"), [(True, {}, True), (False, {}, False), (False, {"piasite": {"cms": True}}, True)]
+)
+def test_admin_stage_only_for_staff_or_when_enabled(tmp_path, staff, extra, made):
+    from piasite.config.settings import Settings
+    from piasite.engine.run import Build, admin_stage
+
+    b = Build(tmp_path / "content", Settings(extra=extra), tmp_path / "run", tmp_path / "site", staff=staff)
+    b.tmp = tmp_path / "site.tmp"
+    b.tmp.mkdir()
+    admin_stage(b)
+    admin = b.tmp / cms.ADMIN
+    assert admin.is_dir() is made
+    if made:
+        assert {
+            "index.html",
+            "config.yml",
+            "decap-cms.js",
+            "piasite-cms.js",
+            "piasite-yaml.js",
+            "piasite-shapes.js",
+        } <= {p.name for p in admin.iterdir()}
+        assert (admin / "yaml" / "index.js").is_file()
+        html = (admin / "index.html").read_text(encoding="utf-8")
+        assert "http" not in html  # every script is a file of admin/
