@@ -47,10 +47,10 @@ from piasite.core.errors import PiasiteError
 from piasite.core.problems import ERROR
 from piasite.engine.config import write as write_engine_config
 from piasite.engine.pagefind import SearchIndexError, index_site
+from piasite.forms.registry import all_forms
 from piasite.history.clock import source_date_epoch
 from piasite.history.content import load_content
 from piasite.model.names import AliasError
-from piasite.forms.registry import all_forms
 from piasite.site import cms, generate
 from piasite.site.generate import HistoryUnavailable
 from piasite.site.stages import Stage, between

@@ -215,3 +215,49 @@ def test_admin_stage_only_for_staff_or_when_enabled(tmp_path, staff, extra, made
         assert (admin / "yaml" / "index.js").is_file()
         html = (admin / "index.html").read_text(encoding="utf-8")
         assert "http" not in html  # every script is a file of admin/
+
+
+@needs_node
+def test_a_save_becomes_one_commit_with_the_trailers(admin, tmp_path):
+    """On a repository made by `piasite init`: the form's save (three changes and the answers),
+    committed as Decap would, then `piasite cms trailers --commit`: one commit since the base whose
+    message ends with the trailers, whose YAML passes `piasite check` and has no answer lines left,
+    and whose `piasite diff` lists exactly the three items."""
+    from tests.clirun import piasite
+    from tests.gitrepo import Repo
+
+    assert piasite("init", str(tmp_path / "city"), "--name", "東山市").returncode == 0
+    repo = Repo(tmp_path / "city")
+    repo.commit("init", days=0)
+    base = repo.git("rev-parse", "HEAD")
+    doc = repo.path("content/higashiyama/1.yaml")
+    form = load_form(parse(doc.read_text(encoding="utf-8"), doc).data[load_form().top_key("form")])
+    edit = EDIT % {
+        "basic": json.dumps(form.role_path("jimu_name")[0]),
+        "jimu": json.dumps(form.role_path("jimu_name")[1]),
+        "count": json.dumps(form.role_path("target_count")[-1]),
+        "system": json.dumps(form.role_path("system")[1]),
+        "name": json.dumps(form.role_path("system_name")[-1]),
+        "summary": json.dumps(form.role_path("jimu_summary")[-1]),
+    }
+    assert _run(admin, [[str(doc), str(doc), edit]]) == ["ok"]
+    repo.commit("重点項目評価書 higashiyama/1 をブラウザのフォームで更新")
+    shown = piasite("cms", "trailers", "--base", base, cwd=repo.root)
+    assert shown.returncode == 0, shown.output
+    assert shown.stdout.splitlines() == [
+        "変更日: 2026-05-01",
+        "提出時期: 事後",
+        "提出時期に係る説明: 重要な変更ではないため",
+    ]
+    done = piasite("cms", "trailers", "--base", base, "--commit", cwd=repo.root)
+    assert done.returncode == 0, done.output
+    assert repo.git("rev-list", "--count", f"{base}..HEAD") == "1"
+    message = repo.git("log", "-1", "--format=%B")
+    assert message.startswith("重点項目評価書 higashiyama/1 をブラウザのフォームで更新\n\n変更日: 2026-05-01\n")
+    assert "# piasite-cms" not in doc.read_text(encoding="utf-8")
+    assert repo.git("status", "--porcelain") == ""
+    check = piasite("check", cwd=repo.root)
+    assert check.returncode == 0, check.output
+    diff = json.loads(piasite("diff", base, "HEAD", "--format", "json", cwd=repo.root).stdout)
+    items = [c["項目"] for a in diff["assessments"] for c in a["changes"]]
+    assert len(items) == 3, items
