@@ -201,7 +201,8 @@ def change_field(trailers: dict[str, str], timings: list[str]) -> dict[str, Any]
 
 
 def collection(form: Form, change: dict[str, Any]) -> dict[str, Any]:
-    summary = " ".join("{{" + form.top_key(r) + "}}" for r in ("organisation", "number", "title") if form.top_key(r))
+    keys = [k for r in ("organisation", "number", "title") if (k := form.top_key(r))]
+    summary = " ".join("{{" + k + "}}" for k in keys)
     fields = [field_of(i) for i in form.root.items]
     for f in fields:
         if f["name"] == form.top_key("form"):  # the form's name: fixed, the collection's filter
@@ -265,8 +266,8 @@ def enabled(extra: dict[str, Any]) -> bool:
 def backend_of(extra: dict[str, Any]) -> dict[str, Any]:
     """Decap's backend: extra.piasite.cms {backend, repo, branch} or, without them, the repository
     that extra.source_url names on GitHub or GitLab (branch main)."""
-    piasite = extra.get("piasite") if isinstance(extra.get("piasite"), dict) else {}
-    conf = piasite.get("cms") if isinstance(piasite.get("cms"), dict) else {}
+    piasite: dict[str, Any] = extra["piasite"] if isinstance(extra.get("piasite"), dict) else {}
+    conf: dict[str, Any] = piasite["cms"] if isinstance(piasite.get("cms"), dict) else {}
     name, repo = conf.get("backend"), conf.get("repo")
     m = _REPO.match(str(extra.get("source_url") or ""))
     if m and not repo:
