@@ -384,7 +384,9 @@ def admin_stage(b: Build) -> None:
     """The staff's browser form (Decap CMS, site/cms.py) in admin/: for the staff build, or when
     mkdocs.yml's extra.piasite.cms turns it on; the public site has none otherwise."""
     assert b.tmp is not None  # the engine stage ran
-    if b.staff or cms.enabled(b.settings.extra):
+    if cms.enabled(b.settings.extra) or (b.staff and cms.available()):
+        # turned on in mkdocs.yml: a missing npm package is an error; for the staff build alone, a
+        # city that has not installed Decap CMS gets no form (its other pages are what it asked for)
         cms.write_admin(b.tmp / cms.ADMIN, all_forms(), b.settings.extra, b.settings.site_url)
 
 

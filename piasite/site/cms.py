@@ -315,6 +315,16 @@ def node_module(*parts: str) -> Path:
     )
 
 
+def available() -> bool:
+    """Whether the npm packages the form is copied from are installed."""
+    try:
+        node_module("decap-cms", "dist", "decap-cms.js")
+        node_module("yaml", "browser", "dist", "index.js")
+    except CmsError:
+        return False
+    return True
+
+
 def write_admin(dest: Path, forms: list[Form], extra: dict[str, Any], site_url: str = "") -> list[Path]:
     """admin/: Decap's bundle and its chunks, yaml, piasite's format and the generated configuration.
     Every file is a copy of an npm package's or piasite's, or written from the forms: nothing is

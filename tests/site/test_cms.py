@@ -261,3 +261,20 @@ def test_a_save_becomes_one_commit_with_the_trailers(admin, tmp_path):
     diff = json.loads(piasite("diff", base, "HEAD", "--format", "json", cwd=repo.root).stdout)
     items = [c["項目"] for a in diff["assessments"] for c in a["changes"]]
     assert len(items) == 3, items
+
+
+def test_staff_build_without_the_npm_packages_has_no_form_but_enabling_it_is_an_error(tmp_path, monkeypatch):
+    from piasite.config.settings import Settings
+    from piasite.engine.run import Build, admin_stage
+
+    monkeypatch.setenv("PIASITE_NODE_MODULES", str(tmp_path / "none"))
+    for extra, raises in (({}, False), ({"piasite": {"cms": True}}, True)):
+        b = Build(tmp_path / "content", Settings(extra=extra), tmp_path / "run", tmp_path / "site", staff=True)
+        b.tmp = tmp_path / "site.tmp"
+        b.tmp.mkdir(exist_ok=True)
+        if raises:
+            with pytest.raises(cms.CmsError, match="npm install"):
+                admin_stage(b)
+        else:
+            admin_stage(b)
+            assert not (b.tmp / cms.ADMIN).exists()
