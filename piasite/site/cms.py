@@ -250,6 +250,7 @@ def dumps(value: Any) -> str:
 ADMIN = "admin"  # the form's folder in the built site
 ADMIN_FILES = ("index.html", "piasite-cms.js", "piasite-yaml.js")  # templates/admin
 _ROOT = Path(__file__).resolve().parent.parent.parent  # the checkout (piasite/site/ is two below)
+PASSED = ("auth_type", "app_id", "base_url", "auth_endpoint", "api_root")  # extra.piasite.cms → backend
 _REPO = re.compile(r"https://(github\.com|gitlab\.com)/([A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+?)(?:\.git)?/?$")
 
 
@@ -276,6 +277,9 @@ def backend_of(extra: dict[str, Any]) -> dict[str, Any]:
     backend: dict[str, Any] = {"name": str(name or "github"), "branch": str(conf.get("branch") or "main")}
     if repo:
         backend["repo"] = str(repo)
+    for key in PASSED:  # GitLab's PKCE sign-in (auth_type: pkce, app_id), a self-hosted GitLab or OAuth proxy
+        if isinstance(conf.get(key), str) and conf[key]:
+            backend[key] = conf[key]
     backend["commit_messages"] = {
         "update": "{{collection}} {{slug}} をブラウザのフォームで更新",
         "create": "{{collection}} {{slug}} をブラウザのフォームで作成",
