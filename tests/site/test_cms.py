@@ -278,3 +278,37 @@ def test_staff_build_without_the_npm_packages_has_no_form_but_enabling_it_is_an_
         else:
             admin_stage(b)
             assert not (b.tmp / cms.ADMIN).exists()
+
+
+@needs_node
+def test_an_uncertain_value_stays_until_the_clerk_answers_it(admin, tmp_path):
+    """kumagaya/5's 入手元 and 入手方法 (checkbox lists) are !要確認: the clerk ticks 入手元's options
+    and the tag gives way to the list; 入手方法, untouched, keeps its !要確認 and its four lines."""
+    src = ROOT / "content/kumagaya/5.yaml"
+    text = src.read_text(encoding="utf-8")
+    form = load_form(parse(text, src).data[load_form().top_key("form")])
+    item = next(i for i in form.walk() if i.kind == "multi" and i.key == "入手元" and i.parent is not None)
+    qi = [o.text for o in item.options if o.qualifier].index("その他")
+    edit = """
+    const files = d[%(files)s];
+    files[0][%(section)s][%(key)s] = {sel: ["本人又は本人の代理人", "その他"], %(q)s: "地方公共団体情報システム機構"};
+    """
+    files_key = form.role_path("file")[0]
+    section = item.parent.key
+    out = tmp_path / "5.yaml"
+    job = edit % {
+        "files": json.dumps(files_key),
+        "section": json.dumps(section),
+        "key": json.dumps(item.key),
+        "q": f"q{qi}",
+    }
+    assert _run(admin, [[str(src), str(out), job]]) == ["ok"]
+    after = out.read_text(encoding="utf-8")
+    assert after.count("!要確認") == text.count("!要確認") - 1
+    value = parse(after, out).data[files_key][0][section][item.key]
+    assert value == ["本人又は本人の代理人", {"その他": "地方公共団体情報システム機構"}]
+    # everything else as it was
+    before = parse(text, src).data
+    after_data = parse(after, out).data
+    after_data[files_key][0][section][item.key] = before[files_key][0][section][item.key]
+    assert after_data == before
