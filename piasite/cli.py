@@ -191,6 +191,47 @@ def diff_cmd(base: str, head: str | None, content_dir: Path, fmt: str, comment: 
     click.echo((to_json if fmt == "json" else to_markdown)(diffs, base, head or "作業中のファイル"), nl=False)
 
 
+@main.group("cms", invoke_without_command=True)
+@click.option(
+    "--out",
+    "out_dir",
+    default=None,
+    type=click.Path(path_type=Path),
+    help="ブラウザのフォーム (admin/) を書き出すフォルダ。",
+)
+@click.pass_context
+def cms_cmd(ctx: click.Context, out_dir: Path | None) -> None:
+    """職員用のブラウザのフォーム (Decap CMS) を、様式の定義から admin/ に書き出します。"""
+    if ctx.invoked_subcommand is not None:
+        return
+    from piasite.commands import cms as command  # noqa: PLC0415 — see LAZY
+
+    settings = _settings()
+    files = command.write(out_dir or Path("admin"), settings.extra, settings.site_url)
+    click.echo(f"ブラウザのフォームを {out_dir or 'admin'} に書き出しました({len(files)} ファイル)")
+
+
+@cms_cmd.command("trailers")
+@click.option("--base", required=True, help="プルリクエストの元のコミット (例 origin/main)。")
+@click.option(
+    "--content",
+    "content_dir",
+    default="content",
+    show_default=True,
+    type=click.Path(path_type=Path, exists=True, file_okay=False),
+)
+@click.option(
+    "--commit",
+    is_flag=True,
+    help="届出の行を評価書から除き、BASE からのコミットを届出のトレーラー付きの 1 つにまとめます。",
+)
+def cms_trailers_cmd(base: str, content_dir: Path, commit: bool) -> None:
+    """フォームで保存した届出(変更日・提出時期 …)を、コミットのトレーラーとして出力します。"""
+    from piasite.commands import cms as command  # noqa: PLC0415 — see LAZY
+
+    click.echo(command.trailers(base, content_dir, commit), nl=False)
+
+
 @main.command("changelog")
 @click.argument("path", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["md", "json", "csv"]), default="md", show_default=True)

@@ -72,6 +72,7 @@ def test_one_list_for_build_and_serve():
         "fill",
         "offline",
         "pagefind",
+        "admin",
         "swap",
     ]
     assert stages.names(GENERATION) + stages.names(SITE) == names

@@ -23,12 +23,13 @@ NAV = [
 
 
 # Top-level names the build writes beside the organisations' folders: NAV's sections, our and the
-# engine's assets, the change-log stage's feeds, Pagefind's bundles (pagefind/, pagefind-part2/…)
+# engine's assets, the staff's form (admin/), the change-log stage's feeds, Pagefind's bundles (pagefind/, pagefind-part2/…)
 # and the engines' own files. An organisation folder of content/ named like one would replace that
 # part of the site: checks/load.py refuses it.
 RESERVED = frozenset(
     {path.split("/")[0] for _, path in NAV if "/" in path}
     | {
+        "admin",  # the staff's browser form (site/cms.py)
         "assets",
         "feeds",
         "pagefind",

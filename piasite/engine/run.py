@@ -9,7 +9,7 @@ The build is one list of named stages (BUILD), run by one runner (site/stages.py
 `piasite build` and `piasite serve` alike:
 
     load → check → tree → history → assets → pages → orgs → evaluations → indexes → footer → search → api
-         → guides → top → engine → fill → offline → pagefind → swap
+         → guides → top → engine → fill → offline → pagefind → admin → swap
 
 load..top write the generated tree (the site's own stages, SITE_STAGES of site/generate.py, given
 the Site); engine, fill, pagefind and swap turn it into the site. `piasite build` runs load..top
@@ -48,10 +48,11 @@ from piasite.core.problems import ERROR
 from piasite.engine.config import write as write_engine_config
 from piasite.engine.offline import make_offline
 from piasite.engine.pagefind import SearchIndexError, index_site
+from piasite.forms.registry import all_forms
 from piasite.history.clock import source_date_epoch
 from piasite.history.content import load_content
 from piasite.model.names import AliasError
-from piasite.site import generate
+from piasite.site import cms, generate
 from piasite.site.generate import HistoryUnavailable
 from piasite.site.stages import Stage, between
 from piasite.site.stages import run as run_stages
@@ -128,7 +129,7 @@ def _build(
     run_stages(between(SITE, "engine", "engine"), b)
     t2 = time.perf_counter()
     try:
-        run_stages(between(SITE, "fill", "pagefind"), b)
+        run_stages(between(SITE, "fill", "admin"), b)
     except (SearchIndexError, FillError) as e:
         shutil.rmtree(b.tmp or "", ignore_errors=True)
         raise BuildError(f"{e}(これまでのサイトはそのままです)") from None
@@ -393,6 +394,16 @@ def pagefind(b: Build) -> None:
         workdir.clear(filled(b))
 
 
+def admin_stage(b: Build) -> None:
+    """The staff's browser form (Decap CMS, site/cms.py) in admin/: for the staff build, or when
+    mkdocs.yml's extra.piasite.cms turns it on; the public site has none otherwise."""
+    assert b.tmp is not None  # the engine stage ran
+    if cms.enabled(b.settings.extra) or (b.staff and cms.available()):
+        # turned on in mkdocs.yml: a missing npm package is an error; for the staff build alone, a
+        # city that has not installed Decap CMS gets no form (its other pages are what it asked for)
+        cms.write_admin(b.tmp / cms.ADMIN, all_forms(), b.settings.extra, b.settings.site_url)
+
+
 def swap_stage(b: Build) -> None:
     """The new site in place of the old one, only now that it is complete."""
     assert b.tmp is not None  # the engine stage ran
@@ -408,6 +419,7 @@ BUILD = [
     Stage("fill", fill_stage),
     Stage("offline", offline_stage),
     Stage("pagefind", pagefind),
+    Stage("admin", admin_stage),
     Stage("swap", swap_stage),
 ]
 GENERATION = between(BUILD, "load", "top")  # the forked child's part of `piasite build`

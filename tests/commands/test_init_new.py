@@ -262,6 +262,7 @@ def test_guides_are_site_pages_linked_from_the_nav(city):
         "writing": ["piasite check", "piasite serve"],
         "review": ["提出時期: 事前", "GitLab", "⚠"],
         "publishing": ["サブパス", "CMS"],
+        "cms": ["変更の届出", "提出時期", "!非公表", "piasite cms trailers --base origin/main --commit"],
     }.items():
         page = (site / "guides" / name / "index.html").read_text(encoding="utf-8")
         for w in words:
