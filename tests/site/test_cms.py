@@ -4,6 +4,7 @@ opened and saved unchanged, byte-identical; three values changed, exactly those 
 
 from __future__ import annotations
 
+import os
 import json
 import shutil
 import subprocess
@@ -312,3 +313,25 @@ def test_an_uncertain_value_stays_until_the_clerk_answers_it(admin, tmp_path):
     after_data = parse(after, out).data
     after_data[files_key][0][section][item.key] = before[files_key][0][section][item.key]
     assert after_data == before
+
+
+def test_the_staff_build_holds_the_form_and_the_public_build_does_not(tmp_path):
+    """The admin stage runs in `piasite build`: admin/ with its configuration for --staff, nothing
+    for the public site (the build's runner once stopped before it, so admin/ was never written)."""
+    from click.testing import CliRunner
+
+    from piasite.cli import main
+    from piasite.commands.init import init
+
+    city = tmp_path / "city"
+    init(city)
+    here = os.getcwd()
+    os.chdir(city)
+    try:
+        for extra, out in (((), "public"), (("--staff",), "staff")):
+            r = CliRunner().invoke(main, ["build", "--allow-shallow", *extra, "--out", out])
+            assert r.exit_code == 0, r.output
+    finally:
+        os.chdir(here)
+    assert (city / "staff" / "admin" / "index.html").is_file() and (city / "staff" / "admin" / "config.yml").is_file()
+    assert not (city / "public" / "admin").exists()
