@@ -4,8 +4,8 @@ opened and saved unchanged, byte-identical; three values changed, exactly those 
 
 from __future__ import annotations
 
-import os
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
