@@ -187,6 +187,16 @@ def changelog_cmd(path: Path, fmt: str, allow_shallow: bool) -> None:
     command.run(path, fmt, allow_shallow, _settings())
 
 
+@main.command("baseline")
+@click.argument("commit", default="HEAD")
+def baseline_cmd(commit: str) -> None:
+    """変更履歴の起点にするコミット COMMIT(既定 HEAD。取込みと見直しを終えたコミット)を
+    .piasite-history-baseline に書き足します。"""
+    from piasite.commands import baseline as command  # noqa: PLC0415 — see LAZY
+
+    command.run(commit)
+
+
 @main.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
