@@ -98,3 +98,23 @@ def test_venv_and_dist_are_ignored_and_the_licence_is_there():
     assert proc.stdout.split() == [".venv/bin/python3", "dist/piasite-0.1.0-py3-none-any.whl"], proc
     licence = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]["license"]["text"]
     assert licence == "MIT" and (root / "LICENSE").read_text(encoding="utf-8").startswith("MIT License")
+
+
+def test_readme_first_command_installs_only_what_builds():
+    """The README's first command: piasite and what a build needs (Pagefind from PyPI), no test tools, no npm."""
+    import re
+    import tomllib
+
+    root = HERE.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    first = re.search(r"```sh\n(.*?)\n```", readme, re.S)
+    assert first, "README に ```sh のコマンドがありません"
+    command = first[1]
+    assert "pip install -e . " in command + " " and "piasite build" in command, command
+    assert "[test]" not in command and "npm" not in command, command
+    project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    base = " ".join(project["dependencies"])
+    assert "pagefind[extended]" in base
+    assert not any(tool in base for tool in ("pytest", "playwright", "mypy", "zensical", "ruff"))
+    extras = project["optional-dependencies"]
+    assert {"test", "zensical"} <= set(extras) and any(d.startswith("zensical") for d in extras["zensical"])

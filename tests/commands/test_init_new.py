@@ -79,7 +79,8 @@ def test_gitignore_covers_linked_tools(city, tmp_path):
 def test_init_says_the_next_commands_in_order(tmp_path):
     res = invoke("init", str(tmp_path / "c"))
     said = res.output
-    assert said.index("npm install") < said.index("piasite check") < said.index("piasite build"), said
+    assert said.index("piasite check") < said.index("piasite build") < said.index("npm install"), said
+    assert "&& npm install" not in said  # Node.js is not needed: Pagefind came with piasite (PyPI)
 
 
 def test_init_checks_and_builds(city):
