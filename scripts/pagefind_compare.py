@@ -76,6 +76,7 @@ def queries() -> list[Query]:
         ("漢字の複合語", "住民基本台帳ネットワークシステム", "住民基本台帳ネットワークシステム"),
         ("漢字の複合語", "個人住民税", "個人住民税"),
         ("文の一部", "本人確認", "本人確認"),
+        ("長い文の中の語", "フィルタリング", "フィルタリング"),  # only inside long texts (hanamaki/1)
     ]
     out += [Query(k, t, w) for k, t, w in own]
     out += [Query("長い文の中の委託先", c, c) for c in long_text_contractors()]
