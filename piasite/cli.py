@@ -70,8 +70,13 @@ class _Group(_JapaneseHelp, click.Group):
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(
-    package_name="piasite", message="piasite の版: %(version)s", help="piasite の版を表示して終わります。"
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=lambda ctx, _param, value: _version(ctx) if value and not ctx.resilient_parsing else None,
+    help="piasite の版と、検索索引を作る Pagefind の版を表示して終わります。",
 )
 @click.pass_context
 def main(ctx: click.Context) -> None:
@@ -84,6 +89,26 @@ def main(ctx: click.Context) -> None:
     ctx.obj = settings = read(CONFIG)
     before = registry.use(registry.Registry.for_project(settings.root))
     ctx.call_on_close(lambda: registry.use(before))
+
+
+def _version(ctx: click.Context) -> None:
+    """`piasite --version`, in Japanese: piasite's version, then the Pagefind a build would use."""
+    from importlib.metadata import PackageNotFoundError  # noqa: PLC0415 — only for --version
+    from importlib.metadata import version as installed  # noqa: PLC0415 — as above
+
+    from piasite.engine import pagefind  # noqa: PLC0415 — see LAZY
+
+    try:
+        mine = installed("piasite")
+    except PackageNotFoundError:
+        mine = "不明(インストールされていません)"
+    click.echo(f"piasite の版: {mine}")
+    try:
+        found = pagefind.find()
+        click.echo(f"検索索引の Pagefind: {found.version_text}({found.source}: {found.path})")
+    except pagefind.SearchIndexError as e:
+        click.echo(f"検索索引の Pagefind: 使えません({e.message})")
+    ctx.exit(0)
 
 
 def _settings():
@@ -241,6 +266,16 @@ def changelog_cmd(path: Path, fmt: str, allow_shallow: bool) -> None:
     from piasite.commands import changelog as command  # noqa: PLC0415 — see LAZY
 
     command.run(path, fmt, allow_shallow, _settings())
+
+
+@main.command("baseline")
+@click.argument("commit", default="HEAD")
+def baseline_cmd(commit: str) -> None:
+    """変更履歴の起点にするコミット COMMIT(既定 HEAD。取込みと見直しを終えたコミット)を
+    .piasite-history-baseline に書き足します。"""
+    from piasite.commands import baseline as command  # noqa: PLC0415 — see LAZY
+
+    command.run(commit)
 
 
 @main.command("import")

@@ -12,24 +12,33 @@ run() {
   if [ -n "${PIASITE_DRY_RUN:-}" ]; then echo "+ $*"; else "$@"; fi
 }
 
-# Debian's own python3 refuses `pip install` outside a virtual environment
-# (PEP 668). CI machines are throw-away, so there we override it; elsewhere we
-# make (or reuse) the virtual environment .venv instead of touching the system's Python.
+# The Python the tests use: the virtual environment already active, else .venv (made here when
+# missing), on every system — Debian's python3 refuses `pip install` outside one (PEP 668), and
+# another Python (pyenv, python.org, Homebrew) must not get the test tools in its global
+# site-packages either. Only a CI machine (CI=true) without .venv installs into its interpreter: it
+# is thrown away, and on Debian that takes --break-system-packages.
 pip_flags=(-q)
 py=python3
-managed=$(python3 -c 'import os, sys, sysconfig
-print(int(sys.prefix == sys.base_prefix and os.path.exists(os.path.join(sysconfig.get_path("stdlib"), "EXTERNALLY-MANAGED"))))')
-if [ "$managed" = 1 ]; then
-  if [ "${CI:-}" = true ]; then
-    pip_flags+=(--break-system-packages)
-  else
-    if [ ! -x .venv/bin/python3 ] && ! run python3 -m venv .venv; then
-      echo "エラー: 仮想環境 .venv を作れません。root で apt-get install python3-venv を実行してください" >&2
-      exit 1
-    fi
-    py=.venv/bin/python3
-    echo "仮想環境 .venv を使います(有効にするには . .venv/bin/activate)" >&2
+state=$(python3 -c 'import os, sys, sysconfig
+venv = sys.prefix != sys.base_prefix
+managed = not venv and os.path.exists(os.path.join(sysconfig.get_path("stdlib"), "EXTERNALLY-MANAGED"))
+print(int(venv), int(managed))')
+in_venv=${state% *}
+managed=${state#* }
+if [ "$in_venv" = 1 ]; then
+  : # the active one (python3 is its interpreter)
+elif [ -x .venv/bin/python3 ]; then
+  py=.venv/bin/python3
+  echo "仮想環境 .venv を使います(有効にするには . .venv/bin/activate)" >&2
+elif [ "${CI:-}" = true ]; then
+  if [ "$managed" = 1 ]; then pip_flags+=(--break-system-packages); fi
+else
+  if ! run python3 -m venv .venv; then
+    echo "エラー: 仮想環境 .venv を作れません。Debian・Ubuntu では root で apt-get install python3-venv を実行してください" >&2
+    exit 1
   fi
+  py=.venv/bin/python3
+  echo "仮想環境 .venv を作って使います(有効にするには . .venv/bin/activate)" >&2
 fi
 run "$py" -m pip install "${pip_flags[@]}" -e '.[test]'
 run npm ci --no-audit --no-fund

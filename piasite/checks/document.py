@@ -193,17 +193,22 @@ class Checker:
             cpath = path + (child.key,)
             if child.key not in value or empty(value[child.key]):
                 if child.required:
+                    # a key written with nothing after it is told at its own line, as empty; a key not
+                    # written at all, at the line of the group it belongs in
+                    written = child.key in value
+                    lack = "が空です" if written else "がありません"
+                    line = self.doc.line(cpath if written else path)
                     if self._imported():
                         # an imported document lacking what its source lacked: 取込メモ says so
                         self.add(
                             cpath,
-                            f"必須項目「{child.display_label}」がありません(取り込んだ評価書です。"
+                            f"必須項目「{child.display_label}」{lack}(取り込んだ評価書です。"
                             "取込メモを見て書き足してください)",
                             WARNING,
-                            line=self.doc.line(path),
+                            line=line,
                         )
                     else:
-                        self.add(cpath, f"必須項目「{child.display_label}」がありません", line=self.doc.line(path))
+                        self.add(cpath, f"必須項目「{child.display_label}」{lack}", line=line)
                 continue
             self.check_value(child, value[child.key], cpath)
 

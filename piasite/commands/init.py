@@ -300,8 +300,9 @@ def run_init(directory: Path, name: str, site_url: str, publisher: str, contact:
         )
     click.echo(
         f"{directory}/ に {len(files)} 個のファイルを作りました。mkdocs.yml の「要記入」を書き換え、"
-        f"content/ の例を実際の評価書に置き換えてください(cd {directory} && npm install && piasite check && "
-        "piasite build。npm install は検索索引の Pagefind を入れます)",
+        f"content/ の例を実際の評価書に置き換えてください(cd {directory} && piasite check && piasite build。"
+        "検索索引の Pagefind は piasite と一緒に入っています。Node.js があれば、先に npm install で"
+        "日本語の検索がよりよい Pagefind 1.6 を入れられます)",
         err=True,
     )
 

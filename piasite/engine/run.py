@@ -47,7 +47,8 @@ from piasite.core.errors import PiasiteError
 from piasite.core.problems import ERROR
 from piasite.engine.config import write as write_engine_config
 from piasite.engine.offline import make_offline
-from piasite.engine.pagefind import SearchIndexError, index_site
+from piasite.engine.pagefind import Pagefind, SearchIndexError, index_site, write_build_info
+from piasite.engine.pagefind import find as find_pagefind
 from piasite.forms.registry import all_forms
 from piasite.history.clock import source_date_epoch
 from piasite.history.content import load_content
@@ -85,6 +86,7 @@ def build_site(
     if not content_dir.is_dir():
         raise BuildError(f"評価書のフォルダ {content_dir} がありません")
     check_engine(engine)
+    found = find_pagefind()  # its version checked now, not after minutes of building (pagefind.py)
     # mkdocs.yml is data: a refused part stops the build with its line (settings.py)
     settings = require(config) if settings is None else settings.require()
     try:  # the folders a build replaces must be ours (outdir.py), checked before anything is written
@@ -98,7 +100,18 @@ def build_site(
         writing = [run]  # where the build is writing now: named when the disk is full and the error names no file
         try:
             _build(
-                content_dir, out_dir, engine, allow_shallow, settings, extensions, timings, staff, run, writing, offline
+                content_dir,
+                out_dir,
+                engine,
+                allow_shallow,
+                settings,
+                extensions,
+                timings,
+                staff,
+                run,
+                writing,
+                offline,
+                found,
             )
         except OSError as e:
             if runlock.is_full(e):
@@ -118,9 +131,11 @@ def _build(
     run: Path,
     writing: list[Path],
     offline: bool = False,
+    found: Pagefind | None = None,
 ) -> None:
     b = Build(content_dir, settings, run, out_dir, engine, allow_shallow, staff, extensions, writing=writing)
     b.offline = offline
+    b.pagefind = found
     t0 = time.perf_counter()
     b.epoch, count, b.bundles = in_child(_generate, b)
     t1 = time.perf_counter()
@@ -307,6 +322,7 @@ class Build:
     bundles: list = field(default_factory=list)  # the search index's parts (site/bundles.py)
     tmp: Path | None = None  # the engine's output, until swapped in
     writing: list[Path] = field(default_factory=list)  # where the build is writing now (disk full)
+    pagefind: Pagefind | None = None  # the binary, found and its version checked (None: found at its stage)
 
     @property
     def docs(self) -> Path:
@@ -385,9 +401,10 @@ def offline_stage(b: Build) -> None:
 
 def pagefind(b: Build) -> None:
     """The search index, one Pagefind run per bundle (site/bundles.py); the preview keeps only the
-    index of its filled copy."""
+    index of its filled copy. The site records which Pagefind made it (api/build.json)."""
     assert b.tmp is not None  # the engine stage ran
-    index_site(filled(b), b.bundles)
+    b.pagefind = index_site(filled(b), b.bundles, b.pagefind)
+    write_build_info(b.tmp, b.pagefind)
     if b.preview:
         for d in filled(b).glob("pagefind*"):
             shutil.move(str(d), str(b.tmp / d.name))

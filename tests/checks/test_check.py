@@ -93,6 +93,16 @@ def test_missing_required(tmp_path):
     expect(proc, path, line - 1, "Ⅰ 1. ①事務の名称", "必須項目「①事務の名称」がありません")
 
 
+@pytest.mark.parametrize("empty", ["", " ~", " null", ' ""', " []"])
+def test_empty_required_key_is_told_at_its_own_line(tmp_path, empty):
+    """Issue 21, item 6: a key written with nothing after it is 「…が空です」 at that key's line,
+    not 「…がありません」 at the line of the section above it."""
+    path, line = edited(tmp_path, "    名称: 個人住民税に関する事務\n", f"    名称:{empty}\n")
+    proc = run_check(path)
+    expect(proc, path, line, "Ⅰ 1. ①事務の名称", "必須項目「①事務の名称」が空です")
+    assert "「①事務の名称」がありません" not in proc.stderr, proc.stderr
+
+
 def test_choice_not_in_options(tmp_path):
     path, line = edited(tmp_path, "対象人数: 10万人以上30万人未満", "対象人数: 10万人以上30万人")
     proc = run_check(path)

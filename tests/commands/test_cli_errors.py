@@ -300,6 +300,8 @@ BAD_ARGS = [
     ["harvest", "--sources", "no-such.yaml"],
     ["harvest", "--sources", REL],
     ["harvest", "http://127.0.0.1:9/pia/"],
+    ["baseline", "no-such-rev"],
+    ["baseline", "HEAD", "HEAD"],
 ]
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -48,7 +49,20 @@ def run(cmd, cwd, env):
     return proc
 
 
+def no_node_path(tmp_path: Path) -> str:
+    """A PATH with git and nothing of Node.js: a staff PC that never installed it."""
+    tools = tmp_path / "tools"
+    tools.mkdir()
+    git = shutil.which("git")
+    assert git
+    (tools / "git").symlink_to(git)
+    return str(tools)
+
+
 def test_wheel_install_init_check_build(tmp_path):
+    """Also the city without Node.js (issue 21, item 1): no node or npm on PATH, no node_modules anywhere
+    the installed piasite looks, PIASITE_PAGEFIND unset: the build uses PyPI's Pagefind
+    (pagefind[extended], a dependency of piasite) and records it in api/build.json."""
     src = tmp_path / "src"
     shutil.copytree(ROOT, src, ignore=IGNORE)  # build from a copy: the checkout gets no build/ or egg-info
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
@@ -83,13 +97,9 @@ def test_wheel_install_init_check_build(tmp_path):
     where = run([str(py), "-c", "import piasite.config.resources as r; print(r.templates_dir())"], tmp_path, env).stdout
     assert where.strip().startswith(site), where  # templates from the installed package
 
-    env = {
-        **env,
-        "PATH": f"{venv / 'bin'}{os.pathsep}{env['PATH']}",
-        "PIASITE_TODAY": "2026-05-01",
-        # the city runs `npm install` for Pagefind; here the one this checkout has
-        "PIASITE_PAGEFIND": str(ROOT / "node_modules" / "@pagefind" / "linux-x64" / "bin" / "pagefind_extended"),
-    }
+    env = {k: v for k, v in env.items() if k != "PIASITE_PAGEFIND"}
+    env = {**env, "PATH": f"{venv / 'bin'}{os.pathsep}{no_node_path(tmp_path)}", "PIASITE_TODAY": "2026-05-01"}
+    assert shutil.which("node", path=env["PATH"]) is None and shutil.which("npm", path=env["PATH"]) is None
     work = tmp_path / "elsewhere"
     work.mkdir()
     run(["piasite", "init", "city", "--name", "東山市"], work, env)
@@ -105,6 +115,12 @@ def test_wheel_install_init_check_build(tmp_path):
     assert "東山データサービス株式会社" in page
     assert (city / "site" / "assets" / "piasite" / "piasite.css").is_file()
     assert (city / "site" / "pagefind").is_dir()
+    assert not (city / "node_modules").exists()
+    info = json.loads((city / "site" / "api" / "build.json").read_text(encoding="utf-8"))
+    import pagefind_bin_extended  # PyPI's, which pip installed beside the tests' dependencies
+
+    version = subprocess.run([pagefind_bin_extended.get_executable(), "--version"], capture_output=True, text=True)
+    assert info == {"検索索引": {"Pagefind": version.stdout.split()[-1]}}, info
 
 
 def test_sdist_carries_the_templates_and_builds_the_same_wheel(tmp_path):

@@ -102,7 +102,11 @@ def slow_pagefind(tmp_path: Path, seconds: float) -> Path:
     """The real Pagefind, started `seconds` late: a build that holds its lock long enough to be met."""
     real = ROOT / "node_modules" / "@pagefind" / "linux-x64" / "bin" / "pagefind_extended"
     fake = tmp_path / "slow-pagefind"
-    fake.write_text(f"#!/bin/sh\nsleep {seconds}\nexec {real} \"$@\"\n", encoding="utf-8")
+    # its version answered at once (the build checks it before taking its lock)
+    fake.write_text(
+        f'#!/bin/sh\n[ "$1" = --version ] && exec {real} --version\nsleep {seconds}\nexec {real} "$@"\n',
+        encoding="utf-8",
+    )
     fake.chmod(0o755)
     return fake
 
@@ -112,7 +116,8 @@ def fake_pagefind(tmp_path: Path, stderr: str, code: int = 101, read_first: bool
     (tmp_path / "panic.txt").write_text(stderr, encoding="utf-8")
     # read_first: it takes the first request (the index is being made), then dies
     wait = "head -c 10 >/dev/null\n" if read_first else ""
-    fake.write_text(f"#!/bin/sh\n{wait}cat {tmp_path / 'panic.txt'} >&2\nexit {code}\n", encoding="utf-8")
+    version = '[ "$1" = --version ] && echo "pagefind 1.6.0" && exit 0\n'  # it starts, then fails on the index
+    fake.write_text(f"#!/bin/sh\n{version}{wait}cat {tmp_path / 'panic.txt'} >&2\nexit {code}\n", encoding="utf-8")
     fake.chmod(0o755)
     return fake
 
