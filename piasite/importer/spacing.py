@@ -1,0 +1,270 @@
+"""Copies printed with a space between every character (document-mirror sites, docsplayer-style:
+`特 定 個 人 情 報 保 護 評 価 書`): the spacing is measured, the inter-character spaces removed,
+the spaces that are really there kept, and the form's labels put back as the form prints them.
+
+What such a copy does to a text (examples.md §3.5): every character is its own token, one space
+apart, except a run of ASCII letters and digits, which stays whole (`平 成 26 年 4 月`); the real
+white space (a tab between two cells, the space between a label and its value, a space inside a
+value) is printed as the same single space; circled numbers are printed as digits (`1 事 務 の 名 称`);
+a stamp's bracket may be lost (`平 成 26 年 4 月 様 式 4 ]`).
+
+So:
+
+- `share(lines)` measures the spacing: of the CJK characters (kana, kanji, full-width signs), the
+  share printed alone between single spaces. A text typed normally has few (a one-character word
+  between spaces); a spaced copy has nearly all. `is_spaced` is that share above one half.
+- `despace_line` joins the tokens: two ASCII runs keep the space between them (they were printed
+  whole, so the space is real: `Windows Server`), everything else is joined; a run of two or more
+  spaces, a tab or an ideographic space is a real gap and kept. The spaces the form's own notation
+  prints (a box `[○] 紙`, an option `1) 実施する 2) 実施しない`, a heading `1. 基本情報`, a
+  bullet `- ・…`) are put back from the notation itself.
+- `resync(form, lines)` puts the form's labels back: a line that is a label of the form, once the
+  digits of the copy are read as the circled numbers the label prints (`1事務の名称` → `①事務の名称`),
+  becomes that label as printed; a label followed on its line by another (`4使用の主体使用部署`, a row
+  group's cell and its first sub-label) is split between them. Only a digit the form's label says is
+  a circled number becomes one: in a value, `1` stays `1` (the copy destroyed the circle for good).
+- What the spacing leaves unsettled — the cells of a table row printed on one line (a 変更箇所 row:
+  where its 変更前 ends and its 変更後 begins is not in the text) — is returned as a row whose
+  uncertain cells are named (changes.py marks them !要確認 with the row quoted), never a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from piasite.forms.form import Form
+from piasite.importer.text import nfkc
+
+# CJK characters, kana, full-width forms and the signs Japanese text prints between them
+_CJK = re.compile(r"[\u2460-\u24ff\u2160-\u217f\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef※〒・]")
+# a real gap in a spaced copy: a tab, an ideographic space, or two spaces or more
+_GAP = re.compile(r"\t|\u3000|  +")
+_ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
+
+# The share of lone CJK characters above which a text is a spaced copy.
+THRESHOLD = 0.5
+# Below this many CJK characters a text says nothing of its spacing.
+MIN_CHARS = 20
+
+
+def share(lines: list[str]) -> float:
+    """Of the CJK characters of the text, the share printed alone: between single spaces (or a
+    single space and the line's edge), with a neighbour on at least one side."""
+    alone = total = 0
+    for line in lines:
+        toks = line.split(" ")
+        if len(toks) < 2:
+            total += len(_CJK.findall(line))
+            continue
+        for t in toks:
+            n = len(_CJK.findall(t))
+            total += n
+            if n == 1 and len(t) == 1:
+                alone += 1
+    return alone / total if total else 0.0
+
+
+def is_spaced(lines: list[str]) -> bool:
+    chars = sum(len(_CJK.findall(l)) for l in lines)
+    return chars >= MIN_CHARS and share(lines) > THRESHOLD
+
+
+def _join(tokens: list[str]) -> str:
+    out = ""
+    for t in tokens:
+        if not t:
+            continue
+        if out and _ASCII_ALNUM.match(out[-1]) and _ASCII_ALNUM.match(t[0]):
+            out += " "  # two ASCII runs: printed whole, so the space between them is real
+        out += t
+    return out
+
+
+# the form's own notation, whose spaces the copy prints like any other
+_BOX = re.compile(r"\s*([\[［〔])\s*([○OＯ●◎■□☑☐◉]?)\s*([\]］〕])\s*")
+_OPTION = re.compile(r"(?<![(（\d,.])(\d{1,2})\)\s*")
+_HEADING = re.compile(r"^(\d{1,2}\.)(?=[^\s\d.,])")
+_PART = re.compile(r"^([\u2160-\u216b])(?=[^\s(（\u2160-\u216b])")
+_BULLET = re.compile(r"^-(?=[^\s\d\-－])")
+_CHOICE_LINE = re.compile(r"^\s*([\[［])\s*(.*?)\s*([\]］])\s*$")
+_TAG = re.compile(r"<[^<>]*>")
+
+
+def _box(m: re.Match) -> str:
+    mark = m.group(2) or " "
+    return f" {m.group(1)}{mark}{m.group(3)} "
+
+
+def _tag(m: re.Match) -> str:
+    # an HTML tag the copy spaced out: its attributes apart again (`<input checked="" type="…">`)
+    return re.sub(r'(?<=["\'])(?=[A-Za-z])', " ", m.group(0))
+
+
+def notation(text: str) -> str:
+    """The spaces the form's notation prints, put back in a joined line."""
+    m = _CHOICE_LINE.match(text)
+    if m and not _BOX.fullmatch(text):
+        return f"{m.group(1)} {m.group(2)} {m.group(3)}"  # [ 実施する ]: a selected choice
+    text = _BOX.sub(_box, text)
+    text = _OPTION.sub(lambda o: f" {o.group(1)}) ", text)
+    text = _HEADING.sub(r"\1 ", text)
+    text = _PART.sub(r"\1 ", text)
+    text = _BULLET.sub("- ", text)
+    text = re.sub(r"(?<=\S)※$", " ※", text)
+    if "<" in text:
+        text = _TAG.sub(_tag, text)
+    return re.sub(r" {2,}", " ", text).strip(" ")
+
+
+def despace_line(line: str) -> str:
+    """One line of a spaced copy as it was printed (as far as the copy tells)."""
+    pieces = _GAP.split(line)
+    gaps = _GAP.findall(line)
+    out = ""
+    for k, piece in enumerate(pieces):
+        out += notation(_join(piece.split(" ")))
+        if k < len(gaps):
+            out += "\t" if "\t" in gaps[k] else " "
+    return out.rstrip()
+
+
+def despace(lines: list[str]) -> list[str]:
+    """The lines of a spaced copy joined (unchanged when the text is not spaced)."""
+    if not is_spaced(lines):
+        return lines
+    return [despace_line(l) for l in lines]
+
+
+# -- the form's labels -----------------------------------------------------------------------------
+
+_CIRCLED = {chr(0x2460 + i): str(i + 1) for i in range(20)}  # ① … ⑳
+
+
+def _key(s: str) -> str:
+    """A label as a spaced copy leaves it: circled numbers as digits, no spaces, no ※, NFKC."""
+    s = "".join(_CIRCLED.get(c, c) for c in s)
+    return re.sub(r"\s+", "", nfkc(s)).replace("※", "")
+
+
+class Line(str):
+    """A line this module rewrote, with what the spacing leaves open: `doubt` (the source text, the
+    reason) makes the item the line belongs to !要確認 (body.py); on a 変更箇所 row, `unsure` names
+    the cells it does not settle (changes.py)."""
+
+    doubt: tuple[str, str] | None = None
+    unsure: tuple[int, ...] = ()
+
+
+def _line(text: str, doubt: tuple[str, str] | None = None, unsure: tuple[int, ...] = ()) -> Line:
+    out = Line(text)
+    out.doubt = doubt
+    out.unsure = unsure
+    return out
+
+
+@dataclass(frozen=True)
+class _Labels:
+    printed: dict[str, str]  # key → the label as the form prints it
+    numbered: frozenset[str]  # keys of labels printed with a number (①, 1., Ⅰ): never a value's words
+    elements: frozenset[str]  # keys of the names a group's elements are numbered after (委託事項)
+    containers: frozenset[str]  # keys of the labels of sections and groups (no value after them)
+    longest: int
+
+
+_NUMBERED_LABEL = re.compile(r"^(?:[\u2460-\u2473\u2160-\u216b]|\d{1,2}[.．]|[(（]別添)")
+
+
+def labels(form: Form) -> _Labels:
+    """The form's labels by their key, as the form prints them: each label, a row group's cell with
+    its first sub-label (`④使用の主体 使用部署`), a section's label with its first item's when the
+    form prints them on one line (`②保管期間 期間`)."""
+    printed: dict[str, str] = {}
+    numbered: set[str] = set()
+    elements: set[str] = set()
+    skip = (form.role_item("changes").key,) if form.has_role("changes") else ()
+
+    def add(k: str, lab: str) -> None:
+        if len(k) >= 2 and not k.isdigit():
+            printed.setdefault(k, lab)
+            if _NUMBERED_LABEL.match(lab):
+                numbered.add(k)
+
+    for item in form.walk():
+        for lab in item.all_labels:
+            add(_key(lab), lab)
+            for other in item.all_labels:  # a label and its variant on one line (②保管期間 期間)
+                if other != lab:
+                    add(_key(lab) + _key(other), f"{lab} {other}")
+            if item.parent_label:
+                add(_key(item.parent_label) + _key(lab), f"{item.parent_label} {lab}")
+        if item.element and "{n}" in item.element:  # 委託事項{n}: the name its elements are numbered after
+            elements.add(_key(item.element.split("{n}")[0]))
+        if item.is_container and item.items and item.key not in skip:
+            first = item.items[0]
+            for lab in item.all_labels:
+                for sub in first.all_labels:
+                    add(_key(lab) + _key(sub), f"{lab} {sub}")
+    containers = frozenset(_key(lab) for i in form.walk() if i.is_container for lab in i.all_labels)
+    return _Labels(
+        printed, frozenset(numbered), frozenset(elements - {""}), containers, max(map(len, printed), default=0)
+    )
+
+
+def _cut(line: str, n: int) -> int:
+    """The index in `line` past the characters whose keys make the first n characters of its key."""
+    got = 0
+    for i, ch in enumerate(line):
+        if got >= n:
+            return i
+        got += len(_key(ch))
+    return len(line)
+
+
+_ELEMENT_NUMBER = re.compile(r"^\d+(?:\s*[~〜～-]\s*\d+)?$")
+# what a value never starts with, but the rest of a sentence does: a particle, a sign that goes on
+_GOES_ON = re.compile(r"^[\u3041-\u3093、。，．・)）」』]")
+
+
+def _leading(table: _Labels, line: str) -> tuple[str, str] | None:
+    """(label as printed, the rest) where the line starts with a label of the form and goes on."""
+    k = _key(line)
+    for n in range(min(len(k) - 1, table.longest), 1, -1):
+        lab = table.printed.get(k[:n])
+        if lab is not None:
+            return lab, line[_cut(line, n) :].lstrip()
+    return None
+
+
+def resync_line(table: _Labels, line: str) -> str:
+    """A joined line that is one of the form's labels (or a row group's cell and its label): as
+    printed; a label with its value after it on the line (the gap between them lost): the two apart.
+    A line that starts with a label but goes on as a sentence would (`期間は…`) is left as a value's
+    line."""
+    if "\t" in line or not line.strip():
+        return line
+    body = line.rstrip()
+    mark = body.endswith("※")
+    lab = table.printed.get(_key(body))
+    if lab is not None:
+        return f"{lab} ※" if mark and "※" not in lab else lab
+    lead = _leading(table, body)
+    if lead is None:
+        return line
+    lab, rest = lead
+    if rest.startswith("※"):
+        lab, rest = f"{lab} ※", rest[1:].lstrip()
+    boxed = bool(re.match(r"^[\[［〔<＜☐☑■□]", rest))
+    k = _key(lab)
+    if not boxed and (k in table.containers or (k in table.elements and rest[:1].isdigit())):
+        return line  # a heading and what the form prints after it; 委託事項1と同じ: a value's words
+    if not rest or (not boxed and _GOES_ON.match(rest)) or _ELEMENT_NUMBER.match(rest):
+        return line  # 委託事項3: an element's heading, its number after the group's name
+    if not boxed and _key(lab) not in table.numbered and len(_key(lab)) < 4:
+        return line  # a short label without its number (期間, 名称): as likely a value's first word
+    return f"{lab} {resync_line(table, rest)}" if boxed else f"{lab}\u3000{rest}"
+
+
+def resync(form: Form, lines: list[str]) -> list[str]:
+    table = labels(form)
+    return [resync_line(table, l) for l in lines]

@@ -1,0 +1,194 @@
+"""Copies printed with a space between every character (document-mirror sites, docsplayer-style;
+examples.md §3.5): the spacing measured, the inter-character spaces removed, the real ones kept,
+the form's labels put back with their circled numbers (importer/spacing.py, issue 19).
+
+The texts are of invented organisations (東雲台市, 西ヶ丘町)."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from piasite.forms.registry import load_form
+from piasite.importer import import_text, spacing
+from piasite.model.reader import Uncertain
+
+_TOKEN = re.compile(r"[A-Za-z0-9.,]+|\S")
+_CIRCLED = {chr(0x2460 + i): str(i + 1) for i in range(20)}
+
+
+def spaced(text: str) -> str:
+    """A text as a document-mirror copy prints it: a space between every character, a run of ASCII
+    letters and digits whole, circled numbers as digits, all white space one space."""
+    out = []
+    for line in text.split("\n"):
+        line = "".join(_CIRCLED.get(c, c) for c in line)
+        out.append(" ".join(_TOKEN.findall(line)))
+    return "\n".join(out)
+
+
+KISO = """特定個人情報保護評価書(基礎項目評価書)
+評価書番号
+7
+評価書名
+後期高齢者医療に関する事務 基礎項目評価書
+個人のプライバシー等の権利利益の保護の宣言
+東雲台市は、後期高齢者医療に関する事務における特定個人情報ファイルの取扱いにあたり、適切な措置を講じ、個人のプライバシー等の権利利益の保護に取り組んでいることを宣言する。
+特記事項
+なし
+評価実施機関名
+東雲台市長
+公表日
+令和6年9月2日
+[令和6年10月 様式2]
+Ⅰ 関連情報
+1. 特定個人情報ファイルを取り扱う事務
+①事務の名称
+後期高齢者医療に関する事務
+②事務の概要
+高齢者の医療の確保に関する法律に基づき、被保険者の資格管理及び保険料の徴収を行う。
+③システムの名称
+後期高齢者医療システム
+Windows Server 2019 基盤
+2. 特定個人情報ファイル名
+後期高齢者医療情報ファイル
+3. 個人番号の利用
+法令上の根拠
+番号法第9条第1項 別表の59の項
+4. 情報提供ネットワークシステムによる情報連携
+①実施の有無
+[ 実施する ]
+<選択肢>
+1) 実施する 2) 実施しない 3) 未定
+②法令上の根拠
+番号法第19条第8号
+5. 評価実施機関における担当部署
+①部署
+市民生活部 保険年金課
+②所属長の役職名
+保険年金課長
+"""
+
+PLAIN = [
+    "特定個人情報保護評価書(基礎項目評価書)",
+    "評価書番号 7 後期高齢者医療に関する事務 基礎項目評価書",
+    "東雲台市は、後期高齢者医療に関する事務における特定個人情報ファイルの取扱いにあたり、",
+]
+
+
+# -- the spacing, measured -------------------------------------------------------------------------
+
+
+def test_the_spacing_is_measured_as_the_share_of_lone_characters():
+    copy = spaced(KISO).split("\n")
+    assert spacing.share(copy) > 0.95
+    assert spacing.share(KISO.split("\n")) < 0.05
+    assert spacing.is_spaced(copy) and not spacing.is_spaced(KISO.split("\n"))
+    assert not spacing.is_spaced(PLAIN)
+    # a few spaced words in a text typed normally do not make it a spaced copy
+    assert not spacing.is_spaced([*PLAIN, "氏 名", "住 所"])
+    # too little text to tell: left as it is
+    assert not spacing.is_spaced(["事 務"])
+
+
+def test_a_text_typed_normally_is_not_despaced():
+    lines = KISO.split("\n")
+    assert spacing.despace(lines) == lines
+
+
+# -- the spaces removed, the real ones kept ---------------------------------------------------------
+
+
+def test_spaces_between_characters_go_and_ascii_words_keep_theirs():
+    assert spacing.despace_line("番 号 法 第 9 条 第 1 項") == "番号法第9条第1項"
+    assert spacing.despace_line("Windows Server 2019 基 盤") == "Windows Server 2019基盤"
+    assert spacing.despace_line("〒 000 - 0000 東 雲 台 市") == "〒000-0000東雲台市"
+    assert spacing.despace_line("IC カ ー ド") == "ICカード"
+    # a real gap the copy kept (two spaces, a tab, an ideographic space) stays a gap
+    assert spacing.despace_line("部 署  市 民 課") == "部署 市民課"
+    assert spacing.despace_line("部 署\t市 民 課") == "部署\t市民課"
+
+
+def test_the_forms_notation_gets_its_spaces_back():
+    assert spacing.despace_line("[ ○ ] 紙 [ ] 専 用 線") == "[○] 紙 [ ] 専用線"
+    assert spacing.despace_line("[ 実 施 す る ]") == "[ 実施する ]"
+    assert spacing.despace_line("< 選 択 肢 >") == "<選択肢>"
+    assert spacing.despace_line("1 ) 実 施 す る 2 ) 実 施 し な い 3 ) 未 定") == "1) 実施する 2) 実施しない 3) 未定"
+    assert spacing.despace_line("1. 特 定 個 人 情 報 フ ァ イ ル 名") == "1. 特定個人情報ファイル名"
+    assert spacing.despace_line("Ⅰ 関 連 情 報") == "Ⅰ 関連情報"
+    assert spacing.despace_line("- ・ 施 錠 す る 。") == "- ・施錠する。"
+    # a number in brackets inside a value is not an option
+    assert spacing.despace_line("フ ァ イ ル ( 1 ) の 記 載") == "ファイル(1)の記載"
+
+
+_CJK_WORD = st.text(alphabet="東雲台市民課保険年金のにはをしてある、。アイウカード", min_size=1, max_size=8)
+_ASCII_WORD = st.from_regex(r"[A-Za-z][A-Za-z0-9]{0,6}", fullmatch=True)
+
+
+@st.composite
+def _printed(draw) -> str:
+    """A line as typed: Japanese words run together, ASCII words one space apart where two meet."""
+    words = draw(st.lists(st.one_of(_CJK_WORD, _ASCII_WORD), min_size=1, max_size=8))
+    out = ""
+    for w in words:
+        if out and out[-1].isascii() and out[-1].isalnum() and w[0].isascii():
+            out += " "
+        out += w
+    return out
+
+
+@given(_printed())
+def test_spacing_then_despacing_a_line_gives_it_back(line):
+    assert spacing.despace_line(spaced(line)) == line
+
+
+# -- the form's labels put back --------------------------------------------------------------------
+
+
+def test_a_digit_becomes_the_circled_number_only_where_the_label_says_so():
+    kiso = load_form("基礎項目評価書")
+    assert spacing.resync(kiso, ["1事務の名称", "2事務の概要", "1実施の有無"]) == [
+        "①事務の名称",
+        "②事務の概要",
+        "①実施の有無",
+    ]
+    # a value's own number stays a digit (the copy destroyed its circle, if it had one)
+    assert spacing.resync(kiso, ["1課税資料管理機能"]) == ["1課税資料管理機能"]
+
+
+def test_a_label_and_its_value_on_one_line_are_put_apart():
+    kiso = load_form("基礎項目評価書")
+    juten = load_form("重点項目評価書")
+    zen = load_form("全項目評価書")
+    assert spacing.resync(kiso, ["1部署市民生活部保険年金課"]) == ["①部署\u3000市民生活部保険年金課"]
+    # a row group's cell and its first sub-label; a label and its variant
+    assert spacing.resync(juten, ["4使用の主体使用部署"]) == ["④使用の主体 使用部署"]
+    assert spacing.resync(zen, ["2保管期間期間"]) == ["②保管期間 期間"]
+    # a label beside its box
+    assert spacing.resync(kiso, ["4.特定個人情報ファイルの取扱いの委託 [ ] 委託しない"]) == [
+        "4. 特定個人情報ファイルの取扱いの委託 [ ] 委託しない"
+    ]
+    # words of a value that begin like a label: left as the value's line
+    assert spacing.resync(juten, ["委託事項1と同じ"]) == ["委託事項1と同じ"]
+    assert spacing.resync(juten, ["委託事項2"]) == ["委託事項2"]
+
+
+# -- the import --------------------------------------------------------------------------------------
+
+
+def test_a_spaced_copy_imports_as_the_text_it_copies():
+    imp = import_text(spaced(KISO) + "\n")
+    d = imp.data
+    assert d["評価書番号"] == 7
+    assert d["評価書名"] == "後期高齢者医療に関する事務基礎項目評価書"  # the space between two words is lost
+    assert d["評価実施機関名"] == "東雲台市長" and d["公表日"] == "2024-09-02" and d["様式の版"] == "令和6年10月"
+    jimu = d["関連情報"]["事務"]
+    assert jimu["名称"] == "後期高齢者医療に関する事務"
+    assert jimu["概要"].startswith("高齢者の医療の確保に関する法律に基づき")
+    assert jimu["システムの名称"] == ["後期高齢者医療システム", "Windows Server 2019基盤"]
+    rel = d["関連情報"]
+    assert rel["情報連携"]["実施の有無"] == "実施する"
+    assert rel["担当部署"] == {"部署": "市民生活部保険年金課", "所属長の役職名": "保険年金課長"}
+    assert not any(isinstance(v, Uncertain) for v in jimu.values())
