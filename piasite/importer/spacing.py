@@ -33,6 +33,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from piasite.core import dates
 from piasite.forms.form import Form
 from piasite.importer.text import nfkc
 
@@ -84,11 +85,18 @@ def _join(tokens: list[str]) -> str:
 # the form's own notation, whose spaces the copy prints like any other
 _BOX = re.compile(r"\s*([\[［〔])\s*([○OＯ●◎■□☑☐◉]?)\s*([\]］〕])\s*")
 _OPTION = re.compile(r"(?<![(（\d,.])(\d{1,2})\)\s*")
+_BRACKETED = re.compile(r"\[\s*([^\[\]\s][^\[\]]*?[^\[\]\s]|[^\[\]\s○OＯ●◎■□☑☐◉])\s*\]")
 _HEADING = re.compile(r"^(\d{1,2}\.)(?=[^\s\d.,])")
 _PART = re.compile(r"^([\u2160-\u216b])(?=[^\s(（\u2160-\u216b])")
 _BULLET = re.compile(r"^-(?=[^\s\d\-－])")
 _CHOICE_LINE = re.compile(r"^\s*([\[［])\s*(.*?)\s*([\]］])\s*$")
 _TAG = re.compile(r"<[^<>]*>")
+
+
+def _inside_parens(text: str, at: int) -> bool:
+    """Whether `at` is inside a parenthesis opened before it ((別添2), (1)): not an option's number."""
+    before = text[:at]
+    return before.count("(") + before.count("（") > before.count(")") + before.count("）")
 
 
 def _box(m: re.Match) -> str:
@@ -107,7 +115,8 @@ def notation(text: str) -> str:
     if m and not _BOX.fullmatch(text):
         return f"{m.group(1)} {m.group(2)} {m.group(3)}"  # [ 実施する ]: a selected choice
     text = _BOX.sub(_box, text)
-    text = _OPTION.sub(lambda o: f" {o.group(1)}) ", text)
+    text = _BRACKETED.sub(lambda b: f"[ {b.group(1)} ]", text)  # a choice printed in a cell: [ 未定 ]
+    text = _OPTION.sub(lambda o: o.group(0) if _inside_parens(text, o.start()) else f" {o.group(1)}) ", text)
     text = _HEADING.sub(r"\1 ", text)
     text = _PART.sub(r"\1 ", text)
     text = _BULLET.sub("- ", text)
@@ -265,6 +274,127 @@ def resync_line(table: _Labels, line: str) -> str:
     return f"{lab} {resync_line(table, rest)}" if boxed else f"{lab}\u3000{rest}"
 
 
+# -- the 変更箇所 table ---------------------------------------------------------------------------
+
+_DATE = re.compile(
+    r"^(?:(?:令和|平成|昭和|[RHS])(?:元|\d{1,2})[年.](?:\d{1,2})[月.](?:\d{1,2}日?)?|\d{4}[年/.-]\d{1,2}[月/.-](?:\d{1,2}日?)?)"
+)
+_NEW = ("(新設)", "（新設）")
+# why the cells of a spaced row are !要確認
+ROW_CELLS = (
+    "字間に空白を入れた写しで、表の欄の区切りが字間の空白と区別できません。"
+    "項目・変更前の記載・変更後の記載の境目を原文で確かめてください"
+)
+ROW_TIMING = (
+    "字間に空白を入れた写しで、表の欄の区切りが字間の空白と区別できません。"
+    "提出時期(事前・事後)が行の中に一度だけ現れる形でないため、項目から説明までの境目を原文で確かめてください"
+)
+
+
+def _date_prefix(text: str) -> int:
+    """The length of the date the text starts with (0: none)."""
+    m = _DATE.match(text)
+    if not m:
+        return 0
+    end = m.end()
+    while end > 0 and dates.parse_date(text[:end]) is None:
+        end -= 1
+    return end
+
+
+@dataclass(frozen=True)
+class _Table:
+    header: str  # key of the header row (the columns' labels in order)
+    columns: tuple[str, ...]  # the columns' labels as printed
+    timings: tuple[str, ...]  # the 提出時期 choices (事前, 事後)
+    heads: frozenset[str]  # keys of the change log's heading
+    choices: dict[str, tuple[str, ...]]  # key of a choice item's label → its choices
+
+
+def _table(form: Form) -> _Table | None:
+    if not form.has_role("changes") or not form.has_role("change_timing"):
+        return None
+    group = form.role_item("changes")
+    note = form.role_item("change_note").label if form.has_role("change_note") else None
+    printed = tuple(c.label for c in group.items if c.label != note)  # 備考 is piasite's own column
+    choices = {_key(lab): i.choices for i in form.walk() if i.choices for lab in i.all_labels}
+    return _Table(
+        "".join(_key(c) for c in printed),
+        printed,
+        tuple(form.role_item("change_timing").choices),
+        frozenset(_key(lab) for lab in group.all_labels),
+        choices,
+    )
+
+
+def _ends_with_label(table: _Labels, text: str) -> bool:
+    k = _key(text)
+    return any(k.endswith(lab) for lab in table.printed if len(lab) >= 3)
+
+
+def _middle(labels: _Labels, tab: _Table, mid: str) -> tuple[str, str, str] | None:
+    """(項目, 変更前, 変更後) where the text settles the boundaries: a 変更前 printed (新設), two
+    bracketed choices, two dates, two choices of the item named — after a 項目 that ends with a label of
+    the form. None where it does not."""
+    for new in _NEW:
+        k = mid.find(new)
+        if k > 0 and mid.count(new) == 1 and _ends_with_label(labels, mid[:k]):
+            return mid[:k], new, mid[k + len(new) :]
+    m = re.match(r"^(.*?)(\[[^\[\]]*\])\s*(\[[^\[\]]*\])$", mid)
+    if m and _ends_with_label(labels, m.group(1)):
+        return m.group(1), m.group(2), m.group(3)
+    for k in range(1, len(mid)):
+        n = _date_prefix(mid[k:])
+        if n and k + n < len(mid) and _date_prefix(mid[k + n :]) == len(mid) - k - n:
+            if _ends_with_label(labels, mid[:k]):
+                return mid[:k], mid[k : k + n], mid[k + n :]
+    kmid = mid
+    for lab, opts in tab.choices.items():
+        for a in opts:
+            for b in opts:
+                if a != b and kmid.endswith(a + b):
+                    head = kmid[: -len(a + b)]
+                    if _key(head).endswith(lab):
+                        return head, a, b
+    return None
+
+
+def change_row(labels: _Labels, tab: _Table, line: str) -> Line | None:
+    """A row of the 変更箇所 table the copy printed with its cells one space apart like its
+    characters: its date and 提出時期 (one of its choices, once in the row) anchor it; the 項目,
+    変更前 and 変更後 between them are split where the text settles it, else !要確認."""
+    n = _date_prefix(line)
+    if not n:
+        return None
+    date, rest = line[:n], line[n:].strip()
+    hits = [(m.start(), t) for t in tab.timings for m in re.finditer(re.escape(t), rest)]
+    if len(hits) != 1:
+        cells = [date, rest, "", "", "", ""]
+        return _line("\t".join(cells), (line, ROW_TIMING), (1, 2, 3, 4, 5))
+    at, timing = hits[0]
+    mid, expl = rest[:at].strip(), rest[at + len(timing) :].strip()
+    split = _middle(labels, tab, mid)
+    if split is not None:
+        return _line("\t".join([date, *[c.strip() for c in split], timing, expl]))
+    return _line("\t".join([date, mid, "", "", timing, expl]), (line, ROW_CELLS), (1, 2, 3))
+
+
 def resync(form: Form, lines: list[str]) -> list[str]:
+    """The lines of a despaced copy with the form's labels as printed and its 変更箇所 rows as cells."""
     table = labels(form)
-    return [resync_line(table, l) for l in lines]
+    tab = _table(form)
+    out: list[str] = []
+    in_table = False
+    for l in lines:
+        k = _key(l)
+        if tab is not None and k == tab.header:
+            out.append("\t".join(tab.columns))
+            in_table = True
+            continue
+        if in_table and tab is not None:
+            row = change_row(table, tab, l.strip())
+            if row is not None:
+                out.append(row)
+                continue
+        out.append(resync_line(table, l))
+    return out

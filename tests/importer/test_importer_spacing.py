@@ -192,3 +192,39 @@ def test_a_spaced_copy_imports_as_the_text_it_copies():
     assert rel["情報連携"]["実施の有無"] == "実施する"
     assert rel["担当部署"] == {"部署": "市民生活部保険年金課", "所属長の役職名": "保険年金課長"}
     assert not any(isinstance(v, Uncertain) for v in jimu.values())
+
+
+# -- the 変更箇所 table ------------------------------------------------------------------------------
+
+CHANGES = """(別添) 変更箇所
+変更日\t項目\t変更前の記載\t変更後の記載\t提出時期\t提出時期に係る説明
+令和5年4月1日\tⅠ 5. ①部署\t市民部 保険年金課\t市民生活部 保険年金課\t事後\t組織改正による名称の変更
+令和6年4月1日\tⅠ 4. ①実施の有無\t[ 未定 ]\t[ 実施する ]\t事前\t情報連携の開始
+令和6年5月1日\tⅠ 9. 適用した理由\t(新設)\t別紙のとおり\t事後\t規則改正
+令和6年6月1日\tⅡ 1. いつ時点の計数か\t令和5年4月1日\t令和6年4月1日\t事後\t
+令和6年7月1日\tⅠ 8. 連絡先\t電話 000-000-0000\t電話 000-000-0001 事前に周知\t事後\t番号の変更
+"""
+
+
+def test_a_change_row_keeps_its_date_and_timing_and_its_open_cells_are_unsettled():
+    imp = import_text(spaced(KISO + CHANGES) + "\n")
+    rows = imp.data["変更箇所"]
+    assert [r["変更日"] for r in rows] == ["2023-04-01", "2024-04-01", "2024-05-01", "2024-06-01", "2024-07-01"]
+    first = rows[0]
+    assert first["提出時期"] == "事後" and first["提出時期に係る説明"] == "組織改正による名称の変更"
+    # where 変更前 ends and 変更後 begins is not in the copy: !要確認 with the row quoted, no guess
+    for col in ("項目", "変更前の記載", "変更後の記載"):
+        assert isinstance(first[col], Uncertain), col
+        assert "字間に空白" in first[col].reason and "市民部保険年金課市民生活部保険年金課" in first[col].source
+    # the text settles it: two bracketed choices, a 変更前 printed (新設), two dates
+    assert (rows[1]["項目"], rows[1]["変更前の記載"], rows[1]["変更後の記載"]) == (
+        "Ⅰ4.1実施の有無",
+        "[ 未定 ]",
+        "[ 実施する ]",
+    )
+    assert (rows[2]["変更前の記載"], rows[2]["変更後の記載"]) == ("(新設)", "別紙のとおり")
+    assert (rows[3]["変更前の記載"], rows[3]["変更後の記載"]) == ("令和5年4月1日", "令和6年4月1日")
+    assert rows[3]["項目"] == "Ⅱ1.いつ時点の計数か"
+    # 事前 twice in the row (a word of a cell): the timing is not settled either
+    last = rows[4]
+    assert all(isinstance(last[c], Uncertain) for c in ("項目", "提出時期", "提出時期に係る説明"))
