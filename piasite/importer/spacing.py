@@ -85,9 +85,13 @@ def _join(tokens: list[str]) -> str:
 # the form's own notation, whose spaces the copy prints like any other
 _BOX = re.compile(r"\s*([\[［〔])\s*([○OＯ●◎■□☑☐◉]?)\s*([\]］〕])\s*")
 _OPTION = re.compile(r"(?<![(（\d,.])(\d{1,2})\)\s*")
-_BRACKETED = re.compile(r"\[\s*([^\[\]\s][^\[\]]*?[^\[\]\s]|[^\[\]\s○OＯ●◎■□☑☐◉])\s*\]")
+_BRACKETED = re.compile(
+    r"([\[［〔])\s*([^\[\]［］〔〕\s][^\[\]［］〔〕]*?[^\[\]［］〔〕\s]|[^\[\]［］〔〕\s○OＯ●◎■□☑☐◉])\s*([\]］〕])"
+)
+_GLYPH = re.compile(r"\s*([☑☐◉■□])\s*")  # a box printed as a glyph: ☑ 個人番号 ☐ 個人番号対応符号
 _HEADING = re.compile(r"^(\d{1,2}\.)(?=[^\s\d.,])")
 _PART = re.compile(r"^([\u2160-\u216b])(?=[^\s(（\u2160-\u216b])")
+_NUMBERED_NAME = re.compile(r"^([(（]\d{1,2}[)）])(?=[^\s\d(（)）])")  # (1) 住民税課税情報ファイル
 _BULLET = re.compile(r"^-(?=[^\s\d\-－])")
 _CHOICE_LINE = re.compile(r"^\s*([\[［])\s*(.*?)\s*([\]］])\s*$")
 _TAG = re.compile(r"<[^<>]*>")
@@ -115,10 +119,12 @@ def notation(text: str) -> str:
     if m and not _BOX.fullmatch(text):
         return f"{m.group(1)} {m.group(2)} {m.group(3)}"  # [ 実施する ]: a selected choice
     text = _BOX.sub(_box, text)
-    text = _BRACKETED.sub(lambda b: f"[ {b.group(1)} ]", text)  # a choice printed in a cell: [ 未定 ]
+    text = _BRACKETED.sub(lambda b: f"{b.group(1)} {b.group(2)} {b.group(3)}", text)  # a choice in a cell: [ 未定 ]
+    text = _GLYPH.sub(lambda g: f" {g.group(1)} ", text)
     text = _OPTION.sub(lambda o: o.group(0) if _inside_parens(text, o.start()) else f" {o.group(1)}) ", text)
     text = _HEADING.sub(r"\1 ", text)
     text = _PART.sub(r"\1 ", text)
+    text = _NUMBERED_NAME.sub(r"\1 ", text)
     text = _BULLET.sub("- ", text)
     text = re.sub(r"(?<=\S)※$", " ※", text)
     if "<" in text:
@@ -178,6 +184,7 @@ class _Labels:
     numbered: frozenset[str]  # keys of labels printed with a number (①, 1., Ⅰ): never a value's words
     elements: frozenset[str]  # keys of the names a group's elements are numbered after (委託事項)
     containers: frozenset[str]  # keys of the labels of sections and groups (no value after them)
+    kinds: dict[str, str]  # key of a label → its item's kind
     longest: int
 
 
@@ -215,8 +222,9 @@ def labels(form: Form) -> _Labels:
                 for sub in first.all_labels:
                     add(_key(lab) + _key(sub), f"{lab} {sub}")
     containers = frozenset(_key(lab) for i in form.walk() if i.is_container for lab in i.all_labels)
+    kinds = {_key(lab): i.kind for i in form.walk() for lab in i.all_labels}
     return _Labels(
-        printed, frozenset(numbered), frozenset(elements - {""}), containers, max(map(len, printed), default=0)
+        printed, frozenset(numbered), frozenset(elements - {""}), containers, kinds, max(map(len, printed), default=0)
     )
 
 
@@ -261,17 +269,46 @@ def resync_line(table: _Labels, line: str) -> str:
     if lead is None:
         return line
     lab, rest = lead
-    if rest.startswith("※"):
+    marked = rest.startswith("※")  # a label's own mark after it: the label is certain
+    if marked:
         lab, rest = f"{lab} ※", rest[1:].lstrip()
+    if not rest:
+        return line
     boxed = bool(re.match(r"^[\[［〔<＜☐☑■□]", rest))
     k = _key(lab)
-    if not boxed and (k in table.containers or (k in table.elements and rest[:1].isdigit())):
-        return line  # a heading and what the form prints after it; 委託事項1と同じ: a value's words
-    if not rest or (not boxed and _GOES_ON.match(rest)) or _ELEMENT_NUMBER.match(rest):
-        return line  # 委託事項3: an element's heading, its number after the group's name
-    if not boxed and _key(lab) not in table.numbered and len(_key(lab)) < 4:
-        return line  # a short label without its number (期間, 名称): as likely a value's first word
-    return f"{lab} {resync_line(table, rest)}" if boxed else f"{lab}\u3000{rest}"
+    if k in table.elements and not boxed:
+        # 委託事項1 課税資料のデータ入力業務: an element's heading and its name; 委託事項1と同じ: words
+        m = re.match(r"^(\d+)(.*)$", rest)
+        if not m or not m.group(2).strip() or _GOES_ON.match(m.group(2).strip()):
+            return line
+        return f"{lab}{m.group(1)}\u3000{m.group(2).strip()}"
+    if boxed:
+        return f"{lab} {resync_line(table, rest)}"
+    if k in table.containers:
+        # a heading and what the form prints after it (※(7.リスク1⑨を除く。)): the heading as printed
+        return f"{lab}{rest}" if marked else line
+    if _ELEMENT_NUMBER.match(rest):
+        return line
+    if not marked and not _fits(table, k, rest):
+        if _GOES_ON.match(rest) or (k not in table.numbered and len(k) < 4):
+            return line  # 期間は…: a value's sentence that begins with a label's words
+    return f"{lab}\u3000{rest}"
+
+
+_NONE = {"なし", "該当なし", "特になし", "無し"}
+
+
+def _fits(table: _Labels, k: str, rest: str) -> bool:
+    """Whether the rest of the line is what the labelled item's values look like: a date, a number,
+    or the word for none."""
+    kind = table.kinds.get(k)
+    if rest.strip() in _NONE:
+        return True
+    if kind == "date":
+        return dates.parse_date(rest.strip()) is not None
+    if kind in ("integer", "count"):
+        return rest.strip().isdigit()
+    return False
 
 
 # -- the 変更箇所 table ---------------------------------------------------------------------------
@@ -397,4 +434,31 @@ def resync(form: Form, lines: list[str]) -> list[str]:
                 out.append(row)
                 continue
         out.append(resync_line(table, l))
+    return _numbered_runs(out)
+
+
+_LEAD_NUMBER = re.compile(r"^(\d{1,2})(?=[^\s\d.,)）:：年月日時分号条項人件回円%％])")
+
+
+def _numbered_runs(lines: list[str]) -> list[str]:
+    """Lines numbered 1, 2, 3 … in a run (names printed ①, ②, ③: the copy prints them as digits
+    glued to the name): the number apart from the name again, as the list's numbering."""
+    out = list(lines)
+    k = 0
+    while k < len(out):
+        m = _LEAD_NUMBER.match(out[k]) if isinstance(out[k], str) and "\t" not in out[k] else None
+        if not m or m.group(1) != "1":
+            k += 1
+            continue
+        run = [k]
+        while run[-1] + 1 < len(out):
+            n = _LEAD_NUMBER.match(out[run[-1] + 1])
+            if not n or int(n.group(1)) != len(run) + 1 or "\t" in out[run[-1] + 1]:
+                break
+            run.append(run[-1] + 1)
+        if len(run) >= 2:
+            for j in run:
+                if type(out[j]) is str:
+                    out[j] = re.sub(r"^(\d{1,2})", r"\1 ", out[j])
+        k = run[-1] + 1
     return out

@@ -119,6 +119,8 @@ def test_the_forms_notation_gets_its_spaces_back():
     assert spacing.despace_line("1. 特 定 個 人 情 報 フ ァ イ ル 名") == "1. 特定個人情報ファイル名"
     assert spacing.despace_line("Ⅰ 関 連 情 報") == "Ⅰ 関連情報"
     assert spacing.despace_line("- ・ 施 錠 す る 。") == "- ・施錠する。"
+    assert spacing.despace_line("☑ 個 人 番 号 ☐ 連 絡 先") == "☑ 個人番号 ☐ 連絡先"
+    assert spacing.despace_line("使 用 者 数 ［ 50 人 未 満 ］") == "使用者数［ 50人未満 ］"
     # a number in brackets inside a value is not an option
     assert spacing.despace_line("フ ァ イ ル ( 1 ) の 記 載") == "ファイル(1)の記載"
 
@@ -169,6 +171,17 @@ def test_a_label_and_its_value_on_one_line_are_put_apart():
     # a label beside its box
     assert spacing.resync(kiso, ["4.特定個人情報ファイルの取扱いの委託 [ ] 委託しない"]) == [
         "4. 特定個人情報ファイルの取扱いの委託 [ ] 委託しない"
+    ]
+    # a value the item's kind recognises after a short label: a date, the word for none
+    assert spacing.resync(kiso, ["公表日令和6年9月2日", "特記事項なし"]) == [
+        "公表日\u3000令和6年9月2日",
+        "特記事項\u3000なし",
+    ]
+    # an element's heading and its name
+    assert spacing.resync(juten, ["委託事項1課税資料のデータ入力業務"]) == ["委託事項1\u3000課税資料のデータ入力業務"]
+    # a label's mark ※ after it: the label is certain, whatever follows
+    assert spacing.resync(juten, ["主な記録項目※・識別情報 ☑ 個人番号"]) == [
+        "主な記録項目 ※\u3000・識別情報 ☑ 個人番号"
     ]
     # words of a value that begin like a label: left as the value's line
     assert spacing.resync(juten, ["委託事項1と同じ"]) == ["委託事項1と同じ"]
