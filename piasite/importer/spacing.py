@@ -185,6 +185,7 @@ class _Labels:
     elements: frozenset[str]  # keys of the names a group's elements are numbered after (委託事項)
     containers: frozenset[str]  # keys of the labels of sections and groups (no value after them)
     kinds: dict[str, str]  # key of a label → its item's kind
+    columns: frozenset[str]  # keys of the 変更箇所 table's column labels (its header, never a value's words)
     longest: int
 
 
@@ -224,7 +225,13 @@ def labels(form: Form) -> _Labels:
     containers = frozenset(_key(lab) for i in form.walk() if i.is_container for lab in i.all_labels)
     kinds = {_key(lab): i.kind for i in form.walk() for lab in i.all_labels}
     return _Labels(
-        printed, frozenset(numbered), frozenset(elements - {""}), containers, kinds, max(map(len, printed), default=0)
+        printed,
+        frozenset(numbered),
+        frozenset(elements - {""}),
+        containers,
+        kinds,
+        frozenset(_key(lab) for k in skip for c in form.role_item("changes").walk() for lab in c.all_labels),
+        max(map(len, printed), default=0),
     )
 
 
@@ -291,10 +298,19 @@ def resync_line(table: _Labels, line: str) -> str:
         return line
     if not marked and not _fits(table, k, rest):
         if _GOES_ON.match(rest) or (k not in table.numbered and len(k) < 4):
-            return line  # 期間は…: a value's sentence that begins with a label's words
+            # 期間は…: most likely a value's sentence that begins with a label's words; the copy
+            # cannot tell it from the label and its value (the gap between them lost)
+            if k in table.columns or len(_key(rest)) < 2:
+                return line
+            return _line(line, (line, LABEL_OR_WORDS.format(label=lab)))
     return f"{lab}\u3000{rest}"
 
 
+# why a value is !要確認 whose line begins with a label's words
+LABEL_OR_WORDS = (
+    "字間に空白を入れた写しで、行の初めの「{label}」が項目名なのか記載の一部なのか、空白からは区別できません"
+    "(記載の一部として読みました)"
+)
 _NONE = {"なし", "該当なし", "特になし", "無し"}
 
 

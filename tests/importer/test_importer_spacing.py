@@ -241,3 +241,17 @@ def test_a_change_row_keeps_its_date_and_timing_and_its_open_cells_are_unsettled
     # 事前 twice in the row (a word of a cell): the timing is not settled either
     last = rows[4]
     assert all(isinstance(last[c], Uncertain) for c in ("項目", "提出時期", "提出時期に係る説明"))
+
+
+def test_a_value_whose_line_begins_with_a_labels_words_is_unsettled():
+    # 期間 is a label (a variant of ②保管期間) and the first word of this value's second line: the
+    # copy cannot tell a label and its value from the value's own words
+    text = spaced(
+        "特定個人情報保護評価書(全項目評価書)\nⅡ 特定個人情報ファイルの概要\n1. 特定個人情報ファイル名\n住民記録ファイル\n"
+        "6. 特定個人情報の保管・消去\n①保管場所 ※\nデータセンターのサーバー室に保管する。\n"
+        "期間は条例で定める。\n③消去方法\n保存期間を過ぎたデータは消去する。\n"
+    )
+    imp = import_text(text + "\n")
+    place = imp.data["特定個人情報ファイル"][0]["保管・消去"]["保管場所"]
+    assert isinstance(place, Uncertain) and "「期間」が項目名なのか記載の一部なのか" in place.reason
+    assert imp.data["特定個人情報ファイル"][0]["保管・消去"]["消去方法"] == "保存期間を過ぎたデータは消去する。"
