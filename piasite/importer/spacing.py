@@ -23,6 +23,9 @@ So:
   becomes that label as printed; a label followed on its line by another (`4使用の主体使用部署`, a row
   group's cell and its first sub-label) is split between them. Only a digit the form's label says is
   a circled number becomes one: in a value, `1` stays `1` (the copy destroyed the circle for good).
+- A line that begins with a label's words but goes on as a sentence would (`期間は…`) is read as a
+  value's words, and that value is !要確認 with the reason: the copy cannot tell it from a label
+  and its value.
 - What the spacing leaves unsettled — the cells of a table row printed on one line (a 変更箇所 row:
   where its 変更前 ends and its 変更後 begins is not in the text) — is returned as a row whose
   uncertain cells are named (changes.py marks them !要確認 with the row quoted), never a guess.
