@@ -20,7 +20,18 @@ from piasite.forms.form import Form
 from piasite.forms.registry import form_names, load_form
 from piasite.forms.values import value_at
 from piasite.importer import changes as changelog
-from piasite.importer import columns, cover, fidelity, furniture, henko, notassessment, plausible, reflow, uncertain
+from piasite.importer import (
+    columns,
+    cover,
+    fidelity,
+    furniture,
+    henko,
+    notassessment,
+    plausible,
+    reflow,
+    spacing,
+    uncertain,
+)
 from piasite.importer.body import BodyParser, Notes, cells_of
 from piasite.importer.imported import Imported
 from piasite.importer.text import nfkc, norm, plain
@@ -87,19 +98,6 @@ class NotAnAssessment(PiasiteError):
     """A text with nothing in it to import."""
 
 
-_CJK = "\u3040-\u30ff\u3400-\u9fff\uff08\uff09()"
-_SPACED = re.compile(rf"(?:[{_CJK}] ){{4,}}")
-
-
-def despaced(lines: list[str]) -> list[str]:
-    """Text with a space between every character (docsplayer copies): the spaces removed
-    between CJK characters, when most lines are printed that way; otherwise unchanged."""
-    body = [l for l in lines if l.strip()]
-    if not body or sum(1 for l in body if _SPACED.search(l)) * 2 < len(body):
-        return lines
-    return [re.sub(rf"(?<=[{_CJK}]) (?=[{_CJK}])", "", l) for l in lines]
-
-
 def import_text(text: str, limits: Limits = DEFAULT_LIMITS) -> Imported:
     """limits: the city's (mkdocs.yml), which the YAML written must keep to (_make_valid reads it back)."""
     text, unified = glyphs.unify(text)  # ⼈ → 人: radicals a PDF's fonts wrote for the kanji they draw
@@ -107,10 +105,14 @@ def import_text(text: str, limits: Limits = DEFAULT_LIMITS) -> Imported:
     if raw_lines and raw_lines[-1] == "":
         raw_lines.pop()
     source = dict(enumerate(raw_lines, 1))  # notes quote these, whatever the reading below changes
-    raw_lines = despaced(raw_lines)
+    spaced = spacing.is_spaced(raw_lines)  # a copy with a space between every character (docsplayer)
+    if spaced:
+        raw_lines = spacing.despace(raw_lines)
     if not any(l.strip() for l in raw_lines):
         raise NotAnAssessment("空のファイルです。PDF から抽出した評価書のテキストを指定してください")
     form, evidence = _detect(raw_lines)
+    if spaced:
+        raw_lines = spacing.resync(form, raw_lines)  # the form's labels as it prints them (①, not 1)
     if why := notassessment.refusal(raw_lines, form, evidence):  # a 記載要領, a list page, another text
         raise NotAnAssessment(why)
     raw_lines = columns.rewrite(form, raw_lines)  # pdftotext -layout: cells at columns → tab-separated cells
