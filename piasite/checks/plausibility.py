@@ -116,6 +116,10 @@ def fits(item: Item, text: str) -> bool:
     return False
 
 
+# what a document writes in a cell that has nothing to say (a value of its own, alone in its cell)
+_NOTHING = {"-", "－", "―", "—", "ー", "‐", "なし", "該当なし"}
+
+
 def value_doubt(item: Item, value: Any) -> str | None:
     """Why `value` is implausible for `item` (None: nothing to say); a list: its first doubted
     element. Withheld and !要確認 values are not judged (the first is not shown, the second says its
@@ -158,6 +162,8 @@ def _text_doubt(item: Item, value: Any) -> str | None:
     paragraphs = [x.strip() for x in re.split(r"\n\s*\n", t) if x.strip()]
     if len(paragraphs) >= 2 and len(set(paragraphs)) == 1:
         return f"同じ記載「{paragraphs[0][:20]}」が {len(paragraphs)} 回続いています(いくつかの欄を読み込んだ可能性があります)"
+    if len(paragraphs) >= 2 and paragraphs[0] in _NOTHING:
+        return f"「{paragraphs[0]}」(記載なし)の後にも記載が続いています(次の欄まで読み込んだ可能性があります)"
     return shape_doubt(item.shape, t) if item.shape else None
 
 

@@ -117,7 +117,9 @@ def import_text(text: str, limits: Limits = DEFAULT_LIMITS) -> Imported:
         raise NotAnAssessment(why)
     raw_lines = columns.rewrite(form, raw_lines)  # pdftotext -layout: cells at columns → tab-separated cells
     # running headers and footers read as the page break they stand at
-    page = furniture.page_furniture(raw_lines, cover.cover_end(form, raw_lines))
+    cover_end = cover.cover_end(form, raw_lines)
+    page = furniture.page_furniture(raw_lines, cover_end)
+    page |= furniture.title_headers(raw_lines, form.title, cover_end)  # headers above each page's title
     running = {raw_lines[k].strip() for k in page}  # the cover page prints them too
     raw_lines = [PAGE_BREAK if k in page else l for k, l in enumerate(raw_lines)]
     numbered = list(enumerate(raw_lines, 1))

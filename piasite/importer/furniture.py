@@ -315,3 +315,38 @@ def page_furniture(lines: list[str], cover_end: int = 0) -> set[int]:
         if len(at_breaks) >= 2 and all(k < cover_end for k in elsewhere):
             out |= set(at_breaks)
     return out
+
+
+TITLE_REACH = 3  # lines above a page's title a running header takes
+
+
+def title_headers(lines: list[str], title: str, cover_end: int = 0) -> set[int]:
+    """Running headers above the form's title printed again at the top of every page (pdftotext's
+    reading order: `住民基本台帳に関する事務 全項目評価書` / `特定個人情報保護評価書(全項目評価書)`), where
+    the page counter and the headers are not beside each other (a label cell repeated on the new
+    page comes between them): a line among the few above the title on at least half of the pages,
+    the same each time, that opens with no form label. Only those places; the same text elsewhere
+    (the 評価書名 on the cover, a value) stays the document's."""
+    want = norm(title)
+    titles = [k for k, raw in enumerate(lines) if k >= cover_end and norm(raw) == want]
+    if len(titles) < 2:
+        return set()
+    heads = _label_heads()
+    seen: dict[str, list[int]] = defaultdict(list)
+    for t in titles:
+        j, taken = t - 1, 0
+        while j >= cover_end and taken < TITLE_REACH:
+            raw = lines[j]
+            if not raw.strip():
+                j -= 1
+                continue
+            if is_separator(raw) or "\t" in raw or has_html(raw) or norm(raw).startswith(heads):
+                break
+            seen[raw.strip()].append(j)
+            taken += 1
+            j -= 1
+    out: set[int] = set()
+    for ks in seen.values():
+        if len(ks) >= 2 and 2 * len(ks) >= len(titles):
+            out |= set(ks)
+    return out

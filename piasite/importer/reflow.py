@@ -107,6 +107,7 @@ class _Cursor:
         self.changelog: list[tuple[int, list[str]]] | None = None  # a flattened change log's tokens, by line
         self.flat = False  # a line of the text was read as a flattened page
         self.pages = False  # the text's lines are pages (most of them long): every one a stream
+        self.apart = False  # label cells printed apart from their values (pdftotext's reading order)
 
     def accept(self, n: str, move: bool = True) -> int | None:
         """The slot the normalised label `n` names as the next expected item, or None."""
@@ -1086,7 +1087,10 @@ def _lines(cur: _Cursor, numbered: Numbered) -> Numbered:
         values = [numbered[x] for x in range(j, v) if numbered[x][1].strip() and not is_separator(numbered[x][1])]
         # fewer lines than labels: read as printed one under the other, the empty ones first, each
         # value under its nearest label (承認日 / 公表日 / a date), as the parser reads them
-        if len(run) >= 2 and len(values) >= len(run):
+        # fewer values than labels where label cells are printed apart from their values (a section's
+        # label in pieces between them): which are empty is read as the values say, or left open
+        fewer = cur.apart and 0 < len(values) < len(run)
+        if len(run) >= 2 and (len(values) >= len(run) or fewer):
             # the values a page break (a line of furniture, a blank) stands between
             at = [x for x in range(j, v) if numbered[x] in values]
             gaps = [t for t, (x, y) in enumerate(itertools.pairwise(at)) if y > x + 1]
@@ -1611,6 +1615,184 @@ def _without_footers(numbered: Numbered) -> Numbered:
     return out
 
 
+# a section's numbered label (2. 特定個人情報ファイルの取扱いに関する問合せ), in its normal form
+_SECTION_NO = re.compile(r"^\d+\.")
+_MIN_HEAD = 4  # characters of a section's label after its number that a wrapped label's first line keeps
+
+
+def _sections(cur: _Cursor) -> dict[str, tuple[str, dict[str, str]]]:
+    """Normal form of each numbered section's label → (its label, the labels printed inside it by
+    their normal forms)."""
+    out: dict[str, tuple[str, dict[str, str]]] = {}
+    for s in cur.slots:
+        item = s.item
+        if not item.is_container:
+            continue
+        inner = {_norm(lab): lab for d in item.walk() for lab in d.all_labels}
+        for lab in item.all_labels:
+            n = _norm(lab)
+            if (m := _SECTION_NO.match(n)) and len(n) >= len(m.group(0)) + _MIN_HEAD + 1:
+                out[n] = (lab, inner)
+    return out
+
+
+_BOX = re.compile(r"^[\[［](?:[○◯〇✓✔■●☑xX×]?)[\]］]")
+
+
+def _common(a: str, b: str) -> int:
+    n = 0
+    while n < len(a) and n < len(b) and a[n] == b[n]:
+        n += 1
+    return n
+
+
+def _wrapped_label(
+    cur: _Cursor, rest: str, pending: str, inner: dict[str, str], line: str
+) -> tuple[str, str, list[str]] | None:
+    """Read one line (its normal form) as pieces of a wrapped section label (`rest`: what is still
+    to come of it) and of labels printed inside the section — whole, a box before a flag's, or
+    wrapped too (`pending`: what is still to come of one). (rest, pending, the inner labels this
+    line opens, as printed) or None when a piece is none of these."""
+    opened: list[str] = []
+    t = 0
+    while t < len(line):
+        at = line[t:]
+        box = _BOX.match(at)
+        lead = box.group(0) if box else ""
+        whole = [lab for lab in inner if at.startswith(lead + lab, 0)]
+        element = next(
+            (m for m in range(min(len(at), 12), 0, -1) if any(rx.match(at[:m]) for rx, _, _ in cur.p.elements)), 0
+        )
+        if not pending and whole:
+            lab = max(whole, key=len)
+            opened.append(("[ ]" if lead in ("[]", "［］") else lead) + " " + inner[lab] if lead else inner[lab])
+            t += len(lead) + len(lab)
+        elif not pending and element and not lead:
+            opened.append(at[:element])
+            t += element
+        elif lead:
+            return None
+        elif pending and (m := _common(at, pending)) and (m == len(pending) or m == len(at)):
+            pending = pending[m:]
+            t += m
+        elif m := _common(at, rest):
+            rest = rest[m:]
+            t += m
+        else:
+            starts = [lab for lab in inner if lab.startswith(at) and len(lab) > len(at)]
+            if pending or len(at) < _MIN_HEAD or len(starts) != 1:
+                return None
+            pending = starts[0][len(at) :]
+            opened.append(inner[starts[0]])
+            t = len(line)
+    return rest, pending, opened
+
+
+def _wrapped_sections(cur: _Cursor, numbered: Numbered) -> Numbered:
+    """A section's numbered label wrapped in its label cell and printed in pieces between the labels
+    beside it (pdftotext's reading order: `2. 特定個人情報ファイルの ①連絡先` / `取扱いに関する問合せ`):
+    the label put back whole on the line of its first piece, the labels inside it each on its line,
+    the pieces taken as the label's (never a value). Only when the pieces spell the label to its
+    end, each piece a part of it or a label printed inside the section."""
+    sections = _sections(cur)
+    if not sections:
+        return numbered
+    out: Numbered = []
+    k = 0
+    while k < len(numbered):
+        no, raw = numbered[k]
+        found = None
+        line = _norm(raw) if "\t" not in raw else ""
+        if _SECTION_NO.match(line) and line not in sections:
+            spelled = []
+            for n, (label, inner) in sections.items():
+                head = _common(line, n)
+                number = _SECTION_NO.match(n)
+                if number and len(number.group(0)) + _MIN_HEAD <= head < len(n):
+                    got = _spelled(cur, n[head:], inner, line[head:], numbered, k)
+                    if got is not None:
+                        spelled.append((label, got))
+            # two sections' labels spelled (never seen): not settled, left as printed
+            found = spelled[0] if len(spelled) == 1 else None
+        if found is None and (joined := _wrapped_item_label(cur, numbered, k)) is not None:
+            k, lines = joined
+            out += lines
+            continue
+        if found is None:
+            out.append((no, raw))
+            k += 1
+            continue
+        label, (end, lines) = found
+        boxes = [r for _, r in lines if _BOX.match(r)]  # a flag's box is printed on its section's line
+        lines = [(m, r) for m, r in lines if not _BOX.match(r)]
+        alone = tuple(m for m, _ in numbered[k + 1 : end] if m not in {x for x, _ in lines})
+        out.append((no, _line(" ".join([label, *boxes]), merged=alone)))
+        out += lines
+        k = end
+    return out
+
+
+_MIN_WRAPPED = 12  # characters of a label printed over several lines (shorter ones fit their cell)
+
+
+def _wrapped_item_label(cur: _Cursor, numbered: Numbered, k: int) -> tuple[int, Numbered] | None:
+    """(past-last line, the lines to read) of an item's long label wrapped in its cell over the lines
+    from k (`情報提供ネットワークシステムとの接続に` / `伴うその他のリスク及びそのリスクに対す` / `る措置`):
+    the lines joined are one of the form's labels, the first alone is none. A value of one word
+    printed on the label's first line, after it (`特定個人情報の入手(情報提供ネットワーク －`), is put
+    on the line after the label."""
+    first = numbered[k][1]
+    if "\t" in first or not first.strip() or _norm(first) in cur.p.by_label:
+        return None
+    head, _, tail = first.strip().rpartition(" ")
+    # a choice's bracket printed on the label's first line: `…取扱者数は500人以上 [ 500人未満 ]` / `か`
+    bracket = re.match(r"^(.*\S)\s+([\[［][^\]］]*[\]］])$", first.strip())
+    readings = [(first.strip(), ""), (head, tail) if head.strip() else ("", "")]
+    if bracket:
+        readings.append((bracket.group(1), bracket.group(2)))
+    for lead, value in readings:
+        joined = _norm(lead)
+        if len(joined) < _MIN_HEAD:  # a list's dash, a bracket: a value's markup, not a label's piece
+            continue
+        printed = [lead.strip()]
+        for end in range(k + 1, min(len(numbered), k + 4)):
+            raw = numbered[end][1]
+            if "\t" in raw or not raw.strip():
+                break
+            joined += _norm(raw)
+            printed.append(raw.strip())
+            if len(joined) > cur.longest:
+                break
+            if joined in cur.p.by_label and len(joined) >= _MIN_WRAPPED:
+                no = numbered[k][0]
+                merged = tuple(m for m, _ in numbered[k + 1 : end + 1])
+                return end + 1, [(no, _line("".join(printed), merged=merged))] + ([(no, value)] if value else [])
+    return None
+
+
+def _spelled(
+    cur: _Cursor, rest: str, inner: dict[str, str], first: str, numbered: Numbered, k: int
+) -> tuple[int, Numbered] | None:
+    """(past-last line, the inner labels as lines) where the lines from k spell the rest of a
+    wrapped section label; None if they do not reach its end."""
+    lines: Numbered = []
+    pending = ""
+    pieces = first
+    at = k
+    while True:
+        got = _wrapped_label(cur, rest, pending, inner, pieces)
+        if got is None:
+            return None
+        rest, pending, opened = got
+        lines += [(numbered[at][0], o) for o in opened]
+        if not rest and not pending:
+            return at + 1, lines
+        at += 1
+        if at >= len(numbered) or at > k + 6 or not numbered[at][1].strip() or "\t" in numbered[at][1]:
+            return None
+        pieces = _norm(numbered[at][1])
+
+
 def reflow(form: Form, numbered: Numbered) -> Numbered:
     """The lines rewritten for the label parser: flattened pages split at the form's labels, the
     values of labels printed first assigned to them, a label printed inside its tall value put
@@ -1645,6 +1827,10 @@ def reflow(form: Form, numbered: Numbered) -> Numbered:
         if cur.changelog is not None:
             out += _change_rows(cur, cur.changelog)
         return out  # a flattened text is cut already
+    wrapped = _wrapped_sections(cur, out)  # a section's label wrapped in pieces between its labels
+    # such pieces show label cells printed apart from their values (pdftotext's reading order)
+    apart = wrapped != out
+    out = wrapped
     # first the evidence: whether the text anywhere prints a run of labels followed by one value
     # each (the layout of a merged label column); then the reading, which marks what the values do
     # not settle !要確認 only in a text that shows that layout
@@ -1657,7 +1843,8 @@ def reflow(form: Form, numbered: Numbered) -> Numbered:
     _lines(probe, out)
     cur = _Cursor(form)
     cur.width, cur.tabless, cur.longest_line = width, tabless, longest
-    cur.labels_first = probe.proved > 0
+    cur.labels_first = probe.proved > 0 or apart
+    cur.apart = apart
     inside, printed = probe.votes
     cur.layout = "inside" if inside > printed else "canonical" if printed > inside else None
     return _lines(cur, out)

@@ -219,3 +219,14 @@ def test_a_radical_copied_out_of_a_pdf_is_named_with_the_kanji_it_looks_like():
     why = P.value_doubt(name, "住⺠基本台帳に関する事務")  # ⺠ U+2EA0, as Chrome's PDFs give 民
     assert "⺠" in why and "U+2EA0" in why and "「民」" in why
     assert P.value_doubt(name, "住民基本台帳に関する事務") is None
+
+
+def test_a_dash_followed_by_more_text_is_doubted():
+    """`－` (nothing to say) and then a paragraph: the next cell's value read into this one."""
+    from piasite.checks.plausibility import value_doubt
+    from piasite.forms.registry import load_form
+
+    item = load_form("全項目評価書").item_at(("基本情報", "他の評価実施機関"))
+    assert "記載なし" in (value_doubt(item, "－\n\n環境課長") or "")
+    assert value_doubt(item, "－") is None
+    assert value_doubt(item, "北見台町教育委員会") is None
