@@ -14,6 +14,7 @@ from piasite.core import csvsafe
 from piasite.forms.registry import form_names, load_form
 from piasite.forms.schema import form_schema, schema_filename
 from piasite.model.reader import Uncertain, public
+from piasite.site import facets
 
 API = "api"
 # Field names of the open data (a published format; the same words as the form keys they hold,
@@ -121,6 +122,10 @@ def write_api(site, indexes, base: str = "") -> None:
     for ix in indexes:
         site.write_page(f"{API}/indexes/{ix.id}.json", index_json(ix, base))
         site.write_page(f"{API}/indexes/{ix.id}.csv", index_csv(ix, base))
+    fs = getattr(site, "facets", None)
+    if fs is not None:
+        header, body = facets.csv_rows(fs, base)
+        site.write_page(f"{API}/indexes/{fs.id}.csv", "\ufeff" + csvsafe.rows(header, body))
     for name in form_names():
         form = load_form(name)
         site.write_page(f"{API}/schema/{schema_filename(form)}", dumps(form_schema(form)))
