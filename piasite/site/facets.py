@@ -128,7 +128,9 @@ def spec() -> dict:
         raise regime.RegimeError("forms/regime/indexes.yaml: facets: に id・title・lead を書いてください")
     filters = s.get("filters") or {}
     if not isinstance(filters, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in filters.items()):
-        raise regime.RegimeError("forms/regime/indexes.yaml: facets: の filters: は「項目のキー: 絞り込みの名前」で書いてください")
+        raise regime.RegimeError(
+            "forms/regime/indexes.yaml: facets: の filters: は「項目のキー: 絞り込みの名前」で書いてください"
+        )
     return {"id": str(s["id"]), "title": str(s["title"]), "lead": str(s["lead"]), "filters": dict(filters)}
 
 
@@ -358,6 +360,14 @@ def csv_rows(facets: Facets, base: str = "") -> tuple[list[str], list[list[str]]
             for o in ans.occurrences:
                 href = f"{base}/{o.href}" if base else o.href
                 rows.append(
-                    [fc.title, fc.id, ans.text, "はい" if ans.listed else "いいえ", o.assessment.full_title, o.where, href]
+                    [
+                        fc.title,
+                        fc.id,
+                        ans.text,
+                        "はい" if ans.listed else "いいえ",
+                        o.assessment.full_title,
+                        o.where,
+                        href,
+                    ]
                 )
     return header, rows

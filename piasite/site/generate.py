@@ -38,7 +38,7 @@ from piasite.history import withheld
 from piasite.history.clock import source_date_epoch
 from piasite.model import lists
 from piasite.model.names import Names
-from piasite.site import facets, indexes, listing, render
+from piasite.site import facets, indexes, listing, phrases, render
 from piasite.site.api import assessment_json, assessment_path, write_api
 from piasite.site.bundles import bundles
 from piasite.site.guides import write_guides
@@ -105,7 +105,7 @@ class Site:
     def write_page(self, relpath: str, text: str) -> Path:
         text = xmlsafe.clean(text)  # no control character reaches a page, feed or data file
         if relpath.endswith(".md"):
-            text = shelve(self.out, relpath, text)
+            text = shelve(self.out, relpath, phrases.phrase_html(text))  # <wbr> between Japanese phrases
         path = self.out / relpath
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8", newline="\n")
