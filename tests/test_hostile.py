@@ -55,7 +55,7 @@ def test_every_page_kind_shows_the_payload_as_text(site):
 def test_entity_encoded_text_stays_text(site):
     text = (site / "h10/1/index.html").read_text(encoding="utf-8")
     assert re.search(r"<title>[^<]* 評価書&amp;lt;script&amp;gt;alert\(3\)&amp;lt;/script&amp;gt; - ", text)
-    h1 = re.search(r"<h1 [^>]*>(.*?)</h1>", text)[1]
+    h1 = re.search(r"<h1 [^>]*>(.*?)</h1>", text)[1].replace("<wbr>", "")  # phrases.py's line breaks
     # the 評価実施機関 is shown before the title in its own span (kept out of the search index)
     assert (
         re.sub(r"<span data-pagefind-ignore>[^<]*</span>", "", h1)

@@ -15,6 +15,7 @@ NAV = [
     ("システム", "indexes/system/index.md"),
     ("委託先", "indexes/itakusaki/index.md"),
     ("提供先・移転先", "indexes/teikyosaki/index.md"),
+    ("選択肢の回答", "indexes/kaito/index.md"),  # site/facets.py: forms/regime/indexes.yaml facets:
     ("更新履歴", "changes/index.md"),  # written by the change-log stage (history_pages.py)
     ("検索", "search/index.md"),
     ("オープンデータ", "api/index.md"),

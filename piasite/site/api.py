@@ -23,6 +23,7 @@ from piasite.forms.schema import form_schema, schema_filename
 from piasite.forms.values import value_at
 from piasite.history.changelog import columns, has_table
 from piasite.model.reader import Uncertain, public
+from piasite.site import facets
 
 API = "api"
 # Field names of the open data (a published format; the same words as the form keys they hold,
@@ -253,6 +254,12 @@ def write_api(site, indexes, base: str = "") -> None:
     for ix in indexes:
         site.write_page(f"{API}/indexes/{ix.id}.json", index_json(ix, base, ab))
         site.write_page(f"{API}/indexes/{ix.id}.csv", index_csv(ix, base, ab))
+    fs = getattr(site, "facets", None)
+    if fs is not None:
+        header, body = facets.csv_rows(fs, base)
+        cells = _about_cells(ab)  # publisher and licence on every row, as in every CSV of the site
+        rows = ([*row, *cells] for row in body)
+        site.write_page(f"{API}/indexes/{fs.id}.csv", "\ufeff" + csvsafe.rows([*header, *ABOUT_COLUMNS], rows))
     for name in form_names():
         form = load_form(name)
         site.write_page(f"{API}/schema/{schema_filename(form)}", dumps(form_schema(form)))

@@ -31,7 +31,7 @@ from piasite.core.errors import PiasiteError
 from piasite.core.labels import bare
 from piasite.core.parallel import on_two_cores
 from piasite.core.textcheck import visible
-from piasite.forms.registry import form_names, load_form
+from piasite.forms.registry import all_forms, form_names, load_form
 from piasite.forms.schema import schema_filename
 from piasite.forms.values import value_at
 from piasite.history import withheld
@@ -39,7 +39,7 @@ from piasite.history.changelog import has_table
 from piasite.history.clock import source_date_epoch
 from piasite.model import lists
 from piasite.model.names import Names
-from piasite.site import indexes, listing, render
+from piasite.site import facets, indexes, listing, phrases, render
 from piasite.site.api import (
     about,
     dumps,
@@ -104,6 +104,7 @@ class Site:
         """What is derived from all the assessments: the indexes, the links to their entries and the
         評価 (documents sharing a 評価書番号, evaluation.py); again after `piasite serve` replaced one."""
         self.indexes: list[Index] = build_indexes(self.assessments, self.names)
+        self.facets = facets.build_facets(self.assessments, all_forms())
         self.entity_links = entity_links(self.indexes)
         self.evaluations = evaluations(self.assessments)
         self.evaluation_of = of_assessment(self.evaluations)
@@ -115,7 +116,7 @@ class Site:
     def write_page(self, relpath: str, text: str) -> Path:
         text = xmlsafe.clean(text)  # no control character reaches a page, feed or data file
         if relpath.endswith(".md"):
-            text = shelve(self.out, relpath, text)
+            text = shelve(self.out, relpath, phrases.phrase_html(text))  # <wbr> between Japanese phrases
         path = self.out / relpath
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8", newline="\n")
@@ -329,6 +330,21 @@ def history_extension(site: Site) -> None:
 DEFAULT_EXTENSIONS: list[Callable[[Site], None]] = [history_extension]
 
 
+FILTER_INDEXES = ("system", "itakusaki")  # names a page carries as search filters, under the index's title
+
+
+def search_filters(site: Site, a) -> list[tuple[str, str]]:
+    """The filters a page carries besides one-valued summary()'s: each system and 委託先 it names (the
+    index's canonical name, under the index's title) and its answers to the facets that are filters."""
+    out: list[tuple[str, str]] = []
+    for ix in site.indexes:
+        if ix.id in FILTER_INDEXES:
+            for e in ix.entities:
+                if any(r.assessment is a for r in e.rows) and (ix.title, e.name) not in out:
+                    out.append((ix.title, e.name))
+    return out + facets.filters_of(site.facets, a)
+
+
 def evaluation_fact(site: Site, a, facts: dict) -> None:
     """「この評価の評価書」: the other documents of the assessment's 評価 (same 評価書番号), and its page;
     never the page itself (told by its URL: serve replaces a saved document's model with a new one)."""
@@ -378,6 +394,7 @@ def assessment_pages(site: Site, assessments) -> None:
         }
         page = AssessmentPage(a, data, rows, links)
         facts = summary(a, data, rows, links)
+        facts["more_filters"] = search_filters(site, a)
         evaluation_fact(site, a, facts)
         body = Markup(page.body())
         site.render_page(
@@ -484,6 +501,14 @@ def indexes_stage(site: Site) -> None:
         site.render_page(f"indexes/{ix.id}/index.md", "entity_index.md.j2", f"{ix.title}の索引", ix=ix)
 
 
+def facets_stage(site: Site) -> None:
+    """The answers to every choice and checkbox item (facets.py): a page listing the questions, one per question."""
+    fs = site.facets
+    site.render_page(f"indexes/{fs.id}/index.md", "facets.md.j2", fs.title, fs=fs)
+    for fc in fs.facets:
+        site.render_page(f"indexes/{fs.id}/{fc.id}/index.md", "facet.md.j2", f"{fc.title}: {fs.title}", fs=fs, fc=fc)
+
+
 def footer_stage(site: Site) -> None:
     site.provenance = provenance(site, site.assessments, site.content_dir)
     footer = site.env.get_template("_footer.html.j2").render(p=site.provenance)
@@ -551,6 +576,7 @@ SITE_STAGES = [
     Stage("orgs", orgs_stage),
     Stage("evaluations", evaluation_pages),
     Stage("indexes", indexes_stage),
+    Stage("facets", facets_stage),
     Stage("footer", footer_stage),
     Stage("search", search_stage),
     Stage("api", api_stage),

@@ -41,6 +41,56 @@
   });
   window.addEventListener("afterprint", function () { opened.forEach(function (d) { d.open = false; }); opened = []; });
 
+  // A long page (an assessment runs to 200,000 px on a phone): from anywhere, back to the top and the
+  // page's item list (項目一覧, or an index's list of names), in a small bar shown once the reader has
+  // scrolled past the first screens. The list opens in place; choosing an entry closes it.
+  var list0 = toc ? toc.querySelector("ul") : document.querySelector(".pia-az ul");
+  if (document.documentElement.scrollHeight > 3 * window.innerHeight) {
+    var bar = document.createElement("nav");
+    bar.className = "pia-jump";
+    bar.setAttribute("aria-label", "ページ内の移動");
+    bar.hidden = true;
+    var top = document.createElement("a");
+    top.className = "pia-jump-top";
+    top.href = "#";
+    top.textContent = "ページの先頭へ";
+    top.addEventListener("click", function (e) {
+      e.preventDefault();
+      window.scrollTo(0, 0);
+      var h1 = document.querySelector(".md-content h1");
+      if (h1) { h1.tabIndex = -1; h1.focus({ preventScroll: true }); }
+    });
+    bar.appendChild(top);
+    if (list0) {
+      var panel = document.createElement("div");
+      panel.className = "pia-jump-list";
+      panel.id = "pia-jump-list";
+      panel.hidden = true;
+      panel.appendChild(list0.cloneNode(true));
+      panel.querySelectorAll("[id]").forEach(function (el) { el.removeAttribute("id"); });
+      var open = document.createElement("button");
+      open.type = "button";
+      open.className = "pia-jump-open";
+      open.textContent = toc ? "項目一覧" : "一覧";
+      open.setAttribute("aria-expanded", "false");
+      open.setAttribute("aria-controls", panel.id);
+      var shut = function () { panel.hidden = true; open.setAttribute("aria-expanded", "false"); };
+      open.addEventListener("click", function () {
+        panel.hidden = !panel.hidden;
+        open.setAttribute("aria-expanded", panel.hidden ? "false" : "true");
+        if (!panel.hidden) { var a = panel.querySelector("a"); if (a) a.focus(); }
+      });
+      panel.addEventListener("click", function (e) { if (e.target.closest("a")) shut(); });
+      bar.addEventListener("keydown", function (e) { if (e.key === "Escape" && !panel.hidden) { shut(); open.focus(); } });
+      bar.insertBefore(panel, top);
+      bar.appendChild(open);
+    }
+    (document.querySelector(".md-main") || document.body).appendChild(bar);
+    var shown = function () { bar.hidden = window.scrollY < window.innerHeight; };
+    window.addEventListener("scroll", shown, { passive: true });
+    shown();
+  }
+
   if (!toc) return;
   var side = document.querySelector(".md-sidebar--secondary .md-sidebar__inner");
   var list = toc.querySelector("ul");

@@ -239,6 +239,34 @@
     return !!input;
   };
   if (!name()) new MutationObserver(function (m, obs) { if (name()) obs.disconnect(); }).observe(box, { childList: true, subtree: true });
+  // Phones: the filters (one row each, ~300 px) are folded behind one control under the search box, so
+  // that the first result is on the first screen; the control says how many are chosen. Wide screens
+  // show the panel beside the results as Pagefind lays it out (the control is hidden there).
+  box.classList.add("pia-folded");
+  var fold = function () {
+    var panel = box.querySelector(".pagefind-ui__filter-panel");
+    var drawer = box.querySelector(".pagefind-ui__drawer");
+    if (!panel || !drawer) return false;
+    if (!panel.id) panel.id = "pia-filters";
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "pia-filter-toggle";
+    button.setAttribute("aria-controls", panel.id);
+    button.setAttribute("aria-expanded", "false");
+    var label = function () {
+      var n = panel.querySelectorAll("input:checked").length;
+      button.textContent = "絞り込み" + (n ? "(" + n + " 件を選択中)" : "");
+    };
+    button.addEventListener("click", function () {
+      var open = box.classList.toggle("pia-folded") === false;
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+    panel.addEventListener("change", label);
+    label();
+    drawer.parentNode.insertBefore(button, drawer);  // under the box, above the results
+    return true;
+  };
+  if (!fold()) new MutationObserver(function (m, obs) { if (fold()) obs.disconnect(); }).observe(box, { childList: true, subtree: true });
   var q = new URLSearchParams(location.search).get("q");
   if (q) { remember(q); ui.triggerSearch(q); }
 })();

@@ -79,7 +79,7 @@ def no_canary(r: Repo, results: dict[str, subprocess.CompletedProcess]) -> None:
     site = r.root / "site"
     for path in site.rglob("*") if site.exists() else ():
         if path.is_file():
-            data = path.read_bytes()
+            data = path.read_bytes().replace(b"<wbr>", b"")  # phrases.py's breaks do not hide a canary
             assert CANARY.encode() not in data, path
             if path.suffix in (".html", ".xml", ".json", ".csv", ".txt", ".md"):
                 assert CANARY not in data.decode("utf-8", "replace"), path

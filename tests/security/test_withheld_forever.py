@@ -65,6 +65,7 @@ def repo(tmp_path_factory):
 
 
 def _leaks(data: bytes) -> list[str]:
+    data = data.replace(b"<wbr>", b"")  # a text broken by phrase (site/phrases.py) is the text still
     return [s for s in CANARIES if s.encode() in data]
 
 

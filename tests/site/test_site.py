@@ -153,7 +153,7 @@ def test_import_notes_only_for_staff_collapsed_and_not_indexed(site, project):
     assert "取込メモ" not in public and "pia-notes" not in public
     staff = _build(project, staff=True)
     html = (staff / "nishikawa/20/index.html").read_text(encoding="utf-8")
-    notes = html[html.index('<details class="pia-notes"') :]
+    notes = html[html.index('<details class="pia-notes"') :].replace("<wbr>", "")  # phrases.py's breaks
     assert 'data-pagefind-ignore="all"' in notes[:120]
     assert (
         "取込メモの本文ないしょ" in notes
@@ -182,6 +182,7 @@ def test_withheld_values_reach_no_file(site, assessments):
         raw = path.read_bytes()
         if raw[:2] == b"\x1f\x8b":  # Pagefind's index and fragments are gzipped
             raw = gzip.decompress(raw)
+        raw = raw.replace(b"<wbr>", b"")  # a value broken by phrase (site/phrases.py) is the value still
         for s in secrets:
             assert s.encode() not in raw, (s, path)
     assert "非公表" in (site / "nishikawa/20/index.html").read_text(encoding="utf-8")
