@@ -75,6 +75,45 @@ def runs_code(job: dict) -> bool:
     return any(action(s) == "actions/checkout" or "run" in s for s in steps(job)) or "uses" in job
 
 
+# The commands a deploy step may run with a secret (the rsync to a city's own server): none of them runs a file
+# of the repository or of the artifact (shell builtins, rsync/ssh copying files, writing the key).
+DEPLOY_COMMANDS = {
+    "set",
+    "if",
+    "then",
+    "fi",
+    "echo",
+    "exit",
+    "case",
+    "esac",
+    "install",
+    "umask",
+    "printf",
+    "rsync",
+    "rm",
+}
+
+
+def deploys_without_code(wf: dict, job: dict) -> bool:
+    """A job that holds a secret only to copy the built site away: never on a pull request, no checkout,
+    no action but download-artifact, and shell steps of DEPLOY_COMMANDS only (each line's first word;
+    continuation lines of a command are its arguments)."""
+    if "pull_request" in triggers(wf) or "uses" in job:
+        return False
+    for s in steps(job):
+        if "uses" in s and action(s) != "actions/download-artifact":
+            return False
+        lines, cont = [], False
+        for line in (s.get("run") or "").splitlines():
+            word = line.strip()
+            if word and not word.startswith("#") and not cont:
+                lines.append(word.split()[0].rstrip(";"))
+            cont = word.endswith("\\")
+        if any(w not in DEPLOY_COMMANDS and not w.endswith(")") for w in lines):
+            return False
+    return True
+
+
 def writes(perms) -> list[str]:
     if perms in ("write-all",):
         return ["write-all"]
@@ -105,6 +144,9 @@ def test_no_job_that_runs_code_can_write_or_see_a_secret(workflows):
     for name, _, wf in workflows:
         for job_name, job in wf["jobs"].items():
             if not runs_code(job):
+                continue
+            if deploys_without_code(wf, job):  # the own-server deploy: a secret, no code, no permission
+                assert not writes(job.get("permissions")) and job.get("permissions") == {}, (name, job_name)
                 continue
             assert not writes(job.get("permissions")), (name, job_name, job.get("permissions"))
             assert set(job.get("permissions") or {}) <= {"contents"}, (name, job_name)
