@@ -42,6 +42,7 @@ class _Group(_JapaneseHelp, click.Group):
     (status 2) are told in Japanese too (usage.py)."""
 
     command_class = _Command
+    group_class = type  # a group's groups (cms) are of this class too: Japanese help, the same errors
     context_class = JapaneseContext
 
     def main(self, *args, **kwargs):

@@ -150,12 +150,14 @@ def find() -> Pagefind:
     return Pagefind(binary, version, source)
 
 
-def write_build_info(site_dir: Path, pagefind: Pagefind) -> None:
+def write_build_info(site_dir: Path, pagefind: Pagefind, about: dict[str, str] | None = None) -> None:
     """api/build.json: which Pagefind made the search index. Its version only: the same binary gives the
     same bytes however it was found (PIASITE_PAGEFIND or npm), and a staff PC's folders are not the site's."""
     path = Path(site_dir) / BUILD_INFO
     path.parent.mkdir(parents=True, exist_ok=True)
-    info = {"検索索引": {"Pagefind": pagefind.version_text}}
+    # publisher and licence first, as in every file under api/ (site/api.py ABOUT_KEYS; its schema:
+    # api/schema/build.schema.json)
+    info = {**(about or {}), "検索索引": {"Pagefind": pagefind.version_text}}
     path.write_text(json.dumps(info, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 

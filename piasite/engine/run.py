@@ -54,6 +54,7 @@ from piasite.history.clock import source_date_epoch
 from piasite.history.content import load_content
 from piasite.model.names import AliasError
 from piasite.site import cms, generate
+from piasite.site.api import ABOUT_KEYS, about_of
 from piasite.site.generate import HistoryUnavailable
 from piasite.site.stages import Stage, between
 from piasite.site.stages import run as run_stages
@@ -404,7 +405,8 @@ def pagefind(b: Build) -> None:
     index of its filled copy. The site records which Pagefind made it (api/build.json)."""
     assert b.tmp is not None  # the engine stage ran
     b.pagefind = index_site(filled(b), b.bundles, b.pagefind)
-    write_build_info(b.tmp, b.pagefind)
+    ab = about_of(b.settings.extra, b.settings.site_url)
+    write_build_info(b.tmp, b.pagefind, {k: ab[k] for k in ABOUT_KEYS})
     if b.preview:
         for d in filled(b).glob("pagefind*"):
             shutil.move(str(d), str(b.tmp / d.name))

@@ -152,7 +152,7 @@ def entity_links(indexes_: list) -> dict[str, dict[str, tuple[str, str, str]]]:
 def site_config(s: Settings) -> dict:
     """What the pages use of mkdocs.yml: its checked settings only (settings.py; a refused value,
     e.g. a javascript: URL, is left out here and stops the build before the engine)."""
-    return {"extra": s.extra, "site_url": s.site_url}
+    return {"extra": s.extra, "site_url": s.site_url, "site_description": s.texts.get("site_description", "")}
 
 
 def tally(names: Counter) -> str:
@@ -563,6 +563,7 @@ def top_stage(site: Site) -> None:
         "index.md",
         "index.md.j2",
         "特定個人情報保護評価書",
+        description=str(site.config.get("site_description") or ""),  # the site's own words (mkdocs.yml), else the default
         by_org=orgs,
         counts=counts,
         latest=latest_changes(site.assessments, site),

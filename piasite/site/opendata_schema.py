@@ -23,6 +23,7 @@ ASSESSMENTS, ASSESSMENT, INDEX, SITE = (
     "index.schema.json",
     "site.schema.json",
 )
+BUILD = "build.schema.json"
 
 _STR = {"type": "string"}
 _LINK = {"type": "string", "description": "site_url があれば絶対 URL、なければ相対 URL"}
@@ -147,11 +148,33 @@ def site_schema() -> dict:
     )
 
 
+def build_schema() -> dict:
+    return _schema(
+        BUILD,
+        "サイトを組み立てた道具(api/build.json)",
+        {
+            "type": "object",
+            "properties": {
+                **_about(),
+                "検索索引": {
+                    "type": "object",
+                    "title": "検索索引を作った Pagefind の版",
+                    "properties": {"Pagefind": {**_STR, "title": "Pagefind の版(例 1.6.0)"}},
+                    "required": ["Pagefind"],
+                    "additionalProperties": False,
+                },
+            },
+            "required": [*ABOUT_KEYS, "検索索引"],
+            "additionalProperties": False,
+        },
+    )
+
+
 def data_schemas() -> list[tuple[str, str, dict]]:
     """(file name, what it describes, schema) of every site JSON file's schema."""
     return [
         (s["$id"][len(BASE_URL) :], s["title"], s)
-        for s in (assessments_schema(), assessment_schema(), index_schema(), site_schema())
+        for s in (assessments_schema(), assessment_schema(), index_schema(), site_schema(), build_schema())
     ]
 
 
@@ -165,6 +188,8 @@ def schema_for(rel: str) -> str | None:
         return ASSESSMENTS
     if rel == "site.json":
         return SITE
+    if rel == "build.json":
+        return BUILD
     if parts[0] == "indexes" and len(parts) == 2:
         return INDEX
     return ASSESSMENT if len(parts) == 2 and rel.endswith(".json") else None

@@ -302,6 +302,8 @@ BAD_ARGS = [
     ["harvest", "http://127.0.0.1:9/pia/"],
     ["baseline", "no-such-rev"],
     ["baseline", "HEAD", "HEAD"],
+    ["cms", "--out"],
+    ["cms", "trailers", "--base", "no-such-rev"],
 ]
 
 
