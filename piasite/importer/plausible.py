@@ -9,6 +9,7 @@ warnings only. No form key is named: the rules come from the items' kinds and sh
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -124,7 +125,12 @@ def unsettle_all(form: Form, data: dict, valued: dict[tuple, int], reason: str) 
                 if isinstance(v, dict | list):
                     walk(v, p)
                 continue
-            if v in (None, "", [], {}) or isinstance(v, Uncertain | Withheld):
+            if v in (None, "", [], {}) or isinstance(v, Withheld):
+                continue
+            if isinstance(v, Uncertain):  # doubted already for another reason: the scan's reason as well
+                if reason not in v.reason:
+                    node[k] = dataclasses.replace(v, reason=f"{v.reason}。{reason}" if v.reason else reason)
+                    done.append(p)
                 continue
             shown = "\n".join(map(str, v)) if isinstance(v, list) else str(v)
             node[k] = Uncertain(shown, valued.get(p) or None, reason, v)

@@ -59,7 +59,8 @@ def _read(out: Path, relpath: str) -> str:
 
     text = (out / relpath).read_text(encoding="utf-8")
     body = bodies_dir(out) / f"{key_of(relpath)}.html"
-    return text + (body.read_text(encoding="utf-8") if body.is_file() else "")
+    # read as a reader sees it: the <wbr> of Japanese phrase breaking (site/phrases.py) is no character
+    return (text + (body.read_text(encoding="utf-8") if body.is_file() else "")).replace("<wbr>", "")
 
 
 def _page(out: Path, slug: str) -> str:
