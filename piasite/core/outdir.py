@@ -10,6 +10,7 @@ the project folder or one of its parents. Checked before anything is written.
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 MARKER = ".piasite-site"
@@ -31,6 +32,27 @@ def is_ours(path: Path) -> bool:
     return (p / MARKER).is_file() or (
         (p / "assets/piasite/piasite.js").is_file() and (p / "pagefind").is_dir() and not any(p.glob("*.yaml"))
     )
+
+
+def remove(site: Path) -> None:
+    """Delete a site piasite made (or what is left of one), its MARKER last: a build killed in the
+    middle of this leaves a folder still marked as ours, which the next build may delete; a folder
+    without the marker and with files in it is refused by check(). Nothing if the folder is absent."""
+    p = Path(site)
+    if p.is_symlink() or not p.is_dir():
+        return
+    for child in p.iterdir():
+        if child.name == MARKER:
+            continue
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child, ignore_errors=True)
+        else:
+            child.unlink(missing_ok=True)
+    (p / MARKER).unlink(missing_ok=True)
+    try:
+        p.rmdir()
+    except OSError:
+        shutil.rmtree(p, ignore_errors=True)
 
 
 def _deletable(path: Path) -> bool:

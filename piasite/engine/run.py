@@ -290,11 +290,11 @@ def engine_said(output: str) -> str:
 
 def swap(tmp: Path, out_dir: Path) -> None:
     old = out_dir.with_name(out_dir.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
+    outdir.remove(old)  # its marker last: a build killed while deleting leaves it still ours
     if out_dir.exists():
         out_dir.rename(old)
     tmp.rename(out_dir)
-    shutil.rmtree(old, ignore_errors=True)
+    outdir.remove(old)
 
 
 # -- the stages ----------------------------------------------------------------------------------

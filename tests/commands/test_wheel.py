@@ -120,7 +120,7 @@ def test_wheel_install_init_check_build(tmp_path):
     import pagefind_bin_extended  # PyPI's, which pip installed beside the tests' dependencies
 
     version = subprocess.run([pagefind_bin_extended.get_executable(), "--version"], capture_output=True, text=True)
-    assert info == {"検索索引": {"Pagefind": version.stdout.split()[-1]}}, info
+    assert info["検索索引"] == {"Pagefind": version.stdout.split()[-1]}, info
 
 
 def test_sdist_carries_the_templates_and_builds_the_same_wheel(tmp_path):
