@@ -1099,8 +1099,13 @@ def _lines(cur: _Cursor, numbered: Numbered) -> Numbered:
                 breaks.add(len(at) - 1)
             if at and at[0] > j:
                 breaks.add(0)
-            out += _labels_first(cur, [numbered[x] for x, _ in run], [s for _, s in run], values, frozenset(breaks))
+            read, open_from = _labels_first(
+                cur, [numbered[x] for x, _ in run], [s for _, s in run], values, frozenset(breaks)
+            )
+            out += read
             out += [numbered[x] for x in range(j, v) if numbered[x] not in values]  # page breaks, blank lines
+            if open_from is not None and v < len(numbered) and cur.layout != "canonical":
+                numbered = _doubt_next(cur, numbered, v, [cur.slots[s].item for _, s in run], values[open_from:])
             k = v
             free = 0  # every line up to the next label given: none of them is the next value's upper half
             continue
@@ -1144,9 +1149,11 @@ def _printed(cur: _Cursor, raw: str) -> bool:
 
 def _labels_first(
     cur: _Cursor, labels: Numbered, slots: list[int], values: Numbered, breaks: frozenset[int] = frozenset()
-) -> Numbered:
+) -> tuple[Numbered, int | None]:
     """The labels of a run, each followed by its value's lines where the values settle it; the
-    labels of a segment they do not settle marked (!要確認 with the reason), its lines after them."""
+    labels of a segment they do not settle marked (!要確認 with the reason), its lines after them.
+    Also where the last segment begins among the values if it is one of those left open (up to the
+    next label)."""
     items = [cur.slots[s].item for s in slots]
     segments = settle(items, [r for _, r in values], cur.width, breaks)
     settled = all(blocks is not None for *_, blocks in segments)
@@ -1155,7 +1162,9 @@ def _labels_first(
     if not settled and not cur.labels_first:
         # a text that nowhere shows the labels printed first: bare labels are empty items, the
         # lines after them the last one's value (as printed one under the other, and as read so far)
-        return labels + values
+        return labels + values, None
+    last = segments[-1] if segments else None
+    open_from = last[2] if last is not None and last[4] is None and last[3] == len(values) else None
     out: Numbered = []
     for a, b, c, d, blocks in segments:
         if blocks is None:
@@ -1171,7 +1180,34 @@ def _labels_first(
                 out.append(_row(taken, cur.width))
                 continue
             out += taken
-    return out
+    return out, open_from
+
+
+def _doubt_next(cur: _Cursor, numbered: Numbered, v: int, items: list[Item], values: Numbered) -> Numbered:
+    """The lines with the label at v marked unsure where its value may begin among the open lines
+    before it: a label printed inside its value (an item whose value a label may sit in the middle
+    of) after a run of labels printed first whose values are not settled up to it — the upper half
+    of its value is then among those lines, and where it begins is not in the text."""
+    if _node_at(cur, numbered, v) is None:
+        return numbered
+    no, raw = numbered[v]
+    if getattr(raw, "doubt", None) is not None:
+        return numbered
+    i = _bare(cur, raw)
+    item = cur.slots[i].item if i is not None else None
+    if item is None:
+        head = _label_split(cur, raw)
+        item = cur.slots[head[0]].item if head is not None else None
+    if item is None:
+        return numbered
+    before = "・".join(f"「{it.label}」" for it in items)
+    shown = "\n".join(r.strip() for _, r in values)
+    reason = (
+        f"「{item.label}」のラベルが値の途中に印字されているようですが、その値の前半が、先にまとめて印字された"
+        f"{before}の値の行と区切れません(元の PDF で確認してください)"
+    )
+    merged = getattr(raw, "merged", ())
+    return [*numbered[:v], (no, _line(raw, (shown, reason), merged)), *numbered[v + 1 :]]
 
 
 def _row(taken: Numbered, width: int | None) -> tuple[int, Line]:
@@ -1547,7 +1583,7 @@ def _emit(chain: _Chain, readings: list[list[int]]) -> Numbered:
         doubts = {i: (shown, reason) for i in contested}
     out: Numbered = [x for x in chain.gaps[0] if not _countable(x[1])]
     for i, (no, raw) in enumerate(chain.labels):
-        out.append((no, _line(raw, doubts.get(i))))
+        out.append((no, _line(raw, doubts.get(i) or getattr(raw, "doubt", None))))
         out += list(spans[0][i])
         out += [x for x in chain.gaps[i + 1] if not _countable(x[1])]
     return out
