@@ -108,6 +108,7 @@ class _Cursor:
         self.flat = False  # a line of the text was read as a flattened page
         self.pages = False  # the text's lines are pages (most of them long): every one a stream
         self.apart = False  # label cells printed apart from their values (pdftotext's reading order)
+        self.tail: int | None = None  # the lines of a labels-first run's last value (_labels_first)
 
     def accept(self, n: str, move: bool = True) -> int | None:
         """The slot the normalised label `n` names as the next expected item, or None."""
@@ -1015,6 +1016,7 @@ def _lines(cur: _Cursor, numbered: Numbered) -> Numbered:
     k = 0
     # lines put in `out` since the last line whose place is fixed (_inside); -1: the next is a name
     free: int | None = None
+    tail: Item | None = None  # the item of the `free` lines: a labels-first run's last value
     while k < len(numbered):
         no, raw = numbered[k]
         element: int | None = None  # the group slot of an element's heading on this line
@@ -1025,12 +1027,13 @@ def _lines(cur: _Cursor, numbered: Numbered) -> Numbered:
             if (gi := cur._element(_norm(first))) is not None:  # システム2: its items are read afresh
                 cur.cursor = gi
                 element = gi
-        if cur.p.part_of(raw) is not None and (moved := _inside(cur, numbered, k, out, free)) is None:
+        prev, tail = tail, None
+        if cur.p.part_of(raw) is not None and (moved := _inside(cur, numbered, k, out, free, prev)) is None:
             out.append((no, raw))
             k += 1
             free = 0
             continue
-        if moved is not None or (moved := _inside(cur, numbered, k, out, free)) is not None:
+        if moved is not None or (moved := _inside(cur, numbered, k, out, free, prev)) is not None:
             out += moved[0]
             k = moved[1]
             free = None
@@ -1108,6 +1111,10 @@ def _lines(cur: _Cursor, numbered: Numbered) -> Numbered:
                 numbered = _doubt_next(cur, numbered, v, [cur.slots[s].item for _, s in run], values[open_from:])
             k = v
             free = 0  # every line up to the next label given: none of them is the next value's upper half
+            if cur.tail and len(values) == v - j and v < len(numbered) and cur.layout != "canonical":
+                # ... but the last one's, whose end may be the upper half of a label printed inside its value
+                free = cur.tail
+                tail = cur.slots[run[-1][1]].item
             continue
         out += [numbered[x] for x in range(k, j)]
         k = j
@@ -1154,6 +1161,7 @@ def _labels_first(
     labels of a segment they do not settle marked (!要確認 with the reason), its lines after them.
     Also where the last segment begins among the values if it is one of those left open (up to the
     next label)."""
+    cur.tail = None
     items = [cur.slots[s].item for s in slots]
     segments = settle(items, [r for _, r in values], cur.width, breaks)
     settled = all(blocks is not None for *_, blocks in segments)
@@ -1180,6 +1188,13 @@ def _labels_first(
                 out.append(_row(taken, cur.width))
                 continue
             out += taken
+    # the last label's value, free text running up to the next label: its last lines may be the
+    # upper half of the next value where that label is printed inside it (_inside reads them so)
+    tail = None
+    if last is not None and last[4] is not None and last[3] == len(values) and last[4][-1]:
+        if items[-1].kind in ("text", "list") and len(last[4]) == last[1] - last[0]:
+            tail = len(last[4][-1])
+    cur.tail = tail
     return out, open_from
 
 
@@ -1439,18 +1454,67 @@ def _fixed(cur: _Cursor, raw: str) -> bool:
     return _printed(cur, raw) or _opens(cur, raw)
 
 
-def _inside(cur: _Cursor, numbered: Numbered, k: int, out: Numbered, free: int | None) -> tuple[Numbered, int] | None:
+def _inside(
+    cur: _Cursor, numbered: Numbered, k: int, out: Numbered, free: int | None, prev: Item | None = None
+) -> tuple[Numbered, int] | None:
     """The chain of labels printed inside their values from line k (a label alone on its line or
     beside a line of its value, the `free` lines before it in `out` since the last fixed line):
     (lines as the label parser reads them, where to go on), the lines before line k taken back from
-    `out`; None: read as printed."""
+    `out`; None: read as printed. `prev`: the item the `free` lines are the value of (a labels-first
+    run's last label, right above them in `out`): its first line at least is its, the rest may be
+    the upper half of the first value of the chain; where the lines do not say, both !要確認."""
+    if prev is not None and free:
+        return _inside_after(cur, numbered, k, out, free, prev)
     if free is None or cur.layout == "canonical":
         return None
     free = max(free, 0)  # an element's heading right above a label: no name printed under it
+    saved = (cur.cursor, cur.part)
+    got = _chain_at(cur, numbered, k)
+    if got is None:
+        return None
+    nodes, labels, owns, gaps, v = got
+    head = out[len(out) - free :] if free else []
+    chain = _Chain(cur, head, nodes, labels, gaps)
+    chain.owns = owns
+    cost, readings = chain.readings()
+    canon = chain.canonical()
+    # the evidence for the document's layout (read by a first pass): a reading clearly better
+    if readings and cost + _CUT <= canon:
+        cur.votes[0] += 1
+    elif not readings or canon + _CUT <= cost:
+        cur.votes[1] += 1
+    cost += _LAYOUT_BIAS if cur.layout == "canonical" else 0
+    canon += _LAYOUT_BIAS if cur.layout == "inside" else 0
+    if cur.layout is None and chain.counts[0]:
+        # a text that shows neither layout: lines above the first label may be a heading's or a
+        # label's wrapped tail as well as the value's upper half; only what the values are decides
+        canon -= _IMPLAUSIBLE
+    if not readings or canon < cost:
+        cur.cursor, cur.part = saved
+        return None
+    if canon == cost:
+        if cur.layout is None and not any(
+            it.kind == "text" and it.shape and len(chain.counted[x + 1]) > 1 for x, it in enumerate(chain.items)
+        ):
+            # nothing in the text shows labels inside their values, and the printed reading gives no
+            # name a second line: it stands
+            cur.cursor, cur.part = saved
+            return None
+        readings = [*readings, [-1] * len(nodes)]  # the printed reading is as good
+    if free:
+        del out[len(out) - free :]
+    return _emit(chain, readings), v
+
+
+def _chain_at(
+    cur: _Cursor, numbered: Numbered, k: int
+) -> tuple[list[tuple[int, int]], Numbered, list[bool], list[Numbered], int] | None:
+    """The chain of labels printed inside their values from line k: (nodes, label lines, whether each
+    has a value's line beside it, the lines after each, where the chain ends); None: no chain. The
+    cursor moves to the last label."""
     at = _node_at(cur, numbered, k)
     if at is None:
         return None
-    saved = (cur.cursor, cur.part)
     nodes: list[tuple[int, int]] = []
     labels: Numbered = []
     owns: list[bool] = []
@@ -1483,37 +1547,62 @@ def _inside(cur: _Cursor, numbered: Numbered, k: int, out: Numbered, free: int |
         take(v, at)
         v += 1
     gaps.append(gap)
-    head = out[len(out) - free :] if free else []
-    chain = _Chain(cur, head, nodes, labels, gaps)
-    chain.owns = owns
-    cost, readings = chain.readings()
-    canon = chain.canonical()
-    # the evidence for the document's layout (read by a first pass): a reading clearly better
-    if readings and cost + _CUT <= canon:
-        cur.votes[0] += 1
-    elif not readings or canon + _CUT <= cost:
-        cur.votes[1] += 1
-    cost += _LAYOUT_BIAS if cur.layout == "canonical" else 0
-    canon += _LAYOUT_BIAS if cur.layout == "inside" else 0
-    if cur.layout is None and chain.counts[0]:
-        # a text that shows neither layout: lines above the first label may be a heading's or a
-        # label's wrapped tail as well as the value's upper half; only what the values are decides
-        canon -= _IMPLAUSIBLE
-    if not readings or canon < cost:
+    return nodes, labels, owns, gaps, v
+
+
+def _inside_after(
+    cur: _Cursor, numbered: Numbered, k: int, out: Numbered, free: int, prev: Item
+) -> tuple[Numbered, int] | None:
+    """_inside after a labels-first run's last value (`free` lines at the end of `out`, its label
+    right above them): each count of its last lines given to the chain's first value, read by cost."""
+    saved = (cur.cursor, cur.part)
+    got = _chain_at(cur, numbered, k)
+    if got is None:
         cur.cursor, cur.part = saved
         return None
-    if canon == cost:
-        if cur.layout is None and not any(
-            it.kind == "text" and it.shape and len(chain.counted[x + 1]) > 1 for x, it in enumerate(chain.items)
-        ):
-            # nothing in the text shows labels inside their values, and the printed reading gives no
-            # name a second line: it stands
-            cur.cursor, cur.part = saved
-            return None
-        readings = [*readings, [-1] * len(nodes)]  # the printed reading is as good
-    if free:
-        del out[len(out) - free :]
-    return _emit(chain, readings), v
+    nodes, labels, owns, gaps, v = got
+    head = out[len(out) - free :]
+    options: list[tuple[float, int, _Chain, list[list[int]]]] = []
+    canon = None
+    for u0 in range(free):  # the last u0 lines: the chain's first value's upper half
+        chain = _Chain(cur, head[free - u0 :], nodes, labels, gaps)
+        chain.owns = owns
+        own = _value_cost(cur, prev, [r.strip() for _, r in head[: free - u0]])
+        if u0 == 0:
+            canon = own + chain.canonical()
+        cost, readings = chain.readings()
+        if readings:
+            options.append((own + cost, u0, chain, readings))
+    if not options or canon is None:
+        cur.cursor, cur.part = saved
+        return None
+    best = min(c for c, *_ in options)
+    if cur.layout == "inside":
+        canon += _LAYOUT_BIAS
+    if canon < best:
+        cur.cursor, cur.part = saved
+        return None
+    tied = [o for o in options if o[0] == best]
+    if canon == best and not any(u0 == 0 for _, u0, *_ in tied):
+        chain0 = _Chain(cur, [], nodes, labels, gaps)
+        chain0.owns = owns
+        tied.append((best, 0, chain0, [[-1] * len(nodes)]))
+    _, u0, chain, readings = tied[0]
+    del out[len(out) - free :]
+    if len({u for _, u, *_ in tied}) > 1:
+        # where the run's last value ends and the first value of the chain begins: not in the lines
+        first = chain.items[0]
+        shown = "\n".join(r.strip() for _, r in head + chain.counted[1])
+        reason = (
+            f"「{prev.label}」の値の終わりと、値の途中にラベルが印字された「{first.label}」の値の始まりが、"
+            "行の数と形から決まりません(元の PDF で確認してください)"
+        )
+        if out:
+            no, raw = out[-1]
+            out[-1] = (no, _line(raw, getattr(raw, "doubt", None) or (shown, reason), getattr(raw, "merged", ())))
+        no, raw = chain.labels[0]
+        chain.labels = [(no, _line(raw, (shown, reason))), *chain.labels[1:]]
+    return head[: free - u0] + _emit(chain, readings), v
 
 
 def _node_at(cur: _Cursor, numbered: Numbered, v: int) -> tuple[int, str, str] | None:

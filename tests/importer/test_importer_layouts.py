@@ -537,3 +537,60 @@ def test_a_label_inside_its_value_after_a_run_of_labels_left_open_is_uncertain_t
     # the values a settled run gives stay as they are
     assert rel["担当部署"] == {"部署": "介護保険課", "所属長の役職名": "介護保険課長"}
     assert rel["情報連携"]["実施の有無"] == "実施する"
+
+
+def test_the_last_value_of_a_run_of_labels_printed_first_gives_its_tail_to_a_label_inside_the_next():
+    """②保管期間 and その妥当性 printed first, then the choice and the 妥当性's sentence; ③消去方法 is
+    printed inside its value: the line cut at the cell's edge above it opens the 消去方法, whose
+    tail is under the label — it is not the end of the 妥当性."""
+    cut = "西ヶ丘市では{}について西ヶ丘市個人情報保護条例及び同施行規則の定めにより記載す"
+    filled = "西ヶ丘市では{}について定めにより記載する。"
+    text = ZEN_TITLE + (
+        "Ⅱ 特定個人情報ファイルの概要\n1.特定個人情報ファイル名\n西ヶ丘市国民健康保険情報ファイル\n"
+        "3. 特定個人情報の入手・使用\n⑤本人への明示\n"
+        + filled.format("本人への明示")
+        + "\n"
+        + cut.format("使用目的")
+        + "\n⑥使用目的 ※\nる。\n⑨使用開始日\n平成30年12月\n"
+        "6. 特定個人情報の保管・消去\n①保管場所 ※\n" + filled.format("保管場所") + "\n②保管期間\nその妥当性\n"
+        "[ 1年未満 ]\n<選択肢>\n1) 1年未満 2) 1年 3) 2年 4) 3年 5) 4年 6) 5年\n"
+        "7) 6年以上10年未満 8) 10年以上20年未満 9) 20年以上\n10) 定められていない\n"
+        + filled.format("妥当性")
+        + "\n"
+        + cut.format("消去方法")
+        + "\n③消去方法\nる。\n7. 備考\n"
+        + filled.format("備考")
+        + "\nⅢ 特定個人情報ファイルの取扱いプロセスにおけるリスク対策 ※\n"
+    )
+    kept = import_text(text).data["特定個人情報ファイル"][0]["保管・消去"]
+    assert kept["保管期間"] == "1年未満"
+    assert kept["その妥当性"] == filled.format("妥当性")
+    assert kept["消去方法"] == cut.format("消去方法") + "る。"
+
+
+def test_where_the_run_s_last_value_and_the_next_centred_value_meet_unseen_both_are_uncertain():
+    """The same, the line above ③消去方法 a whole sentence: the 妥当性's second paragraph or the
+    消去方法's first line — the lines do not say, both !要確認 quoting them, neither guessed."""
+    filled = "西ヶ丘市では{}について定めにより記載する。"
+    text = ZEN_TITLE + (
+        "Ⅱ 特定個人情報ファイルの概要\n1.特定個人情報ファイル名\n西ヶ丘市国民健康保険情報ファイル\n"
+        "3. 特定個人情報の入手・使用\n⑤本人への明示\n"
+        + filled.format("本人への明示")
+        + "\n西ヶ丘市では使用目的について西ヶ丘市個人情報保護条例及び同施行規則の定めにより記載す"
+        "\n⑥使用目的 ※\nる。\n⑨使用開始日\n平成30年12月\n"
+        "6. 特定個人情報の保管・消去\n①保管場所 ※\n" + filled.format("保管場所") + "\n②保管期間\nその妥当性\n"
+        "[ 1年未満 ]\n<選択肢>\n1) 1年未満 2) 1年 3) 2年 4) 3年 5) 4年 6) 5年\n"
+        "7) 6年以上10年未満 8) 10年以上20年未満 9) 20年以上\n10) 定められていない\n"
+        + filled.format("妥当性")
+        + "\n"
+        + filled.format("消去方法")
+        + "\n③消去方法\n紙媒体は溶解により廃棄する。\n7. 備考\n"
+        + filled.format("備考")
+        + "\nⅢ 特定個人情報ファイルの取扱いプロセスにおけるリスク対策 ※\n"
+    )
+    kept = import_text(text).data["特定個人情報ファイル"][0]["保管・消去"]
+    assert kept["保管期間"] == "1年未満"
+    for key in ("その妥当性", "消去方法"):
+        value = kept[key]
+        assert isinstance(value, Uncertain), (key, value)
+        assert filled.format("消去方法") in value.source and "決まりません" in value.reason
