@@ -1105,13 +1105,20 @@ def _lines(cur: _Cursor, numbered: Numbered) -> Numbered:
             read, open_from = _labels_first(
                 cur, [numbered[x] for x, _ in run], [s for _, s in run], values, frozenset(breaks)
             )
+            others = [x for x in range(j, v) if numbered[x] not in values]  # page breaks, blank lines
+            # a page break between the labels and their values: its lines before the labels, so that
+            # the last value's lines end the output (their tail may be the next value's, below)
+            ahead = bool(others) and bool(at) and others[-1] < at[0] and bool(cur.tail) and cur.layout != "canonical"
+            if ahead:
+                out += [numbered[x] for x in others]
             out += read
-            out += [numbered[x] for x in range(j, v) if numbered[x] not in values]  # page breaks, blank lines
+            if not ahead:
+                out += [numbered[x] for x in others]
             if open_from is not None and v < len(numbered) and cur.layout != "canonical":
                 numbered = _doubt_next(cur, numbered, v, [cur.slots[s].item for _, s in run], values[open_from:])
             k = v
             free = 0  # every line up to the next label given: none of them is the next value's upper half
-            if cur.tail and len(values) == v - j and v < len(numbered) and cur.layout != "canonical":
+            if cur.tail and (ahead or not others) and v < len(numbered) and cur.layout != "canonical":
                 # ... but the last one's, whose end may be the upper half of a label printed inside its value
                 free = cur.tail
                 tail = cur.slots[run[-1][1]].item
