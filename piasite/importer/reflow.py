@@ -1480,7 +1480,8 @@ def _inside(
     if got is None:
         return None
     nodes, labels, owns, gaps, v = got
-    head = out[len(out) - free :] if free else []
+    start = _tail_start(out, free)
+    head = out[start:]
     chain = _Chain(cur, head, nodes, labels, gaps)
     chain.owns = owns
     cost, readings = chain.readings()
@@ -1508,9 +1509,18 @@ def _inside(
             cur.cursor, cur.part = saved
             return None
         readings = [*readings, [-1] * len(nodes)]  # the printed reading is as good
-    if free:
-        del out[len(out) - free :]
+    del out[start:]
     return _emit(chain, readings), v
+
+
+def _tail_start(out: Numbered, free: int) -> int:
+    """Where the last `free` countable lines of `out` begin (a page break's lines among them kept
+    with them)."""
+    start, seen = len(out), 0
+    while seen < free and start > 0:
+        start -= 1
+        seen += _countable(out[start][1])
+    return start
 
 
 def _chain_at(

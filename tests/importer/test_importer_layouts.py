@@ -595,3 +595,26 @@ def test_where_the_run_s_last_value_and_the_next_centred_value_meet_unseen_both_
         value = kept[key]
         assert isinstance(value, Uncertain), (key, value)
         assert filled.format("消去方法") in value.source and "決まりません" in value.reason
+
+
+def test_a_page_break_between_a_values_upper_half_and_its_centred_label_keeps_the_half_its():
+    """委託事項1's name under its heading, then 委託内容's first line (cut at the cell's edge), a page
+    break (its footer read as a rule), ①委託内容 and the rest: the line above the break is the
+    委託内容's, not the name's second line."""
+    cut = "西ヶ丘市では{}について西ヶ丘市個人情報保護条例及び同施行規則の定めにより記載す"
+    filled = "西ヶ丘市では{}について定めにより記載する。"
+    text = ZEN_TITLE + (
+        "Ⅱ 特定個人情報ファイルの概要\n1.特定個人情報ファイル名\n西ヶ丘市国民健康保険情報ファイル\n"
+        "3. 特定個人情報の入手・使用\n⑤本人への明示\n"
+        + filled.format("本人への明示")
+        + "\n"
+        + cut.format("使用目的")
+        + "\n⑥使用目的 ※\nる。\n⑨使用開始日\n平成30年12月\n"
+        "4. 特定個人情報ファイルの取扱いの委託\n委託事項1\n国民健康保険システムの運用保守\n"
+        + cut.format("委託内容")
+        + "\n-----\n-----\n①委託内容\nる。\n"
+        "②取扱いを委託する特定個人情報ファイルの範囲\n[ 特定個人情報ファイルの全体 ]\n"
+    )
+    entrusted = import_text(text).data["特定個人情報ファイル"][0]["委託"]["委託事項"][0]
+    assert entrusted["名称"] == "国民健康保険システムの運用保守"
+    assert entrusted["委託内容"] == cut.format("委託内容") + "る。"
