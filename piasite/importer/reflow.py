@@ -1106,14 +1106,18 @@ def _lines(cur: _Cursor, numbered: Numbered) -> Numbered:
                 cur, [numbered[x] for x, _ in run], [s for _, s in run], values, frozenset(breaks)
             )
             others = [x for x in range(j, v) if numbered[x] not in values]  # page breaks, blank lines
-            # a page break between the labels and their values: its lines before the labels, so that
-            # the last value's lines end the output (their tail may be the next value's, below)
-            ahead = bool(others) and bool(at) and others[-1] < at[0] and bool(cur.tail) and cur.layout != "canonical"
-            if ahead:
-                out += [numbered[x] for x in others]
-            out += read
-            if not ahead:
-                out += [numbered[x] for x in others]
+            # a page break before the last value's lines: its lines before them, so that they end the
+            # output (their tail may be the next value's upper half, below)
+            ahead = (
+                bool(others and at and cur.tail)
+                and cur.tail is not None
+                and others[-1] < at[len(at) - cur.tail]
+                and cur.layout != "canonical"
+            )
+            if ahead and cur.tail is not None:
+                out += read[: len(read) - cur.tail] + [numbered[x] for x in others] + read[len(read) - cur.tail :]
+            else:
+                out += read + [numbered[x] for x in others]
             if open_from is not None and v < len(numbered) and cur.layout != "canonical":
                 numbered = _doubt_next(cur, numbered, v, [cur.slots[s].item for _, s in run], values[open_from:])
             k = v
@@ -1614,9 +1618,10 @@ def _inside_after(
             f"「{prev.label}」の値の終わりと、値の途中にラベルが印字された「{first.label}」の値の始まりが、"
             "行の数と形から決まりません(元の PDF で確認してください)"
         )
-        if out:
-            no, raw = out[-1]
-            out[-1] = (no, _line(raw, getattr(raw, "doubt", None) or (shown, reason), getattr(raw, "merged", ())))
+        at = next((x for x in range(len(out) - 1, -1, -1) if _countable(out[x][1])), None)  # its label
+        if at is not None:
+            no, raw = out[at]
+            out[at] = (no, _line(raw, getattr(raw, "doubt", None) or (shown, reason), getattr(raw, "merged", ())))
         no, raw = chain.labels[0]
         chain.labels = [(no, _line(raw, (shown, reason))), *chain.labels[1:]]
     return head[: free - u0] + _emit(chain, readings), v

@@ -589,12 +589,14 @@ def test_where_the_run_s_last_value_and_the_next_centred_value_meet_unseen_both_
         + filled.format("備考")
         + "\nⅢ 特定個人情報ファイルの取扱いプロセスにおけるリスク対策 ※\n"
     )
-    kept = import_text(text).data["特定個人情報ファイル"][0]["保管・消去"]
-    assert kept["保管期間"] == "1年未満"
-    for key in ("その妥当性", "消去方法"):
-        value = kept[key]
-        assert isinstance(value, Uncertain), (key, value)
-        assert filled.format("消去方法") in value.source and "決まりません" in value.reason
+    broken = text.replace("<選択肢>\n", "<選択肢>\n-----\n")  # a page break among the options
+    for printed in (text, broken):
+        kept = import_text(printed).data["特定個人情報ファイル"][0]["保管・消去"]
+        assert kept["保管期間"] == "1年未満"
+        for key in ("その妥当性", "消去方法"):
+            value = kept[key]
+            assert isinstance(value, Uncertain), (key, value)
+            assert filled.format("消去方法") in value.source and "決まりません" in value.reason
 
 
 def test_a_page_break_between_a_values_upper_half_and_its_centred_label_keeps_the_half_its():
