@@ -1140,7 +1140,10 @@ def _lines(cur: _Cursor, numbered: Numbered) -> Numbered:
         elif len(run) == 1 and cur.slots[i].item.kind == "choice":
             # a choice's bracket and options: what follows them is the next item's
             cand = [x for x in range(j, v) if _countable(numbered[x][1])]
-            span = _choice_block([plain(numbered[x][1].strip()) for x in cand], 0, cur.slots[i].item)
+            shown = [plain(numbered[x][1].strip()) for x in cand]
+            span = _choice_block(shown, 0, cur.slots[i].item)
+            if span is None:
+                span = _boxes_block(shown[:1], 0)  # or its options printed as boxes (☑ 甲 ☐ 乙) in one line
             if span is not None and span[0] == 0 and span[1] > 0:
                 end = cand[span[1] - 1] + 1
                 out += numbered[j:end]

@@ -620,3 +620,24 @@ def test_a_page_break_between_a_values_upper_half_and_its_centred_label_keeps_th
     entrusted = import_text(text).data["特定個人情報ファイル"][0]["委託"]["委託事項"][0]
     assert entrusted["名称"] == "国民健康保険システムの運用保守"
     assert entrusted["委託内容"] == cut.format("委託内容") + "る。"
+
+
+def test_a_choice_printed_as_boxes_fixes_the_line_after_it_for_labels_printed_inside_values():
+    """A choice whose options print as boxes (☑ 甲 ☐ 乙) is its value's one line: what follows is the
+    next items', a chain of labels printed inside their values read from there — the line above
+    10. その他のリスク対策 (cut at the cell's edge) opens that value, it is not the 具体的な方法's end."""
+    cut = "東谷町では{}について東谷町情報セキュリティ対策基準の定めにより年に一回以上記載す"
+    text = "特定個人情報保護評価書(重点項目評価書)\n" + (
+        "Ⅲ リスク対策 ※\n1. 特定個人情報ファイル名\n東谷町住民基本台帳ファイル\n"
+        "9. 従業者に対する教育・啓発\n従業者に対する教育・啓発\n☑ 十分に行っている ☐ 十分に行っていない\n"
+        "<東谷町における措置>\n" + cut.format("研修") + "\n具体的な方法\nる。\n○新採用職員を対象に研修を実施している。\n"
+        + cut.format("その他のリスク対策")
+        + "\n10. その他のリスク対策\nる。\n"
+    )
+    risk = import_text(text).data["リスク対策"][0]
+    education = risk["従業者に対する教育・啓発"]
+    assert education["従業者に対する教育・啓発"] == "十分に行っている"
+    assert education["具体的な方法"] == (
+        "<東谷町における措置>\n\n" + cut.format("研修") + "る。\n\n○新採用職員を対象に研修を実施している。"
+    )
+    assert risk["その他のリスク対策"] == cut.format("その他のリスク対策") + "る。"
