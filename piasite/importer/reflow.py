@@ -108,6 +108,7 @@ class _Cursor:
         self.flat = False  # a line of the text was read as a flattened page
         self.pages = False  # the text's lines are pages (most of them long): every one a stream
         self.apart = False  # label cells printed apart from their values (pdftotext's reading order)
+        self.tail: int | None = None  # the lines of a labels-first run's last value (_labels_first)
 
     def accept(self, n: str, move: bool = True) -> int | None:
         """The slot the normalised label `n` names as the next expected item, or None."""
@@ -1015,6 +1016,7 @@ def _lines(cur: _Cursor, numbered: Numbered) -> Numbered:
     k = 0
     # lines put in `out` since the last line whose place is fixed (_inside); -1: the next is a name
     free: int | None = None
+    tail: Item | None = None  # the item of the `free` lines: a labels-first run's last value
     while k < len(numbered):
         no, raw = numbered[k]
         element: int | None = None  # the group slot of an element's heading on this line
@@ -1025,12 +1027,13 @@ def _lines(cur: _Cursor, numbered: Numbered) -> Numbered:
             if (gi := cur._element(_norm(first))) is not None:  # システム2: its items are read afresh
                 cur.cursor = gi
                 element = gi
-        if cur.p.part_of(raw) is not None and (moved := _inside(cur, numbered, k, out, free)) is None:
+        prev, tail = tail, None
+        if cur.p.part_of(raw) is not None and (moved := _inside(cur, numbered, k, out, free, prev)) is None:
             out.append((no, raw))
             k += 1
             free = 0
             continue
-        if moved is not None or (moved := _inside(cur, numbered, k, out, free)) is not None:
+        if moved is not None or (moved := _inside(cur, numbered, k, out, free, prev)) is not None:
             out += moved[0]
             k = moved[1]
             free = None
@@ -1099,10 +1102,30 @@ def _lines(cur: _Cursor, numbered: Numbered) -> Numbered:
                 breaks.add(len(at) - 1)
             if at and at[0] > j:
                 breaks.add(0)
-            out += _labels_first(cur, [numbered[x] for x, _ in run], [s for _, s in run], values, frozenset(breaks))
-            out += [numbered[x] for x in range(j, v) if numbered[x] not in values]  # page breaks, blank lines
+            read, open_from = _labels_first(
+                cur, [numbered[x] for x, _ in run], [s for _, s in run], values, frozenset(breaks)
+            )
+            others = [x for x in range(j, v) if numbered[x] not in values]  # page breaks, blank lines
+            # a page break before the last value's lines: its lines before them, so that they end the
+            # output (their tail may be the next value's upper half, below)
+            ahead = (
+                bool(others and at and cur.tail)
+                and cur.tail is not None
+                and others[-1] < at[len(at) - cur.tail]
+                and cur.layout != "canonical"
+            )
+            if ahead and cur.tail is not None:
+                out += read[: len(read) - cur.tail] + [numbered[x] for x in others] + read[len(read) - cur.tail :]
+            else:
+                out += read + [numbered[x] for x in others]
+            if open_from is not None and v < len(numbered) and cur.layout != "canonical":
+                numbered = _doubt_next(cur, numbered, v, [cur.slots[s].item for _, s in run], values[open_from:])
             k = v
             free = 0  # every line up to the next label given: none of them is the next value's upper half
+            if cur.tail and (ahead or not others) and v < len(numbered) and cur.layout != "canonical":
+                # ... but the last one's, whose end may be the upper half of a label printed inside its value
+                free = cur.tail
+                tail = cur.slots[run[-1][1]].item
             continue
         out += [numbered[x] for x in range(k, j)]
         k = j
@@ -1117,7 +1140,10 @@ def _lines(cur: _Cursor, numbered: Numbered) -> Numbered:
         elif len(run) == 1 and cur.slots[i].item.kind == "choice":
             # a choice's bracket and options: what follows them is the next item's
             cand = [x for x in range(j, v) if _countable(numbered[x][1])]
-            span = _choice_block([plain(numbered[x][1].strip()) for x in cand], 0, cur.slots[i].item)
+            shown = [plain(numbered[x][1].strip()) for x in cand]
+            span = _choice_block(shown, 0, cur.slots[i].item)
+            if span is None:
+                span = _boxes_block(shown[:1], 0)  # or its options printed as boxes (☑ 甲 ☐ 乙) in one line
             if span is not None and span[0] == 0 and span[1] > 0:
                 end = cand[span[1] - 1] + 1
                 out += numbered[j:end]
@@ -1144,9 +1170,12 @@ def _printed(cur: _Cursor, raw: str) -> bool:
 
 def _labels_first(
     cur: _Cursor, labels: Numbered, slots: list[int], values: Numbered, breaks: frozenset[int] = frozenset()
-) -> Numbered:
+) -> tuple[Numbered, int | None]:
     """The labels of a run, each followed by its value's lines where the values settle it; the
-    labels of a segment they do not settle marked (!要確認 with the reason), its lines after them."""
+    labels of a segment they do not settle marked (!要確認 with the reason), its lines after them.
+    Also where the last segment begins among the values if it is one of those left open (up to the
+    next label)."""
+    cur.tail = None
     items = [cur.slots[s].item for s in slots]
     segments = settle(items, [r for _, r in values], cur.width, breaks)
     settled = all(blocks is not None for *_, blocks in segments)
@@ -1155,7 +1184,9 @@ def _labels_first(
     if not settled and not cur.labels_first:
         # a text that nowhere shows the labels printed first: bare labels are empty items, the
         # lines after them the last one's value (as printed one under the other, and as read so far)
-        return labels + values
+        return labels + values, None
+    last = segments[-1] if segments else None
+    open_from = last[2] if last is not None and last[4] is None and last[3] == len(values) else None
     out: Numbered = []
     for a, b, c, d, blocks in segments:
         if blocks is None:
@@ -1171,7 +1202,41 @@ def _labels_first(
                 out.append(_row(taken, cur.width))
                 continue
             out += taken
-    return out
+    # the last label's value, free text running up to the next label: its last lines may be the
+    # upper half of the next value where that label is printed inside it (_inside reads them so)
+    tail = None
+    if last is not None and last[4] is not None and last[3] == len(values) and last[4][-1]:
+        if items[-1].kind in ("text", "list") and len(last[4]) == last[1] - last[0]:
+            tail = len(last[4][-1])
+    cur.tail = tail
+    return out, open_from
+
+
+def _doubt_next(cur: _Cursor, numbered: Numbered, v: int, items: list[Item], values: Numbered) -> Numbered:
+    """The lines with the label at v marked unsure where its value may begin among the open lines
+    before it: a label printed inside its value (an item whose value a label may sit in the middle
+    of) after a run of labels printed first whose values are not settled up to it — the upper half
+    of its value is then among those lines, and where it begins is not in the text."""
+    if _node_at(cur, numbered, v) is None:
+        return numbered
+    no, raw = numbered[v]
+    if getattr(raw, "doubt", None) is not None:
+        return numbered
+    i = _bare(cur, raw)
+    item = cur.slots[i].item if i is not None else None
+    if item is None:
+        head = _label_split(cur, raw)
+        item = cur.slots[head[0]].item if head is not None else None
+    if item is None:
+        return numbered
+    before = "・".join(f"「{it.label}」" for it in items)
+    shown = "\n".join(r.strip() for _, r in values)
+    reason = (
+        f"「{item.label}」のラベルが値の途中に印字されているようですが、その値の前半が、先にまとめて印字された"
+        f"{before}の値の行と区切れません(元の PDF で確認してください)"
+    )
+    merged = getattr(raw, "merged", ())
+    return [*numbered[:v], (no, _line(raw, (shown, reason), merged)), *numbered[v + 1 :]]
 
 
 def _row(taken: Numbered, width: int | None) -> tuple[int, Line]:
@@ -1403,18 +1468,77 @@ def _fixed(cur: _Cursor, raw: str) -> bool:
     return _printed(cur, raw) or _opens(cur, raw)
 
 
-def _inside(cur: _Cursor, numbered: Numbered, k: int, out: Numbered, free: int | None) -> tuple[Numbered, int] | None:
+def _inside(
+    cur: _Cursor, numbered: Numbered, k: int, out: Numbered, free: int | None, prev: Item | None = None
+) -> tuple[Numbered, int] | None:
     """The chain of labels printed inside their values from line k (a label alone on its line or
     beside a line of its value, the `free` lines before it in `out` since the last fixed line):
     (lines as the label parser reads them, where to go on), the lines before line k taken back from
-    `out`; None: read as printed."""
+    `out`; None: read as printed. `prev`: the item the `free` lines are the value of (a labels-first
+    run's last label, right above them in `out`): its first line at least is its, the rest may be
+    the upper half of the first value of the chain; where the lines do not say, both !要確認."""
+    if prev is not None and free:
+        return _inside_after(cur, numbered, k, out, free, prev)
     if free is None or cur.layout == "canonical":
         return None
     free = max(free, 0)  # an element's heading right above a label: no name printed under it
+    saved = (cur.cursor, cur.part)
+    got = _chain_at(cur, numbered, k)
+    if got is None:
+        return None
+    nodes, labels, owns, gaps, v = got
+    start = _tail_start(out, free)
+    head = out[start:]
+    chain = _Chain(cur, head, nodes, labels, gaps)
+    chain.owns = owns
+    cost, readings = chain.readings()
+    canon = chain.canonical()
+    # the evidence for the document's layout (read by a first pass): a reading clearly better
+    if readings and cost + _CUT <= canon:
+        cur.votes[0] += 1
+    elif not readings or canon + _CUT <= cost:
+        cur.votes[1] += 1
+    cost += _LAYOUT_BIAS if cur.layout == "canonical" else 0
+    canon += _LAYOUT_BIAS if cur.layout == "inside" else 0
+    if cur.layout is None and chain.counts[0]:
+        # a text that shows neither layout: lines above the first label may be a heading's or a
+        # label's wrapped tail as well as the value's upper half; only what the values are decides
+        canon -= _IMPLAUSIBLE
+    if not readings or canon < cost:
+        cur.cursor, cur.part = saved
+        return None
+    if canon == cost:
+        if cur.layout is None and not any(
+            it.kind == "text" and it.shape and len(chain.counted[x + 1]) > 1 for x, it in enumerate(chain.items)
+        ):
+            # nothing in the text shows labels inside their values, and the printed reading gives no
+            # name a second line: it stands
+            cur.cursor, cur.part = saved
+            return None
+        readings = [*readings, [-1] * len(nodes)]  # the printed reading is as good
+    del out[start:]
+    return _emit(chain, readings), v
+
+
+def _tail_start(out: Numbered, free: int) -> int:
+    """Where the last `free` countable lines of `out` begin (a page break's lines among them kept
+    with them)."""
+    start, seen = len(out), 0
+    while seen < free and start > 0:
+        start -= 1
+        seen += _countable(out[start][1])
+    return start
+
+
+def _chain_at(
+    cur: _Cursor, numbered: Numbered, k: int
+) -> tuple[list[tuple[int, int]], Numbered, list[bool], list[Numbered], int] | None:
+    """The chain of labels printed inside their values from line k: (nodes, label lines, whether each
+    has a value's line beside it, the lines after each, where the chain ends); None: no chain. The
+    cursor moves to the last label."""
     at = _node_at(cur, numbered, k)
     if at is None:
         return None
-    saved = (cur.cursor, cur.part)
     nodes: list[tuple[int, int]] = []
     labels: Numbered = []
     owns: list[bool] = []
@@ -1447,37 +1571,63 @@ def _inside(cur: _Cursor, numbered: Numbered, k: int, out: Numbered, free: int |
         take(v, at)
         v += 1
     gaps.append(gap)
-    head = out[len(out) - free :] if free else []
-    chain = _Chain(cur, head, nodes, labels, gaps)
-    chain.owns = owns
-    cost, readings = chain.readings()
-    canon = chain.canonical()
-    # the evidence for the document's layout (read by a first pass): a reading clearly better
-    if readings and cost + _CUT <= canon:
-        cur.votes[0] += 1
-    elif not readings or canon + _CUT <= cost:
-        cur.votes[1] += 1
-    cost += _LAYOUT_BIAS if cur.layout == "canonical" else 0
-    canon += _LAYOUT_BIAS if cur.layout == "inside" else 0
-    if cur.layout is None and chain.counts[0]:
-        # a text that shows neither layout: lines above the first label may be a heading's or a
-        # label's wrapped tail as well as the value's upper half; only what the values are decides
-        canon -= _IMPLAUSIBLE
-    if not readings or canon < cost:
+    return nodes, labels, owns, gaps, v
+
+
+def _inside_after(
+    cur: _Cursor, numbered: Numbered, k: int, out: Numbered, free: int, prev: Item
+) -> tuple[Numbered, int] | None:
+    """_inside after a labels-first run's last value (`free` lines at the end of `out`, its label
+    right above them): each count of its last lines given to the chain's first value, read by cost."""
+    saved = (cur.cursor, cur.part)
+    got = _chain_at(cur, numbered, k)
+    if got is None:
         cur.cursor, cur.part = saved
         return None
-    if canon == cost:
-        if cur.layout is None and not any(
-            it.kind == "text" and it.shape and len(chain.counted[x + 1]) > 1 for x, it in enumerate(chain.items)
-        ):
-            # nothing in the text shows labels inside their values, and the printed reading gives no
-            # name a second line: it stands
-            cur.cursor, cur.part = saved
-            return None
-        readings = [*readings, [-1] * len(nodes)]  # the printed reading is as good
-    if free:
-        del out[len(out) - free :]
-    return _emit(chain, readings), v
+    nodes, labels, owns, gaps, v = got
+    head = out[len(out) - free :]
+    options: list[tuple[float, int, _Chain, list[list[int]]]] = []
+    canon = None
+    for u0 in range(free):  # the last u0 lines: the chain's first value's upper half
+        chain = _Chain(cur, head[free - u0 :], nodes, labels, gaps)
+        chain.owns = owns
+        own = _value_cost(cur, prev, [r.strip() for _, r in head[: free - u0]])
+        if u0 == 0:
+            canon = own + chain.canonical()
+        cost, readings = chain.readings()
+        if readings:
+            options.append((own + cost, u0, chain, readings))
+    if not options or canon is None:
+        cur.cursor, cur.part = saved
+        return None
+    best = min(c for c, *_ in options)
+    if cur.layout == "inside":
+        canon += _LAYOUT_BIAS
+    if canon < best:
+        cur.cursor, cur.part = saved
+        return None
+    tied = [o for o in options if o[0] == best]
+    if canon == best and not any(u0 == 0 for _, u0, *_ in tied):
+        chain0 = _Chain(cur, [], nodes, labels, gaps)
+        chain0.owns = owns
+        tied.append((best, 0, chain0, [[-1] * len(nodes)]))
+    _, u0, chain, readings = tied[0]
+    del out[len(out) - free :]
+    if len({u for _, u, *_ in tied}) > 1:
+        # where the run's last value ends and the first value of the chain begins: not in the lines
+        first = chain.items[0]
+        shown = "\n".join(r.strip() for _, r in head + chain.counted[1])
+        reason = (
+            f"「{prev.label}」の値の終わりと、値の途中にラベルが印字された「{first.label}」の値の始まりが、"
+            "行の数と形から決まりません(元の PDF で確認してください)"
+        )
+        at = next((x for x in range(len(out) - 1, -1, -1) if _countable(out[x][1])), None)  # its label
+        if at is not None:
+            no, raw = out[at]
+            out[at] = (no, _line(raw, getattr(raw, "doubt", None) or (shown, reason), getattr(raw, "merged", ())))
+        no, raw = chain.labels[0]
+        chain.labels = [(no, _line(raw, (shown, reason))), *chain.labels[1:]]
+    return head[: free - u0] + _emit(chain, readings), v
 
 
 def _node_at(cur: _Cursor, numbered: Numbered, v: int) -> tuple[int, str, str] | None:
@@ -1547,7 +1697,7 @@ def _emit(chain: _Chain, readings: list[list[int]]) -> Numbered:
         doubts = {i: (shown, reason) for i in contested}
     out: Numbered = [x for x in chain.gaps[0] if not _countable(x[1])]
     for i, (no, raw) in enumerate(chain.labels):
-        out.append((no, _line(raw, doubts.get(i))))
+        out.append((no, _line(raw, doubts.get(i) or getattr(raw, "doubt", None))))
         out += list(spans[0][i])
         out += [x for x in chain.gaps[i + 1] if not _countable(x[1])]
     return out

@@ -513,3 +513,133 @@ def test_labels_inside_their_values_right_after_a_run_of_labels_printed_first():
     assert kept["保管場所"] == filled.format("保管場所") and kept["保管期間"] == "1年未満"
     assert d["特定個人情報ファイル"][0]["備考"] == filled.format("備考")
     assert d["特定個人情報ファイル記録項目"] == cut.format("記録項目") + "る。"
+
+
+def test_a_label_inside_its_value_after_a_run_of_labels_left_open_is_uncertain_too():
+    """①②③ printed first, their values after them, the run not settled by the values (a 概要 of
+    several lines, then names): the lines run on to 2.特定個人情報ファイル名 printed inside its value, so
+    the file name's first line may be among them — the file name is !要確認 too, never the half
+    below its label alone."""
+    text = KISO_TITLE + (
+        "Ⅰ 関連情報\n1.特定個人情報ファイルを取り扱う事務\n①事務の名称\n②事務の概要\n③システムの名称\n"
+        "北見台町介護保険事務\n介護保険法に基づき、以下の事務を行う。\n①被保険者の資格の管理\n②保険料の賦課及び徴収\n"
+        "介護保険システム\n中間サーバー\n介護保険資格情報ファイル\n2. 特定個人情報ファイル名\n介護保険給付情報ファイル\n"
+        "3. 個人番号の利用\n番号法 第9条第1項\n法令上の根拠\n番号法別表の主務省令で定める事務を定める命令 第50条\n"
+        "4.情報提供ネットワークシステムによる情報連携\n①実施の有無\n②法令上の根拠\n[ 実施する ]\n<選択肢>\n"
+        "1) 実施する 2) 実施しない 3) 未定\n番号法 第19条第8号\n5.評価実施機関における担当部署\n①部署\n②所属長の役職名\n"
+        "介護保険課\n介護保険課長\n"
+    )
+    rel = import_text(text).data["関連情報"]
+    assert isinstance(rel["事務"]["概要"], Uncertain)
+    files = rel["特定個人情報ファイル名"]
+    assert isinstance(files, Uncertain), files
+    assert "介護保険資格情報ファイル" in files.source and "区切れません" in files.reason
+    # the values a settled run gives stay as they are
+    assert rel["担当部署"] == {"部署": "介護保険課", "所属長の役職名": "介護保険課長"}
+    assert rel["情報連携"]["実施の有無"] == "実施する"
+
+
+def test_the_last_value_of_a_run_of_labels_printed_first_gives_its_tail_to_a_label_inside_the_next():
+    """②保管期間 and その妥当性 printed first, then the choice and the 妥当性's sentence; ③消去方法 is
+    printed inside its value: the line cut at the cell's edge above it opens the 消去方法, whose
+    tail is under the label — it is not the end of the 妥当性."""
+    cut = "西ヶ丘市では{}について西ヶ丘市個人情報保護条例及び同施行規則の定めにより記載す"
+    filled = "西ヶ丘市では{}について定めにより記載する。"
+    text = ZEN_TITLE + (
+        "Ⅱ 特定個人情報ファイルの概要\n1.特定個人情報ファイル名\n西ヶ丘市国民健康保険情報ファイル\n"
+        "3. 特定個人情報の入手・使用\n⑤本人への明示\n"
+        + filled.format("本人への明示")
+        + "\n"
+        + cut.format("使用目的")
+        + "\n⑥使用目的 ※\nる。\n⑨使用開始日\n平成30年12月\n"
+        "6. 特定個人情報の保管・消去\n①保管場所 ※\n" + filled.format("保管場所") + "\n②保管期間\nその妥当性\n"
+        "[ 1年未満 ]\n<選択肢>\n1) 1年未満 2) 1年 3) 2年 4) 3年 5) 4年 6) 5年\n"
+        "7) 6年以上10年未満 8) 10年以上20年未満 9) 20年以上\n10) 定められていない\n"
+        + filled.format("妥当性")
+        + "\n"
+        + cut.format("消去方法")
+        + "\n③消去方法\nる。\n7. 備考\n"
+        + filled.format("備考")
+        + "\nⅢ 特定個人情報ファイルの取扱いプロセスにおけるリスク対策 ※\n"
+    )
+    for printed in (text, text.replace("その妥当性\n[", "その妥当性\n\n[")):  # a page break before the values
+        kept = import_text(printed).data["特定個人情報ファイル"][0]["保管・消去"]
+        assert kept["保管期間"] == "1年未満"
+        assert kept["その妥当性"] == filled.format("妥当性")
+        assert kept["消去方法"] == cut.format("消去方法") + "る。"
+
+
+def test_where_the_run_s_last_value_and_the_next_centred_value_meet_unseen_both_are_uncertain():
+    """The same, the line above ③消去方法 a whole sentence: the 妥当性's second paragraph or the
+    消去方法's first line — the lines do not say, both !要確認 quoting them, neither guessed."""
+    filled = "西ヶ丘市では{}について定めにより記載する。"
+    text = ZEN_TITLE + (
+        "Ⅱ 特定個人情報ファイルの概要\n1.特定個人情報ファイル名\n西ヶ丘市国民健康保険情報ファイル\n"
+        "3. 特定個人情報の入手・使用\n⑤本人への明示\n"
+        + filled.format("本人への明示")
+        + "\n西ヶ丘市では使用目的について西ヶ丘市個人情報保護条例及び同施行規則の定めにより記載す"
+        "\n⑥使用目的 ※\nる。\n⑨使用開始日\n平成30年12月\n"
+        "6. 特定個人情報の保管・消去\n①保管場所 ※\n" + filled.format("保管場所") + "\n②保管期間\nその妥当性\n"
+        "[ 1年未満 ]\n<選択肢>\n1) 1年未満 2) 1年 3) 2年 4) 3年 5) 4年 6) 5年\n"
+        "7) 6年以上10年未満 8) 10年以上20年未満 9) 20年以上\n10) 定められていない\n"
+        + filled.format("妥当性")
+        + "\n"
+        + filled.format("消去方法")
+        + "\n③消去方法\n紙媒体は溶解により廃棄する。\n7. 備考\n"
+        + filled.format("備考")
+        + "\nⅢ 特定個人情報ファイルの取扱いプロセスにおけるリスク対策 ※\n"
+    )
+    broken = text.replace("<選択肢>\n", "<選択肢>\n-----\n")  # a page break among the options
+    for printed in (text, broken):
+        kept = import_text(printed).data["特定個人情報ファイル"][0]["保管・消去"]
+        assert kept["保管期間"] == "1年未満"
+        for key in ("その妥当性", "消去方法"):
+            value = kept[key]
+            assert isinstance(value, Uncertain), (key, value)
+            assert filled.format("消去方法") in value.source and "決まりません" in value.reason
+
+
+def test_a_page_break_between_a_values_upper_half_and_its_centred_label_keeps_the_half_its():
+    """委託事項1's name under its heading, then 委託内容's first line (cut at the cell's edge), a page
+    break (its footer read as a rule), ①委託内容 and the rest: the line above the break is the
+    委託内容's, not the name's second line."""
+    cut = "西ヶ丘市では{}について西ヶ丘市個人情報保護条例及び同施行規則の定めにより記載す"
+    filled = "西ヶ丘市では{}について定めにより記載する。"
+    text = ZEN_TITLE + (
+        "Ⅱ 特定個人情報ファイルの概要\n1.特定個人情報ファイル名\n西ヶ丘市国民健康保険情報ファイル\n"
+        "3. 特定個人情報の入手・使用\n⑤本人への明示\n"
+        + filled.format("本人への明示")
+        + "\n"
+        + cut.format("使用目的")
+        + "\n⑥使用目的 ※\nる。\n⑨使用開始日\n平成30年12月\n"
+        "4. 特定個人情報ファイルの取扱いの委託\n委託事項1\n国民健康保険システムの運用保守\n"
+        + cut.format("委託内容")
+        + "\n-----\n-----\n①委託内容\nる。\n"
+        "②取扱いを委託する特定個人情報ファイルの範囲\n[ 特定個人情報ファイルの全体 ]\n"
+    )
+    entrusted = import_text(text).data["特定個人情報ファイル"][0]["委託"]["委託事項"][0]
+    assert entrusted["名称"] == "国民健康保険システムの運用保守"
+    assert entrusted["委託内容"] == cut.format("委託内容") + "る。"
+
+
+def test_a_choice_printed_as_boxes_fixes_the_line_after_it_for_labels_printed_inside_values():
+    """A choice whose options print as boxes (☑ 甲 ☐ 乙) is its value's one line: what follows is the
+    next items', a chain of labels printed inside their values read from there — the line above
+    10. その他のリスク対策 (cut at the cell's edge) opens that value, it is not the 具体的な方法's end."""
+    cut = "東谷町では{}について東谷町情報セキュリティ対策基準の定めにより年に一回以上記載す"
+    text = "特定個人情報保護評価書(重点項目評価書)\n" + (
+        "Ⅲ リスク対策 ※\n1. 特定個人情報ファイル名\n東谷町住民基本台帳ファイル\n"
+        "9. 従業者に対する教育・啓発\n従業者に対する教育・啓発\n☑ 十分に行っている ☐ 十分に行っていない\n"
+        "<東谷町における措置>\n"
+        + cut.format("研修")
+        + "\n具体的な方法\nる。\n○新採用職員を対象に研修を実施している。\n"
+        + cut.format("その他のリスク対策")
+        + "\n10. その他のリスク対策\nる。\n"
+    )
+    risk = import_text(text).data["リスク対策"][0]
+    education = risk["従業者に対する教育・啓発"]
+    assert education["従業者に対する教育・啓発"] == "十分に行っている"
+    assert education["具体的な方法"] == (
+        "<東谷町における措置>\n\n" + cut.format("研修") + "る。\n\n○新採用職員を対象に研修を実施している。"
+    )
+    assert risk["その他のリスク対策"] == cut.format("その他のリスク対策") + "る。"
